@@ -1,0 +1,15 @@
+//! Porchlight's domain, shared by the widget (browser), the edge (Worker) and native tests.
+//!
+//! Nothing here does I/O: callers gather inputs (random bytes, the clock, rows from D1) and the
+//! functions here decide. That is what lets the browser and the edge give identical answers.
+
+pub mod attributes;
+pub mod error;
+pub mod identity;
+pub mod names;
+pub mod origin;
+pub mod session;
+pub mod token;
+pub mod types;
+
+pub use error::{ApiError, ErrorCode};

@@ -1,0 +1,402 @@
+//! Request and response types of the visitor and admin API, with their validation.
+//!
+//! Field names are camelCase on the wire (API.md). Validation errors carry the JSON pointer of
+//! the offending field.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::attributes;
+use crate::error::ApiError;
+use crate::identity::IdentityMode;
+use crate::origin;
+
+pub const MAX_NAME_LEN: usize = 200;
+pub const MAX_EMAIL_LEN: usize = 254;
+pub const MAX_USER_ID_LEN: usize = 255;
+pub const MAX_SESSION_ID_LEN: usize = 64;
+pub const MAX_URL_LEN: usize = 2048;
+
+/// Where the launcher sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LauncherPosition {
+    Left,
+    #[default]
+    Right,
+}
+
+/// Colour scheme of the messenger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Appearance {
+    Light,
+    Dark,
+    #[default]
+    System,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Teammate {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+}
+
+/// The messenger's look and greeting: public, sent to every visitor at boot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct MessengerSettings {
+    pub primary_color: String,
+    pub background_color: String,
+    pub appearance: Appearance,
+    pub launcher_position: LauncherPosition,
+    pub horizontal_spacing: u32,
+    pub vertical_spacing: u32,
+    pub show_launcher: bool,
+    /// When true the launcher appears only after `visibility_delay_ms`.
+    pub auto_visibility: bool,
+    pub visibility_delay_ms: u32,
+    pub welcome_message: String,
+    pub team_name: String,
+    pub teammates: Vec<Teammate>,
+    pub z_index: u32,
+}
+
+impl Default for MessengerSettings {
+    fn default() -> Self {
+        MessengerSettings {
+            primary_color: "#4f46e5".into(),
+            background_color: "#ffffff".into(),
+            appearance: Appearance::System,
+            launcher_position: LauncherPosition::Right,
+            horizontal_spacing: 20,
+            vertical_spacing: 20,
+            show_launcher: true,
+            auto_visibility: false,
+            visibility_delay_ms: 0,
+            welcome_message: "Hi there! How can we help?".into(),
+            team_name: "Support".into(),
+            teammates: Vec::new(),
+            z_index: 2_147_483_000,
+        }
+    }
+}
+
+/// `#rgb` or `#rrggbb` only: these strings end up in CSS.
+pub fn is_hex_color(s: &str) -> bool {
+    let Some(h) = s.strip_prefix('#') else { return false };
+    matches!(h.len(), 3 | 6) && h.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// An http(s) URL without whitespace or quotes (safe in an attribute or `url()`).
+pub fn is_safe_http_url(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && s.len() <= MAX_URL_LEN
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '(' | ')'))
+}
+
+fn check_len(s: &str, max: usize, path: &str) -> Result<(), ApiError> {
+    if s.chars().count() > max {
+        return Err(ApiError::invalid(path, format!("at most {max} characters")));
+    }
+    Ok(())
+}
+
+impl MessengerSettings {
+    pub fn validate(&self, path: &str) -> Result<(), ApiError> {
+        for (v, f) in [(&self.primary_color, "primaryColor"), (&self.background_color, "backgroundColor")] {
+            if !is_hex_color(v) {
+                return Err(ApiError::invalid(format!("{path}/{f}"), "a colour is #rgb or #rrggbb"));
+            }
+        }
+        for (v, f) in [(self.horizontal_spacing, "horizontalSpacing"), (self.vertical_spacing, "verticalSpacing")] {
+            if v > 200 {
+                return Err(ApiError::invalid(format!("{path}/{f}"), "spacing is 0-200 px"));
+            }
+        }
+        if self.visibility_delay_ms > 600_000 {
+            return Err(ApiError::invalid(format!("{path}/visibilityDelayMs"), "at most 600000 ms"));
+        }
+        check_len(&self.welcome_message, 500, &format!("{path}/welcomeMessage"))?;
+        check_len(&self.team_name, 80, &format!("{path}/teamName"))?;
+        if self.teammates.len() > 10 {
+            return Err(ApiError::invalid(format!("{path}/teammates"), "at most 10 teammates"));
+        }
+        for (i, t) in self.teammates.iter().enumerate() {
+            check_len(&t.name, 80, &format!("{path}/teammates/{i}/name"))?;
+            if t.avatar_url.as_deref().is_some_and(|u| !is_safe_http_url(u)) {
+                return Err(ApiError::invalid(format!("{path}/teammates/{i}/avatarUrl"), "an http(s) URL"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What every visitor of a workspace may know about it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicSettings {
+    pub workspace_id: String,
+    pub name: String,
+    pub session_lifetime_ms: i64,
+    pub messenger: MessengerSettings,
+}
+
+/// A visitor as the visitor API shows it (to that visitor only).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct VisitorView {
+    pub id: String,
+    pub readable_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    pub identity_verified: bool,
+    pub attributes: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    pub url: Option<String>,
+    pub referrer: Option<String>,
+    pub title: Option<String>,
+}
+
+/// `POST /v1/boot`. Unknown fields are ignored so older edges accept newer widgets.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BootRequest {
+    pub workspace_id: String,
+    pub session_id: Option<String>,
+    #[serde(flatten)]
+    pub identity: IdentifyRequest,
+    pub device: Option<Map<String, Value>>,
+    pub page: Option<PageInfo>,
+    pub locale: Option<String>,
+}
+
+/// `POST /v1/identify`, and the identity part of a boot.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentifyRequest {
+    pub user_id: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub user_hash: Option<String>,
+    pub user_jwt: Option<String>,
+    pub attributes: Option<Map<String, Value>>,
+}
+
+/// A plausible email: one `@`, something on each side, a dot in the domain, no spaces.
+pub fn is_plausible_email(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && s.len() <= MAX_EMAIL_LEN
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
+}
+
+impl IdentifyRequest {
+    pub fn validate(&self) -> Result<(), ApiError> {
+        if let Some(u) = &self.user_id {
+            if u.trim().is_empty() || u.chars().count() > MAX_USER_ID_LEN {
+                return Err(ApiError::invalid("/userId", format!("1-{MAX_USER_ID_LEN} characters")));
+            }
+        }
+        if let Some(e) = &self.email {
+            if !is_plausible_email(e) {
+                return Err(ApiError::invalid("/email", "not a valid email address"));
+            }
+        }
+        if let Some(n) = &self.name {
+            check_len(n, MAX_NAME_LEN, "/name")?;
+        }
+        if let Some(h) = &self.user_hash {
+            check_len(h, 128, "/userHash")?;
+        }
+        if let Some(j) = &self.user_jwt {
+            check_len(j, crate::identity::MAX_JWT_LEN, "/userJwt")?;
+        }
+        if let Some(a) = &self.attributes {
+            attributes::validate(a, "/attributes")?;
+        }
+        Ok(())
+    }
+}
+
+impl BootRequest {
+    pub fn validate(&self) -> Result<(), ApiError> {
+        if self.workspace_id.is_empty() || self.workspace_id.len() > 64 {
+            return Err(ApiError::invalid("/workspaceId", "required"));
+        }
+        if let Some(s) = &self.session_id {
+            let ok = !s.is_empty()
+                && s.len() <= MAX_SESSION_ID_LEN
+                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !ok {
+                return Err(ApiError::invalid("/sessionId", "1-64 characters of letters, digits, - and _"));
+            }
+        }
+        if let Some(p) = &self.page {
+            for (v, f) in [(&p.url, "url"), (&p.referrer, "referrer")] {
+                if let Some(v) = v {
+                    check_len(v, MAX_URL_LEN, &format!("/page/{f}"))?;
+                }
+            }
+            if let Some(t) = &p.title {
+                check_len(t, 500, "/page/title")?;
+            }
+        }
+        if let Some(l) = &self.locale {
+            check_len(l, 35, "/locale")?;
+        }
+        if let Some(d) = &self.device {
+            attributes::validate(d, "/device")?;
+        }
+        self.identity.validate()
+    }
+}
+
+/// `POST /admin/v1/workspaces`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateWorkspace {
+    /// Optional slug (`demo`); a random `ws_…` id otherwise.
+    pub id: Option<String>,
+    pub name: String,
+    pub allowed_origins: Option<Vec<String>>,
+    pub session_lifetime_ms: Option<i64>,
+    pub identity_verification: Option<IdentityMode>,
+    pub messenger: Option<MessengerSettings>,
+}
+
+impl CreateWorkspace {
+    /// The settings part, validated like a PATCH.
+    pub fn settings(&self) -> WorkspacePatch {
+        WorkspacePatch {
+            name: Some(self.name.clone()),
+            allowed_origins: self.allowed_origins.clone(),
+            session_lifetime_ms: self.session_lifetime_ms,
+            identity_verification: self.identity_verification,
+            messenger: self.messenger.clone(),
+        }
+    }
+}
+
+/// `PATCH /admin/v1/workspace`: every field optional; absent fields are left alone.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WorkspacePatch {
+    pub name: Option<String>,
+    pub allowed_origins: Option<Vec<String>>,
+    pub session_lifetime_ms: Option<i64>,
+    pub identity_verification: Option<IdentityMode>,
+    pub messenger: Option<MessengerSettings>,
+}
+
+pub fn valid_workspace_slug(s: &str) -> bool {
+    (3..=40).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+impl WorkspacePatch {
+    pub fn validate(&self) -> Result<(), ApiError> {
+        if let Some(n) = &self.name {
+            if n.trim().is_empty() {
+                return Err(ApiError::invalid("/name", "required"));
+            }
+            check_len(n, 100, "/name")?;
+        }
+        if let Some(o) = &self.allowed_origins {
+            origin::validate_allowlist(o, "/allowedOrigins")?;
+        }
+        if let Some(ms) = self.session_lifetime_ms {
+            if ms <= 0 {
+                return Err(ApiError::invalid("/sessionLifetimeMs", "a positive number of milliseconds"));
+            }
+        }
+        if let Some(m) = &self.messenger {
+            m.validate("/messenger")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn colours() {
+        assert!(is_hex_color("#fff") && is_hex_color("#4F46E5"));
+        for bad in ["fff", "#ffff", "#ggg", "red", "#fff;}body{x:y", ""] {
+            assert!(!is_hex_color(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn messenger_settings_reject_css_injection_with_path() {
+        let m: MessengerSettings = serde_json::from_value(json!({"primaryColor": "red;}*{display:none"})).unwrap();
+        assert_eq!(m.validate("/messenger").unwrap_err().path.as_deref(), Some("/messenger/primaryColor"));
+        assert!(MessengerSettings::default().validate("/messenger").is_ok());
+        let m: MessengerSettings =
+            serde_json::from_value(json!({"teammates": [{"name": "Ada", "avatarUrl": "javascript:alert(1)"}]})).unwrap();
+        assert_eq!(m.validate("/m").unwrap_err().path.as_deref(), Some("/m/teammates/0/avatarUrl"));
+    }
+
+    #[test]
+    fn messenger_settings_reject_unknown_fields() {
+        assert!(serde_json::from_value::<MessengerSettings>(json!({"primaryColour": "#fff"})).is_err());
+    }
+
+    #[test]
+    fn boot_request_validation() {
+        let ok: BootRequest = serde_json::from_value(json!({
+            "workspaceId": "demo", "sessionId": "abc-123", "userId": "u1", "email": "a@b.co",
+            "attributes": {"plan": "pro"}, "page": {"url": "https://x.test/"}
+        }))
+        .unwrap();
+        ok.validate().unwrap();
+        assert_eq!(ok.identity.user_id.as_deref(), Some("u1"));
+        let cases = [
+            (json!({"workspaceId": ""}), "/workspaceId"),
+            (json!({"workspaceId": "d", "sessionId": "<script>"}), "/sessionId"),
+            (json!({"workspaceId": "d", "email": "not-an-email"}), "/email"),
+            (json!({"workspaceId": "d", "userId": "  "}), "/userId"),
+            (json!({"workspaceId": "d", "name": "n".repeat(201)}), "/name"),
+            (json!({"workspaceId": "d", "attributes": {"x": {"y": {"z": {"w": 1}}}}}), "/attributes/x/y/z"),
+        ];
+        for (v, path) in cases {
+            let r: BootRequest = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(r.validate().unwrap_err().path.as_deref(), Some(path), "{v}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_plausible_email("ada@example.com"));
+        for bad in ["", "ada", "ada@", "@x.com", "a@b", "a b@c.com", "a@b.com<script>", "a@@b.com"] {
+            assert!(!is_plausible_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn workspace_patch() {
+        let p: WorkspacePatch = serde_json::from_value(json!({"identityVerification": "required", "allowedOrigins": ["https://a.com"]})).unwrap();
+        p.validate().unwrap();
+        assert!(serde_json::from_value::<WorkspacePatch>(json!({"identityVerification": "sometimes"})).is_err());
+        let p: WorkspacePatch = serde_json::from_value(json!({"allowedOrigins": ["nope"]})).unwrap();
+        assert_eq!(p.validate().unwrap_err().path.as_deref(), Some("/allowedOrigins/0"));
+        assert!(valid_workspace_slug("demo") && !valid_workspace_slug("De") && !valid_workspace_slug("a b c"));
+    }
+}
