@@ -1,0 +1,79 @@
+//! Who is calling: a visitor (session token), a workspace (secret key), or the deployment
+//! (root key). Every route starts here; nothing trusts an id from the body.
+
+use porchlight_shared::token::{bearer, sha256_hex, SecretKey, SessionToken};
+use porchlight_shared::{ApiError, ErrorCode};
+use subtle::ConstantTimeEq;
+
+use crate::db::{self, SessionRow, WorkspaceRow};
+use crate::http::Ctx;
+
+fn not_authenticated(msg: &str) -> ApiError {
+    ApiError::new(ErrorCode::NotAuthenticated, msg)
+}
+
+fn bearer_of(ctx: &Ctx) -> Option<String> {
+    ctx.header("Authorization").and_then(|h| bearer(&h).map(str::to_string))
+}
+
+/// A live visitor session resolved from `Authorization: Bearer wst_…`.
+pub struct VisitorAuth {
+    pub token: SessionToken,
+    pub session: SessionRow,
+    pub workspace: WorkspaceRow,
+}
+
+/// Looks the token up without judging it; `None` if absent or malformed.
+pub async fn lookup_session(ctx: &Ctx) -> Result<Option<(SessionToken, SessionRow)>, ApiError> {
+    let Some(token) = bearer_of(ctx).and_then(|b| SessionToken::parse(&b)) else {
+        return Ok(None);
+    };
+    let row = db::session_by_hash(&ctx.db()?, &token.storage_hash()).await?;
+    Ok(row.map(|r| (token, r)))
+}
+
+/// Resolves the calling visitor, refusing missing, unknown, revoked and expired tokens and
+/// origins the workspace does not allow.
+pub async fn visitor(ctx: &mut Ctx) -> Result<VisitorAuth, ApiError> {
+    let Some((token, session)) = lookup_session(ctx).await? else {
+        return Err(not_authenticated("send a valid session token: Authorization: Bearer wst_…"));
+    };
+    if session.expires_at <= ctx.now {
+        return Err(ApiError::new(ErrorCode::SessionExpired, "the session token expired; boot again"));
+    }
+    let workspace = db::workspace_by_id(&ctx.db()?, &session.workspace_id)
+        .await?
+        .ok_or_else(|| not_authenticated("the session's workspace no longer exists"))?;
+    ctx.check_origin(&workspace.allowed_origins())?;
+    Ok(VisitorAuth { token, session, workspace })
+}
+
+/// Resolves the workspace from `Authorization: Bearer psk_…`.
+pub async fn workspace_admin(ctx: &Ctx) -> Result<WorkspaceRow, ApiError> {
+    let Some(b) = bearer_of(ctx) else {
+        return Err(not_authenticated("send the workspace secret key: Authorization: Bearer psk_…"));
+    };
+    if b.starts_with(SessionToken::PREFIX) {
+        return Err(ApiError::new(ErrorCode::NotAuthorized, "a visitor session token cannot call the admin API"));
+    }
+    let key = SecretKey::parse(&b).ok_or_else(|| not_authenticated("malformed secret key"))?;
+    db::workspace_by_key_hash(&ctx.db()?, &key.storage_hash())
+        .await?
+        .ok_or_else(|| not_authenticated("unknown secret key"))
+}
+
+/// Checks `Authorization: Bearer <ROOT_KEY>` in constant time (over SHA-256 digests, so the
+/// comparison length does not depend on the key).
+pub fn root(ctx: &Ctx) -> Result<(), ApiError> {
+    let configured = ctx.env.secret("ROOT_KEY").map(|s| s.to_string()).ok().filter(|s| s.len() >= 16);
+    let Some(configured) = configured else {
+        return Err(ApiError::new(ErrorCode::NotAuthorized, "no ROOT_KEY is configured for this deployment"));
+    };
+    let given = bearer_of(ctx).ok_or_else(|| not_authenticated("send the root key: Authorization: Bearer …"))?;
+    let ok: bool = sha256_hex(given.as_bytes()).as_bytes().ct_eq(sha256_hex(configured.as_bytes()).as_bytes()).into();
+    if ok {
+        Ok(())
+    } else {
+        Err(not_authenticated("wrong root key"))
+    }
+}

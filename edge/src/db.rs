@@ -1,0 +1,247 @@
+//! D1 access: the only module that writes SQL. Rows are plain structs; callers decide.
+
+use porchlight_shared::identity::{IdentityMode, Secrets};
+use porchlight_shared::types::{MessengerSettings, PublicSettings, VisitorView};
+use porchlight_shared::ApiError;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+use crate::internal;
+
+pub fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+pub fn n(v: i64) -> JsValue {
+    JsValue::from_f64(v as f64)
+}
+pub fn opt(v: Option<&str>) -> JsValue {
+    v.map(JsValue::from_str).unwrap_or(JsValue::NULL)
+}
+
+pub fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
+    db.prepare(sql).bind(args).map_err(internal)
+}
+
+pub async fn first<T: for<'a> Deserialize<'a>>(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<Option<T>, ApiError> {
+    stmt(db, sql, args)?.first::<T>(None).await.map_err(internal)
+}
+
+pub async fn run(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<(), ApiError> {
+    stmt(db, sql, args)?.run().await.map_err(internal)?;
+    Ok(())
+}
+
+pub async fn batch(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
+    db.batch(stmts).await.map_err(internal)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkspaceRow {
+    pub id: String,
+    pub name: String,
+    pub allowed_origins: String,
+    pub session_lifetime_ms: i64,
+    pub identity_mode: String,
+    pub identity_secret: String,
+    pub identity_secret_prev: Option<String>,
+    pub identity_secret_prev_until: Option<i64>,
+    pub messenger: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl WorkspaceRow {
+    pub fn allowed_origins(&self) -> Vec<String> {
+        serde_json::from_str(&self.allowed_origins).unwrap_or_default()
+    }
+    pub fn identity_mode(&self) -> IdentityMode {
+        IdentityMode::parse(&self.identity_mode).unwrap_or_default()
+    }
+    pub fn secrets(&self) -> Secrets<'_> {
+        Secrets {
+            current: &self.identity_secret,
+            previous: self
+                .identity_secret_prev
+                .as_deref()
+                .zip(self.identity_secret_prev_until),
+        }
+    }
+    pub fn messenger(&self) -> MessengerSettings {
+        serde_json::from_str(&self.messenger).unwrap_or_default()
+    }
+    pub fn public_settings(&self) -> PublicSettings {
+        PublicSettings {
+            workspace_id: self.id.clone(),
+            name: self.name.clone(),
+            session_lifetime_ms: self.session_lifetime_ms,
+            messenger: self.messenger(),
+        }
+    }
+}
+
+const WORKSPACE_COLS: &str = "id, name, allowed_origins, session_lifetime_ms, identity_mode, identity_secret, identity_secret_prev, identity_secret_prev_until, messenger, created_at, updated_at";
+
+pub async fn workspace_by_id(db: &D1Database, id: &str) -> Result<Option<WorkspaceRow>, ApiError> {
+    first(db, &format!("SELECT {WORKSPACE_COLS} FROM workspaces WHERE id = ?1"), &[s(id)]).await
+}
+
+pub async fn workspace_by_key_hash(db: &D1Database, hash: &str) -> Result<Option<WorkspaceRow>, ApiError> {
+    first(db, &format!("SELECT {WORKSPACE_COLS} FROM workspaces WHERE secret_key_hash = ?1"), &[s(hash)]).await
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct VisitorRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub readable_id: String,
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+    pub email: Option<String>,
+    pub email_verified: i64,
+    pub name: Option<String>,
+    pub identity_verified: i64,
+    pub attributes: String,
+    pub device: Option<String>,
+    pub locale: Option<String>,
+    pub first_seen_at: i64,
+    pub last_seen_at: i64,
+    pub session_count: i64,
+}
+
+impl VisitorRow {
+    pub fn attributes(&self) -> Map<String, Value> {
+        serde_json::from_str(&self.attributes).unwrap_or_default()
+    }
+    pub fn verified(&self) -> bool {
+        self.identity_verified != 0
+    }
+    /// Anonymous: no userId and nothing proven. Only such a visitor may be resumed by sessionId.
+    pub fn anonymous(&self) -> bool {
+        self.user_id.is_none() && !self.verified()
+    }
+    pub fn view(&self) -> VisitorView {
+        VisitorView {
+            id: self.id.clone(),
+            readable_id: self.readable_id.clone(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            user_id: self.user_id.clone(),
+            identity_verified: self.verified(),
+            attributes: self.attributes(),
+        }
+    }
+}
+
+const VISITOR_COLS: &str = "id, workspace_id, readable_id, session_id, user_id, email, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count";
+
+pub async fn visitor_by_id(db: &D1Database, ws: &str, id: &str) -> Result<Option<VisitorRow>, ApiError> {
+    first(db, &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND id = ?2 AND merged_into IS NULL"), &[s(ws), s(id)]).await
+}
+
+pub async fn visitor_by_user_id(db: &D1Database, ws: &str, user_id: &str) -> Result<Option<VisitorRow>, ApiError> {
+    first(db, &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND user_id = ?2 AND merged_into IS NULL"), &[s(ws), s(user_id)]).await
+}
+
+/// Only visitors whose email was itself proven are found by email.
+pub async fn visitor_by_verified_email(db: &D1Database, ws: &str, email_lower: &str) -> Result<Option<VisitorRow>, ApiError> {
+    first(
+        db,
+        &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND email_lower = ?2 AND email_verified = 1 AND merged_into IS NULL ORDER BY first_seen_at LIMIT 1"),
+        &[s(ws), s(email_lower)],
+    )
+    .await
+}
+
+pub async fn anonymous_visitor_by_session_id(db: &D1Database, ws: &str, session_id: &str) -> Result<Option<VisitorRow>, ApiError> {
+    first(
+        db,
+        &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND session_id = ?2 AND user_id IS NULL AND identity_verified = 0 AND merged_into IS NULL ORDER BY last_seen_at DESC LIMIT 1"),
+        &[s(ws), s(session_id)],
+    )
+    .await
+}
+
+pub fn insert_visitor(db: &D1Database, v: &VisitorRow) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO visitors (id, workspace_id, readable_id, session_id, user_id, email, email_lower, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        &[
+            s(&v.id),
+            s(&v.workspace_id),
+            s(&v.readable_id),
+            opt(v.session_id.as_deref()),
+            opt(v.user_id.as_deref()),
+            opt(v.email.as_deref()),
+            opt(v.email.as_deref().map(porchlight_shared::identity::normalize_email).as_deref()),
+            n(v.email_verified),
+            opt(v.name.as_deref()),
+            n(v.identity_verified),
+            s(&v.attributes),
+            opt(v.device.as_deref()),
+            opt(v.locale.as_deref()),
+            n(v.first_seen_at),
+            n(v.last_seen_at),
+            n(v.session_count),
+        ],
+    )
+}
+
+pub fn update_visitor(db: &D1Database, v: &VisitorRow) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE visitors SET session_id = ?2, user_id = ?3, email = ?4, email_lower = ?5, email_verified = ?6, name = ?7, identity_verified = ?8, attributes = ?9, device = ?10, locale = ?11, last_seen_at = ?12, session_count = ?13 WHERE id = ?1",
+        &[
+            s(&v.id),
+            opt(v.session_id.as_deref()),
+            opt(v.user_id.as_deref()),
+            opt(v.email.as_deref()),
+            opt(v.email.as_deref().map(porchlight_shared::identity::normalize_email).as_deref()),
+            n(v.email_verified),
+            opt(v.name.as_deref()),
+            n(v.identity_verified),
+            s(&v.attributes),
+            opt(v.device.as_deref()),
+            opt(v.locale.as_deref()),
+            n(v.last_seen_at),
+            n(v.session_count),
+        ],
+    )
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SessionRow {
+    pub workspace_id: String,
+    pub visitor_id: String,
+    pub expires_at: i64,
+}
+
+pub async fn session_by_hash(db: &D1Database, hash: &str) -> Result<Option<SessionRow>, ApiError> {
+    first(db, "SELECT workspace_id, visitor_id, expires_at FROM widget_sessions WHERE token_hash = ?1", &[s(hash)]).await
+}
+
+pub fn insert_session(db: &D1Database, hash: &str, ws: &str, visitor: &str, now: i64, expires_at: i64) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        &[s(hash), s(ws), s(visitor), n(now), n(expires_at)],
+    )
+}
+
+pub fn delete_session(db: &D1Database, hash: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(db, "DELETE FROM widget_sessions WHERE token_hash = ?1", &[s(hash)])
+}
+
+pub async fn delete_expired_sessions(db: &D1Database, before: i64) -> Result<(), ApiError> {
+    run(db, "DELETE FROM widget_sessions WHERE expires_at < ?1", &[n(before)]).await
+}
+
+pub fn audit(db: &D1Database, ws: &str, action: &str, subject: &str, detail: &Value, now: i64) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "INSERT INTO audit_log (workspace_id, action, subject, detail, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        &[s(ws), s(action), s(subject), s(&detail.to_string()), n(now)],
+    )
+}

@@ -1,0 +1,56 @@
+//! Porchlight's edge: the visitor and admin API as a Cloudflare Worker.
+//!
+//! `fetch` is the only door: it applies the body limit and CORS, dispatches to a route module,
+//! and turns every error into the JSON envelope. Decisions are made by `porchlight_shared`.
+
+mod auth;
+mod db;
+mod http;
+mod rand;
+mod routes;
+
+use porchlight_shared::{ApiError, ErrorCode};
+use worker::*;
+
+pub use http::Ctx;
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let mut ctx = http::Ctx::new(req, env);
+    let result = if ctx.method() == Method::Options {
+        Ok(http::preflight(&ctx))
+    } else {
+        routes::dispatch(&mut ctx).await
+    };
+    let response = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if e.code == ErrorCode::Internal {
+                console_error!("internal error on {} {}: {}", ctx.method().as_ref(), ctx.path, e.message);
+            }
+            http::error_response(&e)
+        }
+    };
+    http::finish(&ctx, response)
+}
+
+/// Hourly cleanup: sessions that expired longer ago than the retention window are deleted
+/// (until then an old token still answers `SESSION_EXPIRED` rather than `NOT_AUTHENTICATED`).
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let now = http::now_ms();
+    let retention = http::env_i64(&env, "EXPIRED_SESSION_RETENTION_MS").unwrap_or(7 * 24 * 3600 * 1000);
+    match env.d1("DB") {
+        Ok(d) => {
+            if let Err(e) = db::delete_expired_sessions(&d, now - retention).await {
+                console_error!("session cleanup failed: {}", e.message);
+            }
+        }
+        Err(e) => console_error!("no DB binding: {e}"),
+    }
+}
+
+/// Maps a worker/D1 error to INTERNAL without leaking its text to the client.
+pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ErrorCode::Internal, format!("{e}"))
+}

@@ -1,0 +1,152 @@
+//! Admin API for workspaces: creation (root key), settings, identity-secret rotation.
+
+use porchlight_shared::identity::IdentityMode;
+use porchlight_shared::session::{clamp_lifetime, DEFAULT_LIFETIME_MS};
+use porchlight_shared::token::SecretKey;
+use porchlight_shared::types::{valid_workspace_slug, CreateWorkspace, WorkspacePatch};
+use porchlight_shared::{ApiError, ErrorCode};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use worker::Response;
+
+use crate::auth;
+use crate::db::{self, n, opt, s, WorkspaceRow};
+use crate::http::{self, Ctx};
+use crate::rand;
+
+const MAX_GRACE_MS: i64 = 7 * 24 * 3600 * 1000;
+const DEFAULT_GRACE_MS: i64 = 24 * 3600 * 1000;
+
+/// The admin view of a workspace: settings, never secrets.
+fn view(ws: &WorkspaceRow) -> Value {
+    json!({
+        "id": ws.id,
+        "name": ws.name,
+        "allowedOrigins": ws.allowed_origins(),
+        "sessionLifetimeMs": ws.session_lifetime_ms,
+        "identityVerification": ws.identity_mode().as_str(),
+        "previousIdentitySecretValidUntil": ws.identity_secret_prev_until,
+        "messenger": ws.messenger(),
+        "createdAt": ws.created_at,
+        "updatedAt": ws.updated_at,
+    })
+}
+
+fn identity_secret() -> Result<String, ApiError> {
+    rand::id::<32>("")
+}
+
+/// `POST /admin/v1/workspaces` (root key) → `{workspaceId, secretKey, identitySecret, workspace}`.
+pub async fn create_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    auth::root(ctx)?;
+    let req: CreateWorkspace = ctx.json().await?;
+    let settings = req.settings();
+    settings.validate()?;
+    let db = ctx.db()?;
+    let id = match &req.id {
+        Some(slug) if !valid_workspace_slug(slug) => {
+            return Err(ApiError::invalid("/id", "3-40 characters of a-z, 0-9, - and _"));
+        }
+        Some(slug) => slug.clone(),
+        None => rand::id::<8>("ws_")?,
+    };
+    if db::workspace_by_id(&db, &id).await?.is_some() {
+        return Err(ApiError::new(ErrorCode::AlreadyExists, "a workspace with this id exists").at("/id"));
+    }
+    let key = SecretKey::from_random(rand::bytes::<32>()?);
+    let secret = identity_secret()?;
+    let lifetime = clamp_lifetime(settings.session_lifetime_ms.unwrap_or(DEFAULT_LIFETIME_MS), crate::routes::session::min_lifetime_ms(ctx));
+    let messenger = serde_json::to_string(&settings.messenger.clone().unwrap_or_default()).map_err(crate::internal)?;
+    let origins = serde_json::to_string(&settings.allowed_origins.clone().unwrap_or_default()).map_err(crate::internal)?;
+    let mode = settings.identity_verification.unwrap_or(IdentityMode::Optional);
+    db::batch(
+        &db,
+        vec![
+            db::stmt(
+                &db,
+                "INSERT INTO workspaces (id, name, secret_key_hash, allowed_origins, session_lifetime_ms, identity_mode, identity_secret, messenger, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                &[s(&id), s(req.name.trim()), s(&key.storage_hash()), s(&origins), n(lifetime), s(mode.as_str()), s(&secret), s(&messenger), n(ctx.now)],
+            )?,
+            db::audit(&db, &id, "workspace.created", &id, &json!({}), ctx.now)?,
+        ],
+    )
+    .await?;
+    let ws = db::workspace_by_id(&db, &id).await?.ok_or_else(|| crate::internal("workspace vanished"))?;
+    http::json(
+        201,
+        &json!({"workspaceId": id, "secretKey": key.as_str(), "identitySecret": secret, "workspace": view(&ws)}),
+    )
+}
+
+pub async fn get_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    http::json(200, &view(&ws))
+}
+
+pub async fn patch_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    let patch: WorkspacePatch = ctx.json().await?;
+    patch.validate()?;
+    let db = ctx.db()?;
+    let name = patch.name.as_deref().map(str::trim).unwrap_or(&ws.name).to_string();
+    let origins = match &patch.allowed_origins {
+        Some(o) => serde_json::to_string(o).map_err(crate::internal)?,
+        None => ws.allowed_origins.clone(),
+    };
+    let lifetime = patch
+        .session_lifetime_ms
+        .map(|ms| clamp_lifetime(ms, crate::routes::session::min_lifetime_ms(ctx)))
+        .unwrap_or(ws.session_lifetime_ms);
+    let mode = patch.identity_verification.unwrap_or(ws.identity_mode());
+    let messenger = match &patch.messenger {
+        Some(m) => serde_json::to_string(m).map_err(crate::internal)?,
+        None => ws.messenger.clone(),
+    };
+    db::batch(
+        &db,
+        vec![
+            db::stmt(
+                &db,
+                "UPDATE workspaces SET name = ?2, allowed_origins = ?3, session_lifetime_ms = ?4, identity_mode = ?5, messenger = ?6, updated_at = ?7 WHERE id = ?1",
+                &[s(&ws.id), s(&name), s(&origins), n(lifetime), s(mode.as_str()), s(&messenger), n(ctx.now)],
+            )?,
+            db::audit(&db, &ws.id, "workspace.updated", &ws.id, &json!({}), ctx.now)?,
+        ],
+    )
+    .await?;
+    let ws = db::workspace_by_id(&db, &ws.id).await?.ok_or_else(|| crate::internal("workspace vanished"))?;
+    http::json(200, &view(&ws))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Rotate {
+    grace_period_ms: Option<i64>,
+}
+
+/// `POST /admin/v1/workspace/identity-secret/rotate`: a new secret, shown once; the previous
+/// one keeps verifying for the grace period (default 24 h, at most 7 days).
+pub async fn rotate_identity_secret(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    let body: Rotate = ctx.json_or_empty().await?;
+    let grace = body.grace_period_ms.unwrap_or(DEFAULT_GRACE_MS);
+    if !(0..=MAX_GRACE_MS).contains(&grace) {
+        return Err(ApiError::invalid("/gracePeriodMs", "0 to 604800000 ms"));
+    }
+    let secret = identity_secret()?;
+    let until = ctx.now + grace;
+    let db = ctx.db()?;
+    db::batch(
+        &db,
+        vec![
+            db::stmt(
+                &db,
+                "UPDATE workspaces SET identity_secret = ?2, identity_secret_prev = ?3, identity_secret_prev_until = ?4, updated_at = ?5 WHERE id = ?1",
+                &[s(&ws.id), s(&secret), opt(Some(&ws.identity_secret)), n(until), n(ctx.now)],
+            )?,
+            db::audit(&db, &ws.id, "identity_secret.rotated", &ws.id, &json!({"gracePeriodMs": grace}), ctx.now)?,
+        ],
+    )
+    .await?;
+    http::json(200, &json!({"identitySecret": secret, "previousSecretValidUntil": until}))
+}

@@ -1,0 +1,314 @@
+//! Visitor sessions: boot, identify, refresh, revoke — and the one place that decides which
+//! visitor a caller is (`resolve`).
+
+use porchlight_shared::identity::{normalize_email, verify_claims, Claims, Identity, IdentityMode};
+use porchlight_shared::names::readable_id;
+use porchlight_shared::session::clamp_lifetime;
+use porchlight_shared::token::SessionToken;
+use porchlight_shared::types::{BootRequest, IdentifyRequest, VisitorView};
+use porchlight_shared::{attributes, ApiError, ErrorCode};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use worker::{D1Database, D1PreparedStatement, Response};
+
+use crate::auth;
+use crate::db::{self, VisitorRow, WorkspaceRow};
+use crate::http::{self, Ctx};
+use crate::rand;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BootResponse {
+    visitor: VisitorView,
+    session_token: String,
+    expires_at: i64,
+    resumed: bool,
+    settings: porchlight_shared::types::PublicSettings,
+}
+
+fn claims_of(req: &IdentifyRequest) -> Claims<'_> {
+    Claims {
+        user_id: req.user_id.as_deref(),
+        email: req.email.as_deref(),
+        user_hash: req.user_hash.as_deref(),
+        user_jwt: req.user_jwt.as_deref(),
+    }
+}
+
+/// The session lifetime to mint with: the workspace's, clamped (a test deployment may lower
+/// the floor with `SESSION_LIFETIME_MIN_MS`).
+pub fn lifetime_ms(ctx: &Ctx, ws: &WorkspaceRow) -> i64 {
+    clamp_lifetime(ws.session_lifetime_ms, min_lifetime_ms(ctx))
+}
+
+pub fn min_lifetime_ms(ctx: &Ctx) -> i64 {
+    http::env_i64(&ctx.env, "SESSION_LIFETIME_MIN_MS").unwrap_or(porchlight_shared::session::MIN_LIFETIME_MS).max(1000)
+}
+
+/// `POST /v1/boot`: start (or resume, when a live token of this workspace comes along) a
+/// visitor session.
+pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let req: BootRequest = ctx.json().await?;
+    req.validate()?;
+    let db = ctx.db()?;
+    let ws = db::workspace_by_id(&db, &req.workspace_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "unknown workspace").at("/workspaceId"))?;
+    ctx.check_origin(&ws.allowed_origins())?;
+    let identity = verify_claims(ws.identity_mode(), Some(&ws.secrets()), &claims_of(&req.identity), ctx.now)?;
+
+    // A live token of this workspace resumes its session; anything else is ignored here (an
+    // expired token is exactly the case where the widget re-boots).
+    let resumed = auth::lookup_session(ctx)
+        .await?
+        .filter(|(_, s)| s.workspace_id == ws.id && s.expires_at > ctx.now);
+    let current = match (&resumed, &req.session_id) {
+        (Some((_, s)), _) => db::visitor_by_id(&db, &ws.id, &s.visitor_id).await?,
+        (None, Some(sid)) => db::anonymous_visitor_by_session_id(&db, &ws.id, sid).await?,
+        (None, None) => None,
+    };
+    let mut r = resolve(&db, ctx.now, &ws, current, &identity, &req.identity).await?;
+    let v = &mut r.visitor;
+    if v.anonymous() && req.session_id.is_some() {
+        v.session_id = req.session_id.clone();
+    }
+    if let Some(d) = &req.device {
+        v.device = Some(Value::Object(d.clone()).to_string());
+    }
+    if req.locale.is_some() {
+        v.locale = req.locale.clone();
+    }
+    if resumed.is_none() && !r.is_new {
+        v.session_count += 1;
+    }
+
+    let is_resume = resumed.is_some();
+    let mut stmts = r.statements(&db)?;
+    let (token, expires_at) = match resumed {
+        Some((token, s)) => {
+            if s.visitor_id != r.visitor.id {
+                stmts.push(rebind_session(&db, &token, &r.visitor.id)?);
+            }
+            (token, s.expires_at)
+        }
+        None => {
+            let token = SessionToken::from_random(rand::bytes::<32>()?);
+            let expires_at = ctx.now + lifetime_ms(ctx, &ws);
+            stmts.push(db::insert_session(&db, &token.storage_hash(), &ws.id, &r.visitor.id, ctx.now, expires_at)?);
+            (token, expires_at)
+        }
+    };
+    db::batch(&db, stmts).await?;
+    http::json(
+        200,
+        &BootResponse {
+            visitor: r.visitor.view(),
+            session_token: token.as_str().to_string(),
+            expires_at,
+            resumed: is_resume,
+            settings: ws.public_settings(),
+        },
+    )
+}
+
+fn rebind_session(db: &D1Database, token: &SessionToken, visitor_id: &str) -> Result<D1PreparedStatement, ApiError> {
+    db::stmt(db, "UPDATE widget_sessions SET visitor_id = ?2 WHERE token_hash = ?1", &[db::s(&token.storage_hash()), db::s(visitor_id)])
+}
+
+/// `POST /v1/identify`: claims and attributes for the session's visitor.
+pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let a = auth::visitor(ctx).await?;
+    let req: IdentifyRequest = ctx.json().await?;
+    req.validate()?;
+    let db = ctx.db()?;
+    let identity = verify_claims(a.workspace.identity_mode(), Some(&a.workspace.secrets()), &claims_of(&req), ctx.now)?;
+    let current = db::visitor_by_id(&db, &a.workspace.id, &a.session.visitor_id).await?;
+    let r = resolve(&db, ctx.now, &a.workspace, current, &identity, &req).await?;
+    let mut stmts = r.statements(&db)?;
+    if r.visitor.id != a.session.visitor_id {
+        stmts.push(rebind_session(&db, &a.token, &r.visitor.id)?);
+    }
+    db::batch(&db, stmts).await?;
+    http::json(200, &json!({ "visitor": r.visitor.view() }))
+}
+
+/// `POST /v1/session/refresh`: a new token with a full lifetime; the old one stops working.
+pub async fn refresh(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let a = auth::visitor(ctx).await?;
+    let db = ctx.db()?;
+    let token = SessionToken::from_random(rand::bytes::<32>()?);
+    let expires_at = ctx.now + lifetime_ms(ctx, &a.workspace);
+    db::batch(
+        &db,
+        vec![
+            db::delete_session(&db, &a.token.storage_hash())?,
+            db::insert_session(&db, &token.storage_hash(), &a.workspace.id, &a.session.visitor_id, ctx.now, expires_at)?,
+        ],
+    )
+    .await?;
+    http::json(200, &json!({ "sessionToken": token.as_str(), "expiresAt": expires_at }))
+}
+
+/// `POST /v1/session/revoke`: the token stops working (the widget's `shutdown`).
+pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let a = auth::visitor(ctx).await?;
+    let db = ctx.db()?;
+    db::batch(&db, vec![db::delete_session(&db, &a.token.storage_hash())?]).await?;
+    http::no_content()
+}
+
+/// The visitor a request ends up as, and what must be written for it.
+pub struct Resolution {
+    pub visitor: VisitorRow,
+    pub is_new: bool,
+    /// An anonymous visitor folded into `visitor` by a verified identity.
+    pub merged_from: Option<VisitorRow>,
+    /// How many sessions the merge moves (for the audit record).
+    pub moved_sessions: i64,
+    pub now: i64,
+}
+
+impl Resolution {
+    fn statements(&self, db: &D1Database) -> Result<Vec<D1PreparedStatement>, ApiError> {
+        let mut out = vec![if self.is_new { db::insert_visitor(db, &self.visitor)? } else { db::update_visitor(db, &self.visitor)? }];
+        if let Some(from) = &self.merged_from {
+            let (from_id, to_id) = (db::s(&from.id), db::s(&self.visitor.id));
+            out.push(db::stmt(db, "UPDATE visitors SET merged_into = ?2, session_id = NULL WHERE id = ?1", &[from_id.clone(), to_id.clone()])?);
+            out.push(db::stmt(db, "UPDATE widget_sessions SET visitor_id = ?2 WHERE visitor_id = ?1", &[from_id, to_id])?);
+            let detail = json!({"from": from.id, "into": self.visitor.id, "counts": {"sessions": self.moved_sessions}});
+            out.push(db::audit(db, &self.visitor.workspace_id, "visitor.merged", &self.visitor.id, &detail, self.now)?);
+        }
+        Ok(out)
+    }
+}
+
+fn refused(msg: &str) -> ApiError {
+    ApiError::new(ErrorCode::IdentityVerificationFailed, msg)
+}
+
+/// True when `v` already is someone else than the identity claims.
+fn conflicts(v: &VisitorRow, id: &Identity) -> bool {
+    let other_user = matches!((&v.user_id, &id.user_id), (Some(a), Some(b)) if a != b);
+    let other_email = v.email_verified != 0
+        && id.email_verified
+        && v.email.as_deref().map(normalize_email) != id.email.as_deref().map(normalize_email);
+    other_user || other_email
+}
+
+/// Decides which visitor the caller is. `current` is the visitor of the caller's session or
+/// anonymous sessionId; `id` is what verification made of the claims.
+async fn resolve(
+    db: &D1Database,
+    now: i64,
+    ws: &WorkspaceRow,
+    current: Option<VisitorRow>,
+    id: &Identity,
+    req: &IdentifyRequest,
+) -> Result<Resolution, ApiError> {
+    let mode = ws.identity_mode();
+    // The existing visitor the claim points at, if the claim is strong enough to reach it.
+    let claimed = if let Some(uid) = &id.user_id {
+        match db::visitor_by_user_id(db, &ws.id, uid).await? {
+            Some(v) if id.user_id_verified || mode == IdentityMode::Off || !v.verified() => Some(v),
+            Some(_) => return Err(refused("this user's identity is verified: send userHash or userJwt to sign in as them")),
+            None => match (&id.email, id.email_verified) {
+                (Some(e), true) => db::visitor_by_verified_email(db, &ws.id, &normalize_email(e))
+                    .await?
+                    .filter(|v| v.user_id.is_none()),
+                _ => None,
+            },
+        }
+    } else if let (Some(e), true) = (&id.email, id.email_verified) {
+        db::visitor_by_verified_email(db, &ws.id, &normalize_email(e)).await?
+    } else {
+        None
+    };
+
+    let mut merged_from = None;
+    let (mut visitor, is_new) = match (claimed, current) {
+        (Some(t), Some(c)) if t.id == c.id => (c, false),
+        (Some(t), Some(c)) => {
+            if c.anonymous() {
+                merged_from = Some(c);
+            }
+            (t, false)
+        }
+        (Some(t), None) => (t, false),
+        (None, Some(c)) if !conflicts(&c, id) => (c, false),
+        (None, _) => (new_visitor(ws, now)?, true),
+    };
+
+    // Anonymous attributes collected before sign-in survive, under what the user already had.
+    if let Some(from) = &merged_from {
+        let mut attrs = from.attributes();
+        attributes::merge(&mut attrs, &visitor.attributes(), "/attributes")?;
+        visitor.attributes = Value::Object(attrs).to_string();
+    }
+    apply_claims(&mut visitor, id, req)?;
+    visitor.last_seen_at = now;
+
+    let moved_sessions = match &merged_from {
+        Some(from) => count_sessions(db, &from.id).await?,
+        None => 0,
+    };
+    Ok(Resolution { visitor, is_new, merged_from, moved_sessions, now })
+}
+
+async fn count_sessions(db: &D1Database, visitor_id: &str) -> Result<i64, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let c: Option<Count> = db::first(db, "SELECT COUNT(*) AS n FROM widget_sessions WHERE visitor_id = ?1", &[db::s(visitor_id)]).await?;
+    Ok(c.map_or(0, |c| c.n))
+}
+
+fn new_visitor(ws: &WorkspaceRow, now: i64) -> Result<VisitorRow, ApiError> {
+    Ok(VisitorRow {
+        id: rand::id::<12>("v_")?,
+        workspace_id: ws.id.clone(),
+        readable_id: readable_id(rand::bytes::<4>()?),
+        session_id: None,
+        user_id: None,
+        email: None,
+        email_verified: 0,
+        name: None,
+        identity_verified: 0,
+        attributes: "{}".into(),
+        device: None,
+        locale: None,
+        first_seen_at: now,
+        last_seen_at: now,
+        session_count: 1,
+    })
+}
+
+fn apply_claims(v: &mut VisitorRow, id: &Identity, req: &IdentifyRequest) -> Result<(), ApiError> {
+    if let Some(uid) = &id.user_id {
+        v.user_id = Some(uid.clone());
+    }
+    if id.verified() {
+        v.identity_verified = 1;
+    }
+    if let Some(e) = &id.email {
+        if id.email_verified {
+            v.email = Some(e.clone());
+            v.email_verified = 1;
+        } else if v.email_verified == 0 {
+            v.email = Some(e.clone());
+        }
+    }
+    if let Some(name) = &req.name {
+        v.name = Some(name.trim().to_string());
+    }
+    let mut attrs: Map<String, Value> = v.attributes();
+    if let Some(signed) = &id.signed_attributes {
+        attributes::validate(signed, "/userJwt/attributes")?;
+        attributes::merge(&mut attrs, signed, "/userJwt/attributes")?;
+    }
+    if let Some(a) = &req.attributes {
+        attributes::merge(&mut attrs, a, "/attributes")?;
+    }
+    v.attributes = Value::Object(attrs).to_string();
+    Ok(())
+}

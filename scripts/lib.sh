@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Shared steps of the README commands: install what is missing, build, migrate, serve.
+# Every install step is skipped when its tool is already there at the right version.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+# CI builds a fresh clone each time: keep cargo's output outside it so later runs are incremental.
+if [ -n "${CI:-}" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  export CARGO_TARGET_DIR="$HOME/.cache/porchlight/target"
+fi
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+WORKER_BUILD_VERSION="0.8.7"   # must match the `worker` crate's minor version
+PORT="${PORCHLIGHT_PORT:-8787}"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+ensure_rust() {
+  if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! worker-build --version 2>/dev/null | grep -q "$WORKER_BUILD_VERSION"; then
+    log "installing worker-build $WORKER_BUILD_VERSION (~4 min, once)"
+    cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked
+  fi
+  local wbv
+  wbv="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbv\$\| $wbv "; then
+    # --locked fails here (a pinned webpki-roots is missing from the registry).
+    log "installing wasm-bindgen-cli $wbv (~2 min, once)"
+    cargo install wasm-bindgen-cli --version "$wbv"
+  fi
+}
+
+ensure_npm() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "npm ci (wrangler, esbuild, binaryen, playwright-core, axe-core, ws)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    log "installing Chromium from apt"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-reference-types --enable-multivalue
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+
+# Widget (Rust → WASM, wasm-bindgen --target web, wasm-opt -Oz) + loader + www → dist/site.
+build_site() {
+  log "building the widget"
+  cargo build -q -p porchlight-widget --target wasm32-unknown-unknown --profile widget
+  rm -rf dist/site && mkdir -p dist/site
+  wasm-bindgen --target web --no-typescript --out-dir dist/site --out-name porchlight-widget \
+    "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_widget.wasm"
+  wasm-opt "${WASM_OPT_FLAGS[@]}" dist/site/porchlight-widget_bg.wasm -o dist/site/porchlight-widget_bg.wasm
+  esbuild --log-level=warning --minify dist/site/porchlight-widget.js --outfile=dist/site/porchlight-widget.js --allow-overwrite
+  esbuild --log-level=warning --minify widget/loader/porchlight.js --outfile=dist/site/porchlight.js
+  cp -R www/. dist/site/
+}
+
+build_edge() {
+  log "building the edge Worker"
+  (cd edge && WASM_BINDGEN_BIN="$(command -v wasm-bindgen)" ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild" \
+    WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt" worker-build --release >/tmp/porchlight-worker-build.log 2>&1) \
+    || { cat /tmp/porchlight-worker-build.log; return 1; }
+}
+
+# A local root key for the admin API, kept in .dev.vars (git-ignored), made once.
+ensure_dev_vars() {
+  if [ ! -f .dev.vars ] || ! grep -q '^ROOT_KEY=' .dev.vars; then
+    echo "ROOT_KEY=prk_$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >> .dev.vars
+  fi
+  ROOT_KEY="$(sed -n 's/^ROOT_KEY=//p' .dev.vars | head -n1)"
+  export ROOT_KEY
+}
+
+migrate() { # $1 = persist dir
+  wrangler d1 migrations apply DB --local --persist-to "$1" >/tmp/porchlight-migrate.log 2>&1 \
+    || { cat /tmp/porchlight-migrate.log; return 1; }
+}
+
+WRANGLER_PID=""
+# Starts `wrangler dev` on 127.0.0.1:$PORT in the background and waits for /health.
+start_wrangler() { # $1 = persist dir, $2 = log file, rest = extra wrangler args
+  local persist="$1" logf="$2"; shift 2
+  wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$persist" --log-level warn "$@" >"$logf" 2>&1 &
+  WRANGLER_PID=$!
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$WRANGLER_PID" 2>/dev/null; then cat "$logf"; return 1; fi
+    sleep 0.5
+  done
+  cat "$logf"; return 1
+}
+
+stop_wrangler() {
+  if [ -n "$WRANGLER_PID" ]; then
+    pkill -P "$WRANGLER_PID" 2>/dev/null || true
+    kill "$WRANGLER_PID" 2>/dev/null || true
+    wait "$WRANGLER_PID" 2>/dev/null || true
+    WRANGLER_PID=""
+  fi
+}

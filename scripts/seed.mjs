@@ -1,0 +1,37 @@
+// Seeds the demo workspace `demo` (idempotent) and prints its id and secret key.
+// The secret key is shown once by the API, so it is kept in .wrangler/demo-credentials.json.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+
+const [base, rootKey] = process.argv.slice(2);
+const credsFile = '.wrangler/demo-credentials.json';
+const res = await fetch(`${base}/admin/v1/workspaces`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${rootKey}` },
+  body: JSON.stringify({
+    id: 'demo',
+    name: 'Acme Analytics',
+    identityVerification: 'optional',
+    allowedOrigins: [],
+    messenger: {
+      primaryColor: '#4f46e5',
+      welcomeMessage: 'Hi there 👋 Ask us anything about Acme Analytics — we usually reply in a few minutes.',
+      teamName: 'Acme support',
+      teammates: [{ name: 'Ada Lovelace' }, { name: 'Grace Hopper' }],
+    },
+  }),
+});
+const body = await res.json();
+let creds;
+if (res.status === 201) {
+  creds = { workspaceId: body.workspaceId, secretKey: body.secretKey, identitySecret: body.identitySecret };
+  mkdirSync('.wrangler', { recursive: true });
+  writeFileSync(credsFile, JSON.stringify(creds, null, 2));
+} else if (body?.error?.code === 'ALREADY_EXISTS') {
+  try { creds = JSON.parse(readFileSync(credsFile, 'utf8')); } catch { creds = { workspaceId: 'demo', secretKey: '(lost: delete .wrangler/state to reseed)' }; }
+} else {
+  console.error('seeding failed:', res.status, JSON.stringify(body));
+  process.exit(1);
+}
+console.log(`demo workspace id:  ${creds.workspaceId}`);
+console.log(`demo secret key:    ${creds.secretKey}`);
+if (creds.identitySecret) console.log(`identity secret:    ${creds.identitySecret}`);
