@@ -13,7 +13,8 @@ fn not_authenticated(msg: &str) -> ApiError {
 }
 
 fn bearer_of(ctx: &Ctx) -> Option<String> {
-    ctx.header("Authorization").and_then(|h| bearer(&h).map(str::to_string))
+    ctx.header("Authorization")
+        .and_then(|h| bearer(&h).map(str::to_string))
 }
 
 /// A live visitor session resolved from `Authorization: Bearer wst_…`.
@@ -36,25 +37,39 @@ pub async fn lookup_session(ctx: &Ctx) -> Result<Option<(SessionToken, SessionRo
 /// origins the workspace does not allow.
 pub async fn visitor(ctx: &mut Ctx) -> Result<VisitorAuth, ApiError> {
     let Some((token, session)) = lookup_session(ctx).await? else {
-        return Err(not_authenticated("send a valid session token: Authorization: Bearer wst_…"));
+        return Err(not_authenticated(
+            "send a valid session token: Authorization: Bearer wst_…",
+        ));
     };
     if session.expires_at <= ctx.now {
-        return Err(ApiError::new(ErrorCode::SessionExpired, "the session token expired; boot again"));
+        return Err(ApiError::new(
+            ErrorCode::SessionExpired,
+            "the session token expired; boot again",
+        ));
     }
     let workspace = db::workspace_by_id(&ctx.db()?, &session.workspace_id)
         .await?
         .ok_or_else(|| not_authenticated("the session's workspace no longer exists"))?;
     ctx.check_origin(&workspace.allowed_origins())?;
-    Ok(VisitorAuth { token, session, workspace })
+    Ok(VisitorAuth {
+        token,
+        session,
+        workspace,
+    })
 }
 
 /// Resolves the workspace from `Authorization: Bearer psk_…`.
 pub async fn workspace_admin(ctx: &Ctx) -> Result<WorkspaceRow, ApiError> {
     let Some(b) = bearer_of(ctx) else {
-        return Err(not_authenticated("send the workspace secret key: Authorization: Bearer psk_…"));
+        return Err(not_authenticated(
+            "send the workspace secret key: Authorization: Bearer psk_…",
+        ));
     };
     if b.starts_with(SessionToken::PREFIX) {
-        return Err(ApiError::new(ErrorCode::NotAuthorized, "a visitor session token cannot call the admin API"));
+        return Err(ApiError::new(
+            ErrorCode::NotAuthorized,
+            "a visitor session token cannot call the admin API",
+        ));
     }
     let key = SecretKey::parse(&b).ok_or_else(|| not_authenticated("malformed secret key"))?;
     db::workspace_by_key_hash(&ctx.db()?, &key.storage_hash())
@@ -65,12 +80,24 @@ pub async fn workspace_admin(ctx: &Ctx) -> Result<WorkspaceRow, ApiError> {
 /// Checks `Authorization: Bearer <ROOT_KEY>` in constant time (over SHA-256 digests, so the
 /// comparison length does not depend on the key).
 pub fn root(ctx: &Ctx) -> Result<(), ApiError> {
-    let configured = ctx.env.secret("ROOT_KEY").map(|s| s.to_string()).ok().filter(|s| s.len() >= 16);
+    let configured = ctx
+        .env
+        .secret("ROOT_KEY")
+        .map(|s| s.to_string())
+        .ok()
+        .filter(|s| s.len() >= 16);
     let Some(configured) = configured else {
-        return Err(ApiError::new(ErrorCode::NotAuthorized, "no ROOT_KEY is configured for this deployment"));
+        return Err(ApiError::new(
+            ErrorCode::NotAuthorized,
+            "no ROOT_KEY is configured for this deployment",
+        ));
     };
-    let given = bearer_of(ctx).ok_or_else(|| not_authenticated("send the root key: Authorization: Bearer …"))?;
-    let ok: bool = sha256_hex(given.as_bytes()).as_bytes().ct_eq(sha256_hex(configured.as_bytes()).as_bytes()).into();
+    let given = bearer_of(ctx)
+        .ok_or_else(|| not_authenticated("send the root key: Authorization: Bearer …"))?;
+    let ok: bool = sha256_hex(given.as_bytes())
+        .as_bytes()
+        .ct_eq(sha256_hex(configured.as_bytes()).as_bytes())
+        .into();
     if ok {
         Ok(())
     } else {

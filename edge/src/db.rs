@@ -24,8 +24,15 @@ pub fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedSt
     db.prepare(sql).bind(args).map_err(internal)
 }
 
-pub async fn first<T: for<'a> Deserialize<'a>>(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<Option<T>, ApiError> {
-    stmt(db, sql, args)?.first::<T>(None).await.map_err(internal)
+pub async fn first<T: for<'a> Deserialize<'a>>(
+    db: &D1Database,
+    sql: &str,
+    args: &[JsValue],
+) -> Result<Option<T>, ApiError> {
+    stmt(db, sql, args)?
+        .first::<T>(None)
+        .await
+        .map_err(internal)
 }
 
 pub async fn run(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<(), ApiError> {
@@ -85,11 +92,24 @@ impl WorkspaceRow {
 const WORKSPACE_COLS: &str = "id, name, allowed_origins, session_lifetime_ms, identity_mode, identity_secret, identity_secret_prev, identity_secret_prev_until, messenger, created_at, updated_at";
 
 pub async fn workspace_by_id(db: &D1Database, id: &str) -> Result<Option<WorkspaceRow>, ApiError> {
-    first(db, &format!("SELECT {WORKSPACE_COLS} FROM workspaces WHERE id = ?1"), &[s(id)]).await
+    first(
+        db,
+        &format!("SELECT {WORKSPACE_COLS} FROM workspaces WHERE id = ?1"),
+        &[s(id)],
+    )
+    .await
 }
 
-pub async fn workspace_by_key_hash(db: &D1Database, hash: &str) -> Result<Option<WorkspaceRow>, ApiError> {
-    first(db, &format!("SELECT {WORKSPACE_COLS} FROM workspaces WHERE secret_key_hash = ?1"), &[s(hash)]).await
+pub async fn workspace_by_key_hash(
+    db: &D1Database,
+    hash: &str,
+) -> Result<Option<WorkspaceRow>, ApiError> {
+    first(
+        db,
+        &format!("SELECT {WORKSPACE_COLS} FROM workspaces WHERE secret_key_hash = ?1"),
+        &[s(hash)],
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -137,16 +157,28 @@ impl VisitorRow {
 
 const VISITOR_COLS: &str = "id, workspace_id, readable_id, session_id, user_id, email, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count";
 
-pub async fn visitor_by_id(db: &D1Database, ws: &str, id: &str) -> Result<Option<VisitorRow>, ApiError> {
+pub async fn visitor_by_id(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+) -> Result<Option<VisitorRow>, ApiError> {
     first(db, &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND id = ?2 AND merged_into IS NULL"), &[s(ws), s(id)]).await
 }
 
-pub async fn visitor_by_user_id(db: &D1Database, ws: &str, user_id: &str) -> Result<Option<VisitorRow>, ApiError> {
+pub async fn visitor_by_user_id(
+    db: &D1Database,
+    ws: &str,
+    user_id: &str,
+) -> Result<Option<VisitorRow>, ApiError> {
     first(db, &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND user_id = ?2 AND merged_into IS NULL"), &[s(ws), s(user_id)]).await
 }
 
 /// Only visitors whose email was itself proven are found by email.
-pub async fn visitor_by_verified_email(db: &D1Database, ws: &str, email_lower: &str) -> Result<Option<VisitorRow>, ApiError> {
+pub async fn visitor_by_verified_email(
+    db: &D1Database,
+    ws: &str,
+    email_lower: &str,
+) -> Result<Option<VisitorRow>, ApiError> {
     first(
         db,
         &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND email_lower = ?2 AND email_verified = 1 AND merged_into IS NULL ORDER BY first_seen_at LIMIT 1"),
@@ -155,7 +187,11 @@ pub async fn visitor_by_verified_email(db: &D1Database, ws: &str, email_lower: &
     .await
 }
 
-pub async fn anonymous_visitor_by_session_id(db: &D1Database, ws: &str, session_id: &str) -> Result<Option<VisitorRow>, ApiError> {
+pub async fn anonymous_visitor_by_session_id(
+    db: &D1Database,
+    ws: &str,
+    session_id: &str,
+) -> Result<Option<VisitorRow>, ApiError> {
     first(
         db,
         &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND session_id = ?2 AND user_id IS NULL AND identity_verified = 0 AND merged_into IS NULL ORDER BY last_seen_at DESC LIMIT 1"),
@@ -219,10 +255,22 @@ pub struct SessionRow {
 }
 
 pub async fn session_by_hash(db: &D1Database, hash: &str) -> Result<Option<SessionRow>, ApiError> {
-    first(db, "SELECT workspace_id, visitor_id, expires_at FROM widget_sessions WHERE token_hash = ?1", &[s(hash)]).await
+    first(
+        db,
+        "SELECT workspace_id, visitor_id, expires_at FROM widget_sessions WHERE token_hash = ?1",
+        &[s(hash)],
+    )
+    .await
 }
 
-pub fn insert_session(db: &D1Database, hash: &str, ws: &str, visitor: &str, now: i64, expires_at: i64) -> Result<D1PreparedStatement, ApiError> {
+pub fn insert_session(
+    db: &D1Database,
+    hash: &str,
+    ws: &str,
+    visitor: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -231,14 +279,30 @@ pub fn insert_session(db: &D1Database, hash: &str, ws: &str, visitor: &str, now:
 }
 
 pub fn delete_session(db: &D1Database, hash: &str) -> Result<D1PreparedStatement, ApiError> {
-    stmt(db, "DELETE FROM widget_sessions WHERE token_hash = ?1", &[s(hash)])
+    stmt(
+        db,
+        "DELETE FROM widget_sessions WHERE token_hash = ?1",
+        &[s(hash)],
+    )
 }
 
 pub async fn delete_expired_sessions(db: &D1Database, before: i64) -> Result<(), ApiError> {
-    run(db, "DELETE FROM widget_sessions WHERE expires_at < ?1", &[n(before)]).await
+    run(
+        db,
+        "DELETE FROM widget_sessions WHERE expires_at < ?1",
+        &[n(before)],
+    )
+    .await
 }
 
-pub fn audit(db: &D1Database, ws: &str, action: &str, subject: &str, detail: &Value, now: i64) -> Result<D1PreparedStatement, ApiError> {
+pub fn audit(
+    db: &D1Database,
+    ws: &str,
+    action: &str,
+    subject: &str,
+    detail: &Value,
+    now: i64,
+) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO audit_log (workspace_id, action, subject, detail, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",

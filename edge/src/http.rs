@@ -15,7 +15,9 @@ pub fn now_ms() -> i64 {
 }
 
 pub fn env_i64(env: &Env, name: &str) -> Option<i64> {
-    env.var(name).ok().and_then(|v| v.to_string().trim().parse().ok())
+    env.var(name)
+        .ok()
+        .and_then(|v| v.to_string().trim().parse().ok())
 }
 
 /// One request being served.
@@ -33,7 +35,14 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(req: Request, env: Env) -> Self {
         let origin = req.headers().get("Origin").ok().flatten();
-        Ctx { path: req.path(), req, env, now: now_ms(), origin, origin_refused: false }
+        Ctx {
+            path: req.path(),
+            req,
+            env,
+            now: now_ms(),
+            origin,
+            origin_refused: false,
+        }
     }
 
     pub fn method(&self) -> Method {
@@ -54,7 +63,10 @@ impl Ctx {
         match &self.origin {
             Some(o) if !origin_allowed(allowlist, o) => {
                 self.origin_refused = true;
-                Err(ApiError::new(ErrorCode::OriginNotAllowed, "this page's origin is not allowed by the workspace"))
+                Err(ApiError::new(
+                    ErrorCode::OriginNotAllowed,
+                    "this page's origin is not allowed by the workspace",
+                ))
             }
             _ => Ok(()),
         }
@@ -76,13 +88,23 @@ impl Ctx {
     }
 
     async fn body(&mut self) -> Result<Vec<u8>, ApiError> {
-        let too_large = || ApiError::new(ErrorCode::PayloadTooLarge, format!("request bodies are limited to {MAX_BODY_BYTES} bytes"));
-        if let Some(len) = self.header("Content-Length").and_then(|l| l.trim().parse::<usize>().ok()) {
+        let too_large = || {
+            ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
+            )
+        };
+        if let Some(len) = self
+            .header("Content-Length")
+            .and_then(|l| l.trim().parse::<usize>().ok())
+        {
             if len > MAX_BODY_BYTES {
                 return Err(too_large());
             }
         }
-        let bytes = self.req.bytes().await.map_err(|_| ApiError::new(ErrorCode::InvalidInput, "could not read the request body"))?;
+        let bytes = self.req.bytes().await.map_err(|_| {
+            ApiError::new(ErrorCode::InvalidInput, "could not read the request body")
+        })?;
         if bytes.len() > MAX_BODY_BYTES {
             return Err(too_large());
         }
@@ -114,7 +136,10 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     for seg in path.iter() {
         match seg {
             Segment::Seq { index } => s.push_str(&format!("/{index}")),
-            Segment::Map { key } => s.push_str(&format!("/{}", porchlight_shared::attributes::escape_pointer(key))),
+            Segment::Map { key } => s.push_str(&format!(
+                "/{}",
+                porchlight_shared::attributes::escape_pointer(key)
+            )),
             Segment::Enum { variant } => s.push_str(&format!("/{variant}")),
             Segment::Unknown => {}
         }
@@ -127,7 +152,10 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> Result<Response, ApiError> 
     let headers = Headers::new();
     let _ = headers.set("Content-Type", "application/json; charset=utf-8");
     let _ = headers.set("Cache-Control", "no-store");
-    Ok(Response::ok(body).map_err(crate::internal)?.with_status(status).with_headers(headers))
+    Ok(Response::ok(body)
+        .map_err(crate::internal)?
+        .with_status(status)
+        .with_headers(headers))
 }
 
 pub fn no_content() -> Result<Response, ApiError> {
@@ -147,7 +175,9 @@ pub fn error_response(e: &ApiError) -> Response {
     }
     match Response::ok(body.envelope_json()) {
         Ok(r) => r.with_status(e.status()).with_headers(headers),
-        Err(_) => Response::empty().map(|r| r.with_status(500)).unwrap_or_else(|_| unreachable_response()),
+        Err(_) => Response::empty()
+            .map(|r| r.with_status(500))
+            .unwrap_or_else(|_| unreachable_response()),
     }
 }
 
@@ -179,12 +209,21 @@ pub fn preflight(ctx: &Ctx) -> Response {
     let headers = Headers::new();
     let _ = headers.set("Vary", "Origin");
     if is_visitor_api(&ctx.path) {
-        if let Some(o) = ctx.origin.as_deref().filter(|o| origin_allowed(&[], o) && o.contains("://")) {
+        if let Some(o) = ctx
+            .origin
+            .as_deref()
+            .filter(|o| origin_allowed(&[], o) && o.contains("://"))
+        {
             let _ = headers.set("Access-Control-Allow-Origin", o);
             let _ = headers.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-            let _ = headers.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+            let _ = headers.set(
+                "Access-Control-Allow-Headers",
+                "Authorization, Content-Type",
+            );
             let _ = headers.set("Access-Control-Max-Age", "600");
         }
     }
-    Response::empty().map(|r| r.with_status(204).with_headers(headers)).unwrap_or_else(|_| unreachable_response())
+    Response::empty()
+        .map(|r| r.with_status(204).with_headers(headers))
+        .unwrap_or_else(|_| unreachable_response())
 }

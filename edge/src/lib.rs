@@ -26,7 +26,12 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Ok(r) => r,
         Err(e) => {
             if e.code == ErrorCode::Internal {
-                console_error!("internal error on {} {}: {}", ctx.method().as_ref(), ctx.path, e.message);
+                console_error!(
+                    "internal error on {} {}: {}",
+                    ctx.method().as_ref(),
+                    ctx.path,
+                    e.message
+                );
             }
             http::error_response(&e)
         }
@@ -39,7 +44,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let now = http::now_ms();
-    let retention = http::env_i64(&env, "EXPIRED_SESSION_RETENTION_MS").unwrap_or(7 * 24 * 3600 * 1000);
+    let retention =
+        http::env_i64(&env, "EXPIRED_SESSION_RETENTION_MS").unwrap_or(7 * 24 * 3600 * 1000);
     match env.d1("DB") {
         Ok(d) => {
             if let Err(e) = db::delete_expired_sessions(&d, now - retention).await {

@@ -19,7 +19,8 @@ pub const MAX_DEPTH: usize = 3;
 fn valid_key(k: &str) -> bool {
     !k.is_empty()
         && k.len() <= MAX_KEY_LEN
-        && k.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'$'))
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'$'))
 }
 
 fn validate_value(v: &Value, path: &str, depth: usize) -> Result<(), ApiError> {
@@ -36,7 +37,10 @@ fn validate_value(v: &Value, path: &str, depth: usize) -> Result<(), ApiError> {
         Value::String(_) => Ok(()),
         Value::Array(items) => {
             if items.len() > MAX_LIST_LEN {
-                return Err(ApiError::invalid(path, format!("lists hold at most {MAX_LIST_LEN} items")));
+                return Err(ApiError::invalid(
+                    path,
+                    format!("lists hold at most {MAX_LIST_LEN} items"),
+                ));
             }
             for (i, item) in items.iter().enumerate() {
                 match item {
@@ -47,14 +51,22 @@ fn validate_value(v: &Value, path: &str, depth: usize) -> Result<(), ApiError> {
                             format!("list items are limited to {MAX_LIST_ITEM_LEN} characters"),
                         ))
                     }
-                    _ => return Err(ApiError::invalid(format!("{path}/{i}"), "lists hold strings only")),
+                    _ => {
+                        return Err(ApiError::invalid(
+                            format!("{path}/{i}"),
+                            "lists hold strings only",
+                        ))
+                    }
                 }
             }
             Ok(())
         }
         Value::Object(map) => {
             if depth >= MAX_DEPTH {
-                return Err(ApiError::invalid(path, format!("attributes nest at most {MAX_DEPTH} levels")));
+                return Err(ApiError::invalid(
+                    path,
+                    format!("attributes nest at most {MAX_DEPTH} levels"),
+                ));
             }
             validate_map(map, path, depth + 1)
         }
@@ -63,7 +75,10 @@ fn validate_value(v: &Value, path: &str, depth: usize) -> Result<(), ApiError> {
 
 fn validate_map(map: &Map<String, Value>, path: &str, depth: usize) -> Result<(), ApiError> {
     if map.len() > MAX_ATTRIBUTES {
-        return Err(ApiError::invalid(path, format!("at most {MAX_ATTRIBUTES} attributes")));
+        return Err(ApiError::invalid(
+            path,
+            format!("at most {MAX_ATTRIBUTES} attributes"),
+        ));
     }
     for (k, v) in map {
         let p = format!("{path}/{}", escape_pointer(k));
@@ -90,10 +105,17 @@ pub fn escape_pointer(segment: &str) -> String {
 
 /// Merges `update` into `stored`: objects merge recursively, `null` deletes, anything else
 /// replaces. Fails if the result would hold more than [`MAX_ATTRIBUTES`] top-level keys.
-pub fn merge(stored: &mut Map<String, Value>, update: &Map<String, Value>, path: &str) -> Result<(), ApiError> {
+pub fn merge(
+    stored: &mut Map<String, Value>,
+    update: &Map<String, Value>,
+    path: &str,
+) -> Result<(), ApiError> {
     merge_into(stored, update);
     if stored.len() > MAX_ATTRIBUTES {
-        return Err(ApiError::invalid(path, format!("a visitor holds at most {MAX_ATTRIBUTES} attributes")));
+        return Err(ApiError::invalid(
+            path,
+            format!("a visitor holds at most {MAX_ATTRIBUTES} attributes"),
+        ));
     }
     Ok(())
 }
@@ -124,7 +146,12 @@ mod tests {
     #[test]
     fn merge_keeps_what_is_not_mentioned() {
         let mut stored = obj(json!({"plan": {"tier": "pro", "seats": 5}, "company": "Acme"}));
-        merge(&mut stored, &obj(json!({"plan": {"seats": 6}, "beta": true})), "/attributes").unwrap();
+        merge(
+            &mut stored,
+            &obj(json!({"plan": {"seats": 6}, "beta": true})),
+            "/attributes",
+        )
+        .unwrap();
         assert_eq!(
             Value::Object(stored.clone()),
             json!({"plan": {"tier": "pro", "seats": 6}, "company": "Acme", "beta": true})
@@ -139,7 +166,9 @@ mod tests {
 
     #[test]
     fn types_are_kept() {
-        let a = obj(json!({"n": 3.5, "b": false, "d": "2026-01-02T03:04:05Z", "ms": 1767225600000u64, "tags": ["a", "b"]}));
+        let a = obj(
+            json!({"n": 3.5, "b": false, "d": "2026-01-02T03:04:05Z", "ms": 1767225600000u64, "tags": ["a", "b"]}),
+        );
         validate(&a, "/attributes").unwrap();
         let mut s = Map::new();
         merge(&mut s, &a, "/attributes").unwrap();
@@ -166,13 +195,17 @@ mod tests {
         }
         let key = "k".repeat(MAX_KEY_LEN + 1);
         assert!(validate(&obj(json!({ key: 1 })), "/attributes").is_err());
-        let many: Map<String, Value> = (0..=MAX_ATTRIBUTES).map(|i| (format!("k{i}"), json!(i))).collect();
+        let many: Map<String, Value> = (0..=MAX_ATTRIBUTES)
+            .map(|i| (format!("k{i}"), json!(i)))
+            .collect();
         assert!(validate(&many, "/attributes").is_err());
     }
 
     #[test]
     fn merge_refuses_to_grow_past_the_limit() {
-        let mut stored: Map<String, Value> = (0..MAX_ATTRIBUTES).map(|i| (format!("k{i}"), json!(i))).collect();
+        let mut stored: Map<String, Value> = (0..MAX_ATTRIBUTES)
+            .map(|i| (format!("k{i}"), json!(i)))
+            .collect();
         assert!(merge(&mut stored, &obj(json!({"k0": 9})), "/attributes").is_ok());
         assert!(merge(&mut stored, &obj(json!({"extra": 1})), "/attributes").is_err());
     }

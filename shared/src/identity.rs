@@ -164,7 +164,8 @@ pub fn verify_jwt(secrets: &Secrets, jwt: &str, now_ms: i64) -> Option<Identity>
     }
     let claims: JwtClaims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).ok()?).ok()?;
     let exp = claims.exp?;
-    if !(exp * 1000.0 > now_ms as f64) {
+    // NaN never reaches here (JSON has none); `exp` must be strictly in the future.
+    if exp.is_nan() || exp * 1000.0 <= now_ms as f64 {
         return None;
     }
     let user_id = match claims.user_id {
@@ -218,12 +219,16 @@ pub fn verify_claims(
         return Ok(unproven);
     }
     let Some(secrets) = secrets else {
-        return Err(refused("this workspace has no identity secret to verify against"));
+        return Err(refused(
+            "this workspace has no identity secret to verify against",
+        ));
     };
 
     if let Some(jwt) = claims.user_jwt {
         let Some(proven) = verify_jwt(secrets, jwt, now_ms) else {
-            return Err(refused("userJwt is invalid, expired or not signed with this workspace's secret"));
+            return Err(refused(
+                "userJwt is invalid, expired or not signed with this workspace's secret",
+            ));
         };
         // A body claim must agree with what the JWT proves.
         if user_id.is_some() && user_id != proven.user_id.as_deref() {
@@ -249,7 +254,11 @@ pub fn verify_claims(
     let (message, proves_user_id) = match (user_id, email) {
         (Some(u), _) => (u.to_string(), true),
         (None, Some(e)) => (normalize_email(e), false),
-        (None, None) => return Err(refused("userHash was sent without a userId or email to prove")),
+        (None, None) => {
+            return Err(refused(
+                "userHash was sent without a userId or email to prove",
+            ))
+        }
     };
     if !verify_user_hash(secrets, &message, hash, now_ms) {
         return Err(refused("userHash does not match the claimed identity"));
@@ -278,7 +287,10 @@ mod tests {
     const NOW: i64 = 1_800_000_000_000;
 
     fn secrets() -> Secrets<'static> {
-        Secrets { current: SECRET, previous: None }
+        Secrets {
+            current: SECRET,
+            previous: None,
+        }
     }
 
     #[test]
@@ -296,7 +308,12 @@ mod tests {
     fn verify_user_hash_accepts_only_the_right_hash() {
         let s = secrets();
         assert!(verify_user_hash(&s, "user_123", HASH_USER_123, NOW));
-        assert!(verify_user_hash(&s, "user_123", &HASH_USER_123.to_uppercase(), NOW));
+        assert!(verify_user_hash(
+            &s,
+            "user_123",
+            &HASH_USER_123.to_uppercase(),
+            NOW
+        ));
         assert!(!verify_user_hash(&s, "user_124", HASH_USER_123, NOW));
         assert!(!verify_user_hash(&s, "user_123", &HASH_USER_123[..62], NOW));
         assert!(!verify_user_hash(&s, "user_123", "not hex", NOW));
@@ -305,24 +322,50 @@ mod tests {
 
     #[test]
     fn previous_secret_valid_only_during_grace() {
-        let s = Secrets { current: "new-secret", previous: Some((SECRET, NOW + 1000)) };
+        let s = Secrets {
+            current: "new-secret",
+            previous: Some((SECRET, NOW + 1000)),
+        };
         assert!(verify_user_hash(&s, "user_123", HASH_USER_123, NOW));
         assert!(!verify_user_hash(&s, "user_123", HASH_USER_123, NOW + 1000));
-        assert!(verify_user_hash(&s, "user_123", &user_hash("new-secret", "user_123"), NOW + 5000));
+        assert!(verify_user_hash(
+            &s,
+            "user_123",
+            &user_hash("new-secret", "user_123"),
+            NOW + 5000
+        ));
     }
 
-    fn claims<'a>(user_id: Option<&'a str>, email: Option<&'a str>, hash: Option<&'a str>) -> Claims<'a> {
-        Claims { user_id, email, user_hash: hash, user_jwt: None }
+    fn claims<'a>(
+        user_id: Option<&'a str>,
+        email: Option<&'a str>,
+        hash: Option<&'a str>,
+    ) -> Claims<'a> {
+        Claims {
+            user_id,
+            email,
+            user_hash: hash,
+            user_jwt: None,
+        }
     }
 
     #[test]
     fn required_mode_refuses_unproven_user_id_and_email() {
-        for c in [claims(Some("user_123"), None, None), claims(None, Some("ada@example.com"), None)] {
+        for c in [
+            claims(Some("user_123"), None, None),
+            claims(None, Some("ada@example.com"), None),
+        ] {
             let e = verify_claims(IdentityMode::Required, Some(&secrets()), &c, NOW).unwrap_err();
             assert_eq!(e.code, ErrorCode::IdentityVerificationFailed);
         }
         // Anonymous is fine.
-        let id = verify_claims(IdentityMode::Required, Some(&secrets()), &Claims::default(), NOW).unwrap();
+        let id = verify_claims(
+            IdentityMode::Required,
+            Some(&secrets()),
+            &Claims::default(),
+            NOW,
+        )
+        .unwrap();
         assert!(!id.claims_anything());
     }
 
@@ -340,7 +383,11 @@ mod tests {
 
     #[test]
     fn valid_hash_verifies_user_id_only() {
-        let c = claims(Some("user_123"), Some("victim@example.com"), Some(HASH_USER_123));
+        let c = claims(
+            Some("user_123"),
+            Some("victim@example.com"),
+            Some(HASH_USER_123),
+        );
         let id = verify_claims(IdentityMode::Required, Some(&secrets()), &c, NOW).unwrap();
         assert!(id.user_id_verified);
         assert!(!id.email_verified, "a userId hash does not prove an email");
@@ -380,8 +427,14 @@ mod tests {
 
     #[test]
     fn jwt_refused_when_expired_tampered_or_wrong_alg() {
-        assert!(verify_jwt(&secrets(), JWT, 2_000_000_000_000).is_none(), "expired");
-        let other = Secrets { current: "other", previous: None };
+        assert!(
+            verify_jwt(&secrets(), JWT, 2_000_000_000_000).is_none(),
+            "expired"
+        );
+        let other = Secrets {
+            current: "other",
+            previous: None,
+        };
         assert!(verify_jwt(&other, JWT, NOW).is_none(), "wrong key");
         // Tamper with the payload: swap the user id.
         let parts: Vec<&str> = JWT.split('.').collect();
@@ -404,7 +457,11 @@ mod tests {
         assert!(verify_claims(IdentityMode::Optional, Some(&secrets()), &c, NOW).is_err());
         let mut ok = claims(Some("user_123"), Some("ada@EXAMPLE.com"), None);
         ok.user_jwt = Some(JWT);
-        assert!(verify_claims(IdentityMode::Required, Some(&secrets()), &ok, NOW).unwrap().verified());
+        assert!(
+            verify_claims(IdentityMode::Required, Some(&secrets()), &ok, NOW)
+                .unwrap()
+                .verified()
+        );
     }
 
     #[test]

@@ -26,6 +26,9 @@ mod tests {
     #[test]
     fn readable() {
         assert_eq!(super::readable_id([0, 20, 0, 0]), "amber-otter-0000");
-        assert_eq!(super::readable_id([255, 255, 255, 255]), "witty-wombat-5535");
+        assert_eq!(
+            super::readable_id([255, 255, 255, 255]),
+            "witty-wombat-5535"
+        );
     }
 }

@@ -10,11 +10,14 @@ use crate::error::ApiError;
 /// Splits `scheme://host[:port]` into its parts; `None` if it is not a plain origin.
 fn split(origin: &str) -> Option<(&str, &str)> {
     let (scheme, rest) = origin.split_once("://")?;
-    let ok_scheme = !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.');
-    let ok_rest = !rest.is_empty()
-        && rest
+    let ok_scheme = !scheme.is_empty()
+        && scheme
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'*' | b'_'));
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.');
+    let ok_rest = !rest.is_empty()
+        && rest.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'*' | b'_')
+        });
     (ok_scheme && ok_rest).then_some((scheme, rest))
 }
 
@@ -60,7 +63,8 @@ pub fn validate_allowlist(list: &[String], path: &str) -> Result<(), ApiError> {
             None if e.starts_with("*.") => e,
             None => "",
         };
-        let wildcard_ok = !host.contains('*') || (host.starts_with("*.") && !host[2..].contains('*') && host.len() > 2);
+        let wildcard_ok = !host.contains('*')
+            || (host.starts_with("*.") && !host[2..].contains('*') && host.len() > 2);
         if e.len() > 253 || host.is_empty() || !wildcard_ok || e.ends_with('/') {
             return Err(ApiError::invalid(
                 format!("{path}/{i}"),
@@ -90,8 +94,14 @@ mod tests {
         assert!(origin_allowed(&l, "https://shop.example.com"));
         assert!(origin_allowed(&l, "HTTPS://Shop.Example.com"));
         assert!(origin_allowed(&l, "http://127.0.0.1:8787"));
-        assert!(!origin_allowed(&l, "http://shop.example.com"), "scheme differs");
-        assert!(!origin_allowed(&l, "https://shop.example.com:444"), "port differs");
+        assert!(
+            !origin_allowed(&l, "http://shop.example.com"),
+            "scheme differs"
+        );
+        assert!(
+            !origin_allowed(&l, "https://shop.example.com:444"),
+            "port differs"
+        );
         assert!(!origin_allowed(&l, "https://shop.example.com.evil.test"));
         assert!(!origin_allowed(&l, "http://127.0.0.1:8788"));
         assert!(!origin_allowed(&l, "null"));
@@ -109,15 +119,33 @@ mod tests {
         assert!(origin_allowed(&l, "http://x.acme.io"));
         assert!(origin_allowed(&l, "https://x.acme.io"));
         assert!(!origin_allowed(&l, "https://acme.io"));
-        assert!(!origin_allowed(&l, "https://*.example.com"), "a literal * is not a host");
+        assert!(
+            !origin_allowed(&l, "https://*.example.com"),
+            "a literal * is not a host"
+        );
     }
 
     #[test]
     fn validation_points_at_bad_entry() {
-        assert!(validate_allowlist(&list(&["https://a.com", "*.b.com", "http://localhost:3000"]), "/allowedOrigins").is_ok());
-        let e = validate_allowlist(&list(&["https://a.com", "https://a.com/path"]), "/allowedOrigins").unwrap_err();
+        assert!(validate_allowlist(
+            &list(&["https://a.com", "*.b.com", "http://localhost:3000"]),
+            "/allowedOrigins"
+        )
+        .is_ok());
+        let e = validate_allowlist(
+            &list(&["https://a.com", "https://a.com/path"]),
+            "/allowedOrigins",
+        )
+        .unwrap_err();
         assert_eq!(e.path.as_deref(), Some("/allowedOrigins/1"));
-        for bad in ["a.com", "https://", "https://*", "https://a.*.com", "<script>", "*."] {
+        for bad in [
+            "a.com",
+            "https://",
+            "https://*",
+            "https://a.*.com",
+            "<script>",
+            "*.",
+        ] {
             assert!(validate_allowlist(&list(&[bad]), "/o").is_err(), "{bad}");
         }
     }

@@ -31,7 +31,10 @@ mod tests {
     fn clamps() {
         assert_eq!(clamp_lifetime(1, MIN_LIFETIME_MS), MIN_LIFETIME_MS);
         assert_eq!(clamp_lifetime(i64::MAX, MIN_LIFETIME_MS), MAX_LIFETIME_MS);
-        assert_eq!(clamp_lifetime(DEFAULT_LIFETIME_MS, MIN_LIFETIME_MS), DEFAULT_LIFETIME_MS);
+        assert_eq!(
+            clamp_lifetime(DEFAULT_LIFETIME_MS, MIN_LIFETIME_MS),
+            DEFAULT_LIFETIME_MS
+        );
         assert_eq!(clamp_lifetime(2000, 1000), 2000);
     }
 

@@ -27,7 +27,9 @@ macro_rules! bearer_secret {
             pub fn parse(s: &str) -> Option<Self> {
                 let rest = s.strip_prefix($prefix)?;
                 let ok = rest.len() == 64
-                    && rest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                    && rest
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
                 ok.then(|| $ty(s.to_string()))
             }
 

@@ -86,7 +86,9 @@ impl Default for MessengerSettings {
 
 /// `#rgb` or `#rrggbb` only: these strings end up in CSS.
 pub fn is_hex_color(s: &str) -> bool {
-    let Some(h) = s.strip_prefix('#') else { return false };
+    let Some(h) = s.strip_prefix('#') else {
+        return false;
+    };
     matches!(h.len(), 3 | 6) && h.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -94,7 +96,11 @@ pub fn is_hex_color(s: &str) -> bool {
 pub fn is_safe_http_url(s: &str) -> bool {
     (s.starts_with("https://") || s.starts_with("http://"))
         && s.len() <= MAX_URL_LEN
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '(' | ')'))
+        && !s.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '(' | ')')
+        })
 }
 
 fn check_len(s: &str, max: usize, path: &str) -> Result<(), ApiError> {
@@ -106,28 +112,56 @@ fn check_len(s: &str, max: usize, path: &str) -> Result<(), ApiError> {
 
 impl MessengerSettings {
     pub fn validate(&self, path: &str) -> Result<(), ApiError> {
-        for (v, f) in [(&self.primary_color, "primaryColor"), (&self.background_color, "backgroundColor")] {
+        for (v, f) in [
+            (&self.primary_color, "primaryColor"),
+            (&self.background_color, "backgroundColor"),
+        ] {
             if !is_hex_color(v) {
-                return Err(ApiError::invalid(format!("{path}/{f}"), "a colour is #rgb or #rrggbb"));
+                return Err(ApiError::invalid(
+                    format!("{path}/{f}"),
+                    "a colour is #rgb or #rrggbb",
+                ));
             }
         }
-        for (v, f) in [(self.horizontal_spacing, "horizontalSpacing"), (self.vertical_spacing, "verticalSpacing")] {
+        for (v, f) in [
+            (self.horizontal_spacing, "horizontalSpacing"),
+            (self.vertical_spacing, "verticalSpacing"),
+        ] {
             if v > 200 {
-                return Err(ApiError::invalid(format!("{path}/{f}"), "spacing is 0-200 px"));
+                return Err(ApiError::invalid(
+                    format!("{path}/{f}"),
+                    "spacing is 0-200 px",
+                ));
             }
         }
         if self.visibility_delay_ms > 600_000 {
-            return Err(ApiError::invalid(format!("{path}/visibilityDelayMs"), "at most 600000 ms"));
+            return Err(ApiError::invalid(
+                format!("{path}/visibilityDelayMs"),
+                "at most 600000 ms",
+            ));
         }
-        check_len(&self.welcome_message, 500, &format!("{path}/welcomeMessage"))?;
+        check_len(
+            &self.welcome_message,
+            500,
+            &format!("{path}/welcomeMessage"),
+        )?;
         check_len(&self.team_name, 80, &format!("{path}/teamName"))?;
         if self.teammates.len() > 10 {
-            return Err(ApiError::invalid(format!("{path}/teammates"), "at most 10 teammates"));
+            return Err(ApiError::invalid(
+                format!("{path}/teammates"),
+                "at most 10 teammates",
+            ));
         }
         for (i, t) in self.teammates.iter().enumerate() {
             check_len(&t.name, 80, &format!("{path}/teammates/{i}/name"))?;
-            if t.avatar_url.as_deref().is_some_and(|u| !is_safe_http_url(u)) {
-                return Err(ApiError::invalid(format!("{path}/teammates/{i}/avatarUrl"), "an http(s) URL"));
+            if t.avatar_url
+                .as_deref()
+                .is_some_and(|u| !is_safe_http_url(u))
+            {
+                return Err(ApiError::invalid(
+                    format!("{path}/teammates/{i}/avatarUrl"),
+                    "an http(s) URL",
+                ));
             }
         }
         Ok(())
@@ -174,8 +208,14 @@ pub struct PageInfo {
 pub struct BootRequest {
     pub workspace_id: String,
     pub session_id: Option<String>,
-    #[serde(flatten)]
-    pub identity: IdentifyRequest,
+    // The identity fields are spelled out (not `#[serde(flatten)]`) so that type errors keep
+    // their JSON path.
+    pub user_id: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub user_hash: Option<String>,
+    pub user_jwt: Option<String>,
+    pub attributes: Option<Map<String, Value>>,
     pub device: Option<Map<String, Value>>,
     pub page: Option<PageInfo>,
     pub locale: Option<String>,
@@ -196,21 +236,28 @@ pub struct IdentifyRequest {
 /// A plausible email: one `@`, something on each side, a dot in the domain, no spaces.
 pub fn is_plausible_email(s: &str) -> bool {
     let s = s.trim();
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains('@')
         && s.len() <= MAX_EMAIL_LEN
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
 }
 
 impl IdentifyRequest {
     pub fn validate(&self) -> Result<(), ApiError> {
         if let Some(u) = &self.user_id {
             if u.trim().is_empty() || u.chars().count() > MAX_USER_ID_LEN {
-                return Err(ApiError::invalid("/userId", format!("1-{MAX_USER_ID_LEN} characters")));
+                return Err(ApiError::invalid(
+                    "/userId",
+                    format!("1-{MAX_USER_ID_LEN} characters"),
+                ));
             }
         }
         if let Some(e) = &self.email {
@@ -235,6 +282,18 @@ impl IdentifyRequest {
 }
 
 impl BootRequest {
+    /// The identity part, as `identify` would receive it.
+    pub fn identity(&self) -> IdentifyRequest {
+        IdentifyRequest {
+            user_id: self.user_id.clone(),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            user_hash: self.user_hash.clone(),
+            user_jwt: self.user_jwt.clone(),
+            attributes: self.attributes.clone(),
+        }
+    }
+
     pub fn validate(&self) -> Result<(), ApiError> {
         if self.workspace_id.is_empty() || self.workspace_id.len() > 64 {
             return Err(ApiError::invalid("/workspaceId", "required"));
@@ -242,9 +301,13 @@ impl BootRequest {
         if let Some(s) = &self.session_id {
             let ok = !s.is_empty()
                 && s.len() <= MAX_SESSION_ID_LEN
-                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
             if !ok {
-                return Err(ApiError::invalid("/sessionId", "1-64 characters of letters, digits, - and _"));
+                return Err(ApiError::invalid(
+                    "/sessionId",
+                    "1-64 characters of letters, digits, - and _",
+                ));
             }
         }
         if let Some(p) = &self.page {
@@ -263,7 +326,7 @@ impl BootRequest {
         if let Some(d) = &self.device {
             attributes::validate(d, "/device")?;
         }
-        self.identity.validate()
+        self.identity().validate()
     }
 }
 
@@ -305,7 +368,9 @@ pub struct WorkspacePatch {
 }
 
 pub fn valid_workspace_slug(s: &str) -> bool {
-    (3..=40).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    (3..=40).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 impl WorkspacePatch {
@@ -321,7 +386,10 @@ impl WorkspacePatch {
         }
         if let Some(ms) = self.session_lifetime_ms {
             if ms <= 0 {
-                return Err(ApiError::invalid("/sessionLifetimeMs", "a positive number of milliseconds"));
+                return Err(ApiError::invalid(
+                    "/sessionLifetimeMs",
+                    "a positive number of milliseconds",
+                ));
             }
         }
         if let Some(m) = &self.messenger {
@@ -346,17 +414,28 @@ mod tests {
 
     #[test]
     fn messenger_settings_reject_css_injection_with_path() {
-        let m: MessengerSettings = serde_json::from_value(json!({"primaryColor": "red;}*{display:none"})).unwrap();
-        assert_eq!(m.validate("/messenger").unwrap_err().path.as_deref(), Some("/messenger/primaryColor"));
-        assert!(MessengerSettings::default().validate("/messenger").is_ok());
         let m: MessengerSettings =
-            serde_json::from_value(json!({"teammates": [{"name": "Ada", "avatarUrl": "javascript:alert(1)"}]})).unwrap();
-        assert_eq!(m.validate("/m").unwrap_err().path.as_deref(), Some("/m/teammates/0/avatarUrl"));
+            serde_json::from_value(json!({"primaryColor": "red;}*{display:none"})).unwrap();
+        assert_eq!(
+            m.validate("/messenger").unwrap_err().path.as_deref(),
+            Some("/messenger/primaryColor")
+        );
+        assert!(MessengerSettings::default().validate("/messenger").is_ok());
+        let m: MessengerSettings = serde_json::from_value(
+            json!({"teammates": [{"name": "Ada", "avatarUrl": "javascript:alert(1)"}]}),
+        )
+        .unwrap();
+        assert_eq!(
+            m.validate("/m").unwrap_err().path.as_deref(),
+            Some("/m/teammates/0/avatarUrl")
+        );
     }
 
     #[test]
     fn messenger_settings_reject_unknown_fields() {
-        assert!(serde_json::from_value::<MessengerSettings>(json!({"primaryColour": "#fff"})).is_err());
+        assert!(
+            serde_json::from_value::<MessengerSettings>(json!({"primaryColour": "#fff"})).is_err()
+        );
     }
 
     #[test]
@@ -367,14 +446,26 @@ mod tests {
         }))
         .unwrap();
         ok.validate().unwrap();
-        assert_eq!(ok.identity.user_id.as_deref(), Some("u1"));
+        assert_eq!(ok.identity().user_id.as_deref(), Some("u1"));
         let cases = [
             (json!({"workspaceId": ""}), "/workspaceId"),
-            (json!({"workspaceId": "d", "sessionId": "<script>"}), "/sessionId"),
-            (json!({"workspaceId": "d", "email": "not-an-email"}), "/email"),
+            (
+                json!({"workspaceId": "d", "sessionId": "<script>"}),
+                "/sessionId",
+            ),
+            (
+                json!({"workspaceId": "d", "email": "not-an-email"}),
+                "/email",
+            ),
             (json!({"workspaceId": "d", "userId": "  "}), "/userId"),
-            (json!({"workspaceId": "d", "name": "n".repeat(201)}), "/name"),
-            (json!({"workspaceId": "d", "attributes": {"x": {"y": {"z": {"w": 1}}}}}), "/attributes/x/y/z"),
+            (
+                json!({"workspaceId": "d", "name": "n".repeat(201)}),
+                "/name",
+            ),
+            (
+                json!({"workspaceId": "d", "attributes": {"x": {"y": {"z": {"w": 1}}}}}),
+                "/attributes/x/y/z",
+            ),
         ];
         for (v, path) in cases {
             let r: BootRequest = serde_json::from_value(v.clone()).unwrap();
@@ -385,18 +476,41 @@ mod tests {
     #[test]
     fn emails() {
         assert!(is_plausible_email("ada@example.com"));
-        for bad in ["", "ada", "ada@", "@x.com", "a@b", "a b@c.com", "a@b.com<script>", "a@@b.com"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@x.com",
+            "a@b",
+            "a b@c.com",
+            "a@b.com<script>",
+            "a@@b.com",
+        ] {
             assert!(!is_plausible_email(bad), "{bad}");
         }
     }
 
     #[test]
     fn workspace_patch() {
-        let p: WorkspacePatch = serde_json::from_value(json!({"identityVerification": "required", "allowedOrigins": ["https://a.com"]})).unwrap();
+        let p: WorkspacePatch = serde_json::from_value(
+            json!({"identityVerification": "required", "allowedOrigins": ["https://a.com"]}),
+        )
+        .unwrap();
         p.validate().unwrap();
-        assert!(serde_json::from_value::<WorkspacePatch>(json!({"identityVerification": "sometimes"})).is_err());
-        let p: WorkspacePatch = serde_json::from_value(json!({"allowedOrigins": ["nope"]})).unwrap();
-        assert_eq!(p.validate().unwrap_err().path.as_deref(), Some("/allowedOrigins/0"));
-        assert!(valid_workspace_slug("demo") && !valid_workspace_slug("De") && !valid_workspace_slug("a b c"));
+        assert!(serde_json::from_value::<WorkspacePatch>(
+            json!({"identityVerification": "sometimes"})
+        )
+        .is_err());
+        let p: WorkspacePatch =
+            serde_json::from_value(json!({"allowedOrigins": ["nope"]})).unwrap();
+        assert_eq!(
+            p.validate().unwrap_err().path.as_deref(),
+            Some("/allowedOrigins/0")
+        );
+        assert!(
+            valid_workspace_slug("demo")
+                && !valid_workspace_slug("De")
+                && !valid_workspace_slug("a b c")
+        );
     }
 }

@@ -45,20 +45,32 @@ pub async fn create_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let db = ctx.db()?;
     let id = match &req.id {
         Some(slug) if !valid_workspace_slug(slug) => {
-            return Err(ApiError::invalid("/id", "3-40 characters of a-z, 0-9, - and _"));
+            return Err(ApiError::invalid(
+                "/id",
+                "3-40 characters of a-z, 0-9, - and _",
+            ));
         }
         Some(slug) => slug.clone(),
         None => rand::id::<8>("ws_")?,
     };
     if db::workspace_by_id(&db, &id).await?.is_some() {
-        return Err(ApiError::new(ErrorCode::AlreadyExists, "a workspace with this id exists").at("/id"));
+        return Err(
+            ApiError::new(ErrorCode::AlreadyExists, "a workspace with this id exists").at("/id"),
+        );
     }
     let key = SecretKey::from_random(rand::bytes::<32>()?);
     let secret = identity_secret()?;
-    let lifetime = clamp_lifetime(settings.session_lifetime_ms.unwrap_or(DEFAULT_LIFETIME_MS), crate::routes::session::min_lifetime_ms(ctx));
-    let messenger = serde_json::to_string(&settings.messenger.clone().unwrap_or_default()).map_err(crate::internal)?;
-    let origins = serde_json::to_string(&settings.allowed_origins.clone().unwrap_or_default()).map_err(crate::internal)?;
-    let mode = settings.identity_verification.unwrap_or(IdentityMode::Optional);
+    let lifetime = clamp_lifetime(
+        settings.session_lifetime_ms.unwrap_or(DEFAULT_LIFETIME_MS),
+        crate::routes::session::min_lifetime_ms(ctx),
+    );
+    let messenger = serde_json::to_string(&settings.messenger.clone().unwrap_or_default())
+        .map_err(crate::internal)?;
+    let origins = serde_json::to_string(&settings.allowed_origins.clone().unwrap_or_default())
+        .map_err(crate::internal)?;
+    let mode = settings
+        .identity_verification
+        .unwrap_or(IdentityMode::Optional);
     db::batch(
         &db,
         vec![
@@ -71,7 +83,9 @@ pub async fn create_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
         ],
     )
     .await?;
-    let ws = db::workspace_by_id(&db, &id).await?.ok_or_else(|| crate::internal("workspace vanished"))?;
+    let ws = db::workspace_by_id(&db, &id)
+        .await?
+        .ok_or_else(|| crate::internal("workspace vanished"))?;
     http::json(
         201,
         &json!({"workspaceId": id, "secretKey": key.as_str(), "identitySecret": secret, "workspace": view(&ws)}),
@@ -88,7 +102,12 @@ pub async fn patch_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let patch: WorkspacePatch = ctx.json().await?;
     patch.validate()?;
     let db = ctx.db()?;
-    let name = patch.name.as_deref().map(str::trim).unwrap_or(&ws.name).to_string();
+    let name = patch
+        .name
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or(&ws.name)
+        .to_string();
     let origins = match &patch.allowed_origins {
         Some(o) => serde_json::to_string(o).map_err(crate::internal)?,
         None => ws.allowed_origins.clone(),
@@ -114,7 +133,9 @@ pub async fn patch_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
         ],
     )
     .await?;
-    let ws = db::workspace_by_id(&db, &ws.id).await?.ok_or_else(|| crate::internal("workspace vanished"))?;
+    let ws = db::workspace_by_id(&db, &ws.id)
+        .await?
+        .ok_or_else(|| crate::internal("workspace vanished"))?;
     http::json(200, &view(&ws))
 }
 
@@ -148,5 +169,8 @@ pub async fn rotate_identity_secret(ctx: &mut Ctx) -> Result<Response, ApiError>
         ],
     )
     .await?;
-    http::json(200, &json!({"identitySecret": secret, "previousSecretValidUntil": until}))
+    http::json(
+        200,
+        &json!({"identitySecret": secret, "previousSecretValidUntil": until}),
+    )
 }

@@ -11,7 +11,10 @@ use crate::http::{self, Ctx};
 pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let path = ctx.path.clone();
     match (ctx.method(), path.as_str()) {
-        (Method::Get, "/health") => http::json(200, &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})),
+        (Method::Get, "/health") => http::json(
+            200,
+            &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
+        ),
         (Method::Post, "/v1/boot") => session::boot(ctx).await,
         (Method::Post, "/v1/identify") => session::identify(ctx).await,
         (Method::Post, "/v1/session/refresh") => session::refresh(ctx).await,
@@ -19,7 +22,12 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (Method::Post, "/admin/v1/workspaces") => admin::create_workspace(ctx).await,
         (Method::Get, "/admin/v1/workspace") => admin::get_workspace(ctx).await,
         (Method::Patch, "/admin/v1/workspace") => admin::patch_workspace(ctx).await,
-        (Method::Post, "/admin/v1/workspace/identity-secret/rotate") => admin::rotate_identity_secret(ctx).await,
-        (m, p) => Err(ApiError::new(ErrorCode::NotFound, format!("no route {} {p}", m.as_ref()))),
+        (Method::Post, "/admin/v1/workspace/identity-secret/rotate") => {
+            admin::rotate_identity_secret(ctx).await
+        }
+        (m, p) => Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no route {} {p}", m.as_ref()),
+        )),
     }
 }

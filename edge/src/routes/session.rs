@@ -42,7 +42,9 @@ pub fn lifetime_ms(ctx: &Ctx, ws: &WorkspaceRow) -> i64 {
 }
 
 pub fn min_lifetime_ms(ctx: &Ctx) -> i64 {
-    http::env_i64(&ctx.env, "SESSION_LIFETIME_MIN_MS").unwrap_or(porchlight_shared::session::MIN_LIFETIME_MS).max(1000)
+    http::env_i64(&ctx.env, "SESSION_LIFETIME_MIN_MS")
+        .unwrap_or(porchlight_shared::session::MIN_LIFETIME_MS)
+        .max(1000)
 }
 
 /// `POST /v1/boot`: start (or resume, when a live token of this workspace comes along) a
@@ -53,9 +55,17 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let db = ctx.db()?;
     let ws = db::workspace_by_id(&db, &req.workspace_id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "unknown workspace").at("/workspaceId"))?;
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, "unknown workspace").at("/workspaceId")
+        })?;
     ctx.check_origin(&ws.allowed_origins())?;
-    let identity = verify_claims(ws.identity_mode(), Some(&ws.secrets()), &claims_of(&req.identity), ctx.now)?;
+    let ident = req.identity();
+    let identity = verify_claims(
+        ws.identity_mode(),
+        Some(&ws.secrets()),
+        &claims_of(&ident),
+        ctx.now,
+    )?;
 
     // A live token of this workspace resumes its session; anything else is ignored here (an
     // expired token is exactly the case where the widget re-boots).
@@ -67,7 +77,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (None, Some(sid)) => db::anonymous_visitor_by_session_id(&db, &ws.id, sid).await?,
         (None, None) => None,
     };
-    let mut r = resolve(&db, ctx.now, &ws, current, &identity, &req.identity).await?;
+    let mut r = resolve(&db, ctx.now, &ws, current, &identity, &ident).await?;
     let v = &mut r.visitor;
     if v.anonymous() && req.session_id.is_some() {
         v.session_id = req.session_id.clone();
@@ -94,7 +104,14 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         None => {
             let token = SessionToken::from_random(rand::bytes::<32>()?);
             let expires_at = ctx.now + lifetime_ms(ctx, &ws);
-            stmts.push(db::insert_session(&db, &token.storage_hash(), &ws.id, &r.visitor.id, ctx.now, expires_at)?);
+            stmts.push(db::insert_session(
+                &db,
+                &token.storage_hash(),
+                &ws.id,
+                &r.visitor.id,
+                ctx.now,
+                expires_at,
+            )?);
             (token, expires_at)
         }
     };
@@ -111,8 +128,16 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     )
 }
 
-fn rebind_session(db: &D1Database, token: &SessionToken, visitor_id: &str) -> Result<D1PreparedStatement, ApiError> {
-    db::stmt(db, "UPDATE widget_sessions SET visitor_id = ?2 WHERE token_hash = ?1", &[db::s(&token.storage_hash()), db::s(visitor_id)])
+fn rebind_session(
+    db: &D1Database,
+    token: &SessionToken,
+    visitor_id: &str,
+) -> Result<D1PreparedStatement, ApiError> {
+    db::stmt(
+        db,
+        "UPDATE widget_sessions SET visitor_id = ?2 WHERE token_hash = ?1",
+        &[db::s(&token.storage_hash()), db::s(visitor_id)],
+    )
 }
 
 /// `POST /v1/identify`: claims and attributes for the session's visitor.
@@ -121,7 +146,12 @@ pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let req: IdentifyRequest = ctx.json().await?;
     req.validate()?;
     let db = ctx.db()?;
-    let identity = verify_claims(a.workspace.identity_mode(), Some(&a.workspace.secrets()), &claims_of(&req), ctx.now)?;
+    let identity = verify_claims(
+        a.workspace.identity_mode(),
+        Some(&a.workspace.secrets()),
+        &claims_of(&req),
+        ctx.now,
+    )?;
     let current = db::visitor_by_id(&db, &a.workspace.id, &a.session.visitor_id).await?;
     let r = resolve(&db, ctx.now, &a.workspace, current, &identity, &req).await?;
     let mut stmts = r.statements(&db)?;
@@ -142,11 +172,21 @@ pub async fn refresh(ctx: &mut Ctx) -> Result<Response, ApiError> {
         &db,
         vec![
             db::delete_session(&db, &a.token.storage_hash())?,
-            db::insert_session(&db, &token.storage_hash(), &a.workspace.id, &a.session.visitor_id, ctx.now, expires_at)?,
+            db::insert_session(
+                &db,
+                &token.storage_hash(),
+                &a.workspace.id,
+                &a.session.visitor_id,
+                ctx.now,
+                expires_at,
+            )?,
         ],
     )
     .await?;
-    http::json(200, &json!({ "sessionToken": token.as_str(), "expiresAt": expires_at }))
+    http::json(
+        200,
+        &json!({ "sessionToken": token.as_str(), "expiresAt": expires_at }),
+    )
 }
 
 /// `POST /v1/session/revoke`: the token stops working (the widget's `shutdown`).
@@ -170,13 +210,32 @@ pub struct Resolution {
 
 impl Resolution {
     fn statements(&self, db: &D1Database) -> Result<Vec<D1PreparedStatement>, ApiError> {
-        let mut out = vec![if self.is_new { db::insert_visitor(db, &self.visitor)? } else { db::update_visitor(db, &self.visitor)? }];
+        let mut out = vec![if self.is_new {
+            db::insert_visitor(db, &self.visitor)?
+        } else {
+            db::update_visitor(db, &self.visitor)?
+        }];
         if let Some(from) = &self.merged_from {
             let (from_id, to_id) = (db::s(&from.id), db::s(&self.visitor.id));
-            out.push(db::stmt(db, "UPDATE visitors SET merged_into = ?2, session_id = NULL WHERE id = ?1", &[from_id.clone(), to_id.clone()])?);
-            out.push(db::stmt(db, "UPDATE widget_sessions SET visitor_id = ?2 WHERE visitor_id = ?1", &[from_id, to_id])?);
+            out.push(db::stmt(
+                db,
+                "UPDATE visitors SET merged_into = ?2, session_id = NULL WHERE id = ?1",
+                &[from_id.clone(), to_id.clone()],
+            )?);
+            out.push(db::stmt(
+                db,
+                "UPDATE widget_sessions SET visitor_id = ?2 WHERE visitor_id = ?1",
+                &[from_id, to_id],
+            )?);
             let detail = json!({"from": from.id, "into": self.visitor.id, "counts": {"sessions": self.moved_sessions}});
-            out.push(db::audit(db, &self.visitor.workspace_id, "visitor.merged", &self.visitor.id, &detail, self.now)?);
+            out.push(db::audit(
+                db,
+                &self.visitor.workspace_id,
+                "visitor.merged",
+                &self.visitor.id,
+                &detail,
+                self.now,
+            )?);
         }
         Ok(out)
     }
@@ -210,7 +269,11 @@ async fn resolve(
     let claimed = if let Some(uid) = &id.user_id {
         match db::visitor_by_user_id(db, &ws.id, uid).await? {
             Some(v) if id.user_id_verified || mode == IdentityMode::Off || !v.verified() => Some(v),
-            Some(_) => return Err(refused("this user's identity is verified: send userHash or userJwt to sign in as them")),
+            Some(_) => {
+                return Err(refused(
+                    "this user's identity is verified: send userHash or userJwt to sign in as them",
+                ))
+            }
             None => match (&id.email, id.email_verified) {
                 (Some(e), true) => db::visitor_by_verified_email(db, &ws.id, &normalize_email(e))
                     .await?
@@ -251,7 +314,13 @@ async fn resolve(
         Some(from) => count_sessions(db, &from.id).await?,
         None => 0,
     };
-    Ok(Resolution { visitor, is_new, merged_from, moved_sessions, now })
+    Ok(Resolution {
+        visitor,
+        is_new,
+        merged_from,
+        moved_sessions,
+        now,
+    })
 }
 
 async fn count_sessions(db: &D1Database, visitor_id: &str) -> Result<i64, ApiError> {
@@ -259,7 +328,12 @@ async fn count_sessions(db: &D1Database, visitor_id: &str) -> Result<i64, ApiErr
     struct Count {
         n: i64,
     }
-    let c: Option<Count> = db::first(db, "SELECT COUNT(*) AS n FROM widget_sessions WHERE visitor_id = ?1", &[db::s(visitor_id)]).await?;
+    let c: Option<Count> = db::first(
+        db,
+        "SELECT COUNT(*) AS n FROM widget_sessions WHERE visitor_id = ?1",
+        &[db::s(visitor_id)],
+    )
+    .await?;
     Ok(c.map_or(0, |c| c.n))
 }
 

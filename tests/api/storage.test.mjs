@@ -1,0 +1,46 @@
+// What is at rest: tokens and keys only as SHA-256, merges audited. Reads the local D1 file
+// through `wrangler d1 execute --local` against the test run's persist directory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createHash } from 'node:crypto';
+import { call, createWorkspace, boot, userHash } from '../lib/harness.mjs';
+
+const persist = process.env.PORCHLIGHT_PERSIST;
+
+// Asynchronous on purpose: blocking the event loop for seconds lets the server close pooled
+// keep-alive sockets under fetch's feet.
+async function sql(query) {
+  const { stdout } = await promisify(execFile)('node_modules/.bin/wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', persist, '--json', '--command', query], { encoding: 'utf8' });
+  return JSON.parse(stdout)[0].results;
+}
+
+test('session tokens and secret keys are stored hashed, never in plaintext', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace();
+  const v = await boot(ws.id);
+  const token = v.body.sessionToken;
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const sessions = await sql(`SELECT token_hash FROM widget_sessions WHERE workspace_id = '${ws.id}'`);
+  assert.deepEqual(sessions.map((r) => r.token_hash), [sha(token)]);
+  const wsRow = (await sql(`SELECT * FROM workspaces WHERE id = '${ws.id}'`))[0];
+  assert.equal(wsRow.secret_key_hash, sha(ws.key));
+  const dump = JSON.stringify(await sql('SELECT * FROM widget_sessions')) + JSON.stringify(await sql('SELECT * FROM workspaces'));
+  assert.ok(!dump.includes(token.slice(4)), 'no plaintext token at rest');
+  assert.ok(!dump.includes(ws.key.slice(4)), 'no plaintext secret key at rest');
+});
+
+test('a verified merge writes one visitor.merged audit record with counts', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace({ identityVerification: 'required' });
+  const hash = userHash(ws.secret, 'audited');
+  const known = await boot(ws.id, { userId: 'audited', userHash: hash });
+  const anon = await boot(ws.id);
+  const r = await call('POST', '/v1/identify', { token: anon.body.sessionToken, body: { userId: 'audited', userHash: hash } });
+  assert.equal(r.body.visitor.id, known.body.visitor.id);
+  const rows = await sql(`SELECT action, subject, detail FROM audit_log WHERE workspace_id = '${ws.id}' AND action = 'visitor.merged'`);
+  assert.equal(rows.length, 1);
+  const detail = JSON.parse(rows[0].detail);
+  assert.equal(detail.from, anon.body.visitor.id);
+  assert.equal(detail.into, known.body.visitor.id);
+  assert.equal(detail.counts.sessions, 1);
+});
