@@ -1,0 +1,44 @@
+// Headless Chromium for the browser tests (Debian's /usr/bin/chromium, driven by playwright-core).
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, readFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** A fresh browser profile (empty localStorage): a stranger's browser. */
+export async function freshContext(options = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'porchlight-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 800 },
+    ...options,
+  });
+  const close = async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); };
+  return { context, close };
+}
+
+/** Collects console errors and uncaught page errors, to assert none happened. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.text())) errors.push(`console: ${m.text()}`); });
+  return errors;
+}
+
+/** Runs axe-core in the page (it walks open shadow roots) and returns the violations. */
+export async function axe(page, context = 'document') {
+  await page.addScriptTag({ content: readFileSync('node_modules/axe-core/axe.min.js', 'utf8') });
+  return page.evaluate(async (ctx) => {
+    const r = await window.axe.run(ctx === 'document' ? document : ctx, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  }, context);
+}
+
+export function outputPath(name) {
+  mkdirSync('tests/output', { recursive: true });
+  return join('tests/output', name);
+}
