@@ -62,7 +62,7 @@ build_site() {
   wasm-bindgen --target web --no-typescript --out-dir dist/site --out-name porchlight-widget \
     "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_widget.wasm"
   wasm-opt "${WASM_OPT_FLAGS[@]}" dist/site/porchlight-widget_bg.wasm -o dist/site/porchlight-widget_bg.wasm
-  esbuild --log-level=warning --minify dist/site/porchlight-widget.js --outfile=dist/site/porchlight-widget.js --allow-overwrite
+  esbuild --log-level=warning --minify --format=esm dist/site/porchlight-widget.js --outfile=dist/site/porchlight-widget.js --allow-overwrite
   esbuild --log-level=warning --minify widget/loader/porchlight.js --outfile=dist/site/porchlight.js
   cp -R www/. dist/site/
 }

@@ -1,5 +1,6 @@
 // The widget as a visitor meets it: demo page in headless Chromium against the live edge.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
+import { createServer } from 'node:http';
 import assert from 'node:assert/strict';
 import { freshContext, watchErrors, axe, outputPath } from '../lib/browser.mjs';
 import { BASE } from '../lib/harness.mjs';
@@ -45,6 +46,8 @@ test('demo page: launcher in the shadow root, opens with the welcome message, Es
     await panel(page).waitFor({ state: 'visible' });
     assert.match(await panel(page).innerText(), new RegExp(WELCOME));
     assert.equal(await launcher(page).getAttribute('aria-expanded'), 'true');
+    // Let the opening transition finish so the screenshot shows what a visitor sees.
+    await page.waitForTimeout(400);
     await page.screenshot({ path: outputPath('widget-open.png') });
 
     const violations = await axe(page);
@@ -163,20 +166,21 @@ test('a cross-origin host page embeds the widget from the edge (CORS on assets a
   try {
     const page = await context.newPage();
     const errors = watchErrors(page);
-    // A site owner's page on another origin (localhost vs 127.0.0.1: both loopback, so no
-    // local-network-access prompt), fulfilled by the test itself.
-    const host = BASE.replace('127.0.0.1', 'localhost');
-    assert.notEqual(new URL(host).origin, new URL(BASE).origin);
-    await page.route(`${host}/shop.html`, (route) => route.fulfill({
-      contentType: 'text/html',
-      body: `<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-        <script async src="${BASE}/porchlight.js" data-workspace="demo"></script></body></html>`,
-    }));
+    // A site owner's page on another origin: a tiny server of the test's own on another
+    // loopback port (loopback to loopback, so no local-network-access prompt).
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><html lang="en"><head><title>Shop</title><link rel="icon" href="data:,"></head><body><main><h1>Shop</h1></main>
+        <script async src="${BASE}/porchlight.js" data-workspace="demo"></script></body></html>`);
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const host = `http://127.0.0.1:${server.address().port}`;
+    after(() => server.close());
     const boot = page.waitForResponse((r) => r.url().endsWith('/v1/boot'));
     await page.goto(`${host}/shop.html`);
     const res = await boot;
     assert.equal(res.status(), 200);
-    assert.equal(res.headers()['access-control-allow-origin'], new URL(host).origin);
+    assert.equal(res.headers()['access-control-allow-origin'], host);
     await launcher(page).waitFor({ state: 'visible', timeout: 15000 });
     assert.deepEqual(errors, []);
   } finally {

@@ -1,0 +1,49 @@
+//! Small, non-throwing accessors over values handed to us by the host page or the network.
+//! Everything goes through `Reflect` (which reports a throwing getter as an `Err`), never
+//! through an `unwrap()`.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
+
+/// `o[k]`, or `undefined` when `o` is not an object or the getter throws.
+pub fn get(o: &JsValue, k: &str) -> JsValue {
+    if o.is_object() {
+        Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// `o[k]` when it is a non-empty string.
+pub fn get_str(o: &JsValue, k: &str) -> Option<String> {
+    get(o, k).as_string().filter(|s| !s.is_empty())
+}
+
+/// `o[k]` when it is a finite number.
+pub fn get_f64(o: &JsValue, k: &str) -> Option<f64> {
+    get(o, k).as_f64().filter(|n| n.is_finite())
+}
+
+/// `o[k] = v`, ignoring failure (frozen objects, proxies).
+pub fn set(o: &Object, k: &str, v: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(k), v);
+}
+
+/// Copies each of `keys` that is defined (not `undefined`/`null`) from `src` into `dst`.
+pub fn copy(dst: &Object, src: &JsValue, keys: &[&str]) {
+    for k in keys {
+        let v = get(src, k);
+        if !v.is_undefined() && !v.is_null() {
+            set(dst, k, &v);
+        }
+    }
+}
+
+/// One console warning, prefixed so a developer knows where it came from.
+pub fn warn(msg: &str, detail: &JsValue) {
+    web_sys::console::warn_3(
+        &JsValue::from_str("Porchlight:"),
+        &JsValue::from_str(msg),
+        detail,
+    );
+}

@@ -1,0 +1,265 @@
+//! Porchlight's in-page runtime. The loader (`loader/porchlight.js`) imports this module and
+//! calls [`start`] with the commands queued so far; from then on `window.Porchlight(cmd, a, b)`
+//! dispatches here directly.
+//!
+//! Commands with network effects run one at a time from a queue, so `boot` → `identify` →
+//! `show` apply in the order they were called. `on` / `off` take effect at once. No command
+//! throws into the host page: misuse logs one console warning.
+
+mod js;
+mod net;
+pub mod session;
+pub mod theme;
+pub mod ui;
+
+use js_sys::{Array, Function, Object, Reflect};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use wasm_bindgen::prelude::*;
+
+/// A queued command.
+pub(crate) enum Cmd {
+    Boot(JsValue),
+    Identify(JsValue),
+    Show,
+    Hide,
+    Shutdown,
+    /// Internal: the refresh timer fired.
+    Refresh,
+}
+
+/// The events a page can listen to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ev {
+    Ready,
+    Open,
+    Close,
+    Error,
+}
+
+/// The runtime's state. Only touched through [`with`], never borrowed across an `await` or
+/// while calling page code.
+#[derive(Default)]
+pub(crate) struct Rt {
+    /// API base URL, without a trailing slash.
+    pub api: String,
+    /// `data-workspace` / `porchlightSettings.workspaceId`.
+    pub default_ws: Option<String>,
+    /// `window.porchlightSettings`.
+    pub page_settings: JsValue,
+    pub nonce: Option<String>,
+    queue: VecDeque<Cmd>,
+    running: bool,
+    listeners: Vec<(Ev, Function)>,
+    /// The booted workspace.
+    pub ws: Option<String>,
+    /// Identity claims replayed on a transparent re-boot.
+    pub claims: Object,
+    pub visitor: JsValue,
+    pub ui: Option<ui::Ui>,
+    /// The pending refresh timer.
+    pub timer: Option<i32>,
+}
+
+thread_local! {
+    static RT: RefCell<Rt> = RefCell::new(Rt::default());
+}
+
+/// Runs `f` on the state; `None` instead of a panic if it is already borrowed.
+pub(crate) fn with<R>(f: impl FnOnce(&mut Rt) -> R) -> Option<R> {
+    RT.try_with(|c| c.try_borrow_mut().ok().map(|mut rt| f(&mut rt)))
+        .ok()
+        .flatten()
+}
+
+/// Replays the loader's queue, then makes `window.Porchlight` dispatch directly.
+///
+/// `config` is `{workspaceId, apiBase, settings, nonce}` from the script tag and
+/// `window.porchlightSettings`. With a workspace known up front the messenger boots by itself
+/// unless the queue holds an explicit `boot`.
+#[wasm_bindgen]
+pub fn start(queue: JsValue, config: JsValue) {
+    let settings = js::get(&config, "settings");
+    let ws = js::get_str(&config, "workspaceId").or_else(|| js::get_str(&settings, "workspaceId"));
+    let auto = ws.is_some() || settings.is_object();
+    with(|rt| {
+        rt.api = js::get_str(&config, "apiBase")
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .into();
+        rt.default_ws = ws;
+        rt.page_settings = settings;
+        rt.nonce = js::get_str(&config, "nonce");
+    });
+    let calls: Vec<Array> = if Array::is_array(&queue) {
+        queue
+            .unchecked_into::<Array>()
+            .iter()
+            .filter(|a| a.is_object())
+            .map(|a| Array::from(&a))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if auto
+        && !calls
+            .iter()
+            .any(|a| a.get(0).as_string().as_deref() == Some("boot"))
+    {
+        enqueue(Cmd::Boot(JsValue::UNDEFINED));
+    }
+    for a in calls {
+        dispatch(a.get(0), a.get(1), a.get(2));
+    }
+    if let Some(w) = web_sys::window() {
+        let f = Closure::<dyn Fn(JsValue, JsValue, JsValue)>::new(dispatch).into_js_value();
+        let _ = Reflect::set(&w, &JsValue::from_str("Porchlight"), &f);
+    }
+}
+
+/// `Porchlight(cmd, a, b)`.
+fn dispatch(cmd: JsValue, a: JsValue, b: JsValue) {
+    let name = cmd.as_string().unwrap_or_default();
+    let settings_like = a.is_undefined() || a.is_null() || a.is_object();
+    let c = match name.as_str() {
+        "boot" if settings_like => Cmd::Boot(a),
+        "identify" if a.is_object() => Cmd::Identify(a),
+        "update" if a.is_object() => {
+            let body = Object::new();
+            js::set(&body, "attributes", &a);
+            Cmd::Identify(body.into())
+        }
+        // Nothing to send yet; later, a re-check of eligibility.
+        "update" if settings_like => return,
+        "show" => Cmd::Show,
+        "hide" => Cmd::Hide,
+        "shutdown" => Cmd::Shutdown,
+        "on" => return listen(true, &a, b),
+        "off" => return listen(false, &a, b),
+        "boot" | "identify" | "update" => {
+            return js::warn("expected an object as the argument of", &cmd)
+        }
+        _ => return js::warn("unknown command", &cmd),
+    };
+    enqueue(c);
+}
+
+/// `on(event, cb)` / `off(event, cb)`. A `ready` listener added after boot is called at once.
+fn listen(on: bool, ev: &JsValue, cb: JsValue) {
+    let e = match ev.as_string().as_deref() {
+        Some("ready") => Ev::Ready,
+        Some("open") => Ev::Open,
+        Some("close") => Ev::Close,
+        Some("error") => Ev::Error,
+        _ => return js::warn("unknown event", ev),
+    };
+    let cb = match cb.dyn_into::<Function>() {
+        Ok(f) => f,
+        Err(v) => return js::warn("on/off expects a function, got", &v),
+    };
+    if !on {
+        with(|rt| rt.listeners.retain(|(le, f)| !(*le == e && *f == cb)));
+        return;
+    }
+    let booted = with(|rt| {
+        rt.listeners.push((e, cb.clone()));
+        rt.visitor.clone()
+    });
+    if let Some(v) = booted.filter(|v| e == Ev::Ready && v.is_object()) {
+        call(&cb, &v);
+    }
+}
+
+fn call(f: &Function, arg: &JsValue) {
+    if let Err(err) = f.call1(&JsValue::UNDEFINED, arg) {
+        js::warn("an event listener threw", &err);
+    }
+}
+
+/// Calls every listener of `ev` with `arg`.
+pub(crate) fn fire(ev: Ev, arg: &JsValue) {
+    let fs: Vec<Function> = with(|rt| {
+        rt.listeners
+            .iter()
+            .filter(|(e, _)| *e == ev)
+            .map(|(_, f)| f.clone())
+            .collect()
+    })
+    .unwrap_or_default();
+    for f in fs {
+        call(&f, arg);
+    }
+}
+
+/// Appends a command and starts the queue runner if it is idle.
+pub(crate) fn enqueue(c: Cmd) {
+    let idle = with(|rt| {
+        rt.queue.push_back(c);
+        !std::mem::replace(&mut rt.running, true)
+    });
+    if idle == Some(true) {
+        wasm_bindgen_futures::spawn_local(run());
+    }
+}
+
+/// True when a newer `boot` or a `shutdown` is waiting: a retrying boot gives way to it.
+pub(crate) fn superseded() -> bool {
+    with(|rt| {
+        rt.queue
+            .iter()
+            .any(|c| matches!(c, Cmd::Boot(_) | Cmd::Shutdown))
+    })
+    .unwrap_or(false)
+}
+
+async fn run() {
+    while let Some(c) = with(|rt| {
+        let c = rt.queue.pop_front();
+        rt.running = c.is_some();
+        c
+    })
+    .flatten()
+    {
+        match c {
+            Cmd::Boot(a) => session::boot(a).await,
+            Cmd::Identify(a) => session::identify(a).await,
+            Cmd::Show => match with(|rt| rt.ui.clone()).flatten() {
+                Some(ui) => ui.open(),
+                None => js::warn("show before a successful boot", &JsValue::UNDEFINED),
+            },
+            Cmd::Hide => {
+                if let Some(ui) = with(|rt| rt.ui.clone()).flatten() {
+                    ui.close();
+                }
+            }
+            Cmd::Shutdown => session::shutdown().await,
+            Cmd::Refresh => session::refresh().await,
+        }
+    }
+}
+
+/// Mounts the messenger from a boot response's `settings`, once.
+pub(crate) fn ensure_ui(settings: &JsValue) {
+    if with(|rt| rt.ui.is_some()).unwrap_or(true) {
+        return;
+    }
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(parent) = doc
+        .body()
+        .map(|b| b.unchecked_into::<web_sys::Element>())
+        .or_else(|| doc.document_element())
+    else {
+        return;
+    };
+    let nonce = with(|rt| rt.nonce.clone()).flatten();
+    let m = ui::Messenger::from_js(&js::get(settings, "messenger"));
+    match ui::mount(&parent, &m, nonce.as_deref()) {
+        Ok(ui) => {
+            ui.on_toggle(|open| fire(if open { Ev::Open } else { Ev::Close }, &JsValue::UNDEFINED));
+            with(|rt| rt.ui = Some(ui));
+        }
+        Err(e) => js::warn("could not show the messenger", &e),
+    }
+}

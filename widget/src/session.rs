@@ -1,0 +1,610 @@
+//! The visitor session: what is kept in `localStorage`, when to refresh, and the boot /
+//! identify / refresh / revoke calls with their transparent re-boot on an expired token.
+//!
+//! The token is re-read from storage before every call, so tabs of one site share one session:
+//! when one tab refreshes (rotating the token), the others pick up the new token instead of
+//! presenting the dead one.
+
+use crate::js::{self, get, get_f64, get_str};
+use crate::net::{self, ApiError};
+use crate::{ensure_ui, fire, superseded, with, Cmd, Ev};
+use js_sys::{Date, Object, JSON};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+/// Used when the edge does not say (the edge's own default).
+pub const DEFAULT_LIFETIME_MS: f64 = 86_400_000.0;
+/// A token this close to expiry is treated as expired (clock skew, request latency).
+pub const SKEW_MS: f64 = 5_000.0;
+/// `setTimeout` stores its delay in an i32.
+const MAX_TIMER_MS: f64 = 2_147_483_647.0;
+/// After a failed refresh (network), try again this much later.
+const REFRESH_RETRY_MS: f64 = 30_000.0;
+/// Upper bound of the random pause before a refresh (see [`refresh`]).
+const REFRESH_JITTER_MS: f64 = 3_000.0;
+
+/// Identity claims kept from `boot` / `identify` so a transparent re-boot is the same person.
+const CLAIMS: [&str; 5] = ["userId", "email", "name", "userHash", "userJwt"];
+
+/// Milliseconds from `now` until the token should be refreshed: once less than 25 % of its
+/// lifetime remains before `expires_at`. 0 means "now"; capped to what `setTimeout` accepts.
+pub fn refresh_delay(now: f64, expires_at: f64, lifetime_ms: f64) -> f64 {
+    let life = if lifetime_ms.is_finite() && lifetime_ms > 0.0 {
+        lifetime_ms
+    } else {
+        DEFAULT_LIFETIME_MS
+    };
+    // The 25 % rule itself is shared with the edge's documentation and tests.
+    let d = porchlight_shared::session::refresh_delay_ms(now, expires_at, life);
+    if d.is_nan() || d <= 0.0 {
+        0.0
+    } else {
+        d.min(MAX_TIMER_MS)
+    }
+}
+
+/// True when a refresh is due now.
+pub fn should_refresh(now: f64, expires_at: f64, lifetime_ms: f64) -> bool {
+    refresh_delay(now, expires_at, lifetime_ms) <= 0.0
+}
+
+/// True while a token expiring at `expires_at` can still be presented.
+pub fn token_live(now: f64, expires_at: f64) -> bool {
+    expires_at - SKEW_MS > now
+}
+
+/// Boot retry delay after `attempt` failures: 1 s, 2 s, 4 s, … capped at 30 s.
+pub fn backoff_ms(attempt: u32) -> u32 {
+    (1000u32 << attempt.min(5)).min(30_000)
+}
+
+/// A token as the edge mints them (`wst_` + hex); anything else in storage is ignored, so a
+/// tampered value can never reach a request header.
+pub fn valid_token(t: &str) -> bool {
+    t.len() > 4
+        && t.len() <= 200
+        && t.starts_with("wst_")
+        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// An anonymous session id we would have generated (hex or UUID).
+pub fn valid_session_id(s: &str) -> bool {
+    (16..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+}
+
+/// At most `max` bytes of `s`, cut at a character boundary: page facts are clipped to the
+/// edge's limits so a very long URL or title can never make a boot invalid.
+pub fn clip(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default()
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// What one workspace's session keeps in the browser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub session_id: String,
+    pub token: Option<String>,
+    pub expires_at: f64,
+    pub lifetime_ms: f64,
+}
+
+thread_local! {
+    /// Where the session lives when `localStorage` is unavailable (sandboxed iframes, some
+    /// private modes): it then lasts as long as the page.
+    static MEMORY: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+fn key(ws: &str) -> String {
+    let mut k = String::from("porchlight:");
+    k.push_str(ws);
+    k
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn read(k: &str) -> Option<String> {
+    if let Some(v) = storage().and_then(|s| s.get_item(k).ok().flatten()) {
+        return Some(v);
+    }
+    MEMORY
+        .try_with(|m| {
+            m.try_borrow()
+                .ok()
+                .and_then(|m| m.as_ref().filter(|(mk, _)| mk == k).map(|(_, v)| v.clone()))
+        })
+        .ok()
+        .flatten()
+}
+
+fn write(k: &str, v: &str) {
+    if storage().is_some_and(|s| s.set_item(k, v).is_ok()) {
+        return;
+    }
+    let _ = MEMORY.try_with(|m| {
+        m.try_borrow_mut()
+            .map(|mut m| *m = Some((k.into(), v.into())))
+    });
+}
+
+fn remove(k: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(k);
+    }
+    let _ = MEMORY.try_with(|m| m.try_borrow_mut().map(|mut m| *m = None));
+}
+
+/// 16 random bytes as hex: the anonymous, stable id of this browser for this workspace.
+fn new_session_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // No WebCrypto: still unique enough to tell two browsers apart.
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = (js_sys::Math::random() * 256.0) as u8 ^ (i as u8);
+        }
+    }
+    hex(&bytes)
+}
+
+impl Stored {
+    /// The stored session of `ws`, or a fresh anonymous one (not yet saved).
+    pub fn load(ws: &str) -> Stored {
+        let v = read(&key(ws))
+            .and_then(|s| JSON::parse(&s).ok())
+            .unwrap_or(JsValue::UNDEFINED);
+        Stored {
+            session_id: get_str(&v, "sessionId")
+                .filter(|s| valid_session_id(s))
+                .unwrap_or_else(new_session_id),
+            token: get_str(&v, "token").filter(|t| valid_token(t)),
+            expires_at: get_f64(&v, "expiresAt").unwrap_or(0.0),
+            lifetime_ms: get_f64(&v, "lifetimeMs").unwrap_or(DEFAULT_LIFETIME_MS),
+        }
+    }
+
+    pub fn save(&self, ws: &str) {
+        let o = Object::new();
+        js::set(&o, "sessionId", &JsValue::from_str(&self.session_id));
+        if let Some(t) = &self.token {
+            js::set(&o, "token", &JsValue::from_str(t));
+        }
+        js::set(&o, "expiresAt", &JsValue::from_f64(self.expires_at));
+        js::set(&o, "lifetimeMs", &JsValue::from_f64(self.lifetime_ms));
+        if let Some(s) = JSON::stringify(&o).ok().and_then(|s| s.as_string()) {
+            write(&key(ws), &s);
+        }
+    }
+
+    /// The token, if it has not expired.
+    pub fn live_token(&self, now: f64) -> Option<&str> {
+        self.token
+            .as_deref()
+            .filter(|_| token_live(now, self.expires_at))
+    }
+}
+
+/// Drops the stored token of `ws` if it is still `tried` (another tab may have stored a newer
+/// one meanwhile, which must survive).
+fn forget_token(ws: &str, tried: &str) {
+    let mut st = Stored::load(ws);
+    if st.token.as_deref() == Some(tried) {
+        st.token = None;
+        st.save(ws);
+    }
+}
+
+fn api_url(path: &str) -> String {
+    net::url(&with(|rt| rt.api.clone()).unwrap_or_default(), path)
+}
+
+/// Warns once and fires the `error` event.
+fn report(what: &str, e: &ApiError) {
+    let detail = e.to_js();
+    js::warn(what, &detail);
+    fire(Ev::Error, &detail);
+}
+
+/// The page facts sent with every boot.
+fn page() -> JsValue {
+    let o = Object::new();
+    if let Some(w) = web_sys::window() {
+        if let Ok(href) = w.location().href() {
+            js::set(&o, "url", &JsValue::from_str(clip(&href, 2048)));
+        }
+        if let Some(d) = w.document() {
+            js::set(
+                &o,
+                "referrer",
+                &JsValue::from_str(clip(&d.referrer(), 2048)),
+            );
+            js::set(&o, "title", &JsValue::from_str(clip(&d.title(), 500)));
+        }
+    }
+    o.into()
+}
+
+/// `settings[k]`, else the page's `window.porchlightSettings[k]`.
+fn setting(arg: &JsValue, page: &JsValue, k: &str) -> JsValue {
+    let v = get(arg, k);
+    if v.is_undefined() {
+        get(page, k)
+    } else {
+        v
+    }
+}
+
+/// The `boot` command: resolve the workspace, boot (or resume) its session, mount the UI, fire
+/// `ready`.
+pub async fn boot(arg: JsValue) {
+    if !(arg.is_undefined() || arg.is_null() || arg.is_object()) {
+        js::warn("boot expects an object of settings, got", &arg);
+        return;
+    }
+    let Some((page_settings, default_ws)) =
+        with(|rt| (rt.page_settings.clone(), rt.default_ws.clone()))
+    else {
+        return;
+    };
+    let ws = setting(&arg, &page_settings, "workspaceId")
+        .as_string()
+        .filter(|s| !s.is_empty())
+        .or(default_ws);
+    let Some(ws) = ws else {
+        js::warn(
+            "boot needs a workspace: add data-workspace to the script tag",
+            &arg,
+        );
+        return;
+    };
+    // Booting another workspace leaves the old session stored (for a later boot) but its UI goes.
+    let old_ui = with(|rt| {
+        if rt.ws.as_deref() == Some(ws.as_str()) {
+            None
+        } else {
+            rt.ws = Some(ws.clone());
+            rt.ui.take()
+        }
+    })
+    .flatten();
+    if let Some(ui) = old_ui {
+        ui.unmount();
+    }
+    let claims = Object::new();
+    for k in CLAIMS {
+        let v = setting(&arg, &page_settings, k);
+        if !v.is_undefined() && !v.is_null() {
+            js::set(&claims, k, &v);
+        }
+    }
+    with(|rt| rt.claims = claims.clone());
+    let attributes = setting(&arg, &page_settings, "attributes");
+    let locale = setting(&arg, &page_settings, "locale");
+    if let Some(visitor) = start_session(&ws, &claims, &attributes, &locale).await {
+        fire(Ev::Ready, &visitor);
+    }
+}
+
+/// `POST /v1/boot` until it succeeds or fails for good; resumes with the stored token when it
+/// is live. Returns the visitor. Network failures back off (1 s … 30 s) and give way to a newer
+/// `boot` or `shutdown` waiting in the queue.
+async fn start_session(
+    ws: &str,
+    claims: &Object,
+    attributes: &JsValue,
+    locale: &JsValue,
+) -> Option<JsValue> {
+    let url = api_url("/v1/boot");
+    let body = Object::new();
+    js::copy(&body, claims, &CLAIMS);
+    js::set(&body, "workspaceId", &JsValue::from_str(ws));
+    if attributes.is_object() {
+        js::set(&body, "attributes", attributes);
+    }
+    js::set(&body, "page", &page());
+    let locale = locale
+        .as_string()
+        .or_else(|| web_sys::window().and_then(|w| w.navigator().language()));
+    if let Some(l) = locale {
+        js::set(&body, "locale", &JsValue::from_str(clip(&l, 35)));
+    }
+    let mut attempt = 0;
+    let mut told = false;
+    loop {
+        let st = Stored::load(ws);
+        st.save(ws);
+        js::set(&body, "sessionId", &JsValue::from_str(&st.session_id));
+        let token = st.live_token(Date::now()).map(String::from);
+        match (net::post(&url, token.as_deref(), Some(&body)).await, token) {
+            (Ok(r), _) => {
+                return match accept(ws, st, &r) {
+                    Some(v) => Some(v),
+                    None => {
+                        report(
+                            "boot: unexpected response",
+                            &ApiError::new(200, "BAD_RESPONSE"),
+                        );
+                        None
+                    }
+                }
+            }
+            // The stored token died: boot afresh with the same anonymous id.
+            (Err(e), Some(t)) if e.is_auth() => forget_token(ws, &t),
+            (Err(e), _) if e.retryable() => {
+                if !told {
+                    told = true;
+                    report("boot failed, retrying", &e);
+                }
+                net::sleep(backoff_ms(attempt)).await;
+                attempt += 1;
+                if superseded() {
+                    return None;
+                }
+            }
+            (Err(e), _) => {
+                report("boot failed", &e);
+                return None;
+            }
+        }
+    }
+}
+
+/// Stores a boot response, schedules its refresh and mounts the UI. Returns the visitor.
+fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
+    let token = get_str(r, "sessionToken").filter(|t| valid_token(t))?;
+    let expires_at = get_f64(r, "expiresAt")?;
+    let settings = get(r, "settings");
+    st.token = Some(token);
+    st.expires_at = expires_at;
+    st.lifetime_ms = get_f64(&settings, "sessionLifetimeMs").unwrap_or(DEFAULT_LIFETIME_MS);
+    st.save(ws);
+    schedule_refresh(refresh_delay(Date::now(), expires_at, st.lifetime_ms));
+    let visitor = get(r, "visitor");
+    with(|rt| rt.visitor = visitor.clone());
+    ensure_ui(&settings);
+    Some(visitor)
+}
+
+/// A re-boot nobody asked for (expired token): same claims, no `ready`.
+async fn reboot(ws: &str) -> Option<JsValue> {
+    let claims = with(|rt| rt.claims.clone())?;
+    start_session(ws, &claims, &JsValue::UNDEFINED, &JsValue::UNDEFINED).await
+}
+
+/// A call that needs the session token. A dead token is replaced by a transparent re-boot and
+/// the call is tried once more.
+async fn call_authed(path: &str, body: Option<&JsValue>) -> Result<JsValue, ApiError> {
+    let Some(ws) = with(|rt| rt.ws.clone()).flatten() else {
+        return Err(ApiError::new(0, "NOT_BOOTED"));
+    };
+    let url = api_url(path);
+    for attempt in 0..2 {
+        let token = match Stored::load(&ws).live_token(Date::now()) {
+            Some(t) => t.to_owned(),
+            None => {
+                reboot(&ws)
+                    .await
+                    .ok_or_else(|| ApiError::new(0, "NOT_BOOTED"))?;
+                Stored::load(&ws)
+                    .live_token(Date::now())
+                    .map(String::from)
+                    .ok_or_else(|| ApiError::new(0, "NOT_BOOTED"))?
+            }
+        };
+        match net::post(&url, Some(&token), body).await {
+            Err(e) if attempt == 0 && e.is_auth() => forget_token(&ws, &token),
+            r => return r,
+        }
+    }
+    Err(ApiError::new(401, "SESSION_EXPIRED"))
+}
+
+/// The `identify` command (and `update`, which sends only attributes).
+pub async fn identify(arg: JsValue) {
+    let body = Object::new();
+    js::copy(&body, &arg, &CLAIMS);
+    js::copy(&body, &arg, &["attributes"]);
+    match call_authed("/v1/identify", Some(&body)).await {
+        Ok(r) => {
+            let visitor = get(&r, "visitor");
+            with(|rt| {
+                if visitor.is_object() {
+                    rt.visitor = visitor;
+                }
+                // Accepted claims ride along on any later transparent re-boot.
+                js::copy(&rt.claims, &body, &CLAIMS);
+            });
+        }
+        Err(e) if e.code == "NOT_BOOTED" => js::warn("identify/update before boot", &arg),
+        Err(e) => report("identify failed", &e),
+    }
+}
+
+/// The refresh timer fired: rotate the token if it is due (another tab may already have).
+pub async fn refresh() {
+    let Some(ws) = with(|rt| rt.ws.clone()).flatten() else {
+        return;
+    };
+    // Every tab of the site fires this timer at about the same moment: a random pause lets
+    // one rotate the token and the others adopt it from storage.
+    net::sleep((js_sys::Math::random() * REFRESH_JITTER_MS) as u32).await;
+    let mut st = Stored::load(&ws);
+    let now = Date::now();
+    let Some(token) = st.live_token(now).map(String::from) else {
+        reboot(&ws).await;
+        return;
+    };
+    let due = refresh_delay(now, st.expires_at, st.lifetime_ms);
+    if due > 0.0 {
+        schedule_refresh(due);
+        return;
+    }
+    match net::post(&api_url("/v1/session/refresh"), Some(&token), None).await {
+        Ok(r) => match (
+            get_str(&r, "sessionToken").filter(|t| valid_token(t)),
+            get_f64(&r, "expiresAt"),
+        ) {
+            (Some(t), Some(exp)) => {
+                st.token = Some(t);
+                st.expires_at = exp;
+                st.save(&ws);
+                schedule_refresh(refresh_delay(Date::now(), exp, st.lifetime_ms));
+            }
+            _ => schedule_refresh(REFRESH_RETRY_MS),
+        },
+        Err(e) if e.is_auth() => {
+            // Perhaps another tab rotated it a moment ago; otherwise boot again.
+            net::sleep(1000).await;
+            let fresh = Stored::load(&ws);
+            match fresh.live_token(Date::now()) {
+                Some(t) if t != token => schedule_refresh(refresh_delay(
+                    Date::now(),
+                    fresh.expires_at,
+                    fresh.lifetime_ms,
+                )),
+                _ => {
+                    forget_token(&ws, &token);
+                    reboot(&ws).await;
+                }
+            }
+        }
+        Err(_) => schedule_refresh(REFRESH_RETRY_MS),
+    }
+}
+
+/// Replaces the pending refresh timer.
+fn schedule_refresh(ms: f64) {
+    let Some(w) = web_sys::window() else {
+        return;
+    };
+    let cb = Closure::once_into_js(|| crate::enqueue(Cmd::Refresh));
+    let id = w
+        .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms as i32)
+        .ok();
+    if let Some(old) = with(|rt| std::mem::replace(&mut rt.timer, id)).flatten() {
+        w.clear_timeout_with_handle(old);
+    }
+}
+
+/// The `shutdown` command: unmount, forget everything stored, revoke the token. The next boot
+/// on this browser is a stranger.
+pub async fn shutdown() {
+    let Some((ws, ui, timer)) = with(|rt| {
+        rt.visitor = JsValue::UNDEFINED;
+        rt.claims = Object::new();
+        (
+            rt.ws.take().or_else(|| rt.default_ws.clone()),
+            rt.ui.take(),
+            rt.timer.take(),
+        )
+    }) else {
+        return;
+    };
+    if let (Some(t), Some(w)) = (timer, web_sys::window()) {
+        w.clear_timeout_with_handle(t);
+    }
+    if let Some(ui) = ui {
+        ui.unmount();
+    }
+    let Some(ws) = ws else {
+        return;
+    };
+    let k = key(&ws);
+    let token = read(&k)
+        .and_then(|s| JSON::parse(&s).ok())
+        .and_then(|v| get_str(&v, "token"))
+        .filter(|t| valid_token(t));
+    remove(&k);
+    if let Some(t) = token {
+        // Best effort: the token is already forgotten here, and it expires anyway.
+        let _ = net::post(&api_url("/v1/session/revoke"), Some(&t), None).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: f64 = 3_600_000.0;
+
+    #[test]
+    fn refreshes_in_the_last_quarter() {
+        let life = 24.0 * H;
+        let issued = 1_000_000.0;
+        let exp = issued + life;
+        // Just issued: wait 18 h.
+        assert_eq!(refresh_delay(issued, exp, life), 18.0 * H);
+        assert!(!should_refresh(issued, exp, life));
+        // 6 h + 1 ms left: not yet; exactly 6 h or less: now.
+        assert!(!should_refresh(exp - 6.0 * H - 1.0, exp, life));
+        assert!(should_refresh(exp - 6.0 * H, exp, life));
+        assert!(should_refresh(exp - H, exp, life));
+        // Expired or nonsense: now.
+        assert!(should_refresh(exp + 1.0, exp, life));
+        assert_eq!(refresh_delay(issued, f64::NAN, life), 0.0);
+        // Unknown lifetime: the 24 h default.
+        assert_eq!(refresh_delay(issued, exp, 0.0), 18.0 * H);
+        assert_eq!(refresh_delay(issued, exp, f64::NAN), 18.0 * H);
+        // A 7-day lifetime fits in setTimeout; absurd ones are capped.
+        assert_eq!(
+            refresh_delay(0.0, 7.0 * 24.0 * H, 7.0 * 24.0 * H),
+            126.0 * H
+        );
+        assert_eq!(refresh_delay(0.0, 1e12, 1.0), MAX_TIMER_MS);
+    }
+
+    #[test]
+    fn liveness_has_a_margin() {
+        assert!(token_live(0.0, SKEW_MS + 1.0));
+        assert!(!token_live(0.0, SKEW_MS));
+        assert!(!token_live(0.0, f64::NAN));
+    }
+
+    #[test]
+    fn backoff_doubles_to_a_cap() {
+        let v: Vec<u32> = (0..8).map(backoff_ms).collect();
+        assert_eq!(v, [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+        assert_eq!(backoff_ms(u32::MAX), 30000);
+    }
+
+    #[test]
+    fn stored_values_are_checked() {
+        let tok = "wst_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        assert!(valid_token(tok));
+        assert!(!valid_token("wst_"));
+        assert!(!valid_token("psk_abc"));
+        assert!(!valid_token("wst_abc\r\nX-Evil: 1"));
+        assert!(valid_session_id("0123456789abcdef0123456789abcdef"));
+        assert!(valid_session_id("3b241101-e2bb-4255-8caf-4136c566a962"));
+        assert!(!valid_session_id("short"));
+        assert!(!valid_session_id("0123456789abcdef0123456789abcdeg"));
+        assert_eq!(hex(&[0, 15, 16, 255]), "000f10ff");
+    }
+
+    #[test]
+    fn page_facts_are_clipped_on_char_boundaries() {
+        assert_eq!(clip("abc", 10), "abc");
+        assert_eq!(clip("abcdef", 3), "abc");
+        assert_eq!(clip("aé", 2), "a");
+        assert_eq!(clip("日本語", 4), "日");
+        assert_eq!(clip("", 0), "");
+        assert_eq!(clip(&"x".repeat(5000), 2048).len(), 2048);
+    }
+}

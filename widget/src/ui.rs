@@ -1,0 +1,426 @@
+//! The launcher and the messenger panel, in a Shadow DOM root so no CSS leaks in or out.
+//!
+//! Site data (team name, welcome message, teammates) only ever reaches the DOM through
+//! `textContent` and validated attributes; colours and lengths go through [`crate::theme`]
+//! before they reach a CSS custom property.
+
+use crate::js::{get, get_f64, get_str};
+use crate::theme;
+use js_sys::Array;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    Document, Element, Event, EventTarget, HtmlElement, KeyboardEvent, ShadowRoot, ShadowRootInit,
+    ShadowRootMode,
+};
+
+const OPEN_LABEL: &str = "Open messenger";
+const CLOSE_LABEL: &str = "Close messenger";
+const TEAM_LABEL: &str = "Team";
+const DEFAULT_TITLE: &str = "Messages";
+const EMPTY_TEXT: &str = "No messages yet. We usually reply within a few hours.";
+const PANEL_ID: &str = "pl-panel";
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+const CHAT_PATH: &str =
+    "M5 4h14a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-7.5L7 20.6V17H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
+const CLOSE_PATH: &str = "M6 6l12 12M18 6L6 18";
+
+const CSS: &str = include_str!("widget.css");
+
+/// `appearance` in the messenger settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Appearance {
+    #[default]
+    Light,
+    Dark,
+    /// Follows `prefers-color-scheme`.
+    System,
+}
+
+/// One teammate shown in the panel header.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Teammate {
+    pub name: String,
+    /// Only http(s) URLs are kept.
+    pub avatar_url: Option<String>,
+}
+
+/// The workspace's public messenger settings, with defaults for anything missing or malformed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Messenger {
+    pub primary_color: String,
+    pub background_color: String,
+    pub appearance: Appearance,
+    pub launcher_left: bool,
+    pub horizontal_spacing: Option<f64>,
+    pub vertical_spacing: Option<f64>,
+    pub show_launcher: bool,
+    pub auto_visibility: bool,
+    pub visibility_delay_ms: f64,
+    pub welcome_message: String,
+    pub team_name: String,
+    pub teammates: Vec<Teammate>,
+    pub z_index: Option<f64>,
+}
+
+impl Default for Messenger {
+    fn default() -> Self {
+        Messenger {
+            primary_color: theme::DEFAULT_PRIMARY.into(),
+            background_color: theme::DEFAULT_BACKGROUND.into(),
+            appearance: Appearance::Light,
+            launcher_left: false,
+            horizontal_spacing: None,
+            vertical_spacing: None,
+            show_launcher: true,
+            auto_visibility: false,
+            visibility_delay_ms: 0.0,
+            welcome_message: String::new(),
+            team_name: String::new(),
+            teammates: Vec::new(),
+            z_index: None,
+        }
+    }
+}
+
+impl Messenger {
+    /// Reads `settings.messenger` from a boot response.
+    pub fn from_js(v: &JsValue) -> Messenger {
+        let d = Messenger::default();
+        let flag = |k: &str, dflt: bool| get(v, k).as_bool().unwrap_or(dflt);
+        let teammates = get(v, "teammates");
+        let teammates = if Array::is_array(&teammates) {
+            teammates
+                .unchecked_into::<Array>()
+                .iter()
+                .filter_map(|t| {
+                    Some(Teammate {
+                        name: get_str(&t, "name")?,
+                        avatar_url: get_str(&t, "avatarUrl").filter(|u| theme::http_url(u)),
+                    })
+                })
+                .take(3)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Messenger {
+            primary_color: get_str(v, "primaryColor").unwrap_or(d.primary_color),
+            background_color: get_str(v, "backgroundColor").unwrap_or(d.background_color),
+            appearance: match get_str(v, "appearance").as_deref() {
+                Some("dark") => Appearance::Dark,
+                Some("system") => Appearance::System,
+                _ => Appearance::Light,
+            },
+            launcher_left: get_str(v, "launcherPosition").as_deref() == Some("left"),
+            horizontal_spacing: get_f64(v, "horizontalSpacing"),
+            vertical_spacing: get_f64(v, "verticalSpacing"),
+            show_launcher: flag("showLauncher", true),
+            auto_visibility: flag("autoVisibility", false),
+            visibility_delay_ms: get_f64(v, "visibilityDelayMs").unwrap_or(0.0),
+            welcome_message: get_str(v, "welcomeMessage").unwrap_or_default(),
+            team_name: get_str(v, "teamName").unwrap_or_default(),
+            teammates,
+            z_index: get_f64(v, "zIndex"),
+        }
+    }
+}
+
+type Notify = Rc<dyn Fn(bool)>;
+type Handler = Closure<dyn FnMut(Event)>;
+
+/// A mounted messenger. Cloning shares it.
+#[derive(Clone)]
+pub struct Ui(Rc<Inner>);
+
+struct Inner {
+    host: HtmlElement,
+    root: ShadowRoot,
+    wrap: Element,
+    launcher: HtmlElement,
+    panel: HtmlElement,
+    close: HtmlElement,
+    open: Cell<bool>,
+    notify: Cell<Option<Notify>>,
+    /// The DOM listeners, alive as long as the UI.
+    handlers: Cell<Vec<Handler>>,
+    timer: Cell<Option<i32>>,
+}
+
+fn add(doc: &Document, parent: &web_sys::Node, tag: &str, class: &str) -> Result<Element, JsValue> {
+    let e = doc.create_element(tag)?;
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    parent.append_child(&e)?;
+    Ok(e)
+}
+
+fn attrs(e: &Element, list: &[(&str, &str)]) -> Result<(), JsValue> {
+    for (k, v) in list {
+        e.set_attribute(k, v)?;
+    }
+    Ok(())
+}
+
+fn icon(doc: &Document, parent: &Element, class: &str, d: &str) -> Result<(), JsValue> {
+    let svg = doc.create_element_ns(Some(SVG_NS), "svg")?;
+    attrs(
+        &svg,
+        &[
+            ("class", class),
+            ("viewBox", "0 0 24 24"),
+            ("aria-hidden", "true"),
+            ("focusable", "false"),
+        ],
+    )?;
+    let path = doc.create_element_ns(Some(SVG_NS), "path")?;
+    path.set_attribute("d", d)?;
+    svg.append_child(&path)?;
+    parent.append_child(&svg)?;
+    Ok(())
+}
+
+/// Sets the theme's custom properties on the host; every value is validated or derived.
+fn apply_theme(host: &HtmlElement, m: &Messenger) -> Result<(), JsValue> {
+    let primary = theme::color_or(&m.primary_color, theme::DEFAULT_PRIMARY);
+    let bg = theme::color_or(&m.background_color, theme::DEFAULT_BACKGROUND);
+    let light = theme::is_light(bg);
+    let z = match m.z_index {
+        Some(z) if z.is_finite() => theme::itoa(z.min(2_147_483_647.0) as u32),
+        _ => "2147483000".into(),
+    };
+    let style = host.style();
+    for (k, v) in [
+        ("--pl-primary", primary),
+        ("--pl-on-primary", theme::text_on(primary)),
+        ("--pl-bg", bg),
+        ("--pl-fg", if light { "#1f2937" } else { "#f9fafb" }),
+        ("--pl-muted", if light { "#4b5563" } else { "#d1d5db" }),
+        ("--pl-x", &theme::px(m.horizontal_spacing, 20, 400)),
+        ("--pl-y", &theme::px(m.vertical_spacing, 20, 400)),
+        ("--pl-z", &z),
+    ] {
+        style.set_property(k, v)?;
+    }
+    Ok(())
+}
+
+/// Mounts the messenger as `<div id="porchlight-root">` (with an open shadow root) at the end of
+/// `parent`. Nothing takes focus until the visitor opens the panel.
+pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui, JsValue> {
+    let doc = parent.owner_document().ok_or(JsValue::NULL)?;
+    let host: HtmlElement = doc.create_element("div")?.unchecked_into();
+    host.set_id("porchlight-root");
+    apply_theme(&host, m)?;
+    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    let style = add(&doc, &root, "style", "")?;
+    if let Some(n) = nonce {
+        style.set_attribute("nonce", n)?;
+    }
+    style.set_text_content(Some(CSS));
+
+    let mut class = String::from("w");
+    if m.launcher_left {
+        class.push_str(" left");
+    }
+    match m.appearance {
+        Appearance::Light => {}
+        Appearance::Dark => class.push_str(" dark"),
+        Appearance::System => class.push_str(" sys"),
+    }
+    let wrap = add(&doc, &root, "div", &class)?;
+
+    let launcher = add(&doc, &wrap, "button", "l")?;
+    attrs(
+        &launcher,
+        &[
+            ("type", "button"),
+            ("aria-label", OPEN_LABEL),
+            ("aria-expanded", "false"),
+            ("aria-controls", PANEL_ID),
+        ],
+    )?;
+    icon(&doc, &launcher, "i", CHAT_PATH)?;
+    icon(&doc, &launcher, "x", CLOSE_PATH)?;
+    let launcher: HtmlElement = launcher.unchecked_into();
+    // Hidden when the workspace says so, or until the auto-visibility delay has passed.
+    launcher.set_hidden(!m.show_launcher || m.auto_visibility);
+
+    let title = if m.team_name.is_empty() {
+        DEFAULT_TITLE
+    } else {
+        &m.team_name
+    };
+    let panel = add(&doc, &wrap, "div", "p")?;
+    attrs(
+        &panel,
+        &[
+            ("id", PANEL_ID),
+            ("role", "dialog"),
+            ("aria-label", title),
+            ("tabindex", "-1"),
+        ],
+    )?;
+    let panel: HtmlElement = panel.unchecked_into();
+    panel.set_hidden(true);
+
+    let head = add(&doc, &panel, "div", "h")?;
+    let row = add(&doc, &head, "div", "r")?;
+    add(&doc, &row, "h2", "")?.set_text_content(Some(title));
+    let close = add(&doc, &row, "button", "c")?;
+    attrs(&close, &[("type", "button"), ("aria-label", CLOSE_LABEL)])?;
+    icon(&doc, &close, "x", CLOSE_PATH)?;
+    if !m.teammates.is_empty() {
+        let list = add(&doc, &head, "ul", "t")?;
+        list.set_attribute("aria-label", TEAM_LABEL)?;
+        for t in &m.teammates {
+            let item = add(&doc, &list, "li", "")?;
+            match &t.avatar_url {
+                Some(url) => attrs(&add(&doc, &item, "img", "a")?, &[("src", url), ("alt", "")])?,
+                None => {
+                    let a = add(&doc, &item, "span", "a")?;
+                    a.set_attribute("aria-hidden", "true")?;
+                    a.set_text_content(Some(&theme::initials(&t.name)));
+                }
+            }
+            add(&doc, &item, "span", "")?.set_text_content(Some(&t.name));
+        }
+    }
+    let body = add(&doc, &panel, "div", "b")?;
+    if !m.welcome_message.is_empty() {
+        add(&doc, &body, "p", "m")?.set_text_content(Some(&m.welcome_message));
+    }
+    add(&doc, &body, "p", "e")?.set_text_content(Some(EMPTY_TEXT));
+
+    parent.append_child(&host)?;
+    let ui = Ui(Rc::new(Inner {
+        host,
+        root,
+        wrap,
+        launcher,
+        panel,
+        close: close.unchecked_into(),
+        open: Cell::new(false),
+        notify: Cell::new(None),
+        handlers: Cell::new(Vec::new()),
+        timer: Cell::new(None),
+    }));
+    let i = &ui.0;
+    ui.listen(&i.launcher, "click", |ui, _| {
+        ui.set_open(!ui.is_open(), true)
+    });
+    ui.listen(&i.close, "click", |ui, _| ui.set_open(false, true));
+    ui.listen(&i.wrap, "keydown", |ui, e| {
+        if ui.is_open() && e.unchecked_ref::<KeyboardEvent>().key() == "Escape" {
+            ui.set_open(false, true);
+        }
+    });
+    if m.show_launcher && m.auto_visibility {
+        let weak = Rc::downgrade(&ui.0);
+        let reveal = Closure::once_into_js(move || {
+            if let Some(i) = weak.upgrade() {
+                i.launcher.set_hidden(false);
+            }
+        });
+        // Negative delays reach setTimeout as such, which treats them as 0.
+        let delay = m.visibility_delay_ms.min(2_147_483_647.0) as i32;
+        let id = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(reveal.unchecked_ref(), delay)
+                .ok()
+        });
+        i.timer.set(id);
+    }
+    Ok(ui)
+}
+
+impl Ui {
+    fn listen(&self, target: &EventTarget, ty: &str, f: fn(&Ui, &Event)) {
+        let weak = Rc::downgrade(&self.0);
+        let c = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+            if let Some(i) = weak.upgrade() {
+                f(&Ui(i), &e)
+            }
+        });
+        let _ = target.add_event_listener_with_callback(ty, c.as_ref().unchecked_ref());
+        let mut all = self.0.handlers.take();
+        all.push(c);
+        self.0.handlers.set(all);
+    }
+
+    /// Opens or closes the panel. `focus` moves focus into the panel on open and back to the
+    /// launcher on close (used for the visitor's own clicks and keys, never on page load).
+    pub fn set_open(&self, open: bool, focus: bool) {
+        let i = &self.0;
+        if i.open.replace(open) == open {
+            return;
+        }
+        // Focus inside a panel that closes must not be lost to <body>.
+        let focus_inside = !open
+            && i.root
+                .active_element()
+                .is_some_and(|a| i.panel.contains(Some(&a)));
+        i.panel.set_hidden(!open);
+        let _ = i
+            .launcher
+            .set_attribute("aria-expanded", if open { "true" } else { "false" });
+        let _ = i.wrap.class_list().toggle_with_force("open", open);
+        if focus || focus_inside {
+            let _ = if open {
+                i.close.focus()
+            } else {
+                i.launcher.focus()
+            };
+        }
+        let notify = i.notify.take();
+        if let Some(f) = &notify {
+            f(open);
+        }
+        i.notify.set(notify);
+    }
+
+    pub fn open(&self) {
+        self.set_open(true, false)
+    }
+
+    pub fn close(&self) {
+        self.set_open(false, false)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.0.open.get()
+    }
+
+    /// Called with `true` / `false` whenever the panel opens / closes.
+    pub fn on_toggle(&self, f: impl Fn(bool) + 'static) {
+        self.0.notify.set(Some(Rc::new(f)));
+    }
+
+    pub fn host(&self) -> &HtmlElement {
+        &self.0.host
+    }
+
+    pub fn shadow(&self) -> &ShadowRoot {
+        &self.0.root
+    }
+
+    pub fn launcher(&self) -> &HtmlElement {
+        &self.0.launcher
+    }
+
+    pub fn panel(&self) -> &HtmlElement {
+        &self.0.panel
+    }
+
+    /// Removes the UI from the page and drops its listeners and timer.
+    pub fn unmount(&self) {
+        let i = &self.0;
+        if let (Some(t), Some(w)) = (i.timer.take(), web_sys::window()) {
+            w.clear_timeout_with_handle(t);
+        }
+        i.host.remove();
+        i.notify.set(None);
+        drop(i.handlers.take());
+    }
+}
