@@ -1,0 +1,174 @@
+// In-browser figures, headless Chromium through playwright-core:
+//   - navigation → launcher visible (cold: fresh profile per run, so empty cache + localStorage)
+//   - long tasks (> 50 ms) on the demo page vs the same page without the widget's <script> tag
+//   - JS heap used after GC, demo page minus the stripped page
+//   - the widget's WebAssembly.Memory size (not part of the JS heap)
+// Each run is a pair: the widget page, then the stripped page in a fresh profile, observed over
+// the same time window, so the difference is what the widget adds.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const LAUNCH = {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+};
+const SETTLE_MS = 500; // observed after the launcher shows (or the same instant on the stripped page)
+const VISIBLE_TIMEOUT_MS = 15_000;
+const SCRIPT_TAG = /<script\b[^>]*\bsrc=["'][^"']*porchlight\.js["'][^>]*>\s*<\/script>\s*/i;
+
+// Installed before any page script (addInitScript). Records long tasks and, on every animation
+// frame, whether the launcher is in the shadow root and visible; the first such frame's
+// performance.now() (ms since navigation start) is the figure.
+function watcher() {
+  const b = (window.__bench = { visibleAt: null, longTasks: [] });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) b.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (_) {
+    b.longTasks = null; // unsupported: reported as unmeasured
+  }
+  // Long animation frames name the scripts that ran in them: a finer attribution than the
+  // page-minus-blank subtraction (Chromium ≥ 123).
+  b.loaf = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        b.loaf.push({
+          start: e.startTime,
+          duration: e.duration,
+          blocking: e.blockingDuration,
+          scripts: e.scripts.map((s) => ({ url: s.sourceURL, invoker: s.invoker, duration: s.duration })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch (_) {
+    b.loaf = null;
+  }
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) return false;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.display === 'none') return false;
+    // Opacity does not inherit: walk up through the shadow boundary to the document.
+    for (let n = el; n && n.nodeType === 1; n = n.parentElement || (n.getRootNode && n.getRootNode().host)) {
+      if (parseFloat(getComputedStyle(n).opacity) === 0) return false;
+    }
+    return true;
+  };
+  const stopAt = performance.now() + 20_000;
+  const tick = () => {
+    const host = document.getElementById('porchlight-root');
+    const btn = host && host.shadowRoot && host.shadowRoot.querySelector('button[aria-label="Open messenger"]');
+    if (btn && shown(btn)) {
+      b.visibleAt = performance.now();
+      return;
+    }
+    if (performance.now() < stopAt) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+/** One page load in a fresh profile. strip=true removes the widget's <script> tag. */
+async function loadOnce(url, { strip, waitUntilMs }) {
+  const dir = mkdtempSync(join(tmpdir(), 'porchlight-bench-'));
+  const context = await chromium.launchPersistentContext(dir, LAUNCH);
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await context.addInitScript(watcher);
+    // Both variants go through the same interception, so they differ only by the script tag.
+    let stripped = false;
+    await page.route(/\/index\.html(\?.*)?$/, async (route) => {
+      const response = await route.fetch();
+      let body = await response.text();
+      if (strip) {
+        const out = body.replace(SCRIPT_TAG, '');
+        stripped = out !== body;
+        body = out;
+      }
+      await route.fulfill({ response, body });
+    });
+    const cdp = await context.newCDPSession(page);
+    await page.goto(url, { waitUntil: 'load' });
+    if (strip && !stripped) throw new Error('could not find the porchlight.js <script> tag to strip');
+
+    let visibleAt = null;
+    if (!strip) {
+      try {
+        await page.waitForFunction(() => window.__bench.visibleAt !== null, null, { polling: 50, timeout: VISIBLE_TIMEOUT_MS });
+        visibleAt = await page.evaluate(() => window.__bench.visibleAt);
+      } catch {
+        visibleAt = null; // never showed: reported as a failure
+      }
+    }
+    // Observe until the same instant on both pages: launcher visible (or the paired widget
+    // run's instant) and the load event done, plus SETTLE_MS.
+    const until = Math.max(visibleAt ?? waitUntilMs ?? 0, await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? 0)) + SETTLE_MS;
+    await page.waitForFunction((t) => performance.now() >= t, until, { polling: 50 });
+
+    // Long tasks first: the forced GC below runs on the main thread and must not count.
+    const { longTasks, loaf } = await page.evaluate(() => ({ longTasks: window.__bench.longTasks, loaf: window.__bench.loaf }));
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const heapUsed = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? null;
+
+    // Where the time went (widget page): ms since navigation start of each step's end.
+    const timeline = strip ? null : await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const res = performance.getEntriesByType('resource');
+      const at = (path) => {
+        const e = res.find((r) => new URL(r.name).pathname === path);
+        return e ? { start: e.startTime, end: e.responseEnd } : null;
+      };
+      return {
+        html: { start: 0, end: nav.responseEnd },
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+        domContentLoaded: nav.domContentLoadedEventEnd,
+        load: nav.loadEventEnd,
+        loader: at('/porchlight.js'),
+        glue: at('/porchlight-widget.js'),
+        wasm: at('/porchlight-widget_bg.wasm'),
+        boot: at('/v1/boot'),
+      };
+    });
+
+    // WASM linear memory: the wasm-bindgen glue's default export (init) returns the already
+    // initialised instance's exports, `memory` among them. Same URL → same module instance.
+    let wasmMemory = null;
+    if (!strip && visibleAt !== null) {
+      wasmMemory = await page
+        .evaluate(async () => {
+          const m = await import(new URL('/porchlight-widget.js', location.href).href);
+          const w = await m.default();
+          return w && w.memory ? w.memory.buffer.byteLength : null;
+        })
+        .catch(() => null);
+    }
+    const { product } = await cdp.send('Browser.getVersion');
+    return { visibleAt, longTasks, loaf, heapUsed, wasmMemory, timeline, product };
+  } finally {
+    await context.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `runs` pairs of (widget page, stripped page). Returns raw per-run samples. */
+export async function runBrowser(base, { runs = 7, log = () => {} } = {}) {
+  const url = `${base}/index.html`;
+  const samples = [];
+  // One discarded load first: the browser is cold in every run, the server should not be
+  // (workerd's first asset and D1 requests pay one-off start-up costs a live edge never shows).
+  await loadOnce(url, { strip: false });
+  for (let i = 0; i < runs; i++) {
+    const widget = await loadOnce(url, { strip: false });
+    const blank = await loadOnce(url, { strip: true, waitUntilMs: widget.visibleAt });
+    log(`browser run ${i + 1}/${runs}: launcher visible at ${widget.visibleAt == null ? 'never' : widget.visibleAt.toFixed(1) + ' ms'}`);
+    samples.push({ widget, blank });
+  }
+  return samples;
+}

@@ -1,0 +1,104 @@
+// A bounded closed-loop HTTP load generator: N workers, each sends a request, waits for the whole
+// answer, sends the next. node:http with a keep-alive agent (lighter on the client than fetch,
+// which matters on a 2-core machine where the client shares the CPU with workerd).
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { quantile, round } from './stats.mjs';
+
+/** One request; resolves {status, body} or rejects on a socket error / timeout. */
+function send(agent, url, { method, body }) {
+  return new Promise((resolve, reject) => {
+    const headers = body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {};
+    const req = http.request(url, { method, agent, headers, timeout: 10_000 }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Runs `phase` for `seconds` (and at most `maxRequests` requests) with `concurrency` workers.
+ * makeRequest(n) → {method, body}; check(res) → true when the answer is a success.
+ * Returns only raw samples; `summarize` turns them into figures.
+ */
+async function phase(agent, url, { seconds, maxRequests, concurrency, makeRequest, check }) {
+  const latencies = [];
+  const errors = {}; // status code or error message → count
+  let started = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (performance.now() < deadline && started < maxRequests) {
+      const n = started++;
+      const t = performance.now();
+      try {
+        const res = await send(agent, url, makeRequest(n));
+        if (check(res)) latencies.push(performance.now() - t);
+        else errors[res.status] = (errors[res.status] ?? 0) + 1;
+      } catch (e) {
+        errors[e.code || e.message] = (errors[e.code || e.message] ?? 0) + 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { elapsedMs: performance.now() - t0, latencies, errors, requests: started };
+}
+
+function summarize({ elapsedMs, latencies, errors, requests }) {
+  const sorted = latencies.sort((a, b) => a - b);
+  const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
+  return {
+    requests,
+    ok: sorted.length,
+    errors: errorCount,
+    errorsBy: errors,
+    seconds: round(elapsedMs / 1000, 2),
+    rps: round(sorted.length / (elapsedMs / 1000), 1),
+    p50Ms: round(quantile(sorted, 0.5), 2),
+    p99Ms: round(quantile(sorted, 0.99), 2),
+  };
+}
+
+/**
+ * /health vs /v1/boot in one run, each after its own warm-up:
+ *   health      GET /health
+ *   bootNew     POST /v1/boot with a new sessionId every time (new visitor + new token)
+ *   bootReuse   POST /v1/boot cycling through 50 sessionIds (existing anonymous visitor, new token)
+ */
+export async function runLoad(base, { workspaceId = 'demo', concurrency = 8, seconds = 5, warmupSeconds = 1, maxRequests = 20_000, log = () => {} } = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const tag = `bench-${Date.now().toString(36)}`; // unique per run, so reruns never collide
+  const ok200 = (r) => r.status === 200;
+  const bootOk = (r) => r.status === 200 && r.body.includes('"sessionToken"');
+  const bootBody = (sessionId) => ({ method: 'POST', body: JSON.stringify({ workspaceId, sessionId }) });
+  const variants = {
+    health: { url: `${base}/health`, makeRequest: () => ({ method: 'GET' }), check: ok200 },
+    bootNew: { url: `${base}/v1/boot`, makeRequest: (n) => bootBody(`${tag}-${n}`), check: bootOk },
+    bootReuse: { url: `${base}/v1/boot`, makeRequest: (n) => bootBody(`${tag}-reuse-${n % 50}`), check: bootOk },
+  };
+  const results = {};
+  try {
+    for (const [name, v] of Object.entries(variants)) {
+      log(`load: ${name} (warm-up ${warmupSeconds}s, then ${seconds}s at concurrency ${concurrency})`);
+      // The warm-up uses its own sessionIds for bootNew (offset) so the measured phase still
+      // creates only new visitors.
+      const warmMake = name === 'bootNew' ? (n) => bootBody(`${tag}-warm-${n}`) : v.makeRequest;
+      const warm = await phase(agent, v.url, { seconds: warmupSeconds, maxRequests, concurrency, makeRequest: warmMake, check: v.check });
+      const r = summarize(await phase(agent, v.url, { seconds, maxRequests, concurrency, makeRequest: v.makeRequest, check: v.check }));
+      r.warmupErrors = summarize(warm).errors;
+      results[name] = r;
+    }
+  } finally {
+    agent.destroy();
+  }
+  const ratio = (a, b) => (a && b ? round(a / b, 2) : null);
+  results.ratioNew = ratio(results.bootNew?.rps, results.health?.rps);
+  results.ratioReuse = ratio(results.bootReuse?.rps, results.health?.rps);
+  results.concurrency = concurrency;
+  return results;
+}

@@ -1,0 +1,239 @@
+// Porchlight bench: sizes, cold boot in headless Chromium, long tasks, JS heap, and /v1/boot
+// throughput against /health. Prints a table (each figure next to its target) and writes
+// tests/output/bench.json. Run through scripts/bench, which builds, serves and seeds first.
+//
+// Env: PORCHLIGHT_URL (required), BENCH_RUNS (browser pairs, default 7), BENCH_SECONDS (per
+// load phase, default 5), BENCH_CONCURRENCY (default 8), BENCH_MAX_REQUESTS (per phase, default
+// 20000), BENCH_ONLY (comma list of sizes,browser,load; default all), BENCH_SITE_DIR (the
+// directory being served, for sizes; default dist/site).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg, cpus } from 'node:os';
+import { measureSizes } from './sizes.mjs';
+import { runBrowser } from './browser.mjs';
+import { runLoad } from './load.mjs';
+import { median, min, max, round } from './stats.mjs';
+
+const BASE = (process.env.PORCHLIGHT_URL ?? '').replace(/\/+$/, '');
+if (!BASE) throw new Error('PORCHLIGHT_URL is not set: run through scripts/bench');
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'sizes,browser,load').split(',').map((s) => s.trim()));
+const KB = 1024;
+const MB = 1024 * 1024;
+
+// Targets. `ok` tells whether a measured value meets it (null value → not measured).
+const TARGETS = {
+  loaderBrotli: { text: '≤ 2 KB', ok: (v) => v <= 2 * KB },
+  runtimeBrotli: { text: '≤ 40 KB', ok: (v) => v <= 40 * KB },
+  launcherMedianMs: { text: '≤ 150 ms', ok: (v) => v <= 150 },
+  widgetLongTasks: { text: 'none', ok: (v) => v === 0 },
+  heapAddedBytes: { text: '≤ 1 MB', ok: (v) => v <= MB },
+  bootHealthRatio: { text: '≥ 0.5×', ok: (v) => v >= 0.5 },
+};
+
+const log = (msg) => process.stderr.write(`  ${msg}\n`);
+
+// ---------------------------------------------------------------- measuring
+
+// The machine's load average at the start: figures from a busy machine read high.
+const report = { when: new Date().toISOString(), url: BASE, node: process.version, loadAverage: loadavg().map((v) => round(v, 2)), cpus: cpus().length, targets: {} };
+for (const [k, t] of Object.entries(TARGETS)) report.targets[k] = t.text;
+
+if (ONLY.has('sizes')) report.sizes = measureSizes(process.env.BENCH_SITE_DIR ?? 'dist/site');
+
+if (ONLY.has('browser')) {
+  const samples = await runBrowser(BASE, { runs: RUNS, log });
+  report.chromium = samples[0]?.widget.product ?? null;
+  const visible = samples.map((s) => s.widget.visibleAt).filter((v) => v != null);
+  report.launcher = {
+    runs: samples.length,
+    shown: visible.length,
+    medianMs: round(median(visible)),
+    minMs: round(min(visible)),
+    maxMs: round(max(visible)),
+    samplesMs: samples.map((s) => round(s.widget.visibleAt)),
+  };
+  // Median cold-boot timeline: when each step ended (ms since navigation start).
+  const tl = samples.map((s) => s.widget.timeline).filter(Boolean);
+  const step = (f) => round(median(tl.map(f).filter((v) => v != null)));
+  report.timeline = {
+    htmlEnd: step((t) => t.html.end),
+    firstContentfulPaint: step((t) => t.fcp),
+    domContentLoaded: step((t) => t.domContentLoaded),
+    load: step((t) => t.load),
+    loaderStart: step((t) => t.loader?.start),
+    loaderEnd: step((t) => t.loader?.end),
+    glueEnd: step((t) => t.glue?.end),
+    wasmStart: step((t) => t.wasm?.start),
+    wasmEnd: step((t) => t.wasm?.end),
+    bootStart: step((t) => t.boot?.start),
+    bootEnd: step((t) => t.boot?.end),
+    launcherVisible: report.launcher.medianMs,
+  };
+  // Long tasks: totals over all runs, the widget page's count minus the stripped page's.
+  const tasks = (side) => samples.flatMap((s) => s[side].longTasks ?? []);
+  const widgetScripts = (all) => {
+    if (!all.every((s) => s.widget.loaf)) return null;
+    const frames = all.flatMap((s) => s.widget.loaf).filter((f) => f.scripts.some((x) => /porchlight/.test(x.url)));
+    const runs = frames.flatMap((f) => f.scripts.filter((x) => /porchlight/.test(x.url)));
+    return {
+      frames: frames.length,
+      longestFrameMs: round(max(frames.map((f) => f.duration))),
+      longestScriptMs: round(max(runs.map((x) => x.duration))),
+      scriptsOver50ms: runs.filter((x) => x.duration > 50).length,
+    };
+  };
+  const roundTask = (t) => ({ startMs: round(t.start), durationMs: round(t.duration) });
+  const measured = samples.every((s) => s.widget.longTasks && s.blank.longTasks);
+  const w = tasks('widget');
+  const b = tasks('blank');
+  report.longTasks = measured
+    ? {
+        runs: samples.length,
+        widgetPage: { count: w.length, longestMs: round(max(w.map((t) => t.duration))) },
+        blankPage: { count: b.length, longestMs: round(max(b.map((t) => t.duration))) },
+        perRun: samples.map((s) => ({ widget: s.widget.longTasks.map(roundTask), blank: s.blank.longTasks.map(roundTask) })),
+        attributable: Math.max(0, w.length - b.length),
+        // Long animation frames (> 50 ms) in which the widget's own scripts ran, and the longest
+        // single widget script execution seen in one (null when the API is unavailable).
+        widgetScripts: widgetScripts(samples),
+      }
+    : { unmeasured: 'longtask entries are not supported by this browser' };
+  // Heap: medians of each side after a forced GC, and their difference.
+  const wh = samples.map((s) => s.widget.heapUsed).filter((v) => v != null);
+  const bh = samples.map((s) => s.blank.heapUsed).filter((v) => v != null);
+  const diffs = samples.filter((s) => s.widget.heapUsed != null && s.blank.heapUsed != null).map((s) => s.widget.heapUsed - s.blank.heapUsed);
+  report.heap = {
+    runs: diffs.length,
+    widgetPageBytes: median(wh),
+    blankPageBytes: median(bh),
+    addedBytes: wh.length && bh.length ? median(wh) - median(bh) : null,
+    addedMinBytes: min(diffs),
+    addedMaxBytes: max(diffs),
+  };
+  report.wasmMemoryBytes = median(samples.map((s) => s.widget.wasmMemory).filter((v) => v != null));
+}
+
+if (ONLY.has('load')) {
+  report.load = await runLoad(BASE, {
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8),
+    seconds: Number(process.env.BENCH_SECONDS ?? 5),
+    maxRequests: Number(process.env.BENCH_MAX_REQUESTS ?? 20_000),
+    log,
+  });
+}
+
+// ---------------------------------------------------------------- verdicts
+
+const verdicts = {};
+const judge = (key, value) => {
+  verdicts[key] = value == null ? null : TARGETS[key].ok(value);
+  return verdicts[key];
+};
+judge('loaderBrotli', report.sizes?.loader.brotli);
+judge('runtimeBrotli', report.sizes?.runtime.brotli);
+judge('launcherMedianMs', report.launcher?.shown === report.launcher?.runs ? report.launcher?.medianMs : null);
+judge('widgetLongTasks', report.longTasks?.attributable);
+judge('heapAddedBytes', report.heap?.addedBytes);
+judge('bootHealthRatio', report.load?.ratioNew);
+report.verdicts = verdicts;
+
+// ---------------------------------------------------------------- printing
+
+const fmtBytes = (v) => (v == null ? '–' : v < KB ? `${v} B` : v < MB ? `${(v / KB).toFixed(1)} KB` : `${(v / MB).toFixed(2)} MB`);
+const fmtMs = (v) => (v == null ? '–' : `${v.toFixed(1)} ms`);
+const fmtInt = (v) => (v == null ? '–' : Math.round(v).toLocaleString('en-US'));
+const mark = (ok) => (ok == null ? '' : ok ? 'ok' : 'MISS');
+
+/** Prints rows as columns; the first row is the header, numeric-looking cells are right-aligned. */
+function table(rows, rightAligned = []) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
+  const line = (r) => r.map((c, i) => (rightAligned.includes(i) ? String(c ?? '').padStart(widths[i]) : String(c ?? '').padEnd(widths[i]))).join('  ').trimEnd();
+  console.log(line(rows[0]));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows.slice(1)) console.log(line(r));
+}
+
+console.log(`\nPorchlight bench — ${BASE} — ${report.when}`);
+console.log(`node ${report.node}${report.chromium ? `, ${report.chromium}` : ''}, ${RUNS} browser runs, ${report.cpus} CPUs, load average ${report.loadAverage.join(' ')} at start\n`);
+
+if (report.sizes) {
+  const s = report.sizes;
+  const row = (name, f, target, key) =>
+    f.missing ? [name, 'missing', '', '', target, 'not built'] : [name, fmtBytes(f.raw), fmtBytes(f.gzip), fmtBytes(f.brotli), target, key ? mark(verdicts[key]) : ''];
+  table(
+    [
+      ['Size', 'raw', 'gzip', 'brotli', 'target (brotli)', ''],
+      row('loader   porchlight.js', s.loader, TARGETS.loaderBrotli.text, 'loaderBrotli'),
+      row('wasm     porchlight-widget_bg.wasm', s.wasm, ''),
+      row('glue     porchlight-widget.js', s.glue, ''),
+      row('WASM + glue', s.runtime, TARGETS.runtimeBrotli.text, 'runtimeBrotli'),
+    ],
+    [1, 2, 3],
+  );
+  console.log('');
+}
+
+const rows = [['Figure', 'value', 'detail', 'target', '']];
+if (report.launcher) {
+  const l = report.launcher;
+  rows.push(['Navigation → launcher visible', fmtMs(l.medianMs) + ' median', `min ${fmtMs(l.minMs)}, max ${fmtMs(l.maxMs)}, shown ${l.shown}/${l.runs} cold runs`, TARGETS.launcherMedianMs.text, mark(verdicts.launcherMedianMs)]);
+}
+if (report.longTasks) {
+  const t = report.longTasks;
+  if (t.unmeasured) rows.push(['Long tasks caused by the widget', 'not measured', t.unmeasured, TARGETS.widgetLongTasks.text, '']);
+  else {
+    rows.push([
+      'Long tasks caused by the widget',
+      String(t.attributable),
+      `over ${t.runs} runs: widget page ${t.widgetPage.count} (longest ${fmtMs(t.widgetPage.longestMs)}), without widget ${t.blankPage.count} (longest ${fmtMs(t.blankPage.longestMs)})`,
+      TARGETS.widgetLongTasks.text,
+      mark(verdicts.widgetLongTasks),
+    ]);
+    const ws = t.widgetScripts;
+    if (ws)
+      rows.push([
+        '  widget script in long frames',
+        `${fmtMs(ws.longestScriptMs)} longest`,
+        `${ws.frames} long animation frames ran widget code (longest frame ${fmtMs(ws.longestFrameMs)}), ${ws.scriptsOver50ms} widget scripts > 50 ms`,
+        '',
+        '',
+      ]);
+  }
+}
+if (report.heap) {
+  const h = report.heap;
+  const signed = (v) => (v == null ? '–' : (v < 0 ? '−' : '+') + fmtBytes(Math.abs(v)));
+  rows.push(['JS heap added (after GC)', signed(h.addedBytes), `median of ${h.runs}: ${fmtBytes(h.widgetPageBytes)} vs ${fmtBytes(h.blankPageBytes)}; per pair ${signed(h.addedMinBytes)} … ${signed(h.addedMaxBytes)}`, TARGETS.heapAddedBytes.text, mark(verdicts.heapAddedBytes)]);
+  rows.push(['WASM linear memory', fmtBytes(report.wasmMemoryBytes), report.wasmMemoryBytes == null ? 'could not read wasm.memory' : 'WebAssembly.Memory buffer, not in the JS heap', '', '']);
+}
+if (report.load) {
+  const L = report.load;
+  const lr = (name, r, detailExtra = '') =>
+    r && [name, `${fmtInt(r.rps)} req/s`, `p50 ${fmtMs(r.p50Ms)}, p99 ${fmtMs(r.p99Ms)}, ${fmtInt(r.ok)} ok, ${r.errors} errors${r.warmupErrors ? ` (+${r.warmupErrors} in warm-up)` : ''}${detailExtra}`, '', ''];
+  rows.push(lr('GET /health', L.health));
+  rows.push(lr('POST /v1/boot, new session each', L.bootNew));
+  rows.push(lr('POST /v1/boot, 50 sessionIds reused', L.bootReuse));
+  rows.push(['boot / health throughput', `${L.ratioNew ?? '–'}×`, `new sessions; ${L.ratioReuse ?? '–'}× with reused sessionIds; concurrency ${L.concurrency}`, TARGETS.bootHealthRatio.text, mark(verdicts.bootHealthRatio)]);
+  for (const [name, r] of Object.entries({ health: L.health, bootNew: L.bootNew, bootReuse: L.bootReuse })) {
+    if (r?.errors) console.error(`  ${name} errors: ${JSON.stringify(r.errorsBy)}`);
+  }
+}
+if (report.sizes) {
+  rows.push(['Loader (brotli)', fmtBytes(report.sizes.loader.brotli), 'dist/site/porchlight.js', TARGETS.loaderBrotli.text, mark(verdicts.loaderBrotli)]);
+  rows.push(['WASM + glue (brotli)', fmtBytes(report.sizes.runtime.brotli), 'fetched by the loader', TARGETS.runtimeBrotli.text, mark(verdicts.runtimeBrotli)]);
+}
+table(rows.filter(Boolean));
+if (report.timeline) {
+  const t = report.timeline;
+  const span = (a, b) => (a == null || b == null ? '–' : `${Math.round(a)}–${Math.round(b)}`);
+  console.log(
+    `\nCold boot, median ms since navigation: HTML ${span(0, t.htmlEnd)}, FCP ${t.firstContentfulPaint ?? '–'}, ` +
+      `loader ${span(t.loaderStart, t.loaderEnd)}, glue …${t.glueEnd ?? '–'}, wasm ${span(t.wasmStart, t.wasmEnd)}, ` +
+      `/v1/boot ${span(t.bootStart, t.bootEnd)}, launcher ${t.launcherVisible ?? '–'} (load event ${t.load ?? '–'})`,
+  );
+}
+console.log('\nOpencom for scale: 155 KB brotli, one ~62 ms long task, +1.76 MB heap');
+
+mkdirSync('tests/output', { recursive: true });
+writeFileSync('tests/output/bench.json', JSON.stringify(report, null, 2) + '\n');
+console.log('(written to tests/output/bench.json)');
