@@ -24,19 +24,21 @@ pub struct VisitorAuth {
     pub workspace: WorkspaceRow,
 }
 
-/// Looks the token up without judging it; `None` if absent or malformed.
-pub async fn lookup_session(ctx: &Ctx) -> Result<Option<(SessionToken, SessionRow)>, ApiError> {
-    let Some(token) = bearer_of(ctx).and_then(|b| SessionToken::parse(&b)) else {
-        return Ok(None);
-    };
-    let row = db::session_by_hash(&ctx.db()?, &token.storage_hash()).await?;
-    Ok(row.map(|r| (token, r)))
+/// The session token the request presents, if well-formed (not yet checked against D1).
+pub fn presented_token(ctx: &Ctx) -> Option<SessionToken> {
+    bearer_of(ctx).and_then(|b| SessionToken::parse(&b))
 }
 
 /// Resolves the calling visitor, refusing missing, unknown, revoked and expired tokens and
-/// origins the workspace does not allow.
+/// origins the workspace does not allow. One D1 round trip (session joined with workspace).
 pub async fn visitor(ctx: &mut Ctx) -> Result<VisitorAuth, ApiError> {
-    let Some((token, session)) = lookup_session(ctx).await? else {
+    let found = match presented_token(ctx) {
+        Some(token) => db::session_with_workspace(&ctx.db()?, &token.storage_hash())
+            .await?
+            .map(|(session, workspace)| (token, session, workspace)),
+        None => None,
+    };
+    let Some((token, session, workspace)) = found else {
         return Err(not_authenticated(
             "send a valid session token: Authorization: Bearer wst_…",
         ));
@@ -47,9 +49,6 @@ pub async fn visitor(ctx: &mut Ctx) -> Result<VisitorAuth, ApiError> {
             "the session token expired; boot again",
         ));
     }
-    let workspace = db::workspace_by_id(&ctx.db()?, &session.workspace_id)
-        .await?
-        .ok_or_else(|| not_authenticated("the session's workspace no longer exists"))?;
     ctx.check_origin(&workspace.allowed_origins())?;
     Ok(VisitorAuth {
         token,

@@ -187,19 +187,6 @@ pub async fn visitor_by_verified_email(
     .await
 }
 
-pub async fn anonymous_visitor_by_session_id(
-    db: &D1Database,
-    ws: &str,
-    session_id: &str,
-) -> Result<Option<VisitorRow>, ApiError> {
-    first(
-        db,
-        &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND session_id = ?2 AND user_id IS NULL AND identity_verified = 0 AND merged_into IS NULL ORDER BY last_seen_at DESC LIMIT 1"),
-        &[s(ws), s(session_id)],
-    )
-    .await
-}
-
 pub fn insert_visitor(db: &D1Database, v: &VisitorRow) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
@@ -254,13 +241,122 @@ pub struct SessionRow {
     pub expires_at: i64,
 }
 
-pub async fn session_by_hash(db: &D1Database, hash: &str) -> Result<Option<SessionRow>, ApiError> {
-    first(
+/// A session and its workspace, in one query.
+pub async fn session_with_workspace(
+    db: &D1Database,
+    hash: &str,
+) -> Result<Option<(SessionRow, WorkspaceRow)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        s_visitor_id: String,
+        s_expires_at: i64,
+        #[serde(flatten)]
+        workspace: WorkspaceRow,
+    }
+    let row: Option<Row> = first(
         db,
-        "SELECT workspace_id, visitor_id, expires_at FROM widget_sessions WHERE token_hash = ?1",
+        &format!("SELECT s.visitor_id AS s_visitor_id, s.expires_at AS s_expires_at, {} FROM widget_sessions s JOIN workspaces w ON w.id = s.workspace_id WHERE s.token_hash = ?1", prefixed("w", WORKSPACE_COLS)),
         &[s(hash)],
     )
-    .await
+    .await?;
+    Ok(row.map(|r| {
+        let session = SessionRow {
+            workspace_id: r.workspace.id.clone(),
+            visitor_id: r.s_visitor_id,
+            expires_at: r.s_expires_at,
+        };
+        (session, r.workspace)
+    }))
+}
+
+/// `a, b` → `t.a, t.b`.
+fn prefixed(table: &str, cols: &str) -> String {
+    cols.split(", ")
+        .map(|c| format!("{table}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a boot needs to read, fetched in one round trip: the workspace, the visitor of a
+/// presented token (with the session's expiry and workspace), and the anonymous visitor of a
+/// sessionId.
+pub struct BootReads {
+    pub workspace: Option<WorkspaceRow>,
+    pub token_session: Option<(SessionRow, VisitorRow)>,
+    pub anonymous: Option<VisitorRow>,
+}
+
+pub async fn boot_reads(
+    db: &D1Database,
+    ws: &str,
+    token_hash: Option<&str>,
+    session_id: Option<&str>,
+) -> Result<BootReads, ApiError> {
+    #[derive(Deserialize)]
+    struct TokenRow {
+        s_workspace_id: String,
+        s_expires_at: i64,
+        #[serde(flatten)]
+        visitor: VisitorRow,
+    }
+    let mut stmts = vec![stmt(
+        db,
+        &format!("SELECT {WORKSPACE_COLS} FROM workspaces WHERE id = ?1"),
+        &[s(ws)],
+    )?];
+    if let Some(h) = token_hash {
+        stmts.push(stmt(
+            db,
+            &format!("SELECT s.workspace_id AS s_workspace_id, s.expires_at AS s_expires_at, {} FROM widget_sessions s JOIN visitors v ON v.id = s.visitor_id WHERE s.token_hash = ?1 AND v.merged_into IS NULL", prefixed("v", VISITOR_COLS)),
+            &[s(h)],
+        )?);
+    }
+    if let Some(sid) = session_id {
+        stmts.push(stmt(
+            db,
+            &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND session_id = ?2 AND user_id IS NULL AND identity_verified = 0 AND merged_into IS NULL ORDER BY last_seen_at DESC LIMIT 1"),
+            &[s(ws), s(sid)],
+        )?);
+    }
+    let results = db.batch(stmts).await.map_err(internal)?;
+    let mut it = results.into_iter();
+    let workspace = it
+        .next()
+        .map(|r| r.results::<WorkspaceRow>())
+        .transpose()
+        .map_err(internal)?
+        .and_then(|v| v.into_iter().next());
+    let token_session = match token_hash {
+        Some(_) => it
+            .next()
+            .map(|r| r.results::<TokenRow>())
+            .transpose()
+            .map_err(internal)?
+            .and_then(|v| v.into_iter().next())
+            .map(|r| {
+                let session = SessionRow {
+                    workspace_id: r.s_workspace_id,
+                    visitor_id: r.visitor.id.clone(),
+                    expires_at: r.s_expires_at,
+                };
+                (session, r.visitor)
+            }),
+        None => None,
+    };
+    let anonymous = match session_id {
+        Some(_) => it
+            .next()
+            .map(|r| r.results::<VisitorRow>())
+            .transpose()
+            .map_err(internal)?
+            .and_then(|v| v.into_iter().next()),
+        None => None,
+    };
+    Ok(BootReads {
+        workspace,
+        token_session,
+        anonymous,
+    })
 }
 
 pub fn insert_session(

@@ -38,9 +38,12 @@
       nonce: data.nonce
     };
 
+    // Fetch the WASM while the glue module loads, not after it.
+    var wasm = fetch(dir + "porchlight-widget_bg.wasm");
+    wasm["catch"](warn);
     import(dir + "porchlight-widget.js")
       .then(function (m) {
-        return m.default({ module_or_path: dir + "porchlight-widget_bg.wasm" }).then(function () {
+        return m.default({ module_or_path: wasm }).then(function () {
           m.start(q, config);
           // Whatever the runtime does, a call from the page never throws.
           var run = w.Porchlight;

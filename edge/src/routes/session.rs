@@ -53,11 +53,18 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let req: BootRequest = ctx.json().await?;
     req.validate()?;
     let db = ctx.db()?;
-    let ws = db::workspace_by_id(&db, &req.workspace_id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::NotFound, "unknown workspace").at("/workspaceId")
-        })?;
+    let token = auth::presented_token(ctx);
+    let hash = token.as_ref().map(SessionToken::storage_hash);
+    let reads = db::boot_reads(
+        &db,
+        &req.workspace_id,
+        hash.as_deref(),
+        req.session_id.as_deref(),
+    )
+    .await?;
+    let ws = reads.workspace.ok_or_else(|| {
+        ApiError::new(ErrorCode::NotFound, "unknown workspace").at("/workspaceId")
+    })?;
     ctx.check_origin(&ws.allowed_origins())?;
     let ident = req.identity();
     let identity = verify_claims(
@@ -69,13 +76,11 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
     // A live token of this workspace resumes its session; anything else is ignored here (an
     // expired token is exactly the case where the widget re-boots).
-    let resumed = auth::lookup_session(ctx)
-        .await?
-        .filter(|(_, s)| s.workspace_id == ws.id && s.expires_at > ctx.now);
-    let current = match (&resumed, &req.session_id) {
-        (Some((_, s)), _) => db::visitor_by_id(&db, &ws.id, &s.visitor_id).await?,
-        (None, Some(sid)) => db::anonymous_visitor_by_session_id(&db, &ws.id, sid).await?,
-        (None, None) => None,
+    let (resumed, current) = match (token, reads.token_session) {
+        (Some(t), Some((s, v))) if s.workspace_id == ws.id && s.expires_at > ctx.now => {
+            (Some((t, s)), Some(v))
+        }
+        _ => (None, reads.anonymous),
     };
     let mut r = resolve(&db, ctx.now, &ws, current, &identity, &ident).await?;
     let v = &mut r.visitor;
