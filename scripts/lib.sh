@@ -92,7 +92,12 @@ WRANGLER_PID=""
 # Starts `wrangler dev` on 127.0.0.1:$PORT in the background and waits for /health.
 start_wrangler() { # $1 = persist dir, $2 = log file, rest = extra wrangler args
   local persist="$1" logf="$2"; shift 2
-  wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$persist" --log-level warn "$@" >"$logf" 2>&1 &
+  if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then
+    echo "something already serves 127.0.0.1:$PORT; stop it (or set PORCHLIGHT_PORT) and retry" >&2
+    return 1
+  fi
+  # Its own process group, so that stopping it also stops workerd (a grandchild).
+  setsid wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$persist" --log-level warn "$@" >"$logf" 2>&1 &
   WRANGLER_PID=$!
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then return 0; fi
@@ -104,8 +109,7 @@ start_wrangler() { # $1 = persist dir, $2 = log file, rest = extra wrangler args
 
 stop_wrangler() {
   if [ -n "$WRANGLER_PID" ]; then
-    pkill -P "$WRANGLER_PID" 2>/dev/null || true
-    kill "$WRANGLER_PID" 2>/dev/null || true
+    kill -- "-$WRANGLER_PID" 2>/dev/null || kill "$WRANGLER_PID" 2>/dev/null || true
     wait "$WRANGLER_PID" 2>/dev/null || true
     WRANGLER_PID=""
   fi

@@ -138,3 +138,9 @@ test('scheduled cleanup deletes long-expired sessions', async () => {
   assert.equal(cron.status, 200);
   assertError(assert, await call('POST', '/v1/identify', { token: a.body.sessionToken, body: {} }), 401, 'NOT_AUTHENTICATED');
 });
+
+test('deep health check reaches D1', async () => {
+  const r = await call('GET', '/health/db');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { status: 'ok', db: 'ok' });
+});

@@ -67,6 +67,7 @@ function summarize({ elapsedMs, latencies, errors, requests }) {
 /**
  * /health vs /v1/boot in one run, each after its own warm-up:
  *   health      GET /health
+ *   healthDb    GET /health/db (one `SELECT 1` on D1: the floor for any route that touches D1)
  *   bootNew     POST /v1/boot with a new sessionId every time (new visitor + new token)
  *   bootReuse   POST /v1/boot cycling through 50 sessionIds (existing anonymous visitor, new token)
  */
@@ -78,6 +79,7 @@ export async function runLoad(base, { workspaceId = 'demo', concurrency = 8, sec
   const bootBody = (sessionId) => ({ method: 'POST', body: JSON.stringify({ workspaceId, sessionId }) });
   const variants = {
     health: { url: `${base}/health`, makeRequest: () => ({ method: 'GET' }), check: ok200 },
+    healthDb: { url: `${base}/health/db`, makeRequest: () => ({ method: 'GET' }), check: ok200 },
     bootNew: { url: `${base}/v1/boot`, makeRequest: (n) => bootBody(`${tag}-${n}`), check: bootOk },
     bootReuse: { url: `${base}/v1/boot`, makeRequest: (n) => bootBody(`${tag}-reuse-${n % 50}`), check: bootOk },
   };
@@ -99,6 +101,7 @@ export async function runLoad(base, { workspaceId = 'demo', concurrency = 8, sec
   const ratio = (a, b) => (a && b ? round(a / b, 2) : null);
   results.ratioNew = ratio(results.bootNew?.rps, results.health?.rps);
   results.ratioReuse = ratio(results.bootReuse?.rps, results.health?.rps);
+  results.ratioNewVsDb = ratio(results.bootNew?.rps, results.healthDb?.rps);
   results.concurrency = concurrency;
   return results;
 }

@@ -15,6 +15,7 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
             200,
             &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
         ),
+        (Method::Get, "/health/db") => health_db(ctx).await,
         (Method::Post, "/v1/boot") => session::boot(ctx).await,
         (Method::Post, "/v1/identify") => session::identify(ctx).await,
         (Method::Post, "/v1/session/refresh") => session::refresh(ctx).await,
@@ -29,5 +30,20 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
             ErrorCode::NotFound,
             format!("no route {} {p}", m.as_ref()),
         )),
+    }
+}
+
+/// Deep health check: the Worker can reach D1 (`SELECT 1`). Also the bench's reference for
+/// the cost of one D1 round trip.
+async fn health_db(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct One {
+        #[allow(dead_code)]
+        one: i64,
+    }
+    let row: Option<One> = crate::db::first(&ctx.db()?, "SELECT 1 AS one", &[]).await?;
+    match row {
+        Some(_) => http::json(200, &serde_json::json!({"status": "ok", "db": "ok"})),
+        None => Err(crate::internal("SELECT 1 returned nothing")),
     }
 }
