@@ -1,9 +1,11 @@
 // Seeds the demo workspace `demo` (idempotent) and prints its id and secret key.
 // The secret key is shown once by the API, so it is kept in .wrangler/demo-credentials.json.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 
-const [base, rootKey] = process.argv.slice(2);
-const credsFile = '.wrangler/demo-credentials.json';
+// A third argument names where to keep the credentials (tests and bench keep theirs apart
+// from the dev database's).
+const [base, rootKey, credsFile = '.wrangler/demo-credentials.json'] = process.argv.slice(2);
 const res = await fetch(`${base}/admin/v1/workspaces`, {
   method: 'POST',
   headers: { 'content-type': 'application/json', authorization: `Bearer ${rootKey}` },
@@ -24,7 +26,7 @@ const body = await res.json();
 let creds;
 if (res.status === 201) {
   creds = { workspaceId: body.workspaceId, secretKey: body.secretKey, identitySecret: body.identitySecret };
-  mkdirSync('.wrangler', { recursive: true });
+  mkdirSync(dirname(credsFile), { recursive: true });
   writeFileSync(credsFile, JSON.stringify(creds, null, 2));
 } else if (body?.error?.code === 'ALREADY_EXISTS') {
   try { creds = JSON.parse(readFileSync(credsFile, 'utf8')); } catch { creds = { workspaceId: 'demo', secretKey: '(lost: delete .wrangler/state to reseed)' }; }

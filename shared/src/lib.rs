@@ -9,6 +9,7 @@ pub mod identity;
 pub mod names;
 pub mod origin;
 pub mod session;
+pub mod targeting;
 pub mod token;
 pub mod types;
 

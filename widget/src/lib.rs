@@ -8,6 +8,8 @@
 
 mod js;
 mod net;
+#[cfg(feature = "targeting-probe")]
+mod probe;
 pub mod session;
 pub mod theme;
 pub mod ui;

@@ -1,0 +1,411 @@
+//! Evaluating a parsed rule against a subject. Pure, allocation-free on the common path
+//! (non-ASCII case folding is the one exception), never panics.
+//!
+//! ## Missing values and type mismatches
+//! | operator | value missing | value of another type |
+//! | --- | --- | --- |
+//! | equals, contains, starts_with, ends_with, in, matches | false | false |
+//! | not_equals, not_contains, not_in | true (exact negation) | true (exact negation) |
+//! | gt, gte, lt, lte | false | false (numbers compare with numbers or numeric strings; dates with dates) |
+//! | before, after, within_last_days, more_than_days_ago | false | false (dates are ISO 8601 strings or epoch ms, as a number or as text) |
+//! | is_set | false | true (any non-null, non-empty value is set) |
+//! | is_not_set | true | false |
+//! | event counts | count 0 (so `is_set` = happened at least once, `is_not_set` = never) | — |
+//!
+//! Strings compare case-insensitively (equals too, including the words `true`/`false` against
+//! a boolean). A list attribute matches when any item does, for every operator (`not_*` when
+//! none does). A JSON number and a numeric string compare as numbers. A
+//! reference to a missing segment is *unknown*: `not` keeps it unknown, `and`/`or` follow
+//! three-valued logic, and an unknown result shows to nobody.
+//!
+//! Segment references cost: one evaluation expands at most [`MAX_SEGMENT_EXPANSIONS`]
+//! segment references in all (with 200 nodes per rule that bounds the work); references past
+//! that budget are unknown, like a cycle, so a pathological fan-out of segments shows to
+//! nobody instead of running for minutes.
+
+use serde_json::Value;
+
+use super::dates::{parse_iso8601, DAY_MS};
+use super::rule::{
+    Condition, CountOp, Node, Op, Operand, PageKey, Property, Rule, Scalar, SystemKey,
+};
+use super::subject::Subject;
+
+/// Saved segments of the same workspace, by id.
+pub trait SegmentLookup {
+    fn segment(&self, id: &str) -> Option<&Rule>;
+}
+
+/// No segments at all (every reference is missing).
+pub struct NoSegments;
+impl SegmentLookup for NoSegments {
+    fn segment(&self, _: &str) -> Option<&Rule> {
+        None
+    }
+}
+
+impl<S: std::hash::BuildHasher> SegmentLookup for std::collections::HashMap<String, Rule, S> {
+    fn segment(&self, id: &str) -> Option<&Rule> {
+        self.get(id)
+    }
+}
+impl SegmentLookup for std::collections::BTreeMap<String, Rule> {
+    fn segment(&self, id: &str) -> Option<&Rule> {
+        self.get(id)
+    }
+}
+
+/// Everything an evaluation reads.
+pub struct EvalContext<'a> {
+    pub subject: &'a Subject,
+    pub now_ms: i64,
+    pub segments: &'a dyn SegmentLookup,
+}
+
+/// Segments may reference segments, this deep at most (deeper, or a cycle: unknown).
+const MAX_SEGMENT_NESTING: u8 = 4;
+/// Segment references expanded per evaluation, at most (past that: unknown).
+const MAX_SEGMENT_EXPANSIONS: u32 = 1000;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tri {
+    True,
+    False,
+    Unknown,
+}
+
+impl From<bool> for Tri {
+    fn from(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+}
+
+impl Rule {
+    /// Whether the subject is in this audience. Unknown (a missing segment) is `false`.
+    pub fn matches(&self, ctx: &EvalContext) -> bool {
+        let mut budget = MAX_SEGMENT_EXPANSIONS;
+        eval(&self.root, ctx, 0, &mut budget) == Tri::True
+    }
+}
+
+/// `None` (no rule) is everyone.
+pub fn evaluate_audience(rule: Option<&Rule>, ctx: &EvalContext) -> bool {
+    rule.is_none_or(|r| r.matches(ctx))
+}
+
+fn eval(n: &Node, ctx: &EvalContext, nesting: u8, budget: &mut u32) -> Tri {
+    match n {
+        Node::And(g) => {
+            let mut out = Tri::True;
+            for c in &g.children {
+                match eval(c, ctx, nesting, budget) {
+                    Tri::False => return Tri::False,
+                    Tri::Unknown => out = Tri::Unknown,
+                    Tri::True => {}
+                }
+            }
+            out
+        }
+        Node::Or(g) => {
+            let mut out = Tri::False;
+            for c in &g.children {
+                match eval(c, ctx, nesting, budget) {
+                    Tri::True => return Tri::True,
+                    Tri::Unknown => out = Tri::Unknown,
+                    Tri::False => {}
+                }
+            }
+            out
+        }
+        Node::Not(c) => match eval(c, ctx, nesting, budget) {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        },
+        Node::Segment(id) => match ctx.segments.segment(id) {
+            Some(rule) if nesting < MAX_SEGMENT_NESTING && *budget > 0 => {
+                *budget -= 1;
+                eval(&rule.root, ctx, nesting + 1, budget)
+            }
+            _ => Tri::Unknown,
+        },
+        Node::Cond(c) => condition(c, ctx).into(),
+    }
+}
+
+/// A subject's value, borrowed.
+#[derive(Clone, Copy, Debug)]
+enum Val<'a> {
+    Missing,
+    Str(&'a str),
+    Num(f64),
+    Bool(bool),
+    List(&'a [Value]),
+    /// An object: set, but not comparable.
+    Other,
+}
+
+fn of_json(v: Option<&Value>) -> Val<'_> {
+    match v {
+        None | Some(Value::Null) => Val::Missing,
+        Some(Value::String(s)) => Val::Str(s),
+        Some(Value::Number(n)) => n.as_f64().map_or(Val::Missing, Val::Num),
+        Some(Value::Bool(b)) => Val::Bool(*b),
+        Some(Value::Array(a)) => Val::List(a),
+        Some(Value::Object(_)) => Val::Other,
+    }
+}
+
+fn opt_str(s: &Option<String>) -> Val<'_> {
+    s.as_deref().map_or(Val::Missing, Val::Str)
+}
+
+fn value<'a>(p: &'a Property, s: &'a Subject, now: i64) -> Val<'a> {
+    match p {
+        Property::System(k, _) => match k {
+            SystemKey::Email => opt_str(&s.email),
+            SystemKey::Name => opt_str(&s.name),
+            SystemKey::UserId => opt_str(&s.user_id),
+            SystemKey::FirstSeenAt => s.first_seen_at.map_or(Val::Missing, |t| Val::Num(t as f64)),
+            SystemKey::LastSeenAt => s.last_seen_at.map_or(Val::Missing, |t| Val::Num(t as f64)),
+            SystemKey::SessionCount => s.session_count.map_or(Val::Missing, |c| Val::Num(c as f64)),
+            SystemKey::Device => opt_str(&s.device),
+            SystemKey::Browser => opt_str(&s.browser),
+            SystemKey::Os => opt_str(&s.os),
+            SystemKey::Language => opt_str(&s.language),
+            SystemKey::Referrer => opt_str(&s.referrer),
+            SystemKey::Country => opt_str(&s.country),
+            SystemKey::CountryCode => opt_str(&s.country_code),
+            SystemKey::City => opt_str(&s.city),
+            SystemKey::Region => opt_str(&s.region),
+            SystemKey::IdentityVerified => s.identity_verified.map_or(Val::Missing, Val::Bool),
+        },
+        Property::Custom { path, .. } => {
+            let mut cur = s.attributes.get(&path[0]);
+            for seg in &path[1..] {
+                cur = cur.and_then(|v| v.as_object()).and_then(|o| o.get(seg));
+            }
+            of_json(cur)
+        }
+        Property::Page(k, _) => {
+            let v = match k {
+                PageKey::Url => Some(s.page.url.as_str()),
+                PageKey::Path => Some(s.page.path.as_str()),
+                PageKey::Title => Some(s.page.title.as_str()),
+                PageKey::Query(q) => s.page.query_param(q),
+            };
+            match v {
+                Some(x) if !x.is_empty() || matches!(k, PageKey::Query(_)) => Val::Str(x),
+                _ => Val::Missing,
+            }
+        }
+        Property::Event(f, _) => Val::Num(event_count(s, &f.name, f.within_days, now) as f64),
+    }
+}
+
+fn event_count(s: &Subject, name: &str, within_days: Option<u32>, now: i64) -> u64 {
+    match (s.events.get(name), within_days) {
+        (None, _) => 0,
+        (Some(e), None) => e.count,
+        (Some(e), Some(d)) => e.count_within(d, now),
+    }
+}
+
+fn condition(c: &Condition, ctx: &EvalContext) -> bool {
+    if let Property::Event(f, _) = &c.property {
+        if let Some(op) = f.count_op {
+            let n = event_count(ctx.subject, &f.name, f.within_days, ctx.now_ms);
+            return match op {
+                CountOp::AtLeast => n >= f.count,
+                CountOp::AtMost => n <= f.count,
+                CountOp::Exactly => n == f.count,
+            };
+        }
+        // "Has done it" / "has never done it": a count of 0 is not set.
+        if matches!(c.op, Op::IsSet | Op::IsNotSet) {
+            let n = event_count(ctx.subject, &f.name, f.within_days, ctx.now_ms);
+            return (n > 0) == (c.op == Op::IsSet);
+        }
+    }
+    compare(
+        c.op,
+        &c.operand,
+        value(&c.property, ctx.subject, ctx.now_ms),
+        ctx.now_ms,
+    )
+}
+
+/// Compares a JSON value with an operator and operand (event property filters use this).
+pub(crate) fn compare_json(op: Op, operand: &Operand, v: Option<&Value>, now: i64) -> bool {
+    compare(op, operand, of_json(v), now)
+}
+
+fn compare(op: Op, operand: &Operand, v: Val, now: i64) -> bool {
+    match (operand, op) {
+        (_, Op::IsSet) => is_set(v),
+        (_, Op::IsNotSet) => !is_set(v),
+        (Operand::One(s), Op::Equals) => any(v, |x| equals(x, s)),
+        (Operand::One(s), Op::NotEquals) => !any(v, |x| equals(x, s)),
+        (Operand::One(s), Op::Contains) => contains(v, s),
+        (Operand::One(s), Op::NotContains) => !contains(v, s),
+        (Operand::One(s), Op::StartsWith) => any(v, |x| text_op(x, s, starts_with_ci)),
+        (Operand::One(s), Op::EndsWith) => any(v, |x| text_op(x, s, ends_with_ci)),
+        (Operand::List(l), Op::In) => any(v, |x| l.iter().any(|s| equals(x, s))),
+        (Operand::List(l), Op::NotIn) => !any(v, |x| l.iter().any(|s| equals(x, s))),
+        (Operand::One(s), Op::Gt) => any(v, |x| order(x, s).is_some_and(|o| o.is_gt())),
+        (Operand::One(s), Op::Gte) => any(v, |x| order(x, s).is_some_and(|o| o.is_ge())),
+        (Operand::One(s), Op::Lt) => any(v, |x| order(x, s).is_some_and(|o| o.is_lt())),
+        (Operand::One(s), Op::Lte) => any(v, |x| order(x, s).is_some_and(|o| o.is_le())),
+        (Operand::One(s), Op::Before) => {
+            any(v, |x| date_of(x).zip(s.date).is_some_and(|(t, d)| t < d))
+        }
+        (Operand::One(s), Op::After) => {
+            any(v, |x| date_of(x).zip(s.date).is_some_and(|(t, d)| t > d))
+        }
+        (Operand::One(s), Op::WithinLastDays) => {
+            let days = s.num.unwrap_or(0.0);
+            any(v, |x| {
+                date_of(x).is_some_and(|t| {
+                    t <= now && now.saturating_sub(t) as f64 <= days * DAY_MS as f64
+                })
+            })
+        }
+        (Operand::One(s), Op::MoreThanDaysAgo) => {
+            let days = s.num.unwrap_or(0.0);
+            any(v, |x| {
+                date_of(x).is_some_and(|t| now.saturating_sub(t) as f64 > days * DAY_MS as f64)
+            })
+        }
+        (Operand::Regex(r), Op::Matches) => any(v, |x| matches!(x, Val::Str(s) if r.is_match(s))),
+        // Parsing guarantees the operand fits the operator; anything else matches nobody.
+        _ => false,
+    }
+}
+
+/// Applies `f` to a scalar, or to each item of a list (true if any item passes).
+fn any(v: Val, f: impl Fn(Val) -> bool) -> bool {
+    match v {
+        Val::List(items) => items.iter().any(|i| {
+            let x = of_json(Some(i));
+            !matches!(x, Val::List(_)) && f(x)
+        }),
+        x => f(x),
+    }
+}
+
+fn is_set(v: Val) -> bool {
+    match v {
+        Val::Missing => false,
+        Val::Str(s) => !s.trim().is_empty(),
+        Val::List(l) => !l.is_empty(),
+        _ => true,
+    }
+}
+
+fn equals(v: Val, s: &Scalar) -> bool {
+    match v {
+        Val::Str(x) => {
+            if s.is_num {
+                num_of_str(x).zip(s.num).is_some_and(|(a, b)| a == b)
+            } else if let Some(t) = &s.text {
+                eq_ci(x, t)
+            } else {
+                s.boolean.is_some_and(|b| {
+                    x.trim()
+                        .eq_ignore_ascii_case(if b { "true" } else { "false" })
+                })
+            }
+        }
+        Val::Num(n) => s.num.is_some_and(|m| m == n),
+        Val::Bool(b) => s.boolean == Some(b),
+        _ => false,
+    }
+}
+
+/// `contains` on a string is a substring test; on a list it asks for an item equal to the value.
+fn contains(v: Val, s: &Scalar) -> bool {
+    match v {
+        Val::List(_) => any(
+            v,
+            |x| matches!((x, &s.text), (Val::Str(a), Some(t)) if eq_ci(a, t)),
+        ),
+        x => text_op(x, s, contains_ci),
+    }
+}
+
+fn text_op(v: Val, s: &Scalar, f: fn(&str, &str) -> bool) -> bool {
+    match (v, &s.text) {
+        (Val::Str(x), Some(t)) => f(x, t),
+        _ => false,
+    }
+}
+
+fn num_of_str(x: &str) -> Option<f64> {
+    let t = x.trim();
+    if t.is_empty() {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+fn date_of(v: Val) -> Option<i64> {
+    match v {
+        Val::Num(n) if n.is_finite() => Some(n as i64),
+        Val::Str(s) => parse_iso8601(s.trim()).or_else(|| num_of_str(s).map(|n| n as i64)),
+        _ => None,
+    }
+}
+
+fn order(v: Val, s: &Scalar) -> Option<std::cmp::Ordering> {
+    match (v, s.num) {
+        (Val::Num(n), Some(m)) => n.partial_cmp(&m),
+        (Val::Num(n), None) => s.date.map(|d| (n as i64).cmp(&d)),
+        (Val::Str(x), _) => match (num_of_str(x), s.num) {
+            (Some(a), Some(b)) => a.partial_cmp(&b),
+            _ => parse_iso8601(x.trim()).zip(s.date).map(|(a, b)| a.cmp(&b)),
+        },
+        _ => None,
+    }
+}
+
+fn eq_ci(a: &str, b: &str) -> bool {
+    // Equal up to ASCII case is equal up to any case; unequal ASCII strings stay unequal.
+    if a.len() == b.len() && a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return false;
+    }
+    a.to_lowercase() == b.to_lowercase()
+}
+
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    } else {
+        hay.to_lowercase().contains(&needle.to_lowercase())
+    }
+}
+
+fn starts_with_ci(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() && needle.is_ascii() {
+        hay.len() >= needle.len()
+            && hay.as_bytes()[..needle.len()].eq_ignore_ascii_case(needle.as_bytes())
+    } else {
+        hay.to_lowercase().starts_with(&needle.to_lowercase())
+    }
+}
+
+fn ends_with_ci(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() && needle.is_ascii() {
+        hay.len() >= needle.len()
+            && hay.as_bytes()[hay.len() - needle.len()..].eq_ignore_ascii_case(needle.as_bytes())
+    } else {
+        hay.to_lowercase().ends_with(&needle.to_lowercase())
+    }
+}

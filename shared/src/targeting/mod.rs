@@ -1,0 +1,14 @@
+//! Audience targeting, triggers, frequency and arbitration: the one engine that decides, in
+//! the browser and at the edge alike, whether a visitor should see a piece of content now.
+
+pub mod dates;
+mod eval;
+mod rule;
+mod subject;
+
+pub use eval::{evaluate_audience, EvalContext, NoSegments, SegmentLookup};
+pub use rule::{CountOp, EventFilter, Op, PageKey, Rule, SystemKey, MAX_DEPTH, MAX_NODES};
+pub use subject::{percent_decode, Attributes, EventStats, PageFacts, Subject};
+pub mod arbitrate;
+pub mod frequency;
+pub mod triggers;

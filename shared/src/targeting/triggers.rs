@@ -1,0 +1,367 @@
+//! Triggers: *when* on the page an eligible item shows. `trigger_fires` is pure; the widget
+//! feeds it what it observed (time on page, scroll depth, idle time, exit intent, the event
+//! just tracked, the selectors the clicked element matched) and applies `delay_ms` itself.
+//!
+//! ## URL matching (`page_visit`)
+//! - A pattern containing `://` is matched against the full URL; otherwise against the path
+//!   (`/pricing`). Query strings are ignored unless the pattern itself contains `?` (for
+//!   `regex`: an escaped `\?`, since a bare `?` is a quantifier there), in which case path (or
+//!   URL) and query are matched together. The `#fragment` is never matched.
+//! - `exact` and `wildcard` ignore a trailing slash (`/pricing/` = `/pricing`, so `/blog/*`
+//!   matches `/blog/` and `/blog`). All modes are case-insensitive except `regex` (write `(?i)`
+//!   for that).
+//! - `wildcard`: `*` matches any run of characters, including `/`.
+//! - `regex` uses a linear-time engine; a pattern that fails to compile is refused when saved,
+//!   and never matches (negations included: invalid fails closed).
+//! - Every mode has a `not_` negation.
+//! - The match mode defaults to `exact`; an Opencom trigger (`pageUrl` without `pageUrlMatch`)
+//!   keeps Opencom's default, `contains`.
+//!
+//! ## Opencom's event filter
+//! Opencom's `eventProperties: {"plan": "pro"}` loads as `equals` filters, one per key (all
+//! must hold), next to our `properties: [{key, operator, value}]`.
+
+use serde_json::{Map, Value};
+
+use super::eval::compare_json;
+use super::rule::{operand, Op, Operand};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlMatch {
+    Exact,
+    Contains,
+    StartsWith,
+    EndsWith,
+    Wildcard,
+    Regex,
+}
+
+#[derive(Debug, Clone)]
+pub struct UrlPattern {
+    pub mode: UrlMatch,
+    pub negate: bool,
+    pub pattern: String,
+    regex: Option<regex_lite::Regex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PropertyFilter {
+    key: String,
+    op: Op,
+    operand: Operand,
+}
+
+#[derive(Debug, Clone)]
+pub enum TriggerKind {
+    Immediate,
+    PageVisit(UrlPattern),
+    TimeOnPage {
+        seconds: u32,
+    },
+    ScrollDepth {
+        percent: u8,
+    },
+    Event {
+        name: String,
+        filters: Vec<PropertyFilter>,
+    },
+    ExitIntent,
+    ElementClick {
+        selector: String,
+    },
+    Idle {
+        seconds: u32,
+    },
+}
+
+/// A parsed trigger with its optional delay.
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    pub kind: TriggerKind,
+    pub delay_ms: u32,
+}
+
+/// An event the visitor just tracked.
+#[derive(Debug, Clone, Copy)]
+pub struct TrackedEvent<'a> {
+    pub name: &'a str,
+    pub properties: &'a Map<String, Value>,
+}
+
+/// What the widget observed on the current page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageContext<'a> {
+    /// The full URL (`https://site/path?q#hash`).
+    pub url: &'a str,
+    pub time_on_page_ms: u64,
+    /// 0-100.
+    pub scroll_percent: f64,
+    pub idle_ms: u64,
+    pub exit_intent: bool,
+    pub event: Option<TrackedEvent<'a>>,
+    /// Selectors (of active `element_click` triggers) the element just clicked matches.
+    pub clicked_selectors: &'a [&'a str],
+    /// Now, in epoch ms: date filters on event properties (`within_last_days`, …) count from it.
+    pub now_ms: i64,
+}
+
+fn err(path: &str, msg: impl Into<String>) -> ApiError {
+    ApiError::invalid(path, msg)
+}
+
+fn num(o: &Map<String, Value>, keys: &[&str]) -> Option<f64> {
+    keys.iter().find_map(|k| o.get(*k)).and_then(|v| {
+        v.as_f64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    })
+}
+
+impl Trigger {
+    /// Parses `{"type": …, …, "delayMs"?}`; Opencom's field names (`pageUrl`, `pageUrlMatch`,
+    /// `delaySeconds`, `scrollPercent`, `eventName`, `eventProperties`) are accepted too.
+    pub fn parse(v: &Value, path: &str) -> Result<Trigger, ApiError> {
+        let o = v
+            .as_object()
+            .ok_or_else(|| err(path, "a trigger is an object"))?;
+        let ty = o.get("type").and_then(Value::as_str).unwrap_or("");
+        let delay_ms = match num(o, &["delayMs"]) {
+            Some(d) if (0.0..=3_600_000.0).contains(&d) => d as u32,
+            Some(_) => return Err(err(&format!("{path}/delayMs"), "0 to 3600000 ms")),
+            None => 0,
+        };
+        let seconds = |keys: &[&str], name: &str| -> Result<u32, ApiError> {
+            match num(o, keys) {
+                Some(s) if (0.0..=86_400.0).contains(&s) => Ok(s as u32),
+                _ => Err(err(&format!("{path}/{name}"), "0 to 86400 seconds")),
+            }
+        };
+        let kind = match ty {
+            "immediate" => TriggerKind::Immediate,
+            "page_visit" => TriggerKind::PageVisit(UrlPattern::parse(o, path)?),
+            "time_on_page" => TriggerKind::TimeOnPage { seconds: seconds(&["seconds", "delaySeconds"], "seconds")? },
+            "idle" => TriggerKind::Idle { seconds: seconds(&["seconds"], "seconds")? },
+            "scroll_depth" => match num(o, &["percent", "scrollPercent"]) {
+                Some(p) if (0.0..=100.0).contains(&p) => TriggerKind::ScrollDepth { percent: p as u8 },
+                _ => return Err(err(&format!("{path}/percent"), "0 to 100")),
+            },
+            "exit_intent" => TriggerKind::ExitIntent,
+            "event" => {
+                let name = o.get("name").or_else(|| o.get("eventName")).and_then(Value::as_str).unwrap_or("");
+                if name.is_empty() || name.len() > 100 {
+                    return Err(err(&format!("{path}/name"), "the event name, 1-100 characters"));
+                }
+                let mut filters = Vec::new();
+                if let Some(list) = o.get("properties") {
+                    let list = list.as_array().ok_or_else(|| err(&format!("{path}/properties"), "a list of {key, operator, value}"))?;
+                    for (i, f) in list.iter().enumerate() {
+                        let fp = format!("{path}/properties/{i}");
+                        let key = f.get("key").and_then(Value::as_str).filter(|k| !k.is_empty()).ok_or_else(|| err(&format!("{fp}/key"), "required"))?;
+                        let op_name = f.get("operator").and_then(Value::as_str).unwrap_or("");
+                        let op = Op::parse(op_name).ok_or_else(|| err(&format!("{fp}/operator"), format!("unknown operator {op_name:?}")))?;
+                        let operand = operand(op, f.get("value").unwrap_or(&Value::Null), &format!("{fp}/value"))?;
+                        filters.push(PropertyFilter { key: key.into(), op, operand });
+                    }
+                }
+                if let Some(map) = o.get("eventProperties").filter(|v| !v.is_null()) {
+                    let map = map.as_object().ok_or_else(|| err(&format!("{path}/eventProperties"), "an object {property: value}"))?;
+                    for (key, v) in map {
+                        let fp = format!("{path}/eventProperties/{}", key.replace('~', "~0").replace('/', "~1"));
+                        let operand = operand(Op::Equals, v, &fp)?;
+                        filters.push(PropertyFilter { key: key.clone(), op: Op::Equals, operand });
+                    }
+                }
+                TriggerKind::Event { name: name.into(), filters }
+            }
+            "element_click" => match o.get("selector").and_then(Value::as_str) {
+                Some(s) if !s.trim().is_empty() && s.len() <= 500 => TriggerKind::ElementClick { selector: s.into() },
+                _ => return Err(err(&format!("{path}/selector"), "a CSS selector")),
+            },
+            _ => return Err(err(&format!("{path}/type"), "immediate, page_visit, time_on_page, scroll_depth, event, exit_intent, element_click or idle")),
+        };
+        Ok(Trigger { kind, delay_ms })
+    }
+}
+
+impl UrlPattern {
+    fn parse(o: &Map<String, Value>, path: &str) -> Result<UrlPattern, ApiError> {
+        let m = o
+            .get("match")
+            .or_else(|| o.get("pageUrlMatch"))
+            .and_then(Value::as_str)
+            .unwrap_or(if o.get("value").is_none() && o.get("pageUrl").is_some() {
+                "contains"
+            } else {
+                "exact"
+            });
+        let (negate, base) = match m.strip_prefix("not_") {
+            Some(b) => (true, b),
+            None if m == "is_not" => (true, "exact"),
+            None => (false, m),
+        };
+        let mode =
+            match base {
+                "exact" => UrlMatch::Exact,
+                "contains" | "icontains" => UrlMatch::Contains,
+                "starts_with" => UrlMatch::StartsWith,
+                "ends_with" => UrlMatch::EndsWith,
+                "wildcard" => UrlMatch::Wildcard,
+                "regex" => UrlMatch::Regex,
+                _ => return Err(err(
+                    &format!("{path}/match"),
+                    "exact, contains, starts_with, ends_with, wildcard or regex, or not_ of one",
+                )),
+            };
+        let pattern = o
+            .get("value")
+            .or_else(|| o.get("pageUrl"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if pattern.is_empty() || pattern.len() > 2048 {
+            return Err(err(
+                &format!("{path}/value"),
+                "the URL or path pattern, 1-2048 characters",
+            ));
+        }
+        let regex = match mode {
+            UrlMatch::Regex => Some(
+                regex_lite::RegexBuilder::new(pattern)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(|e| {
+                        err(
+                            &format!("{path}/value"),
+                            format!("invalid regular expression: {e}"),
+                        )
+                    })?,
+            ),
+            _ => None,
+        };
+        Ok(UrlPattern {
+            mode,
+            negate,
+            pattern: pattern.into(),
+            regex,
+        })
+    }
+
+    /// Whether `url` (a full URL) matches, negation applied.
+    pub fn matches(&self, url: &str) -> bool {
+        let hit = match self.mode {
+            UrlMatch::Regex => match &self.regex {
+                Some(r) => r.is_match(subject_of(url, &self.pattern, self.pattern.contains("\\?"))),
+                None => return false,
+            },
+            _ => {
+                let subject = subject_of(url, &self.pattern, self.pattern.contains('?'));
+                let (s, p) = (trim_slash(subject), trim_slash(&self.pattern));
+                match self.mode {
+                    UrlMatch::Exact => s.eq_ignore_ascii_case(p),
+                    UrlMatch::Contains => ci_find(subject, &self.pattern),
+                    UrlMatch::StartsWith => {
+                        subject.len() >= self.pattern.len()
+                            && subject.is_char_boundary(self.pattern.len())
+                            && subject[..self.pattern.len()].eq_ignore_ascii_case(&self.pattern)
+                    }
+                    UrlMatch::EndsWith => {
+                        let k = subject.len().wrapping_sub(self.pattern.len());
+                        subject.len() >= self.pattern.len()
+                            && subject.is_char_boundary(k)
+                            && subject[k..].eq_ignore_ascii_case(&self.pattern)
+                    }
+                    // `/blog` is `/blog/`, which `/blog/*` matches.
+                    UrlMatch::Wildcard => {
+                        glob(s.as_bytes(), p.as_bytes())
+                            || (!s.ends_with('/') && glob(format!("{s}/").as_bytes(), p.as_bytes()))
+                    }
+                    UrlMatch::Regex => false,
+                }
+            }
+        };
+        hit != self.negate
+    }
+}
+
+fn ci_find(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+fn trim_slash(s: &str) -> &str {
+    if s.len() > 1 && s.ends_with('/') && !s.ends_with("://") {
+        &s[..s.len() - 1]
+    } else {
+        s
+    }
+}
+
+/// The part of the URL a pattern is compared with (see the module docs).
+fn subject_of<'a>(url: &'a str, pattern: &str, with_query: bool) -> &'a str {
+    let url = url.split('#').next().unwrap_or(url);
+    let url = if with_query {
+        url
+    } else {
+        url.split('?').next().unwrap_or(url)
+    };
+    if pattern.contains("://") {
+        return url;
+    }
+    match url.find("://") {
+        Some(i) => {
+            let rest = &url[i + 3..];
+            match rest.find(['/', '?']) {
+                Some(j) if rest.as_bytes()[j] == b'/' => &rest[j..],
+                Some(j) => &rest[j..],
+                None => "/",
+            }
+        }
+        None => url,
+    }
+}
+
+/// `*` glob, ASCII case-insensitive, linear-time two-pointer matching (no backtracking blow-up).
+fn glob(s: &[u8], p: &[u8]) -> bool {
+    let (mut si, mut pi) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while si < s.len() {
+        if pi < p.len() && p[pi] != b'*' && p[pi].eq_ignore_ascii_case(&s[si]) {
+            si += 1;
+            pi += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = si;
+            pi += 1;
+        } else if let Some(sp) = star {
+            pi = sp + 1;
+            mark += 1;
+            si = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == b'*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// Whether the trigger's condition holds now. `delay_ms` is the caller's to apply.
+pub fn trigger_fires(t: &Trigger, ctx: &PageContext) -> bool {
+    match &t.kind {
+        TriggerKind::Immediate => true,
+        TriggerKind::PageVisit(p) => p.matches(ctx.url),
+        TriggerKind::TimeOnPage { seconds } => ctx.time_on_page_ms >= *seconds as u64 * 1000,
+        TriggerKind::ScrollDepth { percent } => ctx.scroll_percent >= *percent as f64,
+        TriggerKind::Idle { seconds } => ctx.idle_ms >= *seconds as u64 * 1000,
+        TriggerKind::ExitIntent => ctx.exit_intent,
+        TriggerKind::ElementClick { selector } => {
+            ctx.clicked_selectors.contains(&selector.as_str())
+        }
+        TriggerKind::Event { name, filters } => ctx.event.is_some_and(|e| {
+            e.name == name
+                && filters
+                    .iter()
+                    .all(|f| compare_json(f.op, &f.operand, e.properties.get(&f.key), ctx.now_ms))
+        }),
+    }
+}
