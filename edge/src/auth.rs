@@ -50,6 +50,14 @@ pub async fn visitor(ctx: &mut Ctx) -> Result<VisitorAuth, ApiError> {
         ));
     }
     ctx.check_origin(&workspace.allowed_origins())?;
+    let ip = crate::limits::client_ip(ctx);
+    crate::limits::check(
+        ctx,
+        crate::limits::Limit::Ip,
+        format!("token:{}:{ip}", workspace.id),
+    )
+    .await?;
+    crate::limits::check(ctx, crate::limits::Limit::Session, token.storage_hash()).await?;
     Ok(VisitorAuth {
         token,
         session,

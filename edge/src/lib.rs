@@ -6,6 +6,7 @@
 mod auth;
 mod db;
 mod http;
+mod limits;
 mod rand;
 mod routes;
 

@@ -14,6 +14,7 @@ use worker::{D1Database, D1PreparedStatement, Response};
 use crate::auth;
 use crate::db::{self, VisitorRow, WorkspaceRow};
 use crate::http::{self, Ctx};
+use crate::limits::{self, Limit};
 use crate::rand;
 
 #[derive(Serialize)]
@@ -66,6 +67,12 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         ApiError::new(ErrorCode::NotFound, "unknown workspace").at("/workspaceId")
     })?;
     ctx.check_origin(&ws.allowed_origins())?;
+    limits::check(
+        ctx,
+        Limit::Ip,
+        format!("boot:{}:{}", ws.id, limits::client_ip(ctx)),
+    )
+    .await?;
     let ident = req.identity();
     let identity = verify_claims(
         ws.identity_mode(),
@@ -82,6 +89,12 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         }
         _ => (None, reads.anonymous),
     };
+    // Minting tokens is what an abuser would repeat: limit it per anonymous sessionId.
+    if resumed.is_none() {
+        if let Some(sid) = &req.session_id {
+            limits::check(ctx, Limit::Boot, format!("{}:{sid}", ws.id)).await?;
+        }
+    }
     let mut r = resolve(&db, ctx.now, &ws, current, &identity, &ident).await?;
     let v = &mut r.visitor;
     if v.anonymous() && req.session_id.is_some() {

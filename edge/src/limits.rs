@@ -1,0 +1,67 @@
+//! Rate limits, through Workers rate-limit bindings (counted per Cloudflare location and shared
+//! by every isolate there, unlike a per-isolate map). Numbers live in wrangler.toml and README.
+//!
+//! | binding | key | limit |
+//! | --- | --- | --- |
+//! | `RL_IP` | route group + workspace + client IP | 300 / 60 s |
+//! | `RL_BOOT` | workspace + anonymous sessionId (boots that mint a token) | 20 / 60 s |
+//! | `RL_SESSION` | session token (identify, refresh, revoke) | 60 / 60 s |
+
+use porchlight_shared::{ApiError, ErrorCode};
+use worker::console_error;
+
+use crate::http::Ctx;
+
+#[derive(Clone, Copy)]
+pub enum Limit {
+    Ip,
+    Boot,
+    Session,
+}
+
+impl Limit {
+    fn binding(self) -> &'static str {
+        match self {
+            Limit::Ip => "RL_IP",
+            Limit::Boot => "RL_BOOT",
+            Limit::Session => "RL_SESSION",
+        }
+    }
+}
+
+/// The window of every binding above, in seconds (sent as `Retry-After`).
+const PERIOD_SECS: u32 = 60;
+
+/// The client's IP as Cloudflare saw it. Never `X-Forwarded-For`, which a client can write.
+pub fn client_ip(ctx: &Ctx) -> String {
+    ctx.header("CF-Connecting-IP")
+        .unwrap_or_else(|| "local".into())
+}
+
+/// Counts one request against `limit` for `key`; `429 RATE_LIMITED` once it is exhausted.
+/// A missing binding is a deployment mistake: logged, and the request is let through rather
+/// than locking every visitor out.
+pub async fn check(ctx: &Ctx, limit: Limit, key: String) -> Result<(), ApiError> {
+    let limiter = match ctx.env.rate_limiter(limit.binding()) {
+        Ok(l) => l,
+        Err(e) => {
+            console_error!("rate limiter {} unavailable: {e}", limit.binding());
+            return Ok(());
+        }
+    };
+    match limiter.limit(key).await {
+        Ok(outcome) if !outcome.success => {
+            let mut err = ApiError::new(
+                ErrorCode::RateLimited,
+                "too many requests; slow down and retry later",
+            );
+            err.retry_after_secs = Some(PERIOD_SECS);
+            Err(err)
+        }
+        Ok(_) => Ok(()),
+        Err(e) => {
+            console_error!("rate limiter {} failed: {e}", limit.binding());
+            Ok(())
+        }
+    }
+}
