@@ -187,10 +187,17 @@ pub async fn visitor_by_verified_email(
     .await
 }
 
-pub fn insert_visitor(db: &D1Database, v: &VisitorRow) -> Result<D1PreparedStatement, ApiError> {
+/// Inserts a new visitor or updates an existing one (identity, attributes, activity); the
+/// id, workspace, readable id and first-seen time never change once written.
+pub fn save_visitor(db: &D1Database, v: &VisitorRow) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        "INSERT INTO visitors (id, workspace_id, readable_id, session_id, user_id, email, email_lower, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "INSERT INTO visitors (id, workspace_id, readable_id, session_id, user_id, email, email_lower, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+         ON CONFLICT (id) DO UPDATE SET session_id = excluded.session_id, user_id = excluded.user_id, email = excluded.email, \
+         email_lower = excluded.email_lower, email_verified = excluded.email_verified, name = excluded.name, \
+         identity_verified = excluded.identity_verified, attributes = excluded.attributes, device = excluded.device, \
+         locale = excluded.locale, last_seen_at = excluded.last_seen_at, session_count = excluded.session_count",
         &[
             s(&v.id),
             s(&v.workspace_id),
@@ -206,28 +213,6 @@ pub fn insert_visitor(db: &D1Database, v: &VisitorRow) -> Result<D1PreparedState
             opt(v.device.as_deref()),
             opt(v.locale.as_deref()),
             n(v.first_seen_at),
-            n(v.last_seen_at),
-            n(v.session_count),
-        ],
-    )
-}
-
-pub fn update_visitor(db: &D1Database, v: &VisitorRow) -> Result<D1PreparedStatement, ApiError> {
-    stmt(
-        db,
-        "UPDATE visitors SET session_id = ?2, user_id = ?3, email = ?4, email_lower = ?5, email_verified = ?6, name = ?7, identity_verified = ?8, attributes = ?9, device = ?10, locale = ?11, last_seen_at = ?12, session_count = ?13 WHERE id = ?1",
-        &[
-            s(&v.id),
-            opt(v.session_id.as_deref()),
-            opt(v.user_id.as_deref()),
-            opt(v.email.as_deref()),
-            opt(v.email.as_deref().map(porchlight_shared::identity::normalize_email).as_deref()),
-            n(v.email_verified),
-            opt(v.name.as_deref()),
-            n(v.identity_verified),
-            s(&v.attributes),
-            opt(v.device.as_deref()),
-            opt(v.locale.as_deref()),
             n(v.last_seen_at),
             n(v.session_count),
         ],

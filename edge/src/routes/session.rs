@@ -228,11 +228,7 @@ pub struct Resolution {
 
 impl Resolution {
     fn statements(&self, db: &D1Database) -> Result<Vec<D1PreparedStatement>, ApiError> {
-        let mut out = vec![if self.is_new {
-            db::insert_visitor(db, &self.visitor)?
-        } else {
-            db::update_visitor(db, &self.visitor)?
-        }];
+        let mut out = vec![db::save_visitor(db, &self.visitor)?];
         if let Some(from) = &self.merged_from {
             let (from_id, to_id) = (db::s(&from.id), db::s(&self.visitor.id));
             out.push(db::stmt(

@@ -3,6 +3,8 @@
 
 pub mod dates;
 mod eval;
+mod operand;
+mod print;
 mod rule;
 mod subject;
 

@@ -11,9 +11,9 @@
 //! - segment reference: `{"segmentId":"seg_1"}` or `{"type":"segment","segmentId":"seg_1"}`
 
 use regex_lite::Regex;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
-use super::dates::parse_iso8601;
+use super::operand::operand;
 use crate::error::ApiError;
 
 /// A tree deeper than this is refused when saved.
@@ -262,46 +262,8 @@ pub(crate) enum Operand {
     Regex(Box<Regex>),
 }
 
-fn err(path: &str, msg: impl Into<String>) -> ApiError {
+pub(crate) fn err(path: &str, msg: impl Into<String>) -> ApiError {
     ApiError::invalid(path, msg)
-}
-
-pub(crate) fn scalar_of(v: &Value) -> Option<Scalar> {
-    match v {
-        Value::String(s) => {
-            let t = s.trim();
-            let num = t
-                .parse::<f64>()
-                .ok()
-                .filter(|f| f.is_finite() && !t.is_empty());
-            Some(Scalar {
-                num,
-                // Epoch milliseconds saved as text are a date too, as they are in attributes.
-                date: parse_iso8601(t).or(num.map(|n| n as i64)),
-                boolean: match t {
-                    "true" => Some(true),
-                    "false" => Some(false),
-                    _ => None,
-                },
-                text: Some(s.as_str().into()),
-                is_num: false,
-            })
-        }
-        Value::Number(n) => {
-            let f = n.as_f64()?;
-            Some(Scalar {
-                num: Some(f),
-                date: Some(f as i64),
-                is_num: true,
-                ..Scalar::default()
-            })
-        }
-        Value::Bool(b) => Some(Scalar {
-            boolean: Some(*b),
-            ..Scalar::default()
-        }),
-        _ => None,
-    }
 }
 
 struct Parser {
@@ -326,7 +288,7 @@ impl Rule {
 
     /// The canonical JSON of this rule (Opencom-compatible shape, short operator names).
     pub fn to_json(&self) -> Value {
-        print(&self.root)
+        super::print::print(&self.root)
     }
 
     /// The segment ids this rule references (to check they exist in the same workspace).
@@ -616,128 +578,4 @@ fn condition(o: &Map<String, Value>, path: &str) -> Result<Condition, ApiError> 
         operand,
         raw,
     })
-}
-
-pub(crate) fn operand(op: Op, v: &Value, path: &str) -> Result<Operand, ApiError> {
-    use Op::*;
-    match op {
-        IsSet | IsNotSet => match v {
-            Value::Null => Ok(Operand::None),
-            _ => Err(err(path, "is_set and is_not_set take no value")),
-        },
-        Equals | NotEquals => match scalar_of(v) {
-            Some(s) => Ok(Operand::One(s)),
-            None => Err(err(
-                path,
-                "equals compares with a string, number or boolean",
-            )),
-        },
-        Contains | NotContains | StartsWith | EndsWith => match v {
-            Value::String(s) if !s.is_empty() => Ok(Operand::One(Scalar {
-                text: Some(s.as_str().into()),
-                ..Scalar::default()
-            })),
-            _ => Err(err(path, "this operator takes a non-empty string")),
-        },
-        In | NotIn => match v {
-            Value::Array(items) if !items.is_empty() && items.len() <= MAX_LIST => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, it) in items.iter().enumerate() {
-                    out.push(scalar_of(it).ok_or_else(|| {
-                        err(
-                            &format!("{path}/{i}"),
-                            "list items are strings, numbers or booleans",
-                        )
-                    })?);
-                }
-                Ok(Operand::List(out))
-            }
-            _ => Err(err(
-                path,
-                format!("in and not_in take a list of 1-{MAX_LIST} values"),
-            )),
-        },
-        Gt | Gte | Lt | Lte => match scalar_of(v) {
-            // Numeric strings count as numbers (Opencom's editor saved numbers as strings).
-            Some(s) if s.num.is_some() || s.date.is_some() => Ok(Operand::One(s)),
-            _ => Err(err(path, "this operator compares with a number or a date")),
-        },
-        Before | After => match scalar_of(v) {
-            Some(s) if s.date.is_some() => Ok(Operand::One(s)),
-            _ => Err(err(
-                path,
-                "before and after take an ISO 8601 date or epoch milliseconds",
-            )),
-        },
-        WithinLastDays | MoreThanDaysAgo => match scalar_of(v) {
-            Some(s) if s.num.is_some_and(|n| (0.0..=36_500.0).contains(&n)) => Ok(Operand::One(s)),
-            _ => Err(err(path, "this operator takes a number of days (0-36500)")),
-        },
-        Matches => match v {
-            Value::String(p) if !p.is_empty() && p.len() <= MAX_PATTERN => {
-                regex_lite::RegexBuilder::new(p)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map(|r| Operand::Regex(Box::new(r)))
-                    .map_err(|e| err(path, format!("invalid regular expression: {e}")))
-            }
-            _ => Err(err(
-                path,
-                format!("matches takes a regular expression of 1-{MAX_PATTERN} characters"),
-            )),
-        },
-    }
-}
-
-fn print(n: &Node) -> Value {
-    match n {
-        Node::And(g) => {
-            json!({"type": "group", "operator": "and", "conditions": g.in_written_order().map(print).collect::<Vec<_>>()})
-        }
-        Node::Or(g) => {
-            json!({"type": "group", "operator": "or", "conditions": g.in_written_order().map(print).collect::<Vec<_>>()})
-        }
-        Node::Not(c) => json!({"type": "group", "operator": "not", "conditions": [print(c)]}),
-        Node::Segment(id) => json!({"type": "segment", "segmentId": id}),
-        Node::Cond(c) => {
-            let property = match &c.property {
-                Property::System(_, key) => json!({"source": "system", "key": key}),
-                Property::Custom { key, .. } => json!({"source": "custom", "key": key}),
-                Property::Page(pk, _) => {
-                    let key = match pk {
-                        PageKey::Url => "url".to_string(),
-                        PageKey::Path => "path".to_string(),
-                        PageKey::Title => "title".to_string(),
-                        PageKey::Query(p) => format!("query.{p}"),
-                    };
-                    json!({"source": "page", "key": key})
-                }
-                Property::Event(f, key) => {
-                    let mut ef = Map::new();
-                    ef.insert("name".into(), json!(f.name));
-                    if let Some(op) = f.count_op {
-                        let name = match op {
-                            CountOp::AtLeast => "at_least",
-                            CountOp::AtMost => "at_most",
-                            CountOp::Exactly => "exactly",
-                        };
-                        ef.insert("countOperator".into(), json!(name));
-                        ef.insert("count".into(), json!(f.count));
-                    }
-                    if let Some(d) = f.within_days {
-                        ef.insert("withinDays".into(), json!(d));
-                    }
-                    json!({"source": "event", "key": key, "eventFilter": ef})
-                }
-            };
-            let mut o = Map::new();
-            o.insert("type".into(), json!("condition"));
-            o.insert("property".into(), property);
-            o.insert("operator".into(), json!(c.op.name()));
-            if !c.raw.is_null() {
-                o.insert("value".into(), c.raw.clone());
-            }
-            Value::Object(o)
-        }
-    }
 }

@@ -24,7 +24,8 @@
 use serde_json::{Map, Value};
 
 use super::eval::compare_json;
-use super::rule::{operand, Op, Operand};
+use super::operand::operand;
+use super::rule::{Op, Operand};
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,7 @@
 // What is at rest: tokens and keys only as SHA-256, merges audited. Reads the local D1 file
-// through `wrangler d1 execute --local` against the test run's persist directory.
+// through `wrangler d1 execute --local` against the test run's persist directory. That second
+// process locks the SQLite file, so scripts/test runs this folder alone, after the rest (a
+// concurrent write would otherwise fail with SQLITE_BUSY, which production D1 never sees).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
