@@ -184,8 +184,8 @@ fn value<'a>(p: &'a Property, s: &'a Subject, now: i64) -> Val<'a> {
             SystemKey::Region => opt_str(&s.region),
             SystemKey::IdentityVerified => s.identity_verified.map_or(Val::Missing, Val::Bool),
         },
-        Property::Custom { path, .. } => {
-            let mut cur = s.attributes.get(&path[0]);
+        Property::Custom { path, hash, .. } => {
+            let mut cur = s.attributes.get_hashed(&path[0], *hash);
             for seg in &path[1..] {
                 cur = cur.and_then(|v| v.as_object()).and_then(|o| o.get(seg));
             }

@@ -169,6 +169,8 @@ pub(crate) enum Property {
     /// Nested attribute path: `plan.tier` → ["plan", "tier"]; `key` as written.
     Custom {
         path: Vec<String>,
+        /// [`super::subject::key_hash`] of `path[0]`, computed once here.
+        hash: u64,
         key: String,
     },
     Page(PageKey, String),
@@ -407,6 +409,7 @@ fn property(v: Option<&Value>, path: &str) -> Result<Property, ApiError> {
                 ));
             }
             Ok(Property::Custom {
+                hash: super::subject::key_hash(&segs[0]),
                 path: segs,
                 key: key.into(),
             })
