@@ -96,9 +96,12 @@ start_wrangler() { # $1 = persist dir, $2 = log file, rest = extra wrangler args
     echo "something already serves 127.0.0.1:$PORT; stop it (or set PORCHLIGHT_PORT) and retry" >&2
     return 1
   fi
-  # Its own process group, so that stopping it also stops workerd (a grandchild).
-  setsid wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$persist" --log-level warn "$@" >"$logf" 2>&1 &
+  # Its own process group (job control on for this one job), so that stopping it also stops
+  # workerd, a grandchild.
+  set -m
+  wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$persist" --log-level warn "$@" >"$logf" 2>&1 &
   WRANGLER_PID=$!
+  set +m
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then return 0; fi
     if ! kill -0 "$WRANGLER_PID" 2>/dev/null; then cat "$logf"; return 1; fi
@@ -112,5 +115,11 @@ stop_wrangler() {
     kill -- "-$WRANGLER_PID" 2>/dev/null || kill "$WRANGLER_PID" 2>/dev/null || true
     wait "$WRANGLER_PID" 2>/dev/null || true
     WRANGLER_PID=""
+    # workerd can outlive its parent for a moment; make sure the port is free before returning.
+    for _ in $(seq 1 20); do
+      curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 || return 0
+      sleep 0.25
+    done
+    pkill -f -- "--socket-addr=entry=127.0.0.1:$PORT" 2>/dev/null || true
   fi
 }

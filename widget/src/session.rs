@@ -48,9 +48,16 @@ pub fn should_refresh(now: f64, expires_at: f64, lifetime_ms: f64) -> bool {
     refresh_delay(now, expires_at, lifetime_ms) <= 0.0
 }
 
-/// True while a token expiring at `expires_at` can still be presented.
-pub fn token_live(now: f64, expires_at: f64) -> bool {
-    expires_at - SKEW_MS > now
+/// True while a token expiring at `expires_at` can still be presented: not within the clock
+/// skew margin of its end (5 s, or a tenth of a short lifetime, so a short-lived token is
+/// refreshed rather than thrown away).
+pub fn token_live(now: f64, expires_at: f64, lifetime_ms: f64) -> bool {
+    let skew = if lifetime_ms > 0.0 {
+        SKEW_MS.min(lifetime_ms / 10.0)
+    } else {
+        SKEW_MS
+    };
+    expires_at - skew > now
 }
 
 /// Boot retry delay after `attempt` failures: 1 s, 2 s, 4 s, … capped at 30 s.
@@ -197,7 +204,7 @@ impl Stored {
     pub fn live_token(&self, now: f64) -> Option<&str> {
         self.token
             .as_deref()
-            .filter(|_| token_live(now, self.expires_at))
+            .filter(|_| token_live(now, self.expires_at, self.lifetime_ms))
     }
 }
 
@@ -444,7 +451,14 @@ pub async fn refresh() {
     };
     // Every tab of the site fires this timer at about the same moment: a random pause lets
     // one rotate the token and the others adopt it from storage.
-    net::sleep((js_sys::Math::random() * REFRESH_JITTER_MS) as u32).await;
+    // The pause stays small next to the lifetime, so even a short-lived token is refreshed in time.
+    let life = Stored::load(&ws).lifetime_ms;
+    let jitter = REFRESH_JITTER_MS.min(if life > 0.0 {
+        life / 20.0
+    } else {
+        REFRESH_JITTER_MS
+    });
+    net::sleep((js_sys::Math::random() * jitter) as u32).await;
     let mut st = Stored::load(&ws);
     let now = Date::now();
     let Some(token) = st.live_token(now).map(String::from) else {
@@ -572,9 +586,13 @@ mod tests {
 
     #[test]
     fn liveness_has_a_margin() {
-        assert!(token_live(0.0, SKEW_MS + 1.0));
-        assert!(!token_live(0.0, SKEW_MS));
-        assert!(!token_live(0.0, f64::NAN));
+        let day = DEFAULT_LIFETIME_MS;
+        assert!(token_live(0.0, SKEW_MS + 1.0, day));
+        assert!(!token_live(0.0, SKEW_MS, day));
+        assert!(!token_live(0.0, f64::NAN, day));
+        // A 4 s lifetime keeps a 400 ms margin, not 5 s.
+        assert!(token_live(0.0, 1000.0, 4000.0));
+        assert!(!token_live(0.0, 400.0, 4000.0));
     }
 
     #[test]
