@@ -5,6 +5,7 @@
 
 pub mod attributes;
 pub mod error;
+pub mod events;
 pub mod identity;
 pub mod names;
 pub mod origin;

@@ -45,4 +45,5 @@ test('a verified merge writes one visitor.merged audit record with counts', { sk
   assert.equal(detail.from, anon.body.visitor.id);
   assert.equal(detail.into, known.body.visitor.id);
   assert.equal(detail.counts.sessions, 1);
+  assert.equal(detail.counts.events, 0);
 });

@@ -174,3 +174,57 @@ pub async fn rotate_identity_secret(ctx: &mut Ctx) -> Result<Response, ApiError>
         &json!({"identitySecret": secret, "previousSecretValidUntil": until}),
     )
 }
+
+/// `GET /admin/v1/visitors/{id}`: a visitor of this workspace, with event totals and the
+/// latest events (another workspace's visitor is simply not found).
+pub async fn get_visitor(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    let path = ctx.path.clone();
+    let id = super::template_param(&path, "/admin/v1/visitors/{id}").unwrap_or_default();
+    let db = ctx.db()?;
+    let v = db::visitor_by_id(&db, &ws.id, id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such visitor in this workspace"))?;
+    #[derive(Deserialize, serde::Serialize)]
+    #[serde(rename_all(serialize = "camelCase"))]
+    struct Total {
+        name: String,
+        count: i64,
+        first_at: i64,
+        last_at: i64,
+    }
+    #[derive(Deserialize)]
+    struct Recent {
+        name: String,
+        properties: String,
+        url: Option<String>,
+        occurred_at: i64,
+    }
+    let totals = db::stmt(&db, "SELECT name, count, first_at, last_at FROM event_totals WHERE visitor_id = ?1 ORDER BY last_at DESC LIMIT 100", &[s(&v.id)])?
+        .all()
+        .await
+        .map_err(crate::internal)?
+        .results::<Total>()
+        .map_err(crate::internal)?;
+    let recent = db::stmt(&db, "SELECT name, properties, url, occurred_at FROM events WHERE visitor_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT 50", &[s(&v.id)])?
+        .all()
+        .await
+        .map_err(crate::internal)?
+        .results::<Recent>()
+        .map_err(crate::internal)?;
+    let recent: Vec<Value> = recent
+        .into_iter()
+        .map(|r| json!({"name": r.name, "properties": serde_json::from_str::<Value>(&r.properties).unwrap_or_default(), "url": r.url, "occurredAt": r.occurred_at}))
+        .collect();
+    let mut view = serde_json::to_value(v.view()).map_err(crate::internal)?;
+    if let Some(o) = view.as_object_mut() {
+        o.insert("firstSeenAt".into(), json!(v.first_seen_at));
+        o.insert("lastSeenAt".into(), json!(v.last_seen_at));
+        o.insert("sessionCount".into(), json!(v.session_count));
+        o.insert("locale".into(), json!(v.locale));
+    }
+    http::json(
+        200,
+        &json!({"visitor": view, "events": {"totals": totals, "recent": recent}}),
+    )
+}

@@ -1,6 +1,7 @@
 //! Route table: one module per resource.
 
 mod admin;
+mod events;
 pub mod session;
 
 use porchlight_shared::{ApiError, ErrorCode};
@@ -20,11 +21,15 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (Method::Post, "/v1/identify") => session::identify(ctx).await,
         (Method::Post, "/v1/session/refresh") => session::refresh(ctx).await,
         (Method::Post, "/v1/session/revoke") => session::revoke(ctx).await,
+        (Method::Post, "/v1/events") => events::track(ctx).await,
         (Method::Post, "/admin/v1/workspaces") => admin::create_workspace(ctx).await,
         (Method::Get, "/admin/v1/workspace") => admin::get_workspace(ctx).await,
         (Method::Patch, "/admin/v1/workspace") => admin::patch_workspace(ctx).await,
         (Method::Post, "/admin/v1/workspace/identity-secret/rotate") => {
             admin::rotate_identity_secret(ctx).await
+        }
+        (Method::Get, p) if template_param(p, "/admin/v1/visitors/{id}").is_some() => {
+            admin::get_visitor(ctx).await
         }
         (m, p) => Err(ApiError::new(
             ErrorCode::NotFound,
@@ -46,4 +51,11 @@ async fn health_db(ctx: &mut Ctx) -> Result<Response, ApiError> {
         Some(_) => http::json(200, &serde_json::json!({"status": "ok", "db": "ok"})),
         None => Err(crate::internal("SELECT 1 returned nothing")),
     }
+}
+
+/// The `{id}` of a one-parameter route template, if `path` fits it (one segment, no `/`).
+pub fn template_param<'a>(path: &'a str, template: &str) -> Option<&'a str> {
+    let (prefix, suffix) = template.split_once("{id}")?;
+    let id = path.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    (!id.is_empty() && !id.contains('/')).then_some(id)
 }

@@ -223,6 +223,8 @@ pub struct Resolution {
     pub merged_from: Option<VisitorRow>,
     /// How many sessions the merge moves (for the audit record).
     pub moved_sessions: i64,
+    /// How many events the merge moves.
+    pub moved_events: i64,
     pub now: i64,
 }
 
@@ -239,9 +241,38 @@ impl Resolution {
             out.push(db::stmt(
                 db,
                 "UPDATE widget_sessions SET visitor_id = ?2 WHERE visitor_id = ?1",
-                &[from_id, to_id],
+                &[from_id.clone(), to_id.clone()],
             )?);
-            let detail = json!({"from": from.id, "into": self.visitor.id, "counts": {"sessions": self.moved_sessions}});
+            // Events move; counters add up into the target's.
+            let both = [from_id, to_id];
+            out.push(db::stmt(
+                db,
+                "UPDATE events SET visitor_id = ?2 WHERE visitor_id = ?1",
+                &both,
+            )?);
+            out.push(db::stmt(
+                db,
+                "INSERT INTO event_counters (visitor_id, name, day, count) SELECT ?2, name, day, count FROM event_counters WHERE visitor_id = ?1 \
+                 ON CONFLICT (visitor_id, name, day) DO UPDATE SET count = event_counters.count + excluded.count",
+                &both,
+            )?);
+            out.push(db::stmt(
+                db,
+                "DELETE FROM event_counters WHERE visitor_id = ?1",
+                &both[..1],
+            )?);
+            out.push(db::stmt(
+                db,
+                "INSERT INTO event_totals (visitor_id, workspace_id, name, count, first_at, last_at) SELECT ?2, workspace_id, name, count, first_at, last_at FROM event_totals WHERE visitor_id = ?1 \
+                 ON CONFLICT (visitor_id, name) DO UPDATE SET count = event_totals.count + excluded.count, first_at = min(event_totals.first_at, excluded.first_at), last_at = max(event_totals.last_at, excluded.last_at)",
+                &both,
+            )?);
+            out.push(db::stmt(
+                db,
+                "DELETE FROM event_totals WHERE visitor_id = ?1",
+                &both[..1],
+            )?);
+            let detail = json!({"from": from.id, "into": self.visitor.id, "counts": {"sessions": self.moved_sessions, "events": self.moved_events}});
             out.push(db::audit(
                 db,
                 &self.visitor.workspace_id,
@@ -324,30 +355,40 @@ async fn resolve(
     apply_claims(&mut visitor, id, req)?;
     visitor.last_seen_at = now;
 
-    let moved_sessions = match &merged_from {
-        Some(from) => count_sessions(db, &from.id).await?,
-        None => 0,
+    let (moved_sessions, moved_events) = match &merged_from {
+        Some(from) => (
+            count(
+                db,
+                "SELECT COUNT(*) AS n FROM widget_sessions WHERE visitor_id = ?1",
+                &from.id,
+            )
+            .await?,
+            count(
+                db,
+                "SELECT COUNT(*) AS n FROM events WHERE visitor_id = ?1",
+                &from.id,
+            )
+            .await?,
+        ),
+        None => (0, 0),
     };
     Ok(Resolution {
         visitor,
         is_new,
         merged_from,
         moved_sessions,
+        moved_events,
         now,
     })
 }
 
-async fn count_sessions(db: &D1Database, visitor_id: &str) -> Result<i64, ApiError> {
+/// `SELECT COUNT(*) AS n … WHERE visitor_id = ?1`.
+async fn count(db: &D1Database, sql: &str, visitor_id: &str) -> Result<i64, ApiError> {
     #[derive(serde::Deserialize)]
     struct Count {
         n: i64,
     }
-    let c: Option<Count> = db::first(
-        db,
-        "SELECT COUNT(*) AS n FROM widget_sessions WHERE visitor_id = ?1",
-        &[db::s(visitor_id)],
-    )
-    .await?;
+    let c: Option<Count> = db::first(db, sql, &[db::s(visitor_id)]).await?;
     Ok(c.map_or(0, |c| c.n))
 }
 
