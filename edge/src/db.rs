@@ -347,16 +347,48 @@ pub async fn boot_reads(
 pub fn insert_session(
     db: &D1Database,
     hash: &str,
-    ws: &str,
-    visitor: &str,
+    visitor: &VisitorRow,
     now: i64,
     expires_at: i64,
 ) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        &[s(hash), s(ws), s(visitor), n(now), n(expires_at)],
+        "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at, identity_verified) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &[s(hash), s(&visitor.workspace_id), s(&visitor.id), n(now), n(expires_at), n(visitor.identity_verified)],
     )
+}
+
+/// Points a session at `visitor` (after a merge or an identity switch) and records whether
+/// that visitor is verified.
+pub fn bind_session(
+    db: &D1Database,
+    hash: &str,
+    visitor: &VisitorRow,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE widget_sessions SET visitor_id = ?2, identity_verified = ?3 WHERE token_hash = ?1",
+        &[s(hash), s(&visitor.id), n(visitor.identity_verified)],
+    )
+}
+
+/// Replaces a session token by a new one with a new expiry, keeping visitor and verified flag.
+pub fn rotate_session(
+    db: &D1Database,
+    old_hash: &str,
+    new_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    Ok(vec![
+        stmt(
+            db,
+            "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at, identity_verified) \
+             SELECT ?2, workspace_id, visitor_id, ?3, ?4, identity_verified FROM widget_sessions WHERE token_hash = ?1",
+            &[s(old_hash), s(new_hash), n(now), n(expires_at)],
+        )?,
+        delete_session(db, old_hash)?,
+    ])
 }
 
 pub fn delete_session(db: &D1Database, hash: &str) -> Result<D1PreparedStatement, ApiError> {

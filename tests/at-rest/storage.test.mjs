@@ -47,3 +47,18 @@ test('a verified merge writes one visitor.merged audit record with counts', { sk
   assert.equal(detail.counts.sessions, 1);
   assert.equal(detail.counts.events, 0);
 });
+
+test('each session records whether its visitor is verified, through identify and refresh', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace({ identityVerification: 'optional' });
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const flag = async (token) => (await sql(`SELECT identity_verified AS v FROM widget_sessions WHERE token_hash = '${sha(token)}'`))[0]?.v;
+  const anon = await boot(ws.id);
+  assert.equal(await flag(anon.body.sessionToken), 0);
+  const verified = await boot(ws.id, { userId: 'flagged', userHash: userHash(ws.secret, 'flagged') });
+  assert.equal(await flag(verified.body.sessionToken), 1);
+  await call('POST', '/v1/identify', { token: anon.body.sessionToken, body: { userId: 'flagged2', userHash: userHash(ws.secret, 'flagged2') } });
+  assert.equal(await flag(anon.body.sessionToken), 1, 'identify with proof marks the session');
+  const r = await call('POST', '/v1/session/refresh', { token: anon.body.sessionToken });
+  assert.equal(await flag(r.body.sessionToken), 1, 'the rotated token keeps it');
+  assert.equal(await flag(anon.body.sessionToken), undefined, 'the old token is gone');
+});

@@ -114,9 +114,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let mut stmts = r.statements(&db)?;
     let (token, expires_at) = match resumed {
         Some((token, s)) => {
-            if s.visitor_id != r.visitor.id {
-                stmts.push(rebind_session(&db, &token, &r.visitor.id)?);
-            }
+            stmts.push(db::bind_session(&db, &token.storage_hash(), &r.visitor)?);
             (token, s.expires_at)
         }
         None => {
@@ -125,8 +123,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
             stmts.push(db::insert_session(
                 &db,
                 &token.storage_hash(),
-                &ws.id,
-                &r.visitor.id,
+                &r.visitor,
                 ctx.now,
                 expires_at,
             )?);
@@ -146,18 +143,6 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     )
 }
 
-fn rebind_session(
-    db: &D1Database,
-    token: &SessionToken,
-    visitor_id: &str,
-) -> Result<D1PreparedStatement, ApiError> {
-    db::stmt(
-        db,
-        "UPDATE widget_sessions SET visitor_id = ?2 WHERE token_hash = ?1",
-        &[db::s(&token.storage_hash()), db::s(visitor_id)],
-    )
-}
-
 /// `POST /v1/identify`: claims and attributes for the session's visitor.
 pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
@@ -173,9 +158,7 @@ pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let current = db::visitor_by_id(&db, &a.workspace.id, &a.session.visitor_id).await?;
     let r = resolve(&db, ctx.now, &a.workspace, current, &identity, &req).await?;
     let mut stmts = r.statements(&db)?;
-    if r.visitor.id != a.session.visitor_id {
-        stmts.push(rebind_session(&db, &a.token, &r.visitor.id)?);
-    }
+    stmts.push(db::bind_session(&db, &a.token.storage_hash(), &r.visitor)?);
     db::batch(&db, stmts).await?;
     http::json(200, &json!({ "visitor": r.visitor.view() }))
 }
@@ -188,17 +171,13 @@ pub async fn refresh(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let expires_at = ctx.now + lifetime_ms(ctx, &a.workspace);
     db::batch(
         &db,
-        vec![
-            db::delete_session(&db, &a.token.storage_hash())?,
-            db::insert_session(
-                &db,
-                &token.storage_hash(),
-                &a.workspace.id,
-                &a.session.visitor_id,
-                ctx.now,
-                expires_at,
-            )?,
-        ],
+        db::rotate_session(
+            &db,
+            &a.token.storage_hash(),
+            &token.storage_hash(),
+            ctx.now,
+            expires_at,
+        )?,
     )
     .await?;
     http::json(
