@@ -3,7 +3,7 @@
 //!
 //! | binding | key | limit |
 //! | --- | --- | --- |
-//! | `RL_IP` | route group + workspace + client IP | 300 / 60 s |
+//! | `RL_IP` | route group + workspace + client IP (also `/health/db` per IP) | 300 / 60 s |
 //! | `RL_BOOT` | workspace + anonymous sessionId (boots that mint a token) | 20 / 60 s |
 //! | `RL_SESSION` | session token (identify, refresh, revoke) | 60 / 60 s |
 

@@ -46,6 +46,9 @@ async fn health_db(ctx: &mut Ctx) -> Result<Response, ApiError> {
         #[allow(dead_code)]
         one: i64,
     }
+    // Public, and it touches the database: rate-limited like the visitor routes.
+    let ip = crate::limits::client_ip(ctx);
+    crate::limits::check(ctx, crate::limits::Limit::Ip, format!("health:{ip}")).await?;
     let row: Option<One> = crate::db::first(&ctx.db()?, "SELECT 1 AS one", &[]).await?;
     match row {
         Some(_) => http::json(200, &serde_json::json!({"status": "ok", "db": "ok"})),
