@@ -223,8 +223,9 @@ pub async fn get_visitor(ctx: &mut Ctx) -> Result<Response, ApiError> {
         o.insert("sessionCount".into(), json!(v.session_count));
         o.insert("locale".into(), json!(v.locale));
     }
+    let segments = super::segments::memberships(&db, &ws, &v, ctx.now).await?;
     http::json(
         200,
-        &json!({"visitor": view, "events": {"totals": totals, "recent": recent}}),
+        &json!({"visitor": view, "events": {"totals": totals, "recent": recent}, "segments": segments}),
     )
 }

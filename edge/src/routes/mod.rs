@@ -2,12 +2,15 @@
 
 mod admin;
 mod events;
+mod segments;
 pub mod session;
 
 use porchlight_shared::{ApiError, ErrorCode};
 use worker::{Method, Response};
 
 use crate::http::{self, Ctx};
+
+const SEGMENT: &str = "/admin/v1/segments/{id}";
 
 pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let path = ctx.path.clone();
@@ -30,6 +33,17 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         }
         (Method::Get, p) if template_param(p, "/admin/v1/visitors/{id}").is_some() => {
             admin::get_visitor(ctx).await
+        }
+        (Method::Get, "/admin/v1/segments") => segments::list(ctx).await,
+        (Method::Post, "/admin/v1/segments") => segments::create(ctx).await,
+        (Method::Get, p) if template_param(p, "/admin/v1/segments/{id}").is_some() => {
+            segments::get(ctx, &id_of(&path, SEGMENT)).await
+        }
+        (Method::Patch, p) if template_param(p, "/admin/v1/segments/{id}").is_some() => {
+            segments::patch(ctx, &id_of(&path, SEGMENT)).await
+        }
+        (Method::Delete, p) if template_param(p, "/admin/v1/segments/{id}").is_some() => {
+            segments::delete(ctx, &id_of(&path, SEGMENT)).await
         }
         (m, p) => Err(ApiError::new(
             ErrorCode::NotFound,
@@ -61,4 +75,10 @@ pub fn template_param<'a>(path: &'a str, template: &str) -> Option<&'a str> {
     let (prefix, suffix) = template.split_once("{id}")?;
     let id = path.strip_prefix(prefix)?.strip_suffix(suffix)?;
     (!id.is_empty() && !id.contains('/')).then_some(id)
+}
+
+fn id_of(path: &str, template: &str) -> String {
+    template_param(path, template)
+        .unwrap_or_default()
+        .to_string()
 }
