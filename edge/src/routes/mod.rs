@@ -1,7 +1,9 @@
 //! Route table: one module per resource.
 
 mod admin;
+mod eligible;
 mod events;
+mod outbound;
 mod segments;
 pub mod session;
 
@@ -11,6 +13,7 @@ use worker::{Method, Response};
 use crate::http::{self, Ctx};
 
 const SEGMENT: &str = "/admin/v1/segments/{id}";
+const OUTBOUND: &str = "/admin/v1/outbound/{id}";
 
 pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let path = ctx.path.clone();
@@ -33,6 +36,38 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         }
         (Method::Get, p) if template_param(p, "/admin/v1/visitors/{id}").is_some() => {
             admin::get_visitor(ctx).await
+        }
+        (Method::Get, "/v1/eligible") => eligible::eligible(ctx).await,
+        (Method::Post, "/v1/impressions") => eligible::record(ctx).await,
+        (Method::Get, "/admin/v1/outbound") => outbound::list(ctx).await,
+        (Method::Post, "/admin/v1/outbound") => outbound::create(ctx).await,
+        (Method::Get, p) if template_param(p, "/admin/v1/outbound/{id}").is_some() => {
+            outbound::get(ctx, &id_of(&path, OUTBOUND)).await
+        }
+        (Method::Patch, p) if template_param(p, "/admin/v1/outbound/{id}").is_some() => {
+            outbound::patch(ctx, &id_of(&path, OUTBOUND)).await
+        }
+        (Method::Delete, p) if template_param(p, "/admin/v1/outbound/{id}").is_some() => {
+            outbound::delete(ctx, &id_of(&path, OUTBOUND)).await
+        }
+        (Method::Post, p) if template_param(p, "/admin/v1/outbound/{id}/activate").is_some() => {
+            outbound::set_status(
+                ctx,
+                &id_of(&path, "/admin/v1/outbound/{id}/activate"),
+                "activate",
+            )
+            .await
+        }
+        (Method::Post, p) if template_param(p, "/admin/v1/outbound/{id}/pause").is_some() => {
+            outbound::set_status(ctx, &id_of(&path, "/admin/v1/outbound/{id}/pause"), "pause").await
+        }
+        (Method::Post, p) if template_param(p, "/admin/v1/outbound/{id}/archive").is_some() => {
+            outbound::set_status(
+                ctx,
+                &id_of(&path, "/admin/v1/outbound/{id}/archive"),
+                "archive",
+            )
+            .await
         }
         (Method::Get, "/admin/v1/segments") => segments::list(ctx).await,
         (Method::Post, "/admin/v1/segments") => segments::create(ctx).await,
