@@ -157,6 +157,19 @@ impl VisitorRow {
 
 const VISITOR_COLS: &str = "id, workspace_id, readable_id, session_id, user_id, email, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count";
 
+/// The read behind [`visitor_by_id`], to put in a caller's batch.
+pub fn visitor_statement(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND id = ?2 AND merged_into IS NULL"),
+        &[s(ws), s(id)],
+    )
+}
+
 pub async fn visitor_by_id(
     db: &D1Database,
     ws: &str,

@@ -6,9 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { quantile, round } from './stats.mjs';
 
 /** One request; resolves {status, body} or rejects on a socket error / timeout. */
-function send(agent, url, { method, body }) {
+function send(agent, url, { method, body, headers: extra }) {
   return new Promise((resolve, reject) => {
-    const headers = body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {};
+    const headers = { ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...(extra ?? {}) };
     const req = http.request(url, { method, agent, headers, timeout: 10_000 }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
@@ -26,7 +26,7 @@ function send(agent, url, { method, body }) {
  * makeRequest(n) → {method, body}; check(res) → true when the answer is a success.
  * Returns only raw samples; `summarize` turns them into figures.
  */
-async function phase(agent, url, { seconds, maxRequests, concurrency, makeRequest, check }) {
+export async function phase(agent, url, { seconds, maxRequests, concurrency, makeRequest, check }) {
   const latencies = [];
   const errors = {}; // status code or error message → count
   let started = 0;
@@ -49,7 +49,7 @@ async function phase(agent, url, { seconds, maxRequests, concurrency, makeReques
   return { elapsedMs: performance.now() - t0, latencies, errors, requests: started };
 }
 
-function summarize({ elapsedMs, latencies, errors, requests }) {
+export function summarize({ elapsedMs, latencies, errors, requests }) {
   const sorted = latencies.sort((a, b) => a - b);
   const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
   return {

@@ -88,24 +88,37 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
         ));
     }
     let db = ctx.db()?;
-    let visitor = db::visitor_by_id(&db, &a.workspace.id, &a.session.visitor_id)
-        .await?
+    // Everything in one D1 round trip: visitor, active messages, counters, segments, impressions.
+    let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
+    let mut stmts = vec![
+        db::visitor_statement(&db, ws, vid)?,
+        outbound::rows_statement(&db, ws, true)?,
+        super::segments::segments_statement(&db, ws)?,
+        db::stmt(&db, "SELECT content_id, action, browsing_session, at FROM impressions WHERE visitor_id = ?1 AND kind = 'outbound'", &[s(vid)])?,
+    ];
+    stmts.extend(super::segments::subject_statements(&db, vid)?);
+    let mut results = db.batch(stmts).await.map_err(crate::internal)?.into_iter();
+    let mut next = || results.next().ok_or_else(|| crate::internal("short batch"));
+    let visitor = next()?
+        .results::<db::VisitorRow>()
+        .map_err(crate::internal)?
+        .into_iter()
+        .next()
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::NotAuthenticated,
                 "the session's visitor no longer exists",
             )
         })?;
-    let active = outbound::rows(&db, &a.workspace.id, true).await?;
-    let mut subject = super::segments::subject_for(&db, &visitor).await?;
-    subject.page = PageFacts::from_url(&page_url, "");
-    let segments = super::segments::workspace_segments(&db, &a.workspace.id).await?;
-    let impressions = db::stmt(&db, "SELECT content_id, action, browsing_session, at FROM impressions WHERE visitor_id = ?1 AND kind = 'outbound'", &[s(&visitor.id)])?
-        .all()
-        .await
-        .map_err(crate::internal)?
+    let active = next()?.results::<OutboundRow>().map_err(crate::internal)?;
+    let segments = super::segments::parse_segments(next()?.results().map_err(crate::internal)?);
+    let impressions = next()?
         .results::<ImpressionRow>()
         .map_err(crate::internal)?;
+    let counters = next()?.results().map_err(crate::internal)?;
+    let totals = next()?.results().map_err(crate::internal)?;
+    let mut subject = super::segments::subject_from(&visitor, counters, totals);
+    subject.page = PageFacts::from_url(&page_url, "");
     let histories = histories(impressions);
     let empty = History::default();
     let eval = EvalContext {

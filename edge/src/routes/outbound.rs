@@ -61,11 +61,12 @@ impl OutboundRow {
 
 const COLS: &str = "id, kind, status, name, priority, content, audience, triggers, frequency, created_at, updated_at";
 
-pub async fn rows(
+/// The read behind [`rows`], to put in a caller's batch.
+pub fn rows_statement(
     db: &D1Database,
     ws: &str,
     only_active: bool,
-) -> Result<Vec<OutboundRow>, ApiError> {
+) -> Result<worker::D1PreparedStatement, ApiError> {
     let filter = if only_active {
         " AND status = 'active'"
     } else {
@@ -77,12 +78,20 @@ pub async fn rows(
             "SELECT {COLS} FROM outbound WHERE workspace_id = ?1{filter} ORDER BY created_at, id"
         ),
         &[s(ws)],
-    )?
-    .all()
-    .await
-    .map_err(crate::internal)?
-    .results::<OutboundRow>()
-    .map_err(crate::internal)
+    )
+}
+
+pub async fn rows(
+    db: &D1Database,
+    ws: &str,
+    only_active: bool,
+) -> Result<Vec<OutboundRow>, ApiError> {
+    rows_statement(db, ws, only_active)?
+        .all()
+        .await
+        .map_err(crate::internal)?
+        .results::<OutboundRow>()
+        .map_err(crate::internal)
 }
 
 pub async fn row(db: &D1Database, ws: &str, id: &str) -> Result<OutboundRow, ApiError> {

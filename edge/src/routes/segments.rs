@@ -23,7 +23,7 @@ struct SegmentBody {
 }
 
 #[derive(Deserialize)]
-struct SegmentRow {
+pub struct SegmentRow {
     id: String,
     name: String,
     rule: String,
@@ -68,14 +68,28 @@ pub async fn workspace_segments(
     db: &D1Database,
     ws: &str,
 ) -> Result<BTreeMap<String, Rule>, ApiError> {
-    Ok(all_rows(db, ws)
-        .await?
-        .into_iter()
+    Ok(parse_segments(all_rows(db, ws).await?))
+}
+
+/// The read behind [`workspace_segments`], to put in a caller's batch.
+pub fn segments_statement(
+    db: &D1Database,
+    ws: &str,
+) -> Result<worker::D1PreparedStatement, ApiError> {
+    db::stmt(
+        db,
+        &format!("SELECT {COLS} FROM segments WHERE workspace_id = ?1 ORDER BY created_at, id"),
+        &[s(ws)],
+    )
+}
+
+pub fn parse_segments(rows: Vec<SegmentRow>) -> BTreeMap<String, Rule> {
+    rows.into_iter()
         .filter_map(|r| {
             let v: Value = serde_json::from_str(&r.rule).ok()?;
             Rule::parse(&v).ok().map(|rule| (r.id, rule))
         })
-        .collect())
+        .collect()
 }
 
 fn validate_name(name: &str) -> Result<String, ApiError> {
@@ -205,40 +219,41 @@ pub async fn delete(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     http::no_content()
 }
 
+#[derive(Deserialize)]
+pub struct CounterRow {
+    name: String,
+    day: i64,
+    count: i64,
+}
+
+#[derive(Deserialize)]
+pub struct TotalRow {
+    name: String,
+    count: i64,
+}
+
+/// The two reads a subject needs (daily counters, totals), to put in a caller's batch.
+pub fn subject_statements(
+    db: &D1Database,
+    visitor_id: &str,
+) -> Result<Vec<worker::D1PreparedStatement>, ApiError> {
+    Ok(vec![
+        db::stmt(
+            db,
+            "SELECT name, day, count FROM event_counters WHERE visitor_id = ?1 ORDER BY name, day",
+            &[s(visitor_id)],
+        )?,
+        db::stmt(
+            db,
+            "SELECT name, count FROM event_totals WHERE visitor_id = ?1",
+            &[s(visitor_id)],
+        )?,
+    ])
+}
+
 /// A visitor as the targeting engine sees them: the visitor row plus its event counters
 /// (a total and per-day buckets; never the event history).
-pub async fn subject_for(db: &D1Database, v: &VisitorRow) -> Result<Subject, ApiError> {
-    #[derive(Deserialize)]
-    struct Counter {
-        name: String,
-        day: i64,
-        count: i64,
-    }
-    #[derive(Deserialize)]
-    struct Total {
-        name: String,
-        count: i64,
-    }
-    let results = db
-        .batch(vec![
-            db::stmt(db, "SELECT name, day, count FROM event_counters WHERE visitor_id = ?1 ORDER BY name, day", &[s(&v.id)])?,
-            db::stmt(db, "SELECT name, count FROM event_totals WHERE visitor_id = ?1", &[s(&v.id)])?,
-        ])
-        .await
-        .map_err(crate::internal)?;
-    let mut it = results.into_iter();
-    let counters = it
-        .next()
-        .map(|r| r.results::<Counter>())
-        .transpose()
-        .map_err(crate::internal)?
-        .unwrap_or_default();
-    let totals = it
-        .next()
-        .map(|r| r.results::<Total>())
-        .transpose()
-        .map_err(crate::internal)?
-        .unwrap_or_default();
+pub fn subject_from(v: &VisitorRow, counters: Vec<CounterRow>, totals: Vec<TotalRow>) -> Subject {
     let mut events: BTreeMap<String, EventStats> = BTreeMap::new();
     for t in totals {
         events.entry(t.name).or_default().count = t.count.max(0) as u64;
@@ -250,7 +265,7 @@ pub async fn subject_for(db: &D1Database, v: &VisitorRow) -> Result<Subject, Api
             .daily
             .push((c.day, c.count.max(0) as u64));
     }
-    Ok(Subject {
+    Subject {
         email: v.email.clone(),
         name: v.name.clone(),
         user_id: v.user_id.clone(),
@@ -262,7 +277,28 @@ pub async fn subject_for(db: &D1Database, v: &VisitorRow) -> Result<Subject, Api
         attributes: v.attributes().into(),
         events,
         ..Subject::default()
-    })
+    }
+}
+
+pub async fn subject_for(db: &D1Database, v: &VisitorRow) -> Result<Subject, ApiError> {
+    let mut it = db
+        .batch(subject_statements(db, &v.id)?)
+        .await
+        .map_err(crate::internal)?
+        .into_iter();
+    let counters = it
+        .next()
+        .map(|r| r.results::<CounterRow>())
+        .transpose()
+        .map_err(crate::internal)?
+        .unwrap_or_default();
+    let totals = it
+        .next()
+        .map(|r| r.results::<TotalRow>())
+        .transpose()
+        .map_err(crate::internal)?
+        .unwrap_or_default();
+    Ok(subject_from(v, counters, totals))
 }
 
 /// The ids and names of this workspace's segments the visitor is in right now.

@@ -1,0 +1,79 @@
+// /v1/eligible under load: 50 active outbound messages (audiences over attributes, pages,
+// segments and event counts) for a visitor with 1,000 tracked events, next to /health in the
+// same run. Target: p99 ≤ 30 ms on local workerd, and a cost that does not grow with the
+// visitor's event history (counters are read, never history; measured with 10 and 1,000 events).
+import http from 'node:http';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { phase, summarize } from './load.mjs';
+
+const BASE = (process.env.PORCHLIGHT_URL ?? '').replace(/\/+$/, '');
+const ROOT_KEY = process.env.ROOT_KEY;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+async function api(method, path, { token, body } = {}) {
+  const res = await fetch(BASE + path, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const cond = (source, key, operator, value) => ({ type: 'condition', property: { source, key }, operator, value });
+
+async function setup() {
+  const ws = await api('POST', '/admin/v1/workspaces', { token: ROOT_KEY, body: { name: 'Eligible bench' } });
+  const key = ws.secretKey;
+  const seg = await api('POST', '/admin/v1/segments', { token: key, body: { name: 'Buyers', rule: { type: 'condition', property: { source: 'event', key: 'purchase', eventFilter: { name: 'purchase', countOperator: 'at_least', count: 3, withinDays: 30 } }, operator: 'equals' } } });
+  const audiences = [
+    null,
+    cond('custom', 'plan', 'in', ['pro', 'team']),
+    { type: 'group', operator: 'and', conditions: [cond('page', 'path', 'starts_with', '/app'), cond('custom', 'seats', 'gte', 5)] },
+    { segmentId: seg.id },
+    { type: 'group', operator: 'or', conditions: [cond('system', 'sessionCount', 'gt', 3), { type: 'condition', property: { source: 'event', key: 'export', eventFilter: { name: 'export', countOperator: 'at_most', count: 100 } }, operator: 'equals' }] },
+  ];
+  for (let i = 0; i < 50; i++) {
+    const m = await api('POST', '/admin/v1/outbound', { token: key, body: {
+      kind: ['post', 'banner', 'chat'][i % 3], name: `Message ${i}`, priority: i % 7,
+      content: { body: `Message number ${i}` }, audience: audiences[i % audiences.length],
+      triggers: [{ type: 'page_visit', match: 'starts_with', value: '/app' }], frequency: i % 2 ? 'always' : 'once_per_session',
+    } });
+    await api('POST', `/admin/v1/outbound/${m.id}/activate`, { token: key });
+  }
+  const visitor = async (events) => {
+    const v = await api('POST', '/v1/boot', { body: { workspaceId: ws.workspaceId, sessionId: `elig-${events}-${Date.now()}`, attributes: { plan: 'pro', seats: 12 } } });
+    const names = ['purchase', 'export', 'view_report', 'invite', 'search'];
+    for (let sent = 0; sent < events; sent += 50) {
+      const batch = Array.from({ length: Math.min(50, events - sent) }, (_, j) => ({ name: names[(sent + j) % names.length], properties: { n: sent + j }, occurredAt: Date.now() - ((sent + j) % 6) * 86400_000 }));
+      await api('POST', '/v1/events', { token: v.sessionToken, body: { events: batch } });
+    }
+    return v.sessionToken;
+  };
+  return { heavy: await visitor(1000), light: await visitor(10) };
+}
+
+const { heavy, light } = await setup();
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+const ok200 = (r) => r.status === 200;
+const run = async (url, headers) => {
+  const opts = { seconds: SECONDS, maxRequests: 20_000, concurrency: CONCURRENCY, makeRequest: () => ({ method: 'GET', headers }), check: ok200 };
+  await phase(agent, url, { ...opts, seconds: 1 });
+  return summarize(await phase(agent, url, opts));
+};
+const page = encodeURIComponent('https://acme.test/app/reports?x=1');
+const health = await run(`${BASE}/health`);
+const heavyR = await run(`${BASE}/v1/eligible?url=${page}&bs=bench`, { authorization: `Bearer ${heavy}` });
+const lightR = await run(`${BASE}/v1/eligible?url=${page}&bs=bench`, { authorization: `Bearer ${light}` });
+agent.destroy();
+const sample = await api('GET', `/v1/eligible?url=${page}&bs=bench`, { token: heavy });
+
+const line = (name, r) => `  ${name.padEnd(44)} ${String(r.rps).padStart(7)} req/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms   ${r.errors} errors`;
+console.log(`\n/v1/eligible (50 active messages, ${sample.outbound.length} eligible for this visitor; concurrency ${CONCURRENCY})`);
+console.log(line('GET /health', health));
+console.log(line('GET /v1/eligible, visitor with 1,000 events', heavyR));
+console.log(line('GET /v1/eligible, visitor with 10 events', lightR));
+console.log(`  target: p99 ≤ 30 ms → ${heavyR.p99Ms <= 30 ? 'ok' : 'MISS'}; cost with 1,000 vs 10 events: p50 ${heavyR.p50Ms} vs ${lightR.p50Ms} ms`);
+
+const file = 'tests/output/bench.json';
+const report = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+report.eligible = { health, heavy: heavyR, light: lightR, eligibleItems: sample.outbound.length };
+writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
