@@ -67,7 +67,8 @@ test('a tab asleep past token expiry re-boots transparently on the next call (Op
     await page.waitForFunction(() => window.__ready, null, { timeout: 15000 });
     const visitor = await page.evaluate(() => window.__ready.id);
     const first = await stored(page, ws.id);
-    await page.clock.pauseAt(Date.now() + 20);
+    // Pause a moment ahead of the page's own clock (pausing in its past is refused).
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 200);
     const asleepAt = Date.now();
     await new Promise((r) => setTimeout(r, 2500));
     assert.deepEqual(apiCalls.filter((c) => c.at > asleepAt), [], 'the sleeping tab made no call (its refresh timer never ran)');
