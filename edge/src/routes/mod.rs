@@ -6,6 +6,7 @@ mod events;
 mod outbound;
 mod segments;
 pub mod session;
+mod tickets;
 
 use porchlight_shared::{ApiError, ErrorCode};
 use worker::{Method, Response};
@@ -36,6 +37,11 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         }
         (Method::Get, p) if template_param(p, "/admin/v1/visitors/{id}").is_some() => {
             admin::get_visitor(ctx).await
+        }
+        (Method::Get, "/v1/tickets") => tickets::list(ctx).await,
+        (Method::Post, "/v1/tickets") => tickets::create(ctx).await,
+        (Method::Get, p) if template_param(p, "/v1/tickets/{id}").is_some() => {
+            tickets::get(ctx, &id_of(&path, "/v1/tickets/{id}")).await
         }
         (Method::Get, "/v1/eligible") => eligible::eligible(ctx).await,
         (Method::Post, "/v1/impressions") => eligible::record(ctx).await,

@@ -231,6 +231,16 @@ impl Resolution {
             )?);
             out.push(db::stmt(
                 db,
+                "UPDATE tickets SET visitor_id = ?2 WHERE visitor_id = ?1",
+                &both,
+            )?);
+            out.push(db::stmt(
+                db,
+                "UPDATE impressions SET visitor_id = ?2 WHERE visitor_id = ?1",
+                &both,
+            )?);
+            out.push(db::stmt(
+                db,
                 "INSERT INTO event_counters (visitor_id, name, day, count) SELECT ?2, name, day, count FROM event_counters WHERE visitor_id = ?1 \
                  ON CONFLICT (visitor_id, name, day) DO UPDATE SET count = event_counters.count + excluded.count",
                 &both,
