@@ -10,6 +10,7 @@ pub mod events;
 pub mod identity;
 pub mod names;
 pub mod origin;
+pub mod search;
 pub mod session;
 pub mod targeting;
 pub mod token;

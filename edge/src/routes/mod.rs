@@ -3,6 +3,7 @@
 mod admin;
 mod eligible;
 mod events;
+mod help;
 mod outbound;
 mod segments;
 pub mod session;
@@ -37,6 +38,55 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         }
         (Method::Get, p) if template_param(p, "/admin/v1/visitors/{id}").is_some() => {
             admin::get_visitor(ctx).await
+        }
+        (Method::Get, "/v1/articles/search") => help::search(ctx).await,
+        (Method::Get, p) if template_param(p, "/v1/articles/{id}").is_some() => {
+            help::read(ctx, &id_of(&path, "/v1/articles/{id}")).await
+        }
+        (Method::Post, p) if template_param(p, "/v1/articles/{id}/feedback").is_some() => {
+            help::feedback(ctx, &id_of(&path, "/v1/articles/{id}/feedback")).await
+        }
+        (Method::Get, "/admin/v1/collections") => help::list_collections(ctx).await,
+        (Method::Post, "/admin/v1/collections") => help::create_collection(ctx).await,
+        (Method::Get, p) if template_param(p, "/admin/v1/collections/{id}").is_some() => {
+            help::get_collection(ctx, &id_of(&path, "/admin/v1/collections/{id}")).await
+        }
+        (Method::Patch, p) if template_param(p, "/admin/v1/collections/{id}").is_some() => {
+            help::patch_collection(ctx, &id_of(&path, "/admin/v1/collections/{id}")).await
+        }
+        (Method::Delete, p) if template_param(p, "/admin/v1/collections/{id}").is_some() => {
+            help::delete_collection(ctx, &id_of(&path, "/admin/v1/collections/{id}")).await
+        }
+        (Method::Get, "/admin/v1/articles") => help::list_articles(ctx).await,
+        (Method::Post, "/admin/v1/articles") => help::create_article(ctx).await,
+        (Method::Get, p) if template_param(p, "/admin/v1/articles/{id}").is_some() => {
+            help::get_article_admin(ctx, &id_of(&path, "/admin/v1/articles/{id}")).await
+        }
+        (Method::Patch, p) if template_param(p, "/admin/v1/articles/{id}").is_some() => {
+            help::patch_article(ctx, &id_of(&path, "/admin/v1/articles/{id}")).await
+        }
+        (Method::Delete, p) if template_param(p, "/admin/v1/articles/{id}").is_some() => {
+            help::delete_article(ctx, &id_of(&path, "/admin/v1/articles/{id}")).await
+        }
+        (Method::Post, p) if template_param(p, "/admin/v1/articles/{id}/activate").is_some() => {
+            help::set_article_status(
+                ctx,
+                &id_of(&path, "/admin/v1/articles/{id}/activate"),
+                "activate",
+            )
+            .await
+        }
+        (Method::Post, p) if template_param(p, "/admin/v1/articles/{id}/pause").is_some() => {
+            help::set_article_status(ctx, &id_of(&path, "/admin/v1/articles/{id}/pause"), "pause")
+                .await
+        }
+        (Method::Post, p) if template_param(p, "/admin/v1/articles/{id}/archive").is_some() => {
+            help::set_article_status(
+                ctx,
+                &id_of(&path, "/admin/v1/articles/{id}/archive"),
+                "archive",
+            )
+            .await
         }
         (Method::Get, "/v1/tickets") => tickets::list(ctx).await,
         (Method::Post, "/v1/tickets") => tickets::create(ctx).await,
