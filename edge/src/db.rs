@@ -35,6 +35,15 @@ pub async fn first<T: for<'a> Deserialize<'a>>(
         .map_err(internal)
 }
 
+/// Every row of a prepared statement.
+pub async fn all<T: for<'a> Deserialize<'a>>(st: D1PreparedStatement) -> Result<Vec<T>, ApiError> {
+    st.all()
+        .await
+        .map_err(internal)?
+        .results::<T>()
+        .map_err(internal)
+}
+
 pub async fn run(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<(), ApiError> {
     stmt(db, sql, args)?.run().await.map_err(internal)?;
     Ok(())

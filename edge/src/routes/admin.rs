@@ -200,18 +200,8 @@ pub async fn get_visitor(ctx: &mut Ctx) -> Result<Response, ApiError> {
         url: Option<String>,
         occurred_at: i64,
     }
-    let totals = db::stmt(&db, "SELECT name, count, first_at, last_at FROM event_totals WHERE visitor_id = ?1 ORDER BY last_at DESC LIMIT 100", &[s(&v.id)])?
-        .all()
-        .await
-        .map_err(crate::internal)?
-        .results::<Total>()
-        .map_err(crate::internal)?;
-    let recent = db::stmt(&db, "SELECT name, properties, url, occurred_at FROM events WHERE visitor_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT 50", &[s(&v.id)])?
-        .all()
-        .await
-        .map_err(crate::internal)?
-        .results::<Recent>()
-        .map_err(crate::internal)?;
+    let totals = db::all::<Total>(db::stmt(&db, "SELECT name, count, first_at, last_at FROM event_totals WHERE visitor_id = ?1 ORDER BY last_at DESC LIMIT 100", &[s(&v.id)])?).await?;
+    let recent = db::all::<Recent>(db::stmt(&db, "SELECT name, properties, url, occurred_at FROM events WHERE visitor_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT 50", &[s(&v.id)])?).await?;
     let recent: Vec<Value> = recent
         .into_iter()
         .map(|r| json!({"name": r.name, "properties": serde_json::from_str::<Value>(&r.properties).unwrap_or_default(), "url": r.url, "occurredAt": r.occurred_at}))

@@ -60,12 +60,7 @@ async fn collection(db: &D1Database, ws: &str, id: &str) -> Result<CollectionRow
 
 pub async fn list_collections(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
-    let rows = db::stmt(&ctx.db()?, "SELECT id, name, description, created_at, updated_at FROM collections WHERE workspace_id = ?1 ORDER BY created_at, id", &[s(&ws.id)])?
-        .all()
-        .await
-        .map_err(crate::internal)?
-        .results::<CollectionRow>()
-        .map_err(crate::internal)?;
+    let rows = db::all::<CollectionRow>(db::stmt(&ctx.db()?, "SELECT id, name, description, created_at, updated_at FROM collections WHERE workspace_id = ?1 ORDER BY created_at, id", &[s(&ws.id)])?).await?;
     http::json(
         200,
         &json!({"collections": rows.iter().map(CollectionRow::view).collect::<Vec<_>>()}),
@@ -193,18 +188,14 @@ async fn collection_of(db: &D1Database, ws: &str, v: &Value) -> Result<Option<St
 
 pub async fn list_articles(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
-    let rows = db::stmt(
+    let rows = db::all::<ArticleRow>(db::stmt(
         &ctx.db()?,
         &format!(
             "SELECT {ARTICLE_COLS} FROM articles WHERE workspace_id = ?1 ORDER BY created_at, id"
         ),
         &[s(&ws.id)],
-    )?
-    .all()
-    .await
-    .map_err(crate::internal)?
-    .results::<ArticleRow>()
-    .map_err(crate::internal)?;
+    )?)
+    .await?;
     http::json(
         200,
         &json!({"articles": rows.iter().map(ArticleRow::view).collect::<Vec<_>>()}),
@@ -335,19 +326,14 @@ pub async fn search(ctx: &mut Ctx) -> Result<Response, ApiError> {
         title: String,
         excerpt: String,
     }
-    let hits = db::stmt(
+    let hits = db::all::<Hit>(db::stmt(
         &ctx.db()?,
         "SELECT a.id, a.collection_id, a.title, snippet(articles_fts, 1, '', '', '…', 16) AS excerpt \
          FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid \
          WHERE articles_fts MATCH ?1 AND a.workspace_id = ?2 AND a.status = 'published' \
          ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT 10",
         &[s(&query), s(&a.workspace.id)],
-    )?
-    .all()
-    .await
-    .map_err(crate::internal)?
-    .results::<Hit>()
-    .map_err(crate::internal)?;
+    )?).await?;
     let results: Vec<Value> = hits.into_iter().map(|h| json!({"id": h.id, "collectionId": h.collection_id, "title": h.title, "excerpt": h.excerpt})).collect();
     http::json(200, &json!({ "results": results }))
 }

@@ -86,12 +86,7 @@ pub async fn rows(
     ws: &str,
     only_active: bool,
 ) -> Result<Vec<OutboundRow>, ApiError> {
-    rows_statement(db, ws, only_active)?
-        .all()
-        .await
-        .map_err(crate::internal)?
-        .results::<OutboundRow>()
-        .map_err(crate::internal)
+    db::all::<OutboundRow>(rows_statement(db, ws, only_active)?).await
 }
 
 pub async fn row(db: &D1Database, ws: &str, id: &str) -> Result<OutboundRow, ApiError> {

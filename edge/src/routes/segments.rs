@@ -41,16 +41,12 @@ impl SegmentRow {
 const COLS: &str = "id, name, rule, created_at, updated_at";
 
 async fn all_rows(db: &D1Database, ws: &str) -> Result<Vec<SegmentRow>, ApiError> {
-    db::stmt(
+    db::all::<SegmentRow>(db::stmt(
         db,
         &format!("SELECT {COLS} FROM segments WHERE workspace_id = ?1 ORDER BY created_at, id"),
         &[s(ws)],
-    )?
-    .all()
+    )?)
     .await
-    .map_err(crate::internal)?
-    .results::<SegmentRow>()
-    .map_err(crate::internal)
 }
 
 async fn one_row(db: &D1Database, ws: &str, id: &str) -> Result<SegmentRow, ApiError> {

@@ -78,16 +78,11 @@ async fn one(ctx: &Ctx, a: &auth::VisitorAuth, id: &str) -> Result<TicketRow, Ap
 
 pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
-    let rows = db::stmt(
+    let rows = db::all::<TicketRow>(db::stmt(
         &ctx.db()?,
         &format!("SELECT {COLS} FROM tickets WHERE workspace_id = ?1 AND visitor_id = ?2 ORDER BY created_at DESC, id LIMIT 100"),
         &[s(&a.workspace.id), s(&a.session.visitor_id)],
-    )?
-    .all()
-    .await
-    .map_err(crate::internal)?
-    .results::<TicketRow>()
-    .map_err(crate::internal)?;
+    )?).await?;
     http::json(
         200,
         &json!({"tickets": rows.iter().map(TicketRow::view).collect::<Vec<_>>()}),
