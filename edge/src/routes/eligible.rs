@@ -3,7 +3,9 @@
 //! the shared engine; triggers are returned for the widget to decide on the page with the same
 //! engine.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use porchlight_shared::content::Delivery;
 use porchlight_shared::targeting::arbitrate::{order, Candidate, Kind};
@@ -46,6 +48,45 @@ fn histories(rows: Vec<ImpressionRow>) -> BTreeMap<String, History> {
         }
     }
     out
+}
+
+thread_local! {
+    /// Parsed delivery settings by (content id, updated_at): an isolate parses each message's
+    /// rules once, not on every request. An edit changes updated_at, so it is never stale.
+    static PARSED: RefCell<HashMap<(String, i64), Rc<Delivery>>> = RefCell::new(HashMap::new());
+}
+
+/// At most this many parsed items are kept per isolate.
+const PARSED_CAP: usize = 2000;
+
+/// The row's delivery settings, parsed (stored rows were validated when saved; one that no
+/// longer parses shows to nobody).
+fn delivery_of(row: &OutboundRow) -> Option<Rc<Delivery>> {
+    let key = (row.id.clone(), row.updated_at);
+    if let Some(d) = PARSED.with(|p| p.borrow().get(&key).cloned()) {
+        return Some(d);
+    }
+    let parse = |s: &str| serde_json::from_str::<Value>(s).ok();
+    let audience = row
+        .audience
+        .as_deref()
+        .map(|a| parse(a).unwrap_or(Value::Null));
+    let d = Rc::new(
+        Delivery::parse(
+            audience.as_ref(),
+            parse(&row.triggers).as_ref(),
+            parse(&row.frequency).as_ref(),
+        )
+        .ok()?,
+    );
+    PARSED.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() >= PARSED_CAP {
+            p.clear();
+        }
+        p.insert(key, d.clone());
+    });
+    Some(d)
 }
 
 fn kind_of(outbound_kind: &str) -> Kind {
@@ -129,17 +170,7 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
     let mut winners: Vec<(Candidate, &OutboundRow, &History)> = Vec::new();
     for row in &active {
-        // Stored rows were validated when saved; one that no longer parses shows to nobody.
-        let parse = |s: &str| serde_json::from_str::<Value>(s).ok();
-        let audience = row
-            .audience
-            .as_deref()
-            .map(|a| parse(a).unwrap_or(Value::Null));
-        let Ok(delivery) = Delivery::parse(
-            audience.as_ref(),
-            parse(&row.triggers).as_ref(),
-            parse(&row.frequency).as_ref(),
-        ) else {
+        let Some(delivery) = delivery_of(row) else {
             continue;
         };
         if !porchlight_shared::targeting::evaluate_audience(delivery.audience.as_ref(), &eval) {
