@@ -20,6 +20,8 @@ pub enum OutboundKind {
     Post,
     /// A strip at the top or bottom of the page.
     Banner,
+    /// A hint or popover anchored to an element of the page (`content.selector`).
+    Tooltip,
 }
 
 impl OutboundKind {
@@ -28,6 +30,7 @@ impl OutboundKind {
             OutboundKind::Chat => "chat",
             OutboundKind::Post => "post",
             OutboundKind::Banner => "banner",
+            OutboundKind::Tooltip => "tooltip",
         }
     }
 }
@@ -68,6 +71,9 @@ pub enum BannerPosition {
 pub struct OutboundContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The CSS selector a tooltip is anchored to (tooltips only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<String>,
     pub body: String,
     #[serde(default)]
     pub buttons: Vec<Button>,
@@ -87,11 +93,28 @@ fn too_long(s: &str, max: usize) -> bool {
 
 impl OutboundContent {
     pub fn validate(&self, kind: OutboundKind, path: &str) -> Result<(), ApiError> {
-        let max_body = if kind == OutboundKind::Banner {
+        let max_body = if matches!(kind, OutboundKind::Banner | OutboundKind::Tooltip) {
             500
         } else {
             2000
         };
+        match (&self.selector, kind) {
+            (Some(sel), OutboundKind::Tooltip)
+                if !sel.trim().is_empty() && sel.chars().count() <= 500 => {}
+            (_, OutboundKind::Tooltip) => {
+                return Err(ApiError::invalid(
+                    format!("{path}/selector"),
+                    "a tooltip needs the CSS selector of its element (1-500 characters)",
+                ))
+            }
+            (Some(_), _) => {
+                return Err(ApiError::invalid(
+                    format!("{path}/selector"),
+                    "only tooltips are anchored to a selector",
+                ))
+            }
+            (None, _) => {}
+        }
         if self.body.trim().is_empty() || too_long(&self.body, max_body) {
             return Err(ApiError::invalid(
                 format!("{path}/body"),
@@ -233,6 +256,23 @@ mod tests {
         }
         assert!(
             serde_json::from_value::<OutboundContent>(json!({"body": "x", "html": "<b>"})).is_err()
+        );
+        let tip = content(json!({"body": "Click to export", "selector": "#export-csv"}));
+        assert!(tip.validate(OutboundKind::Tooltip, "/content").is_ok());
+        assert_eq!(
+            content(json!({"body": "x"}))
+                .validate(OutboundKind::Tooltip, "/content")
+                .unwrap_err()
+                .path
+                .as_deref(),
+            Some("/content/selector")
+        );
+        assert_eq!(
+            tip.validate(OutboundKind::Post, "/content")
+                .unwrap_err()
+                .path
+                .as_deref(),
+            Some("/content/selector")
         );
     }
 

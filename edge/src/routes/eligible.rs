@@ -93,6 +93,7 @@ fn kind_of(outbound_kind: &str) -> Kind {
     match outbound_kind {
         "post" => Kind::Post,
         "banner" => Kind::Banner,
+        "tooltip" => Kind::Tooltip,
         _ => Kind::Chat,
     }
 }
@@ -135,7 +136,7 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
         db::visitor_statement(&db, ws, vid)?,
         outbound::rows_statement(&db, ws, true)?,
         super::segments::segments_statement(&db, ws)?,
-        db::stmt(&db, "SELECT content_id, action, browsing_session, at FROM impressions WHERE visitor_id = ?1 AND kind = 'outbound'", &[s(vid)])?,
+        db::stmt(&db, "SELECT content_id, action, browsing_session, at FROM impressions WHERE visitor_id = ?1 AND kind IN ('outbound', 'tooltip')", &[s(vid)])?,
     ];
     stmts.extend(super::segments::subject_statements(&db, vid)?);
     let mut results = db.batch(stmts).await.map_err(crate::internal)?.into_iter();
@@ -200,10 +201,12 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let mut cands: Vec<Candidate> = winners.iter().map(|(c, _, _)| c.clone()).collect();
     order(&mut cands);
-    let items: Vec<Value> = cands
+    let (mut items, mut tooltips) = (Vec::new(), Vec::new());
+    for (_, row, h) in cands
         .iter()
         .filter_map(|c| winners.iter().find(|(w, _, _)| w.id == c.id))
-        .map(|(_, row, h)| {
+    {
+        let item = {
             let mut v = row.view();
             if let Some(o) = v.as_object_mut() {
                 o.remove("audience");
@@ -214,12 +217,17 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
                 o.insert("history".into(), json!({"shown": h.impressions.len(), "lastShownAt": h.impressions.iter().map(|i| i.at).max(), "dismissed": h.dismissed_at.is_some(), "completed": h.completed_at.is_some()}));
             }
             v
-        })
-        .collect();
-    // Tours, surveys, checklists and tooltips arrive with their content kinds.
+        };
+        if row.kind == "tooltip" {
+            tooltips.push(item);
+        } else {
+            items.push(item);
+        }
+    }
+    // Tours, surveys and checklists arrive with their content kinds.
     http::json(
         200,
-        &json!({"outbound": items, "tours": [], "surveys": [], "checklists": [], "tooltips": []}),
+        &json!({"outbound": items, "tours": [], "surveys": [], "checklists": [], "tooltips": tooltips}),
     )
 }
 
@@ -237,10 +245,10 @@ struct ImpressionBody {
 pub async fn record(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let b: ImpressionBody = ctx.json().await?;
-    if b.kind != "outbound" {
+    if b.kind != "outbound" && b.kind != "tooltip" {
         return Err(ApiError::invalid(
             "/kind",
-            "outbound (other kinds arrive with their content)",
+            "outbound or tooltip (other kinds arrive with their content)",
         ));
     }
     if !matches!(
@@ -262,7 +270,13 @@ pub async fn record(ctx: &mut Ctx) -> Result<Response, ApiError> {
         ));
     }
     let db = ctx.db()?;
-    outbound::row(&db, &a.workspace.id, &b.content_id).await?;
+    let content = outbound::row(&db, &a.workspace.id, &b.content_id).await?;
+    if (content.kind == "tooltip") != (b.kind == "tooltip") {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no such {} in this workspace", b.kind),
+        ));
+    }
     db::batch(
         &db,
         vec![db::stmt(

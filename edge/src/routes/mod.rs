@@ -95,32 +95,101 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         }
         (Method::Get, "/v1/eligible") => eligible::eligible(ctx).await,
         (Method::Post, "/v1/impressions") => eligible::record(ctx).await,
-        (Method::Get, "/admin/v1/outbound") => outbound::list(ctx).await,
-        (Method::Post, "/admin/v1/outbound") => outbound::create(ctx).await,
+        (Method::Get, "/admin/v1/outbound") => {
+            outbound::list(ctx, outbound::Family::Outbound).await
+        }
+        (Method::Post, "/admin/v1/outbound") => {
+            outbound::create(ctx, outbound::Family::Outbound).await
+        }
         (Method::Get, p) if template_param(p, "/admin/v1/outbound/{id}").is_some() => {
-            outbound::get(ctx, &id_of(&path, OUTBOUND)).await
+            outbound::get(ctx, outbound::Family::Outbound, &id_of(&path, OUTBOUND)).await
         }
         (Method::Patch, p) if template_param(p, "/admin/v1/outbound/{id}").is_some() => {
-            outbound::patch(ctx, &id_of(&path, OUTBOUND)).await
+            outbound::patch(ctx, outbound::Family::Outbound, &id_of(&path, OUTBOUND)).await
         }
         (Method::Delete, p) if template_param(p, "/admin/v1/outbound/{id}").is_some() => {
-            outbound::delete(ctx, &id_of(&path, OUTBOUND)).await
+            outbound::delete(ctx, outbound::Family::Outbound, &id_of(&path, OUTBOUND)).await
         }
         (Method::Post, p) if template_param(p, "/admin/v1/outbound/{id}/activate").is_some() => {
             outbound::set_status(
                 ctx,
+                outbound::Family::Outbound,
                 &id_of(&path, "/admin/v1/outbound/{id}/activate"),
                 "activate",
             )
             .await
         }
         (Method::Post, p) if template_param(p, "/admin/v1/outbound/{id}/pause").is_some() => {
-            outbound::set_status(ctx, &id_of(&path, "/admin/v1/outbound/{id}/pause"), "pause").await
+            outbound::set_status(
+                ctx,
+                outbound::Family::Outbound,
+                &id_of(&path, "/admin/v1/outbound/{id}/pause"),
+                "pause",
+            )
+            .await
         }
         (Method::Post, p) if template_param(p, "/admin/v1/outbound/{id}/archive").is_some() => {
             outbound::set_status(
                 ctx,
+                outbound::Family::Outbound,
                 &id_of(&path, "/admin/v1/outbound/{id}/archive"),
+                "archive",
+            )
+            .await
+        }
+        (Method::Get, "/admin/v1/tooltips") => {
+            outbound::list(ctx, outbound::Family::Tooltips).await
+        }
+        (Method::Post, "/admin/v1/tooltips") => {
+            outbound::create(ctx, outbound::Family::Tooltips).await
+        }
+        (Method::Get, p) if template_param(p, "/admin/v1/tooltips/{id}").is_some() => {
+            outbound::get(
+                ctx,
+                outbound::Family::Tooltips,
+                &id_of(&path, "/admin/v1/tooltips/{id}"),
+            )
+            .await
+        }
+        (Method::Patch, p) if template_param(p, "/admin/v1/tooltips/{id}").is_some() => {
+            outbound::patch(
+                ctx,
+                outbound::Family::Tooltips,
+                &id_of(&path, "/admin/v1/tooltips/{id}"),
+            )
+            .await
+        }
+        (Method::Delete, p) if template_param(p, "/admin/v1/tooltips/{id}").is_some() => {
+            outbound::delete(
+                ctx,
+                outbound::Family::Tooltips,
+                &id_of(&path, "/admin/v1/tooltips/{id}"),
+            )
+            .await
+        }
+        (Method::Post, p) if template_param(p, "/admin/v1/tooltips/{id}/activate").is_some() => {
+            outbound::set_status(
+                ctx,
+                outbound::Family::Tooltips,
+                &id_of(&path, "/admin/v1/tooltips/{id}/activate"),
+                "activate",
+            )
+            .await
+        }
+        (Method::Post, p) if template_param(p, "/admin/v1/tooltips/{id}/pause").is_some() => {
+            outbound::set_status(
+                ctx,
+                outbound::Family::Tooltips,
+                &id_of(&path, "/admin/v1/tooltips/{id}/pause"),
+                "pause",
+            )
+            .await
+        }
+        (Method::Post, p) if template_param(p, "/admin/v1/tooltips/{id}/archive").is_some() => {
+            outbound::set_status(
+                ctx,
+                outbound::Family::Tooltips,
+                &id_of(&path, "/admin/v1/tooltips/{id}/archive"),
                 "archive",
             )
             .await

@@ -13,6 +13,32 @@ use crate::db::{self, n, opt, s};
 use crate::http::{self, Ctx};
 use crate::rand;
 
+/// Which admin resource a handler serves: `/admin/v1/outbound` (chat, post, banner) or
+/// `/admin/v1/tooltips`. Both live in one table; each path only ever sees its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Outbound,
+    Tooltips,
+}
+
+impl Family {
+    fn sql(self) -> &'static str {
+        match self {
+            Family::Outbound => " AND kind <> 'tooltip'",
+            Family::Tooltips => " AND kind = 'tooltip'",
+        }
+    }
+    fn key(self) -> &'static str {
+        match self {
+            Family::Outbound => "outbound",
+            Family::Tooltips => "tooltips",
+        }
+    }
+    fn allows(self, kind: OutboundKind) -> bool {
+        (kind == OutboundKind::Tooltip) == (self == Family::Tooltips)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Body {
@@ -61,7 +87,7 @@ impl OutboundRow {
 
 const COLS: &str = "id, kind, status, name, priority, content, audience, triggers, frequency, created_at, updated_at";
 
-/// The read behind [`rows`], to put in a caller's batch.
+/// Every message of the workspace (both families), to put in a caller's batch.
 pub fn rows_statement(
     db: &D1Database,
     ws: &str,
@@ -81,12 +107,28 @@ pub fn rows_statement(
     )
 }
 
-pub async fn rows(
+/// A row of this family (another family's id is not found here).
+async fn row_in(
     db: &D1Database,
     ws: &str,
-    only_active: bool,
-) -> Result<Vec<OutboundRow>, ApiError> {
-    db::all::<OutboundRow>(rows_statement(db, ws, only_active)?).await
+    id: &str,
+    family: Family,
+) -> Result<OutboundRow, ApiError> {
+    db::first::<OutboundRow>(
+        db,
+        &format!(
+            "SELECT {COLS} FROM outbound WHERE workspace_id = ?1 AND id = ?2{}",
+            family.sql()
+        ),
+        &[s(ws), s(id)],
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("no such {} item in this workspace", family.key()),
+        )
+    })
 }
 
 pub async fn row(db: &D1Database, ws: &str, id: &str) -> Result<OutboundRow, ApiError> {
@@ -174,28 +216,56 @@ async fn columns(
         content: serde_json::to_string(&content).map_err(crate::internal)?,
         audience: delivery.audience.as_ref().map(|r| r.to_json().to_string()),
         triggers: triggers_v.unwrap_or_else(|| json!([])).to_string(),
-        frequency: frequency_v.unwrap_or_else(|| json!("once")).to_string(),
+        // Tooltips show until dismissed by default (Opencom's had no frequency or dismissal).
+        frequency: frequency_v
+            .unwrap_or_else(|| {
+                json!(if kind == OutboundKind::Tooltip {
+                    "until_dismissed"
+                } else {
+                    "once"
+                })
+            })
+            .to_string(),
     })
 }
 
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
+pub async fn list(ctx: &mut Ctx, family: Family) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
-    let all = rows(&ctx.db()?, &ws.id, false).await?;
-    http::json(
-        200,
-        &json!({"outbound": all.iter().map(OutboundRow::view).collect::<Vec<_>>()}),
-    )
+    let all = db::all::<OutboundRow>(db::stmt(
+        &ctx.db()?,
+        &format!(
+            "SELECT {COLS} FROM outbound WHERE workspace_id = ?1{} ORDER BY created_at, id",
+            family.sql()
+        ),
+        &[s(&ws.id)],
+    )?)
+    .await?;
+    let mut out = serde_json::Map::new();
+    out.insert(
+        family.key().into(),
+        Value::Array(all.iter().map(OutboundRow::view).collect()),
+    );
+    http::json(200, &out)
 }
 
-pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
+pub async fn create(ctx: &mut Ctx, family: Family) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
     let b: Body = ctx.json().await?;
-    let kind = b
-        .kind
-        .ok_or_else(|| ApiError::invalid("/kind", "chat, post or banner"))?;
+    let kind = match (b.kind, family) {
+        (None, Family::Tooltips) => OutboundKind::Tooltip,
+        (Some(k), f) if f.allows(k) => k,
+        (_, Family::Tooltips) => {
+            return Err(ApiError::invalid("/kind", "tooltip (or leave it out)"))
+        }
+        _ => return Err(ApiError::invalid("/kind", "chat, post or banner")),
+    };
     let db = ctx.db()?;
     let c = columns(&db, &ws.id, kind, &b, None).await?;
-    let id = rand::id::<8>("out_")?;
+    let id = rand::id::<8>(if family == Family::Tooltips {
+        "tip_"
+    } else {
+        "out_"
+    })?;
     db::batch(
         &db,
         vec![
@@ -205,23 +275,23 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
                  VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
                 &[s(&id), s(&ws.id), s(kind.as_str()), s(&c.name), n(c.priority), s(&c.content), opt(c.audience.as_deref()), s(&c.triggers), s(&c.frequency), n(ctx.now)],
             )?,
-            db::audit(&db, &ws.id, "outbound.created", &id, &json!({}), ctx.now)?,
+            db::audit(&db, &ws.id, &format!("{}.created", kind.as_str()), &id, &json!({}), ctx.now)?,
         ],
     )
     .await?;
     http::json(201, &row(&db, &ws.id, &id).await?.view())
 }
 
-pub async fn get(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+pub async fn get(ctx: &mut Ctx, family: Family, id: &str) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
-    http::json(200, &row(&ctx.db()?, &ws.id, id).await?.view())
+    http::json(200, &row_in(&ctx.db()?, &ws.id, id, family).await?.view())
 }
 
-pub async fn patch(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+pub async fn patch(ctx: &mut Ctx, family: Family, id: &str) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
     let b: Body = ctx.json().await?;
     let db = ctx.db()?;
-    let old = row(&db, &ws.id, id).await?;
+    let old = row_in(&db, &ws.id, id, family).await?;
     let kind: OutboundKind = serde_json::from_value(json!(old.kind)).map_err(crate::internal)?;
     if b.kind.is_some_and(|k| k != kind) {
         return Err(ApiError::invalid(
@@ -245,10 +315,10 @@ pub async fn patch(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     http::json(200, &row(&db, &ws.id, id).await?.view())
 }
 
-pub async fn delete(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+pub async fn delete(ctx: &mut Ctx, family: Family, id: &str) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
     let db = ctx.db()?;
-    row(&db, &ws.id, id).await?;
+    row_in(&db, &ws.id, id, family).await?;
     db::batch(
         &db,
         vec![
@@ -265,10 +335,15 @@ pub async fn delete(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
 }
 
 /// `POST /admin/v1/outbound/{id}/{activate|pause|archive}`.
-pub async fn set_status(ctx: &mut Ctx, id: &str, action: &str) -> Result<Response, ApiError> {
+pub async fn set_status(
+    ctx: &mut Ctx,
+    family: Family,
+    id: &str,
+    action: &str,
+) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
     let db = ctx.db()?;
-    let old = row(&db, &ws.id, id).await?;
+    let old = row_in(&db, &ws.id, id, family).await?;
     let to = match (action, old.status.as_str()) {
         ("activate", "draft" | "paused" | "active") => "active",
         ("pause", "active" | "paused") => "paused",
