@@ -177,10 +177,8 @@ pub async fn rotate_identity_secret(ctx: &mut Ctx) -> Result<Response, ApiError>
 
 /// `GET /admin/v1/visitors/{id}`: a visitor of this workspace, with event totals and the
 /// latest events (another workspace's visitor is simply not found).
-pub async fn get_visitor(ctx: &mut Ctx) -> Result<Response, ApiError> {
+pub async fn get_visitor(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
-    let path = ctx.path.clone();
-    let id = super::template_param(&path, "/admin/v1/visitors/{id}").unwrap_or_default();
     let db = ctx.db()?;
     let v = db::visitor_by_id(&db, &ws.id, id)
         .await?

@@ -14,200 +14,129 @@ use worker::{Method, Response};
 
 use crate::http::{self, Ctx};
 
-const SEGMENT: &str = "/admin/v1/segments/{id}";
-const OUTBOUND: &str = "/admin/v1/outbound/{id}";
+/// Collections whose next path segment is an item id.
+const WITH_IDS: &[&str] = &[
+    "/admin/v1/visitors/",
+    "/admin/v1/segments/",
+    "/admin/v1/outbound/",
+    "/admin/v1/tooltips/",
+    "/admin/v1/collections/",
+    "/admin/v1/articles/",
+    "/v1/tickets/",
+    "/v1/articles/",
+];
+
+/// The route template of a path and the item id in it: `/admin/v1/outbound/out_1/pause` →
+/// (`/admin/v1/outbound/{id}/pause`, `out_1`). Paths without an item id come back unchanged.
+pub fn route_of(path: &str) -> (String, &str) {
+    for base in WITH_IDS {
+        if let Some(rest) = path.strip_prefix(base) {
+            let (id, tail) = rest
+                .split_once('/')
+                .map_or((rest, None), |(i, t)| (i, Some(t)));
+            if !id.is_empty() {
+                let template = match tail {
+                    Some(t) => format!("{base}{{id}}/{t}"),
+                    None => format!("{base}{{id}}"),
+                };
+                return (template, id);
+            }
+        }
+    }
+    (path.to_string(), "")
+}
 
 pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    use outbound::Family::{Outbound, Tooltips};
     let path = ctx.path.clone();
+    // Fixed paths first (`/v1/articles/search` is not an article id).
     match (ctx.method(), path.as_str()) {
-        (Method::Get, "/health") => http::json(
-            200,
-            &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
-        ),
-        (Method::Get, "/health/db") => health_db(ctx).await,
-        (Method::Post, "/v1/boot") => session::boot(ctx).await,
-        (Method::Post, "/v1/identify") => session::identify(ctx).await,
-        (Method::Post, "/v1/session/refresh") => session::refresh(ctx).await,
-        (Method::Post, "/v1/session/revoke") => session::revoke(ctx).await,
-        (Method::Post, "/v1/events") => events::track(ctx).await,
-        (Method::Post, "/admin/v1/workspaces") => admin::create_workspace(ctx).await,
-        (Method::Get, "/admin/v1/workspace") => admin::get_workspace(ctx).await,
-        (Method::Patch, "/admin/v1/workspace") => admin::patch_workspace(ctx).await,
+        (Method::Get, "/health") => {
+            return http::json(
+                200,
+                &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
+            )
+        }
+        (Method::Get, "/health/db") => return health_db(ctx).await,
+        (Method::Post, "/v1/boot") => return session::boot(ctx).await,
+        (Method::Post, "/v1/identify") => return session::identify(ctx).await,
+        (Method::Post, "/v1/session/refresh") => return session::refresh(ctx).await,
+        (Method::Post, "/v1/session/revoke") => return session::revoke(ctx).await,
+        (Method::Post, "/v1/events") => return events::track(ctx).await,
+        (Method::Get, "/v1/eligible") => return eligible::eligible(ctx).await,
+        (Method::Post, "/v1/impressions") => return eligible::record(ctx).await,
+        (Method::Get, "/v1/articles/search") => return help::search(ctx).await,
+        (Method::Get, "/v1/tickets") => return tickets::list(ctx).await,
+        (Method::Post, "/v1/tickets") => return tickets::create(ctx).await,
+        (Method::Post, "/admin/v1/workspaces") => return admin::create_workspace(ctx).await,
+        (Method::Get, "/admin/v1/workspace") => return admin::get_workspace(ctx).await,
+        (Method::Patch, "/admin/v1/workspace") => return admin::patch_workspace(ctx).await,
         (Method::Post, "/admin/v1/workspace/identity-secret/rotate") => {
-            admin::rotate_identity_secret(ctx).await
+            return admin::rotate_identity_secret(ctx).await
         }
-        (Method::Get, p) if template_param(p, "/admin/v1/visitors/{id}").is_some() => {
-            admin::get_visitor(ctx).await
+        (Method::Get, "/admin/v1/segments") => return segments::list(ctx).await,
+        (Method::Post, "/admin/v1/segments") => return segments::create(ctx).await,
+        (Method::Get, "/admin/v1/outbound") => return outbound::list(ctx, Outbound).await,
+        (Method::Post, "/admin/v1/outbound") => return outbound::create(ctx, Outbound).await,
+        (Method::Get, "/admin/v1/tooltips") => return outbound::list(ctx, Tooltips).await,
+        (Method::Post, "/admin/v1/tooltips") => return outbound::create(ctx, Tooltips).await,
+        (Method::Get, "/admin/v1/collections") => return help::list_collections(ctx).await,
+        (Method::Post, "/admin/v1/collections") => return help::create_collection(ctx).await,
+        (Method::Get, "/admin/v1/articles") => return help::list_articles(ctx).await,
+        (Method::Post, "/admin/v1/articles") => return help::create_article(ctx).await,
+        _ => {}
+    }
+    let (route, id) = route_of(&path);
+    match (ctx.method(), route.as_str()) {
+        (Method::Get, "/v1/tickets/{id}") => tickets::get(ctx, id).await,
+        (Method::Get, "/v1/articles/{id}") => help::read(ctx, id).await,
+        (Method::Post, "/v1/articles/{id}/feedback") => help::feedback(ctx, id).await,
+        (Method::Get, "/admin/v1/visitors/{id}") => admin::get_visitor(ctx, id).await,
+        (Method::Get, "/admin/v1/segments/{id}") => segments::get(ctx, id).await,
+        (Method::Patch, "/admin/v1/segments/{id}") => segments::patch(ctx, id).await,
+        (Method::Delete, "/admin/v1/segments/{id}") => segments::delete(ctx, id).await,
+        (Method::Get, "/admin/v1/outbound/{id}") => outbound::get(ctx, Outbound, id).await,
+        (Method::Patch, "/admin/v1/outbound/{id}") => outbound::patch(ctx, Outbound, id).await,
+        (Method::Delete, "/admin/v1/outbound/{id}") => outbound::delete(ctx, Outbound, id).await,
+        (Method::Post, "/admin/v1/outbound/{id}/activate") => {
+            outbound::set_status(ctx, Outbound, id, "activate").await
         }
-        (Method::Get, "/v1/articles/search") => help::search(ctx).await,
-        (Method::Get, p) if template_param(p, "/v1/articles/{id}").is_some() => {
-            help::read(ctx, &id_of(&path, "/v1/articles/{id}")).await
+        (Method::Post, "/admin/v1/outbound/{id}/pause") => {
+            outbound::set_status(ctx, Outbound, id, "pause").await
         }
-        (Method::Post, p) if template_param(p, "/v1/articles/{id}/feedback").is_some() => {
-            help::feedback(ctx, &id_of(&path, "/v1/articles/{id}/feedback")).await
+        (Method::Post, "/admin/v1/outbound/{id}/archive") => {
+            outbound::set_status(ctx, Outbound, id, "archive").await
         }
-        (Method::Get, "/admin/v1/collections") => help::list_collections(ctx).await,
-        (Method::Post, "/admin/v1/collections") => help::create_collection(ctx).await,
-        (Method::Get, p) if template_param(p, "/admin/v1/collections/{id}").is_some() => {
-            help::get_collection(ctx, &id_of(&path, "/admin/v1/collections/{id}")).await
+        (Method::Get, "/admin/v1/tooltips/{id}") => outbound::get(ctx, Tooltips, id).await,
+        (Method::Patch, "/admin/v1/tooltips/{id}") => outbound::patch(ctx, Tooltips, id).await,
+        (Method::Delete, "/admin/v1/tooltips/{id}") => outbound::delete(ctx, Tooltips, id).await,
+        (Method::Post, "/admin/v1/tooltips/{id}/activate") => {
+            outbound::set_status(ctx, Tooltips, id, "activate").await
         }
-        (Method::Patch, p) if template_param(p, "/admin/v1/collections/{id}").is_some() => {
-            help::patch_collection(ctx, &id_of(&path, "/admin/v1/collections/{id}")).await
+        (Method::Post, "/admin/v1/tooltips/{id}/pause") => {
+            outbound::set_status(ctx, Tooltips, id, "pause").await
         }
-        (Method::Delete, p) if template_param(p, "/admin/v1/collections/{id}").is_some() => {
-            help::delete_collection(ctx, &id_of(&path, "/admin/v1/collections/{id}")).await
+        (Method::Post, "/admin/v1/tooltips/{id}/archive") => {
+            outbound::set_status(ctx, Tooltips, id, "archive").await
         }
-        (Method::Get, "/admin/v1/articles") => help::list_articles(ctx).await,
-        (Method::Post, "/admin/v1/articles") => help::create_article(ctx).await,
-        (Method::Get, p) if template_param(p, "/admin/v1/articles/{id}").is_some() => {
-            help::get_article_admin(ctx, &id_of(&path, "/admin/v1/articles/{id}")).await
+        (Method::Get, "/admin/v1/collections/{id}") => help::get_collection(ctx, id).await,
+        (Method::Patch, "/admin/v1/collections/{id}") => help::patch_collection(ctx, id).await,
+        (Method::Delete, "/admin/v1/collections/{id}") => help::delete_collection(ctx, id).await,
+        (Method::Get, "/admin/v1/articles/{id}") => help::get_article_admin(ctx, id).await,
+        (Method::Patch, "/admin/v1/articles/{id}") => help::patch_article(ctx, id).await,
+        (Method::Delete, "/admin/v1/articles/{id}") => help::delete_article(ctx, id).await,
+        (Method::Post, "/admin/v1/articles/{id}/activate") => {
+            help::set_article_status(ctx, id, "activate").await
         }
-        (Method::Patch, p) if template_param(p, "/admin/v1/articles/{id}").is_some() => {
-            help::patch_article(ctx, &id_of(&path, "/admin/v1/articles/{id}")).await
+        (Method::Post, "/admin/v1/articles/{id}/pause") => {
+            help::set_article_status(ctx, id, "pause").await
         }
-        (Method::Delete, p) if template_param(p, "/admin/v1/articles/{id}").is_some() => {
-            help::delete_article(ctx, &id_of(&path, "/admin/v1/articles/{id}")).await
+        (Method::Post, "/admin/v1/articles/{id}/archive") => {
+            help::set_article_status(ctx, id, "archive").await
         }
-        (Method::Post, p) if template_param(p, "/admin/v1/articles/{id}/activate").is_some() => {
-            help::set_article_status(
-                ctx,
-                &id_of(&path, "/admin/v1/articles/{id}/activate"),
-                "activate",
-            )
-            .await
-        }
-        (Method::Post, p) if template_param(p, "/admin/v1/articles/{id}/pause").is_some() => {
-            help::set_article_status(ctx, &id_of(&path, "/admin/v1/articles/{id}/pause"), "pause")
-                .await
-        }
-        (Method::Post, p) if template_param(p, "/admin/v1/articles/{id}/archive").is_some() => {
-            help::set_article_status(
-                ctx,
-                &id_of(&path, "/admin/v1/articles/{id}/archive"),
-                "archive",
-            )
-            .await
-        }
-        (Method::Get, "/v1/tickets") => tickets::list(ctx).await,
-        (Method::Post, "/v1/tickets") => tickets::create(ctx).await,
-        (Method::Get, p) if template_param(p, "/v1/tickets/{id}").is_some() => {
-            tickets::get(ctx, &id_of(&path, "/v1/tickets/{id}")).await
-        }
-        (Method::Get, "/v1/eligible") => eligible::eligible(ctx).await,
-        (Method::Post, "/v1/impressions") => eligible::record(ctx).await,
-        (Method::Get, "/admin/v1/outbound") => {
-            outbound::list(ctx, outbound::Family::Outbound).await
-        }
-        (Method::Post, "/admin/v1/outbound") => {
-            outbound::create(ctx, outbound::Family::Outbound).await
-        }
-        (Method::Get, p) if template_param(p, "/admin/v1/outbound/{id}").is_some() => {
-            outbound::get(ctx, outbound::Family::Outbound, &id_of(&path, OUTBOUND)).await
-        }
-        (Method::Patch, p) if template_param(p, "/admin/v1/outbound/{id}").is_some() => {
-            outbound::patch(ctx, outbound::Family::Outbound, &id_of(&path, OUTBOUND)).await
-        }
-        (Method::Delete, p) if template_param(p, "/admin/v1/outbound/{id}").is_some() => {
-            outbound::delete(ctx, outbound::Family::Outbound, &id_of(&path, OUTBOUND)).await
-        }
-        (Method::Post, p) if template_param(p, "/admin/v1/outbound/{id}/activate").is_some() => {
-            outbound::set_status(
-                ctx,
-                outbound::Family::Outbound,
-                &id_of(&path, "/admin/v1/outbound/{id}/activate"),
-                "activate",
-            )
-            .await
-        }
-        (Method::Post, p) if template_param(p, "/admin/v1/outbound/{id}/pause").is_some() => {
-            outbound::set_status(
-                ctx,
-                outbound::Family::Outbound,
-                &id_of(&path, "/admin/v1/outbound/{id}/pause"),
-                "pause",
-            )
-            .await
-        }
-        (Method::Post, p) if template_param(p, "/admin/v1/outbound/{id}/archive").is_some() => {
-            outbound::set_status(
-                ctx,
-                outbound::Family::Outbound,
-                &id_of(&path, "/admin/v1/outbound/{id}/archive"),
-                "archive",
-            )
-            .await
-        }
-        (Method::Get, "/admin/v1/tooltips") => {
-            outbound::list(ctx, outbound::Family::Tooltips).await
-        }
-        (Method::Post, "/admin/v1/tooltips") => {
-            outbound::create(ctx, outbound::Family::Tooltips).await
-        }
-        (Method::Get, p) if template_param(p, "/admin/v1/tooltips/{id}").is_some() => {
-            outbound::get(
-                ctx,
-                outbound::Family::Tooltips,
-                &id_of(&path, "/admin/v1/tooltips/{id}"),
-            )
-            .await
-        }
-        (Method::Patch, p) if template_param(p, "/admin/v1/tooltips/{id}").is_some() => {
-            outbound::patch(
-                ctx,
-                outbound::Family::Tooltips,
-                &id_of(&path, "/admin/v1/tooltips/{id}"),
-            )
-            .await
-        }
-        (Method::Delete, p) if template_param(p, "/admin/v1/tooltips/{id}").is_some() => {
-            outbound::delete(
-                ctx,
-                outbound::Family::Tooltips,
-                &id_of(&path, "/admin/v1/tooltips/{id}"),
-            )
-            .await
-        }
-        (Method::Post, p) if template_param(p, "/admin/v1/tooltips/{id}/activate").is_some() => {
-            outbound::set_status(
-                ctx,
-                outbound::Family::Tooltips,
-                &id_of(&path, "/admin/v1/tooltips/{id}/activate"),
-                "activate",
-            )
-            .await
-        }
-        (Method::Post, p) if template_param(p, "/admin/v1/tooltips/{id}/pause").is_some() => {
-            outbound::set_status(
-                ctx,
-                outbound::Family::Tooltips,
-                &id_of(&path, "/admin/v1/tooltips/{id}/pause"),
-                "pause",
-            )
-            .await
-        }
-        (Method::Post, p) if template_param(p, "/admin/v1/tooltips/{id}/archive").is_some() => {
-            outbound::set_status(
-                ctx,
-                outbound::Family::Tooltips,
-                &id_of(&path, "/admin/v1/tooltips/{id}/archive"),
-                "archive",
-            )
-            .await
-        }
-        (Method::Get, "/admin/v1/segments") => segments::list(ctx).await,
-        (Method::Post, "/admin/v1/segments") => segments::create(ctx).await,
-        (Method::Get, p) if template_param(p, "/admin/v1/segments/{id}").is_some() => {
-            segments::get(ctx, &id_of(&path, SEGMENT)).await
-        }
-        (Method::Patch, p) if template_param(p, "/admin/v1/segments/{id}").is_some() => {
-            segments::patch(ctx, &id_of(&path, SEGMENT)).await
-        }
-        (Method::Delete, p) if template_param(p, "/admin/v1/segments/{id}").is_some() => {
-            segments::delete(ctx, &id_of(&path, SEGMENT)).await
-        }
-        (m, p) => Err(ApiError::new(
+        (m, _) => Err(ApiError::new(
             ErrorCode::NotFound,
-            format!("no route {} {p}", m.as_ref()),
+            format!("no route {} {path}", m.as_ref()),
         )),
     }
 }
@@ -228,17 +157,4 @@ async fn health_db(ctx: &mut Ctx) -> Result<Response, ApiError> {
         Some(_) => http::json(200, &serde_json::json!({"status": "ok", "db": "ok"})),
         None => Err(crate::internal("SELECT 1 returned nothing")),
     }
-}
-
-/// The `{id}` of a one-parameter route template, if `path` fits it (one segment, no `/`).
-pub fn template_param<'a>(path: &'a str, template: &str) -> Option<&'a str> {
-    let (prefix, suffix) = template.split_once("{id}")?;
-    let id = path.strip_prefix(prefix)?.strip_suffix(suffix)?;
-    (!id.is_empty() && !id.contains('/')).then_some(id)
-}
-
-fn id_of(path: &str, template: &str) -> String {
-    template_param(path, template)
-        .unwrap_or_default()
-        .to_string()
 }
