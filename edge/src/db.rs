@@ -1,6 +1,7 @@
 //! D1 access: the only module that writes SQL. Rows are plain structs; callers decide.
 
 use porchlight_shared::identity::{IdentityMode, Secrets};
+use porchlight_shared::settings::{AutomationSettings, OfficeHours};
 use porchlight_shared::types::{MessengerSettings, PublicSettings, VisitorView};
 use porchlight_shared::ApiError;
 use serde::Deserialize;
@@ -65,11 +66,21 @@ pub struct WorkspaceRow {
     pub identity_secret_prev: Option<String>,
     pub identity_secret_prev_until: Option<i64>,
     pub messenger: String,
+    pub office_hours: Option<String>,
+    pub automation: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 impl WorkspaceRow {
+    pub fn office_hours(&self) -> Option<OfficeHours> {
+        self.office_hours
+            .as_deref()
+            .and_then(|h| serde_json::from_str(h).ok())
+    }
+    pub fn automation(&self) -> AutomationSettings {
+        serde_json::from_str(&self.automation).unwrap_or_default()
+    }
     pub fn allowed_origins(&self) -> Vec<String> {
         serde_json::from_str(&self.allowed_origins).unwrap_or_default()
     }
@@ -94,11 +105,12 @@ impl WorkspaceRow {
             name: self.name.clone(),
             session_lifetime_ms: self.session_lifetime_ms,
             messenger: self.messenger(),
+            office_hours: self.office_hours(),
         }
     }
 }
 
-const WORKSPACE_COLS: &str = "id, name, allowed_origins, session_lifetime_ms, identity_mode, identity_secret, identity_secret_prev, identity_secret_prev_until, messenger, created_at, updated_at";
+const WORKSPACE_COLS: &str = "id, name, allowed_origins, session_lifetime_ms, identity_mode, identity_secret, identity_secret_prev, identity_secret_prev_until, messenger, office_hours, automation, created_at, updated_at";
 
 pub async fn workspace_by_id(db: &D1Database, id: &str) -> Result<Option<WorkspaceRow>, ApiError> {
     first(

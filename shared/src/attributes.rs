@@ -16,7 +16,7 @@ pub const MAX_LIST_LEN: usize = 50;
 pub const MAX_LIST_ITEM_LEN: usize = 255;
 pub const MAX_DEPTH: usize = 3;
 
-fn valid_key(k: &str) -> bool {
+pub fn valid_key(k: &str) -> bool {
     !k.is_empty()
         && k.len() <= MAX_KEY_LEN
         && k.bytes()

@@ -10,6 +10,7 @@ use crate::attributes;
 use crate::error::ApiError;
 use crate::identity::IdentityMode;
 use crate::origin;
+use crate::settings::{AutomationSettings, OfficeHours};
 
 pub const MAX_NAME_LEN: usize = 200;
 pub const MAX_EMAIL_LEN: usize = 254;
@@ -176,6 +177,9 @@ pub struct PublicSettings {
     pub name: String,
     pub session_lifetime_ms: i64,
     pub messenger: MessengerSettings,
+    /// When the team answers; absent when it always does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office_hours: Option<OfficeHours>,
 }
 
 /// A visitor as the visitor API shows it (to that visitor only).
@@ -352,6 +356,8 @@ impl CreateWorkspace {
             session_lifetime_ms: self.session_lifetime_ms,
             identity_verification: self.identity_verification,
             messenger: self.messenger.clone(),
+            office_hours: None,
+            automation: None,
         }
     }
 }
@@ -365,6 +371,17 @@ pub struct WorkspacePatch {
     pub session_lifetime_ms: Option<i64>,
     pub identity_verification: Option<IdentityMode>,
     pub messenger: Option<MessengerSettings>,
+    /// `null` removes office hours (the team is always in).
+    #[serde(default, deserialize_with = "present")]
+    pub office_hours: Option<Option<OfficeHours>>,
+    pub automation: Option<AutomationSettings>,
+}
+
+/// Tells `"field": null` (Some(None)) from an absent field (None).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 pub fn valid_workspace_slug(s: &str) -> bool {
@@ -394,6 +411,12 @@ impl WorkspacePatch {
         }
         if let Some(m) = &self.messenger {
             m.validate("/messenger")?;
+        }
+        if let Some(Some(h)) = &self.office_hours {
+            h.validate("/officeHours")?;
+        }
+        if let Some(a) = &self.automation {
+            a.validate("/automation")?;
         }
         Ok(())
     }

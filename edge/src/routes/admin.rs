@@ -27,6 +27,8 @@ fn view(ws: &WorkspaceRow) -> Value {
         "identityVerification": ws.identity_mode().as_str(),
         "previousIdentitySecretValidUntil": ws.identity_secret_prev_until,
         "messenger": ws.messenger(),
+        "officeHours": ws.office_hours(),
+        "automation": ws.automation(),
         "createdAt": ws.created_at,
         "updatedAt": ws.updated_at,
     })
@@ -121,13 +123,30 @@ pub async fn patch_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
         Some(m) => serde_json::to_string(m).map_err(crate::internal)?,
         None => ws.messenger.clone(),
     };
+    let office_hours = match &patch.office_hours {
+        Some(Some(h)) => {
+            if !known_time_zone(&h.time_zone) {
+                return Err(ApiError::invalid(
+                    "/officeHours/timeZone",
+                    format!("{} is not a time zone this runtime knows", h.time_zone),
+                ));
+            }
+            Some(serde_json::to_string(h).map_err(crate::internal)?)
+        }
+        Some(None) => None,
+        None => ws.office_hours.clone(),
+    };
+    let automation = match &patch.automation {
+        Some(a) => serde_json::to_string(a).map_err(crate::internal)?,
+        None => ws.automation.clone(),
+    };
     db::batch(
         &db,
         vec![
             db::stmt(
                 &db,
-                "UPDATE workspaces SET name = ?2, allowed_origins = ?3, session_lifetime_ms = ?4, identity_mode = ?5, messenger = ?6, updated_at = ?7 WHERE id = ?1",
-                &[s(&ws.id), s(&name), s(&origins), n(lifetime), s(mode.as_str()), s(&messenger), n(ctx.now)],
+                "UPDATE workspaces SET name = ?2, allowed_origins = ?3, session_lifetime_ms = ?4, identity_mode = ?5, messenger = ?6, office_hours = ?8, automation = ?9, updated_at = ?7 WHERE id = ?1",
+                &[s(&ws.id), s(&name), s(&origins), n(lifetime), s(mode.as_str()), s(&messenger), n(ctx.now), opt(office_hours.as_deref()), s(&automation)],
             )?,
             db::audit(&db, &ws.id, "workspace.updated", &ws.id, &json!({}), ctx.now)?,
         ],
@@ -216,4 +235,21 @@ pub async fn get_visitor(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> 
         200,
         &json!({"visitor": view, "events": {"totals": totals, "recent": recent}, "segments": segments}),
     )
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Intl.DateTimeFormat(locales, options)`; throws a RangeError for an unknown zone.
+    #[wasm_bindgen(catch, js_namespace = Intl, js_name = DateTimeFormat)]
+    fn date_time_format(
+        locales: &wasm_bindgen::JsValue,
+        options: &wasm_bindgen::JsValue,
+    ) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
+}
+
+/// Whether the runtime's `Intl` knows an IANA zone.
+fn known_time_zone(tz: &str) -> bool {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"timeZone".into(), &tz.into()).is_ok()
+        && date_time_format(&wasm_bindgen::JsValue::UNDEFINED, &options).is_ok()
 }

@@ -22,10 +22,14 @@ use crate::auth;
 use crate::db::{self, n, opt, s};
 use crate::http::{self, Ctx};
 
-use super::outbound::{self, OutboundRow};
+use super::items::{self, Family, ItemKind, ItemRow};
+use super::progress::{task_states, TickedRow, TourProgressRow, TOUR_PROGRESS_COLS};
+use porchlight_shared::experiences::{ChecklistContent, SurveyContent, SurveyFormat, TourState};
+use porchlight_shared::targeting::frequency::Pacing;
 
 #[derive(Deserialize)]
 struct ImpressionRow {
+    kind: String,
     content_id: String,
     action: String,
     browsing_session: Option<String>,
@@ -61,7 +65,7 @@ const PARSED_CAP: usize = 2000;
 
 /// The row's delivery settings, parsed (stored rows were validated when saved; one that no
 /// longer parses shows to nobody).
-fn delivery_of(row: &OutboundRow) -> Option<Rc<Delivery>> {
+fn delivery_of(row: &ItemRow) -> Option<Rc<Delivery>> {
     let key = (row.id.clone(), row.updated_at);
     if let Some(d) = PARSED.with(|p| p.borrow().get(&key).cloned()) {
         return Some(d);
@@ -89,13 +93,28 @@ fn delivery_of(row: &OutboundRow) -> Option<Rc<Delivery>> {
     Some(d)
 }
 
-fn kind_of(outbound_kind: &str) -> Kind {
-    match outbound_kind {
-        "post" => Kind::Post,
-        "banner" => Kind::Banner,
-        "tooltip" => Kind::Tooltip,
-        _ => Kind::Chat,
-    }
+fn arbitration_kind(row: &ItemRow) -> Option<Kind> {
+    Some(match row.item_kind()? {
+        ItemKind::Chat => Kind::Chat,
+        ItemKind::Post => Kind::Post,
+        ItemKind::Banner => Kind::Banner,
+        ItemKind::Tooltip => Kind::Tooltip,
+        ItemKind::Tour => Kind::Tour,
+        ItemKind::Checklist => Kind::Checklist,
+        ItemKind::Survey => match serde_json::from_str::<SurveyContent>(&row.content)
+            .ok()?
+            .format
+        {
+            SurveyFormat::Large => Kind::LargeSurvey,
+            SurveyFormat::Small => Kind::SmallSurvey,
+        },
+    })
+}
+
+#[derive(Deserialize)]
+struct OpenResponseRow {
+    survey_id: String,
+    answers: String,
 }
 
 fn valid_browsing_session(s: &str) -> bool {
@@ -134,9 +153,12 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
     let mut stmts = vec![
         db::visitor_statement(&db, ws, vid)?,
-        outbound::rows_statement(&db, ws, true)?,
+        items::active_statement(&db, ws)?,
         super::segments::segments_statement(&db, ws)?,
-        db::stmt(&db, "SELECT content_id, action, browsing_session, at FROM impressions WHERE visitor_id = ?1 AND kind IN ('outbound', 'tooltip')", &[s(vid)])?,
+        db::stmt(&db, "SELECT kind, content_id, action, browsing_session, at FROM impressions WHERE visitor_id = ?1", &[s(vid)])?,
+        db::stmt(&db, &format!("SELECT {TOUR_PROGRESS_COLS} FROM tour_progress WHERE visitor_id = ?1"), &[s(vid)])?,
+        db::stmt(&db, "SELECT survey_id, answers FROM survey_responses WHERE visitor_id = ?1 AND complete = 0", &[s(vid)])?,
+        db::stmt(&db, "SELECT checklist_id, task_id FROM checklist_progress WHERE visitor_id = ?1", &[s(vid)])?,
     ];
     stmts.extend(super::segments::subject_statements(&db, vid)?);
     let mut results = db.batch(stmts).await.map_err(crate::internal)?.into_iter();
@@ -152,16 +174,46 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
                 "the session's visitor no longer exists",
             )
         })?;
-    let active = next()?.results::<OutboundRow>().map_err(crate::internal)?;
+    let active = next()?.results::<ItemRow>().map_err(crate::internal)?;
     let segments = super::segments::parse_segments(next()?.results().map_err(crate::internal)?);
     let impressions = next()?
         .results::<ImpressionRow>()
         .map_err(crate::internal)?;
+    let tours: HashMap<String, TourProgressRow> = next()?
+        .results::<TourProgressRow>()
+        .map_err(crate::internal)?
+        .into_iter()
+        .map(|t| (t.tour_id.clone(), t))
+        .collect();
+    let open_responses: HashMap<String, Value> = next()?
+        .results::<OpenResponseRow>()
+        .map_err(crate::internal)?
+        .into_iter()
+        .map(|r| (r.survey_id, items::parse_json(&r.answers)))
+        .collect();
+    let ticked: Vec<TickedRow> = next()?.results().map_err(crate::internal)?;
     let counters = next()?.results().map_err(crate::internal)?;
-    let totals = next()?.results().map_err(crate::internal)?;
+    let totals: Vec<super::segments::TotalRow> = next()?.results().map_err(crate::internal)?;
+    let event_totals: HashMap<String, i64> =
+        totals.iter().map(|t| (t.name.clone(), t.count)).collect();
     let mut subject = super::segments::subject_from(&visitor, counters, totals);
     subject.page = PageFacts::from_url(&page_url, "");
-    let histories = histories(impressions);
+    // Workspace pacing: at most one survey every N days.
+    let pacing = Pacing {
+        survey_cooldown_days: a.workspace.automation().survey_cooldown_days,
+        last_survey_shown_at: impressions
+            .iter()
+            .filter(|i| i.kind == "survey" && i.action == "shown")
+            .map(|i| i.at)
+            .max(),
+    };
+    let mut histories = histories(impressions);
+    // A snoozed tour comes back when the snooze ends; frequency sees it through the history.
+    for (id, t) in &tours {
+        if t.state == TourState::Snoozed.as_str() {
+            histories.entry(id.clone()).or_default().snoozed_until = t.snoozed_until;
+        }
+    }
     let empty = History::default();
     let eval = EvalContext {
         subject: &subject,
@@ -169,7 +221,7 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
         segments: &segments,
     };
 
-    let mut winners: Vec<(Candidate, &OutboundRow, &History)> = Vec::new();
+    let mut winners: Vec<(Candidate, &ItemRow, &History)> = Vec::new();
     for row in &active {
         let Some(delivery) = delivery_of(row) else {
             continue;
@@ -178,6 +230,13 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
             continue;
         }
         let history = histories.get(&row.id).unwrap_or(&empty);
+        let Some(kind) = arbitration_kind(row) else {
+            continue;
+        };
+        // A tour the visitor is in the middle of resumes (multi-page tours, reloads).
+        let resuming = tours
+            .get(&row.id)
+            .is_some_and(|t| t.state == TourState::InProgress.as_str());
         let input = FrequencyInput {
             frequency: &delivery.frequency,
             history,
@@ -185,12 +244,12 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
             browsing_session: &bs,
             visitor_id: &visitor.id,
             content_id: &row.id,
-            survey_pacing: None,
+            survey_pacing: (row.kind == "survey").then_some(pacing),
         };
-        if check_frequency(&input).is_ok() {
+        if resuming || check_frequency(&input).is_ok() {
             winners.push((
                 Candidate {
-                    kind: kind_of(&row.kind),
+                    kind,
                     id: row.id.clone(),
                     priority: row.priority as i32,
                 },
@@ -201,12 +260,21 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let mut cands: Vec<Candidate> = winners.iter().map(|(c, _, _)| c.clone()).collect();
     order(&mut cands);
-    let (mut items, mut tooltips) = (Vec::new(), Vec::new());
+    let mut out: BTreeMap<&'static str, Vec<Value>> = [
+        Family::Outbound,
+        Family::Tooltips,
+        Family::Tours,
+        Family::Surveys,
+        Family::Checklists,
+    ]
+    .into_iter()
+    .map(|f| (f.key(), Vec::new()))
+    .collect();
     for (_, row, h) in cands
         .iter()
         .filter_map(|c| winners.iter().find(|(w, _, _)| w.id == c.id))
     {
-        let item = {
+        let mut item = {
             let mut v = row.view();
             if let Some(o) = v.as_object_mut() {
                 o.remove("audience");
@@ -218,17 +286,50 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
             }
             v
         };
-        if row.kind == "tooltip" {
-            tooltips.push(item);
-        } else {
-            items.push(item);
+        let Some(kind) = row.item_kind() else {
+            continue;
+        };
+        if let Some(o) = item.as_object_mut() {
+            match kind {
+                ItemKind::Tour => {
+                    let progress = tours.get(&row.id).and_then(TourProgressRow::progress);
+                    o.insert("progress".into(), json!(progress));
+                }
+                ItemKind::Survey => {
+                    o.insert(
+                        "response".into(),
+                        open_responses
+                            .get(&row.id)
+                            .map_or(Value::Null, |a| json!({"answers": a, "complete": false})),
+                    );
+                }
+                ItemKind::Checklist => {
+                    let Ok(c) = serde_json::from_str::<ChecklistContent>(&row.content) else {
+                        continue;
+                    };
+                    let mine: Vec<&str> = ticked
+                        .iter()
+                        .filter(|t| t.checklist_id == row.id)
+                        .map(|t| t.task_id.as_str())
+                        .collect();
+                    let states = task_states(&c, &mine, &event_totals, &visitor.attributes());
+                    o.insert("completed".into(), json!(states.iter().all(|(_, d)| *d)));
+                    o.insert(
+                        "tasks".into(),
+                        json!(states
+                            .iter()
+                            .map(|(t, d)| json!({"id": t, "done": d}))
+                            .collect::<Vec<_>>()),
+                    );
+                }
+                _ => {}
+            }
+        }
+        if let Some(list) = out.get_mut(kind.family().key()) {
+            list.push(item);
         }
     }
-    // Tours, surveys and checklists arrive with their content kinds.
-    http::json(
-        200,
-        &json!({"outbound": items, "tours": [], "surveys": [], "checklists": [], "tooltips": tooltips}),
-    )
+    http::json(200, &out)
 }
 
 #[derive(Deserialize)]
@@ -245,12 +346,19 @@ struct ImpressionBody {
 pub async fn record(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let b: ImpressionBody = ctx.json().await?;
-    if b.kind != "outbound" && b.kind != "tooltip" {
-        return Err(ApiError::invalid(
-            "/kind",
-            "outbound or tooltip (other kinds arrive with their content)",
-        ));
-    }
+    let family = match b.kind.as_str() {
+        "outbound" => Family::Outbound,
+        "tooltip" => Family::Tooltips,
+        "tour" => Family::Tours,
+        "survey" => Family::Surveys,
+        "checklist" => Family::Checklists,
+        _ => {
+            return Err(ApiError::invalid(
+                "/kind",
+                "outbound, tooltip, tour, survey or checklist",
+            ))
+        }
+    };
     if !matches!(
         b.action.as_str(),
         "shown" | "clicked" | "dismissed" | "completed"
@@ -270,13 +378,7 @@ pub async fn record(ctx: &mut Ctx) -> Result<Response, ApiError> {
         ));
     }
     let db = ctx.db()?;
-    let content = outbound::row(&db, &a.workspace.id, &b.content_id).await?;
-    if (content.kind == "tooltip") != (b.kind == "tooltip") {
-        return Err(ApiError::new(
-            ErrorCode::NotFound,
-            format!("no such {} in this workspace", b.kind),
-        ));
-    }
+    items::row_in(&db, &a.workspace.id, &b.content_id, family).await?;
     db::batch(
         &db,
         vec![db::stmt(

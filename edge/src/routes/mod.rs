@@ -4,7 +4,8 @@ mod admin;
 mod eligible;
 mod events;
 mod help;
-mod outbound;
+mod items;
+mod progress;
 mod segments;
 pub mod session;
 mod tickets;
@@ -20,34 +21,47 @@ const WITH_IDS: &[&str] = &[
     "/admin/v1/segments/",
     "/admin/v1/outbound/",
     "/admin/v1/tooltips/",
+    "/admin/v1/tours/",
+    "/admin/v1/surveys/",
+    "/admin/v1/checklists/",
+    "/v1/tours/",
+    "/v1/surveys/",
+    "/v1/checklists/",
     "/admin/v1/collections/",
     "/admin/v1/articles/",
     "/v1/tickets/",
     "/v1/articles/",
 ];
 
-/// The route template of a path and the item id in it: `/admin/v1/outbound/out_1/pause` →
-/// (`/admin/v1/outbound/{id}/pause`, `out_1`). Paths without an item id come back unchanged.
-pub fn route_of(path: &str) -> (String, &str) {
+/// The route template of a path and the ids in it: `/admin/v1/outbound/out_1/pause` →
+/// (`/admin/v1/outbound/{id}/pause`, `out_1`, ""); `/v1/checklists/chk_1/tasks/t1` →
+/// (`/v1/checklists/{id}/tasks/{taskId}`, `chk_1`, `t1`). Paths without an item id come back
+/// unchanged.
+pub fn route_of(path: &str) -> (String, &str, &str) {
     for base in WITH_IDS {
         if let Some(rest) = path.strip_prefix(base) {
             let (id, tail) = rest
                 .split_once('/')
                 .map_or((rest, None), |(i, t)| (i, Some(t)));
             if !id.is_empty() {
+                if let Some(task) = tail.and_then(|t| t.strip_prefix("tasks/")) {
+                    if *base == "/v1/checklists/" && !task.is_empty() && !task.contains('/') {
+                        return (format!("{base}{{id}}/tasks/{{taskId}}"), id, task);
+                    }
+                }
                 let template = match tail {
                     Some(t) => format!("{base}{{id}}/{t}"),
                     None => format!("{base}{{id}}"),
                 };
-                return (template, id);
+                return (template, id, "");
             }
         }
     }
-    (path.to_string(), "")
+    (path.to_string(), "", "")
 }
 
 pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    use outbound::Family::{Outbound, Tooltips};
+    use items::Family::{Checklists, Outbound, Surveys, Tooltips, Tours};
     let path = ctx.path.clone();
     // Fixed paths first (`/v1/articles/search` is not an article id).
     match (ctx.method(), path.as_str()) {
@@ -76,17 +90,23 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         }
         (Method::Get, "/admin/v1/segments") => return segments::list(ctx).await,
         (Method::Post, "/admin/v1/segments") => return segments::create(ctx).await,
-        (Method::Get, "/admin/v1/outbound") => return outbound::list(ctx, Outbound).await,
-        (Method::Post, "/admin/v1/outbound") => return outbound::create(ctx, Outbound).await,
-        (Method::Get, "/admin/v1/tooltips") => return outbound::list(ctx, Tooltips).await,
-        (Method::Post, "/admin/v1/tooltips") => return outbound::create(ctx, Tooltips).await,
+        (Method::Get, "/admin/v1/outbound") => return items::list(ctx, Outbound).await,
+        (Method::Post, "/admin/v1/outbound") => return items::create(ctx, Outbound).await,
+        (Method::Get, "/admin/v1/tooltips") => return items::list(ctx, Tooltips).await,
+        (Method::Post, "/admin/v1/tooltips") => return items::create(ctx, Tooltips).await,
+        (Method::Get, "/admin/v1/tours") => return items::list(ctx, Tours).await,
+        (Method::Post, "/admin/v1/tours") => return items::create(ctx, Tours).await,
+        (Method::Get, "/admin/v1/surveys") => return items::list(ctx, Surveys).await,
+        (Method::Post, "/admin/v1/surveys") => return items::create(ctx, Surveys).await,
+        (Method::Get, "/admin/v1/checklists") => return items::list(ctx, Checklists).await,
+        (Method::Post, "/admin/v1/checklists") => return items::create(ctx, Checklists).await,
         (Method::Get, "/admin/v1/collections") => return help::list_collections(ctx).await,
         (Method::Post, "/admin/v1/collections") => return help::create_collection(ctx).await,
         (Method::Get, "/admin/v1/articles") => return help::list_articles(ctx).await,
         (Method::Post, "/admin/v1/articles") => return help::create_article(ctx).await,
         _ => {}
     }
-    let (route, id) = route_of(&path);
+    let (route, id, sub) = route_of(&path);
     match (ctx.method(), route.as_str()) {
         (Method::Get, "/v1/tickets/{id}") => tickets::get(ctx, id).await,
         (Method::Get, "/v1/articles/{id}") => help::read(ctx, id).await,
@@ -95,29 +115,69 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (Method::Get, "/admin/v1/segments/{id}") => segments::get(ctx, id).await,
         (Method::Patch, "/admin/v1/segments/{id}") => segments::patch(ctx, id).await,
         (Method::Delete, "/admin/v1/segments/{id}") => segments::delete(ctx, id).await,
-        (Method::Get, "/admin/v1/outbound/{id}") => outbound::get(ctx, Outbound, id).await,
-        (Method::Patch, "/admin/v1/outbound/{id}") => outbound::patch(ctx, Outbound, id).await,
-        (Method::Delete, "/admin/v1/outbound/{id}") => outbound::delete(ctx, Outbound, id).await,
+        (Method::Get, "/admin/v1/outbound/{id}") => items::get(ctx, Outbound, id).await,
+        (Method::Patch, "/admin/v1/outbound/{id}") => items::patch(ctx, Outbound, id).await,
+        (Method::Delete, "/admin/v1/outbound/{id}") => items::delete(ctx, Outbound, id).await,
         (Method::Post, "/admin/v1/outbound/{id}/activate") => {
-            outbound::set_status(ctx, Outbound, id, "activate").await
+            items::set_status(ctx, Outbound, id, "activate").await
         }
         (Method::Post, "/admin/v1/outbound/{id}/pause") => {
-            outbound::set_status(ctx, Outbound, id, "pause").await
+            items::set_status(ctx, Outbound, id, "pause").await
         }
         (Method::Post, "/admin/v1/outbound/{id}/archive") => {
-            outbound::set_status(ctx, Outbound, id, "archive").await
+            items::set_status(ctx, Outbound, id, "archive").await
         }
-        (Method::Get, "/admin/v1/tooltips/{id}") => outbound::get(ctx, Tooltips, id).await,
-        (Method::Patch, "/admin/v1/tooltips/{id}") => outbound::patch(ctx, Tooltips, id).await,
-        (Method::Delete, "/admin/v1/tooltips/{id}") => outbound::delete(ctx, Tooltips, id).await,
+        (Method::Get, "/admin/v1/tooltips/{id}") => items::get(ctx, Tooltips, id).await,
+        (Method::Patch, "/admin/v1/tooltips/{id}") => items::patch(ctx, Tooltips, id).await,
+        (Method::Delete, "/admin/v1/tooltips/{id}") => items::delete(ctx, Tooltips, id).await,
         (Method::Post, "/admin/v1/tooltips/{id}/activate") => {
-            outbound::set_status(ctx, Tooltips, id, "activate").await
+            items::set_status(ctx, Tooltips, id, "activate").await
         }
         (Method::Post, "/admin/v1/tooltips/{id}/pause") => {
-            outbound::set_status(ctx, Tooltips, id, "pause").await
+            items::set_status(ctx, Tooltips, id, "pause").await
         }
         (Method::Post, "/admin/v1/tooltips/{id}/archive") => {
-            outbound::set_status(ctx, Tooltips, id, "archive").await
+            items::set_status(ctx, Tooltips, id, "archive").await
+        }
+        (Method::Get, "/admin/v1/surveys/{id}/results") => progress::results(ctx, id).await,
+        (Method::Post, "/v1/tours/{id}/progress") => progress::tour(ctx, id).await,
+        (Method::Post, "/v1/surveys/{id}/responses") => progress::respond(ctx, id).await,
+        (Method::Post, "/v1/checklists/{id}/tasks/{taskId}") => progress::task(ctx, id, sub).await,
+        (Method::Get, "/admin/v1/tours/{id}") => items::get(ctx, Tours, id).await,
+        (Method::Patch, "/admin/v1/tours/{id}") => items::patch(ctx, Tours, id).await,
+        (Method::Delete, "/admin/v1/tours/{id}") => items::delete(ctx, Tours, id).await,
+        (Method::Post, "/admin/v1/tours/{id}/activate") => {
+            items::set_status(ctx, Tours, id, "activate").await
+        }
+        (Method::Post, "/admin/v1/tours/{id}/pause") => {
+            items::set_status(ctx, Tours, id, "pause").await
+        }
+        (Method::Post, "/admin/v1/tours/{id}/archive") => {
+            items::set_status(ctx, Tours, id, "archive").await
+        }
+        (Method::Get, "/admin/v1/surveys/{id}") => items::get(ctx, Surveys, id).await,
+        (Method::Patch, "/admin/v1/surveys/{id}") => items::patch(ctx, Surveys, id).await,
+        (Method::Delete, "/admin/v1/surveys/{id}") => items::delete(ctx, Surveys, id).await,
+        (Method::Post, "/admin/v1/surveys/{id}/activate") => {
+            items::set_status(ctx, Surveys, id, "activate").await
+        }
+        (Method::Post, "/admin/v1/surveys/{id}/pause") => {
+            items::set_status(ctx, Surveys, id, "pause").await
+        }
+        (Method::Post, "/admin/v1/surveys/{id}/archive") => {
+            items::set_status(ctx, Surveys, id, "archive").await
+        }
+        (Method::Get, "/admin/v1/checklists/{id}") => items::get(ctx, Checklists, id).await,
+        (Method::Patch, "/admin/v1/checklists/{id}") => items::patch(ctx, Checklists, id).await,
+        (Method::Delete, "/admin/v1/checklists/{id}") => items::delete(ctx, Checklists, id).await,
+        (Method::Post, "/admin/v1/checklists/{id}/activate") => {
+            items::set_status(ctx, Checklists, id, "activate").await
+        }
+        (Method::Post, "/admin/v1/checklists/{id}/pause") => {
+            items::set_status(ctx, Checklists, id, "pause").await
+        }
+        (Method::Post, "/admin/v1/checklists/{id}/archive") => {
+            items::set_status(ctx, Checklists, id, "archive").await
         }
         (Method::Get, "/admin/v1/collections/{id}") => help::get_collection(ctx, id).await,
         (Method::Patch, "/admin/v1/collections/{id}") => help::patch_collection(ctx, id).await,

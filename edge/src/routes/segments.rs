@@ -222,10 +222,10 @@ pub struct CounterRow {
     count: i64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub struct TotalRow {
-    name: String,
-    count: i64,
+    pub name: String,
+    pub count: i64,
 }
 
 /// The two reads a subject needs (daily counters, totals), to put in a caller's batch.

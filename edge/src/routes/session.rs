@@ -200,10 +200,8 @@ pub struct Resolution {
     pub is_new: bool,
     /// An anonymous visitor folded into `visitor` by a verified identity.
     pub merged_from: Option<VisitorRow>,
-    /// How many sessions the merge moves (for the audit record).
-    pub moved_sessions: i64,
-    /// How many events the merge moves.
-    pub moved_events: i64,
+    /// What the merge moves, counted per kind (for the audit record).
+    pub moved: Option<MoveCounts>,
     pub now: i64,
 }
 
@@ -261,7 +259,21 @@ impl Resolution {
                 "DELETE FROM event_totals WHERE visitor_id = ?1",
                 &both[..1],
             )?);
-            let detail = json!({"from": from.id, "into": self.visitor.id, "counts": {"sessions": self.moved_sessions, "events": self.moved_events}});
+            // Progress, responses and feedback move; where both visitors have a row for the
+            // same tour / open response / task / article, the identified visitor's stands.
+            for table in MOVED_WITH_KEYS {
+                out.push(db::stmt(
+                    db,
+                    &format!("UPDATE OR IGNORE {table} SET visitor_id = ?2 WHERE visitor_id = ?1"),
+                    &both,
+                )?);
+                out.push(db::stmt(
+                    db,
+                    &format!("DELETE FROM {table} WHERE visitor_id = ?1"),
+                    &both[..1],
+                )?);
+            }
+            let detail = json!({"from": from.id, "into": self.visitor.id, "counts": self.moved});
             out.push(db::audit(
                 db,
                 &self.visitor.workspace_id,
@@ -344,42 +356,51 @@ async fn resolve(
     apply_claims(&mut visitor, id, req)?;
     visitor.last_seen_at = now;
 
-    let (moved_sessions, moved_events) = match &merged_from {
-        Some(from) => (
-            count(
-                db,
-                "SELECT COUNT(*) AS n FROM widget_sessions WHERE visitor_id = ?1",
-                &from.id,
-            )
-            .await?,
-            count(
-                db,
-                "SELECT COUNT(*) AS n FROM events WHERE visitor_id = ?1",
-                &from.id,
-            )
-            .await?,
-        ),
-        None => (0, 0),
+    let moved = match &merged_from {
+        Some(from) => db::first::<MoveCounts>(db, MOVE_COUNTS_SQL, &[db::s(&from.id)]).await?,
+        None => None,
     };
     Ok(Resolution {
         visitor,
         is_new,
         merged_from,
-        moved_sessions,
-        moved_events,
+        moved,
         now,
     })
 }
 
 /// `SELECT COUNT(*) AS n … WHERE visitor_id = ?1`.
-async fn count(db: &D1Database, sql: &str, visitor_id: &str) -> Result<i64, ApiError> {
-    #[derive(serde::Deserialize)]
-    struct Count {
-        n: i64,
-    }
-    let c: Option<Count> = db::first(db, sql, &[db::s(visitor_id)]).await?;
-    Ok(c.map_or(0, |c| c.n))
+/// Tables keyed by visitor and item that a merge moves.
+const MOVED_WITH_KEYS: [&str; 4] = [
+    "tour_progress",
+    "survey_responses",
+    "checklist_progress",
+    "article_feedback",
+];
+
+/// What a merge moves, per kind.
+#[derive(serde::Deserialize, serde::Serialize, Debug, Clone, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveCounts {
+    sessions: i64,
+    events: i64,
+    tickets: i64,
+    impressions: i64,
+    tour_progress: i64,
+    survey_responses: i64,
+    checklist_tasks: i64,
+    article_feedback: i64,
 }
+
+const MOVE_COUNTS_SQL: &str = "SELECT \
+    (SELECT COUNT(*) FROM widget_sessions WHERE visitor_id = ?1) AS sessions, \
+    (SELECT COUNT(*) FROM events WHERE visitor_id = ?1) AS events, \
+    (SELECT COUNT(*) FROM tickets WHERE visitor_id = ?1) AS tickets, \
+    (SELECT COUNT(*) FROM impressions WHERE visitor_id = ?1) AS impressions, \
+    (SELECT COUNT(*) FROM tour_progress WHERE visitor_id = ?1) AS tourProgress, \
+    (SELECT COUNT(*) FROM survey_responses WHERE visitor_id = ?1) AS surveyResponses, \
+    (SELECT COUNT(*) FROM checklist_progress WHERE visitor_id = ?1) AS checklistTasks, \
+    (SELECT COUNT(*) FROM article_feedback WHERE visitor_id = ?1) AS articleFeedback";
 
 fn new_visitor(ws: &WorkspaceRow, now: i64) -> Result<VisitorRow, ApiError> {
     Ok(VisitorRow {

@@ -1,0 +1,522 @@
+//! Authored items: outbound messages (`/admin/v1/outbound`: chat, post, banner), tooltips,
+//! tours, surveys and checklists. One table, one delivery model (status, priority, audience,
+//! triggers, frequency) and one set of handlers; each admin path sees only its own family.
+//! Content is validated by the kind's type in `shared`, delivery settings by the targeting
+//! engine, and audiences may reference only this workspace's segments.
+
+use porchlight_shared::content::{Delivery, OutboundContent, OutboundKind};
+use porchlight_shared::experiences::{ChecklistContent, SurveyContent, TourContent};
+use porchlight_shared::{ApiError, ErrorCode};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use worker::{D1Database, Response};
+
+use crate::auth;
+use crate::db::{self, n, opt, s};
+use crate::http::{self, Ctx};
+use crate::rand;
+
+/// The kinds of authored item (the `kind` column).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    Chat,
+    Post,
+    Banner,
+    Tooltip,
+    Tour,
+    Survey,
+    Checklist,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Chat => "chat",
+            ItemKind::Post => "post",
+            ItemKind::Banner => "banner",
+            ItemKind::Tooltip => "tooltip",
+            ItemKind::Tour => "tour",
+            ItemKind::Survey => "survey",
+            ItemKind::Checklist => "checklist",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ItemKind> {
+        serde_json::from_value(json!(s)).ok()
+    }
+    pub fn family(self) -> Family {
+        match self {
+            ItemKind::Chat | ItemKind::Post | ItemKind::Banner => Family::Outbound,
+            ItemKind::Tooltip => Family::Tooltips,
+            ItemKind::Tour => Family::Tours,
+            ItemKind::Survey => Family::Surveys,
+            ItemKind::Checklist => Family::Checklists,
+        }
+    }
+    fn outbound(self) -> Option<OutboundKind> {
+        Some(match self {
+            ItemKind::Chat => OutboundKind::Chat,
+            ItemKind::Post => OutboundKind::Post,
+            ItemKind::Banner => OutboundKind::Banner,
+            ItemKind::Tooltip => OutboundKind::Tooltip,
+            _ => return None,
+        })
+    }
+    /// How often an item shows when its author says nothing.
+    fn default_frequency(self) -> &'static str {
+        match self {
+            // Opencom's tooltips had no frequency or dismissal.
+            ItemKind::Tooltip => "until_dismissed",
+            // A snooze must not end a first-time tour (Opencom hid it forever).
+            ItemKind::Tour => "first_time_only",
+            ItemKind::Checklist => "until_completed",
+            _ => "once",
+        }
+    }
+}
+
+/// Which admin resource a handler serves.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Family {
+    Outbound,
+    Tooltips,
+    Tours,
+    Surveys,
+    Checklists,
+}
+
+impl Family {
+    fn sql(self) -> &'static str {
+        match self {
+            Family::Outbound => " AND kind IN ('chat', 'post', 'banner')",
+            Family::Tooltips => " AND kind = 'tooltip'",
+            Family::Tours => " AND kind = 'tour'",
+            Family::Surveys => " AND kind = 'survey'",
+            Family::Checklists => " AND kind = 'checklist'",
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            Family::Outbound => "outbound",
+            Family::Tooltips => "tooltips",
+            Family::Tours => "tours",
+            Family::Surveys => "surveys",
+            Family::Checklists => "checklists",
+        }
+    }
+    fn id_prefix(self) -> &'static str {
+        match self {
+            Family::Outbound => "out_",
+            Family::Tooltips => "tip_",
+            Family::Tours => "tur_",
+            Family::Surveys => "srv_",
+            Family::Checklists => "chk_",
+        }
+    }
+    /// The kind of a new item: the body's `kind` where the family has several.
+    fn kind_for(self, asked: Option<ItemKind>) -> Result<ItemKind, ApiError> {
+        let only = match self {
+            Family::Outbound => {
+                return match asked {
+                    Some(k @ (ItemKind::Chat | ItemKind::Post | ItemKind::Banner)) => Ok(k),
+                    _ => Err(ApiError::invalid("/kind", "chat, post or banner")),
+                }
+            }
+            Family::Tooltips => ItemKind::Tooltip,
+            Family::Tours => ItemKind::Tour,
+            Family::Surveys => ItemKind::Survey,
+            Family::Checklists => ItemKind::Checklist,
+        };
+        match asked {
+            None => Ok(only),
+            Some(k) if k == only => Ok(k),
+            Some(_) => Err(ApiError::invalid(
+                "/kind",
+                format!("{} (or leave it out)", only.as_str()),
+            )),
+        }
+    }
+}
+
+/// Validates an item's content for its kind and returns its canonical JSON. `for_activation`
+/// adds what a live item needs (a survey's questions, a tour's steps, a checklist's tasks).
+pub fn content_json(kind: ItemKind, v: &Value, for_activation: bool) -> Result<String, ApiError> {
+    fn typed<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, ApiError> {
+        crate::http::parse_json(v.to_string().as_bytes()).map_err(|mut e| {
+            e.path = Some(format!("/content{}", e.path.unwrap_or_default()));
+            e
+        })
+    }
+    let out = match kind {
+        ItemKind::Tour => {
+            let c: TourContent = typed(v)?;
+            c.validate("/content", for_activation)?;
+            serde_json::to_string(&c)
+        }
+        ItemKind::Survey => {
+            let c: SurveyContent = typed(v)?;
+            c.validate("/content", for_activation)?;
+            serde_json::to_string(&c)
+        }
+        ItemKind::Checklist => {
+            let c: ChecklistContent = typed(v)?;
+            c.validate("/content", for_activation)?;
+            serde_json::to_string(&c)
+        }
+        other => {
+            let c: OutboundContent = typed(v)?;
+            c.validate(
+                other.outbound().ok_or_else(|| crate::internal("kind"))?,
+                "/content",
+            )?;
+            serde_json::to_string(&c)
+        }
+    };
+    out.map_err(crate::internal)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    kind: Option<ItemKind>,
+    name: Option<String>,
+    priority: Option<i64>,
+    content: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    audience: Option<Value>,
+    triggers: Option<Value>,
+    frequency: Option<Value>,
+}
+
+/// Distinguishes `"audience": null` (everyone: Some(Null)) from an absent field (None).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize, Clone)]
+pub struct ItemRow {
+    pub id: String,
+    pub kind: String,
+    pub status: String,
+    pub name: String,
+    pub priority: i64,
+    pub content: String,
+    pub audience: Option<String>,
+    pub triggers: String,
+    pub frequency: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub fn parse_json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or(Value::Null)
+}
+
+impl ItemRow {
+    pub fn view(&self) -> Value {
+        json!({"id": self.id, "kind": self.kind, "status": self.status, "name": self.name, "priority": self.priority,
+               "content": parse_json(&self.content), "audience": self.audience.as_deref().map(parse_json),
+               "triggers": parse_json(&self.triggers), "frequency": parse_json(&self.frequency),
+               "createdAt": self.created_at, "updatedAt": self.updated_at})
+    }
+    pub fn item_kind(&self) -> Option<ItemKind> {
+        ItemKind::parse(&self.kind)
+    }
+}
+
+const COLS: &str = "id, kind, status, name, priority, content, audience, triggers, frequency, created_at, updated_at";
+
+/// Every active item of the workspace (all families), to put in a caller's batch.
+pub fn active_statement(
+    db: &D1Database,
+    ws: &str,
+) -> Result<worker::D1PreparedStatement, ApiError> {
+    db::stmt(
+        db,
+        &format!("SELECT {COLS} FROM items WHERE workspace_id = ?1 AND status = 'active' ORDER BY created_at, id"),
+        &[s(ws)],
+    )
+}
+
+fn not_found(family: Family) -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFound,
+        format!("no such {} item in this workspace", family.key()),
+    )
+}
+
+/// An item of this family in this workspace (another family's id is not found here).
+pub async fn row_in(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+    family: Family,
+) -> Result<ItemRow, ApiError> {
+    db::first::<ItemRow>(
+        db,
+        &format!(
+            "SELECT {COLS} FROM items WHERE workspace_id = ?1 AND id = ?2{}",
+            family.sql()
+        ),
+        &[s(ws), s(id)],
+    )
+    .await?
+    .ok_or_else(|| not_found(family))
+}
+
+/// A live item of this family, as a visitor may act on it (drafts, paused and archived items
+/// are not found).
+pub async fn active_in(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+    family: Family,
+) -> Result<ItemRow, ApiError> {
+    let row = row_in(db, ws, id, family).await?;
+    if row.status != "active" {
+        return Err(not_found(family));
+    }
+    Ok(row)
+}
+
+/// Validated, canonical column values.
+struct Columns {
+    name: String,
+    priority: i64,
+    content: String,
+    audience: Option<String>,
+    triggers: String,
+    frequency: String,
+}
+
+async fn columns(
+    db: &D1Database,
+    ws: &str,
+    kind: ItemKind,
+    b: &Body,
+    old: Option<&ItemRow>,
+) -> Result<Columns, ApiError> {
+    let name = match (&b.name, old) {
+        (Some(n), _) => n.trim().to_string(),
+        (None, Some(o)) => o.name.clone(),
+        (None, None) => String::new(),
+    };
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid("/name", "1-100 characters"));
+    }
+    let priority = b.priority.or(old.map(|o| o.priority)).unwrap_or(0);
+    if !(-1000..=1000).contains(&priority) {
+        return Err(ApiError::invalid("/priority", "-1000 to 1000"));
+    }
+    let content_v = match (&b.content, old) {
+        (Some(c), _) => c.clone(),
+        (None, Some(o)) => parse_json(&o.content),
+        (None, None) => return Err(ApiError::invalid("/content", "required")),
+    };
+    // A live item stays complete: an edit cannot strip a live survey of its questions.
+    let live = old.is_some_and(|o| o.status == "active");
+    let content = content_json(kind, &content_v, live)?;
+    let audience_v = match (&b.audience, old) {
+        (Some(v), _) => v.clone(),
+        (None, Some(o)) => o.audience.as_deref().map(parse_json).unwrap_or(Value::Null),
+        (None, None) => Value::Null,
+    };
+    let triggers_v = b.triggers.clone().or(old.map(|o| parse_json(&o.triggers)));
+    let frequency_v = b
+        .frequency
+        .clone()
+        .or(old.map(|o| parse_json(&o.frequency)));
+    let delivery = Delivery::parse(Some(&audience_v), triggers_v.as_ref(), frequency_v.as_ref())?;
+    if let Some(rule) = &delivery.audience {
+        let known = super::segments::workspace_segments(db, ws).await?;
+        if let Some(missing) = rule
+            .segment_refs()
+            .into_iter()
+            .find(|r| !known.contains_key(*r))
+        {
+            return Err(ApiError::invalid(
+                "/audience",
+                format!("segment {missing} does not exist in this workspace"),
+            ));
+        }
+    }
+    Ok(Columns {
+        name,
+        priority,
+        content,
+        audience: delivery.audience.as_ref().map(|r| r.to_json().to_string()),
+        triggers: triggers_v.unwrap_or_else(|| json!([])).to_string(),
+        frequency: frequency_v
+            .unwrap_or_else(|| json!(kind.default_frequency()))
+            .to_string(),
+    })
+}
+
+pub async fn list(ctx: &mut Ctx, family: Family) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    let all = db::all::<ItemRow>(db::stmt(
+        &ctx.db()?,
+        &format!(
+            "SELECT {COLS} FROM items WHERE workspace_id = ?1{} ORDER BY created_at, id",
+            family.sql()
+        ),
+        &[s(&ws.id)],
+    )?)
+    .await?;
+    let mut out = serde_json::Map::new();
+    out.insert(
+        family.key().into(),
+        Value::Array(all.iter().map(ItemRow::view).collect()),
+    );
+    http::json(200, &out)
+}
+
+pub async fn create(ctx: &mut Ctx, family: Family) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    let b: Body = ctx.json().await?;
+    let kind = family.kind_for(b.kind)?;
+    let db = ctx.db()?;
+    let c = columns(&db, &ws.id, kind, &b, None).await?;
+    let id = rand::id::<8>(family.id_prefix())?;
+    db::batch(
+        &db,
+        vec![
+            db::stmt(
+                &db,
+                "INSERT INTO items (id, workspace_id, kind, status, name, priority, content, audience, triggers, frequency, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                &[s(&id), s(&ws.id), s(kind.as_str()), s(&c.name), n(c.priority), s(&c.content), opt(c.audience.as_deref()), s(&c.triggers), s(&c.frequency), n(ctx.now)],
+            )?,
+            db::audit(&db, &ws.id, &format!("{}.created", kind.as_str()), &id, &json!({}), ctx.now)?,
+        ],
+    )
+    .await?;
+    http::json(201, &row_in(&db, &ws.id, &id, family).await?.view())
+}
+
+pub async fn get(ctx: &mut Ctx, family: Family, id: &str) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    http::json(200, &row_in(&ctx.db()?, &ws.id, id, family).await?.view())
+}
+
+pub async fn patch(ctx: &mut Ctx, family: Family, id: &str) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    let b: Body = ctx.json().await?;
+    let db = ctx.db()?;
+    let old = row_in(&db, &ws.id, id, family).await?;
+    let kind = old
+        .item_kind()
+        .ok_or_else(|| crate::internal("stored kind"))?;
+    if b.kind.is_some_and(|k| k != kind) {
+        return Err(ApiError::invalid(
+            "/kind",
+            "the kind of an item cannot change; create a new one",
+        ));
+    }
+    let c = columns(&db, &ws.id, kind, &b, Some(&old)).await?;
+    db::batch(
+        &db,
+        vec![
+            db::stmt(
+                &db,
+                "UPDATE items SET name = ?3, priority = ?4, content = ?5, audience = ?6, triggers = ?7, frequency = ?8, updated_at = ?9 WHERE workspace_id = ?1 AND id = ?2",
+                &[s(&ws.id), s(id), s(&c.name), n(c.priority), s(&c.content), opt(c.audience.as_deref()), s(&c.triggers), s(&c.frequency), n(ctx.now)],
+            )?,
+            db::audit(&db, &ws.id, &format!("{}.updated", kind.as_str()), id, &json!({}), ctx.now)?,
+        ],
+    )
+    .await?;
+    http::json(200, &row_in(&db, &ws.id, id, family).await?.view())
+}
+
+pub async fn delete(ctx: &mut Ctx, family: Family, id: &str) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    let db = ctx.db()?;
+    let old = row_in(&db, &ws.id, id, family).await?;
+    let both = [s(&ws.id), s(id)];
+    db::batch(
+        &db,
+        vec![
+            db::stmt(
+                &db,
+                "DELETE FROM tour_progress WHERE workspace_id = ?1 AND tour_id = ?2",
+                &both,
+            )?,
+            db::stmt(
+                &db,
+                "DELETE FROM survey_responses WHERE workspace_id = ?1 AND survey_id = ?2",
+                &both,
+            )?,
+            db::stmt(
+                &db,
+                "DELETE FROM checklist_progress WHERE workspace_id = ?1 AND checklist_id = ?2",
+                &both,
+            )?,
+            db::stmt(
+                &db,
+                "DELETE FROM items WHERE workspace_id = ?1 AND id = ?2",
+                &both,
+            )?,
+            db::audit(
+                &db,
+                &ws.id,
+                &format!("{}.deleted", old.kind),
+                id,
+                &json!({}),
+                ctx.now,
+            )?,
+        ],
+    )
+    .await?;
+    http::no_content()
+}
+
+/// `POST /admin/v1/{family}/{id}/{activate|pause|archive}`.
+pub async fn set_status(
+    ctx: &mut Ctx,
+    family: Family,
+    id: &str,
+    action: &str,
+) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    let db = ctx.db()?;
+    let old = row_in(&db, &ws.id, id, family).await?;
+    let to = match (action, old.status.as_str()) {
+        ("activate", "draft" | "paused" | "active") => "active",
+        ("pause", "active" | "paused") => "paused",
+        ("archive", _) => "archived",
+        ("activate" | "pause", from) => {
+            return Err(ApiError::invalid(
+                "/status",
+                format!("a {from} item cannot be {action}d"),
+            ));
+        }
+        _ => return Err(ApiError::new(ErrorCode::NotFound, "no such action")),
+    };
+    if to == "active" {
+        let kind = old
+            .item_kind()
+            .ok_or_else(|| crate::internal("stored kind"))?;
+        content_json(kind, &parse_json(&old.content), true)?;
+    }
+    db::batch(
+        &db,
+        vec![
+            db::stmt(
+                &db,
+                "UPDATE items SET status = ?3, updated_at = ?4 WHERE workspace_id = ?1 AND id = ?2",
+                &[s(&ws.id), s(id), s(to), n(ctx.now)],
+            )?,
+            db::audit(
+                &db,
+                &ws.id,
+                &format!("{}.{to}", old.kind),
+                id,
+                &json!({"from": old.status}),
+                ctx.now,
+            )?,
+        ],
+    )
+    .await?;
+    http::json(200, &row_in(&db, &ws.id, id, family).await?.view())
+}
