@@ -5,7 +5,7 @@
 //! | --- | --- | --- |
 //! | `RL_IP` | route group + workspace + client IP (also `/health/db` per IP) | 300 / 60 s |
 //! | `RL_BOOT` | workspace + anonymous sessionId (boots that mint a token) | 20 / 60 s |
-//! | `RL_SESSION` | session token (identify, refresh, revoke) | 60 / 60 s |
+//! | `RL_SESSION` | session token (every token route) | 60 / 60 s |
 
 use porchlight_shared::{ApiError, ErrorCode};
 use worker::console_error;

@@ -37,6 +37,10 @@ test('a verified merge writes one visitor.merged audit record with counts', { sk
   const hash = userHash(ws.secret, 'audited');
   const known = await boot(ws.id, { userId: 'audited', userHash: hash });
   const anon = await boot(ws.id);
+  const tour = await call('POST', '/admin/v1/tours', { token: ws.key, body: { name: 't', content: { steps: [{ kind: 'post', body: 'Hi' }] } } });
+  await call('POST', `/admin/v1/tours/${tour.body.id}/activate`, { token: ws.key });
+  await call('POST', `/v1/tours/${tour.body.id}/progress`, { token: anon.body.sessionToken, body: { action: 'start' } });
+  await call('POST', '/v1/events', { token: anon.body.sessionToken, body: { events: [{ name: 'a' }, { name: 'b' }] } });
   const r = await call('POST', '/v1/identify', { token: anon.body.sessionToken, body: { userId: 'audited', userHash: hash } });
   assert.equal(r.body.visitor.id, known.body.visitor.id);
   const rows = await sql(`SELECT action, subject, detail FROM audit_log WHERE workspace_id = '${ws.id}' AND action = 'visitor.merged'`);
@@ -44,8 +48,9 @@ test('a verified merge writes one visitor.merged audit record with counts', { sk
   const detail = JSON.parse(rows[0].detail);
   assert.equal(detail.from, anon.body.visitor.id);
   assert.equal(detail.into, known.body.visitor.id);
-  assert.equal(detail.counts.sessions, 1);
-  assert.equal(detail.counts.events, 0);
+  assert.deepEqual(detail.counts, { sessions: 1, events: 2, tickets: 0, impressions: 1, tourProgress: 1, surveyResponses: 0, checklistTasks: 0, articleFeedback: 0 });
+  const moved = await sql(`SELECT visitor_id FROM tour_progress WHERE tour_id = '${tour.body.id}'`);
+  assert.deepEqual(moved.map((x) => x.visitor_id), [known.body.visitor.id]);
 });
 
 test('each session records whether its visitor is verified, through identify and refresh', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {

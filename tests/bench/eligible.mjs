@@ -1,4 +1,4 @@
-// /v1/eligible under load: 50 active outbound messages (audiences over attributes, pages,
+// /v1/eligible under load: 50 active items of every kind (audiences over attributes, pages,
 // segments and event counts) for a visitor with 1,000 tracked events, next to /health in the
 // same run. Target: p99 ≤ 30 ms on local workerd, and a cost that does not grow with the
 // visitor's event history (counters are read, never history; measured with 10 and 1,000 events).
@@ -31,13 +31,22 @@ async function setup() {
     { segmentId: seg.id },
     { type: 'group', operator: 'or', conditions: [cond('system', 'sessionCount', 'gt', 3), { type: 'condition', property: { source: 'event', key: 'export', eventFilter: { name: 'export', countOperator: 'at_most', count: 100 } }, operator: 'equals' }] },
   ];
+  // 50 active items of every kind: 20 outbound, 10 tours, 10 surveys, 5 checklists, 5 tooltips.
+  const kinds = [...Array(20).fill('outbound'), ...Array(10).fill('tours'), ...Array(10).fill('surveys'), ...Array(5).fill('checklists'), ...Array(5).fill('tooltips')];
+  const contentOf = (family, i) => ({
+    outbound: { kind: ['post', 'banner', 'chat'][i % 3], content: { body: `Message number ${i}` } },
+    tooltips: { content: { body: `Tip ${i}`, selector: `#el-${i}` } },
+    tours: { content: { steps: [{ kind: 'post', body: `Tour ${i}` }, { body: 'Here', selector: '#nav' }] } },
+    surveys: { content: { format: i % 2 ? 'large' : 'small', questions: [{ id: 'nps', type: 'nps', prompt: 'Recommend us?', required: true }, { id: 'why', type: 'long_text', prompt: 'Why?' }] } },
+    checklists: { content: { title: `Checklist ${i}`, tasks: [{ id: 'a', title: 'A' }, { id: 'b', title: 'B', completion: { type: 'event', name: 'export' } }] } },
+  })[family];
   for (let i = 0; i < 50; i++) {
-    const m = await api('POST', '/admin/v1/outbound', { token: key, body: {
-      kind: ['post', 'banner', 'chat'][i % 3], name: `Message ${i}`, priority: i % 7,
-      content: { body: `Message number ${i}` }, audience: audiences[i % audiences.length],
+    const family = kinds[i];
+    const m = await api('POST', `/admin/v1/${family}`, { token: key, body: {
+      name: `Item ${i}`, priority: i % 7, ...contentOf(family, i), audience: audiences[i % audiences.length],
       triggers: [{ type: 'page_visit', match: 'starts_with', value: '/app' }], frequency: i % 2 ? 'always' : 'once_per_session',
     } });
-    await api('POST', `/admin/v1/outbound/${m.id}/activate`, { token: key });
+    await api('POST', `/admin/v1/${family}/${m.id}/activate`, { token: key });
   }
   const visitor = async (events) => {
     const v = await api('POST', '/v1/boot', { body: { workspaceId: ws.workspaceId, sessionId: `elig-${events}-${Date.now()}`, attributes: { plan: 'pro', seats: 12 } } });
@@ -65,9 +74,10 @@ const heavyR = await run(`${BASE}/v1/eligible?url=${page}&bs=bench`, { authoriza
 const lightR = await run(`${BASE}/v1/eligible?url=${page}&bs=bench`, { authorization: `Bearer ${light}` });
 agent.destroy();
 const sample = await api('GET', `/v1/eligible?url=${page}&bs=bench`, { token: heavy });
+const eligibleCount = Object.values(sample).reduce((n, list) => n + list.length, 0);
 
 const line = (name, r) => `  ${name.padEnd(44)} ${String(r.rps).padStart(7)} req/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms   ${r.errors} errors`;
-console.log(`\n/v1/eligible (50 active messages, ${sample.outbound.length} eligible for this visitor; concurrency ${CONCURRENCY})`);
+console.log(`\n/v1/eligible (50 active items of five kinds, ${eligibleCount} eligible for this visitor; concurrency ${CONCURRENCY})`);
 console.log(line('GET /health', health));
 console.log(line('GET /v1/eligible, visitor with 1,000 events', heavyR));
 console.log(line('GET /v1/eligible, visitor with 10 events', lightR));
@@ -75,5 +85,5 @@ console.log(`  target: p99 ≤ 30 ms → ${heavyR.p99Ms <= 30 ? 'ok' : 'MISS'}; 
 
 const file = 'tests/output/bench.json';
 const report = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-report.eligible = { health, heavy: heavyR, light: lightR, eligibleItems: sample.outbound.length };
+report.eligible = { health, heavy: heavyR, light: lightR, eligibleItems: eligibleCount };
 writeFileSync(file, JSON.stringify(report, null, 2) + '\n');

@@ -1,0 +1,47 @@
+// A verified identity folds the anonymous visitor into the known one, and everything the
+// anonymous visitor did comes along (Opencom bug 13): tour progress, survey responses, checklist
+// ticks, article feedback, impressions, events and tickets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { call, createWorkspace, boot, userHash } from '../lib/harness.mjs';
+import { steps, questions, checklistContent } from '../lib/fixtures.mjs';
+
+async function live(ws, family, body) {
+  const r = await call('POST', `/admin/v1/${family}`, { token: ws.key, body: { name: family, ...body } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal((await call('POST', `/admin/v1/${family}/${r.body.id}/activate`, { token: ws.key })).status, 200);
+  return r.body.id;
+}
+
+test('a verified merge moves tour progress, survey responses, checklist ticks and feedback', async () => {
+  const ws = await createWorkspace({ identityVerification: 'required' });
+  const tour = await live(ws, 'tours', { content: { steps } });
+  const survey = await live(ws, 'surveys', { content: { questions } });
+  const checklist = await live(ws, 'checklists', { content: checklistContent });
+  const art = await call('POST', '/admin/v1/articles', { token: ws.key, body: { title: 'Refunds', body: 'How refunds work' } });
+  await call('POST', `/admin/v1/articles/${art.body.id}/activate`, { token: ws.key });
+  const hash = userHash(ws.secret, 'merged_user');
+  const known = await boot(ws.id, { userId: 'merged_user', userHash: hash });
+
+  const anon = (await boot(ws.id)).body.sessionToken;
+  await call('POST', `/v1/tours/${tour}/progress`, { token: anon, body: { action: 'start' } });
+  await call('POST', `/v1/tours/${tour}/progress`, { token: anon, body: { action: 'advance' } });
+  await call('POST', `/v1/surveys/${survey}/responses`, { token: anon, body: { answers: [{ questionId: 'why', value: 'Before sign-in' }] } });
+  await call('POST', `/v1/checklists/${checklist}/tasks/profile`, { token: anon, body: { done: true } });
+  assert.equal((await call('POST', `/v1/articles/${art.body.id}/feedback`, { token: anon, body: { helpful: true } })).status < 300, true);
+
+  const r = await call('POST', '/v1/identify', { token: anon, body: { userId: 'merged_user', userHash: hash } });
+  assert.equal(r.body.visitor.id, known.body.visitor.id);
+  // Signed in on another device: everything is there.
+  const elsewhere = (await boot(ws.id, { userId: 'merged_user', userHash: hash })).body.sessionToken;
+  const el = (await call('GET', '/v1/eligible?url=%2Fapp', { token: elsewhere })).body;
+  assert.deepEqual([el.tours[0].progress.state, el.tours[0].progress.step], ['in_progress', 1]);
+  assert.deepEqual(el.surveys[0].response.answers, { why: 'Before sign-in' });
+  assert.deepEqual(el.checklists[0].tasks[0], { id: 'profile', done: true });
+  // Feedback was given once by this person: giving it again is refused.
+  const again = await call('POST', `/v1/articles/${art.body.id}/feedback`, { token: elsewhere, body: { helpful: false } });
+  assert.equal(again.status, 409, again.text);
+  // The partial response continues where it was: completing it keeps the earlier answer.
+  const done = await call('POST', `/v1/surveys/${survey}/responses`, { token: elsewhere, body: { answers: [{ questionId: 'nps', value: 10 }], complete: true } });
+  assert.deepEqual(Object.keys(done.body.response.answers).sort(), ['nps', 'why']);
+});
