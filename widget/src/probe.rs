@@ -33,7 +33,11 @@ fn kind_of(s: &str) -> Kind {
 /// completed}`), as the frequency check reads it.
 fn history_of(h: &Value, session: &str) -> History {
     let last = h.get("lastShownAt").and_then(Value::as_i64);
-    let shown = h.get("shown").and_then(Value::as_u64).unwrap_or(0).min(1000);
+    let shown = h
+        .get("shown")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(1000);
     let flag = |k: &str| (h.get(k) == Some(&Value::Bool(true))).then_some(last.unwrap_or(0));
     History {
         impressions: (0..shown)

@@ -11,10 +11,13 @@
 //! `i m s R x U` are applied here, scope by scope, instead of as JavaScript flags.
 //!
 //! `None` means "do not run this pattern": the pattern is not valid regex-lite syntax (the edge
-//! refuses those when saving), or a repeated group contains a repetition (`(a+)+`, `(\w*)*`,
-//! `(a{2}){1000}`). JavaScript's engine backtracks, and that shape is the usual way to make it
-//! take exponential time; regex-lite runs it in linear time, but the browser refuses it, so
-//! such a pattern never matches in the browser (documented in ARCHITECTURE.md).
+//! refuses those when saving), or it repeats a repetition: a group that holds a variable
+//! repetition (`*`, `+`, `?`, `{n,m}`) repeated more than once (`(a+)+`, `(\w*)*`,
+//! `(a?){30}`), or a repetition repeated directly (`a{2}*`, `\w{1000}{1000}`). JavaScript's
+//! engine backtracks, and nested repetition is the usual way to make it take exponential time
+//! (regex-lite runs it in linear time). Fixed counts stay allowed (`(\d{3}-){2}`), and so does
+//! making a repeating group optional (`(/.*)?`). The browser refuses such a pattern, so the
+//! item using it is refused in the browser (documented in ARCHITECTURE.md).
 
 /// Inclusive code point ranges.
 type Set = Vec<(u32, u32)>;
@@ -101,10 +104,12 @@ struct Tr {
     at: usize,
     out: String,
     f: Flags,
-    /// Per open group: flags to restore, where it starts in `out`, whether it holds a repetition.
+    /// Per open group: flags to restore, where it starts in `out`, whether it holds a variable
+    /// repetition.
     groups: Vec<(Flags, usize, bool)>,
-    /// Where the last atom starts in `out`, and whether it is (or holds) a repetition.
-    last: Option<(usize, bool)>,
+    /// The last atom: where it starts in `out`, whether it is itself repeated, whether it is or
+    /// holds a variable repetition.
+    last: Option<(usize, bool, bool)>,
 }
 
 /// The JavaScript source (to compile with flag `u`) matching what `pattern` matches under
@@ -178,9 +183,9 @@ impl Tr {
                     let (f, start, rep) = self.groups.pop()?;
                     self.f = f;
                     self.out.push(')');
-                    self.last = Some((start, rep));
-                    if let Some(g) = self.groups.last_mut().filter(|_| rep) {
-                        g.2 = true;
+                    self.last = Some((start, false, rep));
+                    if let Some(g) = self.groups.last_mut() {
+                        g.2 |= rep;
                     }
                 }
                 '|' => {
@@ -193,7 +198,7 @@ impl Tr {
                         '*' => "*",
                         _ => "+",
                     };
-                    self.repeat(op, ch != '?')?;
+                    self.repeat(op, ch != '?', true)?;
                     // A lazy marker changes which match is found, not whether one is.
                     if self.peek() == Some('?') {
                         self.at += 1;
@@ -278,20 +283,22 @@ impl Tr {
         Some(())
     }
 
-    /// Appends a repetition operator to the last atom. `many`: it may repeat more than once.
-    fn repeat(&mut self, op: &str, many: bool) -> Option<()> {
-        let (start, rep) = self.last?;
-        if rep && many {
+    /// Appends a repetition operator to the last atom. `many`: it may repeat more than once;
+    /// `variable`: the number of repeats is not fixed.
+    fn repeat(&mut self, op: &str, many: bool, variable: bool) -> Option<()> {
+        let (start, repeated, var) = self.last?;
+        if many && (repeated || var) {
             return None;
         }
-        if rep {
+        if repeated {
             self.out.insert_str(start, "(?:");
             self.out.push(')');
         }
         self.out.push_str(op);
-        self.last = Some((start, true));
+        let var = var || variable;
+        self.last = Some((start, true, var));
         if let Some(g) = self.groups.last_mut() {
-            g.2 = true;
+            g.2 |= var;
         }
         Some(())
     }
@@ -322,7 +329,7 @@ impl Tr {
             }
         }
         op.push('}');
-        self.repeat(&op, max.is_none_or(|m| m > 1))?;
+        self.repeat(&op, max.is_none_or(|m| m > 1), max != Some(min))?;
         self.space();
         if self.peek() == Some('?') {
             self.at += 1;
@@ -352,7 +359,7 @@ impl Tr {
             Atom::Set(s) => {
                 let start = self.out.len();
                 self.emit(&s);
-                self.last = Some((start, false));
+                self.last = Some((start, false, false));
             }
             Atom::Look(l) => {
                 let start = self.out.len();
@@ -360,7 +367,7 @@ impl Tr {
                 self.out.push_str("(?:");
                 self.out.push_str(l);
                 self.out.push(')');
-                self.last = Some((start, false));
+                self.last = Some((start, false, false));
             }
         }
     }
