@@ -147,7 +147,10 @@ impl Tr {
     }
     /// Where the pattern goes on from `at`, past whitespace and `#` comments in verbose mode.
     fn space_from(&self, mut at: usize) -> usize {
-        while self.f.x {
+        if !self.f.x {
+            return at;
+        }
+        loop {
             match self.c.get(at) {
                 Some(c) if c.is_whitespace() => at += 1,
                 Some('#') => {
