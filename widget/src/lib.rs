@@ -8,7 +8,7 @@
 
 mod js;
 mod net;
-#[cfg(feature = "targeting-probe")]
+#[cfg(feature = "targeting-probe-client")]
 mod probe;
 pub mod session;
 pub mod theme;

@@ -298,3 +298,44 @@ async fn sleep(ms: i32) {
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
+
+/// The widget's engine runs saved patterns with Chromium's own `RegExp` (shared feature
+/// `browser`): on every pattern and input of the shared corpus it must answer like regex-lite,
+/// the edge's engine (patterns refused in the browser: refused).
+#[wasm_bindgen_test]
+fn chromium_regexp_agrees_with_regex_lite() {
+    use porchlight_shared::targeting::{EvalContext, NoSegments, Rule, Subject};
+    use serde_json::{json, Value};
+    let corpus: Vec<Value> =
+        serde_json::from_str(include_str!("../../shared/tests/regex_corpus.json")).unwrap();
+    let mut checked = 0;
+    for c in &corpus {
+        let p = c["pattern"].as_str().unwrap();
+        let rule = Rule::parse(
+            &json!({"type": "condition", "property": {"source": "custom", "key": "s"}, "operator": "matches", "value": p}),
+        );
+        if c.get("refused") == Some(&Value::Bool(true)) {
+            assert!(rule.is_err(), "{p} is refused in the browser");
+            continue;
+        }
+        let rule = rule.unwrap();
+        let reference = regex_lite::Regex::new(p).unwrap();
+        for input in c["inputs"].as_array().unwrap() {
+            let input = input.as_str().unwrap();
+            let subject: Subject =
+                serde_json::from_value(json!({"attributes": {"s": input}})).unwrap();
+            let ctx = EvalContext {
+                subject: &subject,
+                now_ms: 0,
+                segments: &NoSegments,
+            };
+            assert_eq!(
+                rule.matches(&ctx),
+                reference.is_match(input),
+                "{p:?} on {input:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 150);
+}

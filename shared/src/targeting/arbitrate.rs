@@ -63,7 +63,7 @@ pub struct Arbitration {
 
 /// Sorts candidates into the one priority order.
 pub fn order(cands: &mut [Candidate]) {
-    cands.sort_by(|a, b| {
+    super::host::stable_sort_by(cands, |a, b| {
         b.priority
             .cmp(&a.priority)
             .then(a.kind.rank().cmp(&b.kind.rank()))

@@ -26,6 +26,7 @@
 use serde_json::Value;
 
 use super::dates::{parse_iso8601, DAY_MS};
+use super::host::{find, lowercase, parse_f64};
 use super::rule::{
     Condition, CountOp, Node, Op, Operand, PageKey, Property, Rule, Scalar, SystemKey,
 };
@@ -349,7 +350,7 @@ fn num_of_str(x: &str) -> Option<f64> {
     if t.is_empty() {
         return None;
     }
-    t.parse::<f64>().ok().filter(|f| f.is_finite())
+    parse_f64(t).filter(|f| f.is_finite())
 }
 
 fn date_of(v: Val) -> Option<i64> {
@@ -380,7 +381,7 @@ fn eq_ci(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return false;
     }
-    a.to_lowercase() == b.to_lowercase()
+    lowercase(a) == lowercase(b)
 }
 
 fn contains_ci(hay: &str, needle: &str) -> bool {
@@ -388,24 +389,27 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
         let (h, n) = (hay.as_bytes(), needle.as_bytes());
         n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
     } else {
-        hay.to_lowercase().contains(&needle.to_lowercase())
+        find(&lowercase(hay), &lowercase(needle)).is_some()
     }
 }
 
 fn starts_with_ci(hay: &str, needle: &str) -> bool {
     if hay.is_ascii() && needle.is_ascii() {
-        hay.len() >= needle.len()
-            && hay.as_bytes()[..needle.len()].eq_ignore_ascii_case(needle.as_bytes())
+        hay.as_bytes()
+            .get(..needle.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(needle.as_bytes()))
     } else {
-        hay.to_lowercase().starts_with(&needle.to_lowercase())
+        lowercase(hay).starts_with(&lowercase(needle))
     }
 }
 
 fn ends_with_ci(hay: &str, needle: &str) -> bool {
     if hay.is_ascii() && needle.is_ascii() {
-        hay.len() >= needle.len()
-            && hay.as_bytes()[hay.len() - needle.len()..].eq_ignore_ascii_case(needle.as_bytes())
+        hay.len()
+            .checked_sub(needle.len())
+            .and_then(|k| hay.as_bytes().get(k..))
+            .is_some_and(|h| h.eq_ignore_ascii_case(needle.as_bytes()))
     } else {
-        hay.to_lowercase().ends_with(&needle.to_lowercase())
+        lowercase(hay).ends_with(&lowercase(needle))
     }
 }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::dates::parse_iso8601;
+use super::host::{parse_f64, Regex};
 use super::rule::{err, Op, Operand, Scalar, MAX_LIST, MAX_PATTERN};
 use crate::error::ApiError;
 
@@ -11,10 +12,7 @@ pub(crate) fn scalar_of(v: &Value) -> Option<Scalar> {
     match v {
         Value::String(s) => {
             let t = s.trim();
-            let num = t
-                .parse::<f64>()
-                .ok()
-                .filter(|f| f.is_finite() && !t.is_empty());
+            let num = parse_f64(t).filter(|f| f.is_finite() && !t.is_empty());
             Some(Scalar {
                 num,
                 // Epoch milliseconds saved as text are a date too, as they are in attributes.
@@ -101,13 +99,9 @@ pub(crate) fn operand(op: Op, v: &Value, path: &str) -> Result<Operand, ApiError
             _ => Err(err(path, "this operator takes a number of days (0-36500)")),
         },
         Matches => match v {
-            Value::String(p) if !p.is_empty() && p.len() <= MAX_PATTERN => {
-                regex_lite::RegexBuilder::new(p)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map(|r| Operand::Regex(Box::new(r)))
-                    .map_err(|e| err(path, format!("invalid regular expression: {e}")))
-            }
+            Value::String(p) if !p.is_empty() && p.len() <= MAX_PATTERN => Regex::new(p)
+                .map(|r| Operand::Regex(Box::new(r)))
+                .map_err(|m| err(path, m)),
             _ => Err(err(
                 path,
                 format!("matches takes a regular expression of 1-{MAX_PATTERN} characters"),

@@ -10,9 +10,9 @@
 //!   the count (`gte 3`, or `is_set` for "happened at least once").
 //! - segment reference: `{"segmentId":"seg_1"}` or `{"type":"segment","segmentId":"seg_1"}`
 
-use regex_lite::Regex;
 use serde_json::{Map, Value};
 
+use super::host::{quoted, Regex};
 use super::operand::operand;
 use crate::error::ApiError;
 
@@ -52,7 +52,7 @@ pub(crate) struct Group {
 impl Group {
     fn new(written: Vec<Node>) -> Group {
         let mut idx: Vec<usize> = (0..written.len()).collect();
-        idx.sort_by_key(|&i| cost(&written[i]));
+        super::host::stable_sort_by(&mut idx, |&a, &b| cost(&written[a]).cmp(&cost(&written[b])));
         let mut slots: Vec<Option<Node>> = written.into_iter().map(Some).collect();
         let children: Vec<Node> = idx.iter().filter_map(|&i| slots[i].take()).collect();
         // written[k] = position in `children` of the k-th child as written.
@@ -336,7 +336,12 @@ impl Parser {
             Some("condition") => Ok(Node::Cond(Box::new(condition(o, path)?))),
             Some(other) => Err(err(
                 &format!("{path}/type"),
-                format!("unknown node type {other:?}: group, condition or segment"),
+                [
+                    "unknown node type ",
+                    &quoted(other),
+                    ": group, condition or segment",
+                ]
+                .concat(),
             )),
             None => Err(err(
                 &format!("{path}/type"),
@@ -393,7 +398,10 @@ fn property(v: Option<&Value>, path: &str) -> Result<Property, ApiError> {
                 // Page facts are also reachable as system keys.
                 "currentUrl" | "url" => Ok(Property::Page(PageKey::Url, key.into())),
                 "currentPath" | "path" => Ok(Property::Page(PageKey::Path, key.into())),
-                _ => Err(err(&key_path, format!("unknown system property {key:?}"))),
+                _ => Err(err(
+                    &key_path,
+                    ["unknown system property ", &quoted(key)].concat(),
+                )),
             },
         },
         "custom" => {
@@ -529,7 +537,9 @@ fn condition(o: &Map<String, Value>, path: &str) -> Result<Condition, ApiError> 
     let property = property(o.get("property"), path)?;
     let op_path = format!("{path}/operator");
     let op = match o.get("operator").and_then(Value::as_str) {
-        Some(s) => Op::parse(s).ok_or_else(|| err(&op_path, format!("unknown operator {s:?}")))?,
+        Some(s) => {
+            Op::parse(s).ok_or_else(|| err(&op_path, ["unknown operator ", &quoted(s)].concat()))?
+        }
         None => return Err(err(&op_path, "operator is required")),
     };
     let raw = o.get("value").cloned().unwrap_or(Value::Null);

@@ -24,6 +24,7 @@
 use serde_json::{Map, Value};
 
 use super::eval::compare_json;
+use super::host::{find, parse_f64, quoted, Regex};
 use super::operand::operand;
 use super::rule::{Op, Operand};
 use crate::error::ApiError;
@@ -43,7 +44,7 @@ pub struct UrlPattern {
     pub mode: UrlMatch,
     pub negate: bool,
     pub pattern: String,
-    regex: Option<regex_lite::Regex>,
+    regex: Option<Regex>,
 }
 
 #[derive(Debug, Clone)]
@@ -114,7 +115,7 @@ fn err(path: &str, msg: impl Into<String>) -> ApiError {
 fn num(o: &Map<String, Value>, keys: &[&str]) -> Option<f64> {
     keys.iter().find_map(|k| o.get(*k)).and_then(|v| {
         v.as_f64()
-            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+            .or_else(|| v.as_str().and_then(|s| parse_f64(s.trim())))
     })
 }
 
@@ -159,7 +160,7 @@ impl Trigger {
                         let fp = format!("{path}/properties/{i}");
                         let key = f.get("key").and_then(Value::as_str).filter(|k| !k.is_empty()).ok_or_else(|| err(&format!("{fp}/key"), "required"))?;
                         let op_name = f.get("operator").and_then(Value::as_str).unwrap_or("");
-                        let op = Op::parse(op_name).ok_or_else(|| err(&format!("{fp}/operator"), format!("unknown operator {op_name:?}")))?;
+                        let op = Op::parse(op_name).ok_or_else(|| err(&format!("{fp}/operator"), ["unknown operator ", &quoted(op_name)].concat()))?;
                         let operand = operand(op, f.get("value").unwrap_or(&Value::Null), &format!("{fp}/value"))?;
                         filters.push(PropertyFilter { key: key.into(), op, operand });
                     }
@@ -225,17 +226,9 @@ impl UrlPattern {
             ));
         }
         let regex = match mode {
-            UrlMatch::Regex => Some(
-                regex_lite::RegexBuilder::new(pattern)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map_err(|e| {
-                        err(
-                            &format!("{path}/value"),
-                            format!("invalid regular expression: {e}"),
-                        )
-                    })?,
-            ),
+            UrlMatch::Regex => {
+                Some(Regex::new(pattern).map_err(|m| err(&format!("{path}/value"), m))?)
+            }
             _ => None,
         };
         Ok(UrlPattern {
@@ -250,7 +243,11 @@ impl UrlPattern {
     pub fn matches(&self, url: &str) -> bool {
         let hit = match self.mode {
             UrlMatch::Regex => match &self.regex {
-                Some(r) => r.is_match(subject_of(url, &self.pattern, self.pattern.contains("\\?"))),
+                Some(r) => r.is_match(subject_of(
+                    url,
+                    &self.pattern,
+                    find(&self.pattern, "\\?").is_some(),
+                )),
                 None => return false,
             },
             _ => {
@@ -259,17 +256,14 @@ impl UrlPattern {
                 match self.mode {
                     UrlMatch::Exact => s.eq_ignore_ascii_case(p),
                     UrlMatch::Contains => ci_find(subject, &self.pattern),
-                    UrlMatch::StartsWith => {
-                        subject.len() >= self.pattern.len()
-                            && subject.is_char_boundary(self.pattern.len())
-                            && subject[..self.pattern.len()].eq_ignore_ascii_case(&self.pattern)
-                    }
-                    UrlMatch::EndsWith => {
-                        let k = subject.len().wrapping_sub(self.pattern.len());
-                        subject.len() >= self.pattern.len()
-                            && subject.is_char_boundary(k)
-                            && subject[k..].eq_ignore_ascii_case(&self.pattern)
-                    }
+                    UrlMatch::StartsWith => subject
+                        .get(..self.pattern.len())
+                        .is_some_and(|s| s.eq_ignore_ascii_case(&self.pattern)),
+                    UrlMatch::EndsWith => subject
+                        .len()
+                        .checked_sub(self.pattern.len())
+                        .and_then(|k| subject.get(k..))
+                        .is_some_and(|s| s.eq_ignore_ascii_case(&self.pattern)),
                     // `/blog` is `/blog/`, which `/blog/*` matches.
                     UrlMatch::Wildcard => {
                         glob(s.as_bytes(), p.as_bytes())
@@ -289,8 +283,8 @@ fn ci_find(hay: &str, needle: &str) -> bool {
 }
 
 fn trim_slash(s: &str) -> &str {
-    if s.len() > 1 && s.ends_with('/') && !s.ends_with("://") {
-        &s[..s.len() - 1]
+    if s.len() > 1 && !s.ends_with("://") {
+        s.strip_suffix('/').unwrap_or(s)
     } else {
         s
     }
@@ -304,15 +298,14 @@ fn subject_of<'a>(url: &'a str, pattern: &str, with_query: bool) -> &'a str {
     } else {
         url.split('?').next().unwrap_or(url)
     };
-    if pattern.contains("://") {
+    if find(pattern, "://").is_some() {
         return url;
     }
-    match url.find("://") {
+    match find(url, "://") {
         Some(i) => {
-            let rest = &url[i + 3..];
+            let rest = url.get(i + 3..).unwrap_or("");
             match rest.find(['/', '?']) {
-                Some(j) if rest.as_bytes()[j] == b'/' => &rest[j..],
-                Some(j) => &rest[j..],
+                Some(j) => rest.get(j..).unwrap_or("/"),
                 None => "/",
             }
         }

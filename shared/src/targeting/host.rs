@@ -1,0 +1,205 @@
+//! The few primitives the engine borrows from where it runs. Natively and at the edge: regex-lite
+//! (linear time), Rust's Unicode lower-casing and its float parser. In the widget (feature
+//! `browser`, on wasm32 only): the browser's own `RegExp`, `toLowerCase` and `parseFloat`, which
+//! cost the page no bytes. Both sides give the same answers; see ARCHITECTURE.md ("Targeting")
+//! for the one documented difference (repeated repetitions) and why it is safe.
+
+#[cfg(not(all(feature = "browser", target_arch = "wasm32")))]
+mod imp {
+    /// A compiled `matches` / `regex` pattern.
+    #[derive(Debug, Clone)]
+    pub struct Regex(regex_lite::Regex);
+
+    impl Regex {
+        /// Compiles a pattern; the error is the sentence shown to whoever saved it.
+        pub fn new(pattern: &str) -> Result<Regex, String> {
+            regex_lite::RegexBuilder::new(pattern)
+                .size_limit(1 << 20)
+                .build()
+                .map(Regex)
+                .map_err(|e| format!("invalid regular expression: {e}"))
+        }
+        pub fn is_match(&self, s: &str) -> bool {
+            self.0.is_match(s)
+        }
+    }
+
+    pub fn lowercase(s: &str) -> String {
+        s.to_lowercase()
+    }
+
+    pub fn parse_f64(s: &str) -> Option<f64> {
+        s.parse().ok()
+    }
+
+    /// `"text"`, escaped as Rust's `Debug` does (error messages).
+    pub fn quoted(s: &str) -> String {
+        format!("{s:?}")
+    }
+
+    pub fn stable_sort_by<T>(v: &mut [T], cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+        v.sort_by(cmp)
+    }
+}
+
+#[cfg(all(feature = "browser", target_arch = "wasm32"))]
+mod imp {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_name = RegExp)]
+        #[derive(Debug, Clone)]
+        type JsRegExp;
+        #[wasm_bindgen(constructor, js_class = "RegExp", catch)]
+        fn new(source: &str, flags: &str) -> Result<JsRegExp, JsValue>;
+        #[wasm_bindgen(method, js_class = "RegExp")]
+        fn test(this: &JsRegExp, s: &str) -> bool;
+    }
+
+    /// A compiled pattern, run by the browser: regex-lite syntax translated by
+    /// [`super::super::regex_js::to_js`], so it matches what regex-lite matches.
+    #[derive(Debug, Clone)]
+    pub struct Regex(JsRegExp);
+
+    impl Regex {
+        pub fn new(pattern: &str) -> Result<Regex, String> {
+            super::super::regex_js::to_js(pattern)
+                .and_then(|src| JsRegExp::new(&src, "u").ok())
+                .map(Regex)
+                .ok_or_else(|| "regular expression not run in the browser".into())
+        }
+        pub fn is_match(&self, s: &str) -> bool {
+            self.0.test(s)
+        }
+    }
+
+    /// `String.prototype.toLowerCase`: the same Unicode default lower-casing as Rust's
+    /// `str::to_lowercase` (final sigma included).
+    pub fn lowercase(s: &str) -> String {
+        String::from(js_sys::JsString::from(s).to_lower_case())
+    }
+
+    /// Rust's `f64::from_str` grammar, checked here; `parseFloat` (correctly rounded, like
+    /// Rust) computes the value.
+    pub fn parse_f64(s: &str) -> Option<f64> {
+        let b = s.as_bytes();
+        let body = b
+            .strip_prefix(b"+")
+            .or_else(|| b.strip_prefix(b"-"))
+            .unwrap_or(b);
+        let neg = body.len() < b.len() && b[0] == b'-';
+        let word = |w: &[u8]| body.eq_ignore_ascii_case(w);
+        if word(b"inf") || word(b"infinity") {
+            return Some(if neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            });
+        }
+        if word(b"nan") {
+            return Some(f64::NAN);
+        }
+        let digits = |i: &mut usize| {
+            let start = *i;
+            while body.get(*i).is_some_and(u8::is_ascii_digit) {
+                *i += 1;
+            }
+            *i - start
+        };
+        let mut i = 0;
+        let mut n = digits(&mut i);
+        if body.get(i) == Some(&b'.') {
+            i += 1;
+            n += digits(&mut i);
+        }
+        if n == 0 {
+            return None;
+        }
+        if matches!(body.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(body.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if digits(&mut i) == 0 {
+                return None;
+            }
+        }
+        (i == body.len()).then(|| js_sys::parse_float(s))
+    }
+
+    /// `"text"` (error messages; the browser shows none, so no escaping tables are shipped).
+    pub fn quoted(s: &str) -> String {
+        ["\"", s, "\""].concat()
+    }
+
+    /// Insertion sort: stable like `sort_by`, so the same order, without shipping its code
+    /// (the lists are a handful of candidates or rule children).
+    pub fn stable_sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+        for i in 1..v.len() {
+            let mut j = i;
+            while j > 0 && cmp(&v[j - 1], &v[j]).is_gt() {
+                v.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    }
+}
+
+pub(crate) use imp::{lowercase, parse_f64, quoted, stable_sort_by, Regex};
+
+/// Where `needle` first occurs in `hay` (a plain scan: the strings are URLs and attribute
+/// values, and it keeps the two-way searcher out of the widget).
+pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+}
+
+/// JSON handed over by the browser (`JSON.parse`, `Response.json()`), as the engine's JSON.
+/// Whole numbers up to 2^53 become integers, as serde_json reads them from text (`3`, not
+/// `3.0`), so `maxTimes: 3` and friends read the same; nesting deeper than 128 reads as null.
+#[cfg(all(feature = "browser", target_arch = "wasm32"))]
+pub fn json_from_js(v: &wasm_bindgen::JsValue) -> serde_json::Value {
+    fn conv(v: &wasm_bindgen::JsValue, depth: u8) -> serde_json::Value {
+        use js_sys::{Array, Object, Reflect};
+        use serde_json::Value;
+        if let Some(s) = v.as_string() {
+            return Value::String(s);
+        }
+        if let Some(b) = v.as_bool() {
+            return Value::Bool(b);
+        }
+        if let Some(n) = v.as_f64() {
+            return if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 {
+                if n >= 0.0 {
+                    Value::from(n as u64)
+                } else {
+                    Value::from(n as i64)
+                }
+            } else {
+                serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+            };
+        }
+        if depth == 0 || !v.is_object() {
+            return Value::Null;
+        }
+        if Array::is_array(v) {
+            return Value::Array(Array::from(v).iter().map(|x| conv(&x, depth - 1)).collect());
+        }
+        let mut m = serde_json::Map::new();
+        let o: &Object = v.unchecked_ref();
+        for k in Object::keys(o).iter() {
+            if let Some(name) = k.as_string() {
+                let x = Reflect::get(v, &k).unwrap_or_default();
+                m.insert(name, conv(&x, depth - 1));
+            }
+        }
+        Value::Object(m)
+    }
+    use wasm_bindgen::JsCast;
+    conv(v, 128)
+}
