@@ -13,10 +13,8 @@
 //!   reason (`already_shown`, …);
 //! - arbitration: `candidates`, `showing`, `expectShow` [ids], optional `expectLost` {id: reason}.
 //!
-//! `browserRefuses: true` marks a pattern the browser build (feature `browser` on wasm32, where
-//! the browser's backtracking `RegExp` runs patterns) refuses instead of running: a repeated
-//! group holding a repetition (see targeting/regex_js.rs). There the case checks the refusal,
-//! at `/value`; everywhere else it runs as written.
+//! The same cases run in the widget's build (feature `browser` on wasm32), where patterns run on
+//! the browser's `RegExp`: every target refuses the patterns it could not run the same way.
 
 use std::collections::BTreeMap;
 
@@ -42,9 +40,6 @@ const FILES: &[(&str, &str)] = &[
     ("arbitration.json", include_str!("cases/arbitration.json")),
 ];
 
-/// The browser build, whose regexes are the browser's own.
-const BROWSER: bool = cfg!(all(feature = "browser", target_arch = "wasm32"));
-
 const DEFAULT_NOW: &str = "2026-11-22T12:00:00Z";
 
 fn time(v: Option<&Value>) -> i64 {
@@ -63,20 +58,6 @@ fn run_case(file: &str, c: &Map<String, Value>) -> Result<(), String> {
         return fail("every case says why".into());
     }
     let now = time(c.get("now"));
-    if BROWSER && c.get("browserRefuses") == Some(&Value::Bool(true)) {
-        let refused = match (c.get("rule"), c.get("trigger")) {
-            (Some(r), _) => Rule::parse(r).err(),
-            (_, Some(t)) => Trigger::parse(t, "").err(),
-            _ => None,
-        };
-        return match refused {
-            Some(e) if e.path.as_deref() == Some("/value") => Ok(()),
-            other => fail(format!(
-                "expected the browser to refuse the pattern, got {other:?}"
-            )),
-        };
-    }
-
     if let Some(rule) = c.get("rule") {
         let parsed = if rule.is_null() {
             None

@@ -122,6 +122,10 @@ test('tours respect audience and status; another workspace cannot touch them; bo
   assertError(assert, r, 400, 'INVALID_INPUT');
   r = await call('POST', `/v1/tours/${tour.id}/progress`, { token: pro, raw: '{"action": "start"' });
   assertError(assert, r, 400, 'INVALID_INPUT');
+  // A trigger pattern the visitor's browser would backtrack on is refused when saved.
+  r = await call('PATCH', `/admin/v1/tours/${tour.id}`, { token: ws.key, body: { triggers: [{ type: 'page_visit', match: 'regex', value: '^/(a+)+$' }] } });
+  assertError(assert, r, 400, 'INVALID_INPUT');
+  assert.equal(r.body.error.path, '/triggers/0/value');
   // A paused tour cannot be started.
   await call('POST', `/admin/v1/tours/${tour.id}/pause`, { token: ws.key });
   assertError(assert, await progress(pro, tour.id, { action: 'start' }), 404, 'NOT_FOUND');

@@ -2,10 +2,14 @@
 //! (linear time), Rust's Unicode lower-casing and its float parser. In the widget (feature
 //! `browser`, on wasm32 only): the browser's own `RegExp`, `toLowerCase` and `parseFloat`, which
 //! cost the page no bytes. Both sides give the same answers; see ARCHITECTURE.md ("Targeting")
-//! for the one documented difference (repeated repetitions) and why it is safe.
+//! for the patterns every target refuses (repeated repetitions) and why.
+
+/// Why a pattern is refused on every target (see `regex_js`).
+const BROWSER_REFUSES: &str = "this pattern repeats a repetition (such as (a+)+ or (\\w*)*), which browsers run in exponential time, or uses syntax the widget cannot run exactly; rewrite it (for example a+ instead of (a+)+)";
 
 #[cfg(not(all(feature = "browser", target_arch = "wasm32")))]
 mod imp {
+    use super::BROWSER_REFUSES;
     /// A compiled `matches` / `regex` pattern.
     #[derive(Debug, Clone)]
     pub struct Regex(regex_lite::Regex);
@@ -13,11 +17,16 @@ mod imp {
     impl Regex {
         /// Compiles a pattern; the error is the sentence shown to whoever saved it.
         pub fn new(pattern: &str) -> Result<Regex, String> {
-            regex_lite::RegexBuilder::new(pattern)
+            let compiled = regex_lite::RegexBuilder::new(pattern)
                 .size_limit(1 << 20)
                 .build()
-                .map(Regex)
-                .map_err(|e| format!("invalid regular expression: {e}"))
+                .map_err(|e| format!("invalid regular expression: {e}"))?;
+            // Saved patterns also run in the widget, on the browser's backtracking RegExp: one
+            // the browser build would refuse is refused here too, so both sides always agree.
+            if super::super::regex_js::to_js(pattern).is_none() {
+                return Err(BROWSER_REFUSES.into());
+            }
+            Ok(Regex(compiled))
         }
         pub fn is_match(&self, s: &str) -> bool {
             self.0.is_match(s)
@@ -67,7 +76,7 @@ mod imp {
             super::super::regex_js::to_js(pattern)
                 .and_then(|src| JsRegExp::new(&src, "u").ok())
                 .map(Regex)
-                .ok_or_else(|| "regular expression not run in the browser".into())
+                .ok_or_else(|| super::BROWSER_REFUSES.into())
         }
         pub fn is_match(&self, s: &str) -> bool {
             self.0.test(s)
