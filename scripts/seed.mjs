@@ -34,6 +34,19 @@ if (res.status === 201) {
   console.error('seeding failed:', res.status, JSON.stringify(body));
   process.exit(1);
 }
+// A teammate for the agent console (/console/), created once; their key is shown once too.
+if (!creds.teammateKey && creds.secretKey?.startsWith('psk_')) {
+  const t = await fetch(`${base}/admin/v1/teammates`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${creds.secretKey}` },
+    body: JSON.stringify({ name: 'Ada Lovelace' }),
+  });
+  if (t.status === 201) {
+    creds.teammateKey = (await t.json()).key;
+    writeFileSync(credsFile, JSON.stringify(creds, null, 2));
+  }
+}
 console.log(`demo workspace id:  ${creds.workspaceId}`);
 console.log(`demo secret key:    ${creds.secretKey}`);
 if (creds.identitySecret) console.log(`identity secret:    ${creds.identitySecret}`);
+if (creds.teammateKey) console.log(`teammate key:       ${creds.teammateKey}  (agent console: ${base}/console/)`);

@@ -1,7 +1,7 @@
 //! Who is calling: a visitor (session token), a workspace (secret key), or the deployment
 //! (root key). Every route starts here; nothing trusts an id from the body.
 
-use porchlight_shared::token::{bearer, sha256_hex, SecretKey, SessionToken};
+use porchlight_shared::token::{bearer, sha256_hex, SecretKey, SessionToken, TeammateKey};
 use porchlight_shared::{ApiError, ErrorCode};
 use subtle::ConstantTimeEq;
 
@@ -26,7 +26,56 @@ pub struct VisitorAuth {
 
 /// The session token the request presents, if well-formed (not yet checked against D1).
 pub fn presented_token(ctx: &Ctx) -> Option<SessionToken> {
-    bearer_of(ctx).and_then(|b| SessionToken::parse(&b))
+    bearer_of(ctx)
+        .or_else(|| live_query_token(ctx))
+        .and_then(|b| SessionToken::parse(&b))
+}
+
+/// Browsers cannot set headers on a WebSocket: the live routes also take `?token=`.
+fn live_query_token(ctx: &Ctx) -> Option<String> {
+    if !ctx.path.ends_with("/live") {
+        return None;
+    }
+    let url = ctx.req.url().ok()?;
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned());
+    token
+}
+
+/// Who answers chats: the workspace's secret key (no teammate) or a teammate's own key.
+pub struct Agent {
+    pub workspace: WorkspaceRow,
+    pub teammate: Option<db::TeammateRow>,
+}
+
+/// Resolves `Authorization: Bearer psk_…` or `ptk_…` (or `?token=` on the live route).
+pub async fn agent(ctx: &Ctx) -> Result<Agent, ApiError> {
+    let Some(b) = bearer_of(ctx).or_else(|| live_query_token(ctx)) else {
+        return Err(not_authenticated(
+            "send a teammate key or the workspace secret key: Authorization: Bearer ptk_… / psk_…",
+        ));
+    };
+    if b.starts_with(TeammateKey::PREFIX) {
+        let key =
+            TeammateKey::parse(&b).ok_or_else(|| not_authenticated("malformed teammate key"))?;
+        let db = ctx.db()?;
+        let teammate = db::teammate_by_key_hash(&db, &key.storage_hash())
+            .await?
+            .ok_or_else(|| not_authenticated("unknown teammate key"))?;
+        let workspace = db::workspace_by_id(&db, &teammate.workspace_id)
+            .await?
+            .ok_or_else(|| not_authenticated("unknown teammate key"))?;
+        return Ok(Agent {
+            workspace,
+            teammate: Some(teammate),
+        });
+    }
+    Ok(Agent {
+        workspace: workspace_admin(ctx).await?,
+        teammate: None,
+    })
 }
 
 /// Resolves the calling visitor, refusing missing, unknown, revoked and expired tokens and
@@ -76,6 +125,12 @@ pub async fn workspace_admin(ctx: &Ctx) -> Result<WorkspaceRow, ApiError> {
         return Err(ApiError::new(
             ErrorCode::NotAuthorized,
             "a visitor session token cannot call the admin API",
+        ));
+    }
+    if b.starts_with(TeammateKey::PREFIX) {
+        return Err(ApiError::new(
+            ErrorCode::NotAuthorized,
+            "a teammate key reaches conversations, visitors and teammates; this route needs the workspace secret key",
         ));
     }
     let key = SecretKey::parse(&b).ok_or_else(|| not_authenticated("malformed secret key"))?;

@@ -6,6 +6,7 @@
 mod auth;
 mod db;
 mod http;
+mod hub;
 mod limits;
 mod rand;
 mod routes;
@@ -14,6 +15,7 @@ use porchlight_shared::{ApiError, ErrorCode};
 use worker::*;
 
 pub use http::Ctx;
+pub use hub::Hub;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {

@@ -4,6 +4,7 @@
 //! functions here decide. That is what lets the browser and the edge give identical answers.
 
 pub mod attributes;
+pub mod chat;
 pub mod content;
 pub mod error;
 pub mod events;

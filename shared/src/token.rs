@@ -1,4 +1,5 @@
-//! Session tokens (`wst_` + 64 hex) and workspace secret keys (`psk_` + 64 hex).
+//! Session tokens (`wst_` + 64 hex), workspace secret keys (`psk_` + 64 hex) and teammate keys
+//! (`ptk_` + 64 hex).
 //!
 //! Both are bearer secrets made from 32 random bytes the caller supplies (the edge reads
 //! `crypto.getRandomValues`). Only their SHA-256 is ever stored.
@@ -12,6 +13,10 @@ pub struct SessionToken(String);
 /// A workspace's secret key for the admin API.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretKey(String);
+
+/// A teammate's own key: the agent console and the conversation routes, as that teammate.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TeammateKey(String);
 
 macro_rules! bearer_secret {
     ($ty:ident, $prefix:literal) => {
@@ -54,6 +59,7 @@ macro_rules! bearer_secret {
 
 bearer_secret!(SessionToken, "wst_");
 bearer_secret!(SecretKey, "psk_");
+bearer_secret!(TeammateKey, "ptk_");
 
 /// Lowercase hex SHA-256.
 pub fn sha256_hex(data: &[u8]) -> String {

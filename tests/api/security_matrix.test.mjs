@@ -54,6 +54,11 @@ async function setUp() {
   await call('POST', `/v1/tours/${ids.tours}/progress`, { token: t, body: { action: 'start' } });
   await call('POST', `/v1/surveys/${ids.surveys}/responses`, { token: t, body: { answers: [{ questionId: 'why', value: 'Mine' }] } });
   await call('POST', `/v1/checklists/${ids.checklists}/tasks/profile`, { token: t, body: { done: true } });
+  const mate = await call('POST', '/admin/v1/teammates', { token: ws.key, body: { name: 'Ada' } });
+  ids.teammates = mate.body.teammate.id;
+  const conv = await call('POST', '/v1/conversations', { token: t, body: { message: { clientId: 'first-message', body: 'Private question' } } });
+  assert.equal(conv.status, 201, conv.text);
+  ids.conversations = conv.body.conversation.id;
   return { ws, ids, token: t };
 }
 
@@ -67,6 +72,10 @@ async function snapshot({ ws, ids, token }) {
   out.visitor = (await call('GET', `/admin/v1/visitors/${ids.visitors}`, { token: ws.key })).body;
   out.results = (await call('GET', `/admin/v1/surveys/${ids.surveys}/results`, { token: ws.key })).body;
   out.tickets = (await call('GET', '/v1/tickets', { token })).body;
+  out.teammates = (await call('GET', '/admin/v1/teammates', { token: ws.key })).body;
+  out.inbox = (await call('GET', '/admin/v1/conversations?status=all', { token: ws.key })).body;
+  for (const c of out.inbox.conversations) delete c.visitor.presence;
+  out.messages = (await call('GET', `/admin/v1/conversations/${ids.conversations}/messages`, { token: ws.key })).body;
   const el = (await call('GET', '/v1/eligible?url=%2Fapp', { token })).body;
   out.progress = { tours: el.tours.map((x) => x.progress), surveys: el.surveys.map((x) => x.response), checklists: el.checklists.map((x) => x.tasks) };
   return out;
@@ -87,6 +96,12 @@ function bodyFor(o) {
   if (p.includes('/tasks/')) return { done: false };
   if (p.endsWith('/feedback')) return { helpful: false };
   if (p === '/v1/tickets') return { subject: 'x', body: 'y' };
+  if (p.endsWith('/messages')) return { clientId: 'matrix-1', body: 'intrusion' };
+  if (p === '/v1/conversations') return {};
+  if (p.endsWith('/read')) return {};
+  if (p.endsWith('/csat')) return { rating: 5 };
+  if (p.endsWith('/assign')) return { teammateId: null };
+  if (p === '/admin/v1/teammates') return { name: 'Mallory' };
   if (p === '/v1/events') return { events: [{ name: 'x' }] };
   if (p === '/v1/impressions') return { kind: 'tour', contentId: 'x', action: 'shown' };
   if (p === '/v1/identify') return { name: 'Mallory' };
@@ -167,6 +182,8 @@ test('no route takes a visitor id from the body as authority', async () => {
     [`/v1/checklists/${a.ids.checklists}/tasks/profile`, { done: true, visitorId: victim }],
     [`/v1/articles/${a.ids.articles}/feedback`, { helpful: true, visitorId: victim }],
     ['/v1/tickets', { subject: 'x', body: 'y', visitorId: victim }],
+    ['/v1/conversations', { visitorId: victim }],
+    [`/v1/conversations/${a.ids.conversations}/messages`, { clientId: 'x', body: 'y', visitorId: victim }],
   ];
   for (const [path, body] of strict) assertError(assert, await call('POST', path, { token: t, body }), 400, 'INVALID_INPUT');
   const v = (await call('GET', `/admin/v1/visitors/${victim}`, { token: a.ws.key })).body.visitor;

@@ -48,7 +48,7 @@ test('a verified merge writes one visitor.merged audit record with counts', { sk
   const detail = JSON.parse(rows[0].detail);
   assert.equal(detail.from, anon.body.visitor.id);
   assert.equal(detail.into, known.body.visitor.id);
-  assert.deepEqual(detail.counts, { sessions: 1, events: 2, tickets: 0, impressions: 1, tourProgress: 1, surveyResponses: 0, checklistTasks: 0, articleFeedback: 0 });
+  assert.deepEqual(detail.counts, { sessions: 1, events: 2, tickets: 0, conversations: 0, impressions: 1, tourProgress: 1, surveyResponses: 0, checklistTasks: 0, articleFeedback: 0 });
   const moved = await sql(`SELECT visitor_id FROM tour_progress WHERE tour_id = '${tour.body.id}'`);
   assert.deepEqual(moved.map((x) => x.visitor_id), [known.body.visitor.id]);
 });

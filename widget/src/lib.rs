@@ -6,6 +6,7 @@
 //! `show` apply in the order they were called. `on` / `off` take effect at once. No command
 //! throws into the host page: misuse logs one console warning.
 
+mod chat;
 mod js;
 mod net;
 #[cfg(feature = "targeting-probe-client")]
@@ -28,6 +29,8 @@ pub(crate) enum Cmd {
     Shutdown,
     /// Internal: the refresh timer fired.
     Refresh,
+    /// `showNewMessage(text)`: open with the composer prefilled.
+    Compose(String),
 }
 
 /// The events a page can listen to.
@@ -37,6 +40,10 @@ pub(crate) enum Ev {
     Open,
     Close,
     Error,
+    /// A new message in the visitor's conversation (either side).
+    Message,
+    /// The number of unread teammate messages changed.
+    UnreadCountChange,
 }
 
 /// The runtime's state. Only touched through [`with`], never borrowed across an `await` or
@@ -133,7 +140,8 @@ fn dispatch(cmd: JsValue, a: JsValue, b: JsValue) {
         }
         // Nothing to send yet; later, a re-check of eligibility.
         "update" if settings_like => return,
-        "show" => Cmd::Show,
+        "show" | "showMessages" => Cmd::Show,
+        "showNewMessage" => Cmd::Compose(a.as_string().unwrap_or_default()),
         "hide" => Cmd::Hide,
         "shutdown" => Cmd::Shutdown,
         "on" => return listen(true, &a, b),
@@ -153,6 +161,8 @@ fn listen(on: bool, ev: &JsValue, cb: JsValue) {
         Some("open") => Ev::Open,
         Some("close") => Ev::Close,
         Some("error") => Ev::Error,
+        Some("message") => Ev::Message,
+        Some("unreadCountChange") => Ev::UnreadCountChange,
         _ => return js::warn("unknown event", ev),
     };
     let cb = match cb.dyn_into::<Function>() {
@@ -236,6 +246,7 @@ async fn run() {
             }
             Cmd::Shutdown => session::shutdown().await,
             Cmd::Refresh => session::refresh().await,
+            Cmd::Compose(text) => chat::compose(&text),
         }
     }
 }
@@ -259,7 +270,12 @@ pub(crate) fn ensure_ui(settings: &JsValue) {
     let m = ui::Messenger::from_js(&js::get(settings, "messenger"));
     match ui::mount(&parent, &m, nonce.as_deref()) {
         Ok(ui) => {
-            ui.on_toggle(|open| fire(if open { Ev::Open } else { Ev::Close }, &JsValue::UNDEFINED));
+            ui.on_toggle(|open| {
+                fire(if open { Ev::Open } else { Ev::Close }, &JsValue::UNDEFINED);
+                if open {
+                    chat::seen();
+                }
+            });
             with(|rt| rt.ui = Some(ui));
         }
         Err(e) => js::warn("could not show the messenger", &e),

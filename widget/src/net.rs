@@ -57,10 +57,20 @@ pub async fn post(
     token: Option<&str>,
     body: Option<&JsValue>,
 ) -> Result<JsValue, ApiError> {
+    request("POST", url, token, body).await
+}
+
+/// Any method; see [`post`].
+pub async fn request(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&JsValue>,
+) -> Result<JsValue, ApiError> {
     let net = |_| ApiError::new(0, "NETWORK_ERROR");
     let window = web_sys::window().ok_or_else(|| ApiError::new(0, "NO_WINDOW"))?;
     let init = RequestInit::new();
-    init.set_method("POST");
+    init.set_method(method);
     let headers = Object::new();
     js::set(
         &headers,

@@ -306,6 +306,7 @@ pub async fn boot(arg: JsValue) {
     let locale = setting(&arg, &page_settings, "locale");
     if let Some(visitor) = start_session(&ws, &claims, &attributes, &locale).await {
         fire(Ev::Ready, &visitor);
+        crate::chat::start(&ws).await;
     }
 }
 
@@ -395,9 +396,18 @@ async fn reboot(ws: &str) -> Option<JsValue> {
     start_session(ws, &claims, &JsValue::UNDEFINED, &JsValue::UNDEFINED).await
 }
 
+/// The workspace's stored token, if it is still live (for the live socket's URL).
+pub(crate) fn live_token(ws: &str) -> Option<String> {
+    Stored::load(ws).live_token(Date::now()).map(String::from)
+}
+
 /// A call that needs the session token. A dead token is replaced by a transparent re-boot and
 /// the call is tried once more.
-async fn call_authed(path: &str, body: Option<&JsValue>) -> Result<JsValue, ApiError> {
+pub(crate) async fn call_authed(
+    method: &str,
+    path: &str,
+    body: Option<&JsValue>,
+) -> Result<JsValue, ApiError> {
     let Some(ws) = with(|rt| rt.ws.clone()).flatten() else {
         return Err(ApiError::new(0, "NOT_BOOTED"));
     };
@@ -415,7 +425,7 @@ async fn call_authed(path: &str, body: Option<&JsValue>) -> Result<JsValue, ApiE
                     .ok_or_else(|| ApiError::new(0, "NOT_BOOTED"))?
             }
         };
-        match net::post(&url, Some(&token), body).await {
+        match net::request(method, &url, Some(&token), body).await {
             Err(e) if attempt == 0 && e.is_auth() => forget_token(&ws, &token),
             r => return r,
         }
@@ -428,7 +438,7 @@ pub async fn identify(arg: JsValue) {
     let body = Object::new();
     js::copy(&body, &arg, &CLAIMS);
     js::copy(&body, &arg, &["attributes"]);
-    match call_authed("/v1/identify", Some(&body)).await {
+    match call_authed("POST", "/v1/identify", Some(&body)).await {
         Ok(r) => {
             let visitor = get(&r, "visitor");
             with(|rt| {
@@ -540,6 +550,7 @@ pub async fn shutdown() {
     let Some(ws) = ws else {
         return;
     };
+    crate::chat::stop(&ws);
     let k = key(&ws);
     let token = read(&k)
         .and_then(|s| JSON::parse(&s).ok())

@@ -25,6 +25,8 @@ const SVG_NS: &str = "http://www.w3.org/2000/svg";
 const CHAT_PATH: &str =
     "M5 4h14a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-7.5L7 20.6V17H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
 const CLOSE_PATH: &str = "M6 6l12 12M18 6L6 18";
+const SEND_PATH: &str = "M3 20.5 21 12 3 3.5 3 10l12 2-12 2z";
+const COMPOSE_LABEL: &str = "Write a message…";
 
 const CSS: &str = include_str!("widget.css");
 
@@ -141,6 +143,8 @@ struct Inner {
     launcher: HtmlElement,
     panel: HtmlElement,
     close: HtmlElement,
+    /// The conversation: messages, status line (queue, typing, offline), rating, composer.
+    pub(crate) chat: ChatDom,
     open: Cell<bool>,
     notify: Cell<Option<Notify>>,
     /// The DOM listeners, alive as long as the UI.
@@ -148,7 +152,24 @@ struct Inner {
     timer: Cell<Option<i32>>,
 }
 
-fn add(doc: &Document, parent: &web_sys::Node, tag: &str, class: &str) -> Result<Element, JsValue> {
+/// The live-chat parts of the panel (filled by `crate::chat`).
+pub(crate) struct ChatDom {
+    pub body: Element,
+    pub empty: Element,
+    pub list: Element,
+    pub status: Element,
+    pub rating: Element,
+    pub form: Element,
+    pub input: web_sys::HtmlTextAreaElement,
+    pub badge: Element,
+}
+
+pub(crate) fn add(
+    doc: &Document,
+    parent: &web_sys::Node,
+    tag: &str,
+    class: &str,
+) -> Result<Element, JsValue> {
     let e = doc.create_element(tag)?;
     if !class.is_empty() {
         e.set_class_name(class);
@@ -157,7 +178,7 @@ fn add(doc: &Document, parent: &web_sys::Node, tag: &str, class: &str) -> Result
     Ok(e)
 }
 
-fn attrs(e: &Element, list: &[(&str, &str)]) -> Result<(), JsValue> {
+pub(crate) fn attrs(e: &Element, list: &[(&str, &str)]) -> Result<(), JsValue> {
     for (k, v) in list {
         e.set_attribute(k, v)?;
     }
@@ -244,6 +265,9 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     )?;
     icon(&doc, &launcher, "i", CHAT_PATH)?;
     icon(&doc, &launcher, "x", CLOSE_PATH)?;
+    let badge = add(&doc, &launcher, "span", "n")?;
+    badge.set_attribute("aria-hidden", "true")?;
+    badge.unchecked_ref::<HtmlElement>().set_hidden(true);
     let launcher: HtmlElement = launcher.unchecked_into();
     // Hidden when the workspace says so, or until the auto-visibility delay has passed.
     launcher.set_hidden(!m.show_launcher || m.auto_visibility);
@@ -292,7 +316,36 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     if !m.welcome_message.is_empty() {
         add(&doc, &body, "p", "m")?.set_text_content(Some(&m.welcome_message));
     }
-    add(&doc, &body, "p", "e")?.set_text_content(Some(EMPTY_TEXT));
+    let empty = add(&doc, &body, "p", "e")?;
+    empty.set_text_content(Some(EMPTY_TEXT));
+    let log = add(&doc, &body, "div", "")?;
+    attrs(
+        &log,
+        &[
+            ("role", "log"),
+            ("aria-live", "polite"),
+            ("aria-label", "Conversation"),
+        ],
+    )?;
+    let list = add(&doc, &log, "ol", "ms")?;
+    let status = add(&doc, &panel, "p", "q")?;
+    attrs(&status, &[("role", "status"), ("aria-live", "polite")])?;
+    let rating = add(&doc, &panel, "div", "cs")?;
+    rating.unchecked_ref::<HtmlElement>().set_hidden(true);
+    let form = add(&doc, &panel, "form", "f")?;
+    let input: web_sys::HtmlTextAreaElement = add(&doc, &form, "textarea", "ta")?.unchecked_into();
+    attrs(
+        &input,
+        &[
+            ("rows", "1"),
+            ("aria-label", COMPOSE_LABEL),
+            ("placeholder", COMPOSE_LABEL),
+            ("maxlength", "10000"),
+        ],
+    )?;
+    let send = add(&doc, &form, "button", "s")?;
+    attrs(&send, &[("type", "submit"), ("aria-label", "Send")])?;
+    icon(&doc, &send, "i", SEND_PATH)?;
 
     parent.append_child(&host)?;
     let ui = Ui(Rc::new(Inner {
@@ -302,6 +355,16 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         launcher,
         panel,
         close: close.unchecked_into(),
+        chat: ChatDom {
+            body,
+            empty,
+            list,
+            status,
+            rating,
+            form,
+            input,
+            badge,
+        },
         open: Cell::new(false),
         notify: Cell::new(None),
         handlers: Cell::new(Vec::new()),
@@ -411,6 +474,39 @@ impl Ui {
 
     pub fn panel(&self) -> &HtmlElement {
         &self.0.panel
+    }
+
+    pub(crate) fn chat(&self) -> &ChatDom {
+        &self.0.chat
+    }
+
+    /// Sets the launcher's unread badge (0 hides it) and its accessible name.
+    pub fn set_unread(&self, n: u32) {
+        let i = &self.0;
+        let badge: &HtmlElement = i.chat.badge.unchecked_ref();
+        badge.set_hidden(n == 0);
+        let count = if n > 9 {
+            "9+".to_string()
+        } else {
+            crate::chat::num(n as f64)
+        };
+        badge.set_text_content(Some(&count));
+        let mut label = String::from(OPEN_LABEL);
+        if n > 0 {
+            label.push_str(", ");
+            label.push_str(&count);
+            label.push_str(" unread");
+        }
+        let _ = i.launcher.set_attribute("aria-label", &label);
+    }
+
+    /// Adds a listener that lives as long as the UI.
+    pub(crate) fn on(&self, target: &EventTarget, ty: &str, f: impl FnMut(Event) + 'static) {
+        let c = Closure::<dyn FnMut(Event)>::new(f);
+        let _ = target.add_event_listener_with_callback(ty, c.as_ref().unchecked_ref());
+        let mut all = self.0.handlers.take();
+        all.push(c);
+        self.0.handlers.set(all);
     }
 
     /// Removes the UI from the page and drops its listeners and timer.

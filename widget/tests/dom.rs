@@ -158,8 +158,8 @@ fn hostile_text_is_rendered_as_text() {
         find(&ui, "h2").unwrap().text_content().as_deref(),
         Some("<b>Evil</b>")
     );
-    // Only the two icon <svg>s of the launcher and the close icon exist.
-    assert_eq!(ui.shadow().query_selector_all("svg").unwrap().length(), 3);
+    // Only the two icon <svg>s of the launcher, the close icon and the send icon exist.
+    assert_eq!(ui.shadow().query_selector_all("svg").unwrap().length(), 4);
     ui.unmount();
 }
 

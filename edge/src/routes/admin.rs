@@ -197,7 +197,7 @@ pub async fn rotate_identity_secret(ctx: &mut Ctx) -> Result<Response, ApiError>
 /// `GET /admin/v1/visitors/{id}`: a visitor of this workspace, with event totals and the
 /// latest events (another workspace's visitor is simply not found).
 pub async fn get_visitor(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
-    let ws = auth::workspace_admin(ctx).await?;
+    let ws = auth::agent(ctx).await?.workspace;
     let db = ctx.db()?;
     let v = db::visitor_by_id(&db, &ws.id, id)
         .await?

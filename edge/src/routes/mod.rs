@@ -1,6 +1,7 @@
 //! Route table: one module per resource.
 
 mod admin;
+mod chat;
 mod eligible;
 mod events;
 mod help;
@@ -30,6 +31,9 @@ const WITH_IDS: &[&str] = &[
     "/admin/v1/collections/",
     "/admin/v1/articles/",
     "/v1/tickets/",
+    "/v1/conversations/",
+    "/admin/v1/conversations/",
+    "/admin/v1/teammates/",
     "/v1/articles/",
 ];
 
@@ -82,6 +86,13 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (Method::Get, "/v1/articles/search") => return help::search(ctx).await,
         (Method::Get, "/v1/tickets") => return tickets::list(ctx).await,
         (Method::Post, "/v1/tickets") => return tickets::create(ctx).await,
+        (Method::Get, "/v1/conversations") => return chat::list_mine(ctx).await,
+        (Method::Post, "/v1/conversations") => return chat::start(ctx).await,
+        (Method::Get, "/v1/live") => return chat::live(ctx).await,
+        (Method::Get, "/admin/v1/live") => return chat::admin_live(ctx).await,
+        (Method::Get, "/admin/v1/conversations") => return chat::admin_list(ctx).await,
+        (Method::Get, "/admin/v1/teammates") => return chat::list_teammates(ctx).await,
+        (Method::Post, "/admin/v1/teammates") => return chat::create_teammate(ctx).await,
         (Method::Post, "/admin/v1/workspaces") => return admin::create_workspace(ctx).await,
         (Method::Get, "/admin/v1/workspace") => return admin::get_workspace(ctx).await,
         (Method::Patch, "/admin/v1/workspace") => return admin::patch_workspace(ctx).await,
@@ -108,6 +119,18 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let (route, id, sub) = route_of(&path);
     match (ctx.method(), route.as_str()) {
+        (Method::Get, "/v1/conversations/{id}/messages") => chat::messages(ctx, id).await,
+        (Method::Post, "/v1/conversations/{id}/messages") => chat::send(ctx, id).await,
+        (Method::Post, "/v1/conversations/{id}/read") => chat::read(ctx, id).await,
+        (Method::Post, "/v1/conversations/{id}/csat") => chat::csat(ctx, id).await,
+        (Method::Get, "/admin/v1/conversations/{id}/messages") => {
+            chat::admin_messages(ctx, id).await
+        }
+        (Method::Post, "/admin/v1/conversations/{id}/messages") => chat::admin_send(ctx, id).await,
+        (Method::Post, "/admin/v1/conversations/{id}/read") => chat::admin_read(ctx, id).await,
+        (Method::Post, "/admin/v1/conversations/{id}/close") => chat::admin_close(ctx, id).await,
+        (Method::Post, "/admin/v1/conversations/{id}/assign") => chat::admin_assign(ctx, id).await,
+        (Method::Delete, "/admin/v1/teammates/{id}") => chat::delete_teammate(ctx, id).await,
         (Method::Get, "/v1/tickets/{id}") => tickets::get(ctx, id).await,
         (Method::Get, "/v1/articles/{id}") => help::read(ctx, id).await,
         (Method::Post, "/v1/articles/{id}/feedback") => help::feedback(ctx, id).await,

@@ -239,6 +239,11 @@ impl Resolution {
             )?);
             out.push(db::stmt(
                 db,
+                "UPDATE conversations SET visitor_id = ?2 WHERE visitor_id = ?1",
+                &both,
+            )?);
+            out.push(db::stmt(
+                db,
                 "INSERT INTO event_counters (visitor_id, name, day, count) SELECT ?2, name, day, count FROM event_counters WHERE visitor_id = ?1 \
                  ON CONFLICT (visitor_id, name, day) DO UPDATE SET count = event_counters.count + excluded.count",
                 &both,
@@ -385,6 +390,7 @@ pub struct MoveCounts {
     sessions: i64,
     events: i64,
     tickets: i64,
+    conversations: i64,
     impressions: i64,
     tour_progress: i64,
     survey_responses: i64,
@@ -396,6 +402,7 @@ const MOVE_COUNTS_SQL: &str = "SELECT \
     (SELECT COUNT(*) FROM widget_sessions WHERE visitor_id = ?1) AS sessions, \
     (SELECT COUNT(*) FROM events WHERE visitor_id = ?1) AS events, \
     (SELECT COUNT(*) FROM tickets WHERE visitor_id = ?1) AS tickets, \
+    (SELECT COUNT(*) FROM conversations WHERE visitor_id = ?1) AS conversations, \
     (SELECT COUNT(*) FROM impressions WHERE visitor_id = ?1) AS impressions, \
     (SELECT COUNT(*) FROM tour_progress WHERE visitor_id = ?1) AS tourProgress, \
     (SELECT COUNT(*) FROM survey_responses WHERE visitor_id = ?1) AS surveyResponses, \

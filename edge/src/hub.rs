@@ -1,0 +1,292 @@
+//! The live hub: one Durable Object per workspace holding every open WebSocket of its visitors
+//! and teammates, through the hibernation API (the runtime keeps the sockets; the object can be
+//! evicted between events and holds no state of its own beyond each socket's attachment).
+//!
+//! It stores nothing that matters: messages are stored in D1 first, then announced here
+//! (`POST /notify`), so a lost event is caught up by the client from D1 (`?after=seq`).
+//!
+//! - Visitor sockets are tagged `v:<visitorId>` (every tab of a visitor: all stay in sync);
+//!   teammate sockets `agents`.
+//! - `ping` → `pong` is answered by the runtime without waking the object (keep-alive).
+//! - Frames from clients: `{"type":"hb","state":"active"|"away"}` (presence heartbeat, every
+//!   30 s), `{"type":"typing","conversationId"[, "visitorId"]}`.
+//! - Presence: online / away from the last heartbeat; a socket silent for [`GONE_AFTER_MS`] is
+//!   a dead session and counts as gone.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use worker::*;
+
+/// A visitor whose socket has sent nothing for this long is gone (dead tab, lost network).
+pub const GONE_AFTER_MS: i64 = 75_000;
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+struct Attachment {
+    /// "visitor" or "agent".
+    role: String,
+    /// Visitor id, or teammate id ("" for the workspace key).
+    id: String,
+    name: String,
+    /// Last frame received (epoch ms).
+    seen: i64,
+    /// "active" or "away".
+    state: String,
+}
+
+/// What the edge asks the hub to send.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Notify {
+    /// Send to this visitor's sockets.
+    visitor_id: Option<String>,
+    /// Send to every teammate socket.
+    #[serde(default)]
+    agents: bool,
+    event: Value,
+}
+
+#[durable_object]
+pub struct Hub {
+    state: State,
+}
+
+fn now() -> i64 {
+    Date::now().as_millis() as i64
+}
+
+impl Hub {
+    fn attachment(ws: &WebSocket) -> Option<Attachment> {
+        ws.deserialize_attachment::<Attachment>().ok().flatten()
+    }
+
+    fn send(sockets: Vec<WebSocket>, event: &Value) {
+        let text = event.to_string();
+        for ws in sockets {
+            // A socket closing under us is not an error worth failing the others for.
+            let _ = ws.send_with_str(&text);
+        }
+    }
+
+    fn to_agents(&self, event: &Value) {
+        Self::send(self.state.get_websockets_with_tag("agents"), event);
+    }
+
+    fn to_visitor(&self, visitor_id: &str, event: &Value) {
+        Self::send(
+            self.state
+                .get_websockets_with_tag(&format!("v:{visitor_id}")),
+            event,
+        );
+    }
+
+    /// The visitor's presence across their sockets: online beats away beats gone.
+    fn presence_of(&self, visitor_id: &str, except: Option<&WebSocket>) -> &'static str {
+        let t = now();
+        let mut best = "gone";
+        for ws in self
+            .state
+            .get_websockets_with_tag(&format!("v:{visitor_id}"))
+        {
+            if except.is_some_and(|e| e == &ws) {
+                continue;
+            }
+            match Self::attachment(&ws) {
+                Some(a) if t - a.seen <= GONE_AFTER_MS && a.state == "active" => return "online",
+                Some(a) if t - a.seen <= GONE_AFTER_MS => best = "away",
+                _ => {}
+            }
+        }
+        best
+    }
+
+    fn announce_presence(&self, visitor_id: &str, except: Option<&WebSocket>) {
+        let state = self.presence_of(visitor_id, except);
+        self.to_agents(
+            &json!({"type": "presence", "visitorId": visitor_id, "presence": state, "at": now()}),
+        );
+    }
+
+    fn open_socket(&self, url: &Url) -> Result<Response> {
+        let q = |k: &str| {
+            url.query_pairs()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        let (role, id, name) = (q("role"), q("id"), q("name"));
+        let pair = WebSocketPair::new()?;
+        let tag = if role == "visitor" {
+            format!("v:{id}")
+        } else {
+            "agents".to_string()
+        };
+        self.state.accept_websocket_with_tags(&pair.server, &[&tag]);
+        pair.server.serialize_attachment(Attachment {
+            role: role.clone(),
+            id: id.clone(),
+            name,
+            seen: now(),
+            state: "active".into(),
+        })?;
+        let _ = pair
+            .server
+            .send_with_str(json!({"type": "hello", "at": now()}).to_string());
+        if role == "visitor" {
+            self.announce_presence(&id, None);
+        }
+        Response::from_websocket(pair.client)
+    }
+
+    /// Every visitor with a socket, and their presence.
+    fn presence(&self) -> Value {
+        let mut out = serde_json::Map::new();
+        for ws in self.state.get_websockets() {
+            if let Some(a) = Self::attachment(&ws).filter(|a| a.role == "visitor") {
+                if !out.contains_key(&a.id) {
+                    out.insert(a.id.clone(), json!(self.presence_of(&a.id, None)));
+                }
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn gone(&self, ws: &WebSocket) {
+        if let Some(a) = Self::attachment(ws).filter(|a| a.role == "visitor") {
+            self.announce_presence(&a.id, Some(ws));
+        }
+    }
+}
+
+impl DurableObject for Hub {
+    fn new(state: State, _env: Env) -> Self {
+        if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new("ping", "pong") {
+            state.set_websocket_auto_response(&pair);
+        }
+        Hub { state }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let url = req.url()?;
+        match url.path() {
+            "/connect" => self.open_socket(&url),
+            "/notify" => {
+                let n: Notify = req.json().await?;
+                if let Some(v) = &n.visitor_id {
+                    self.to_visitor(v, &n.event);
+                }
+                if n.agents {
+                    self.to_agents(&n.event);
+                }
+                Response::empty()
+            }
+            "/presence" => Response::from_json(&self.presence()),
+            _ => Response::error("no such hub route", 404),
+        }
+    }
+
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> Result<()> {
+        let WebSocketIncomingMessage::String(text) = message else {
+            return Ok(());
+        };
+        let Some(mut a) = Self::attachment(&ws) else {
+            return Ok(());
+        };
+        // Frames are small; anything else is ignored rather than parsed.
+        if text.len() > 1024 {
+            return Ok(());
+        }
+        let frame: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let was = a.state.clone();
+        a.seen = now();
+        match frame.get("type").and_then(Value::as_str) {
+            Some("hb") => {
+                a.state = match frame.get("state").and_then(Value::as_str) {
+                    Some("away") => "away".into(),
+                    _ => "active".into(),
+                };
+            }
+            Some("typing") => {
+                let conversation = frame
+                    .get("conversationId")
+                    .and_then(Value::as_str)
+                    .filter(|c| c.len() <= 64)
+                    .unwrap_or("");
+                if a.role == "visitor" {
+                    self.to_agents(&json!({"type": "typing", "from": "visitor", "conversationId": conversation, "visitorId": a.id}));
+                } else if let Some(v) = frame
+                    .get("visitorId")
+                    .and_then(Value::as_str)
+                    .filter(|v| v.len() <= 64)
+                {
+                    self.to_visitor(
+                        v,
+                        &json!({"type": "typing", "from": "agent", "conversationId": conversation, "name": a.name}),
+                    );
+                }
+            }
+            _ => {}
+        }
+        ws.serialize_attachment(&a)?;
+        if a.role == "visitor" && was != a.state {
+            self.announce_presence(&a.id, None);
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        _code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> Result<()> {
+        self.gone(&ws);
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, _error: Error) -> Result<()> {
+        self.gone(&ws);
+        Ok(())
+    }
+}
+
+/// The workspace's hub.
+pub fn stub(env: &Env, workspace_id: &str) -> Result<Stub> {
+    env.durable_object("HUB")?.get_by_name(workspace_id)
+}
+
+/// Announces an event (best effort: the data is already in D1, and clients catch up).
+pub async fn notify(
+    env: &Env,
+    workspace_id: &str,
+    visitor_id: Option<&str>,
+    agents: bool,
+    event: Value,
+) {
+    let body = json!({"visitorId": visitor_id, "agents": agents, "event": event}).to_string();
+    let sent = async {
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_body(Some(body.into()));
+        let req = Request::new_with_init("https://hub/notify", &init)?;
+        stub(env, workspace_id)?.fetch_with_request(req).await
+    };
+    if let Err(e) = sent.await {
+        console_error!("hub notify failed: {e}");
+    }
+}
+
+/// Presence of the workspace's connected visitors.
+pub async fn presence(env: &Env, workspace_id: &str) -> Value {
+    let got = async {
+        stub(env, workspace_id)?
+            .fetch_with_str("https://hub/presence")
+            .await?
+            .json::<Value>()
+            .await
+    };
+    got.await.unwrap_or_else(|_| json!({}))
+}

@@ -1,0 +1,188 @@
+// Live chat through the API and the hub's WebSockets: messages are stored before they are
+// acknowledged, numbered in one total order per conversation, stored once per clientId, and
+// delivered live to the other side; visitors reach only their own conversations.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { BASE, call, createWorkspace, boot, assertError, userHash } from '../lib/harness.mjs';
+
+const wsUrl = (path, token) => `${BASE.replace(/^http/, 'ws')}${path}?token=${encodeURIComponent(token)}`;
+
+/** Opens a live socket and collects its events; `next(pred)` waits for a matching one. */
+export async function live(path, token) {
+  const sock = new WebSocket(wsUrl(path, token));
+  const events = [];
+  const waiters = [];
+  sock.on('message', (data) => {
+    const e = JSON.parse(String(data));
+    events.push(e);
+    for (const w of [...waiters]) if (w.pred(e)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(e); }
+  });
+  await new Promise((resolve, reject) => { sock.once('open', resolve); sock.once('error', reject); });
+  const next = (pred, ms = 5000) => {
+    const found = events.find(pred);
+    if (found) { events.splice(events.indexOf(found), 1); return Promise.resolve(found); }
+    return new Promise((resolve, reject) => {
+      const w = { pred, resolve: (e) => { clearTimeout(t); events.splice(events.indexOf(e), 1); resolve(e); } };
+      const t = setTimeout(() => { waiters.splice(waiters.indexOf(w), 1); reject(new Error(`no event within ${ms} ms; got ${JSON.stringify(events)}`)); }, ms);
+      waiters.push(w);
+    });
+  };
+  return { sock, events, next, send: (o) => sock.send(JSON.stringify(o)), close: () => sock.close() };
+}
+
+export async function teammate(ws, name = 'Ada') {
+  const r = await call('POST', '/admin/v1/teammates', { token: ws.key, body: { name, avatarUrl: 'https://acme.test/ada.png' } });
+  assert.equal(r.status, 201, r.text);
+  assert.match(r.body.key, /^ptk_[0-9a-f]{64}$/);
+  return { ...r.body.teammate, key: r.body.key };
+}
+
+const cid = () => crypto.randomUUID();
+
+test('a conversation end to end: visitor writes, agent sees it live, replies, closes; visitor rates once', async () => {
+  const ws = await createWorkspace();
+  const ada = await teammate(ws);
+  const v = await boot(ws.id);
+  const t = v.body.sessionToken;
+  const agentSock = await live('/admin/v1/live', ada.key);
+  const visitorSock = await live('/v1/live', t);
+  await visitorSock.next((e) => e.type === 'hello');
+  await agentSock.next((e) => e.type === 'presence' && e.visitorId === v.body.visitor.id && e.presence === 'online');
+
+  const start = await call('POST', '/v1/conversations', { token: t, body: { topic: 'Billing', message: { clientId: cid(), body: 'Hello, **is anyone there?**' } } });
+  assert.equal(start.status, 201, start.text);
+  const conv = start.body.conversation;
+  assert.deepEqual([conv.status, conv.topic, conv.lastSeq, conv.queuePosition], ['open', 'Billing', 1, 1]);
+  const seen = await agentSock.next((e) => e.type === 'message' && e.conversationId === conv.id);
+  assert.equal(seen.message.body, 'Hello, **is anyone there?**');
+  assert.deepEqual(seen.message.author, { type: 'visitor' });
+
+  // The agent's inbox: unread, presence, who.
+  const inbox = await call('GET', '/admin/v1/conversations', { token: ada.key });
+  const row = inbox.body.conversations.find((c) => c.id === conv.id);
+  assert.deepEqual([row.unread, row.visitor.presence, row.visitor.id], [1, 'online', v.body.visitor.id]);
+
+  // Typing goes through the hub both ways.
+  agentSock.send({ type: 'typing', conversationId: conv.id, visitorId: v.body.visitor.id });
+  const typing = await visitorSock.next((e) => e.type === 'typing');
+  assert.deepEqual([typing.from, typing.name, typing.conversationId], ['agent', 'Ada', conv.id]);
+  visitorSock.send({ type: 'typing', conversationId: conv.id });
+  await agentSock.next((e) => e.type === 'typing' && e.from === 'visitor' && e.visitorId === v.body.visitor.id);
+
+  const reply = await call('POST', `/admin/v1/conversations/${conv.id}/messages`, { token: ada.key, body: { clientId: cid(), body: 'Hi! Ada here.' } });
+  assert.equal(reply.status, 201, reply.text);
+  const got = await visitorSock.next((e) => e.type === 'message' && e.message.author.type === 'agent');
+  assert.deepEqual([got.message.seq, got.message.author.name, got.message.author.avatarUrl], [2, 'Ada', 'https://acme.test/ada.png']);
+  // The visitor sees who answers, and the unread count.
+  let mine = await call('GET', '/v1/conversations', { token: t });
+  assert.equal(mine.body.unread, 1);
+  assert.equal(mine.body.conversations[0].assignee.name, 'Ada');
+  assert.equal(mine.body.conversations[0].queuePosition, null, 'answered: no longer queued');
+  const read = await call('POST', `/v1/conversations/${conv.id}/read`, { token: t, body: {} });
+  assert.equal(read.body.readSeq, 2);
+  await agentSock.next((e) => e.type === 'read' && e.by === 'visitor' && e.seq === 2);
+  mine = await call('GET', '/v1/conversations', { token: t });
+  assert.equal(mine.body.unread, 0);
+
+  // Rating before close is refused; the agent closes; the visitor is told and rates once.
+  assertError(assert, await call('POST', `/v1/conversations/${conv.id}/csat`, { token: t, body: { rating: 5 } }), 400, 'INVALID_INPUT');
+  const closed = await call('POST', `/admin/v1/conversations/${conv.id}/close`, { token: ada.key });
+  assert.equal(closed.body.conversation.status, 'closed');
+  await visitorSock.next((e) => e.type === 'conversation' && e.conversation.status === 'closed');
+  assertError(assert, await call('POST', `/v1/conversations/${conv.id}/csat`, { token: t, body: { rating: 6 } }), 400, 'INVALID_INPUT');
+  const rated = await call('POST', `/v1/conversations/${conv.id}/csat`, { token: t, body: { rating: 4, comment: 'Quick <b>answer</b>' } });
+  assert.equal(rated.status, 200, rated.text);
+  assert.deepEqual(rated.body.conversation.csat, { rating: 4, comment: 'Quick <b>answer</b>' });
+  assertError(assert, await call('POST', `/v1/conversations/${conv.id}/csat`, { token: t, body: { rating: 1 } }), 409, 'ALREADY_EXISTS');
+  const history = await call('GET', `/admin/v1/conversations/${conv.id}/messages`, { token: ada.key });
+  assert.deepEqual(history.body.messages.map((m) => [m.seq, m.author.type]), [[1, 'visitor'], [2, 'agent']]);
+  agentSock.close(); visitorSock.close();
+});
+
+test('sends are idempotent on clientId and totally ordered, even when fired at once', async () => {
+  const ws = await createWorkspace();
+  const t = (await boot(ws.id)).body.sessionToken;
+  const conv = (await call('POST', '/v1/conversations', { token: t, body: {} })).body.conversation;
+  const ids = Array.from({ length: 20 }, cid);
+  // Every message sent twice, all 40 requests in flight together.
+  const results = await Promise.all([...ids, ...ids].map((clientId, i) => call('POST', `/v1/conversations/${conv.id}/messages`, { token: t, body: { clientId, body: `message ${i % 20}` } })));
+  for (const r of results) assert.ok([200, 201].includes(r.status), r.text);
+  assert.equal(results.filter((r) => r.status === 201).length, 20, 'each clientId stored once');
+  const page = await call('GET', `/v1/conversations/${conv.id}/messages?after=0&limit=200`, { token: t });
+  assert.deepEqual(page.body.messages.map((m) => m.seq), Array.from({ length: 20 }, (_, i) => i + 1), 'seq 1..20 without gaps');
+  assert.deepEqual(new Set(page.body.messages.map((m) => m.clientId)), new Set(ids));
+  // A retry answers with the stored message, same id and seq.
+  const first = page.body.messages[0];
+  const again = await call('POST', `/v1/conversations/${conv.id}/messages`, { token: t, body: { clientId: first.clientId, body: 'different text' } });
+  assert.deepEqual([again.status, again.body.duplicate, again.body.message.id, again.body.message.body], [200, true, first.id, first.body]);
+  // Catch-up by cursor.
+  const tail = await call('GET', `/v1/conversations/${conv.id}/messages?after=15&limit=3`, { token: t });
+  assert.deepEqual(tail.body.messages.map((m) => m.seq), [16, 17, 18]);
+  assert.deepEqual([tail.body.hasMore, tail.body.nextAfter], [true, 18]);
+});
+
+test('a visitor reaches only their own conversations; bodies are checked', async () => {
+  const ws = await createWorkspace();
+  const other = await createWorkspace();
+  const a = (await boot(ws.id)).body.sessionToken;
+  const b = (await boot(ws.id)).body.sessionToken;
+  const foreign = (await boot(other.id)).body.sessionToken;
+  const conv = (await call('POST', '/v1/conversations', { token: a, body: { message: { clientId: cid(), body: 'private' } } })).body.conversation;
+  for (const token of [b, foreign]) {
+    assertError(assert, await call('GET', `/v1/conversations/${conv.id}/messages`, { token }), 404, 'NOT_FOUND');
+    assertError(assert, await call('POST', `/v1/conversations/${conv.id}/messages`, { token, body: { clientId: cid(), body: 'intrusion' } }), 404, 'NOT_FOUND');
+    assertError(assert, await call('POST', `/v1/conversations/${conv.id}/read`, { token, body: {} }), 404, 'NOT_FOUND');
+    assert.deepEqual((await call('GET', '/v1/conversations', { token })).body.conversations, []);
+  }
+  const otherKey = await teammate(other, 'Eve');
+  assertError(assert, await call('POST', `/admin/v1/conversations/${conv.id}/messages`, { token: otherKey.key, body: { clientId: cid(), body: 'hi' } }), 404, 'NOT_FOUND');
+  assertError(assert, await call('GET', `/admin/v1/conversations/${conv.id}/messages`, { token: other.key }), 404, 'NOT_FOUND');
+  // Replies are sent as a teammate: the workspace key may read, not speak.
+  assertError(assert, await call('POST', `/admin/v1/conversations/${conv.id}/messages`, { token: ws.key, body: { clientId: cid(), body: 'hi' } }), 403, 'NOT_AUTHORIZED');
+  // A teammate key cannot manage the workspace.
+  const ada = await teammate(ws);
+  assertError(assert, await call('POST', '/admin/v1/teammates', { token: ada.key, body: { name: 'Mallory' } }), 403, 'NOT_AUTHORIZED');
+  assertError(assert, await call('PATCH', '/admin/v1/workspace', { token: ada.key, body: { name: 'Owned' } }), 403, 'NOT_AUTHORIZED');
+  // Limits: 10,000 characters at most; clientId required; a visitor id in the body is refused.
+  const url = `/v1/conversations/${conv.id}/messages`;
+  assertError(assert, await call('POST', url, { token: a, body: { clientId: cid(), body: 'x'.repeat(10_001) } }), 413, 'PAYLOAD_TOO_LARGE');
+  assert.equal((await call('POST', url, { token: a, body: { clientId: cid(), body: 'é'.repeat(10_000) } })).status, 201);
+  assertError(assert, await call('POST', url, { token: a, body: { body: 'no id' } }), 400, 'INVALID_INPUT');
+  assertError(assert, await call('POST', url, { token: a, body: { clientId: 'has space', body: 'x' } }), 400, 'INVALID_INPUT');
+  assertError(assert, await call('POST', url, { token: a, body: { clientId: cid(), body: '   ' } }), 400, 'INVALID_INPUT');
+  assertError(assert, await call('POST', url, { token: a, body: { clientId: cid(), body: 'x', visitorId: 'v_other' } }), 400, 'INVALID_INPUT');
+  assertError(assert, await call('POST', url, { token: a, raw: '{"clientId": ' }), 400, 'INVALID_INPUT');
+  // The live socket needs a valid token.
+  await assert.rejects(live('/v1/live', 'wst_' + '0'.repeat(64)));
+  await assert.rejects(live('/admin/v1/live', 'ptk_' + '0'.repeat(64)));
+  const page = await call('GET', `/v1/conversations/${conv.id}/messages`, { token: a });
+  assert.equal(page.body.messages.length, 2, 'only the two accepted messages are stored');
+});
+
+test('assignment: round robin between teammates, transfer, and a merge carries conversations', async () => {
+  const ws = await createWorkspace({ identityVerification: 'required' });
+  await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { automation: { assignment: 'round_robin' } } });
+  const ada = await teammate(ws, 'Ada');
+  const bob = await teammate(ws, 'Bob');
+  const names = [];
+  for (let i = 0; i < 4; i++) {
+    const t = (await boot(ws.id)).body.sessionToken;
+    const c = await call('POST', '/v1/conversations', { token: t, body: { message: { clientId: cid(), body: `visitor ${i}` } } });
+    names.push(c.body.conversation.assignee?.name);
+  }
+  assert.deepEqual(names, ['Ada', 'Bob', 'Ada', 'Bob']);
+  const inbox = await call('GET', '/admin/v1/conversations', { token: ada.key });
+  const first = inbox.body.conversations.find((c) => c.assignee?.name === 'Ada');
+  const moved = await call('POST', `/admin/v1/conversations/${first.id}/assign`, { token: ada.key, body: { teammateId: bob.id } });
+  assert.equal(moved.body.conversation.assignee.name, 'Bob');
+  assertError(assert, await call('POST', `/admin/v1/conversations/${first.id}/assign`, { token: ada.key, body: { teammateId: 'tm_nobody' } }), 400, 'INVALID_INPUT');
+  // Anonymous conversation, then a verified sign-in: it follows the person.
+  const hash = userHash(ws.secret, 'chat_user');
+  await boot(ws.id, { userId: 'chat_user', userHash: hash });
+  const anon = (await boot(ws.id)).body.sessionToken;
+  const c = (await call('POST', '/v1/conversations', { token: anon, body: { message: { clientId: cid(), body: 'before sign-in' } } })).body.conversation;
+  await call('POST', '/v1/identify', { token: anon, body: { userId: 'chat_user', userHash: hash } });
+  const elsewhere = (await boot(ws.id, { userId: 'chat_user', userHash: hash })).body.sessionToken;
+  assert.deepEqual((await call('GET', '/v1/conversations', { token: elsewhere })).body.conversations.map((x) => x.id), [c.id]);
+});

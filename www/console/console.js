@@ -1,0 +1,328 @@
+// Porchlight agent console: a teammate signs in with their own key (kept in sessionStorage),
+// sees the live inbox (unread state, visitor presence), reads and answers conversations,
+// assigns / transfers, closes, and sees the visitor's attributes and recent events.
+// Every piece of visitor text is rendered with textContent; links only for http(s) / mailto.
+
+const $ = (id) => document.getElementById(id);
+const KEY = 'porchlight:console:key';
+const state = {
+  key: sessionStorage.getItem(KEY),
+  filter: 'open',
+  conversations: [],
+  teammates: [],
+  current: null,
+  messages: new Map(), // conversation id → [message] by seq
+  socket: null,
+  retry: 0,
+  typingTimer: 0,
+  lastTypingSent: 0,
+};
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${state.key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = new Error(json?.error?.message ?? `HTTP ${res.status}`);
+    err.status = res.status;
+    throw err;
+  }
+  return json;
+}
+
+// --- Safe rendering: the same small Markdown subset as shared/src/chat.rs ----------------------
+export function safeHref(href) {
+  const lower = href.trimStart().toLowerCase();
+  return /^(https?:\/\/|mailto:)/.test(lower) && href.length <= 2048 && !/[\s"<>\u0000-\u001f\u007f]/.test(href);
+}
+const flanked = (s) => s.length > 0 && !/^\s|\s$/.test(s);
+export function spans(text) {
+  const out = [];
+  let plain = '';
+  const flush = () => { if (plain) { out.push({ t: 'text', v: plain }); plain = ''; } };
+  for (let i = 0; i < text.length;) {
+    const rest = text.slice(i);
+    let m = null;
+    if (rest[0] === '\n') m = [{ t: 'br' }, 1];
+    else if (rest.startsWith('**')) { const e = rest.indexOf('**', 2); if (e > 2 && flanked(rest.slice(2, e))) m = [{ t: 'b', v: rest.slice(2, e) }, e + 2]; }
+    else if (rest[0] === '*' || rest[0] === '_') { const e = rest.indexOf(rest[0], 1); const v = rest.slice(1, e); if (e > 1 && flanked(v) && !v.includes('\n')) m = [{ t: 'i', v }, e + 1]; }
+    else if (rest[0] === '`') { const e = rest.indexOf('`', 1); if (e > 1) m = [{ t: 'code', v: rest.slice(1, e) }, e + 1]; }
+    else if (rest[0] === '[') {
+      const mid = rest.indexOf('](');
+      const close = mid > 0 ? rest.indexOf(')', mid + 2) : -1;
+      if (close > 0) { const label = rest.slice(1, mid); const href = rest.slice(mid + 2, close); if (label && !label.includes('\n') && safeHref(href)) m = [{ t: 'a', v: label, href }, close + 1]; }
+    } else if (/^https?:\/\//.test(rest)) {
+      const url = rest.split(/[\s<>"]/)[0].replace(/[.,)!?;:]+$/, '');
+      if (safeHref(url)) m = [{ t: 'a', v: url, href: url }, url.length];
+    }
+    if (m) { flush(); out.push(m[0]); i += m[1]; } else { plain += rest[0]; i += 1; }
+  }
+  flush();
+  return out;
+}
+function renderText(el, text) {
+  for (const s of spans(text)) {
+    if (s.t === 'text') el.append(document.createTextNode(s.v));
+    else if (s.t === 'br') el.append(document.createElement('br'));
+    else if (s.t === 'a') { const a = document.createElement('a'); a.href = s.href; a.textContent = s.v; a.rel = 'noopener noreferrer'; a.target = '_blank'; el.append(a); }
+    else { const e = document.createElement({ b: 'strong', i: 'em', code: 'code' }[s.t]); e.textContent = s.v; el.append(e); }
+  }
+}
+
+// --- Sign in ------------------------------------------------------------------------------------
+function showLogin(message = '') {
+  $('app').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = message;
+  $('key').focus();
+}
+
+$('login-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  state.key = $('key').value.trim();
+  try {
+    await start();
+    sessionStorage.setItem(KEY, state.key);
+  } catch (e) {
+    state.key = null;
+    showLogin(e.status === 401 ? 'That key is not valid.' : e.message);
+  }
+});
+$('sign-out').addEventListener('click', () => {
+  sessionStorage.removeItem(KEY);
+  state.key = null;
+  state.socket?.close();
+  location.reload();
+});
+
+async function start() {
+  await loadInbox();
+  $('login').hidden = true;
+  $('app').hidden = false;
+  connect();
+}
+
+// --- Inbox --------------------------------------------------------------------------------------
+async function loadInbox() {
+  const r = await api('GET', `/admin/v1/conversations?status=${state.filter}`);
+  state.conversations = r.conversations;
+  state.teammates = r.teammates;
+  renderList();
+}
+$('filter').addEventListener('change', () => { state.filter = $('filter').value; loadInbox(); });
+
+const visitorName = (c) => c.visitor?.name || c.visitor?.email || c.visitor?.readableId || 'Visitor';
+
+function renderList() {
+  const ul = $('list');
+  ul.replaceChildren();
+  for (const c of state.conversations) {
+    const li = document.createElement('li');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.dataset.id = c.id;
+    b.setAttribute('aria-current', String(c.id === state.current));
+    const top = document.createElement('span');
+    top.className = 'top';
+    const dot = document.createElement('span');
+    dot.className = `dot ${c.visitor?.presence ?? 'gone'}`;
+    dot.title = c.visitor?.presence ?? 'gone';
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = visitorName(c);
+    top.append(dot, name);
+    const presence = document.createElement('span');
+    presence.className = 'sr-only';
+    presence.textContent = `, ${c.visitor?.presence ?? 'gone'}`;
+    top.append(presence);
+    if (c.unread > 0) {
+      const badge = document.createElement('span');
+      badge.className = 'badge';
+      badge.textContent = String(c.unread);
+      badge.setAttribute('aria-label', `${c.unread} unread`);
+      top.append(badge);
+    }
+    const snippet = document.createElement('span');
+    snippet.className = 'snippet';
+    snippet.textContent = [c.topic, c.status === 'closed' ? 'closed' : null, c.assignee ? `→ ${c.assignee.name}` : 'unassigned'].filter(Boolean).join(' · ');
+    b.append(top, snippet);
+    b.addEventListener('click', () => openConversation(c.id));
+    li.append(b);
+    ul.append(li);
+  }
+}
+
+// --- A conversation -----------------------------------------------------------------------------
+async function openConversation(id) {
+  state.current = id;
+  renderList();
+  const r = await api('GET', `/admin/v1/conversations/${id}/messages?after=0&limit=200`);
+  state.messages.set(id, r.messages);
+  const c = state.conversations.find((x) => x.id === id) ?? r.conversation;
+  $('empty').hidden = true;
+  $('pane').hidden = false;
+  $('who').textContent = visitorName(c);
+  $('typing').textContent = '';
+  const sel = $('assignee');
+  sel.replaceChildren(new Option('Unassigned', ''));
+  for (const t of state.teammates) sel.append(new Option(t.name, t.id));
+  sel.value = r.conversation.assignee?.id ?? '';
+  $('close').disabled = r.conversation.status === 'closed';
+  renderMessages();
+  loadVisitor(r.conversation.visitorId);
+  markRead(id);
+}
+
+function renderMessages() {
+  const ol = $('messages');
+  ol.replaceChildren();
+  for (const m of state.messages.get(state.current) ?? []) {
+    const li = document.createElement('li');
+    li.className = m.author.type;
+    li.dataset.seq = m.seq;
+    renderText(li, m.body);
+    const meta = document.createElement('span');
+    meta.className = 'meta';
+    meta.textContent = `${m.author.type === 'agent' ? m.author.name : m.author.type === 'visitor' ? 'Visitor' : 'System'} · ${new Date(m.createdAt).toLocaleTimeString()}${m.pending ? ' · sending…' : ''}`;
+    li.append(meta);
+    ol.append(li);
+  }
+  ol.scrollTop = ol.scrollHeight;
+}
+
+function addMessage(m) {
+  const list = state.messages.get(m.conversationId);
+  if (!list) return;
+  const i = list.findIndex((x) => x.clientId === m.clientId);
+  if (i >= 0) list[i] = m; else list.push(m);
+  list.sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity));
+  if (m.conversationId === state.current) renderMessages();
+}
+
+async function markRead(id) {
+  try { await api('POST', `/admin/v1/conversations/${id}/read`, {}); } catch { /* next open retries */ }
+  const c = state.conversations.find((x) => x.id === id);
+  if (c) { c.unread = 0; renderList(); }
+}
+
+async function loadVisitor(visitorId) {
+  const aside = $('visitor');
+  aside.replaceChildren();
+  try {
+    const r = await api('GET', `/admin/v1/visitors/${visitorId}`);
+    const h = document.createElement('h2');
+    h.textContent = r.visitor.name || r.visitor.readableId;
+    const dl = document.createElement('dl');
+    const row = (k, v) => { const dt = document.createElement('dt'); dt.textContent = k; const dd = document.createElement('dd'); dd.textContent = typeof v === 'string' ? v : JSON.stringify(v); dl.append(dt, dd); };
+    if (r.visitor.email) row('email', r.visitor.email);
+    if (r.visitor.userId) row('user id', r.visitor.userId);
+    row('verified', r.visitor.identityVerified ? 'yes' : 'no');
+    row('sessions', r.visitor.sessionCount);
+    for (const [k, v] of Object.entries(r.visitor.attributes)) row(k, v);
+    const eh = document.createElement('h2');
+    eh.textContent = 'Recent events';
+    const ol = document.createElement('ol');
+    for (const e of r.events.recent.slice(0, 10)) {
+      const li = document.createElement('li');
+      li.textContent = `${e.name} · ${new Date(e.occurredAt).toLocaleString()}`;
+      ol.append(li);
+    }
+    aside.append(h, dl, eh, ol);
+  } catch (e) {
+    aside.textContent = e.message;
+  }
+}
+
+// --- Replying -----------------------------------------------------------------------------------
+async function send(conversationId, body) {
+  const clientId = crypto.randomUUID();
+  addMessage({ conversationId, clientId, body, author: { type: 'agent', name: 'You' }, createdAt: Date.now(), pending: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const r = await api('POST', `/admin/v1/conversations/${conversationId}/messages`, { clientId, body });
+      addMessage(r.message);
+      return;
+    } catch (e) {
+      // Client errors will not heal; network and server errors are retried (same clientId).
+      if (e.status && e.status < 500 && e.status !== 429) { $('typing').textContent = `Not sent: ${e.message}`; return; }
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+    }
+  }
+}
+
+$('composer').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const text = $('reply').value;
+  if (!text.trim() || !state.current) return;
+  $('reply').value = '';
+  send(state.current, text);
+});
+$('reply').addEventListener('keydown', (ev) => {
+  if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); $('composer').requestSubmit(); }
+});
+$('reply').addEventListener('input', () => {
+  const c = state.conversations.find((x) => x.id === state.current);
+  if (!c || Date.now() - state.lastTypingSent < 2000) return;
+  state.lastTypingSent = Date.now();
+  state.socket?.readyState === 1 && state.socket.send(JSON.stringify({ type: 'typing', conversationId: c.id, visitorId: c.visitorId }));
+});
+$('close').addEventListener('click', async () => {
+  const r = await api('POST', `/admin/v1/conversations/${state.current}/close`);
+  upsertConversation(r.conversation);
+  $('close').disabled = true;
+});
+$('assignee').addEventListener('change', async () => {
+  const r = await api('POST', `/admin/v1/conversations/${state.current}/assign`, { teammateId: $('assignee').value || null });
+  upsertConversation(r.conversation);
+});
+
+function upsertConversation(c) {
+  const i = state.conversations.findIndex((x) => x.id === c.id);
+  if (i >= 0) state.conversations[i] = { ...state.conversations[i], ...c };
+  else if (state.filter === 'all' || state.filter === c.status) state.conversations.unshift(c);
+  if (c.id === state.current) {
+    $('assignee').value = c.assignee?.id ?? '';
+    $('close').disabled = c.status === 'closed';
+  }
+  renderList();
+}
+
+// --- Live -----------------------------------------------------------------------------------
+function connect() {
+  const url = `${location.origin.replace(/^http/, 'ws')}/admin/v1/live?token=${encodeURIComponent(state.key)}`;
+  const sock = new WebSocket(url);
+  state.socket = sock;
+  sock.addEventListener('open', () => { state.retry = 0; $('live').textContent = 'Live'; });
+  sock.addEventListener('message', (ev) => {
+    let e;
+    try { e = JSON.parse(ev.data); } catch { return; }
+    if (e.type === 'message') {
+      addMessage(e.message);
+      const c = state.conversations.find((x) => x.id === e.conversationId);
+      if (!c) { loadInbox(); return; }
+      if (e.conversationId === state.current) { $('typing').textContent = ''; markRead(c.id); }
+      else if (e.message.author.type === 'visitor') { c.unread += 1; renderList(); }
+    } else if (e.type === 'conversation') {
+      upsertConversation(e.conversation);
+    } else if (e.type === 'presence') {
+      for (const c of state.conversations) if (c.visitorId === e.visitorId && c.visitor) c.visitor.presence = e.presence;
+      renderList();
+    } else if (e.type === 'typing' && e.from === 'visitor' && e.conversationId === state.current) {
+      $('typing').textContent = 'Visitor is typing…';
+      clearTimeout(state.typingTimer);
+      state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 4000);
+    }
+  });
+  sock.addEventListener('close', () => {
+    $('live').textContent = 'Reconnecting…';
+    const delay = Math.min(15_000, 500 * 2 ** state.retry++);
+    // Catch up on what happened while the socket was down, then listen again.
+    setTimeout(async () => { try { await loadInbox(); if (state.current) await openConversation(state.current); } catch { /* offline */ } connect(); }, delay);
+  });
+}
+setInterval(() => state.socket?.readyState === 1 && state.socket.send('ping'), 30_000);
+
+if (state.key) start().catch(() => showLogin('Sign in again.')); else showLogin();
