@@ -98,8 +98,10 @@ start_wrangler() { # $1 = persist dir, $2 = log file, rest = extra wrangler args
   fi
   # Its own process group (job control on for this one job), so that stopping it also stops
   # workerd, a grandchild.
+  # The arguments, for a test that restarts the Worker the same way (tests/fault).
+  WRANGLER_CMD=(dev --ip 127.0.0.1 --port "$PORT" --persist-to "$persist" --log-level warn "$@")
   set -m
-  wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$persist" --log-level warn "$@" >"$logf" 2>&1 &
+  wrangler "${WRANGLER_CMD[@]}" >"$logf" 2>&1 &
   WRANGLER_PID=$!
   set +m
   for _ in $(seq 1 120); do

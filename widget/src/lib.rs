@@ -6,7 +6,7 @@
 //! `show` apply in the order they were called. `on` / `off` take effect at once. No command
 //! throws into the host page: misuse logs one console warning.
 
-mod chat;
+pub mod chat;
 mod js;
 mod net;
 #[cfg(feature = "targeting-probe-client")]
@@ -276,6 +276,7 @@ pub(crate) fn ensure_ui(settings: &JsValue) {
                     chat::seen();
                 }
             });
+            chat::show_availability(&ui, &js::get(settings, "officeHours"));
             with(|rt| rt.ui = Some(ui));
         }
         Err(e) => js::warn("could not show the messenger", &e),

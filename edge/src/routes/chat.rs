@@ -52,6 +52,10 @@ const CONV_COLS: &str = "c.id, c.workspace_id, c.visitor_id, c.status, c.topic, 
       (SELECT COUNT(*) FROM conversations q WHERE q.workspace_id = c.workspace_id AND q.status = 'open' AND q.first_agent_reply_at IS NULL \
        AND (q.created_at < c.created_at OR (q.created_at = c.created_at AND q.id <= c.id))) END AS queue_position";
 
+/// The conversation's own columns, without the counts (the send path needs no more).
+const CONV_COLS_LIGHT: &str = "c.id, c.workspace_id, c.visitor_id, c.status, c.topic, c.assignee_id, c.last_seq, c.visitor_read_seq, c.agent_read_seq, \
+    c.first_agent_reply_at, c.csat_rating, c.csat_comment, c.created_at, c.updated_at, c.last_message_at, c.closed_at";
+
 #[derive(Deserialize, Clone)]
 pub struct MessageRow {
     pub id: String,
@@ -133,9 +137,19 @@ async fn conversation(
     id: &str,
     visitor: Option<&str>,
 ) -> Result<ConversationRow, ApiError> {
+    conversation_with(db, ws, id, visitor, CONV_COLS).await
+}
+
+async fn conversation_with(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+    visitor: Option<&str>,
+    cols: &str,
+) -> Result<ConversationRow, ApiError> {
     let row: Option<ConversationRow> = db::first(
         db,
-        &format!("SELECT {CONV_COLS} FROM conversations c WHERE c.workspace_id = ?1 AND c.id = ?2"),
+        &format!("SELECT {cols} FROM conversations c WHERE c.workspace_id = ?1 AND c.id = ?2"),
         &[s(ws), s(id)],
     )
     .await?;
@@ -423,7 +437,8 @@ pub async fn send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     check_send(&b)?;
     let db = ctx.db()?;
     let vid = a.session.visitor_id.clone();
-    let c = conversation(&db, &a.workspace.id, id, Some(&vid)).await?;
+    // The hot path: the conversation's own row (no counts), one write batch, one announcement.
+    let c = conversation_with(&db, &a.workspace.id, id, Some(&vid), CONV_COLS_LIGHT).await?;
     let (mid, stmts) = store_message(
         &db,
         &c,
@@ -441,9 +456,9 @@ pub async fn send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             "this clientId is used by another message",
         ));
     }
-    let team = Team::load(&db, &a.workspace.id).await?;
+    // A visitor's message names no teammate.
+    let team = Team(Vec::new());
     if fresh {
-        let c = conversation(&db, &a.workspace.id, id, Some(&vid)).await?;
         announce(ctx, &c, &row, &team).await;
     }
     http::json(
@@ -665,7 +680,8 @@ pub async fn admin_send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let b: SendBody = ctx.json().await?;
     check_send(&b)?;
     let db = ctx.db()?;
-    let c = conversation(&db, &agent.workspace.id, id, None).await?;
+    let ws = agent.workspace.id.clone();
+    let c = conversation_with(&db, &ws, id, None, CONV_COLS_LIGHT).await?;
     let Some(teammate) = agent.teammate else {
         return Err(ApiError::new(
             ErrorCode::NotAuthorized,
@@ -688,15 +704,19 @@ pub async fn admin_send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             "this clientId is used by another message",
         ));
     }
-    let team = Team::load(&db, &agent.workspace.id).await?;
+    let me = Team(vec![teammate]);
     if fresh {
-        let c = conversation(&db, &agent.workspace.id, id, None).await?;
-        announce(ctx, &c, &row, &team).await;
-        announce_conversation(ctx, &c, &team).await;
+        announce(ctx, &c, &row, &me).await;
+        // The first reply assigns and ends the queue: both sides see the conversation change.
+        if c.first_agent_reply_at.is_none() || c.assignee_id.is_none() {
+            let team = Team::load(&db, &ws).await?;
+            let c = conversation(&db, &ws, id, None).await?;
+            announce_conversation(ctx, &c, &team).await;
+        }
     }
     http::json(
         if fresh { 201 } else { 200 },
-        &json!({"message": row.view(&team), "duplicate": !fresh}),
+        &json!({"message": row.view(&me), "duplicate": !fresh}),
     )
 }
 

@@ -15,6 +15,7 @@ use porchlight_shared::targeting::frequency::{
 use porchlight_shared::targeting::{EvalContext, PageFacts};
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use worker::Response;
 
@@ -57,7 +58,7 @@ fn histories(rows: Vec<ImpressionRow>) -> BTreeMap<String, History> {
 thread_local! {
     /// Parsed delivery settings by (content id, updated_at): an isolate parses each message's
     /// rules once, not on every request. An edit changes updated_at, so it is never stale.
-    static PARSED: RefCell<HashMap<(String, i64), Rc<Delivery>>> = RefCell::new(HashMap::new());
+    static PARSED: RefCell<HashMap<(String, i64), Rc<Parsed>>> = RefCell::new(HashMap::new());
 }
 
 /// At most this many parsed items are kept per isolate.
@@ -65,7 +66,14 @@ const PARSED_CAP: usize = 2000;
 
 /// The row's delivery settings, parsed (stored rows were validated when saved; one that no
 /// longer parses shows to nobody).
-fn delivery_of(row: &ItemRow) -> Option<Rc<Delivery>> {
+/// What `/v1/eligible` needs of an item beyond its row, parsed once per version.
+struct Parsed {
+    delivery: Delivery,
+    kind: Kind,
+    checklist: Option<ChecklistContent>,
+}
+
+fn delivery_of(row: &ItemRow) -> Option<Rc<Parsed>> {
     let key = (row.id.clone(), row.updated_at);
     if let Some(d) = PARSED.with(|p| p.borrow().get(&key).cloned()) {
         return Some(d);
@@ -75,14 +83,20 @@ fn delivery_of(row: &ItemRow) -> Option<Rc<Delivery>> {
         .audience
         .as_deref()
         .map(|a| parse(a).unwrap_or(Value::Null));
-    let d = Rc::new(
-        Delivery::parse(
-            audience.as_ref(),
-            parse(&row.triggers).as_ref(),
-            parse(&row.frequency).as_ref(),
-        )
-        .ok()?,
-    );
+    let delivery = Delivery::parse(
+        audience.as_ref(),
+        parse(&row.triggers).as_ref(),
+        parse(&row.frequency).as_ref(),
+    )
+    .ok()?;
+    let d = Rc::new(Parsed {
+        delivery,
+        kind: arbitration_kind(row)?,
+        checklist: match row.item_kind() {
+            Some(ItemKind::Checklist) => Some(serde_json::from_str(&row.content).ok()?),
+            _ => None,
+        },
+    });
     PARSED.with(|p| {
         let mut p = p.borrow_mut();
         if p.len() >= PARSED_CAP {
@@ -109,6 +123,20 @@ fn arbitration_kind(row: &ItemRow) -> Option<Kind> {
             SurveyFormat::Small => Kind::SmallSurvey,
         },
     })
+}
+
+/// One item as `/v1/eligible` answers it.
+#[derive(serde::Serialize)]
+struct EligibleItem<'a> {
+    id: &'a str,
+    kind: &'a str,
+    priority: i64,
+    content: &'a RawValue,
+    triggers: &'a RawValue,
+    frequency: &'a RawValue,
+    history: Value,
+    #[serde(flatten)]
+    extra: serde_json::Map<String, Value>,
 }
 
 #[derive(Deserialize)]
@@ -221,18 +249,17 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
         segments: &segments,
     };
 
-    let mut winners: Vec<(Candidate, &ItemRow, &History)> = Vec::new();
+    let mut winners: Vec<(Candidate, &ItemRow, &History, Rc<Parsed>)> = Vec::new();
     for row in &active {
-        let Some(delivery) = delivery_of(row) else {
+        let Some(parsed) = delivery_of(row) else {
             continue;
         };
+        let delivery = &parsed.delivery;
         if !porchlight_shared::targeting::evaluate_audience(delivery.audience.as_ref(), &eval) {
             continue;
         }
         let history = histories.get(&row.id).unwrap_or(&empty);
-        let Some(kind) = arbitration_kind(row) else {
-            continue;
-        };
+        let kind = parsed.kind;
         // A tour the visitor is in the middle of resumes (multi-page tours, reloads).
         let resuming = tours
             .get(&row.id)
@@ -255,12 +282,13 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
                 },
                 row,
                 history,
+                parsed.clone(),
             ));
         }
     }
-    let mut cands: Vec<Candidate> = winners.iter().map(|(c, _, _)| c.clone()).collect();
+    let mut cands: Vec<Candidate> = winners.iter().map(|(c, _, _, _)| c.clone()).collect();
     order(&mut cands);
-    let mut out: BTreeMap<&'static str, Vec<Value>> = [
+    let mut out: BTreeMap<&'static str, Vec<EligibleItem>> = [
         Family::Outbound,
         Family::Tooltips,
         Family::Tours,
@@ -270,61 +298,68 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
     .into_iter()
     .map(|f| (f.key(), Vec::new()))
     .collect();
-    for (_, row, h) in cands
+    let attributes = visitor.attributes();
+    for (_, row, h, parsed) in cands
         .iter()
-        .filter_map(|c| winners.iter().find(|(w, _, _)| w.id == c.id))
+        .filter_map(|c| winners.iter().find(|(w, _, _, _)| w.id == c.id))
     {
-        let mut item = {
-            let mut v = row.view();
-            if let Some(o) = v.as_object_mut() {
-                o.remove("audience");
-                o.remove("status");
-                o.remove("name");
-                o.remove("createdAt");
-                o.remove("updatedAt");
-                o.insert("history".into(), json!({"shown": h.impressions.len(), "lastShownAt": h.impressions.iter().map(|i| i.at).max(), "dismissed": h.dismissed_at.is_some(), "completed": h.completed_at.is_some()}));
-            }
-            v
-        };
         let Some(kind) = row.item_kind() else {
             continue;
         };
-        if let Some(o) = item.as_object_mut() {
-            match kind {
-                ItemKind::Tour => {
-                    let progress = tours.get(&row.id).and_then(TourProgressRow::progress);
-                    o.insert("progress".into(), json!(progress));
-                }
-                ItemKind::Survey => {
-                    o.insert(
-                        "response".into(),
-                        open_responses
-                            .get(&row.id)
-                            .map_or(Value::Null, |a| json!({"answers": a, "complete": false})),
-                    );
-                }
-                ItemKind::Checklist => {
-                    let Ok(c) = serde_json::from_str::<ChecklistContent>(&row.content) else {
-                        continue;
-                    };
-                    let mine: Vec<&str> = ticked
-                        .iter()
-                        .filter(|t| t.checklist_id == row.id)
-                        .map(|t| t.task_id.as_str())
-                        .collect();
-                    let states = task_states(&c, &mine, &event_totals, &visitor.attributes());
-                    o.insert("completed".into(), json!(states.iter().all(|(_, d)| *d)));
-                    o.insert(
-                        "tasks".into(),
-                        json!(states
-                            .iter()
-                            .map(|(t, d)| json!({"id": t, "done": d}))
-                            .collect::<Vec<_>>()),
-                    );
-                }
-                _ => {}
-            }
+        // Stored JSON goes out as stored (validated when saved): no parse, no re-serialize.
+        fn raw(t: &str) -> Option<&RawValue> {
+            serde_json::from_str(t).ok()
         }
+        let (Some(content), Some(triggers), Some(frequency)) =
+            (raw(&row.content), raw(&row.triggers), raw(&row.frequency))
+        else {
+            continue;
+        };
+        let mut extra = serde_json::Map::new();
+        match kind {
+            ItemKind::Tour => {
+                let progress = tours.get(&row.id).and_then(TourProgressRow::progress);
+                extra.insert("progress".into(), json!(progress));
+            }
+            ItemKind::Survey => {
+                extra.insert(
+                    "response".into(),
+                    open_responses
+                        .get(&row.id)
+                        .map_or(Value::Null, |a| json!({"answers": a, "complete": false})),
+                );
+            }
+            ItemKind::Checklist => {
+                let Some(c) = &parsed.checklist else {
+                    continue;
+                };
+                let mine: Vec<&str> = ticked
+                    .iter()
+                    .filter(|t| t.checklist_id == row.id)
+                    .map(|t| t.task_id.as_str())
+                    .collect();
+                let states = task_states(c, &mine, &event_totals, &attributes);
+                extra.insert("completed".into(), json!(states.iter().all(|(_, d)| *d)));
+                extra.insert(
+                    "tasks".into(),
+                    json!(states
+                        .iter()
+                        .map(|(t, d)| json!({"id": t, "done": d}))
+                        .collect::<Vec<_>>()),
+                );
+            }
+            _ => {}
+        }
+        let item = EligibleItem {
+            id: &row.id,
+            kind: &row.kind,
+            priority: row.priority,
+            content,
+            triggers,
+            frequency,
+            history: json!({"shown": h.impressions.len(), "lastShownAt": h.impressions.iter().map(|i| i.at).max(), "dismissed": h.dismissed_at.is_some(), "completed": h.completed_at.is_some()}),
+            extra,
+        };
         if let Some(list) = out.get_mut(kind.family().key()) {
             list.push(item);
         }
