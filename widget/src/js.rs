@@ -47,3 +47,11 @@ pub fn warn(msg: &str, detail: &JsValue) {
         detail,
     );
 }
+
+/// A number as JavaScript prints it (no float formatting code in the WASM).
+pub fn num(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}

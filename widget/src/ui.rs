@@ -488,7 +488,7 @@ impl Ui {
         let count = if n > 9 {
             "9+".to_string()
         } else {
-            crate::chat::num(n as f64)
+            crate::js::num(n as f64)
         };
         badge.set_text_content(Some(&count));
         let mut label = String::from(OPEN_LABEL);

@@ -1,0 +1,191 @@
+//! The agents' side of chat: inbox, replies as a teammate, read, close, assign / transfer.
+
+use porchlight_shared::{ApiError, ErrorCode};
+use serde::Deserialize;
+use serde_json::json;
+use worker::Response;
+
+use super::*;
+use crate::auth::Agent;
+
+pub async fn admin_live(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let Agent {
+        workspace,
+        teammate,
+    } = auth::agent(ctx).await?;
+    let (id, name) = teammate.map_or((String::new(), "Team".to_string()), |t| (t.id, t.name));
+    upgrade(ctx, &workspace.id, "agent", &id, &name).await
+}
+
+pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let agent = auth::agent(ctx).await?;
+    let url = ctx
+        .req
+        .url()
+        .map_err(|_| ApiError::invalid("", "bad URL"))?;
+    let status = url
+        .query_pairs()
+        .find(|(k, _)| k == "status")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| "open".into());
+    let filter = match status.as_str() {
+        "open" => " AND c.status = 'open'",
+        "closed" => " AND c.status = 'closed'",
+        "all" => "",
+        _ => return Err(ApiError::invalid("/status", "open, closed or all")),
+    };
+    let db = ctx.db()?;
+    let ws = &agent.workspace.id;
+    #[derive(Deserialize)]
+    struct Who {
+        id: String,
+        readable_id: String,
+        name: Option<String>,
+        email: Option<String>,
+    }
+    let team = Team::load(&db, ws).await?;
+    let rows: Vec<ConversationRow> = db::all(db::stmt(
+        &db,
+        &format!("SELECT {CONV_COLS} FROM conversations c WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200"),
+        &[s(ws)],
+    )?)
+    .await?;
+    let visitors: Vec<Who> = db::all(db::stmt(
+        &db,
+        "SELECT id, readable_id, name, email FROM visitors WHERE id IN (SELECT visitor_id FROM conversations WHERE workspace_id = ?1) AND workspace_id = ?1",
+        &[s(ws)],
+    )?)
+    .await?;
+    let presence = hub::presence(&ctx.env, ws).await;
+    let list: Vec<Value> = rows
+        .iter()
+        .map(|c| {
+            let mut v = c.view(&team, true);
+            if let Some(o) = v.as_object_mut() {
+                let who = visitors.iter().find(|w| w.id == c.visitor_id);
+                o.insert("visitor".into(), json!({"id": c.visitor_id, "readableId": who.map(|w| &w.readable_id), "name": who.and_then(|w| w.name.as_ref()), "email": who.and_then(|w| w.email.as_ref()),
+                    "presence": presence.get(&c.visitor_id).cloned().unwrap_or(json!("gone"))}));
+            }
+            v
+        })
+        .collect();
+    http::json(
+        200,
+        &json!({"conversations": list, "teammates": team.0.iter().map(TeammateRow::public_view).collect::<Vec<_>>()}),
+    )
+}
+
+pub async fn admin_messages(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let agent = auth::agent(ctx).await?;
+    let (after, limit) = paging(ctx)?;
+    let db = ctx.db()?;
+    let c = conversation(&db, &agent.workspace.id, id, None).await?;
+    let team = Team::load(&db, &agent.workspace.id).await?;
+    let mut page = page_of(&db, &c, after, limit, &team).await?;
+    if let Some(o) = page.as_object_mut() {
+        o.insert("conversation".into(), c.view(&team, true));
+    }
+    http::json(200, &page)
+}
+
+pub async fn admin_send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let agent = auth::agent(ctx).await?;
+    let b: SendBody = ctx.json().await?;
+    check_send(&b)?;
+    let db = ctx.db()?;
+    let ws = agent.workspace.id.clone();
+    let c = conversation_with(&db, &ws, id, None, CONV_COLS_LIGHT).await?;
+    let Some(teammate) = agent.teammate else {
+        return Err(ApiError::new(
+            ErrorCode::NotAuthorized,
+            "replies are sent as a teammate: use a teammate key (POST /admin/v1/teammates)",
+        ));
+    };
+    let (mid, stmts) = store_message(
+        &db,
+        &c,
+        "agent",
+        Some(&teammate.id),
+        &b.client_id,
+        &b.body,
+        ctx.now,
+    )?;
+    let (row, fresh) = run_store(&db, mid, stmts).await?;
+    if row.author_type != "agent" {
+        return Err(ApiError::new(
+            ErrorCode::AlreadyExists,
+            "this clientId is used by another message",
+        ));
+    }
+    let me = Team(vec![teammate]);
+    if fresh {
+        announce(ctx, &c, &row, &me).await;
+        // The first reply assigns and ends the queue: both sides see the conversation change.
+        if c.first_agent_reply_at.is_none() || c.assignee_id.is_none() {
+            let team = Team::load(&db, &ws).await?;
+            let c = conversation(&db, &ws, id, None).await?;
+            announce_conversation(ctx, &c, &team).await;
+        }
+    }
+    http::json(
+        if fresh { 201 } else { 200 },
+        &json!({"message": row.view(&me), "duplicate": !fresh}),
+    )
+}
+
+pub async fn admin_read(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let agent = auth::agent(ctx).await?;
+    let b: ReadBody = ctx.json().await?;
+    let db = ctx.db()?;
+    let c = conversation(&db, &agent.workspace.id, id, None).await?;
+    mark_read(ctx, &db, c, "agent", b.seq).await
+}
+
+pub async fn admin_close(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let agent = auth::agent(ctx).await?;
+    let db = ctx.db()?;
+    let c = conversation(&db, &agent.workspace.id, id, None).await?;
+    db::run(
+        &db,
+        "UPDATE conversations SET status = 'closed', closed_at = COALESCE(closed_at, ?2), updated_at = ?2 WHERE id = ?1",
+        &[s(&c.id), n(ctx.now)],
+    )
+    .await?;
+    let team = Team::load(&db, &agent.workspace.id).await?;
+    let c = conversation(&db, &agent.workspace.id, id, None).await?;
+    announce_conversation(ctx, &c, &team).await;
+    http::json(200, &json!({"conversation": c.view(&team, true)}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AssignBody {
+    teammate_id: Option<String>,
+}
+
+/// Assigns (or, with `teammateId: null`, unassigns); assigning to another teammate transfers.
+pub async fn admin_assign(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let agent = auth::agent(ctx).await?;
+    let b: AssignBody = ctx.json().await?;
+    let db = ctx.db()?;
+    let ws = agent.workspace.id.clone();
+    let c = conversation(&db, &ws, id, None).await?;
+    let team = Team::load(&db, &ws).await?;
+    if let Some(t) = &b.teammate_id {
+        if team.get(Some(t)).is_none() {
+            return Err(ApiError::invalid(
+                "/teammateId",
+                "no such teammate in this workspace",
+            ));
+        }
+    }
+    db::run(
+        &db,
+        "UPDATE conversations SET assignee_id = ?2, updated_at = ?3 WHERE id = ?1",
+        &[s(&c.id), opt(b.teammate_id.as_deref()), n(ctx.now)],
+    )
+    .await?;
+    let c = conversation(&db, &ws, id, None).await?;
+    announce_conversation(ctx, &c, &team).await;
+    http::json(200, &json!({"conversation": c.view(&team, true)}))
+}

@@ -1,0 +1,200 @@
+//! The visitor's side of chat: their conversations, sends, reads, rating, live socket.
+
+use porchlight_shared::{ApiError, ErrorCode};
+use serde::Deserialize;
+use serde_json::json;
+use worker::Response;
+
+use super::*;
+
+pub async fn list_mine(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let a = auth::visitor(ctx).await?;
+    let db = ctx.db()?;
+    let team = Team::load(&db, &a.workspace.id).await?;
+    let rows: Vec<ConversationRow> = db::all(db::stmt(
+        &db,
+        &format!("SELECT {CONV_COLS} FROM conversations c WHERE c.workspace_id = ?1 AND c.visitor_id = ?2 ORDER BY c.updated_at DESC, c.id LIMIT 50"),
+        &[s(&a.workspace.id), s(&a.session.visitor_id)],
+    )?)
+    .await?;
+    let unread: i64 = rows.iter().map(|c| c.unread_for_visitor).sum();
+    http::json(
+        200,
+        &json!({"conversations": rows.iter().map(|c| c.view(&team, false)).collect::<Vec<_>>(), "unread": unread}),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StartBody {
+    topic: Option<String>,
+    #[serde(default)]
+    consent: bool,
+    email: Option<String>,
+    message: Option<SendBody>,
+}
+
+pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let a = auth::visitor(ctx).await?;
+    let b: StartBody = ctx.json().await?;
+    if let Some(t) = &b.topic {
+        if t.trim().is_empty() || t.chars().count() > 60 {
+            return Err(ApiError::invalid("/topic", "1-60 characters"));
+        }
+    }
+    if let Some(e) = &b.email {
+        if !is_plausible_email(e) {
+            return Err(ApiError::invalid("/email", "an email address"));
+        }
+    }
+    if let Some(m) = &b.message {
+        check_client_id(&m.client_id, "/message/clientId")?;
+        check_body(&m.body, "/message/body")?;
+    }
+    let db = ctx.db()?;
+    let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
+    let id = rand::id::<10>("cnv_")?;
+    let mut stmts = vec![db::stmt(
+        &db,
+        "INSERT INTO conversations (id, workspace_id, visitor_id, status, topic, consent_at, created_at, updated_at) VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?6)",
+        &[s(&id), s(ws), s(vid), opt(b.topic.as_deref().map(str::trim)), if b.consent { n(ctx.now) } else { wasm_bindgen::JsValue::NULL }, n(ctx.now)],
+    )?];
+    // Round robin: the teammate assigned longest ago (or never) takes the new conversation.
+    if a.workspace.automation().assignment == porchlight_shared::settings::Assignment::RoundRobin {
+        stmts.push(db::stmt(
+            &db,
+            "UPDATE conversations SET assignee_id = (SELECT id FROM teammates WHERE workspace_id = ?2 ORDER BY COALESCE(last_assigned_at, 0), created_at, id LIMIT 1) WHERE id = ?1",
+            &[s(&id), s(ws)],
+        )?);
+        stmts.push(db::stmt(
+            &db,
+            "UPDATE teammates SET last_assigned_at = ?2 WHERE id = (SELECT assignee_id FROM conversations WHERE id = ?1)",
+            &[s(&id), n(ctx.now)],
+        )?);
+    }
+    // An email typed into the pre-chat form is stored, unverified: it never matches or merges
+    // with another visitor without proof.
+    if let Some(e) = &b.email {
+        stmts.push(db::stmt(
+            &db,
+            "UPDATE visitors SET email = ?2 WHERE id = ?1 AND email IS NULL",
+            &[s(vid), s(e.trim())],
+        )?);
+    }
+    db::batch(&db, stmts).await?;
+    let team = Team::load(&db, ws).await?;
+    let mut c = conversation(&db, ws, &id, Some(vid)).await?;
+    let mut first = None;
+    if let Some(m) = &b.message {
+        let (mid, stmts) = store_message(
+            &db,
+            &c,
+            "visitor",
+            Some(vid),
+            &m.client_id,
+            &m.body,
+            ctx.now,
+        )?;
+        let (row, _) = run_store(&db, mid, stmts).await?;
+        c = conversation(&db, ws, &id, Some(vid)).await?;
+        announce(ctx, &c, &row, &team).await;
+        first = Some(row.view(&team));
+    }
+    announce_conversation(ctx, &c, &team).await;
+    http::json(
+        201,
+        &json!({"conversation": c.view(&team, false), "message": first}),
+    )
+}
+
+pub async fn messages(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let a = auth::visitor(ctx).await?;
+    let (after, limit) = paging(ctx)?;
+    let db = ctx.db()?;
+    let c = conversation(&db, &a.workspace.id, id, Some(&a.session.visitor_id)).await?;
+    let team = Team::load(&db, &a.workspace.id).await?;
+    let mut page = page_of(&db, &c, after, limit, &team).await?;
+    if let Some(o) = page.as_object_mut() {
+        o.insert("conversation".into(), c.view(&team, false));
+    }
+    http::json(200, &page)
+}
+
+pub async fn send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let a = auth::visitor(ctx).await?;
+    let b: SendBody = ctx.json().await?;
+    check_send(&b)?;
+    let db = ctx.db()?;
+    let vid = a.session.visitor_id.clone();
+    // The hot path: the conversation's own row (no counts), one write batch, one announcement.
+    let c = conversation_with(&db, &a.workspace.id, id, Some(&vid), CONV_COLS_LIGHT).await?;
+    let (mid, stmts) = store_message(
+        &db,
+        &c,
+        "visitor",
+        Some(&vid),
+        &b.client_id,
+        &b.body,
+        ctx.now,
+    )?;
+    let (row, fresh) = run_store(&db, mid, stmts).await?;
+    if row.author_type != "visitor" {
+        // The client id is taken by the other side's message: a client bug, not a retry.
+        return Err(ApiError::new(
+            ErrorCode::AlreadyExists,
+            "this clientId is used by another message",
+        ));
+    }
+    // A visitor's message names no teammate.
+    let team = Team(Vec::new());
+    if fresh {
+        announce(ctx, &c, &row, &team).await;
+    }
+    http::json(
+        if fresh { 201 } else { 200 },
+        &json!({"message": row.view(&team), "duplicate": !fresh}),
+    )
+}
+
+pub async fn read(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let a = auth::visitor(ctx).await?;
+    let b: ReadBody = ctx.json().await?;
+    let db = ctx.db()?;
+    let c = conversation(&db, &a.workspace.id, id, Some(&a.session.visitor_id)).await?;
+    mark_read(ctx, &db, c, "visitor", b.seq).await
+}
+
+pub async fn csat(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let a = auth::visitor(ctx).await?;
+    let b: Csat = ctx.json().await?;
+    b.validate()?;
+    let db = ctx.db()?;
+    let c = conversation(&db, &a.workspace.id, id, Some(&a.session.visitor_id)).await?;
+    if c.status != "closed" {
+        return Err(ApiError::invalid(
+            "/rating",
+            "a conversation is rated once it is closed",
+        ));
+    }
+    if c.csat_rating.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::AlreadyExists,
+            "this conversation is already rated",
+        ));
+    }
+    db::run(
+        &db,
+        "UPDATE conversations SET csat_rating = ?2, csat_comment = ?3, csat_at = ?4 WHERE id = ?1 AND csat_rating IS NULL",
+        &[s(&c.id), n(b.rating), opt(b.comment.as_deref()), n(ctx.now)],
+    )
+    .await?;
+    let team = Team::load(&db, &a.workspace.id).await?;
+    let c = conversation(&db, &a.workspace.id, id, None).await?;
+    announce_conversation(ctx, &c, &team).await;
+    http::json(200, &json!({"conversation": c.view(&team, false)}))
+}
+
+pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let a = auth::visitor(ctx).await?;
+    upgrade(ctx, &a.workspace.id, "visitor", &a.session.visitor_id, "").await
+}

@@ -1,0 +1,564 @@
+//! Surveys: questions as authored, answers checked against them, and results.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::{chars, local_id, opt_text, text};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SurveyFormat {
+    /// A card in the corner; does not block the page.
+    #[default]
+    Small,
+    /// A modal with a progress bar; blocking.
+    Large,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionType {
+    Nps,
+    NumericScale,
+    StarRating,
+    EmojiRating,
+    Dropdown,
+    ShortText,
+    LongText,
+    MultipleChoice,
+}
+
+pub const MAX_SHORT_TEXT: usize = 255;
+pub const MAX_LONG_TEXT: usize = 2000;
+pub const MAX_QUESTIONS: usize = 20;
+
+/// An intro or thank-you screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Screen {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub button_label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: QuestionType,
+    pub prompt: String,
+    #[serde(default)]
+    pub required: bool,
+    /// dropdown and multiple_choice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// multiple_choice: several options may be picked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multiple: bool,
+    /// numeric_scale bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low_label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_label: Option<String>,
+    /// emoji_rating: 3 or 5 faces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u8>,
+    /// Copies the answer into this custom attribute of the visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_as_attribute: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+}
+
+impl Question {
+    /// The integer range of a rating question, or None for the others.
+    pub fn range(&self) -> Option<(i64, i64)> {
+        match self.kind {
+            QuestionType::Nps => Some((0, 10)),
+            QuestionType::NumericScale => Some((self.start.unwrap_or(1), self.end.unwrap_or(5))),
+            QuestionType::StarRating => Some((1, 5)),
+            QuestionType::EmojiRating => Some((1, self.count.unwrap_or(5) as i64)),
+            _ => None,
+        }
+    }
+
+    fn validate(&self, p: &str) -> Result<(), ApiError> {
+        local_id(&self.id, format!("{p}/id"))?;
+        text(&self.prompt, format!("{p}/prompt"), 500)?;
+        let choice = matches!(
+            self.kind,
+            QuestionType::Dropdown | QuestionType::MultipleChoice
+        );
+        if choice {
+            if !(2..=20).contains(&self.options.len()) {
+                return Err(ApiError::invalid(format!("{p}/options"), "2 to 20 options"));
+            }
+            for (i, o) in self.options.iter().enumerate() {
+                text(o, format!("{p}/options/{i}"), 200)?;
+                if self.options[..i].contains(o) {
+                    return Err(ApiError::invalid(
+                        format!("{p}/options/{i}"),
+                        "options are distinct",
+                    ));
+                }
+            }
+        } else if !self.options.is_empty() {
+            return Err(ApiError::invalid(
+                format!("{p}/options"),
+                "only dropdown and multiple_choice questions have options",
+            ));
+        }
+        if self.multiple && self.kind != QuestionType::MultipleChoice {
+            return Err(ApiError::invalid(
+                format!("{p}/multiple"),
+                "only multiple_choice questions take several answers",
+            ));
+        }
+        if self.kind == QuestionType::NumericScale {
+            let (s, e) = (self.start.unwrap_or(1), self.end.unwrap_or(5));
+            if !(-10..=10).contains(&s) || e <= s || e - s > 10 {
+                return Err(ApiError::invalid(
+                    format!("{p}/end"),
+                    "a scale from start to end, with -10 ≤ start < end ≤ start + 10",
+                ));
+            }
+        } else if self.start.is_some() || self.end.is_some() {
+            return Err(ApiError::invalid(
+                format!("{p}/start"),
+                "only numeric_scale questions have bounds",
+            ));
+        }
+        match (self.kind, self.count) {
+            (QuestionType::EmojiRating, None | Some(3 | 5)) | (_, None) => {}
+            (QuestionType::EmojiRating, Some(_)) => {
+                return Err(ApiError::invalid(format!("{p}/count"), "3 or 5"))
+            }
+            (_, Some(_)) => {
+                return Err(ApiError::invalid(
+                    format!("{p}/count"),
+                    "only emoji_rating questions have a count",
+                ))
+            }
+        }
+        opt_text(&self.low_label, format!("{p}/lowLabel"), 60)?;
+        opt_text(&self.high_label, format!("{p}/highLabel"), 60)?;
+        opt_text(&self.placeholder, format!("{p}/placeholder"), 120)?;
+        if let Some(key) = &self.store_as_attribute {
+            if !crate::attributes::valid_key(key) {
+                return Err(ApiError::invalid(
+                    format!("{p}/storeAsAttribute"),
+                    "a custom attribute name (1-64 characters, no control characters)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks one answer; the message says what the question takes.
+    pub fn check(&self, v: &Value) -> Result<(), String> {
+        if let Some((lo, hi)) = self.range() {
+            return match v.as_i64() {
+                Some(n) if (lo..=hi).contains(&n) => Ok(()),
+                _ => Err(format!("an integer from {lo} to {hi}")),
+            };
+        }
+        let in_options = |s: &str| self.options.iter().any(|o| o == s);
+        match self.kind {
+            QuestionType::ShortText | QuestionType::LongText => {
+                let max = if self.kind == QuestionType::ShortText {
+                    MAX_SHORT_TEXT
+                } else {
+                    MAX_LONG_TEXT
+                };
+                match v.as_str() {
+                    Some(s) if !s.trim().is_empty() && chars(s) <= max => Ok(()),
+                    _ => Err(format!("text of 1-{max} characters")),
+                }
+            }
+            QuestionType::MultipleChoice if self.multiple => match v.as_array() {
+                Some(list)
+                    if !list.is_empty()
+                        && list.iter().enumerate().all(|(i, x)| {
+                            x.as_str().is_some_and(in_options) && !list[..i].contains(x)
+                        }) =>
+                {
+                    Ok(())
+                }
+                _ => Err("a list of distinct options of this question".into()),
+            },
+            _ => match v.as_str() {
+                Some(s) if in_options(s) => Ok(()),
+                _ => Err("one of this question's options".into()),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SurveyContent {
+    #[serde(default)]
+    pub format: SurveyFormat,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intro: Option<Screen>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thank_you: Option<Screen>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+}
+
+impl SurveyContent {
+    /// Checks a survey as saved; `for_activation` also requires at least one question.
+    pub fn validate(&self, path: &str, for_activation: bool) -> Result<(), ApiError> {
+        if self.questions.len() > MAX_QUESTIONS || (for_activation && self.questions.is_empty()) {
+            return Err(ApiError::invalid(
+                format!("{path}/questions"),
+                format!("a survey needs 1-{MAX_QUESTIONS} questions to go live"),
+            ));
+        }
+        for (name, screen) in [("intro", &self.intro), ("thankYou", &self.thank_you)] {
+            if let Some(s) = screen {
+                opt_text(&s.title, format!("{path}/{name}/title"), 120)?;
+                opt_text(&s.body, format!("{path}/{name}/body"), 1000)?;
+                opt_text(&s.button_label, format!("{path}/{name}/buttonLabel"), 40)?;
+            }
+        }
+        for (i, q) in self.questions.iter().enumerate() {
+            q.validate(&format!("{path}/questions/{i}"))?;
+            if self.questions[..i].iter().any(|o| o.id == q.id) {
+                return Err(ApiError::invalid(
+                    format!("{path}/questions/{i}/id"),
+                    "question ids are unique in a survey",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Answer {
+    pub question_id: String,
+    pub value: Value,
+}
+
+pub const MAX_ANSWERS: usize = MAX_QUESTIONS;
+
+/// Checks answers against the survey and folds them into `stored` (a partial response as
+/// saved so far, question id → value). With `complete`, every required question must then
+/// be answered. Errors point at `/answers/i/...`.
+pub fn apply_answers(
+    survey: &SurveyContent,
+    stored: &mut Map<String, Value>,
+    answers: &[Answer],
+    complete: bool,
+) -> Result<(), ApiError> {
+    if answers.len() > MAX_ANSWERS {
+        return Err(ApiError::invalid(
+            "/answers",
+            format!("at most {MAX_ANSWERS} answers"),
+        ));
+    }
+    for (i, a) in answers.iter().enumerate() {
+        let p = format!("/answers/{i}");
+        let Some(q) = survey.question(&a.question_id) else {
+            return Err(ApiError::invalid(
+                format!("{p}/questionId"),
+                "no such question in this survey",
+            ));
+        };
+        if answers[..i].iter().any(|o| o.question_id == a.question_id) {
+            return Err(ApiError::invalid(
+                format!("{p}/questionId"),
+                "one answer per question",
+            ));
+        }
+        q.check(&a.value)
+            .map_err(|m| ApiError::invalid(format!("{p}/value"), m))?;
+    }
+    for a in answers {
+        stored.insert(a.question_id.clone(), a.value.clone());
+    }
+    if complete {
+        if let Some(q) = survey
+            .questions
+            .iter()
+            .find(|q| q.required && !stored.contains_key(&q.id))
+        {
+            return Err(ApiError::invalid(
+                "/answers",
+                format!("question {} is required", q.id),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Per-question aggregates over stored responses (`(answers, complete)`): counts, the
+/// distribution of ratings and options, the average, the NPS score, and recent text answers.
+pub fn survey_results(survey: &SurveyContent, responses: &[(Map<String, Value>, bool)]) -> Value {
+    let complete = responses.iter().filter(|(_, c)| *c).count();
+    let questions: Vec<Value> = survey
+        .questions
+        .iter()
+        .map(|q| {
+            let answers: Vec<&Value> = responses.iter().filter_map(|(a, _)| a.get(&q.id)).collect();
+            let mut out = json!({"id": q.id, "type": q.kind, "prompt": q.prompt, "answered": answers.len()});
+            let o = out.as_object_mut().expect("an object literal");
+            if let Some((lo, hi)) = q.range() {
+                let mut dist = Map::new();
+                let mut sum = 0i64;
+                let mut n = 0i64;
+                for v in lo..=hi {
+                    let c = answers.iter().filter(|a| a.as_i64() == Some(v)).count();
+                    dist.insert(v.to_string(), json!(c));
+                    sum += v * c as i64;
+                    n += c as i64;
+                }
+                o.insert("distribution".into(), Value::Object(dist));
+                o.insert(
+                    "average".into(),
+                    if n > 0 {
+                        json!((sum as f64 / n as f64 * 100.0).round() / 100.0)
+                    } else {
+                        Value::Null
+                    },
+                );
+                if q.kind == QuestionType::Nps {
+                    let count = |r: std::ops::RangeInclusive<i64>| {
+                        answers
+                            .iter()
+                            .filter(|a| a.as_i64().is_some_and(|v| r.contains(&v)))
+                            .count()
+                    };
+                    let (pro, pas, det) = (count(9..=10), count(7..=8), count(0..=6));
+                    let score = if n > 0 {
+                        json!(((pro as f64 - det as f64) * 1000.0 / n as f64).round() / 10.0)
+                    } else {
+                        Value::Null
+                    };
+                    o.insert(
+                        "nps".into(),
+                        json!({"score": score, "promoters": pro, "passives": pas, "detractors": det}),
+                    );
+                }
+            } else if q.options.is_empty() {
+                let recent: Vec<&Value> = answers.iter().rev().take(20).copied().collect();
+                o.insert("recent".into(), json!(recent));
+            } else {
+                let mut dist = Map::new();
+                for opt in &q.options {
+                    let c = answers
+                        .iter()
+                        .filter(|a| match a {
+                            Value::String(s) => s == opt,
+                            Value::Array(l) => l.iter().any(|x| x.as_str() == Some(opt)),
+                            _ => false,
+                        })
+                        .count();
+                    dist.insert(opt.clone(), json!(c));
+                }
+                o.insert("distribution".into(), Value::Object(dist));
+            }
+            out
+        })
+        .collect();
+    json!({
+        "responses": {"total": responses.len(), "complete": complete, "partial": responses.len() - complete},
+        "questions": questions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiences::err_path;
+    use serde_json::json;
+
+    fn survey() -> SurveyContent {
+        serde_json::from_value(json!({"format": "large", "questions": [
+            {"id": "nps", "type": "nps", "prompt": "Recommend us?", "required": true, "storeAsAttribute": "nps_score"},
+            {"id": "why", "type": "long_text", "prompt": "Why?"},
+            {"id": "plan", "type": "multiple_choice", "prompt": "Which?", "options": ["a", "b", "c"], "multiple": true},
+            {"id": "scale", "type": "numeric_scale", "prompt": "Ease?", "start": 1, "end": 7},
+            {"id": "face", "type": "emoji_rating", "prompt": "Mood?", "count": 3},
+            {"id": "role", "type": "dropdown", "prompt": "Role?", "options": ["dev", "pm"]}
+        ]}))
+        .unwrap()
+    }
+
+    #[test]
+    fn surveys_are_checked_with_paths() {
+        assert!(survey().validate("/content", true).is_ok());
+        let bad = |q: Value| {
+            let s: SurveyContent = serde_json::from_value(json!({"questions": [q]})).unwrap();
+            err_path(s.validate("/content", false))
+        };
+        assert_eq!(
+            bad(json!({"id": "a", "type": "dropdown", "prompt": "x", "options": ["one"]})),
+            "/content/questions/0/options"
+        );
+        assert_eq!(
+            bad(json!({"id": "a b", "type": "nps", "prompt": "x"})),
+            "/content/questions/0/id"
+        );
+        assert_eq!(
+            bad(json!({"id": "a", "type": "numeric_scale", "prompt": "x", "start": 5, "end": 5})),
+            "/content/questions/0/end"
+        );
+        assert_eq!(
+            bad(json!({"id": "a", "type": "emoji_rating", "prompt": "x", "count": 4})),
+            "/content/questions/0/count"
+        );
+        assert_eq!(
+            bad(json!({"id": "a", "type": "nps", "prompt": ""})),
+            "/content/questions/0/prompt"
+        );
+        assert_eq!(
+            bad(json!({"id": "a", "type": "short_text", "prompt": "x", "options": ["a", "b"]})),
+            "/content/questions/0/options"
+        );
+        let empty: SurveyContent = serde_json::from_value(json!({})).unwrap();
+        assert!(empty.validate("/content", false).is_ok());
+        assert_eq!(
+            err_path(empty.validate("/content", true)),
+            "/content/questions"
+        );
+        assert!(serde_json::from_value::<SurveyContent>(
+            json!({"questions": [{"id": "a", "type": "slider", "prompt": "x"}]})
+        )
+        .is_err());
+    }
+
+    fn answers(v: Value) -> Vec<Answer> {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn answers_are_validated_against_the_survey() {
+        let s = survey();
+        let mut stored = Map::new();
+        let bad = |v: Value| {
+            let mut m = Map::new();
+            err_path(apply_answers(&s, &mut m, &answers(v), false).map(|_| ()))
+        };
+        assert_eq!(
+            bad(json!([{"questionId": "nps", "value": 11}])),
+            "/answers/0/value"
+        );
+        assert_eq!(
+            bad(json!([{"questionId": "nps", "value": 7.5}])),
+            "/answers/0/value"
+        );
+        assert_eq!(
+            bad(json!([{"questionId": "nps", "value": "9"}])),
+            "/answers/0/value"
+        );
+        assert_eq!(
+            bad(json!([{"questionId": "nope", "value": 1}])),
+            "/answers/0/questionId"
+        );
+        assert_eq!(
+            bad(json!([{"questionId": "nps", "value": 1}, {"questionId": "nps", "value": 2}])),
+            "/answers/1/questionId"
+        );
+        assert_eq!(
+            bad(json!([{"questionId": "why", "value": "x".repeat(2001)}])),
+            "/answers/0/value"
+        );
+        assert_eq!(
+            bad(json!([{"questionId": "plan", "value": ["a", "a"]}])),
+            "/answers/0/value"
+        );
+        assert_eq!(
+            bad(json!([{"questionId": "plan", "value": ["z"]}])),
+            "/answers/0/value"
+        );
+        assert_eq!(
+            bad(json!([{"questionId": "scale", "value": 8}])),
+            "/answers/0/value"
+        );
+        assert_eq!(
+            bad(json!([{"questionId": "face", "value": 4}])),
+            "/answers/0/value"
+        );
+        assert_eq!(
+            bad(json!([{"questionId": "role", "value": "ceo"}])),
+            "/answers/0/value"
+        );
+        // Partial, then complete: the required question answered earlier counts.
+        apply_answers(
+            &s,
+            &mut stored,
+            &answers(json!([{"questionId": "why", "value": "<script>x</script>"}])),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            err_path(apply_answers(&s, &mut stored.clone(), &[], true).map(|_| ())),
+            "/answers"
+        );
+        apply_answers(
+            &s,
+            &mut stored,
+            &answers(json!([{"questionId": "nps", "value": 10}])),
+            false,
+        )
+        .unwrap();
+        apply_answers(&s, &mut stored, &[], true).unwrap();
+        assert_eq!(stored.len(), 2);
+    }
+
+    #[test]
+    fn results_aggregate_per_question() {
+        let s = survey();
+        let rs: Vec<(Map<String, Value>, bool)> = [
+            (json!({"nps": 10, "plan": ["a", "b"], "why": "great"}), true),
+            (json!({"nps": 9, "plan": ["a"]}), true),
+            (json!({"nps": 3}), true),
+            (json!({"nps": 8, "role": "dev"}), false),
+        ]
+        .into_iter()
+        .map(|(v, c)| (v.as_object().unwrap().clone(), c))
+        .collect();
+        let r = survey_results(&s, &rs);
+        assert_eq!(
+            r["responses"],
+            json!({"total": 4, "complete": 3, "partial": 1})
+        );
+        let nps = &r["questions"][0];
+        assert_eq!(nps["answered"], 4);
+        assert_eq!(
+            nps["nps"],
+            json!({"score": 25.0, "promoters": 2, "passives": 1, "detractors": 1})
+        );
+        assert_eq!(nps["distribution"]["10"], 1);
+        assert_eq!(nps["distribution"]["0"], 0);
+        assert_eq!(nps["average"], 7.5);
+        assert_eq!(r["questions"][1]["recent"], json!(["great"]));
+        assert_eq!(
+            r["questions"][2]["distribution"],
+            json!({"a": 2, "b": 1, "c": 0})
+        );
+        assert_eq!(
+            r["questions"][5]["distribution"],
+            json!({"dev": 1, "pm": 0})
+        );
+        let none = survey_results(&s, &[]);
+        assert_eq!(none["questions"][0]["nps"]["score"], Value::Null);
+    }
+}

@@ -1,0 +1,93 @@
+//! Office hours, read in the workspace's IANA zone through the browser's `Intl`.
+
+use super::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Intl.DateTimeFormat(locales, options)`; throws for a zone this browser does not know.
+    #[wasm_bindgen(catch, js_namespace = Intl, js_name = DateTimeFormat)]
+    fn date_time_format(locales: &JsValue, options: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// The weekday (0 = Monday) and minute of the day now, in the IANA zone `tz`.
+fn local_now(tz: &str) -> Option<(usize, u16)> {
+    let o = Object::new();
+    for (k, v) in [
+        ("timeZone", tz),
+        ("weekday", "short"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ] {
+        set(&o, k, &JsValue::from_str(v));
+    }
+    let f = date_time_format(&JsValue::from_str("en-US"), &o).ok()?;
+    let parts = get(&f, "formatToParts")
+        .dyn_into::<js_sys::Function>()
+        .ok()?
+        .call0(&f)
+        .ok()?;
+    let (mut day, mut hour, mut minute) = (None, None, None);
+    for p in parts.dyn_into::<Array>().ok()?.iter() {
+        let v = get_str(&p, "value").unwrap_or_default();
+        match get_str(&p, "type").as_deref() {
+            Some("weekday") => {
+                day = DAYS
+                    .iter()
+                    .position(|d| v.to_ascii_lowercase().starts_with(d))
+            }
+            Some("hour") => hour = v.parse::<u16>().ok(),
+            Some("minute") => minute = v.parse::<u16>().ok(),
+            _ => {}
+        }
+    }
+    Some((day?, hour? % 24 * 60 + minute?))
+}
+
+/// Whether the team is in now, by the workspace's office hours (`None`: no hours set, or a
+/// zone this browser does not know).
+pub fn open_now(hours: &JsValue) -> Option<bool> {
+    let (day, minute) = local_now(&get_str(hours, "timeZone")?)?;
+    let blocks = get(hours, "hours");
+    let blocks: Array = blocks.dyn_into().ok()?;
+    Some(blocks.iter().any(|b| {
+        let days = get(&b, "days");
+        let on_day = Array::is_array(&days)
+            && days
+                .unchecked_into::<Array>()
+                .iter()
+                .any(|d| d.as_string().as_deref() == Some(DAYS[day]));
+        let at = |k| {
+            get_str(&b, k)
+                .as_deref()
+                .and_then(porchlight_shared::settings::minutes_of)
+        };
+        on_day && at("open").is_some_and(|o| minute >= o) && at("close").is_some_and(|c| minute < c)
+    }))
+}
+
+/// "Typically replies in …" while the team is in; the offline message while it is out.
+pub(crate) fn show_availability(ui: &Ui, hours: &JsValue) {
+    let text = match open_now(hours) {
+        Some(true) => match get_str(hours, "replyTime").as_deref() {
+            Some("minutes") => "The team typically replies in a few minutes.".to_string(),
+            Some("day") => "The team typically replies within a day.".to_string(),
+            _ => "The team typically replies in a few hours.".to_string(),
+        },
+        Some(false) => get_str(hours, "offlineMessage").unwrap_or_else(|| {
+            "We are away right now. Leave a message and we will get back to you.".to_string()
+        }),
+        None => return,
+    };
+    let d = ui.chat();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(p) = doc.create_element("p") {
+        p.set_class_name("av");
+        p.set_text_content(Some(&text));
+        let _ = d.body.insert_before(&p, Some(&d.empty));
+    }
+}

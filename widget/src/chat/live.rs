@@ -1,0 +1,141 @@
+//! The live socket: events in, heartbeat and typing out, reconnect with catch-up.
+
+use super::*;
+
+pub(super) fn on_event(e: JsValue) {
+    let ty = get_str(&e, "type").unwrap_or_default();
+    let mine = chat(|c| c.conversation.clone()).flatten();
+    match ty.as_str() {
+        "message" => {
+            let m = get(&e, "message");
+            let conv = get_str(&e, "conversationId");
+            if mine.is_none() {
+                // A conversation started in another tab becomes this tab's too.
+                if let Some(id) = &conv {
+                    chat(|c| c.conversation = Some(id.clone()));
+                }
+            } else if conv != mine {
+                return;
+            }
+            let agent = get_str(&get(&m, "author"), "type").as_deref() == Some("agent");
+            add_message(&m);
+            if agent {
+                set_status_default();
+                let unread = chat(|c| c.unread).unwrap_or(0);
+                set_unread(unread + 1);
+                seen();
+            }
+        }
+        "conversation" => {
+            let c = get(&e, "conversation");
+            if mine.is_none() || get_str(&c, "id") == mine {
+                set_conversation(&c);
+            }
+        }
+        "read" if get_str(&e, "by").as_deref() == Some("visitor") => set_unread(0),
+        "typing" if get_str(&e, "from").as_deref() == Some("agent") => {
+            let mut t = get_str(&e, "name").unwrap_or_else(|| "Someone".into());
+            t.push_str(" is typing…");
+            set_status(&t);
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn connect() {
+    let Some((ws_id, api)) = chat(|c| c.ws.clone()).zip(with(|rt| rt.api.clone())) else {
+        return;
+    };
+    let Some(token) = session::live_token(&ws_id) else {
+        return;
+    };
+    let base = if api.is_empty() {
+        web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default()
+    } else {
+        api
+    };
+    let mut url = String::from("ws");
+    url.push_str(base.strip_prefix("http").unwrap_or(&base));
+    url.push_str("/v1/live?token=");
+    url.push_str(&token);
+    let Ok(sock) = WebSocket::new(&url) else {
+        return;
+    };
+    let generation = chat(|c| c.generation).unwrap_or(0);
+    let on_message = Closure::<dyn FnMut(JsValue)>::new(|ev: JsValue| {
+        let data = ev.unchecked_into::<MessageEvent>().data();
+        if let Some(e) = data.as_string().and_then(|t| JSON::parse(&t).ok()) {
+            on_event(e);
+        }
+    });
+    let on_open = Closure::<dyn FnMut(JsValue)>::new(|_| {
+        chat(|c| c.reconnects = 0);
+        heartbeat();
+        wasm_bindgen_futures::spawn_local(catch_up());
+        wasm_bindgen_futures::spawn_local(flush());
+    });
+    let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        // A newer connection (or a shutdown) replaced this one: nothing to do.
+        if chat(|c| c.generation).unwrap_or(u32::MAX) != generation {
+            return;
+        }
+        let n = chat(|c| {
+            c.socket = None;
+            c.reconnects += 1;
+            c.reconnects
+        })
+        .unwrap_or(1);
+        wasm_bindgen_futures::spawn_local(async move {
+            net::sleep(session::backoff_ms(n)).await;
+            if chat(|c| c.generation).unwrap_or(u32::MAX) == generation {
+                connect();
+            }
+        });
+    });
+    sock.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    sock.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    sock.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    chat(|c| {
+        c.socket = Some(sock);
+        c.keep.extend([on_message, on_open, on_close]);
+        // Closures of sockets long closed are not needed; keep the list short.
+        c.keep.reverse();
+        c.keep.truncate(30);
+        c.keep.reverse();
+    });
+}
+
+pub(super) fn heartbeat() {
+    let state = if visible() { "active" } else { "away" };
+    if let Some(s) = chat(|c| c.socket.clone()).flatten() {
+        if s.ready_state() == WebSocket::OPEN {
+            let mut f = String::from(r#"{"type":"hb","state":""#);
+            f.push_str(state);
+            f.push_str(r#""}"#);
+            let _ = s.send_with_str(&f);
+        }
+    }
+}
+
+/// Loads what was missed (or everything, the first time).
+pub(super) async fn catch_up() {
+    let Some(id) = chat(|c| c.conversation.clone()).flatten() else {
+        return;
+    };
+    let after = chat(|c| c.last_seq).unwrap_or(0.0);
+    let mut path = String::from("/v1/conversations/");
+    path.push_str(&id);
+    path.push_str("/messages?limit=200&after=");
+    path.push_str(&num(after));
+    if let Ok(r) = session::call_authed("GET", &path, None).await {
+        let list = get(&r, "messages");
+        if Array::is_array(&list) {
+            for m in list.unchecked_into::<Array>().iter() {
+                add_message(&m);
+            }
+        }
+        set_conversation(&get(&r, "conversation"));
+    }
+}

@@ -1,0 +1,140 @@
+//! The outbox: sends queued in localStorage (they survive a reload), sent in order, once.
+
+use super::*;
+
+pub(super) fn outbox_key(ws: &str) -> String {
+    let mut k = String::from("porchlight:");
+    k.push_str(ws);
+    k.push_str(":outbox");
+    k
+}
+
+pub(super) fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The queued sends: `[{c: clientId, b: body, at}]`, oldest first.
+pub(super) fn outbox(ws: &str) -> Array {
+    storage()
+        .and_then(|s| s.get_item(&outbox_key(ws)).ok().flatten())
+        .and_then(|t| JSON::parse(&t).ok())
+        .filter(Array::is_array)
+        .map(|v| v.unchecked_into())
+        .unwrap_or_default()
+}
+
+pub(super) fn save_outbox(ws: &str, list: &Array) {
+    if let (Some(s), Ok(t)) = (storage(), JSON::stringify(list)) {
+        let _ = match t.as_string() {
+            Some(t) if list.length() > 0 => s.set_item(&outbox_key(ws), &t),
+            _ => s.remove_item(&outbox_key(ws)),
+        };
+    }
+}
+
+pub(super) fn client_id() -> String {
+    let mut b = [0u8; 16];
+    let ok = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut b).ok())
+        .is_some();
+    if !ok {
+        // No crypto: time and Math.random still make collisions vanishingly rare.
+        let t = Date::now().to_bits().to_le_bytes();
+        let r = js_sys::Math::random().to_bits().to_le_bytes();
+        b[..8].copy_from_slice(&t);
+        b[8..].copy_from_slice(&r);
+    }
+    session::hex(&b)
+}
+
+/// Queues a message and starts sending.
+pub(super) fn queue_send(body: String) {
+    let Some(ws) = chat(|c| c.ws.clone()) else {
+        return;
+    };
+    let item = Object::new();
+    let id = client_id();
+    set(&item, "c", &JsValue::from_str(&id));
+    set(&item, "b", &JsValue::from_str(&body));
+    set(&item, "at", &JsValue::from_f64(Date::now()));
+    let list = outbox(&ws);
+    list.push(&item);
+    save_outbox(&ws, &list);
+    show_pending(&id, &body);
+    wasm_bindgen_futures::spawn_local(flush());
+}
+
+/// Sends the outbox in order until it is empty or the network fails.
+pub(super) async fn flush() {
+    if chat(|c| std::mem::replace(&mut c.flushing, true)).unwrap_or(true) {
+        return;
+    }
+    let mut attempt = 0u32;
+    while let Some(ws) = chat(|c| c.ws.clone()) {
+        let list = outbox(&ws);
+        let Some(item) = list.get(0).dyn_into::<Object>().ok() else {
+            break;
+        };
+        let (cid, body) = (
+            get_str(&item, "c").unwrap_or_default(),
+            get_str(&item, "b").unwrap_or_default(),
+        );
+        let msg = Object::new();
+        set(&msg, "clientId", &JsValue::from_str(&cid));
+        set(&msg, "body", &JsValue::from_str(&body));
+        let conv = chat(|c| c.conversation.clone()).flatten();
+        let result = match &conv {
+            Some(id) => {
+                let mut path = String::from("/v1/conversations/");
+                path.push_str(id);
+                path.push_str("/messages");
+                session::call_authed("POST", &path, Some(&msg)).await
+            }
+            None => {
+                let start = Object::new();
+                set(&start, "message", &msg);
+                session::call_authed("POST", "/v1/conversations", Some(&start)).await
+            }
+        };
+        match result {
+            Ok(r) => {
+                attempt = 0;
+                drop_from_outbox(&ws, &cid);
+                if conv.is_none() {
+                    let c = get(&r, "conversation");
+                    set_conversation(&c);
+                }
+                let m = get(&r, "message");
+                if m.is_object() {
+                    add_message(&m);
+                }
+            }
+            Err(e) if e.retryable() || e.is_auth() || e.status == 429 => {
+                set_status(if e.status == 0 {
+                    "Offline — your message will be sent when you are back online."
+                } else {
+                    "Sending…"
+                });
+                attempt += 1;
+                net::sleep(session::backoff_ms(attempt)).await;
+            }
+            Err(_) => {
+                // Refused for good (too long, malformed): it would fail forever; drop it.
+                drop_from_outbox(&ws, &cid);
+                mark_failed(&cid);
+            }
+        }
+    }
+    chat(|c| c.flushing = false);
+    set_status_default();
+}
+
+pub(super) fn drop_from_outbox(ws: &str, cid: &str) {
+    let list = outbox(ws);
+    let kept: Array = list
+        .iter()
+        .filter(|i| get_str(i, "c").as_deref() != Some(cid))
+        .collect();
+    save_outbox(ws, &kept);
+}

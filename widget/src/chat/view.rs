@@ -1,0 +1,279 @@
+//! The conversation as the visitor sees it: messages, status line, rating.
+
+use super::*;
+
+pub(super) fn render_text(doc: &web_sys::Document, li: &Element, text: &str) {
+    for s in spans(text) {
+        let node: Result<web_sys::Node, JsValue> = match s {
+            Span::Text(t) => {
+                let _ = li.append_with_str_1(t);
+                continue;
+            }
+            Span::LineBreak => doc.create_element("br").map(Into::into),
+            Span::Bold(t) | Span::Italic(t) | Span::Code(t) => {
+                let tag = match s {
+                    Span::Bold(_) => "strong",
+                    Span::Italic(_) => "em",
+                    _ => "code",
+                };
+                doc.create_element(tag).map(|e| {
+                    e.set_text_content(Some(t));
+                    e.into()
+                })
+            }
+            Span::Link { text, href } => doc.create_element("a").map(|a| {
+                let _ = attrs(
+                    &a,
+                    &[
+                        ("href", href),
+                        ("rel", "noopener noreferrer"),
+                        ("target", "_blank"),
+                    ],
+                );
+                a.set_text_content(Some(text));
+                a.into()
+            }),
+        };
+        if let Ok(n) = node {
+            let _ = li.append_child(&n);
+        }
+    }
+}
+
+pub(super) fn message_li(doc: &web_sys::Document, list: &Element, m: &JsValue) -> Option<Element> {
+    let author = get(m, "author");
+    let agent = get_str(&author, "type").as_deref() == Some("agent");
+    let li = add(doc, list, "li", if agent { "ag" } else { "" }).ok()?;
+    if let Some(cid) = get_str(m, "clientId") {
+        let _ = li.set_attribute("data-client-id", &cid);
+    }
+    if let Some(seq) = get_f64(m, "seq") {
+        let _ = li.set_attribute("data-seq", &num(seq));
+    }
+    if agent {
+        if let Some(name) = get_str(&author, "name") {
+            if let Ok(who) = add(doc, &li, "small", "") {
+                who.set_text_content(Some(&name));
+            }
+        }
+    }
+    render_text(doc, &li, &get_str(m, "body").unwrap_or_default());
+    if get(m, "pending").is_truthy() {
+        let _ = li.class_list().add_1("pe");
+        if let Ok(s) = add(doc, &li, "small", "") {
+            s.set_text_content(Some("Sending…"));
+        }
+    }
+    Some(li)
+}
+
+pub(super) fn render() {
+    let Some(ui) = ui() else {
+        return;
+    };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let d = ui.chat();
+    d.list.set_text_content(None);
+    let msgs = chat(|c| c.messages.clone()).unwrap_or_default();
+    d.empty
+        .unchecked_ref::<HtmlElement>()
+        .set_hidden(!msgs.is_empty());
+    for m in &msgs {
+        message_li(&doc, &d.list, m);
+    }
+    d.body.set_scroll_top(d.body.scroll_height());
+    render_rating(&ui);
+}
+
+/// Adds or replaces (same clientId) a message, keeping the order by seq; pending ones last.
+pub(super) fn add_message(m: &JsValue) {
+    let is_new = chat(|c| {
+        let cid = get_str(m, "clientId");
+        let seq = get_f64(m, "seq").unwrap_or(f64::MAX);
+        let existing = c
+            .messages
+            .iter()
+            .position(|x| cid.is_some() && get_str(x, "clientId") == cid);
+        let stored_before = existing.is_some_and(|i| get_f64(&c.messages[i], "seq").is_some());
+        if let Some(i) = existing {
+            c.messages.remove(i);
+        }
+        // Stored messages by seq; pending ones (no seq yet) after them, in the order sent.
+        let at = c
+            .messages
+            .iter()
+            .position(|x| get_f64(x, "seq").unwrap_or(f64::MAX) > seq)
+            .unwrap_or(c.messages.len());
+        c.messages.insert(at, m.clone());
+        if seq != f64::MAX && seq > c.last_seq {
+            c.last_seq = seq;
+        }
+        !stored_before && seq != f64::MAX
+    })
+    .unwrap_or(false);
+    render();
+    if is_new {
+        fire(Ev::Message, m);
+    }
+}
+
+pub(super) fn show_pending(cid: &str, body: &str) {
+    let m = Object::new();
+    set(&m, "clientId", &JsValue::from_str(cid));
+    set(&m, "body", &JsValue::from_str(body));
+    set(&m, "pending", &JsValue::TRUE);
+    let author = Object::new();
+    set(&author, "type", &JsValue::from_str("visitor"));
+    set(&m, "author", &author);
+    add_message(&m);
+}
+
+pub(super) fn mark_failed(cid: &str) {
+    chat(|c| {
+        c.messages
+            .retain(|m| get_str(m, "clientId").as_deref() != Some(cid))
+    });
+    render();
+    set_status("A message could not be sent.");
+}
+
+pub(super) fn set_status(text: &str) {
+    if let Some(ui) = ui() {
+        ui.chat().status.set_text_content(Some(text));
+    }
+}
+
+/// Queue position while nobody has answered yet; nothing otherwise.
+pub(super) fn set_status_default() {
+    let text = chat(|c| {
+        (
+            c.status.clone(),
+            c.messages
+                .iter()
+                .any(|m| get_str(&get(m, "author"), "type").as_deref() == Some("agent")),
+        )
+    });
+    let line = match text {
+        Some((s, _)) if s == "closed" => "This conversation is closed.".to_string(),
+        Some((_, false)) => QUEUE.with(|q| q.borrow().clone()),
+        _ => String::new(),
+    };
+    set_status(&line);
+}
+
+thread_local! {
+    static QUEUE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+pub(super) fn set_conversation(c: &JsValue) {
+    let Some(id) = get_str(c, "id") else {
+        return;
+    };
+    let status = get_str(c, "status").unwrap_or_default();
+    let rated = get(c, "csat").is_object();
+    chat(|ch| {
+        ch.conversation = Some(id);
+        ch.status = status;
+        ch.rated = rated;
+    });
+    let q = get_f64(c, "queuePosition").map(|p| {
+        if p <= 1.0 {
+            "You are next in line.".to_string()
+        } else {
+            let mut t = String::from("You are number ");
+            t.push_str(&num(p));
+            t.push_str(" in line.");
+            t
+        }
+    });
+    QUEUE.with(|s| *s.borrow_mut() = q.unwrap_or_default());
+    set_status_default();
+    render();
+}
+
+pub(super) fn render_rating(ui: &Ui) {
+    let d = ui.chat();
+    let show =
+        chat(|c| c.status == "closed" && !c.rated && c.conversation.is_some()).unwrap_or(false);
+    let box_: &HtmlElement = d.rating.unchecked_ref();
+    if !show {
+        box_.set_hidden(true);
+        return;
+    }
+    if !box_.hidden() {
+        return;
+    }
+    box_.set_hidden(false);
+    d.rating.set_text_content(None);
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(p) = add(&doc, &d.rating, "p", "") {
+        p.set_text_content(Some("How did we do?"));
+        let _ = p.set_attribute("id", "pl-rate");
+    }
+    let comment: Option<web_sys::HtmlTextAreaElement> =
+        add(&doc, &d.rating, "textarea", "").ok().map(|t| {
+            let _ = attrs(
+                &t,
+                &[
+                    ("aria-label", "Comment (optional)"),
+                    ("placeholder", "Comment (optional)"),
+                    ("maxlength", "2000"),
+                    ("rows", "2"),
+                ],
+            );
+            t.unchecked_into()
+        });
+    for n in 1..=5u8 {
+        let Ok(b) = add(&doc, &d.rating, "button", "") else {
+            continue;
+        };
+        let mut label = num(n as f64);
+        label.push_str(" out of 5");
+        let _ = attrs(
+            &b,
+            &[
+                ("type", "button"),
+                ("aria-label", &label),
+                ("aria-describedby", "pl-rate"),
+            ],
+        );
+        b.set_text_content(Some(&num(n as f64)));
+        let comment = comment.clone();
+        ui.on(&b, "click", move |_| {
+            let text = comment.as_ref().map(|c| c.value()).unwrap_or_default();
+            wasm_bindgen_futures::spawn_local(rate(n, text));
+        });
+    }
+}
+
+pub(super) async fn rate(n: u8, comment: String) {
+    let Some(id) = chat(|c| c.conversation.clone()).flatten() else {
+        return;
+    };
+    let body = Object::new();
+    set(&body, "rating", &JsValue::from(n));
+    if !comment.trim().is_empty() {
+        set(&body, "comment", &JsValue::from_str(&comment));
+    }
+    let mut path = String::from("/v1/conversations/");
+    path.push_str(&id);
+    path.push_str("/csat");
+    match session::call_authed("POST", &path, Some(&body)).await {
+        // Rated now, or already rated (another tab): either way the prompt goes.
+        Ok(_) | Err(net::ApiError { status: 409, .. }) => {
+            chat(|c| c.rated = true);
+            if let Some(ui) = ui() {
+                ui.chat()
+                    .rating
+                    .unchecked_ref::<HtmlElement>()
+                    .set_hidden(true);
+            }
+            set_status("Thanks for your feedback!");
+        }
+        Err(_) => set_status("Your rating could not be sent; try again."),
+    }
+}
