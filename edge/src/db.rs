@@ -106,6 +106,7 @@ impl WorkspaceRow {
             session_lifetime_ms: self.session_lifetime_ms,
             messenger: self.messenger(),
             office_hours: self.office_hours(),
+            email_capture: self.automation().email_capture,
         }
     }
 }

@@ -63,6 +63,10 @@ pub struct MessengerSettings {
     pub team_name: String,
     pub teammates: Vec<Teammate>,
     pub z_index: u32,
+    /// Pre-chat: the visitor picks one of these before the first message (empty: no choice).
+    pub topics: Vec<String>,
+    /// Pre-chat: a notice the visitor must accept before the first message (empty: none).
+    pub consent_notice: String,
 }
 
 impl Default for MessengerSettings {
@@ -81,6 +85,8 @@ impl Default for MessengerSettings {
             team_name: "Support".into(),
             teammates: Vec::new(),
             z_index: 2_147_483_000,
+            topics: Vec::new(),
+            consent_notice: String::new(),
         }
     }
 }
@@ -153,6 +159,21 @@ impl MessengerSettings {
                 "at most 10 teammates",
             ));
         }
+        if self.topics.len() > 10 {
+            return Err(ApiError::invalid(
+                format!("{path}/topics"),
+                "at most 10 topics",
+            ));
+        }
+        for (i, t) in self.topics.iter().enumerate() {
+            if t.trim().is_empty() || t.chars().count() > 60 || self.topics[..i].contains(t) {
+                return Err(ApiError::invalid(
+                    format!("{path}/topics/{i}"),
+                    "distinct topics of 1-60 characters",
+                ));
+            }
+        }
+        check_len(&self.consent_notice, 500, &format!("{path}/consentNotice"))?;
         for (i, t) in self.teammates.iter().enumerate() {
             check_len(&t.name, 80, &format!("{path}/teammates/{i}/name"))?;
             if t.avatar_url
@@ -180,6 +201,8 @@ pub struct PublicSettings {
     /// When the team answers; absent when it always does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub office_hours: Option<OfficeHours>,
+    /// When the messenger asks an anonymous visitor for an email.
+    pub email_capture: crate::settings::EmailCapture,
 }
 
 /// A visitor as the visitor API shows it (to that visitor only).

@@ -186,3 +186,30 @@ test('assignment: round robin between teammates, transfer, and a merge carries c
   const elsewhere = (await boot(ws.id, { userId: 'chat_user', userHash: hash })).body.sessionToken;
   assert.deepEqual((await call('GET', '/v1/conversations', { token: elsewhere })).body.conversations.map((x) => x.id), [c.id]);
 });
+
+test('pre-chat rules are enforced by the edge: a configured topic and consent are required', async () => {
+  const ws = await createWorkspace({ messenger: { topics: ['Billing', 'Sales'], consentNotice: 'We keep this chat for 30 days.' } });
+  const t = (await boot(ws.id)).body.sessionToken;
+  const b = await boot(ws.id);
+  assert.deepEqual(b.body.settings.messenger.topics, ['Billing', 'Sales']);
+  assert.equal(b.body.settings.emailCapture, 'when_offline');
+  const start = (body) => call('POST', '/v1/conversations', { token: t, body });
+  let r = await start({ consent: true });
+  assertError(assert, r, 400, 'INVALID_INPUT');
+  assert.equal(r.body.error.path, '/topic');
+  r = await start({ topic: 'Gardening', consent: true });
+  assert.equal(r.body.error.path, '/topic');
+  r = await start({ topic: 'Billing' });
+  assertError(assert, r, 400, 'INVALID_INPUT');
+  assert.equal(r.body.error.path, '/consent');
+  r = await start({ topic: 'Billing', consent: true, email: 'nope' });
+  assert.equal(r.body.error.path, '/email');
+  assert.deepEqual((await call('GET', '/v1/conversations', { token: t })).body.conversations, [], 'nothing was started');
+  r = await start({ topic: 'Billing', consent: true, email: 'ada@example.test' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.conversation.topic, 'Billing');
+  // Bad settings are refused with paths.
+  const bad = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { messenger: { topics: ['A', 'A'] } } });
+  assertError(assert, bad, 400, 'INVALID_INPUT');
+  assert.equal(bad.body.error.path, '/messenger/topics/1');
+});

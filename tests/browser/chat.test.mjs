@@ -144,3 +144,48 @@ test('offline: 5 messages queued, page reloaded, back online → exactly 5 arriv
     await visitor.close();
   }
 });
+
+test('pre-chat: topic, consent and email are asked before the first message, and sent with it', async () => {
+  const { createServer } = await import('node:http');
+  const { createWorkspace } = await import('../lib/harness.mjs');
+  const ws = await createWorkspace({ messenger: { topics: ['Billing', 'Bug report'], consentNotice: 'We store this chat to answer you.' } });
+  await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { automation: { emailCapture: 'always' } } });
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><html lang="en"><head><title>Shop</title><link rel="icon" href="data:,"></head><body><main><h1>Shop</h1></main>
+      <script async src="${BASE}/porchlight.js" data-workspace="${ws.id}"></script></body></html>`);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await launcher(page).click();
+    await composer(page).fill('My invoice is wrong');
+    await composer(page).press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Choose a topic first.' }).waitFor();
+    assert.equal(await composer(page).inputValue(), 'My invoice is wrong', 'nothing is lost while the form is incomplete');
+    await page.getByLabel('What is this about?').selectOption('Billing');
+    await composer(page).press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Please accept the notice' }).waitFor();
+    await page.getByLabel('We store this chat to answer you.').check();
+    await page.getByLabel('Your email, to get our reply (optional)').fill('not-an-email');
+    await composer(page).press('Enter');
+    await page.getByRole('status').filter({ hasText: 'does not look right' }).waitFor();
+    await page.getByLabel('Your email, to get our reply (optional)').fill('ada@example.test');
+    const violations = await axe(page);
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+    await composer(page).press('Enter');
+    await log(page).locator('li[data-seq]').filter({ hasText: 'My invoice is wrong' }).waitFor({ timeout: 10000 });
+    assert.equal(await page.getByLabel('What is this about?').count(), 0, 'the form goes once the conversation exists');
+    const inbox = await call('GET', '/admin/v1/conversations', { token: ws.key });
+    const conv = inbox.body.conversations[0];
+    assert.equal(conv.topic, 'Billing');
+    assert.equal(conv.visitor.email, 'ada@example.test');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+    server.close();
+  }
+});

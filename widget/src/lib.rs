@@ -277,6 +277,7 @@ pub(crate) fn ensure_ui(settings: &JsValue) {
                 }
             });
             chat::show_availability(&ui, &js::get(settings, "officeHours"));
+            chat::configure(settings);
             with(|rt| rt.ui = Some(ui));
         }
         Err(e) => js::warn("could not show the messenger", &e),

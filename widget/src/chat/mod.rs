@@ -63,12 +63,14 @@ fn ui() -> Option<Ui> {
 mod hours;
 mod live;
 mod outbox;
+mod prechat;
 mod view;
 
 pub use hours::open_now;
 pub(crate) use hours::show_availability;
 use live::*;
 use outbox::*;
+pub(crate) use prechat::configure;
 use view::*;
 
 // --- Unread -------------------------------------------------------------------------------------
@@ -155,6 +157,7 @@ pub(crate) async fn start(ws: &str) {
             show_pending(&cid, &body);
         }
     }
+    render();
     connect();
     wasm_bindgen_futures::spawn_local(flush());
 }
@@ -203,9 +206,8 @@ fn wire_ui() {
     let input = d.input.clone();
     let submit = move || {
         let text = input.value();
-        if !text.trim().is_empty() {
+        if !text.trim().is_empty() && queue_send(text) {
             input.set_value("");
-            queue_send(text);
         }
     };
     let submit2 = submit.clone();

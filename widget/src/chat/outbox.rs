@@ -49,11 +49,23 @@ pub(super) fn client_id() -> String {
 }
 
 /// Queues a message and starts sending.
-pub(super) fn queue_send(body: String) {
+/// Queues a message and starts sending; false (and nothing queued) while the pre-chat form is
+/// incomplete.
+pub(super) fn queue_send(body: String) -> bool {
     let Some(ws) = chat(|c| c.ws.clone()) else {
-        return;
+        return false;
+    };
+    let pre = match super::prechat::answers() {
+        Ok(p) => p,
+        Err(why) => {
+            set_status(why);
+            return false;
+        }
     };
     let item = Object::new();
+    if let Some(p) = pre {
+        set(&item, "p", &p);
+    }
     let id = client_id();
     set(&item, "c", &JsValue::from_str(&id));
     set(&item, "b", &JsValue::from_str(&body));
@@ -63,6 +75,7 @@ pub(super) fn queue_send(body: String) {
     save_outbox(&ws, &list);
     show_pending(&id, &body);
     wasm_bindgen_futures::spawn_local(flush());
+    true
 }
 
 /// Sends the outbox in order until it is empty or the network fails.
@@ -92,7 +105,13 @@ pub(super) async fn flush() {
                 session::call_authed("POST", &path, Some(&msg)).await
             }
             None => {
-                let start = Object::new();
+                // The first message starts the conversation, with the pre-chat answers.
+                let p = get(&item, "p");
+                let start: Object = if p.is_object() {
+                    p.unchecked_into()
+                } else {
+                    Object::new()
+                };
                 set(&start, "message", &msg);
                 session::call_authed("POST", "/v1/conversations", Some(&start)).await
             }

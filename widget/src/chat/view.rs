@@ -75,6 +75,7 @@ pub(super) fn render() {
         return;
     };
     let d = ui.chat();
+    super::prechat::render(&ui);
     d.list.set_text_content(None);
     let msgs = chat(|c| c.messages.clone()).unwrap_or_default();
     d.empty

@@ -37,10 +37,28 @@ struct StartBody {
 pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let b: StartBody = ctx.json().await?;
-    if let Some(t) = &b.topic {
-        if t.trim().is_empty() || t.chars().count() > 60 {
-            return Err(ApiError::invalid("/topic", "1-60 characters"));
+    // Pre-chat, as the workspace set it up: one of its topics, and consent when it asks.
+    let messenger = a.workspace.messenger();
+    match &b.topic {
+        Some(t) if !messenger.topics.is_empty() && !messenger.topics.contains(t) => {
+            return Err(ApiError::invalid("/topic", "one of the workspace's topics"))
         }
+        Some(t) if t.trim().is_empty() || t.chars().count() > 60 => {
+            return Err(ApiError::invalid("/topic", "1-60 characters"))
+        }
+        None if !messenger.topics.is_empty() => {
+            return Err(ApiError::invalid(
+                "/topic",
+                "pick one of the workspace's topics",
+            ))
+        }
+        _ => {}
+    }
+    if !messenger.consent_notice.is_empty() && !b.consent {
+        return Err(ApiError::invalid(
+            "/consent",
+            "the visitor accepts the consent notice before the first message",
+        ));
     }
     if let Some(e) = &b.email {
         if !is_plausible_email(e) {
