@@ -183,6 +183,9 @@ pub struct AutomationSettings {
     pub csat: bool,
     #[serde(default)]
     pub email_capture: EmailCapture,
+    /// Routing: a conversation started under this pre-chat topic goes to this teammate (id).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub topic_assignees: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for AutomationSettings {
@@ -193,6 +196,7 @@ impl Default for AutomationSettings {
             auto_close_after_hours: None,
             csat: true,
             email_capture: EmailCapture::default(),
+            topic_assignees: Default::default(),
         }
     }
 }
@@ -204,6 +208,27 @@ impl AutomationSettings {
                 format!("{path}/surveyCooldownDays"),
                 "0 to 365 days",
             ));
+        }
+        if self.topic_assignees.len() > 10 {
+            return Err(ApiError::invalid(
+                format!("{path}/topicAssignees"),
+                "at most 10 topics",
+            ));
+        }
+        for (topic, who) in &self.topic_assignees {
+            if topic.trim().is_empty()
+                || topic.chars().count() > 60
+                || who.is_empty()
+                || who.len() > 64
+            {
+                return Err(ApiError::invalid(
+                    format!(
+                        "{path}/topicAssignees/{}",
+                        crate::attributes::escape_pointer(topic)
+                    ),
+                    "a topic (1-60 characters) → a teammate id",
+                ));
+            }
         }
         if self
             .auto_close_after_hours

@@ -213,3 +213,21 @@ test('pre-chat rules are enforced by the edge: a configured topic and consent ar
   assertError(assert, bad, 400, 'INVALID_INPUT');
   assert.equal(bad.body.error.path, '/messenger/topics/1');
 });
+
+test('routing: a pre-chat topic goes to its teammate; a teammate of another workspace is refused', async () => {
+  const ws = await createWorkspace({ messenger: { topics: ['Billing', 'Sales'] } });
+  const ada = await teammate(ws, 'Ada');
+  const bob = await teammate(ws, 'Bob');
+  const other = await teammate(await createWorkspace(), 'Eve');
+  const refused = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { automation: { topicAssignees: { Billing: other.id } } } });
+  assertError(assert, refused, 400, 'INVALID_INPUT');
+  assert.equal(refused.body.error.path, '/automation/topicAssignees/Billing');
+  const ok = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { automation: { assignment: 'round_robin', topicAssignees: { Billing: bob.id } } } });
+  assert.equal(ok.status, 200, ok.text);
+  for (const [topic, who] of [['Billing', 'Bob'], ['Billing', 'Bob'], ['Sales', 'Ada']]) {
+    const t = (await boot(ws.id)).body.sessionToken;
+    const c = await call('POST', '/v1/conversations', { token: t, body: { topic } });
+    assert.equal(c.body.conversation.assignee?.name, who, topic);
+  }
+  assert.ok(ada.id);
+});

@@ -137,7 +137,32 @@ pub async fn patch_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
         None => ws.office_hours.clone(),
     };
     let automation = match &patch.automation {
-        Some(a) => serde_json::to_string(a).map_err(crate::internal)?,
+        Some(a) => {
+            // Routing names teammates of this workspace only.
+            let team: Vec<String> = db::all::<Id>(db::stmt(
+                &db,
+                "SELECT id FROM teammates WHERE workspace_id = ?1",
+                &[s(&ws.id)],
+            )?)
+            .await?
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+            if let Some((topic, _)) = a
+                .topic_assignees
+                .iter()
+                .find(|(_, who)| !team.contains(who))
+            {
+                return Err(ApiError::invalid(
+                    format!(
+                        "/automation/topicAssignees/{}",
+                        porchlight_shared::attributes::escape_pointer(topic)
+                    ),
+                    "no such teammate in this workspace",
+                ));
+            }
+            serde_json::to_string(a).map_err(crate::internal)?
+        }
         None => ws.automation.clone(),
     };
     db::batch(
@@ -245,6 +270,11 @@ extern "C" {
         locales: &wasm_bindgen::JsValue,
         options: &wasm_bindgen::JsValue,
     ) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
+}
+
+#[derive(Deserialize)]
+struct Id {
+    id: String,
 }
 
 /// Whether the runtime's `Intl` knows an IANA zone.

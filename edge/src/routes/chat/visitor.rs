@@ -77,8 +77,20 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
         "INSERT INTO conversations (id, workspace_id, visitor_id, status, topic, consent_at, created_at, updated_at) VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?6)",
         &[s(&id), s(ws), s(vid), opt(b.topic.as_deref().map(str::trim)), if b.consent { n(ctx.now) } else { wasm_bindgen::JsValue::NULL }, n(ctx.now)],
     )?];
-    // Round robin: the teammate assigned longest ago (or never) takes the new conversation.
-    if a.workspace.automation().assignment == porchlight_shared::settings::Assignment::RoundRobin {
+    // Routing: a topic with a teammate goes to them; otherwise round robin picks the teammate
+    // assigned longest ago (or never).
+    let automation = a.workspace.automation();
+    let routed = b
+        .topic
+        .as_ref()
+        .and_then(|t| automation.topic_assignees.get(t.trim()));
+    if let Some(teammate) = routed {
+        stmts.push(db::stmt(
+            &db,
+            "UPDATE conversations SET assignee_id = (SELECT id FROM teammates WHERE workspace_id = ?2 AND id = ?3) WHERE id = ?1",
+            &[s(&id), s(ws), s(teammate)],
+        )?);
+    } else if automation.assignment == porchlight_shared::settings::Assignment::RoundRobin {
         stmts.push(db::stmt(
             &db,
             "UPDATE conversations SET assignee_id = (SELECT id FROM teammates WHERE workspace_id = ?2 ORDER BY COALESCE(last_assigned_at, 0), created_at, id LIMIT 1) WHERE id = ?1",
