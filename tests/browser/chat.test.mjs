@@ -106,6 +106,20 @@ test('visitor and agent talk live; badge while closed; close and rate; hostile t
     await vp.screenshot({ path: outputPath('chat-rated.png') });
     const inbox = await call('GET', '/admin/v1/conversations?status=closed', { token: creds.teammateKey });
     assert.deepEqual(inbox.body.conversations[0].csat, { rating: 4, comment: 'Fast and clear' });
+
+    // A new conversation, then back to the first one from the list.
+    await vp.getByRole('button', { name: 'New conversation' }).click();
+    await composer(vp).fill('A second question');
+    await composer(vp).press('Enter');
+    await log(vp).locator('li[data-seq="1"]').filter({ hasText: 'A second question' }).waitFor({ timeout: 10000 });
+    assert.equal(await log(vp).getByText('Can I export to').count(), 0, 'the new conversation starts empty');
+    await vp.getByRole('button', { name: 'Your conversations' }).click();
+    const list = vp.getByRole('list', { name: 'Your conversations' });
+    await list.getByRole('button').nth(1).waitFor();
+    assert.equal(await list.getByRole('button').count(), 2);
+    await list.getByRole('button', { name: /closed/ }).click();
+    await log(vp).getByText('Can I export to').waitFor({ timeout: 10000 });
+    assert.equal(await vp.getByRole('button', { name: 'Your conversations' }).getAttribute('aria-expanded'), 'false');
     assert.deepEqual(vErrors, []);
     assert.deepEqual(aErrors, []);
   } finally {

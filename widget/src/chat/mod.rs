@@ -61,6 +61,7 @@ fn ui() -> Option<Ui> {
 }
 
 mod hours;
+mod list;
 mod live;
 mod outbox;
 mod prechat;
@@ -202,6 +203,7 @@ fn wire_ui() {
         return;
     }
     chat(|c| c.wired = Some(panel));
+    list::mount(&ui);
     let d = ui.chat();
     let input = d.input.clone();
     let submit = move || {

@@ -192,6 +192,7 @@ pub(super) fn set_conversation(c: &JsValue) {
     QUEUE.with(|s| *s.borrow_mut() = q.unwrap_or_default());
     set_status_default();
     render();
+    super::list::refresh();
 }
 
 pub(super) fn render_rating(ui: &Ui) {

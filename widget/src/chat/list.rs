@@ -1,0 +1,160 @@
+//! The visitor's conversations: a list to reopen an earlier one, and a way to start a new one.
+
+use super::*;
+
+thread_local! {
+    /// The bar (toggle, new) and the list, once added to the panel.
+    static BAR: RefCell<Option<(Element, Element, Element)>> = const { RefCell::new(None) };
+}
+
+/// Adds the bar above the messages: "Your conversations" (a disclosure) and "New conversation".
+pub(super) fn mount(ui: &Ui) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let d = ui.chat();
+    let Ok(bar) = doc.create_element("div") else {
+        return;
+    };
+    bar.set_class_name("cv");
+    let _ = d.body.insert_before(&bar, d.body.first_child().as_ref());
+    let (Ok(toggle), Ok(fresh), Ok(list)) = (
+        add(&doc, &bar, "button", ""),
+        add(&doc, &bar, "button", ""),
+        add(&doc, &bar, "ul", "cl"),
+    ) else {
+        return;
+    };
+    let _ = attrs(
+        &toggle,
+        &[
+            ("type", "button"),
+            ("aria-expanded", "false"),
+            ("aria-controls", "pl-conversations"),
+        ],
+    );
+    toggle.set_text_content(Some("Your conversations"));
+    let _ = attrs(&fresh, &[("type", "button")]);
+    fresh.set_text_content(Some("New conversation"));
+    let _ = attrs(
+        &list,
+        &[
+            ("id", "pl-conversations"),
+            ("aria-label", "Your conversations"),
+        ],
+    );
+    list.unchecked_ref::<HtmlElement>().set_hidden(true);
+    ui.on(&toggle, "click", |_| {
+        wasm_bindgen_futures::spawn_local(toggle_list())
+    });
+    ui.on(&fresh, "click", |_| start_new());
+    BAR.with(|b| *b.borrow_mut() = Some((bar, toggle, list)));
+    refresh();
+}
+
+/// The bar shows once there is a conversation.
+pub(super) fn refresh() {
+    let has = chat(|c| c.conversation.is_some()).unwrap_or(false);
+    BAR.with(|b| {
+        if let Some((bar, _, _)) = b.borrow().as_ref() {
+            bar.unchecked_ref::<HtmlElement>().set_hidden(!has);
+        }
+    });
+}
+
+fn close_list() {
+    BAR.with(|b| {
+        if let Some((_, toggle, list)) = b.borrow().as_ref() {
+            list.unchecked_ref::<HtmlElement>().set_hidden(true);
+            let _ = toggle.set_attribute("aria-expanded", "false");
+        }
+    });
+}
+
+async fn toggle_list() {
+    let Some((toggle, list)) =
+        BAR.with(|b| b.borrow().as_ref().map(|(_, t, l)| (t.clone(), l.clone())))
+    else {
+        return;
+    };
+    let el: &HtmlElement = list.unchecked_ref();
+    if !el.hidden() {
+        close_list();
+        return;
+    }
+    let Ok(r) = session::call_authed("GET", "/v1/conversations", None).await else {
+        set_status("Your conversations could not be loaded; try again.");
+        return;
+    };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    list.set_text_content(None);
+    let all = get(&r, "conversations");
+    let all: Array = all.dyn_into().unwrap_or_default();
+    let Some(ui) = ui() else {
+        return;
+    };
+    for c in all.iter() {
+        let (Some(id), Ok(li)) = (get_str(&c, "id"), add(&doc, &list, "li", "")) else {
+            continue;
+        };
+        let Ok(b) = add(&doc, &li, "button", "") else {
+            continue;
+        };
+        let _ = attrs(&b, &[("type", "button")]);
+        let mut label = get_str(&c, "topic").unwrap_or_else(|| "Conversation".into());
+        label.push_str(" · ");
+        label.push_str(if get_str(&c, "status").as_deref() == Some("closed") {
+            "closed"
+        } else {
+            "open"
+        });
+        if let Some(at) = get_f64(&c, "lastMessageAt").or_else(|| get_f64(&c, "createdAt")) {
+            label.push_str(" · ");
+            label.push_str(&String::from(
+                js_sys::Date::new(&JsValue::from_f64(at))
+                    .to_locale_date_string("default", &JsValue::UNDEFINED),
+            ));
+        }
+        let unread = get_f64(&c, "unread").unwrap_or(0.0);
+        if unread > 0.0 {
+            label.push_str(" · ");
+            label.push_str(&num(unread));
+            label.push_str(" unread");
+        }
+        b.set_text_content(Some(&label));
+        ui.on(&b, "click", move |_| switch_to(Some(id.clone())));
+    }
+    el.set_hidden(false);
+    let _ = toggle.set_attribute("aria-expanded", "true");
+}
+
+/// Shows another conversation (or none: the next message starts a new one).
+fn switch_to(id: Option<String>) {
+    close_list();
+    let load = id.is_some();
+    chat(|c| {
+        c.conversation = id;
+        c.messages.clear();
+        c.last_seq = 0.0;
+        c.status.clear();
+        c.rated = false;
+    });
+    if let Some(ui) = ui() {
+        let r: &HtmlElement = ui.chat().rating.unchecked_ref();
+        r.set_hidden(true);
+    }
+    set_status("");
+    render();
+    refresh();
+    if load {
+        wasm_bindgen_futures::spawn_local(catch_up());
+    } else if let Some(ui) = ui() {
+        let _ = ui.chat().input.focus();
+    }
+}
+
+fn start_new() {
+    switch_to(None);
+}
