@@ -85,15 +85,18 @@ const agentSock = await socket('/admin/v1/live', mate.key, (e) => {
   }
 });
 
-const rssBefore = workerdRssKb();
 const visitors = [];
 await pool(Array.from({ length: VISITORS }, (_, i) => async () => {
   const b = await api('POST', '/v1/boot', { body: { workspaceId: ws.workspaceId, sessionId: `chat-bench-${i}-${Date.now()}` } });
-  const v = { token: b.sessionToken, conv: null, sock: null };
+  visitors.push({ token: b.sessionToken, conv: null, sock: null });
+}), IN_FLIGHT);
+// Memory: after the boots (so their allocations are not counted), before and after the sockets.
+await new Promise((r) => setTimeout(r, 2000));
+const rssBefore = workerdRssKb();
+await pool(visitors.map((v) => async () => {
   v.sock = await socket('/v1/live', v.token, (e) => {
     if (e.type === 'message' && e.message.author.type === 'agent') note(e.conversationId, 'visitor', e.message.seq, e.message.clientId);
   });
-  visitors.push(v);
 }), IN_FLIGHT);
 await new Promise((r) => setTimeout(r, 2000));
 const rssIdle = workerdRssKb();

@@ -306,7 +306,7 @@ pub async fn boot(arg: JsValue) {
     let locale = setting(&arg, &page_settings, "locale");
     if let Some(visitor) = start_session(&ws, &claims, &attributes, &locale).await {
         fire(Ev::Ready, &visitor);
-        crate::chat::start(&ws).await;
+        wasm_bindgen_futures::spawn_local(async move { crate::chat::start(&ws).await });
     }
 }
 
