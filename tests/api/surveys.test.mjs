@@ -160,3 +160,19 @@ test('workspace pacing: at most one survey every N days; audience is evaluated (
   // A survey id under another kind is not found.
   assertError(assert, await call('POST', '/v1/impressions', { token: t, body: { kind: 'tour', contentId: b.id, action: 'shown' } }), 404, 'NOT_FOUND');
 });
+
+test('two partial answers sent at once by a new respondent make one response with both', async () => {
+  const ws = await createWorkspace();
+  const survey = await liveSurvey(ws);
+  const t = (await boot(ws.id)).body.sessionToken;
+  const [a, b] = await Promise.all([
+    respond(t, survey.id, { answers: [{ questionId: 'why', value: 'Fast' }] }),
+    respond(t, survey.id, { answers: [{ questionId: 'role', value: 'Developer' }] }),
+  ]);
+  assert.equal(a.status, 200, a.text);
+  assert.equal(b.status, 200, b.text);
+  const [pending] = await eligibleSurveys(t);
+  assert.deepEqual(pending.response.answers, { why: 'Fast', role: 'Developer' });
+  const results = (await call('GET', `/admin/v1/surveys/${survey.id}/results`, { token: ws.key })).body;
+  assert.deepEqual(results.responses, { total: 1, complete: 0, partial: 1 });
+});

@@ -219,7 +219,8 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         &db,
         "INSERT INTO survey_responses (id, workspace_id, survey_id, visitor_id, answers, complete, created_at, updated_at, completed_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8) \
-         ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at",
+         ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at \
+         ON CONFLICT (visitor_id, survey_id) WHERE complete = 0 DO UPDATE SET answers = json_patch(answers, excluded.answers), complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at",
         &[s(&response_id), s(ws), s(id), s(vid), s(&answers_json), n(b.complete as i64), n(ctx.now), completed_at],
     )?];
     if b.complete {
