@@ -72,8 +72,15 @@ pub async fn agent(ctx: &Ctx) -> Result<Agent, ApiError> {
             teammate: Some(teammate),
         });
     }
+    // The workspace key, from the header or (live route) `?token=`.
+    let workspace = match SecretKey::parse(&b) {
+        Some(key) => db::workspace_by_key_hash(&ctx.db()?, &key.storage_hash())
+            .await?
+            .ok_or_else(|| not_authenticated("unknown secret key"))?,
+        None => workspace_admin(ctx).await?,
+    };
     Ok(Agent {
-        workspace: workspace_admin(ctx).await?,
+        workspace,
         teammate: None,
     })
 }

@@ -31,6 +31,17 @@ struct Attachment {
     seen: i64,
     /// "active" or "away".
     state: String,
+    /// SHA-256 of the session token a visitor socket was opened with (revoking it closes it).
+    #[serde(default)]
+    session: String,
+}
+
+/// Which sockets to close: those of a revoked session, or of a removed teammate.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Close {
+    session: Option<String>,
+    agent_id: Option<String>,
 }
 
 /// What the edge asks the hub to send.
@@ -113,7 +124,7 @@ impl Hub {
                 .map(|(_, v)| v.into_owned())
                 .unwrap_or_default()
         };
-        let (role, id, name) = (q("role"), q("id"), q("name"));
+        let (role, id, name, session) = (q("role"), q("id"), q("name"), q("session"));
         let pair = WebSocketPair::new()?;
         let tag = if role == "visitor" {
             format!("v:{id}")
@@ -127,6 +138,7 @@ impl Hub {
             name,
             seen: now(),
             state: "active".into(),
+            session,
         })?;
         let _ = pair
             .server
@@ -180,6 +192,23 @@ impl DurableObject for Hub {
                 Response::empty()
             }
             "/presence" => Response::from_json(&self.presence()),
+            "/close" => {
+                let c: Close = req.json().await?;
+                for ws in self.state.get_websockets() {
+                    let Some(a) = Self::attachment(&ws) else {
+                        continue;
+                    };
+                    let hit = match (&c.session, &c.agent_id) {
+                        (Some(sess), _) => a.role == "visitor" && &a.session == sess,
+                        (_, Some(agent)) => a.role == "agent" && &a.id == agent,
+                        _ => false,
+                    };
+                    if hit {
+                        let _ = ws.close(Some(1008), Some("access revoked"));
+                    }
+                }
+                Response::empty()
+            }
             _ => Response::error("no such hub route", 404),
         }
     }
@@ -276,6 +305,26 @@ pub async fn notify(
     };
     if let Err(e) = sent.await {
         console_error!("hub notify failed: {e}");
+    }
+}
+
+/// Closes the live sockets of a revoked session or a removed teammate (credentials are checked
+/// when a socket opens; this is how taking access away reaches sockets already open).
+pub async fn close_sockets(
+    env: &Env,
+    workspace_id: &str,
+    session: Option<&str>,
+    agent_id: Option<&str>,
+) {
+    let body = json!({"session": session, "agentId": agent_id}).to_string();
+    let sent = async {
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_body(Some(body.into()));
+        let req = Request::new_with_init("https://hub/close", &init)?;
+        stub(env, workspace_id)?.fetch_with_request(req).await
+    };
+    if let Err(e) = sent.await {
+        console_error!("hub close failed: {e}");
     }
 }
 

@@ -229,5 +229,53 @@ test('routing: a pre-chat topic goes to its teammate; a teammate of another work
     const c = await call('POST', '/v1/conversations', { token: t, body: { topic } });
     assert.equal(c.body.conversation.assignee?.name, who, topic);
   }
-  assert.ok(ada.id);
+  // A routed teammate who is deleted: the topic falls back to round robin (Ada is the only one left).
+  assert.equal((await call('DELETE', `/admin/v1/teammates/${bob.id}`, { token: ws.key })).status, 204);
+  const t = (await boot(ws.id)).body.sessionToken;
+  const c = await call('POST', '/v1/conversations', { token: t, body: { topic: 'Billing' } });
+  assert.deepEqual(c.body.conversation.assignee, { id: ada.id, name: 'Ada', avatarUrl: 'https://acme.test/ada.png' });
+});
+
+test('starting a conversation twice with the same first message (a lost answer, two tabs) makes one', async () => {
+  const ws = await createWorkspace();
+  const t = (await boot(ws.id)).body.sessionToken;
+  const message = { clientId: cid(), body: 'Hello once' };
+  const [a, b] = await Promise.all([
+    call('POST', '/v1/conversations', { token: t, body: { message } }),
+    call('POST', '/v1/conversations', { token: t, body: { message } }),
+  ]);
+  const again = await call('POST', '/v1/conversations', { token: t, body: { message } });
+  assert.deepEqual([a.status, b.status, again.status].sort(), [200, 200, 201]);
+  assert.equal(new Set([a, b, again].map((r) => r.body.conversation.id)).size, 1);
+  const mine = await call('GET', '/v1/conversations', { token: t });
+  assert.equal(mine.body.conversations.length, 1);
+  const page = await call('GET', `/v1/conversations/${a.body.conversation.id}/messages`, { token: t });
+  assert.deepEqual(page.body.messages.map((m) => [m.seq, m.body]), [[1, 'Hello once']]);
+});
+
+test('the workspace key opens the agent socket too; a teammate key cannot reach workspace-key routes', async () => {
+  const ws = await createWorkspace();
+  const ada = await teammate(ws);
+  const sock = await live('/admin/v1/live', ws.key);
+  sock.close();
+  for (const [method, path, body] of [['POST', '/admin/v1/teammates', { name: 'X' }], ['PATCH', '/admin/v1/workspace', { name: 'X' }], ['GET', '/admin/v1/segments'], ['POST', '/admin/v1/tours', { name: 'x', content: {} }], ['POST', '/admin/v1/workspace/identity-secret/rotate', {}]]) {
+    assertError(assert, await call(method, path, { token: ada.key, body }), 403, 'NOT_AUTHORIZED');
+  }
+});
+
+test('taking access away closes open sockets: a removed teammate, a revoked session', async () => {
+  const ws = await createWorkspace();
+  const ada = await teammate(ws);
+  const agentSock = await live('/admin/v1/live', ada.key);
+  const agentClosed = new Promise((resolve) => agentSock.sock.once('close', (code) => resolve(code)));
+  assert.equal((await call('DELETE', `/admin/v1/teammates/${ada.id}`, { token: ws.key })).status, 204);
+  assert.equal(await agentClosed, 1008);
+  const t = (await boot(ws.id)).body.sessionToken;
+  const visitorSock = await live('/v1/live', t);
+  const other = await live('/v1/live', (await boot(ws.id)).body.sessionToken);
+  const visitorClosed = new Promise((resolve) => visitorSock.sock.once('close', (code) => resolve(code)));
+  assert.equal((await call('POST', '/v1/session/revoke', { token: t })).status, 204);
+  assert.equal(await visitorClosed, 1008);
+  assert.equal(other.sock.readyState, 1, 'another visitor keeps their socket');
+  other.close();
 });

@@ -14,7 +14,16 @@ export async function call(method, path, { token, body, raw, origin, headers = {
   if (raw !== undefined) payload = raw;
   else if (body !== undefined) payload = JSON.stringify(body);
   if (payload !== undefined && !h['content-type']) h['content-type'] = 'application/json';
-  const res = await fetch(BASE + path, { method, headers: h, body: payload });
+  let res = await fetch(BASE + path, { method, headers: h, body: payload });
+  // The local runtime (workerd under `wrangler dev`) occasionally restarts its isolate and
+  // answers this 503, asking the client to send again; the request did not run. Retry a few
+  // times so a restart of the dev runtime is not mistaken for a failure of the code under test.
+  for (let i = 0; i < 5 && res.status === 503; i++) {
+    const t = await res.clone().text();
+    if (!/restarted mid-request/.test(t)) break;
+    await new Promise((r) => setTimeout(r, 500));
+    res = await fetch(BASE + path, { method, headers: h, body: payload });
+  }
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }

@@ -441,13 +441,23 @@ pub async fn identify(arg: JsValue) {
     match call_authed("POST", "/v1/identify", Some(&body)).await {
         Ok(r) => {
             let visitor = get(&r, "visitor");
-            with(|rt| {
+            let changed = with(|rt| {
+                let before = get_str(&rt.visitor, "id");
                 if visitor.is_object() {
-                    rt.visitor = visitor;
+                    rt.visitor = visitor.clone();
                 }
                 // Accepted claims ride along on any later transparent re-boot.
                 js::copy(&rt.claims, &body, &CLAIMS);
-            });
+                before != get_str(&visitor, "id")
+            })
+            .unwrap_or(false);
+            // A verified sign-in merged this visitor into another: the live socket and the
+            // conversations are now that visitor's.
+            if changed {
+                if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
+                    crate::chat::restart(&ws).await;
+                }
+            }
         }
         Err(e) if e.code == "NOT_BOOTED" => js::warn("identify/update before boot", &arg),
         Err(e) => report("identify failed", &e),

@@ -310,7 +310,12 @@ function connect() {
     } else if (e.type === 'presence') {
       for (const c of state.conversations) if (c.visitorId === e.visitorId && c.visitor) c.visitor.presence = e.presence;
       renderList();
-    } else if (e.type === 'typing' && e.from === 'visitor' && e.conversationId === state.current) {
+    } else if (e.type === 'read' && e.by === 'agent') {
+      // Another teammate (or tab) read it.
+      const c = state.conversations.find((x) => x.id === e.conversationId);
+      if (c) { c.unread = 0; renderList(); }
+    } else if (e.type === 'typing' && e.from === 'visitor' && e.conversationId === state.current
+      && state.conversations.find((x) => x.id === state.current)?.visitorId === e.visitorId) {
       $('typing').textContent = 'Visitor is typing…';
       clearTimeout(state.typingTimer);
       state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 4000);

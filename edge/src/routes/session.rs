@@ -191,6 +191,14 @@ pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let db = ctx.db()?;
     db::batch(&db, vec![db::delete_session(&db, &a.token.storage_hash())?]).await?;
+    // Live sockets opened with this token close too.
+    crate::hub::close_sockets(
+        &ctx.env,
+        &a.workspace.id,
+        Some(&a.token.storage_hash()),
+        None,
+    )
+    .await;
     http::no_content()
 }
 

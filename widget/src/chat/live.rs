@@ -10,9 +10,13 @@ pub(super) fn on_event(e: JsValue) {
             let m = get(&e, "message");
             let conv = get_str(&e, "conversationId");
             if mine.is_none() {
-                // A conversation started in another tab becomes this tab's too.
-                if let Some(id) = &conv {
-                    chat(|c| c.conversation = Some(id.clone()));
+                // A conversation another tab has just started (its first message) becomes this
+                // tab's too; a reply in an older one does not undo "New conversation".
+                match &conv {
+                    Some(id) if get_f64(&m, "seq") == Some(1.0) => {
+                        chat(|c| c.conversation = Some(id.clone()));
+                    }
+                    _ => return,
                 }
             } else if conv != mine {
                 return;

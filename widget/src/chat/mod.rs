@@ -163,6 +163,17 @@ pub(crate) async fn start(ws: &str) {
     wasm_bindgen_futures::spawn_local(flush());
 }
 
+/// Starts over for the same workspace (the visitor changed): a new socket, the visitor's own
+/// conversations. The outbox stays and is sent as the new visitor.
+pub(crate) async fn restart(ws: &str) {
+    if let Some(s) = chat(|c| c.socket.take()).flatten() {
+        s.set_onclose(None);
+        s.set_onmessage(None);
+        let _ = s.close();
+    }
+    start(ws).await;
+}
+
 /// Forgets the chat (shutdown): the socket closes, the outbox goes.
 pub(crate) fn stop(ws: &str) {
     if let Some((s, beat)) = chat(|c| {

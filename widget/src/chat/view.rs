@@ -108,12 +108,23 @@ pub(super) fn add_message(m: &JsValue) {
             .position(|x| get_f64(x, "seq").unwrap_or(f64::MAX) > seq)
             .unwrap_or(c.messages.len());
         c.messages.insert(at, m.clone());
-        if seq != f64::MAX && seq > c.last_seq {
-            c.last_seq = seq;
+        // `last_seq` is the end of the unbroken run: a message that skips ahead (an earlier
+        // announcement was lost) leaves it where it is, so the catch-up asks for the gap.
+        let gap = seq != f64::MAX && seq > c.last_seq + 1.0;
+        while c
+            .messages
+            .iter()
+            .any(|x| get_f64(x, "seq") == Some(c.last_seq + 1.0))
+        {
+            c.last_seq += 1.0;
         }
-        !stored_before && seq != f64::MAX
+        (!stored_before && seq != f64::MAX, gap)
     })
-    .unwrap_or(false);
+    .unwrap_or((false, false));
+    let (is_new, gap) = is_new;
+    if gap {
+        wasm_bindgen_futures::spawn_local(super::live::catch_up());
+    }
     render();
     if is_new {
         fire(Ev::Message, m);

@@ -14,7 +14,7 @@ pub async fn admin_live(ctx: &mut Ctx) -> Result<Response, ApiError> {
         teammate,
     } = auth::agent(ctx).await?;
     let (id, name) = teammate.map_or((String::new(), "Team".to_string()), |t| (t.id, t.name));
-    upgrade(ctx, &workspace.id, "agent", &id, &name).await
+    upgrade(ctx, &workspace.id, "agent", &id, &name, "").await
 }
 
 pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {

@@ -340,24 +340,10 @@ async fn mark_read(
         &[s(&c.id), n(upto)],
     )
     .await?;
-    let (to_visitor, to_agents) = if side == "visitor" {
-        (None, true)
-    } else {
-        (Some(c.visitor_id.as_str()), false)
-    };
+    // Both sides hear of it: the other side sees the receipt, and this side's other tabs or
+    // teammates clear their unread state.
     let event = json!({"type": "read", "conversationId": c.id, "by": side, "seq": upto});
-    hub::notify(
-        &ctx.env,
-        &c.workspace_id,
-        to_visitor,
-        to_agents,
-        event.clone(),
-    )
-    .await;
-    if side == "visitor" {
-        // Other tabs of the visitor clear their badge too.
-        hub::notify(&ctx.env, &c.workspace_id, Some(&c.visitor_id), false, event).await;
-    }
+    hub::notify(&ctx.env, &c.workspace_id, Some(&c.visitor_id), true, event).await;
     http::json(200, &json!({"conversationId": c.id, "readSeq": upto}))
 }
 
@@ -368,6 +354,7 @@ async fn upgrade(
     role: &str,
     id: &str,
     name: &str,
+    session: &str,
 ) -> Result<Response, ApiError> {
     if !ctx
         .header("Upgrade")
@@ -382,7 +369,8 @@ async fn upgrade(
     url.query_pairs_mut()
         .append_pair("role", role)
         .append_pair("id", id)
-        .append_pair("name", name);
+        .append_pair("name", name)
+        .append_pair("session", session);
     let headers = Headers::new();
     headers
         .set("Upgrade", "websocket")

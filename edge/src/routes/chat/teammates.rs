@@ -81,5 +81,7 @@ pub async fn delete_teammate(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
         ],
     )
     .await?;
+    // Their open console sockets go too.
+    crate::hub::close_sockets(&ctx.env, &ws.id, None, Some(id)).await;
     http::no_content()
 }

@@ -60,10 +60,9 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
             "the visitor accepts the consent notice before the first message",
         ));
     }
-    if let Some(e) = &b.email {
-        if !is_plausible_email(e) {
-            return Err(ApiError::invalid("/email", "an email address"));
-        }
+    let email = b.email.as_deref().map(str::trim);
+    if email.is_some_and(|e| !is_plausible_email(e)) {
+        return Err(ApiError::invalid("/email", "an email address"));
     }
     if let Some(m) = &b.message {
         check_client_id(&m.client_id, "/message/clientId")?;
@@ -71,19 +70,25 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let db = ctx.db()?;
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
-    let id = rand::id::<10>("cnv_")?;
+    let team = Team::load(&db, ws).await?;
+    let fresh_id = rand::id::<10>("cnv_")?;
+    let start_cid = b.message.as_ref().map(|m| m.client_id.as_str());
+    // At most one conversation per first-message clientId: a retried start finds its own.
     let mut stmts = vec![db::stmt(
         &db,
-        "INSERT INTO conversations (id, workspace_id, visitor_id, status, topic, consent_at, created_at, updated_at) VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?6)",
-        &[s(&id), s(ws), s(vid), opt(b.topic.as_deref().map(str::trim)), if b.consent { n(ctx.now) } else { wasm_bindgen::JsValue::NULL }, n(ctx.now)],
+        "INSERT OR IGNORE INTO conversations (id, workspace_id, visitor_id, status, topic, consent_at, start_client_id, created_at, updated_at) VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?7, ?7)",
+        &[s(&fresh_id), s(ws), s(vid), opt(b.topic.as_deref().map(str::trim)), if b.consent { n(ctx.now) } else { wasm_bindgen::JsValue::NULL }, opt(start_cid), n(ctx.now)],
     )?];
+    let id = fresh_id.clone();
     // Routing: a topic with a teammate goes to them; otherwise round robin picks the teammate
     // assigned longest ago (or never).
     let automation = a.workspace.automation();
+    // A routed teammate who has since been deleted falls back to the usual assignment.
     let routed = b
         .topic
         .as_ref()
-        .and_then(|t| automation.topic_assignees.get(t.trim()));
+        .and_then(|t| automation.topic_assignees.get(t.trim()))
+        .filter(|t| team.get(Some(t)).is_some());
     if let Some(teammate) = routed {
         stmts.push(db::stmt(
             &db,
@@ -104,15 +109,33 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     // An email typed into the pre-chat form is stored, unverified: it never matches or merges
     // with another visitor without proof.
-    if let Some(e) = &b.email {
+    if let Some(e) = email {
         stmts.push(db::stmt(
             &db,
-            "UPDATE visitors SET email = ?2 WHERE id = ?1 AND email IS NULL",
-            &[s(vid), s(e.trim())],
+            "UPDATE visitors SET email = ?2, email_lower = ?3 WHERE id = ?1 AND email IS NULL",
+            &[
+                s(vid),
+                s(e),
+                s(&porchlight_shared::identity::normalize_email(e)),
+            ],
         )?);
     }
     db::batch(&db, stmts).await?;
-    let team = Team::load(&db, ws).await?;
+    #[derive(Deserialize)]
+    struct Found {
+        id: String,
+    }
+    let id = match start_cid {
+        Some(cid) => db::first::<Found>(
+            &db,
+            "SELECT id FROM conversations WHERE visitor_id = ?1 AND start_client_id = ?2",
+            &[s(vid), s(cid)],
+        )
+        .await?
+        .map_or(id, |f| f.id),
+        None => id,
+    };
+    let created = id == fresh_id;
     let mut c = conversation(&db, ws, &id, Some(vid)).await?;
     let mut first = None;
     if let Some(m) = &b.message {
@@ -125,14 +148,18 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
             &m.body,
             ctx.now,
         )?;
-        let (row, _) = run_store(&db, mid, stmts).await?;
+        let (row, stored) = run_store(&db, mid, stmts).await?;
         c = conversation(&db, ws, &id, Some(vid)).await?;
-        announce(ctx, &c, &row, &team).await;
+        if stored {
+            announce(ctx, &c, &row, &team).await;
+        }
         first = Some(row.view(&team));
     }
-    announce_conversation(ctx, &c, &team).await;
+    if created {
+        announce_conversation(ctx, &c, &team).await;
+    }
     http::json(
-        201,
+        if created { 201 } else { 200 },
         &json!({"conversation": c.view(&team, false), "message": first}),
     )
 }
@@ -226,5 +253,13 @@ pub async fn csat(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
 
 pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
-    upgrade(ctx, &a.workspace.id, "visitor", &a.session.visitor_id, "").await
+    upgrade(
+        ctx,
+        &a.workspace.id,
+        "visitor",
+        &a.session.visitor_id,
+        "",
+        &a.token.storage_hash(),
+    )
+    .await
 }
