@@ -150,7 +150,13 @@ single.sort((a, b) => a - b);
 // What is stored: every conversation has 2 × MESSAGES messages, seq 1..2M, no clientId twice.
 let storedOk = 0;
 await pool(visitors.map((v) => async () => {
-  const page = await api('GET', `/v1/conversations/${v.conv}/messages?limit=200`, { token: v.token });
+  const page = { messages: [] };
+  for (let after = 0, more = true; more;) {
+    const p = await api('GET', `/v1/conversations/${v.conv}/messages?limit=200&after=${after}`, { token: v.token });
+    page.messages.push(...p.messages);
+    more = p.hasMore;
+    after = p.nextAfter;
+  }
   const seqs = page.messages.map((m) => m.seq);
   const ids = new Set(page.messages.map((m) => m.clientId));
   const extra = page.messages.filter((m) => m.clientId.startsWith('single-')).length;
@@ -179,7 +185,7 @@ const result = {
 console.log(`\nLive chat (${VISITORS} visitor sockets × ${MESSAGES} messages, an agent answering each; loopback)`);
 console.log(`  delivered      to agents ${result.delivered.toAgents}/${expected}, to visitors ${result.delivered.toVisitors}/${expected}; duplicated ${dupes.agent + dupes.visitor}; stored complete ${storedOk}/${VISITORS}; in order ${inOrder}/${seen.size}`);
 console.log(`  send → other side's socket   p50 ${result.latencyMs.p50} ms   p99 ${result.latencyMs.p99} ms   max ${result.latencyMs.max} ms   (${latencies.length} messages, ${result.messagesPerSecond} msg/s)   target p99 ≤ 25 ms → ${result.latencyMs.p99 <= 25 ? 'ok' : 'MISS'}`);
-console.log(`  one at a time  p50 ${result.singleLatencyMs.p50} ms   p99 ${result.singleLatencyMs.p99} ms   (${single.length} messages, 200 sockets open)   target p99 ≤ 25 ms → ${result.singleLatencyMs.p99 <= 25 ? 'ok' : 'MISS'}`);
+console.log(`  one at a time  p50 ${result.singleLatencyMs.p50} ms   p99 ${result.singleLatencyMs.p99} ms   (${single.length} messages, ${VISITORS} sockets open)   target p99 ≤ 25 ms → ${result.singleLatencyMs.p99 <= 25 ? 'ok' : 'MISS'}`);
 console.log(`  workerd RSS    ${rssBefore} KB before, ${rssIdle} KB with ${VISITORS} idle sockets → ${result.workerdRssKb.perIdleSocketKb} KB per socket`);
 const file = 'tests/output/bench.json';
 const report = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};

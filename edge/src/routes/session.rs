@@ -382,7 +382,6 @@ async fn resolve(
     })
 }
 
-/// `SELECT COUNT(*) AS n … WHERE visitor_id = ?1`.
 /// Tables keyed by visitor and item that a merge moves.
 const MOVED_WITH_KEYS: [&str; 4] = [
     "tour_progress",

@@ -48,7 +48,6 @@ pub(super) fn client_id() -> String {
     session::hex(&b)
 }
 
-/// Queues a message and starts sending.
 /// Queues a message and starts sending; false (and nothing queued) while the pre-chat form is
 /// incomplete.
 pub(super) fn queue_send(body: String) -> bool {
