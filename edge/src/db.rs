@@ -107,6 +107,7 @@ impl WorkspaceRow {
             messenger: self.messenger(),
             office_hours: self.office_hours(),
             email_capture: self.automation().email_capture,
+            csat: self.automation().csat,
         }
     }
 }
@@ -489,6 +490,20 @@ pub async fn teammate_by_key_hash(
         db,
         &format!("SELECT {TEAMMATE_COLS} FROM teammates WHERE key_hash = ?1"),
         &[s(hash)],
+    )
+    .await
+}
+
+/// Closes open conversations idle (no message) for longer than their workspace's
+/// `automation.autoCloseAfterHours`; workspaces without the setting are left alone.
+pub async fn auto_close_conversations(db: &D1Database, now: i64) -> Result<(), ApiError> {
+    run(
+        db,
+        "UPDATE conversations SET status = 'closed', closed_at = ?1, updated_at = ?1 \
+         WHERE status = 'open' AND id IN (SELECT c.id FROM conversations c JOIN workspaces w ON w.id = c.workspace_id \
+           WHERE c.status = 'open' AND json_extract(w.automation, '$.autoCloseAfterHours') IS NOT NULL \
+           AND COALESCE(c.last_message_at, c.created_at) < ?1 - json_extract(w.automation, '$.autoCloseAfterHours') * 3600000)",
+        &[n(now)],
     )
     .await
 }

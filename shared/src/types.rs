@@ -203,6 +203,8 @@ pub struct PublicSettings {
     pub office_hours: Option<OfficeHours>,
     /// When the messenger asks an anonymous visitor for an email.
     pub email_capture: crate::settings::EmailCapture,
+    /// Whether a closed conversation asks for a rating.
+    pub csat: bool,
 }
 
 /// A visitor as the visitor API shows it (to that visitor only).

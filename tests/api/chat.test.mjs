@@ -279,3 +279,17 @@ test('taking access away closes open sockets: a removed teammate, a revoked sess
   assert.equal(other.sock.readyState, 1, 'another visitor keeps their socket');
   other.close();
 });
+
+test('ratings can be turned off: the widget is told, and the edge refuses a rating', async () => {
+  const ws = await createWorkspace();
+  await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { automation: { csat: false } } });
+  const b = await boot(ws.id);
+  assert.equal(b.body.settings.csat, false);
+  const ada = await teammate(ws);
+  const t = b.body.sessionToken;
+  const conv = (await call('POST', '/v1/conversations', { token: t, body: { message: { clientId: cid(), body: 'hi' } } })).body.conversation;
+  await call('POST', `/admin/v1/conversations/${conv.id}/close`, { token: ada.key });
+  const r = await call('POST', `/v1/conversations/${conv.id}/csat`, { token: t, body: { rating: 5 } });
+  assertError(assert, r, 400, 'INVALID_INPUT');
+  assert.equal((await boot((await createWorkspace()).id)).body.settings.csat, true, 'on by default');
+});

@@ -67,3 +67,24 @@ test('each session records whether its visitor is verified, through identify and
   assert.equal(await flag(r.body.sessionToken), 1, 'the rotated token keeps it');
   assert.equal(await flag(anon.body.sessionToken), undefined, 'the old token is gone');
 });
+
+test('the hourly job closes conversations idle past autoCloseAfterHours, and only those', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const open = async (settings) => {
+    const ws = await createWorkspace();
+    if (settings) await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { automation: settings } });
+    const t = (await boot(ws.id)).body.sessionToken;
+    const c = await call('POST', '/v1/conversations', { token: t, body: { message: { clientId: `idle-${Date.now()}-${Math.random().toString(36).slice(2)}`, body: 'Anyone?' } } });
+    return { ws, t, id: c.body.conversation.id };
+  };
+  const idle = await open({ autoCloseAfterHours: 1 });
+  const recent = await open({ autoCloseAfterHours: 1 });
+  const noRule = await open(null);
+  // Two hours of silence for the first and the third.
+  await sql(`UPDATE conversations SET last_message_at = last_message_at - 7200000, created_at = created_at - 7200000 WHERE id IN ('${idle.id}', '${noRule.id}')`);
+  const cron = await fetch(`${process.env.PORCHLIGHT_URL}/__scheduled?cron=17+*+*+*+*`);
+  assert.equal(cron.status, 200);
+  const status = async (c) => (await call('GET', `/v1/conversations/${c.id}/messages`, { token: c.t })).body.conversation.status;
+  assert.equal(await status(idle), 'closed');
+  assert.equal(await status(recent), 'open', 'active within the hour');
+  assert.equal(await status(noRule), 'open', 'no rule, no closing');
+});

@@ -51,6 +51,16 @@ pub(crate) fn configure(settings: &JsValue) {
         open: super::hours::open_now(&get(settings, "officeHours")),
     };
     CONFIG.with(|c| *c.borrow_mut() = cfg);
+    CSAT.with(|c| c.set(get(settings, "csat").as_bool().unwrap_or(true)));
+}
+
+thread_local! {
+    /// Whether a closed conversation asks for a rating (the workspace's `automation.csat`).
+    static CSAT: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+pub(super) fn csat_on() -> bool {
+    CSAT.with(|c| c.get())
 }
 
 fn wants_email(c: &Prechat) -> bool {

@@ -208,8 +208,8 @@ pub(super) fn set_conversation(c: &JsValue) {
 
 pub(super) fn render_rating(ui: &Ui) {
     let d = ui.chat();
-    let show =
-        chat(|c| c.status == "closed" && !c.rated && c.conversation.is_some()).unwrap_or(false);
+    let show = super::prechat::csat_on()
+        && chat(|c| c.status == "closed" && !c.rated && c.conversation.is_some()).unwrap_or(false);
     let box_: &HtmlElement = d.rating.unchecked_ref();
     if !show {
         box_.set_hidden(true);

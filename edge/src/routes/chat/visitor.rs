@@ -233,6 +233,12 @@ pub async fn csat(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             "a conversation is rated once it is closed",
         ));
     }
+    if !a.workspace.automation().csat {
+        return Err(ApiError::invalid(
+            "/rating",
+            "this workspace does not ask for ratings",
+        ));
+    }
     if c.csat_rating.is_some() {
         return Err(ApiError::new(
             ErrorCode::AlreadyExists,
