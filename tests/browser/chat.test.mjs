@@ -120,6 +120,14 @@ test('visitor and agent talk live; badge while closed; close and rate; hostile t
     await list.getByRole('button', { name: /closed/ }).click();
     await log(vp).getByText('Can I export to').waitFor({ timeout: 10000 });
     assert.equal(await vp.getByRole('button', { name: 'Your conversations' }).getAttribute('aria-expanded'), 'false');
+    // A reply in the other (open) conversation still counts on the badge, without taking over the view.
+    const vToken = await vp.evaluate(() => JSON.parse(localStorage.getItem('porchlight:demo')).token);
+    const second = (await call('GET', '/v1/conversations', { token: vToken })).body.conversations.find((c) => c.status === 'open');
+    await vp.keyboard.press('Escape');
+    const other = await call('POST', `/admin/v1/conversations/${second.id}/messages`, { token: creds.teammateKey, body: { clientId: crypto.randomUUID(), body: 'About your second question…' } });
+    assert.equal(other.status, 201, other.text);
+    await vp.getByRole('button', { name: 'Open messenger, 1 unread' }).waitFor({ timeout: 10000 });
+    assert.equal(await log(vp).getByText('About your second question').count(), 0, 'the open view stays on the first conversation');
     assert.deepEqual(vErrors, []);
     assert.deepEqual(aErrors, []);
   } finally {

@@ -9,30 +9,35 @@ pub(super) fn on_event(e: JsValue) {
         "message" => {
             let m = get(&e, "message");
             let conv = get_str(&e, "conversationId");
-            if mine.is_none() {
+            let agent = get_str(&get(&m, "author"), "type").as_deref() == Some("agent");
+            let here = match (&mine, &conv) {
+                (Some(mine), Some(conv)) => mine == conv,
                 // A conversation another tab has just started (its first message) becomes this
                 // tab's too; a reply in an older one does not undo "New conversation".
-                match &conv {
-                    Some(id) if get_f64(&m, "seq") == Some(1.0) => {
-                        chat(|c| c.conversation = Some(id.clone()));
-                    }
-                    _ => return,
+                (None, Some(id)) if !agent && get_f64(&m, "seq") == Some(1.0) => {
+                    chat(|c| c.conversation = Some(id.clone()));
+                    true
                 }
-            } else if conv != mine {
-                return;
+                _ => false,
+            };
+            if here {
+                add_message(&m);
+                if agent {
+                    set_status_default();
+                }
             }
-            let agent = get_str(&get(&m, "author"), "type").as_deref() == Some("agent");
-            add_message(&m);
+            // A reply in any of the visitor's conversations counts on the badge.
             if agent {
-                set_status_default();
                 let unread = chat(|c| c.unread).unwrap_or(0);
                 set_unread(unread + 1);
-                seen();
+                if here {
+                    seen();
+                }
             }
         }
         "conversation" => {
             let c = get(&e, "conversation");
-            if mine.is_none() || get_str(&c, "id") == mine {
+            if mine.is_some() && get_str(&c, "id") == mine {
                 set_conversation(&c);
             }
         }
