@@ -70,6 +70,16 @@ pub fn minutes_of(hhmm: &str) -> Option<u16> {
         .or((h == 24 && m == 0).then_some(1440))
 }
 
+/// Whether a block from `open` to `close` (`"HH:MM"`) covers this minute of the day: open
+/// inclusive, close exclusive. The one rule, for the edge's types and the widget's JS values.
+pub fn block_covers(open: &str, close: &str, minute_of_day: u16) -> bool {
+    minutes_of(open).is_some_and(|o| minute_of_day >= o)
+        && minutes_of(close).is_some_and(|c| minute_of_day < c)
+}
+
+/// Weekday names as office hours spell them, Monday first.
+pub const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
 /// The shape of an IANA zone name: `UTC`, `Area/Location`, `Area/Location/Sub`.
 pub fn plausible_time_zone(tz: &str) -> bool {
     (1..=64).contains(&tz.len())
@@ -135,11 +145,9 @@ impl OfficeHours {
     /// Whether the team is in at this local time of the workspace's zone (the caller converts
     /// "now" into the zone: the browser and the Worker both have `Intl`).
     pub fn is_open(&self, day: Weekday, minute_of_day: u16) -> bool {
-        self.hours.iter().any(|h| {
-            h.days.contains(&day)
-                && minutes_of(&h.open).is_some_and(|o| minute_of_day >= o)
-                && minutes_of(&h.close).is_some_and(|c| minute_of_day < c)
-        })
+        self.hours
+            .iter()
+            .any(|h| h.days.contains(&day) && block_covers(&h.open, &h.close, minute_of_day))
     }
 }
 

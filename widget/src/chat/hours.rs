@@ -9,7 +9,7 @@ extern "C" {
     fn date_time_format(locales: &JsValue, options: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+use porchlight_shared::settings::{block_covers, DAY_NAMES as DAYS};
 
 /// The weekday (0 = Monday) and minute of the day now, in the IANA zone `tz`.
 fn local_now(tz: &str) -> Option<(usize, u16)> {
@@ -59,12 +59,8 @@ pub fn open_now(hours: &JsValue) -> Option<bool> {
                 .unchecked_into::<Array>()
                 .iter()
                 .any(|d| d.as_string().as_deref() == Some(DAYS[day]));
-        let at = |k| {
-            get_str(&b, k)
-                .as_deref()
-                .and_then(porchlight_shared::settings::minutes_of)
-        };
-        on_day && at("open").is_some_and(|o| minute >= o) && at("close").is_some_and(|c| minute < c)
+        let at = |k| get_str(&b, k).unwrap_or_default();
+        on_day && block_covers(&at("open"), &at("close"), minute)
     }))
 }
 
