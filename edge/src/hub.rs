@@ -44,6 +44,14 @@ struct Close {
     agent_id: Option<String>,
 }
 
+/// A session token was refreshed: its sockets now belong to the new token (so revoking the new
+/// one closes them).
+#[derive(Deserialize)]
+struct Rekey {
+    from: String,
+    to: String,
+}
+
 /// What the edge asks the hub to send.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -59,6 +67,10 @@ struct Notify {
 #[durable_object]
 pub struct Hub {
     state: State,
+    /// When this instance was created. The runtime evicts a hub idle for about ten seconds and
+    /// makes a new one for the next event, while the sockets stay open (hibernation); `/stats`
+    /// reports it so that can be observed.
+    woke: i64,
 }
 
 fn now() -> i64 {
@@ -174,7 +186,7 @@ impl DurableObject for Hub {
         if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new("ping", "pong") {
             state.set_websocket_auto_response(&pair);
         }
-        Hub { state }
+        Hub { state, woke: now() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -192,6 +204,19 @@ impl DurableObject for Hub {
                 Response::empty()
             }
             "/presence" => Response::from_json(&self.presence()),
+            "/stats" => {
+                let (mut visitors, mut agents) = (0, 0);
+                for ws in self.state.get_websockets() {
+                    match Self::attachment(&ws).map(|a| a.role) {
+                        Some(r) if r == "visitor" => visitors += 1,
+                        Some(_) => agents += 1,
+                        None => {}
+                    }
+                }
+                Response::from_json(
+                    &json!({"sockets": {"visitors": visitors, "agents": agents}, "awakeSince": self.woke}),
+                )
+            }
             "/close" => {
                 let c: Close = req.json().await?;
                 for ws in self.state.get_websockets() {
@@ -205,6 +230,18 @@ impl DurableObject for Hub {
                     };
                     if hit {
                         let _ = ws.close(Some(1008), Some("access revoked"));
+                    }
+                }
+                Response::empty()
+            }
+            "/rekey" => {
+                let r: Rekey = req.json().await?;
+                for ws in self.state.get_websockets() {
+                    if let Some(mut a) =
+                        Self::attachment(&ws).filter(|a| a.role == "visitor" && a.session == r.from)
+                    {
+                        a.session = r.to.clone();
+                        ws.serialize_attachment(&a)?;
                     }
                 }
                 Response::empty()
@@ -325,6 +362,29 @@ pub async fn close_sockets(
     };
     if let Err(e) = sent.await {
         console_error!("hub close failed: {e}");
+    }
+}
+
+/// The hub's open sockets and when its current instance woke (`GET /admin/v1/live/stats`).
+pub async fn stats(env: &Env, workspace_id: &str) -> Result<Value> {
+    stub(env, workspace_id)?
+        .fetch_with_str("https://hub/stats")
+        .await?
+        .json::<Value>()
+        .await
+}
+
+/// Moves a refreshed session's open sockets to its new token hash.
+pub async fn rekey(env: &Env, workspace_id: &str, from: &str, to: &str) {
+    let body = json!({"from": from, "to": to}).to_string();
+    let sent = async {
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_body(Some(body.into()));
+        let req = Request::new_with_init("https://hub/rekey", &init)?;
+        stub(env, workspace_id)?.fetch_with_request(req).await
+    };
+    if let Err(e) = sent.await {
+        console_error!("hub rekey failed: {e}");
     }
 }
 

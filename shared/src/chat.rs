@@ -283,6 +283,32 @@ mod tests {
         );
     }
 
+    /// The agent console renders with a JavaScript copy of these rules
+    /// (www/console/markdown.mjs): both are held to the same vectors.
+    #[test]
+    fn shared_vectors_with_the_console() {
+        let vectors: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../tests/markdown.json")).expect("vectors");
+        assert!(vectors.len() >= 30);
+        for v in vectors {
+            let input = v["input"].as_str().expect("input");
+            let got: Vec<serde_json::Value> = spans(input)
+                .into_iter()
+                .map(|s| match s {
+                    Span::Text(t) => serde_json::json!({"t": "text", "v": t}),
+                    Span::Bold(t) => serde_json::json!({"t": "b", "v": t}),
+                    Span::Italic(t) => serde_json::json!({"t": "i", "v": t}),
+                    Span::Code(t) => serde_json::json!({"t": "code", "v": t}),
+                    Span::Link { text, href } => {
+                        serde_json::json!({"t": "a", "v": text, "href": href})
+                    }
+                    Span::LineBreak => serde_json::json!({"t": "br"}),
+                })
+                .collect();
+            assert_eq!(serde_json::Value::Array(got), v["spans"], "input {input:?}");
+        }
+    }
+
     #[test]
     fn dangerous_links_and_html_stay_text() {
         use Span::*;

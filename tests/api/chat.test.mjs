@@ -278,6 +278,34 @@ test('taking access away closes open sockets: a removed teammate, a revoked sess
   assert.equal(await visitorClosed, 1008);
   assert.equal(other.sock.readyState, 1, 'another visitor keeps their socket');
   other.close();
+  // A socket opened before a token refresh belongs to the new token: revoking that closes it.
+  const old = (await boot(ws.id)).body.sessionToken;
+  const early = await live('/v1/live', old);
+  const earlyClosed = new Promise((resolve) => early.sock.once('close', (code) => resolve(code)));
+  const fresh = (await call('POST', '/v1/session/refresh', { token: old })).body.sessionToken;
+  assert.ok(fresh && fresh !== old);
+  assert.equal((await call('POST', '/v1/session/revoke', { token: fresh })).status, 204);
+  assert.equal(await earlyClosed, 1008);
+});
+
+test('the hub reports the sockets it holds, per workspace', async () => {
+  const ws = await createWorkspace();
+  const other = await createWorkspace();
+  const ada = await teammate(ws);
+  const before = Date.now();
+  const socks = [await live('/v1/live', (await boot(ws.id)).body.sessionToken), await live('/v1/live', (await boot(ws.id)).body.sessionToken), await live('/admin/v1/live', ada.key)];
+  const r = await call('GET', '/admin/v1/live/stats', { token: ada.key });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body.sockets, { visitors: 2, agents: 1 });
+  assert.ok(r.body.awakeSince >= before - 60_000 && r.body.awakeSince <= Date.now() + 60_000);
+  assert.deepEqual((await call('GET', '/admin/v1/live/stats', { token: other.key })).body.sockets, { visitors: 0, agents: 0 });
+  socks[0].close();
+  for (let i = 0; i < 50; i++) {
+    if ((await call('GET', '/admin/v1/live/stats', { token: ws.key })).body.sockets.visitors === 1) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.deepEqual((await call('GET', '/admin/v1/live/stats', { token: ws.key })).body.sockets, { visitors: 1, agents: 1 });
+  for (const s of socks.slice(1)) s.close();
 });
 
 test('ratings can be turned off: the widget is told, and the edge refuses a rating', async () => {

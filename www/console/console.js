@@ -3,6 +3,10 @@
 // assigns / transfers, closes, and sees the visitor's attributes and recent events.
 // Every piece of visitor text is rendered with textContent; links only for http(s) / mailto.
 
+// The Markdown subset is the widget's (shared/src/chat.rs); both are held to
+// shared/tests/markdown.json.
+import { spans } from './markdown.mjs';
+
 const $ = (id) => document.getElementById(id);
 const KEY = 'porchlight:console:key';
 const state = {
@@ -33,36 +37,6 @@ async function api(method, path, body) {
   return json;
 }
 
-// --- Safe rendering: the same small Markdown subset as shared/src/chat.rs ----------------------
-export function safeHref(href) {
-  const lower = href.trimStart().toLowerCase();
-  return /^(https?:\/\/|mailto:)/.test(lower) && href.length <= 2048 && !/[\s"<>\u0000-\u001f\u007f]/.test(href);
-}
-const flanked = (s) => s.length > 0 && !/^\s|\s$/.test(s);
-export function spans(text) {
-  const out = [];
-  let plain = '';
-  const flush = () => { if (plain) { out.push({ t: 'text', v: plain }); plain = ''; } };
-  for (let i = 0; i < text.length;) {
-    const rest = text.slice(i);
-    let m = null;
-    if (rest[0] === '\n') m = [{ t: 'br' }, 1];
-    else if (rest.startsWith('**')) { const e = rest.indexOf('**', 2); if (e > 2 && flanked(rest.slice(2, e))) m = [{ t: 'b', v: rest.slice(2, e) }, e + 2]; }
-    else if (rest[0] === '*' || rest[0] === '_') { const e = rest.indexOf(rest[0], 1); const v = rest.slice(1, e); if (e > 1 && flanked(v) && !v.includes('\n')) m = [{ t: 'i', v }, e + 1]; }
-    else if (rest[0] === '`') { const e = rest.indexOf('`', 1); if (e > 1) m = [{ t: 'code', v: rest.slice(1, e) }, e + 1]; }
-    else if (rest[0] === '[') {
-      const mid = rest.indexOf('](');
-      const close = mid > 0 ? rest.indexOf(')', mid + 2) : -1;
-      if (close > 0) { const label = rest.slice(1, mid); const href = rest.slice(mid + 2, close); if (label && !label.includes('\n') && safeHref(href)) m = [{ t: 'a', v: label, href }, close + 1]; }
-    } else if (/^https?:\/\//.test(rest)) {
-      const url = rest.split(/[\s<>"]/)[0].replace(/[.,)!?;:]+$/, '');
-      if (safeHref(url)) m = [{ t: 'a', v: url, href: url }, url.length];
-    }
-    if (m) { flush(); out.push(m[0]); i += m[1]; } else { plain += rest[0]; i += 1; }
-  }
-  flush();
-  return out;
-}
 function renderText(el, text) {
   for (const s of spans(text)) {
     if (s.t === 'text') el.append(document.createTextNode(s.v));

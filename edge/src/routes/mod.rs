@@ -90,6 +90,7 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (Method::Post, "/v1/conversations") => return chat::start(ctx).await,
         (Method::Get, "/v1/live") => return chat::live(ctx).await,
         (Method::Get, "/admin/v1/live") => return chat::admin_live(ctx).await,
+        (Method::Get, "/admin/v1/live/stats") => return chat::admin_live_stats(ctx).await,
         (Method::Get, "/admin/v1/conversations") => return chat::admin_list(ctx).await,
         (Method::Get, "/admin/v1/teammates") => return chat::list_teammates(ctx).await,
         (Method::Post, "/admin/v1/teammates") => return chat::create_teammate(ctx).await,

@@ -180,6 +180,14 @@ pub async fn refresh(ctx: &mut Ctx) -> Result<Response, ApiError> {
         )?,
     )
     .await?;
+    // Sockets opened with the old token follow it, so revoking the new token still closes them.
+    crate::hub::rekey(
+        &ctx.env,
+        &a.workspace.id,
+        &a.token.storage_hash(),
+        &token.storage_hash(),
+    )
+    .await;
     http::json(
         200,
         &json!({ "sessionToken": token.as_str(), "expiresAt": expires_at }),

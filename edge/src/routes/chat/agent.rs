@@ -17,6 +17,17 @@ pub async fn admin_live(ctx: &mut Ctx) -> Result<Response, ApiError> {
     upgrade(ctx, &workspace.id, "agent", &id, &name, "").await
 }
 
+/// `GET /admin/v1/live/stats`: how many sockets the workspace's hub holds, and since when its
+/// current instance has been awake (an instance younger than the sockets shows that the runtime
+/// hibernated the hub and kept them open).
+pub async fn admin_live_stats(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let agent = auth::agent(ctx).await?;
+    let stats = hub::stats(&ctx.env, &agent.workspace.id)
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "the live hub did not answer"))?;
+    http::json(200, &stats)
+}
+
 pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let agent = auth::agent(ctx).await?;
     let url = ctx
@@ -50,9 +61,11 @@ pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
         &[s(ws)],
     )?)
     .await?;
+    // Only the visitors of the conversations listed (at most 200), not everyone who ever chatted.
     let visitors: Vec<Who> = db::all(db::stmt(
         &db,
-        "SELECT id, readable_id, name, email FROM visitors WHERE id IN (SELECT visitor_id FROM conversations WHERE workspace_id = ?1) AND workspace_id = ?1",
+        &format!("SELECT id, readable_id, name, email FROM visitors WHERE workspace_id = ?1 AND id IN \
+                  (SELECT c.visitor_id FROM conversations c WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200)"),
         &[s(ws)],
     )?)
     .await?;
