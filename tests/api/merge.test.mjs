@@ -45,3 +45,43 @@ test('a verified merge moves tour progress, survey responses, checklist ticks an
   const done = await call('POST', `/v1/surveys/${survey}/responses`, { token: elsewhere, body: { answers: [{ questionId: 'nps', value: 10 }], complete: true } });
   assert.deepEqual(Object.keys(done.body.response.answers).sort(), ['nps', 'why']);
 });
+
+test('where both visitors did something with the same item, the merge keeps what the person did', async () => {
+  const ws = await createWorkspace({ identityVerification: 'required' });
+  const twoSteps = { steps: [{ kind: 'post', title: 'One', body: 'First' }, { kind: 'post', title: 'Two', body: 'Second' }] };
+  const tourA = await live(ws, 'tours', { content: twoSteps });
+  const tourB = await live(ws, 'tours', { content: twoSteps });
+  const tourC = await live(ws, 'tours', { content: twoSteps });
+  const survey = await live(ws, 'surveys', { content: { questions } });
+  const checklist = await live(ws, 'checklists', { content: checklistContent });
+  const hash = userHash(ws.secret, 'both_user');
+  const known = (await boot(ws.id, { userId: 'both_user', userHash: hash })).body.sessionToken;
+  const tour = (t, id, action) => call('POST', `/v1/tours/${id}/progress`, { token: t, body: { action } });
+  // Signed in earlier: tour A started, tour B completed, tour C started; a partial survey; one task.
+  await tour(known, tourA, 'start');
+  for (const a of ['start', 'advance', 'complete']) await tour(known, tourB, a);
+  await tour(known, tourC, 'start');
+  await call('POST', `/v1/surveys/${survey}/responses`, { token: known, body: { answers: [{ questionId: 'nps', value: 9 }, { questionId: 'role', value: 'Manager' }] } });
+  await call('POST', `/v1/checklists/${checklist}/tasks/profile`, { token: known, body: { done: true } });
+  await new Promise((r) => setTimeout(r, 5));
+  // Then, anonymous on this browser: tour A completed, tour B started over, tour C dismissed;
+  // other answers (and a different role); another manual task would be 'profile' only, so the
+  // known visitor's tick is what must survive.
+  const anon = (await boot(ws.id)).body.sessionToken;
+  for (const a of ['start', 'advance', 'complete']) await tour(anon, tourA, a);
+  await tour(anon, tourB, 'start');
+  await tour(anon, tourC, 'start');
+  await tour(anon, tourC, 'dismiss');
+  await call('POST', `/v1/surveys/${survey}/responses`, { token: anon, body: { answers: [{ questionId: 'why', value: 'Found it' }, { questionId: 'role', value: 'Developer' }] } });
+
+  const r = await call('POST', '/v1/identify', { token: anon, body: { userId: 'both_user', userHash: hash } });
+  assert.equal(r.status, 200, r.text);
+  const el = (await call('GET', '/v1/eligible?url=%2Fapp', { token: known })).body;
+  const state = (id) => el.tours.find((t) => t.id === id)?.progress?.state ?? 'hidden';
+  // Completed tours and dismissed ones are not offered again.
+  assert.equal(state(tourA), 'hidden', 'completed anonymously: stays completed');
+  assert.equal(state(tourB), 'hidden', 'completed while signed in: a later restart does not undo it');
+  assert.equal(state(tourC), 'hidden', 'the later dismissal stands');
+  assert.deepEqual(el.surveys[0].response.answers, { nps: 9, role: 'Manager', why: 'Found it' });
+  assert.deepEqual(el.checklists[0].tasks.find((t) => t.id === 'profile'), { id: 'profile', done: true });
+});

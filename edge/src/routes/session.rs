@@ -280,8 +280,27 @@ impl Resolution {
                 "DELETE FROM event_totals WHERE visitor_id = ?1",
                 &both[..1],
             )?);
-            // Progress, responses and feedback move; where both visitors have a row for the
-            // same tour / open response / task / article, the identified visitor's stands.
+            // Where both visitors have a row for the same item, keep what the person did:
+            // - a tour: a completed one beats one that is not, otherwise the latest change
+            //   (a dismissal or a further step) stands;
+            // - an open survey response: the answers are combined (the identified visitor's
+            //   answer wins for a question both answered);
+            // - checklist ticks: every ticked task stays ticked (rows are per task);
+            // - article feedback: the identified visitor's stands.
+            out.push(db::stmt(
+                db,
+                "DELETE FROM tour_progress AS b WHERE b.visitor_id = ?2 AND EXISTS (SELECT 1 FROM tour_progress a \
+                 WHERE a.visitor_id = ?1 AND a.tour_id = b.tour_id AND b.state <> 'completed' \
+                 AND (a.state = 'completed' OR a.updated_at > b.updated_at))",
+                &both,
+            )?);
+            out.push(db::stmt(
+                db,
+                "UPDATE survey_responses AS b SET answers = json_patch(a.answers, b.answers), updated_at = MAX(a.updated_at, b.updated_at) \
+                 FROM survey_responses a WHERE b.visitor_id = ?2 AND b.complete = 0 \
+                 AND a.visitor_id = ?1 AND a.survey_id = b.survey_id AND a.complete = 0",
+                &both,
+            )?);
             for table in MOVED_WITH_KEYS {
                 out.push(db::stmt(
                     db,
