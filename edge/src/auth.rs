@@ -94,6 +94,59 @@ pub async fn visitor(ctx: &mut Ctx) -> Result<VisitorAuth, ApiError> {
             .map(|(session, workspace)| (token, session, workspace)),
         None => None,
     };
+    checked(ctx, found).await
+}
+
+/// [`visitor`], and one more read in the same D1 round trip (a hot path saves one): `sql` gets
+/// the token's hash as `?1`, so it can join `widget_sessions` to stay within what the session
+/// may see, and `args` from `?2` on. Its first row comes back only if the session is valid.
+pub async fn visitor_and<T: for<'a> serde::Deserialize<'a>>(
+    ctx: &mut Ctx,
+    sql: &str,
+    args: &[wasm_bindgen::JsValue],
+) -> Result<(VisitorAuth, Option<T>), ApiError> {
+    let Some(token) = presented_token(ctx) else {
+        return checked(ctx, None).await.map(|a| (a, None));
+    };
+    let db = ctx.db()?;
+    let hash = token.storage_hash();
+    let mut all = vec![wasm_bindgen::JsValue::from_str(&hash)];
+    all.extend_from_slice(args);
+    let mut results = db
+        .batch(vec![
+            db::session_stmt(&db, &hash)?,
+            db::stmt(&db, sql, &all)?,
+        ])
+        .await
+        .map_err(crate::internal)?
+        .into_iter();
+    let (Some(session), Some(extra)) = (results.next(), results.next()) else {
+        return Err(ApiError::new(
+            ErrorCode::Internal,
+            "a batched read is missing",
+        ));
+    };
+    let session = session
+        .results::<db::SessionJoinRow>()
+        .map_err(crate::internal)?
+        .into_iter()
+        .next();
+    let found = db::session_of(session).map(|(s, w)| (token, s, w));
+    let auth = checked(ctx, found).await?;
+    let extra = extra
+        .results::<T>()
+        .map_err(crate::internal)?
+        .into_iter()
+        .next();
+    Ok((auth, extra))
+}
+
+/// The checks after the session is read: present, not expired, from an allowed origin, within
+/// the rate limits.
+async fn checked(
+    ctx: &mut Ctx,
+    found: Option<(SessionToken, SessionRow, WorkspaceRow)>,
+) -> Result<VisitorAuth, ApiError> {
     let Some((token, session, workspace)) = found else {
         return Err(not_authenticated(
             "send a valid session token: Authorization: Bearer wst_…",

@@ -267,27 +267,40 @@ pub async fn session_with_workspace(
     db: &D1Database,
     hash: &str,
 ) -> Result<Option<(SessionRow, WorkspaceRow)>, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        s_visitor_id: String,
-        s_expires_at: i64,
-        #[serde(flatten)]
-        workspace: WorkspaceRow,
-    }
-    let row: Option<Row> = first(
+    let row: Option<SessionJoinRow> = session_stmt(db, hash)?
+        .first::<SessionJoinRow>(None)
+        .await
+        .map_err(internal)?;
+    Ok(session_of(row))
+}
+
+/// A session joined with its workspace, as read by [`session_stmt`].
+#[derive(Deserialize)]
+pub struct SessionJoinRow {
+    s_visitor_id: String,
+    s_expires_at: i64,
+    #[serde(flatten)]
+    workspace: WorkspaceRow,
+}
+
+/// The read behind [`session_with_workspace`], to batch with another.
+pub fn session_stmt(db: &D1Database, hash: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
         db,
         &format!("SELECT s.visitor_id AS s_visitor_id, s.expires_at AS s_expires_at, {} FROM widget_sessions s JOIN workspaces w ON w.id = s.workspace_id WHERE s.token_hash = ?1", prefixed("w", WORKSPACE_COLS)),
         &[s(hash)],
     )
-    .await?;
-    Ok(row.map(|r| {
+}
+
+pub fn session_of(row: Option<SessionJoinRow>) -> Option<(SessionRow, WorkspaceRow)> {
+    row.map(|r| {
         let session = SessionRow {
             workspace_id: r.workspace.id.clone(),
             visitor_id: r.s_visitor_id,
             expires_at: r.s_expires_at,
         };
         (session, r.workspace)
-    }))
+    })
 }
 
 /// `a, b` → `t.a, t.b`.

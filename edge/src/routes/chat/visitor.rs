@@ -178,13 +178,23 @@ pub async fn messages(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
 }
 
 pub async fn send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
-    let a = auth::visitor(ctx).await?;
+    // The hot path: one read round trip (the session and, if it owns it, the conversation's
+    // own row without counts), one write batch, one announcement.
+    let (a, c) = auth::visitor_and::<ConversationRow>(
+        ctx,
+        &format!(
+            "SELECT {CONV_COLS_LIGHT} FROM conversations c JOIN widget_sessions s ON s.token_hash = ?1 \
+             AND s.visitor_id = c.visitor_id AND s.workspace_id = c.workspace_id WHERE c.id = ?2"
+        ),
+        &[s(id)],
+    )
+    .await?;
     let b: SendBody = ctx.json().await?;
     check_send(&b)?;
+    // Another visitor's conversation is not found (never "forbidden": ids are not confirmed).
+    let c = c.ok_or_else(not_found)?;
     let db = ctx.db()?;
     let vid = a.session.visitor_id.clone();
-    // The hot path: the conversation's own row (no counts), one write batch, one announcement.
-    let c = conversation_with(&db, &a.workspace.id, id, Some(&vid), CONV_COLS_LIGHT).await?;
     let (mid, stmts) = store_message(
         &db,
         &c,
