@@ -61,7 +61,8 @@ struct Notify {
     /// Send to every teammate socket.
     #[serde(default)]
     agents: bool,
-    event: Value,
+    /// Sent to the sockets as it came (not parsed and written again).
+    event: Box<serde_json::value::RawValue>,
 }
 
 #[durable_object]
@@ -82,23 +83,30 @@ impl Hub {
         ws.deserialize_attachment::<Attachment>().ok().flatten()
     }
 
-    fn send(sockets: Vec<WebSocket>, event: &Value) {
-        let text = event.to_string();
+    fn send(sockets: Vec<WebSocket>, text: &str) {
         for ws in sockets {
             // A socket closing under us is not an error worth failing the others for.
-            let _ = ws.send_with_str(&text);
+            let _ = ws.send_with_str(text);
         }
     }
 
     fn to_agents(&self, event: &Value) {
-        Self::send(self.state.get_websockets_with_tag("agents"), event);
+        self.text_to_agents(&event.to_string());
+    }
+
+    fn text_to_agents(&self, text: &str) {
+        Self::send(self.state.get_websockets_with_tag("agents"), text);
     }
 
     fn to_visitor(&self, visitor_id: &str, event: &Value) {
+        self.text_to_visitor(visitor_id, &event.to_string());
+    }
+
+    fn text_to_visitor(&self, visitor_id: &str, text: &str) {
         Self::send(
             self.state
                 .get_websockets_with_tag(&format!("v:{visitor_id}")),
-            event,
+            text,
         );
     }
 
@@ -196,10 +204,10 @@ impl DurableObject for Hub {
             "/notify" => {
                 let n: Notify = req.json().await?;
                 if let Some(v) = &n.visitor_id {
-                    self.to_visitor(v, &n.event);
+                    self.text_to_visitor(v, n.event.get());
                 }
                 if n.agents {
-                    self.to_agents(&n.event);
+                    self.text_to_agents(n.event.get());
                 }
                 Response::empty()
             }
