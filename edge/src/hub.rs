@@ -202,7 +202,9 @@ impl DurableObject for Hub {
         match url.path() {
             "/connect" => self.open_socket(&url),
             "/notify" => {
-                let n: Notify = req.json().await?;
+                // serde_json (not `req.json()`, which goes through a JS object) keeps the event's
+                // text as it came.
+                let n: Notify = serde_json::from_str(&req.text().await?)?;
                 if let Some(v) = &n.visitor_id {
                     self.text_to_visitor(v, n.event.get());
                 }
