@@ -153,3 +153,23 @@ test('a failed messenger download: the launcher works, one warning, tried again 
     await close();
   }
 });
+
+test('a messenger download that failed is tried again when the browser comes back online, and the waiting send goes out', async () => {
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    await context.route(MESSENGER, (r) => r.abort());
+    await page.goto(`${BASE}/index.html`);
+    await launcher(page).click();
+    await page.getByRole('status').filter({ hasText: 'Messages could not load' }).waitFor({ timeout: 10000 });
+    await composer(page).fill('Sent once the network is back');
+    await composer(page).press('Enter');
+    await context.setOffline(true);
+    await context.unroute(MESSENGER);
+    await context.setOffline(false);
+    await log(page).locator('li[data-seq]').filter({ hasText: 'Sent once the network is back' }).waitFor({ timeout: 15000 });
+    assert.equal(await composer(page).inputValue(), '');
+  } finally {
+    await close();
+  }
+});

@@ -17,7 +17,8 @@
 //! rating), `mount`, `start`,
 //! `restart`, `stop`, `seen`, `submit`. Calls made before it has loaded wait here and are
 //! applied in order once it has; a failed load keeps them, warns once, says so in the panel,
-//! and is tried again on the next open or send, while the launcher keeps working.
+//! and is tried again on the next open or send (or when the browser comes back online), while
+//! the launcher keeps working.
 
 use crate::js::{self, get, get_f64};
 use crate::{fire, session, with, Ev};
@@ -137,6 +138,19 @@ fn load() {
                 });
                 if attempt == 0 {
                     js::warn("could not load the messenger", &e);
+                    // Back online: try again by itself (a send made meanwhile then goes out).
+                    if let Some(w) = web_sys::window() {
+                        let again = Closure::<dyn FnMut()>::new(|| {
+                            if m(|s| matches!(s.load, Load::Failed)).unwrap_or(false) {
+                                load();
+                            }
+                        });
+                        let _ = w.add_event_listener_with_callback(
+                            "online",
+                            again.as_ref().unchecked_ref(),
+                        );
+                        again.forget();
+                    }
                 }
                 status("Messages could not load. Close and reopen to try again.");
             }
