@@ -173,3 +173,26 @@ test('a messenger download that failed is tried again when the browser comes bac
     await close();
   }
 });
+
+test('office hours come with the messenger: the open panel says when the team replies', async () => {
+  const ws = await createWorkspace({ messenger: { welcomeMessage: 'Welcome to the shop' } });
+  const officeHours = { timeZone: 'Pacific/Auckland', hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' }], replyTime: 'minutes' };
+  const r = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { officeHours } });
+  assert.equal(r.status, 200, r.text);
+  const url = await hostPage(ws.id);
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(url);
+    await launcher(page).click();
+    const line = page.getByRole('dialog').getByText('The team typically replies in a few minutes.');
+    await line.waitFor({ timeout: 10000 });
+    // Below the welcome message, above the (empty) conversation: nothing already shown moves.
+    const order = await page.evaluate(() => [...document.getElementById('porchlight-root').shadowRoot.querySelector('.b').children].map((e) => e.className));
+    assert.ok(order.indexOf('m') < order.indexOf('av') && order.indexOf('av') < order.indexOf('e'), order.join(','));
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});

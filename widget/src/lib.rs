@@ -89,8 +89,8 @@ pub(crate) fn with<R>(f: impl FnOnce(&mut Rt) -> R) -> Option<R> {
 /// Replays the loader's queue, then makes `window.Porchlight` dispatch directly.
 ///
 /// `config` is `{workspaceId, apiBase, settings, nonce, load}` from the script tag,
-/// `window.porchlightSettings` and the loader. With a workspace known up front the messenger boots by itself
-/// unless the queue holds an explicit `boot`.
+/// `window.porchlightSettings` and the loader. With a workspace known up front the messenger
+/// boots by itself unless the queue holds an explicit `boot`.
 #[wasm_bindgen]
 pub fn start(queue: JsValue, config: JsValue) {
     let settings = js::get(&config, "settings");
