@@ -226,6 +226,9 @@ pub(crate) fn visitor(v: &JsValue) {
 
 /// Hands the messenger the workspace's settings, the panel and the workspace, once per boot.
 fn ensure(ws: &str) {
+    let Some((settings, ui)) = with(|rt| (rt.settings.clone(), rt.ui.clone())) else {
+        return;
+    };
     let fresh = m(|s| {
         let fresh = s.started.as_deref() != Some(ws);
         s.started = Some(ws.into());
@@ -235,9 +238,6 @@ fn ensure(ws: &str) {
     if !fresh {
         return;
     }
-    let Some((settings, ui)) = with(|rt| (rt.settings.clone(), rt.ui.clone())) else {
-        return;
-    };
     push(("configure", settings, U));
     if let Some(ui) = ui {
         push(("mount", ui.panel().into(), U));
