@@ -13,6 +13,9 @@ fi
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WORKER_BUILD_VERSION="0.8.7"   # must match the `worker` crate's minor version
 PORT="${PORCHLIGHT_PORT:-8787}"
+# wrangler's devtools port (its default, 9229, when unset): set it to run a second `wrangler dev`
+# next to another one on this machine.
+INSPECTOR_PORT="${PORCHLIGHT_INSPECTOR_PORT:-}"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
@@ -54,15 +57,25 @@ ensure_chromium() {
 WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-reference-types --enable-multivalue
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 
-# Widget (Rust → WASM, wasm-bindgen --target web, wasm-opt -Oz) + loader + www → dist/site.
+# The widget's two WASM modules → dist/site: the runtime every page loads (`widget`: launcher,
+# panel, session) and the messenger it loads only when needed (`messenger`: live chat). Each is
+# wasm-bindgen --target web output, wasm-opt -Oz, its glue minified by esbuild. Then the loader
+# and www.
+WIDGET_MODULES=(widget messenger)
 build_site() {
-  log "building the widget"
-  cargo build -q -p porchlight-widget --target wasm32-unknown-unknown --profile widget
+  log "building the widget (runtime + messenger)"
+  local name
+  # One build each: built together, cargo would unify their dependencies' features.
+  for name in "${WIDGET_MODULES[@]}"; do
+    cargo build -q -p "porchlight-$name" --target wasm32-unknown-unknown --profile widget
+  done
   rm -rf dist/site && mkdir -p dist/site
-  wasm-bindgen --target web --no-typescript --out-dir dist/site --out-name porchlight-widget \
-    "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_widget.wasm"
-  wasm-opt "${WASM_OPT_FLAGS[@]}" dist/site/porchlight-widget_bg.wasm -o dist/site/porchlight-widget_bg.wasm
-  esbuild --log-level=warning --minify --format=esm dist/site/porchlight-widget.js --outfile=dist/site/porchlight-widget.js --allow-overwrite
+  for name in "${WIDGET_MODULES[@]}"; do
+    wasm-bindgen --target web --no-typescript --out-dir dist/site --out-name "porchlight-$name" \
+      "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_$name.wasm"
+    wasm-opt "${WASM_OPT_FLAGS[@]}" "dist/site/porchlight-${name}_bg.wasm" -o "dist/site/porchlight-${name}_bg.wasm"
+    esbuild --log-level=warning --minify --format=esm "dist/site/porchlight-$name.js" --outfile="dist/site/porchlight-$name.js" --allow-overwrite
+  done
   esbuild --log-level=warning --minify widget/loader/porchlight.js --outfile=dist/site/porchlight.js
   cp -R www/. dist/site/
 }
@@ -100,6 +113,7 @@ start_wrangler() { # $1 = persist dir, $2 = log file, rest = extra wrangler args
   # workerd, a grandchild.
   # The arguments, for a test that restarts the Worker the same way (tests/fault).
   WRANGLER_CMD=(dev --ip 127.0.0.1 --port "$PORT" --persist-to "$persist" --log-level warn "$@")
+  if [ -n "$INSPECTOR_PORT" ]; then WRANGLER_CMD+=(--inspector-port "$INSPECTOR_PORT"); fi
   set -m
   wrangler "${WRANGLER_CMD[@]}" >"$logf" 2>&1 &
   WRANGLER_PID=$!

@@ -165,10 +165,14 @@ if (report.sizes) {
   table(
     [
       ['Size', 'raw', 'gzip', 'brotli', 'target (brotli)', ''],
-      row('loader   porchlight.js', s.loader, TARGETS.loaderBrotli.text, 'loaderBrotli'),
-      row('wasm     porchlight-widget_bg.wasm', s.wasm, ''),
-      row('glue     porchlight-widget.js', s.glue, ''),
-      row('WASM + glue', s.runtime, TARGETS.runtimeBrotli.text, 'runtimeBrotli'),
+      row('loader     porchlight.js', s.loader, TARGETS.loaderBrotli.text, 'loaderBrotli'),
+      row('core wasm  porchlight-widget_bg.wasm', s.wasm, ''),
+      row('core glue  porchlight-widget.js', s.glue, ''),
+      row('core: WASM + glue (before the launcher)', s.runtime, TARGETS.runtimeBrotli.text, 'runtimeBrotli'),
+      row('messenger wasm  porchlight-messenger_bg.wasm', s.messengerWasm, ''),
+      row('messenger glue  porchlight-messenger.js', s.messengerGlue, ''),
+      row('messenger: WASM + glue (when needed)', s.messenger, ''),
+      row('all (loader + core + messenger)', s.total, ''),
     ],
     [1, 2, 3],
   );
@@ -224,7 +228,8 @@ if (report.load) {
 }
 if (report.sizes) {
   rows.push(['Loader (brotli)', fmtBytes(report.sizes.loader.brotli), 'dist/site/porchlight.js', TARGETS.loaderBrotli.text, mark(verdicts.loaderBrotli)]);
-  rows.push(['WASM + glue (brotli)', fmtBytes(report.sizes.runtime.brotli), 'fetched by the loader', TARGETS.runtimeBrotli.text, mark(verdicts.runtimeBrotli)]);
+  rows.push(['Core WASM + glue (brotli)', fmtBytes(report.sizes.runtime.brotli), 'fetched by the loader before the launcher shows', TARGETS.runtimeBrotli.text, mark(verdicts.runtimeBrotli)]);
+  rows.push(['Messenger WASM + glue (brotli)', fmtBytes(report.sizes.messenger.brotli), 'live chat: on open, or at boot for a visitor with a conversation', '', '']);
 }
 table(rows.filter(Boolean));
 if (report.timeline) {

@@ -18,17 +18,25 @@ function measure(path) {
   return { path, raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length, brotli: brotli.length };
 }
 
+const sum = (...fs) =>
+  fs.some((f) => f.missing)
+    ? { missing: true }
+    : { raw: fs.reduce((a, f) => a + f.raw, 0), gzip: fs.reduce((a, f) => a + f.gzip, 0), brotli: fs.reduce((a, f) => a + f.brotli, 0) };
+
 /**
- * Loader, WASM, glue and "WASM + glue" (the two files the loader fetches; the sum of their
- * separately compressed sizes, which is what goes over the wire).
+ * The loader; the core's WASM, glue and "WASM + glue" (`runtime`: the two files the loader
+ * fetches before the launcher shows; the sum of their separately compressed sizes, which is what
+ * goes over the wire); the messenger's (live chat, loaded only when needed) the same way; and
+ * `total`, everything a visitor who chats downloads (loader + core + messenger).
  */
 export function measureSizes(siteDir = 'dist/site') {
   const loader = measure(`${siteDir}/porchlight.js`);
   const wasm = measure(`${siteDir}/porchlight-widget_bg.wasm`);
   const glue = measure(`${siteDir}/porchlight-widget.js`);
-  const runtime =
-    wasm.missing || glue.missing
-      ? { missing: true }
-      : { raw: wasm.raw + glue.raw, gzip: wasm.gzip + glue.gzip, brotli: wasm.brotli + glue.brotli };
-  return { loader, wasm, glue, runtime };
+  const runtime = sum(wasm, glue);
+  const messengerWasm = measure(`${siteDir}/porchlight-messenger_bg.wasm`);
+  const messengerGlue = measure(`${siteDir}/porchlight-messenger.js`);
+  const messenger = sum(messengerWasm, messengerGlue);
+  const total = sum(loader, wasm, glue, messengerWasm, messengerGlue);
+  return { loader, wasm, glue, runtime, messengerWasm, messengerGlue, messenger, total };
 }

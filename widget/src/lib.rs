@@ -7,13 +7,14 @@
 //! throws into the host page: misuse logs one console warning.
 
 pub mod chat;
-mod js;
 mod net;
 #[cfg(feature = "targeting-probe-client")]
 mod probe;
 pub mod session;
 pub mod theme;
 pub mod ui;
+
+pub(crate) use porchlight_widget_common::js;
 
 use js_sys::{Array, Function, Object, Reflect};
 use std::cell::RefCell;
@@ -57,6 +58,8 @@ pub(crate) struct Rt {
     /// `window.porchlightSettings`.
     pub page_settings: JsValue,
     pub nonce: Option<String>,
+    /// The loader's `load(name, attempt)`: imports a module from where the loader came from.
+    pub load: Option<Function>,
     queue: VecDeque<Cmd>,
     running: bool,
     listeners: Vec<(Ev, Function)>,
@@ -66,6 +69,8 @@ pub(crate) struct Rt {
     pub claims: Object,
     pub visitor: JsValue,
     pub ui: Option<ui::Ui>,
+    /// The `settings` of the boot that mounted the UI.
+    pub settings: JsValue,
     /// The pending refresh timer.
     pub timer: Option<i32>,
 }
@@ -83,9 +88,9 @@ pub(crate) fn with<R>(f: impl FnOnce(&mut Rt) -> R) -> Option<R> {
 
 /// Replays the loader's queue, then makes `window.Porchlight` dispatch directly.
 ///
-/// `config` is `{workspaceId, apiBase, settings, nonce}` from the script tag and
-/// `window.porchlightSettings`. With a workspace known up front the messenger boots by itself
-/// unless the queue holds an explicit `boot`.
+/// `config` is `{workspaceId, apiBase, settings, nonce, load}` from the script tag,
+/// `window.porchlightSettings` and the loader. With a workspace known up front the messenger
+/// boots by itself unless the queue holds an explicit `boot`.
 #[wasm_bindgen]
 pub fn start(queue: JsValue, config: JsValue) {
     let settings = js::get(&config, "settings");
@@ -96,10 +101,15 @@ pub fn start(queue: JsValue, config: JsValue) {
             .unwrap_or_default()
             .trim_end_matches('/')
             .into();
-        rt.default_ws = ws;
+        rt.default_ws = ws.clone();
         rt.page_settings = settings;
         rt.nonce = js::get_str(&config, "nonce");
+        rt.load = js::get(&config, "load").dyn_into().ok();
     });
+    // A visitor who chats here gets the messenger while boot runs.
+    if ws.is_some_and(|ws| chat::has_hint(&ws)) {
+        chat::prefetch();
+    }
     let calls: Vec<Array> = if Array::is_array(&queue) {
         queue
             .unchecked_into::<Array>()
@@ -273,12 +283,31 @@ pub(crate) fn ensure_ui(settings: &JsValue) {
             ui.on_toggle(|open| {
                 fire(if open { Ev::Open } else { Ev::Close }, &JsValue::UNDEFINED);
                 if open {
-                    chat::seen();
+                    chat::opened();
                 }
             });
-            chat::show_availability(&ui, &js::get(settings, "officeHours"));
-            chat::configure(settings);
-            with(|rt| rt.ui = Some(ui));
+            // A visitor reaching for the launcher is likely to open it: fetch the messenger now.
+            for ev in ["pointerenter", "focus"] {
+                ui.on(ui.launcher(), ev, |_| chat::prefetch());
+            }
+            // The composer is the core's: a send made while the messenger is on its way waits
+            // for it (the text stays in the composer until the messenger takes it).
+            let d = ui.chat();
+            ui.on(&d.form, "submit", |e| {
+                e.prevent_default();
+                chat::submit();
+            });
+            ui.on(&d.input, "keydown", |e| {
+                let k: &web_sys::KeyboardEvent = e.unchecked_ref();
+                if k.key() == "Enter" && !k.shift_key() && !k.is_composing() {
+                    e.prevent_default();
+                    chat::submit();
+                }
+            });
+            with(|rt| {
+                rt.ui = Some(ui);
+                rt.settings = settings.clone();
+            });
         }
         Err(e) => js::warn("could not show the messenger", &e),
     }

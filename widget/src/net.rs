@@ -1,44 +1,11 @@
 //! JSON over `fetch`, with the edge's error envelope turned into a value.
 
 use crate::js;
-use js_sys::{Object, Promise, JSON};
+use js_sys::{Object, JSON};
+pub use porchlight_widget_common::{sleep, ApiError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestInit, Response};
-
-/// A failed call: HTTP status (0 = no response) and the envelope's stable `error.code`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiError {
-    pub status: u16,
-    pub code: String,
-}
-
-impl ApiError {
-    pub fn new(status: u16, code: &str) -> Self {
-        ApiError {
-            status,
-            code: code.into(),
-        }
-    }
-
-    /// The token is no good: drop it and boot again.
-    pub fn is_auth(&self) -> bool {
-        self.status == 401 || self.code == "SESSION_EXPIRED" || self.code == "NOT_AUTHENTICATED"
-    }
-
-    /// Worth trying again later: no response, rate limited, or a server fault.
-    pub fn retryable(&self) -> bool {
-        self.status == 0 || self.status == 429 || self.status >= 500
-    }
-
-    /// The payload of the `error` event: `{code, status}`.
-    pub fn to_js(&self) -> JsValue {
-        let o = Object::new();
-        js::set(&o, "code", &JsValue::from_str(&self.code));
-        js::set(&o, "status", &JsValue::from(self.status));
-        o.into()
-    }
-}
 
 #[wasm_bindgen]
 extern "C" {
@@ -110,16 +77,6 @@ pub async fn request(
     }
 }
 
-/// Resolves after `ms` milliseconds.
-pub async fn sleep(ms: u32) {
-    let p = Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-        }
-    });
-    let _ = JsFuture::from(p).await;
-}
-
 /// `base + path` without a doubled slash.
 pub fn url(base: &str, path: &str) -> String {
     let mut s = String::from(base.trim_end_matches('/'));
@@ -132,14 +89,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn error_classes() {
-        assert!(ApiError::new(401, "SESSION_EXPIRED").is_auth());
-        assert!(ApiError::new(401, "NOT_AUTHENTICATED").is_auth());
-        assert!(!ApiError::new(403, "IDENTITY_VERIFICATION_FAILED").is_auth());
-        assert!(ApiError::new(0, "NETWORK_ERROR").retryable());
-        assert!(ApiError::new(503, "HTTP_ERROR").retryable());
-        assert!(ApiError::new(429, "RATE_LIMITED").retryable());
-        assert!(!ApiError::new(404, "WORKSPACE_NOT_FOUND").retryable());
+    fn urls() {
         assert_eq!(url("http://a/", "/v1/boot"), "http://a/v1/boot");
         assert_eq!(url("http://a", "/v1/boot"), "http://a/v1/boot");
     }

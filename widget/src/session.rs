@@ -9,6 +9,9 @@ use crate::js::{self, get, get_f64, get_str};
 use crate::net::{self, ApiError};
 use crate::{ensure_ui, fire, superseded, with, Cmd, Ev};
 use js_sys::{Date, Object, JSON};
+use porchlight_widget_common::storage;
+/// Boot retry delay (1 s, 2 s, 4 s, … capped at 30 s) and hex, shared with the messenger.
+pub use porchlight_widget_common::{backoff_ms, hex};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -60,11 +63,6 @@ pub fn token_live(now: f64, expires_at: f64, lifetime_ms: f64) -> bool {
     expires_at - skew > now
 }
 
-/// Boot retry delay after `attempt` failures: 1 s, 2 s, 4 s, … capped at 30 s.
-pub fn backoff_ms(attempt: u32) -> u32 {
-    (1000u32 << attempt.min(5)).min(30_000)
-}
-
 /// A token as the edge mints them (`wst_` + hex); anything else in storage is ignored, so a
 /// tampered value can never reach a request header.
 pub fn valid_token(t: &str) -> bool {
@@ -89,17 +87,6 @@ pub fn clip(s: &str, max: usize) -> &str {
     s.get(..end).unwrap_or_default()
 }
 
-/// Lower-case hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    s
-}
-
 /// What one workspace's session keeps in the browser.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stored {
@@ -116,13 +103,7 @@ thread_local! {
 }
 
 fn key(ws: &str) -> String {
-    let mut k = String::from("porchlight:");
-    k.push_str(ws);
-    k
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    porchlight_widget_common::key(ws, "")
 }
 
 fn read(k: &str) -> Option<String> {
@@ -306,7 +287,7 @@ pub async fn boot(arg: JsValue) {
     let locale = setting(&arg, &page_settings, "locale");
     if let Some(visitor) = start_session(&ws, &claims, &attributes, &locale).await {
         fire(Ev::Ready, &visitor);
-        wasm_bindgen_futures::spawn_local(async move { crate::chat::start(&ws).await });
+        wasm_bindgen_futures::spawn_local(crate::chat::after_boot(ws));
     }
 }
 
@@ -386,6 +367,7 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
     schedule_refresh(refresh_delay(Date::now(), expires_at, st.lifetime_ms));
     let visitor = get(r, "visitor");
     with(|rt| rt.visitor = visitor.clone());
+    crate::chat::visitor(&visitor);
     ensure_ui(&settings);
     Some(visitor)
 }
@@ -451,11 +433,14 @@ pub async fn identify(arg: JsValue) {
                 before != get_str(&visitor, "id")
             })
             .unwrap_or(false);
+            if visitor.is_object() {
+                crate::chat::visitor(&visitor);
+            }
             // A verified sign-in merged this visitor into another: the live socket and the
             // conversations are now that visitor's.
             if changed {
                 if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
-                    crate::chat::restart(&ws).await;
+                    crate::chat::visitor_changed(ws).await;
                 }
             }
         }

@@ -7,6 +7,7 @@
 use crate::js::{get, get_f64, get_str};
 use crate::theme;
 use js_sys::Array;
+use porchlight_widget_common::{add, attrs};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -143,7 +144,7 @@ struct Inner {
     launcher: HtmlElement,
     panel: HtmlElement,
     close: HtmlElement,
-    /// The conversation: messages, status line (queue, typing, offline), rating, composer.
+    /// The parts of the conversation the core itself touches.
     pub(crate) chat: ChatDom,
     open: Cell<bool>,
     notify: Cell<Option<Notify>>,
@@ -152,37 +153,15 @@ struct Inner {
     timer: Cell<Option<i32>>,
 }
 
-/// The live-chat parts of the panel (filled by `crate::chat`).
+/// The live-chat parts of the panel the core touches: the composer's Enter / Send are forwarded
+/// to the messenger, `showNewMessage` fills the composer, a failed messenger load is said on the
+/// status line, and the badge counts unread replies. The messenger finds the rest by class
+/// (`.b` body, `.ms` messages, `.q` status, `.cs` rating, …) in the panel it is handed.
 pub(crate) struct ChatDom {
-    pub body: Element,
-    pub empty: Element,
-    pub list: Element,
     pub status: Element,
-    pub rating: Element,
     pub form: Element,
     pub input: web_sys::HtmlTextAreaElement,
     pub badge: Element,
-}
-
-pub(crate) fn add(
-    doc: &Document,
-    parent: &web_sys::Node,
-    tag: &str,
-    class: &str,
-) -> Result<Element, JsValue> {
-    let e = doc.create_element(tag)?;
-    if !class.is_empty() {
-        e.set_class_name(class);
-    }
-    parent.append_child(&e)?;
-    Ok(e)
-}
-
-pub(crate) fn attrs(e: &Element, list: &[(&str, &str)]) -> Result<(), JsValue> {
-    for (k, v) in list {
-        e.set_attribute(k, v)?;
-    }
-    Ok(())
 }
 
 fn icon(doc: &Document, parent: &Element, class: &str, d: &str) -> Result<(), JsValue> {
@@ -316,8 +295,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     if !m.welcome_message.is_empty() {
         add(&doc, &body, "p", "m")?.set_text_content(Some(&m.welcome_message));
     }
-    let empty = add(&doc, &body, "p", "e")?;
-    empty.set_text_content(Some(EMPTY_TEXT));
+    add(&doc, &body, "p", "e")?.set_text_content(Some(EMPTY_TEXT));
     let log = add(&doc, &body, "div", "")?;
     attrs(
         &log,
@@ -327,7 +305,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
             ("aria-label", "Conversation"),
         ],
     )?;
-    let list = add(&doc, &log, "ol", "ms")?;
+    add(&doc, &log, "ol", "ms")?;
     let status = add(&doc, &panel, "p", "q")?;
     attrs(&status, &[("role", "status"), ("aria-live", "polite")])?;
     let rating = add(&doc, &panel, "div", "cs")?;
@@ -356,11 +334,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         panel,
         close: close.unchecked_into(),
         chat: ChatDom {
-            body,
-            empty,
-            list,
             status,
-            rating,
             form,
             input,
             badge,

@@ -339,17 +339,3 @@ fn chromium_regexp_agrees_with_regex_lite() {
     }
     assert!(checked > 150);
 }
-
-#[wasm_bindgen_test]
-fn office_hours_are_read_in_the_workspace_zone() {
-    use porchlight_widget::chat::open_now;
-    let hours = |v: &str| js_sys::JSON::parse(v).unwrap();
-    let always = r#"{"timeZone": "Pacific/Auckland", "hours": [{"days": ["mon","tue","wed","thu","fri","sat","sun"], "open": "00:00", "close": "24:00"}]}"#;
-    assert_eq!(open_now(&hours(always)), Some(true));
-    let never = r#"{"timeZone": "Europe/Paris", "hours": []}"#;
-    assert_eq!(open_now(&hours(never)), Some(false));
-    // A zone the browser does not know is "no answer", never a thrown RangeError.
-    let unknown = r#"{"timeZone": "Mars/Olympus_Mons", "hours": []}"#;
-    assert_eq!(open_now(&hours(unknown)), None);
-    assert_eq!(open_now(&wasm_bindgen::JsValue::NULL), None);
-}

@@ -1,203 +1,299 @@
-//! Live chat in the messenger: the conversation view, the composer, and the rules that keep a
-//! message from being lost or doubled.
+//! The core's side of live chat. The conversation itself (outbox, socket, rendering, pre-chat,
+//! rating) is the *messenger*, a second WASM module (`widget/messenger`:
+//! `porchlight-messenger.js` + `_bg.wasm`) that most visitors never download. The loader's
+//! `load("messenger")` imports it, from the directory the loader came from, when:
+//! - the visitor opens the panel (also `show`, `showMessages`, `showNewMessage`);
+//! - the visitor has a conversation, so replies reach the badge and `message` /
+//!   `unreadCountChange` fire while the panel is closed. This browser knows it from
+//!   `porchlight:<ws>:chat` (set once a conversation exists) or a non-empty outbox
+//!   `porchlight:<ws>:outbox` (unsent messages go out after a reload, without an open panel);
+//!   otherwise `GET /v1/conversations` after boot tells (a conversation from another device);
+//! - it is already loaded and another workspace boots, or a sign-in changes the visitor.
 //!
-//! - Every send goes into an **outbox** in `localStorage` first (it survives a reload), with a
-//!   `clientId` made here; the outbox is sent in order, one message at a time, and a message
-//!   leaves it only once the edge has stored it. Network and server errors are retried with
-//!   backoff (and at once when the browser comes back online or the socket reconnects); the
-//!   edge stores each `clientId` once, so a retry — or two tabs sending the same outbox — never
-//!   doubles a message.
-//! - One **WebSocket** per tab (`/v1/live`) brings messages, typing, read receipts and state
-//!   changes; every tab of the visitor gets them, so tabs stay in sync. On reconnect the view
-//!   catches up from the last seen `seq`.
-//! - Text is rendered from `shared::chat::spans` as text nodes; links only http(s) / mailto,
-//!   with `rel="noopener noreferrer"`.
+//! The two modules share no memory. The core hands the messenger a *host* object — `call`
+//! (every authed request goes through [`session::call_authed`], so token refresh and re-boot
+//! stay here), `token` (the live token, for the socket), `emit` (page events and the badge),
+//! `api`, `visitor` — and calls the messenger's exports `configure` (office hours, pre-chat,
+//! rating), `mount`, `start`,
+//! `restart`, `stop`, `seen`, `submit`. Calls made before it has loaded wait here and are
+//! applied in order once it has; a failed load keeps them, warns once, says so in the panel,
+//! and is tried again on the next open or send (or when the browser comes back online), while
+//! the launcher keeps working.
 
+use crate::js::{self, get, get_f64};
+use crate::{fire, session, with, Ev};
+use js_sys::{Array, Function, Object, Promise};
+use porchlight_widget_common::{chat_key, outbox_key, storage};
 use std::cell::RefCell;
-
-use js_sys::{Array, Date, Object, JSON};
-use porchlight_shared::chat::{spans, Span};
+use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlElement, KeyboardEvent, MessageEvent, WebSocket};
+use wasm_bindgen_futures::JsFuture;
 
-use crate::js::{get, get_f64, get_str, num, set};
-use crate::ui::{add, attrs, Ui};
-use crate::{fire, net, session, with, Ev};
+/// A call of one of the messenger's exports, with up to two arguments.
+type Op = (&'static str, JsValue, JsValue);
 
 #[derive(Default)]
-struct Chat {
-    ws: String,
-    conversation: Option<String>,
-    status: String,
-    rated: bool,
-    /// Messages shown, in order (stored ones by seq, then pending ones).
-    messages: Vec<JsValue>,
-    last_seq: f64,
-    unread: u32,
-    socket: Option<WebSocket>,
-    reconnects: u32,
-    flushing: bool,
-    /// Closures of the socket and timers, alive as long as the chat.
-    keep: Vec<Closure<dyn FnMut(JsValue)>>,
-    generation: u32,
-    /// The heartbeat interval.
-    beat: Option<i32>,
-    /// The panel the listeners were added to (a new mount needs them again).
-    wired: Option<HtmlElement>,
+enum Load {
+    #[default]
+    Idle,
+    Loading,
+    Ready(JsValue),
+    Failed,
+}
+
+#[derive(Default)]
+struct M {
+    load: Load,
+    /// Calls waiting for the module, oldest first.
+    ops: VecDeque<Op>,
+    /// The workspace the messenger was started for.
+    started: Option<String>,
+    /// Failed loads so far (a retry asks for a fresh copy).
+    attempts: u32,
+    /// The host object, made once.
+    host: Option<Object>,
 }
 
 thread_local! {
-    static CHAT: RefCell<Chat> = RefCell::new(Chat::default());
+    static M: RefCell<M> = RefCell::new(M::default());
 }
 
-fn chat<R>(f: impl FnOnce(&mut Chat) -> R) -> Option<R> {
-    CHAT.try_with(|c| c.try_borrow_mut().ok().map(|mut c| f(&mut c)))
+fn m<R>(f: impl FnOnce(&mut M) -> R) -> Option<R> {
+    M.try_with(|c| c.try_borrow_mut().ok().map(|mut s| f(&mut s)))
         .ok()
         .flatten()
 }
 
-fn ui() -> Option<Ui> {
-    with(|rt| rt.ui.clone()).flatten()
+const U: JsValue = JsValue::UNDEFINED;
+
+/// True when this browser already knows the visitor chats in `ws`.
+pub(crate) fn has_hint(ws: &str) -> bool {
+    storage().is_some_and(|s| {
+        [chat_key(ws), outbox_key(ws)]
+            .iter()
+            .any(|k| s.get_item(k).ok().flatten().is_some())
+    })
 }
 
-mod hours;
-mod list;
-mod live;
-mod outbox;
-mod prechat;
-mod view;
+/// Starts downloading the messenger (a hint at start-up, so it arrives while boot runs; or the
+/// pointer or focus on the launcher).
+pub(crate) fn prefetch() {
+    load();
+}
 
-pub use hours::open_now;
-pub(crate) use hours::show_availability;
-use live::*;
-use outbox::*;
-pub(crate) use prechat::configure;
-use view::*;
-
-// --- Unread -------------------------------------------------------------------------------------
-
-fn set_unread(n: u32) {
-    let changed = chat(|c| std::mem::replace(&mut c.unread, n) != n).unwrap_or(false);
-    if let Some(ui) = ui() {
-        ui.set_unread(n);
+/// Calls `op` now if the messenger is there, else queues it and makes sure it is coming.
+fn push(op: Op) {
+    let ready = m(|s| {
+        s.ops.push_back(op);
+        match &s.load {
+            Load::Ready(x) => Some(x.clone()),
+            _ => None,
+        }
+    })
+    .flatten();
+    match ready {
+        Some(x) => drain(&x),
+        None => load(),
     }
-    if changed {
-        fire(Ev::UnreadCountChange, &JsValue::from(n));
+}
+
+fn drain(x: &JsValue) {
+    while let Some((name, a, b)) = m(|s| s.ops.pop_front()).flatten() {
+        let r = get(x, name)
+            .dyn_into::<Function>()
+            .and_then(|f| f.call2(&U, &a, &b));
+        if let Err(e) = r {
+            js::warn("the messenger failed", &e);
+        }
     }
 }
 
-fn visible() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .map(|d| get_str(&d, "visibilityState").as_deref() != Some("hidden"))
-        .unwrap_or(true)
-}
-
-/// The panel is open and seen: everything is read.
-pub(crate) fn seen() {
-    let open = ui().is_some_and(|u| u.is_open());
-    if !open || !visible() {
+fn load() {
+    let Some(attempt) = m(|s| match s.load {
+        Load::Idle | Load::Failed => {
+            s.load = Load::Loading;
+            Some(s.attempts)
+        }
+        _ => None,
+    })
+    .flatten() else {
         return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let status = |text: &str| {
+            if let Some(ui) = with(|rt| rt.ui.clone()).flatten() {
+                ui.chat().status.set_text_content(Some(text));
+            }
+        };
+        match fetch(attempt).await {
+            Ok(x) => {
+                m(|s| s.load = Load::Ready(x.clone()));
+                status("");
+                drain(&x);
+            }
+            Err(e) => {
+                m(|s| {
+                    s.load = Load::Failed;
+                    s.attempts += 1;
+                });
+                if attempt == 0 {
+                    js::warn("could not load the messenger", &e);
+                    // Back online: try again by itself (a send made meanwhile then goes out).
+                    if let Some(w) = web_sys::window() {
+                        let again = Closure::<dyn FnMut()>::new(|| {
+                            if m(|s| matches!(s.load, Load::Failed)).unwrap_or(false) {
+                                load();
+                            }
+                        });
+                        let _ = w.add_event_listener_with_callback(
+                            "online",
+                            again.as_ref().unchecked_ref(),
+                        );
+                        again.forget();
+                    }
+                }
+                status("Messages could not load. Close and reopen to try again.");
+            }
+        }
+    });
+}
+
+/// The loader's `load("messenger", attempt)`, then the module's `init(host)`.
+async fn fetch(attempt: u32) -> Result<JsValue, JsValue> {
+    let f = with(|rt| rt.load.clone())
+        .flatten()
+        .ok_or_else(|| JsValue::from_str("no loader"))?;
+    let p = f.call2(&U, &JsValue::from_str("messenger"), &attempt.into())?;
+    let x = JsFuture::from(Promise::resolve(&p)).await?;
+    get(&x, "init").dyn_into::<Function>()?.call1(&U, &host())?;
+    Ok(x)
+}
+
+/// What the messenger may ask of the core.
+fn host() -> Object {
+    if let Some(h) = m(|s| s.host.clone()).flatten() {
+        return h;
     }
-    let (id, unread) = chat(|c| (c.conversation.clone(), c.unread)).unwrap_or_default();
-    set_unread(0);
-    if let (Some(id), true) = (id, unread > 0) {
-        wasm_bindgen_futures::spawn_local(async move {
-            let mut path = String::from("/v1/conversations/");
-            path.push_str(&id);
-            path.push_str("/read");
-            let _ = session::call_authed("POST", &path, Some(&Object::new().into())).await;
-        });
+    let h = Object::new();
+    let call = Closure::<dyn Fn(String, String, JsValue) -> Promise>::new(
+        |method: String, path: String, body: JsValue| {
+            wasm_bindgen_futures::future_to_promise(async move {
+                let body = Some(&body).filter(|b| !b.is_undefined());
+                session::call_authed(&method, &path, body)
+                    .await
+                    .map_err(|e| e.to_js())
+            })
+        },
+    );
+    let token = Closure::<dyn Fn() -> Option<String>>::new(|| {
+        with(|rt| rt.ws.clone())
+            .flatten()
+            .and_then(|ws| session::live_token(&ws))
+    });
+    let emit = Closure::<dyn Fn(String, JsValue)>::new(|name: String, v: JsValue| {
+        let badge = |n: &JsValue| {
+            if let Some(ui) = with(|rt| rt.ui.clone()).flatten() {
+                ui.set_unread(n.as_f64().unwrap_or(0.0) as u32);
+            }
+        };
+        match name.as_str() {
+            "message" => fire(Ev::Message, &v),
+            "badge" => badge(&v),
+            "unreadCountChange" => {
+                badge(&v);
+                fire(Ev::UnreadCountChange, &v);
+            }
+            _ => {}
+        }
+    });
+    js::set(&h, "call", &call.into_js_value());
+    js::set(&h, "token", &token.into_js_value());
+    js::set(&h, "emit", &emit.into_js_value());
+    if let Some((api, visitor)) = with(|rt| (rt.api.clone(), rt.visitor.clone())) {
+        js::set(&h, "api", &JsValue::from_str(&api));
+        js::set(&h, "visitor", &visitor);
+    }
+    m(|s| s.host = Some(h.clone()));
+    h
+}
+
+/// The visitor changed (boot, identify): the messenger reads it from the host.
+pub(crate) fn visitor(v: &JsValue) {
+    if let Some(h) = m(|s| s.host.clone()).flatten() {
+        js::set(&h, "visitor", v);
     }
 }
 
-// --- Start --------------------------------------------------------------------------------------
-
-/// After a boot: load the visitor's latest conversation, connect, send what is queued.
-pub(crate) async fn start(ws: &str) {
-    let fresh = chat(|c| {
-        if c.ws == ws && c.socket.is_some() {
-            return false;
-        }
-        if let Some(old) = c.socket.take() {
-            old.set_onclose(None);
-            old.set_onmessage(None);
-            let _ = old.close();
-        }
-        *c = Chat {
-            ws: ws.to_string(),
-            generation: c.generation + 1,
-            beat: c.beat,
-            wired: c.wired.take(),
-            ..Chat::default()
-        };
-        true
+/// Hands the messenger the workspace's settings, the panel and the workspace, once per boot.
+fn ensure(ws: &str) {
+    let Some((settings, ui)) = with(|rt| (rt.settings.clone(), rt.ui.clone())) else {
+        return;
+    };
+    let fresh = m(|s| {
+        let fresh = s.started.as_deref() != Some(ws);
+        s.started = Some(ws.into());
+        fresh
     })
     .unwrap_or(false);
     if !fresh {
         return;
     }
-    wire_ui();
-    if let Ok(r) = session::call_authed("GET", "/v1/conversations", None).await {
-        let list = get(&r, "conversations");
-        let latest = if Array::is_array(&list) {
-            list.unchecked_into::<Array>().get(0)
-        } else {
-            JsValue::UNDEFINED
-        };
-        if latest.is_object() {
-            set_conversation(&latest);
-            catch_up().await;
-        }
-        set_unread(get_f64(&r, "unread").unwrap_or(0.0) as u32);
+    push(("configure", settings, U));
+    if let Some(ui) = ui {
+        push(("mount", ui.panel().into(), U));
     }
-    // What was queued before a reload is shown as pending again, then sent.
-    let queued = outbox(ws);
-    for item in queued.iter() {
-        if let (Some(cid), Some(body)) = (get_str(&item, "c"), get_str(&item, "b")) {
-            show_pending(&cid, &body);
-        }
-    }
-    render();
-    connect();
-    wasm_bindgen_futures::spawn_local(flush());
+    push(("start", JsValue::from_str(ws), U));
 }
 
-/// Starts over for the same workspace (the visitor changed): a new socket, the visitor's own
-/// conversations. The outbox stays and is sent as the new visitor.
-pub(crate) async fn restart(ws: &str) {
-    if let Some(s) = chat(|c| c.socket.take()).flatten() {
-        s.set_onclose(None);
-        s.set_onmessage(None);
-        let _ = s.close();
+/// After a boot: start the messenger if the visitor chats here (or it is already running).
+pub(crate) async fn after_boot(ws: String) {
+    let other = m(|s| s.started.is_some()).unwrap_or(false);
+    if other || has_hint(&ws) {
+        return ensure(&ws);
     }
-    start(ws).await;
-}
-
-/// Forgets the chat (shutdown): the socket closes, the outbox goes.
-pub(crate) fn stop(ws: &str) {
-    if let Some((s, beat)) = chat(|c| {
-        c.generation += 1;
-        c.wired = None;
-        (c.socket.take(), c.beat.take())
-    }) {
-        if let Some(s) = s {
-            s.set_onclose(None);
-            s.set_onmessage(None);
-            let _ = s.close();
+    let Ok(r) = session::call_authed("GET", "/v1/conversations", None).await else {
+        return;
+    };
+    let any = get(&r, "conversations")
+        .dyn_into::<Array>()
+        .is_ok_and(|a| a.length() > 0)
+        || get_f64(&r, "unread").unwrap_or(0.0) > 0.0;
+    if any && with(|rt| rt.ws.as_deref() == Some(ws.as_str())).unwrap_or(false) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(&chat_key(&ws), "1");
         }
-        if let (Some(b), Some(w)) = (beat, web_sys::window()) {
-            w.clear_interval_with_handle(b);
-        }
-    }
-    if let Some(s) = storage() {
-        let _ = s.remove_item(&outbox_key(ws));
+        ensure(&ws);
     }
 }
 
-/// Prefills the composer (`showNewMessage(text)`) and opens the panel.
+/// A sign-in merged the visitor into another: their conversations, their socket.
+pub(crate) async fn visitor_changed(ws: String) {
+    if m(|s| s.started.as_deref() == Some(ws.as_str())).unwrap_or(false) {
+        push(("restart", JsValue::from_str(&ws), U));
+    } else {
+        after_boot(ws).await;
+    }
+}
+
+/// The panel opened: the messenger is needed now, and what it shows is read.
+pub(crate) fn opened() {
+    if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
+        ensure(&ws);
+    }
+    push(("seen", U, U));
+}
+
+/// The visitor pressed Enter or Send: the messenger reads the composer (once it is there).
+pub(crate) fn submit() {
+    if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
+        ensure(&ws);
+    }
+    push(("submit", U, U));
+}
+
+/// `showNewMessage(text)`: opens the panel with the composer prefilled.
 pub(crate) fn compose(text: &str) {
-    if let Some(ui) = ui() {
+    if let Some(ui) = with(|rt| rt.ui.clone()).flatten() {
         ui.open();
         let input = &ui.chat().input;
         input.set_value(text);
@@ -205,76 +301,20 @@ pub(crate) fn compose(text: &str) {
     }
 }
 
-fn wire_ui() {
-    let Some(ui) = ui() else {
-        return;
-    };
-    let panel = ui.panel().clone();
-    if chat(|c| c.wired.as_ref() == Some(&panel)).unwrap_or(true) {
-        return;
+/// Shutdown: the socket closes, the outbox and the hint go. Nothing waits for a messenger that
+/// has not arrived.
+pub(crate) fn stop(ws: &str) {
+    let ready = m(|s| {
+        s.started = None;
+        s.ops.clear();
+        matches!(s.load, Load::Ready(_))
+    })
+    .unwrap_or(false);
+    if ready {
+        push(("stop", JsValue::from_str(ws), U));
     }
-    chat(|c| c.wired = Some(panel));
-    list::mount(&ui);
-    let d = ui.chat();
-    let input = d.input.clone();
-    let submit = move || {
-        let text = input.value();
-        if !text.trim().is_empty() && queue_send(text) {
-            input.set_value("");
-        }
-    };
-    let submit2 = submit.clone();
-    ui.on(&d.form, "submit", move |e| {
-        e.prevent_default();
-        submit();
-    });
-    ui.on(&d.input, "keydown", move |e| {
-        let k: &KeyboardEvent = e.unchecked_ref();
-        if k.key() == "Enter" && !k.shift_key() && !k.is_composing() {
-            e.prevent_default();
-            submit2();
-        }
-    });
-    let typed = std::cell::Cell::new(0.0);
-    ui.on(&d.input, "input", move |_| {
-        let now = Date::now();
-        if now - typed.get() < 2000.0 {
-            return;
-        }
-        typed.set(now);
-        if let Some((Some(s), Some(id))) = chat(|c| (c.socket.clone(), c.conversation.clone())) {
-            let mut f = String::from(r#"{"type":"typing","conversationId":""#);
-            f.push_str(&id);
-            f.push_str(r#""}"#);
-            let _ = s.send_with_str(&f);
-        }
-    });
-    if let Some(w) = web_sys::window() {
-        ui.on(&w, "online", |_| wasm_bindgen_futures::spawn_local(flush()));
-        if let Some(doc) = w.document() {
-            ui.on(&doc, "visibilitychange", |_| {
-                heartbeat();
-                seen();
-            });
-        }
-        // Presence heartbeat; `ping` keeps idle proxies from closing the socket.
-        if chat(|c| c.beat.is_none()).unwrap_or(false) {
-            let beat = Closure::<dyn FnMut()>::new(heartbeat).into_js_value();
-            let id = w
-                .set_interval_with_callback_and_timeout_and_arguments_0(
-                    beat.unchecked_ref(),
-                    30_000,
-                )
-                .ok();
-            chat(|c| c.beat = id);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn outbox_keys_are_per_workspace() {
-        assert_eq!(super::outbox::outbox_key("demo"), "porchlight:demo:outbox");
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&outbox_key(ws));
+        let _ = s.remove_item(&chat_key(ws));
     }
 }

@@ -74,7 +74,7 @@ pub(super) fn render() {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let d = ui.chat();
+    let d = &ui;
     super::prechat::render(&ui);
     d.list.set_text_content(None);
     let msgs = chat(|c| c.messages.clone()).unwrap_or_default();
@@ -127,7 +127,7 @@ pub(super) fn add_message(m: &JsValue) {
     }
     render();
     if is_new {
-        fire(Ev::Message, m);
+        emit("message", m);
     }
 }
 
@@ -153,7 +153,7 @@ pub(super) fn mark_failed(cid: &str) {
 
 pub(super) fn set_status(text: &str) {
     if let Some(ui) = ui() {
-        ui.chat().status.set_text_content(Some(text));
+        ui.status.set_text_content(Some(text));
     }
 }
 
@@ -185,11 +185,16 @@ pub(super) fn set_conversation(c: &JsValue) {
     };
     let status = get_str(c, "status").unwrap_or_default();
     let rated = get(c, "csat").is_object();
-    chat(|ch| {
+    let ws = chat(|ch| {
         ch.conversation = Some(id);
         ch.status = status;
         ch.rated = rated;
+        ch.ws.clone()
     });
+    // This browser now knows the visitor chats here: the core loads the messenger at boot.
+    if let (Some(s), Some(ws)) = (storage(), ws.filter(|w| !w.is_empty())) {
+        let _ = s.set_item(&porchlight_widget_common::chat_key(&ws), "1");
+    }
     let q = get_f64(c, "queuePosition").map(|p| {
         if p <= 1.0 {
             "You are next in line.".to_string()
@@ -206,8 +211,8 @@ pub(super) fn set_conversation(c: &JsValue) {
     super::list::refresh();
 }
 
-pub(super) fn render_rating(ui: &Ui) {
-    let d = ui.chat();
+pub(super) fn render_rating(ui: &Dom) {
+    let d = ui;
     let show = super::prechat::csat_on()
         && chat(|c| c.status == "closed" && !c.rated && c.conversation.is_some()).unwrap_or(false);
     let box_: &HtmlElement = d.rating.unchecked_ref();
@@ -275,15 +280,12 @@ pub(super) async fn rate(n: u8, comment: String) {
     let mut path = String::from("/v1/conversations/");
     path.push_str(&id);
     path.push_str("/csat");
-    match session::call_authed("POST", &path, Some(&body)).await {
+    match call("POST", &path, Some(&body)).await {
         // Rated now, or already rated (another tab): either way the prompt goes.
-        Ok(_) | Err(net::ApiError { status: 409, .. }) => {
+        Ok(_) | Err(ApiError { status: 409, .. }) => {
             chat(|c| c.rated = true);
             if let Some(ui) = ui() {
-                ui.chat()
-                    .rating
-                    .unchecked_ref::<HtmlElement>()
-                    .set_hidden(true);
+                ui.rating.unchecked_ref::<HtmlElement>().set_hidden(true);
             }
             set_status("Thanks for your feedback!");
         }

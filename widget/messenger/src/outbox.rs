@@ -2,16 +2,7 @@
 
 use super::*;
 
-pub(super) fn outbox_key(ws: &str) -> String {
-    let mut k = String::from("porchlight:");
-    k.push_str(ws);
-    k.push_str(":outbox");
-    k
-}
-
-pub(super) fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
+pub(super) use porchlight_widget_common::{outbox_key, storage};
 
 /// The queued sends: `[{c: clientId, b: body, at}]`, oldest first.
 pub(super) fn outbox(ws: &str) -> Array {
@@ -45,7 +36,7 @@ pub(super) fn client_id() -> String {
         b[..8].copy_from_slice(&t);
         b[8..].copy_from_slice(&r);
     }
-    session::hex(&b)
+    porchlight_widget_common::hex(&b)
 }
 
 /// Queues a message and starts sending; false (and nothing queued) while the pre-chat form is
@@ -83,11 +74,13 @@ pub(super) async fn flush() {
         return;
     }
     let mut attempt = 0u32;
+    let mut sent = false;
     while let Some(ws) = chat(|c| c.ws.clone()) {
         let list = outbox(&ws);
         let Some(item) = list.get(0).dyn_into::<Object>().ok() else {
             break;
         };
+        sent = true;
         let (cid, body) = (
             get_str(&item, "c").unwrap_or_default(),
             get_str(&item, "b").unwrap_or_default(),
@@ -101,7 +94,7 @@ pub(super) async fn flush() {
                 let mut path = String::from("/v1/conversations/");
                 path.push_str(id);
                 path.push_str("/messages");
-                session::call_authed("POST", &path, Some(&msg)).await
+                call("POST", &path, Some(&msg)).await
             }
             None => {
                 // The first message starts the conversation, with the pre-chat answers.
@@ -112,7 +105,7 @@ pub(super) async fn flush() {
                     Object::new()
                 };
                 set(&start, "message", &msg);
-                session::call_authed("POST", "/v1/conversations", Some(&start)).await
+                call("POST", "/v1/conversations", Some(&start)).await
             }
         };
         match result {
@@ -135,7 +128,7 @@ pub(super) async fn flush() {
                     "Sending…"
                 });
                 attempt += 1;
-                net::sleep(session::backoff_ms(attempt)).await;
+                sleep(backoff_ms(attempt)).await;
             }
             Err(_) => {
                 // Refused for good (too long, malformed): it would fail forever; drop it.
@@ -145,7 +138,11 @@ pub(super) async fn flush() {
         }
     }
     chat(|c| c.flushing = false);
-    set_status_default();
+    // Only a status of ours ("Sending…", "Offline…") is reset: with nothing to send, a pre-chat
+    // hint the visitor has yet to act on stays.
+    if sent {
+        set_status_default();
+    }
 }
 
 pub(super) fn drop_from_outbox(ws: &str, cid: &str) {

@@ -8,11 +8,11 @@ thread_local! {
 }
 
 /// Adds the bar above the messages: "Your conversations" (a disclosure) and "New conversation".
-pub(super) fn mount(ui: &Ui) {
+pub(super) fn mount(ui: &Dom) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let d = ui.chat();
+    let d = ui;
     let Ok(bar) = doc.create_element("div") else {
         return;
     };
@@ -82,7 +82,7 @@ async fn toggle_list() {
         close_list();
         return;
     }
-    let Ok(r) = session::call_authed("GET", "/v1/conversations", None).await else {
+    let Ok(r) = call("GET", "/v1/conversations", None).await else {
         set_status("Your conversations could not be loaded; try again.");
         return;
     };
@@ -142,7 +142,7 @@ fn switch_to(id: Option<String>) {
         c.rated = false;
     });
     if let Some(ui) = ui() {
-        let r: &HtmlElement = ui.chat().rating.unchecked_ref();
+        let r: &HtmlElement = ui.rating.unchecked_ref();
         r.set_hidden(true);
     }
     set_status("");
@@ -151,7 +151,7 @@ fn switch_to(id: Option<String>) {
     if load {
         wasm_bindgen_futures::spawn_local(catch_up());
     } else if let Some(ui) = ui() {
-        let _ = ui.chat().input.focus();
+        let _ = ui.input.focus();
     }
 }
 

@@ -30,8 +30,9 @@ thread_local! {
     static FIELDS: RefCell<Option<Fields>> = const { RefCell::new(None) };
 }
 
-/// Reads the pre-chat settings from a boot response's `settings`.
-pub(crate) fn configure(settings: &JsValue) {
+/// Reads the pre-chat settings from a boot response's `settings`; `open`: whether the team is
+/// in now by the office hours.
+pub(crate) fn configure(settings: &JsValue, open: Option<bool>) {
     let m = get(settings, "messenger");
     let topics = get(&m, "topics");
     let topics = if Array::is_array(&topics) {
@@ -48,7 +49,7 @@ pub(crate) fn configure(settings: &JsValue) {
         topics,
         consent: get_str(&m, "consentNotice").unwrap_or_default(),
         email_capture: get_str(settings, "emailCapture").unwrap_or_else(|| "when_offline".into()),
-        open: super::hours::open_now(&get(settings, "officeHours")),
+        open,
     };
     CONFIG.with(|c| *c.borrow_mut() = cfg);
     CSAT.with(|c| c.set(get(settings, "csat").as_bool().unwrap_or(true)));
@@ -64,7 +65,7 @@ pub(super) fn csat_on() -> bool {
 }
 
 fn wants_email(c: &Prechat) -> bool {
-    let anonymous = with(|rt| get_str(&rt.visitor, "email").is_none()).unwrap_or(true);
+    let anonymous = get_str(&super::host::visitor(), "email").is_none();
     anonymous
         && match c.email_capture.as_str() {
             "always" => true,
@@ -80,8 +81,13 @@ fn needed() -> bool {
     })
 }
 
+/// A new panel: the form, if any, was in the old one.
+pub(super) fn forget() {
+    FIELDS.with(|f| *f.borrow_mut() = None);
+}
+
 /// Shows the form above the composer while there is no conversation yet.
-pub(super) fn render(ui: &Ui) {
+pub(super) fn render(ui: &Dom) {
     let show = needed()
         && chat(|c| c.conversation.is_none()).unwrap_or(false)
         && chat(|c| outbox(&c.ws).length() == 0).unwrap_or(false);
@@ -100,10 +106,10 @@ pub(super) fn render(ui: &Ui) {
     }
 }
 
-fn build(ui: &Ui) -> Option<Fields> {
+fn build(ui: &Dom) -> Option<Fields> {
     let doc = web_sys::window()?.document()?;
     let cfg = CONFIG.with(|c| c.borrow().clone());
-    let d = ui.chat();
+    let d = ui;
     let box_ = doc.create_element("div").ok()?;
     box_.set_class_name("pc");
     let field = |label: &str, tag: &str, id: &str| -> Option<Element> {

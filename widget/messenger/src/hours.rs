@@ -1,4 +1,7 @@
-//! Office hours, read in the workspace's IANA zone through the browser's `Intl`.
+//! Office hours, read in the workspace's IANA zone through the browser's `Intl`: the panel's
+//! "typically replies in …" line, and whether pre-chat asks for an email while the team is
+//! away. Here, not in the core, because they are only seen in the open panel, which loads the
+//! messenger anyway (the line goes under the welcome message, so nothing moves when it comes).
 
 use super::*;
 
@@ -65,7 +68,7 @@ pub fn open_now(hours: &JsValue) -> Option<bool> {
 }
 
 /// "Typically replies in …" while the team is in; the offline message while it is out.
-pub(crate) fn show_availability(ui: &Ui, hours: &JsValue) {
+pub(crate) fn show_availability(ui: &Dom, hours: &JsValue) {
     let text = match open_now(hours) {
         Some(true) => match get_str(hours, "replyTime").as_deref() {
             Some("minutes") => "The team typically replies in a few minutes.".to_string(),
@@ -77,7 +80,7 @@ pub(crate) fn show_availability(ui: &Ui, hours: &JsValue) {
         }),
         None => return,
     };
-    let d = ui.chat();
+    let d = ui;
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

@@ -52,10 +52,11 @@ pub(super) fn on_event(e: JsValue) {
 }
 
 pub(super) fn connect() {
-    let Some((ws_id, api)) = chat(|c| c.ws.clone()).zip(with(|rt| rt.api.clone())) else {
+    if chat(|c| c.ws.is_empty()).unwrap_or(true) {
         return;
-    };
-    let Some(token) = session::live_token(&ws_id) else {
+    }
+    let api = super::host::api();
+    let Some(token) = super::host::token() else {
         return;
     };
     let base = if api.is_empty() {
@@ -97,7 +98,7 @@ pub(super) fn connect() {
         })
         .unwrap_or(1);
         wasm_bindgen_futures::spawn_local(async move {
-            net::sleep(session::backoff_ms(n)).await;
+            sleep(backoff_ms(n)).await;
             if chat(|c| c.generation).unwrap_or(u32::MAX) == generation {
                 connect();
             }
@@ -138,7 +139,7 @@ pub(super) async fn catch_up() {
     path.push_str(&id);
     path.push_str("/messages?limit=200&after=");
     path.push_str(&num(after));
-    if let Ok(r) = session::call_authed("GET", &path, None).await {
+    if let Ok(r) = call("GET", &path, None).await {
         let list = get(&r, "messages");
         if Array::is_array(&list) {
             for m in list.unchecked_into::<Array>().iter() {

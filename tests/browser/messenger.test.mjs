@@ -1,0 +1,198 @@
+// The messenger (live chat) is a second WASM module the widget loads only when it is needed:
+// a stranger's page never downloads it nor opens a socket until the panel opens; a visitor who
+// has a conversation — on this browser or another — gets it at boot, so a reply reaches the
+// badge with the panel never opened; a failed download leaves the launcher working, warns once
+// and is tried again on the next open, and what was typed meanwhile is sent then.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { freshContext, watchErrors, outputPath } from '../lib/browser.mjs';
+import { BASE, call, createWorkspace, userHash } from '../lib/harness.mjs';
+
+const MESSENGER = /\/porchlight-messenger(\.js|_bg\.wasm)/;
+const launcher = (page) => page.getByRole('button', { name: /^Open messenger/ });
+const composer = (page) => page.getByRole('textbox', { name: 'Write a message…' });
+const log = (page) => page.getByRole('log', { name: 'Conversation' });
+
+/** What the page fetched of the messenger, and the sockets it opened. */
+function watchLoads(page) {
+  const seen = { messenger: [], sockets: [] };
+  page.on('request', (r) => { if (MESSENGER.test(r.url())) seen.messenger.push(new URL(r.url()).pathname); });
+  page.on('websocket', (ws) => seen.sockets.push(new URL(ws.url()).pathname));
+  return seen;
+}
+
+/** A host page of `ws` on its own loopback port; `settings` become window.porchlightSettings. */
+async function hostPage(ws, settings = {}) {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><html lang="en"><head><title>Host</title><link rel="icon" href="data:,"></head><body><main><h1>Host</h1></main>
+      <script>window.porchlightSettings=${JSON.stringify({ workspaceId: ws, ...settings })};
+      window.Porchlight=function(){(Porchlight.q=Porchlight.q||[]).push(arguments)};window.__unread=[];
+      Porchlight('on','ready',function(v){window.__ready=v});Porchlight('on','unreadCountChange',function(n){window.__unread.push(n)})</script>
+      <script async src="${BASE}/porchlight.js" data-workspace="${ws}"></script></body></html>`);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  after(() => server.close());
+  return `http://127.0.0.1:${server.address().port}/`;
+}
+
+test('a stranger loads no messenger and opens no socket until the panel opens', async () => {
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const seen = watchLoads(page);
+    const checked = page.waitForResponse((r) => r.url().endsWith('/v1/conversations'));
+    await page.goto(`${BASE}/index.html`);
+    await launcher(page).waitFor({ state: 'visible', timeout: 15000 });
+    // After boot the widget asks once whether the visitor has a conversation elsewhere.
+    assert.equal((await checked).status(), 200);
+    await page.waitForTimeout(500);
+    assert.deepEqual(seen.messenger, [], 'nothing of the messenger before the panel opens');
+    assert.deepEqual(seen.sockets, [], 'no live socket for a visitor without a conversation');
+    await launcher(page).click();
+    await composer(page).fill('Hello from a stranger');
+    await composer(page).press('Enter');
+    await log(page).locator('li[data-seq]').filter({ hasText: 'Hello from a stranger' }).waitFor({ timeout: 10000 });
+    assert.deepEqual([...new Set(seen.messenger)].sort(), ['/porchlight-messenger.js', '/porchlight-messenger_bg.wasm']);
+    assert.deepEqual(seen.sockets, ['/v1/live']);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a visitor with a conversation gets the messenger at boot, on this browser and another: replies reach the badge', async () => {
+  const ws = await createWorkspace({ identityVerification: 'required' });
+  const mate = await call('POST', '/admin/v1/teammates', { token: ws.key, body: { name: 'Ada' } });
+  assert.equal(mate.status, 201, mate.text);
+  const url = await hostPage(ws.id, { userId: 'u_split', userHash: userHash(ws.secret, 'u_split') });
+  const reply = async (body) => {
+    const inbox = await call('GET', '/admin/v1/conversations', { token: mate.body.key });
+    const r = await call('POST', `/admin/v1/conversations/${inbox.body.conversations[0].id}/messages`, { token: mate.body.key, body: { clientId: crypto.randomUUID(), body } });
+    assert.equal(r.status, 201, r.text);
+  };
+  const laptop = await freshContext();
+  const phone = await freshContext();
+  try {
+    const page = await laptop.context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(url);
+    await launcher(page).click();
+    await composer(page).fill('Started on the laptop');
+    await composer(page).press('Enter');
+    await log(page).locator('li[data-seq]').filter({ hasText: 'Started on the laptop' }).waitFor({ timeout: 10000 });
+
+    // Reloaded, the panel never opened: this browser knows, so the messenger comes with boot.
+    const seen = watchLoads(page);
+    await page.reload();
+    await page.waitForFunction(() => window.__ready, null, { timeout: 15000 });
+    await page.waitForFunction(() => document.getElementById('porchlight-root')?.shadowRoot?.querySelector('.cv'), null, { timeout: 10000 });
+    assert.ok(seen.messenger.includes('/porchlight-messenger_bg.wasm'));
+    for (let i = 0; i < 40 && !seen.sockets.length; i++) await page.waitForTimeout(250);
+    assert.deepEqual(seen.sockets, ['/v1/live']);
+    await reply('A reply while the panel is closed');
+    await page.getByRole('button', { name: 'Open messenger, 1 unread' }).waitFor({ timeout: 10000 });
+    assert.deepEqual(await page.evaluate(() => window.__unread), [1]);
+
+    // Another browser of the same person: nothing stored there, the edge says there is a
+    // conversation, and the messenger comes.
+    const other = await phone.context.newPage();
+    const otherErrors = watchErrors(other);
+    const otherSeen = watchLoads(other);
+    await other.goto(url);
+    await other.waitForFunction(() => window.__ready, null, { timeout: 15000 });
+    for (let i = 0; i < 40 && !otherSeen.sockets.length; i++) await other.waitForTimeout(250);
+    assert.ok(otherSeen.messenger.includes('/porchlight-messenger_bg.wasm'));
+    assert.deepEqual(otherSeen.sockets, ['/v1/live']);
+    await other.getByRole('button', { name: 'Open messenger, 1 unread' }).waitFor({ timeout: 10000 });
+    await reply('And another one');
+    await other.getByRole('button', { name: 'Open messenger, 2 unread' }).waitFor({ timeout: 10000 });
+    assert.deepEqual(await other.evaluate(() => window.__unread), [1, 2]);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(otherErrors, []);
+  } finally {
+    await laptop.close();
+    await phone.close();
+  }
+});
+
+test('a failed messenger download: the launcher works, one warning, tried again on the next open, the typed message is sent', async () => {
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const warnings = [];
+    page.on('console', (m) => { if (m.type() === 'warning' && /Porchlight/.test(m.text())) warnings.push(m.text()); });
+    await context.route(MESSENGER, (r) => r.abort());
+    await page.goto(`${BASE}/index.html`);
+    await launcher(page).click();
+    await page.getByRole('status').filter({ hasText: 'Messages could not load' }).waitFor({ timeout: 10000 });
+    await composer(page).fill('Typed while it could not load');
+    await composer(page).press('Enter');
+    await page.waitForTimeout(500);
+    assert.equal(await composer(page).inputValue(), 'Typed while it could not load', 'what was typed stays');
+    await page.screenshot({ path: outputPath('messenger-failed.png') });
+    // The launcher and the panel keep working.
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await launcher(page).click();
+    await page.getByRole('dialog').waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /could not load the messenger/);
+
+    await context.unroute(MESSENGER);
+    await launcher(page).click();
+    await log(page).locator('li[data-seq]').filter({ hasText: 'Typed while it could not load' }).waitFor({ timeout: 15000 });
+    assert.equal(await composer(page).inputValue(), '');
+    assert.equal(await page.getByRole('status').filter({ hasText: 'could not load' }).count(), 0);
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_FAILED/.test(e)), []);
+  } finally {
+    await close();
+  }
+});
+
+test('a messenger download that failed is tried again when the browser comes back online, and the waiting send goes out', async () => {
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    await context.route(MESSENGER, (r) => r.abort());
+    await page.goto(`${BASE}/index.html`);
+    await launcher(page).click();
+    await page.getByRole('status').filter({ hasText: 'Messages could not load' }).waitFor({ timeout: 10000 });
+    await composer(page).fill('Sent once the network is back');
+    await composer(page).press('Enter');
+    await context.setOffline(true);
+    await context.unroute(MESSENGER);
+    await context.setOffline(false);
+    await log(page).locator('li[data-seq]').filter({ hasText: 'Sent once the network is back' }).waitFor({ timeout: 15000 });
+    assert.equal(await composer(page).inputValue(), '');
+  } finally {
+    await close();
+  }
+});
+
+test('office hours come with the messenger: the open panel says when the team replies', async () => {
+  const ws = await createWorkspace({ messenger: { welcomeMessage: 'Welcome to the shop' } });
+  const officeHours = { timeZone: 'Pacific/Auckland', hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' }], replyTime: 'minutes' };
+  const r = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { officeHours } });
+  assert.equal(r.status, 200, r.text);
+  const url = await hostPage(ws.id);
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(url);
+    await launcher(page).click();
+    const line = page.getByRole('dialog').getByText('The team typically replies in a few minutes.');
+    await line.waitFor({ timeout: 10000 });
+    // Below the welcome message, above the (empty) conversation: nothing already shown moves.
+    const order = await page.evaluate(() => [...document.getElementById('porchlight-root').shadowRoot.querySelector('.b').children].map((e) => e.className));
+    assert.ok(order.indexOf('m') < order.indexOf('av') && order.indexOf('av') < order.indexOf('e'), order.join(','));
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});

@@ -1,0 +1,72 @@
+//! The core, as the messenger sees it: a plain JS object made by the core's `chat` module.
+//! - `call(method, path, body?)` → a promise of the parsed JSON, or a rejection `{status, code}`:
+//!   the core's authed call, which refreshes or re-boots a dead session and tries once more;
+//! - `token()` → the live session token (for the socket's URL), or `undefined`;
+//! - `emit(name, value)`: `message` and `unreadCountChange` reach the page's listeners (the
+//!   latter also sets the launcher's badge); `badge` only sets the badge;
+//! - `api`: the API base URL; `visitor`: the booted visitor (kept current by the core).
+
+use std::cell::RefCell;
+
+use js_sys::{Function, Promise};
+use porchlight_widget_common::js::{get, get_str, warn};
+use porchlight_widget_common::ApiError;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+thread_local! {
+    static HOST: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+}
+
+pub(crate) fn set(h: JsValue) {
+    HOST.with(|x| *x.borrow_mut() = h);
+}
+
+fn host() -> JsValue {
+    HOST.with(|x| x.borrow().clone())
+}
+
+fn func(name: &str) -> Option<Function> {
+    get(&host(), name).dyn_into().ok()
+}
+
+/// An authed call through the core.
+pub(crate) async fn call(
+    method: &str,
+    path: &str,
+    body: Option<&JsValue>,
+) -> Result<JsValue, ApiError> {
+    let f = func("call").ok_or_else(|| ApiError::new(0, "NOT_BOOTED"))?;
+    let p = f
+        .call3(
+            &JsValue::UNDEFINED,
+            &JsValue::from_str(method),
+            &JsValue::from_str(path),
+            body.unwrap_or(&JsValue::UNDEFINED),
+        )
+        .map_err(|e| ApiError::from_js(&e))?;
+    JsFuture::from(Promise::resolve(&p))
+        .await
+        .map_err(|e| ApiError::from_js(&e))
+}
+
+/// The live session token.
+pub(crate) fn token() -> Option<String> {
+    func("token")?.call0(&JsValue::UNDEFINED).ok()?.as_string()
+}
+
+pub(crate) fn emit(name: &str, v: &JsValue) {
+    if let Some(f) = func("emit") {
+        if let Err(e) = f.call2(&JsValue::UNDEFINED, &JsValue::from_str(name), v) {
+            warn("an event listener threw", &e);
+        }
+    }
+}
+
+pub(crate) fn api() -> String {
+    get_str(&host(), "api").unwrap_or_default()
+}
+
+pub(crate) fn visitor() -> JsValue {
+    get(&host(), "visitor")
+}
