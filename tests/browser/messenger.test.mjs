@@ -196,3 +196,63 @@ test('office hours come with the messenger: the open panel says when the team re
     await close();
   }
 });
+
+test('one socket per browser: tabs share it, stay in sync, and the next tab takes over when it closes', async () => {
+  const ws = await createWorkspace();
+  const mate = await call('POST', '/admin/v1/teammates', { token: ws.key, body: { name: 'Ada' } });
+  assert.equal(mate.status, 201, mate.text);
+  const url = await hostPage(ws.id);
+  const stats = async () => (await call('GET', '/admin/v1/live/stats', { token: ws.key })).body.sockets.visitors;
+  const until = async (what, f) => {
+    for (let i = 0; i < 60; i++) { if (await f()) return; await new Promise((r) => setTimeout(r, 250)); }
+    assert.fail(`timed out waiting for ${what}`);
+  };
+  let conv;
+  const reply = async (body) => {
+    const r = await call('POST', `/admin/v1/conversations/${conv}/messages`, { token: mate.body.key, body: { clientId: crypto.randomUUID(), body } });
+    assert.equal(r.status, 201, r.text);
+  };
+  const { context, close } = await freshContext();
+  try {
+    const first = await context.newPage();
+    const errors = watchErrors(first);
+    const firstSeen = watchLoads(first);
+    await first.goto(url);
+    await launcher(first).click();
+    await composer(first).fill('Two tabs, one socket');
+    await composer(first).press('Enter');
+    await log(first).locator('li[data-seq]').filter({ hasText: 'Two tabs, one socket' }).waitFor({ timeout: 10000 });
+    conv = (await call('GET', '/admin/v1/conversations', { token: mate.body.key })).body.conversations[0].id;
+    await until('the first tab socket', async () => (await stats()) === 1);
+
+    // A second tab of the same browser: the messenger comes (a conversation exists) but no
+    // second socket; it hears everything through the first tab.
+    const second = await context.newPage();
+    const secondErrors = watchErrors(second);
+    const secondSeen = watchLoads(second);
+    await second.goto(url);
+    await second.waitForFunction(() => window.__ready, null, { timeout: 15000 });
+    await until('the messenger in the second tab', async () => secondSeen.messenger.includes('/porchlight-messenger_bg.wasm'));
+    await second.waitForTimeout(1000);
+    assert.deepEqual(secondSeen.sockets, [], 'the second tab opens no socket of its own');
+    assert.equal(await stats(), 1, 'the hub holds one visitor socket for the browser');
+
+    await reply('Heard in both tabs');
+    await log(first).locator('li[data-seq]').filter({ hasText: 'Heard in both tabs' }).waitFor({ timeout: 10000 });
+    await second.getByRole('button', { name: /^Open messenger, 1 unread/ }).waitFor({ timeout: 10000 });
+    await launcher(second).click();
+    await log(second).locator('li[data-seq]').filter({ hasText: 'Heard in both tabs' }).waitFor({ timeout: 10000 });
+
+    // The tab with the socket goes: the other takes the socket over and catches up.
+    await first.close();
+    await until('the second tab socket', async () => secondSeen.sockets.length === 1);
+    await until('one socket again', async () => (await stats()) === 1);
+    await reply('After the first tab closed');
+    await log(second).locator('li[data-seq]').filter({ hasText: 'After the first tab closed' }).waitFor({ timeout: 10000 });
+    assert.deepEqual(firstSeen.sockets, ['/v1/live']);
+    assert.deepEqual(secondSeen.sockets, ['/v1/live']);
+    assert.deepEqual([...errors, ...secondErrors], []);
+  } finally {
+    await close();
+  }
+});

@@ -10,9 +10,9 @@
 //!   backoff (and at once when the browser comes back online or the socket reconnects); the
 //!   edge stores each `clientId` once, so a retry — or two tabs sending the same outbox — never
 //!   doubles a message.
-//! - One **WebSocket** per tab (`/v1/live`) brings messages, typing, read receipts and state
-//!   changes; every tab of the visitor gets them, so tabs stay in sync. On reconnect the view
-//!   catches up from the last seen `seq`.
+//! - One **WebSocket** per browser (`/v1/live`, see [`relay`]) brings messages, typing, read
+//!   receipts and state changes; one tab holds it and relays to the others, so tabs stay in
+//!   sync. On reconnect the view catches up from the last seen `seq`.
 //! - Text is rendered from `shared::chat::spans` as text nodes; links only http(s) / mailto,
 //!   with `rel="noopener noreferrer"`.
 
@@ -34,6 +34,7 @@ mod list;
 mod live;
 mod outbox;
 mod prechat;
+mod relay;
 mod view;
 
 use host::{call, emit};
@@ -197,6 +198,7 @@ pub fn stop(ws: String) {
             w.clear_interval_with_handle(b);
         }
     }
+    relay::leave();
     DOM.with(|d| *d.borrow_mut() = None);
     if let Some(s) = porchlight_widget_common::storage() {
         let _ = s.remove_item(&porchlight_widget_common::outbox_key(&ws));
@@ -332,7 +334,7 @@ async fn start_chat(ws: String) {
         submit();
     }
     ensure_beat();
-    connect();
+    relay::join(&ws);
     wasm_bindgen_futures::spawn_local(flush());
 }
 
@@ -348,11 +350,11 @@ fn wire_ui() {
             return;
         }
         typed.set(now);
-        if let Some((Some(s), Some(id))) = chat(|c| (c.socket.clone(), c.conversation.clone())) {
+        if let Some(Some(id)) = chat(|c| c.conversation.clone()) {
             let mut f = String::from(r#"{"type":"typing","conversationId":""#);
             f.push_str(&id);
             f.push_str(r#""}"#);
-            let _ = s.send_with_str(&f);
+            relay::send_frame(&f);
         }
     });
     // Page-wide listeners: once for the life of the page.

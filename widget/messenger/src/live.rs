@@ -76,12 +76,17 @@ pub(super) fn connect() {
     let generation = chat(|c| c.generation).unwrap_or(0);
     let on_message = Closure::<dyn FnMut(JsValue)>::new(|ev: JsValue| {
         let data = ev.unchecked_into::<MessageEvent>().data();
-        if let Some(e) = data.as_string().and_then(|t| JSON::parse(&t).ok()) {
-            on_event(e);
+        if let Some(text) = data.as_string() {
+            if let Ok(e) = JSON::parse(&text) {
+                on_event(e);
+                // The other tabs of this browser get it through this tab's socket.
+                super::relay::relay(&text);
+            }
         }
     });
     let on_open = Closure::<dyn FnMut(JsValue)>::new(|_| {
         chat(|c| c.reconnects = 0);
+        super::relay::opened();
         heartbeat();
         wasm_bindgen_futures::spawn_local(catch_up());
         wasm_bindgen_futures::spawn_local(flush());
@@ -118,7 +123,15 @@ pub(super) fn connect() {
 }
 
 pub(super) fn heartbeat() {
-    let state = if visible() { "active" } else { "away" };
+    // A tab without the socket tells the one that has it when it is in sight.
+    if super::relay::follower_beat(visible()) {
+        return;
+    }
+    let state = if visible() || super::relay::seen_elsewhere() {
+        "active"
+    } else {
+        "away"
+    };
     if let Some(s) = chat(|c| c.socket.clone()).flatten() {
         if s.ready_state() == WebSocket::OPEN {
             let mut f = String::from(r#"{"type":"hb","state":""#);
