@@ -44,7 +44,8 @@ test('a stranger loads no messenger and opens no socket until the panel opens', 
     const errors = watchErrors(page);
     const seen = watchLoads(page);
     const checked = page.waitForResponse((r) => r.url().endsWith('/v1/conversations'));
-    await page.goto(`${BASE}/index.html`);
+    // A workspace of its own: the demo's inbox is shared with the chat tests running alongside.
+    await page.goto(await hostPage((await createWorkspace()).id));
     await launcher(page).waitFor({ state: 'visible', timeout: 15000 });
     // After boot the widget asks once whether the visitor has a conversation elsewhere.
     assert.equal((await checked).status(), 200);
@@ -126,7 +127,8 @@ test('a failed messenger download: the launcher works, one warning, tried again 
     const warnings = [];
     page.on('console', (m) => { if (m.type() === 'warning' && /Porchlight/.test(m.text())) warnings.push(m.text()); });
     await context.route(MESSENGER, (r) => r.abort());
-    await page.goto(`${BASE}/index.html`);
+    // A workspace of its own: the demo's inbox is shared with the chat tests running alongside.
+    await page.goto(await hostPage((await createWorkspace()).id));
     await launcher(page).click();
     await page.getByRole('status').filter({ hasText: 'Messages could not load' }).waitFor({ timeout: 10000 });
     await composer(page).fill('Typed while it could not load');
@@ -159,7 +161,8 @@ test('a messenger download that failed is tried again when the browser comes bac
   try {
     const page = await context.newPage();
     await context.route(MESSENGER, (r) => r.abort());
-    await page.goto(`${BASE}/index.html`);
+    // A workspace of its own: the demo's inbox is shared with the chat tests running alongside.
+    await page.goto(await hostPage((await createWorkspace()).id));
     await launcher(page).click();
     await page.getByRole('status').filter({ hasText: 'Messages could not load' }).waitFor({ timeout: 10000 });
     await composer(page).fill('Sent once the network is back');
@@ -237,8 +240,12 @@ test('one socket per browser: tabs share it, stay in sync, and the next tab take
     assert.deepEqual(secondSeen.sockets, [], 'the second tab opens no socket of its own');
     assert.equal(await stats(), 1, 'the hub holds one visitor socket for the browser');
 
+    // Nobody has the panel open: the reply is unread in both tabs (a tab with it open would
+    // read it, and both badges would clear).
+    await first.keyboard.press('Escape');
+    await first.getByRole('dialog').waitFor({ state: 'hidden' });
     await reply('Heard in both tabs');
-    await log(first).locator('li[data-seq]').filter({ hasText: 'Heard in both tabs' }).waitFor({ timeout: 10000 });
+    await first.getByRole('button', { name: /^Open messenger, 1 unread/ }).waitFor({ timeout: 10000 });
     await second.getByRole('button', { name: /^Open messenger, 1 unread/ }).waitFor({ timeout: 10000 });
     await launcher(second).click();
     await log(second).locator('li[data-seq]').filter({ hasText: 'Heard in both tabs' }).waitFor({ timeout: 10000 });
