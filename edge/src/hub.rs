@@ -42,6 +42,10 @@ struct Attachment {
 struct Close {
     session: Option<String>,
     agent_id: Option<String>,
+    /// With `keep`: this visitor's sockets whose session is not among `keep` (the hashes of
+    /// the visitor's sessions still stored) close — whatever token they were opened with.
+    visitor_id: Option<String>,
+    keep: Option<Vec<String>>,
 }
 
 /// A session token was refreshed: its sockets now belong to the new token (so revoking the new
@@ -229,6 +233,14 @@ impl DurableObject for Hub {
             }
             "/close" => {
                 let c: Close = req.json().await?;
+                if let (Some(v), Some(keep)) = (&c.visitor_id, &c.keep) {
+                    for ws in self.state.get_websockets_with_tag(&format!("v:{v}")) {
+                        if Self::attachment(&ws).is_some_and(|a| !keep.contains(&a.session)) {
+                            let _ = ws.close(Some(1008), Some("access revoked"));
+                        }
+                    }
+                    return Response::empty();
+                }
                 for ws in self.state.get_websockets() {
                     let Some(a) = Self::attachment(&ws) else {
                         continue;
@@ -382,6 +394,22 @@ pub async fn stats(env: &Env, workspace_id: &str) -> Result<Value> {
         .await?
         .json::<Value>()
         .await
+}
+
+/// Closes the visitor's sockets opened with a session that is gone: `keep` lists the hashes of
+/// the sessions the visitor still has. (Covers a socket whose re-keying after a refresh failed,
+/// and one opened with the old token just as it was refreshed.)
+pub async fn close_stale_sockets(env: &Env, workspace_id: &str, visitor_id: &str, keep: &[String]) {
+    let body = json!({"visitorId": visitor_id, "keep": keep}).to_string();
+    let sent = async {
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_body(Some(body.into()));
+        let req = Request::new_with_init("https://hub/close", &init)?;
+        stub(env, workspace_id)?.fetch_with_request(req).await
+    };
+    if let Err(e) = sent.await {
+        console_error!("hub close failed: {e}");
+    }
 }
 
 /// Moves a refreshed session's open sockets to its new token hash.

@@ -65,14 +65,15 @@ test('where both visitors did something with the same item, the merge keeps what
   await call('POST', `/v1/checklists/${checklist}/tasks/profile`, { token: known, body: { done: true } });
   await new Promise((r) => setTimeout(r, 5));
   // Then, anonymous on this browser: tour A completed, tour B started over, tour C dismissed;
-  // other answers (and a different role); another manual task would be 'profile' only, so the
-  // known visitor's tick is what must survive.
+  // other answers (and a different role); the same task ticked again.
   const anon = (await boot(ws.id)).body.sessionToken;
   for (const a of ['start', 'advance', 'complete']) await tour(anon, tourA, a);
   await tour(anon, tourB, 'start');
   await tour(anon, tourC, 'start');
   await tour(anon, tourC, 'dismiss');
   await call('POST', `/v1/surveys/${survey}/responses`, { token: anon, body: { answers: [{ questionId: 'why', value: 'Found it' }, { questionId: 'role', value: 'Developer' }] } });
+  // The same task ticked on both sides: after the merge it is ticked once, not lost.
+  await call('POST', `/v1/checklists/${checklist}/tasks/profile`, { token: anon, body: { done: true } });
 
   const r = await call('POST', '/v1/identify', { token: anon, body: { userId: 'both_user', userHash: hash } });
   assert.equal(r.status, 200, r.text);

@@ -160,8 +160,11 @@ const paced = [];
 for (const rate of RATES) {
   const lat = [];
   const pending = new Map(); // clientId → send start
-  const onEvent = (e) => {
+  // Each message is timed on the other side's socket only: a visitor's on the agent's, an
+  // agent's on the visitor's (the hub also echoes a message to its sender's own sockets).
+  const onEvent = (e, side) => {
     if (e.type !== 'message' || !e.message.clientId.startsWith('p-')) return;
+    if ((side === 'agent') !== (e.message.author.type === 'visitor')) return;
     const t = pending.get(e.message.clientId);
     if (t === undefined) return;
     pending.delete(e.message.clientId);
@@ -172,9 +175,10 @@ for (const rate of RATES) {
       api('POST', `/admin/v1/conversations/${e.conversationId}/messages`, { token: mate.key, body: { clientId, body: 'On it.' } }).catch(() => {});
     }
   };
-  const listen = (d) => onEvent(JSON.parse(String(d)));
-  agentSock.on('message', listen);
-  for (const v of visitors) v.sock.on('message', listen);
+  const listenAgent = (d) => onEvent(JSON.parse(String(d)), 'agent');
+  const listenVisitor = (d) => onEvent(JSON.parse(String(d)), 'visitor');
+  agentSock.on('message', listenAgent);
+  for (const v of visitors) v.sock.on('message', listenVisitor);
   const total = Math.round(rate * PACED_SECONDS);
   const start = performance.now();
   const sends = [];
@@ -190,8 +194,8 @@ for (const rate of RATES) {
   await Promise.all(sends);
   const until = Date.now() + 10_000;
   while (pending.size && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  agentSock.off('message', listen);
-  for (const v of visitors) v.sock.off('message', listen);
+  agentSock.off('message', listenAgent);
+  for (const v of visitors) v.sock.off('message', listenVisitor);
   lat.sort((a, b) => a - b);
   paced.push({ visitorMessagesPerSecond: rate, sendsPerSecond: 2 * rate, p50: round(quantile(lat, 0.5)), p99: round(quantile(lat, 0.99)), max: round(lat.at(-1) ?? 0), samples: lat.length, undelivered: pending.size });
 }

@@ -7,6 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { freshContext, watchErrors, outputPath } from '../lib/browser.mjs';
+import WebSocket from 'ws';
 import { BASE, call, createWorkspace, userHash } from '../lib/harness.mjs';
 
 const MESSENGER = /\/porchlight-messenger(\.js|_bg\.wasm)/;
@@ -160,13 +161,21 @@ test('a messenger download that failed is tried again when the browser comes bac
   const { context, close } = await freshContext();
   try {
     const page = await context.newPage();
-    await context.route(MESSENGER, (r) => r.abort());
+    let refused = 0;
+    await context.route(MESSENGER, (r) => { refused++; return r.abort(); });
     // A workspace of its own: the demo's inbox is shared with the chat tests running alongside.
     await page.goto(await hostPage((await createWorkspace()).id));
     await launcher(page).click();
     await page.getByRole('status').filter({ hasText: 'Messages could not load' }).waitFor({ timeout: 10000 });
     await composer(page).fill('Sent once the network is back');
+    const before = refused;
     await composer(page).press('Enter');
+    // The send tries the download again; let that attempt fail too, so only coming back online
+    // can bring the messenger.
+    for (let i = 0; i < 40 && refused === before; i++) await page.waitForTimeout(100);
+    assert.ok(refused > before, 'the send asked for the messenger again');
+    await page.waitForTimeout(300);
+    assert.equal(await log(page).locator('li[data-seq]').count(), 0, 'nothing sent while the messenger cannot load');
     await context.setOffline(true);
     await context.unroute(MESSENGER);
     await context.setOffline(false);
@@ -249,6 +258,15 @@ test('one socket per browser: tabs share it, stay in sync, and the next tab take
     await second.getByRole('button', { name: /^Open messenger, 1 unread/ }).waitFor({ timeout: 10000 });
     await launcher(second).click();
     await log(second).locator('li[data-seq]').filter({ hasText: 'Heard in both tabs' }).waitFor({ timeout: 10000 });
+    // Typing in the tab without the socket reaches the agent through the one that has it.
+    const agentSock = new WebSocket(`${BASE.replace(/^http/, 'ws')}/admin/v1/live?token=${mate.body.key}`);
+    const typing = new Promise((resolve) => agentSock.on('message', (d) => { const e = JSON.parse(String(d)); if (e.type === 'typing' && e.from === 'visitor') resolve(e); }));
+    await new Promise((resolve, reject) => { agentSock.once('open', resolve); agentSock.once('error', reject); });
+    await composer(second).pressSequentially('Typing here', { delay: 20 });
+    const t = await Promise.race([typing, new Promise((r) => setTimeout(() => r(null), 10000))]);
+    agentSock.close();
+    assert.equal(t?.conversationId, conv, 'the agent sees the visitor typing');
+    assert.deepEqual(secondSeen.sockets, [], 'still through the first tab');
 
     // The tab with the socket goes: the other takes the socket over and catches up.
     await first.close();
@@ -259,6 +277,46 @@ test('one socket per browser: tabs share it, stay in sync, and the next tab take
     assert.deepEqual(firstSeen.sockets, ['/v1/live']);
     assert.deepEqual(secondSeen.sockets, ['/v1/live']);
     assert.deepEqual([...errors, ...secondErrors], []);
+  } finally {
+    await close();
+  }
+});
+
+test('a queued message goes to the conversation it was written in, even after "New conversation"', async () => {
+  const ws = await createWorkspace();
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(await hostPage(ws.id));
+    await launcher(page).click();
+    await composer(page).fill('First question');
+    await composer(page).press('Enter');
+    await log(page).locator('li[data-seq="1"]').filter({ hasText: 'First question' }).waitFor({ timeout: 10000 });
+    // Offline: one more line in this conversation, then a new conversation with its own line.
+    await context.setOffline(true);
+    await composer(page).fill('A follow-up to the first');
+    await composer(page).press('Enter');
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await composer(page).fill('Something else entirely');
+    await composer(page).press('Enter');
+    await composer(page).fill('And more about it');
+    await composer(page).press('Enter');
+    await context.setOffline(false);
+    const key = `porchlight:${ws.id}:outbox`;
+    await page.waitForFunction((k) => localStorage.getItem(k) === null, key, { timeout: 20000 });
+    const token = await page.evaluate((k) => JSON.parse(localStorage.getItem(k)).token, `porchlight:${ws.id}`);
+    const convs = (await call('GET', '/v1/conversations', { token })).body.conversations;
+    assert.equal(convs.length, 2, 'one conversation started, not one per queued message');
+    const bodies = async (c) => (await call('GET', `/v1/conversations/${c.id}/messages?limit=50`, { token })).body.messages.map((m) => m.body);
+    const all = await Promise.all(convs.map(bodies));
+    all.sort((a, b) => a[0].localeCompare(b[0]));
+    assert.deepEqual(all, [['First question', 'A follow-up to the first'], ['Something else entirely', 'And more about it']]);
+    // The view shows the new conversation, with both of its lines once.
+    await log(page).locator('li[data-seq="2"]').filter({ hasText: 'And more about it' }).waitFor({ timeout: 10000 });
+    assert.equal(await log(page).getByText('A follow-up to the first').count(), 0);
+    // (The browser itself logs the requests that failed while offline.)
+    assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
   } finally {
     await close();
   }

@@ -198,8 +198,35 @@ pub async fn refresh(ctx: &mut Ctx) -> Result<Response, ApiError> {
 pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let db = ctx.db()?;
-    db::batch(&db, vec![db::delete_session(&db, &a.token.storage_hash())?]).await?;
-    // Live sockets opened with this token close too.
+    let vid = a.session.visitor_id.clone();
+    let mut results = db
+        .batch(vec![
+            db::delete_session(&db, &a.token.storage_hash())?,
+            db::stmt(
+                &db,
+                "SELECT token_hash FROM widget_sessions WHERE visitor_id = ?1",
+                &[db::s(&vid)],
+            )?,
+        ])
+        .await
+        .map_err(crate::internal)?
+        .into_iter();
+    #[derive(serde::Deserialize)]
+    struct Hash {
+        token_hash: String,
+    }
+    let keep: Vec<String> = results
+        .nth(1)
+        .map(|r| r.results::<Hash>())
+        .transpose()
+        .map_err(crate::internal)?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| h.token_hash)
+        .collect();
+    // Live sockets opened with this token close too, and any of the visitor's sockets tied to
+    // a session that no longer exists.
+    crate::hub::close_stale_sockets(&ctx.env, &a.workspace.id, &vid, &keep).await;
     crate::hub::close_sockets(
         &ctx.env,
         &a.workspace.id,

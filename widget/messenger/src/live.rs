@@ -51,13 +51,37 @@ pub(super) fn on_event(e: JsValue) {
     }
 }
 
+/// Tries again after a backoff, unless a newer start (or a shutdown) took over. Failing more
+/// than once, it first makes an authed call: the core refreshes or re-boots a dead session, so
+/// the next try has a live token. (With one socket per browser this tab may be the one all the
+/// others rely on: it must not give up.)
+fn reconnect_later(generation: u32) {
+    let n = chat(|c| {
+        c.socket = None;
+        c.reconnects += 1;
+        c.reconnects
+    })
+    .unwrap_or(1);
+    wasm_bindgen_futures::spawn_local(async move {
+        sleep(backoff_ms(n)).await;
+        let current = move || chat(|c| c.generation == generation).unwrap_or(false);
+        if n >= 2 && current() {
+            let _ = call("GET", "/v1/conversations", None).await;
+        }
+        if current() && chat(|c| c.socket.is_none()).unwrap_or(false) {
+            connect();
+        }
+    });
+}
+
 pub(super) fn connect() {
     if chat(|c| c.ws.is_empty()).unwrap_or(true) {
         return;
     }
+    let generation = chat(|c| c.generation).unwrap_or(0);
     let api = super::host::api();
     let Some(token) = super::host::token() else {
-        return;
+        return reconnect_later(generation);
     };
     let base = if api.is_empty() {
         web_sys::window()
@@ -71,9 +95,8 @@ pub(super) fn connect() {
     url.push_str("/v1/live?token=");
     url.push_str(&token);
     let Ok(sock) = WebSocket::new(&url) else {
-        return;
+        return reconnect_later(generation);
     };
-    let generation = chat(|c| c.generation).unwrap_or(0);
     let on_message = Closure::<dyn FnMut(JsValue)>::new(|ev: JsValue| {
         let data = ev.unchecked_into::<MessageEvent>().data();
         if let Some(text) = data.as_string() {
@@ -96,18 +119,7 @@ pub(super) fn connect() {
         if chat(|c| c.generation).unwrap_or(u32::MAX) != generation {
             return;
         }
-        let n = chat(|c| {
-            c.socket = None;
-            c.reconnects += 1;
-            c.reconnects
-        })
-        .unwrap_or(1);
-        wasm_bindgen_futures::spawn_local(async move {
-            sleep(backoff_ms(n)).await;
-            if chat(|c| c.generation).unwrap_or(u32::MAX) == generation {
-                connect();
-            }
-        });
+        reconnect_later(generation);
     });
     sock.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     sock.set_onopen(Some(on_open.as_ref().unchecked_ref()));

@@ -4,7 +4,10 @@ use super::*;
 
 pub(super) use porchlight_widget_common::{outbox_key, storage};
 
-/// The queued sends: `[{c: clientId, b: body, at}]`, oldest first.
+/// The queued sends: `[{c: clientId, b: body, t: target, at, p?: pre-chat}]`, oldest first.
+/// The target is the conversation the message was written in, or `new:<clientId>` for one it
+/// starts (messages written before that start has gone out join it): whichever tab sends an
+/// item (tabs share the outbox), it goes where it was written, once.
 pub(super) fn outbox(ws: &str) -> Array {
     storage()
         .and_then(|s| s.get_item(&outbox_key(ws)).ok().flatten())
@@ -57,10 +60,22 @@ pub(super) fn queue_send(body: String) -> bool {
         set(&item, "p", &p);
     }
     let id = client_id();
+    let list = outbox(&ws);
+    let target = chat(|c| c.conversation.clone())
+        .flatten()
+        .unwrap_or_else(|| {
+            list.iter()
+                .find_map(|i| get_str(&i, "t").filter(|t| t.starts_with("new:")))
+                .unwrap_or_else(|| {
+                    let mut t = String::from("new:");
+                    t.push_str(&id);
+                    t
+                })
+        });
     set(&item, "c", &JsValue::from_str(&id));
     set(&item, "b", &JsValue::from_str(&body));
+    set(&item, "t", &JsValue::from_str(&target));
     set(&item, "at", &JsValue::from_f64(Date::now()));
-    let list = outbox(&ws);
     list.push(&item);
     save_outbox(&ws, &list);
     show_pending(&id, &body);
@@ -88,7 +103,14 @@ pub(super) async fn flush() {
         let msg = Object::new();
         set(&msg, "clientId", &JsValue::from_str(&cid));
         set(&msg, "body", &JsValue::from_str(&body));
-        let conv = chat(|c| c.conversation.clone()).flatten();
+        let mine = chat(|c| c.conversation.clone()).flatten();
+        // Items queued before targets existed go to the conversation shown.
+        let target = get_str(&item, "t");
+        let conv = match &target {
+            Some(t) if t.starts_with("new:") => None,
+            Some(t) => Some(t.clone()),
+            None => mine.clone(),
+        };
         let result = match &conv {
             Some(id) => {
                 let mut path = String::from("/v1/conversations/");
@@ -112,12 +134,19 @@ pub(super) async fn flush() {
             Ok(r) => {
                 attempt = 0;
                 drop_from_outbox(&ws, &cid);
+                let m = get(&r, "message");
                 if conv.is_none() {
                     let c = get(&r, "conversation");
-                    set_conversation(&c);
+                    if let (Some(t), Some(id)) = (&target, get_str(&c, "id")) {
+                        retarget(&ws, t, &id);
+                    }
+                    // This tab adopts it unless it shows another conversation by now.
+                    if chat(|ch| ch.conversation.is_none()).unwrap_or(false) {
+                        set_conversation(&c);
+                    }
                 }
-                let m = get(&r, "message");
-                if m.is_object() {
+                let shown = chat(|c| c.conversation.clone()).flatten();
+                if m.is_object() && shown.is_some() && get_str(&m, "conversationId") == shown {
                     add_message(&m);
                 }
             }
@@ -143,6 +172,17 @@ pub(super) async fn flush() {
     if sent {
         set_status_default();
     }
+}
+
+/// The conversation `new:…` stands for exists now: the messages queued for it go there.
+fn retarget(ws: &str, from: &str, id: &str) {
+    let list = outbox(ws);
+    for i in list.iter() {
+        if get_str(&i, "t").as_deref() == Some(from) {
+            set(i.unchecked_ref(), "t", &JsValue::from_str(id));
+        }
+    }
+    save_outbox(ws, &list);
 }
 
 pub(super) fn drop_from_outbox(ws: &str, cid: &str) {

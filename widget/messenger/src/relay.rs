@@ -1,10 +1,13 @@
 //! One live socket per browser. The tabs of a visitor share it: the tab holding the Web Lock
-//! `porchlight:<ws>:live` opens the socket and relays every event it gets to the other tabs over
+//! `porchlight:<ws>:<visitorId>:live` opens the socket and relays every event it gets to the other tabs over
 //! a `BroadcastChannel` of the same name; the other tabs send their frames (typing) through it
 //! and tell it when they are in sight, so presence is "online" while any tab is seen. When that
 //! tab goes (closed, navigated, shut down), the browser hands the lock to another tab, which
 //! connects and catches up. Without Web Locks or BroadcastChannel every tab has its own socket,
 //! as before; nothing else changes (sends never go through the relay: each tab posts its own).
+//! The names carry the visitor: a tab signed in as someone else (a sign-in that merged, a
+//! shutdown in another tab) links with that visitor's tabs, never hears another's events, and
+//! has a socket of its own if none of them has one.
 //!
 //! Channel messages are strings: a socket event as the hub sent it, or a control frame
 //! `{"relay":"open"}` (the leader connected: catch up, flush), `{"relay":"frame","f":…}` (a
@@ -39,7 +42,8 @@ extern "C" {
 }
 
 struct Link {
-    ws: String,
+    /// The lock and channel name: workspace and visitor.
+    name: String,
     channel: Channel,
     /// This tab holds the lock: it has the socket.
     leader: bool,
@@ -47,7 +51,7 @@ struct Link {
     release: Option<Function>,
     /// When a follower last said it is in sight (epoch ms).
     seen_elsewhere: f64,
-    _keep: Vec<Closure<dyn FnMut(JsValue)>>,
+    _keep: Closure<dyn FnMut(JsValue)>,
 }
 
 thread_local! {
@@ -60,16 +64,23 @@ fn link<R>(f: impl FnOnce(&mut Link) -> R) -> Option<R> {
         .flatten()
 }
 
-fn name(ws: &str) -> String {
+fn name_of(ws: &str) -> Option<String> {
+    let visitor = get_str(&super::host::visitor(), "id")?;
     let mut n = String::from("porchlight:");
     n.push_str(ws);
+    n.push(':');
+    n.push_str(&visitor);
     n.push_str(":live");
-    n
+    Some(n)
 }
 
 /// Connects this tab: through the shared socket when the browser can share one, else its own.
 pub(super) fn join(ws: &str) {
-    match link(|l| (l.ws == ws, l.leader)) {
+    let Some(name) = name_of(ws) else {
+        leave();
+        return connect();
+    };
+    match link(|l| (l.name == name, l.leader)) {
         // Already linked: the leader (re)connects, e.g. as another visitor after a sign-in;
         // a follower waits for events.
         Some((true, true)) => return connect(),
@@ -81,7 +92,7 @@ pub(super) fn join(ws: &str) {
         .and_then(|w| Reflect::get(&w, &"navigator".into()).ok())
         .and_then(|n| Reflect::get(&n, &"locks".into()).ok())
         .filter(|l| l.is_object());
-    let (Some(locks), Ok(channel)) = (locks, Channel::new(&name(ws))) else {
+    let (Some(locks), Ok(channel)) = (locks, Channel::new(&name)) else {
         return connect();
     };
     let on_message = Closure::<dyn FnMut(JsValue)>::new(|ev: JsValue| {
@@ -90,13 +101,13 @@ pub(super) fn join(ws: &str) {
         }
     });
     channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    let ws_granted = ws.to_string();
+    let name_granted = name.clone();
     let granted = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |_lock: JsValue| {
         let mut release = None;
         let held = Promise::new(&mut |resolve, _| release = Some(resolve));
         // Granted after this tab left (or moved to another workspace): give it back at once.
         let mine = link(|l| {
-            if l.ws != ws_granted {
+            if l.name != name_granted {
                 return false;
             }
             l.leader = true;
@@ -114,17 +125,19 @@ pub(super) fn join(ws: &str) {
     });
     let _ = locks
         .unchecked_into::<Locks>()
-        .request(&name(ws), granted.as_ref().unchecked_ref());
-    // Called at most once, when the lock is granted; it lives as long as the page.
+        .request(&name, granted.as_ref().unchecked_ref());
+    // The browser may grant the lock long after this tab left it (the request stays queued):
+    // the callback must still exist then, to give the lock straight back. One per link, and a
+    // tab links again only when its visitor or workspace changes.
     granted.forget();
     LINK.with(|l| {
         *l.borrow_mut() = Some(Link {
-            ws: ws.to_string(),
+            name,
             channel,
             leader: false,
             release: None,
             seen_elsewhere: 0.0,
-            _keep: vec![on_message],
+            _keep: on_message,
         })
     });
 }

@@ -55,20 +55,33 @@ pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
         email: Option<String>,
     }
     let team = Team::load(&db, ws).await?;
-    let rows: Vec<ConversationRow> = db::all(db::stmt(
-        &db,
-        &format!("SELECT {CONV_COLS} FROM conversations c WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200"),
-        &[s(ws)],
-    )?)
-    .await?;
-    // Only the visitors of the conversations listed (at most 200), not everyone who ever chatted.
-    let visitors: Vec<Who> = db::all(db::stmt(
-        &db,
-        &format!("SELECT id, readable_id, name, email FROM visitors WHERE workspace_id = ?1 AND id IN \
-                  (SELECT c.visitor_id FROM conversations c WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200)"),
-        &[s(ws)],
-    )?)
-    .await?;
+    // One batch (one snapshot): the conversations listed, and only their visitors (not
+    // everyone who ever chatted).
+    let mut results = db
+        .batch(vec![
+            db::stmt(
+                &db,
+                &format!("SELECT {CONV_COLS} FROM conversations c WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200"),
+                &[s(ws)],
+            )?,
+            db::stmt(
+                &db,
+                &format!("SELECT id, readable_id, name, email FROM visitors WHERE workspace_id = ?1 AND id IN \
+                          (SELECT c.visitor_id FROM conversations c WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200)"),
+                &[s(ws)],
+            )?,
+        ])
+        .await
+        .map_err(crate::internal)?
+        .into_iter();
+    let (Some(rows), Some(visitors)) = (results.next(), results.next()) else {
+        return Err(ApiError::new(
+            ErrorCode::Internal,
+            "a batched read is missing",
+        ));
+    };
+    let rows: Vec<ConversationRow> = rows.results().map_err(crate::internal)?;
+    let visitors: Vec<Who> = visitors.results().map_err(crate::internal)?;
     let presence = hub::presence(&ctx.env, ws).await;
     let list: Vec<Value> = rows
         .iter()
