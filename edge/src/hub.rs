@@ -347,7 +347,24 @@ pub fn stub(env: &Env, workspace_id: &str) -> Result<Stub> {
     env.durable_object("HUB")?.get_by_name(workspace_id)
 }
 
-/// Announces an event (best effort: the data is already in D1, and clients catch up).
+/// Posts `body` to the hub's `path`, best effort: the data behind every call is already in D1
+/// (or the socket's credentials are checked again when it reconnects), so a failure is logged.
+async fn post(env: &Env, workspace_id: &str, path: &str, body: Value) {
+    let sent = async {
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_body(Some(body.to_string().into()));
+        let mut url = String::from("https://hub");
+        url.push_str(path);
+        let req = Request::new_with_init(&url, &init)?;
+        stub(env, workspace_id)?.fetch_with_request(req).await
+    };
+    if let Err(e) = sent.await {
+        console_error!("hub {path} failed: {e}");
+    }
+}
+
+/// Announces an event (the data is already in D1, and clients catch up).
 pub async fn notify(
     env: &Env,
     workspace_id: &str,
@@ -355,16 +372,8 @@ pub async fn notify(
     agents: bool,
     event: Value,
 ) {
-    let body = json!({"visitorId": visitor_id, "agents": agents, "event": event}).to_string();
-    let sent = async {
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_body(Some(body.into()));
-        let req = Request::new_with_init("https://hub/notify", &init)?;
-        stub(env, workspace_id)?.fetch_with_request(req).await
-    };
-    if let Err(e) = sent.await {
-        console_error!("hub notify failed: {e}");
-    }
+    let body = json!({"visitorId": visitor_id, "agents": agents, "event": event});
+    post(env, workspace_id, "/notify", body).await;
 }
 
 /// Closes the live sockets of a revoked session or a removed teammate (credentials are checked
@@ -375,16 +384,8 @@ pub async fn close_sockets(
     session: Option<&str>,
     agent_id: Option<&str>,
 ) {
-    let body = json!({"session": session, "agentId": agent_id}).to_string();
-    let sent = async {
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_body(Some(body.into()));
-        let req = Request::new_with_init("https://hub/close", &init)?;
-        stub(env, workspace_id)?.fetch_with_request(req).await
-    };
-    if let Err(e) = sent.await {
-        console_error!("hub close failed: {e}");
-    }
+    let body = json!({"session": session, "agentId": agent_id});
+    post(env, workspace_id, "/close", body).await;
 }
 
 /// The hub's open sockets and when its current instance woke (`GET /admin/v1/live/stats`).
@@ -400,30 +401,13 @@ pub async fn stats(env: &Env, workspace_id: &str) -> Result<Value> {
 /// the sessions the visitor still has. (Covers a socket whose re-keying after a refresh failed,
 /// and one opened with the old token just as it was refreshed.)
 pub async fn close_stale_sockets(env: &Env, workspace_id: &str, visitor_id: &str, keep: &[String]) {
-    let body = json!({"visitorId": visitor_id, "keep": keep}).to_string();
-    let sent = async {
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_body(Some(body.into()));
-        let req = Request::new_with_init("https://hub/close", &init)?;
-        stub(env, workspace_id)?.fetch_with_request(req).await
-    };
-    if let Err(e) = sent.await {
-        console_error!("hub close failed: {e}");
-    }
+    let body = json!({"visitorId": visitor_id, "keep": keep});
+    post(env, workspace_id, "/close", body).await;
 }
 
 /// Moves a refreshed session's open sockets to its new token hash.
 pub async fn rekey(env: &Env, workspace_id: &str, from: &str, to: &str) {
-    let body = json!({"from": from, "to": to}).to_string();
-    let sent = async {
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_body(Some(body.into()));
-        let req = Request::new_with_init("https://hub/rekey", &init)?;
-        stub(env, workspace_id)?.fetch_with_request(req).await
-    };
-    if let Err(e) = sent.await {
-        console_error!("hub rekey failed: {e}");
-    }
+    post(env, workspace_id, "/rekey", json!({"from": from, "to": to})).await;
 }
 
 /// Presence of the workspace's connected visitors.
