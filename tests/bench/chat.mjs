@@ -171,7 +171,7 @@ const saturated = [...latencies].sort((a, b) => a - b);
 // Paced (open loop): at RATE visitor messages per second spread over the visitors, each
 // answered by the agent the moment it arrives; latency of both directions.
 const paced = [];
-for (const rate of RATES) {
+for (const [run, rate] of RATES.entries()) {
   const lat = [];
   const failed = []; // sends the edge refused or that errored (not stored, so not delivered)
   const pending = new Map(); // clientId → send start
@@ -202,7 +202,8 @@ for (const rate of RATES) {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const v = visitors[(i * 7) % visitors.length];
-    const clientId = `p-${rate}-${i}`;
+    // Unique per run: a clientId sent again is stored once and not announced again.
+    const clientId = `p-${run}-${rate}-${i}`;
     pending.set(clientId, performance.now());
     sends.push(send('POST', `/v1/conversations/${v.conv}/messages`, { token: v.token, body: { clientId, body: `Paced ${i}` } }).catch((err) => failed.push(String(err.message).slice(0, 120))));
   }
