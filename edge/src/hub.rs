@@ -233,23 +233,16 @@ impl DurableObject for Hub {
             }
             "/close" => {
                 let c: Close = req.json().await?;
-                if let (Some(v), Some(keep)) = (&c.visitor_id, &c.keep) {
-                    for ws in self.state.get_websockets_with_tag(&format!("v:{v}")) {
-                        if Self::attachment(&ws).is_some_and(|a| !keep.contains(&a.session)) {
-                            let _ = ws.close(Some(1008), Some("access revoked"));
-                        }
-                    }
-                    return Response::empty();
-                }
                 for ws in self.state.get_websockets() {
                     let Some(a) = Self::attachment(&ws) else {
                         continue;
                     };
-                    let hit = match (&c.session, &c.agent_id) {
-                        (Some(sess), _) => a.role == "visitor" && &a.session == sess,
-                        (_, Some(agent)) => a.role == "agent" && &a.id == agent,
-                        _ => false,
-                    };
+                    let visitor = a.role == "visitor";
+                    let hit = (visitor && c.session.as_ref() == Some(&a.session))
+                        || (!visitor && c.agent_id.as_ref() == Some(&a.id))
+                        || (visitor
+                            && c.visitor_id.as_ref() == Some(&a.id)
+                            && c.keep.as_ref().is_some_and(|k| !k.contains(&a.session)));
                     if hit {
                         let _ = ws.close(Some(1008), Some("access revoked"));
                     }
@@ -376,16 +369,10 @@ pub async fn notify(
     post(env, workspace_id, "/notify", body).await;
 }
 
-/// Closes the live sockets of a revoked session or a removed teammate (credentials are checked
-/// when a socket opens; this is how taking access away reaches sockets already open).
-pub async fn close_sockets(
-    env: &Env,
-    workspace_id: &str,
-    session: Option<&str>,
-    agent_id: Option<&str>,
-) {
-    let body = json!({"session": session, "agentId": agent_id});
-    post(env, workspace_id, "/close", body).await;
+/// Closes the live sockets of a removed teammate (credentials are checked when a socket opens;
+/// this is how taking access away reaches sockets already open).
+pub async fn close_agent_sockets(env: &Env, workspace_id: &str, agent_id: &str) {
+    post(env, workspace_id, "/close", json!({"agentId": agent_id})).await;
 }
 
 /// The hub's open sockets and when its current instance woke (`GET /admin/v1/live/stats`).
@@ -397,11 +384,18 @@ pub async fn stats(env: &Env, workspace_id: &str) -> Result<Value> {
         .await
 }
 
-/// Closes the visitor's sockets opened with a session that is gone: `keep` lists the hashes of
-/// the sessions the visitor still has. (Covers a socket whose re-keying after a refresh failed,
-/// and one opened with the old token just as it was refreshed.)
-pub async fn close_stale_sockets(env: &Env, workspace_id: &str, visitor_id: &str, keep: &[String]) {
-    let body = json!({"visitorId": visitor_id, "keep": keep});
+/// After a revoke: closes the sockets opened with the revoked session (whichever visitor they
+/// are tagged with), and the visitor's sockets tied to any session that is gone: `keep` lists
+/// the hashes of the sessions the visitor still has. (Covers a socket whose re-keying after a
+/// refresh failed, and one opened with the old token just as it was refreshed.)
+pub async fn close_revoked_sockets(
+    env: &Env,
+    workspace_id: &str,
+    session: &str,
+    visitor_id: &str,
+    keep: &[String],
+) {
+    let body = json!({"session": session, "visitorId": visitor_id, "keep": keep});
     post(env, workspace_id, "/close", body).await;
 }
 

@@ -225,13 +225,13 @@ pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .map(|h| h.token_hash)
         .collect();
     // Live sockets opened with this token close too, and any of the visitor's sockets tied to
-    // a session that no longer exists.
-    crate::hub::close_stale_sockets(&ctx.env, &a.workspace.id, &vid, &keep).await;
-    crate::hub::close_sockets(
+    // a session that no longer exists (one call to the hub).
+    crate::hub::close_revoked_sockets(
         &ctx.env,
         &a.workspace.id,
-        Some(&a.token.storage_hash()),
-        None,
+        &a.token.storage_hash(),
+        &vid,
+        &keep,
     )
     .await;
     http::no_content()

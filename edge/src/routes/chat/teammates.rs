@@ -82,6 +82,6 @@ pub async fn delete_teammate(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
     )
     .await?;
     // Their open console sockets go too.
-    crate::hub::close_sockets(&ctx.env, &ws.id, None, Some(id)).await;
+    crate::hub::close_agent_sockets(&ctx.env, &ws.id, id).await;
     http::no_content()
 }
