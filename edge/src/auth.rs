@@ -89,12 +89,21 @@ pub async fn agent(ctx: &Ctx) -> Result<Agent, ApiError> {
 /// origins the workspace does not allow. One D1 round trip (session joined with workspace).
 pub async fn visitor(ctx: &mut Ctx) -> Result<VisitorAuth, ApiError> {
     let found = match presented_token(ctx) {
-        Some(token) => db::session_with_workspace(&ctx.db()?, &token.storage_hash())
-            .await?
-            .map(|(session, workspace)| (token, session, workspace)),
+        Some(token) => {
+            limit_session(ctx, &token).await?;
+            db::session_with_workspace(&ctx.db()?, &token.storage_hash())
+                .await?
+                .map(|(session, workspace)| (token, session, workspace))
+        }
         None => None,
     };
     checked(ctx, found).await
+}
+
+/// The per-session limit, counted before the session is read: a token's hash is known without
+/// D1 (a forged token has already counted against the caller's IP in the pipeline).
+async fn limit_session(ctx: &Ctx, token: &SessionToken) -> Result<(), ApiError> {
+    crate::limits::check(ctx, crate::limits::Limit::Session, token.storage_hash()).await
 }
 
 /// [`visitor`], and one more read in the same D1 round trip (a hot path saves one): `sql` gets
@@ -108,6 +117,7 @@ pub async fn visitor_and<T: for<'a> serde::Deserialize<'a>>(
     let Some(token) = presented_token(ctx) else {
         return checked(ctx, None).await.map(|a| (a, None));
     };
+    limit_session(ctx, &token).await?;
     let db = ctx.db()?;
     let hash = token.storage_hash();
     let mut all = vec![wasm_bindgen::JsValue::from_str(&hash)];
@@ -141,8 +151,8 @@ pub async fn visitor_and<T: for<'a> serde::Deserialize<'a>>(
     Ok((auth, extra))
 }
 
-/// The checks after the session is read: present, not expired, from an allowed origin, within
-/// the rate limits.
+/// The checks after the session is read: present, not expired, from an allowed origin. (The
+/// rate limits ran before the read.)
 async fn checked(
     ctx: &mut Ctx,
     found: Option<(SessionToken, SessionRow, WorkspaceRow)>,
@@ -158,15 +168,7 @@ async fn checked(
             "the session token expired; boot again",
         ));
     }
-    ctx.check_origin(&workspace.allowed_origins())?;
-    let ip = crate::limits::client_ip(ctx);
-    crate::limits::check(
-        ctx,
-        crate::limits::Limit::Ip,
-        format!("token:{}:{ip}", workspace.id),
-    )
-    .await?;
-    crate::limits::check(ctx, crate::limits::Limit::Session, token.storage_hash()).await?;
+    ctx.check_origin(workspace.allowed_origins().as_deref())?;
     Ok(VisitorAuth {
         token,
         session,

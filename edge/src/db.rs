@@ -81,8 +81,16 @@ impl WorkspaceRow {
     pub fn automation(&self) -> AutomationSettings {
         serde_json::from_str(&self.automation).unwrap_or_default()
     }
-    pub fn allowed_origins(&self) -> Vec<String> {
-        serde_json::from_str(&self.allowed_origins).unwrap_or_default()
+    /// The origin allowlist; `None` when the stored list cannot be read, which refuses every
+    /// origin (an empty list would allow them all: a damaged row must fail closed).
+    pub fn allowed_origins(&self) -> Option<Vec<String>> {
+        match serde_json::from_str(&self.allowed_origins) {
+            Ok(list) => Some(list),
+            Err(e) => {
+                worker::console_error!("workspace {}: unreadable allowed_origins: {e}", self.id);
+                None
+            }
+        }
     }
     pub fn identity_mode(&self) -> IdentityMode {
         IdentityMode::parse(&self.identity_mode).unwrap_or_default()
@@ -146,7 +154,11 @@ pub struct VisitorRow {
     pub email_verified: i64,
     pub name: Option<String>,
     pub identity_verified: i64,
+    /// Whether `user_id` itself was proven (optional mode also stores unproven claims).
+    pub user_id_verified: i64,
     pub attributes: String,
+    /// JSON list of the top-level attribute keys a verified userJwt set.
+    pub signed_attributes: String,
     pub device: Option<String>,
     pub locale: Option<String>,
     pub first_seen_at: i64,
@@ -155,30 +167,42 @@ pub struct VisitorRow {
 }
 
 impl VisitorRow {
-    pub fn attributes(&self) -> Map<String, Value> {
-        serde_json::from_str(&self.attributes).unwrap_or_default()
+    /// The stored attributes. Unreadable ones are an error, never `{}`: replacing them with
+    /// nothing and writing that back would wipe them.
+    pub fn attributes(&self) -> Result<Map<String, Value>, ApiError> {
+        serde_json::from_str(&self.attributes).map_err(|e| {
+            internal(format!(
+                "visitor {}: unreadable stored attributes: {e}",
+                self.id
+            ))
+        })
+    }
+    /// The keys a verified userJwt set (an unreadable list is an error, like attributes).
+    pub fn signed_keys(&self) -> Result<Vec<String>, ApiError> {
+        serde_json::from_str(&self.signed_attributes).map_err(|e| {
+            internal(format!(
+                "visitor {}: unreadable signed attribute keys: {e}",
+                self.id
+            ))
+        })
     }
     pub fn verified(&self) -> bool {
         self.identity_verified != 0
     }
-    /// Anonymous: no userId and nothing proven. Only such a visitor may be resumed by sessionId.
-    pub fn anonymous(&self) -> bool {
-        self.user_id.is_none() && !self.verified()
-    }
-    pub fn view(&self) -> VisitorView {
-        VisitorView {
+    pub fn view(&self) -> Result<VisitorView, ApiError> {
+        Ok(VisitorView {
             id: self.id.clone(),
             readable_id: self.readable_id.clone(),
             name: self.name.clone(),
             email: self.email.clone(),
             user_id: self.user_id.clone(),
             identity_verified: self.verified(),
-            attributes: self.attributes(),
-        }
+            attributes: self.attributes()?,
+        })
     }
 }
 
-const VISITOR_COLS: &str = "id, workspace_id, readable_id, session_id, user_id, email, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count";
+const VISITOR_COLS: &str = "id, workspace_id, readable_id, session_id, user_id, email, email_verified, name, identity_verified, user_id_verified, attributes, signed_attributes, device, locale, first_seen_at, last_seen_at, session_count";
 
 /// The read behind [`visitor_by_id`], to put in a caller's batch.
 pub fn visitor_statement(
@@ -201,12 +225,23 @@ pub async fn visitor_by_id(
     first(db, &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND id = ?2 AND merged_into IS NULL"), &[s(ws), s(id)]).await
 }
 
-pub async fn visitor_by_user_id(
+/// The visitor whose userId was proven: what a proof of that userId signs in as.
+pub async fn visitor_by_verified_user_id(
     db: &D1Database,
     ws: &str,
     user_id: &str,
 ) -> Result<Option<VisitorRow>, ApiError> {
-    first(db, &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND user_id = ?2 AND merged_into IS NULL"), &[s(ws), s(user_id)]).await
+    first(db, &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND user_id = ?2 AND user_id_verified = 1 AND merged_into IS NULL"), &[s(ws), s(user_id)]).await
+}
+
+/// Mode `off` only (claims are trusted by design): the visitor holding a userId, proven or
+/// not, the proven one first, then the most recently seen.
+pub async fn visitor_by_any_user_id(
+    db: &D1Database,
+    ws: &str,
+    user_id: &str,
+) -> Result<Option<VisitorRow>, ApiError> {
+    first(db, &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND user_id = ?2 AND merged_into IS NULL ORDER BY user_id_verified DESC, last_seen_at DESC LIMIT 1"), &[s(ws), s(user_id)]).await
 }
 
 /// Only visitors whose email was itself proven are found by email.
@@ -228,12 +263,13 @@ pub async fn visitor_by_verified_email(
 pub fn save_visitor(db: &D1Database, v: &VisitorRow) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        "INSERT INTO visitors (id, workspace_id, readable_id, session_id, user_id, email, email_lower, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+        "INSERT INTO visitors (id, workspace_id, readable_id, session_id, user_id, email, email_lower, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count, user_id_verified, signed_attributes) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
          ON CONFLICT (id) DO UPDATE SET session_id = excluded.session_id, user_id = excluded.user_id, email = excluded.email, \
          email_lower = excluded.email_lower, email_verified = excluded.email_verified, name = excluded.name, \
          identity_verified = excluded.identity_verified, attributes = excluded.attributes, device = excluded.device, \
-         locale = excluded.locale, last_seen_at = excluded.last_seen_at, session_count = excluded.session_count",
+         locale = excluded.locale, last_seen_at = excluded.last_seen_at, session_count = excluded.session_count, \
+         user_id_verified = excluded.user_id_verified, signed_attributes = excluded.signed_attributes",
         &[
             s(&v.id),
             s(&v.workspace_id),
@@ -251,6 +287,8 @@ pub fn save_visitor(db: &D1Database, v: &VisitorRow) -> Result<D1PreparedStateme
             n(v.first_seen_at),
             n(v.last_seen_at),
             n(v.session_count),
+            n(v.user_id_verified),
+            s(&v.signed_attributes),
         ],
     )
 }
@@ -348,7 +386,7 @@ pub async fn boot_reads(
     if let Some(sid) = session_id {
         stmts.push(stmt(
             db,
-            &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND session_id = ?2 AND user_id IS NULL AND identity_verified = 0 AND merged_into IS NULL ORDER BY last_seen_at DESC LIMIT 1"),
+            &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND session_id = ?2 AND identity_verified = 0 AND merged_into IS NULL ORDER BY last_seen_at DESC LIMIT 1"),
             &[s(ws), s(sid)],
         )?);
     }
@@ -393,31 +431,52 @@ pub async fn boot_reads(
     })
 }
 
+/// A new session for `visitor`; `proven` when the request that minted it carried a valid
+/// proof (`widget_sessions.identity_verified`: this session proved who it is).
 pub fn insert_session(
     db: &D1Database,
     hash: &str,
     visitor: &VisitorRow,
     now: i64,
     expires_at: i64,
+    proven: bool,
 ) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
         "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at, identity_verified) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        &[s(hash), s(&visitor.workspace_id), s(&visitor.id), n(now), n(expires_at), n(visitor.identity_verified)],
+        &[s(hash), s(&visitor.workspace_id), s(&visitor.id), n(now), n(expires_at), n(i64::from(proven))],
     )
 }
 
-/// Points a session at `visitor` (after a merge or an identity switch) and records whether
-/// that visitor is verified.
+/// Points a session at `visitor` (after a merge or an identity switch). A session stays proven
+/// while it stays on the visitor it proved; moved to another visitor, it is proven only if
+/// this request proved it.
 pub fn bind_session(
     db: &D1Database,
     hash: &str,
     visitor: &VisitorRow,
+    proven: bool,
 ) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        "UPDATE widget_sessions SET visitor_id = ?2, identity_verified = ?3 WHERE token_hash = ?1",
-        &[s(hash), s(&visitor.id), n(visitor.identity_verified)],
+        "UPDATE widget_sessions SET identity_verified = CASE WHEN visitor_id = ?2 THEN MAX(identity_verified, ?3) ELSE ?3 END, visitor_id = ?2 WHERE token_hash = ?1",
+        &[s(hash), s(&visitor.id), n(i64::from(proven))],
+    )
+}
+
+/// A proof has just arrived for `visitor` (and for `merged` folded into it): every session of
+/// either that did not prove itself is deleted, except the caller's own (`keep`). Returns the
+/// deleted hashes (their sockets must close).
+pub fn revoke_unproven_sessions(
+    db: &D1Database,
+    visitor: &str,
+    merged: Option<&str>,
+    keep: &str,
+) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "DELETE FROM widget_sessions WHERE visitor_id IN (?1, ?2) AND identity_verified = 0 AND token_hash <> ?3 RETURNING token_hash",
+        &[s(visitor), s(merged.unwrap_or(visitor)), s(keep)],
     )
 }
 
@@ -455,6 +514,55 @@ pub async fn delete_expired_sessions(db: &D1Database, before: i64) -> Result<(),
         &[n(before)],
     )
     .await
+}
+
+/// Retention, part of the hourly job: anonymous visitors (no userId, nothing proven, not
+/// merged) not seen since `idle_before` and with no conversation or ticket (what a teammate
+/// worked on stays) are deleted with everything they left — sessions, events and counters,
+/// impressions, tour progress, survey responses, checklist ticks, article feedback — at most
+/// `per_run` of them per run, in one transaction. Events received before `events_before` are
+/// dropped: the counters (`event_counters`, `event_totals`), written with each event, already
+/// hold them, so audiences and checklists see the same counts.
+pub async fn apply_retention(
+    db: &D1Database,
+    idle_before: i64,
+    events_before: i64,
+    per_run: i64,
+) -> Result<(), ApiError> {
+    let idle = "SELECT v.id FROM visitors v WHERE v.user_id IS NULL AND v.identity_verified = 0 AND v.merged_into IS NULL \
+         AND v.last_seen_at < ?1 \
+         AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = v.id) \
+         AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.visitor_id = v.id) \
+         ORDER BY v.last_seen_at, v.id LIMIT ?2";
+    let mut stmts = Vec::new();
+    for table in [
+        "widget_sessions",
+        "events",
+        "event_counters",
+        "event_totals",
+        "impressions",
+        "tour_progress",
+        "survey_responses",
+        "checklist_progress",
+        "article_feedback",
+    ] {
+        stmts.push(stmt(
+            db,
+            &format!("DELETE FROM {table} WHERE visitor_id IN ({idle})"),
+            &[n(idle_before), n(per_run)],
+        )?);
+    }
+    stmts.push(stmt(
+        db,
+        &format!("DELETE FROM visitors WHERE id IN ({idle})"),
+        &[n(idle_before), n(per_run)],
+    )?);
+    stmts.push(stmt(
+        db,
+        "DELETE FROM events WHERE received_at < ?1",
+        &[n(events_before)],
+    )?);
+    batch(db, stmts).await
 }
 
 pub fn audit(

@@ -59,9 +59,11 @@ impl Ctx {
 
     /// Refuses the request unless its `Origin` is on the workspace allowlist. Requests without
     /// an `Origin` (servers, curl) are not browsers and CORS does not apply to them.
-    pub fn check_origin(&mut self, allowlist: &[String]) -> Result<(), ApiError> {
+    /// `allowlist` is `None` when the workspace's stored list is unreadable: then no origin
+    /// is allowed (fail closed; server-to-server calls without `Origin` are unaffected).
+    pub fn check_origin(&mut self, allowlist: Option<&[String]>) -> Result<(), ApiError> {
         match &self.origin {
-            Some(o) if !origin_allowed(allowlist, o) => {
+            Some(o) if !allowlist.is_some_and(|l| origin_allowed(l, o)) => {
                 self.origin_refused = true;
                 Err(ApiError::new(
                     ErrorCode::OriginNotAllowed,

@@ -46,6 +46,8 @@ struct Close {
     /// the visitor's sessions still stored) close — whatever token they were opened with.
     visitor_id: Option<String>,
     keep: Option<Vec<String>>,
+    /// Visitor sockets opened with any of these sessions close (sessions a proof revoked).
+    sessions: Option<Vec<String>>,
 }
 
 /// A session token was refreshed: its sockets now belong to the new token (so revoking the new
@@ -240,6 +242,7 @@ impl DurableObject for Hub {
                     let visitor = a.role == "visitor";
                     let hit = (visitor && c.session.as_ref() == Some(&a.session))
                         || (!visitor && c.agent_id.as_ref() == Some(&a.id))
+                        || (visitor && c.sessions.as_ref().is_some_and(|s| s.contains(&a.session)))
                         || (visitor
                             && c.visitor_id.as_ref() == Some(&a.id)
                             && c.keep.as_ref().is_some_and(|k| !k.contains(&a.session)));
@@ -397,6 +400,12 @@ pub async fn close_revoked_sockets(
 ) {
     let body = json!({"session": session, "visitorId": visitor_id, "keep": keep});
     post(env, workspace_id, "/close", body).await;
+}
+
+/// Closes the sockets opened with any of `sessions` (revoked when a proof reached their
+/// visitor).
+pub async fn close_sessions(env: &Env, workspace_id: &str, sessions: &[String]) {
+    post(env, workspace_id, "/close", json!({"sessions": sessions})).await;
 }
 
 /// Moves a refreshed session's open sockets to its new token hash.

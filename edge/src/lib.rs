@@ -42,8 +42,18 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     http::finish(&ctx, response)
 }
 
-/// Hourly: conversations idle past their workspace's `autoCloseAfterHours` close, and sessions that expired longer ago than the retention window are deleted
-/// (until then an old token still answers `SESSION_EXPIRED` rather than `NOT_AUTHENTICATED`).
+/// Anonymous visitors idle this long (and with no conversation or ticket) are deleted with
+/// their data by the hourly job (README "Security": retention).
+pub const ANONYMOUS_VISITOR_RETENTION_MS: i64 = 90 * DAY_MS;
+/// Tracked events older than this are dropped; their counts stay in the counters.
+pub const EVENT_RETENTION_MS: i64 = 180 * DAY_MS;
+const DAY_MS: i64 = 24 * 3600 * 1000;
+/// Anonymous visitors deleted per hourly run, at most (one transaction).
+const RETENTION_BATCH: i64 = 500;
+
+/// Hourly: conversations idle past their workspace's `autoCloseAfterHours` close, sessions that expired longer ago than the retention window are deleted
+/// (until then an old token still answers `SESSION_EXPIRED` rather than `NOT_AUTHENTICATED`),
+/// and the retention rules above run.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let now = http::now_ms();
@@ -53,6 +63,13 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Ok(d) => {
             if let Err(e) = db::delete_expired_sessions(&d, now - retention).await {
                 console_error!("session cleanup failed: {}", e.message);
+            }
+            let idle_before = now - ANONYMOUS_VISITOR_RETENTION_MS;
+            let events_before = now - EVENT_RETENTION_MS;
+            if let Err(e) =
+                db::apply_retention(&d, idle_before, events_before, RETENTION_BATCH).await
+            {
+                console_error!("retention failed: {}", e.message);
             }
             if let Err(e) = db::auto_close_conversations(&d, now).await {
                 console_error!("conversation auto-close failed: {}", e.message);

@@ -1,9 +1,13 @@
 //! Rate limits, through Workers rate-limit bindings (counted per Cloudflare location and shared
 //! by every isolate there, unlike a per-isolate map). Numbers live in wrangler.toml and README.
 //!
+//! Every limit is checked before D1 is read (the request pipeline calls [`before_storage`]
+//! first; the per-session and per-sessionId limits need only what the request carries).
+//!
 //! | binding | key | limit |
 //! | --- | --- | --- |
-//! | `RL_IP` | route group + workspace + client IP (also `/health/db` per IP) | 300 / 60 s |
+//! | `RL_IP` | route group (`boot`, `visitor`, `health`) + client IP | 300 / 60 s |
+//! | `RL_ADMIN` | client IP, every `/admin/` route | 600 / 60 s |
 //! | `RL_BOOT` | workspace + anonymous sessionId (boots that mint a token) | 20 / 60 s |
 //! | `RL_SESSION` | session token (every token route) | 60 / 60 s |
 
@@ -15,6 +19,7 @@ use crate::http::Ctx;
 #[derive(Clone, Copy)]
 pub enum Limit {
     Ip,
+    Admin,
     Boot,
     Session,
 }
@@ -23,6 +28,7 @@ impl Limit {
     fn binding(self) -> &'static str {
         match self {
             Limit::Ip => "RL_IP",
+            Limit::Admin => "RL_ADMIN",
             Limit::Boot => "RL_BOOT",
             Limit::Session => "RL_SESSION",
         }
@@ -36,6 +42,25 @@ const PERIOD_SECS: u32 = 60;
 pub fn client_ip(ctx: &Ctx) -> String {
     ctx.header("CF-Connecting-IP")
         .unwrap_or_else(|| "local".into())
+}
+
+/// The pipeline's first limit, before any D1 read: by route group and client IP. Unknown
+/// workspaces, forged tokens and wrong keys count here like any other request (their key
+/// holds nothing the caller chooses), so rotating them buys nothing. `/health` (no D1) is free.
+pub async fn before_storage(ctx: &Ctx) -> Result<(), ApiError> {
+    let path = ctx.path.as_str();
+    let (limit, group) = if path.starts_with("/admin/") {
+        (Limit::Admin, "admin")
+    } else if path == "/v1/boot" {
+        (Limit::Ip, "boot")
+    } else if path.starts_with("/v1/") {
+        (Limit::Ip, "visitor")
+    } else if path == "/health/db" {
+        (Limit::Ip, "health")
+    } else {
+        return Ok(());
+    };
+    check(ctx, limit, format!("{group}:{}", client_ip(ctx))).await
 }
 
 /// Counts one request against `limit` for `key`; `429 RATE_LIMITED` once it is exhausted.

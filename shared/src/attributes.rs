@@ -4,10 +4,14 @@
 //! those (nested keys such as `plan.tier`, at most 3 levels). Dates travel as ISO 8601
 //! strings or epoch-ms numbers. `null` removes a key. `boot`, `identify` and `update` **merge**
 //! into what is stored (objects merge key by key); nothing ever wipes the rest.
+//!
+//! Attributes carried by a verified `userJwt` are *signed*: the site's server vouched for them,
+//! so unsigned writes (body attributes, `update`, a survey's "store as attribute") may not
+//! change them ([`refuse_signed`]).
 
 use serde_json::{Map, Value};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub const MAX_ATTRIBUTES: usize = 100;
 pub const MAX_KEY_LEN: usize = 64;
@@ -120,6 +124,42 @@ pub fn merge(
     Ok(())
 }
 
+/// Refuses an unsigned `update` that would change a top-level key in `signed` (keys last set by
+/// a verified userJwt). Sending the value already stored is not a change, so a page that
+/// repeats its server's attributes keeps working. Nothing is written by the caller on error.
+pub fn refuse_signed(
+    signed: &[String],
+    stored: &Map<String, Value>,
+    update: &Map<String, Value>,
+    path: &str,
+) -> Result<(), ApiError> {
+    for (k, v) in update {
+        if !signed.iter().any(|s| s == k) {
+            continue;
+        }
+        let mut after = stored.clone();
+        merge_into(&mut after, &Map::from_iter([(k.clone(), v.clone())]));
+        if after.get(k) != stored.get(k) {
+            return Err(ApiError::new(
+                ErrorCode::NotAuthorized,
+                format!("attribute `{k}` was set by your server in a signed userJwt; only a new userJwt can change it"),
+            )
+            .at(&format!("{path}/{}", escape_pointer(k))));
+        }
+    }
+    Ok(())
+}
+
+/// Adds the top-level keys of `signed_attrs` to the `signed` list (a key deleted with `null`
+/// by the JWT stays signed: only the server may set it again).
+pub fn mark_signed(signed: &mut Vec<String>, signed_attrs: &Map<String, Value>) {
+    for k in signed_attrs.keys() {
+        if !signed.contains(k) {
+            signed.push(k.clone());
+        }
+    }
+}
+
 fn merge_into(stored: &mut Map<String, Value>, update: &Map<String, Value>) {
     for (k, v) in update {
         match (stored.get_mut(k), v) {
@@ -208,6 +248,32 @@ mod tests {
             .collect();
         assert!(merge(&mut stored, &obj(json!({"k0": 9})), "/attributes").is_ok());
         assert!(merge(&mut stored, &obj(json!({"extra": 1})), "/attributes").is_err());
+    }
+
+    #[test]
+    fn signed_keys_refuse_unsigned_changes() {
+        let stored = obj(json!({"plan": "pro", "org": {"tier": "gold"}, "free": 1}));
+        let signed = vec!["plan".to_string(), "org".to_string()];
+        // A change, a deletion, a nested change: refused, pointing at the key.
+        for (u, at) in [
+            (json!({"plan": "free"}), "/attributes/plan"),
+            (json!({"plan": null}), "/attributes/plan"),
+            (
+                json!({"free": 2, "org": {"tier": "tin"}}),
+                "/attributes/org",
+            ),
+            (json!({"org": {"extra": true}}), "/attributes/org"),
+        ] {
+            let e = refuse_signed(&signed, &stored, &obj(u.clone()), "/attributes").unwrap_err();
+            assert_eq!(e.code, ErrorCode::NotAuthorized, "{u}");
+            assert_eq!(e.path.as_deref(), Some(at), "{u}");
+        }
+        // The same values, and unsigned keys, are fine.
+        let same = obj(json!({"plan": "pro", "org": {"tier": "gold"}, "free": 5, "new": "x"}));
+        assert!(refuse_signed(&signed, &stored, &same, "/attributes").is_ok());
+        let mut marked = vec!["plan".to_string()];
+        mark_signed(&mut marked, &obj(json!({"plan": "x", "seats": 3})));
+        assert_eq!(marked, ["plan", "seats"]);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Identity verification: proof that a visitor is the user they claim to be.
 //!
 //! Two proofs, both keyed by the workspace's identity secret (API.md "Identity hash"):
-//! - `userHash = hex(HMAC-SHA256(secret, userId))`, or of the lower-cased email when only an
-//!   email is claimed (Intercom's and Opencom's form);
-//! - `userJwt`, HS256, claims `user_id` and/or `email`, `exp` (seconds), optional `attributes`.
+//! - `userHash = hex(HMAC-SHA256(secret, userId))`: it proves a userId and nothing else. Some
+//!   sites let users choose their userId (a username that looks like an email address), so a
+//!   hash never proves an email (Intercom's and Opencom's email form is refused);
+//! - `userJwt`, HS256, claims `user_id` and/or `email`, `exp` (seconds), optional `attributes`:
+//!   the only proof of an email.
 //!
 //! Signatures are checked with `Mac::verify_slice`, which compares in constant time. A rotated
 //! secret stays valid until its grace period ends.
@@ -251,23 +253,21 @@ pub fn verify_claims(
     }
 
     let hash = claims.user_hash.unwrap_or_default();
-    let (message, proves_user_id) = match (user_id, email) {
-        (Some(u), _) => (u.to_string(), true),
-        (None, Some(e)) => (normalize_email(e), false),
-        (None, None) => {
-            return Err(refused(
-                "userHash was sent without a userId or email to prove",
-            ))
-        }
+    let Some(user_id) = user_id else {
+        return Err(refused(if email.is_some() {
+            "a userHash proves a userId, never an email: send userId with it, or prove the email with a userJwt carrying an email claim"
+        } else {
+            "userHash was sent without a userId to prove"
+        }));
     };
-    if !verify_user_hash(secrets, &message, hash, now_ms) {
+    if !verify_user_hash(secrets, user_id, hash, now_ms) {
         return Err(refused("userHash does not match the claimed identity"));
     }
     // A hash over the userId does not prove an email sent beside it: that email is stored but
     // never used to match another visitor (email_verified stays false).
     Ok(Identity {
-        user_id_verified: proves_user_id,
-        email_verified: !proves_user_id,
+        user_id_verified: true,
+        email_verified: false,
         ..unproven
     })
 }
@@ -394,11 +394,20 @@ mod tests {
     }
 
     #[test]
-    fn email_hash_uses_lowercased_email() {
-        let c = claims(None, Some("  Ada@Example.COM "), Some(HASH_ADA_EMAIL));
+    fn a_hash_never_proves_an_email() {
+        // A hash over the email's text is exactly what a site hands a user whose chosen
+        // username is that email address: it proves the username, not the mailbox.
+        for mode in [IdentityMode::Optional, IdentityMode::Required] {
+            let c = claims(None, Some("  Ada@Example.COM "), Some(HASH_ADA_EMAIL));
+            let e = verify_claims(mode, Some(&secrets()), &c, NOW).unwrap_err();
+            assert_eq!(e.code, ErrorCode::IdentityVerificationFailed);
+            assert!(e.message.contains("never an email"), "{}", e.message);
+        }
+        // The same string as a userId is proven, as a userId only.
+        let c = claims(Some("ada@example.com"), None, Some(HASH_ADA_EMAIL));
         let id = verify_claims(IdentityMode::Required, Some(&secrets()), &c, NOW).unwrap();
-        assert!(id.email_verified && !id.user_id_verified);
-        assert_eq!(id.email.as_deref(), Some("Ada@Example.COM"));
+        assert!(id.user_id_verified && !id.email_verified);
+        assert_eq!(id.email, None);
     }
 
     #[test]

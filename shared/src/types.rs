@@ -16,6 +16,16 @@ pub const MAX_NAME_LEN: usize = 200;
 pub const MAX_EMAIL_LEN: usize = 254;
 pub const MAX_USER_ID_LEN: usize = 255;
 pub const MAX_SESSION_ID_LEN: usize = 64;
+/// The anonymous sessionId is a credential (it resumes an unverified visitor): long enough not
+/// to be guessed. The widget sends 32 hex characters (16 random bytes).
+pub const MIN_SESSION_ID_LEN: usize = 16;
+
+/// An anonymous sessionId: 16–64 letters, digits, `-` and `_`.
+pub fn valid_session_id(s: &str) -> bool {
+    (MIN_SESSION_ID_LEN..=MAX_SESSION_ID_LEN).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
 pub const MAX_URL_LEN: usize = 2048;
 
 /// Where the launcher sits.
@@ -328,14 +338,10 @@ impl BootRequest {
             return Err(ApiError::invalid("/workspaceId", "required"));
         }
         if let Some(s) = &self.session_id {
-            let ok = !s.is_empty()
-                && s.len() <= MAX_SESSION_ID_LEN
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            if !ok {
+            if !valid_session_id(s) {
                 return Err(ApiError::invalid(
                     "/sessionId",
-                    "1-64 characters of letters, digits, - and _",
+                    "16-64 characters of letters, digits, - and _ (it is a credential: use 16 random bytes as hex)",
                 ));
             }
         }
@@ -489,7 +495,7 @@ mod tests {
     #[test]
     fn boot_request_validation() {
         let ok: BootRequest = serde_json::from_value(json!({
-            "workspaceId": "demo", "sessionId": "abc-123", "userId": "u1", "email": "a@b.co",
+            "workspaceId": "demo", "sessionId": "abc-123-def_456-ghi", "userId": "u1", "email": "a@b.co",
             "attributes": {"plan": "pro"}, "page": {"url": "https://x.test/"}
         }))
         .unwrap();
@@ -499,6 +505,15 @@ mod tests {
             (json!({"workspaceId": ""}), "/workspaceId"),
             (
                 json!({"workspaceId": "d", "sessionId": "<script>"}),
+                "/sessionId",
+            ),
+            // The sessionId is a credential: too short to be unguessable is refused.
+            (
+                json!({"workspaceId": "d", "sessionId": "abc-123"}),
+                "/sessionId",
+            ),
+            (
+                json!({"workspaceId": "d", "sessionId": "0123456789abcde!"}),
                 "/sessionId",
             ),
             (

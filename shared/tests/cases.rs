@@ -107,6 +107,13 @@ fn run_case(file: &str, c: &Map<String, Value>) -> Result<(), String> {
         if got != want {
             return fail(format!("matched = {got}, expected {want}"));
         }
+        // What the edge asks before a visitor acts on an item: admitted on some page.
+        if let Some(want) = c.get("expectOnSomePage").and_then(Value::as_bool) {
+            let got = rule.as_ref().is_none_or(|r| r.admits_on_some_page(&ctx));
+            if got != want {
+                return fail(format!("admitted on some page = {got}, expected {want}"));
+            }
+        }
         // Printing and re-parsing must not change the answer.
         if let Some(r) = &rule {
             let again =

@@ -248,7 +248,7 @@ pub async fn get_visitor(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> 
         .into_iter()
         .map(|r| json!({"name": r.name, "properties": serde_json::from_str::<Value>(&r.properties).unwrap_or_default(), "url": r.url, "occurredAt": r.occurred_at}))
         .collect();
-    let mut view = serde_json::to_value(v.view()).map_err(crate::internal)?;
+    let mut view = serde_json::to_value(v.view()?).map_err(crate::internal)?;
     if let Some(o) = view.as_object_mut() {
         o.insert("firstSeenAt".into(), json!(v.first_seen_at));
         o.insert("lastSeenAt".into(), json!(v.last_seen_at));

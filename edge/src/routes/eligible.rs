@@ -17,9 +17,9 @@ use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
-use worker::Response;
+use worker::{D1Database, Response};
 
-use crate::auth;
+use crate::auth::{self, VisitorAuth};
 use crate::db::{self, n, opt, s};
 use crate::http::{self, Ctx};
 
@@ -224,7 +224,7 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let totals: Vec<super::segments::TotalRow> = next()?.results().map_err(crate::internal)?;
     let event_totals: HashMap<String, i64> =
         totals.iter().map(|t| (t.name.clone(), t.count)).collect();
-    let mut subject = super::segments::subject_from(&visitor, counters, totals);
+    let mut subject = super::segments::subject_from(&visitor, counters, totals)?;
     subject.page = PageFacts::from_url(&page_url, "");
     // Workspace pacing: at most one survey every N days.
     let pacing = Pacing {
@@ -298,7 +298,7 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
     .into_iter()
     .map(|f| (f.key(), Vec::new()))
     .collect();
-    let attributes = visitor.attributes();
+    let attributes = visitor.attributes()?;
     for (_, row, h, parsed) in cands
         .iter()
         .filter_map(|c| winners.iter().find(|(w, _, _, _)| w.id == c.id))
@@ -376,6 +376,62 @@ struct ImpressionBody {
     browsing_session: Option<String>,
 }
 
+/// The item a visitor acts on (tour progress, survey answers, checklist ticks, impressions):
+/// of the token's workspace and `family`, active, and its audience admits the visitor now —
+/// as `/v1/eligible` decides, except that the page is not known (`admits_on_some_page`: the
+/// visitor may act on a later page than the one it was shown on). Anything else is `404`,
+/// exactly as an id that does not exist, and the caller changes nothing. One D1 round trip.
+pub async fn deliverable(
+    db: &D1Database,
+    a: &VisitorAuth,
+    id: &str,
+    family: Family,
+    now: i64,
+) -> Result<ItemRow, ApiError> {
+    let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
+    let mut stmts = vec![
+        items::row_statement(db, ws, id, family)?,
+        db::visitor_statement(db, ws, vid)?,
+        super::segments::segments_statement(db, ws)?,
+    ];
+    stmts.extend(super::segments::subject_statements(db, vid)?);
+    let mut results = db.batch(stmts).await.map_err(crate::internal)?.into_iter();
+    let mut next = || results.next().ok_or_else(|| crate::internal("short batch"));
+    let row = next()?
+        .results::<ItemRow>()
+        .map_err(crate::internal)?
+        .into_iter()
+        .next()
+        .filter(|r| r.status == "active")
+        .ok_or_else(|| items::not_found(family))?;
+    let visitor = next()?
+        .results::<db::VisitorRow>()
+        .map_err(crate::internal)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| items::not_found(family))?;
+    let segments = super::segments::parse_segments(next()?.results().map_err(crate::internal)?);
+    let counters = next()?.results().map_err(crate::internal)?;
+    let totals = next()?.results().map_err(crate::internal)?;
+    // A stored item whose delivery no longer parses shows to nobody, so nobody acts on it.
+    let parsed = delivery_of(&row).ok_or_else(|| items::not_found(family))?;
+    let subject = super::segments::subject_from(&visitor, counters, totals)?;
+    let eval = EvalContext {
+        subject: &subject,
+        now_ms: now,
+        segments: &segments,
+    };
+    let admitted = parsed
+        .delivery
+        .audience
+        .as_ref()
+        .is_none_or(|r| r.admits_on_some_page(&eval));
+    if !admitted {
+        return Err(items::not_found(family));
+    }
+    Ok(row)
+}
+
 /// `POST /v1/impressions`: shown / clicked / dismissed / completed, for content of the token's
 /// workspace only.
 pub async fn record(ctx: &mut Ctx) -> Result<Response, ApiError> {
@@ -413,7 +469,7 @@ pub async fn record(ctx: &mut Ctx) -> Result<Response, ApiError> {
         ));
     }
     let db = ctx.db()?;
-    items::row_in(&db, &a.workspace.id, &b.content_id, family).await?;
+    deliverable(&db, &a, &b.content_id, family, ctx.now).await?;
     db::batch(
         &db,
         vec![db::stmt(

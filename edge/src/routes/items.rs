@@ -238,7 +238,7 @@ pub fn active_statement(
     )
 }
 
-fn not_found(family: Family) -> ApiError {
+pub fn not_found(family: Family) -> ApiError {
     ApiError::new(
         ErrorCode::NotFound,
         format!("no such {} item in this workspace", family.key()),
@@ -266,17 +266,21 @@ pub async fn row_in(
 
 /// A live item of this family, as a visitor may act on it (drafts, paused and archived items
 /// are not found).
-pub async fn active_in(
+/// The read behind [`row_in`], to put in a caller's batch.
+pub fn row_statement(
     db: &D1Database,
     ws: &str,
     id: &str,
     family: Family,
-) -> Result<ItemRow, ApiError> {
-    let row = row_in(db, ws, id, family).await?;
-    if row.status != "active" {
-        return Err(not_found(family));
-    }
-    Ok(row)
+) -> Result<worker::D1PreparedStatement, ApiError> {
+    db::stmt(
+        db,
+        &format!(
+            "SELECT {COLS} FROM items WHERE workspace_id = ?1 AND id = ?2{}",
+            family.sql()
+        ),
+        &[s(ws), s(id)],
+    )
 }
 
 /// Validated, canonical column values.

@@ -67,6 +67,9 @@ pub fn route_of(path: &str) -> (String, &str, &str) {
 pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
     use items::Family::{Checklists, Outbound, Surveys, Tooltips, Tours};
     let path = ctx.path.clone();
+    // Limits before storage: every request that may read D1 counts against its client IP
+    // first, so unknown workspaces, forged tokens and wrong keys cost the caller, not D1.
+    crate::limits::before_storage(ctx).await?;
     // Fixed paths first (`/v1/articles/search` is not an article id).
     match (ctx.method(), path.as_str()) {
         (Method::Get, "/health") => {
@@ -233,9 +236,7 @@ async fn health_db(ctx: &mut Ctx) -> Result<Response, ApiError> {
         #[allow(dead_code)]
         one: i64,
     }
-    // Public, and it touches the database: rate-limited like the visitor routes.
-    let ip = crate::limits::client_ip(ctx);
-    crate::limits::check(ctx, crate::limits::Limit::Ip, format!("health:{ip}")).await?;
+    // Public, and it touches the database: rate-limited per IP by the pipeline.
     let row: Option<One> = crate::db::first(&ctx.db()?, "SELECT 1 AS one", &[]).await?;
     match row {
         Some(_) => http::json(200, &serde_json::json!({"status": "ok", "db": "ok"})),

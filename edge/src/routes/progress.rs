@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use worker::{D1Database, D1PreparedStatement, Response};
 
+use super::eligible::deliverable;
 use super::items::{self, Family, ItemRow};
 use crate::auth;
 use crate::db::{self, n, opt, s};
@@ -94,7 +95,7 @@ pub async fn tour(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     }
     let db = ctx.db()?;
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
-    let item = items::active_in(&db, ws, id, Family::Tours).await?;
+    let item = deliverable(&db, &a, id, Family::Tours, ctx.now).await?;
     let content: TourContent = stored(&item)?;
     let prev = db::first::<TourProgressRow>(
         &db,
@@ -175,7 +176,7 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let b: ResponseBody = ctx.json().await?;
     let db = ctx.db()?;
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
-    let item = items::active_in(&db, ws, id, Family::Surveys).await?;
+    let item = deliverable(&db, &a, id, Family::Surveys, ctx.now).await?;
     let survey: SurveyContent = stored(&item)?;
     let open = db::first::<OpenResponse>(
         &db,
@@ -248,7 +249,21 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         .collect();
     if !stores.is_empty() {
         if let Some(visitor) = db::visitor_by_id(&db, ws, vid).await? {
-            let mut attrs = visitor.attributes();
+            let mut attrs = visitor.attributes()?;
+            // What the site's server signed (a userJwt's attributes), an answer may not
+            // change: refused, pointing at the answer, and nothing is stored.
+            let signed = visitor.signed_keys()?;
+            for (i, ans) in b.answers.iter().enumerate() {
+                let Some(key) = survey
+                    .question(&ans.question_id)
+                    .and_then(|q| q.store_as_attribute.clone())
+                else {
+                    continue;
+                };
+                let one = Map::from_iter([(key, ans.value.clone())]);
+                attributes::refuse_signed(&signed, &attrs, &one, "/answers")
+                    .map_err(|e| e.at(format!("/answers/{i}/value")))?;
+            }
             // A full attribute map keeps the answer in the response only.
             if attributes::merge(&mut attrs, &stores, "/answers").is_ok() {
                 stmts.push(db::stmt(
@@ -344,7 +359,7 @@ pub async fn task(ctx: &mut Ctx, id: &str, task_id: &str) -> Result<Response, Ap
     let b: TaskBody = ctx.json().await?;
     let db = ctx.db()?;
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
-    let item = items::active_in(&db, ws, id, Family::Checklists).await?;
+    let item = deliverable(&db, &a, id, Family::Checklists, ctx.now).await?;
     let content: ChecklistContent = stored(&item)?;
     let Some(task) = content.task(task_id) else {
         return Err(ApiError::new(
@@ -396,6 +411,7 @@ pub async fn task(ctx: &mut Ctx, id: &str, task_id: &str) -> Result<Response, Ap
     let attrs = db::visitor_by_id(&db, ws, vid)
         .await?
         .map(|v| v.attributes())
+        .transpose()?
         .unwrap_or_default();
     let ticked_ids: Vec<&str> = ticked.iter().map(|t| t.task_id.as_str()).collect();
     let states = task_states(&content, &ticked_ids, &totals, &attrs);

@@ -249,7 +249,11 @@ pub fn subject_statements(
 
 /// A visitor as the targeting engine sees them: the visitor row plus its event counters
 /// (a total and per-day buckets; never the event history).
-pub fn subject_from(v: &VisitorRow, counters: Vec<CounterRow>, totals: Vec<TotalRow>) -> Subject {
+pub fn subject_from(
+    v: &VisitorRow,
+    counters: Vec<CounterRow>,
+    totals: Vec<TotalRow>,
+) -> Result<Subject, ApiError> {
     let mut events: BTreeMap<String, EventStats> = BTreeMap::new();
     for t in totals {
         events.entry(t.name).or_default().count = t.count.max(0) as u64;
@@ -261,7 +265,7 @@ pub fn subject_from(v: &VisitorRow, counters: Vec<CounterRow>, totals: Vec<Total
             .daily
             .push((c.day, c.count.max(0) as u64));
     }
-    Subject {
+    Ok(Subject {
         email: v.email.clone(),
         name: v.name.clone(),
         user_id: v.user_id.clone(),
@@ -270,10 +274,10 @@ pub fn subject_from(v: &VisitorRow, counters: Vec<CounterRow>, totals: Vec<Total
         session_count: Some(v.session_count.max(0) as u64),
         language: v.locale.clone(),
         identity_verified: Some(v.verified()),
-        attributes: v.attributes().into(),
+        attributes: v.attributes()?.into(),
         events,
         ..Subject::default()
-    }
+    })
 }
 
 pub async fn subject_for(db: &D1Database, v: &VisitorRow) -> Result<Subject, ApiError> {
@@ -294,7 +298,7 @@ pub async fn subject_for(db: &D1Database, v: &VisitorRow) -> Result<Subject, Api
         .transpose()
         .map_err(crate::internal)?
         .unwrap_or_default();
-    Ok(subject_from(v, counters, totals))
+    subject_from(v, counters, totals)
 }
 
 /// The ids and names of this workspace's segments the visitor is in right now.

@@ -49,7 +49,7 @@ pub fn min_lifetime_ms(ctx: &Ctx) -> i64 {
 }
 
 /// `POST /v1/boot`: start (or resume, when a live token of this workspace comes along) a
-/// visitor session.
+/// visitor session. (The caller's IP was rate-limited before anything was read.)
 pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let req: BootRequest = ctx.json().await?;
     req.validate()?;
@@ -66,13 +66,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let ws = reads.workspace.ok_or_else(|| {
         ApiError::new(ErrorCode::NotFound, "unknown workspace").at("/workspaceId")
     })?;
-    ctx.check_origin(&ws.allowed_origins())?;
-    limits::check(
-        ctx,
-        Limit::Ip,
-        format!("boot:{}:{}", ws.id, limits::client_ip(ctx)),
-    )
-    .await?;
+    ctx.check_origin(ws.allowed_origins().as_deref())?;
     let ident = req.identity();
     let identity = verify_claims(
         ws.identity_mode(),
@@ -87,7 +81,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (Some(t), Some((s, v))) if s.workspace_id == ws.id && s.expires_at > ctx.now => {
             (Some((t, s)), Some(v))
         }
-        _ => (None, reads.anonymous),
+        _ => (None, reads.anonymous.clone()),
     };
     // Minting tokens is what an abuser would repeat: limit it per anonymous sessionId.
     if resumed.is_none() {
@@ -97,8 +91,14 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let mut r = resolve(&db, ctx.now, &ws, current, &identity, &ident).await?;
     let v = &mut r.visitor;
-    if v.anonymous() && req.session_id.is_some() {
-        v.session_id = req.session_id.clone();
+    // The sessionId is this browser's credential for an unverified visitor. It is recorded
+    // only on a visitor that has none yet, and only if no other visitor holds it: a resumed
+    // session cannot point its visitor at another browser's sessionId (squatting).
+    if let Some(sid) = &req.session_id {
+        let held_by_other = reads.anonymous.as_ref().is_some_and(|h| h.id != v.id);
+        if !v.verified() && v.session_id.is_none() && !held_by_other {
+            v.session_id = Some(sid.clone());
+        }
     }
     if let Some(d) = &req.device {
         v.device = Some(Value::Object(d.clone()).to_string());
@@ -111,30 +111,32 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
 
     let is_resume = resumed.is_some();
-    let mut stmts = r.statements(&db)?;
     let (token, expires_at) = match resumed {
-        Some((token, s)) => {
-            stmts.push(db::bind_session(&db, &token.storage_hash(), &r.visitor)?);
-            (token, s.expires_at)
-        }
-        None => {
-            let token = SessionToken::from_random(rand::bytes::<32>()?);
-            let expires_at = ctx.now + lifetime_ms(ctx, &ws);
-            stmts.push(db::insert_session(
-                &db,
-                &token.storage_hash(),
-                &r.visitor,
-                ctx.now,
-                expires_at,
-            )?);
-            (token, expires_at)
-        }
+        Some((token, s)) => (token, s.expires_at),
+        None => (
+            SessionToken::from_random(rand::bytes::<32>()?),
+            ctx.now + lifetime_ms(ctx, &ws),
+        ),
     };
-    db::batch(&db, stmts).await?;
+    let token_hash = token.storage_hash();
+    let mut stmts = r.statements(&db, &token_hash)?;
+    stmts.push(if is_resume {
+        db::bind_session(&db, &token_hash, &r.visitor, identity.verified())?
+    } else {
+        db::insert_session(
+            &db,
+            &token_hash,
+            &r.visitor,
+            ctx.now,
+            expires_at,
+            identity.verified(),
+        )?
+    });
+    r.commit(ctx, &db, stmts).await?;
     http::json(
         200,
         &BootResponse {
-            visitor: r.visitor.view(),
+            visitor: r.visitor.view()?,
             session_token: token.as_str().to_string(),
             expires_at,
             resumed: is_resume,
@@ -157,10 +159,16 @@ pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
     )?;
     let current = db::visitor_by_id(&db, &a.workspace.id, &a.session.visitor_id).await?;
     let r = resolve(&db, ctx.now, &a.workspace, current, &identity, &req).await?;
-    let mut stmts = r.statements(&db)?;
-    stmts.push(db::bind_session(&db, &a.token.storage_hash(), &r.visitor)?);
-    db::batch(&db, stmts).await?;
-    http::json(200, &json!({ "visitor": r.visitor.view() }))
+    let token_hash = a.token.storage_hash();
+    let mut stmts = r.statements(&db, &token_hash)?;
+    stmts.push(db::bind_session(
+        &db,
+        &token_hash,
+        &r.visitor,
+        identity.verified(),
+    )?);
+    r.commit(ctx, &db, stmts).await?;
+    http::json(200, &json!({ "visitor": r.visitor.view()? }))
 }
 
 /// `POST /v1/session/refresh`: a new token with a full lifetime; the old one stops working.
@@ -202,6 +210,13 @@ pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let mut results = db
         .batch(vec![
             db::delete_session(&db, &a.token.storage_hash())?,
+            // The anonymous sessionId is a credential of this browser: a revoke forgets it,
+            // so it resumes nothing any more.
+            db::stmt(
+                &db,
+                "UPDATE visitors SET session_id = NULL WHERE id = ?1",
+                &[db::s(&vid)],
+            )?,
             db::stmt(
                 &db,
                 "SELECT token_hash FROM widget_sessions WHERE visitor_id = ?1",
@@ -216,7 +231,7 @@ pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
         token_hash: String,
     }
     let keep: Vec<String> = results
-        .nth(1)
+        .nth(2)
         .map(|r| r.results::<Hash>())
         .transpose()
         .map_err(crate::internal)?
@@ -245,12 +260,31 @@ pub struct Resolution {
     pub merged_from: Option<VisitorRow>,
     /// What the merge moves, counted per kind (for the audit record).
     pub moved: Option<MoveCounts>,
+    /// A proof reached this visitor for the first time (or merged another into it): sessions
+    /// that did not prove themselves lose it.
+    pub first_proof: bool,
     pub now: i64,
 }
 
 impl Resolution {
-    fn statements(&self, db: &D1Database) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    /// What to write, in one batch: the visitor, then (on a first proof) the revocation of the
+    /// unproven sessions of the visitor and of the one merged into it — all but the caller's
+    /// `token_hash` — then the merge. The revocation comes first: a merge moves the merged
+    /// visitor's remaining sessions, and none but the caller's may follow it.
+    fn statements(
+        &self,
+        db: &D1Database,
+        token_hash: &str,
+    ) -> Result<Vec<D1PreparedStatement>, ApiError> {
         let mut out = vec![db::save_visitor(db, &self.visitor)?];
+        if self.first_proof {
+            out.push(db::revoke_unproven_sessions(
+                db,
+                &self.visitor.id,
+                self.merged_from.as_ref().map(|f| f.id.as_str()),
+                token_hash,
+            )?);
+        }
         if let Some(from) = &self.merged_from {
             let (from_id, to_id) = (db::s(&from.id), db::s(&self.visitor.id));
             out.push(db::stmt(
@@ -352,10 +386,39 @@ impl Resolution {
         }
         Ok(out)
     }
-}
 
-fn refused(msg: &str) -> ApiError {
-    ApiError::new(ErrorCode::IdentityVerificationFailed, msg)
+    /// Runs the batch built from [`Resolution::statements`] (and the caller's session write),
+    /// then closes the live sockets of the sessions a first proof revoked.
+    async fn commit(
+        &self,
+        ctx: &Ctx,
+        db: &D1Database,
+        stmts: Vec<D1PreparedStatement>,
+    ) -> Result<(), ApiError> {
+        let results = db.batch(stmts).await.map_err(crate::internal)?;
+        if !self.first_proof {
+            return Ok(());
+        }
+        #[derive(serde::Deserialize)]
+        struct Hash {
+            token_hash: String,
+        }
+        // The revocation is the batch's second statement.
+        let revoked: Vec<String> = results
+            .into_iter()
+            .nth(1)
+            .map(|r| r.results::<Hash>())
+            .transpose()
+            .map_err(crate::internal)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| h.token_hash)
+            .collect();
+        if !revoked.is_empty() {
+            crate::hub::close_sessions(&ctx.env, &self.visitor.workspace_id, &revoked).await;
+        }
+        Ok(())
+    }
 }
 
 /// True when `v` already is someone else than the identity claims.
@@ -367,8 +430,20 @@ fn conflicts(v: &VisitorRow, id: &Identity) -> bool {
     other_user || other_email
 }
 
+/// Whether the caller's own unverified visitor folds into the verified visitor a proof
+/// reached: it holds nothing proven, and no claim of someone else.
+fn mergeable(c: &VisitorRow, id: &Identity) -> bool {
+    !c.verified() && (c.user_id.is_none() || c.user_id == id.user_id)
+}
+
 /// Decides which visitor the caller is. `current` is the visitor of the caller's session or
 /// anonymous sessionId; `id` is what verification made of the claims.
+///
+/// Only a proof reaches another visitor (mode `off` aside, which trusts claims by design): an
+/// unproven userId in `optional` mode is a label on the caller's own visitor, never a key to
+/// anyone else's — so nobody can claim a userId before its owner signs in and later read what
+/// the owner's proven sign-in brings (pre-hijack), and no refusal tells whether a userId is
+/// taken.
 async fn resolve(
     db: &D1Database,
     now: i64,
@@ -378,33 +453,35 @@ async fn resolve(
     req: &IdentifyRequest,
 ) -> Result<Resolution, ApiError> {
     let mode = ws.identity_mode();
-    // The existing visitor the claim points at, if the claim is strong enough to reach it.
-    let claimed = if let Some(uid) = &id.user_id {
-        match db::visitor_by_user_id(db, &ws.id, uid).await? {
-            Some(v) if id.user_id_verified || mode == IdentityMode::Off || !v.verified() => Some(v),
-            Some(_) => {
-                return Err(refused(
-                    "this user's identity is verified: send userHash or userJwt to sign in as them",
-                ))
+    // The existing visitor the claim reaches, if it is strong enough to reach one.
+    let claimed = match (&id.user_id, &id.email) {
+        (Some(uid), _) if id.user_id_verified => {
+            match db::visitor_by_verified_user_id(db, &ws.id, uid).await? {
+                Some(v) => Some(v),
+                None => match (&id.email, id.email_verified) {
+                    (Some(e), true) => {
+                        db::visitor_by_verified_email(db, &ws.id, &normalize_email(e))
+                            .await?
+                            .filter(|v| v.user_id_verified == 0)
+                    }
+                    _ => None,
+                },
             }
-            None => match (&id.email, id.email_verified) {
-                (Some(e), true) => db::visitor_by_verified_email(db, &ws.id, &normalize_email(e))
-                    .await?
-                    .filter(|v| v.user_id.is_none()),
-                _ => None,
-            },
         }
-    } else if let (Some(e), true) = (&id.email, id.email_verified) {
-        db::visitor_by_verified_email(db, &ws.id, &normalize_email(e)).await?
-    } else {
-        None
+        (Some(uid), _) if mode == IdentityMode::Off => {
+            db::visitor_by_any_user_id(db, &ws.id, uid).await?
+        }
+        (None, Some(e)) if id.email_verified => {
+            db::visitor_by_verified_email(db, &ws.id, &normalize_email(e)).await?
+        }
+        _ => None,
     };
 
     let mut merged_from = None;
     let (mut visitor, is_new) = match (claimed, current) {
         (Some(t), Some(c)) if t.id == c.id => (c, false),
         (Some(t), Some(c)) => {
-            if c.anonymous() {
+            if mergeable(&c, id) {
                 merged_from = Some(c);
             }
             (t, false)
@@ -413,11 +490,12 @@ async fn resolve(
         (None, Some(c)) if !conflicts(&c, id) => (c, false),
         (None, _) => (new_visitor(ws, now)?, true),
     };
+    let first_proof = id.verified() && (!visitor.verified() || merged_from.is_some());
 
     // Anonymous attributes collected before sign-in survive, under what the user already had.
     if let Some(from) = &merged_from {
-        let mut attrs = from.attributes();
-        attributes::merge(&mut attrs, &visitor.attributes(), "/attributes")?;
+        let mut attrs = from.attributes()?;
+        attributes::merge(&mut attrs, &visitor.attributes()?, "/attributes")?;
         visitor.attributes = Value::Object(attrs).to_string();
     }
     apply_claims(&mut visitor, id, req)?;
@@ -432,6 +510,7 @@ async fn resolve(
         is_new,
         merged_from,
         moved,
+        first_proof,
         now,
     })
 }
@@ -481,7 +560,9 @@ fn new_visitor(ws: &WorkspaceRow, now: i64) -> Result<VisitorRow, ApiError> {
         email_verified: 0,
         name: None,
         identity_verified: 0,
+        user_id_verified: 0,
         attributes: "{}".into(),
+        signed_attributes: "[]".into(),
         device: None,
         locale: None,
         first_seen_at: now,
@@ -492,7 +573,14 @@ fn new_visitor(ws: &WorkspaceRow, now: i64) -> Result<VisitorRow, ApiError> {
 
 fn apply_claims(v: &mut VisitorRow, id: &Identity, req: &IdentifyRequest) -> Result<(), ApiError> {
     if let Some(uid) = &id.user_id {
-        v.user_id = Some(uid.clone());
+        // A proven userId is never replaced by an unproven one (`conflicts` keeps a different
+        // claim off this visitor; the same one stays proven).
+        if id.user_id_verified || v.user_id_verified == 0 {
+            v.user_id = Some(uid.clone());
+        }
+        if id.user_id_verified {
+            v.user_id_verified = 1;
+        }
     }
     if id.verified() {
         v.identity_verified = 1;
@@ -508,14 +596,19 @@ fn apply_claims(v: &mut VisitorRow, id: &Identity, req: &IdentifyRequest) -> Res
     if let Some(name) = &req.name {
         v.name = Some(name.trim().to_string());
     }
-    let mut attrs: Map<String, Value> = v.attributes();
-    if let Some(signed) = &id.signed_attributes {
-        attributes::validate(signed, "/userJwt/attributes")?;
-        attributes::merge(&mut attrs, signed, "/userJwt/attributes")?;
+    let mut attrs: Map<String, Value> = v.attributes()?;
+    let mut signed = v.signed_keys()?;
+    if let Some(attrs_signed) = &id.signed_attributes {
+        attributes::validate(attrs_signed, "/userJwt/attributes")?;
+        attributes::merge(&mut attrs, attrs_signed, "/userJwt/attributes")?;
+        attributes::mark_signed(&mut signed, attrs_signed);
     }
     if let Some(a) = &req.attributes {
+        // What the site's server signed, unsigned writes may not change.
+        attributes::refuse_signed(&signed, &attrs, a, "/attributes")?;
         attributes::merge(&mut attrs, a, "/attributes")?;
     }
     v.attributes = Value::Object(attrs).to_string();
+    v.signed_attributes = Value::from(signed).to_string();
     Ok(())
 }

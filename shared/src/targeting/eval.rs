@@ -88,9 +88,31 @@ impl From<bool> for Tri {
 impl Rule {
     /// Whether the subject is in this audience. Unknown (a missing segment) is `false`.
     pub fn matches(&self, ctx: &EvalContext) -> bool {
-        let mut budget = MAX_SEGMENT_EXPANSIONS;
-        eval(&self.root, ctx, 0, &mut budget) == Tri::True
+        let mut w = Walk {
+            budget: MAX_SEGMENT_EXPANSIONS,
+            any_page: false,
+        };
+        eval(&self.root, ctx, 0, &mut w) == Tri::True
     }
+
+    /// Whether the subject is in this audience on *some* page: page conditions count as not
+    /// known, and only an audience that excludes the subject whatever the page refuses. The
+    /// edge asks this before a visitor acts on an item (answers a survey, moves through a
+    /// tour, ticks a task, records an impression): the page is the visitor's to claim anyway,
+    /// while who the visitor is (attributes, events, identity, segments) decides.
+    pub fn admits_on_some_page(&self, ctx: &EvalContext) -> bool {
+        let mut w = Walk {
+            budget: MAX_SEGMENT_EXPANSIONS,
+            any_page: true,
+        };
+        eval(&self.root, ctx, 0, &mut w) != Tri::False
+    }
+}
+
+/// One evaluation's state: the segment expansions left, and whether page facts are unknown.
+struct Walk {
+    budget: u32,
+    any_page: bool,
 }
 
 /// `None` (no rule) is everyone.
@@ -98,12 +120,12 @@ pub fn evaluate_audience(rule: Option<&Rule>, ctx: &EvalContext) -> bool {
     rule.is_none_or(|r| r.matches(ctx))
 }
 
-fn eval(n: &Node, ctx: &EvalContext, nesting: u8, budget: &mut u32) -> Tri {
+fn eval(n: &Node, ctx: &EvalContext, nesting: u8, w: &mut Walk) -> Tri {
     match n {
         Node::And(g) => {
             let mut out = Tri::True;
             for c in &g.children {
-                match eval(c, ctx, nesting, budget) {
+                match eval(c, ctx, nesting, w) {
                     Tri::False => return Tri::False,
                     Tri::Unknown => out = Tri::Unknown,
                     Tri::True => {}
@@ -114,7 +136,7 @@ fn eval(n: &Node, ctx: &EvalContext, nesting: u8, budget: &mut u32) -> Tri {
         Node::Or(g) => {
             let mut out = Tri::False;
             for c in &g.children {
-                match eval(c, ctx, nesting, budget) {
+                match eval(c, ctx, nesting, w) {
                     Tri::True => return Tri::True,
                     Tri::Unknown => out = Tri::Unknown,
                     Tri::False => {}
@@ -122,18 +144,19 @@ fn eval(n: &Node, ctx: &EvalContext, nesting: u8, budget: &mut u32) -> Tri {
             }
             out
         }
-        Node::Not(c) => match eval(c, ctx, nesting, budget) {
+        Node::Not(c) => match eval(c, ctx, nesting, w) {
             Tri::True => Tri::False,
             Tri::False => Tri::True,
             Tri::Unknown => Tri::Unknown,
         },
         Node::Segment(id) => match ctx.segments.segment(id) {
-            Some(rule) if nesting < MAX_SEGMENT_NESTING && *budget > 0 => {
-                *budget -= 1;
-                eval(&rule.root, ctx, nesting + 1, budget)
+            Some(rule) if nesting < MAX_SEGMENT_NESTING && w.budget > 0 => {
+                w.budget -= 1;
+                eval(&rule.root, ctx, nesting + 1, w)
             }
             _ => Tri::Unknown,
         },
+        Node::Cond(c) if w.any_page && matches!(c.property, Property::Page(..)) => Tri::Unknown,
         Node::Cond(c) => condition(c, ctx).into(),
     }
 }
