@@ -36,11 +36,12 @@ for (const [name, claim] of [
   ['hash made with another secret', () => ({ userId: 'victim', userHash: userHash('not-the-secret', 'victim') })],
   ['email claim without proof', () => ({ email: 'victim@example.com' })],
   ['email claim with a userId hash of another user', (ws) => ({ email: 'victim@example.com', userHash: userHash(ws.secret, 'attacker') })],
+  ['email claim with a hash of that very email (a hash proves a userId, never an email)', (ws) => ({ email: 'victim@example.com', userHash: userHash(ws.secret, 'victim@example.com') })],
   ['non-hex hash', () => ({ userId: 'victim', userHash: '<script>alert(1)</script>' })],
 ]) {
   test(`required mode: ${name} → 403 IDENTITY_VERIFICATION_FAILED and nothing of the victim leaks`, async () => {
     const ws = await createWorkspace({ identityVerification: 'required' });
-    await boot(ws.id, { userId: 'victim', email: 'victim@example.com', userHash: userHash(ws.secret, 'victim'), attributes: { ssn: 'victim-secret' } });
+    await boot(ws.id, { userJwt: signJwt(ws.secret, { user_id: 'victim', email: 'victim@example.com', exp: nowSec() + 600 }), attributes: { ssn: 'victim-secret' } });
     const r = await boot(ws.id, claim(ws));
     assertError(assert, r, 403, 'IDENTITY_VERIFICATION_FAILED');
     assert.ok(!r.text.includes('victim-secret'));
@@ -57,7 +58,7 @@ for (const [name, claim] of [
 
 test('optional mode: an unproven email claim never merges into the visitor who owns it (Opencom bug 1)', async () => {
   const ws = await createWorkspace({ identityVerification: 'optional' });
-  const victim = await boot(ws.id, { email: 'owner@example.com', userHash: userHash(ws.secret, 'owner@example.com'), attributes: { private: 'yes' } });
+  const victim = await boot(ws.id, { userJwt: signJwt(ws.secret, { email: 'owner@example.com', exp: nowSec() + 600 }), attributes: { private: 'yes' } });
   assert.equal(victim.body.visitor.identityVerified, true);
   const attacker = await boot(ws.id, { email: 'OWNER@example.com' });
   assert.equal(attacker.status, 200);
@@ -66,16 +67,20 @@ test('optional mode: an unproven email claim never merges into the visitor who o
   assert.equal(attacker.body.visitor.identityVerified, false);
 });
 
-test('optional mode: an unproven userId cannot take over a verified user, and a bad proof is refused', async () => {
+test('optional mode: an unproven userId never reaches a verified user, and says nothing of whether it exists; a bad proof is refused', async () => {
   const ws = await createWorkspace({ identityVerification: 'optional' });
-  await boot(ws.id, { userId: 'vip', userHash: userHash(ws.secret, 'vip'), attributes: { private: 'yes' } });
-  const r = await boot(ws.id, { userId: 'vip' });
-  assertError(assert, r, 403, 'IDENTITY_VERIFICATION_FAILED');
+  const vip = await boot(ws.id, { userId: 'vip', userHash: userHash(ws.secret, 'vip'), attributes: { private: 'yes' } });
+  // The claim of a verified userId and of a userId nobody holds are answered alike: a label on
+  // the claimer's own, new, unverified visitor.
+  for (const userId of ['vip', 'nobody-has-this']) {
+    const r = await boot(ws.id, { userId });
+    assert.equal(r.status, 200, r.text);
+    assert.notEqual(r.body.visitor.id, vip.body.visitor.id);
+    assert.equal(r.body.visitor.identityVerified, false);
+    assert.equal(r.body.visitor.userId, userId);
+    assert.deepEqual(r.body.visitor.attributes, {});
+  }
   assertError(assert, await boot(ws.id, { userId: 'someone', userHash: 'f'.repeat(64) }), 403, 'IDENTITY_VERIFICATION_FAILED');
-  // An unproven claim of a new userId is accepted, unverified.
-  const ok = await boot(ws.id, { userId: 'newbie' });
-  assert.equal(ok.status, 200);
-  assert.equal(ok.body.visitor.identityVerified, false);
 });
 
 test("a sessionId never resumes an identified visitor (Opencom bug 1: boot with another's sessionId)", async () => {
@@ -88,11 +93,11 @@ test("a sessionId never resumes an identified visitor (Opencom bug 1: boot with 
   assert.deepEqual(attacker.body.visitor.attributes, {});
 });
 
-test('a verified email (hash of the lower-cased email) matches case-insensitively (Opencom bug 13)', async () => {
+test('a verified email (a JWT email claim) matches case-insensitively (Opencom bug 13)', async () => {
   const ws = await createWorkspace({ identityVerification: 'required' });
-  const a = await boot(ws.id, { email: 'Mixed@Example.com', userHash: userHash(ws.secret, 'mixed@example.com') });
+  const a = await boot(ws.id, { email: 'Mixed@Example.com', userJwt: signJwt(ws.secret, { email: 'Mixed@Example.com', exp: nowSec() + 600 }) });
   assert.equal(a.status, 200, a.text);
-  const b = await boot(ws.id, { email: 'MIXED@example.COM', userHash: userHash(ws.secret, 'mixed@example.com') });
+  const b = await boot(ws.id, { email: 'MIXED@example.COM', userJwt: signJwt(ws.secret, { email: 'MIXED@example.COM', exp: nowSec() + 600 }) });
   assert.equal(b.body.visitor.id, a.body.visitor.id);
 });
 

@@ -88,3 +88,56 @@ test('the hourly job closes conversations idle past autoCloseAfterHours, and onl
   assert.equal(await status(recent), 'open', 'active within the hour');
   assert.equal(await status(noRule), 'open', 'no rule, no closing');
 });
+
+test('stored JSON fails closed: an unreadable origin list refuses origins; unreadable attributes are an error and stay as stored', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace();
+  const v = await boot(ws.id, { attributes: { plan: 'pro' } });
+  const t = v.body.sessionToken;
+  // Damage both (as a bad migration or a manual edit might).
+  await sql(`UPDATE workspaces SET allowed_origins = 'not json' WHERE id = '${ws.id}'`);
+  await sql(`UPDATE visitors SET attributes = '{"plan": "pro"' WHERE id = '${v.body.visitor.id}'`);
+  // An origin is refused, not allowed as if the list were empty.
+  const fromPage = await call('GET', '/v1/tickets', { token: t, origin: 'https://evil.example' });
+  assert.equal(fromPage.status, 403, fromPage.text);
+  assert.equal(fromPage.body.error.code, 'ORIGIN_NOT_ALLOWED');
+  const boot2 = await call('POST', '/v1/boot', { body: { workspaceId: ws.id }, origin: 'https://site.example' });
+  assert.equal(boot2.status, 403, boot2.text);
+  // Writing attributes is an error, and what is stored is not replaced by the write.
+  const w = await call('POST', '/v1/identify', { token: t, body: { attributes: { extra: 1 } } });
+  assert.equal(w.status, 500, w.text);
+  assert.equal(w.body.error.code, 'INTERNAL');
+  const [row] = await sql(`SELECT attributes FROM visitors WHERE id = '${v.body.visitor.id}'`);
+  assert.equal(row.attributes, '{"plan": "pro"');
+});
+
+test('retention: idle anonymous visitors go with their data, old events go while their counts stay', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace({ identityVerification: 'optional' });
+  const mk = async (extra = {}) => {
+    const b = await boot(ws.id, extra);
+    const t = b.body.sessionToken;
+    const ev = await call('POST', '/v1/events', { token: t, body: { events: [{ name: 'viewed_pricing' }] } });
+    assert.equal(ev.status, 202, ev.text);
+    return { id: b.body.visitor.id, t };
+  };
+  const idle = await mk();
+  const recent = await mk();
+  const known = await mk({ userId: 'kept-user', userHash: userHash(ws.secret, 'kept-user') });
+  const withTicket = await mk();
+  assert.equal((await call('POST', '/v1/tickets', { token: withTicket.t, body: { subject: 'Help', description: 'Please' } })).status, 201);
+  const days = (d) => d * 24 * 3600 * 1000;
+  await sql(`UPDATE visitors SET last_seen_at = last_seen_at - ${days(91)} WHERE id IN ('${idle.id}', '${known.id}', '${withTicket.id}')`);
+  // Every visitor's event was received long ago (past the 180-day event retention).
+  await sql(`UPDATE events SET received_at = received_at - ${days(181)} WHERE workspace_id = '${ws.id}'`);
+  const cron = await fetch(`${process.env.PORCHLIGHT_URL}/__scheduled?cron=17+*+*+*+*`);
+  assert.equal(cron.status, 200);
+  const ids = (await sql(`SELECT id FROM visitors WHERE workspace_id = '${ws.id}'`)).map((r) => r.id).sort();
+  assert.deepEqual(ids, [recent.id, known.id, withTicket.id].sort(), 'only the idle anonymous visitor is gone');
+  for (const table of ['widget_sessions', 'events', 'event_counters', 'event_totals']) {
+    const [{ n }] = await sql(`SELECT COUNT(*) AS n FROM ${table} WHERE visitor_id = '${idle.id}'`);
+    assert.equal(n, 0, `${table} of the deleted visitor`);
+  }
+  const [{ n: events }] = await sql(`SELECT COUNT(*) AS n FROM events WHERE workspace_id = '${ws.id}'`);
+  assert.equal(events, 0, 'old events dropped');
+  const [{ count }] = await sql(`SELECT count FROM event_totals WHERE visitor_id = '${recent.id}' AND name = 'viewed_pricing'`);
+  assert.equal(count, 1, 'the count survives its events');
+});

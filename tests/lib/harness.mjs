@@ -5,9 +5,18 @@ export const BASE = process.env.PORCHLIGHT_URL ?? 'http://127.0.0.1:8787';
 export const ROOT_KEY = process.env.ROOT_KEY;
 if (!ROOT_KEY) throw new Error('ROOT_KEY is not set: run the tests through scripts/test');
 
+/**
+ * The client IP this test process speaks from. The edge rate-limits every request per client
+ * IP (`CF-Connecting-IP`, which Cloudflare sets and `wrangler dev` passes through) before
+ * anything else; each test file runs in its own process, so each gets its own address and the
+ * suites running side by side do not share one budget. A test may pass its own.
+ */
+export const CLIENT_IP = `10.${rand255()}.${rand255()}.${rand255()}`;
+function rand255() { return Math.floor(Math.random() * 255); }
+
 /** One HTTP call; returns {status, headers, body (parsed JSON or null), text}. */
 export async function call(method, path, { token, body, raw, origin, headers = {} } = {}) {
-  const h = { ...headers };
+  const h = { 'cf-connecting-ip': CLIENT_IP, ...headers };
   if (token) h.authorization = `Bearer ${token}`;
   if (origin) h.origin = origin;
   let payload;
