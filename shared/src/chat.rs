@@ -88,15 +88,22 @@ pub enum Span<'a> {
 /// Whether a link target may become an anchor: http, https and mailto only (no
 /// `javascript:`, `data:`, relative or protocol-relative URLs).
 pub fn safe_href(href: &str) -> bool {
-    let lower = href.trim_start().to_ascii_lowercase();
-    let ok_scheme = ["http://", "https://", "mailto:"]
-        .iter()
-        .any(|s| lower.starts_with(s));
-    ok_scheme
-        && href.len() <= 2048
-        && !href
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    // A leading space needs no trimming: any whitespace is refused.
+    href_head(href) && !href.chars().any(refused)
+}
+
+/// A link target's bounded checks: its length and scheme (any case).
+fn href_head(href: &str) -> bool {
+    href.len() <= 2048
+        && ["http://", "https://", "mailto:"].iter().any(|s| {
+            href.get(..s.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(s))
+        })
+}
+
+/// What a link target may not hold.
+fn refused(c: char) -> bool {
+    c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>'
 }
 
 /// Emphasis hugs its text (`*a*`, not `2 * 3 *`), as in CommonMark.
@@ -106,68 +113,119 @@ fn flanked(inner: &str) -> bool {
         && !inner.ends_with(char::is_whitespace)
 }
 
-/// Byte search without `str::find`'s searcher (smaller in the widget's WASM).
-fn find(hay: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
+// Work done by `spans` (characters looked at), for the tests that hold it linear.
+#[cfg(test)]
+thread_local!(static STEPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+fn step(_n: usize) {
+    #[cfg(test)]
+    STEPS.with(|s| s.set(s.get() + _n));
+}
+
+/// Slices go through `sub` (never a panicking index): the widget ships no panic formatting.
+fn sub(s: &str, from: usize, to: usize) -> &str {
+    s.get(from..to).unwrap_or("")
+}
+
+/// The first position at or after `from` (> 0) where `hit` holds for the rest of `text`, or
+/// `text.len()`. `memo` keeps the last answer for one kind of search, asked with a `from` that
+/// never decreases: an answer at or past `from` still holds, so no character is looked at
+/// twice per kind. Without it every unclosed `[` searched to the end: quadratic time.
+fn seek(memo: &mut usize, text: &str, from: usize, hit: fn(&str) -> bool) -> usize {
+    if *memo < from {
+        let rest = sub(text, from, text.len());
+        *memo = from
+            + rest
+                .char_indices()
+                .find(|&(k, _)| {
+                    step(1);
+                    hit(sub(rest, k, rest.len()))
+                })
+                .map_or(rest.len(), |(k, _)| k);
     }
-    hay.as_bytes()
-        .windows(needle.len())
-        .position(|w| w == needle.as_bytes())
+    *memo
 }
 
 /// Splits message text into spans: `**bold**`, `*italic*` or `_italic_`, `` `code` ``,
 /// `[text](url)` with a safe URL, bare `https://…` links, and line breaks. Everything else is
 /// text, including every `<` and `&`: callers render spans as text nodes.
+///
+/// Linear time: every search for a closer, a line break, a link's end or a refused character
+/// goes through [`seek`], remembered per kind.
 pub fn spans<'t>(text: &'t str) -> Vec<Span<'t>> {
-    // Slices go through `sub` (never a panicking index): the widget ships no panic formatting.
-    fn sub(s: &str, from: usize, to: usize) -> &str {
-        s.get(from..to).unwrap_or("")
-    }
     let mut out = Vec::new();
     let mut plain = 0; // start of pending plain text
     let mut i = 0;
+    let n = text.len();
     let b = text.as_bytes();
+    // `seek`'s memos: `**`, `*`, `_`, `` ` ``, `](`, `)`, a line break, a bare link's end, a
+    // refused character in a bare link, in a link target.
+    let mut m = [0; 10];
+    // A bare link's end and that end without trailing punctuation: many links can end there.
+    let mut trim = (0, 0);
     while let Some(&c) = b.get(i) {
-        let rest = sub(text, i, text.len());
-        let inner = |open: usize, close: &str| -> Option<(&'t str, usize)> {
-            let after = sub(rest, open, rest.len());
-            let e = find(after, close)?;
-            Some((sub(after, 0, e), open + e + close.len()))
-        };
+        step(1);
+        let rest = sub(text, i, n);
         let found: Option<(Span<'t>, usize)> = if c == b'\n' {
             Some((Span::LineBreak, 1))
         } else if rest.starts_with("**") {
-            inner(2, "**")
-                .filter(|(t, _)| flanked(t))
-                .map(|(t, n)| (Span::Bold(t), n))
+            let e = seek(&mut m[0], text, i + 2, |r| r.starts_with("**"));
+            let t = sub(text, i + 2, e);
+            (e < n && flanked(t)).then_some((Span::Bold(t), e + 2 - i))
         } else if c == b'*' || c == b'_' {
-            inner(1, if c == b'*' { "*" } else { "_" })
-                .filter(|(t, _)| flanked(t) && !t.contains('\n'))
-                .map(|(t, n)| (Span::Italic(t), n))
+            let e = if c == b'*' {
+                seek(&mut m[1], text, i + 1, |r| r.starts_with('*'))
+            } else {
+                seek(&mut m[2], text, i + 1, |r| r.starts_with('_'))
+            };
+            let t = sub(text, i + 1, e);
+            (e < n && flanked(t) && seek(&mut m[6], text, i + 1, |r| r.starts_with('\n')) >= e)
+                .then_some((Span::Italic(t), e + 1 - i))
         } else if c == b'`' {
-            inner(1, "`")
-                .filter(|(t, _)| !t.is_empty())
-                .map(|(t, n)| (Span::Code(t), n))
+            let e = seek(&mut m[3], text, i + 1, |r| r.starts_with('`'));
+            (e < n && e > i + 1).then_some((Span::Code(sub(text, i + 1, e)), e + 1 - i))
         } else if c == b'[' {
-            inner(1, "](").and_then(|(label, n)| {
-                let (href, m) = inner(n, ")")?;
-                (!label.is_empty() && !label.contains('\n') && safe_href(href))
-                    .then_some((Span::Link { text: label, href }, m))
-            })
+            let mid = seek(&mut m[4], text, i + 1, |r| r.starts_with("]("));
+            let end = if mid < n {
+                seek(&mut m[5], text, mid + 2, |r| r.starts_with(')'))
+            } else {
+                n
+            };
+            let href = sub(text, mid + 2, end);
+            (end < n
+                && mid > i + 1
+                && seek(&mut m[6], text, i + 1, |r| r.starts_with('\n')) >= mid
+                && href_head(href)
+                && seek(&mut m[9], text, mid + 2, |r| r.starts_with(refused)) >= end)
+                .then_some((
+                    Span::Link {
+                        text: sub(text, i + 1, mid),
+                        href,
+                    },
+                    end + 1 - i,
+                ))
         } else if rest.starts_with("https://") || rest.starts_with("http://") {
-            let end = rest
-                .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
-                .unwrap_or(rest.len());
-            // A trailing full stop or comma ends the sentence, not the URL.
-            let url = sub(rest, 0, end).trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
-            safe_href(url).then_some((
-                Span::Link {
-                    text: url,
-                    href: url,
-                },
-                url.len(),
-            ))
+            let end = seek(&mut m[7], text, i + 7, |r| {
+                r.starts_with(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            });
+            if trim.0 != end {
+                // A trailing full stop or comma ends the sentence, not the URL. The scheme's
+                // `/` stops the trimming, so it does not depend on where the link starts.
+                let t = sub(text, 0, end).trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
+                step(end - t.len());
+                trim = (end, t.len());
+            }
+            let url = sub(text, i, trim.1);
+            // The scheme is known and whitespace, `<`, `>` and `"` end the link: only its length
+            // and control characters are left to check.
+            (url.len() <= 2048
+                && seek(&mut m[8], text, i + 7, |r| r.starts_with(refused)) >= trim.1)
+                .then_some((
+                    Span::Link {
+                        text: url,
+                        href: url,
+                    },
+                    url.len(),
+                ))
         } else {
             None
         };
@@ -183,8 +241,8 @@ pub fn spans<'t>(text: &'t str) -> Vec<Span<'t>> {
             None => i += rest.chars().next().map_or(1, char::len_utf8),
         }
     }
-    if text.len() > plain {
-        out.push(Span::Text(sub(text, plain, text.len())));
+    if n > plain {
+        out.push(Span::Text(sub(text, plain, n)));
     }
     out
 }
@@ -333,5 +391,47 @@ mod tests {
         assert!(safe_href("HTTPS://A.TEST"));
         // Unclosed markers and multibyte text are safe.
         assert_eq!(spans("2 * 3 = 6 ✓ **"), vec![Text("2 * 3 = 6 ✓ **")]);
+    }
+
+    /// Characters `spans` looked at (see `step`).
+    fn work(text: &str) -> usize {
+        STEPS.with(|s| s.set(0));
+        let _ = spans(text);
+        STEPS.with(|s| s.get())
+    }
+
+    /// Hostile text costs work in proportion to its length, whatever its shape. Before, each
+    /// unclosed `[` or `[a](` searched to the end of the text, a bare link searched for its end
+    /// and trimmed it again from every `http://` inside it, and a label was searched for line
+    /// breaks and a target lowercased again for every `[` before it: quadratic.
+    #[test]
+    fn hostile_text_takes_linear_work() {
+        let shapes: [fn(usize) -> String; 16] = [
+            |k| "http:// ".repeat(k),
+            |k| "http://".repeat(k),
+            |k| "*a ".repeat(k),
+            |k| "_".repeat(k),
+            |k| "[".repeat(k),
+            |k| "[a](".repeat(k),
+            |k| "`".repeat(k),
+            |k| "**".repeat(k),
+            |k| "[".repeat(k) + "a](x)",
+            |k| "[a](".repeat(k) + ")",
+            |k| "[a](http://".repeat(k) + ")",
+            |k| "[\n".repeat(k) + "a](https://a.test)",
+            |k| "http://".repeat(k) + &".".repeat(k),
+            |k| "http://\u{1}".repeat(k),
+            |k| "*_`[**http://".repeat(k),
+            |k| "[*_`](\n**https://x\u{85}".repeat(k),
+        ];
+        for shape in shapes {
+            let (small, large) = (shape(1_250), shape(2_500));
+            let (a, b) = (work(&small), work(&large));
+            assert!(
+                b < 3 * a && b <= 12 * large.len(),
+                "{:?}…: {a} steps, then {b} for twice as much",
+                small.get(..12)
+            );
+        }
     }
 }
