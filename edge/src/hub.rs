@@ -239,13 +239,14 @@ impl DurableObject for Hub {
                     let Some(a) = Self::attachment(&ws) else {
                         continue;
                     };
-                    let visitor = a.role == "visitor";
-                    let hit = (visitor && c.session.as_ref() == Some(&a.session))
-                        || (!visitor && c.agent_id.as_ref() == Some(&a.id))
-                        || (visitor && c.sessions.as_ref().is_some_and(|s| s.contains(&a.session)))
-                        || (visitor
-                            && c.visitor_id.as_ref() == Some(&a.id)
-                            && c.keep.as_ref().is_some_and(|k| !k.contains(&a.session)));
+                    let hit = if a.role == "visitor" {
+                        c.session.as_ref() == Some(&a.session)
+                            || c.sessions.as_ref().is_some_and(|s| s.contains(&a.session))
+                            || (c.visitor_id.as_ref() == Some(&a.id)
+                                && c.keep.as_ref().is_some_and(|k| !k.contains(&a.session)))
+                    } else {
+                        c.agent_id.as_ref() == Some(&a.id)
+                    };
                     if hit {
                         let _ = ws.close(Some(1008), Some("access revoked"));
                     }

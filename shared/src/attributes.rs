@@ -144,7 +144,7 @@ pub fn refuse_signed(
                 ErrorCode::NotAuthorized,
                 format!("attribute `{k}` was set by your server in a signed userJwt; only a new userJwt can change it"),
             )
-            .at(&format!("{path}/{}", escape_pointer(k))));
+            .at(format!("{path}/{}", escape_pointer(k))));
         }
     }
     Ok(())

@@ -192,8 +192,16 @@ async function loadVisitor(visitorId) {
     const dl = document.createElement('dl');
     const row = (k, v) => { const dt = document.createElement('dt'); dt.textContent = k; const dd = document.createElement('dd'); dd.textContent = typeof v === 'string' ? v : JSON.stringify(v); dl.append(dt, dd); };
     if (r.visitor.email) row('email', r.visitor.email);
-    if (r.visitor.userId) row('user id', r.visitor.userId);
+    if (r.visitor.userId) row('user id', r.visitor.userId + (r.visitor.userIdVerified ? '' : ' (claimed, not proven)'));
     row('verified', r.visitor.identityVerified ? 'yes' : 'no');
+    if (r.visitor.identityMode === 'off') {
+      // Mode off trusts every claim by design: say so where a teammate decides what to share.
+      const warn = document.createElement('p');
+      warn.className = 'warning';
+      warn.setAttribute('role', 'note');
+      warn.textContent = 'Identity verification is OFF in this workspace: anyone can claim to be any user. Do not share account details with this visitor on the strength of their user id or email.';
+      aside.append(warn);
+    }
     row('sessions', r.visitor.sessionCount);
     for (const [k, v] of Object.entries(r.visitor.attributes)) row(k, v);
     const eh = document.createElement('h2');

@@ -254,6 +254,10 @@ pub async fn get_visitor(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> 
         o.insert("lastSeenAt".into(), json!(v.last_seen_at));
         o.insert("sessionCount".into(), json!(v.session_count));
         o.insert("locale".into(), json!(v.locale));
+        // Whether `userId` is proven or only claimed, and how far claims are trusted here (the
+        // console warns loudly when mode `off` lets anyone claim anyone).
+        o.insert("userIdVerified".into(), json!(v.user_id_verified != 0));
+        o.insert("identityMode".into(), json!(ws.identity_mode().as_str()));
     }
     let segments = super::segments::memberships(&db, &ws, &v, ctx.now).await?;
     http::json(
