@@ -21,7 +21,7 @@ test('pre-hijack: a userId claimed without proof before its owner signs in reads
   // The victim, anonymous at first, files a ticket, then signs in with a proof.
   const victim = await boot(ws.id);
   const vt = victim.body.sessionToken;
-  const ticket = await call('POST', '/v1/tickets', { token: vt, body: { subject: 'My invoice', description: 'Card ending 4242' } });
+  const ticket = await call('POST', '/v1/tickets', { token: vt, body: { subject: 'My invoice', body: 'Card ending 4242' } });
   assert.equal(ticket.status, 201, ticket.text);
   const signedIn = await call('POST', '/v1/identify', { token: vt, body: { userId: 'victim-42', userHash: userHash(ws.secret, 'victim-42') } });
   assert.equal(signedIn.status, 200, signedIn.text);

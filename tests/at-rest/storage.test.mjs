@@ -123,7 +123,7 @@ test('retention: idle anonymous visitors go with their data, old events go while
   const recent = await mk();
   const known = await mk({ userId: 'kept-user', userHash: userHash(ws.secret, 'kept-user') });
   const withTicket = await mk();
-  assert.equal((await call('POST', '/v1/tickets', { token: withTicket.t, body: { subject: 'Help', description: 'Please' } })).status, 201);
+  assert.equal((await call('POST', '/v1/tickets', { token: withTicket.t, body: { subject: 'Help', body: 'Please' } })).status, 201);
   const days = (d) => d * 24 * 3600 * 1000;
   await sql(`UPDATE visitors SET last_seen_at = last_seen_at - ${days(91)} WHERE id IN ('${idle.id}', '${known.id}', '${withTicket.id}')`);
   // Every visitor's event was received long ago (past the 180-day event retention).
