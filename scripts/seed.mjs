@@ -25,7 +25,7 @@ const res = await fetch(`${base}/admin/v1/workspaces`, {
 const body = await res.json();
 let creds;
 if (res.status === 201) {
-  creds = { workspaceId: body.workspaceId, secretKey: body.secretKey, identitySecret: body.identitySecret };
+  creds = { workspaceId: body.workspaceId, secretKey: body.secretKey, identitySecret: body.identitySecret, identityJwtSecret: body.identityJwtSecret };
   mkdirSync(dirname(credsFile), { recursive: true });
   writeFileSync(credsFile, JSON.stringify(creds, null, 2));
 } else if (body?.error?.code === 'ALREADY_EXISTS') {
@@ -49,4 +49,5 @@ if (!creds.teammateKey && creds.secretKey?.startsWith('psk_')) {
 console.log(`demo workspace id:  ${creds.workspaceId}`);
 console.log(`demo secret key:    ${creds.secretKey}`);
 if (creds.identitySecret) console.log(`identity secret:    ${creds.identitySecret}`);
+if (creds.identityJwtSecret) console.log(`JWT signing key:    ${creds.identityJwtSecret}`);
 if (creds.teammateKey) console.log(`teammate key:       ${creds.teammateKey}  (agent console: ${base}/console/)`);

@@ -521,7 +521,7 @@ pub async fn delete_expired_sessions(db: &D1Database, before: i64) -> Result<(),
 /// worked on stays) are deleted with everything they left — sessions, events and counters,
 /// impressions, tour progress, survey responses, checklist ticks, article feedback — at most
 /// `per_run` of them per run, in one transaction. Events received before `events_before` are
-/// dropped: the counters (`event_counters`, `event_totals`), written with each event, already
+/// dropped (at most `20 × per_run` per run): the counters (`event_counters`, `event_totals`), written with each event, already
 /// hold them, so audiences and checklists see the same counts.
 pub async fn apply_retention(
     db: &D1Database,
@@ -557,12 +557,15 @@ pub async fn apply_retention(
         &format!("DELETE FROM visitors WHERE id IN ({idle})"),
         &[n(idle_before), n(per_run)],
     )?);
-    stmts.push(stmt(
+    batch(db, stmts).await?;
+    // Its own statement, bounded like the visitors: a first run over a large table neither
+    // exceeds D1's limits nor takes the visitor deletion down with it.
+    run(
         db,
-        "DELETE FROM events WHERE received_at < ?1",
-        &[n(events_before)],
-    )?);
-    batch(db, stmts).await
+        "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < ?1 LIMIT ?2)",
+        &[n(events_before), n(per_run * 20)],
+    )
+    .await
 }
 
 pub fn audit(

@@ -5,7 +5,12 @@
 //!   sites let users choose their userId (a username that looks like an email address), so a
 //!   hash never proves an email (Intercom's and Opencom's email form is refused);
 //! - `userJwt`, HS256, claims `user_id` and/or `email`, `exp` (seconds), optional `attributes`:
-//!   the only proof of an email.
+//!   the only proof of an email. It is signed with the workspace's **JWT key**,
+//!   [`jwt_key`]`(secret)`, not with the identity secret itself: a JWT signature and a
+//!   `userHash` are both HMAC-SHA256 outputs, so with one key a site that hands a user the
+//!   `userHash` of a userId they chose (`<header>.<payload>`) would hand them a valid JWT
+//!   signature for any claims. The JWT key is a SHA-256 of the secret, which no `userHash` (an
+//!   HMAC under the secret) reveals.
 //!
 //! Signatures are checked with `Mac::verify_slice`, which compares in constant time. A rotated
 //! secret stays valid until its grace period ends.
@@ -103,6 +108,16 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The key a `userJwt` is signed with: `hex(SHA-256("porchlight-jwt-v1:" + secret))`. Shown
+/// next to the identity secret when it is created or rotated; a site can also compute it.
+pub fn jwt_key(secret: &str) -> String {
+    use sha2::Digest;
+    let mut h = Sha256::new();
+    h.update(b"porchlight-jwt-v1:");
+    h.update(secret.as_bytes());
+    hex::encode(h.finalize())
+}
+
 /// `hex(HMAC-SHA256(secret, message))`: what a site's server computes.
 pub fn user_hash(secret: &str, message: &str) -> String {
     hex::encode(mac(secret, message.as_bytes()).finalize().into_bytes())
@@ -158,10 +173,11 @@ pub fn verify_jwt(secrets: &Secrets, jwt: &str, now_ms: i64) -> Option<Identity>
     }
     let sig = URL_SAFE_NO_PAD.decode(s).ok()?;
     let signed = &jwt.trim()[..h.len() + 1 + p.len()];
-    if !secrets
-        .usable(now_ms)
-        .any(|k| mac(k, signed.as_bytes()).verify_slice(&sig).is_ok())
-    {
+    if !secrets.usable(now_ms).any(|k| {
+        mac(&jwt_key(k), signed.as_bytes())
+            .verify_slice(&sig)
+            .is_ok()
+    }) {
         return None;
     }
     let claims: JwtClaims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).ok()?).ok()?;
@@ -282,8 +298,10 @@ mod tests {
     const HASH_USER_123: &str = "5914bbade0f4c7c564867d819cc4405aea51308644d86dbda3bc9c4a39bed0a0";
     // hmac.new(b"s3cret-identity-key", b"ada@example.com", hashlib.sha256).hexdigest()
     const HASH_ADA_EMAIL: &str = "e26403cbf05497463a7e52257f0216ff22c5f7993f4dc1337bfc9873bff180c7";
-    // HS256, {"user_id":"user_123","email":"Ada@Example.com","exp":2000000000,"attributes":{"plan":"pro"}}
-    const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoidXNlcl8xMjMiLCJlbWFpbCI6IkFkYUBFeGFtcGxlLmNvbSIsImV4cCI6MjAwMDAwMDAwMCwiYXR0cmlidXRlcyI6eyJwbGFuIjoicHJvIn19.uVqFmb6OezGC-k0uMCtR-ngfOZ3o6REOSOKvMZErl-Q";
+    // HS256 under jwt_key(SECRET) (Python: hashlib.sha256(b"porchlight-jwt-v1:" + secret)
+    // .hexdigest() as the HMAC key), claims
+    // {"user_id":"user_123","email":"Ada@Example.com","exp":2000000000,"attributes":{"plan":"pro"}}
+    const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoidXNlcl8xMjMiLCJlbWFpbCI6IkFkYUBFeGFtcGxlLmNvbSIsImV4cCI6MjAwMDAwMDAwMCwiYXR0cmlidXRlcyI6eyJwbGFuIjoicHJvIn19.5rFEOm4z2SMymerbisPyQxQjPzKHUUFZ0nX9WtfLCS8";
     const NOW: i64 = 1_800_000_000_000;
 
     fn secrets() -> Secrets<'static> {
@@ -423,6 +441,40 @@ mod tests {
         let c = claims(Some("user_123"), None, None);
         let id = verify_claims(IdentityMode::Optional, Some(&secrets()), &c, NOW).unwrap();
         assert!(!id.verified());
+    }
+
+    #[test]
+    fn jwt_key_known_vector() {
+        assert_eq!(
+            jwt_key(SECRET),
+            "88680bb753755c001f7a96466f383394ffb5bb1ccd476c7d04d8a6df06631b57"
+        );
+    }
+
+    #[test]
+    fn a_user_hash_is_never_a_jwt_signature() {
+        // A user picks the userId `<header>.<payload>` and the site hands them its userHash;
+        // re-encoded as base64url it would sign the JWT if both proofs shared a key.
+        let uid = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoidmljdGltIiwiZXhwIjoyMDAwMDAwMDAwfQ";
+        let hash = user_hash(SECRET, uid);
+        let forged = format!(
+            "{uid}.{}",
+            URL_SAFE_NO_PAD.encode(hex::decode(hash).unwrap())
+        );
+        assert!(verify_jwt(&secrets(), &forged, NOW).is_none());
+        // The same claims signed with the JWT key verify (the check above is not vacuous).
+        let good = format!(
+            "{uid}.{}",
+            URL_SAFE_NO_PAD.encode(
+                mac(&jwt_key(SECRET), uid.as_bytes())
+                    .finalize()
+                    .into_bytes()
+            )
+        );
+        assert_eq!(
+            verify_jwt(&secrets(), &good, NOW).and_then(|i| i.user_id),
+            Some("victim".into())
+        );
     }
 
     #[test]

@@ -1,9 +1,11 @@
-// Security and abuse, round two: each test here failed on the code before the fix it covers.
+// Security and abuse, round two: each test here failed on the code before the fix it covers,
+// except the ones that say they hold (the chunked body) or guard a new check against being too
+// strict (an audience on the page).
 // Identity (pre-hijack, what a proof proves, signed attributes), the sessionId as a
 // credential, limits before storage, and visitor actions that respect audience and status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, createWorkspace, boot, assertError, userHash, signJwt, randomSessionId } from '../lib/harness.mjs';
+import { call, createWorkspace, boot, assertError, userHash, signJwt, jwtKey, randomSessionId } from '../lib/harness.mjs';
 import { questions } from '../lib/fixtures.mjs';
 
 const nowSec = () => Math.floor(Date.now() / 1000);
@@ -160,8 +162,9 @@ test('a resumed session cannot point its visitor at another browser\'s sessionId
   const ws = await createWorkspace();
   const victimSid = randomSessionId();
   const victim = await boot(ws.id, { sessionId: victimSid });
-  // The attacker resumes their own session, sending the victim's sessionId.
-  const attacker = await boot(ws.id, { sessionId: randomSessionId() });
+  // The attacker's visitor holds no sessionId (booted without one), then resumes its session
+  // sending the victim's.
+  const attacker = await boot(ws.id, { sessionId: undefined });
   const squat = await boot(ws.id, { sessionId: victimSid, attributes: { bait: 'x' } }, { token: attacker.body.sessionToken });
   assert.equal(squat.status, 200, squat.text);
   assert.equal(squat.body.visitor.id, attacker.body.visitor.id);
@@ -273,4 +276,53 @@ test('an audience on the page admits an action taken on another page; who the vi
   const t = (await boot(ws.id)).body.sessionToken;
   const r = await call('POST', `/v1/surveys/${survey}/responses`, { token: t, body: { answers: [{ questionId: 'nps', value: 10 }], complete: true } });
   assert.equal(r.status, 200, r.text);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 2 (continued). A userHash is never a JWT signature
+
+test('a userHash cannot be turned into a JWT: JWTs are signed with a key derived from the secret', async () => {
+  const ws = await createWorkspace({ identityVerification: 'optional' });
+  assert.equal(ws.jwtSecret, jwtKey(ws.secret), 'the JWT key is shown with the identity secret');
+  assert.notEqual(ws.jwtSecret, ws.secret);
+  await boot(ws.id, { userId: 'victim-jwt', userHash: userHash(ws.secret, 'victim-jwt'), attributes: { card: '4242' } });
+  // A user of a site that lets users pick their userId picks `<header>.<payload>` and gets its
+  // userHash from the site: re-encoded, it is the HMAC of that signing input under the secret.
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const signingInput = `${b64({ alg: 'HS256' })}.${b64({ user_id: 'victim-jwt', exp: nowSec() + 600 })}`;
+  const forged = `${signingInput}.${Buffer.from(userHash(ws.secret, signingInput), 'hex').toString('base64url')}`;
+  const r = await boot(ws.id, { userJwt: forged });
+  assertError(assert, r, 403, 'IDENTITY_VERIFICATION_FAILED');
+  assert.ok(!r.text.includes('4242'));
+  // Rotation shows the new JWT key with the new secret.
+  const rot = await call('POST', '/admin/v1/workspace/identity-secret/rotate', { token: ws.key, body: { gracePeriodMs: 0 } });
+  assert.equal(rot.body.identityJwtSecret, jwtKey(rot.body.identitySecret));
+});
+
+test('leaving mode off revokes the sessions that reached a verified visitor by a mere claim', async () => {
+  const ws = await createWorkspace({ identityVerification: 'optional' });
+  const owner = await boot(ws.id, { userId: 'owner-9', userHash: userHash(ws.secret, 'owner-9') });
+  await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { identityVerification: 'off' } });
+  // Mode off trusts the claim: the claimer reaches the verified visitor.
+  const claimer = await boot(ws.id, { userId: 'owner-9' });
+  assert.equal(claimer.body.visitor.id, owner.body.visitor.id);
+  await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { identityVerification: 'optional' } });
+  assertError(assert, await call('GET', '/v1/tickets', { token: claimer.body.sessionToken }), 401, 'NOT_AUTHENTICATED');
+  assert.equal((await call('GET', '/v1/tickets', { token: owner.body.sessionToken })).status, 200, 'the proven session stays');
+});
+
+test('a signed attribute replaces the key whole: nested unsigned keys do not survive under it, nor come in with a merge', async () => {
+  const ws = await createWorkspace({ identityVerification: 'optional' });
+  // Written unsigned before the server first signs `org`.
+  const b = await boot(ws.id, { userId: 'nest-1', userHash: userHash(ws.secret, 'nest-1'), attributes: { org: { role: 'admin' } } });
+  const signed = await boot(ws.id, { userJwt: jwt(ws, { user_id: 'nest-1', attributes: { org: { id: 1 } } }) }, { token: b.body.sessionToken });
+  assert.equal(signed.status, 200, signed.text);
+  assert.deepEqual(signed.body.visitor.attributes.org, { id: 1 });
+  // Another browser, anonymous, writes under `org`, then signs in with a userHash: merged.
+  const anon = await boot(ws.id, { attributes: { org: { role: 'admin' }, utm: 'ad' } });
+  const merged = await call('POST', '/v1/identify', { token: anon.body.sessionToken, body: { userId: 'nest-1', userHash: userHash(ws.secret, 'nest-1') } });
+  assert.equal(merged.status, 200, merged.text);
+  assert.equal(merged.body.visitor.id, b.body.visitor.id);
+  assert.deepEqual(merged.body.visitor.attributes.org, { id: 1 });
+  assert.equal(merged.body.visitor.attributes.utm, 'ad', 'unsigned keys still come along');
 });

@@ -53,7 +53,7 @@ test('a verified merge writes one visitor.merged audit record with counts', { sk
   assert.deepEqual(moved.map((x) => x.visitor_id), [known.body.visitor.id]);
 });
 
-test('each session records whether its visitor is verified, through identify and refresh', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+test('each session records whether it proved who it is, through identify and refresh', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
   const ws = await createWorkspace({ identityVerification: 'optional' });
   const sha = (s) => createHash('sha256').update(s).digest('hex');
   const flag = async (token) => (await sql(`SELECT identity_verified AS v FROM widget_sessions WHERE token_hash = '${sha(token)}'`))[0]?.v;
@@ -120,6 +120,27 @@ test('retention: idle anonymous visitors go with their data, old events go while
     return { id: b.body.visitor.id, t };
   };
   const idle = await mk();
+  // The idle visitor leaves a trace in every table retention must clear.
+  const live = async (path, body) => {
+    const r = await call('POST', `/admin/v1/${path}`, { token: ws.key, body });
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await call('POST', `/admin/v1/${path}/${r.body.id}/activate`, { token: ws.key })).status, 200);
+    return r.body.id;
+  };
+  const tour = await live('tours', { name: 't', content: { steps: [{ kind: 'post', body: 'Hi' }, { kind: 'post', body: 'Bye' }] } });
+  const survey = await live('surveys', { name: 's', content: { questions: [{ id: 'q', type: 'short_text', prompt: 'Hi?' }] } });
+  const checklist = await live('checklists', { name: 'c', content: { title: 'Go', tasks: [{ id: 'a', title: 'A' }] } });
+  const art = await live('articles', { title: 'Help', body: 'Text' });
+  for (const [p, b, status] of [
+    [`/v1/tours/${tour}/progress`, { action: 'start' }, 200],
+    [`/v1/surveys/${survey}/responses`, { answers: [{ questionId: 'q', value: 'yo' }] }, 200],
+    [`/v1/checklists/${checklist}/tasks/a`, { done: true }, 200],
+    ['/v1/impressions', { kind: 'survey', contentId: survey, action: 'shown' }, 204],
+    [`/v1/articles/${art}/feedback`, { helpful: true }, 204],
+  ]) {
+    const r = await call('POST', p, { token: idle.t, body: b });
+    assert.equal(r.status, status, `${p}: ${r.text}`);
+  }
   const recent = await mk();
   const known = await mk({ userId: 'kept-user', userHash: userHash(ws.secret, 'kept-user') });
   const withTicket = await mk();
@@ -132,7 +153,7 @@ test('retention: idle anonymous visitors go with their data, old events go while
   assert.equal(cron.status, 200);
   const ids = (await sql(`SELECT id FROM visitors WHERE workspace_id = '${ws.id}'`)).map((r) => r.id).sort();
   assert.deepEqual(ids, [recent.id, known.id, withTicket.id].sort(), 'only the idle anonymous visitor is gone');
-  for (const table of ['widget_sessions', 'events', 'event_counters', 'event_totals']) {
+  for (const table of ['widget_sessions', 'events', 'event_counters', 'event_totals', 'impressions', 'tour_progress', 'survey_responses', 'checklist_progress', 'article_feedback']) {
     const [{ n }] = await sql(`SELECT COUNT(*) AS n FROM ${table} WHERE visitor_id = '${idle.id}'`);
     assert.equal(n, 0, `${table} of the deleted visitor`);
   }

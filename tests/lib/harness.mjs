@@ -1,5 +1,5 @@
 // Helpers for the end-to-end tests: talk to the live `wrangler dev` that scripts/test started.
-import { createHmac } from 'node:crypto';
+import { createHmac, createHash } from 'node:crypto';
 
 export const BASE = process.env.PORCHLIGHT_URL ?? 'http://127.0.0.1:8787';
 export const ROOT_KEY = process.env.ROOT_KEY;
@@ -47,19 +47,24 @@ export async function createWorkspace(settings = {}) {
     body: { name: `Test ${++counter}`, ...settings },
   });
   if (r.status !== 201) throw new Error(`createWorkspace: ${r.status} ${r.text}`);
-  return { id: r.body.workspaceId, key: r.body.secretKey, secret: r.body.identitySecret };
+  return { id: r.body.workspaceId, key: r.body.secretKey, secret: r.body.identitySecret, jwtSecret: r.body.identityJwtSecret };
 }
 
 export function userHash(secret, message) {
   return createHmac('sha256', secret).update(message).digest('hex');
 }
 
+/** The key JWTs are signed with: SHA-256 of the identity secret (never the secret itself, or a userHash could double as a JWT signature). */
+export function jwtKey(identitySecret) {
+  return createHash('sha256').update(`porchlight-jwt-v1:${identitySecret}`).digest('hex');
+}
+
 const b64url = (b) => Buffer.from(b).toString('base64url');
-/** HS256 JWT, signed the way a site owner's server would. */
-export function signJwt(secret, claims, header = { alg: 'HS256', typ: 'JWT' }) {
+/** HS256 JWT, signed the way a site owner's server would: with the workspace's JWT key, derived from `identitySecret`. */
+export function signJwt(identitySecret, claims, header = { alg: 'HS256', typ: 'JWT' }) {
   const h = b64url(JSON.stringify(header));
   const p = b64url(JSON.stringify(claims));
-  const s = createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url');
+  const s = createHmac('sha256', jwtKey(identitySecret)).update(`${h}.${p}`).digest('base64url');
   return `${h}.${p}.${s}`;
 }
 

@@ -1,5 +1,6 @@
 //! Admin API for workspaces: creation (root key), settings, identity-secret rotation.
 
+use porchlight_shared::identity::jwt_key;
 use porchlight_shared::identity::IdentityMode;
 use porchlight_shared::session::{clamp_lifetime, DEFAULT_LIFETIME_MS};
 use porchlight_shared::token::SecretKey;
@@ -90,7 +91,7 @@ pub async fn create_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .ok_or_else(|| crate::internal("workspace vanished"))?;
     http::json(
         201,
-        &json!({"workspaceId": id, "secretKey": key.as_str(), "identitySecret": secret, "workspace": view(&ws)}),
+        &json!({"workspaceId": id, "secretKey": key.as_str(), "identitySecret": secret, "identityJwtSecret": jwt_key(&secret), "workspace": view(&ws)}),
     )
 }
 
@@ -165,18 +166,45 @@ pub async fn patch_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
         }
         None => ws.automation.clone(),
     };
-    db::batch(
-        &db,
-        vec![
-            db::stmt(
-                &db,
-                "UPDATE workspaces SET name = ?2, allowed_origins = ?3, session_lifetime_ms = ?4, identity_mode = ?5, messenger = ?6, office_hours = ?8, automation = ?9, updated_at = ?7 WHERE id = ?1",
-                &[s(&ws.id), s(&name), s(&origins), n(lifetime), s(mode.as_str()), s(&messenger), n(ctx.now), opt(office_hours.as_deref()), s(&automation)],
-            )?,
-            db::audit(&db, &ws.id, "workspace.updated", &ws.id, &json!({}), ctx.now)?,
-        ],
-    )
-    .await?;
+    let mut stmts = vec![
+        db::stmt(
+            &db,
+            "UPDATE workspaces SET name = ?2, allowed_origins = ?3, session_lifetime_ms = ?4, identity_mode = ?5, messenger = ?6, office_hours = ?8, automation = ?9, updated_at = ?7 WHERE id = ?1",
+            &[s(&ws.id), s(&name), s(&origins), n(lifetime), s(mode.as_str()), s(&messenger), n(ctx.now), opt(office_hours.as_deref()), s(&automation)],
+        )?,
+        db::audit(&db, &ws.id, "workspace.updated", &ws.id, &json!({}), ctx.now)?,
+    ];
+    // Leaving mode `off`: sessions that reached a verified visitor by a mere claim (as `off`
+    // allows) lose it now, not at the owner's next proof.
+    let tightened = ws.identity_mode() == IdentityMode::Off && mode != IdentityMode::Off;
+    if tightened {
+        stmts.push(db::stmt(
+            &db,
+            "DELETE FROM widget_sessions WHERE workspace_id = ?1 AND identity_verified = 0 \
+             AND visitor_id IN (SELECT id FROM visitors WHERE workspace_id = ?1 AND identity_verified = 1) RETURNING token_hash",
+            &[s(&ws.id)],
+        )?);
+    }
+    let results = db.batch(stmts).await.map_err(crate::internal)?;
+    if tightened {
+        #[derive(Deserialize)]
+        struct Hash {
+            token_hash: String,
+        }
+        let revoked: Vec<String> = results
+            .into_iter()
+            .nth(2)
+            .map(|r| r.results::<Hash>())
+            .transpose()
+            .map_err(crate::internal)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| h.token_hash)
+            .collect();
+        if !revoked.is_empty() {
+            crate::hub::close_sessions(&ctx.env, &ws.id, &revoked).await;
+        }
+    }
     let ws = db::workspace_by_id(&db, &ws.id)
         .await?
         .ok_or_else(|| crate::internal("workspace vanished"))?;
@@ -215,7 +243,7 @@ pub async fn rotate_identity_secret(ctx: &mut Ctx) -> Result<Response, ApiError>
     .await?;
     http::json(
         200,
-        &json!({"identitySecret": secret, "previousSecretValidUntil": until}),
+        &json!({"identitySecret": secret, "identityJwtSecret": jwt_key(&secret), "previousSecretValidUntil": until}),
     )
 }
 

@@ -79,10 +79,11 @@ fn delivery_of(row: &ItemRow) -> Option<Rc<Parsed>> {
         return Some(d);
     }
     let parse = |s: &str| serde_json::from_str::<Value>(s).ok();
-    let audience = row
-        .audience
-        .as_deref()
-        .map(|a| parse(a).unwrap_or(Value::Null));
+    // An unreadable audience shows to nobody (a `null` one would be everyone).
+    let audience = match row.audience.as_deref() {
+        Some(a) => Some(parse(a)?),
+        None => None,
+    };
     let delivery = Delivery::parse(
         audience.as_ref(),
         parse(&row.triggers).as_ref(),

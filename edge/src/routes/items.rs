@@ -212,6 +212,12 @@ pub fn parse_json(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or(Value::Null)
 }
 
+/// A stored column that an edit carries over: unreadable is an error, never `null` written
+/// back (a null audience is "everyone").
+fn stored_json(s: &str, what: &str) -> Result<Value, ApiError> {
+    serde_json::from_str(s).map_err(|e| crate::internal(format!("unreadable stored {what}: {e}")))
+}
+
 impl ItemRow {
     pub fn view(&self) -> Value {
         json!({"id": self.id, "kind": self.kind, "status": self.status, "name": self.name, "priority": self.priority,
@@ -314,7 +320,7 @@ async fn columns(
     }
     let content_v = match (&b.content, old) {
         (Some(c), _) => c.clone(),
-        (None, Some(o)) => parse_json(&o.content),
+        (None, Some(o)) => stored_json(&o.content, "content")?,
         (None, None) => return Err(ApiError::invalid("/content", "required")),
     };
     // A live item stays complete: an edit cannot strip a live survey of its questions.
@@ -322,14 +328,22 @@ async fn columns(
     let content = content_json(kind, &content_v, live)?;
     let audience_v = match (&b.audience, old) {
         (Some(v), _) => v.clone(),
-        (None, Some(o)) => o.audience.as_deref().map(parse_json).unwrap_or(Value::Null),
+        (None, Some(o)) => match o.audience.as_deref() {
+            Some(a) => stored_json(a, "audience")?,
+            None => Value::Null,
+        },
         (None, None) => Value::Null,
     };
-    let triggers_v = b.triggers.clone().or(old.map(|o| parse_json(&o.triggers)));
-    let frequency_v = b
-        .frequency
-        .clone()
-        .or(old.map(|o| parse_json(&o.frequency)));
+    let triggers_v = match (&b.triggers, old) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(o)) => Some(stored_json(&o.triggers, "triggers")?),
+        (None, None) => None,
+    };
+    let frequency_v = match (&b.frequency, old) {
+        (Some(f), _) => Some(f.clone()),
+        (None, Some(o)) => Some(stored_json(&o.frequency, "frequency")?),
+        (None, None) => None,
+    };
     let delivery = Delivery::parse(Some(&audience_v), triggers_v.as_ref(), frequency_v.as_ref())?;
     if let Some(rule) = &delivery.audience {
         let known = super::segments::workspace_segments(db, ws).await?;

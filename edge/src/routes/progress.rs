@@ -201,10 +201,12 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             ));
         }
     }
-    let mut answers: Map<String, Value> = open
-        .as_ref()
-        .and_then(|o| serde_json::from_str(&o.answers).ok())
-        .unwrap_or_default();
+    // Unreadable stored answers are an error: replaced by `{}` they would be written back and
+    // the visitor's earlier answers lost.
+    let mut answers: Map<String, Value> = match &open {
+        Some(o) => serde_json::from_str(&o.answers).map_err(crate::internal)?,
+        None => Map::new(),
+    };
     apply_answers(&survey, &mut answers, &b.answers, b.complete)?;
     let response_id = match &open {
         Some(o) => o.id.clone(),
@@ -265,11 +267,17 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
                     .map_err(|e| e.at(format!("/answers/{i}/value")))?;
             }
             // A full attribute map keeps the answer in the response only.
+            // Written only over what was read (an identify landing in between — a new signed
+            // JWT — is not reverted; the answer itself is stored either way).
             if attributes::merge(&mut attrs, &stores, "/answers").is_ok() {
                 stmts.push(db::stmt(
                     &db,
-                    "UPDATE visitors SET attributes = ?2 WHERE id = ?1",
-                    &[s(vid), s(&Value::Object(attrs).to_string())],
+                    "UPDATE visitors SET attributes = ?2 WHERE id = ?1 AND attributes = ?3",
+                    &[
+                        s(vid),
+                        s(&Value::Object(attrs).to_string()),
+                        s(&visitor.attributes),
+                    ],
                 )?);
             }
         }

@@ -89,6 +89,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
             limits::check(ctx, Limit::Boot, format!("{}:{sid}", ws.id)).await?;
         }
     }
+    let was = current.as_ref().map(|c| c.id.clone());
     let mut r = resolve(&db, ctx.now, &ws, current, &identity, &ident).await?;
     let v = &mut r.visitor;
     // The sessionId is this browser's credential for an unverified visitor. It is recorded
@@ -133,6 +134,10 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         )?
     });
     r.commit(ctx, &db, stmts).await?;
+    if is_resume {
+        r.closing_moved_session(ctx, was.as_deref(), &token_hash)
+            .await;
+    }
     http::json(
         200,
         &BootResponse {
@@ -168,6 +173,8 @@ pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
         identity.verified(),
     )?);
     r.commit(ctx, &db, stmts).await?;
+    r.closing_moved_session(ctx, Some(&a.session.visitor_id), &token_hash)
+        .await;
     http::json(200, &json!({ "visitor": r.visitor.view()? }))
 }
 
@@ -260,9 +267,11 @@ pub struct Resolution {
     pub merged_from: Option<VisitorRow>,
     /// What the merge moves, counted per kind (for the audit record).
     pub moved: Option<MoveCounts>,
-    /// A proof reached this visitor for the first time (or merged another into it): sessions
-    /// that did not prove themselves lose it.
-    pub first_proof: bool,
+    /// The request proved who it is: the visitor's sessions (and the merged visitor's) that
+    /// did not prove themselves are revoked. Every proven request sweeps, not only the first:
+    /// a session may have reached a verified visitor by a claim while the workspace was in
+    /// mode `off`. (The delete uses the sessions' visitor index; a hub call only if it hit.)
+    pub proven: bool,
     pub now: i64,
 }
 
@@ -277,7 +286,7 @@ impl Resolution {
         token_hash: &str,
     ) -> Result<Vec<D1PreparedStatement>, ApiError> {
         let mut out = vec![db::save_visitor(db, &self.visitor)?];
-        if self.first_proof {
+        if self.proven {
             out.push(db::revoke_unproven_sessions(
                 db,
                 &self.visitor.id,
@@ -387,6 +396,20 @@ impl Resolution {
         Ok(out)
     }
 
+    /// A live session that now speaks for another visitor closes its sockets: they were
+    /// opened (and are tagged) for the visitor it left, whose events they would keep hearing.
+    /// The widget reconnects as the new visitor.
+    async fn closing_moved_session(&self, ctx: &Ctx, was: Option<&str>, token_hash: &str) {
+        if was.is_some_and(|w| w != self.visitor.id) {
+            crate::hub::close_sessions(
+                &ctx.env,
+                &self.visitor.workspace_id,
+                &[token_hash.to_string()],
+            )
+            .await;
+        }
+    }
+
     /// Runs the batch built from [`Resolution::statements`] (and the caller's session write),
     /// then closes the live sockets of the sessions a first proof revoked.
     async fn commit(
@@ -396,7 +419,7 @@ impl Resolution {
         stmts: Vec<D1PreparedStatement>,
     ) -> Result<(), ApiError> {
         let results = db.batch(stmts).await.map_err(crate::internal)?;
-        if !self.first_proof {
+        if !self.proven {
             return Ok(());
         }
         #[derive(serde::Deserialize)]
@@ -490,11 +513,15 @@ async fn resolve(
         (None, Some(c)) if !conflicts(&c, id) => (c, false),
         (None, _) => (new_visitor(ws, now)?, true),
     };
-    let first_proof = id.verified() && (!visitor.verified() || merged_from.is_some());
+    let proven = id.verified();
 
     // Anonymous attributes collected before sign-in survive, under what the user already had.
+    // Keys the user's server signed take nothing from the anonymous side, not even nested keys.
     if let Some(from) = &merged_from {
         let mut attrs = from.attributes()?;
+        for k in visitor.signed_keys()? {
+            attrs.remove(&k);
+        }
         attributes::merge(&mut attrs, &visitor.attributes()?, "/attributes")?;
         visitor.attributes = Value::Object(attrs).to_string();
     }
@@ -510,7 +537,7 @@ async fn resolve(
         is_new,
         merged_from,
         moved,
-        first_proof,
+        proven,
         now,
     })
 }
@@ -584,6 +611,9 @@ fn apply_claims(v: &mut VisitorRow, id: &Identity, req: &IdentifyRequest) -> Res
     }
     if id.verified() {
         v.identity_verified = 1;
+        // An anonymous sessionId resumes only unverified visitors: a verified one keeps none,
+        // so nobody can hold it to squat.
+        v.session_id = None;
     }
     if let Some(e) = &id.email {
         if id.email_verified {
@@ -600,6 +630,11 @@ fn apply_claims(v: &mut VisitorRow, id: &Identity, req: &IdentifyRequest) -> Res
     let mut signed = v.signed_keys()?;
     if let Some(attrs_signed) = &id.signed_attributes {
         attributes::validate(attrs_signed, "/userJwt/attributes")?;
+        // A signed value replaces the key whole: nothing written before (unsigned, nested)
+        // survives under it.
+        for k in attrs_signed.keys() {
+            attrs.remove(k);
+        }
         attributes::merge(&mut attrs, attrs_signed, "/userJwt/attributes")?;
         attributes::mark_signed(&mut signed, attrs_signed);
     }

@@ -91,6 +91,7 @@ impl Rule {
         let mut w = Walk {
             budget: MAX_SEGMENT_EXPANSIONS,
             any_page: false,
+            segment_unknown: false,
         };
         eval(&self.root, ctx, 0, &mut w) == Tri::True
     }
@@ -99,20 +100,24 @@ impl Rule {
     /// known, and only an audience that excludes the subject whatever the page refuses. The
     /// edge asks this before a visitor acts on an item (answers a survey, moves through a
     /// tour, ticks a task, records an impression): the page is the visitor's to claim anyway,
-    /// while who the visitor is (attributes, events, identity, segments) decides.
+    /// while who the visitor is (attributes, events, identity, segments) decides. A segment
+    /// that cannot be evaluated (missing, too deep) refuses, as it shows to nobody.
     pub fn admits_on_some_page(&self, ctx: &EvalContext) -> bool {
         let mut w = Walk {
             budget: MAX_SEGMENT_EXPANSIONS,
             any_page: true,
+            segment_unknown: false,
         };
-        eval(&self.root, ctx, 0, &mut w) != Tri::False
+        eval(&self.root, ctx, 0, &mut w) != Tri::False && !w.segment_unknown
     }
 }
 
-/// One evaluation's state: the segment expansions left, and whether page facts are unknown.
+/// One evaluation's state: the segment expansions left, whether page facts are unknown, and
+/// whether a segment could not be evaluated.
 struct Walk {
     budget: u32,
     any_page: bool,
+    segment_unknown: bool,
 }
 
 /// `None` (no rule) is everyone.
@@ -154,7 +159,10 @@ fn eval(n: &Node, ctx: &EvalContext, nesting: u8, w: &mut Walk) -> Tri {
                 w.budget -= 1;
                 eval(&rule.root, ctx, nesting + 1, w)
             }
-            _ => Tri::Unknown,
+            _ => {
+                w.segment_unknown = true;
+                Tri::Unknown
+            }
         },
         Node::Cond(c) if w.any_page && matches!(c.property, Property::Page(..)) => Tri::Unknown,
         Node::Cond(c) => condition(c, ctx).into(),
