@@ -520,3 +520,13 @@ pub async fn auto_close_conversations(db: &D1Database, now: i64) -> Result<(), A
     )
     .await
 }
+
+/// Live-socket tickets past their expiry (unused ones: a used ticket is deleted at once).
+pub async fn delete_expired_tickets(db: &D1Database, now: i64) -> Result<(), ApiError> {
+    run(
+        db,
+        "DELETE FROM live_tickets WHERE expires_at < ?1",
+        &[n(now)],
+    )
+    .await
+}

@@ -42,7 +42,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     http::finish(&ctx, response)
 }
 
-/// Hourly: conversations idle past their workspace's `autoCloseAfterHours` close, and sessions that expired longer ago than the retention window are deleted
+/// Hourly: conversations idle past their workspace's `autoCloseAfterHours` close, unused live tickets past their expiry go, and sessions that expired longer ago than the retention window are deleted
 /// (until then an old token still answers `SESSION_EXPIRED` rather than `NOT_AUTHENTICATED`).
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
@@ -56,6 +56,9 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
             }
             if let Err(e) = db::auto_close_conversations(&d, now).await {
                 console_error!("conversation auto-close failed: {}", e.message);
+            }
+            if let Err(e) = db::delete_expired_tickets(&d, now).await {
+                console_error!("live ticket cleanup failed: {}", e.message);
             }
         }
         Err(e) => console_error!("no DB binding: {e}"),

@@ -32,6 +32,26 @@ test('session tokens and secret keys are stored hashed, never in plaintext', { s
   assert.ok(!dump.includes(ws.key.slice(4)), 'no plaintext secret key at rest');
 });
 
+test('live tickets are stored hashed, with what they stand for', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace();
+  const v = await boot(ws.id);
+  const token = v.body.sessionToken;
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const r = await call('POST', '/v1/live/ticket', { token });
+  assert.equal(r.status, 200, r.text);
+  const rows = await sql(`SELECT * FROM live_tickets WHERE workspace_id = '${ws.id}'`);
+  assert.equal(rows.length, 1);
+  assert.deepEqual(
+    [rows[0].ticket_hash, rows[0].role, rows[0].visitor_id, rows[0].credential_hash, rows[0].teammate_id, rows[0].expires_at],
+    [sha(r.body.ticket), 'visitor', v.body.visitor.id, sha(token), null, r.body.expiresAt],
+  );
+  assert.ok(rows[0].expires_at - rows[0].created_at <= 30_000, 'valid 30 s at most');
+  assert.ok(!JSON.stringify(rows).includes(r.body.ticket.slice(4)), 'no plaintext ticket at rest');
+  const ticket = await call('POST', '/admin/v1/live/ticket', { token: ws.key });
+  const agent = await sql(`SELECT role, teammate_id, credential_hash FROM live_tickets WHERE ticket_hash = '${sha(ticket.body.ticket)}'`);
+  assert.deepEqual(agent, [{ role: 'agent', teammate_id: null, credential_hash: sha(ws.key) }]);
+});
+
 test('a verified merge writes one visitor.merged audit record with counts', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
   const ws = await createWorkspace({ identityVerification: 'required' });
   const hash = userHash(ws.secret, 'audited');

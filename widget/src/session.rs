@@ -378,11 +378,6 @@ async fn reboot(ws: &str) -> Option<JsValue> {
     start_session(ws, &claims, &JsValue::UNDEFINED, &JsValue::UNDEFINED).await
 }
 
-/// The workspace's stored token, if it is still live (for the live socket's URL).
-pub(crate) fn live_token(ws: &str) -> Option<String> {
-    Stored::load(ws).live_token(Date::now()).map(String::from)
-}
-
 /// A call that needs the session token. A dead token is replaced by a transparent re-boot and
 /// the call is tried once more.
 pub(crate) async fn call_authed(

@@ -265,8 +265,17 @@ function upsertConversation(c) {
 }
 
 // --- Live -----------------------------------------------------------------------------------
-function connect() {
-  const url = `${location.origin.replace(/^http/, 'ws')}/admin/v1/live?token=${encodeURIComponent(state.key)}`;
+// The key never goes in the socket's URL (URLs are logged): a ticket, asked for with the key in
+// the header, opens one socket once, within seconds.
+async function connect() {
+  let ticket;
+  try {
+    ({ ticket } = await api('POST', '/admin/v1/live/ticket'));
+  } catch {
+    reconnectLater();
+    return;
+  }
+  const url = `${location.origin.replace(/^http/, 'ws')}/admin/v1/live?ticket=${encodeURIComponent(ticket)}`;
   const sock = new WebSocket(url);
   state.socket = sock;
   sock.addEventListener('open', () => { state.retry = 0; $('live').textContent = 'Live'; });
@@ -295,12 +304,14 @@ function connect() {
       state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 4000);
     }
   });
-  sock.addEventListener('close', () => {
-    $('live').textContent = 'Reconnecting…';
-    const delay = Math.min(15_000, 500 * 2 ** state.retry++);
-    // Catch up on what happened while the socket was down, then listen again.
-    setTimeout(async () => { try { await loadInbox(); if (state.current) await openConversation(state.current); } catch { /* offline */ } connect(); }, delay);
-  });
+  sock.addEventListener('close', reconnectLater);
+}
+
+function reconnectLater() {
+  $('live').textContent = 'Reconnecting…';
+  const delay = Math.min(15_000, 500 * 2 ** state.retry++);
+  // Catch up on what happened while the socket was down, then listen again.
+  setTimeout(async () => { try { await loadInbox(); if (state.current) await openConversation(state.current); } catch { /* offline */ } connect(); }, delay);
 }
 setInterval(() => state.socket?.readyState === 1 && state.socket.send('ping'), 30_000);
 
