@@ -46,6 +46,8 @@ struct Close {
     /// the visitor's sessions still stored) close — whatever token they were opened with.
     visitor_id: Option<String>,
     keep: Option<Vec<String>>,
+    /// The hash of a rotated workspace key: the agent sockets opened with it close.
+    key: Option<String>,
 }
 
 /// A session token was refreshed: its sockets now belong to the new token (so revoking the new
@@ -242,7 +244,12 @@ impl DurableObject for Hub {
                         || (!visitor && c.agent_id.as_ref() == Some(&a.id))
                         || (visitor
                             && c.visitor_id.as_ref() == Some(&a.id)
-                            && c.keep.as_ref().is_some_and(|k| !k.contains(&a.session)));
+                            && c.keep.as_ref().is_some_and(|k| !k.contains(&a.session)))
+                        // A workspace-key socket (no teammate) of the rotated key; one from
+                        // before sockets recorded their key can only have used an older key.
+                        || (!visitor
+                            && a.id.is_empty()
+                            && c.key.as_ref().is_some_and(|k| *k == a.session || a.session.is_empty()));
                     if hit {
                         let _ = ws.close(Some(1008), Some("access revoked"));
                     }
@@ -373,6 +380,11 @@ pub async fn notify(
 /// this is how taking access away reaches sockets already open).
 pub async fn close_agent_sockets(env: &Env, workspace_id: &str, agent_id: &str) {
     post(env, workspace_id, "/close", json!({"agentId": agent_id})).await;
+}
+
+/// Closes the agent sockets opened with a workspace key that was just rotated (`key_hash`).
+pub async fn close_key_sockets(env: &Env, workspace_id: &str, key_hash: &str) {
+    post(env, workspace_id, "/close", json!({"key": key_hash})).await;
 }
 
 /// The hub's open sockets and when its current instance woke (`GET /admin/v1/live/stats`).

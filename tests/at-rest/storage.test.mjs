@@ -52,6 +52,18 @@ test('live tickets are stored hashed, with what they stand for', { skip: !persis
   assert.deepEqual(agent, [{ role: 'agent', teammate_id: null, credential_hash: sha(ws.key) }]);
 });
 
+test('a rotated secret key is stored hashed and audited', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace();
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const r = await call('POST', '/admin/v1/workspace/secret-key/rotate', { token: ws.key });
+  assert.equal(r.status, 200, r.text);
+  const row = (await sql(`SELECT * FROM workspaces WHERE id = '${ws.id}'`))[0];
+  assert.equal(row.secret_key_hash, sha(r.body.secretKey));
+  assert.ok(!JSON.stringify(row).includes(r.body.secretKey.slice(4)), 'no plaintext key at rest');
+  const audit = await sql(`SELECT action, subject FROM audit_log WHERE workspace_id = '${ws.id}' AND action = 'secret_key.rotated'`);
+  assert.deepEqual(audit, [{ action: 'secret_key.rotated', subject: ws.id }]);
+});
+
 test('a verified merge writes one visitor.merged audit record with counts', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
   const ws = await createWorkspace({ identityVerification: 'required' });
   const hash = userHash(ws.secret, 'audited');

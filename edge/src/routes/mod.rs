@@ -102,6 +102,9 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (Method::Post, "/admin/v1/workspace/identity-secret/rotate") => {
             return admin::rotate_identity_secret(ctx).await
         }
+        (Method::Post, "/admin/v1/workspace/secret-key/rotate") => {
+            return admin::rotate_secret_key(ctx).await
+        }
         (Method::Get, "/admin/v1/segments") => return segments::list(ctx).await,
         (Method::Post, "/admin/v1/segments") => return segments::create(ctx).await,
         (Method::Get, "/admin/v1/outbound") => return items::list(ctx, Outbound).await,
