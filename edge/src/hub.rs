@@ -12,6 +12,10 @@
 //!   30 s), `{"type":"typing","conversationId"[, "visitorId"]}`.
 //! - Presence: online / away from the last heartbeat; a socket silent for [`GONE_AFTER_MS`] is
 //!   a dead session and counts as gone.
+//! - Sessions end: each visitor socket's attachment holds its session's expiry (`/rekey` moves
+//!   it on a refresh); a Durable Object alarm set to the earliest one closes the sockets whose
+//!   session has expired (1008 "session expired") and is set again to the next. No timer runs
+//!   while nothing is due, so the hub still hibernates.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -31,9 +35,20 @@ struct Attachment {
     seen: i64,
     /// "active" or "away".
     state: String,
-    /// SHA-256 of the session token a visitor socket was opened with (revoking it closes it).
+    /// SHA-256 of the session token a visitor socket was opened with (revoking it closes it),
+    /// or of the key an agent socket was opened with.
     #[serde(default)]
     session: String,
+    /// When the visitor's session expires (epoch ms): the socket closes then. 0: never (agents).
+    #[serde(default)]
+    expires: i64,
+}
+
+impl Attachment {
+    /// A visitor socket whose session has expired (the alarm is closing it, or about to).
+    fn expired(&self, now: i64) -> bool {
+        self.expires > 0 && self.expires <= now
+    }
 }
 
 /// Which sockets to close: those of a revoked session, or of a removed teammate.
@@ -51,11 +66,13 @@ struct Close {
 }
 
 /// A session token was refreshed: its sockets now belong to the new token (so revoking the new
-/// one closes them).
+/// one closes them) and close at its expiry.
 #[derive(Deserialize)]
 struct Rekey {
     from: String,
     to: String,
+    #[serde(default)]
+    expires: i64,
 }
 
 /// What the edge asks the hub to send.
@@ -127,7 +144,7 @@ impl Hub {
             if except.is_some_and(|e| e == &ws) {
                 continue;
             }
-            match Self::attachment(&ws) {
+            match Self::attachment(&ws).filter(|a| !a.expired(t)) {
                 Some(a) if t - a.seen <= GONE_AFTER_MS && a.state == "active" => return "online",
                 Some(a) if t - a.seen <= GONE_AFTER_MS => best = "away",
                 _ => {}
@@ -143,7 +160,7 @@ impl Hub {
         );
     }
 
-    fn open_socket(&self, url: &Url) -> Result<Response> {
+    async fn open_socket(&self, url: &Url) -> Result<Response> {
         let q = |k: &str| {
             url.query_pairs()
                 .find(|(n, _)| n == k)
@@ -151,6 +168,7 @@ impl Hub {
                 .unwrap_or_default()
         };
         let (role, id, name, session) = (q("role"), q("id"), q("name"), q("session"));
+        let expires = q("expires").parse::<i64>().unwrap_or(0).max(0);
         let pair = WebSocketPair::new()?;
         let tag = if role == "visitor" {
             format!("v:{id}")
@@ -165,6 +183,7 @@ impl Hub {
             seen: now(),
             state: "active".into(),
             session,
+            expires,
         })?;
         let _ = pair
             .server
@@ -172,7 +191,47 @@ impl Hub {
         if role == "visitor" {
             self.announce_presence(&id, None);
         }
+        if expires > 0 {
+            self.wake_by(expires).await?;
+        }
         Response::from_websocket(pair.client)
+    }
+
+    /// Makes sure the alarm rings by `at` (an earlier one stays: it sets the next when it rings).
+    async fn wake_by(&self, at: i64) -> Result<()> {
+        let storage = self.state.storage();
+        match storage.get_alarm().await? {
+            Some(t) if t <= at => Ok(()),
+            _ => storage.set_alarm((at - now()).max(0)).await,
+        }
+    }
+
+    /// The alarm: closes the sockets whose session has expired, tells the agents, and sets the
+    /// alarm to the next expiry (none: no alarm, nothing runs).
+    async fn ring(&self) -> Result<()> {
+        let t = now();
+        let mut next: Option<i64> = None;
+        let mut gone: Vec<String> = Vec::new();
+        for ws in self.state.get_websockets() {
+            let Some(a) = Self::attachment(&ws) else {
+                continue;
+            };
+            if a.expired(t) {
+                let _ = ws.close(Some(1008), Some("session expired"));
+                if !gone.contains(&a.id) {
+                    gone.push(a.id);
+                }
+            } else if a.expires > 0 {
+                next = Some(next.map_or(a.expires, |n| n.min(a.expires)));
+            }
+        }
+        for v in &gone {
+            self.announce_presence(v, None);
+        }
+        if let Some(at) = next {
+            self.state.storage().set_alarm((at - now()).max(0)).await?;
+        }
+        Ok(())
     }
 
     /// Every visitor with a socket, and their presence.
@@ -206,7 +265,7 @@ impl DurableObject for Hub {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let url = req.url()?;
         match url.path() {
-            "/connect" => self.open_socket(&url),
+            "/connect" => self.open_socket(&url).await,
             "/notify" => {
                 // serde_json (not `req.json()`, which goes through a JS object) keeps the event's
                 // text as it came.
@@ -263,6 +322,11 @@ impl DurableObject for Hub {
                         Self::attachment(&ws).filter(|a| a.role == "visitor" && a.session == r.from)
                     {
                         a.session = r.to.clone();
+                        // A refresh never shortens a session; the alarm set for the old expiry
+                        // finds nothing due then and moves on to the next.
+                        if r.expires > 0 {
+                            a.expires = r.expires;
+                        }
                         ws.serialize_attachment(&a)?;
                     }
                 }
@@ -283,6 +347,11 @@ impl DurableObject for Hub {
         let Some(mut a) = Self::attachment(&ws) else {
             return Ok(());
         };
+        // The alarm may ring late: an expired session's socket says nothing more.
+        if a.expired(now()) {
+            let _ = ws.close(Some(1008), Some("session expired"));
+            return Ok(());
+        }
         // Frames are small; anything else is ignored rather than parsed.
         if text.len() > 1024 {
             return Ok(());
@@ -339,6 +408,11 @@ impl DurableObject for Hub {
     async fn websocket_error(&self, ws: WebSocket, _error: Error) -> Result<()> {
         self.gone(&ws);
         Ok(())
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        self.ring().await?;
+        Response::empty()
     }
 }
 
@@ -411,9 +485,10 @@ pub async fn close_revoked_sockets(
     post(env, workspace_id, "/close", body).await;
 }
 
-/// Moves a refreshed session's open sockets to its new token hash.
-pub async fn rekey(env: &Env, workspace_id: &str, from: &str, to: &str) {
-    post(env, workspace_id, "/rekey", json!({"from": from, "to": to})).await;
+/// Moves a refreshed session's open sockets to its new token hash and expiry.
+pub async fn rekey(env: &Env, workspace_id: &str, from: &str, to: &str, expires_at: i64) {
+    let body = json!({"from": from, "to": to, "expires": expires_at});
+    post(env, workspace_id, "/rekey", body).await;
 }
 
 /// Presence of the workspace's connected visitors.

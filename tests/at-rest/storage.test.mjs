@@ -100,6 +100,23 @@ test('each session records whether its visitor is verified, through identify and
   assert.equal(await flag(anon.body.sessionToken), undefined, 'the old token is gone');
 });
 
+test('a refreshed session keeps the time it started (its first boot)', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace();
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const row = async (token) => (await sql(`SELECT created_at, started_at FROM widget_sessions WHERE token_hash = '${sha(token)}'`))[0];
+  const a = await boot(ws.id);
+  const first = await row(a.body.sessionToken);
+  assert.equal(first.started_at, null, 'a booted row started when it was created');
+  let token = a.body.sessionToken;
+  for (let i = 0; i < 2; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    token = (await call('POST', '/v1/session/refresh', { token })).body.sessionToken;
+    const r = await row(token);
+    assert.equal(r.started_at, first.created_at, 'carried from token to token');
+    assert.ok(r.created_at > first.created_at);
+  }
+});
+
 test('the hourly job closes conversations idle past autoCloseAfterHours, and only those', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
   const open = async (settings) => {
     const ws = await createWorkspace();

@@ -15,7 +15,10 @@ export async function ticketFor(path, credential) {
 
 /** Opens a socket on a full URL and collects its events; `next(pred)` waits for a matching one. */
 export async function open(url) {
-  const sock = new WebSocket(url);
+  // The dev runtime answers a close the hub starts with its close frame but leaves the
+  // connection open, so `close` would only fire after ws's default 30 s: wait 500 ms instead
+  // (the code and reason are the server's, from its frame).
+  const sock = new WebSocket(url, { closeTimeout: 500 });
   const events = [];
   const waiters = [];
   sock.on('message', (data) => {

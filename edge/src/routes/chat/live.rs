@@ -210,10 +210,9 @@ pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
     connect(
         ctx,
         &t.workspace_id,
-        "visitor",
-        visitor,
-        "",
+        ("visitor", visitor, ""),
         &t.credential_hash,
+        session_expires,
     )
     .await
 }
@@ -234,30 +233,31 @@ pub async fn admin_live(ctx: &mut Ctx) -> Result<Response, ApiError> {
     connect(
         ctx,
         &t.workspace_id,
-        "agent",
-        &id,
-        &name,
+        ("agent", &id, &name),
         &t.credential_hash,
+        0,
     )
     .await
 }
 
-/// Hands the upgrade to the workspace's hub. `credential` is the hash of the session token or
-/// key the socket was opened with: revoking, refreshing or rotating it reaches the socket.
+/// Hands the upgrade to the workspace's hub. `who` is the role, id and name of the socket;
+/// `credential` the hash of the session token or key it was opened with (revoking, refreshing
+/// or rotating it reaches the socket); `expires` when its session ends (0: never), when the hub
+/// closes it.
 async fn connect(
     ctx: &Ctx,
     ws: &str,
-    role: &str,
-    id: &str,
-    name: &str,
+    (role, id, name): (&str, &str, &str),
     credential: &str,
+    expires: i64,
 ) -> Result<Response, ApiError> {
     let mut url = worker::Url::parse("https://hub/connect").map_err(crate::internal)?;
     url.query_pairs_mut()
         .append_pair("role", role)
         .append_pair("id", id)
         .append_pair("name", name)
-        .append_pair("session", credential);
+        .append_pair("session", credential)
+        .append_pair("expires", &expires.to_string());
     let headers = Headers::new();
     headers
         .set("Upgrade", "websocket")
