@@ -397,10 +397,18 @@ impl DurableObject for Hub {
     async fn websocket_close(
         &self,
         ws: WebSocket,
-        _code: usize,
+        code: usize,
         _reason: String,
         _was_clean: bool,
     ) -> Result<()> {
+        // Answer the client's close frame, so the connection ends now rather than when the
+        // client gives up waiting (and a socket half closed is not left to count against its
+        // visitor). Codes that cannot be sent back are answered with a normal close.
+        let code = match code {
+            1000..=1003 | 1007..=1014 | 3000..=4999 => code as u16,
+            _ => 1000,
+        };
+        let _ = ws.close(Some(code), Some("closed"));
         self.gone(&ws);
         Ok(())
     }

@@ -289,3 +289,19 @@ test('ratings can be turned off: the widget is told, and the edge refuses a rati
   assertError(assert, r, 400, 'INVALID_INPUT');
   assert.equal((await boot((await createWorkspace()).id)).body.settings.csat, true, 'on by default');
 });
+
+test('a socket the client closes is closed at once: the hub answers its close frame', async () => {
+  const ws = await createWorkspace();
+  const sock = await live('/v1/live', (await boot(ws.id)).body.sessionToken);
+  await sock.next((e) => e.type === 'hello');
+  const t0 = Date.now();
+  sock.sock.close(4001, 'leaving');
+  // Without an answer, the client waits (500 ms in this helper) and reports 1006.
+  const closed = await sock.closed;
+  assert.equal(closed.code, 4001, `closed with ${closed.code} after ${Date.now() - t0} ms`);
+  for (let i = 0; i < 50; i++) {
+    if ((await call('GET', '/admin/v1/live/stats', { token: ws.key })).body.sockets.visitors === 0) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.equal((await call('GET', '/admin/v1/live/stats', { token: ws.key })).body.sockets.visitors, 0);
+});
