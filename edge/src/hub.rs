@@ -16,6 +16,14 @@
 //!   it on a refresh); a Durable Object alarm set to the earliest one closes the sockets whose
 //!   session has expired (1008 "session expired") and is set again to the next. No timer runs
 //!   while nothing is due, so the hub still hibernates.
+//! - Sockets cannot flood: a socket's typing is forwarded at most once per
+//!   [`TYPING_EVERY_MS`], and the presence changes it causes are announced at most once per
+//!   [`PRESENCE_EVERY_MS`] (one held back is announced by the alarm when the window ends, so
+//!   the last state always reaches the agents); the throttle state is in the attachment. A
+//!   session has at most [`MAX_SOCKETS_PER_SESSION`] sockets and a visitor
+//!   [`MAX_SOCKETS_PER_VISITOR`]: a new socket over a cap closes the oldest (1008 "too many
+//!   sockets") — the newest is the one a person just opened, and an old one may be a dead
+//!   connection the hub has not noticed yet.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -23,6 +31,14 @@ use worker::*;
 
 /// A visitor whose socket has sent nothing for this long is gone (dead tab, lost network).
 pub const GONE_AFTER_MS: i64 = 75_000;
+/// A socket's typing frames are forwarded at most once per this (clients send one per 2 s).
+pub const TYPING_EVERY_MS: i64 = 2_000;
+/// The presence changes a socket causes are announced at most once per this.
+pub const PRESENCE_EVERY_MS: i64 = 1_000;
+/// Open sockets per session; a new one over it closes the session's oldest.
+pub const MAX_SOCKETS_PER_SESSION: usize = 5;
+/// Open sockets per visitor (all sessions); a new one over it closes the visitor's oldest.
+pub const MAX_SOCKETS_PER_VISITOR: usize = 20;
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
 struct Attachment {
@@ -42,12 +58,31 @@ struct Attachment {
     /// When the visitor's session expires (epoch ms): the socket closes then. 0: never (agents).
     #[serde(default)]
     expires: i64,
+    /// When the socket opened (over a cap, the oldest closes).
+    #[serde(default)]
+    opened: i64,
+    /// When this socket's typing was last forwarded.
+    #[serde(default)]
+    typed: i64,
+    /// When a presence change this socket caused was last announced.
+    #[serde(default)]
+    announced: i64,
+    /// A presence change held back by the throttle is announced then (0: none).
+    #[serde(default)]
+    due: i64,
+    /// The hub closed it (the runtime may still list it until the close completes).
+    #[serde(default)]
+    closed: bool,
 }
 
 impl Attachment {
     /// A visitor socket whose session has expired (the alarm is closing it, or about to).
     fn expired(&self, now: i64) -> bool {
         self.expires > 0 && self.expires <= now
+    }
+    /// Still counts: not closed by the hub, session not expired.
+    fn live(&self, now: i64) -> bool {
+        !self.closed && !self.expired(now)
     }
 }
 
@@ -106,6 +141,42 @@ impl Hub {
         ws.deserialize_attachment::<Attachment>().ok().flatten()
     }
 
+    /// Closes a socket from the hub's side (1008), marking it so that it no longer counts for
+    /// presence or the caps while the runtime finishes the close.
+    fn shut(ws: &WebSocket, mut a: Attachment, reason: &str) {
+        a.closed = true;
+        let _ = ws.serialize_attachment(&a);
+        let _ = ws.close(Some(1008), Some(reason));
+    }
+
+    /// Makes room for a new socket of `session` among a visitor's (`tag`): over a cap, the
+    /// oldest close.
+    fn make_room(&self, tag: &str, session: &str) {
+        let t = now();
+        let mut open: Vec<(WebSocket, Attachment)> = self
+            .state
+            .get_websockets_with_tag(tag)
+            .into_iter()
+            .filter_map(|ws| Self::attachment(&ws).filter(|a| a.live(t)).map(|a| (ws, a)))
+            .collect();
+        open.sort_by_key(|(_, a)| a.opened);
+        let same = open.iter().filter(|(_, a)| a.session == session).count();
+        let mut over_session = (same + 1).saturating_sub(MAX_SOCKETS_PER_SESSION);
+        let mut kept = Vec::with_capacity(open.len());
+        for (ws, a) in open {
+            if over_session > 0 && a.session == session {
+                over_session -= 1;
+                Self::shut(&ws, a, "too many sockets");
+            } else {
+                kept.push((ws, a));
+            }
+        }
+        let over_visitor = (kept.len() + 1).saturating_sub(MAX_SOCKETS_PER_VISITOR);
+        for (ws, a) in kept.into_iter().take(over_visitor) {
+            Self::shut(&ws, a, "too many sockets");
+        }
+    }
+
     fn send(sockets: Vec<WebSocket>, text: &str) {
         for ws in sockets {
             // A socket closing under us is not an error worth failing the others for.
@@ -144,7 +215,7 @@ impl Hub {
             if except.is_some_and(|e| e == &ws) {
                 continue;
             }
-            match Self::attachment(&ws).filter(|a| !a.expired(t)) {
+            match Self::attachment(&ws).filter(|a| a.live(t)) {
                 Some(a) if t - a.seen <= GONE_AFTER_MS && a.state == "active" => return "online",
                 Some(a) if t - a.seen <= GONE_AFTER_MS => best = "away",
                 _ => {}
@@ -175,15 +246,25 @@ impl Hub {
         } else {
             "agents".to_string()
         };
+        if role == "visitor" {
+            self.make_room(&tag, &session);
+        }
         self.state.accept_websocket_with_tags(&pair.server, &[&tag]);
+        let t = now();
         pair.server.serialize_attachment(Attachment {
             role: role.clone(),
             id: id.clone(),
             name,
-            seen: now(),
+            seen: t,
             state: "active".into(),
             session,
             expires,
+            opened: t,
+            typed: 0,
+            // Its arrival is announced just below.
+            announced: t,
+            due: 0,
+            closed: false,
         })?;
         let _ = pair
             .server
@@ -206,26 +287,39 @@ impl Hub {
         }
     }
 
-    /// The alarm: closes the sockets whose session has expired, tells the agents, and sets the
-    /// alarm to the next expiry (none: no alarm, nothing runs).
+    /// The alarm: closes the sockets whose session has expired, announces the presence changes
+    /// held back by the throttle, and sets the alarm to the next of either (none: no alarm,
+    /// nothing runs).
     async fn ring(&self) -> Result<()> {
         let t = now();
         let mut next: Option<i64> = None;
-        let mut gone: Vec<String> = Vec::new();
+        let mut changed: Vec<String> = Vec::new();
         for ws in self.state.get_websockets() {
-            let Some(a) = Self::attachment(&ws) else {
+            let Some(mut a) = Self::attachment(&ws).filter(|a| !a.closed) else {
                 continue;
             };
             if a.expired(t) {
-                let _ = ws.close(Some(1008), Some("session expired"));
-                if !gone.contains(&a.id) {
-                    gone.push(a.id);
+                if !changed.contains(&a.id) {
+                    changed.push(a.id.clone());
                 }
-            } else if a.expires > 0 {
-                next = Some(next.map_or(a.expires, |n| n.min(a.expires)));
+                Self::shut(&ws, a, "session expired");
+                continue;
+            }
+            if a.due > 0 && a.due <= t {
+                a.due = 0;
+                a.announced = t;
+                ws.serialize_attachment(&a)?;
+                if !changed.contains(&a.id) {
+                    changed.push(a.id.clone());
+                }
+            }
+            for at in [a.expires, a.due] {
+                if at > 0 {
+                    next = Some(next.map_or(at, |n| n.min(at)));
+                }
             }
         }
-        for v in &gone {
+        for v in &changed {
             self.announce_presence(v, None);
         }
         if let Some(at) = next {
@@ -281,8 +375,9 @@ impl DurableObject for Hub {
             "/presence" => Response::from_json(&self.presence()),
             "/stats" => {
                 let (mut visitors, mut agents) = (0, 0);
+                let t = now();
                 for ws in self.state.get_websockets() {
-                    match Self::attachment(&ws).map(|a| a.role) {
+                    match Self::attachment(&ws).filter(|a| a.live(t)).map(|a| a.role) {
                         Some(r) if r == "visitor" => visitors += 1,
                         Some(_) => agents += 1,
                         None => {}
@@ -310,7 +405,7 @@ impl DurableObject for Hub {
                             && a.id.is_empty()
                             && c.key.as_ref().is_some_and(|k| *k == a.session || a.session.is_empty()));
                     if hit {
-                        let _ = ws.close(Some(1008), Some("access revoked"));
+                        Self::shut(&ws, a, "access revoked");
                     }
                 }
                 Response::empty()
@@ -348,8 +443,11 @@ impl DurableObject for Hub {
             return Ok(());
         };
         // The alarm may ring late: an expired session's socket says nothing more.
+        if a.closed {
+            return Ok(());
+        }
         if a.expired(now()) {
-            let _ = ws.close(Some(1008), Some("session expired"));
+            Self::shut(&ws, a, "session expired");
             return Ok(());
         }
         // Frames are small; anything else is ignored rather than parsed.
@@ -366,7 +464,9 @@ impl DurableObject for Hub {
                     _ => "active".into(),
                 };
             }
-            Some("typing") => {
+            // Throttled: at most one per TYPING_EVERY_MS from this socket.
+            Some("typing") if a.seen - a.typed >= TYPING_EVERY_MS => {
+                a.typed = a.seen;
                 let conversation = frame
                     .get("conversationId")
                     .and_then(Value::as_str)
@@ -387,9 +487,25 @@ impl DurableObject for Hub {
             }
             _ => {}
         }
-        ws.serialize_attachment(&a)?;
+        // Presence changes: at most one announcement per PRESENCE_EVERY_MS from this socket; a
+        // change inside the window is announced by the alarm when it ends.
+        let (mut announce, mut wake) = (false, None);
         if a.role == "visitor" && was != a.state {
+            if a.seen - a.announced >= PRESENCE_EVERY_MS {
+                a.announced = a.seen;
+                a.due = 0;
+                announce = true;
+            } else if a.due == 0 {
+                a.due = a.announced + PRESENCE_EVERY_MS;
+                wake = Some(a.due);
+            }
+        }
+        ws.serialize_attachment(&a)?;
+        if announce {
             self.announce_presence(&a.id, None);
+        }
+        if let Some(at) = wake {
+            self.wake_by(at).await?;
         }
         Ok(())
     }
