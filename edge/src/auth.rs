@@ -24,24 +24,10 @@ pub struct VisitorAuth {
     pub workspace: WorkspaceRow,
 }
 
-/// The session token the request presents, if well-formed (not yet checked against D1).
+/// The session token the request presents, if well-formed (not yet checked against D1). Only
+/// ever from the header: a URL is logged and kept, so the live sockets take a ticket instead.
 pub fn presented_token(ctx: &Ctx) -> Option<SessionToken> {
-    bearer_of(ctx)
-        .or_else(|| live_query_token(ctx))
-        .and_then(|b| SessionToken::parse(&b))
-}
-
-/// Browsers cannot set headers on a WebSocket: the live routes also take `?token=`.
-fn live_query_token(ctx: &Ctx) -> Option<String> {
-    if !ctx.path.ends_with("/live") {
-        return None;
-    }
-    let url = ctx.req.url().ok()?;
-    let token = url
-        .query_pairs()
-        .find(|(k, _)| k == "token")
-        .map(|(_, v)| v.into_owned());
-    token
+    bearer_of(ctx).and_then(|b| SessionToken::parse(&b))
 }
 
 /// Who answers chats: the workspace's secret key (no teammate) or a teammate's own key.
@@ -50,9 +36,9 @@ pub struct Agent {
     pub teammate: Option<db::TeammateRow>,
 }
 
-/// Resolves `Authorization: Bearer psk_…` or `ptk_…` (or `?token=` on the live route).
+/// Resolves `Authorization: Bearer psk_…` or `ptk_…`.
 pub async fn agent(ctx: &Ctx) -> Result<Agent, ApiError> {
-    let Some(b) = bearer_of(ctx).or_else(|| live_query_token(ctx)) else {
+    let Some(b) = bearer_of(ctx) else {
         return Err(not_authenticated(
             "send a teammate key or the workspace secret key: Authorization: Bearer ptk_… / psk_…",
         ));
@@ -72,7 +58,7 @@ pub async fn agent(ctx: &Ctx) -> Result<Agent, ApiError> {
             teammate: Some(teammate),
         });
     }
-    // The workspace key, from the header or (live route) `?token=`.
+    // The workspace key.
     let workspace = match SecretKey::parse(&b) {
         Some(key) => db::workspace_by_key_hash(&ctx.db()?, &key.storage_hash())
             .await?

@@ -298,6 +298,9 @@ pub struct SessionRow {
     pub workspace_id: String,
     pub visitor_id: String,
     pub expires_at: i64,
+    /// When the session started (its first boot): no refresh moves it past this plus the
+    /// absolute age.
+    pub started_at: i64,
 }
 
 /// A session and its workspace, in one query.
@@ -317,6 +320,7 @@ pub async fn session_with_workspace(
 pub struct SessionJoinRow {
     s_visitor_id: String,
     s_expires_at: i64,
+    s_started_at: i64,
     #[serde(flatten)]
     workspace: WorkspaceRow,
 }
@@ -325,7 +329,7 @@ pub struct SessionJoinRow {
 pub fn session_stmt(db: &D1Database, hash: &str) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        &format!("SELECT s.visitor_id AS s_visitor_id, s.expires_at AS s_expires_at, {} FROM widget_sessions s JOIN workspaces w ON w.id = s.workspace_id WHERE s.token_hash = ?1", prefixed("w", WORKSPACE_COLS)),
+        &format!("SELECT s.visitor_id AS s_visitor_id, s.expires_at AS s_expires_at, COALESCE(s.started_at, s.created_at) AS s_started_at, {} FROM widget_sessions s JOIN workspaces w ON w.id = s.workspace_id WHERE s.token_hash = ?1", prefixed("w", WORKSPACE_COLS)),
         &[s(hash)],
     )
 }
@@ -336,6 +340,7 @@ pub fn session_of(row: Option<SessionJoinRow>) -> Option<(SessionRow, WorkspaceR
             workspace_id: r.workspace.id.clone(),
             visitor_id: r.s_visitor_id,
             expires_at: r.s_expires_at,
+            started_at: r.s_started_at,
         };
         (session, r.workspace)
     })
@@ -368,6 +373,7 @@ pub async fn boot_reads(
     struct TokenRow {
         s_workspace_id: String,
         s_expires_at: i64,
+        s_started_at: i64,
         #[serde(flatten)]
         visitor: VisitorRow,
     }
@@ -379,7 +385,7 @@ pub async fn boot_reads(
     if let Some(h) = token_hash {
         stmts.push(stmt(
             db,
-            &format!("SELECT s.workspace_id AS s_workspace_id, s.expires_at AS s_expires_at, {} FROM widget_sessions s JOIN visitors v ON v.id = s.visitor_id WHERE s.token_hash = ?1 AND v.merged_into IS NULL", prefixed("v", VISITOR_COLS)),
+            &format!("SELECT s.workspace_id AS s_workspace_id, s.expires_at AS s_expires_at, COALESCE(s.started_at, s.created_at) AS s_started_at, {} FROM widget_sessions s JOIN visitors v ON v.id = s.visitor_id WHERE s.token_hash = ?1 AND v.merged_into IS NULL", prefixed("v", VISITOR_COLS)),
             &[s(h)],
         )?);
     }
@@ -410,6 +416,7 @@ pub async fn boot_reads(
                     workspace_id: r.s_workspace_id,
                     visitor_id: r.visitor.id.clone(),
                     expires_at: r.s_expires_at,
+                    started_at: r.s_started_at,
                 };
                 (session, r.visitor)
             }),
@@ -480,7 +487,8 @@ pub fn revoke_unproven_sessions(
     )
 }
 
-/// Replaces a session token by a new one with a new expiry, keeping visitor and verified flag.
+/// Replaces a session token by a new one with a new expiry, keeping visitor, verified flag and
+/// the session's start.
 pub fn rotate_session(
     db: &D1Database,
     old_hash: &str,
@@ -491,8 +499,8 @@ pub fn rotate_session(
     Ok(vec![
         stmt(
             db,
-            "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at, identity_verified) \
-             SELECT ?2, workspace_id, visitor_id, ?3, ?4, identity_verified FROM widget_sessions WHERE token_hash = ?1",
+            "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at, identity_verified, started_at) \
+             SELECT ?2, workspace_id, visitor_id, ?3, ?4, identity_verified, COALESCE(started_at, created_at) FROM widget_sessions WHERE token_hash = ?1",
             &[s(old_hash), s(new_hash), n(now), n(expires_at)],
         )?,
         delete_session(db, old_hash)?,
@@ -627,6 +635,16 @@ pub async fn auto_close_conversations(db: &D1Database, now: i64) -> Result<(), A
          WHERE status = 'open' AND id IN (SELECT c.id FROM conversations c JOIN workspaces w ON w.id = c.workspace_id \
            WHERE c.status = 'open' AND json_extract(w.automation, '$.autoCloseAfterHours') IS NOT NULL \
            AND COALESCE(c.last_message_at, c.created_at) < ?1 - json_extract(w.automation, '$.autoCloseAfterHours') * 3600000)",
+        &[n(now)],
+    )
+    .await
+}
+
+/// Live-socket tickets past their expiry (unused ones: a used ticket is deleted at once).
+pub async fn delete_expired_tickets(db: &D1Database, now: i64) -> Result<(), ApiError> {
+    run(
+        db,
+        "DELETE FROM live_tickets WHERE expires_at < ?1",
         &[n(now)],
     )
     .await

@@ -12,6 +12,18 @@
 //!   30 s), `{"type":"typing","conversationId"[, "visitorId"]}`.
 //! - Presence: online / away from the last heartbeat; a socket silent for [`GONE_AFTER_MS`] is
 //!   a dead session and counts as gone.
+//! - Sessions end: each visitor socket's attachment holds its session's expiry (`/rekey` moves
+//!   it on a refresh); a Durable Object alarm set to the earliest one closes the sockets whose
+//!   session has expired (1008 "session expired") and is set again to the next. No timer runs
+//!   while nothing is due, so the hub still hibernates.
+//! - Sockets cannot flood: a socket's typing is forwarded at most once per
+//!   [`TYPING_EVERY_MS`], and the presence changes it causes are announced at most once per
+//!   [`PRESENCE_EVERY_MS`] (one held back is announced by the alarm when the window ends, so
+//!   the last state always reaches the agents); the throttle state is in the attachment. A
+//!   session has at most [`MAX_SOCKETS_PER_SESSION`] sockets and a visitor
+//!   [`MAX_SOCKETS_PER_VISITOR`]: a new socket over a cap closes the oldest (1008 "too many
+//!   sockets") — the newest is the one a person just opened, and an old one may be a dead
+//!   connection the hub has not noticed yet.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -19,6 +31,14 @@ use worker::*;
 
 /// A visitor whose socket has sent nothing for this long is gone (dead tab, lost network).
 pub const GONE_AFTER_MS: i64 = 75_000;
+/// A socket's typing frames are forwarded at most once per this (clients send one per 2 s).
+pub const TYPING_EVERY_MS: i64 = 2_000;
+/// The presence changes a socket causes are announced at most once per this.
+pub const PRESENCE_EVERY_MS: i64 = 1_000;
+/// Open sockets per session; a new one over it closes the session's oldest.
+pub const MAX_SOCKETS_PER_SESSION: usize = 5;
+/// Open sockets per visitor (all sessions); a new one over it closes the visitor's oldest.
+pub const MAX_SOCKETS_PER_VISITOR: usize = 20;
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
 struct Attachment {
@@ -31,9 +51,39 @@ struct Attachment {
     seen: i64,
     /// "active" or "away".
     state: String,
-    /// SHA-256 of the session token a visitor socket was opened with (revoking it closes it).
+    /// SHA-256 of the session token a visitor socket was opened with (revoking it closes it),
+    /// or of the key an agent socket was opened with.
     #[serde(default)]
     session: String,
+    /// When the visitor's session expires (epoch ms): the socket closes then. 0: never (agents).
+    #[serde(default)]
+    expires: i64,
+    /// When the socket opened (over a cap, the oldest closes).
+    #[serde(default)]
+    opened: i64,
+    /// When this socket's typing was last forwarded.
+    #[serde(default)]
+    typed: i64,
+    /// When a presence change this socket caused was last announced.
+    #[serde(default)]
+    announced: i64,
+    /// A presence change held back by the throttle is announced then (0: none).
+    #[serde(default)]
+    due: i64,
+    /// The hub closed it (the runtime may still list it until the close completes).
+    #[serde(default)]
+    closed: bool,
+}
+
+impl Attachment {
+    /// A visitor socket whose session has expired (the alarm is closing it, or about to).
+    fn expired(&self, now: i64) -> bool {
+        self.expires > 0 && self.expires <= now
+    }
+    /// Still counts: not closed by the hub, session not expired.
+    fn live(&self, now: i64) -> bool {
+        !self.closed && !self.expired(now)
+    }
 }
 
 /// Which sockets to close: those of a revoked session, or of a removed teammate.
@@ -48,14 +98,18 @@ struct Close {
     keep: Option<Vec<String>>,
     /// Visitor sockets opened with any of these sessions close (sessions a proof revoked).
     sessions: Option<Vec<String>>,
+    /// The hash of a rotated workspace key: the agent sockets opened with it close.
+    key: Option<String>,
 }
 
 /// A session token was refreshed: its sockets now belong to the new token (so revoking the new
-/// one closes them).
+/// one closes them) and close at its expiry.
 #[derive(Deserialize)]
 struct Rekey {
     from: String,
     to: String,
+    #[serde(default)]
+    expires: i64,
 }
 
 /// What the edge asks the hub to send.
@@ -87,6 +141,42 @@ fn now() -> i64 {
 impl Hub {
     fn attachment(ws: &WebSocket) -> Option<Attachment> {
         ws.deserialize_attachment::<Attachment>().ok().flatten()
+    }
+
+    /// Closes a socket from the hub's side (1008), marking it so that it no longer counts for
+    /// presence or the caps while the runtime finishes the close.
+    fn shut(ws: &WebSocket, mut a: Attachment, reason: &str) {
+        a.closed = true;
+        let _ = ws.serialize_attachment(&a);
+        let _ = ws.close(Some(1008), Some(reason));
+    }
+
+    /// Makes room for a new socket of `session` among a visitor's (`tag`): over a cap, the
+    /// oldest close.
+    fn make_room(&self, tag: &str, session: &str) {
+        let t = now();
+        let mut open: Vec<(WebSocket, Attachment)> = self
+            .state
+            .get_websockets_with_tag(tag)
+            .into_iter()
+            .filter_map(|ws| Self::attachment(&ws).filter(|a| a.live(t)).map(|a| (ws, a)))
+            .collect();
+        open.sort_by_key(|(_, a)| a.opened);
+        let same = open.iter().filter(|(_, a)| a.session == session).count();
+        let mut over_session = (same + 1).saturating_sub(MAX_SOCKETS_PER_SESSION);
+        let mut kept = Vec::with_capacity(open.len());
+        for (ws, a) in open {
+            if over_session > 0 && a.session == session {
+                over_session -= 1;
+                Self::shut(&ws, a, "too many sockets");
+            } else {
+                kept.push((ws, a));
+            }
+        }
+        let over_visitor = (kept.len() + 1).saturating_sub(MAX_SOCKETS_PER_VISITOR);
+        for (ws, a) in kept.into_iter().take(over_visitor) {
+            Self::shut(&ws, a, "too many sockets");
+        }
     }
 
     fn send(sockets: Vec<WebSocket>, text: &str) {
@@ -127,7 +217,7 @@ impl Hub {
             if except.is_some_and(|e| e == &ws) {
                 continue;
             }
-            match Self::attachment(&ws) {
+            match Self::attachment(&ws).filter(|a| a.live(t)) {
                 Some(a) if t - a.seen <= GONE_AFTER_MS && a.state == "active" => return "online",
                 Some(a) if t - a.seen <= GONE_AFTER_MS => best = "away",
                 _ => {}
@@ -143,7 +233,7 @@ impl Hub {
         );
     }
 
-    fn open_socket(&self, url: &Url) -> Result<Response> {
+    async fn open_socket(&self, url: &Url) -> Result<Response> {
         let q = |k: &str| {
             url.query_pairs()
                 .find(|(n, _)| n == k)
@@ -151,20 +241,32 @@ impl Hub {
                 .unwrap_or_default()
         };
         let (role, id, name, session) = (q("role"), q("id"), q("name"), q("session"));
+        let expires = q("expires").parse::<i64>().unwrap_or(0).max(0);
         let pair = WebSocketPair::new()?;
         let tag = if role == "visitor" {
             format!("v:{id}")
         } else {
             "agents".to_string()
         };
+        if role == "visitor" {
+            self.make_room(&tag, &session);
+        }
         self.state.accept_websocket_with_tags(&pair.server, &[&tag]);
+        let t = now();
         pair.server.serialize_attachment(Attachment {
             role: role.clone(),
             id: id.clone(),
             name,
-            seen: now(),
+            seen: t,
             state: "active".into(),
             session,
+            expires,
+            opened: t,
+            typed: 0,
+            // Its arrival is announced just below.
+            announced: t,
+            due: 0,
+            closed: false,
         })?;
         let _ = pair
             .server
@@ -172,7 +274,60 @@ impl Hub {
         if role == "visitor" {
             self.announce_presence(&id, None);
         }
+        if expires > 0 {
+            self.wake_by(expires).await?;
+        }
         Response::from_websocket(pair.client)
+    }
+
+    /// Makes sure the alarm rings by `at` (an earlier one stays: it sets the next when it rings).
+    async fn wake_by(&self, at: i64) -> Result<()> {
+        let storage = self.state.storage();
+        match storage.get_alarm().await? {
+            Some(t) if t <= at => Ok(()),
+            _ => storage.set_alarm((at - now()).max(0)).await,
+        }
+    }
+
+    /// The alarm: closes the sockets whose session has expired, announces the presence changes
+    /// held back by the throttle, and sets the alarm to the next of either (none: no alarm,
+    /// nothing runs).
+    async fn ring(&self) -> Result<()> {
+        let t = now();
+        let mut next: Option<i64> = None;
+        let mut changed: Vec<String> = Vec::new();
+        for ws in self.state.get_websockets() {
+            let Some(mut a) = Self::attachment(&ws).filter(|a| !a.closed) else {
+                continue;
+            };
+            if a.expired(t) {
+                if !changed.contains(&a.id) {
+                    changed.push(a.id.clone());
+                }
+                Self::shut(&ws, a, "session expired");
+                continue;
+            }
+            if a.due > 0 && a.due <= t {
+                a.due = 0;
+                a.announced = t;
+                ws.serialize_attachment(&a)?;
+                if !changed.contains(&a.id) {
+                    changed.push(a.id.clone());
+                }
+            }
+            for at in [a.expires, a.due] {
+                if at > 0 {
+                    next = Some(next.map_or(at, |n| n.min(at)));
+                }
+            }
+        }
+        for v in &changed {
+            self.announce_presence(v, None);
+        }
+        if let Some(at) = next {
+            self.state.storage().set_alarm((at - now()).max(0)).await?;
+        }
+        Ok(())
     }
 
     /// Every visitor with a socket, and their presence.
@@ -206,7 +361,7 @@ impl DurableObject for Hub {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let url = req.url()?;
         match url.path() {
-            "/connect" => self.open_socket(&url),
+            "/connect" => self.open_socket(&url).await,
             "/notify" => {
                 // serde_json (not `req.json()`, which goes through a JS object) keeps the event's
                 // text as it came.
@@ -222,8 +377,9 @@ impl DurableObject for Hub {
             "/presence" => Response::from_json(&self.presence()),
             "/stats" => {
                 let (mut visitors, mut agents) = (0, 0);
+                let t = now();
                 for ws in self.state.get_websockets() {
-                    match Self::attachment(&ws).map(|a| a.role) {
+                    match Self::attachment(&ws).filter(|a| a.live(t)).map(|a| a.role) {
                         Some(r) if r == "visitor" => visitors += 1,
                         Some(_) => agents += 1,
                         None => {}
@@ -246,9 +402,13 @@ impl DurableObject for Hub {
                                 && c.keep.as_ref().is_some_and(|k| !k.contains(&a.session)))
                     } else {
                         c.agent_id.as_ref() == Some(&a.id)
+                            // A workspace-key socket (no teammate) of the rotated key; one from
+                            // before sockets recorded their key can only have used an older key.
+                            || (a.id.is_empty()
+                                && c.key.as_ref().is_some_and(|k| *k == a.session || a.session.is_empty()))
                     };
                     if hit {
-                        let _ = ws.close(Some(1008), Some("access revoked"));
+                        Self::shut(&ws, a, "access revoked");
                     }
                 }
                 Response::empty()
@@ -260,6 +420,11 @@ impl DurableObject for Hub {
                         Self::attachment(&ws).filter(|a| a.role == "visitor" && a.session == r.from)
                     {
                         a.session = r.to.clone();
+                        // A refresh never shortens a session; the alarm set for the old expiry
+                        // finds nothing due then and moves on to the next.
+                        if r.expires > 0 {
+                            a.expires = r.expires;
+                        }
                         ws.serialize_attachment(&a)?;
                     }
                 }
@@ -280,6 +445,14 @@ impl DurableObject for Hub {
         let Some(mut a) = Self::attachment(&ws) else {
             return Ok(());
         };
+        // The alarm may ring late: an expired session's socket says nothing more.
+        if a.closed {
+            return Ok(());
+        }
+        if a.expired(now()) {
+            Self::shut(&ws, a, "session expired");
+            return Ok(());
+        }
         // Frames are small; anything else is ignored rather than parsed.
         if text.len() > 1024 {
             return Ok(());
@@ -294,7 +467,9 @@ impl DurableObject for Hub {
                     _ => "active".into(),
                 };
             }
-            Some("typing") => {
+            // Throttled: at most one per TYPING_EVERY_MS from this socket.
+            Some("typing") if a.seen - a.typed >= TYPING_EVERY_MS => {
+                a.typed = a.seen;
                 let conversation = frame
                     .get("conversationId")
                     .and_then(Value::as_str)
@@ -315,9 +490,25 @@ impl DurableObject for Hub {
             }
             _ => {}
         }
-        ws.serialize_attachment(&a)?;
+        // Presence changes: at most one announcement per PRESENCE_EVERY_MS from this socket; a
+        // change inside the window is announced by the alarm when it ends.
+        let (mut announce, mut wake) = (false, None);
         if a.role == "visitor" && was != a.state {
+            if a.seen - a.announced >= PRESENCE_EVERY_MS {
+                a.announced = a.seen;
+                a.due = 0;
+                announce = true;
+            } else if a.due == 0 {
+                a.due = a.announced + PRESENCE_EVERY_MS;
+                wake = Some(a.due);
+            }
+        }
+        ws.serialize_attachment(&a)?;
+        if announce {
             self.announce_presence(&a.id, None);
+        }
+        if let Some(at) = wake {
+            self.wake_by(at).await?;
         }
         Ok(())
     }
@@ -325,10 +516,18 @@ impl DurableObject for Hub {
     async fn websocket_close(
         &self,
         ws: WebSocket,
-        _code: usize,
+        code: usize,
         _reason: String,
         _was_clean: bool,
     ) -> Result<()> {
+        // Answer the client's close frame, so the connection ends now rather than when the
+        // client gives up waiting (and a socket half closed is not left to count against its
+        // visitor). Codes that cannot be sent back are answered with a normal close.
+        let code = match code {
+            1000..=1003 | 1007..=1014 | 3000..=4999 => code as u16,
+            _ => 1000,
+        };
+        let _ = ws.close(Some(code), Some("closed"));
         self.gone(&ws);
         Ok(())
     }
@@ -336,6 +535,11 @@ impl DurableObject for Hub {
     async fn websocket_error(&self, ws: WebSocket, _error: Error) -> Result<()> {
         self.gone(&ws);
         Ok(())
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        self.ring().await?;
+        Response::empty()
     }
 }
 
@@ -379,6 +583,11 @@ pub async fn close_agent_sockets(env: &Env, workspace_id: &str, agent_id: &str) 
     post(env, workspace_id, "/close", json!({"agentId": agent_id})).await;
 }
 
+/// Closes the agent sockets opened with a workspace key that was just rotated (`key_hash`).
+pub async fn close_key_sockets(env: &Env, workspace_id: &str, key_hash: &str) {
+    post(env, workspace_id, "/close", json!({"key": key_hash})).await;
+}
+
 /// The hub's open sockets and when its current instance woke (`GET /admin/v1/live/stats`).
 pub async fn stats(env: &Env, workspace_id: &str) -> Result<Value> {
     stub(env, workspace_id)?
@@ -409,9 +618,10 @@ pub async fn close_sessions(env: &Env, workspace_id: &str, sessions: &[String]) 
     post(env, workspace_id, "/close", json!({"sessions": sessions})).await;
 }
 
-/// Moves a refreshed session's open sockets to its new token hash.
-pub async fn rekey(env: &Env, workspace_id: &str, from: &str, to: &str) {
-    post(env, workspace_id, "/rekey", json!({"from": from, "to": to})).await;
+/// Moves a refreshed session's open sockets to its new token hash and expiry.
+pub async fn rekey(env: &Env, workspace_id: &str, from: &str, to: &str, expires_at: i64) {
+    let body = json!({"from": from, "to": to, "expires": expires_at});
+    post(env, workspace_id, "/rekey", body).await;
 }
 
 /// Presence of the workspace's connected visitors.

@@ -51,7 +51,7 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 /// Anonymous visitors deleted per hourly run, at most (one transaction).
 const RETENTION_BATCH: i64 = 500;
 
-/// Hourly: conversations idle past their workspace's `autoCloseAfterHours` close, sessions that expired longer ago than the retention window are deleted
+/// Hourly: conversations idle past their workspace's `autoCloseAfterHours` close, unused live tickets past their expiry go, sessions that expired longer ago than the retention window are deleted
 /// (until then an old token still answers `SESSION_EXPIRED` rather than `NOT_AUTHENTICATED`),
 /// and the retention rules above run.
 #[event(scheduled)]
@@ -73,6 +73,9 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
             }
             if let Err(e) = db::auto_close_conversations(&d, now).await {
                 console_error!("conversation auto-close failed: {}", e.message);
+            }
+            if let Err(e) = db::delete_expired_tickets(&d, now).await {
+                console_error!("live ticket cleanup failed: {}", e.message);
             }
         }
         Err(e) => console_error!("no DB binding: {e}"),

@@ -1,7 +1,7 @@
-//! Session tokens (`wst_` + 64 hex), workspace secret keys (`psk_` + 64 hex) and teammate keys
-//! (`ptk_` + 64 hex).
+//! Session tokens (`wst_` + 64 hex), workspace secret keys (`psk_` + 64 hex), teammate keys
+//! (`ptk_` + 64 hex) and live-socket tickets (`lvt_` + 64 hex).
 //!
-//! Both are bearer secrets made from 32 random bytes the caller supplies (the edge reads
+//! All are bearer secrets made from 32 random bytes the caller supplies (the edge reads
 //! `crypto.getRandomValues`). Only their SHA-256 is ever stored.
 
 use sha2::{Digest, Sha256};
@@ -17,6 +17,12 @@ pub struct SecretKey(String);
 /// A teammate's own key: the agent console and the conversation routes, as that teammate.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TeammateKey(String);
+
+/// A single-use, short-lived ticket that opens one live WebSocket. Browsers cannot set headers
+/// on a WebSocket, so the credential travels in the URL: a ticket (useless once used, or after
+/// seconds) instead of a long-lived token or key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LiveTicket(String);
 
 macro_rules! bearer_secret {
     ($ty:ident, $prefix:literal) => {
@@ -60,6 +66,7 @@ macro_rules! bearer_secret {
 bearer_secret!(SessionToken, "wst_");
 bearer_secret!(SecretKey, "psk_");
 bearer_secret!(TeammateKey, "ptk_");
+bearer_secret!(LiveTicket, "lvt_");
 
 /// Lowercase hex SHA-256.
 pub fn sha256_hex(data: &[u8]) -> String {
@@ -102,6 +109,9 @@ mod tests {
             assert!(SessionToken::parse(&bad).is_none(), "{bad}");
         }
         assert!(SecretKey::parse(&good).is_none());
+        assert!(LiveTicket::parse(&good).is_none());
+        let ticket = LiveTicket::from_random([1; 32]);
+        assert_eq!(LiveTicket::parse(ticket.as_str()), Some(ticket));
     }
 
     #[test]

@@ -3,40 +3,8 @@
 // delivered live to the other side; visitors reach only their own conversations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import WebSocket from 'ws';
-import { BASE, call, createWorkspace, boot, assertError, userHash } from '../lib/harness.mjs';
-
-const wsUrl = (path, token) => `${BASE.replace(/^http/, 'ws')}${path}?token=${encodeURIComponent(token)}`;
-
-/** Opens a live socket and collects its events; `next(pred)` waits for a matching one. */
-export async function live(path, token) {
-  const sock = new WebSocket(wsUrl(path, token));
-  const events = [];
-  const waiters = [];
-  sock.on('message', (data) => {
-    const e = JSON.parse(String(data));
-    events.push(e);
-    for (const w of [...waiters]) if (w.pred(e)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(e); }
-  });
-  await new Promise((resolve, reject) => { sock.once('open', resolve); sock.once('error', reject); });
-  const next = (pred, ms = 5000) => {
-    const found = events.find(pred);
-    if (found) { events.splice(events.indexOf(found), 1); return Promise.resolve(found); }
-    return new Promise((resolve, reject) => {
-      const w = { pred, resolve: (e) => { clearTimeout(t); events.splice(events.indexOf(e), 1); resolve(e); } };
-      const t = setTimeout(() => { waiters.splice(waiters.indexOf(w), 1); reject(new Error(`no event within ${ms} ms; got ${JSON.stringify(events)}`)); }, ms);
-      waiters.push(w);
-    });
-  };
-  return { sock, events, next, send: (o) => sock.send(JSON.stringify(o)), close: () => sock.close() };
-}
-
-export async function teammate(ws, name = 'Ada') {
-  const r = await call('POST', '/admin/v1/teammates', { token: ws.key, body: { name, avatarUrl: 'https://acme.test/ada.png' } });
-  assert.equal(r.status, 201, r.text);
-  assert.match(r.body.key, /^ptk_[0-9a-f]{64}$/);
-  return { ...r.body.teammate, key: r.body.key };
-}
+import { call, createWorkspace, boot, assertError, userHash } from '../lib/harness.mjs';
+import { live, teammate } from '../lib/live.mjs';
 
 const cid = () => crypto.randomUUID();
 
@@ -320,4 +288,20 @@ test('ratings can be turned off: the widget is told, and the edge refuses a rati
   const r = await call('POST', `/v1/conversations/${conv.id}/csat`, { token: t, body: { rating: 5 } });
   assertError(assert, r, 400, 'INVALID_INPUT');
   assert.equal((await boot((await createWorkspace()).id)).body.settings.csat, true, 'on by default');
+});
+
+test('a socket the client closes is closed at once: the hub answers its close frame', async () => {
+  const ws = await createWorkspace();
+  const sock = await live('/v1/live', (await boot(ws.id)).body.sessionToken);
+  await sock.next((e) => e.type === 'hello');
+  const t0 = Date.now();
+  sock.sock.close(4001, 'leaving');
+  // Without an answer, the client waits (500 ms in this helper) and reports 1006.
+  const closed = await sock.closed;
+  assert.equal(closed.code, 4001, `closed with ${closed.code} after ${Date.now() - t0} ms`);
+  for (let i = 0; i < 50; i++) {
+    if ((await call('GET', '/admin/v1/live/stats', { token: ws.key })).body.sockets.visitors === 0) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.equal((await call('GET', '/admin/v1/live/stats', { token: ws.key })).body.sockets.visitors, 0);
 });

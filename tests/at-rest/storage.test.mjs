@@ -32,6 +32,38 @@ test('session tokens and secret keys are stored hashed, never in plaintext', { s
   assert.ok(!dump.includes(ws.key.slice(4)), 'no plaintext secret key at rest');
 });
 
+test('live tickets are stored hashed, with what they stand for', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace();
+  const v = await boot(ws.id);
+  const token = v.body.sessionToken;
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const r = await call('POST', '/v1/live/ticket', { token });
+  assert.equal(r.status, 200, r.text);
+  const rows = await sql(`SELECT * FROM live_tickets WHERE workspace_id = '${ws.id}'`);
+  assert.equal(rows.length, 1);
+  assert.deepEqual(
+    [rows[0].ticket_hash, rows[0].role, rows[0].visitor_id, rows[0].credential_hash, rows[0].teammate_id, rows[0].expires_at],
+    [sha(r.body.ticket), 'visitor', v.body.visitor.id, sha(token), null, r.body.expiresAt],
+  );
+  assert.ok(rows[0].expires_at - rows[0].created_at <= 30_000, 'valid 30 s at most');
+  assert.ok(!JSON.stringify(rows).includes(r.body.ticket.slice(4)), 'no plaintext ticket at rest');
+  const ticket = await call('POST', '/admin/v1/live/ticket', { token: ws.key });
+  const agent = await sql(`SELECT role, teammate_id, credential_hash FROM live_tickets WHERE ticket_hash = '${sha(ticket.body.ticket)}'`);
+  assert.deepEqual(agent, [{ role: 'agent', teammate_id: null, credential_hash: sha(ws.key) }]);
+});
+
+test('a rotated secret key is stored hashed and audited', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace();
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const r = await call('POST', '/admin/v1/workspace/secret-key/rotate', { token: ws.key });
+  assert.equal(r.status, 200, r.text);
+  const row = (await sql(`SELECT * FROM workspaces WHERE id = '${ws.id}'`))[0];
+  assert.equal(row.secret_key_hash, sha(r.body.secretKey));
+  assert.ok(!JSON.stringify(row).includes(r.body.secretKey.slice(4)), 'no plaintext key at rest');
+  const audit = await sql(`SELECT action, subject FROM audit_log WHERE workspace_id = '${ws.id}' AND action = 'secret_key.rotated'`);
+  assert.deepEqual(audit, [{ action: 'secret_key.rotated', subject: ws.id }]);
+});
+
 test('a verified merge writes one visitor.merged audit record with counts', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
   const ws = await createWorkspace({ identityVerification: 'required' });
   const hash = userHash(ws.secret, 'audited');
@@ -66,6 +98,23 @@ test('each session records whether it proved who it is, through identify and ref
   const r = await call('POST', '/v1/session/refresh', { token: anon.body.sessionToken });
   assert.equal(await flag(r.body.sessionToken), 1, 'the rotated token keeps it');
   assert.equal(await flag(anon.body.sessionToken), undefined, 'the old token is gone');
+});
+
+test('a refreshed session keeps the time it started (its first boot)', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {
+  const ws = await createWorkspace();
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const row = async (token) => (await sql(`SELECT created_at, started_at FROM widget_sessions WHERE token_hash = '${sha(token)}'`))[0];
+  const a = await boot(ws.id);
+  const first = await row(a.body.sessionToken);
+  assert.equal(first.started_at, null, 'a booted row started when it was created');
+  let token = a.body.sessionToken;
+  for (let i = 0; i < 2; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    token = (await call('POST', '/v1/session/refresh', { token })).body.sessionToken;
+    const r = await row(token);
+    assert.equal(r.started_at, first.created_at, 'carried from token to token');
+    assert.ok(r.created_at > first.created_at);
+  }
 });
 
 test('the hourly job closes conversations idle past autoCloseAfterHours, and only those', { skip: !persist && 'PORCHLIGHT_PERSIST not set' }, async () => {

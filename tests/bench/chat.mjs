@@ -47,8 +47,10 @@ function api(method, path, { token, body } = {}) {
   });
 }
 
-function socket(path, token, onEvent) {
-  const ws = new WebSocket(`${BASE.replace(/^http/, 'ws')}${path}?token=${encodeURIComponent(token)}`);
+/** A live socket: a ticket asked for with `token` in the header, then `?ticket=` (as clients do). */
+async function socket(path, token, onEvent) {
+  const { ticket } = await api('POST', `${path}/ticket`, { token });
+  const ws = new WebSocket(`${BASE.replace(/^http/, 'ws')}${path}?ticket=${encodeURIComponent(ticket)}`);
   ws.on('message', (d) => onEvent(JSON.parse(String(d))));
   return new Promise((resolve, reject) => { ws.once('open', () => resolve(ws)); ws.once('error', reject); });
 }

@@ -259,7 +259,9 @@ test('one socket per browser: tabs share it, stay in sync, and the next tab take
     await launcher(second).click();
     await log(second).locator('li[data-seq]').filter({ hasText: 'Heard in both tabs' }).waitFor({ timeout: 10000 });
     // Typing in the tab without the socket reaches the agent through the one that has it.
-    const agentSock = new WebSocket(`${BASE.replace(/^http/, 'ws')}/admin/v1/live?token=${mate.body.key}`);
+    const ticket = await call('POST', '/admin/v1/live/ticket', { token: mate.body.key });
+    assert.equal(ticket.status, 200, ticket.text);
+    const agentSock = new WebSocket(`${BASE.replace(/^http/, 'ws')}/admin/v1/live?ticket=${ticket.body.ticket}`);
     const typing = new Promise((resolve) => agentSock.on('message', (d) => { const e = JSON.parse(String(d)); if (e.type === 'typing' && e.from === 'visitor') resolve(e); }));
     await new Promise((resolve, reject) => { agentSock.once('open', resolve); agentSock.once('error', reject); });
     await composer(second).pressSequentially('Typing here', { delay: 20 });

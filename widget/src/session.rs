@@ -46,6 +46,16 @@ pub fn refresh_delay(now: f64, expires_at: f64, lifetime_ms: f64) -> f64 {
     }
 }
 
+/// Milliseconds from `now` until `at` (0 if it has passed), capped to what `setTimeout` accepts.
+pub fn until(now: f64, at: f64) -> f64 {
+    let d = at - now;
+    if d.is_nan() || d <= 0.0 {
+        0.0
+    } else {
+        d.min(MAX_TIMER_MS)
+    }
+}
+
 /// True when a refresh is due now.
 pub fn should_refresh(now: f64, expires_at: f64, lifetime_ms: f64) -> bool {
     refresh_delay(now, expires_at, lifetime_ms) <= 0.0
@@ -378,11 +388,6 @@ async fn reboot(ws: &str) -> Option<JsValue> {
     start_session(ws, &claims, &JsValue::UNDEFINED, &JsValue::UNDEFINED).await
 }
 
-/// The workspace's stored token, if it is still live (for the live socket's URL).
-pub(crate) fn live_token(ws: &str) -> Option<String> {
-    Stored::load(ws).live_token(Date::now()).map(String::from)
-}
-
 /// A call that needs the session token. A dead token is replaced by a transparent re-boot and
 /// the call is tried once more.
 pub(crate) async fn call_authed(
@@ -481,10 +486,19 @@ pub async fn refresh() {
             get_f64(&r, "expiresAt"),
         ) {
             (Some(t), Some(exp)) => {
+                // A session has an absolute end (30 days after its first boot): once a refresh
+                // no longer moves the expiry, the next step is a new boot when it expires, not
+                // another refresh.
+                let extended = exp > st.expires_at;
                 st.token = Some(t);
                 st.expires_at = exp;
                 st.save(&ws);
-                schedule_refresh(refresh_delay(Date::now(), exp, st.lifetime_ms));
+                let now = Date::now();
+                schedule_refresh(if extended {
+                    refresh_delay(now, exp, st.lifetime_ms)
+                } else {
+                    until(now, exp)
+                });
             }
             _ => schedule_refresh(REFRESH_RETRY_MS),
         },
@@ -588,6 +602,14 @@ mod tests {
             126.0 * H
         );
         assert_eq!(refresh_delay(0.0, 1e12, 1.0), MAX_TIMER_MS);
+    }
+
+    #[test]
+    fn a_session_at_its_end_waits_for_its_expiry() {
+        assert_eq!(until(1000.0, 5000.0), 4000.0);
+        assert_eq!(until(5000.0, 1000.0), 0.0);
+        assert_eq!(until(0.0, f64::NAN), 0.0);
+        assert_eq!(until(0.0, 1e13), MAX_TIMER_MS);
     }
 
     #[test]

@@ -20,6 +20,8 @@ const state = {
   retry: 0,
   typingTimer: 0,
   lastTypingSent: 0,
+  rows: new Map(), // conversation id → its <li>, kept across events (updated in place)
+  typingRows: new Map(), // conversation id → timer clearing "typing…" on its row
 };
 
 async function api(method, path, body) {
@@ -90,49 +92,78 @@ $('filter').addEventListener('change', () => { state.filter = $('filter').value;
 
 const visitorName = (c) => c.visitor?.name || c.visitor?.email || c.visitor?.readableId || 'Visitor';
 
+// The inbox keeps one row per conversation: a live event (message, presence, typing, read)
+// updates only its own row, in place, so a busy inbox does not redraw (and the row a teammate
+// is about to click, or has focused, stays where and what it is).
+
+/** Puts the listed conversations' rows in order, reusing every row that exists already. */
 function renderList() {
   const ul = $('list');
-  ul.replaceChildren();
-  for (const c of state.conversations) {
-    const li = document.createElement('li');
+  const listed = new Set(state.conversations.map((c) => c.id));
+  for (const [id, li] of state.rows) {
+    if (!listed.has(id)) { li.remove(); state.rows.delete(id); }
+  }
+  state.conversations.forEach((c, i) => {
+    const li = renderRow(c);
+    if (ul.children[i] !== li) ul.insertBefore(li, ul.children[i] ?? null);
+  });
+}
+
+/** Draws one conversation's row: creates it the first time, then updates it in place. */
+function renderRow(c) {
+  let li = state.rows.get(c.id);
+  if (!li) {
+    li = document.createElement('li');
     const b = document.createElement('button');
     b.type = 'button';
     b.dataset.id = c.id;
-    b.setAttribute('aria-current', String(c.id === state.current));
-    const top = document.createElement('span');
-    top.className = 'top';
-    const dot = document.createElement('span');
-    dot.className = `dot ${c.visitor?.presence ?? 'gone'}`;
-    dot.title = c.visitor?.presence ?? 'gone';
-    const name = document.createElement('span');
-    name.className = 'name';
-    name.textContent = visitorName(c);
-    top.append(dot, name);
-    const presence = document.createElement('span');
-    presence.className = 'sr-only';
-    presence.textContent = `, ${c.visitor?.presence ?? 'gone'}`;
-    top.append(presence);
-    if (c.unread > 0) {
-      const badge = document.createElement('span');
-      badge.className = 'badge';
-      badge.textContent = String(c.unread);
-      badge.setAttribute('aria-label', `${c.unread} unread`);
-      top.append(badge);
-    }
-    const snippet = document.createElement('span');
-    snippet.className = 'snippet';
-    snippet.textContent = [c.topic, c.status === 'closed' ? 'closed' : null, c.assignee ? `→ ${c.assignee.name}` : 'unassigned'].filter(Boolean).join(' · ');
-    b.append(top, snippet);
     b.addEventListener('click', () => openConversation(c.id));
     li.append(b);
-    ul.append(li);
+    state.rows.set(c.id, li);
   }
+  const b = li.firstChild;
+  b.setAttribute('aria-current', String(c.id === state.current));
+  const top = document.createElement('span');
+  top.className = 'top';
+  const dot = document.createElement('span');
+  dot.className = `dot ${c.visitor?.presence ?? 'gone'}`;
+  dot.title = c.visitor?.presence ?? 'gone';
+  const name = document.createElement('span');
+  name.className = 'name';
+  name.textContent = visitorName(c);
+  top.append(dot, name);
+  const presence = document.createElement('span');
+  presence.className = 'sr-only';
+  presence.textContent = `, ${c.visitor?.presence ?? 'gone'}`;
+  top.append(presence);
+  if (c.unread > 0) {
+    const badge = document.createElement('span');
+    badge.className = 'badge';
+    badge.textContent = String(c.unread);
+    badge.setAttribute('aria-label', `${c.unread} unread`);
+    top.append(badge);
+  }
+  const snippet = document.createElement('span');
+  snippet.className = 'snippet';
+  snippet.textContent = state.typingRows.has(c.id)
+    ? 'typing…'
+    : [c.topic, c.status === 'closed' ? 'closed' : null, c.assignee ? `→ ${c.assignee.name}` : 'unassigned'].filter(Boolean).join(' · ');
+  b.replaceChildren(top, snippet);
+  return li;
+}
+
+/** Redraws the row of conversation `id`, if it is listed. */
+function renderRowOf(id) {
+  const c = state.conversations.find((x) => x.id === id);
+  if (c) renderRow(c);
 }
 
 // --- A conversation -----------------------------------------------------------------------------
 async function openConversation(id) {
+  const before = state.current;
   state.current = id;
-  renderList();
+  renderRowOf(before);
+  renderRowOf(id);
   const r = await api('GET', `/admin/v1/conversations/${id}/messages?after=0&limit=200`);
   state.messages.set(id, r.messages);
   const c = state.conversations.find((x) => x.id === id) ?? r.conversation;
@@ -179,7 +210,7 @@ function addMessage(m) {
 async function markRead(id) {
   try { await api('POST', `/admin/v1/conversations/${id}/read`, {}); } catch { /* next open retries */ }
   const c = state.conversations.find((x) => x.id === id);
-  if (c) { c.unread = 0; renderList(); }
+  if (c) { c.unread = 0; renderRow(c); }
 }
 
 async function loadVisitor(visitorId) {
@@ -269,12 +300,30 @@ function upsertConversation(c) {
     $('assignee').value = c.assignee?.id ?? '';
     $('close').disabled = c.status === 'closed';
   }
-  renderList();
+  // A known conversation: its row only. A new one: its row is added, the others stay.
+  if (i >= 0) renderRow(state.conversations[i]); else renderList();
 }
 
 // --- Live -----------------------------------------------------------------------------------
-function connect() {
-  const url = `${location.origin.replace(/^http/, 'ws')}/admin/v1/live?token=${encodeURIComponent(state.key)}`;
+// The key never goes in the socket's URL (URLs are logged): a ticket, asked for with the key in
+// the header, opens one socket once, within seconds.
+/** The visitor stopped typing (or sent): the row shows its summary again. */
+function typingDone(id) {
+  if (!state.typingRows.has(id)) return;
+  clearTimeout(state.typingRows.get(id));
+  state.typingRows.delete(id);
+  renderRowOf(id);
+}
+
+async function connect() {
+  let ticket;
+  try {
+    ({ ticket } = await api('POST', '/admin/v1/live/ticket'));
+  } catch {
+    reconnectLater();
+    return;
+  }
+  const url = `${location.origin.replace(/^http/, 'ws')}/admin/v1/live?ticket=${encodeURIComponent(ticket)}`;
   const sock = new WebSocket(url);
   state.socket = sock;
   sock.addEventListener('open', () => { state.retry = 0; $('live').textContent = 'Live'; });
@@ -285,30 +334,41 @@ function connect() {
       addMessage(e.message);
       const c = state.conversations.find((x) => x.id === e.conversationId);
       if (!c) { loadInbox(); return; }
+      if (e.message.author.type === 'visitor') typingDone(c.id);
       if (e.conversationId === state.current) { $('typing').textContent = ''; markRead(c.id); }
-      else if (e.message.author.type === 'visitor') { c.unread += 1; renderList(); }
+      else if (e.message.author.type === 'visitor') { c.unread += 1; renderRow(c); }
     } else if (e.type === 'conversation') {
       upsertConversation(e.conversation);
     } else if (e.type === 'presence') {
-      for (const c of state.conversations) if (c.visitorId === e.visitorId && c.visitor) c.visitor.presence = e.presence;
-      renderList();
+      for (const c of state.conversations) {
+        if (c.visitorId === e.visitorId && c.visitor && c.visitor.presence !== e.presence) { c.visitor.presence = e.presence; renderRow(c); }
+      }
     } else if (e.type === 'read' && e.by === 'agent') {
       // Another teammate (or tab) read it.
       const c = state.conversations.find((x) => x.id === e.conversationId);
-      if (c) { c.unread = 0; renderList(); }
-    } else if (e.type === 'typing' && e.from === 'visitor' && e.conversationId === state.current
-      && state.conversations.find((x) => x.id === state.current)?.visitorId === e.visitorId) {
-      $('typing').textContent = 'Visitor is typing…';
-      clearTimeout(state.typingTimer);
-      state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 4000);
+      if (c) { c.unread = 0; renderRow(c); }
+    } else if (e.type === 'typing' && e.from === 'visitor') {
+      // Only for a conversation of the visitor who types.
+      const c = state.conversations.find((x) => x.id === e.conversationId);
+      if (!c || c.visitorId !== e.visitorId) return;
+      clearTimeout(state.typingRows.get(c.id));
+      state.typingRows.set(c.id, setTimeout(() => typingDone(c.id), 4000));
+      renderRow(c);
+      if (c.id === state.current) {
+        $('typing').textContent = 'Visitor is typing…';
+        clearTimeout(state.typingTimer);
+        state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 4000);
+      }
     }
   });
-  sock.addEventListener('close', () => {
-    $('live').textContent = 'Reconnecting…';
-    const delay = Math.min(15_000, 500 * 2 ** state.retry++);
-    // Catch up on what happened while the socket was down, then listen again.
-    setTimeout(async () => { try { await loadInbox(); if (state.current) await openConversation(state.current); } catch { /* offline */ } connect(); }, delay);
-  });
+  sock.addEventListener('close', reconnectLater);
+}
+
+function reconnectLater() {
+  $('live').textContent = 'Reconnecting…';
+  const delay = Math.min(15_000, 500 * 2 ** state.retry++);
+  // Catch up on what happened while the socket was down, then listen again.
+  setTimeout(async () => { try { await loadInbox(); if (state.current) await openConversation(state.current); } catch { /* offline */ } connect(); }, delay);
 }
 setInterval(() => state.socket?.readyState === 1 && state.socket.send('ping'), 30_000);
 

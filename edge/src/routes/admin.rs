@@ -1,9 +1,10 @@
-//! Admin API for workspaces: creation (root key), settings, identity-secret rotation.
+//! Admin API for workspaces: creation (root key), settings, identity-secret and secret-key
+//! rotation.
 
 use porchlight_shared::identity::jwt_key;
 use porchlight_shared::identity::IdentityMode;
 use porchlight_shared::session::{clamp_lifetime, DEFAULT_LIFETIME_MS};
-use porchlight_shared::token::SecretKey;
+use porchlight_shared::token::{bearer, SecretKey};
 use porchlight_shared::types::{valid_workspace_slug, CreateWorkspace, WorkspacePatch};
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
@@ -245,6 +246,58 @@ pub async fn rotate_identity_secret(ctx: &mut Ctx) -> Result<Response, ApiError>
         200,
         &json!({"identitySecret": secret, "identityJwtSecret": jwt_key(&secret), "previousSecretValidUntil": until}),
     )
+}
+
+/// `POST /admin/v1/workspace/secret-key/rotate` (the workspace key): a new secret key, shown
+/// once and stored as SHA-256. Unlike the identity secret there is no grace period — a key is
+/// rotated because it may have leaked — so the old key stops at once: its unused live tickets
+/// go, and the agent sockets opened with it close (teammates' sockets are theirs and stay).
+pub async fn rotate_secret_key(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let ws = auth::workspace_admin(ctx).await?;
+    // `workspace_admin` accepted the header's key: the one being replaced.
+    let presented = ctx.header("Authorization").unwrap_or_default();
+    let old = bearer(&presented)
+        .and_then(SecretKey::parse)
+        .map(|k| k.storage_hash())
+        .ok_or_else(|| crate::internal("the accepted secret key did not parse"))?;
+    let key = SecretKey::from_random(rand::bytes::<32>()?);
+    let new = key.storage_hash();
+    let db = ctx.db()?;
+    // One transaction; the swap only happens from the key presented (of two concurrent
+    // rotations, one wins and the other's key is already gone), and only a swap is audited.
+    let results = db
+        .batch(vec![
+            db::stmt(
+                &db,
+                "UPDATE workspaces SET secret_key_hash = ?2, updated_at = ?4 WHERE id = ?1 AND secret_key_hash = ?3 RETURNING id",
+                &[s(&ws.id), s(&new), s(&old), n(ctx.now)],
+            )?,
+            db::stmt(
+                &db,
+                "DELETE FROM live_tickets WHERE workspace_id = ?1 AND credential_hash = ?2",
+                &[s(&ws.id), s(&old)],
+            )?,
+            db::stmt(
+                &db,
+                "INSERT INTO audit_log (workspace_id, action, subject, detail, created_at) \
+                 SELECT ?1, 'secret_key.rotated', ?1, '{}', ?3 WHERE EXISTS (SELECT 1 FROM workspaces WHERE id = ?1 AND secret_key_hash = ?2)",
+                &[s(&ws.id), s(&new), n(ctx.now)],
+            )?,
+        ])
+        .await
+        .map_err(crate::internal)?;
+    let swapped = match results.first() {
+        Some(r) => !r.results::<Id>().map_err(crate::internal)?.is_empty(),
+        None => false,
+    };
+    if !swapped {
+        return Err(ApiError::new(
+            ErrorCode::NotAuthenticated,
+            "unknown secret key",
+        ));
+    }
+    crate::hub::close_key_sockets(&ctx.env, &ws.id, &old).await;
+    http::json(200, &json!({"secretKey": key.as_str()}))
 }
 
 /// `GET /admin/v1/visitors/{id}`: a visitor of this workspace, with event totals and the

@@ -91,7 +91,9 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (Method::Post, "/v1/tickets") => return tickets::create(ctx).await,
         (Method::Get, "/v1/conversations") => return chat::list_mine(ctx).await,
         (Method::Post, "/v1/conversations") => return chat::start(ctx).await,
+        (Method::Post, "/v1/live/ticket") => return chat::ticket(ctx).await,
         (Method::Get, "/v1/live") => return chat::live(ctx).await,
+        (Method::Post, "/admin/v1/live/ticket") => return chat::admin_ticket(ctx).await,
         (Method::Get, "/admin/v1/live") => return chat::admin_live(ctx).await,
         (Method::Get, "/admin/v1/live/stats") => return chat::admin_live_stats(ctx).await,
         (Method::Get, "/admin/v1/conversations") => return chat::admin_list(ctx).await,
@@ -102,6 +104,9 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (Method::Patch, "/admin/v1/workspace") => return admin::patch_workspace(ctx).await,
         (Method::Post, "/admin/v1/workspace/identity-secret/rotate") => {
             return admin::rotate_identity_secret(ctx).await
+        }
+        (Method::Post, "/admin/v1/workspace/secret-key/rotate") => {
+            return admin::rotate_secret_key(ctx).await
         }
         (Method::Get, "/admin/v1/segments") => return segments::list(ctx).await,
         (Method::Post, "/admin/v1/segments") => return segments::create(ctx).await,

@@ -3,7 +3,7 @@
 
 use porchlight_shared::identity::{normalize_email, verify_claims, Claims, Identity, IdentityMode};
 use porchlight_shared::names::readable_id;
-use porchlight_shared::session::clamp_lifetime;
+use porchlight_shared::session::{clamp_lifetime, session_expiry, MAX_SESSION_AGE_MS};
 use porchlight_shared::token::SessionToken;
 use porchlight_shared::types::{BootRequest, IdentifyRequest, VisitorView};
 use porchlight_shared::{attributes, ApiError, ErrorCode};
@@ -37,9 +37,17 @@ fn claims_of(req: &IdentifyRequest) -> Claims<'_> {
 }
 
 /// The session lifetime to mint with: the workspace's, clamped (a test deployment may lower
-/// the floor with `SESSION_LIFETIME_MIN_MS`).
+/// the floor with `SESSION_LIFETIME_MIN_MS`), and never more than a session's absolute age.
 pub fn lifetime_ms(ctx: &Ctx, ws: &WorkspaceRow) -> i64 {
-    clamp_lifetime(ws.session_lifetime_ms, min_lifetime_ms(ctx))
+    clamp_lifetime(ws.session_lifetime_ms, min_lifetime_ms(ctx)).min(max_age_ms(ctx))
+}
+
+/// How long a session may live across refreshes, from its first boot: 30 days (a test
+/// deployment may lower it with `SESSION_MAX_AGE_MS`).
+fn max_age_ms(ctx: &Ctx) -> i64 {
+    http::env_i64(&ctx.env, "SESSION_MAX_AGE_MS")
+        .unwrap_or(MAX_SESSION_AGE_MS)
+        .clamp(1000, MAX_SESSION_AGE_MS)
 }
 
 pub fn min_lifetime_ms(ctx: &Ctx) -> i64 {
@@ -178,12 +186,19 @@ pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
     http::json(200, &json!({ "visitor": r.visitor.view()? }))
 }
 
-/// `POST /v1/session/refresh`: a new token with a full lifetime; the old one stops working.
+/// `POST /v1/session/refresh`: a new token with a full lifetime, but never past the session's
+/// start plus its absolute age (then the visitor boots a new session); the old token stops
+/// working.
 pub async fn refresh(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let db = ctx.db()?;
     let token = SessionToken::from_random(rand::bytes::<32>()?);
-    let expires_at = ctx.now + lifetime_ms(ctx, &a.workspace);
+    let expires_at = session_expiry(
+        ctx.now,
+        lifetime_ms(ctx, &a.workspace),
+        a.session.started_at,
+        max_age_ms(ctx),
+    );
     db::batch(
         &db,
         db::rotate_session(
@@ -195,12 +210,14 @@ pub async fn refresh(ctx: &mut Ctx) -> Result<Response, ApiError> {
         )?,
     )
     .await?;
-    // Sockets opened with the old token follow it, so revoking the new token still closes them.
+    // Sockets opened with the old token follow it, so revoking the new token still closes them,
+    // and they now close at the new expiry.
     crate::hub::rekey(
         &ctx.env,
         &a.workspace.id,
         &a.token.storage_hash(),
         &token.storage_hash(),
+        expires_at,
     )
     .await;
     http::json(

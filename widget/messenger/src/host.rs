@@ -1,7 +1,6 @@
 //! The core, as the messenger sees it: a plain JS object made by the core's `chat` module.
 //! - `call(method, path, body?)` → a promise of the parsed JSON, or a rejection `{status, code}`:
 //!   the core's authed call, which refreshes or re-boots a dead session and tries once more;
-//! - `token()` → the live session token (for the socket's URL), or `undefined`;
 //! - `emit(name, value)`: `message` and `unreadCountChange` reach the page's listeners (the
 //!   latter also sets the launcher's badge); `badge` only sets the badge;
 //! - `api`: the API base URL; `visitor`: the booted visitor (kept current by the core).
@@ -48,11 +47,6 @@ pub(crate) async fn call(
     JsFuture::from(Promise::resolve(&p))
         .await
         .map_err(|e| ApiError::from_js(&e))
-}
-
-/// The live session token.
-pub(crate) fn token() -> Option<String> {
-    func("token")?.call0(&JsValue::UNDEFINED).ok()?.as_string()
 }
 
 pub(crate) fn emit(name: &str, v: &JsValue) {

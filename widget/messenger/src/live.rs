@@ -51,10 +51,8 @@ pub(super) fn on_event(e: JsValue) {
     }
 }
 
-/// Tries again after a backoff, unless a newer start (or a shutdown) took over. Failing more
-/// than once, it first makes an authed call: the core refreshes or re-boots a dead session, so
-/// the next try has a live token. (With one socket per browser this tab may be the one all the
-/// others rely on: it must not give up.)
+/// Tries again after a backoff, unless a newer start (or a shutdown) took over. (With one
+/// socket per browser this tab may be the one all the others rely on: it must not give up.)
 fn reconnect_later(generation: u32) {
     let n = chat(|c| {
         c.socket = None;
@@ -64,25 +62,39 @@ fn reconnect_later(generation: u32) {
     .unwrap_or(1);
     wasm_bindgen_futures::spawn_local(async move {
         sleep(backoff_ms(n)).await;
-        let current = move || chat(|c| c.generation == generation).unwrap_or(false);
-        if n >= 2 && current() {
-            let _ = call("GET", "/v1/conversations", None).await;
-        }
-        if current() && chat(|c| c.socket.is_none()).unwrap_or(false) {
+        let current = chat(|c| c.generation == generation).unwrap_or(false);
+        if current && chat(|c| c.socket.is_none()).unwrap_or(false) {
             connect();
         }
     });
 }
 
+/// Opens the socket with a ticket: the session token never goes in a URL. The ticket comes
+/// through the core's authed call, which refreshes or re-boots a dead session first, so a
+/// failed connect heals by itself on the next try.
 pub(super) fn connect() {
     if chat(|c| c.ws.is_empty()).unwrap_or(true) {
         return;
     }
     let generation = chat(|c| c.generation).unwrap_or(0);
+    wasm_bindgen_futures::spawn_local(async move {
+        let ticket = call("POST", "/v1/live/ticket", None)
+            .await
+            .ok()
+            .and_then(|r| get_str(&r, "ticket"));
+        // A stop, or a newer start, while the ticket was on its way: this one is over.
+        if chat(|c| c.generation != generation).unwrap_or(true) {
+            return;
+        }
+        match ticket {
+            Some(t) => open(generation, &t),
+            None => reconnect_later(generation),
+        }
+    });
+}
+
+fn open(generation: u32, ticket: &str) {
     let api = super::host::api();
-    let Some(token) = super::host::token() else {
-        return reconnect_later(generation);
-    };
     let base = if api.is_empty() {
         web_sys::window()
             .and_then(|w| w.location().origin().ok())
@@ -92,8 +104,8 @@ pub(super) fn connect() {
     };
     let mut url = String::from("ws");
     url.push_str(base.strip_prefix("http").unwrap_or(&base));
-    url.push_str("/v1/live?token=");
-    url.push_str(&token);
+    url.push_str("/v1/live?ticket=");
+    url.push_str(ticket);
     let Ok(sock) = WebSocket::new(&url) else {
         return reconnect_later(generation);
     };

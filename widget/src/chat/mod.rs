@@ -12,8 +12,8 @@
 //!
 //! The two modules share no memory. The core hands the messenger a *host* object — `call`
 //! (every authed request goes through [`session::call_authed`], so token refresh and re-boot
-//! stay here), `token` (the live token, for the socket), `emit` (page events and the badge),
-//! `api`, `visitor` — and calls the messenger's exports `configure` (office hours, pre-chat,
+//! stay here; the socket's ticket comes that way too, so the token never leaves the core),
+//! `emit` (page events and the badge), `api`, `visitor` — and calls the messenger's exports `configure` (office hours, pre-chat,
 //! rating), `mount`, `start`,
 //! `restart`, `stop`, `seen`, `submit`. Calls made before it has loaded wait here and are
 //! applied in order once it has; a failed load keeps them, warns once, says so in the panel,
@@ -185,11 +185,6 @@ fn host() -> Object {
             })
         },
     );
-    let token = Closure::<dyn Fn() -> Option<String>>::new(|| {
-        with(|rt| rt.ws.clone())
-            .flatten()
-            .and_then(|ws| session::live_token(&ws))
-    });
     let emit = Closure::<dyn Fn(String, JsValue)>::new(|name: String, v: JsValue| {
         let badge = |n: &JsValue| {
             if let Some(ui) = with(|rt| rt.ui.clone()).flatten() {
@@ -207,7 +202,6 @@ fn host() -> Object {
         }
     });
     js::set(&h, "call", &call.into_js_value());
-    js::set(&h, "token", &token.into_js_value());
     js::set(&h, "emit", &emit.into_js_value());
     if let Some((api, visitor)) = with(|rt| (rt.api.clone(), rt.visitor.clone())) {
         js::set(&h, "api", &JsValue::from_str(&api));

@@ -6,16 +6,6 @@ use serde_json::json;
 use worker::Response;
 
 use super::*;
-use crate::auth::Agent;
-
-pub async fn admin_live(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let Agent {
-        workspace,
-        teammate,
-    } = auth::agent(ctx).await?;
-    let (id, name) = teammate.map_or((String::new(), "Team".to_string()), |t| (t.id, t.name));
-    upgrade(ctx, &workspace.id, "agent", &id, &name, "").await
-}
 
 /// `GET /admin/v1/live/stats`: how many sockets the workspace's hub holds, and since when its
 /// current instance has been awake (an instance younger than the sockets shows that the runtime

@@ -1,4 +1,4 @@
-//! Live chat (shared pieces here; `visitor`, `agent` and `teammates` hold the routes): conversations and messages (D1), announced through the workspace's hub (a
+//! Live chat (shared pieces here; `visitor`, `agent`, `teammates` and `live` — the sockets and their tickets — hold the routes): conversations and messages (D1), announced through the workspace's hub (a
 //! Durable Object holding the WebSockets). A message is acknowledged only once stored; one D1
 //! batch — a transaction — numbers it (`seq`, a total order per conversation), stores it at most
 //! once per `clientId`, and updates its conversation. Visitors reach only their own
@@ -347,48 +347,12 @@ async fn mark_read(
     http::json(200, &json!({"conversationId": c.id, "readSeq": upto}))
 }
 
-/// `GET /v1/live` and `/admin/v1/live`: the WebSocket, handed to the workspace's hub.
-async fn upgrade(
-    ctx: &Ctx,
-    ws: &str,
-    role: &str,
-    id: &str,
-    name: &str,
-    session: &str,
-) -> Result<Response, ApiError> {
-    if !ctx
-        .header("Upgrade")
-        .is_some_and(|u| u.eq_ignore_ascii_case("websocket"))
-    {
-        return Err(ApiError::invalid(
-            "",
-            "this route speaks WebSocket (Upgrade: websocket)",
-        ));
-    }
-    let mut url = worker::Url::parse("https://hub/connect").map_err(crate::internal)?;
-    url.query_pairs_mut()
-        .append_pair("role", role)
-        .append_pair("id", id)
-        .append_pair("name", name)
-        .append_pair("session", session);
-    let headers = Headers::new();
-    headers
-        .set("Upgrade", "websocket")
-        .map_err(crate::internal)?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(headers);
-    let req = Request::new_with_init(url.as_str(), &init).map_err(crate::internal)?;
-    hub::stub(&ctx.env, ws)
-        .map_err(crate::internal)?
-        .fetch_with_request(req)
-        .await
-        .map_err(crate::internal)
-}
-
 mod agent;
+mod live;
 mod teammates;
 mod visitor;
 
 pub use agent::*;
+pub use live::*;
 pub use teammates::*;
 pub use visitor::*;

@@ -266,16 +266,3 @@ pub async fn csat(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     announce_conversation(ctx, &c, &team).await;
     http::json(200, &json!({"conversation": c.view(&team, false)}))
 }
-
-pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let a = auth::visitor(ctx).await?;
-    upgrade(
-        ctx,
-        &a.workspace.id,
-        "visitor",
-        &a.session.visitor_id,
-        "",
-        &a.token.storage_hash(),
-    )
-    .await
-}
