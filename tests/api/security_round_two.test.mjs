@@ -326,3 +326,29 @@ test('a signed attribute replaces the key whole: nested unsigned keys do not sur
   assert.deepEqual(merged.body.visitor.attributes.org, { id: 1 });
   assert.equal(merged.body.visitor.attributes.utm, 'ad', 'unsigned keys still come along');
 });
+
+// Sockets follow the sessions: a revoked session's socket closes, and so does one whose session
+// now speaks for another visitor (it was opened, and is tagged, for the visitor it left).
+test('the live sockets of sessions a proof revokes, or that change visitor, close', async () => {
+  const { live } = await import('../lib/live.mjs');
+  const ws = await createWorkspace({ identityVerification: 'off' });
+  const other = await boot(ws.id, { userId: 'sock-1' });
+  const owner = await boot(ws.id, { userId: 'sock-1' });
+  const otherSock = await live('/v1/live', other.body.sessionToken);
+  await otherSock.next((e) => e.type === 'hello');
+  const ownerSock = await live('/v1/live', owner.body.sessionToken);
+  await ownerSock.next((e) => e.type === 'hello');
+  await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { identityVerification: 'optional' } });
+  const proved = await call('POST', '/v1/identify', { token: owner.body.sessionToken, body: { userId: 'sock-1', userHash: userHash(ws.secret, 'sock-1') } });
+  assert.equal(proved.status, 200, proved.text);
+  const closed = await Promise.race([otherSock.closed, new Promise((r) => setTimeout(() => r(null), 5000))]);
+  assert.ok(closed, 'the revoked session\'s socket closed');
+  assert.equal(closed.code, 1008);
+  // The owner's socket stays until the owner's session moves to another visitor.
+  assert.equal(ownerSock.sock.readyState, 1, 'the proven session keeps its socket');
+  const moved = await call('POST', '/v1/identify', { token: owner.body.sessionToken, body: { userId: 'someone-else' } });
+  assert.equal(moved.status, 200, moved.text);
+  assert.notEqual(moved.body.visitor.id, proved.body.visitor.id);
+  const gone = await Promise.race([ownerSock.closed, new Promise((r) => setTimeout(() => r(null), 5000))]);
+  assert.ok(gone, 'a session that changed visitor loses the sockets of the visitor it left');
+});
