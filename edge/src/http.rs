@@ -30,6 +30,9 @@ pub struct Ctx {
     pub origin: Option<String>,
     /// Set when a route refused the origin: the response then carries no CORS grant.
     pub origin_refused: bool,
+    /// Best-effort announcements to the live hub (workspace, event body), posted in order
+    /// after the response is sent (`waitUntil`): a chat send answers as soon as it is stored.
+    pub announcements: std::cell::RefCell<Vec<(String, serde_json::Value)>>,
 }
 
 impl Ctx {
@@ -42,6 +45,7 @@ impl Ctx {
             now: now_ms(),
             origin,
             origin_refused: false,
+            announcements: Default::default(),
         }
     }
 

@@ -565,16 +565,27 @@ async fn post(env: &Env, workspace_id: &str, path: &str, body: Value) {
     }
 }
 
-/// Announces an event (the data is already in D1, and clients catch up).
-pub async fn notify(
-    env: &Env,
+/// Announces an event (the data is already in D1, and clients catch up), off the critical
+/// path: queued on the request and posted in order once the response is out
+/// ([`post_announcements`], from `lib.rs` through `waitUntil`).
+pub fn notify(
+    ctx: &crate::http::Ctx,
     workspace_id: &str,
     visitor_id: Option<&str>,
     agents: bool,
     event: Value,
 ) {
     let body = json!({"visitorId": visitor_id, "agents": agents, "event": event});
-    post(env, workspace_id, "/notify", body).await;
+    ctx.announcements
+        .borrow_mut()
+        .push((workspace_id.to_string(), body));
+}
+
+/// Posts a request's queued announcements, in the order they were made.
+pub async fn post_announcements(env: Env, announcements: Vec<(String, Value)>) {
+    for (workspace_id, body) in announcements {
+        post(&env, &workspace_id, "/notify", body).await;
+    }
 }
 
 /// Closes the live sockets of a removed teammate (credentials are checked when a socket opens;

@@ -18,7 +18,7 @@ pub use http::Ctx;
 pub use hub::Hub;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, worker_ctx: Context) -> Result<Response> {
     let mut ctx = http::Ctx::new(req, env);
     let result = if ctx.method() == Method::Options {
         Ok(http::preflight(&ctx))
@@ -39,6 +39,12 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             http::error_response(&e)
         }
     };
+    // Announcements to the live hub go out after the answer (the runtime keeps the request
+    // alive for them), so no sender waits for the hub.
+    let announcements = ctx.announcements.take();
+    if !announcements.is_empty() {
+        worker_ctx.wait_until(hub::post_announcements(ctx.env.clone(), announcements));
+    }
     http::finish(&ctx, response)
 }
 

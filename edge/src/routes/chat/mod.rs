@@ -233,32 +233,29 @@ fn check_send(b: &SendBody) -> Result<(), ApiError> {
 async fn announce(ctx: &Ctx, c: &ConversationRow, msg: &MessageRow, team: &Team) {
     let m = msg.view(team);
     hub::notify(
-        &ctx.env,
+        ctx,
         &c.workspace_id,
         Some(&c.visitor_id),
         true,
         json!({"type": "message", "conversationId": c.id, "message": m}),
-    )
-    .await;
+    );
 }
 
 async fn announce_conversation(ctx: &Ctx, c: &ConversationRow, team: &Team) {
     hub::notify(
-        &ctx.env,
+        ctx,
         &c.workspace_id,
         Some(&c.visitor_id),
         false,
         json!({"type": "conversation", "conversation": c.view(team, false)}),
-    )
-    .await;
+    );
     hub::notify(
-        &ctx.env,
+        ctx,
         &c.workspace_id,
         None,
         true,
         json!({"type": "conversation", "conversation": c.view(team, true)}),
-    )
-    .await;
+    );
 }
 
 fn paging(ctx: &Ctx) -> Result<(i64, i64), ApiError> {
@@ -343,7 +340,7 @@ async fn mark_read(
     // Both sides hear of it: the other side sees the receipt, and this side's other tabs or
     // teammates clear their unread state.
     let event = json!({"type": "read", "conversationId": c.id, "by": side, "seq": upto});
-    hub::notify(&ctx.env, &c.workspace_id, Some(&c.visitor_id), true, event).await;
+    hub::notify(ctx, &c.workspace_id, Some(&c.visitor_id), true, event);
     http::json(200, &json!({"conversationId": c.id, "readSeq": upto}))
 }
 
