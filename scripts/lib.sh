@@ -54,6 +54,30 @@ ensure_chromium() {
   fi
 }
 
+# schemathesis (API fuzzing, tests/fuzz) in a git-ignored venv, every package pinned in
+# tests/fuzz/requirements.txt; reinstalled only when that file changes. Needs Python >= 3.10.
+PYTHON="${PYTHON:-python3}"
+VIRTUALENV_VERSION="21.15.11"   # only for a Python without ensurepip (Debian without python3-venv)
+ensure_python() {
+  local -x PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
+  local req=tests/fuzz/requirements.txt stamp=.venv/.requirements.txt
+  if [ -x .venv/bin/schemathesis ] && cmp -s "$req" "$stamp"; then return 0; fi
+  log "installing schemathesis into .venv (pinned in $req)"
+  rm -rf .venv
+  if ! "$PYTHON" -m venv .venv >/dev/null 2>&1; then
+    # No ensurepip: bootstrap virtualenv with pip --target (which also works where PEP 668
+    # forbids installing into the system Python), and let it make the venv.
+    rm -rf .venv
+    local boot
+    boot="$(mktemp -d)"
+    "$PYTHON" -m pip install -q --target "$boot" "virtualenv==$VIRTUALENV_VERSION"
+    PYTHONPATH="$boot" "$PYTHON" -m virtualenv -q .venv
+    rm -rf "$boot"
+  fi
+  .venv/bin/python -m pip install -q -r "$req"
+  cp "$req" "$stamp"
+}
+
 WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-reference-types --enable-multivalue
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 

@@ -10,6 +10,8 @@ pub enum ErrorCode {
     SessionExpired,
     NotAuthorized,
     NotFound,
+    /// A known path asked with a method it does not answer (sent with `Allow`).
+    MethodNotAllowed,
     AlreadyExists,
     InvalidInput,
     PayloadTooLarge,
@@ -29,6 +31,7 @@ impl ErrorCode {
             | ErrorCode::OriginNotAllowed
             | ErrorCode::IdentityVerificationFailed => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::AlreadyExists => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::RateLimited => 429,
@@ -42,6 +45,7 @@ impl ErrorCode {
             ErrorCode::SessionExpired => "SESSION_EXPIRED",
             ErrorCode::NotAuthorized => "NOT_AUTHORIZED",
             ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ErrorCode::AlreadyExists => "ALREADY_EXISTS",
             ErrorCode::InvalidInput => "INVALID_INPUT",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
@@ -140,6 +144,7 @@ mod tests {
             SessionExpired,
             NotAuthorized,
             NotFound,
+            MethodNotAllowed,
             AlreadyExists,
             InvalidInput,
             PayloadTooLarge,

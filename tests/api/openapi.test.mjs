@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { call, createWorkspace, boot } from '../lib/harness.mjs';
+import { call, createWorkspace, boot, assertError } from '../lib/harness.mjs';
 
 const spec = JSON.parse(readFileSync('edge/openapi.json', 'utf8'));
 const routeTable = readFileSync('edge/src/routes/mod.rs', 'utf8');
@@ -15,6 +15,36 @@ const documented = Object.entries(spec.paths).flatMap(([p, ops]) => Object.keys(
 test('every implemented route is in openapi.json and vice versa', () => {
   assert.ok(implemented.length >= 10, `parsed ${implemented.length} routes from the route table`);
   assert.deepEqual(documented, implemented);
+});
+
+// The router's list of known paths and their methods (what `405` + `Allow` answers from).
+const allowTable = [...routeTable.matchAll(/^\s*\("([^"]+)",\s*"([A-Z, ]+)"\),$/gm)]
+  .flatMap(([, p, ms]) => ms.split(', ').map((m) => `${m} ${p}`)).sort();
+
+test('the router\'s Allow table lists exactly the routes of the route table', () => {
+  assert.deepEqual(allowTable, implemented);
+});
+
+test('a known path asked with an undeclared method answers 405 with Allow; an unknown path 404', async () => {
+  const ws = await createWorkspace();
+  const cases = [
+    ['DELETE', '/v1/boot', 'POST, OPTIONS'],
+    ['PUT', '/admin/v1/workspace', 'GET, PATCH, OPTIONS'],
+    ['POST', '/admin/v1/outbound/out_nope', 'GET, PATCH, DELETE, OPTIONS'],
+    ['GET', '/v1/checklists/chk_1/tasks/t1', 'POST, OPTIONS'],
+    ['POST', '/v1/articles/search', 'GET, OPTIONS'],
+    ['PATCH', '/health', 'GET, OPTIONS'],
+    // A method the Workers SDK has no variant for must not be routed as the GET it would read as.
+    ['QUERY', '/admin/v1/workspace', 'GET, PATCH, OPTIONS'],
+  ];
+  for (const [method, path, allow] of cases) {
+    const r = await call(method, path, { token: ws.key });
+    assertError(assert, r, 405, 'METHOD_NOT_ALLOWED');
+    assert.equal(r.headers.get('allow'), allow, `${method} ${path}`);
+    check(spec.components.schemas.Error, r.body);
+  }
+  assertError(assert, await call('DELETE', '/v1/nope', { token: ws.key }), 404, 'NOT_FOUND');
+  assertError(assert, await call('GET', '/admin/v1/outbound/out_1/nope', { token: ws.key }), 404, 'NOT_FOUND');
 });
 
 /** A tiny JSON-schema check for the subset the file uses ($ref, allOf, type, required, enum, const, pattern, properties). */

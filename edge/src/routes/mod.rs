@@ -64,9 +64,110 @@ pub fn route_of(path: &str) -> (String, &str, &str) {
     (path.to_string(), "", "")
 }
 
+/// Every path the route table answers, with its methods: a known path asked with another method
+/// is `405 METHOD_NOT_ALLOWED` with `Allow`, an unknown path `404`. tests/api/openapi.test.mjs
+/// holds this list to the arms of [`dispatch`]: a new route goes in both.
+const ALLOW: &[(&str, &str)] = &[
+    ("/health", "GET"),
+    ("/health/db", "GET"),
+    ("/v1/boot", "POST"),
+    ("/v1/identify", "POST"),
+    ("/v1/session/refresh", "POST"),
+    ("/v1/session/revoke", "POST"),
+    ("/v1/events", "POST"),
+    ("/v1/eligible", "GET"),
+    ("/v1/impressions", "POST"),
+    ("/v1/articles/search", "GET"),
+    ("/v1/tickets", "GET, POST"),
+    ("/v1/conversations", "GET, POST"),
+    ("/v1/live", "GET"),
+    ("/admin/v1/live", "GET"),
+    ("/admin/v1/live/stats", "GET"),
+    ("/admin/v1/conversations", "GET"),
+    ("/admin/v1/teammates", "GET, POST"),
+    ("/admin/v1/workspaces", "POST"),
+    ("/admin/v1/workspace", "GET, PATCH"),
+    ("/admin/v1/workspace/identity-secret/rotate", "POST"),
+    ("/admin/v1/segments", "GET, POST"),
+    ("/admin/v1/outbound", "GET, POST"),
+    ("/admin/v1/tooltips", "GET, POST"),
+    ("/admin/v1/tours", "GET, POST"),
+    ("/admin/v1/surveys", "GET, POST"),
+    ("/admin/v1/checklists", "GET, POST"),
+    ("/admin/v1/collections", "GET, POST"),
+    ("/admin/v1/articles", "GET, POST"),
+    ("/v1/conversations/{id}/messages", "GET, POST"),
+    ("/v1/conversations/{id}/read", "POST"),
+    ("/v1/conversations/{id}/csat", "POST"),
+    ("/admin/v1/conversations/{id}/messages", "GET, POST"),
+    ("/admin/v1/conversations/{id}/read", "POST"),
+    ("/admin/v1/conversations/{id}/close", "POST"),
+    ("/admin/v1/conversations/{id}/assign", "POST"),
+    ("/admin/v1/teammates/{id}", "DELETE"),
+    ("/v1/tickets/{id}", "GET"),
+    ("/v1/articles/{id}", "GET"),
+    ("/v1/articles/{id}/feedback", "POST"),
+    ("/admin/v1/visitors/{id}", "GET"),
+    ("/admin/v1/segments/{id}", "GET, PATCH, DELETE"),
+    ("/admin/v1/outbound/{id}", "GET, PATCH, DELETE"),
+    ("/admin/v1/outbound/{id}/activate", "POST"),
+    ("/admin/v1/outbound/{id}/pause", "POST"),
+    ("/admin/v1/outbound/{id}/archive", "POST"),
+    ("/admin/v1/tooltips/{id}", "GET, PATCH, DELETE"),
+    ("/admin/v1/tooltips/{id}/activate", "POST"),
+    ("/admin/v1/tooltips/{id}/pause", "POST"),
+    ("/admin/v1/tooltips/{id}/archive", "POST"),
+    ("/admin/v1/surveys/{id}/results", "GET"),
+    ("/v1/tours/{id}/progress", "POST"),
+    ("/v1/surveys/{id}/responses", "POST"),
+    ("/v1/checklists/{id}/tasks/{taskId}", "POST"),
+    ("/admin/v1/tours/{id}", "GET, PATCH, DELETE"),
+    ("/admin/v1/tours/{id}/activate", "POST"),
+    ("/admin/v1/tours/{id}/pause", "POST"),
+    ("/admin/v1/tours/{id}/archive", "POST"),
+    ("/admin/v1/surveys/{id}", "GET, PATCH, DELETE"),
+    ("/admin/v1/surveys/{id}/activate", "POST"),
+    ("/admin/v1/surveys/{id}/pause", "POST"),
+    ("/admin/v1/surveys/{id}/archive", "POST"),
+    ("/admin/v1/checklists/{id}", "GET, PATCH, DELETE"),
+    ("/admin/v1/checklists/{id}/activate", "POST"),
+    ("/admin/v1/checklists/{id}/pause", "POST"),
+    ("/admin/v1/checklists/{id}/archive", "POST"),
+    ("/admin/v1/collections/{id}", "GET, PATCH, DELETE"),
+    ("/admin/v1/articles/{id}", "GET, PATCH, DELETE"),
+    ("/admin/v1/articles/{id}/activate", "POST"),
+    ("/admin/v1/articles/{id}/pause", "POST"),
+    ("/admin/v1/articles/{id}/archive", "POST"),
+];
+
+/// The answer for a request no arm took: `405` + `Allow` on a known path, else `404`.
+fn unrouted(method: &str, path: &str, route: &str) -> Result<Response, ApiError> {
+    let known = |p: &str| ALLOW.iter().find(|(q, _)| *q == p).map(|(_, m)| *m);
+    let Some(methods) = known(path).or_else(|| known(route)) else {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no route {method} {path}"),
+        ));
+    };
+    // OPTIONS (CORS preflight) is answered for every path before dispatch.
+    let allow = format!("{methods}, OPTIONS");
+    let mut response = http::error_response(&ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{method} is not allowed on {path}; allowed: {allow}"),
+    ));
+    let _ = response.headers_mut().set("Allow", &allow);
+    Ok(response)
+}
+
 pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
     use items::Family::{Checklists, Outbound, Surveys, Tooltips, Tours};
     let path = ctx.path.clone();
+    // `worker` reads a method it has no variant for (QUERY, PROPFIND…) as GET: never route one.
+    let method = ctx.req.inner().method().to_ascii_uppercase();
+    if method != ctx.method().as_ref() {
+        let (route, _, _) = route_of(&path);
+        return unrouted(&method, &path, &route);
+    }
     // Limits before storage: every request that may read D1 counts against its client IP
     // first, so unknown workspaces, forged tokens and wrong keys cost the caller, not D1.
     crate::limits::before_storage(ctx).await?;
@@ -226,10 +327,7 @@ pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
         (Method::Post, "/admin/v1/articles/{id}/archive") => {
             help::set_article_status(ctx, id, "archive").await
         }
-        (m, _) => Err(ApiError::new(
-            ErrorCode::NotFound,
-            format!("no route {} {path}", m.as_ref()),
-        )),
+        (m, _) => unrouted(m.as_ref(), &path, &route),
     }
 }
 
