@@ -126,6 +126,8 @@ async fn take(ctx: &Ctx, role: &str) -> Result<Taken, ApiError> {
         .ok_or_else(|| {
             refused("open the socket with ?ticket=… from POST /v1/live/ticket or /admin/v1/live/ticket; tokens and keys never go in a URL")
         })?;
+    // Not an upgrade: refused before the ticket is spent on it.
+    check_upgrade(ctx)?;
     let db = ctx.db()?;
     let hash = ticket.storage_hash();
     let mut results = db
@@ -178,7 +180,7 @@ async fn take(ctx: &Ctx, role: &str) -> Result<Taken, ApiError> {
     Ok(taken)
 }
 
-/// Refuses anything but a WebSocket upgrade (before a ticket is spent on it).
+/// Refuses anything but a WebSocket upgrade.
 fn check_upgrade(ctx: &Ctx) -> Result<(), ApiError> {
     if ctx
         .header("Upgrade")
@@ -196,7 +198,6 @@ fn check_upgrade(ctx: &Ctx) -> Result<(), ApiError> {
 /// `GET /v1/live?ticket=…`: the visitor's socket, while the session that asked for the ticket
 /// lives.
 pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    check_upgrade(ctx)?;
     let t = take(ctx, "visitor").await?;
     let (Some(visitor), Some(session_expires)) = (&t.visitor_id, t.session_expires_at) else {
         return Err(refused("the session that asked for this ticket is gone"));
@@ -219,7 +220,6 @@ pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 /// `GET /admin/v1/live?ticket=…`: a teammate's socket (or the workspace key's, read-only).
 pub async fn admin_live(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    check_upgrade(ctx)?;
     let t = take(ctx, "agent").await?;
     let (id, name) = match (&t.teammate_id, &t.teammate_name) {
         (Some(id), Some(name)) => (id.clone(), name.clone()),
