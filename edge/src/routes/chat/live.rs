@@ -114,20 +114,23 @@ struct Taken {
 
 /// Deletes the ticket and reads what it stands for, in one batch (a transaction): of two
 /// upgrades presenting the same ticket, only one gets it.
-async fn take(ctx: &Ctx, role: &str) -> Result<Taken, ApiError> {
+/// The `?ticket=` the socket presents: without one the caller is not authenticated (`401`,
+/// before any question about the upgrade itself, as on every other route).
+fn presented_ticket(ctx: &Ctx) -> Result<LiveTicket, ApiError> {
     let url = ctx
         .req
         .url()
         .map_err(|_| ApiError::invalid("", "bad URL"))?;
-    let ticket = url
-        .query_pairs()
+    url.query_pairs()
         .find(|(k, _)| k == "ticket")
         .and_then(|(_, v)| LiveTicket::parse(&v))
         .ok_or_else(|| {
             refused("open the socket with ?ticket=… from POST /v1/live/ticket or /admin/v1/live/ticket; tokens and keys never go in a URL")
-        })?;
-    // Not an upgrade: refused before the ticket is spent on it.
-    check_upgrade(ctx)?;
+        })
+}
+
+async fn take(ctx: &Ctx, role: &str) -> Result<Taken, ApiError> {
+    let ticket = presented_ticket(ctx)?;
     let db = ctx.db()?;
     let hash = ticket.storage_hash();
     let mut results = db
@@ -180,7 +183,7 @@ async fn take(ctx: &Ctx, role: &str) -> Result<Taken, ApiError> {
     Ok(taken)
 }
 
-/// Refuses anything but a WebSocket upgrade.
+/// Refuses anything but a WebSocket upgrade (before a ticket is spent on it).
 fn check_upgrade(ctx: &Ctx) -> Result<(), ApiError> {
     if ctx
         .header("Upgrade")
@@ -198,6 +201,8 @@ fn check_upgrade(ctx: &Ctx) -> Result<(), ApiError> {
 /// `GET /v1/live?ticket=…`: the visitor's socket, while the session that asked for the ticket
 /// lives.
 pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    presented_ticket(ctx)?;
+    check_upgrade(ctx)?;
     let t = take(ctx, "visitor").await?;
     let (Some(visitor), Some(session_expires)) = (&t.visitor_id, t.session_expires_at) else {
         return Err(refused("the session that asked for this ticket is gone"));
@@ -220,6 +225,8 @@ pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 /// `GET /admin/v1/live?ticket=…`: a teammate's socket (or the workspace key's, read-only).
 pub async fn admin_live(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    presented_ticket(ctx)?;
+    check_upgrade(ctx)?;
     let t = take(ctx, "agent").await?;
     let (id, name) = match (&t.teammate_id, &t.teammate_name) {
         (Some(id), Some(name)) => (id.clone(), name.clone()),
