@@ -19,6 +19,9 @@ test('a session token, teammate key or workspace key in the URL opens no socket'
   // Nor as a ticket: only a ticket is a ticket.
   assert.equal(await refusal(url('/v1/live', `ticket=${t}`)), 401);
   assert.equal(await refusal(url('/admin/v1/live', `ticket=${ada.key}`)), 401);
+  // Without a ticket: 401, upgrade or not.
+  assertError(assert, await call('GET', '/v1/live', { token: t }), 401, 'NOT_AUTHENTICATED');
+  assertError(assert, await call('GET', '/admin/v1/live', { token: ada.key }), 401, 'NOT_AUTHENTICATED');
   // The ticket routes take the credential in the header only.
   assertError(assert, await call('POST', `/v1/live/ticket?token=${t}`), 401, 'NOT_AUTHENTICATED');
   assertError(assert, await call('POST', `/admin/v1/live/ticket?token=${ada.key}`), 401, 'NOT_AUTHENTICATED');
