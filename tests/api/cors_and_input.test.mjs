@@ -169,7 +169,9 @@ test('admin: PATCH applies settings, clamps the session lifetime, and visitors s
   assertError(assert, await boot(ws.id, { userId: 'u' }), 403, 'IDENTITY_VERIFICATION_FAILED');
 });
 
-test('unknown routes → 404 NOT_FOUND in the envelope', async () => {
+test('unknown routes → 404 NOT_FOUND, a known path with another method → 405, in the envelope', async () => {
   assertError(assert, await call('GET', '/v1/nope'), 404, 'NOT_FOUND');
-  assertError(assert, await call('DELETE', '/v1/boot'), 404, 'NOT_FOUND');
+  const wrong = await call('DELETE', '/v1/boot');
+  assertError(assert, wrong, 405, 'METHOD_NOT_ALLOWED');
+  assert.equal(wrong.headers.get('allow'), 'POST, OPTIONS');
 });

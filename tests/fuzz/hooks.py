@@ -115,6 +115,53 @@ def _set_header(headers: dict, name: str, value: str) -> None:
     headers[name] = value
 
 
+# What a valid answer to each seeded survey question looks like (tests/lib/fixtures.mjs).
+SURVEY_ANSWERS = {
+    "nps": 9, "why": "Fast support", "features": ["Reports", "Chat"], "role": "Developer",
+    "ease": 6, "stars": 4, "mood": 2, "name": "Ada",
+}
+
+
+def _segment_refs(rule):
+    """The rule with every segment reference pointing at the seeded segment (most of the time)."""
+    if isinstance(rule, list):
+        return [_segment_refs(r) for r in rule]
+    if not isinstance(rule, dict):
+        return rule
+    out = {k: _segment_refs(v) for k, v in rule.items()}
+    if isinstance(out.get("segmentId"), str) and _use_real(out["segmentId"]):
+        out["segmentId"] = IDS["segments"]["main"]
+    return out
+
+
+def _real_body_ids(path, body):
+    """Ids a body names (segments, collections, teammates, survey questions) → seeded ones,
+    most of the time, so valid bodies are not refused only for naming nothing."""
+    body = dict(body)
+    if "audience" in body or "rule" in body:
+        for k in ("audience", "rule"):
+            if k in body:
+                body[k] = _segment_refs(body[k])
+    if path.startswith("/admin/v1/articles") and isinstance(body.get("collectionId"), str) and _use_real(body["collectionId"]):
+        body["collectionId"] = IDS["collections"]["main"]
+    if path == "/admin/v1/workspace" and isinstance(body.get("automation"), dict):
+        topics = body["automation"].get("topicAssignees")
+        if isinstance(topics, dict):
+            body["automation"] = {**body["automation"], "topicAssignees": {t: IDS["teammates"]["main"] if _use_real(w) else w for t, w in topics.items()}}
+    if path == "/v1/surveys/{id}/responses" and isinstance(body.get("answers"), list):
+        answers, seen = [], set()
+        for a in body["answers"]:
+            if isinstance(a, dict) and _use_real(a.get("questionId")):
+                q = list(SURVEY_ANSWERS)[zlib.crc32(repr(a).encode("utf-8", "surrogatepass")) % len(SURVEY_ANSWERS)]
+                if q in seen:
+                    continue
+                seen.add(q)
+                a = {**a, "questionId": q, "value": SURVEY_ANSWERS[q]}
+            answers.append(a)
+        body["answers"] = answers
+    return body
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
     op = case.operation
@@ -130,6 +177,7 @@ def before_call(context, case, kwargs):
     # Ids inside bodies that name another object of the workspace.
     body = case.body
     if isinstance(body, dict):
+        case.body = body = _real_body_ids(op.path, body)
         if op.path == "/v1/boot" and _use_real(body.get("workspaceId")):
             case.body = {**body, "workspaceId": FX["workspaceId"]}
         elif op.path == "/v1/impressions" and _use_real(body.get("contentId")):
