@@ -487,6 +487,25 @@ pub fn revoke_unproven_sessions(
     )
 }
 
+/// The `token_hash` column of the `n`-th result of a batch (a `DELETE … RETURNING token_hash`
+/// of revoked sessions, or a `SELECT` of the ones that stay).
+pub fn token_hashes(results: Vec<worker::D1Result>, n: usize) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Hash {
+        token_hash: String,
+    }
+    Ok(results
+        .into_iter()
+        .nth(n)
+        .map(|r| r.results::<Hash>())
+        .transpose()
+        .map_err(internal)?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| h.token_hash)
+        .collect())
+}
+
 /// Replaces a session token by a new one with a new expiry, keeping visitor, verified flag and
 /// the session's start.
 pub fn rotate_session(

@@ -188,20 +188,7 @@ pub async fn patch_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     let results = db.batch(stmts).await.map_err(crate::internal)?;
     if tightened {
-        #[derive(Deserialize)]
-        struct Hash {
-            token_hash: String,
-        }
-        let revoked: Vec<String> = results
-            .into_iter()
-            .nth(2)
-            .map(|r| r.results::<Hash>())
-            .transpose()
-            .map_err(crate::internal)?
-            .unwrap_or_default()
-            .into_iter()
-            .map(|h| h.token_hash)
-            .collect();
+        let revoked = db::token_hashes(results, 2)?;
         if !revoked.is_empty() {
             crate::hub::close_sessions(&ctx.env, &ws.id, &revoked).await;
         }

@@ -231,7 +231,7 @@ pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let db = ctx.db()?;
     let vid = a.session.visitor_id.clone();
-    let mut results = db
+    let results = db
         .batch(vec![
             db::delete_session(&db, &a.token.storage_hash())?,
             // The anonymous sessionId is a credential of this browser: a revoke forgets it,
@@ -248,21 +248,8 @@ pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
             )?,
         ])
         .await
-        .map_err(crate::internal)?
-        .into_iter();
-    #[derive(serde::Deserialize)]
-    struct Hash {
-        token_hash: String,
-    }
-    let keep: Vec<String> = results
-        .nth(2)
-        .map(|r| r.results::<Hash>())
-        .transpose()
-        .map_err(crate::internal)?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|h| h.token_hash)
-        .collect();
+        .map_err(crate::internal)?;
+    let keep = db::token_hashes(results, 2)?;
     // Live sockets opened with this token close too, and any of the visitor's sockets tied to
     // a session that no longer exists (one call to the hub).
     crate::hub::close_revoked_sockets(
@@ -439,21 +426,8 @@ impl Resolution {
         if !self.proven {
             return Ok(());
         }
-        #[derive(serde::Deserialize)]
-        struct Hash {
-            token_hash: String,
-        }
         // The revocation is the batch's second statement.
-        let revoked: Vec<String> = results
-            .into_iter()
-            .nth(1)
-            .map(|r| r.results::<Hash>())
-            .transpose()
-            .map_err(crate::internal)?
-            .unwrap_or_default()
-            .into_iter()
-            .map(|h| h.token_hash)
-            .collect();
+        let revoked = db::token_hashes(results, 1)?;
         if !revoked.is_empty() {
             crate::hub::close_sessions(&ctx.env, &self.visitor.workspace_id, &revoked).await;
         }
