@@ -1,8 +1,9 @@
 //! Rate limits, through Workers rate-limit bindings (counted per Cloudflare location and shared
 //! by every isolate there, unlike a per-isolate map). Numbers live in wrangler.toml and README.
 //!
-//! Every limit is checked before D1 is read (the request pipeline calls [`before_storage`]
-//! first; the per-session and per-sessionId limits need only what the request carries).
+//! The per-IP limits run before D1 is read (the request pipeline calls [`before_storage`]
+//! first), and so does the per-session one (it needs only the token's hash). The per-sessionId
+//! boot limit runs after boot's one read, since only a boot that mints a token counts.
 //!
 //! | binding | key | limit |
 //! | --- | --- | --- |
