@@ -2,7 +2,7 @@
 // claimed userId from a proven one, where a teammate decides what to share with a visitor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshContext, watchErrors, outputPath } from '../lib/browser.mjs';
+import { freshContext, watchErrors, outputPath, axe } from '../lib/browser.mjs';
 import { BASE, call, createWorkspace, boot, userHash } from '../lib/harness.mjs';
 
 async function conversationFrom(ws, claims) {
@@ -37,6 +37,13 @@ test('mode off: the console warns that anyone can claim any user', async () => {
     await panel.getByRole('note').filter({ hasText: 'Identity verification is OFF' }).waitFor();
     assert.ok(await panel.getByText('u_claimed (claimed, not proven)').isVisible());
     await page.screenshot({ path: outputPath('console-identity-off.png') });
+    // Readable in both schemes (the console is light-only; axe checks contrast and the rest).
+    for (const colorScheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme });
+      const violations = await axe(page);
+      assert.deepEqual(violations, [], `${colorScheme}: ${JSON.stringify(violations, null, 2)}`);
+    }
+    await page.screenshot({ path: outputPath('console-identity-off-dark.png') });
     assert.deepEqual(errors, []);
   } finally {
     await close();
