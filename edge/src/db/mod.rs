@@ -2,6 +2,7 @@
 
 mod audit;
 mod maintenance;
+mod segments;
 mod sessions;
 mod teammates;
 mod visitors;
@@ -9,6 +10,7 @@ mod workspaces;
 
 pub use audit::*;
 pub use maintenance::*;
+pub use segments::*;
 pub use sessions::*;
 pub use teammates::*;
 pub use visitors::*;
@@ -63,4 +65,67 @@ pub async fn run(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<(), Api
 pub async fn batch(db: &D1Database, stmts: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
     db.batch(stmts).await.map_err(internal)?;
     Ok(())
+}
+
+/// Rows of type `T` that a [`Batch`] will return. The handle carries the statement's place in
+/// the batch, so results are taken by handle and type, never decoded by position; it is not
+/// `Clone`, so each result is taken once.
+#[must_use = "a read whose rows are never taken is a wasted query"]
+pub struct Rows<T> {
+    index: usize,
+    _rows: std::marker::PhantomData<fn() -> T>,
+}
+
+/// Statements sent to D1 in one round trip (one implicit transaction).
+#[derive(Default)]
+pub struct Batch {
+    stmts: Vec<D1PreparedStatement>,
+}
+
+impl Batch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Adds a statement whose rows the caller will take as `T`.
+    pub fn read<T>(&mut self, st: D1PreparedStatement) -> Rows<T> {
+        self.stmts.push(st);
+        Rows {
+            index: self.stmts.len() - 1,
+            _rows: std::marker::PhantomData,
+        }
+    }
+    /// Adds a statement whose result nobody reads.
+    pub fn write(&mut self, st: D1PreparedStatement) {
+        self.stmts.push(st);
+    }
+    /// Runs every statement in one round trip; nothing is written if one fails.
+    pub async fn run(self, db: &D1Database) -> Result<Results, ApiError> {
+        if self.stmts.is_empty() {
+            return Ok(Results(Vec::new()));
+        }
+        let results = db.batch(self.stmts).await.map_err(internal)?;
+        Ok(Results(results.into_iter().map(Some).collect()))
+    }
+}
+
+/// What a [`Batch`] returned, taken by [`Rows`] handle.
+pub struct Results(Vec<Option<worker::D1Result>>);
+
+impl Results {
+    /// Every row of the read behind `rows`.
+    pub fn rows<T: for<'a> Deserialize<'a>>(&mut self, rows: Rows<T>) -> Result<Vec<T>, ApiError> {
+        let result = self
+            .0
+            .get_mut(rows.index)
+            .and_then(Option::take)
+            .ok_or_else(|| internal(format!("batch result {} missing", rows.index)))?;
+        result.results::<T>().map_err(internal)
+    }
+    /// The first row of the read behind `rows`, if any.
+    pub fn first<T: for<'a> Deserialize<'a>>(
+        &mut self,
+        rows: Rows<T>,
+    ) -> Result<Option<T>, ApiError> {
+        Ok(self.rows(rows)?.into_iter().next())
+    }
 }

@@ -327,7 +327,7 @@ pub async fn get_visitor(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> 
         o.insert("userIdVerified".into(), json!(v.user_id_verified != 0));
         o.insert("identityMode".into(), json!(ws.identity_mode().as_str()));
     }
-    let segments = super::segments::memberships(&db, &ws, &v, ctx.now).await?;
+    let segments = db::memberships(&db, &ws.id, &v, ctx.now).await?;
     http::json(
         200,
         &json!({"visitor": view, "events": {"totals": totals, "recent": recent}, "segments": segments}),

@@ -180,52 +180,51 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let db = ctx.db()?;
     // Everything in one D1 round trip: visitor, active messages, counters, segments, impressions.
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
-    let mut stmts = vec![
-        db::visitor_statement(&db, ws, vid)?,
-        items::active_statement(&db, ws)?,
-        super::segments::segments_statement(&db, ws)?,
-        db::stmt(&db, "SELECT kind, content_id, action, browsing_session, at FROM impressions WHERE visitor_id = ?1", &[s(vid)])?,
-        db::stmt(&db, &format!("SELECT {TOUR_PROGRESS_COLS} FROM tour_progress WHERE visitor_id = ?1"), &[s(vid)])?,
-        db::stmt(&db, "SELECT survey_id, answers FROM survey_responses WHERE visitor_id = ?1 AND complete = 0", &[s(vid)])?,
-        db::stmt(&db, "SELECT checklist_id, task_id FROM checklist_progress WHERE visitor_id = ?1", &[s(vid)])?,
-    ];
-    stmts.extend(super::segments::subject_statements(&db, vid)?);
-    let mut results = db.batch(stmts).await.map_err(crate::internal)?.into_iter();
-    let mut next = || results.next().ok_or_else(|| crate::internal("short batch"));
-    let visitor = next()?
-        .results::<db::VisitorRow>()
-        .map_err(crate::internal)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotAuthenticated,
-                "the session's visitor no longer exists",
-            )
-        })?;
-    let active = next()?.results::<ItemRow>().map_err(crate::internal)?;
-    let segments = super::segments::parse_segments(next()?.results().map_err(crate::internal)?);
-    let impressions = next()?
-        .results::<ImpressionRow>()
-        .map_err(crate::internal)?;
-    let tours: HashMap<String, TourProgressRow> = next()?
-        .results::<TourProgressRow>()
-        .map_err(crate::internal)?
+    let mut batch = db::Batch::new();
+    let visitor = batch.read::<db::VisitorRow>(db::visitor_statement(&db, ws, vid)?);
+    let active = batch.read::<ItemRow>(items::active_statement(&db, ws)?);
+    let segments = db::SegmentsRead::add(&mut batch, &db, ws)?;
+    let impressions = batch.read::<ImpressionRow>(db::stmt(&db, "SELECT kind, content_id, action, browsing_session, at FROM impressions WHERE visitor_id = ?1", &[s(vid)])?);
+    let tours = batch.read::<TourProgressRow>(db::stmt(
+        &db,
+        &format!("SELECT {TOUR_PROGRESS_COLS} FROM tour_progress WHERE visitor_id = ?1"),
+        &[s(vid)],
+    )?);
+    let open_responses = batch.read::<OpenResponseRow>(db::stmt(
+        &db,
+        "SELECT survey_id, answers FROM survey_responses WHERE visitor_id = ?1 AND complete = 0",
+        &[s(vid)],
+    )?);
+    let ticked = batch.read::<TickedRow>(db::stmt(
+        &db,
+        "SELECT checklist_id, task_id FROM checklist_progress WHERE visitor_id = ?1",
+        &[s(vid)],
+    )?);
+    let subject = db::SubjectRead::add(&mut batch, &db, vid)?;
+    let mut results = batch.run(&db).await?;
+    let visitor = results.first(visitor)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotAuthenticated,
+            "the session's visitor no longer exists",
+        )
+    })?;
+    let active = results.rows(active)?;
+    let segments = segments.take(&mut results)?;
+    let impressions = results.rows(impressions)?;
+    let tours: HashMap<String, TourProgressRow> = results
+        .rows(tours)?
         .into_iter()
         .map(|t| (t.tour_id.clone(), t))
         .collect();
-    let open_responses: HashMap<String, Value> = next()?
-        .results::<OpenResponseRow>()
-        .map_err(crate::internal)?
+    let open_responses: HashMap<String, Value> = results
+        .rows(open_responses)?
         .into_iter()
         .map(|r| (r.survey_id, items::parse_json(&r.answers)))
         .collect();
-    let ticked: Vec<TickedRow> = next()?.results().map_err(crate::internal)?;
-    let counters = next()?.results().map_err(crate::internal)?;
-    let totals: Vec<super::segments::TotalRow> = next()?.results().map_err(crate::internal)?;
+    let ticked: Vec<TickedRow> = results.rows(ticked)?;
+    let (mut subject, totals) = subject.take(&mut results, &visitor)?;
     let event_totals: HashMap<String, i64> =
         totals.iter().map(|t| (t.name.clone(), t.count)).collect();
-    let mut subject = super::segments::subject_from(&visitor, counters, totals)?;
     subject.page = PageFacts::from_url(&page_url, "");
     // Workspace pacing: at most one survey every N days.
     let pacing = Pacing {
@@ -390,33 +389,23 @@ pub async fn deliverable(
     now: i64,
 ) -> Result<ItemRow, ApiError> {
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
-    let mut stmts = vec![
-        items::row_statement(db, ws, id, family)?,
-        db::visitor_statement(db, ws, vid)?,
-        super::segments::segments_statement(db, ws)?,
-    ];
-    stmts.extend(super::segments::subject_statements(db, vid)?);
-    let mut results = db.batch(stmts).await.map_err(crate::internal)?.into_iter();
-    let mut next = || results.next().ok_or_else(|| crate::internal("short batch"));
-    let row = next()?
-        .results::<ItemRow>()
-        .map_err(crate::internal)?
-        .into_iter()
-        .next()
+    let mut batch = db::Batch::new();
+    let row = batch.read::<ItemRow>(items::row_statement(db, ws, id, family)?);
+    let visitor = batch.read::<db::VisitorRow>(db::visitor_statement(db, ws, vid)?);
+    let segments = db::SegmentsRead::add(&mut batch, db, ws)?;
+    let subject = db::SubjectRead::add(&mut batch, db, vid)?;
+    let mut results = batch.run(db).await?;
+    let row = results
+        .first(row)?
         .filter(|r| r.status == "active")
         .ok_or_else(|| items::not_found(family))?;
-    let visitor = next()?
-        .results::<db::VisitorRow>()
-        .map_err(crate::internal)?
-        .into_iter()
-        .next()
+    let visitor = results
+        .first(visitor)?
         .ok_or_else(|| items::not_found(family))?;
-    let segments = super::segments::parse_segments(next()?.results().map_err(crate::internal)?);
-    let counters = next()?.results().map_err(crate::internal)?;
-    let totals = next()?.results().map_err(crate::internal)?;
+    let segments = segments.take(&mut results)?;
     // A stored item whose delivery no longer parses shows to nobody, so nobody acts on it.
     let parsed = delivery_of(&row).ok_or_else(|| items::not_found(family))?;
-    let subject = super::segments::subject_from(&visitor, counters, totals)?;
+    let (subject, _) = subject.take(&mut results, &visitor)?;
     let eval = EvalContext {
         subject: &subject,
         now_ms: now,

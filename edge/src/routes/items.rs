@@ -346,7 +346,7 @@ async fn columns(
     };
     let delivery = Delivery::parse(Some(&audience_v), triggers_v.as_ref(), frequency_v.as_ref())?;
     if let Some(rule) = &delivery.audience {
-        let known = super::segments::workspace_segments(db, ws).await?;
+        let known = db::workspace_segments(db, ws).await?;
         if let Some(missing) = rule
             .segment_refs()
             .into_iter()
