@@ -1,7 +1,7 @@
 //! Porchlight's edge: the visitor and admin API as a Cloudflare Worker.
 //!
-//! `fetch` is the only door: it applies the body limit and CORS, dispatches to a route module,
-//! and turns every error into the JSON envelope. Decisions are made by `porchlight_shared`.
+//! `fetch` is the only door: [`pipeline`] routes, rate-limits and calls the route's handler;
+//! every error leaves as the JSON envelope. Decisions are made by `porchlight_shared`.
 
 mod auth;
 mod db;
@@ -20,32 +20,53 @@ pub use hub::Hub;
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, worker_ctx: Context) -> Result<Response> {
     let mut ctx = http::Ctx::new(req, env);
-    let result = if ctx.method() == Method::Options {
-        Ok(http::preflight(&ctx))
-    } else {
-        routes::dispatch(&mut ctx).await
-    };
-    let response = match result {
+    let response = match pipeline(&mut ctx).await {
         Ok(r) => r,
-        Err(e) => {
-            if e.code == ErrorCode::Internal {
-                console_error!(
-                    "internal error on {} {}: {}",
-                    ctx.method().as_ref(),
-                    ctx.path,
-                    e.message
-                );
-            }
-            http::error_response(&e)
-        }
+        Err(e) => error_response(&ctx, &e),
     };
-    // Announcements to the live hub go out after the answer (the runtime keeps the request
-    // alive for them), so no sender waits for the hub.
+    // Best-effort work after the answer (the runtime keeps the request alive for it):
+    // announcements to the live hub, so no sender waits for the hub.
     let announcements = ctx.announcements.take();
     if !announcements.is_empty() {
         worker_ctx.wait_until(hub::post_announcements(ctx.env.clone(), announcements));
     }
     http::finish(&ctx, response)
+}
+
+/// The request pipeline, one step per line: CORS preflight → route (`404` / `405` before
+/// anything is read) → rate limit by client IP (before any storage read) → the route's
+/// handler, which authenticates (`auth`), reads the body within its limit (`Ctx::json`:
+/// `413` past 64 KiB, before parsing), checks the origin against the workspace's allowlist,
+/// asks `porchlight_shared` for the decision and writes in one D1 batch (`db`). CORS headers
+/// go on in `http::finish`.
+async fn pipeline(ctx: &mut http::Ctx) -> std::result::Result<Response, ApiError> {
+    if ctx.method() == Method::Options {
+        return Ok(http::preflight(ctx));
+    }
+    // The request's own method word: `worker` reads one it has no variant for as GET.
+    let method = ctx.req.inner().method().to_ascii_uppercase();
+    let routed = routes::find(&method, &ctx.path)?;
+    limits::before_storage(ctx).await?;
+    routes::run(ctx, routed).await
+}
+
+/// The JSON envelope of an error; a `405` names the path's methods in `Allow`.
+fn error_response(ctx: &http::Ctx, e: &ApiError) -> Response {
+    if e.code == ErrorCode::Internal {
+        console_error!(
+            "internal error on {} {}: {}",
+            ctx.method().as_ref(),
+            ctx.path,
+            e.message
+        );
+    }
+    let mut response = http::error_response(e);
+    if e.code == ErrorCode::MethodNotAllowed {
+        if let Some(allow) = routes::allow_header(&ctx.path) {
+            let _ = response.headers_mut().set("Allow", &allow);
+        }
+    }
+    response
 }
 
 /// Anonymous visitors idle this long (and with no conversation or ticket) are deleted with

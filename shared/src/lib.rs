@@ -18,5 +18,6 @@ pub mod settings;
 pub mod targeting;
 pub mod token;
 pub mod types;
+pub mod vocab;
 
 pub use error::{ApiError, ErrorCode};

@@ -3,6 +3,7 @@
 //! D1's FTS5 (bm25, title weighted 5×); excerpts are plain text, never HTML (Opencom bug 6).
 
 use porchlight_shared::search::fts_query;
+use porchlight_shared::vocab::Transition;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -280,15 +281,15 @@ pub async fn delete_article(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErro
 pub async fn set_article_status(
     ctx: &mut Ctx,
     id: &str,
-    action: &str,
+    transition: Transition,
 ) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
     let db = ctx.db()?;
     article(&db, &ws.id, id, false).await?;
-    let to = match action {
-        "activate" => "published",
-        "pause" => "draft",
-        _ => "archived",
+    let to = match transition {
+        Transition::Activate => "published",
+        Transition::Pause => "draft",
+        Transition::Archive => "archived",
     };
     db::run(
         &db,

@@ -16,126 +16,41 @@ use crate::db::{self, n, opt, s};
 use crate::http::{self, Ctx};
 use crate::rand;
 
-/// The kinds of authored item (the `kind` column).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ItemKind {
-    Chat,
-    Post,
-    Banner,
-    Tooltip,
-    Tour,
-    Survey,
-    Checklist,
+pub use porchlight_shared::vocab::{Family, ItemKind};
+use porchlight_shared::vocab::{Status, Transition};
+
+/// The outbound kind of an item the outbound content model describes.
+fn outbound_kind(kind: ItemKind) -> Option<OutboundKind> {
+    Some(match kind {
+        ItemKind::Chat => OutboundKind::Chat,
+        ItemKind::Post => OutboundKind::Post,
+        ItemKind::Banner => OutboundKind::Banner,
+        ItemKind::Tooltip => OutboundKind::Tooltip,
+        _ => return None,
+    })
 }
 
-impl ItemKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Chat => "chat",
-            ItemKind::Post => "post",
-            ItemKind::Banner => "banner",
-            ItemKind::Tooltip => "tooltip",
-            ItemKind::Tour => "tour",
-            ItemKind::Survey => "survey",
-            ItemKind::Checklist => "checklist",
-        }
-    }
-    pub fn parse(s: &str) -> Option<ItemKind> {
-        serde_json::from_value(json!(s)).ok()
-    }
-    pub fn family(self) -> Family {
-        match self {
-            ItemKind::Chat | ItemKind::Post | ItemKind::Banner => Family::Outbound,
-            ItemKind::Tooltip => Family::Tooltips,
-            ItemKind::Tour => Family::Tours,
-            ItemKind::Survey => Family::Surveys,
-            ItemKind::Checklist => Family::Checklists,
-        }
-    }
-    fn outbound(self) -> Option<OutboundKind> {
-        Some(match self {
-            ItemKind::Chat => OutboundKind::Chat,
-            ItemKind::Post => OutboundKind::Post,
-            ItemKind::Banner => OutboundKind::Banner,
-            ItemKind::Tooltip => OutboundKind::Tooltip,
-            _ => return None,
-        })
-    }
-    /// How often an item shows when its author says nothing.
-    fn default_frequency(self) -> &'static str {
-        match self {
-            // Opencom's tooltips had no frequency or dismissal.
-            ItemKind::Tooltip => "until_dismissed",
-            // A snooze must not end a first-time tour (Opencom hid it forever).
-            ItemKind::Tour => "first_time_only",
-            ItemKind::Checklist => "until_completed",
-            _ => "once",
-        }
+/// How often an item shows when its author says nothing.
+fn default_frequency(kind: ItemKind) -> &'static str {
+    match kind {
+        // Opencom's tooltips had no frequency or dismissal.
+        ItemKind::Tooltip => "until_dismissed",
+        // A snooze must not end a first-time tour (Opencom hid it forever).
+        ItemKind::Tour => "first_time_only",
+        ItemKind::Checklist => "until_completed",
+        _ => "once",
     }
 }
 
-/// Which admin resource a handler serves.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Family {
-    Outbound,
-    Tooltips,
-    Tours,
-    Surveys,
-    Checklists,
-}
-
-impl Family {
-    fn sql(self) -> &'static str {
-        match self {
-            Family::Outbound => " AND kind IN ('chat', 'post', 'banner')",
-            Family::Tooltips => " AND kind = 'tooltip'",
-            Family::Tours => " AND kind = 'tour'",
-            Family::Surveys => " AND kind = 'survey'",
-            Family::Checklists => " AND kind = 'checklist'",
-        }
-    }
-    pub fn key(self) -> &'static str {
-        match self {
-            Family::Outbound => "outbound",
-            Family::Tooltips => "tooltips",
-            Family::Tours => "tours",
-            Family::Surveys => "surveys",
-            Family::Checklists => "checklists",
-        }
-    }
-    fn id_prefix(self) -> &'static str {
-        match self {
-            Family::Outbound => "out_",
-            Family::Tooltips => "tip_",
-            Family::Tours => "tur_",
-            Family::Surveys => "srv_",
-            Family::Checklists => "chk_",
-        }
-    }
-    /// The kind of a new item: the body's `kind` where the family has several.
-    fn kind_for(self, asked: Option<ItemKind>) -> Result<ItemKind, ApiError> {
-        let only = match self {
-            Family::Outbound => {
-                return match asked {
-                    Some(k @ (ItemKind::Chat | ItemKind::Post | ItemKind::Banner)) => Ok(k),
-                    _ => Err(ApiError::invalid("/kind", "chat, post or banner")),
-                }
-            }
-            Family::Tooltips => ItemKind::Tooltip,
-            Family::Tours => ItemKind::Tour,
-            Family::Surveys => ItemKind::Survey,
-            Family::Checklists => ItemKind::Checklist,
-        };
-        match asked {
-            None => Ok(only),
-            Some(k) if k == only => Ok(k),
-            Some(_) => Err(ApiError::invalid(
-                "/kind",
-                format!("{} (or leave it out)", only.as_str()),
-            )),
-        }
-    }
+/// ` AND kind IN ('chat', 'post', 'banner')`: the family's kinds, for a WHERE clause (the
+/// words come from the vocabulary, never from a request).
+fn family_sql(family: Family) -> String {
+    let kinds: Vec<String> = family
+        .kinds()
+        .iter()
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    format!(" AND kind IN ({})", kinds.join(", "))
 }
 
 /// Validates an item's content for its kind and returns its canonical JSON. `for_activation`
@@ -166,7 +81,7 @@ pub fn content_json(kind: ItemKind, v: &Value, for_activation: bool) -> Result<S
         other => {
             let c: OutboundContent = typed(v)?;
             c.validate(
-                other.outbound().ok_or_else(|| crate::internal("kind"))?,
+                outbound_kind(other).ok_or_else(|| crate::internal("kind"))?,
                 "/content",
             )?;
             serde_json::to_string(&c)
@@ -226,7 +141,7 @@ impl ItemRow {
                "createdAt": self.created_at, "updatedAt": self.updated_at})
     }
     pub fn item_kind(&self) -> Option<ItemKind> {
-        ItemKind::parse(&self.kind)
+        self.kind.parse().ok()
     }
 }
 
@@ -262,7 +177,7 @@ pub async fn row_in(
         db,
         &format!(
             "SELECT {COLS} FROM items WHERE workspace_id = ?1 AND id = ?2{}",
-            family.sql()
+            family_sql(family)
         ),
         &[s(ws), s(id)],
     )
@@ -283,7 +198,7 @@ pub fn row_statement(
         db,
         &format!(
             "SELECT {COLS} FROM items WHERE workspace_id = ?1 AND id = ?2{}",
-            family.sql()
+            family_sql(family)
         ),
         &[s(ws), s(id)],
     )
@@ -324,7 +239,7 @@ async fn columns(
         (None, None) => return Err(ApiError::invalid("/content", "required")),
     };
     // A live item stays complete: an edit cannot strip a live survey of its questions.
-    let live = old.is_some_and(|o| o.status == "active");
+    let live = old.is_some_and(|o| o.status == Status::Active.as_str());
     let content = content_json(kind, &content_v, live)?;
     let audience_v = match (&b.audience, old) {
         (Some(v), _) => v.clone(),
@@ -365,7 +280,7 @@ async fn columns(
         audience: delivery.audience.as_ref().map(|r| r.to_json().to_string()),
         triggers: triggers_v.unwrap_or_else(|| json!([])).to_string(),
         frequency: frequency_v
-            .unwrap_or_else(|| json!(kind.default_frequency()))
+            .unwrap_or_else(|| json!(default_frequency(kind)))
             .to_string(),
     })
 }
@@ -376,7 +291,7 @@ pub async fn list(ctx: &mut Ctx, family: Family) -> Result<Response, ApiError> {
         &ctx.db()?,
         &format!(
             "SELECT {COLS} FROM items WHERE workspace_id = ?1{} ORDER BY created_at, id",
-            family.sql()
+            family_sql(family)
         ),
         &[s(&ws.id)],
     )?)
@@ -392,7 +307,9 @@ pub async fn list(ctx: &mut Ctx, family: Family) -> Result<Response, ApiError> {
 pub async fn create(ctx: &mut Ctx, family: Family) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
     let b: Body = ctx.json().await?;
-    let kind = family.kind_for(b.kind)?;
+    let kind = family
+        .kind_for(b.kind)
+        .map_err(|e| ApiError::invalid("/kind", e))?;
     let db = ctx.db()?;
     let c = columns(&db, &ws.id, kind, &b, None).await?;
     let id = rand::id::<8>(family.id_prefix())?;
@@ -494,24 +411,20 @@ pub async fn set_status(
     ctx: &mut Ctx,
     family: Family,
     id: &str,
-    action: &str,
+    transition: Transition,
 ) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
     let db = ctx.db()?;
     let old = row_in(&db, &ws.id, id, family).await?;
-    let to = match (action, old.status.as_str()) {
-        ("activate", "draft" | "paused" | "active") => "active",
-        ("pause", "active" | "paused") => "paused",
-        ("archive", _) => "archived",
-        ("activate" | "pause", from) => {
-            return Err(ApiError::invalid(
-                "/status",
-                format!("a {from} item cannot be {action}d"),
-            ));
-        }
-        _ => return Err(ApiError::new(ErrorCode::NotFound, "no such action")),
-    };
-    if to == "active" {
+    let from: Status = old
+        .status
+        .parse()
+        .map_err(|_| crate::internal("stored status"))?;
+    let to = from
+        .after(transition)
+        .map_err(|e| ApiError::invalid("/status", e))?;
+    let to = to.as_str();
+    if to == Status::Active.as_str() {
         let kind = old
             .item_kind()
             .ok_or_else(|| crate::internal("stored kind"))?;

@@ -1,4 +1,6 @@
-//! Route table: one module per resource.
+//! The route table: every route is one row of [`ROUTES`] (method, path template, [`Op`]),
+//! matched by `matchit`; [`find`] answers `404` / `405` before anything is read, and [`run`]
+//! calls the handler. One module per resource.
 
 mod admin;
 mod chat;
@@ -11,327 +13,360 @@ mod segments;
 pub mod session;
 mod tickets;
 
+use std::sync::OnceLock;
+
+use porchlight_shared::vocab::{Family, Transition};
 use porchlight_shared::{ApiError, ErrorCode};
 use worker::{Method, Response};
 
 use crate::http::{self, Ctx};
+use Family::{Checklists, Outbound, Surveys, Tooltips, Tours};
+use Op::*;
+use Transition::{Activate, Archive, Pause};
 
-/// Collections whose next path segment is an item id.
-const WITH_IDS: &[&str] = &[
-    "/admin/v1/visitors/",
-    "/admin/v1/segments/",
-    "/admin/v1/outbound/",
-    "/admin/v1/tooltips/",
-    "/admin/v1/tours/",
-    "/admin/v1/surveys/",
-    "/admin/v1/checklists/",
-    "/v1/tours/",
-    "/v1/surveys/",
-    "/v1/checklists/",
-    "/admin/v1/collections/",
-    "/admin/v1/articles/",
-    "/v1/tickets/",
-    "/v1/conversations/",
-    "/admin/v1/conversations/",
-    "/admin/v1/teammates/",
-    "/v1/articles/",
-];
-
-/// The route template of a path and the ids in it: `/admin/v1/outbound/out_1/pause` →
-/// (`/admin/v1/outbound/{id}/pause`, `out_1`, ""); `/v1/checklists/chk_1/tasks/t1` →
-/// (`/v1/checklists/{id}/tasks/{taskId}`, `chk_1`, `t1`). Paths without an item id come back
-/// unchanged.
-pub fn route_of(path: &str) -> (String, &str, &str) {
-    for base in WITH_IDS {
-        if let Some(rest) = path.strip_prefix(base) {
-            let (id, tail) = rest
-                .split_once('/')
-                .map_or((rest, None), |(i, t)| (i, Some(t)));
-            if !id.is_empty() {
-                if let Some(task) = tail.and_then(|t| t.strip_prefix("tasks/")) {
-                    if *base == "/v1/checklists/" && !task.is_empty() && !task.contains('/') {
-                        return (format!("{base}{{id}}/tasks/{{taskId}}"), id, task);
-                    }
-                }
-                let template = match tail {
-                    Some(t) => format!("{base}{{id}}/{t}"),
-                    None => format!("{base}{{id}}"),
-                };
-                return (template, id, "");
-            }
-        }
-    }
-    (path.to_string(), "", "")
+/// What a routed request does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Health,
+    HealthDb,
+    SessionBoot,
+    SessionIdentify,
+    SessionRefresh,
+    SessionRevoke,
+    EventsTrack,
+    EligibleEligible,
+    EligibleRecord,
+    HelpSearch,
+    TicketsList,
+    TicketsCreate,
+    ChatListMine,
+    ChatStart,
+    ChatTicket,
+    ChatLive,
+    ChatAdminTicket,
+    ChatAdminLive,
+    ChatAdminLiveStats,
+    ChatAdminList,
+    ChatListTeammates,
+    ChatCreateTeammate,
+    AdminCreateWorkspace,
+    AdminGetWorkspace,
+    AdminPatchWorkspace,
+    AdminRotateIdentitySecret,
+    AdminRotateSecretKey,
+    SegmentsList,
+    SegmentsCreate,
+    ItemList(Family),
+    ItemCreate(Family),
+    HelpListCollections,
+    HelpCreateCollection,
+    HelpListArticles,
+    HelpCreateArticle,
+    ChatMessages,
+    ChatSend,
+    ChatRead,
+    ChatCsat,
+    ChatAdminMessages,
+    ChatAdminSend,
+    ChatAdminRead,
+    ChatAdminClose,
+    ChatAdminAssign,
+    ChatDeleteTeammate,
+    TicketsGet,
+    HelpRead,
+    HelpFeedback,
+    AdminGetVisitor,
+    SegmentsGet,
+    SegmentsPatch,
+    SegmentsDelete,
+    ItemGet(Family),
+    ItemPatch(Family),
+    ItemDelete(Family),
+    ItemStatus(Family, Transition),
+    ProgressResults,
+    ProgressTour,
+    ProgressRespond,
+    ProgressTask,
+    HelpGetCollection,
+    HelpPatchCollection,
+    HelpDeleteCollection,
+    HelpGetArticleAdmin,
+    HelpPatchArticle,
+    HelpDeleteArticle,
+    ArticleStatus(Transition),
 }
 
-/// Every path the route table answers, with its methods: a known path asked with another method
-/// is `405 METHOD_NOT_ALLOWED` with `Allow`, an unknown path `404`. tests/api/openapi.test.mjs
-/// holds this list to the arms of [`dispatch`]: a new route goes in both.
-const ALLOW: &[(&str, &str)] = &[
-    ("/health", "GET"),
-    ("/health/db", "GET"),
-    ("/v1/boot", "POST"),
-    ("/v1/identify", "POST"),
-    ("/v1/session/refresh", "POST"),
-    ("/v1/session/revoke", "POST"),
-    ("/v1/events", "POST"),
-    ("/v1/eligible", "GET"),
-    ("/v1/impressions", "POST"),
-    ("/v1/articles/search", "GET"),
-    ("/v1/tickets", "GET, POST"),
-    ("/v1/conversations", "GET, POST"),
-    ("/v1/live", "GET"),
-    ("/v1/live/ticket", "POST"),
-    ("/admin/v1/live", "GET"),
-    ("/admin/v1/live/ticket", "POST"),
-    ("/admin/v1/live/stats", "GET"),
-    ("/admin/v1/conversations", "GET"),
-    ("/admin/v1/teammates", "GET, POST"),
-    ("/admin/v1/workspaces", "POST"),
-    ("/admin/v1/workspace", "GET, PATCH"),
-    ("/admin/v1/workspace/identity-secret/rotate", "POST"),
-    ("/admin/v1/workspace/secret-key/rotate", "POST"),
-    ("/admin/v1/segments", "GET, POST"),
-    ("/admin/v1/outbound", "GET, POST"),
-    ("/admin/v1/tooltips", "GET, POST"),
-    ("/admin/v1/tours", "GET, POST"),
-    ("/admin/v1/surveys", "GET, POST"),
-    ("/admin/v1/checklists", "GET, POST"),
-    ("/admin/v1/collections", "GET, POST"),
-    ("/admin/v1/articles", "GET, POST"),
-    ("/v1/conversations/{id}/messages", "GET, POST"),
-    ("/v1/conversations/{id}/read", "POST"),
-    ("/v1/conversations/{id}/csat", "POST"),
-    ("/admin/v1/conversations/{id}/messages", "GET, POST"),
-    ("/admin/v1/conversations/{id}/read", "POST"),
-    ("/admin/v1/conversations/{id}/close", "POST"),
-    ("/admin/v1/conversations/{id}/assign", "POST"),
-    ("/admin/v1/teammates/{id}", "DELETE"),
-    ("/v1/tickets/{id}", "GET"),
-    ("/v1/articles/{id}", "GET"),
-    ("/v1/articles/{id}/feedback", "POST"),
-    ("/admin/v1/visitors/{id}", "GET"),
-    ("/admin/v1/segments/{id}", "GET, PATCH, DELETE"),
-    ("/admin/v1/outbound/{id}", "GET, PATCH, DELETE"),
-    ("/admin/v1/outbound/{id}/activate", "POST"),
-    ("/admin/v1/outbound/{id}/pause", "POST"),
-    ("/admin/v1/outbound/{id}/archive", "POST"),
-    ("/admin/v1/tooltips/{id}", "GET, PATCH, DELETE"),
-    ("/admin/v1/tooltips/{id}/activate", "POST"),
-    ("/admin/v1/tooltips/{id}/pause", "POST"),
-    ("/admin/v1/tooltips/{id}/archive", "POST"),
-    ("/admin/v1/surveys/{id}/results", "GET"),
-    ("/v1/tours/{id}/progress", "POST"),
-    ("/v1/surveys/{id}/responses", "POST"),
-    ("/v1/checklists/{id}/tasks/{taskId}", "POST"),
-    ("/admin/v1/tours/{id}", "GET, PATCH, DELETE"),
-    ("/admin/v1/tours/{id}/activate", "POST"),
-    ("/admin/v1/tours/{id}/pause", "POST"),
-    ("/admin/v1/tours/{id}/archive", "POST"),
-    ("/admin/v1/surveys/{id}", "GET, PATCH, DELETE"),
-    ("/admin/v1/surveys/{id}/activate", "POST"),
-    ("/admin/v1/surveys/{id}/pause", "POST"),
-    ("/admin/v1/surveys/{id}/archive", "POST"),
-    ("/admin/v1/checklists/{id}", "GET, PATCH, DELETE"),
-    ("/admin/v1/checklists/{id}/activate", "POST"),
-    ("/admin/v1/checklists/{id}/pause", "POST"),
-    ("/admin/v1/checklists/{id}/archive", "POST"),
-    ("/admin/v1/collections/{id}", "GET, PATCH, DELETE"),
-    ("/admin/v1/articles/{id}", "GET, PATCH, DELETE"),
-    ("/admin/v1/articles/{id}/activate", "POST"),
-    ("/admin/v1/articles/{id}/pause", "POST"),
-    ("/admin/v1/articles/{id}/archive", "POST"),
+/// Every route the edge answers. tests/api/openapi.test.mjs reads the `(Method::X, "/path"`
+/// pairs of this table and holds them to edge/openapi.json; a `405` lists the methods of the
+/// path's rows in `Allow`.
+#[rustfmt::skip]
+pub const ROUTES: &[(Method, &str, Op)] = &[
+    (Method::Get, "/health", Health),
+    (Method::Get, "/health/db", HealthDb),
+    (Method::Post, "/v1/boot", SessionBoot),
+    (Method::Post, "/v1/identify", SessionIdentify),
+    (Method::Post, "/v1/session/refresh", SessionRefresh),
+    (Method::Post, "/v1/session/revoke", SessionRevoke),
+    (Method::Post, "/v1/events", EventsTrack),
+    (Method::Get, "/v1/eligible", EligibleEligible),
+    (Method::Post, "/v1/impressions", EligibleRecord),
+    (Method::Get, "/v1/articles/search", HelpSearch),
+    (Method::Get, "/v1/tickets", TicketsList),
+    (Method::Post, "/v1/tickets", TicketsCreate),
+    (Method::Get, "/v1/conversations", ChatListMine),
+    (Method::Post, "/v1/conversations", ChatStart),
+    (Method::Post, "/v1/live/ticket", ChatTicket),
+    (Method::Get, "/v1/live", ChatLive),
+    (Method::Post, "/admin/v1/live/ticket", ChatAdminTicket),
+    (Method::Get, "/admin/v1/live", ChatAdminLive),
+    (Method::Get, "/admin/v1/live/stats", ChatAdminLiveStats),
+    (Method::Get, "/admin/v1/conversations", ChatAdminList),
+    (Method::Get, "/admin/v1/teammates", ChatListTeammates),
+    (Method::Post, "/admin/v1/teammates", ChatCreateTeammate),
+    (Method::Post, "/admin/v1/workspaces", AdminCreateWorkspace),
+    (Method::Get, "/admin/v1/workspace", AdminGetWorkspace),
+    (Method::Patch, "/admin/v1/workspace", AdminPatchWorkspace),
+    (Method::Post, "/admin/v1/workspace/identity-secret/rotate", AdminRotateIdentitySecret),
+    (Method::Post, "/admin/v1/workspace/secret-key/rotate", AdminRotateSecretKey),
+    (Method::Get, "/admin/v1/segments", SegmentsList),
+    (Method::Post, "/admin/v1/segments", SegmentsCreate),
+    (Method::Get, "/admin/v1/outbound", ItemList(Outbound)),
+    (Method::Post, "/admin/v1/outbound", ItemCreate(Outbound)),
+    (Method::Get, "/admin/v1/tooltips", ItemList(Tooltips)),
+    (Method::Post, "/admin/v1/tooltips", ItemCreate(Tooltips)),
+    (Method::Get, "/admin/v1/tours", ItemList(Tours)),
+    (Method::Post, "/admin/v1/tours", ItemCreate(Tours)),
+    (Method::Get, "/admin/v1/surveys", ItemList(Surveys)),
+    (Method::Post, "/admin/v1/surveys", ItemCreate(Surveys)),
+    (Method::Get, "/admin/v1/checklists", ItemList(Checklists)),
+    (Method::Post, "/admin/v1/checklists", ItemCreate(Checklists)),
+    (Method::Get, "/admin/v1/collections", HelpListCollections),
+    (Method::Post, "/admin/v1/collections", HelpCreateCollection),
+    (Method::Get, "/admin/v1/articles", HelpListArticles),
+    (Method::Post, "/admin/v1/articles", HelpCreateArticle),
+    (Method::Get, "/v1/conversations/{id}/messages", ChatMessages),
+    (Method::Post, "/v1/conversations/{id}/messages", ChatSend),
+    (Method::Post, "/v1/conversations/{id}/read", ChatRead),
+    (Method::Post, "/v1/conversations/{id}/csat", ChatCsat),
+    (Method::Get, "/admin/v1/conversations/{id}/messages", ChatAdminMessages),
+    (Method::Post, "/admin/v1/conversations/{id}/messages", ChatAdminSend),
+    (Method::Post, "/admin/v1/conversations/{id}/read", ChatAdminRead),
+    (Method::Post, "/admin/v1/conversations/{id}/close", ChatAdminClose),
+    (Method::Post, "/admin/v1/conversations/{id}/assign", ChatAdminAssign),
+    (Method::Delete, "/admin/v1/teammates/{id}", ChatDeleteTeammate),
+    (Method::Get, "/v1/tickets/{id}", TicketsGet),
+    (Method::Get, "/v1/articles/{id}", HelpRead),
+    (Method::Post, "/v1/articles/{id}/feedback", HelpFeedback),
+    (Method::Get, "/admin/v1/visitors/{id}", AdminGetVisitor),
+    (Method::Get, "/admin/v1/segments/{id}", SegmentsGet),
+    (Method::Patch, "/admin/v1/segments/{id}", SegmentsPatch),
+    (Method::Delete, "/admin/v1/segments/{id}", SegmentsDelete),
+    (Method::Get, "/admin/v1/outbound/{id}", ItemGet(Outbound)),
+    (Method::Patch, "/admin/v1/outbound/{id}", ItemPatch(Outbound)),
+    (Method::Delete, "/admin/v1/outbound/{id}", ItemDelete(Outbound)),
+    (Method::Post, "/admin/v1/outbound/{id}/activate", ItemStatus(Outbound, Activate)),
+    (Method::Post, "/admin/v1/outbound/{id}/pause", ItemStatus(Outbound, Pause)),
+    (Method::Post, "/admin/v1/outbound/{id}/archive", ItemStatus(Outbound, Archive)),
+    (Method::Get, "/admin/v1/tooltips/{id}", ItemGet(Tooltips)),
+    (Method::Patch, "/admin/v1/tooltips/{id}", ItemPatch(Tooltips)),
+    (Method::Delete, "/admin/v1/tooltips/{id}", ItemDelete(Tooltips)),
+    (Method::Post, "/admin/v1/tooltips/{id}/activate", ItemStatus(Tooltips, Activate)),
+    (Method::Post, "/admin/v1/tooltips/{id}/pause", ItemStatus(Tooltips, Pause)),
+    (Method::Post, "/admin/v1/tooltips/{id}/archive", ItemStatus(Tooltips, Archive)),
+    (Method::Get, "/admin/v1/surveys/{id}/results", ProgressResults),
+    (Method::Post, "/v1/tours/{id}/progress", ProgressTour),
+    (Method::Post, "/v1/surveys/{id}/responses", ProgressRespond),
+    (Method::Post, "/v1/checklists/{id}/tasks/{taskId}", ProgressTask),
+    (Method::Get, "/admin/v1/tours/{id}", ItemGet(Tours)),
+    (Method::Patch, "/admin/v1/tours/{id}", ItemPatch(Tours)),
+    (Method::Delete, "/admin/v1/tours/{id}", ItemDelete(Tours)),
+    (Method::Post, "/admin/v1/tours/{id}/activate", ItemStatus(Tours, Activate)),
+    (Method::Post, "/admin/v1/tours/{id}/pause", ItemStatus(Tours, Pause)),
+    (Method::Post, "/admin/v1/tours/{id}/archive", ItemStatus(Tours, Archive)),
+    (Method::Get, "/admin/v1/surveys/{id}", ItemGet(Surveys)),
+    (Method::Patch, "/admin/v1/surveys/{id}", ItemPatch(Surveys)),
+    (Method::Delete, "/admin/v1/surveys/{id}", ItemDelete(Surveys)),
+    (Method::Post, "/admin/v1/surveys/{id}/activate", ItemStatus(Surveys, Activate)),
+    (Method::Post, "/admin/v1/surveys/{id}/pause", ItemStatus(Surveys, Pause)),
+    (Method::Post, "/admin/v1/surveys/{id}/archive", ItemStatus(Surveys, Archive)),
+    (Method::Get, "/admin/v1/checklists/{id}", ItemGet(Checklists)),
+    (Method::Patch, "/admin/v1/checklists/{id}", ItemPatch(Checklists)),
+    (Method::Delete, "/admin/v1/checklists/{id}", ItemDelete(Checklists)),
+    (Method::Post, "/admin/v1/checklists/{id}/activate", ItemStatus(Checklists, Activate)),
+    (Method::Post, "/admin/v1/checklists/{id}/pause", ItemStatus(Checklists, Pause)),
+    (Method::Post, "/admin/v1/checklists/{id}/archive", ItemStatus(Checklists, Archive)),
+    (Method::Get, "/admin/v1/collections/{id}", HelpGetCollection),
+    (Method::Patch, "/admin/v1/collections/{id}", HelpPatchCollection),
+    (Method::Delete, "/admin/v1/collections/{id}", HelpDeleteCollection),
+    (Method::Get, "/admin/v1/articles/{id}", HelpGetArticleAdmin),
+    (Method::Patch, "/admin/v1/articles/{id}", HelpPatchArticle),
+    (Method::Delete, "/admin/v1/articles/{id}", HelpDeleteArticle),
+    (Method::Post, "/admin/v1/articles/{id}/activate", ArticleStatus(Activate)),
+    (Method::Post, "/admin/v1/articles/{id}/pause", ArticleStatus(Pause)),
+    (Method::Post, "/admin/v1/articles/{id}/archive", ArticleStatus(Archive)),
 ];
 
-/// The answer for a request no arm took: `405` + `Allow` on a known path, else `404`.
-fn unrouted(method: &str, path: &str, route: &str) -> Result<Response, ApiError> {
-    let known = |p: &str| ALLOW.iter().find(|(q, _)| *q == p).map(|(_, m)| *m);
-    let Some(methods) = known(path).or_else(|| known(route)) else {
+/// A request matched to its row: what it does and the ids in its path.
+pub struct Routed {
+    pub op: Op,
+    pub id: String,
+    pub task_id: String,
+}
+
+/// Path templates → the methods they answer (indices into [`ROUTES`]), built once.
+fn router() -> &'static matchit::Router<Vec<usize>> {
+    static ROUTER: OnceLock<matchit::Router<Vec<usize>>> = OnceLock::new();
+    ROUTER.get_or_init(|| {
+        let mut by_path: Vec<(&str, Vec<usize>)> = Vec::new();
+        for (i, (_, path, _)) in ROUTES.iter().enumerate() {
+            match by_path.iter_mut().find(|(p, _)| p == path) {
+                Some((_, rows)) => rows.push(i),
+                None => by_path.push((path, vec![i])),
+            }
+        }
+        let mut router = matchit::Router::new();
+        for (path, rows) in by_path {
+            // The table is a constant: a conflict is a programming error, caught by the unit
+            // test below before anything ships.
+            if let Err(e) = router.insert(path, rows) {
+                panic!("route table: {path}: {e}");
+            }
+        }
+        router
+    })
+}
+
+/// The row a request takes: `404` for an unknown path, `405` with `Allow` for a known path
+/// asked with a method it does not answer (`method` is the request's own word: `worker` reads
+/// one it has no variant for, such as QUERY, as GET).
+pub fn find(method: &str, path: &str) -> Result<Routed, ApiError> {
+    let Ok(found) = router().at(path) else {
         return Err(ApiError::new(
             ErrorCode::NotFound,
             format!("no route {method} {path}"),
         ));
     };
-    // OPTIONS (CORS preflight) is answered for every path before dispatch.
-    let allow = format!("{methods}, OPTIONS");
-    let mut response = http::error_response(&ApiError::new(
-        ErrorCode::MethodNotAllowed,
-        format!("{method} is not allowed on {path}; allowed: {allow}"),
-    ));
-    let _ = response.headers_mut().set("Allow", &allow);
-    Ok(response)
+    let param = |name: &str| found.params.get(name).unwrap_or("").to_string();
+    match found
+        .value
+        .iter()
+        .map(|&i| &ROUTES[i])
+        .find(|(m, _, _)| m.as_ref() == method)
+    {
+        Some((_, _, op)) => Ok(Routed {
+            op: *op,
+            id: param("id"),
+            task_id: param("taskId"),
+        }),
+        None => Err(method_not_allowed(method, path, found.value)),
+    }
 }
 
-pub async fn dispatch(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    use items::Family::{Checklists, Outbound, Surveys, Tooltips, Tours};
-    let path = ctx.path.clone();
-    // `worker` reads a method it has no variant for (QUERY, PROPFIND…) as GET: never route one.
-    let method = ctx.req.inner().method().to_ascii_uppercase();
-    if method != ctx.method().as_ref() {
-        let (route, _, _) = route_of(&path);
-        return unrouted(&method, &path, &route);
+/// `405 METHOD_NOT_ALLOWED`; the pipeline turns it into a response with `Allow`.
+fn method_not_allowed(method: &str, path: &str, rows: &[usize]) -> ApiError {
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!(
+            "{method} is not allowed on {path}; allowed: {}",
+            allow(rows)
+        ),
+    )
+}
+
+/// The `Allow` header of a path's rows. OPTIONS (the CORS preflight) is answered for every
+/// path before routing.
+fn allow(rows: &[usize]) -> String {
+    let mut methods: Vec<&str> = rows.iter().map(|&i| ROUTES[i].0.as_ref()).collect();
+    methods.push("OPTIONS");
+    methods.join(", ")
+}
+
+/// The `Allow` header for a `405` on `path`.
+pub fn allow_header(path: &str) -> Option<String> {
+    router().at(path).ok().map(|m| allow(m.value))
+}
+
+/// Calls the handler of a routed request.
+pub async fn run(ctx: &mut Ctx, routed: Routed) -> Result<Response, ApiError> {
+    let Routed { op, id, task_id } = routed;
+    let id = || id.as_str();
+    let sub = || task_id.as_str();
+    match op {
+        Op::Health => health(),
+        Op::HealthDb => health_db(ctx).await,
+        Op::SessionBoot => session::boot(ctx).await,
+        Op::SessionIdentify => session::identify(ctx).await,
+        Op::SessionRefresh => session::refresh(ctx).await,
+        Op::SessionRevoke => session::revoke(ctx).await,
+        Op::EventsTrack => events::track(ctx).await,
+        Op::EligibleEligible => eligible::eligible(ctx).await,
+        Op::EligibleRecord => eligible::record(ctx).await,
+        Op::HelpSearch => help::search(ctx).await,
+        Op::TicketsList => tickets::list(ctx).await,
+        Op::TicketsCreate => tickets::create(ctx).await,
+        Op::ChatListMine => chat::list_mine(ctx).await,
+        Op::ChatStart => chat::start(ctx).await,
+        Op::ChatTicket => chat::ticket(ctx).await,
+        Op::ChatLive => chat::live(ctx).await,
+        Op::ChatAdminTicket => chat::admin_ticket(ctx).await,
+        Op::ChatAdminLive => chat::admin_live(ctx).await,
+        Op::ChatAdminLiveStats => chat::admin_live_stats(ctx).await,
+        Op::ChatAdminList => chat::admin_list(ctx).await,
+        Op::ChatListTeammates => chat::list_teammates(ctx).await,
+        Op::ChatCreateTeammate => chat::create_teammate(ctx).await,
+        Op::AdminCreateWorkspace => admin::create_workspace(ctx).await,
+        Op::AdminGetWorkspace => admin::get_workspace(ctx).await,
+        Op::AdminPatchWorkspace => admin::patch_workspace(ctx).await,
+        Op::AdminRotateIdentitySecret => admin::rotate_identity_secret(ctx).await,
+        Op::AdminRotateSecretKey => admin::rotate_secret_key(ctx).await,
+        Op::SegmentsList => segments::list(ctx).await,
+        Op::SegmentsCreate => segments::create(ctx).await,
+        Op::ItemList(family) => items::list(ctx, family).await,
+        Op::ItemCreate(family) => items::create(ctx, family).await,
+        Op::HelpListCollections => help::list_collections(ctx).await,
+        Op::HelpCreateCollection => help::create_collection(ctx).await,
+        Op::HelpListArticles => help::list_articles(ctx).await,
+        Op::HelpCreateArticle => help::create_article(ctx).await,
+        Op::ChatMessages => chat::messages(ctx, id()).await,
+        Op::ChatSend => chat::send(ctx, id()).await,
+        Op::ChatRead => chat::read(ctx, id()).await,
+        Op::ChatCsat => chat::csat(ctx, id()).await,
+        Op::ChatAdminMessages => chat::admin_messages(ctx, id()).await,
+        Op::ChatAdminSend => chat::admin_send(ctx, id()).await,
+        Op::ChatAdminRead => chat::admin_read(ctx, id()).await,
+        Op::ChatAdminClose => chat::admin_close(ctx, id()).await,
+        Op::ChatAdminAssign => chat::admin_assign(ctx, id()).await,
+        Op::ChatDeleteTeammate => chat::delete_teammate(ctx, id()).await,
+        Op::TicketsGet => tickets::get(ctx, id()).await,
+        Op::HelpRead => help::read(ctx, id()).await,
+        Op::HelpFeedback => help::feedback(ctx, id()).await,
+        Op::AdminGetVisitor => admin::get_visitor(ctx, id()).await,
+        Op::SegmentsGet => segments::get(ctx, id()).await,
+        Op::SegmentsPatch => segments::patch(ctx, id()).await,
+        Op::SegmentsDelete => segments::delete(ctx, id()).await,
+        Op::ItemGet(family) => items::get(ctx, family, id()).await,
+        Op::ItemPatch(family) => items::patch(ctx, family, id()).await,
+        Op::ItemDelete(family) => items::delete(ctx, family, id()).await,
+        Op::ItemStatus(family, to) => items::set_status(ctx, family, id(), to).await,
+        Op::ProgressResults => progress::results(ctx, id()).await,
+        Op::ProgressTour => progress::tour(ctx, id()).await,
+        Op::ProgressRespond => progress::respond(ctx, id()).await,
+        Op::ProgressTask => progress::task(ctx, id(), sub()).await,
+        Op::HelpGetCollection => help::get_collection(ctx, id()).await,
+        Op::HelpPatchCollection => help::patch_collection(ctx, id()).await,
+        Op::HelpDeleteCollection => help::delete_collection(ctx, id()).await,
+        Op::HelpGetArticleAdmin => help::get_article_admin(ctx, id()).await,
+        Op::HelpPatchArticle => help::patch_article(ctx, id()).await,
+        Op::HelpDeleteArticle => help::delete_article(ctx, id()).await,
+        Op::ArticleStatus(to) => help::set_article_status(ctx, id(), to).await,
     }
-    // Limits before storage: every request that may read D1 counts against its client IP
-    // first, so unknown workspaces, forged tokens and wrong keys cost the caller, not D1.
-    crate::limits::before_storage(ctx).await?;
-    // Fixed paths first (`/v1/articles/search` is not an article id).
-    match (ctx.method(), path.as_str()) {
-        (Method::Get, "/health") => {
-            return http::json(
-                200,
-                &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
-            )
-        }
-        (Method::Get, "/health/db") => return health_db(ctx).await,
-        (Method::Post, "/v1/boot") => return session::boot(ctx).await,
-        (Method::Post, "/v1/identify") => return session::identify(ctx).await,
-        (Method::Post, "/v1/session/refresh") => return session::refresh(ctx).await,
-        (Method::Post, "/v1/session/revoke") => return session::revoke(ctx).await,
-        (Method::Post, "/v1/events") => return events::track(ctx).await,
-        (Method::Get, "/v1/eligible") => return eligible::eligible(ctx).await,
-        (Method::Post, "/v1/impressions") => return eligible::record(ctx).await,
-        (Method::Get, "/v1/articles/search") => return help::search(ctx).await,
-        (Method::Get, "/v1/tickets") => return tickets::list(ctx).await,
-        (Method::Post, "/v1/tickets") => return tickets::create(ctx).await,
-        (Method::Get, "/v1/conversations") => return chat::list_mine(ctx).await,
-        (Method::Post, "/v1/conversations") => return chat::start(ctx).await,
-        (Method::Post, "/v1/live/ticket") => return chat::ticket(ctx).await,
-        (Method::Get, "/v1/live") => return chat::live(ctx).await,
-        (Method::Post, "/admin/v1/live/ticket") => return chat::admin_ticket(ctx).await,
-        (Method::Get, "/admin/v1/live") => return chat::admin_live(ctx).await,
-        (Method::Get, "/admin/v1/live/stats") => return chat::admin_live_stats(ctx).await,
-        (Method::Get, "/admin/v1/conversations") => return chat::admin_list(ctx).await,
-        (Method::Get, "/admin/v1/teammates") => return chat::list_teammates(ctx).await,
-        (Method::Post, "/admin/v1/teammates") => return chat::create_teammate(ctx).await,
-        (Method::Post, "/admin/v1/workspaces") => return admin::create_workspace(ctx).await,
-        (Method::Get, "/admin/v1/workspace") => return admin::get_workspace(ctx).await,
-        (Method::Patch, "/admin/v1/workspace") => return admin::patch_workspace(ctx).await,
-        (Method::Post, "/admin/v1/workspace/identity-secret/rotate") => {
-            return admin::rotate_identity_secret(ctx).await
-        }
-        (Method::Post, "/admin/v1/workspace/secret-key/rotate") => {
-            return admin::rotate_secret_key(ctx).await
-        }
-        (Method::Get, "/admin/v1/segments") => return segments::list(ctx).await,
-        (Method::Post, "/admin/v1/segments") => return segments::create(ctx).await,
-        (Method::Get, "/admin/v1/outbound") => return items::list(ctx, Outbound).await,
-        (Method::Post, "/admin/v1/outbound") => return items::create(ctx, Outbound).await,
-        (Method::Get, "/admin/v1/tooltips") => return items::list(ctx, Tooltips).await,
-        (Method::Post, "/admin/v1/tooltips") => return items::create(ctx, Tooltips).await,
-        (Method::Get, "/admin/v1/tours") => return items::list(ctx, Tours).await,
-        (Method::Post, "/admin/v1/tours") => return items::create(ctx, Tours).await,
-        (Method::Get, "/admin/v1/surveys") => return items::list(ctx, Surveys).await,
-        (Method::Post, "/admin/v1/surveys") => return items::create(ctx, Surveys).await,
-        (Method::Get, "/admin/v1/checklists") => return items::list(ctx, Checklists).await,
-        (Method::Post, "/admin/v1/checklists") => return items::create(ctx, Checklists).await,
-        (Method::Get, "/admin/v1/collections") => return help::list_collections(ctx).await,
-        (Method::Post, "/admin/v1/collections") => return help::create_collection(ctx).await,
-        (Method::Get, "/admin/v1/articles") => return help::list_articles(ctx).await,
-        (Method::Post, "/admin/v1/articles") => return help::create_article(ctx).await,
-        _ => {}
-    }
-    let (route, id, sub) = route_of(&path);
-    match (ctx.method(), route.as_str()) {
-        (Method::Get, "/v1/conversations/{id}/messages") => chat::messages(ctx, id).await,
-        (Method::Post, "/v1/conversations/{id}/messages") => chat::send(ctx, id).await,
-        (Method::Post, "/v1/conversations/{id}/read") => chat::read(ctx, id).await,
-        (Method::Post, "/v1/conversations/{id}/csat") => chat::csat(ctx, id).await,
-        (Method::Get, "/admin/v1/conversations/{id}/messages") => {
-            chat::admin_messages(ctx, id).await
-        }
-        (Method::Post, "/admin/v1/conversations/{id}/messages") => chat::admin_send(ctx, id).await,
-        (Method::Post, "/admin/v1/conversations/{id}/read") => chat::admin_read(ctx, id).await,
-        (Method::Post, "/admin/v1/conversations/{id}/close") => chat::admin_close(ctx, id).await,
-        (Method::Post, "/admin/v1/conversations/{id}/assign") => chat::admin_assign(ctx, id).await,
-        (Method::Delete, "/admin/v1/teammates/{id}") => chat::delete_teammate(ctx, id).await,
-        (Method::Get, "/v1/tickets/{id}") => tickets::get(ctx, id).await,
-        (Method::Get, "/v1/articles/{id}") => help::read(ctx, id).await,
-        (Method::Post, "/v1/articles/{id}/feedback") => help::feedback(ctx, id).await,
-        (Method::Get, "/admin/v1/visitors/{id}") => admin::get_visitor(ctx, id).await,
-        (Method::Get, "/admin/v1/segments/{id}") => segments::get(ctx, id).await,
-        (Method::Patch, "/admin/v1/segments/{id}") => segments::patch(ctx, id).await,
-        (Method::Delete, "/admin/v1/segments/{id}") => segments::delete(ctx, id).await,
-        (Method::Get, "/admin/v1/outbound/{id}") => items::get(ctx, Outbound, id).await,
-        (Method::Patch, "/admin/v1/outbound/{id}") => items::patch(ctx, Outbound, id).await,
-        (Method::Delete, "/admin/v1/outbound/{id}") => items::delete(ctx, Outbound, id).await,
-        (Method::Post, "/admin/v1/outbound/{id}/activate") => {
-            items::set_status(ctx, Outbound, id, "activate").await
-        }
-        (Method::Post, "/admin/v1/outbound/{id}/pause") => {
-            items::set_status(ctx, Outbound, id, "pause").await
-        }
-        (Method::Post, "/admin/v1/outbound/{id}/archive") => {
-            items::set_status(ctx, Outbound, id, "archive").await
-        }
-        (Method::Get, "/admin/v1/tooltips/{id}") => items::get(ctx, Tooltips, id).await,
-        (Method::Patch, "/admin/v1/tooltips/{id}") => items::patch(ctx, Tooltips, id).await,
-        (Method::Delete, "/admin/v1/tooltips/{id}") => items::delete(ctx, Tooltips, id).await,
-        (Method::Post, "/admin/v1/tooltips/{id}/activate") => {
-            items::set_status(ctx, Tooltips, id, "activate").await
-        }
-        (Method::Post, "/admin/v1/tooltips/{id}/pause") => {
-            items::set_status(ctx, Tooltips, id, "pause").await
-        }
-        (Method::Post, "/admin/v1/tooltips/{id}/archive") => {
-            items::set_status(ctx, Tooltips, id, "archive").await
-        }
-        (Method::Get, "/admin/v1/surveys/{id}/results") => progress::results(ctx, id).await,
-        (Method::Post, "/v1/tours/{id}/progress") => progress::tour(ctx, id).await,
-        (Method::Post, "/v1/surveys/{id}/responses") => progress::respond(ctx, id).await,
-        (Method::Post, "/v1/checklists/{id}/tasks/{taskId}") => progress::task(ctx, id, sub).await,
-        (Method::Get, "/admin/v1/tours/{id}") => items::get(ctx, Tours, id).await,
-        (Method::Patch, "/admin/v1/tours/{id}") => items::patch(ctx, Tours, id).await,
-        (Method::Delete, "/admin/v1/tours/{id}") => items::delete(ctx, Tours, id).await,
-        (Method::Post, "/admin/v1/tours/{id}/activate") => {
-            items::set_status(ctx, Tours, id, "activate").await
-        }
-        (Method::Post, "/admin/v1/tours/{id}/pause") => {
-            items::set_status(ctx, Tours, id, "pause").await
-        }
-        (Method::Post, "/admin/v1/tours/{id}/archive") => {
-            items::set_status(ctx, Tours, id, "archive").await
-        }
-        (Method::Get, "/admin/v1/surveys/{id}") => items::get(ctx, Surveys, id).await,
-        (Method::Patch, "/admin/v1/surveys/{id}") => items::patch(ctx, Surveys, id).await,
-        (Method::Delete, "/admin/v1/surveys/{id}") => items::delete(ctx, Surveys, id).await,
-        (Method::Post, "/admin/v1/surveys/{id}/activate") => {
-            items::set_status(ctx, Surveys, id, "activate").await
-        }
-        (Method::Post, "/admin/v1/surveys/{id}/pause") => {
-            items::set_status(ctx, Surveys, id, "pause").await
-        }
-        (Method::Post, "/admin/v1/surveys/{id}/archive") => {
-            items::set_status(ctx, Surveys, id, "archive").await
-        }
-        (Method::Get, "/admin/v1/checklists/{id}") => items::get(ctx, Checklists, id).await,
-        (Method::Patch, "/admin/v1/checklists/{id}") => items::patch(ctx, Checklists, id).await,
-        (Method::Delete, "/admin/v1/checklists/{id}") => items::delete(ctx, Checklists, id).await,
-        (Method::Post, "/admin/v1/checklists/{id}/activate") => {
-            items::set_status(ctx, Checklists, id, "activate").await
-        }
-        (Method::Post, "/admin/v1/checklists/{id}/pause") => {
-            items::set_status(ctx, Checklists, id, "pause").await
-        }
-        (Method::Post, "/admin/v1/checklists/{id}/archive") => {
-            items::set_status(ctx, Checklists, id, "archive").await
-        }
-        (Method::Get, "/admin/v1/collections/{id}") => help::get_collection(ctx, id).await,
-        (Method::Patch, "/admin/v1/collections/{id}") => help::patch_collection(ctx, id).await,
-        (Method::Delete, "/admin/v1/collections/{id}") => help::delete_collection(ctx, id).await,
-        (Method::Get, "/admin/v1/articles/{id}") => help::get_article_admin(ctx, id).await,
-        (Method::Patch, "/admin/v1/articles/{id}") => help::patch_article(ctx, id).await,
-        (Method::Delete, "/admin/v1/articles/{id}") => help::delete_article(ctx, id).await,
-        (Method::Post, "/admin/v1/articles/{id}/activate") => {
-            help::set_article_status(ctx, id, "activate").await
-        }
-        (Method::Post, "/admin/v1/articles/{id}/pause") => {
-            help::set_article_status(ctx, id, "pause").await
-        }
-        (Method::Post, "/admin/v1/articles/{id}/archive") => {
-            help::set_article_status(ctx, id, "archive").await
-        }
-        (m, _) => unrouted(m.as_ref(), &path, &route),
-    }
+}
+
+fn health() -> Result<Response, ApiError> {
+    http::json(
+        200,
+        &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
+    )
 }
 
 /// Deep health check: the Worker can reach D1 (`SELECT 1`). Also the bench's reference for
@@ -347,5 +382,84 @@ async fn health_db(ctx: &mut Ctx) -> Result<Response, ApiError> {
     match row {
         Some(_) => http::json(200, &serde_json::json!({"status": "ok", "db": "ok"})),
         None => Err(crate::internal("SELECT 1 returned nothing")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(method: &str, path: &str) -> Result<(Op, String, String), ErrorCode> {
+        find(method, path)
+            .map(|r| (r.op, r.id, r.task_id))
+            .map_err(|e| e.code)
+    }
+
+    #[test]
+    fn every_row_is_reachable_and_unique() {
+        let _ = router();
+        for (i, (m, path, o)) in ROUTES.iter().enumerate() {
+            let concrete = path.replace("{id}", "x_1").replace("{taskId}", "t1");
+            assert_eq!(op(m.as_ref(), &concrete).map(|r| r.0), Ok(*o), "{path}");
+            assert!(
+                !ROUTES[..i].iter().any(|(m2, p2, _)| m2 == m && p2 == path),
+                "{m:?} {path} twice"
+            );
+        }
+    }
+
+    #[test]
+    fn fixed_paths_win_over_ids_and_ids_are_captured() {
+        assert_eq!(
+            op("GET", "/v1/articles/search").map(|r| r.0),
+            Ok(HelpSearch)
+        );
+        assert_eq!(
+            op("GET", "/v1/articles/art_9"),
+            Ok((HelpRead, "art_9".into(), String::new()))
+        );
+        assert_eq!(
+            op("POST", "/v1/checklists/chk_1/tasks/t2"),
+            Ok((ProgressTask, "chk_1".into(), "t2".into()))
+        );
+        assert_eq!(
+            op("POST", "/admin/v1/tours/tur_1/pause").map(|r| r.0),
+            Ok(ItemStatus(Tours, Pause))
+        );
+    }
+
+    #[test]
+    fn unknown_paths_are_404_and_wrong_methods_405_with_allow() {
+        assert_eq!(op("GET", "/v1/nope").err(), Some(ErrorCode::NotFound));
+        assert_eq!(
+            op("GET", "/admin/v1/outbound/out_1/nope").err(),
+            Some(ErrorCode::NotFound)
+        );
+        assert_eq!(
+            op("GET", "/admin/v1/outbound/").err(),
+            Some(ErrorCode::NotFound)
+        );
+        assert_eq!(
+            op("GET", "/v1/checklists/chk_1/tasks/t1/x").err(),
+            Some(ErrorCode::NotFound)
+        );
+        assert_eq!(
+            op("DELETE", "/v1/boot").err(),
+            Some(ErrorCode::MethodNotAllowed)
+        );
+        assert_eq!(
+            op("QUERY", "/admin/v1/workspace").err(),
+            Some(ErrorCode::MethodNotAllowed)
+        );
+        assert_eq!(allow_header("/v1/boot").as_deref(), Some("POST, OPTIONS"));
+        assert_eq!(
+            allow_header("/admin/v1/outbound/out_nope").as_deref(),
+            Some("GET, PATCH, DELETE, OPTIONS")
+        );
+        assert_eq!(
+            allow_header("/admin/v1/workspace").as_deref(),
+            Some("GET, PATCH, OPTIONS")
+        );
+        assert_eq!(allow_header("/nope"), None);
     }
 }
