@@ -25,6 +25,7 @@
 //!   sockets") — the newest is the one a person just opened, and an old one may be a dead
 //!   connection the hub has not noticed yet.
 
+use porchlight_shared::vocab::HubRole;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use worker::*;
@@ -42,8 +43,7 @@ pub const MAX_SOCKETS_PER_VISITOR: usize = 20;
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
 struct Attachment {
-    /// "visitor" or "agent".
-    role: String,
+    role: HubRole,
     /// Visitor id, or teammate id ("" for the workspace key).
     id: String,
     name: String,
@@ -240,21 +240,25 @@ impl Hub {
                 .map(|(_, v)| v.into_owned())
                 .unwrap_or_default()
         };
-        let (role, id, name, session) = (q("role"), q("id"), q("name"), q("session"));
+        let (id, name, session) = (q("id"), q("name"), q("session"));
+        // Only the Worker reaches the hub (tickets are checked there): a bad role is a bug.
+        let role: HubRole = q("role")
+            .parse()
+            .map_err(|_| worker::Error::RustError("hub: unknown role".into()))?;
         let expires = q("expires").parse::<i64>().unwrap_or(0).max(0);
         let pair = WebSocketPair::new()?;
-        let tag = if role == "visitor" {
+        let tag = if role == HubRole::Visitor {
             format!("v:{id}")
         } else {
             "agents".to_string()
         };
-        if role == "visitor" {
+        if role == HubRole::Visitor {
             self.make_room(&tag, &session);
         }
         self.state.accept_websocket_with_tags(&pair.server, &[&tag]);
         let t = now();
         pair.server.serialize_attachment(Attachment {
-            role: role.clone(),
+            role,
             id: id.clone(),
             name,
             seen: t,
@@ -271,7 +275,7 @@ impl Hub {
         let _ = pair
             .server
             .send_with_str(json!({"type": "hello", "at": now()}).to_string());
-        if role == "visitor" {
+        if role == HubRole::Visitor {
             self.announce_presence(&id, None);
         }
         if expires > 0 {
@@ -334,7 +338,7 @@ impl Hub {
     fn presence(&self) -> Value {
         let mut out = serde_json::Map::new();
         for ws in self.state.get_websockets() {
-            if let Some(a) = Self::attachment(&ws).filter(|a| a.role == "visitor") {
+            if let Some(a) = Self::attachment(&ws).filter(|a| a.role == HubRole::Visitor) {
                 if !out.contains_key(&a.id) {
                     out.insert(a.id.clone(), json!(self.presence_of(&a.id, None)));
                 }
@@ -344,7 +348,7 @@ impl Hub {
     }
 
     fn gone(&self, ws: &WebSocket) {
-        if let Some(a) = Self::attachment(ws).filter(|a| a.role == "visitor") {
+        if let Some(a) = Self::attachment(ws).filter(|a| a.role == HubRole::Visitor) {
             self.announce_presence(&a.id, Some(ws));
         }
     }
@@ -380,7 +384,7 @@ impl DurableObject for Hub {
                 let t = now();
                 for ws in self.state.get_websockets() {
                     match Self::attachment(&ws).filter(|a| a.live(t)).map(|a| a.role) {
-                        Some(r) if r == "visitor" => visitors += 1,
+                        Some(HubRole::Visitor) => visitors += 1,
                         Some(_) => agents += 1,
                         None => {}
                     }
@@ -395,7 +399,7 @@ impl DurableObject for Hub {
                     let Some(a) = Self::attachment(&ws) else {
                         continue;
                     };
-                    let hit = if a.role == "visitor" {
+                    let hit = if a.role == HubRole::Visitor {
                         c.session.as_ref() == Some(&a.session)
                             || c.sessions.as_ref().is_some_and(|s| s.contains(&a.session))
                             || (c.visitor_id.as_ref() == Some(&a.id)
@@ -416,8 +420,8 @@ impl DurableObject for Hub {
             "/rekey" => {
                 let r: Rekey = req.json().await?;
                 for ws in self.state.get_websockets() {
-                    if let Some(mut a) =
-                        Self::attachment(&ws).filter(|a| a.role == "visitor" && a.session == r.from)
+                    if let Some(mut a) = Self::attachment(&ws)
+                        .filter(|a| a.role == HubRole::Visitor && a.session == r.from)
                     {
                         a.session = r.to.clone();
                         // A refresh never shortens a session; the alarm set for the old expiry
@@ -475,8 +479,8 @@ impl DurableObject for Hub {
                     .and_then(Value::as_str)
                     .filter(|c| c.len() <= 64)
                     .unwrap_or("");
-                if a.role == "visitor" {
-                    self.to_agents(&json!({"type": "typing", "from": "visitor", "conversationId": conversation, "visitorId": a.id}));
+                if a.role == HubRole::Visitor {
+                    self.to_agents(&json!({"type": "typing", "from": HubRole::Visitor, "conversationId": conversation, "visitorId": a.id}));
                 } else if let Some(v) = frame
                     .get("visitorId")
                     .and_then(Value::as_str)
@@ -484,7 +488,7 @@ impl DurableObject for Hub {
                 {
                     self.to_visitor(
                         v,
-                        &json!({"type": "typing", "from": "agent", "conversationId": conversation, "name": a.name}),
+                        &json!({"type": "typing", "from": HubRole::Agent, "conversationId": conversation, "name": a.name}),
                     );
                 }
             }
@@ -493,7 +497,7 @@ impl DurableObject for Hub {
         // Presence changes: at most one announcement per PRESENCE_EVERY_MS from this socket; a
         // change inside the window is announced by the alarm when it ends.
         let (mut announce, mut wake) = (false, None);
-        if a.role == "visitor" && was != a.state {
+        if a.role == HubRole::Visitor && was != a.state {
             if a.seen - a.announced >= PRESENCE_EVERY_MS {
                 a.announced = a.seen;
                 a.due = 0;

@@ -1,5 +1,6 @@
 //! The agents' side of chat: inbox, replies as a teammate, read, close, assign / transfer.
 
+use porchlight_shared::vocab::AuthorSide;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::json;
@@ -120,14 +121,14 @@ pub async fn admin_send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (mid, stmts) = store_message(
         &db,
         &c,
-        "agent",
+        AuthorSide::Agent,
         Some(&teammate.id),
         &b.client_id,
         &b.body,
         ctx.now,
     )?;
     let (row, fresh) = run_store(&db, mid, stmts).await?;
-    if row.author_type != "agent" {
+    if row.author_type != AuthorSide::Agent.as_str() {
         return Err(ApiError::new(
             ErrorCode::AlreadyExists,
             "this clientId is used by another message",
@@ -154,7 +155,7 @@ pub async fn admin_read(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let b: ReadBody = ctx.json().await?;
     let db = ctx.db()?;
     let c = conversation(&db, &agent.workspace.id, id, None).await?;
-    mark_read(ctx, &db, c, "agent", b.seq).await
+    mark_read(ctx, &db, c, AuthorSide::Agent, b.seq).await
 }
 
 pub async fn admin_close(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {

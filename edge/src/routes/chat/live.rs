@@ -9,6 +9,7 @@
 //! opens one socket, once, and only while the credential that asked for it is still current.
 
 use porchlight_shared::token::{bearer, LiveTicket, SecretKey, TeammateKey};
+use porchlight_shared::vocab::HubRole;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::json;
@@ -36,7 +37,7 @@ fn refused(msg: &str) -> ApiError {
 async fn mint(
     ctx: &Ctx,
     workspace: &str,
-    role: &str,
+    role: HubRole,
     visitor: Option<&str>,
     teammate: Option<&str>,
     credential_hash: &str,
@@ -46,7 +47,7 @@ async fn mint(
     db::run(
         &ctx.db()?,
         "INSERT INTO live_tickets (ticket_hash, workspace_id, role, visitor_id, teammate_id, credential_hash, expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        &[s(&ticket.storage_hash()), s(workspace), s(role), opt(visitor), opt(teammate), s(credential_hash), n(expires_at), n(ctx.now)],
+        &[s(&ticket.storage_hash()), s(workspace), s(role.as_str()), opt(visitor), opt(teammate), s(credential_hash), n(expires_at), n(ctx.now)],
     )
     .await?;
     http::json(
@@ -61,7 +62,7 @@ pub async fn ticket(ctx: &mut Ctx) -> Result<Response, ApiError> {
     mint(
         ctx,
         &a.workspace.id,
-        "visitor",
+        HubRole::Visitor,
         Some(&a.session.visitor_id),
         None,
         &a.token.storage_hash(),
@@ -87,7 +88,7 @@ pub async fn admin_ticket(ctx: &mut Ctx) -> Result<Response, ApiError> {
     mint(
         ctx,
         &workspace.id,
-        "agent",
+        HubRole::Agent,
         None,
         teammate.as_deref(),
         &credential,
@@ -129,7 +130,7 @@ fn presented_ticket(ctx: &Ctx) -> Result<LiveTicket, ApiError> {
         })
 }
 
-async fn take(ctx: &Ctx, role: &str) -> Result<Taken, ApiError> {
+async fn take(ctx: &Ctx, role: HubRole) -> Result<Taken, ApiError> {
     let ticket = presented_ticket(ctx)?;
     let db = ctx.db()?;
     let hash = ticket.storage_hash();
@@ -177,7 +178,7 @@ async fn take(ctx: &Ctx, role: &str) -> Result<Taken, ApiError> {
     if taken.expires_at <= ctx.now {
         return Err(refused("the ticket expired; ask for a new one"));
     }
-    if taken.role != role {
+    if taken.role != role.as_str() {
         return Err(refused("this ticket opens another kind of socket"));
     }
     Ok(taken)
@@ -203,7 +204,7 @@ fn check_upgrade(ctx: &Ctx) -> Result<(), ApiError> {
 pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
     presented_ticket(ctx)?;
     check_upgrade(ctx)?;
-    let t = take(ctx, "visitor").await?;
+    let t = take(ctx, HubRole::Visitor).await?;
     let (Some(visitor), Some(session_expires)) = (&t.visitor_id, t.session_expires_at) else {
         return Err(refused("the session that asked for this ticket is gone"));
     };
@@ -216,7 +217,7 @@ pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
     connect(
         ctx,
         &t.workspace_id,
-        ("visitor", visitor, ""),
+        (HubRole::Visitor, visitor, ""),
         &t.credential_hash,
         session_expires,
     )
@@ -227,7 +228,7 @@ pub async fn live(ctx: &mut Ctx) -> Result<Response, ApiError> {
 pub async fn admin_live(ctx: &mut Ctx) -> Result<Response, ApiError> {
     presented_ticket(ctx)?;
     check_upgrade(ctx)?;
-    let t = take(ctx, "agent").await?;
+    let t = take(ctx, HubRole::Agent).await?;
     let (id, name) = match (&t.teammate_id, &t.teammate_name) {
         (Some(id), Some(name)) => (id.clone(), name.clone()),
         (None, _) if t.key_current == Some(1) => (String::new(), "Team".to_string()),
@@ -240,7 +241,7 @@ pub async fn admin_live(ctx: &mut Ctx) -> Result<Response, ApiError> {
     connect(
         ctx,
         &t.workspace_id,
-        ("agent", &id, &name),
+        (HubRole::Agent, &id, &name),
         &t.credential_hash,
         0,
     )
@@ -254,13 +255,13 @@ pub async fn admin_live(ctx: &mut Ctx) -> Result<Response, ApiError> {
 async fn connect(
     ctx: &Ctx,
     ws: &str,
-    (role, id, name): (&str, &str, &str),
+    (role, id, name): (HubRole, &str, &str),
     credential: &str,
     expires: i64,
 ) -> Result<Response, ApiError> {
     let mut url = worker::Url::parse("https://hub/connect").map_err(crate::internal)?;
     url.query_pairs_mut()
-        .append_pair("role", role)
+        .append_pair("role", role.as_str())
         .append_pair("id", id)
         .append_pair("name", name)
         .append_pair("session", credential)

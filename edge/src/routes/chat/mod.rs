@@ -6,6 +6,7 @@
 
 use porchlight_shared::chat::{check_body, check_client_id, Csat};
 use porchlight_shared::types::is_plausible_email;
+use porchlight_shared::vocab::AuthorSide;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -93,11 +94,11 @@ impl Team {
 impl MessageRow {
     fn view(&self, team: &Team) -> Value {
         let author = match self.author_type.as_str() {
-            "agent" => match team.get(self.author_id.as_deref()) {
+            a if a == AuthorSide::Agent.as_str() => match team.get(self.author_id.as_deref()) {
                 Some(t) => {
-                    json!({"type": "agent", "id": t.id, "name": t.name, "avatarUrl": t.avatar_url})
+                    json!({"type": AuthorSide::Agent, "id": t.id, "name": t.name, "avatarUrl": t.avatar_url})
                 }
-                None => json!({"type": "agent", "name": "Team"}),
+                None => json!({"type": AuthorSide::Agent, "name": "Team"}),
             },
             other => json!({"type": other}),
         };
@@ -163,7 +164,7 @@ async fn conversation_with(
 fn store_message(
     db: &D1Database,
     c: &ConversationRow,
-    author_type: &str,
+    author: AuthorSide,
     author_id: Option<&str>,
     client_id: &str,
     body: &str,
@@ -175,7 +176,7 @@ fn store_message(
             db,
             "INSERT OR IGNORE INTO messages (id, conversation_id, workspace_id, seq, author_type, author_id, client_id, body, created_at) \
              SELECT ?1, ?2, ?3, COALESCE(MAX(seq), 0) + 1, ?4, ?5, ?6, ?7, ?8 FROM messages WHERE conversation_id = ?2",
-            &[s(&id), s(&c.id), s(&c.workspace_id), s(author_type), opt(author_id), s(client_id), s(body), n(now)],
+            &[s(&id), s(&c.id), s(&c.workspace_id), s(author.as_str()), opt(author_id), s(client_id), s(body), n(now)],
         )?,
         // Only a newly stored message moves the conversation (a retry changes nothing).
         db::stmt(
@@ -187,7 +188,7 @@ fn store_message(
              first_agent_reply_at = CASE WHEN ?4 = 'agent' THEN COALESCE(first_agent_reply_at, ?3) ELSE first_agent_reply_at END, \
              assignee_id = CASE WHEN ?4 = 'agent' THEN COALESCE(assignee_id, ?5) ELSE assignee_id END \
              WHERE id = ?1 AND EXISTS (SELECT 1 FROM messages WHERE id = ?2)",
-            &[s(&c.id), s(&id), n(now), s(author_type), opt(author_id)],
+            &[s(&c.id), s(&id), n(now), s(author.as_str()), opt(author_id)],
         )?,
     ];
     stmts.push(db::stmt(
@@ -322,11 +323,11 @@ async fn mark_read(
     ctx: &Ctx,
     db: &D1Database,
     c: ConversationRow,
-    side: &str,
+    side: AuthorSide,
     seq: Option<i64>,
 ) -> Result<Response, ApiError> {
     let upto = seq.unwrap_or(c.last_seq).clamp(0, c.last_seq);
-    let col = if side == "visitor" {
+    let col = if side == AuthorSide::Visitor {
         "visitor_read_seq"
     } else {
         "agent_read_seq"

@@ -1,5 +1,6 @@
 //! The visitor's side of chat: their conversations, sends, reads, rating, live socket.
 
+use porchlight_shared::vocab::AuthorSide;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::json;
@@ -142,7 +143,7 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
         let (mid, stmts) = store_message(
             &db,
             &c,
-            "visitor",
+            AuthorSide::Visitor,
             Some(vid),
             &m.client_id,
             &m.body,
@@ -198,14 +199,14 @@ pub async fn send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (mid, stmts) = store_message(
         &db,
         &c,
-        "visitor",
+        AuthorSide::Visitor,
         Some(&vid),
         &b.client_id,
         &b.body,
         ctx.now,
     )?;
     let (row, fresh) = run_store(&db, mid, stmts).await?;
-    if row.author_type != "visitor" {
+    if row.author_type != AuthorSide::Visitor.as_str() {
         // The client id is taken by the other side's message: a client bug, not a retry.
         return Err(ApiError::new(
             ErrorCode::AlreadyExists,
@@ -228,7 +229,7 @@ pub async fn read(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let b: ReadBody = ctx.json().await?;
     let db = ctx.db()?;
     let c = conversation(&db, &a.workspace.id, id, Some(&a.session.visitor_id)).await?;
-    mark_read(ctx, &db, c, "visitor", b.seq).await
+    mark_read(ctx, &db, c, AuthorSide::Visitor, b.seq).await
 }
 
 pub async fn csat(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
