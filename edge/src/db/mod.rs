@@ -1,6 +1,7 @@
 //! D1 access, one module per table family. Rows are plain structs; callers decide.
 
 mod audit;
+mod items;
 mod maintenance;
 mod segments;
 mod sessions;
@@ -9,6 +10,7 @@ mod visitors;
 mod workspaces;
 
 pub use audit::*;
+pub use items::*;
 pub use maintenance::*;
 pub use segments::*;
 pub use sessions::*;

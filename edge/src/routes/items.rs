@@ -12,7 +12,9 @@ use serde_json::{json, Value};
 use worker::{D1Database, Response};
 
 use crate::auth;
-use crate::db::{self, n, opt, s};
+pub use crate::db::ItemRow;
+use crate::db::{self, ItemColumns};
+pub use crate::db::{active_items_statement as active_statement, item_statement as row_statement};
 use crate::http::{self, Ctx};
 use crate::rand;
 
@@ -40,17 +42,6 @@ fn default_frequency(kind: ItemKind) -> &'static str {
         ItemKind::Checklist => "until_completed",
         _ => "once",
     }
-}
-
-/// ` AND kind IN ('chat', 'post', 'banner')`: the family's kinds, for a WHERE clause (the
-/// words come from the vocabulary, never from a request).
-fn family_sql(family: Family) -> String {
-    let kinds: Vec<String> = family
-        .kinds()
-        .iter()
-        .map(|k| format!("'{}'", k.as_str()))
-        .collect();
-    format!(" AND kind IN ({})", kinds.join(", "))
 }
 
 /// Validates an item's content for its kind and returns its canonical JSON. `for_activation`
@@ -108,62 +99,12 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::E
     Value::deserialize(d).map(Some)
 }
 
-#[derive(Deserialize, Clone)]
-pub struct ItemRow {
-    pub id: String,
-    pub kind: String,
-    pub status: String,
-    pub name: String,
-    pub priority: i64,
-    pub content: String,
-    pub audience: Option<String>,
-    pub triggers: String,
-    pub frequency: String,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-pub fn parse_json(s: &str) -> Value {
-    serde_json::from_str(s).unwrap_or(Value::Null)
-}
+pub use crate::db::parse_json;
 
 /// A stored column that an edit carries over: unreadable is an error, never `null` written
 /// back (a null audience is "everyone").
 fn stored_json(s: &str, what: &str) -> Result<Value, ApiError> {
     serde_json::from_str(s).map_err(|e| crate::internal(format!("unreadable stored {what}: {e}")))
-}
-
-impl ItemRow {
-    pub fn view(&self) -> Value {
-        json!({"id": self.id, "kind": self.kind, "status": self.status, "name": self.name, "priority": self.priority,
-               "content": parse_json(&self.content), "audience": self.audience.as_deref().map(parse_json),
-               "triggers": parse_json(&self.triggers), "frequency": parse_json(&self.frequency),
-               "createdAt": self.created_at, "updatedAt": self.updated_at})
-    }
-    pub fn item_kind(&self) -> Option<ItemKind> {
-        self.kind.parse().ok()
-    }
-}
-
-const COLS: &str = "id, kind, status, name, priority, content, audience, triggers, frequency, created_at, updated_at";
-
-/// Every active item of the workspace (all families), to put in a caller's batch.
-pub fn active_statement(
-    db: &D1Database,
-    ws: &str,
-) -> Result<worker::D1PreparedStatement, ApiError> {
-    db::stmt(
-        db,
-        &format!("SELECT {COLS} FROM items WHERE workspace_id = ?1 AND status = 'active' ORDER BY created_at, id"),
-        &[s(ws)],
-    )
-}
-
-pub fn not_found(family: Family) -> ApiError {
-    ApiError::new(
-        ErrorCode::NotFound,
-        format!("no such {} item in this workspace", family.key()),
-    )
 }
 
 /// An item of this family in this workspace (another family's id is not found here).
@@ -173,45 +114,16 @@ pub async fn row_in(
     id: &str,
     family: Family,
 ) -> Result<ItemRow, ApiError> {
-    db::first::<ItemRow>(
-        db,
-        &format!(
-            "SELECT {COLS} FROM items WHERE workspace_id = ?1 AND id = ?2{}",
-            family_sql(family)
-        ),
-        &[s(ws), s(id)],
-    )
-    .await?
-    .ok_or_else(|| not_found(family))
+    db::item_row(db, ws, id, family)
+        .await?
+        .ok_or_else(|| not_found(family))
 }
 
-/// A live item of this family, as a visitor may act on it (drafts, paused and archived items
-/// are not found).
-/// The read behind [`row_in`], to put in a caller's batch.
-pub fn row_statement(
-    db: &D1Database,
-    ws: &str,
-    id: &str,
-    family: Family,
-) -> Result<worker::D1PreparedStatement, ApiError> {
-    db::stmt(
-        db,
-        &format!(
-            "SELECT {COLS} FROM items WHERE workspace_id = ?1 AND id = ?2{}",
-            family_sql(family)
-        ),
-        &[s(ws), s(id)],
+pub fn not_found(family: Family) -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFound,
+        format!("no such {} item in this workspace", family.key()),
     )
-}
-
-/// Validated, canonical column values.
-struct Columns {
-    name: String,
-    priority: i64,
-    content: String,
-    audience: Option<String>,
-    triggers: String,
-    frequency: String,
 }
 
 async fn columns(
@@ -220,7 +132,7 @@ async fn columns(
     kind: ItemKind,
     b: &Body,
     old: Option<&ItemRow>,
-) -> Result<Columns, ApiError> {
+) -> Result<ItemColumns, ApiError> {
     let name = match (&b.name, old) {
         (Some(n), _) => n.trim().to_string(),
         (None, Some(o)) => o.name.clone(),
@@ -273,7 +185,7 @@ async fn columns(
             ));
         }
     }
-    Ok(Columns {
+    Ok(ItemColumns {
         name,
         priority,
         content,
@@ -287,15 +199,7 @@ async fn columns(
 
 pub async fn list(ctx: &mut Ctx, family: Family) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
-    let all = db::all::<ItemRow>(db::stmt(
-        &ctx.db()?,
-        &format!(
-            "SELECT {COLS} FROM items WHERE workspace_id = ?1{} ORDER BY created_at, id",
-            family_sql(family)
-        ),
-        &[s(&ws.id)],
-    )?)
-    .await?;
+    let all = db::item_rows(&ctx.db()?, &ws.id, family).await?;
     let mut out = serde_json::Map::new();
     out.insert(
         family.key().into(),
@@ -313,19 +217,7 @@ pub async fn create(ctx: &mut Ctx, family: Family) -> Result<Response, ApiError>
     let db = ctx.db()?;
     let c = columns(&db, &ws.id, kind, &b, None).await?;
     let id = rand::id::<8>(family.id_prefix())?;
-    db::batch(
-        &db,
-        vec![
-            db::stmt(
-                &db,
-                "INSERT INTO items (id, workspace_id, kind, status, name, priority, content, audience, triggers, frequency, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-                &[s(&id), s(&ws.id), s(kind.as_str()), s(&c.name), n(c.priority), s(&c.content), opt(c.audience.as_deref()), s(&c.triggers), s(&c.frequency), n(ctx.now)],
-            )?,
-            db::audit(&db, &ws.id, &format!("{}.created", kind.as_str()), &id, &json!({}), ctx.now)?,
-        ],
-    )
-    .await?;
+    db::insert_item(&db, &ws.id, &id, kind, &c, ctx.now).await?;
     http::json(201, &row_in(&db, &ws.id, &id, family).await?.view())
 }
 
@@ -349,18 +241,7 @@ pub async fn patch(ctx: &mut Ctx, family: Family, id: &str) -> Result<Response, 
         ));
     }
     let c = columns(&db, &ws.id, kind, &b, Some(&old)).await?;
-    db::batch(
-        &db,
-        vec![
-            db::stmt(
-                &db,
-                "UPDATE items SET name = ?3, priority = ?4, content = ?5, audience = ?6, triggers = ?7, frequency = ?8, updated_at = ?9 WHERE workspace_id = ?1 AND id = ?2",
-                &[s(&ws.id), s(id), s(&c.name), n(c.priority), s(&c.content), opt(c.audience.as_deref()), s(&c.triggers), s(&c.frequency), n(ctx.now)],
-            )?,
-            db::audit(&db, &ws.id, &format!("{}.updated", kind.as_str()), id, &json!({}), ctx.now)?,
-        ],
-    )
-    .await?;
+    db::update_item(&db, &ws.id, id, kind, &c, ctx.now).await?;
     http::json(200, &row_in(&db, &ws.id, id, family).await?.view())
 }
 
@@ -368,41 +249,7 @@ pub async fn delete(ctx: &mut Ctx, family: Family, id: &str) -> Result<Response,
     let ws = auth::workspace_admin(ctx).await?;
     let db = ctx.db()?;
     let old = row_in(&db, &ws.id, id, family).await?;
-    let both = [s(&ws.id), s(id)];
-    db::batch(
-        &db,
-        vec![
-            db::stmt(
-                &db,
-                "DELETE FROM tour_progress WHERE workspace_id = ?1 AND tour_id = ?2",
-                &both,
-            )?,
-            db::stmt(
-                &db,
-                "DELETE FROM survey_responses WHERE workspace_id = ?1 AND survey_id = ?2",
-                &both,
-            )?,
-            db::stmt(
-                &db,
-                "DELETE FROM checklist_progress WHERE workspace_id = ?1 AND checklist_id = ?2",
-                &both,
-            )?,
-            db::stmt(
-                &db,
-                "DELETE FROM items WHERE workspace_id = ?1 AND id = ?2",
-                &both,
-            )?,
-            db::audit(
-                &db,
-                &ws.id,
-                &format!("{}.deleted", old.kind),
-                id,
-                &json!({}),
-                ctx.now,
-            )?,
-        ],
-    )
-    .await?;
+    db::delete_item(&db, &ws.id, &old, ctx.now).await?;
     http::no_content()
 }
 
@@ -423,31 +270,12 @@ pub async fn set_status(
     let to = from
         .after(transition)
         .map_err(|e| ApiError::invalid("/status", e))?;
-    let to = to.as_str();
-    if to == Status::Active.as_str() {
+    if to == Status::Active {
         let kind = old
             .item_kind()
             .ok_or_else(|| crate::internal("stored kind"))?;
         content_json(kind, &parse_json(&old.content), true)?;
     }
-    db::batch(
-        &db,
-        vec![
-            db::stmt(
-                &db,
-                "UPDATE items SET status = ?3, updated_at = ?4 WHERE workspace_id = ?1 AND id = ?2",
-                &[s(&ws.id), s(id), s(to), n(ctx.now)],
-            )?,
-            db::audit(
-                &db,
-                &ws.id,
-                &format!("{}.{to}", old.kind),
-                id,
-                &json!({"from": old.status}),
-                ctx.now,
-            )?,
-        ],
-    )
-    .await?;
+    db::set_item_status(&db, &ws.id, &old, to, ctx.now).await?;
     http::json(200, &row_in(&db, &ws.id, id, family).await?.view())
 }
