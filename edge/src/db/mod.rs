@@ -3,6 +3,7 @@
 mod audit;
 mod items;
 mod maintenance;
+mod progress;
 mod segments;
 mod sessions;
 mod teammates;
@@ -12,6 +13,7 @@ mod workspaces;
 pub use audit::*;
 pub use items::*;
 pub use maintenance::*;
+pub use progress::*;
 pub use segments::*;
 pub use sessions::*;
 pub use teammates::*;

@@ -24,7 +24,7 @@ use crate::db::{self, n, opt, s};
 use crate::http::{self, Ctx};
 
 use super::items::{self, Family, ItemKind, ItemRow};
-use super::progress::{task_states, TickedRow, TourProgressRow, TOUR_PROGRESS_COLS};
+use crate::db::{TickedRow, TourProgressRow, TOUR_PROGRESS_COLS};
 use porchlight_shared::experiences::{ChecklistContent, SurveyContent, SurveyFormat, TourState};
 use porchlight_shared::targeting::frequency::Pacing;
 
@@ -338,7 +338,11 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
                     .filter(|t| t.checklist_id == row.id)
                     .map(|t| t.task_id.as_str())
                     .collect();
-                let states = task_states(c, &mine, &event_totals, &attributes);
+                let states = c.task_states(
+                    &mine,
+                    |name| event_totals.get(name).copied().unwrap_or(0),
+                    &attributes,
+                );
                 extra.insert("completed".into(), json!(states.iter().all(|(_, d)| *d)));
                 extra.insert(
                     "tasks".into(),

@@ -10,71 +10,27 @@ use std::collections::HashMap;
 use porchlight_shared::attributes;
 use porchlight_shared::experiences::{
     apply_answers, apply_tour_action, survey_results, Answer, ChecklistContent, SurveyContent,
-    TourAction, TourContent, TourProgress, TourState,
+    TourAction, TourContent, TourState,
 };
 use porchlight_shared::targeting::frequency::{Frequency, Mode};
+use porchlight_shared::vocab::ImpressionAction;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use worker::{D1Database, D1PreparedStatement, Response};
+use worker::Response;
 
 use super::eligible::deliverable;
 use super::items::{self, Family, ItemRow};
 use crate::auth;
-use crate::db::{self, n, opt, s};
+use crate::db;
 use crate::http::{self, Ctx};
 
 fn stored<T: serde::de::DeserializeOwned>(row: &ItemRow) -> Result<T, ApiError> {
     serde_json::from_str(&row.content).map_err(crate::internal)
 }
 
-fn impression(
-    db: &D1Database,
-    ws: &str,
-    visitor: &str,
-    kind: &str,
-    content_id: &str,
-    action: &str,
-    now: i64,
-) -> Result<D1PreparedStatement, ApiError> {
-    db::stmt(
-        db,
-        "INSERT INTO impressions (workspace_id, visitor_id, kind, content_id, action, browsing_session, at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
-        &[s(ws), s(visitor), s(kind), s(content_id), s(action), n(now)],
-    )
-}
-
 // ---------------------------------------------------------------------------------------------
 // Tours
-
-#[derive(Deserialize, Clone)]
-pub struct TourProgressRow {
-    pub tour_id: String,
-    pub state: String,
-    pub step: i64,
-    pub checkpoint: Option<String>,
-    pub snoozed_until: Option<i64>,
-    pub started_at: i64,
-    pub completed_at: Option<i64>,
-    pub dismissed_at: Option<i64>,
-}
-
-impl TourProgressRow {
-    pub fn progress(&self) -> Option<TourProgress> {
-        Some(TourProgress {
-            state: TourState::parse(&self.state)?,
-            step: u32::try_from(self.step).ok()?,
-            checkpoint: self.checkpoint.clone(),
-            snoozed_until: self.snoozed_until,
-            started_at: self.started_at,
-            completed_at: self.completed_at,
-            dismissed_at: self.dismissed_at,
-        })
-    }
-}
-
-pub const TOUR_PROGRESS_COLS: &str =
-    "tour_id, state, step, checkpoint, snoozed_until, started_at, completed_at, dismissed_at";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -97,15 +53,7 @@ pub async fn tour(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
     let item = deliverable(&db, &a, id, Family::Tours, ctx.now).await?;
     let content: TourContent = stored(&item)?;
-    let prev = db::first::<TourProgressRow>(
-        &db,
-        &format!(
-            "SELECT {TOUR_PROGRESS_COLS} FROM tour_progress WHERE visitor_id = ?1 AND tour_id = ?2"
-        ),
-        &[s(vid), s(id)],
-    )
-    .await?
-    .and_then(|r| r.progress());
+    let prev = db::tour_progress(&db, vid, id).await?;
     let next = apply_tour_action(
         &content,
         prev.as_ref(),
@@ -114,30 +62,30 @@ pub async fn tour(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         b.url.as_deref(),
         ctx.now,
     )?;
-    let mut stmts = vec![db::stmt(
-        &db,
-        "INSERT INTO tour_progress (visitor_id, tour_id, workspace_id, state, step, checkpoint, snoozed_until, started_at, completed_at, dismissed_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
-         ON CONFLICT (visitor_id, tour_id) DO UPDATE SET state = excluded.state, step = excluded.step, checkpoint = excluded.checkpoint, \
-         snoozed_until = excluded.snoozed_until, started_at = excluded.started_at, completed_at = excluded.completed_at, dismissed_at = excluded.dismissed_at, updated_at = excluded.updated_at",
-        &[s(vid), s(id), s(ws), s(next.state.as_str()), n(next.step as i64), opt(next.checkpoint.as_deref()),
-          next.snoozed_until.map_or(wasm_bindgen::JsValue::NULL, n), n(next.started_at),
-          next.completed_at.map_or(wasm_bindgen::JsValue::NULL, n), next.dismissed_at.map_or(wasm_bindgen::JsValue::NULL, n), n(ctx.now)],
-    )?];
+    let mut batch = db::Batch::new();
+    batch.write(db::save_tour_progress(&db, ws, vid, id, &next, ctx.now)?);
     // Impressions feed frequency: a new run is "shown"; the ends are "completed"/"dismissed".
     let was_running = prev
         .as_ref()
         .is_some_and(|p| p.state == TourState::InProgress);
     let action = match b.action {
-        TourAction::Start | TourAction::Restart if !was_running => Some("shown"),
-        TourAction::Complete => Some("completed"),
-        TourAction::Dismiss => Some("dismissed"),
+        TourAction::Start | TourAction::Restart if !was_running => Some(ImpressionAction::Shown),
+        TourAction::Complete => Some(ImpressionAction::Completed),
+        TourAction::Dismiss => Some(ImpressionAction::Dismissed),
         _ => None,
     };
     if let Some(act) = action {
-        stmts.push(impression(&db, ws, vid, "tour", id, act, ctx.now)?);
+        batch.write(db::impression_statement(
+            &db,
+            ws,
+            vid,
+            Family::Tours,
+            id,
+            act,
+            ctx.now,
+        )?);
     }
-    db::batch(&db, stmts).await?;
+    batch.run(&db).await?;
     http::json(200, &json!({"tourId": id, "progress": next}))
 }
 
@@ -150,17 +98,6 @@ struct ResponseBody {
     answers: Vec<Answer>,
     #[serde(default)]
     complete: bool,
-}
-
-#[derive(Deserialize)]
-struct OpenResponse {
-    id: String,
-    answers: String,
-}
-
-#[derive(Deserialize)]
-struct Count {
-    n: i64,
 }
 
 /// Frequencies under which a completed survey is not answered again.
@@ -178,22 +115,10 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
     let item = deliverable(&db, &a, id, Family::Surveys, ctx.now).await?;
     let survey: SurveyContent = stored(&item)?;
-    let open = db::first::<OpenResponse>(
-        &db,
-        "SELECT id, answers FROM survey_responses WHERE visitor_id = ?1 AND survey_id = ?2 AND complete = 0",
-        &[s(vid), s(id)],
-    )
-    .await?;
+    let (open, done) = db::survey_state(&db, vid, id).await?;
     if open.is_none() {
         let frequency =
             Frequency::parse(&items::parse_json(&item.frequency), "/frequency").unwrap_or_default();
-        let done = db::first::<Count>(
-            &db,
-            "SELECT COUNT(*) AS n FROM survey_responses WHERE visitor_id = ?1 AND survey_id = ?2 AND complete = 1",
-            &[s(vid), s(id)],
-        )
-        .await?
-        .map_or(0, |c| c.n);
         if done > 0 && answers_once(&frequency) {
             return Err(ApiError::new(
                 ErrorCode::AlreadyExists,
@@ -213,27 +138,25 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         None => crate::rand::id::<8>("rsp_")?,
     };
     let answers_json = Value::Object(answers.clone()).to_string();
-    let completed_at = if b.complete {
-        n(ctx.now)
-    } else {
-        wasm_bindgen::JsValue::NULL
-    };
-    let mut stmts = vec![db::stmt(
+    let mut batch = db::Batch::new();
+    batch.write(db::save_response(
         &db,
-        "INSERT INTO survey_responses (id, workspace_id, survey_id, visitor_id, answers, complete, created_at, updated_at, completed_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8) \
-         ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at \
-         ON CONFLICT (visitor_id, survey_id) WHERE complete = 0 DO UPDATE SET answers = json_patch(answers, excluded.answers), complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at",
-        &[s(&response_id), s(ws), s(id), s(vid), s(&answers_json), n(b.complete as i64), n(ctx.now), completed_at],
-    )?];
+        ws,
+        id,
+        vid,
+        &response_id,
+        &answers_json,
+        b.complete,
+        ctx.now,
+    )?);
     if b.complete {
-        stmts.push(impression(
+        batch.write(db::impression_statement(
             &db,
             ws,
             vid,
-            "survey",
+            Family::Surveys,
             id,
-            "completed",
+            ImpressionAction::Completed,
             ctx.now,
         )?);
     }
@@ -270,29 +193,20 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             // Written only over what was read (an identify landing in between — a new signed
             // JWT — is not reverted; the answer itself is stored either way).
             if attributes::merge(&mut attrs, &stores, "/answers").is_ok() {
-                stmts.push(db::stmt(
+                batch.write(db::replace_attributes_if_unchanged(
                     &db,
-                    "UPDATE visitors SET attributes = ?2 WHERE id = ?1 AND attributes = ?3",
-                    &[
-                        s(vid),
-                        s(&Value::Object(attrs).to_string()),
-                        s(&visitor.attributes),
-                    ],
+                    vid,
+                    &Value::Object(attrs).to_string(),
+                    &visitor.attributes,
                 )?);
             }
         }
     }
-    db::batch(&db, stmts).await?;
+    batch.run(&db).await?;
     http::json(
         200,
         &json!({"response": {"id": response_id, "surveyId": id, "answers": answers, "complete": b.complete}}),
     )
-}
-
-#[derive(Deserialize)]
-struct ResponseRow {
-    answers: String,
-    complete: i64,
 }
 
 pub async fn results(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
@@ -300,12 +214,7 @@ pub async fn results(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let db = ctx.db()?;
     let item = items::row_in(&db, &ws.id, id, Family::Surveys).await?;
     let survey: SurveyContent = stored(&item)?;
-    let rows = db::all::<ResponseRow>(db::stmt(
-        &db,
-        "SELECT answers, complete FROM survey_responses WHERE workspace_id = ?1 AND survey_id = ?2 ORDER BY created_at, id",
-        &[s(&ws.id), s(id)],
-    )?)
-    .await?;
+    let rows = db::survey_responses(&db, &ws.id, id).await?;
     let responses: Vec<(Map<String, Value>, bool)> = rows
         .into_iter()
         .map(|r| {
@@ -331,37 +240,6 @@ struct TaskBody {
     done: bool,
 }
 
-#[derive(Deserialize)]
-pub struct TickedRow {
-    pub checklist_id: String,
-    pub task_id: String,
-}
-
-/// Each task's state: manual ones from what the visitor ticked, the others from event totals
-/// and attributes.
-pub fn task_states(
-    c: &ChecklistContent,
-    ticked: &[&str],
-    totals: &HashMap<String, i64>,
-    attrs: &Map<String, Value>,
-) -> Vec<(String, bool)> {
-    c.tasks
-        .iter()
-        .map(|t| {
-            let done = t
-                .auto_done(|name| totals.get(name).copied().unwrap_or(0), attrs)
-                .unwrap_or_else(|| ticked.contains(&t.id.as_str()));
-            (t.id.clone(), done)
-        })
-        .collect()
-}
-
-#[derive(Deserialize)]
-struct TotalRow {
-    name: String,
-    count: i64,
-}
-
 pub async fn task(ctx: &mut Ctx, id: &str, task_id: &str) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let b: TaskBody = ctx.json().await?;
@@ -381,63 +259,38 @@ pub async fn task(ctx: &mut Ctx, id: &str, task_id: &str) -> Result<Response, Ap
             "this task completes by itself (an event or an attribute), not by a tick",
         ));
     }
-    let both = [s(vid), s(id), s(task_id)];
-    let write = if b.done {
-        db::stmt(&db, "INSERT INTO checklist_progress (visitor_id, checklist_id, task_id, workspace_id, done_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-                 &[s(vid), s(id), s(task_id), s(ws), n(ctx.now)])?
-    } else {
-        db::stmt(
-            &db,
-            "DELETE FROM checklist_progress WHERE visitor_id = ?1 AND checklist_id = ?2 AND task_id = ?3",
-            &both,
-        )?
+    // The tick and the checklist's state after it, in one round trip.
+    let tick = db::tick_task(&db, ws, vid, id, task_id, b.done, ctx.now)?;
+    let facts = db::checklist_facts(&db, ws, vid, id, tick).await?;
+    let attrs: Map<String, Value> = match &facts.attributes {
+        Some(a) => serde_json::from_str(a).map_err(crate::internal)?,
+        None => Map::new(),
     };
-    db::batch(&db, vec![write]).await?;
-    // The checklist's state after the tick.
-    let mut reads = db
-        .batch(vec![
-            db::stmt(&db, "SELECT checklist_id, task_id FROM checklist_progress WHERE visitor_id = ?1 AND checklist_id = ?2", &[s(vid), s(id)])?,
-            db::stmt(&db, "SELECT name, count FROM event_totals WHERE visitor_id = ?1", &[s(vid)])?,
-            db::stmt(&db, "SELECT COUNT(*) AS n FROM impressions WHERE visitor_id = ?1 AND content_id = ?2 AND action = 'completed'", &[s(vid), s(id)])?,
-        ])
-        .await
-        .map_err(crate::internal)?
-        .into_iter();
-    let mut next = || reads.next().ok_or_else(|| crate::internal("short batch"));
-    let ticked: Vec<TickedRow> = next()?.results().map_err(crate::internal)?;
-    let totals: HashMap<String, i64> = next()?
-        .results::<TotalRow>()
-        .map_err(crate::internal)?
-        .into_iter()
-        .map(|t| (t.name, t.count))
+    let ticked: Vec<&str> = facts.ticked.iter().map(String::as_str).collect();
+    let totals: HashMap<&str, i64> = facts
+        .totals
+        .iter()
+        .map(|t| (t.name.as_str(), t.count))
         .collect();
-    let already = next()?
-        .results::<Count>()
-        .map_err(crate::internal)?
-        .first()
-        .map_or(0, |c| c.n);
-    let attrs = db::visitor_by_id(&db, ws, vid)
-        .await?
-        .map(|v| v.attributes())
-        .transpose()?
-        .unwrap_or_default();
-    let ticked_ids: Vec<&str> = ticked.iter().map(|t| t.task_id.as_str()).collect();
-    let states = task_states(&content, &ticked_ids, &totals, &attrs);
+    let states = content.task_states(
+        &ticked,
+        |name| totals.get(name).copied().unwrap_or(0),
+        &attrs,
+    );
     let completed = states.iter().all(|(_, d)| *d);
-    if completed && already == 0 {
-        db::batch(
+    if completed && !facts.already_completed {
+        db::impression_statement(
             &db,
-            vec![impression(
-                &db,
-                ws,
-                vid,
-                "checklist",
-                id,
-                "completed",
-                ctx.now,
-            )?],
-        )
-        .await?;
+            ws,
+            vid,
+            Family::Checklists,
+            id,
+            ImpressionAction::Completed,
+            ctx.now,
+        )?
+        .run()
+        .await
+        .map_err(crate::internal)?;
     }
     http::json(
         200,

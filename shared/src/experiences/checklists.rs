@@ -121,6 +121,25 @@ impl ChecklistContent {
     pub fn task(&self, id: &str) -> Option<&Task> {
         self.tasks.iter().find(|t| t.id == id)
     }
+
+    /// Each task's state, in order: a manual task is done when the visitor ticked it; the
+    /// others from the visitor's event totals and attributes (a tick cannot complete them).
+    pub fn task_states(
+        &self,
+        ticked: &[&str],
+        event_count: impl Fn(&str) -> i64,
+        attributes: &Map<String, Value>,
+    ) -> Vec<(String, bool)> {
+        self.tasks
+            .iter()
+            .map(|t| {
+                let done = t
+                    .auto_done(&event_count, attributes)
+                    .unwrap_or_else(|| ticked.contains(&t.id.as_str()));
+                (t.id.clone(), done)
+            })
+            .collect()
+    }
 }
 
 impl Task {
@@ -149,6 +168,28 @@ mod tests {
     use super::*;
     use crate::experiences::err_path;
     use serde_json::json;
+
+    #[test]
+    fn task_states_take_ticks_for_manual_tasks_only() {
+        let c: ChecklistContent = serde_json::from_value(json!({"title": "Start", "tasks": [
+            {"id": "read", "title": "Read the guide"},
+            {"id": "invite", "title": "Invite", "completion": {"type": "event", "name": "invited"}},
+            {"id": "logo", "title": "Logo", "completion": {"type": "attribute", "key": "logo"}}
+        ]}))
+        .unwrap();
+        let none = |_: &str| 0;
+        let attrs = Map::new();
+        // Nothing done; ticking an automatic task does not complete it.
+        assert_eq!(
+            c.task_states(&["invite", "logo"], none, &attrs),
+            vec![("read".into(), false), ("invite".into(), false), ("logo".into(), false)]
+        );
+        let attrs = json!({"logo": "yes"}).as_object().unwrap().clone();
+        let states = c.task_states(&["read"], |n| (n == "invited") as i64, &attrs);
+        assert!(states.iter().all(|(_, done)| *done), "{states:?}");
+        // An unknown tick (a task since removed) changes nothing.
+        assert_eq!(c.task_states(&["gone"], none, &Map::new())[0], ("read".into(), false));
+    }
 
     #[test]
     fn checklists_are_checked_and_tasks_complete_automatically() {
