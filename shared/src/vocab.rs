@@ -58,6 +58,11 @@ words! {
 }
 
 words! {
+    /// Where a help-center article is in its life (the `articles.status` column).
+    ArticleStatus { Draft, Published, Archived }
+}
+
+words! {
     /// What an author asks of an item's status (`/admin/v1/{family}/{id}/{transition}`).
     Transition { Activate, Pause, Archive }
 }
@@ -150,6 +155,18 @@ impl Status {
             (Transition::Pause, Status::Active | Status::Paused) => Ok(Status::Paused),
             (Transition::Activate, from) => Err(format!("a {from} item cannot be activated")),
             (Transition::Pause, from) => Err(format!("a {from} item cannot be paused")),
+        }
+    }
+}
+
+impl ArticleStatus {
+    /// `activate` publishes, `pause` unpublishes (back to draft), `archive` archives; from
+    /// any status.
+    pub fn after(t: Transition) -> ArticleStatus {
+        match t {
+            Transition::Activate => ArticleStatus::Published,
+            Transition::Pause => ArticleStatus::Draft,
+            Transition::Archive => ArticleStatus::Archived,
         }
     }
 }

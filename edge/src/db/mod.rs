@@ -1,6 +1,7 @@
 //! D1 access, one module per table family. Rows are plain structs; callers decide.
 
 mod audit;
+mod help;
 mod items;
 mod maintenance;
 mod progress;
@@ -11,6 +12,7 @@ mod visitors;
 mod workspaces;
 
 pub use audit::*;
+pub use help::*;
 pub use items::*;
 pub use maintenance::*;
 pub use progress::*;

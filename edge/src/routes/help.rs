@@ -3,14 +3,14 @@
 //! D1's FTS5 (bm25, title weighted 5×); excerpts are plain text, never HTML (Opencom bug 6).
 
 use porchlight_shared::search::fts_query;
-use porchlight_shared::vocab::Transition;
+use porchlight_shared::vocab::{ArticleStatus, Transition};
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::{D1Database, Response};
 
 use crate::auth;
-use crate::db::{self, n, opt, s};
+use crate::db;
 use crate::http::{self, Ctx};
 use crate::rand;
 
@@ -38,33 +38,18 @@ struct CollectionBody {
     description: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct CollectionRow {
-    id: String,
-    name: String,
-    description: String,
-    created_at: i64,
-    updated_at: i64,
-}
-
-impl CollectionRow {
-    fn view(&self) -> Value {
-        json!({"id": self.id, "name": self.name, "description": self.description, "createdAt": self.created_at, "updatedAt": self.updated_at})
-    }
-}
-
-async fn collection(db: &D1Database, ws: &str, id: &str) -> Result<CollectionRow, ApiError> {
-    db::first::<CollectionRow>(db, "SELECT id, name, description, created_at, updated_at FROM collections WHERE workspace_id = ?1 AND id = ?2", &[s(ws), s(id)])
+async fn collection(db: &D1Database, ws: &str, id: &str) -> Result<db::CollectionRow, ApiError> {
+    db::collection_row(db, ws, id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such collection in this workspace"))
 }
 
 pub async fn list_collections(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
-    let rows = db::all::<CollectionRow>(db::stmt(&ctx.db()?, "SELECT id, name, description, created_at, updated_at FROM collections WHERE workspace_id = ?1 ORDER BY created_at, id", &[s(&ws.id)])?).await?;
+    let rows = db::collection_rows(&ctx.db()?, &ws.id).await?;
     http::json(
         200,
-        &json!({"collections": rows.iter().map(CollectionRow::view).collect::<Vec<_>>()}),
+        &json!({"collections": rows.iter().map(db::CollectionRow::view).collect::<Vec<_>>()}),
     )
 }
 
@@ -76,7 +61,7 @@ pub async fn create_collection(ctx: &mut Ctx) -> Result<Response, ApiError> {
         text(b.description.as_deref(), 500, "/description", false)?.unwrap_or_default();
     let db = ctx.db()?;
     let id = rand::id::<8>("col_")?;
-    db::run(&db, "INSERT INTO collections (id, workspace_id, name, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)", &[s(&id), s(&ws.id), s(&name), s(&description), n(ctx.now)]).await?;
+    db::insert_collection(&db, &ws.id, &id, &name, &description, ctx.now).await?;
     http::json(201, &collection(&db, &ws.id, &id).await?.view())
 }
 
@@ -95,7 +80,7 @@ pub async fn patch_collection(ctx: &mut Ctx, id: &str) -> Result<Response, ApiEr
         .unwrap_or(old.name);
     let description =
         text(b.description.as_deref(), 500, "/description", false)?.unwrap_or(old.description);
-    db::run(&db, "UPDATE collections SET name = ?3, description = ?4, updated_at = ?5 WHERE workspace_id = ?1 AND id = ?2", &[s(&ws.id), s(id), s(&name), s(&description), n(ctx.now)]).await?;
+    db::update_collection(&db, &ws.id, id, &name, &description, ctx.now).await?;
     http::json(200, &collection(&db, &ws.id, id).await?.view())
 }
 
@@ -104,14 +89,7 @@ pub async fn delete_collection(ctx: &mut Ctx, id: &str) -> Result<Response, ApiE
     let ws = auth::workspace_admin(ctx).await?;
     let db = ctx.db()?;
     collection(&db, &ws.id, id).await?;
-    db::batch(
-        &db,
-        vec![
-            db::stmt(&db, "UPDATE articles SET collection_id = NULL WHERE workspace_id = ?1 AND collection_id = ?2", &[s(&ws.id), s(id)])?,
-            db::stmt(&db, "DELETE FROM collections WHERE workspace_id = ?1 AND id = ?2", &[s(&ws.id), s(id)])?,
-        ],
-    )
-    .await?;
+    db::delete_collection(&db, &ws.id, id).await?;
     http::no_content()
 }
 
@@ -130,44 +108,15 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::E
     Value::deserialize(d).map(Some)
 }
 
-#[derive(Deserialize)]
-struct ArticleRow {
-    id: String,
-    collection_id: Option<String>,
-    title: String,
-    body: String,
-    status: String,
-    created_at: i64,
-    updated_at: i64,
-}
-
-impl ArticleRow {
-    fn view(&self) -> Value {
-        json!({"id": self.id, "collectionId": self.collection_id, "title": self.title, "body": self.body, "status": self.status,
-               "createdAt": self.created_at, "updatedAt": self.updated_at})
-    }
-}
-
-const ARTICLE_COLS: &str = "id, collection_id, title, body, status, created_at, updated_at";
-
 async fn article(
     db: &D1Database,
     ws: &str,
     id: &str,
     published_only: bool,
-) -> Result<ArticleRow, ApiError> {
-    let filter = if published_only {
-        " AND status = 'published'"
-    } else {
-        ""
-    };
-    db::first::<ArticleRow>(
-        db,
-        &format!("SELECT {ARTICLE_COLS} FROM articles WHERE workspace_id = ?1 AND id = ?2{filter}"),
-        &[s(ws), s(id)],
-    )
-    .await?
-    .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such article"))
+) -> Result<db::ArticleRow, ApiError> {
+    db::article_row(db, ws, id, published_only)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such article"))
 }
 
 async fn collection_of(db: &D1Database, ws: &str, v: &Value) -> Result<Option<String>, ApiError> {
@@ -189,17 +138,10 @@ async fn collection_of(db: &D1Database, ws: &str, v: &Value) -> Result<Option<St
 
 pub async fn list_articles(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
-    let rows = db::all::<ArticleRow>(db::stmt(
-        &ctx.db()?,
-        &format!(
-            "SELECT {ARTICLE_COLS} FROM articles WHERE workspace_id = ?1 ORDER BY created_at, id"
-        ),
-        &[s(&ws.id)],
-    )?)
-    .await?;
+    let rows = db::article_rows(&ctx.db()?, &ws.id).await?;
     http::json(
         200,
-        &json!({"articles": rows.iter().map(ArticleRow::view).collect::<Vec<_>>()}),
+        &json!({"articles": rows.iter().map(db::ArticleRow::view).collect::<Vec<_>>()}),
     )
 }
 
@@ -216,12 +158,12 @@ pub async fn create_article(ctx: &mut Ctx) -> Result<Response, ApiError> {
     )
     .await?;
     let id = rand::id::<8>("art_")?;
-    db::run(
-        &db,
-        "INSERT INTO articles (id, workspace_id, collection_id, title, body, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6)",
-        &[s(&id), s(&ws.id), opt(collection_id.as_deref()), s(&title), s(&body), n(ctx.now)],
-    )
-    .await?;
+    let text = db::ArticleText {
+        title: &title,
+        body: &body,
+        collection_id: collection_id.as_deref(),
+    };
+    db::insert_article(&db, &ws.id, &id, &text, ctx.now).await?;
     http::json(201, &article(&db, &ws.id, &id, false).await?.view())
 }
 
@@ -245,12 +187,12 @@ pub async fn patch_article(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError
         Some(v) => collection_of(&db, &ws.id, v).await?,
         None => old.collection_id,
     };
-    db::run(
-        &db,
-        "UPDATE articles SET title = ?3, body = ?4, collection_id = ?5, updated_at = ?6 WHERE workspace_id = ?1 AND id = ?2",
-        &[s(&ws.id), s(id), s(&title), s(&body), opt(collection_id.as_deref()), n(ctx.now)],
-    )
-    .await?;
+    let text = db::ArticleText {
+        title: &title,
+        body: &body,
+        collection_id: collection_id.as_deref(),
+    };
+    db::update_article(&db, &ws.id, id, &text, ctx.now).await?;
     http::json(200, &article(&db, &ws.id, id, false).await?.view())
 }
 
@@ -258,22 +200,7 @@ pub async fn delete_article(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErro
     let ws = auth::workspace_admin(ctx).await?;
     let db = ctx.db()?;
     article(&db, &ws.id, id, false).await?;
-    db::batch(
-        &db,
-        vec![
-            db::stmt(
-                &db,
-                "DELETE FROM article_feedback WHERE article_id = ?1",
-                &[s(id)],
-            )?,
-            db::stmt(
-                &db,
-                "DELETE FROM articles WHERE workspace_id = ?1 AND id = ?2",
-                &[s(&ws.id), s(id)],
-            )?,
-        ],
-    )
-    .await?;
+    db::delete_article(&db, &ws.id, id).await?;
     http::no_content()
 }
 
@@ -286,17 +213,7 @@ pub async fn set_article_status(
     let ws = auth::workspace_admin(ctx).await?;
     let db = ctx.db()?;
     article(&db, &ws.id, id, false).await?;
-    let to = match transition {
-        Transition::Activate => "published",
-        Transition::Pause => "draft",
-        Transition::Archive => "archived",
-    };
-    db::run(
-        &db,
-        "UPDATE articles SET status = ?3, updated_at = ?4 WHERE workspace_id = ?1 AND id = ?2",
-        &[s(&ws.id), s(id), s(to), n(ctx.now)],
-    )
-    .await?;
+    db::set_article_status(&db, &ws.id, id, ArticleStatus::after(transition), ctx.now).await?;
     http::json(200, &article(&db, &ws.id, id, false).await?.view())
 }
 
@@ -320,21 +237,7 @@ pub async fn search(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let Some(query) = fts_query(&q) else {
         return http::json(200, &json!({"results": []}));
     };
-    #[derive(Deserialize)]
-    struct Hit {
-        id: String,
-        collection_id: Option<String>,
-        title: String,
-        excerpt: String,
-    }
-    let hits = db::all::<Hit>(db::stmt(
-        &ctx.db()?,
-        "SELECT a.id, a.collection_id, a.title, snippet(articles_fts, 1, '', '', '…', 16) AS excerpt \
-         FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid \
-         WHERE articles_fts MATCH ?1 AND a.workspace_id = ?2 AND a.status = 'published' \
-         ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT 10",
-        &[s(&query), s(&a.workspace.id)],
-    )?).await?;
+    let hits = db::search_articles(&ctx.db()?, &a.workspace.id, &query).await?;
     let results: Vec<Value> = hits.into_iter().map(|h| json!({"id": h.id, "collectionId": h.collection_id, "title": h.title, "excerpt": h.excerpt})).collect();
     http::json(200, &json!({ "results": results }))
 }
@@ -361,18 +264,16 @@ pub async fn feedback(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let f: Feedback = ctx.json().await?;
     let db = ctx.db()?;
     article(&db, &a.workspace.id, id, true).await?;
-    #[derive(Deserialize)]
-    struct Changes {
-        changes: i64,
-    }
-    let inserted: Option<Changes> = db::first(
+    let inserted = db::insert_feedback(
         &db,
-        "INSERT INTO article_feedback (article_id, visitor_id, workspace_id, helpful, created_at) VALUES (?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT (article_id, visitor_id) DO NOTHING RETURNING 1 AS changes",
-        &[s(id), s(&a.session.visitor_id), s(&a.workspace.id), n(f.helpful as i64), n(ctx.now)],
+        &a.workspace.id,
+        id,
+        &a.session.visitor_id,
+        f.helpful,
+        ctx.now,
     )
     .await?;
-    if inserted.is_none_or(|c| c.changes == 0) {
+    if !inserted {
         return Err(ApiError::new(
             ErrorCode::AlreadyExists,
             "this visitor already gave feedback on this article",

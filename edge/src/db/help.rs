@@ -1,0 +1,257 @@
+//! The help center: `collections`, `articles` (with their FTS5 index, kept by triggers) and
+//! `article_feedback`.
+
+use porchlight_shared::vocab::ArticleStatus;
+use porchlight_shared::ApiError;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use worker::D1Database;
+
+use super::{all, first, n, opt, run, s, stmt, Batch};
+
+#[derive(Deserialize)]
+pub struct CollectionRow {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl CollectionRow {
+    pub fn view(&self) -> Value {
+        json!({"id": self.id, "name": self.name, "description": self.description, "createdAt": self.created_at, "updatedAt": self.updated_at})
+    }
+}
+
+const COLLECTION_COLS: &str = "id, name, description, created_at, updated_at";
+
+pub async fn collection_row(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+) -> Result<Option<CollectionRow>, ApiError> {
+    first(
+        db,
+        &format!("SELECT {COLLECTION_COLS} FROM collections WHERE workspace_id = ?1 AND id = ?2"),
+        &[s(ws), s(id)],
+    )
+    .await
+}
+
+pub async fn collection_rows(db: &D1Database, ws: &str) -> Result<Vec<CollectionRow>, ApiError> {
+    all(stmt(
+        db,
+        &format!("SELECT {COLLECTION_COLS} FROM collections WHERE workspace_id = ?1 ORDER BY created_at, id"),
+        &[s(ws)],
+    )?)
+    .await
+}
+
+pub async fn insert_collection(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+    name: &str,
+    description: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    run(db, "INSERT INTO collections (id, workspace_id, name, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)", &[s(id), s(ws), s(name), s(description), n(now)]).await
+}
+
+pub async fn update_collection(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+    name: &str,
+    description: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    run(db, "UPDATE collections SET name = ?3, description = ?4, updated_at = ?5 WHERE workspace_id = ?1 AND id = ?2", &[s(ws), s(id), s(name), s(description), n(now)]).await
+}
+
+/// Deletes a collection; its articles stay, uncollected.
+pub async fn delete_collection(db: &D1Database, ws: &str, id: &str) -> Result<(), ApiError> {
+    let mut batch = Batch::new();
+    batch.write(stmt(
+        db,
+        "UPDATE articles SET collection_id = NULL WHERE workspace_id = ?1 AND collection_id = ?2",
+        &[s(ws), s(id)],
+    )?);
+    batch.write(stmt(
+        db,
+        "DELETE FROM collections WHERE workspace_id = ?1 AND id = ?2",
+        &[s(ws), s(id)],
+    )?);
+    batch.run(db).await.map(drop)
+}
+
+#[derive(Deserialize)]
+pub struct ArticleRow {
+    pub id: String,
+    pub collection_id: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl ArticleRow {
+    pub fn view(&self) -> Value {
+        json!({"id": self.id, "collectionId": self.collection_id, "title": self.title, "body": self.body, "status": self.status,
+               "createdAt": self.created_at, "updatedAt": self.updated_at})
+    }
+}
+
+const ARTICLE_COLS: &str = "id, collection_id, title, body, status, created_at, updated_at";
+
+/// An article of the workspace; only a published one when `published_only`.
+pub async fn article_row(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+    published_only: bool,
+) -> Result<Option<ArticleRow>, ApiError> {
+    let filter = if published_only {
+        " AND status = 'published'"
+    } else {
+        ""
+    };
+    first(
+        db,
+        &format!("SELECT {ARTICLE_COLS} FROM articles WHERE workspace_id = ?1 AND id = ?2{filter}"),
+        &[s(ws), s(id)],
+    )
+    .await
+}
+
+pub async fn article_rows(db: &D1Database, ws: &str) -> Result<Vec<ArticleRow>, ApiError> {
+    all(stmt(
+        db,
+        &format!(
+            "SELECT {ARTICLE_COLS} FROM articles WHERE workspace_id = ?1 ORDER BY created_at, id"
+        ),
+        &[s(ws)],
+    )?)
+    .await
+}
+
+/// The text of an article: title, body (Markdown) and collection.
+pub struct ArticleText<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub collection_id: Option<&'a str>,
+}
+
+/// A new draft article.
+pub async fn insert_article(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+    a: &ArticleText<'_>,
+    now: i64,
+) -> Result<(), ApiError> {
+    run(
+        db,
+        "INSERT INTO articles (id, workspace_id, collection_id, title, body, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6)",
+        &[s(id), s(ws), opt(a.collection_id), s(a.title), s(a.body), n(now)],
+    )
+    .await
+}
+
+pub async fn update_article(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+    a: &ArticleText<'_>,
+    now: i64,
+) -> Result<(), ApiError> {
+    run(
+        db,
+        "UPDATE articles SET title = ?3, body = ?4, collection_id = ?5, updated_at = ?6 WHERE workspace_id = ?1 AND id = ?2",
+        &[s(ws), s(id), s(a.title), s(a.body), opt(a.collection_id), n(now)],
+    )
+    .await
+}
+
+pub async fn set_article_status(
+    db: &D1Database,
+    ws: &str,
+    id: &str,
+    to: ArticleStatus,
+    now: i64,
+) -> Result<(), ApiError> {
+    run(
+        db,
+        "UPDATE articles SET status = ?3, updated_at = ?4 WHERE workspace_id = ?1 AND id = ?2",
+        &[s(ws), s(id), s(to.as_str()), n(now)],
+    )
+    .await
+}
+
+/// Deletes an article and the feedback on it.
+pub async fn delete_article(db: &D1Database, ws: &str, id: &str) -> Result<(), ApiError> {
+    let mut batch = Batch::new();
+    batch.write(stmt(
+        db,
+        "DELETE FROM article_feedback WHERE article_id = ?1",
+        &[s(id)],
+    )?);
+    batch.write(stmt(
+        db,
+        "DELETE FROM articles WHERE workspace_id = ?1 AND id = ?2",
+        &[s(ws), s(id)],
+    )?);
+    batch.run(db).await.map(drop)
+}
+
+/// A search hit: a published article with a plain-text excerpt around the match.
+#[derive(Deserialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub collection_id: Option<String>,
+    pub title: String,
+    pub excerpt: String,
+}
+
+/// Published articles matching an FTS5 query (`shared::search::fts_query`), best first
+/// (bm25, the title weighted 5×), at most 10.
+pub async fn search_articles(
+    db: &D1Database,
+    ws: &str,
+    fts_query: &str,
+) -> Result<Vec<SearchHit>, ApiError> {
+    all(stmt(
+        db,
+        "SELECT a.id, a.collection_id, a.title, snippet(articles_fts, 1, '', '', '…', 16) AS excerpt \
+         FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid \
+         WHERE articles_fts MATCH ?1 AND a.workspace_id = ?2 AND a.status = 'published' \
+         ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT 10",
+        &[s(fts_query), s(ws)],
+    )?)
+    .await
+}
+
+/// Records a visitor's feedback on an article; `false` when they already gave it.
+pub async fn insert_feedback(
+    db: &D1Database,
+    ws: &str,
+    article: &str,
+    visitor: &str,
+    helpful: bool,
+    now: i64,
+) -> Result<bool, ApiError> {
+    #[derive(Deserialize)]
+    struct Changes {
+        changes: i64,
+    }
+    let inserted: Option<Changes> = first(
+        db,
+        "INSERT INTO article_feedback (article_id, visitor_id, workspace_id, helpful, created_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (article_id, visitor_id) DO NOTHING RETURNING 1 AS changes",
+        &[s(article), s(visitor), s(ws), n(helpful as i64), n(now)],
+    )
+    .await?;
+    Ok(inserted.is_some_and(|c| c.changes > 0))
+}
