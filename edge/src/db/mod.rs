@@ -1,24 +1,30 @@
 //! D1 access, one module per table family. Rows are plain structs; callers decide.
 
 mod audit;
+mod events;
 mod help;
 mod items;
 mod maintenance;
 mod progress;
 mod segments;
 mod sessions;
+mod settings;
 mod teammates;
+mod tickets;
 mod visitors;
 mod workspaces;
 
 pub use audit::*;
+pub use events::*;
 pub use help::*;
 pub use items::*;
 pub use maintenance::*;
 pub use progress::*;
 pub use segments::*;
 pub use sessions::*;
+pub use settings::*;
 pub use teammates::*;
+pub use tickets::*;
 pub use visitors::*;
 pub use workspaces::*;
 

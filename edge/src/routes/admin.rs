@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use worker::Response;
 
 use crate::auth;
-use crate::db::{self, n, opt, s, WorkspaceRow};
+use crate::db::{self, WorkspaceRow};
 use crate::http::{self, Ctx};
 use crate::rand;
 
@@ -75,16 +75,19 @@ pub async fn create_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let mode = settings
         .identity_verification
         .unwrap_or(IdentityMode::Optional);
-    db::batch(
+    db::insert_workspace(
         &db,
-        vec![
-            db::stmt(
-                &db,
-                "INSERT INTO workspaces (id, name, secret_key_hash, allowed_origins, session_lifetime_ms, identity_mode, identity_secret, messenger, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                &[s(&id), s(req.name.trim()), s(&key.storage_hash()), s(&origins), n(lifetime), s(mode.as_str()), s(&secret), s(&messenger), n(ctx.now)],
-            )?,
-            db::audit(&db, &id, "workspace.created", &id, &json!({}), ctx.now)?,
-        ],
+        &db::NewWorkspace {
+            id: &id,
+            name: req.name.trim(),
+            secret_key_hash: &key.storage_hash(),
+            allowed_origins: &origins,
+            session_lifetime_ms: lifetime,
+            identity_mode: mode.as_str(),
+            identity_secret: &secret,
+            messenger: &messenger,
+        },
+        ctx.now,
     )
     .await?;
     let ws = db::workspace_by_id(&db, &id)
@@ -141,15 +144,7 @@ pub async fn patch_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let automation = match &patch.automation {
         Some(a) => {
             // Routing names teammates of this workspace only.
-            let team: Vec<String> = db::all::<Id>(db::stmt(
-                &db,
-                "SELECT id FROM teammates WHERE workspace_id = ?1",
-                &[s(&ws.id)],
-            )?)
-            .await?
-            .into_iter()
-            .map(|t| t.id)
-            .collect();
+            let team = db::teammate_ids(&db, &ws.id).await?;
             if let Some((topic, _)) = a
                 .topic_assignees
                 .iter()
@@ -167,31 +162,21 @@ pub async fn patch_workspace(ctx: &mut Ctx) -> Result<Response, ApiError> {
         }
         None => ws.automation.clone(),
     };
-    let mut stmts = vec![
-        db::stmt(
-            &db,
-            "UPDATE workspaces SET name = ?2, allowed_origins = ?3, session_lifetime_ms = ?4, identity_mode = ?5, messenger = ?6, office_hours = ?8, automation = ?9, updated_at = ?7 WHERE id = ?1",
-            &[s(&ws.id), s(&name), s(&origins), n(lifetime), s(mode.as_str()), s(&messenger), n(ctx.now), opt(office_hours.as_deref()), s(&automation)],
-        )?,
-        db::audit(&db, &ws.id, "workspace.updated", &ws.id, &json!({}), ctx.now)?,
-    ];
     // Leaving mode `off`: sessions that reached a verified visitor by a mere claim (as `off`
     // allows) lose it now, not at the owner's next proof.
     let tightened = ws.identity_mode() == IdentityMode::Off && mode != IdentityMode::Off;
-    if tightened {
-        stmts.push(db::stmt(
-            &db,
-            "DELETE FROM widget_sessions WHERE workspace_id = ?1 AND identity_verified = 0 \
-             AND visitor_id IN (SELECT id FROM visitors WHERE workspace_id = ?1 AND identity_verified = 1) RETURNING token_hash",
-            &[s(&ws.id)],
-        )?);
-    }
-    let results = db.batch(stmts).await.map_err(crate::internal)?;
-    if tightened {
-        let revoked = db::token_hashes(results, 2)?;
-        if !revoked.is_empty() {
-            crate::hub::close_sessions(&ctx.env, &ws.id, &revoked).await;
-        }
+    let settings = db::WorkspaceSettings {
+        name: &name,
+        allowed_origins: &origins,
+        session_lifetime_ms: lifetime,
+        identity_mode: mode.as_str(),
+        messenger: &messenger,
+        office_hours: office_hours.as_deref(),
+        automation: &automation,
+    };
+    let revoked = db::update_workspace(&db, &ws.id, &settings, tightened, ctx.now).await?;
+    if !revoked.is_empty() {
+        crate::hub::close_sessions(&ctx.env, &ws.id, &revoked).await;
     }
     let ws = db::workspace_by_id(&db, &ws.id)
         .await?
@@ -217,16 +202,14 @@ pub async fn rotate_identity_secret(ctx: &mut Ctx) -> Result<Response, ApiError>
     let secret = identity_secret()?;
     let until = ctx.now + grace;
     let db = ctx.db()?;
-    db::batch(
+    db::rotate_identity_secret(
         &db,
-        vec![
-            db::stmt(
-                &db,
-                "UPDATE workspaces SET identity_secret = ?2, identity_secret_prev = ?3, identity_secret_prev_until = ?4, updated_at = ?5 WHERE id = ?1",
-                &[s(&ws.id), s(&secret), opt(Some(&ws.identity_secret)), n(until), n(ctx.now)],
-            )?,
-            db::audit(&db, &ws.id, "identity_secret.rotated", &ws.id, &json!({"gracePeriodMs": grace}), ctx.now)?,
-        ],
+        &ws.id,
+        &secret,
+        &ws.identity_secret,
+        until,
+        grace,
+        ctx.now,
     )
     .await?;
     http::json(
@@ -250,33 +233,7 @@ pub async fn rotate_secret_key(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let key = SecretKey::from_random(rand::bytes::<32>()?);
     let new = key.storage_hash();
     let db = ctx.db()?;
-    // One transaction; the swap only happens from the key presented (of two concurrent
-    // rotations, one wins and the other's key is already gone), and only a swap is audited.
-    let results = db
-        .batch(vec![
-            db::stmt(
-                &db,
-                "UPDATE workspaces SET secret_key_hash = ?2, updated_at = ?4 WHERE id = ?1 AND secret_key_hash = ?3 RETURNING id",
-                &[s(&ws.id), s(&new), s(&old), n(ctx.now)],
-            )?,
-            db::stmt(
-                &db,
-                "DELETE FROM live_tickets WHERE workspace_id = ?1 AND credential_hash = ?2",
-                &[s(&ws.id), s(&old)],
-            )?,
-            db::stmt(
-                &db,
-                "INSERT INTO audit_log (workspace_id, action, subject, detail, created_at) \
-                 SELECT ?1, 'secret_key.rotated', ?1, '{}', ?3 WHERE EXISTS (SELECT 1 FROM workspaces WHERE id = ?1 AND secret_key_hash = ?2)",
-                &[s(&ws.id), s(&new), n(ctx.now)],
-            )?,
-        ])
-        .await
-        .map_err(crate::internal)?;
-    let swapped = match results.first() {
-        Some(r) => !r.results::<Id>().map_err(crate::internal)?.is_empty(),
-        None => false,
-    };
+    let swapped = db::rotate_secret_key(&db, &ws.id, &old, &new, ctx.now).await?;
     if !swapped {
         return Err(ApiError::new(
             ErrorCode::NotAuthenticated,
@@ -295,23 +252,7 @@ pub async fn get_visitor(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> 
     let v = db::visitor_by_id(&db, &ws.id, id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such visitor in this workspace"))?;
-    #[derive(Deserialize, serde::Serialize)]
-    #[serde(rename_all(serialize = "camelCase"))]
-    struct Total {
-        name: String,
-        count: i64,
-        first_at: i64,
-        last_at: i64,
-    }
-    #[derive(Deserialize)]
-    struct Recent {
-        name: String,
-        properties: String,
-        url: Option<String>,
-        occurred_at: i64,
-    }
-    let totals = db::all::<Total>(db::stmt(&db, "SELECT name, count, first_at, last_at FROM event_totals WHERE visitor_id = ?1 ORDER BY last_at DESC LIMIT 100", &[s(&v.id)])?).await?;
-    let recent = db::all::<Recent>(db::stmt(&db, "SELECT name, properties, url, occurred_at FROM events WHERE visitor_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT 50", &[s(&v.id)])?).await?;
+    let (totals, recent) = db::visitor_events(&db, &v.id).await?;
     let recent: Vec<Value> = recent
         .into_iter()
         .map(|r| json!({"name": r.name, "properties": serde_json::from_str::<Value>(&r.properties).unwrap_or_default(), "url": r.url, "occurredAt": r.occurred_at}))
@@ -342,11 +283,6 @@ extern "C" {
         locales: &wasm_bindgen::JsValue,
         options: &wasm_bindgen::JsValue,
     ) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
-}
-
-#[derive(Deserialize)]
-struct Id {
-    id: String,
 }
 
 /// Whether the runtime's `Intl` knows an IANA zone.

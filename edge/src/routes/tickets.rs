@@ -3,11 +3,11 @@
 
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use worker::Response;
 
 use crate::auth;
-use crate::db::{self, n, s};
+use crate::db;
 use crate::http::{self, Ctx};
 use crate::rand;
 
@@ -17,25 +17,6 @@ struct NewTicket {
     subject: String,
     body: String,
 }
-
-#[derive(Deserialize)]
-struct TicketRow {
-    id: String,
-    subject: String,
-    body: String,
-    status: String,
-    created_at: i64,
-    updated_at: i64,
-}
-
-impl TicketRow {
-    fn view(&self) -> Value {
-        json!({"id": self.id, "subject": self.subject, "body": self.body, "status": self.status,
-               "createdAt": self.created_at, "updatedAt": self.updated_at})
-    }
-}
-
-const COLS: &str = "id, subject, body, status, created_at, updated_at";
 
 fn check_text(v: &str, max: usize, path: &str) -> Result<String, ApiError> {
     let t = v.trim();
@@ -52,40 +33,31 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let body = check_text(&t.body, 10_000, "/body")?;
     let db = ctx.db()?;
     let id = rand::id::<8>("tkt_")?;
-    db::batch(
+    db::insert_ticket(
         &db,
-        vec![db::stmt(
-            &db,
-            "INSERT INTO tickets (id, workspace_id, visitor_id, subject, body, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6)",
-            &[s(&id), s(&a.workspace.id), s(&a.session.visitor_id), s(&subject), s(&body), n(ctx.now)],
-        )?],
+        &a.workspace.id,
+        &a.session.visitor_id,
+        &id,
+        &subject,
+        &body,
+        ctx.now,
     )
     .await?;
     http::json(201, &one(ctx, &a, &id).await?.view())
 }
 
-async fn one(ctx: &Ctx, a: &auth::VisitorAuth, id: &str) -> Result<TicketRow, ApiError> {
-    db::first::<TicketRow>(
-        &ctx.db()?,
-        &format!(
-            "SELECT {COLS} FROM tickets WHERE workspace_id = ?1 AND visitor_id = ?2 AND id = ?3"
-        ),
-        &[s(&a.workspace.id), s(&a.session.visitor_id), s(id)],
-    )
-    .await?
-    .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such ticket"))
+async fn one(ctx: &Ctx, a: &auth::VisitorAuth, id: &str) -> Result<db::TicketRow, ApiError> {
+    db::visitor_ticket(&ctx.db()?, &a.workspace.id, &a.session.visitor_id, id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such ticket"))
 }
 
 pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
-    let rows = db::all::<TicketRow>(db::stmt(
-        &ctx.db()?,
-        &format!("SELECT {COLS} FROM tickets WHERE workspace_id = ?1 AND visitor_id = ?2 ORDER BY created_at DESC, id LIMIT 100"),
-        &[s(&a.workspace.id), s(&a.session.visitor_id)],
-    )?).await?;
+    let rows = db::visitor_tickets(&ctx.db()?, &a.workspace.id, &a.session.visitor_id).await?;
     http::json(
         200,
-        &json!({"tickets": rows.iter().map(TicketRow::view).collect::<Vec<_>>()}),
+        &json!({"tickets": rows.iter().map(db::TicketRow::view).collect::<Vec<_>>()}),
     )
 }
 
