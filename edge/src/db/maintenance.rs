@@ -80,3 +80,16 @@ pub async fn delete_expired_tickets(db: &D1Database, now: i64) -> Result<(), Api
     )
     .await
 }
+
+/// `SELECT 1`: the deep health check, and the bench's cost of one D1 round trip.
+pub async fn ping(db: &D1Database) -> Result<(), ApiError> {
+    #[derive(serde::Deserialize)]
+    struct One {
+        #[allow(dead_code)]
+        one: i64,
+    }
+    super::first::<One>(db, "SELECT 1 AS one", &[])
+        .await?
+        .map(drop)
+        .ok_or_else(|| crate::internal("SELECT 1 returned nothing"))
+}

@@ -1,9 +1,11 @@
 //! D1 access, one module per table family. Rows are plain structs; callers decide.
 
 mod audit;
+mod chat;
 mod events;
 mod help;
 mod items;
+mod live;
 mod maintenance;
 mod progress;
 mod segments;
@@ -15,9 +17,11 @@ mod visitors;
 mod workspaces;
 
 pub use audit::*;
+pub use chat::*;
 pub use events::*;
 pub use help::*;
 pub use items::*;
+pub use live::*;
 pub use maintenance::*;
 pub use progress::*;
 pub use segments::*;

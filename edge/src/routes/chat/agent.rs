@@ -1,12 +1,21 @@
 //! The agents' side of chat: inbox, replies as a teammate, read, close, assign / transfer.
 
+use super::{
+    announce, announce_conversation, check_send, conversation, conversation_with, mark_read,
+    page_of, paging, ReadBody, SendBody, Team,
+};
+use crate::auth;
+use crate::db;
+use crate::db::TeammateRow;
+use crate::http;
+use crate::http::Ctx;
+use crate::hub;
 use porchlight_shared::vocab::AuthorSide;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::json;
+use serde_json::Value;
 use worker::Response;
-
-use super::*;
 
 /// `GET /admin/v1/live/stats`: how many sockets the workspace's hub holds, and since when its
 /// current instance has been awake (an instance younger than the sockets shows that the runtime
@@ -31,48 +40,17 @@ pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .map(|(_, v)| v.into_owned())
         .unwrap_or_else(|| "open".into());
     let filter = match status.as_str() {
-        "open" => " AND c.status = 'open'",
-        "closed" => " AND c.status = 'closed'",
-        "all" => "",
+        "open" => db::InboxFilter::Open,
+        "closed" => db::InboxFilter::Closed,
+        "all" => db::InboxFilter::All,
         _ => return Err(ApiError::invalid("/status", "open, closed or all")),
     };
     let db = ctx.db()?;
     let ws = &agent.workspace.id;
-    #[derive(Deserialize)]
-    struct Who {
-        id: String,
-        readable_id: String,
-        name: Option<String>,
-        email: Option<String>,
-    }
     let team = Team::load(&db, ws).await?;
     // One batch (one snapshot): the conversations listed, and only their visitors (not
     // everyone who ever chatted).
-    let mut results = db
-        .batch(vec![
-            db::stmt(
-                &db,
-                &format!("SELECT {CONV_COLS} FROM conversations c WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200"),
-                &[s(ws)],
-            )?,
-            db::stmt(
-                &db,
-                &format!("SELECT id, readable_id, name, email FROM visitors WHERE workspace_id = ?1 AND id IN \
-                          (SELECT c.visitor_id FROM conversations c WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200)"),
-                &[s(ws)],
-            )?,
-        ])
-        .await
-        .map_err(crate::internal)?
-        .into_iter();
-    let (Some(rows), Some(visitors)) = (results.next(), results.next()) else {
-        return Err(ApiError::new(
-            ErrorCode::Internal,
-            "a batched read is missing",
-        ));
-    };
-    let rows: Vec<ConversationRow> = rows.results().map_err(crate::internal)?;
-    let visitors: Vec<Who> = visitors.results().map_err(crate::internal)?;
+    let (rows, visitors) = db::inbox(&db, ws, filter).await?;
     let presence = hub::presence(&ctx.env, ws).await;
     let list: Vec<Value> = rows
         .iter()
@@ -111,14 +89,14 @@ pub async fn admin_send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     check_send(&b)?;
     let db = ctx.db()?;
     let ws = agent.workspace.id.clone();
-    let c = conversation_with(&db, &ws, id, None, CONV_COLS_LIGHT).await?;
+    let c = conversation_with(&db, &ws, id, None, db::CONV_COLS_LIGHT).await?;
     let Some(teammate) = agent.teammate else {
         return Err(ApiError::new(
             ErrorCode::NotAuthorized,
             "replies are sent as a teammate: use a teammate key (POST /admin/v1/teammates)",
         ));
     };
-    let (mid, stmts) = store_message(
+    let (row, fresh) = db::store_message(
         &db,
         &c,
         AuthorSide::Agent,
@@ -126,8 +104,8 @@ pub async fn admin_send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         &b.client_id,
         &b.body,
         ctx.now,
-    )?;
-    let (row, fresh) = run_store(&db, mid, stmts).await?;
+    )
+    .await?;
     if row.author_type != AuthorSide::Agent.as_str() {
         return Err(ApiError::new(
             ErrorCode::AlreadyExists,
@@ -162,12 +140,7 @@ pub async fn admin_close(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> 
     let agent = auth::agent(ctx).await?;
     let db = ctx.db()?;
     let c = conversation(&db, &agent.workspace.id, id, None).await?;
-    db::run(
-        &db,
-        "UPDATE conversations SET status = 'closed', closed_at = COALESCE(closed_at, ?2), updated_at = ?2 WHERE id = ?1",
-        &[s(&c.id), n(ctx.now)],
-    )
-    .await?;
+    db::close_conversation(&db, &c.id, ctx.now).await?;
     let team = Team::load(&db, &agent.workspace.id).await?;
     let c = conversation(&db, &agent.workspace.id, id, None).await?;
     announce_conversation(ctx, &c, &team).await;
@@ -196,12 +169,7 @@ pub async fn admin_assign(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError>
             ));
         }
     }
-    db::run(
-        &db,
-        "UPDATE conversations SET assignee_id = ?2, updated_at = ?3 WHERE id = ?1",
-        &[s(&c.id), opt(b.teammate_id.as_deref()), n(ctx.now)],
-    )
-    .await?;
+    db::assign_conversation(&db, &c.id, b.teammate_id.as_deref(), ctx.now).await?;
     let c = conversation(&db, &ws, id, None).await?;
     announce_conversation(ctx, &c, &team).await;
     http::json(200, &json!({"conversation": c.view(&team, true)}))

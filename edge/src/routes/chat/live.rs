@@ -11,12 +11,20 @@
 use porchlight_shared::token::{bearer, LiveTicket, SecretKey, TeammateKey};
 use porchlight_shared::vocab::HubRole;
 use porchlight_shared::{ApiError, ErrorCode};
-use serde::Deserialize;
 use serde_json::json;
 use worker::Response;
 
-use super::*;
+use crate::auth;
 use crate::auth::Agent;
+use crate::db;
+use crate::http;
+use crate::http::Ctx;
+use crate::hub;
+use crate::rand;
+use worker::Headers;
+use worker::Method;
+use worker::Request;
+use worker::RequestInit;
 
 /// How long a ticket opens a socket: long enough for a slow network to connect, too short to
 /// be worth stealing (and it works once). A test deployment may shorten it
@@ -44,12 +52,15 @@ async fn mint(
 ) -> Result<Response, ApiError> {
     let ticket = LiveTicket::from_random(rand::bytes::<32>()?);
     let expires_at = ctx.now + ticket_ttl_ms(ctx);
-    db::run(
-        &ctx.db()?,
-        "INSERT INTO live_tickets (ticket_hash, workspace_id, role, visitor_id, teammate_id, credential_hash, expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        &[s(&ticket.storage_hash()), s(workspace), s(role.as_str()), opt(visitor), opt(teammate), s(credential_hash), n(expires_at), n(ctx.now)],
-    )
-    .await?;
+    let new = db::NewTicket {
+        ticket_hash: &ticket.storage_hash(),
+        role,
+        visitor,
+        teammate,
+        credential_hash,
+        expires_at,
+    };
+    db::insert_live_ticket(&ctx.db()?, workspace, &new, ctx.now).await?;
     http::json(
         200,
         &json!({"ticket": ticket.as_str(), "expiresAt": expires_at}),
@@ -96,25 +107,6 @@ pub async fn admin_ticket(ctx: &mut Ctx) -> Result<Response, ApiError> {
     .await
 }
 
-/// A consumed ticket and what it still stands for.
-#[derive(Deserialize)]
-struct Taken {
-    workspace_id: String,
-    role: String,
-    visitor_id: Option<String>,
-    teammate_id: Option<String>,
-    credential_hash: String,
-    expires_at: i64,
-    /// The session the visitor ticket was asked with, if it still exists for that visitor.
-    session_expires_at: Option<i64>,
-    /// The teammate, if they still exist with the key that asked.
-    teammate_name: Option<String>,
-    /// 1 when the workspace key that asked is still the workspace's key.
-    key_current: Option<i64>,
-}
-
-/// Deletes the ticket and reads what it stands for, in one batch (a transaction): of two
-/// upgrades presenting the same ticket, only one gets it.
 /// The `?ticket=` the socket presents: without one the caller is not authenticated (`401`,
 /// before any question about the upgrade itself, as on every other route).
 fn presented_ticket(ctx: &Ctx) -> Result<LiveTicket, ApiError> {
@@ -130,50 +122,13 @@ fn presented_ticket(ctx: &Ctx) -> Result<LiveTicket, ApiError> {
         })
 }
 
-async fn take(ctx: &Ctx, role: HubRole) -> Result<Taken, ApiError> {
+/// Spends the presented ticket on a socket of `role`.
+async fn take(ctx: &Ctx, role: HubRole) -> Result<db::TakenTicket, ApiError> {
     let ticket = presented_ticket(ctx)?;
     let db = ctx.db()?;
     let hash = ticket.storage_hash();
-    let mut results = db
-        .batch(vec![
-            db::stmt(
-                &db,
-                "SELECT t.workspace_id, t.role, t.visitor_id, t.teammate_id, t.credential_hash, t.expires_at, \
-                 s.expires_at AS session_expires_at, tm.name AS teammate_name, \
-                 CASE WHEN t.teammate_id IS NULL THEN w.secret_key_hash = t.credential_hash END AS key_current \
-                 FROM live_tickets t JOIN workspaces w ON w.id = t.workspace_id \
-                 LEFT JOIN widget_sessions s ON t.role = 'visitor' AND s.token_hash = t.credential_hash AND s.visitor_id = t.visitor_id \
-                 LEFT JOIN teammates tm ON tm.id = t.teammate_id AND tm.workspace_id = t.workspace_id AND tm.key_hash = t.credential_hash \
-                 WHERE t.ticket_hash = ?1",
-                &[s(&hash)],
-            )?,
-            db::stmt(
-                &db,
-                "DELETE FROM live_tickets WHERE ticket_hash = ?1 RETURNING ticket_hash",
-                &[s(&hash)],
-            )?,
-        ])
-        .await
-        .map_err(crate::internal)?
-        .into_iter();
-    let (Some(read), Some(deleted)) = (results.next(), results.next()) else {
-        return Err(crate::internal("a batched statement is missing"));
-    };
-    #[derive(Deserialize)]
-    struct Hash {
-        #[allow(dead_code)]
-        ticket_hash: String,
-    }
-    let deleted_here = !deleted
-        .results::<Hash>()
-        .map_err(crate::internal)?
-        .is_empty();
-    let taken = read
-        .results::<Taken>()
-        .map_err(crate::internal)?
-        .into_iter()
-        .next()
-        .filter(|_| deleted_here)
+    let taken = db::take_live_ticket(&db, &hash)
+        .await?
         .ok_or_else(|| refused("unknown or already used ticket"))?;
     if taken.expires_at <= ctx.now {
         return Err(refused("the ticket expired; ask for a new one"));

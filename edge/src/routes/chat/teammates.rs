@@ -1,11 +1,17 @@
 //! Teammates: who answers chats, each with their own key (shown once, stored hashed).
 
+use super::Team;
+use crate::auth;
+use crate::db;
+use crate::db::TeammateRow;
+use crate::http;
+use crate::http::Ctx;
+use crate::rand;
+use porchlight_shared::types::is_plausible_email;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::json;
 use worker::Response;
-
-use super::*;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -43,18 +49,14 @@ pub async fn create_teammate(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let id = rand::id::<8>("tm_")?;
     let key = porchlight_shared::token::TeammateKey::from_random(rand::bytes::<32>()?);
     let db = ctx.db()?;
-    db::batch(
-        &db,
-        vec![
-            db::stmt(
-                &db,
-                "INSERT INTO teammates (id, workspace_id, name, email, avatar_url, key_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                &[s(&id), s(&ws.id), s(name), opt(b.email.as_deref()), opt(b.avatar_url.as_deref()), s(&key.storage_hash()), n(ctx.now)],
-            )?,
-            db::audit(&db, &ws.id, "teammate.created", &id, &json!({}), ctx.now)?,
-        ],
-    )
-    .await?;
+    let new = db::NewTeammate {
+        id: &id,
+        name,
+        email: b.email.as_deref(),
+        avatar_url: b.avatar_url.as_deref(),
+        key_hash: &key.storage_hash(),
+    };
+    db::insert_teammate(&db, &ws.id, &new, ctx.now).await?;
     let team = Team::load(&db, &ws.id).await?;
     let t = team
         .get(Some(&id))
@@ -72,15 +74,7 @@ pub async fn delete_teammate(ctx: &mut Ctx, id: &str) -> Result<Response, ApiErr
             "no such teammate in this workspace",
         ));
     }
-    db::batch(
-        &db,
-        vec![
-            db::stmt(&db, "UPDATE conversations SET assignee_id = NULL WHERE workspace_id = ?1 AND assignee_id = ?2", &[s(&ws.id), s(id)])?,
-            db::stmt(&db, "DELETE FROM teammates WHERE workspace_id = ?1 AND id = ?2", &[s(&ws.id), s(id)])?,
-            db::audit(&db, &ws.id, "teammate.deleted", id, &json!({}), ctx.now)?,
-        ],
-    )
-    .await?;
+    db::delete_teammate(&db, &ws.id, id, ctx.now).await?;
     // Their open console sockets go too.
     crate::hub::close_agent_sockets(&ctx.env, &ws.id, id).await;
     http::no_content()

@@ -1,23 +1,30 @@
 //! The visitor's side of chat: their conversations, sends, reads, rating, live socket.
 
+use super::{
+    announce, announce_conversation, check_send, conversation, mark_read, not_found, page_of,
+    paging, ReadBody, SendBody, Team,
+};
+use crate::auth;
+use crate::db;
+use crate::db::ConversationRow;
+use crate::http;
+use crate::http::Ctx;
+use crate::rand;
+use porchlight_shared::chat::check_body;
+use porchlight_shared::chat::check_client_id;
+use porchlight_shared::chat::Csat;
+use porchlight_shared::types::is_plausible_email;
 use porchlight_shared::vocab::AuthorSide;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::json;
 use worker::Response;
 
-use super::*;
-
 pub async fn list_mine(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let db = ctx.db()?;
     let team = Team::load(&db, &a.workspace.id).await?;
-    let rows: Vec<ConversationRow> = db::all(db::stmt(
-        &db,
-        &format!("SELECT {CONV_COLS} FROM conversations c WHERE c.workspace_id = ?1 AND c.visitor_id = ?2 ORDER BY c.updated_at DESC, c.id LIMIT 50"),
-        &[s(&a.workspace.id), s(&a.session.visitor_id)],
-    )?)
-    .await?;
+    let rows = db::visitor_conversations(&db, &a.workspace.id, &a.session.visitor_id).await?;
     let unread: i64 = rows.iter().map(|c| c.unread_for_visitor).sum();
     http::json(
         200,
@@ -74,73 +81,39 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let team = Team::load(&db, ws).await?;
     let fresh_id = rand::id::<10>("cnv_")?;
     let start_cid = b.message.as_ref().map(|m| m.client_id.as_str());
-    // At most one conversation per first-message clientId: a retried start finds its own.
-    let mut stmts = vec![db::stmt(
-        &db,
-        "INSERT OR IGNORE INTO conversations (id, workspace_id, visitor_id, status, topic, consent_at, start_client_id, created_at, updated_at) VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?7, ?7)",
-        &[s(&fresh_id), s(ws), s(vid), opt(b.topic.as_deref().map(str::trim)), if b.consent { n(ctx.now) } else { wasm_bindgen::JsValue::NULL }, opt(start_cid), n(ctx.now)],
-    )?];
-    let id = fresh_id.clone();
     // Routing: a topic with a teammate goes to them; otherwise round robin picks the teammate
-    // assigned longest ago (or never).
+    // assigned longest ago (or never). A routed teammate who has since been deleted falls back
+    // to the usual assignment.
     let automation = a.workspace.automation();
-    // A routed teammate who has since been deleted falls back to the usual assignment.
     let routed = b
         .topic
         .as_ref()
         .and_then(|t| automation.topic_assignees.get(t.trim()))
         .filter(|t| team.get(Some(t)).is_some());
-    if let Some(teammate) = routed {
-        stmts.push(db::stmt(
-            &db,
-            "UPDATE conversations SET assignee_id = (SELECT id FROM teammates WHERE workspace_id = ?2 AND id = ?3) WHERE id = ?1",
-            &[s(&id), s(ws), s(teammate)],
-        )?);
-    } else if automation.assignment == porchlight_shared::settings::Assignment::RoundRobin {
-        stmts.push(db::stmt(
-            &db,
-            "UPDATE conversations SET assignee_id = (SELECT id FROM teammates WHERE workspace_id = ?2 ORDER BY COALESCE(last_assigned_at, 0), created_at, id LIMIT 1) WHERE id = ?1",
-            &[s(&id), s(ws)],
-        )?);
-        stmts.push(db::stmt(
-            &db,
-            "UPDATE teammates SET last_assigned_at = ?2 WHERE id = (SELECT assignee_id FROM conversations WHERE id = ?1)",
-            &[s(&id), n(ctx.now)],
-        )?);
-    }
-    // An email typed into the pre-chat form is stored, unverified: it never matches or merges
-    // with another visitor without proof.
-    if let Some(e) = email {
-        stmts.push(db::stmt(
-            &db,
-            "UPDATE visitors SET email = ?2, email_lower = ?3 WHERE id = ?1 AND email IS NULL",
-            &[
-                s(vid),
-                s(e),
-                s(&porchlight_shared::identity::normalize_email(e)),
-            ],
-        )?);
-    }
-    db::batch(&db, stmts).await?;
-    #[derive(Deserialize)]
-    struct Found {
-        id: String,
-    }
-    let id = match start_cid {
-        Some(cid) => db::first::<Found>(
-            &db,
-            "SELECT id FROM conversations WHERE visitor_id = ?1 AND start_client_id = ?2",
-            &[s(vid), s(cid)],
-        )
-        .await?
-        .map_or(id, |f| f.id),
-        None => id,
+    let routing = match routed {
+        Some(teammate) => db::Routing::To(teammate),
+        None if automation.assignment == porchlight_shared::settings::Assignment::RoundRobin => {
+            db::Routing::RoundRobin
+        }
+        None => db::Routing::None,
     };
+    // At most one conversation per first-message clientId: a retried start finds its own. An
+    // email typed into the pre-chat form is stored, unverified: it never matches or merges
+    // with another visitor without proof.
+    let new = db::NewConversation {
+        id: &fresh_id,
+        topic: b.topic.as_deref().map(str::trim),
+        consent: b.consent,
+        start_client_id: start_cid,
+        routing,
+        email,
+    };
+    let id = db::start_conversation(&db, ws, vid, &new, ctx.now).await?;
     let created = id == fresh_id;
     let mut c = conversation(&db, ws, &id, Some(vid)).await?;
     let mut first = None;
     if let Some(m) = &b.message {
-        let (mid, stmts) = store_message(
+        let (row, stored) = db::store_message(
             &db,
             &c,
             AuthorSide::Visitor,
@@ -148,8 +121,8 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
             &m.client_id,
             &m.body,
             ctx.now,
-        )?;
-        let (row, stored) = run_store(&db, mid, stmts).await?;
+        )
+        .await?;
         c = conversation(&db, ws, &id, Some(vid)).await?;
         if stored {
             announce(ctx, &c, &row, &team).await;
@@ -181,22 +154,16 @@ pub async fn messages(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
 pub async fn send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     // The hot path: one read round trip (the session and, if it owns it, the conversation's
     // own row without counts), one write batch, one announcement.
-    let (a, c) = auth::visitor_and::<ConversationRow>(
-        ctx,
-        &format!(
-            "SELECT {CONV_COLS_LIGHT} FROM conversations c JOIN widget_sessions s ON s.token_hash = ?1 \
-             AND s.visitor_id = c.visitor_id AND s.workspace_id = c.workspace_id WHERE c.id = ?2"
-        ),
-        &[s(id)],
-    )
-    .await?;
+    let (a, c) =
+        auth::visitor_and::<ConversationRow>(ctx, &db::own_conversation_sql(), &[db::s(id)])
+            .await?;
     let b: SendBody = ctx.json().await?;
     check_send(&b)?;
     // Another visitor's conversation is not found (never "forbidden": ids are not confirmed).
     let c = c.ok_or_else(not_found)?;
     let db = ctx.db()?;
     let vid = a.session.visitor_id.clone();
-    let (mid, stmts) = store_message(
+    let (row, fresh) = db::store_message(
         &db,
         &c,
         AuthorSide::Visitor,
@@ -204,8 +171,8 @@ pub async fn send(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         &b.client_id,
         &b.body,
         ctx.now,
-    )?;
-    let (row, fresh) = run_store(&db, mid, stmts).await?;
+    )
+    .await?;
     if row.author_type != AuthorSide::Visitor.as_str() {
         // The client id is taken by the other side's message: a client bug, not a retry.
         return Err(ApiError::new(
@@ -256,12 +223,7 @@ pub async fn csat(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             "this conversation is already rated",
         ));
     }
-    db::run(
-        &db,
-        "UPDATE conversations SET csat_rating = ?2, csat_comment = ?3, csat_at = ?4 WHERE id = ?1 AND csat_rating IS NULL",
-        &[s(&c.id), n(b.rating), opt(b.comment.as_deref()), n(ctx.now)],
-    )
-    .await?;
+    db::rate_conversation(&db, &c.id, b.rating, b.comment.as_deref(), ctx.now).await?;
     let team = Team::load(&db, &a.workspace.id).await?;
     let c = conversation(&db, &a.workspace.id, id, None).await?;
     announce_conversation(ctx, &c, &team).await;
