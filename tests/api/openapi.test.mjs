@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { call, createWorkspace, boot, assertError } from '../lib/harness.mjs';
 
 const spec = JSON.parse(readFileSync('edge/openapi.json', 'utf8'));
-const routeTable = readFileSync('edge/src/routes/mod.rs', 'utf8');
+const routeTable = readFileSync('edge/src/routes/table.rs', 'utf8');
 
 // Every row of the route table: `(Method::Get, "/path", Op)`, templates written as `/x/{id}`.
 const implemented = [...routeTable.matchAll(/\(Method::(\w+),\s*"([^"]+)",/g)].map(([, m, p]) => `${m.toUpperCase()} ${p}`).sort();
