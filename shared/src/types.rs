@@ -77,7 +77,23 @@ pub struct MessengerSettings {
     pub topics: Vec<String>,
     /// Pre-chat: a notice the visitor must accept before the first message (empty: none).
     pub consent_notice: String,
+    /// Click tracking without code: clicks on elements matching a selector are tracked as the
+    /// named event (so audience rules and event triggers can use them).
+    pub tracked_clicks: Vec<TrackedClick>,
 }
+
+/// One selector whose clicks the widget tracks as an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TrackedClick {
+    /// A CSS selector (checked by the browser when used: an invalid one matches nothing).
+    pub selector: String,
+    /// The event name it is tracked as.
+    pub event: String,
+}
+
+/// At most this many tracked-click selectors per workspace.
+pub const MAX_TRACKED_CLICKS: usize = 20;
 
 impl Default for MessengerSettings {
     fn default() -> Self {
@@ -97,6 +113,7 @@ impl Default for MessengerSettings {
             z_index: 2_147_483_000,
             topics: Vec::new(),
             consent_notice: String::new(),
+            tracked_clicks: Vec::new(),
         }
     }
 }
@@ -184,6 +201,30 @@ impl MessengerSettings {
             }
         }
         check_len(&self.consent_notice, 500, &format!("{path}/consentNotice"))?;
+        if self.tracked_clicks.len() > MAX_TRACKED_CLICKS {
+            return Err(ApiError::invalid(
+                format!("{path}/trackedClicks"),
+                format!("at most {MAX_TRACKED_CLICKS} selectors"),
+            ));
+        }
+        for (i, t) in self.tracked_clicks.iter().enumerate() {
+            let at = format!("{path}/trackedClicks/{i}");
+            if t.selector.trim().is_empty()
+                || t.selector.chars().count() > 500
+                || t.selector.chars().any(char::is_control)
+            {
+                return Err(ApiError::invalid(
+                    format!("{at}/selector"),
+                    "a CSS selector of 1-500 printable characters",
+                ));
+            }
+            if !crate::events::valid_event_name(&t.event) {
+                return Err(ApiError::invalid(
+                    format!("{at}/event"),
+                    "an event name: 1-100 printable characters without leading or trailing spaces",
+                ));
+            }
+        }
         for (i, t) in self.teammates.iter().enumerate() {
             check_len(&t.name, 80, &format!("{path}/teammates/{i}/name"))?;
             if t.avatar_url
@@ -464,6 +505,46 @@ mod tests {
         for bad in ["fff", "#ffff", "#ggg", "red", "#fff;}body{x:y", ""] {
             assert!(!is_hex_color(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn tracked_clicks_are_checked_with_paths() {
+        let path = |v: serde_json::Value| {
+            serde_json::from_value::<MessengerSettings>(json!({ "trackedClicks": v }))
+                .map_err(|e| e.to_string())
+                .and_then(|m| {
+                    m.validate("/messenger")
+                        .map_err(|e| e.path.unwrap_or_default())
+                })
+        };
+        assert_eq!(
+            path(json!([{"selector": "#export-csv", "event": "export_clicked"}])),
+            Ok(())
+        );
+        assert_eq!(
+            path(json!([{"selector": " ", "event": "x"}])),
+            Err("/messenger/trackedClicks/0/selector".into())
+        );
+        assert_eq!(
+            path(json!([{"selector": "a\u{0}b", "event": "x"}])),
+            Err("/messenger/trackedClicks/0/selector".into())
+        );
+        assert_eq!(
+            path(json!([{"selector": "a", "event": "x"}, {"selector": "b", "event": " padded"}])),
+            Err("/messenger/trackedClicks/1/event".into())
+        );
+        let many: Vec<_> = (0..21)
+            .map(|i| json!({"selector": format!("#b{i}"), "event": "e"}))
+            .collect();
+        assert_eq!(path(json!(many)), Err("/messenger/trackedClicks".into()));
+        assert!(
+            path(json!([{"selector": "a"}])).is_err(),
+            "event is required"
+        );
+        assert!(
+            path(json!([{"selector": "a", "event": "e", "x": 1}])).is_err(),
+            "unknown field"
+        );
     }
 
     #[test]

@@ -195,7 +195,10 @@ mod tests {
 
     #[test]
     fn a_family_takes_only_its_own_kinds() {
-        assert_eq!(Family::Outbound.kind_for(Some(ItemKind::Post)), Ok(ItemKind::Post));
+        assert_eq!(
+            Family::Outbound.kind_for(Some(ItemKind::Post)),
+            Ok(ItemKind::Post)
+        );
         assert_eq!(
             Family::Outbound.kind_for(None),
             Err("chat, post or banner".into())

@@ -143,6 +143,9 @@ test('admin: create with a slug, conflict → 409, settings validated with paths
     [{ identityVerification: 'sometimes' }, '/identityVerification'],
     [{ sessionLifetimeMs: 'forever' }, '/sessionLifetimeMs'],
     [{ messenger: { welcomeMessage: 'w'.repeat(501) } }, '/messenger/welcomeMessage'],
+    [{ messenger: { trackedClicks: [{ selector: '#ok', event: 'ok' }, { selector: '', event: 'x' }] } }, '/messenger/trackedClicks/1/selector'],
+    [{ messenger: { trackedClicks: [{ selector: '#ok', event: ' padded' }] } }, '/messenger/trackedClicks/0/event'],
+    [{ messenger: { trackedClicks: Array.from({ length: 21 }, (_, i) => ({ selector: `#b${i}`, event: 'e' })) } }, '/messenger/trackedClicks'],
   ];
   for (const [body, path] of cases) {
     const p = await call('PATCH', '/admin/v1/workspace', { token: key, body });
@@ -158,7 +161,7 @@ test('admin: PATCH applies settings, clamps the session lifetime, and visitors s
   const ws = await createWorkspace();
   const p = await call('PATCH', '/admin/v1/workspace', {
     token: ws.key,
-    body: { sessionLifetimeMs: 30 * 24 * 3600 * 1000, identityVerification: 'required', messenger: { launcherPosition: 'left', appearance: 'dark', welcomeMessage: 'New hello' } },
+    body: { sessionLifetimeMs: 30 * 24 * 3600 * 1000, identityVerification: 'required', messenger: { launcherPosition: 'left', appearance: 'dark', welcomeMessage: 'New hello', trackedClicks: [{ selector: 'button[data-plan="pro"], #export-csv', event: 'clicked_pro' }] } },
   });
   assert.equal(p.status, 200, p.text);
   assert.equal(p.body.sessionLifetimeMs, 7 * 24 * 3600 * 1000, 'clamped to 7 days');
@@ -166,6 +169,7 @@ test('admin: PATCH applies settings, clamps the session lifetime, and visitors s
   const v = await boot(ws.id);
   assert.equal(v.body.settings.messenger.launcherPosition, 'left');
   assert.equal(v.body.settings.messenger.welcomeMessage, 'New hello');
+  assert.deepEqual(v.body.settings.messenger.trackedClicks, [{ selector: 'button[data-plan="pro"], #export-csv', event: 'clicked_pro' }]);
   assertError(assert, await boot(ws.id, { userId: 'u' }), 403, 'IDENTITY_VERIFICATION_FAILED');
 });
 

@@ -182,13 +182,20 @@ mod tests {
         // Nothing done; ticking an automatic task does not complete it.
         assert_eq!(
             c.task_states(&["invite", "logo"], none, &attrs),
-            vec![("read".into(), false), ("invite".into(), false), ("logo".into(), false)]
+            vec![
+                ("read".into(), false),
+                ("invite".into(), false),
+                ("logo".into(), false)
+            ]
         );
         let attrs = json!({"logo": "yes"}).as_object().unwrap().clone();
         let states = c.task_states(&["read"], |n| (n == "invited") as i64, &attrs);
         assert!(states.iter().all(|(_, done)| *done), "{states:?}");
         // An unknown tick (a task since removed) changes nothing.
-        assert_eq!(c.task_states(&["gone"], none, &Map::new())[0], ("read".into(), false));
+        assert_eq!(
+            c.task_states(&["gone"], none, &Map::new())[0],
+            ("read".into(), false)
+        );
     }
 
     #[test]
