@@ -33,6 +33,10 @@ pub struct TrackEvent {
     pub url: Option<String>,
     #[serde(default)]
     pub occurred_at: Option<i64>,
+    /// Made by the sender (a UUID): an event sent again with the same id (a retry after a lost
+    /// answer, a queue replayed after being offline) is stored and counted once.
+    #[serde(default)]
+    pub client_id: Option<String>,
 }
 
 /// Names are what site owners target with (`purchase`, `Signed up`): printable text.
@@ -69,6 +73,9 @@ impl TrackRequest {
                     ));
                 }
                 attributes::validate(props, &format!("{p}/properties"))?;
+            }
+            if let Some(c) = &e.client_id {
+                crate::chat::check_client_id(c, &format!("{p}/clientId"))?;
             }
             if let Some(u) = &e.url {
                 if u.chars().count() > crate::types::MAX_URL_LEN {
@@ -155,6 +162,20 @@ mod tests {
         );
         // Unknown fields (a visitor id, say) are refused, never trusted.
         assert!(req(json!({"events": [{"name": "x", "visitorId": "v_other"}]})).is_err());
+    }
+
+    #[test]
+    fn client_ids_are_checked() {
+        let ok = req(json!({"events": [{"name": "a", "clientId": "0f8c-4b1e_9"}]})).unwrap();
+        assert!(ok.validate().is_ok());
+        for bad in [json!(""), json!("has space"), json!("x".repeat(65)), json!("<b>")] {
+            let r = req(json!({"events": [{"name": "a"}, {"name": "b", "clientId": bad}]})).unwrap();
+            assert_eq!(
+                r.validate().unwrap_err().path.as_deref(),
+                Some("/events/1/clientId")
+            );
+        }
+        assert!(req(json!({"events": [{"name": "a", "clientId": 7}]})).is_err());
     }
 
     #[test]

@@ -26,6 +26,30 @@ test('a batch is stored, counted per name, and shown to the workspace admin', as
   assert.equal(a.body.visitor.id, v.body.visitor.id);
 });
 
+test('an event sent again with its clientId (a retry, a replayed offline queue) is stored and counted once', async () => {
+  const ws = await createWorkspace();
+  const v = await boot(ws.id);
+  const t = v.body.sessionToken;
+  const batch = [
+    { name: 'purchase', clientId: 'evt-1', properties: { plan: 'pro' } },
+    { name: 'purchase', clientId: 'evt-2' },
+    { name: 'viewed', clientId: 'evt-3' },
+    { name: 'viewed', clientId: 'evt-3' }, // twice in one batch
+    { name: 'viewed' }, // no clientId: every send counts
+  ];
+  assert.equal((await track(t, batch)).status, 202);
+  // The answer was lost: the whole queue comes again, with one new event.
+  const again = await track(t, [...batch, { name: 'purchase', clientId: 'evt-4' }]);
+  assert.equal(again.status, 202, again.text);
+  const a = await adminVisitor(ws, v.body.visitor.id);
+  assert.deepEqual(totals(a), { purchase: 3, viewed: 3 }, 'evt-1..4 once each, plus the two without an id');
+  assert.equal(a.body.events.recent.filter((e) => e.name === 'purchase').length, 3);
+  // Another visitor may use the same ids: ids are per visitor.
+  const w = await boot(ws.id);
+  await track(w.body.sessionToken, [{ name: 'purchase', clientId: 'evt-1' }]);
+  assert.deepEqual(totals(await adminVisitor(ws, w.body.visitor.id)), { purchase: 1 });
+});
+
 test('client times are kept when plausible (queued offline), replaced when not', async () => {
   const ws = await createWorkspace();
   const v = await boot(ws.id);
@@ -48,6 +72,8 @@ test('bad batches get the right code and store nothing', async () => {
     [[{ name: 'x', properties: 'not an object' }], 400, '/events/0/properties'],
     [[{ name: 'x', visitorId: 'v_someone_else' }], 400, undefined],
     [[{ name: 'x', properties: { a: { b: { c: { d: 1 } } } } }], 400, '/events/0/properties/a/b/c'],
+    [[{ name: 'x', clientId: '<script>' }], 400, '/events/0/clientId'],
+    [[{ name: 'x', clientId: 42 }], 400, undefined],
   ];
   for (const [events, status, path] of cases) {
     const r = await track(t, events);

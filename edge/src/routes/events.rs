@@ -31,8 +31,10 @@ pub async fn track(ctx: &mut Ctx) -> Result<Response, ApiError> {
             properties: p,
             url: e.url.as_deref(),
             occurred_at: occurred_at(e.occurred_at, ctx.now),
+            client_id: e.client_id.as_deref(),
         })
         .collect();
-    db::insert_events(&db, ws, visitor, &events, ctx.now).await?;
+    let request_id = crate::rand::id::<8>("req_")?;
+    db::insert_events(&db, ws, visitor, &events, &request_id, ctx.now).await?;
     http::json(202, &json!({ "accepted": req.events.len() }))
 }
