@@ -1,9 +1,14 @@
-// Porchlight loader: defines window.Porchlight as a command queue at once, then loads the
-// WASM runtime from the directory this script came from and hands it the queue (and the way to
-// load the messenger, live chat, from there too when it is needed).
+// Porchlight loader: defines window.Porchlight as a command queue at once, starts the visitor's
+// boot request, and loads the WASM runtime from the directory this script came from, handing it
+// the queue, the boot in flight and the way to load the messenger (live chat) from there too
+// when it is needed.
 //   <script async src="https://EDGE/porchlight.js" data-workspace="WORKSPACE_ID"></script>
 // Optional: data-api="https://api.example.com" (API base), data-nonce="…" (CSP nonce for the
 // widget's <style>), window.porchlightSettings = {workspaceId, userId, …} before the tag.
+//
+// PORCHLIGHT_FILES is filled in by the build (scripts/lib.sh `build_site`): each module's glue
+// and WASM, named after their content so they can be cached for good. This file alone keeps its
+// name and is revalidated on every load.
 (function (w, d) {
   var warned;
   function warn(e) {
@@ -32,20 +37,23 @@
     var dir = src.slice(0, src.lastIndexOf("/") + 1);
     var data = (s && s.dataset) || {};
     var settings = w.porchlightSettings;
-    // Imports porchlight-<name>.js from our directory and initialises its WASM, fetched while
-    // the glue module loads, not after it: first the runtime ("widget"), which loads the
-    // messenger (live chat) with it only when needed; a retry (n > 0) asks for a fresh copy.
+    var files = PORCHLIGHT_FILES;
+    // Imports a module's glue from our directory and initialises its WASM, fetched (and
+    // compiled as it streams in) while the glue loads, not after it: first the runtime
+    // ("widget"), which loads the messenger (live chat) with it only when needed; a retry
+    // (n > 0) asks for a fresh copy.
     var load = function (name, n) {
-      var base = dir + "porchlight-" + name;
+      var f = files[name];
       var again = n ? "?r=" + n : "";
-      var wasm = fetch(base + "_bg.wasm" + again);
+      var wasm = fetch(dir + f[1] + again);
       wasm["catch"](function () {}); // reported by the import's rejection
-      return import(base + ".js" + again).then(function (m) {
+      return import(dir + f[0] + again).then(function (m) {
         return m.default({ module_or_path: wasm }).then(function () {
           return m;
         });
       });
     };
+    var ws = (settings && typeof settings.workspaceId == "string" && settings.workspaceId) || data.workspace;
     var config = {
       workspaceId: data.workspace || (settings && settings.workspaceId),
       apiBase: (data.api || dir).replace(/\/+$/, ""),
@@ -53,6 +61,16 @@
       nonce: data.nonce,
       load: load
     };
+    // The page boots by itself (a workspace known, no explicit `boot` queued): start that boot
+    // now, so it travels while the runtime downloads. The runtime adopts it (`config.boot`) and
+    // sends exactly this itself for every later boot (widget/src/session.rs `start_session`).
+    var explicit = 0;
+    for (var i = 0; i < q.length; i++) if (q[i] && q[i][0] == "boot") explicit = 1;
+    if (ws && !explicit) {
+      try {
+        config.boot = boot(ws);
+      } catch (_) {} // e.g. attributes JSON cannot hold: the runtime boots and says why
+    }
 
     load("widget")
       .then(function (m) {
@@ -72,5 +90,59 @@
       ["catch"](warn);
   } catch (e) {
     warn(e);
+  }
+
+  // `POST /v1/boot` as the runtime sends it: the page's claims, attributes and locale, the page
+  // facts, this browser's anonymous id, and the stored token when it is still live (the edge
+  // then resumes that session). Without a token the body goes as text/plain, so a cross-origin
+  // page pays no CORS preflight for a first visit; a token needs its Authorization header.
+  function boot(ws) {
+    var key = "porchlight:" + ws;
+    var st = {};
+    var ls;
+    try {
+      ls = w.localStorage;
+      st = JSON.parse(ls.getItem(key)) || {};
+    } catch (_) {}
+    var sid = st.sessionId;
+    if (!/^[0-9a-fA-F-]{16,64}$/.test(sid)) {
+      var b = new Uint8Array(16);
+      crypto.getRandomValues(b);
+      sid = "";
+      for (var i = 0; i < 16; i++) sid += (b[i] < 16 ? "0" : "") + b[i].toString(16);
+      st.sessionId = sid;
+      try {
+        ls.setItem(key, JSON.stringify(st));
+      } catch (_) {}
+    }
+    var token = st.token;
+    var life = st.lifetimeMs > 0 ? st.lifetimeMs : 864e5;
+    if (!/^wst_[A-Za-z0-9_]{1,196}$/.test(token) || !(st.expiresAt - Math.min(5e3, life / 10) > Date.now())) token = null;
+    var body = {};
+    var set = settings || {};
+    ["userId", "email", "name", "userHash", "userJwt"].forEach(function (k) {
+      if (set[k] != null) body[k] = set[k];
+    });
+    body.workspaceId = ws;
+    if (set.attributes && typeof set.attributes == "object") body.attributes = set.attributes;
+    body.page = { url: clip(location.href, 2048), referrer: clip(d.referrer, 2048), title: clip(d.title, 500) };
+    var locale = typeof set.locale == "string" ? set.locale : navigator.language;
+    if (typeof locale == "string") body.locale = clip(locale, 35);
+    body.sessionId = sid;
+    var headers = token ? { "Content-Type": "application/json", Authorization: "Bearer " + token } : {};
+    var init = { method: "POST", headers: headers, body: JSON.stringify(body) };
+    try {
+      init.signal = AbortSignal.timeout(15e3);
+    } catch (_) {}
+    var response = fetch(config.apiBase + "/v1/boot", init);
+    response["catch"](function () {}); // the runtime reads it (and retries)
+    return { workspaceId: ws, sessionId: sid, token: token, response: response };
+  }
+
+  // At most n bytes of UTF-8, cut at a character boundary (as the runtime's `clip`).
+  function clip(s, n) {
+    s = String(s || "");
+    var e = new TextEncoder().encode(s);
+    return e.length <= n ? s : new TextDecoder().decode(e.subarray(0, n)).replace(/\uFFFD$/, "");
   }
 })(window, document);

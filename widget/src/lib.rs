@@ -15,6 +15,7 @@ pub mod theme;
 pub mod ui;
 
 pub(crate) use porchlight_widget_common::js;
+use porchlight_widget_common::{look_key, storage};
 
 use js_sys::{Array, Function, Object, Reflect};
 use std::cell::RefCell;
@@ -73,6 +74,10 @@ pub(crate) struct Rt {
     pub settings: JsValue,
     /// The pending refresh timer.
     pub timer: Option<i32>,
+    /// The look (`settings.messenger` as JSON text) the UI was drawn from; empty: the defaults.
+    pub look: String,
+    /// The boot the loader started before this module arrived, until the first boot adopts it.
+    pub prefetched: Option<session::Prefetched>,
 }
 
 thread_local! {
@@ -105,6 +110,7 @@ pub fn start(queue: JsValue, config: JsValue) {
         rt.page_settings = settings;
         rt.nonce = js::get_str(&config, "nonce");
         rt.load = js::get(&config, "load").dyn_into().ok();
+        rt.prefetched = session::Prefetched::from_js(&js::get(&config, "boot"));
     });
     // A visitor who chats here gets the messenger while boot runs.
     if ws.is_some_and(|ws| chat::has_hint(&ws)) {
@@ -261,11 +267,53 @@ async fn run() {
     }
 }
 
-/// Mounts the messenger from a boot response's `settings`, once.
-pub(crate) fn ensure_ui(settings: &JsValue) {
+/// Draws the launcher of `ws` at once, before any answer from the network: from the look the
+/// last boot of `ws` cached on this browser, else from the defaults. The boot's answer then
+/// gives it the workspace's look ([`apply_settings`]).
+pub(crate) fn draw(ws: &str) {
     if with(|rt| rt.ui.is_some()).unwrap_or(true) {
         return;
     }
+    let text = storage()
+        .and_then(|s| s.get_item(&look_key(ws)).ok().flatten())
+        .unwrap_or_default();
+    let cached = js_sys::JSON::parse(&text).unwrap_or(JsValue::UNDEFINED);
+    mount_ui(&ui::Messenger::from_js(&cached));
+    with(|rt| rt.look = text);
+}
+
+/// A boot answered: the workspace's look goes on the launcher (drawn already, or now) and is
+/// kept for the next page, and `settings` are what the messenger is configured with.
+pub(crate) fn apply_settings(ws: &str, settings: &JsValue) {
+    let look = js::get(settings, "messenger");
+    let text = js_sys::JSON::stringify(&look)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    // What the launcher was drawn from: the same text draws the same launcher.
+    let (ui, drawn) = with(|rt| {
+        rt.settings = settings.clone();
+        (rt.ui.clone(), std::mem::replace(&mut rt.look, text.clone()))
+    })
+    .unwrap_or_default();
+    if drawn == text && ui.is_some() {
+        return;
+    }
+    let m = ui::Messenger::from_js(&look);
+    match ui {
+        Some(ui) => {
+            if let Err(e) = ui.apply(&m) {
+                js::warn("could not show the messenger", &e);
+            }
+        }
+        None => mount_ui(&m),
+    }
+    if let Some(s) = storage() {
+        let _ = s.set_item(&look_key(ws), &text);
+    }
+}
+
+fn mount_ui(m: &ui::Messenger) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -277,8 +325,7 @@ pub(crate) fn ensure_ui(settings: &JsValue) {
         return;
     };
     let nonce = with(|rt| rt.nonce.clone()).flatten();
-    let m = ui::Messenger::from_js(&js::get(settings, "messenger"));
-    match ui::mount(&parent, &m, nonce.as_deref()) {
+    match ui::mount(&parent, m, nonce.as_deref()) {
         Ok(ui) => {
             ui.on_toggle(|open| {
                 fire(if open { Ev::Open } else { Ev::Close }, &JsValue::UNDEFINED);
@@ -304,10 +351,7 @@ pub(crate) fn ensure_ui(settings: &JsValue) {
                     chat::submit();
                 }
             });
-            with(|rt| {
-                rt.ui = Some(ui);
-                rt.settings = settings.clone();
-            });
+            with(|rt| rt.ui = Some(ui));
         }
         Err(e) => js::warn("could not show the messenger", &e),
     }

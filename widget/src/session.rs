@@ -7,8 +7,8 @@
 
 use crate::js::{self, get, get_f64, get_str};
 use crate::net::{self, ApiError};
-use crate::{ensure_ui, fire, superseded, with, Cmd, Ev};
-use js_sys::{Date, Object, JSON};
+use crate::{apply_settings, draw, fire, superseded, with, Cmd, Ev};
+use js_sys::{Date, Object, Promise, JSON};
 use porchlight_widget_common::storage;
 /// Boot retry delay (1 s, 2 s, 4 s, … capped at 30 s) and hex, shared with the messenger.
 pub use porchlight_widget_common::{backoff_ms, hex};
@@ -199,6 +199,30 @@ impl Stored {
     }
 }
 
+/// The boot the loader started while this module downloaded (`config.boot`, see
+/// `loader/porchlight.js`): the first boot of that workspace reads its answer instead of sending
+/// its own.
+pub struct Prefetched {
+    pub ws: String,
+    /// The anonymous id it sent (the loader stored it, unless storage is unavailable).
+    pub session_id: String,
+    /// The token it presented, if any.
+    pub token: Option<String>,
+    /// The `fetch` in flight.
+    pub response: Promise,
+}
+
+impl Prefetched {
+    pub fn from_js(v: &JsValue) -> Option<Prefetched> {
+        Some(Prefetched {
+            ws: get_str(v, "workspaceId")?,
+            session_id: get_str(v, "sessionId").filter(|s| valid_session_id(s))?,
+            token: get_str(v, "token").filter(|t| valid_token(t)),
+            response: get(v, "response").dyn_into().ok()?,
+        })
+    }
+}
+
 /// Drops the stored token of `ws` if it is still `tried` (another tab may have stored a newer
 /// one meanwhile, which must survive).
 fn forget_token(ws: &str, tried: &str) {
@@ -278,6 +302,8 @@ pub async fn boot(arg: JsValue) {
             None
         } else {
             rt.ws = Some(ws.clone());
+            rt.visitor = JsValue::UNDEFINED;
+            rt.settings = JsValue::UNDEFINED;
             rt.ui.take()
         }
     })
@@ -285,6 +311,12 @@ pub async fn boot(arg: JsValue) {
     if let Some(ui) = old_ui {
         ui.unmount();
     }
+    // The launcher shows now, not after the network: its look is known (cached) or defaulted.
+    draw(&ws);
+    // The loader's boot is this one when the page asked nothing else (auto boot, same workspace).
+    let prefetched = with(|rt| rt.prefetched.take())
+        .flatten()
+        .filter(|p| arg.is_undefined() && p.ws == ws);
     let claims = Object::new();
     for k in CLAIMS {
         let v = setting(&arg, &page_settings, k);
@@ -295,9 +327,26 @@ pub async fn boot(arg: JsValue) {
     with(|rt| rt.claims = claims.clone());
     let attributes = setting(&arg, &page_settings, "attributes");
     let locale = setting(&arg, &page_settings, "locale");
-    if let Some(visitor) = start_session(&ws, &claims, &attributes, &locale).await {
-        fire(Ev::Ready, &visitor);
-        wasm_bindgen_futures::spawn_local(crate::chat::after_boot(ws));
+    match start_session(&ws, &claims, &attributes, &locale, prefetched).await {
+        Some(visitor) => {
+            fire(Ev::Ready, &visitor);
+            wasm_bindgen_futures::spawn_local(crate::chat::after_boot(ws));
+        }
+        // Failed for good (an unknown workspace, a refused origin, …): the launcher drawn ahead
+        // of the answer goes, as it would never have come. A newer boot or shutdown waiting
+        // decides for itself.
+        None if !superseded() => {
+            let never_booted = with(|rt| {
+                (!rt.visitor.is_object() && rt.ws.as_deref() == Some(ws.as_str()))
+                    .then(|| rt.ui.take())
+                    .flatten()
+            })
+            .flatten();
+            if let Some(ui) = never_booted {
+                ui.unmount();
+            }
+        }
+        None => {}
     }
 }
 
@@ -309,6 +358,7 @@ async fn start_session(
     claims: &Object,
     attributes: &JsValue,
     locale: &JsValue,
+    mut prefetched: Option<Prefetched>,
 ) -> Option<JsValue> {
     let url = api_url("/v1/boot");
     let body = Object::new();
@@ -327,11 +377,27 @@ async fn start_session(
     let mut attempt = 0;
     let mut told = false;
     loop {
-        let st = Stored::load(ws);
+        let mut st = Stored::load(ws);
+        let adopted = prefetched.take();
+        if let Some(p) = &adopted {
+            st.session_id = p.session_id.clone();
+        }
         st.save(ws);
         js::set(&body, "sessionId", &JsValue::from_str(&st.session_id));
-        let token = st.live_token(Date::now()).map(String::from);
-        match (net::post(&url, token.as_deref(), Some(&body)).await, token) {
+        let (token, sent) = match adopted {
+            // The loader sent this very request already: read its answer.
+            Some(p) => (p.token, Ok(p.response)),
+            None => {
+                let token = st.live_token(Date::now()).map(String::from);
+                let sent = net::send("POST", &url, token.as_deref(), Some(&body));
+                (token, sent)
+            }
+        };
+        let answer = match sent {
+            Ok(p) => net::read(p).await,
+            Err(e) => Err(e),
+        };
+        match (answer, token) {
             (Ok(r), _) => {
                 return match accept(ws, st, &r) {
                     Some(v) => Some(v),
@@ -378,14 +444,15 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
     let visitor = get(r, "visitor");
     with(|rt| rt.visitor = visitor.clone());
     crate::chat::visitor(&visitor);
-    ensure_ui(&settings);
+    apply_settings(ws, &settings);
+    crate::chat::booted();
     Some(visitor)
 }
 
 /// A re-boot nobody asked for (expired token): same claims, no `ready`.
 async fn reboot(ws: &str) -> Option<JsValue> {
     let claims = with(|rt| rt.claims.clone())?;
-    start_session(ws, &claims, &JsValue::UNDEFINED, &JsValue::UNDEFINED).await
+    start_session(ws, &claims, &JsValue::UNDEFINED, &JsValue::UNDEFINED, None).await
 }
 
 /// A call that needs the session token. A dead token is replaced by a transparent re-boot and

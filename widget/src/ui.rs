@@ -144,6 +144,11 @@ struct Inner {
     launcher: HtmlElement,
     panel: HtmlElement,
     close: HtmlElement,
+    head: Element,
+    title: Element,
+    /// The teammates' list in the header, when there are any.
+    team: Cell<Option<Element>>,
+    welcome: HtmlElement,
     /// The parts of the conversation the core itself touches.
     pub(crate) chat: ChatDom,
     open: Cell<bool>,
@@ -208,12 +213,12 @@ fn apply_theme(host: &HtmlElement, m: &Messenger) -> Result<(), JsValue> {
 }
 
 /// Mounts the messenger as `<div id="porchlight-root">` (with an open shadow root) at the end of
-/// `parent`. Nothing takes focus until the visitor opens the panel.
+/// `parent`, drawn from `m` (see [`Ui::apply`] for a later, different look). Nothing takes focus
+/// until the visitor opens the panel.
 pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui, JsValue> {
     let doc = parent.owner_document().ok_or(JsValue::NULL)?;
     let host: HtmlElement = doc.create_element("div")?.unchecked_into();
     host.set_id("porchlight-root");
-    apply_theme(&host, m)?;
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let style = add(&doc, &root, "style", "")?;
     if let Some(n) = nonce {
@@ -221,16 +226,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     }
     style.set_text_content(Some(CSS));
 
-    let mut class = String::from("w");
-    if m.launcher_left {
-        class.push_str(" left");
-    }
-    match m.appearance {
-        Appearance::Light => {}
-        Appearance::Dark => class.push_str(" dark"),
-        Appearance::System => class.push_str(" sys"),
-    }
-    let wrap = add(&doc, &root, "div", &class)?;
+    let wrap = add(&doc, &root, "div", "w")?;
 
     let launcher = add(&doc, &wrap, "button", "l")?;
     attrs(
@@ -248,53 +244,23 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     badge.set_attribute("aria-hidden", "true")?;
     badge.unchecked_ref::<HtmlElement>().set_hidden(true);
     let launcher: HtmlElement = launcher.unchecked_into();
-    // Hidden when the workspace says so, or until the auto-visibility delay has passed.
-    launcher.set_hidden(!m.show_launcher || m.auto_visibility);
 
-    let title = if m.team_name.is_empty() {
-        DEFAULT_TITLE
-    } else {
-        &m.team_name
-    };
     let panel = add(&doc, &wrap, "div", "p")?;
     attrs(
         &panel,
-        &[
-            ("id", PANEL_ID),
-            ("role", "dialog"),
-            ("aria-label", title),
-            ("tabindex", "-1"),
-        ],
+        &[("id", PANEL_ID), ("role", "dialog"), ("tabindex", "-1")],
     )?;
     let panel: HtmlElement = panel.unchecked_into();
     panel.set_hidden(true);
 
     let head = add(&doc, &panel, "div", "h")?;
     let row = add(&doc, &head, "div", "r")?;
-    add(&doc, &row, "h2", "")?.set_text_content(Some(title));
+    let title = add(&doc, &row, "h2", "")?;
     let close = add(&doc, &row, "button", "c")?;
     attrs(&close, &[("type", "button"), ("aria-label", CLOSE_LABEL)])?;
     icon(&doc, &close, "x", CLOSE_PATH)?;
-    if !m.teammates.is_empty() {
-        let list = add(&doc, &head, "ul", "t")?;
-        list.set_attribute("aria-label", TEAM_LABEL)?;
-        for t in &m.teammates {
-            let item = add(&doc, &list, "li", "")?;
-            match &t.avatar_url {
-                Some(url) => attrs(&add(&doc, &item, "img", "a")?, &[("src", url), ("alt", "")])?,
-                None => {
-                    let a = add(&doc, &item, "span", "a")?;
-                    a.set_attribute("aria-hidden", "true")?;
-                    a.set_text_content(Some(&theme::initials(&t.name)));
-                }
-            }
-            add(&doc, &item, "span", "")?.set_text_content(Some(&t.name));
-        }
-    }
     let body = add(&doc, &panel, "div", "b")?;
-    if !m.welcome_message.is_empty() {
-        add(&doc, &body, "p", "m")?.set_text_content(Some(&m.welcome_message));
-    }
+    let welcome = add(&doc, &body, "p", "m")?;
     add(&doc, &body, "p", "e")?.set_text_content(Some(EMPTY_TEXT));
     let log = add(&doc, &body, "div", "")?;
     attrs(
@@ -325,7 +291,6 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     attrs(&send, &[("type", "submit"), ("aria-label", "Send")])?;
     icon(&doc, &send, "i", SEND_PATH)?;
 
-    parent.append_child(&host)?;
     let ui = Ui(Rc::new(Inner {
         host,
         root,
@@ -333,6 +298,10 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         launcher,
         panel,
         close: close.unchecked_into(),
+        head,
+        title,
+        team: Cell::new(None),
+        welcome: welcome.unchecked_into(),
         chat: ChatDom {
             status,
             form,
@@ -344,6 +313,8 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         handlers: Cell::new(Vec::new()),
         timer: Cell::new(None),
     }));
+    ui.apply(m)?;
+    parent.append_child(&ui.0.host)?;
     let i = &ui.0;
     ui.listen(&i.launcher, "click", |ui, _| {
         ui.set_open(!ui.is_open(), true)
@@ -354,25 +325,91 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
             ui.set_open(false, true);
         }
     });
-    if m.show_launcher && m.auto_visibility {
-        let weak = Rc::downgrade(&ui.0);
-        let reveal = Closure::once_into_js(move || {
-            if let Some(i) = weak.upgrade() {
-                i.launcher.set_hidden(false);
-            }
-        });
-        // Negative delays reach setTimeout as such, which treats them as 0.
-        let delay = m.visibility_delay_ms.min(2_147_483_647.0) as i32;
-        let id = web_sys::window().and_then(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(reveal.unchecked_ref(), delay)
-                .ok()
-        });
-        i.timer.set(id);
-    }
     Ok(ui)
 }
 
 impl Ui {
+    /// Draws the workspace's look `m`: colours, side, appearance, title, team, welcome message
+    /// and whether (or when) the launcher shows. The launcher is first drawn from what this
+    /// browser knows (the look cached by the last boot, else the defaults) and then given the
+    /// look the boot answered (only when it differs, so a returning visitor's launcher never
+    /// flickers: see `apply_settings` in lib.rs).
+    pub fn apply(&self, m: &Messenger) -> Result<(), JsValue> {
+        let i = &self.0;
+        let doc = i.host.owner_document().ok_or(JsValue::NULL)?;
+        apply_theme(&i.host, m)?;
+        let mut class = String::from("w");
+        if m.launcher_left {
+            class.push_str(" left");
+        }
+        match m.appearance {
+            Appearance::Light => {}
+            Appearance::Dark => class.push_str(" dark"),
+            Appearance::System => class.push_str(" sys"),
+        }
+        if self.is_open() {
+            class.push_str(" open");
+        }
+        i.wrap.set_class_name(&class);
+
+        let title = if m.team_name.is_empty() {
+            DEFAULT_TITLE
+        } else {
+            &m.team_name
+        };
+        i.title.set_text_content(Some(title));
+        i.panel.set_attribute("aria-label", title)?;
+        if let Some(old) = i.team.take() {
+            old.remove();
+        }
+        if !m.teammates.is_empty() {
+            let list = add(&doc, &i.head, "ul", "t")?;
+            list.set_attribute("aria-label", TEAM_LABEL)?;
+            for t in &m.teammates {
+                let item = add(&doc, &list, "li", "")?;
+                match &t.avatar_url {
+                    Some(url) => {
+                        attrs(&add(&doc, &item, "img", "a")?, &[("src", url), ("alt", "")])?
+                    }
+                    None => {
+                        let a = add(&doc, &item, "span", "a")?;
+                        a.set_attribute("aria-hidden", "true")?;
+                        a.set_text_content(Some(&theme::initials(&t.name)));
+                    }
+                }
+                add(&doc, &item, "span", "")?.set_text_content(Some(&t.name));
+            }
+            i.team.set(Some(list));
+        }
+        i.welcome.set_text_content(Some(&m.welcome_message));
+        i.welcome.set_hidden(m.welcome_message.is_empty());
+
+        // Hidden when the workspace says so, or until the auto-visibility delay has passed.
+        if let (Some(t), Some(w)) = (i.timer.take(), web_sys::window()) {
+            w.clear_timeout_with_handle(t);
+        }
+        i.launcher.set_hidden(!m.show_launcher || m.auto_visibility);
+        if m.show_launcher && m.auto_visibility {
+            let weak = Rc::downgrade(&self.0);
+            let reveal = Closure::once_into_js(move || {
+                if let Some(i) = weak.upgrade() {
+                    i.launcher.set_hidden(false);
+                }
+            });
+            // Negative delays reach setTimeout as such, which treats them as 0.
+            let delay = m.visibility_delay_ms.min(2_147_483_647.0) as i32;
+            let id = web_sys::window().and_then(|w| {
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    reveal.unchecked_ref(),
+                    delay,
+                )
+                .ok()
+            });
+            i.timer.set(id);
+        }
+        Ok(())
+    }
+
     fn listen(&self, target: &EventTarget, ty: &str, f: fn(&Ui, &Event)) {
         let weak = Rc::downgrade(&self.0);
         let c = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
