@@ -100,7 +100,7 @@ build_site() {
     rm -rf dist/tmp/*
     wasm-bindgen --target web --no-typescript --out-dir dist/tmp --out-name "porchlight-$name" \
       "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_$name.wasm"
-    wasm-opt "${WASM_OPT_FLAGS[@]}" "dist/tmp/porchlight-${name}_bg.wasm" -o "dist/tmp/porchlight-${name}_bg.wasm"
+    wasm-opt "${WASM_OPT_FLAGS[@]}" --converge "dist/tmp/porchlight-${name}_bg.wasm" -o "dist/tmp/porchlight-${name}_bg.wasm"
     esbuild --log-level=warning --minify --format=esm "dist/tmp/porchlight-$name.js" --outfile="dist/tmp/porchlight-$name.js" --allow-overwrite
     glue="porchlight-$name.$(content_hash "dist/tmp/porchlight-$name.js").js"
     wasm="porchlight-${name}_bg.$(content_hash "dist/tmp/porchlight-${name}_bg.wasm").wasm"
@@ -109,7 +109,14 @@ build_site() {
     files="$files${files:+,}\"$name\":[\"$glue\",\"$wasm\"]"
   done
   rmdir dist/tmp 2>/dev/null || rm -rf dist/tmp
-  esbuild --log-level=warning --minify "--define:PORCHLIGHT_FILES={$files}" widget/loader/porchlight.js --outfile=dist/site/porchlight.js
+  # The loader draws the core's launcher before the core arrives: its stylesheet, icon and name
+  # are the core's own files (widget/src/launcher.*), built in as string constants.
+  local json='process.stdout.write(JSON.stringify(require("fs").readFileSync(process.argv[1], "utf8")))'
+  esbuild --log-level=warning --minify "--define:PORCHLIGHT_FILES={$files}" \
+    "--define:PORCHLIGHT_CSS=$(node -e "$json" widget/src/launcher.css)" \
+    "--define:PORCHLIGHT_ICON=$(node -e "$json" widget/src/launcher-icon.txt)" \
+    "--define:PORCHLIGHT_LABEL=$(node -e "$json" widget/src/launcher-label.txt)" \
+    widget/loader/porchlight.js --outfile=dist/site/porchlight.js
   cp -R www/. dist/site/
 }
 

@@ -70,6 +70,12 @@
       try {
         config.boot = boot(ws);
       } catch (_) {} // e.g. attributes JSON cannot hold: the runtime boots and says why
+      try {
+        if (d.body) paint(ws);
+        else d.addEventListener("DOMContentLoaded", function () {
+          paint(ws);
+        });
+      } catch (_) {}
     }
 
     load("widget")
@@ -87,9 +93,49 @@
         safe.l = 1;
         w.Porchlight = safe;
       })
-      ["catch"](warn);
+      ["catch"](function (e) {
+        var early = d.querySelector("#porchlight-root[data-early]");
+        if (early) early.remove();
+        warn(e);
+      });
   } catch (e) {
     warn(e);
+  }
+
+  // The launcher, drawn now rather than when the runtime has arrived: the runtime's own
+  // stylesheet, icon and name (built in), the look the last boot left on this browser
+  // (`porchlight:<ws>:paint`, written by the runtime from validated settings: custom properties,
+  // set through the CSSOM so a strict CSP allows them) or the stylesheet's defaults. A click asks
+  // for `show`, which the runtime replays. The runtime's launcher replaces this one when the
+  // boot has answered (widget/src/ui.rs `mount`), or removes it if the boot fails for good.
+  function paint(ws) {
+    var look = {};
+    try {
+      look = JSON.parse(w.localStorage.getItem("porchlight:" + ws + ":paint")) || {};
+    } catch (_) {}
+    if (look.hidden || d.getElementById("porchlight-root")) return;
+    var host = d.createElement("div");
+    host.id = "porchlight-root";
+    host.setAttribute("data-early", "");
+    for (var k in look.vars || {}) host.style.setProperty(k, look.vars[k]);
+    var root = host.attachShadow({ mode: "open" });
+    var style = d.createElement("style");
+    if (data.nonce) style.setAttribute("nonce", data.nonce);
+    style.textContent = PORCHLIGHT_CSS;
+    root.appendChild(style);
+    var wrap = d.createElement("div");
+    wrap.className = look["class"] || "w";
+    wrap.innerHTML =
+      '<button class="l" type="button" aria-expanded="false"><svg class="i" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' +
+      PORCHLIGHT_ICON +
+      '"></path></svg></button>';
+    var button = wrap.firstChild;
+    button.setAttribute("aria-label", PORCHLIGHT_LABEL);
+    button.onclick = function () {
+      w.Porchlight("show");
+    };
+    root.appendChild(wrap);
+    d.body.appendChild(host);
   }
 
   // `POST /v1/boot` as the runtime sends it: the page's claims, attributes and locale, the page

@@ -15,7 +15,7 @@ pub mod theme;
 pub mod ui;
 
 pub(crate) use porchlight_widget_common::js;
-use porchlight_widget_common::{look_key, storage};
+use porchlight_widget_common::{paint_key, storage};
 
 use js_sys::{Array, Function, Object, Reflect};
 use std::cell::RefCell;
@@ -74,8 +74,6 @@ pub(crate) struct Rt {
     pub settings: JsValue,
     /// The pending refresh timer.
     pub timer: Option<i32>,
-    /// The look (`settings.messenger` as JSON text) the UI was drawn from; empty: the defaults.
-    pub look: String,
     /// The boot the loader started before this module arrived, until the first boot adopts it.
     pub prefetched: Option<session::Prefetched>,
 }
@@ -110,7 +108,7 @@ pub fn start(queue: JsValue, config: JsValue) {
         rt.page_settings = settings;
         rt.nonce = js::get_str(&config, "nonce");
         rt.load = js::get(&config, "load").dyn_into().ok();
-        rt.prefetched = session::Prefetched::from_js(&js::get(&config, "boot"));
+        rt.prefetched = Some(js::get(&config, "boot")).filter(|b| b.is_object());
     });
     // A visitor who chats here gets the messenger while boot runs.
     if ws.is_some_and(|ws| chat::has_hint(&ws)) {
@@ -267,53 +265,12 @@ async fn run() {
     }
 }
 
-/// Draws the launcher of `ws` at once, before any answer from the network: from the look the
-/// last boot of `ws` cached on this browser, else from the defaults. The boot's answer then
-/// gives it the workspace's look ([`apply_settings`]).
-pub(crate) fn draw(ws: &str) {
+/// Mounts the messenger from a boot response's `settings`, once, in place of the launcher the
+/// loader drew; and keeps how it looks for the loader of the next page of `ws`.
+pub(crate) fn ensure_ui(ws: &str, settings: &JsValue) {
     if with(|rt| rt.ui.is_some()).unwrap_or(true) {
         return;
     }
-    let text = storage()
-        .and_then(|s| s.get_item(&look_key(ws)).ok().flatten())
-        .unwrap_or_default();
-    let cached = js_sys::JSON::parse(&text).unwrap_or(JsValue::UNDEFINED);
-    mount_ui(&ui::Messenger::from_js(&cached));
-    with(|rt| rt.look = text);
-}
-
-/// A boot answered: the workspace's look goes on the launcher (drawn already, or now) and is
-/// kept for the next page, and `settings` are what the messenger is configured with.
-pub(crate) fn apply_settings(ws: &str, settings: &JsValue) {
-    let look = js::get(settings, "messenger");
-    let text = js_sys::JSON::stringify(&look)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default();
-    // What the launcher was drawn from: the same text draws the same launcher.
-    let (ui, drawn) = with(|rt| {
-        rt.settings = settings.clone();
-        (rt.ui.clone(), std::mem::replace(&mut rt.look, text.clone()))
-    })
-    .unwrap_or_default();
-    if drawn == text && ui.is_some() {
-        return;
-    }
-    let m = ui::Messenger::from_js(&look);
-    match ui {
-        Some(ui) => {
-            if let Err(e) = ui.apply(&m) {
-                js::warn("could not show the messenger", &e);
-            }
-        }
-        None => mount_ui(&m),
-    }
-    if let Some(s) = storage() {
-        let _ = s.set_item(&look_key(ws), &text);
-    }
-}
-
-fn mount_ui(m: &ui::Messenger) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -325,7 +282,8 @@ fn mount_ui(m: &ui::Messenger) {
         return;
     };
     let nonce = with(|rt| rt.nonce.clone()).flatten();
-    match ui::mount(&parent, m, nonce.as_deref()) {
+    let m = ui::Messenger::from_js(&js::get(settings, "messenger"));
+    match ui::mount(&parent, &m, nonce.as_deref()) {
         Ok(ui) => {
             ui.on_toggle(|open| {
                 fire(if open { Ev::Open } else { Ev::Close }, &JsValue::UNDEFINED);
@@ -351,7 +309,16 @@ fn mount_ui(m: &ui::Messenger) {
                     chat::submit();
                 }
             });
-            with(|rt| rt.ui = Some(ui));
+            if let Some(s) = storage() {
+                let k = paint_key(ws);
+                if s.get_item(&k).ok().flatten().as_deref() != Some(ui.paint_record()) {
+                    let _ = s.set_item(&k, ui.paint_record());
+                }
+            }
+            with(|rt| {
+                rt.ui = Some(ui);
+                rt.settings = settings.clone();
+            });
         }
         Err(e) => js::warn("could not show the messenger", &e),
     }

@@ -7,7 +7,7 @@
 
 use crate::js::{self, get, get_f64, get_str};
 use crate::net::{self, ApiError};
-use crate::{apply_settings, draw, fire, superseded, with, Cmd, Ev};
+use crate::{ensure_ui, fire, superseded, with, Cmd, Ev};
 use js_sys::{Date, Object, Promise, JSON};
 use porchlight_widget_common::storage;
 /// Boot retry delay (1 s, 2 s, 4 s, … capped at 30 s) and hex, shared with the messenger.
@@ -200,28 +200,10 @@ impl Stored {
 }
 
 /// The boot the loader started while this module downloaded (`config.boot`, see
-/// `loader/porchlight.js`): the first boot of that workspace reads its answer instead of sending
-/// its own.
-pub struct Prefetched {
-    pub ws: String,
-    /// The anonymous id it sent (the loader stored it, unless storage is unavailable).
-    pub session_id: String,
-    /// The token it presented, if any.
-    pub token: Option<String>,
-    /// The `fetch` in flight.
-    pub response: Promise,
-}
-
-impl Prefetched {
-    pub fn from_js(v: &JsValue) -> Option<Prefetched> {
-        Some(Prefetched {
-            ws: get_str(v, "workspaceId")?,
-            session_id: get_str(v, "sessionId").filter(|s| valid_session_id(s))?,
-            token: get_str(v, "token").filter(|t| valid_token(t)),
-            response: get(v, "response").dyn_into().ok()?,
-        })
-    }
-}
+/// `loader/porchlight.js`): `{workspaceId, sessionId, token, response}` — the anonymous id and
+/// the token it sent, and its `fetch` in flight. The first boot of that workspace reads its
+/// answer instead of sending its own.
+pub type Prefetched = JsValue;
 
 /// Drops the stored token of `ws` if it is still `tried` (another tab may have stored a newer
 /// one meanwhile, which must survive).
@@ -302,8 +284,6 @@ pub async fn boot(arg: JsValue) {
             None
         } else {
             rt.ws = Some(ws.clone());
-            rt.visitor = JsValue::UNDEFINED;
-            rt.settings = JsValue::UNDEFINED;
             rt.ui.take()
         }
     })
@@ -311,12 +291,10 @@ pub async fn boot(arg: JsValue) {
     if let Some(ui) = old_ui {
         ui.unmount();
     }
-    // The launcher shows now, not after the network: its look is known (cached) or defaulted.
-    draw(&ws);
     // The loader's boot is this one when the page asked nothing else (auto boot, same workspace).
     let prefetched = with(|rt| rt.prefetched.take())
         .flatten()
-        .filter(|p| arg.is_undefined() && p.ws == ws);
+        .filter(|p| arg.is_undefined() && get_str(p, "workspaceId").as_deref() == Some(&ws));
     let claims = Object::new();
     for k in CLAIMS {
         let v = setting(&arg, &page_settings, k);
@@ -332,20 +310,9 @@ pub async fn boot(arg: JsValue) {
             fire(Ev::Ready, &visitor);
             wasm_bindgen_futures::spawn_local(crate::chat::after_boot(ws));
         }
-        // Failed for good (an unknown workspace, a refused origin, …): the launcher drawn ahead
-        // of the answer goes, as it would never have come. A newer boot or shutdown waiting
-        // decides for itself.
-        None if !superseded() => {
-            let never_booted = with(|rt| {
-                (!rt.visitor.is_object() && rt.ws.as_deref() == Some(ws.as_str()))
-                    .then(|| rt.ui.take())
-                    .flatten()
-            })
-            .flatten();
-            if let Some(ui) = never_booted {
-                ui.unmount();
-            }
-        }
+        // Failed for good (an unknown workspace, a refused origin, …): the launcher the loader
+        // drew ahead of the answer goes, as this module's never comes.
+        None if !superseded() => remove_early(),
         None => {}
     }
 }
@@ -378,15 +345,23 @@ async fn start_session(
     let mut told = false;
     loop {
         let mut st = Stored::load(ws);
-        let adopted = prefetched.take();
-        if let Some(p) = &adopted {
-            st.session_id = p.session_id.clone();
+        // The loader sent this very request already: its answer is read below.
+        let adopted = prefetched.take().and_then(|p| {
+            let sid = get_str(&p, "sessionId").filter(|s| valid_session_id(s))?;
+            let response = get(&p, "response").dyn_into::<Promise>().ok()?;
+            Some((
+                sid,
+                get_str(&p, "token").filter(|t| valid_token(t)),
+                response,
+            ))
+        });
+        if let Some((sid, _, _)) = &adopted {
+            st.session_id = sid.clone();
         }
         st.save(ws);
         js::set(&body, "sessionId", &JsValue::from_str(&st.session_id));
         let (token, sent) = match adopted {
-            // The loader sent this very request already: read its answer.
-            Some(p) => (p.token, Ok(p.response)),
+            Some((_, token, response)) => (token, Ok(response)),
             None => {
                 let token = st.live_token(Date::now()).map(String::from);
                 let sent = net::send("POST", &url, token.as_deref(), Some(&body));
@@ -444,9 +419,15 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
     let visitor = get(r, "visitor");
     with(|rt| rt.visitor = visitor.clone());
     crate::chat::visitor(&visitor);
-    apply_settings(ws, &settings);
-    crate::chat::booted();
+    ensure_ui(ws, &settings);
     Some(visitor)
+}
+
+/// The launcher the loader drew, when no UI of this module replaced it.
+fn remove_early() {
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        crate::ui::remove_early(&d);
+    }
 }
 
 /// A re-boot nobody asked for (expired token): same claims, no `ready`.
@@ -623,6 +604,7 @@ pub async fn shutdown() {
     if let Some(ui) = ui {
         ui.unmount();
     }
+    remove_early();
     let Some(ws) = ws else {
         return;
     };

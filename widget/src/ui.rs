@@ -16,20 +16,26 @@ use web_sys::{
     ShadowRootMode,
 };
 
-const OPEN_LABEL: &str = "Open messenger";
+/// The launcher's name, its icon and its stylesheet are also the loader's: it draws the same
+/// launcher before this module arrives (scripts/lib.sh `build_site` builds them into it).
+const OPEN_LABEL: &str = include_str!("launcher-label.txt");
 const CLOSE_LABEL: &str = "Close messenger";
 const TEAM_LABEL: &str = "Team";
 const DEFAULT_TITLE: &str = "Messages";
 const EMPTY_TEXT: &str = "No messages yet.";
 const PANEL_ID: &str = "pl-panel";
+/// The stacking order when the workspace sets none: above nearly anything a page has.
+const DEFAULT_Z: &str = "2147483000";
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
-const CHAT_PATH: &str =
-    "M5 4h14a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-7.5L7 20.6V17H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
+const CHAT_PATH: &str = include_str!("launcher-icon.txt");
 const CLOSE_PATH: &str = "M6 6l12 12M18 6L6 18";
 const SEND_PATH: &str = "M3 20.5 21 12 3 3.5 3 10l12 2-12 2z";
 const COMPOSE_LABEL: &str = "Write a message…";
 
-const CSS: &str = include_str!("widget.css");
+/// The launcher's rules (also the loader's, see [`OPEN_LABEL`]), then the panel's.
+#[cfg(test)]
+const LAUNCHER_CSS: &str = include_str!("launcher.css");
+const CSS: &str = concat!(include_str!("launcher.css"), include_str!("widget.css"));
 
 /// `appearance` in the messenger settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -144,13 +150,10 @@ struct Inner {
     launcher: HtmlElement,
     panel: HtmlElement,
     close: HtmlElement,
-    head: Element,
-    title: Element,
-    /// The teammates' list in the header, when there are any.
-    team: Cell<Option<Element>>,
-    welcome: HtmlElement,
     /// The parts of the conversation the core itself touches.
     pub(crate) chat: ChatDom,
+    /// The launcher as the loader draws it ([`Ui::paint_record`]).
+    paint: String,
     open: Cell<bool>,
     notify: Cell<Option<Notify>>,
     /// The DOM listeners, alive as long as the UI.
@@ -187,16 +190,19 @@ fn icon(doc: &Document, parent: &Element, class: &str, d: &str) -> Result<(), Js
     Ok(())
 }
 
-/// Sets the theme's custom properties on the host; every value is validated or derived.
-fn apply_theme(host: &HtmlElement, m: &Messenger) -> Result<(), JsValue> {
+/// Sets the theme's custom properties on the host; every value is validated or derived. Returns
+/// them as the JSON object the loader reads (`porchlight:<ws>:paint`): names and values are
+/// fixed words, `#` + hex and digits, so they need no escaping.
+fn apply_theme(host: &HtmlElement, m: &Messenger) -> Result<String, JsValue> {
     let primary = theme::color_or(&m.primary_color, theme::DEFAULT_PRIMARY);
     let bg = theme::color_or(&m.background_color, theme::DEFAULT_BACKGROUND);
     let light = theme::is_light(bg);
     let z = match m.z_index {
         Some(z) if z.is_finite() => theme::itoa(z.min(2_147_483_647.0) as u32),
-        _ => "2147483000".into(),
+        _ => DEFAULT_Z.into(),
     };
     let style = host.style();
+    let mut json = String::new();
     for (k, v) in [
         ("--pl-primary", primary),
         ("--pl-on-primary", theme::text_on(primary)),
@@ -208,17 +214,22 @@ fn apply_theme(host: &HtmlElement, m: &Messenger) -> Result<(), JsValue> {
         ("--pl-z", &z),
     ] {
         style.set_property(k, v)?;
+        json.push(if json.is_empty() { '{' } else { ',' });
+        for part in ["\"", k, "\":\"", v, "\""] {
+            json.push_str(part);
+        }
     }
-    Ok(())
+    json.push('}');
+    Ok(json)
 }
 
 /// Mounts the messenger as `<div id="porchlight-root">` (with an open shadow root) at the end of
-/// `parent`, drawn from `m` (see [`Ui::apply`] for a later, different look). Nothing takes focus
-/// until the visitor opens the panel.
+/// `parent`. Nothing takes focus until the visitor opens the panel.
 pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui, JsValue> {
     let doc = parent.owner_document().ok_or(JsValue::NULL)?;
     let host: HtmlElement = doc.create_element("div")?.unchecked_into();
     host.set_id("porchlight-root");
+    let vars = apply_theme(&host, m)?;
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let style = add(&doc, &root, "style", "")?;
     if let Some(n) = nonce {
@@ -226,7 +237,16 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     }
     style.set_text_content(Some(CSS));
 
-    let wrap = add(&doc, &root, "div", "w")?;
+    let mut class = String::from("w");
+    if m.launcher_left {
+        class.push_str(" left");
+    }
+    match m.appearance {
+        Appearance::Light => {}
+        Appearance::Dark => class.push_str(" dark"),
+        Appearance::System => class.push_str(" sys"),
+    }
+    let wrap = add(&doc, &root, "div", &class)?;
 
     let launcher = add(&doc, &wrap, "button", "l")?;
     attrs(
@@ -244,23 +264,65 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     badge.set_attribute("aria-hidden", "true")?;
     badge.unchecked_ref::<HtmlElement>().set_hidden(true);
     let launcher: HtmlElement = launcher.unchecked_into();
+    // Hidden when the workspace says so, or until the auto-visibility delay has passed.
+    let hidden = !m.show_launcher || m.auto_visibility;
+    launcher.set_hidden(hidden);
+    // What the loader draws on the next page before this module has arrived.
+    let mut paint = String::from(r#"{"vars":"#);
+    for part in [
+        vars.as_str(),
+        r#","class":""#,
+        class.as_str(),
+        r#"","hidden":"#,
+    ] {
+        paint.push_str(part);
+    }
+    paint.push_str(if hidden { "true}" } else { "false}" });
 
+    let title = if m.team_name.is_empty() {
+        DEFAULT_TITLE
+    } else {
+        &m.team_name
+    };
     let panel = add(&doc, &wrap, "div", "p")?;
     attrs(
         &panel,
-        &[("id", PANEL_ID), ("role", "dialog"), ("tabindex", "-1")],
+        &[
+            ("id", PANEL_ID),
+            ("role", "dialog"),
+            ("aria-label", title),
+            ("tabindex", "-1"),
+        ],
     )?;
     let panel: HtmlElement = panel.unchecked_into();
     panel.set_hidden(true);
 
     let head = add(&doc, &panel, "div", "h")?;
     let row = add(&doc, &head, "div", "r")?;
-    let title = add(&doc, &row, "h2", "")?;
+    add(&doc, &row, "h2", "")?.set_text_content(Some(title));
     let close = add(&doc, &row, "button", "c")?;
     attrs(&close, &[("type", "button"), ("aria-label", CLOSE_LABEL)])?;
     icon(&doc, &close, "x", CLOSE_PATH)?;
+    if !m.teammates.is_empty() {
+        let list = add(&doc, &head, "ul", "t")?;
+        list.set_attribute("aria-label", TEAM_LABEL)?;
+        for t in &m.teammates {
+            let item = add(&doc, &list, "li", "")?;
+            match &t.avatar_url {
+                Some(url) => attrs(&add(&doc, &item, "img", "a")?, &[("src", url), ("alt", "")])?,
+                None => {
+                    let a = add(&doc, &item, "span", "a")?;
+                    a.set_attribute("aria-hidden", "true")?;
+                    a.set_text_content(Some(&theme::initials(&t.name)));
+                }
+            }
+            add(&doc, &item, "span", "")?.set_text_content(Some(&t.name));
+        }
+    }
     let body = add(&doc, &panel, "div", "b")?;
-    let welcome = add(&doc, &body, "p", "m")?;
+    if !m.welcome_message.is_empty() {
+        add(&doc, &body, "p", "m")?.set_text_content(Some(&m.welcome_message));
+    }
     add(&doc, &body, "p", "e")?.set_text_content(Some(EMPTY_TEXT));
     let log = add(&doc, &body, "div", "")?;
     attrs(
@@ -291,6 +353,15 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     attrs(&send, &[("type", "submit"), ("aria-label", "Send")])?;
     icon(&doc, &send, "i", SEND_PATH)?;
 
+    // The launcher the loader drew before this module arrived (loader/porchlight.js) gives way in
+    // the same task, so no frame goes without one, and hands on the keyboard focus if it had it.
+    let early = doc.get_element_by_id("porchlight-root");
+    let focused = early.is_some() && doc.active_element() == early;
+    remove_early(&doc);
+    parent.append_child(&host)?;
+    if focused {
+        launcher.focus()?;
+    }
     let ui = Ui(Rc::new(Inner {
         host,
         root,
@@ -298,23 +369,18 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         launcher,
         panel,
         close: close.unchecked_into(),
-        head,
-        title,
-        team: Cell::new(None),
-        welcome: welcome.unchecked_into(),
         chat: ChatDom {
             status,
             form,
             input,
             badge,
         },
+        paint,
         open: Cell::new(false),
         notify: Cell::new(None),
         handlers: Cell::new(Vec::new()),
         timer: Cell::new(None),
     }));
-    ui.apply(m)?;
-    parent.append_child(&ui.0.host)?;
     let i = &ui.0;
     ui.listen(&i.launcher, "click", |ui, _| {
         ui.set_open(!ui.is_open(), true)
@@ -325,89 +391,42 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
             ui.set_open(false, true);
         }
     });
+    if m.show_launcher && m.auto_visibility {
+        let weak = Rc::downgrade(&ui.0);
+        let reveal = Closure::once_into_js(move || {
+            if let Some(i) = weak.upgrade() {
+                i.launcher.set_hidden(false);
+            }
+        });
+        // Negative delays reach setTimeout as such, which treats them as 0.
+        let delay = m.visibility_delay_ms.min(2_147_483_647.0) as i32;
+        let id = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(reveal.unchecked_ref(), delay)
+                .ok()
+        });
+        i.timer.set(id);
+    }
     Ok(ui)
 }
 
+/// Removes the launcher the loader drew ahead of this module (`data-early`), if it is still
+/// there: this module's own replaces it, or a boot failed for good and none comes.
+pub fn remove_early(doc: &Document) {
+    if let Some(e) = doc
+        .get_element_by_id("porchlight-root")
+        .filter(|e| e.has_attribute("data-early"))
+    {
+        e.remove();
+    }
+}
+
 impl Ui {
-    /// Draws the workspace's look `m`: colours, side, appearance, title, team, welcome message
-    /// and whether (or when) the launcher shows. The launcher is first drawn from what this
-    /// browser knows (the look cached by the last boot, else the defaults) and then given the
-    /// look the boot answered (only when it differs, so a returning visitor's launcher never
-    /// flickers: see `apply_settings` in lib.rs).
-    pub fn apply(&self, m: &Messenger) -> Result<(), JsValue> {
-        let i = &self.0;
-        let doc = i.host.owner_document().ok_or(JsValue::NULL)?;
-        apply_theme(&i.host, m)?;
-        let mut class = String::from("w");
-        if m.launcher_left {
-            class.push_str(" left");
-        }
-        match m.appearance {
-            Appearance::Light => {}
-            Appearance::Dark => class.push_str(" dark"),
-            Appearance::System => class.push_str(" sys"),
-        }
-        if self.is_open() {
-            class.push_str(" open");
-        }
-        i.wrap.set_class_name(&class);
-
-        let title = if m.team_name.is_empty() {
-            DEFAULT_TITLE
-        } else {
-            &m.team_name
-        };
-        i.title.set_text_content(Some(title));
-        i.panel.set_attribute("aria-label", title)?;
-        if let Some(old) = i.team.take() {
-            old.remove();
-        }
-        if !m.teammates.is_empty() {
-            let list = add(&doc, &i.head, "ul", "t")?;
-            list.set_attribute("aria-label", TEAM_LABEL)?;
-            for t in &m.teammates {
-                let item = add(&doc, &list, "li", "")?;
-                match &t.avatar_url {
-                    Some(url) => {
-                        attrs(&add(&doc, &item, "img", "a")?, &[("src", url), ("alt", "")])?
-                    }
-                    None => {
-                        let a = add(&doc, &item, "span", "a")?;
-                        a.set_attribute("aria-hidden", "true")?;
-                        a.set_text_content(Some(&theme::initials(&t.name)));
-                    }
-                }
-                add(&doc, &item, "span", "")?.set_text_content(Some(&t.name));
-            }
-            i.team.set(Some(list));
-        }
-        i.welcome.set_text_content(Some(&m.welcome_message));
-        i.welcome.set_hidden(m.welcome_message.is_empty());
-
-        // Hidden when the workspace says so, or until the auto-visibility delay has passed.
-        if let (Some(t), Some(w)) = (i.timer.take(), web_sys::window()) {
-            w.clear_timeout_with_handle(t);
-        }
-        i.launcher.set_hidden(!m.show_launcher || m.auto_visibility);
-        if m.show_launcher && m.auto_visibility {
-            let weak = Rc::downgrade(&self.0);
-            let reveal = Closure::once_into_js(move || {
-                if let Some(i) = weak.upgrade() {
-                    i.launcher.set_hidden(false);
-                }
-            });
-            // Negative delays reach setTimeout as such, which treats them as 0.
-            let delay = m.visibility_delay_ms.min(2_147_483_647.0) as i32;
-            let id = web_sys::window().and_then(|w| {
-                w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    reveal.unchecked_ref(),
-                    delay,
-                )
-                .ok()
-            });
-            i.timer.set(id);
-        }
-        Ok(())
+    /// What the loader needs to draw this launcher on the next page before this module arrives
+    /// (`porchlight:<ws>:paint`), as JSON: `{vars, class, hidden}` — the host's custom
+    /// properties (all validated by [`apply_theme`]), the wrapper's classes, and whether the
+    /// launcher starts hidden.
+    pub fn paint_record(&self) -> &str {
+        &self.0.paint
     }
 
     fn listen(&self, target: &EventTarget, ty: &str, f: fn(&Ui, &Event)) {
@@ -529,5 +548,35 @@ impl Ui {
         i.host.remove();
         i.notify.set(None);
         drop(i.handlers.take());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The loader draws the first launcher with no settings at all: the stylesheet's defaults
+    /// must be the ones this module would draw.
+    #[test]
+    fn the_loaders_launcher_has_the_default_look() {
+        let host = LAUNCHER_CSS.lines().next().unwrap_or_default();
+        for (k, v) in [
+            ("--pl-primary:", theme::DEFAULT_PRIMARY.to_string()),
+            (
+                "--pl-on-primary:",
+                theme::text_on(theme::DEFAULT_PRIMARY).to_string(),
+            ),
+            ("--pl-x:", theme::px(None, 20, 400)),
+            ("--pl-y:", theme::px(None, 20, 400)),
+            ("--pl-z:", DEFAULT_Z.to_string()),
+        ] {
+            let decl = [k, v.as_str()].concat();
+            assert!(
+                host.starts_with(":host{") && host.contains(&decl),
+                "{decl} in {host}"
+            );
+        }
+        assert_eq!(Messenger::default().primary_color, theme::DEFAULT_PRIMARY);
+        assert!(!OPEN_LABEL.ends_with('\n') && !CHAT_PATH.ends_with('\n'));
     }
 }

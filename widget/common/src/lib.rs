@@ -102,10 +102,10 @@ pub fn chat_key(ws: &str) -> String {
     key(ws, ":chat")
 }
 
-/// The workspace's look (`settings.messenger`) as the last boot answered it: the next page
-/// draws its launcher from it before its own boot answers.
-pub fn look_key(ws: &str) -> String {
-    key(ws, ":look")
+/// How the launcher looked (`{vars, class, hidden}`, written by the core): the loader draws it
+/// from this before the core has arrived.
+pub fn paint_key(ws: &str) -> String {
+    key(ws, ":paint")
 }
 
 /// Creates `<tag class=class>` at the end of `parent`.
@@ -158,7 +158,7 @@ mod tests {
         assert_eq!(outbox_key("demo"), "porchlight:demo:outbox");
         assert_eq!(chat_key("demo"), "porchlight:demo:chat");
         assert_eq!(key("demo", ""), "porchlight:demo");
-        assert_eq!(look_key("demo"), "porchlight:demo:look");
+        assert_eq!(paint_key("demo"), "porchlight:demo:paint");
         assert_eq!(hex(&[0, 15, 16, 255]), "000f10ff");
     }
 }

@@ -52,8 +52,6 @@ struct M {
     attempts: u32,
     /// The host object, made once.
     host: Option<Object>,
-    /// The visitor pressed Send before the boot answered: sent once it has.
-    submit_waiting: bool,
 }
 
 thread_local! {
@@ -271,46 +269,20 @@ pub(crate) async fn visitor_changed(ws: String) {
     }
 }
 
-/// The booted workspace, once its boot has answered (the launcher shows before that).
-fn booted_ws() -> Option<String> {
-    with(|rt| {
-        (rt.visitor.is_object() && rt.settings.is_object())
-            .then(|| rt.ws.clone())
-            .flatten()
-    })
-    .flatten()
-}
-
-/// The panel opened: the messenger is needed now, and what it shows is read. Before the boot
-/// has answered it is only fetched; [`booted`] goes on from there.
+/// The panel opened: the messenger is needed now, and what it shows is read.
 pub(crate) fn opened() {
-    let Some(ws) = booted_ws() else {
-        return prefetch();
-    };
-    ensure(&ws);
+    if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
+        ensure(&ws);
+    }
     push(("seen", U, U));
 }
 
-/// The visitor pressed Enter or Send: the messenger reads the composer (once it is there, and
-/// once the boot has answered).
+/// The visitor pressed Enter or Send: the messenger reads the composer (once it is there).
 pub(crate) fn submit() {
-    let Some(ws) = booted_ws() else {
-        m(|s| s.submit_waiting = true);
-        return prefetch();
-    };
-    ensure(&ws);
+    if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
+        ensure(&ws);
+    }
     push(("submit", U, U));
-}
-
-/// A boot answered: what the visitor did with the launcher before it (opened the panel,
-/// pressed Send) goes on now.
-pub(crate) fn booted() {
-    if with(|rt| rt.ui.as_ref().is_some_and(|u| u.is_open())).unwrap_or(false) {
-        opened();
-    }
-    if m(|s| std::mem::take(&mut s.submit_waiting)).unwrap_or(false) {
-        submit();
-    }
 }
 
 /// `showNewMessage(text)`: opens the panel with the composer prefilled.
@@ -329,7 +301,6 @@ pub(crate) fn stop(ws: &str) {
     let ready = m(|s| {
         s.started = None;
         s.ops.clear();
-        s.submit_waiting = false;
         matches!(s.load, Load::Ready(_))
     })
     .unwrap_or(false);
