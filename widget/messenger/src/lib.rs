@@ -19,14 +19,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Date, Object, JSON};
-use porchlight_shared::chat::{spans, Span};
-use porchlight_widget_common::js::{get, get_f64, get_str, num, set};
-use porchlight_widget_common::{add, attrs, backoff_ms, sleep, ApiError};
+use js_sys::{Array, Date, Object};
+use porchlight_widget_common::js::{get, get_f64, get_str};
 use wasm_bindgen::prelude::*;
-use web_sys::{
-    Element, Event, EventTarget, HtmlElement, HtmlTextAreaElement, MessageEvent, WebSocket,
-};
+use web_sys::{Element, Event, EventTarget, HtmlElement, HtmlTextAreaElement, WebSocket};
 
 mod host;
 mod hours;
@@ -39,9 +35,9 @@ mod view;
 
 use host::{call, emit};
 pub use hours::open_now;
-use live::*;
-use outbox::*;
-use view::*;
+use live::{catch_up, heartbeat};
+use outbox::{flush, outbox, queue_send};
+use view::{render, set_conversation, set_status, set_status_default, show_pending};
 
 #[derive(Default)]
 struct Chat {
