@@ -7,6 +7,7 @@
 use crate::js::{get, get_f64, get_str};
 use crate::theme;
 use js_sys::Array;
+use porchlight_widget_common::contract::Part;
 use porchlight_widget_common::{add, attrs};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -163,8 +164,8 @@ struct Inner {
 
 /// The live-chat parts of the panel the core touches: the composer's Enter / Send are forwarded
 /// to the messenger, `showNewMessage` fills the composer, a failed messenger load is said on the
-/// status line, and the badge counts unread replies. The messenger finds the rest by class
-/// (`.b` body, `.ms` messages, `.q` status, `.cs` rating, …) in the panel it is handed.
+/// status line, and the badge counts unread replies. The messenger finds the panel's parts by
+/// class (`porchlight_widget_common::contract::Part`) in the panel it is handed.
 pub(crate) struct ChatDom {
     pub status: Element,
     pub form: Element,
@@ -319,11 +320,11 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
             add(&doc, &item, "span", "")?.set_text_content(Some(&t.name));
         }
     }
-    let body = add(&doc, &panel, "div", "b")?;
+    let body = add(&doc, &panel, "div", Part::Body.class())?;
     if !m.welcome_message.is_empty() {
         add(&doc, &body, "p", "m")?.set_text_content(Some(&m.welcome_message));
     }
-    add(&doc, &body, "p", "e")?.set_text_content(Some(EMPTY_TEXT));
+    add(&doc, &body, "p", Part::Empty.class())?.set_text_content(Some(EMPTY_TEXT));
     let log = add(&doc, &body, "div", "")?;
     attrs(
         &log,
@@ -333,13 +334,14 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
             ("aria-label", "Conversation"),
         ],
     )?;
-    add(&doc, &log, "ol", "ms")?;
-    let status = add(&doc, &panel, "p", "q")?;
+    add(&doc, &log, "ol", Part::Messages.class())?;
+    let status = add(&doc, &panel, "p", Part::Status.class())?;
     attrs(&status, &[("role", "status"), ("aria-live", "polite")])?;
-    let rating = add(&doc, &panel, "div", "cs")?;
+    let rating = add(&doc, &panel, "div", Part::Rating.class())?;
     rating.unchecked_ref::<HtmlElement>().set_hidden(true);
-    let form = add(&doc, &panel, "form", "f")?;
-    let input: web_sys::HtmlTextAreaElement = add(&doc, &form, "textarea", "ta")?.unchecked_into();
+    let form = add(&doc, &panel, "form", Part::Form.class())?;
+    let input: web_sys::HtmlTextAreaElement =
+        add(&doc, &form, "textarea", Part::Input.class())?.unchecked_into();
     attrs(
         &input,
         &[
