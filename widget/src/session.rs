@@ -361,7 +361,13 @@ async fn start_session(
         st.save(ws);
         js::set(&body, "sessionId", &JsValue::from_str(&st.session_id));
         let (token, sent) = match adopted {
-            Some((_, token, response)) => (token, Ok(response)),
+            Some((_, token, response)) => {
+                // This runs in the task that instantiated the module, and the launcher on
+                // screen is the loader's: the answer (and mounting the UI) gets a task of its
+                // own, so neither adds to that one.
+                net::sleep(0).await;
+                (token, Ok(response))
+            }
             None => {
                 let token = st.live_token(Date::now()).map(String::from);
                 let sent = net::send("POST", &url, token.as_deref(), Some(&body));
