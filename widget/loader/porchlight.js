@@ -42,16 +42,23 @@
     // compiled as it streams in) while the glue loads, not after it: first the runtime
     // ("widget"), which loads the messenger (live chat) with it only when needed; a retry
     // (n > 0) asks for a fresh copy.
+    var loading = {};
     var load = function (name, n) {
+      // The early launcher may have started the messenger already: the same load, once.
+      if (!n && loading[name]) return loading[name];
       var f = files[name];
       var again = n ? "?r=" + n : "";
       var wasm = fetch(dir + f[1] + again);
       wasm["catch"](function () {}); // reported by the import's rejection
-      return import(dir + f[0] + again).then(function (m) {
+      var p = (loading[name] = import(dir + f[0] + again).then(function (m) {
         return m.default({ module_or_path: wasm }).then(function () {
           return m;
         });
+      }));
+      p["catch"](function () {
+        loading[name] = 0; // the next asker tries afresh
       });
+      return p;
     };
     var ws = (settings && typeof settings.workspaceId == "string" && settings.workspaceId) || data.workspace;
     var config = {
@@ -131,7 +138,12 @@
       '"></path></svg></button>';
     var button = wrap.firstChild;
     button.setAttribute("aria-label", PORCHLIGHT_LABEL);
+    // As on the runtime's launcher, reaching for it starts the messenger's download.
+    button.onpointerenter = button.onfocus = function () {
+      load("messenger")["catch"](function () {});
+    };
     button.onclick = function () {
+      button.onfocus();
       w.Porchlight("show");
     };
     root.appendChild(wrap);
