@@ -142,7 +142,9 @@
     button.onpointerenter = button.onfocus = function () {
       load("messenger")["catch"](function () {});
     };
-    button.onclick = function () {
+    // On the press, not only the click: the runtime's launcher may replace this one between
+    // the press and the release, and that click would never come.
+    button.onpointerdown = button.onclick = function () {
       button.onfocus();
       w.Porchlight("show");
     };
