@@ -75,18 +75,23 @@
     for (var i = 0; i < q.length; i++) if (q[i] && q[i][0] == "boot") explicit = 1;
     if (ws && !explicit) {
       try {
-        config.boot = boot(ws);
-      } catch (_) {} // e.g. attributes JSON cannot hold: the runtime boots and says why
-      try {
         if (d.body) paint(ws);
         else d.addEventListener("DOMContentLoaded", function () {
           paint(ws);
         });
       } catch (_) {}
+      // In a task of its own (storage and the request take a few ms): no long task here. The
+      // runtime cannot be in yet; if it were, it boots by itself.
+      setTimeout(function () {
+        try {
+          if (!config.started) config.boot = boot(ws);
+        } catch (_) {} // e.g. attributes JSON cannot hold: the runtime boots and says why
+      });
     }
 
     load("widget")
       .then(function (m) {
+        config.started = 1;
         m.start(q, config);
         // Whatever the runtime does, a call from the page never throws.
         var run = w.Porchlight;
