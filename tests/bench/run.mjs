@@ -90,6 +90,9 @@ function browserFigures(samples, w, b) {
       longestFrameMs: round(max(frames.map((f) => f.duration))),
       longestScriptMs: round(max(runs.map((x) => x.duration))),
       scriptsOver50ms: runs.filter((x) => x.duration > 50).length,
+      // Which: the file and what ran it (the loader's own script, a module's evaluation, a
+      // promise callback of the runtime, …).
+      over50ms: runs.filter((x) => x.duration > 50).map((x) => ({ file: x.url.replace(/.*\//, ''), invoker: x.invoker.replace(/.*\//, ''), ms: round(x.duration) })),
     };
   };
   const roundTask = (t) => ({ startMs: round(t.start), durationMs: round(t.duration) });
@@ -235,7 +238,7 @@ function browserRows(r, kind, judged) {
         rows.push([
           '  widget script in long frames',
           `${fmtMs(ws.longestScriptMs)} longest`,
-          `${ws.frames} long animation frames ran widget code (longest frame ${fmtMs(ws.longestFrameMs)}), ${ws.scriptsOver50ms} widget scripts > 50 ms`,
+          `${ws.frames} long animation frames ran widget code (longest frame ${fmtMs(ws.longestFrameMs)}), ${ws.scriptsOver50ms} widget scripts > 50 ms${ws.over50ms.length ? ': ' + ws.over50ms.map((x) => `${x.invoker} ${fmtMs(x.ms)}`).join(', ') : ''}`,
           '',
           '',
         ]);
