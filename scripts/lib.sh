@@ -83,25 +83,54 @@ WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-reference-types --enable-multi
 
 # The widget's two WASM modules → dist/site: the runtime every page loads (`widget`: launcher,
 # panel, session) and the messenger it loads only when needed (`messenger`: live chat). Each is
-# wasm-bindgen --target web output, wasm-opt -Oz, its glue minified by esbuild. Then the loader
-# and www.
+# wasm-bindgen --target web output, wasm-opt -Oz, its glue minified by esbuild, then renamed
+# after its content (`porchlight-widget.<hash>.js`, `porchlight-widget_bg.<hash>.wasm`) so it
+# can be cached for a year (`_headers`); the loader, which alone keeps its name, is built with
+# those names in it. Then www.
 WIDGET_MODULES=(widget messenger)
 build_site() {
   log "building the widget (runtime + messenger)"
-  local name
+  local name glue wasm files=""
   # One build each: built together, cargo would unify their dependencies' features.
   for name in "${WIDGET_MODULES[@]}"; do
     cargo build -q -p "porchlight-$name" --target wasm32-unknown-unknown --profile widget
   done
-  rm -rf dist/site && mkdir -p dist/site
+  rm -rf dist/site && mkdir -p dist/site dist/tmp
   for name in "${WIDGET_MODULES[@]}"; do
-    wasm-bindgen --target web --no-typescript --out-dir dist/site --out-name "porchlight-$name" \
+    rm -rf dist/tmp/*
+    wasm-bindgen --target web --no-typescript --out-dir dist/tmp --out-name "porchlight-$name" \
       "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_$name.wasm"
-    wasm-opt "${WASM_OPT_FLAGS[@]}" "dist/site/porchlight-${name}_bg.wasm" -o "dist/site/porchlight-${name}_bg.wasm"
-    esbuild --log-level=warning --minify --format=esm "dist/site/porchlight-$name.js" --outfile="dist/site/porchlight-$name.js" --allow-overwrite
+    wasm-opt "${WASM_OPT_FLAGS[@]}" --converge "dist/tmp/porchlight-${name}_bg.wasm" -o "dist/tmp/porchlight-${name}_bg.wasm"
+    esbuild --log-level=warning --minify --format=esm "dist/tmp/porchlight-$name.js" --outfile="dist/tmp/porchlight-$name.js" --allow-overwrite
+    glue="porchlight-$name.$(content_hash "dist/tmp/porchlight-$name.js").js"
+    wasm="porchlight-${name}_bg.$(content_hash "dist/tmp/porchlight-${name}_bg.wasm").wasm"
+    mv "dist/tmp/porchlight-$name.js" "dist/site/$glue"
+    mv "dist/tmp/porchlight-${name}_bg.wasm" "dist/site/$wasm"
+    files="$files${files:+,}\"$name\":[\"$glue\",\"$wasm\"]"
   done
-  esbuild --log-level=warning --minify widget/loader/porchlight.js --outfile=dist/site/porchlight.js
+  rmdir dist/tmp 2>/dev/null || rm -rf dist/tmp
+  # The loader draws the core's launcher before the core arrives: its stylesheet, icon and name
+  # are the core's own files (widget/src/launcher.*), built in as string constants.
+  local json='process.stdout.write(JSON.stringify(require("fs").readFileSync(process.argv[1], "utf8")))'
+  esbuild --log-level=warning --minify "--define:PORCHLIGHT_FILES={$files}" \
+    "--define:PORCHLIGHT_CSS=$(node -e "$json" widget/src/launcher.css)" \
+    "--define:PORCHLIGHT_ICON=$(node -e "$json" widget/src/launcher-icon.txt)" \
+    "--define:PORCHLIGHT_LABEL=$(node -e "$json" widget/src/launcher-label.txt)" \
+    widget/loader/porchlight.js --outfile=dist/site/porchlight.js
   cp -R www/. dist/site/
+}
+
+# The first 10 hex digits of a file's SHA-256: its name part in dist/site.
+content_hash() {
+  sha256sum "$1" | cut -c1-10
+}
+
+# The built file of a module: `site_file DIR widget js` → porchlight-widget.<hash>.js,
+# `site_file DIR widget wasm` → porchlight-widget_bg.<hash>.wasm.
+site_file() { # $1 = site dir, $2 = module, $3 = js | wasm
+  local pattern="porchlight-$2.*.js"
+  [ "$3" = wasm ] && pattern="porchlight-$2_bg.*.wasm"
+  (cd "$1" && compgen -G "$pattern" | head -n1)
 }
 
 build_edge() {

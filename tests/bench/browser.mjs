@@ -1,5 +1,6 @@
 // In-browser figures, headless Chromium through playwright-core:
-//   - navigation → launcher visible (cold: fresh profile per run, so empty cache + localStorage)
+//   - navigation → launcher visible, cold (fresh profile per run, so empty cache + localStorage)
+//     and warm (a second visit in the same profile: cached modules and settings, a stored token)
 //   - long tasks (> 50 ms) on the demo page vs the same page without the widget's <script> tag
 //   - JS heap used after GC, demo page minus the stripped page
 //   - the widget's WebAssembly.Memory size (not part of the JS heap)
@@ -18,7 +19,11 @@ const LAUNCH = {
 };
 const SETTLE_MS = 500; // observed after the launcher shows (or the same instant on the stripped page)
 const VISIBLE_TIMEOUT_MS = 15_000;
-const SCRIPT_TAG = /<script\b[^>]*\bsrc=["'][^"']*porchlight\.js["'][^>]*>\s*<\/script>\s*/i;
+export const SCRIPT_TAG = /<script\b[^>]*\bsrc=["'][^"']*porchlight\.js["'][^>]*>\s*<\/script>\s*/i;
+// The widget's files as the build names them (the modules after their content).
+const CORE_GLUE = /\/porchlight-widget\.[0-9a-f]+\.js$/;
+const CORE_WASM = /\/porchlight-widget_bg\.[0-9a-f]+\.wasm$/;
+const WIDGET_FILE = /\/porchlight(\.js|-[a-z]+(_bg)?\.[0-9a-f]+\.(js|wasm))$/;
 
 // Installed before any page script (addInitScript). Records long tasks and, on every animation
 // frame, whether the launcher is in the shadow root and visible; the first such frame's
@@ -73,28 +78,30 @@ function watcher() {
   requestAnimationFrame(tick);
 }
 
-/** One page load in a fresh profile. strip=true removes the widget's <script> tag. */
-async function loadOnce(url, { strip, waitUntilMs }) {
+/**
+ * One page load in a fresh profile. strip=true removes the widget's <script> tag. warm=true
+ * visits the page once first (until the launcher shows, or the load event on the stripped page,
+ * plus SETTLE_MS) and measures the second visit in the same profile: a returning visitor.
+ * stackBytes: the core's stack size (its stack sits at the bottom of its memory, which starts
+ * zeroed), to find how deep it went.
+ */
+async function loadOnce(url, { strip, waitUntilMs, warm, stackBytes }) {
   const dir = mkdtempSync(join(tmpdir(), 'porchlight-bench-'));
   const context = await chromium.launchPersistentContext(dir, LAUNCH);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await context.addInitScript(watcher);
-    // Both variants go through the same interception, so they differ only by the script tag.
-    let stripped = false;
-    await page.route(/\/index\.html(\?.*)?$/, async (route) => {
-      const response = await route.fetch();
-      let body = await response.text();
-      if (strip) {
-        const out = body.replace(SCRIPT_TAG, '');
-        stripped = out !== body;
-        body = out;
-      }
-      await route.fulfill({ response, body });
-    });
+    // The page without the widget is a file of its own (tests/bench/strip.mjs): intercepting
+    // requests would turn the HTTP cache off, and a warm visit would not be one.
+    if (strip) url = url.replace(/\/index\.html$/, '/index-blank.html');
     const cdp = await context.newCDPSession(page);
+    if (warm) {
+      await page.goto(url, { waitUntil: 'load' });
+      if (!strip) await page.waitForFunction(() => window.__bench.visibleAt !== null, null, { polling: 50, timeout: VISIBLE_TIMEOUT_MS }).catch(() => {});
+      await page.waitForTimeout(SETTLE_MS);
+    }
     await page.goto(url, { waitUntil: 'load' });
-    if (strip && !stripped) throw new Error('could not find the porchlight.js <script> tag to strip');
+    if (strip && (await page.evaluate(() => !!document.querySelector('script[src*="porchlight.js"]')))) throw new Error('the page without the widget has its <script> tag');
 
     let visibleAt = null;
     if (!strip) {
@@ -118,11 +125,13 @@ async function loadOnce(url, { strip, waitUntilMs }) {
     const heapUsed = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? null;
 
     // Where the time went (widget page): ms since navigation start of each step's end.
-    const timeline = strip ? null : await page.evaluate(() => {
+    const timeline = strip ? null : await page.evaluate((src) => {
+      const glue = new RegExp(src.glue);
+      const wasm = new RegExp(src.wasm);
       const nav = performance.getEntriesByType('navigation')[0];
       const res = performance.getEntriesByType('resource');
       const at = (path) => {
-        const e = res.find((r) => new URL(r.name).pathname === path);
+        const e = res.find((r) => (typeof path === 'string' ? new URL(r.name).pathname === path : path.test(new URL(r.name).pathname)));
         return e ? { start: e.startTime, end: e.responseEnd } : null;
       };
       return {
@@ -131,44 +140,76 @@ async function loadOnce(url, { strip, waitUntilMs }) {
         domContentLoaded: nav.domContentLoadedEventEnd,
         load: nav.loadEventEnd,
         loader: at('/porchlight.js'),
-        glue: at('/porchlight-widget.js'),
-        wasm: at('/porchlight-widget_bg.wasm'),
+        glue: at(glue),
+        wasm: at(wasm),
         boot: at('/v1/boot'),
       };
-    });
+    }, { glue: CORE_GLUE.source, wasm: CORE_WASM.source });
+    // The widget's files on the wire: bytes transferred (0 from the cache; headers only for a
+    // revalidation) and how many were asked of the server at all.
+    const wire = strip ? null : await page.evaluate((src) => {
+      const re = new RegExp(src);
+      const files = performance.getEntriesByType('resource').filter((r) => re.test(new URL(r.name).pathname));
+      return {
+        files: files.length,
+        bytes: files.reduce((a, r) => a + r.transferSize, 0),
+        fromServer: files.filter((r) => r.transferSize > 0).map((r) => new URL(r.name).pathname),
+      };
+    }, WIDGET_FILE.source);
 
     // WASM linear memory: the wasm-bindgen glue's default export (init) returns the already
     // initialised instance's exports, `memory` among them. Same URL → same module instance.
+    // The glue's URL is the one the loader imported (performance entries name it).
     let wasmMemory = null;
+    let stackUsed = null;
     if (!strip && visibleAt !== null) {
-      wasmMemory = await page
-        .evaluate(async () => {
-          const m = await import(new URL('/porchlight-widget.js', location.href).href);
+      const mem = await page
+        .evaluate(async ({ glue, stackBytes }) => {
+          const re = new RegExp(glue);
+          const entry = performance.getEntriesByType('resource').find((r) => re.test(new URL(r.name).pathname));
+          const m = await import(entry.name);
           const w = await m.default();
-          return w && w.memory ? w.memory.buffer.byteLength : null;
-        })
+          if (!w || !w.memory) return null;
+          // The stack grows down from stackBytes towards 0 through zeroed memory: the lowest
+          // non-zero byte below it is as deep as it went.
+          let used = null;
+          if (stackBytes) {
+            const bytes = new Uint8Array(w.memory.buffer, 0, stackBytes);
+            const low = bytes.findIndex((b) => b !== 0);
+            used = low < 0 ? 0 : stackBytes - low;
+          }
+          return { bytes: w.memory.buffer.byteLength, stackUsed: used };
+        }, { glue: CORE_GLUE.source, stackBytes })
         .catch(() => null);
+      wasmMemory = mem?.bytes ?? null;
+      stackUsed = mem?.stackUsed ?? null;
     }
     const { product } = await cdp.send('Browser.getVersion');
-    return { visibleAt, longTasks, loaf, heapUsed, wasmMemory, timeline, product };
+    return { visibleAt, longTasks, loaf, heapUsed, wasmMemory, stackUsed, timeline, wire, product };
   } finally {
     await context.close().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** `runs` pairs of (widget page, stripped page). Returns raw per-run samples. */
-export async function runBrowser(base, { runs = 7, log = () => {} } = {}) {
+/**
+ * `runs` pairs of (widget page, stripped page), cold, then as many warm pairs (second visits).
+ * Returns raw per-run samples: {widget, blank} cold and {warmWidget, warmBlank}.
+ */
+export async function runBrowser(base, { runs = 7, log = () => {}, stackBytes = null } = {}) {
   const url = `${base}/index.html`;
   const samples = [];
   // One discarded load first: the browser is cold in every run, the server should not be
   // (workerd's first asset and D1 requests pay one-off start-up costs a live edge never shows).
   await loadOnce(url, { strip: false });
+  const ms = (v) => (v == null ? 'never' : v.toFixed(1) + ' ms');
   for (let i = 0; i < runs; i++) {
-    const widget = await loadOnce(url, { strip: false });
+    const widget = await loadOnce(url, { strip: false, stackBytes });
     const blank = await loadOnce(url, { strip: true, waitUntilMs: widget.visibleAt });
-    log(`browser run ${i + 1}/${runs}: launcher visible at ${widget.visibleAt == null ? 'never' : widget.visibleAt.toFixed(1) + ' ms'}`);
-    samples.push({ widget, blank });
+    const warmWidget = await loadOnce(url, { strip: false, warm: true, stackBytes });
+    const warmBlank = await loadOnce(url, { strip: true, warm: true, waitUntilMs: warmWidget.visibleAt });
+    log(`browser run ${i + 1}/${runs}: launcher visible at ${ms(widget.visibleAt)} cold, ${ms(warmWidget.visibleAt)} warm`);
+    samples.push({ widget, blank, warmWidget, warmBlank });
   }
   return samples;
 }

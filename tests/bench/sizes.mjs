@@ -1,6 +1,6 @@
 // Transfer sizes of the built widget: raw, gzip (level 9) and brotli (quality 11), as a CDN
 // serving dist/site would compress them.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants as z } from 'node:zlib';
 
 /** Compressed sizes of one file, or {missing: true} when it has not been built. */
@@ -18,6 +18,16 @@ function measure(path) {
   return { path, raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length, brotli: brotli.length };
 }
 
+/**
+ * The built file of a module in `siteDir`, named after its content by the build
+ * (scripts/lib.sh `build_site`): `porchlight-widget.<hash>.js`, `porchlight-widget_bg.<hash>.wasm`.
+ */
+export function siteFile(siteDir, module, kind) {
+  const re = kind === 'wasm' ? new RegExp(`^porchlight-${module}_bg\\.[0-9a-f]+\\.wasm$`) : new RegExp(`^porchlight-${module}\\.[0-9a-f]+\\.js$`);
+  const name = existsSync(siteDir) ? readdirSync(siteDir).find((f) => re.test(f)) : undefined;
+  return `${siteDir}/${name ?? `porchlight-${module}${kind === 'wasm' ? '_bg.<hash>.wasm' : '.<hash>.js'}`}`;
+}
+
 const sum = (...fs) =>
   fs.some((f) => f.missing)
     ? { missing: true }
@@ -31,12 +41,38 @@ const sum = (...fs) =>
  */
 export function measureSizes(siteDir = 'dist/site') {
   const loader = measure(`${siteDir}/porchlight.js`);
-  const wasm = measure(`${siteDir}/porchlight-widget_bg.wasm`);
-  const glue = measure(`${siteDir}/porchlight-widget.js`);
+  const wasm = measure(siteFile(siteDir, 'widget', 'wasm'));
+  const glue = measure(siteFile(siteDir, 'widget', 'js'));
   const runtime = sum(wasm, glue);
-  const messengerWasm = measure(`${siteDir}/porchlight-messenger_bg.wasm`);
-  const messengerGlue = measure(`${siteDir}/porchlight-messenger.js`);
+  const messengerWasm = measure(siteFile(siteDir, 'messenger', 'wasm'));
+  const messengerGlue = measure(siteFile(siteDir, 'messenger', 'js'));
   const messenger = sum(messengerWasm, messengerGlue);
   const total = sum(loader, wasm, glue, messengerWasm, messengerGlue);
   return { loader, wasm, glue, runtime, messengerWasm, messengerGlue, messenger, total };
+}
+
+/**
+ * A built module's memory layout: its stack size (Rust links the stack first, so the stack
+ * pointer starts at the stack's size: the first global's initial value) and the pages its memory
+ * starts with.
+ */
+export function wasmLayout(path) {
+  if (!existsSync(path)) return null;
+  const buf = readFileSync(path);
+  let p = 8;
+  const leb = (signed) => {
+    let r = 0, s = 0, b;
+    do { b = buf[p++]; r |= (b & 0x7f) << s; s += 7; } while (b & 0x80);
+    return signed && s < 32 && b & 0x40 ? r | (-1 << s) : r >>> 0;
+  };
+  const out = { stackBytes: null, initialPages: null };
+  while (p < buf.length) {
+    const id = buf[p++];
+    const end = leb() + p;
+    if (id === 5) { leb(); p++; out.initialPages = leb(); }
+    // global 0: i32, mutable, `i32.const N` (the stack pointer).
+    if (id === 6 && leb() > 0 && buf[p] === 0x7f && buf[p + 2] === 0x41) { p += 3; out.stackBytes = leb(true); }
+    p = end;
+  }
+  return out;
 }

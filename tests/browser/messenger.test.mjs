@@ -10,7 +10,9 @@ import { freshContext, watchErrors, outputPath } from '../lib/browser.mjs';
 import WebSocket from 'ws';
 import { BASE, call, createWorkspace, userHash } from '../lib/harness.mjs';
 
-const MESSENGER = /\/porchlight-messenger(\.js|_bg\.wasm)/;
+// The messenger's glue and WASM, named after their content by the build (porchlight-messenger.<hash>.js,
+// porchlight-messenger_bg.<hash>.wasm); `seen.messenger` records which of the two: 'js' / 'wasm'.
+const MESSENGER = /\/porchlight-messenger(_bg)?\.[0-9a-f]+\.(js|wasm)(\?|$)/;
 const launcher = (page) => page.getByRole('button', { name: /^Open messenger/ });
 const composer = (page) => page.getByRole('textbox', { name: 'Write a message…' });
 const log = (page) => page.getByRole('log', { name: 'Conversation' });
@@ -18,7 +20,7 @@ const log = (page) => page.getByRole('log', { name: 'Conversation' });
 /** What the page fetched of the messenger, and the sockets it opened. */
 function watchLoads(page) {
   const seen = { messenger: [], sockets: [] };
-  page.on('request', (r) => { if (MESSENGER.test(r.url())) seen.messenger.push(new URL(r.url()).pathname); });
+  page.on('request', (r) => { const m = MESSENGER.exec(r.url()); if (m) seen.messenger.push(m[2]); });
   page.on('websocket', (ws) => seen.sockets.push(new URL(ws.url()).pathname));
   return seen;
 }
@@ -57,7 +59,7 @@ test('a stranger loads no messenger and opens no socket until the panel opens', 
     await composer(page).fill('Hello from a stranger');
     await composer(page).press('Enter');
     await log(page).locator('li[data-seq]').filter({ hasText: 'Hello from a stranger' }).waitFor({ timeout: 10000 });
-    assert.deepEqual([...new Set(seen.messenger)].sort(), ['/porchlight-messenger.js', '/porchlight-messenger_bg.wasm']);
+    assert.deepEqual([...new Set(seen.messenger)].sort(), ['js', 'wasm']);
     // The socket opens once its ticket is back (a round trip of its own).
     for (let i = 0; i < 40 && seen.sockets.length === 0; i++) await page.waitForTimeout(250);
     assert.deepEqual(seen.sockets, ['/v1/live']);
@@ -93,7 +95,7 @@ test('a visitor with a conversation gets the messenger at boot, on this browser 
     await page.reload();
     await page.waitForFunction(() => window.__ready, null, { timeout: 15000 });
     await page.waitForFunction(() => document.getElementById('porchlight-root')?.shadowRoot?.querySelector('.cv'), null, { timeout: 10000 });
-    assert.ok(seen.messenger.includes('/porchlight-messenger_bg.wasm'));
+    assert.ok(seen.messenger.includes('wasm'));
     for (let i = 0; i < 40 && !seen.sockets.length; i++) await page.waitForTimeout(250);
     assert.deepEqual(seen.sockets, ['/v1/live']);
     await reply('A reply while the panel is closed');
@@ -108,7 +110,7 @@ test('a visitor with a conversation gets the messenger at boot, on this browser 
     await other.goto(url);
     await other.waitForFunction(() => window.__ready, null, { timeout: 15000 });
     for (let i = 0; i < 40 && !otherSeen.sockets.length; i++) await other.waitForTimeout(250);
-    assert.ok(otherSeen.messenger.includes('/porchlight-messenger_bg.wasm'));
+    assert.ok(otherSeen.messenger.includes('wasm'));
     assert.deepEqual(otherSeen.sockets, ['/v1/live']);
     await other.getByRole('button', { name: 'Open messenger, 1 unread' }).waitFor({ timeout: 10000 });
     await reply('And another one');
@@ -246,7 +248,7 @@ test('one socket per browser: tabs share it, stay in sync, and the next tab take
     const secondSeen = watchLoads(second);
     await second.goto(url);
     await second.waitForFunction(() => window.__ready, null, { timeout: 15000 });
-    await until('the messenger in the second tab', async () => secondSeen.messenger.includes('/porchlight-messenger_bg.wasm'));
+    await until('the messenger in the second tab', async () => secondSeen.messenger.includes('wasm'));
     await second.waitForTimeout(1000);
     assert.deepEqual(secondSeen.sockets, [], 'the second tab opens no socket of its own');
     assert.equal(await stats(), 1, 'the hub holds one visitor socket for the browser');

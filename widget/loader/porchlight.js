@@ -1,9 +1,14 @@
-// Porchlight loader: defines window.Porchlight as a command queue at once, then loads the
-// WASM runtime from the directory this script came from and hands it the queue (and the way to
-// load the messenger, live chat, from there too when it is needed).
+// Porchlight loader: defines window.Porchlight as a command queue at once, starts the visitor's
+// boot request, and loads the WASM runtime from the directory this script came from, handing it
+// the queue, the boot in flight and the way to load the messenger (live chat) from there too
+// when it is needed.
 //   <script async src="https://EDGE/porchlight.js" data-workspace="WORKSPACE_ID"></script>
 // Optional: data-api="https://api.example.com" (API base), data-nonce="…" (CSP nonce for the
 // widget's <style>), window.porchlightSettings = {workspaceId, userId, …} before the tag.
+//
+// PORCHLIGHT_FILES is filled in by the build (scripts/lib.sh `build_site`): each module's glue
+// and WASM, named after their content so they can be cached for good. This file alone keeps its
+// name and is revalidated on every load.
 (function (w, d) {
   var warned;
   function warn(e) {
@@ -32,20 +37,30 @@
     var dir = src.slice(0, src.lastIndexOf("/") + 1);
     var data = (s && s.dataset) || {};
     var settings = w.porchlightSettings;
-    // Imports porchlight-<name>.js from our directory and initialises its WASM, fetched while
-    // the glue module loads, not after it: first the runtime ("widget"), which loads the
-    // messenger (live chat) with it only when needed; a retry (n > 0) asks for a fresh copy.
+    var files = PORCHLIGHT_FILES;
+    // Imports a module's glue from our directory and initialises its WASM, fetched (and
+    // compiled as it streams in) while the glue loads, not after it: first the runtime
+    // ("widget"), which loads the messenger (live chat) with it only when needed; a retry
+    // (n > 0) asks for a fresh copy.
+    var loading = {};
     var load = function (name, n) {
-      var base = dir + "porchlight-" + name;
+      // The early launcher may have started the messenger already: the same load, once.
+      if (!n && loading[name]) return loading[name];
+      var f = files[name];
       var again = n ? "?r=" + n : "";
-      var wasm = fetch(base + "_bg.wasm" + again);
+      var wasm = fetch(dir + f[1] + again);
       wasm["catch"](function () {}); // reported by the import's rejection
-      return import(base + ".js" + again).then(function (m) {
+      var p = (loading[name] = import(dir + f[0] + again).then(function (m) {
         return m.default({ module_or_path: wasm }).then(function () {
           return m;
         });
+      }));
+      p["catch"](function () {
+        loading[name] = 0; // the next asker tries afresh
       });
+      return p;
     };
+    var ws = (settings && typeof settings.workspaceId == "string" && settings.workspaceId) || data.workspace;
     var config = {
       workspaceId: data.workspace || (settings && settings.workspaceId),
       apiBase: (data.api || dir).replace(/\/+$/, ""),
@@ -53,9 +68,30 @@
       nonce: data.nonce,
       load: load
     };
+    // The page boots by itself (a workspace known, no explicit `boot` queued): start that boot
+    // now, so it travels while the runtime downloads. The runtime adopts it (`config.boot`) and
+    // sends exactly this itself for every later boot (widget/src/session.rs `start_session`).
+    var explicit = 0;
+    for (var i = 0; i < q.length; i++) if (q[i] && q[i][0] == "boot") explicit = 1;
+    if (ws && !explicit) {
+      try {
+        if (d.body) paint(ws);
+        else d.addEventListener("DOMContentLoaded", function () {
+          paint(ws);
+        });
+      } catch (_) {}
+      // In a task of its own (storage and the request take a few ms): no long task here. The
+      // runtime cannot be in yet; if it were, it boots by itself.
+      setTimeout(function () {
+        try {
+          if (!config.started) config.boot = boot(ws);
+        } catch (_) {} // e.g. attributes JSON cannot hold: the runtime boots and says why
+      });
+    }
 
     load("widget")
       .then(function (m) {
+        config.started = 1;
         m.start(q, config);
         // Whatever the runtime does, a call from the page never throws.
         var run = w.Porchlight;
@@ -69,8 +105,109 @@
         safe.l = 1;
         w.Porchlight = safe;
       })
-      ["catch"](warn);
+      ["catch"](function (e) {
+        var early = d.querySelector("#porchlight-root[data-early]");
+        if (early) early.remove();
+        warn(e);
+      });
   } catch (e) {
     warn(e);
+  }
+
+  // The launcher, drawn now rather than when the runtime has arrived: the runtime's own
+  // stylesheet, icon and name (built in), the look the last boot left on this browser
+  // (`porchlight:<ws>:paint`, written by the runtime from validated settings: custom properties,
+  // set through the CSSOM so a strict CSP allows them) or the stylesheet's defaults. A click asks
+  // for `show`, which the runtime replays. The runtime's launcher replaces this one when the
+  // boot has answered (widget/src/ui.rs `mount`), or removes it if the boot fails for good.
+  function paint(ws) {
+    var look = {};
+    try {
+      look = JSON.parse(w.localStorage.getItem("porchlight:" + ws + ":paint")) || {};
+    } catch (_) {}
+    if (look.hidden || d.getElementById("porchlight-root")) return;
+    var host = d.createElement("div");
+    host.id = "porchlight-root";
+    host.setAttribute("data-early", "");
+    for (var k in look.vars || {}) host.style.setProperty(k, look.vars[k]);
+    var root = host.attachShadow({ mode: "open" });
+    var style = d.createElement("style");
+    if (data.nonce) style.setAttribute("nonce", data.nonce);
+    style.textContent = PORCHLIGHT_CSS;
+    root.appendChild(style);
+    var wrap = d.createElement("div");
+    wrap.className = look["class"] || "w";
+    wrap.innerHTML =
+      '<button class="l" type="button" aria-expanded="false"><svg class="i" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' +
+      PORCHLIGHT_ICON +
+      '"></path></svg></button>';
+    var button = wrap.firstChild;
+    button.setAttribute("aria-label", PORCHLIGHT_LABEL);
+    // As on the runtime's launcher, reaching for it starts the messenger's download.
+    button.onpointerenter = button.onfocus = function () {
+      load("messenger")["catch"](function () {});
+    };
+    // On the press, not only the click: the runtime's launcher may replace this one between
+    // the press and the release, and that click would never come.
+    button.onpointerdown = button.onclick = function () {
+      button.onfocus();
+      w.Porchlight("show");
+    };
+    root.appendChild(wrap);
+    d.body.appendChild(host);
+  }
+
+  // `POST /v1/boot` as the runtime sends it: the page's claims, attributes and locale, the page
+  // facts, this browser's anonymous id, and the stored token when it is still live (the edge
+  // then resumes that session). Without a token the body goes as text/plain, so a cross-origin
+  // page pays no CORS preflight for a first visit; a token needs its Authorization header.
+  function boot(ws) {
+    var key = "porchlight:" + ws;
+    var st = {};
+    var ls;
+    try {
+      ls = w.localStorage;
+      st = JSON.parse(ls.getItem(key)) || {};
+    } catch (_) {}
+    var sid = st.sessionId;
+    if (!/^[0-9a-fA-F-]{16,64}$/.test(sid)) {
+      var b = new Uint8Array(16);
+      crypto.getRandomValues(b);
+      sid = "";
+      for (var i = 0; i < 16; i++) sid += (b[i] < 16 ? "0" : "") + b[i].toString(16);
+      st.sessionId = sid;
+      try {
+        ls.setItem(key, JSON.stringify(st));
+      } catch (_) {}
+    }
+    var token = st.token;
+    var life = st.lifetimeMs > 0 ? st.lifetimeMs : 864e5;
+    if (!/^wst_[A-Za-z0-9_]{1,196}$/.test(token) || !(st.expiresAt - Math.min(5e3, life / 10) > Date.now())) token = null;
+    var body = {};
+    var set = settings || {};
+    ["userId", "email", "name", "userHash", "userJwt"].forEach(function (k) {
+      if (set[k] != null) body[k] = set[k];
+    });
+    body.workspaceId = ws;
+    if (set.attributes && typeof set.attributes == "object") body.attributes = set.attributes;
+    body.page = { url: clip(location.href, 2048), referrer: clip(d.referrer, 2048), title: clip(d.title, 500) };
+    var locale = typeof set.locale == "string" ? set.locale : navigator.language;
+    if (typeof locale == "string") body.locale = clip(locale, 35);
+    body.sessionId = sid;
+    var headers = token ? { "Content-Type": "application/json", Authorization: "Bearer " + token } : {};
+    var init = { method: "POST", headers: headers, body: JSON.stringify(body) };
+    try {
+      init.signal = AbortSignal.timeout(15e3);
+    } catch (_) {}
+    var response = fetch(config.apiBase + "/v1/boot", init);
+    response["catch"](function () {}); // the runtime reads it (and retries)
+    return { workspaceId: ws, sessionId: sid, token: token, response: response };
+  }
+
+  // At most n bytes of UTF-8, cut at a character boundary (as the runtime's `clip`).
+  function clip(s, n) {
+    s = String(s || "");
+    var e = new TextEncoder().encode(s);
+    return e.length <= n ? s : new TextDecoder().decode(e.subarray(0, n)).replace(/\uFFFD$/, "");
   }
 })(window, document);

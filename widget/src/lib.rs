@@ -15,6 +15,7 @@ pub mod theme;
 pub mod ui;
 
 pub(crate) use porchlight_widget_common::js;
+use porchlight_widget_common::{paint_key, storage};
 
 use js_sys::{Array, Function, Object, Reflect};
 use std::cell::RefCell;
@@ -73,6 +74,8 @@ pub(crate) struct Rt {
     pub settings: JsValue,
     /// The pending refresh timer.
     pub timer: Option<i32>,
+    /// The boot the loader started before this module arrived, until the first boot adopts it.
+    pub prefetched: Option<session::Prefetched>,
 }
 
 thread_local! {
@@ -105,6 +108,7 @@ pub fn start(queue: JsValue, config: JsValue) {
         rt.page_settings = settings;
         rt.nonce = js::get_str(&config, "nonce");
         rt.load = js::get(&config, "load").dyn_into().ok();
+        rt.prefetched = Some(js::get(&config, "boot")).filter(|b| b.is_object());
     });
     // A visitor who chats here gets the messenger while boot runs.
     if ws.is_some_and(|ws| chat::has_hint(&ws)) {
@@ -261,8 +265,9 @@ async fn run() {
     }
 }
 
-/// Mounts the messenger from a boot response's `settings`, once.
-pub(crate) fn ensure_ui(settings: &JsValue) {
+/// Mounts the messenger from a boot response's `settings`, once, in place of the launcher the
+/// loader drew; and keeps how it looks for the loader of the next page of `ws`.
+pub(crate) fn ensure_ui(ws: &str, settings: &JsValue) {
     if with(|rt| rt.ui.is_some()).unwrap_or(true) {
         return;
     }
@@ -304,6 +309,12 @@ pub(crate) fn ensure_ui(settings: &JsValue) {
                     chat::submit();
                 }
             });
+            if let Some(s) = storage() {
+                let k = paint_key(ws);
+                if s.get_item(&k).ok().flatten().as_deref() != Some(ui.paint_record()) {
+                    let _ = s.set_item(&k, ui.paint_record());
+                }
+            }
             with(|rt| {
                 rt.ui = Some(ui);
                 rt.settings = settings.clone();

@@ -1,7 +1,7 @@
 //! JSON over `fetch`, with the edge's error envelope turned into a value.
 
 use crate::js;
-use js_sys::{Object, JSON};
+use js_sys::{Object, Promise, JSON};
 pub use porchlight_widget_common::{sleep, ApiError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -34,19 +34,31 @@ pub async fn request(
     token: Option<&str>,
     body: Option<&JsValue>,
 ) -> Result<JsValue, ApiError> {
-    let net = |_| ApiError::new(0, "NETWORK_ERROR");
+    read(send(method, url, token, body)?).await
+}
+
+/// Starts a request: the `fetch` promise, for [`read`].
+pub fn send(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&JsValue>,
+) -> Result<Promise, ApiError> {
     let window = web_sys::window().ok_or_else(|| ApiError::new(0, "NO_WINDOW"))?;
     let init = RequestInit::new();
     init.set_method(method);
     let headers = Object::new();
-    js::set(
-        &headers,
-        "Content-Type",
-        &JsValue::from_str("application/json"),
-    );
+    // Without a token nothing needs more than a CORS-simple request: the body goes as the
+    // default text/plain (the edge reads JSON whatever the type), so a cross-origin page pays
+    // no preflight for it. A token needs its Authorization header, and then JSON says so.
     if let Some(t) = token {
         let mut bearer = String::from("Bearer ");
         bearer.push_str(t);
+        js::set(
+            &headers,
+            "Content-Type",
+            &JsValue::from_str("application/json"),
+        );
         js::set(&headers, "Authorization", &JsValue::from_str(&bearer));
     }
     init.set_headers(&headers);
@@ -58,10 +70,17 @@ pub async fn request(
     if let Ok(signal) = abort_after(TIMEOUT_MS) {
         init.set_signal(Some(&signal));
     }
-    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    Ok(window.fetch_with_str_and_init(url, &init))
+}
+
+/// What a `fetch` answered: the parsed JSON body (`null` for 204) on 2xx, else the envelope's
+/// code; a failed fetch is a network error. Also reads the boot the loader started.
+pub async fn read(response: Promise) -> Result<JsValue, ApiError> {
+    let resp: Response = JsFuture::from(response)
         .await
-        .map_err(net)?
-        .unchecked_into();
+        .map_err(|_| ApiError::new(0, "NETWORK_ERROR"))?
+        .dyn_into()
+        .map_err(|_| ApiError::new(0, "NETWORK_ERROR"))?;
     let data = match resp.json() {
         Ok(p) => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
         Err(_) => JsValue::NULL,

@@ -8,7 +8,7 @@
 use crate::js::{self, get, get_f64, get_str};
 use crate::net::{self, ApiError};
 use crate::{ensure_ui, fire, superseded, with, Cmd, Ev};
-use js_sys::{Date, Object, JSON};
+use js_sys::{Date, Object, Promise, JSON};
 use porchlight_widget_common::storage;
 /// Boot retry delay (1 s, 2 s, 4 s, … capped at 30 s) and hex, shared with the messenger.
 pub use porchlight_widget_common::{backoff_ms, hex};
@@ -199,6 +199,12 @@ impl Stored {
     }
 }
 
+/// The boot the loader started while this module downloaded (`config.boot`, see
+/// `loader/porchlight.js`): `{workspaceId, sessionId, token, response}` — the anonymous id and
+/// the token it sent, and its `fetch` in flight. The first boot of that workspace reads its
+/// answer instead of sending its own.
+pub type Prefetched = JsValue;
+
 /// Drops the stored token of `ws` if it is still `tried` (another tab may have stored a newer
 /// one meanwhile, which must survive).
 fn forget_token(ws: &str, tried: &str) {
@@ -285,6 +291,10 @@ pub async fn boot(arg: JsValue) {
     if let Some(ui) = old_ui {
         ui.unmount();
     }
+    // The loader's boot is this one when the page asked nothing else (auto boot, same workspace).
+    let prefetched = with(|rt| rt.prefetched.take())
+        .flatten()
+        .filter(|p| arg.is_undefined() && get_str(p, "workspaceId").as_deref() == Some(&ws));
     let claims = Object::new();
     for k in CLAIMS {
         let v = setting(&arg, &page_settings, k);
@@ -295,9 +305,15 @@ pub async fn boot(arg: JsValue) {
     with(|rt| rt.claims = claims.clone());
     let attributes = setting(&arg, &page_settings, "attributes");
     let locale = setting(&arg, &page_settings, "locale");
-    if let Some(visitor) = start_session(&ws, &claims, &attributes, &locale).await {
-        fire(Ev::Ready, &visitor);
-        wasm_bindgen_futures::spawn_local(crate::chat::after_boot(ws));
+    match start_session(&ws, &claims, &attributes, &locale, prefetched).await {
+        Some(visitor) => {
+            fire(Ev::Ready, &visitor);
+            wasm_bindgen_futures::spawn_local(crate::chat::after_boot(ws));
+        }
+        // Failed for good (an unknown workspace, a refused origin, …): the launcher the loader
+        // drew ahead of the answer goes, as this module's never comes.
+        None if !superseded() => remove_early(),
+        None => {}
     }
 }
 
@@ -309,6 +325,7 @@ async fn start_session(
     claims: &Object,
     attributes: &JsValue,
     locale: &JsValue,
+    mut prefetched: Option<Prefetched>,
 ) -> Option<JsValue> {
     let url = api_url("/v1/boot");
     let body = Object::new();
@@ -327,11 +344,41 @@ async fn start_session(
     let mut attempt = 0;
     let mut told = false;
     loop {
-        let st = Stored::load(ws);
+        let mut st = Stored::load(ws);
+        // The loader sent this very request already: its answer is read below.
+        let adopted = prefetched.take().and_then(|p| {
+            let sid = get_str(&p, "sessionId").filter(|s| valid_session_id(s))?;
+            let response = get(&p, "response").dyn_into::<Promise>().ok()?;
+            Some((
+                sid,
+                get_str(&p, "token").filter(|t| valid_token(t)),
+                response,
+            ))
+        });
+        if let Some((sid, _, _)) = &adopted {
+            st.session_id = sid.clone();
+        }
         st.save(ws);
         js::set(&body, "sessionId", &JsValue::from_str(&st.session_id));
-        let token = st.live_token(Date::now()).map(String::from);
-        match (net::post(&url, token.as_deref(), Some(&body)).await, token) {
+        let (token, sent) = match adopted {
+            Some((_, token, response)) => {
+                // This runs in the task that instantiated the module, and the launcher on
+                // screen is the loader's: the answer (and mounting the UI) gets a task of its
+                // own, so neither adds to that one.
+                net::sleep(0).await;
+                (token, Ok(response))
+            }
+            None => {
+                let token = st.live_token(Date::now()).map(String::from);
+                let sent = net::send("POST", &url, token.as_deref(), Some(&body));
+                (token, sent)
+            }
+        };
+        let answer = match sent {
+            Ok(p) => net::read(p).await,
+            Err(e) => Err(e),
+        };
+        match (answer, token) {
             (Ok(r), _) => {
                 return match accept(ws, st, &r) {
                     Some(v) => Some(v),
@@ -378,14 +425,21 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
     let visitor = get(r, "visitor");
     with(|rt| rt.visitor = visitor.clone());
     crate::chat::visitor(&visitor);
-    ensure_ui(&settings);
+    ensure_ui(ws, &settings);
     Some(visitor)
+}
+
+/// The launcher the loader drew, when no UI of this module replaced it.
+fn remove_early() {
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        crate::ui::remove_early(&d);
+    }
 }
 
 /// A re-boot nobody asked for (expired token): same claims, no `ready`.
 async fn reboot(ws: &str) -> Option<JsValue> {
     let claims = with(|rt| rt.claims.clone())?;
-    start_session(ws, &claims, &JsValue::UNDEFINED, &JsValue::UNDEFINED).await
+    start_session(ws, &claims, &JsValue::UNDEFINED, &JsValue::UNDEFINED, None).await
 }
 
 /// A call that needs the session token. A dead token is replaced by a transparent re-boot and
@@ -556,6 +610,7 @@ pub async fn shutdown() {
     if let Some(ui) = ui {
         ui.unmount();
     }
+    remove_early();
     let Some(ws) = ws else {
         return;
     };

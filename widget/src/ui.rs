@@ -7,6 +7,7 @@
 use crate::js::{get, get_f64, get_str};
 use crate::theme;
 use js_sys::Array;
+use porchlight_widget_common::contract::Part;
 use porchlight_widget_common::{add, attrs};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -16,20 +17,26 @@ use web_sys::{
     ShadowRootMode,
 };
 
-const OPEN_LABEL: &str = "Open messenger";
+/// The launcher's name, its icon and its stylesheet are also the loader's: it draws the same
+/// launcher before this module arrives (scripts/lib.sh `build_site` builds them into it).
+const OPEN_LABEL: &str = include_str!("launcher-label.txt");
 const CLOSE_LABEL: &str = "Close messenger";
 const TEAM_LABEL: &str = "Team";
 const DEFAULT_TITLE: &str = "Messages";
 const EMPTY_TEXT: &str = "No messages yet.";
 const PANEL_ID: &str = "pl-panel";
+/// The stacking order when the workspace sets none: above nearly anything a page has.
+const DEFAULT_Z: &str = "2147483000";
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
-const CHAT_PATH: &str =
-    "M5 4h14a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-7.5L7 20.6V17H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
+const CHAT_PATH: &str = include_str!("launcher-icon.txt");
 const CLOSE_PATH: &str = "M6 6l12 12M18 6L6 18";
 const SEND_PATH: &str = "M3 20.5 21 12 3 3.5 3 10l12 2-12 2z";
 const COMPOSE_LABEL: &str = "Write a message…";
 
-const CSS: &str = include_str!("widget.css");
+/// The launcher's rules (also the loader's, see [`OPEN_LABEL`]), then the panel's.
+#[cfg(test)]
+const LAUNCHER_CSS: &str = include_str!("launcher.css");
+const CSS: &str = concat!(include_str!("launcher.css"), include_str!("widget.css"));
 
 /// `appearance` in the messenger settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -146,6 +153,8 @@ struct Inner {
     close: HtmlElement,
     /// The parts of the conversation the core itself touches.
     pub(crate) chat: ChatDom,
+    /// The launcher as the loader draws it ([`Ui::paint_record`]).
+    paint: String,
     open: Cell<bool>,
     notify: Cell<Option<Notify>>,
     /// The DOM listeners, alive as long as the UI.
@@ -155,8 +164,8 @@ struct Inner {
 
 /// The live-chat parts of the panel the core touches: the composer's Enter / Send are forwarded
 /// to the messenger, `showNewMessage` fills the composer, a failed messenger load is said on the
-/// status line, and the badge counts unread replies. The messenger finds the rest by class
-/// (`.b` body, `.ms` messages, `.q` status, `.cs` rating, …) in the panel it is handed.
+/// status line, and the badge counts unread replies. The messenger finds the panel's parts by
+/// class (`porchlight_widget_common::contract::Part`) in the panel it is handed.
 pub(crate) struct ChatDom {
     pub status: Element,
     pub form: Element,
@@ -182,16 +191,19 @@ fn icon(doc: &Document, parent: &Element, class: &str, d: &str) -> Result<(), Js
     Ok(())
 }
 
-/// Sets the theme's custom properties on the host; every value is validated or derived.
-fn apply_theme(host: &HtmlElement, m: &Messenger) -> Result<(), JsValue> {
+/// Sets the theme's custom properties on the host; every value is validated or derived. Returns
+/// them as the JSON object the loader reads (`porchlight:<ws>:paint`): names and values are
+/// fixed words, `#` + hex and digits, so they need no escaping.
+fn apply_theme(host: &HtmlElement, m: &Messenger) -> Result<String, JsValue> {
     let primary = theme::color_or(&m.primary_color, theme::DEFAULT_PRIMARY);
     let bg = theme::color_or(&m.background_color, theme::DEFAULT_BACKGROUND);
     let light = theme::is_light(bg);
     let z = match m.z_index {
         Some(z) if z.is_finite() => theme::itoa(z.min(2_147_483_647.0) as u32),
-        _ => "2147483000".into(),
+        _ => DEFAULT_Z.into(),
     };
     let style = host.style();
+    let mut json = String::new();
     for (k, v) in [
         ("--pl-primary", primary),
         ("--pl-on-primary", theme::text_on(primary)),
@@ -203,8 +215,13 @@ fn apply_theme(host: &HtmlElement, m: &Messenger) -> Result<(), JsValue> {
         ("--pl-z", &z),
     ] {
         style.set_property(k, v)?;
+        json.push(if json.is_empty() { '{' } else { ',' });
+        for part in ["\"", k, "\":\"", v, "\""] {
+            json.push_str(part);
+        }
     }
-    Ok(())
+    json.push('}');
+    Ok(json)
 }
 
 /// Mounts the messenger as `<div id="porchlight-root">` (with an open shadow root) at the end of
@@ -213,7 +230,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     let doc = parent.owner_document().ok_or(JsValue::NULL)?;
     let host: HtmlElement = doc.create_element("div")?.unchecked_into();
     host.set_id("porchlight-root");
-    apply_theme(&host, m)?;
+    let vars = apply_theme(&host, m)?;
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let style = add(&doc, &root, "style", "")?;
     if let Some(n) = nonce {
@@ -249,7 +266,19 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     badge.unchecked_ref::<HtmlElement>().set_hidden(true);
     let launcher: HtmlElement = launcher.unchecked_into();
     // Hidden when the workspace says so, or until the auto-visibility delay has passed.
-    launcher.set_hidden(!m.show_launcher || m.auto_visibility);
+    let hidden = !m.show_launcher || m.auto_visibility;
+    launcher.set_hidden(hidden);
+    // What the loader draws on the next page before this module has arrived.
+    let mut paint = String::from(r#"{"vars":"#);
+    for part in [
+        vars.as_str(),
+        r#","class":""#,
+        class.as_str(),
+        r#"","hidden":"#,
+    ] {
+        paint.push_str(part);
+    }
+    paint.push_str(if hidden { "true}" } else { "false}" });
 
     let title = if m.team_name.is_empty() {
         DEFAULT_TITLE
@@ -291,11 +320,11 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
             add(&doc, &item, "span", "")?.set_text_content(Some(&t.name));
         }
     }
-    let body = add(&doc, &panel, "div", "b")?;
+    let body = add(&doc, &panel, "div", Part::Body.class())?;
     if !m.welcome_message.is_empty() {
         add(&doc, &body, "p", "m")?.set_text_content(Some(&m.welcome_message));
     }
-    add(&doc, &body, "p", "e")?.set_text_content(Some(EMPTY_TEXT));
+    add(&doc, &body, "p", Part::Empty.class())?.set_text_content(Some(EMPTY_TEXT));
     let log = add(&doc, &body, "div", "")?;
     attrs(
         &log,
@@ -305,13 +334,14 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
             ("aria-label", "Conversation"),
         ],
     )?;
-    add(&doc, &log, "ol", "ms")?;
-    let status = add(&doc, &panel, "p", "q")?;
+    add(&doc, &log, "ol", Part::Messages.class())?;
+    let status = add(&doc, &panel, "p", Part::Status.class())?;
     attrs(&status, &[("role", "status"), ("aria-live", "polite")])?;
-    let rating = add(&doc, &panel, "div", "cs")?;
+    let rating = add(&doc, &panel, "div", Part::Rating.class())?;
     rating.unchecked_ref::<HtmlElement>().set_hidden(true);
-    let form = add(&doc, &panel, "form", "f")?;
-    let input: web_sys::HtmlTextAreaElement = add(&doc, &form, "textarea", "ta")?.unchecked_into();
+    let form = add(&doc, &panel, "form", Part::Form.class())?;
+    let input: web_sys::HtmlTextAreaElement =
+        add(&doc, &form, "textarea", Part::Input.class())?.unchecked_into();
     attrs(
         &input,
         &[
@@ -325,7 +355,15 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     attrs(&send, &[("type", "submit"), ("aria-label", "Send")])?;
     icon(&doc, &send, "i", SEND_PATH)?;
 
+    // The launcher the loader drew before this module arrived (loader/porchlight.js) gives way in
+    // the same task, so no frame goes without one, and hands on the keyboard focus if it had it.
+    let early = doc.get_element_by_id("porchlight-root");
+    let focused = early.is_some() && doc.active_element() == early;
+    remove_early(&doc);
     parent.append_child(&host)?;
+    if focused {
+        launcher.focus()?;
+    }
     let ui = Ui(Rc::new(Inner {
         host,
         root,
@@ -339,6 +377,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
             input,
             badge,
         },
+        paint,
         open: Cell::new(false),
         notify: Cell::new(None),
         handlers: Cell::new(Vec::new()),
@@ -372,7 +411,26 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     Ok(ui)
 }
 
+/// Removes the launcher the loader drew ahead of this module (`data-early`), if it is still
+/// there: this module's own replaces it, or a boot failed for good and none comes.
+pub fn remove_early(doc: &Document) {
+    if let Some(e) = doc
+        .get_element_by_id("porchlight-root")
+        .filter(|e| e.has_attribute("data-early"))
+    {
+        e.remove();
+    }
+}
+
 impl Ui {
+    /// What the loader needs to draw this launcher on the next page before this module arrives
+    /// (`porchlight:<ws>:paint`), as JSON: `{vars, class, hidden}` — the host's custom
+    /// properties (all validated by [`apply_theme`]), the wrapper's classes, and whether the
+    /// launcher starts hidden.
+    pub fn paint_record(&self) -> &str {
+        &self.0.paint
+    }
+
     fn listen(&self, target: &EventTarget, ty: &str, f: fn(&Ui, &Event)) {
         let weak = Rc::downgrade(&self.0);
         let c = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
@@ -492,5 +550,35 @@ impl Ui {
         i.host.remove();
         i.notify.set(None);
         drop(i.handlers.take());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The loader draws the first launcher with no settings at all: the stylesheet's defaults
+    /// must be the ones this module would draw.
+    #[test]
+    fn the_loaders_launcher_has_the_default_look() {
+        let host = LAUNCHER_CSS.lines().next().unwrap_or_default();
+        for (k, v) in [
+            ("--pl-primary:", theme::DEFAULT_PRIMARY.to_string()),
+            (
+                "--pl-on-primary:",
+                theme::text_on(theme::DEFAULT_PRIMARY).to_string(),
+            ),
+            ("--pl-x:", theme::px(None, 20, 400)),
+            ("--pl-y:", theme::px(None, 20, 400)),
+            ("--pl-z:", DEFAULT_Z.to_string()),
+        ] {
+            let decl = [k, v.as_str()].concat();
+            assert!(
+                host.starts_with(":host{") && host.contains(&decl),
+                "{decl} in {host}"
+            );
+        }
+        assert_eq!(Messenger::default().primary_color, theme::DEFAULT_PRIMARY);
+        assert!(!OPEN_LABEL.ends_with('\n') && !CHAT_PATH.ends_with('\n'));
     }
 }

@@ -3,6 +3,7 @@
 //! modules that share no memory; each links its own copy of this crate, and LTO keeps only
 //! what each one calls.
 
+pub mod contract;
 pub mod js;
 
 use js_sys::{Object, Promise};
@@ -102,6 +103,12 @@ pub fn chat_key(ws: &str) -> String {
     key(ws, ":chat")
 }
 
+/// How the launcher looked (`{vars, class, hidden}`, written by the core): the loader draws it
+/// from this before the core has arrived.
+pub fn paint_key(ws: &str) -> String {
+    key(ws, ":paint")
+}
+
 /// Creates `<tag class=class>` at the end of `parent`.
 pub fn add(
     doc: &Document,
@@ -152,6 +159,7 @@ mod tests {
         assert_eq!(outbox_key("demo"), "porchlight:demo:outbox");
         assert_eq!(chat_key("demo"), "porchlight:demo:chat");
         assert_eq!(key("demo", ""), "porchlight:demo");
+        assert_eq!(paint_key("demo"), "porchlight:demo:paint");
         assert_eq!(hex(&[0, 15, 16, 255]), "000f10ff");
     }
 }

@@ -1,4 +1,5 @@
-//! The core, as the messenger sees it: a plain JS object made by the core's `chat` module.
+//! The core, as the messenger sees it: a plain JS object made by the core's `chat` module
+//! (its members: `porchlight_widget_common::contract::Host`).
 //! - `call(method, path, body?)` → a promise of the parsed JSON, or a rejection `{status, code}`:
 //!   the core's authed call, which refreshes or re-boots a dead session and tries once more;
 //! - `emit(name, value)`: `message` and `unreadCountChange` reach the page's listeners (the
@@ -8,6 +9,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Function, Promise};
+use porchlight_widget_common::contract::{Emit, Host};
 use porchlight_widget_common::js::{get, get_str, warn};
 use porchlight_widget_common::ApiError;
 use wasm_bindgen::prelude::*;
@@ -25,8 +27,8 @@ fn host() -> JsValue {
     HOST.with(|x| x.borrow().clone())
 }
 
-fn func(name: &str) -> Option<Function> {
-    get(&host(), name).dyn_into().ok()
+fn func(member: Host) -> Option<Function> {
+    get(&host(), member.name()).dyn_into().ok()
 }
 
 /// An authed call through the core.
@@ -35,7 +37,7 @@ pub(crate) async fn call(
     path: &str,
     body: Option<&JsValue>,
 ) -> Result<JsValue, ApiError> {
-    let f = func("call").ok_or_else(|| ApiError::new(0, "NOT_BOOTED"))?;
+    let f = func(Host::Call).ok_or_else(|| ApiError::new(0, "NOT_BOOTED"))?;
     let p = f
         .call3(
             &JsValue::UNDEFINED,
@@ -49,18 +51,18 @@ pub(crate) async fn call(
         .map_err(|e| ApiError::from_js(&e))
 }
 
-pub(crate) fn emit(name: &str, v: &JsValue) {
-    if let Some(f) = func("emit") {
-        if let Err(e) = f.call2(&JsValue::UNDEFINED, &JsValue::from_str(name), v) {
+pub(crate) fn emit(what: Emit, v: &JsValue) {
+    if let Some(f) = func(Host::Emit) {
+        if let Err(e) = f.call2(&JsValue::UNDEFINED, &JsValue::from_str(what.name()), v) {
             warn("an event listener threw", &e);
         }
     }
 }
 
 pub(crate) fn api() -> String {
-    get_str(&host(), "api").unwrap_or_default()
+    get_str(&host(), Host::Api.name()).unwrap_or_default()
 }
 
 pub(crate) fn visitor() -> JsValue {
-    get(&host(), "visitor")
+    get(&host(), Host::Visitor.name())
 }

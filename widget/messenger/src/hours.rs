@@ -3,7 +3,10 @@
 //! away. Here, not in the core, because they are only seen in the open panel, which loads the
 //! messenger anyway (the line goes under the welcome message, so nothing moves when it comes).
 
-use super::*;
+use crate::Dom;
+use js_sys::{Array, Object};
+use porchlight_widget_common::js::{get, get_str, set};
+use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {

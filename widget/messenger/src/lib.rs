@@ -19,14 +19,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Date, Object, JSON};
-use porchlight_shared::chat::{spans, Span};
-use porchlight_widget_common::js::{get, get_f64, get_str, num, set};
-use porchlight_widget_common::{add, attrs, backoff_ms, sleep, ApiError};
+use js_sys::{Array, Date, Object};
+use porchlight_widget_common::contract::{Emit, Part};
+use porchlight_widget_common::js::{get, get_f64, get_str};
 use wasm_bindgen::prelude::*;
-use web_sys::{
-    Element, Event, EventTarget, HtmlElement, HtmlTextAreaElement, MessageEvent, WebSocket,
-};
+use web_sys::{Element, Event, EventTarget, HtmlElement, HtmlTextAreaElement, WebSocket};
 
 mod host;
 mod hours;
@@ -39,9 +36,9 @@ mod view;
 
 use host::{call, emit};
 pub use hours::open_now;
-use live::*;
-use outbox::*;
-use view::*;
+use live::{catch_up, heartbeat};
+use outbox::{flush, outbox, queue_send};
+use view::{render, set_conversation, set_status, set_status_default, show_pending};
 
 #[derive(Default)]
 struct Chat {
@@ -82,7 +79,7 @@ fn chat<R>(f: impl FnOnce(&mut Chat) -> R) -> Option<R> {
 }
 
 /// The panel the core mounted, and the parts of it the conversation fills (see the core's
-/// `ui.rs` for the markup; found here by class).
+/// `ui.rs` for the markup; found here by class, [`Part`]).
 pub(crate) struct Dom {
     panel: HtmlElement,
     body: Element,
@@ -102,13 +99,13 @@ impl Dom {
     fn find(panel: HtmlElement) -> Option<Dom> {
         let q = |s: &str| panel.query_selector(s).ok().flatten();
         Some(Dom {
-            body: q(".b")?,
-            empty: q(".e")?,
-            list: q(".ms")?,
-            status: q(".q")?,
-            rating: q(".cs")?,
-            form: q(".f")?,
-            input: q(".ta")?.dyn_into().ok()?,
+            body: q(Part::Body.selector())?,
+            empty: q(Part::Empty.selector())?,
+            list: q(Part::Messages.selector())?,
+            status: q(Part::Status.selector())?,
+            rating: q(Part::Rating.selector())?,
+            form: q(Part::Form.selector())?,
+            input: q(Part::Input.selector())?.dyn_into().ok()?,
             panel,
             handlers: RefCell::new(Vec::new()),
         })
@@ -253,9 +250,9 @@ fn set_unread(n: u32) {
     // The badge is the core's (on the launcher); the event is the page's.
     emit(
         if changed {
-            "unreadCountChange"
+            Emit::UnreadCountChange
         } else {
-            "badge"
+            Emit::Badge
         },
         &JsValue::from(n),
     );
@@ -392,5 +389,21 @@ fn ensure_beat() {
             .set_interval_with_callback_and_timeout_and_arguments_0(beat.unchecked_ref(), 30_000)
             .ok();
         chat(|c| c.beat = id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use porchlight_widget_common::contract::Export;
+
+    /// Every export the core calls (the contract in widget/common) is one of this module's
+    /// `#[wasm_bindgen]` functions, under that very name.
+    #[test]
+    fn exports_are_the_contracts() {
+        let src = include_str!("lib.rs");
+        for e in Export::ALL {
+            let decl = ["#[wasm_bindgen]\npub fn ", e.name(), "("].concat();
+            assert!(src.contains(&decl), "no `pub fn {}` export", e.name());
+        }
     }
 }

@@ -1,6 +1,15 @@
 //! The visitor's conversations: a list to reopen an earlier one, and a way to start a new one.
 
-use super::*;
+use crate::host::call;
+use crate::live::catch_up;
+use crate::view::{render, set_status};
+use crate::{chat, ui, Dom};
+use js_sys::Array;
+use porchlight_widget_common::js::{get, get_f64, get_str, num};
+use porchlight_widget_common::{add, attrs};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlElement};
 
 thread_local! {
     /// The bar (toggle, new) and the list, once added to the panel.

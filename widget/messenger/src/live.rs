@@ -1,6 +1,14 @@
 //! The live socket: events in, heartbeat and typing out, reconnect with catch-up.
 
-use super::*;
+use crate::host::call;
+use crate::outbox::flush;
+use crate::view::{add_message, set_conversation, set_status, set_status_default};
+use crate::{chat, seen, set_unread, visible};
+use js_sys::{Array, JSON};
+use porchlight_widget_common::js::{get, get_f64, get_str, num};
+use porchlight_widget_common::{backoff_ms, sleep};
+use wasm_bindgen::prelude::*;
+use web_sys::{MessageEvent, WebSocket};
 
 pub(super) fn on_event(e: JsValue) {
     let ty = get_str(&e, "type").unwrap_or_default();

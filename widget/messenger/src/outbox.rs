@@ -1,6 +1,14 @@
 //! The outbox: sends queued in localStorage (they survive a reload), sent in order, once.
 
-use super::*;
+use crate::chat;
+use crate::host::call;
+use crate::view::{
+    add_message, mark_failed, set_conversation, set_status, set_status_default, show_pending,
+};
+use js_sys::{Array, Date, Object, JSON};
+use porchlight_widget_common::js::{get, get_str, set};
+use porchlight_widget_common::{backoff_ms, sleep};
+use wasm_bindgen::prelude::*;
 
 pub(super) use porchlight_widget_common::{outbox_key, storage};
 

@@ -4,7 +4,14 @@
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
-use super::*;
+use crate::outbox::outbox;
+use crate::{chat, Dom};
+use js_sys::{Array, Object};
+use porchlight_widget_common::js::{get, get_str, set};
+use porchlight_widget_common::{add, attrs};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
 
 /// The workspace's pre-chat settings (from the boot response).
 #[derive(Default, Clone)]

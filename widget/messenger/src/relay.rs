@@ -15,11 +15,15 @@
 
 use std::cell::RefCell;
 
+use crate::chat;
+use crate::live::{catch_up, connect, heartbeat, on_event};
+use crate::outbox::flush;
+use js_sys::{Date, JSON};
 use js_sys::{Function, Promise, Reflect};
+use porchlight_widget_common::js::get_str;
 use wasm_bindgen::prelude::*;
 use web_sys::MessageEvent;
-
-use super::*;
+use web_sys::WebSocket;
 
 #[wasm_bindgen]
 extern "C" {

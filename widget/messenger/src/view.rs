@@ -1,6 +1,15 @@
 //! The conversation as the visitor sees it: messages, status line, rating.
 
-use super::*;
+use crate::host::{call, emit};
+use crate::{chat, ui, Dom};
+use js_sys::Object;
+use porchlight_shared::chat::{spans, Span};
+use porchlight_widget_common::contract::Emit;
+use porchlight_widget_common::js::{get, get_f64, get_str, num, set};
+use porchlight_widget_common::{add, attrs, storage, ApiError};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlElement};
 
 pub(super) fn render_text(doc: &web_sys::Document, li: &Element, text: &str) {
     for s in spans(text) {
@@ -127,7 +136,7 @@ pub(super) fn add_message(m: &JsValue) {
     }
     render();
     if is_new {
-        emit("message", m);
+        emit(Emit::Message, m);
     }
 }
 

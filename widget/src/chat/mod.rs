@@ -10,7 +10,8 @@
 //!   otherwise `GET /v1/conversations` after boot tells (a conversation from another device);
 //! - it is already loaded and another workspace boots, or a sign-in changes the visitor.
 //!
-//! The two modules share no memory. The core hands the messenger a *host* object — `call`
+//! The two modules share no memory; what they call each other is one typed definition,
+//! `porchlight_widget_common::contract`. The core hands the messenger a *host* object — `call`
 //! (every authed request goes through [`session::call_authed`], so token refresh and re-boot
 //! stay here; the socket's ticket comes that way too, so the token never leaves the core),
 //! `emit` (page events and the badge), `api`, `visitor` — and calls the messenger's exports `configure` (office hours, pre-chat,
@@ -23,6 +24,7 @@
 use crate::js::{self, get, get_f64};
 use crate::{fire, session, with, Ev};
 use js_sys::{Array, Function, Object, Promise};
+use porchlight_widget_common::contract::{Emit, Export, Host};
 use porchlight_widget_common::{chat_key, outbox_key, storage};
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -30,7 +32,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 /// A call of one of the messenger's exports, with up to two arguments.
-type Op = (&'static str, JsValue, JsValue);
+type Op = (Export, JsValue, JsValue);
 
 #[derive(Default)]
 enum Load {
@@ -99,7 +101,7 @@ fn push(op: Op) {
 
 fn drain(x: &JsValue) {
     while let Some((name, a, b)) = m(|s| s.ops.pop_front()).flatten() {
-        let r = get(x, name)
+        let r = get(x, name.name())
             .dyn_into::<Function>()
             .and_then(|f| f.call2(&U, &a, &b));
         if let Err(e) = r {
@@ -165,7 +167,9 @@ async fn fetch(attempt: u32) -> Result<JsValue, JsValue> {
         .ok_or_else(|| JsValue::from_str("no loader"))?;
     let p = f.call2(&U, &JsValue::from_str("messenger"), &attempt.into())?;
     let x = JsFuture::from(Promise::resolve(&p)).await?;
-    get(&x, "init").dyn_into::<Function>()?.call1(&U, &host())?;
+    get(&x, Export::Init.name())
+        .dyn_into::<Function>()?
+        .call1(&U, &host())?;
     Ok(x)
 }
 
@@ -191,21 +195,21 @@ fn host() -> Object {
                 ui.set_unread(n.as_f64().unwrap_or(0.0) as u32);
             }
         };
-        match name.as_str() {
-            "message" => fire(Ev::Message, &v),
-            "badge" => badge(&v),
-            "unreadCountChange" => {
+        match Emit::from_name(&name) {
+            Some(Emit::Message) => fire(Ev::Message, &v),
+            Some(Emit::Badge) => badge(&v),
+            Some(Emit::UnreadCountChange) => {
                 badge(&v);
                 fire(Ev::UnreadCountChange, &v);
             }
-            _ => {}
+            None => {}
         }
     });
-    js::set(&h, "call", &call.into_js_value());
-    js::set(&h, "emit", &emit.into_js_value());
+    js::set(&h, Host::Call.name(), &call.into_js_value());
+    js::set(&h, Host::Emit.name(), &emit.into_js_value());
     if let Some((api, visitor)) = with(|rt| (rt.api.clone(), rt.visitor.clone())) {
-        js::set(&h, "api", &JsValue::from_str(&api));
-        js::set(&h, "visitor", &visitor);
+        js::set(&h, Host::Api.name(), &JsValue::from_str(&api));
+        js::set(&h, Host::Visitor.name(), &visitor);
     }
     m(|s| s.host = Some(h.clone()));
     h
@@ -214,7 +218,7 @@ fn host() -> Object {
 /// The visitor changed (boot, identify): the messenger reads it from the host.
 pub(crate) fn visitor(v: &JsValue) {
     if let Some(h) = m(|s| s.host.clone()).flatten() {
-        js::set(&h, "visitor", v);
+        js::set(&h, Host::Visitor.name(), v);
     }
 }
 
@@ -232,11 +236,11 @@ fn ensure(ws: &str) {
     if !fresh {
         return;
     }
-    push(("configure", settings, U));
+    push((Export::Configure, settings, U));
     if let Some(ui) = ui {
-        push(("mount", ui.panel().into(), U));
+        push((Export::Mount, ui.panel().into(), U));
     }
-    push(("start", JsValue::from_str(ws), U));
+    push((Export::Start, JsValue::from_str(ws), U));
 }
 
 /// After a boot: start the messenger if the visitor chats here (or it is already running).
@@ -263,7 +267,7 @@ pub(crate) async fn after_boot(ws: String) {
 /// A sign-in merged the visitor into another: their conversations, their socket.
 pub(crate) async fn visitor_changed(ws: String) {
     if m(|s| s.started.as_deref() == Some(ws.as_str())).unwrap_or(false) {
-        push(("restart", JsValue::from_str(&ws), U));
+        push((Export::Restart, JsValue::from_str(&ws), U));
     } else {
         after_boot(ws).await;
     }
@@ -274,7 +278,7 @@ pub(crate) fn opened() {
     if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
         ensure(&ws);
     }
-    push(("seen", U, U));
+    push((Export::Seen, U, U));
 }
 
 /// The visitor pressed Enter or Send: the messenger reads the composer (once it is there).
@@ -282,7 +286,7 @@ pub(crate) fn submit() {
     if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
         ensure(&ws);
     }
-    push(("submit", U, U));
+    push((Export::Submit, U, U));
 }
 
 /// `showNewMessage(text)`: opens the panel with the composer prefilled.
@@ -305,7 +309,7 @@ pub(crate) fn stop(ws: &str) {
     })
     .unwrap_or(false);
     if ready {
-        push(("stop", JsValue::from_str(ws), U));
+        push((Export::Stop, JsValue::from_str(ws), U));
     }
     if let Some(s) = storage() {
         let _ = s.remove_item(&outbox_key(ws));

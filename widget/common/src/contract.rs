@@ -1,0 +1,192 @@
+//! The core ↔ messenger contract, defined once: both modules are built against these names, and
+//! they share no memory, so a name spelled differently on each side would only fail in a browser.
+//! - the core calls the messenger's exports ([`Export`]), in order, once it has loaded;
+//! - the messenger calls the *host* object the core hands to `init` ([`Host`]) and tells it
+//!   what happened through `emit` ([`Emit`]);
+//! - the core builds the panel and the messenger finds its parts by class ([`Part`]).
+
+/// The messenger's exported functions (`#[wasm_bindgen] pub fn <name>` in `widget/messenger`;
+/// its tests hold each one to this list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    /// `init(host)`: first, with the [`Host`] object.
+    Init,
+    /// `configure(settings)`: the boot's `settings` (office hours, pre-chat, rating).
+    Configure,
+    /// `mount(panel)`: the panel element, whose [`Part`]s it fills.
+    Mount,
+    /// `start(workspaceId)`: load the conversation, connect, send what is queued.
+    Start,
+    /// `restart(workspaceId)`: the visitor changed (a sign-in merged it).
+    Restart,
+    /// `stop(workspaceId)`: shutdown; the socket closes, the outbox goes.
+    Stop,
+    /// `seen()`: the open panel is in sight.
+    Seen,
+    /// `submit()`: Enter or Send in the core's composer.
+    Submit,
+}
+
+impl Export {
+    pub const ALL: [Export; 8] = [
+        Export::Init,
+        Export::Configure,
+        Export::Mount,
+        Export::Start,
+        Export::Restart,
+        Export::Stop,
+        Export::Seen,
+        Export::Submit,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Export::Init => "init",
+            Export::Configure => "configure",
+            Export::Mount => "mount",
+            Export::Start => "start",
+            Export::Restart => "restart",
+            Export::Stop => "stop",
+            Export::Seen => "seen",
+            Export::Submit => "submit",
+        }
+    }
+}
+
+/// The members of the host object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// `call(method, path, body?)` → a promise of the parsed JSON, or a rejection
+    /// `{status, code}`: the core's authed call (refresh and re-boot stay in the core).
+    Call,
+    /// `emit(name, value)`: see [`Emit`].
+    Emit,
+    /// `api`: the API base URL.
+    Api,
+    /// `visitor`: the booted visitor, kept current by the core.
+    Visitor,
+}
+
+impl Host {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Host::Call => "call",
+            Host::Emit => "emit",
+            Host::Api => "api",
+            Host::Visitor => "visitor",
+        }
+    }
+}
+
+/// What the messenger reports through `host.emit(name, value)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emit {
+    /// A message in the visitor's conversation: the page's `message` event.
+    Message,
+    /// The unread count, unchanged: only the launcher's badge.
+    Badge,
+    /// The unread count changed: the badge and the page's `unreadCountChange` event.
+    UnreadCountChange,
+}
+
+impl Emit {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Emit::Message => "message",
+            Emit::Badge => "badge",
+            Emit::UnreadCountChange => "unreadCountChange",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Emit> {
+        [Emit::Message, Emit::Badge, Emit::UnreadCountChange]
+            .into_iter()
+            .find(|e| e.name() == name)
+    }
+}
+
+/// The parts of the panel the core builds (widget/src/ui.rs) and the messenger fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The scrolling body: welcome message, availability, the conversation.
+    Body,
+    /// "No messages yet."
+    Empty,
+    /// The `<ol>` of messages.
+    Messages,
+    /// The status line.
+    Status,
+    /// The rating (CSAT) area.
+    Rating,
+    /// The composer's form.
+    Form,
+    /// The composer's text area.
+    Input,
+}
+
+impl Part {
+    pub const ALL: [Part; 7] = [
+        Part::Body,
+        Part::Empty,
+        Part::Messages,
+        Part::Status,
+        Part::Rating,
+        Part::Form,
+        Part::Input,
+    ];
+
+    /// Its class (one word: CSS in widget.css styles it).
+    pub const fn class(self) -> &'static str {
+        match self {
+            Part::Body => "b",
+            Part::Empty => "e",
+            Part::Messages => "ms",
+            Part::Status => "q",
+            Part::Rating => "cs",
+            Part::Form => "f",
+            Part::Input => "ta",
+        }
+    }
+
+    /// `.` + its class, for `querySelector`.
+    pub const fn selector(self) -> &'static str {
+        match self {
+            Part::Body => ".b",
+            Part::Empty => ".e",
+            Part::Messages => ".ms",
+            Part::Status => ".q",
+            Part::Rating => ".cs",
+            Part::Form => ".f",
+            Part::Input => ".ta",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_distinct_and_classes_are_words() {
+        let exports: Vec<_> = Export::ALL.iter().map(|e| e.name()).collect();
+        let mut unique = exports.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), exports.len());
+        let mut classes: Vec<_> = Part::ALL.iter().map(|p| p.class()).collect();
+        assert!(classes
+            .iter()
+            .all(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase())));
+        classes.sort_unstable();
+        classes.dedup();
+        assert_eq!(classes.len(), Part::ALL.len());
+        for p in Part::ALL {
+            assert_eq!(p.selector(), [".", p.class()].concat());
+        }
+        assert_eq!(
+            Emit::from_name("unreadCountChange"),
+            Some(Emit::UnreadCountChange)
+        );
+        assert_eq!(Emit::from_name("other"), None);
+    }
+}
