@@ -5,6 +5,7 @@ use crate::outbox::flush;
 use crate::view::{add_message, set_conversation, set_status, set_status_default};
 use crate::{chat, seen, set_unread, visible};
 use js_sys::{Array, JSON};
+use porchlight_shared::vocab::{AuthorSide, HubRole};
 use porchlight_widget_common::js::{get, get_f64, get_str, num};
 use porchlight_widget_common::{backoff_ms, sleep};
 use wasm_bindgen::prelude::*;
@@ -17,7 +18,8 @@ pub(super) fn on_event(e: JsValue) {
         "message" => {
             let m = get(&e, "message");
             let conv = get_str(&e, "conversationId");
-            let agent = get_str(&get(&m, "author"), "type").as_deref() == Some("agent");
+            let agent =
+                get_str(&get(&m, "author"), "type").as_deref() == Some(AuthorSide::Agent.as_str());
             let here = match (&mine, &conv) {
                 (Some(mine), Some(conv)) => mine == conv,
                 // A conversation another tab has just started (its first message) becomes this
@@ -49,8 +51,10 @@ pub(super) fn on_event(e: JsValue) {
                 set_conversation(&c);
             }
         }
-        "read" if get_str(&e, "by").as_deref() == Some("visitor") => set_unread(0),
-        "typing" if get_str(&e, "from").as_deref() == Some("agent") => {
+        "read" if get_str(&e, "by").as_deref() == Some(AuthorSide::Visitor.as_str()) => {
+            set_unread(0)
+        }
+        "typing" if get_str(&e, "from").as_deref() == Some(HubRole::Agent.as_str()) => {
             let mut t = get_str(&e, "name").unwrap_or_else(|| "Someone".into());
             t.push_str(" is typing…");
             set_status(&t);

@@ -4,6 +4,7 @@ use crate::host::{call, emit};
 use crate::{chat, ui, Dom};
 use js_sys::Object;
 use porchlight_shared::chat::{spans, Span};
+use porchlight_shared::vocab::AuthorSide;
 use porchlight_widget_common::contract::Emit;
 use porchlight_widget_common::js::{get, get_f64, get_str, num, set};
 use porchlight_widget_common::{add, attrs, storage, ApiError};
@@ -51,7 +52,7 @@ pub(super) fn render_text(doc: &web_sys::Document, li: &Element, text: &str) {
 
 pub(super) fn message_li(doc: &web_sys::Document, list: &Element, m: &JsValue) -> Option<Element> {
     let author = get(m, "author");
-    let agent = get_str(&author, "type").as_deref() == Some("agent");
+    let agent = get_str(&author, "type").as_deref() == Some(AuthorSide::Agent.as_str());
     let li = add(doc, list, "li", if agent { "ag" } else { "" }).ok()?;
     if let Some(cid) = get_str(m, "clientId") {
         let _ = li.set_attribute("data-client-id", &cid);
@@ -146,7 +147,11 @@ pub(super) fn show_pending(cid: &str, body: &str) {
     set(&m, "body", &JsValue::from_str(body));
     set(&m, "pending", &JsValue::TRUE);
     let author = Object::new();
-    set(&author, "type", &JsValue::from_str("visitor"));
+    set(
+        &author,
+        "type",
+        &JsValue::from_str(AuthorSide::Visitor.as_str()),
+    );
     set(&m, "author", &author);
     add_message(&m);
 }
@@ -171,9 +176,9 @@ pub(super) fn set_status_default() {
     let text = chat(|c| {
         (
             c.status.clone(),
-            c.messages
-                .iter()
-                .any(|m| get_str(&get(m, "author"), "type").as_deref() == Some("agent")),
+            c.messages.iter().any(|m| {
+                get_str(&get(m, "author"), "type").as_deref() == Some(AuthorSide::Agent.as_str())
+            }),
         )
     });
     let line = match text {
