@@ -168,8 +168,14 @@ mod tests {
     fn client_ids_are_checked() {
         let ok = req(json!({"events": [{"name": "a", "clientId": "0f8c-4b1e_9"}]})).unwrap();
         assert!(ok.validate().is_ok());
-        for bad in [json!(""), json!("has space"), json!("x".repeat(65)), json!("<b>")] {
-            let r = req(json!({"events": [{"name": "a"}, {"name": "b", "clientId": bad}]})).unwrap();
+        for bad in [
+            json!(""),
+            json!("has space"),
+            json!("x".repeat(65)),
+            json!("<b>"),
+        ] {
+            let r =
+                req(json!({"events": [{"name": "a"}, {"name": "b", "clientId": bad}]})).unwrap();
             assert_eq!(
                 r.validate().unwrap_err().path.as_deref(),
                 Some("/events/1/clientId")
