@@ -1,7 +1,9 @@
 //! D1 access, one module per table family. Rows are plain structs; callers decide.
 
 mod audit;
+mod delivery;
 mod maintenance;
+mod merge;
 mod segments;
 mod sessions;
 mod teammates;
@@ -9,7 +11,9 @@ mod visitors;
 mod workspaces;
 
 pub use audit::*;
+pub use delivery::*;
 pub use maintenance::*;
+pub use merge::*;
 pub use segments::*;
 pub use sessions::*;
 pub use teammates::*;
