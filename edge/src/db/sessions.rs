@@ -6,7 +6,7 @@ use worker::{D1Database, D1PreparedStatement};
 
 use super::visitors::{VisitorRow, VISITOR_COLS};
 use super::workspaces::{WorkspaceRow, WORKSPACE_COLS};
-use super::{n, run, s, stmt, Batch, Rows};
+use super::{n, run, s, stmt, Batch, Results, Rows};
 use crate::internal;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,13 +107,18 @@ struct Id {
     id: String,
 }
 
-pub async fn boot_batch(
+/// The boot's one read batch (and its guess, when there is one). `then` may add reads that run
+/// after the guess's writes in the same transaction (they see the new visitor if it was
+/// written); it is called only with a guess, and its rows are taken from the returned
+/// [`Results`].
+pub async fn boot_batch<H>(
     db: &D1Database,
     ws: &str,
     token_hash: Option<&str>,
     session_id: Option<&str>,
     guess: Option<FreshGuess<'_>>,
-) -> Result<BootReads, ApiError> {
+    then: impl FnOnce(&mut Batch, &D1Database) -> Result<Option<H>, ApiError>,
+) -> Result<(BootReads, Option<H>, Results), ApiError> {
     let mut batch = Batch::new();
     let workspace = batch.read::<WorkspaceRow>(super::workspace_statement(db, ws)?);
     let token = match token_hash {
@@ -146,6 +151,10 @@ pub async fn boot_batch(
         }
         None => None,
     };
+    let then = match minted {
+        Some(_) => then(&mut batch, db)?,
+        None => None,
+    };
     let mut results = batch.run(db).await?;
     let token_session = match token {
         Some(t) => results.first(t)?.map(|r| {
@@ -159,7 +168,7 @@ pub async fn boot_batch(
         }),
         None => None,
     };
-    Ok(BootReads {
+    let reads = BootReads {
         workspace: results.first(workspace)?,
         token_session,
         anonymous: match anonymous {
@@ -170,7 +179,8 @@ pub async fn boot_batch(
             Some(m) => results.first(m)?.is_some(),
             None => false,
         },
-    })
+    };
+    Ok((reads, then, results))
 }
 
 /// A new session for `visitor`; `proven` when the request that minted it carried a valid

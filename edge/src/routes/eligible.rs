@@ -143,14 +143,14 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
     http::json(200, &out)
 }
 
-/// The eligible items of every family, best first, from what [`Reads`] read.
+/// The eligible items of every family, best first, from what [`Reads`] read, as JSON.
 pub fn answer(
     reads: Reads,
     results: &mut Results,
     page: &Page,
     survey_cooldown_days: Option<u32>,
     now: i64,
-) -> Result<Value, ApiError> {
+) -> Result<Box<RawValue>, ApiError> {
     let visitor = results.first(reads.visitor)?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::NotAuthenticated,
@@ -308,7 +308,8 @@ pub fn answer(
             list.push(item);
         }
     }
-    serde_json::to_value(&out).map_err(crate::internal)
+    // Serialized once, here: stored content goes out as stored, never parsed into a tree.
+    serde_json::value::to_raw_value(&out).map_err(crate::internal)
 }
 
 #[derive(Deserialize)]

@@ -10,9 +10,11 @@ use porchlight_shared::token::SessionToken;
 use porchlight_shared::types::{BootRequest, IdentifyRequest, VisitorView};
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use worker::Response;
 
+use super::eligible::{self, Page, Reads};
 use crate::auth;
 use crate::db::{self, Batch, VisitorRow, WorkspaceRow};
 use crate::http::{self, Ctx};
@@ -28,6 +30,44 @@ struct BootResponse {
     expires_at: i64,
     resumed: bool,
     settings: porchlight_shared::types::PublicSettings,
+    /// What `GET /v1/eligible` would answer for this session, when the boot asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eligible: Option<Box<RawValue>>,
+}
+
+/// A boot may ask for the visitor's eligible content in the same answer (`eligible`, the query
+/// of `GET /v1/eligible`): a widget that boots then asks saves a request. Parsed apart from
+/// [`BootRequest`] (whose unknown fields are ignored), and only when the body names it.
+#[derive(serde::Deserialize)]
+struct BootExtras {
+    eligible: Option<EligibleAsk>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EligibleAsk {
+    url: Option<String>,
+    bs: Option<String>,
+}
+
+/// The request's boot fields and, if asked, the page it wants eligible content for.
+async fn boot_body(ctx: &mut Ctx) -> Result<(BootRequest, Option<Page>), ApiError> {
+    let raw: Box<RawValue> = ctx.json().await?;
+    let req: BootRequest = http::parse_json(raw.get().as_bytes())?;
+    req.validate()?;
+    if !raw.get().contains("\"eligible\"") {
+        return Ok((req, None));
+    }
+    let extras: BootExtras = http::parse_json(raw.get().as_bytes())?;
+    let page = match extras.eligible {
+        Some(e) => Some(Page::checked(
+            e.url.unwrap_or_default(),
+            e.bs.unwrap_or_default(),
+            "/eligible",
+        )?),
+        None => None,
+    };
+    Ok((req, page))
 }
 
 fn claims_of(req: &IdentifyRequest) -> Claims<'_> {
@@ -67,8 +107,7 @@ pub fn min_lifetime_ms(ctx: &Ctx) -> i64 {
 /// the reads, written only if the stored workspace row is unchanged and nobody holds the
 /// sessionId ([`db::FreshGuess`]). Otherwise the reads decide and a second batch writes.
 pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let req: BootRequest = ctx.json().await?;
-    req.validate()?;
+    let (req, page) = boot_body(ctx).await?;
     let db = ctx.db()?;
     let token = auth::presented_token(ctx);
     let hash = token.as_ref().map(SessionToken::storage_hash);
@@ -83,17 +122,25 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         limits::check(ctx, Limit::Boot, format!("{}:{sid}", req.workspace_id)).await?;
         limited = true;
     }
-    let reads = db::boot_batch(
+    let (reads, early, mut results) = db::boot_batch(
         &db,
         &req.workspace_id,
         hash.as_deref(),
         req.session_id.as_deref(),
         guess.as_ref().map(|g| g.as_guess()),
+        |batch, db| match (&page, &guess) {
+            (Some(_), Some(g)) => Reads::add(batch, db, &g.workspace.id, &g.visitor.id).map(Some),
+            _ => Ok(None),
+        },
     )
     .await?;
     db::remember_workspace(&req.workspace_id, reads.workspace.as_ref(), ctx.now);
     if let (true, Some(g)) = (reads.minted, guess) {
-        return g.answer();
+        let eligible = match (early, &page) {
+            (Some(early), Some(page)) => Some(g.eligible(early, &mut results, page, ctx.now)?),
+            _ => None,
+        };
+        return g.answer(eligible);
     }
     let ws = reads.workspace.ok_or_else(|| {
         ApiError::new(ErrorCode::NotFound, "unknown workspace").at("/workspaceId")
@@ -152,7 +199,22 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
             identity.verified(),
         )?
     };
-    r.commit(ctx, &db, &token_hash, session).await?;
+    let (late, mut results) = r
+        .commit(ctx, &db, &token_hash, session, |batch, db| match &page {
+            Some(_) => Reads::add(batch, db, &ws.id, &r.visitor.id).map(Some),
+            None => Ok(None),
+        })
+        .await?;
+    let eligible = match (late, &page) {
+        (Some(late), Some(page)) => Some(eligible::answer(
+            late,
+            &mut results,
+            page,
+            ws.automation().survey_cooldown_days,
+            ctx.now,
+        )?),
+        _ => None,
+    };
     if is_resume {
         r.closing_moved_session(ctx, was.as_deref(), &token_hash)
             .await;
@@ -166,6 +228,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
             expires_at,
             resumed: is_resume,
             settings: ws.public_settings(),
+            eligible,
         },
     )
 }
@@ -199,7 +262,18 @@ impl Fresh {
         }
     }
 
-    fn answer(self) -> Result<Response, ApiError> {
+    fn eligible(
+        &self,
+        reads: Reads,
+        results: &mut db::Results,
+        page: &Page,
+        now: i64,
+    ) -> Result<Box<RawValue>, ApiError> {
+        let cooldown = self.workspace.automation().survey_cooldown_days;
+        eligible::answer(reads, results, page, cooldown, now)
+    }
+
+    fn answer(self, eligible: Option<Box<RawValue>>) -> Result<Response, ApiError> {
         auth::remember_session(&self.token_hash, &self.workspace.id, &self.visitor.id);
         http::json(
             200,
@@ -209,6 +283,7 @@ impl Fresh {
                 expires_at: self.expires_at,
                 resumed: false,
                 settings: self.workspace.public_settings(),
+                eligible,
             },
         )
     }
@@ -277,7 +352,8 @@ pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let r = resolve(&db, ctx.now, &a.workspace, current, &identity, &req).await?;
     let token_hash = a.token.storage_hash();
     let session = db::bind_session(&db, &token_hash, &r.visitor, identity.verified())?;
-    r.commit(ctx, &db, &token_hash, session).await?;
+    r.commit(ctx, &db, &token_hash, session, |_, _| Ok(()))
+        .await?;
     r.closing_moved_session(ctx, Some(&a.session.visitor_id), &token_hash)
         .await;
     http::json(200, &json!({ "visitor": r.visitor.view()? }))

@@ -8,7 +8,7 @@ use porchlight_shared::ApiError;
 use worker::{D1Database, D1PreparedStatement};
 
 use super::decide::{self, Choice};
-use crate::db::{self, Batch, VisitorRow, WorkspaceRow};
+use crate::db::{self, Batch, Results, VisitorRow, WorkspaceRow};
 use crate::http::Ctx;
 use crate::rand;
 
@@ -32,14 +32,17 @@ impl Resolution {
     /// the one merged into it — all but the caller's `token_hash` —, then the merge, then the
     /// caller's session write (`session`). The revocation comes before the merge: a merge
     /// moves the merged visitor's remaining sessions, and none but the caller's may follow it.
-    /// Then closes the live sockets of the sessions the proof revoked.
-    pub async fn commit(
+    /// Then closes the live sockets of the sessions the proof revoked. `then` may add reads
+    /// that run after every write (in the same transaction); their rows are taken from the
+    /// returned [`Results`].
+    pub async fn commit<H>(
         &self,
         ctx: &Ctx,
         db: &D1Database,
         token_hash: &str,
         session: D1PreparedStatement,
-    ) -> Result<(), ApiError> {
+        then: impl FnOnce(&mut Batch, &D1Database) -> Result<H, ApiError>,
+    ) -> Result<(H, Results), ApiError> {
         let mut batch = Batch::new();
         batch.write(db::save_visitor(db, &self.visitor)?);
         let (ws, into) = (&self.visitor.workspace_id, &self.visitor.id);
@@ -58,6 +61,7 @@ impl Resolution {
             db::merge(&mut batch, db, &from.id, into)?;
         }
         batch.write(session);
+        let then = then(&mut batch, db)?;
         let mut results = batch.run(db).await?;
         if let Some(revoked) = revoked {
             let revoked = db::hashes(results.rows(revoked)?);
@@ -65,7 +69,7 @@ impl Resolution {
                 crate::hub::close_sessions(&ctx.env, ws, &revoked).await;
             }
         }
-        Ok(())
+        Ok((then, results))
     }
 
     /// A live session that now speaks for another visitor closes its sockets: they were
