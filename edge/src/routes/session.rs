@@ -2,6 +2,7 @@
 //! `resolve` (pure pieces in `decide`).
 
 mod decide;
+mod fresh;
 mod resolve;
 
 use porchlight_shared::identity::{verify_claims, Claims};
@@ -14,13 +15,14 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use worker::Response;
 
-use super::eligible::{self, Page, Reads};
+use super::eligible::{self, Reads};
 use crate::auth;
 use crate::db::{self, Batch, VisitorRow, WorkspaceRow};
 use crate::http::{self, Ctx};
 use crate::limits::{self, Limit};
 use crate::rand;
-use resolve::{new_visitor, resolve};
+use fresh::{boot_body, fresh_guess};
+use resolve::resolve;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -33,41 +35,6 @@ struct BootResponse {
     /// What `GET /v1/eligible` would answer for this session, when the boot asked for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     eligible: Option<Box<RawValue>>,
-}
-
-/// A boot may ask for the visitor's eligible content in the same answer (`eligible`, the query
-/// of `GET /v1/eligible`): a widget that boots then asks saves a request. Parsed apart from
-/// [`BootRequest`] (whose unknown fields are ignored), and only when the body names it.
-#[derive(serde::Deserialize)]
-struct BootExtras {
-    eligible: Option<EligibleAsk>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EligibleAsk {
-    url: Option<String>,
-    bs: Option<String>,
-}
-
-/// The request's boot fields and, if asked, the page it wants eligible content for.
-async fn boot_body(ctx: &mut Ctx) -> Result<(BootRequest, Option<Page>), ApiError> {
-    let raw: Box<RawValue> = ctx.json().await?;
-    let req: BootRequest = http::parse_json(raw.get().as_bytes())?;
-    req.validate()?;
-    if !raw.get().contains("\"eligible\"") {
-        return Ok((req, None));
-    }
-    let extras: BootExtras = http::parse_json(raw.get().as_bytes())?;
-    let page = match extras.eligible {
-        Some(e) => Some(Page::checked(
-            e.url.unwrap_or_default(),
-            e.bs.unwrap_or_default(),
-            "/eligible",
-        )?),
-        None => None,
-    };
-    Ok((req, page))
 }
 
 fn claims_of(req: &IdentifyRequest) -> Claims<'_> {
@@ -241,99 +208,6 @@ fn describe_device(v: &mut VisitorRow, req: &BootRequest) {
     if req.locale.is_some() {
         v.locale = req.locale.clone();
     }
-}
-
-/// A boot that would mint a new anonymous visitor, decided from the remembered workspace row.
-struct Fresh {
-    workspace: WorkspaceRow,
-    visitor: VisitorRow,
-    token: SessionToken,
-    token_hash: String,
-    expires_at: i64,
-}
-
-impl Fresh {
-    fn as_guess(&self) -> db::FreshGuess<'_> {
-        db::FreshGuess {
-            workspace: &self.workspace,
-            visitor: &self.visitor,
-            token_hash: &self.token_hash,
-            expires_at: self.expires_at,
-        }
-    }
-
-    fn eligible(
-        &self,
-        reads: Reads,
-        results: &mut db::Results,
-        page: &Page,
-        now: i64,
-    ) -> Result<Box<RawValue>, ApiError> {
-        let cooldown = self.workspace.automation().survey_cooldown_days;
-        eligible::answer(reads, results, page, cooldown, now)
-    }
-
-    fn answer(self, eligible: Option<Box<RawValue>>) -> Result<Response, ApiError> {
-        auth::remember_session(&self.token_hash, &self.workspace.id, &self.visitor.id);
-        http::json(
-            200,
-            &BootResponse {
-                visitor: self.visitor.view()?,
-                session_token: self.token.as_str().to_string(),
-                expires_at: self.expires_at,
-                resumed: false,
-                settings: self.workspace.public_settings(),
-                eligible,
-            },
-        )
-    }
-}
-
-/// [`Ctx::check_origin`]'s answer, without refusing anything.
-fn origin_admitted(ctx: &Ctx, allowlist: Option<&[String]>) -> bool {
-    ctx.origin
-        .as_deref()
-        .is_none_or(|o| allowlist.is_some_and(|l| porchlight_shared::origin::origin_allowed(l, o)))
-}
-
-/// What a boot without a token would write if nobody holds its sessionId: only for a boot
-/// without identity claims, of a workspace this isolate read lately, whose remembered row
-/// admits the request (origin). Anything else — or any error on the way — is no guess: the
-/// reads then decide, and answer any refusal from the stored row, never from a remembered one.
-fn fresh_guess(ctx: &Ctx, req: &BootRequest) -> Result<Option<Fresh>, ApiError> {
-    let claims = [&req.user_id, &req.email, &req.user_hash, &req.user_jwt];
-    if claims.iter().any(|c| c.is_some()) {
-        return Ok(None);
-    }
-    let Some(ws) = db::remembered_workspace(&req.workspace_id, ctx.now) else {
-        return Ok(None);
-    };
-    if !origin_admitted(ctx, ws.allowed_origins().as_deref()) {
-        return Ok(None);
-    }
-    let ident = req.identity();
-    let Ok(identity) = verify_claims(
-        ws.identity_mode(),
-        Some(&ws.secrets()),
-        &claims_of(&ident),
-        ctx.now,
-    ) else {
-        return Ok(None);
-    };
-    let mut visitor = new_visitor(&ws, ctx.now)?;
-    if decide::apply_claims(&mut visitor, &identity, &ident).is_err() {
-        return Ok(None);
-    }
-    visitor.session_id = req.session_id.clone();
-    describe_device(&mut visitor, req);
-    let token = SessionToken::from_random(rand::bytes::<32>()?);
-    Ok(Some(Fresh {
-        expires_at: ctx.now + lifetime_ms(ctx, &ws),
-        token_hash: token.storage_hash(),
-        token,
-        visitor,
-        workspace: ws,
-    }))
 }
 
 /// `POST /v1/identify`: claims and attributes for the session's visitor.
