@@ -112,32 +112,13 @@ pub async fn visitor_and<T: for<'a> serde::Deserialize<'a>>(
     let hash = token.storage_hash();
     let mut all = vec![wasm_bindgen::JsValue::from_str(&hash)];
     all.extend_from_slice(args);
-    let mut results = db
-        .batch(vec![
-            db::session_stmt(&db, &hash)?,
-            db::stmt(&db, sql, &all)?,
-        ])
-        .await
-        .map_err(crate::internal)?
-        .into_iter();
-    let (Some(session), Some(extra)) = (results.next(), results.next()) else {
-        return Err(ApiError::new(
-            ErrorCode::Internal,
-            "a batched read is missing",
-        ));
-    };
-    let session = session
-        .results::<db::SessionJoinRow>()
-        .map_err(crate::internal)?
-        .into_iter()
-        .next();
-    let found = db::session_of(session).map(|(s, w)| (token, s, w));
+    let mut batch = Batch::new();
+    let session = batch.read::<db::SessionJoinRow>(db::session_stmt(&db, &hash)?);
+    let extra = batch.read::<T>(db::stmt(&db, sql, &all)?);
+    let mut results = batch.run(&db).await?;
+    let found = db::session_of(results.first(session)?).map(|(s, w)| (token, s, w));
     let auth = checked(ctx, found).await?;
-    let extra = extra
-        .results::<T>()
-        .map_err(crate::internal)?
-        .into_iter()
-        .next();
+    let extra = results.first(extra)?;
     Ok((auth, extra))
 }
 
