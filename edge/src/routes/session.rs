@@ -21,7 +21,7 @@ use crate::db::{self, Batch, VisitorRow, WorkspaceRow};
 use crate::http::{self, Ctx};
 use crate::limits::{self, Limit};
 use crate::rand;
-use fresh::{boot_body, fresh_guess};
+use fresh::{boot_body, fresh_guess, saw_session_id};
 use resolve::resolve;
 
 #[derive(Serialize)]
@@ -187,6 +187,9 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
             .await;
     }
     auth::remember_session(&token_hash, &ws.id, &r.visitor.id);
+    if let Some(sid) = &req.session_id {
+        saw_session_id(&ws.id, sid);
+    }
     http::json(
         200,
         &BootResponse {

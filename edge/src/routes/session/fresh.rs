@@ -1,7 +1,10 @@
 //! What a boot asks beyond [`BootRequest`], and the fresh visitor a boot guesses it mints.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use porchlight_shared::identity::verify_claims;
-use porchlight_shared::token::SessionToken;
+use porchlight_shared::token::{sha256_hex, SessionToken};
 use porchlight_shared::types::BootRequest;
 use porchlight_shared::ApiError;
 use serde_json::value::RawValue;
@@ -82,6 +85,9 @@ impl Fresh {
 
     pub fn answer(self, eligible: Option<Box<RawValue>>) -> Result<Response, ApiError> {
         auth::remember_session(&self.token_hash, &self.workspace.id, &self.visitor.id);
+        if let Some(sid) = &self.visitor.session_id {
+            saw_session_id(&self.workspace.id, sid);
+        }
         http::json(
             200,
             &BootResponse {
@@ -103,14 +109,47 @@ fn origin_admitted(ctx: &Ctx, allowlist: Option<&[String]>) -> bool {
         .is_none_or(|o| allowlist.is_some_and(|l| porchlight_shared::origin::origin_allowed(l, o)))
 }
 
+thread_local! {
+    /// SHA-256 of `workspace:sessionId` of the sessionIds this isolate saw boot: such a boot is
+    /// likely its visitor's again, so it sends no fresh-visitor guess (which would be written
+    /// for nobody) and takes the reads-then-write path at once. Only ever skips a guess.
+    static SEEN_SESSION_IDS: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
+
+/// At most this many sessionIds are remembered per isolate.
+const SEEN_CAP: usize = 4096;
+
+fn session_id_key(ws: &str, sid: &str) -> String {
+    sha256_hex(format!("{ws}:{sid}").as_bytes())
+}
+
+/// Remembers that `sid` booted in workspace `ws` (its visitor now holds it, or someone does).
+pub fn saw_session_id(ws: &str, sid: &str) {
+    let key = session_id_key(ws, sid);
+    SEEN_SESSION_IDS.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() >= SEEN_CAP {
+            s.clear();
+        }
+        s.insert(key);
+    });
+}
+
 /// What a boot without a token would write if nobody holds its sessionId: only for a boot
 /// without identity claims, of a workspace this isolate read lately, whose remembered row
-/// admits the request (origin). Anything else — or any error on the way — is no guess: the
-/// reads then decide, and answer any refusal from the stored row, never from a remembered one.
+/// admits the request (origin), with a sessionId this isolate has not seen boot. Anything
+/// else — or any error on the way — is no guess: the reads then decide, and answer any
+/// refusal from the stored row, never from a remembered one.
 pub fn fresh_guess(ctx: &Ctx, req: &BootRequest) -> Result<Option<Fresh>, ApiError> {
     let claims = [&req.user_id, &req.email, &req.user_hash, &req.user_jwt];
     if claims.iter().any(|c| c.is_some()) {
         return Ok(None);
+    }
+    if let Some(sid) = &req.session_id {
+        let key = session_id_key(&req.workspace_id, sid);
+        if SEEN_SESSION_IDS.with(|s| s.borrow().contains(&key)) {
+            return Ok(None);
+        }
     }
     let Some(ws) = db::remembered_workspace(&req.workspace_id, ctx.now) else {
         return Ok(None);
