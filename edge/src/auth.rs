@@ -1,11 +1,15 @@
 //! Who is calling: a visitor (session token), a workspace (secret key), or the deployment
 //! (root key). Every route starts here; nothing trusts an id from the body.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use porchlight_shared::token::{bearer, sha256_hex, SecretKey, SessionToken, TeammateKey};
 use porchlight_shared::{ApiError, ErrorCode};
 use subtle::ConstantTimeEq;
+use worker::D1Database;
 
-use crate::db::{self, SessionRow, WorkspaceRow};
+use crate::db::{self, Batch, Results, SessionRow, WorkspaceRow};
 use crate::http::Ctx;
 
 fn not_authenticated(msg: &str) -> ApiError {
@@ -108,33 +112,94 @@ pub async fn visitor_and<T: for<'a> serde::Deserialize<'a>>(
     let hash = token.storage_hash();
     let mut all = vec![wasm_bindgen::JsValue::from_str(&hash)];
     all.extend_from_slice(args);
-    let mut results = db
-        .batch(vec![
-            db::session_stmt(&db, &hash)?,
-            db::stmt(&db, sql, &all)?,
-        ])
-        .await
-        .map_err(crate::internal)?
-        .into_iter();
-    let (Some(session), Some(extra)) = (results.next(), results.next()) else {
-        return Err(ApiError::new(
-            ErrorCode::Internal,
-            "a batched read is missing",
-        ));
-    };
-    let session = session
-        .results::<db::SessionJoinRow>()
-        .map_err(crate::internal)?
-        .into_iter()
-        .next();
-    let found = db::session_of(session).map(|(s, w)| (token, s, w));
+    let mut batch = Batch::new();
+    let session = batch.read::<db::SessionJoinRow>(db::session_stmt(&db, &hash)?);
+    let extra = batch.read::<T>(db::stmt(&db, sql, &all)?);
+    let mut results = batch.run(&db).await?;
+    let found = db::session_of(results.first(session)?).map(|(s, w)| (token, s, w));
     let auth = checked(ctx, found).await?;
-    let extra = extra
-        .results::<T>()
-        .map_err(crate::internal)?
-        .into_iter()
-        .next();
+    let extra = results.first(extra)?;
     Ok((auth, extra))
+}
+
+thread_local! {
+    /// Session token hash → (workspace id, visitor id), as this isolate last saw them: a guess
+    /// of what a visitor route will read, so that it reads it in the session's own round trip
+    /// ([`visitor_with`]). Never trusted: the session row read in that same batch (one
+    /// transaction) must name the same workspace and visitor and pass every check of
+    /// [`visitor`], or what was read with the guess is thrown away. A revoked, refreshed-away,
+    /// expired or merged session therefore gets nothing from it.
+    static SESSIONS: RefCell<HashMap<String, (String, String)>> = RefCell::new(HashMap::new());
+}
+
+/// At most this many sessions are remembered per isolate.
+const SESSIONS_CAP: usize = 4096;
+
+/// Remembers which workspace and visitor a session token (by hash) speaks for.
+pub fn remember_session(hash: &str, workspace: &str, visitor: &str) {
+    SESSIONS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= SESSIONS_CAP && !m.contains_key(hash) {
+            m.clear();
+        }
+        m.insert(
+            hash.to_string(),
+            (workspace.to_string(), visitor.to_string()),
+        );
+    });
+}
+
+fn remembered_session(hash: &str) -> Option<(String, String)> {
+    SESSIONS.with(|m| m.borrow().get(hash).cloned())
+}
+
+fn forget_session(hash: &str) {
+    SESSIONS.with(|m| m.borrow_mut().remove(hash));
+}
+
+/// [`visitor`], with reads of the session's workspace and visitor (`add(batch, db, workspace
+/// id, visitor id)`) in the session's own D1 round trip when this isolate has seen the session
+/// before ([`remember_session`]), else in a second round trip right after the session read.
+/// Either way the reads come back only for a session that passed every check.
+pub async fn visitor_with<H>(
+    ctx: &mut Ctx,
+    add: impl Fn(&mut Batch, &D1Database, &str, &str) -> Result<H, ApiError>,
+) -> Result<(VisitorAuth, H, Results), ApiError> {
+    let Some(token) = presented_token(ctx) else {
+        return Err(no_session());
+    };
+    limit_session(ctx, &token).await?;
+    let db = ctx.db()?;
+    let hash = token.storage_hash();
+    let found = match remembered_session(&hash) {
+        Some((ws, vid)) => {
+            let mut batch = Batch::new();
+            let session = batch.read::<db::SessionJoinRow>(db::session_stmt(&db, &hash)?);
+            let extra = add(&mut batch, &db, &ws, &vid)?;
+            let mut results = batch.run(&db).await?;
+            let found = db::session_of(results.first(session)?);
+            if found
+                .as_ref()
+                .is_some_and(|(s, w)| s.visitor_id == vid && w.id == ws)
+            {
+                let a = checked(ctx, found.map(|(s, w)| (token, s, w))).await?;
+                return Ok((a, extra, results));
+            }
+            forget_session(&hash);
+            found
+        }
+        None => db::session_with_workspace(&db, &hash).await?,
+    };
+    let a = checked(ctx, found.map(|(s, w)| (token, s, w))).await?;
+    remember_session(&hash, &a.workspace.id, &a.session.visitor_id);
+    let mut batch = Batch::new();
+    let extra = add(&mut batch, &db, &a.workspace.id, &a.session.visitor_id)?;
+    let results = batch.run(&db).await?;
+    Ok((a, extra, results))
+}
+
+fn no_session() -> ApiError {
+    not_authenticated("send a valid session token: Authorization: Bearer wst_…")
 }
 
 /// The checks after the session is read: present, not expired, from an allowed origin. (The
@@ -144,9 +209,7 @@ async fn checked(
     found: Option<(SessionToken, SessionRow, WorkspaceRow)>,
 ) -> Result<VisitorAuth, ApiError> {
     let Some((token, session, workspace)) = found else {
-        return Err(not_authenticated(
-            "send a valid session token: Authorization: Bearer wst_…",
-        ));
+        return Err(no_session());
     };
     if session.expires_at <= ctx.now {
         return Err(ApiError::new(

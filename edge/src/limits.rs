@@ -3,7 +3,9 @@
 //!
 //! The per-IP limits run before D1 is read (the request pipeline calls [`before_storage`]
 //! first), and so does the per-session one (it needs only the token's hash). The per-sessionId
-//! boot limit runs after boot's one read, since only a boot that mints a token counts.
+//! boot limit counts only boots that mint a token: a boot without a token counts before its
+//! one batch (which may write the new session), a boot with one after its reads, once they
+//! show the token does not resume a live session.
 //!
 //! | binding | key | limit |
 //! | --- | --- | --- |

@@ -4,7 +4,7 @@
 // visitor's event history (counters are read, never history; measured with 10 and 1,000 events).
 import http from 'node:http';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { phase, summarize } from './load.mjs';
+import { phase, summarize, send } from './load.mjs';
 
 const BASE = (process.env.PORCHLIGHT_URL ?? '').replace(/\/+$/, '');
 const ROOT_KEY = process.env.ROOT_KEY;
@@ -59,10 +59,10 @@ async function setup() {
     }
     return v.sessionToken;
   };
-  return { heavy: await visitor(1000), light: await visitor(10) };
+  return { workspaceId: ws.workspaceId, heavy: await visitor(1000), light: await visitor(10) };
 }
 
-const { heavy, light } = await setup();
+const { workspaceId, heavy, light } = await setup();
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 const ok200 = (r) => r.status === 200;
 const run = async (url, headers) => {
@@ -74,6 +74,27 @@ const page = encodeURIComponent('https://acme.test/app/reports?x=1');
 const health = await run(`${BASE}/health`);
 const heavyR = await run(`${BASE}/v1/eligible?url=${page}&bs=bench`, { authorization: `Bearer ${heavy}` });
 const lightR = await run(`${BASE}/v1/eligible?url=${page}&bs=bench`, { authorization: `Bearer ${light}` });
+// A widget that boots a new visitor, then asks what it may see on this page: two requests, or
+// one boot that asks for it (`eligible` in the boot body). Each exchange is timed whole.
+const tag = `eb-${Date.now().toString(36)}`;
+const bootBody = (n, extra) => JSON.stringify({ workspaceId, sessionId: `${tag}-${n}-sessionid`, attributes: { plan: 'pro', seats: 12 }, ...extra });
+const pageUrl = 'https://acme.test/app/reports?x=1';
+const exchange = async (fn) => {
+  const opts = { seconds: SECONDS, maxRequests: 20_000, concurrency: CONCURRENCY, run: fn };
+  await phase(agent, null, { ...opts, seconds: 1, run: (n) => fn(n + 1e6) });
+  return summarize(await phase(agent, null, opts));
+};
+const twoRequests = await exchange(async (n) => {
+  const b = await send(agent, `${BASE}/v1/boot`, { method: 'POST', body: bootBody(n) });
+  if (b.status !== 200) return false;
+  const { sessionToken } = JSON.parse(b.body);
+  const e = await send(agent, `${BASE}/v1/eligible?url=${page}&bs=bench`, { method: 'GET', headers: { authorization: `Bearer ${sessionToken}` } });
+  return e.status === 200;
+});
+const oneRequest = await exchange(async (n) => {
+  const b = await send(agent, `${BASE}/v1/boot`, { method: 'POST', body: bootBody(n + 5e5, { eligible: { url: pageUrl, bs: 'bench' } }) });
+  return b.status === 200 && b.body.includes('"eligible"');
+});
 agent.destroy();
 const sample = await api('GET', `/v1/eligible?url=${page}&bs=bench`, { token: heavy });
 const eligibleCount = Object.values(sample).reduce((n, list) => n + list.length, 0);
@@ -84,8 +105,10 @@ console.log(line('GET /health', health));
 console.log(line('GET /v1/eligible, visitor with 1,000 events', heavyR));
 console.log(line('GET /v1/eligible, visitor with 10 events', lightR));
 console.log(`  target: p99 ≤ 30 ms → ${heavyR.p99Ms <= 30 ? 'ok' : 'MISS'}; cost with 1,000 vs 10 events: p50 ${heavyR.p50Ms} vs ${lightR.p50Ms} ms`);
+console.log(line('new visitor: POST /v1/boot, then GET /v1/eligible', twoRequests).replace('req/s', 'exch/s'));
+console.log(line('new visitor: POST /v1/boot with eligible', oneRequest).replace('req/s', 'exch/s'));
 
 const file = 'tests/output/bench.json';
 const report = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-report.eligible = { health, heavy: heavyR, light: lightR, eligibleItems: eligibleCount };
+report.eligible = { health, heavy: heavyR, light: lightR, eligibleItems: eligibleCount, bootThenEligible: twoRequests, bootWithEligible: oneRequest, concurrency: CONCURRENCY };
 writeFileSync(file, JSON.stringify(report, null, 2) + '\n');

@@ -12,7 +12,7 @@ import { quantile, round } from './stats.mjs';
 const clientIp = () => `10.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}`;
 
 /** One request; resolves {status, body} or rejects on a socket error / timeout. */
-function send(agent, url, { method, body, headers: extra }) {
+export function send(agent, url, { method, body, headers: extra }) {
   return new Promise((resolve, reject) => {
     const headers = { 'cf-connecting-ip': clientIp(), ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...(extra ?? {}) };
     const req = http.request(url, { method, agent, headers, timeout: 10_000 }, (res) => {
@@ -32,7 +32,7 @@ function send(agent, url, { method, body, headers: extra }) {
  * makeRequest(n) → {method, body}; check(res) → true when the answer is a success.
  * Returns only raw samples; `summarize` turns them into figures.
  */
-export async function phase(agent, url, { seconds, maxRequests, concurrency, makeRequest, check }) {
+export async function phase(agent, url, { seconds, maxRequests, concurrency, makeRequest, check, run }) {
   const latencies = [];
   const errors = {}; // status code or error message → count
   let started = 0;
@@ -43,9 +43,14 @@ export async function phase(agent, url, { seconds, maxRequests, concurrency, mak
       const n = started++;
       const t = performance.now();
       try {
-        const res = await send(agent, url, makeRequest(n));
-        if (check(res)) latencies.push(performance.now() - t);
-        else errors[res.status] = (errors[res.status] ?? 0) + 1;
+        // `run(n)` (optional) makes one whole exchange of several requests, resolving true when
+        // it succeeded: timed as one.
+        const res = run ? { ok: await run(n) } : await send(agent, url, makeRequest(n));
+        if (run ? res.ok : check(res)) latencies.push(performance.now() - t);
+        else {
+          const key = run ? 'failed' : res.status;
+          errors[key] = (errors[key] ?? 0) + 1;
+        }
       } catch (e) {
         errors[e.code || e.message] = (errors[e.code || e.message] ?? 0) + 1;
       }

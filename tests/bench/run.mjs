@@ -32,6 +32,8 @@ const TARGETS = {
   widgetLongTasks: { text: 'none', ok: (v) => v === 0 },
   heapAddedBytes: { text: '≤ 1 MB', ok: (v) => v <= MB },
   bootHealthRatio: { text: '≥ 0.5×', ok: (v) => v >= 0.5 },
+  // Issue 16: a new session's boot against /health/db (one SELECT 1), side by side in one run.
+  bootFloorRatio: { text: '≥ 0.8×', ok: (v) => v >= 0.8 },
 };
 
 const log = (msg) => process.stderr.write(`  ${msg}\n`);
@@ -169,6 +171,7 @@ judge('launcherAfterFcpMs', report.launcher?.shown === report.launcher?.runs ? r
 judge('widgetLongTasks', report.longTasks?.attributable);
 judge('heapAddedBytes', report.heap?.addedBytes);
 judge('bootHealthRatio', report.load?.ratioNew);
+judge('bootFloorRatio', report.load?.ratioNewVsDb);
 report.verdicts = verdicts;
 
 // ---------------------------------------------------------------- printing
@@ -263,6 +266,7 @@ if (report.load) {
   rows.push(lr('POST /v1/boot, new session each', L.bootNew));
   rows.push(lr('POST /v1/boot, 50 sessionIds reused', L.bootReuse));
   rows.push(['boot / health throughput', `${L.ratioNew ?? '–'}×`, `new sessions; ${L.ratioReuse ?? '–'}× with reused sessionIds; ${L.ratioNewVsDb ?? '–'}× of the one-query floor; concurrency ${L.concurrency}`, TARGETS.bootHealthRatio.text, mark(verdicts.bootHealthRatio)]);
+  rows.push(['boot / one-query floor', `${L.ratioNewVsDb ?? '–'}×`, `new sessions against GET /health/db in the same run; concurrency ${L.concurrency}`, TARGETS.bootFloorRatio.text, mark(verdicts.bootFloorRatio)]);
   for (const [name, r] of Object.entries({ health: L.health, healthDb: L.healthDb, bootNew: L.bootNew, bootReuse: L.bootReuse })) {
     if (r?.errors) console.error(`  ${name} errors: ${JSON.stringify(r.errorsBy)}`);
   }

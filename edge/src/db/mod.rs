@@ -2,11 +2,13 @@
 
 mod audit;
 mod chat;
+mod delivery;
 mod events;
 mod help;
 mod items;
 mod live;
 mod maintenance;
+mod merge;
 mod progress;
 mod segments;
 mod sessions;
@@ -18,11 +20,13 @@ mod workspaces;
 
 pub use audit::*;
 pub use chat::*;
+pub use delivery::*;
 pub use events::*;
 pub use help::*;
 pub use items::*;
 pub use live::*;
 pub use maintenance::*;
+pub use merge::*;
 pub use progress::*;
 pub use segments::*;
 pub use sessions::*;

@@ -6,7 +6,7 @@ use worker::{D1Database, D1PreparedStatement};
 
 use super::visitors::{VisitorRow, VISITOR_COLS};
 use super::workspaces::{WorkspaceRow, WORKSPACE_COLS};
-use super::{n, run, s, stmt};
+use super::{n, run, s, stmt, Batch, Results, Rows};
 use crate::internal;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -70,88 +70,117 @@ fn prefixed(table: &str, cols: &str) -> String {
         .join(", ")
 }
 
-/// What a boot needs to read, fetched in one round trip: the workspace, the visitor of a
-/// presented token (with the session's expiry and workspace), and the anonymous visitor of a
-/// sessionId.
+/// What a boot read, in one round trip: the workspace, the visitor of a presented token (with
+/// the session's expiry and start), the anonymous visitor of a sessionId — and whether the
+/// [`FreshGuess`] sent along was written.
 pub struct BootReads {
     pub workspace: Option<WorkspaceRow>,
     pub token_session: Option<(SessionRow, VisitorRow)>,
     pub anonymous: Option<VisitorRow>,
+    pub minted: bool,
 }
 
-pub async fn boot_reads(
+/// A boot's guess that it mints a session for a new anonymous visitor, decided from the
+/// workspace row this isolate remembers. It is written in the reads' round trip, only if the
+/// stored workspace is still exactly `workspace` and no visitor holds the sessionId
+/// ([`super::insert_fresh_visitor`]); otherwise nothing is written and the caller decides from
+/// the reads, which see the database as it was before the guess.
+pub struct FreshGuess<'a> {
+    pub workspace: &'a WorkspaceRow,
+    pub visitor: &'a VisitorRow,
+    pub token_hash: &'a str,
+    pub expires_at: i64,
+}
+
+#[derive(Deserialize)]
+struct TokenRow {
+    s_workspace_id: String,
+    s_expires_at: i64,
+    s_started_at: i64,
+    #[serde(flatten)]
+    visitor: VisitorRow,
+}
+
+#[derive(Deserialize)]
+struct Id {
+    #[allow(dead_code)]
+    id: String,
+}
+
+/// The boot's one read batch (and its guess, when there is one). `then` may add reads that run
+/// after the guess's writes in the same transaction (they see the new visitor if it was
+/// written); it is called only with a guess, and its rows are taken from the returned
+/// [`Results`].
+pub async fn boot_batch<H>(
     db: &D1Database,
     ws: &str,
     token_hash: Option<&str>,
     session_id: Option<&str>,
-) -> Result<BootReads, ApiError> {
-    #[derive(Deserialize)]
-    struct TokenRow {
-        s_workspace_id: String,
-        s_expires_at: i64,
-        s_started_at: i64,
-        #[serde(flatten)]
-        visitor: VisitorRow,
-    }
-    let mut stmts = vec![stmt(
-        db,
-        &format!("SELECT {WORKSPACE_COLS} FROM workspaces WHERE id = ?1"),
-        &[s(ws)],
-    )?];
-    if let Some(h) = token_hash {
-        stmts.push(stmt(
+    guess: Option<FreshGuess<'_>>,
+    then: impl FnOnce(&mut Batch, &D1Database) -> Result<Option<H>, ApiError>,
+) -> Result<(BootReads, Option<H>, Results), ApiError> {
+    let mut batch = Batch::new();
+    let workspace = batch.read::<WorkspaceRow>(super::workspace_statement(db, ws)?);
+    let token = match token_hash {
+        Some(h) => Some(batch.read::<TokenRow>(stmt(
             db,
             &format!("SELECT s.workspace_id AS s_workspace_id, s.expires_at AS s_expires_at, COALESCE(s.started_at, s.created_at) AS s_started_at, {} FROM widget_sessions s JOIN visitors v ON v.id = s.visitor_id WHERE s.token_hash = ?1 AND v.merged_into IS NULL", prefixed("v", VISITOR_COLS)),
             &[s(h)],
-        )?);
-    }
-    if let Some(sid) = session_id {
-        stmts.push(stmt(
-            db,
-            &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND session_id = ?2 AND identity_verified = 0 AND merged_into IS NULL ORDER BY last_seen_at DESC LIMIT 1"),
-            &[s(ws), s(sid)],
-        )?);
-    }
-    let results = db.batch(stmts).await.map_err(internal)?;
-    let mut it = results.into_iter();
-    let workspace = it
-        .next()
-        .map(|r| r.results::<WorkspaceRow>())
-        .transpose()
-        .map_err(internal)?
-        .and_then(|v| v.into_iter().next());
-    let token_session = match token_hash {
-        Some(_) => it
-            .next()
-            .map(|r| r.results::<TokenRow>())
-            .transpose()
-            .map_err(internal)?
-            .and_then(|v| v.into_iter().next())
-            .map(|r| {
-                let session = SessionRow {
-                    workspace_id: r.s_workspace_id,
-                    visitor_id: r.visitor.id.clone(),
-                    expires_at: r.s_expires_at,
-                    started_at: r.s_started_at,
-                };
-                (session, r.visitor)
-            }),
+        )?)),
         None => None,
     };
     let anonymous = match session_id {
-        Some(_) => it
-            .next()
-            .map(|r| r.results::<VisitorRow>())
-            .transpose()
-            .map_err(internal)?
-            .and_then(|v| v.into_iter().next()),
+        Some(sid) => Some(batch.read::<VisitorRow>(stmt(
+            db,
+            &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND session_id = ?2 AND identity_verified = 0 AND merged_into IS NULL ORDER BY last_seen_at DESC LIMIT 1"),
+            &[s(ws), s(sid)],
+        )?)),
         None => None,
     };
-    Ok(BootReads {
-        workspace,
+    let minted = match guess {
+        Some(g) => {
+            let id = batch.read::<Id>(super::insert_fresh_visitor(db, g.visitor, g.workspace)?);
+            // The session follows only if its visitor was written just before.
+            batch.write(stmt(
+                db,
+                "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at, identity_verified) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, 0 WHERE EXISTS (SELECT 1 FROM visitors WHERE id = ?3 AND workspace_id = ?2)",
+                &[s(g.token_hash), s(&g.visitor.workspace_id), s(&g.visitor.id), n(g.visitor.first_seen_at), n(g.expires_at)],
+            )?);
+            Some(id)
+        }
+        None => None,
+    };
+    let then = match minted {
+        Some(_) => then(&mut batch, db)?,
+        None => None,
+    };
+    let mut results = batch.run(db).await?;
+    let token_session = match token {
+        Some(t) => results.first(t)?.map(|r| {
+            let session = SessionRow {
+                workspace_id: r.s_workspace_id,
+                visitor_id: r.visitor.id.clone(),
+                expires_at: r.s_expires_at,
+                started_at: r.s_started_at,
+            };
+            (session, r.visitor)
+        }),
+        None => None,
+    };
+    let reads = BootReads {
+        workspace: results.first(workspace)?,
         token_session,
-        anonymous,
-    })
+        anonymous: match anonymous {
+            Some(a) => results.first(a)?,
+            None => None,
+        },
+        minted: match minted {
+            Some(m) => results.first(m)?.is_some(),
+            None => false,
+        },
+    };
+    Ok((reads, then, results))
 }
 
 /// A new session for `visitor`; `proven` when the request that minted it carried a valid
@@ -187,39 +216,45 @@ pub fn bind_session(
     )
 }
 
+/// A session token's storage hash, as a read returns it.
+#[derive(Deserialize)]
+pub struct TokenHash {
+    pub token_hash: String,
+}
+
+/// The hashes a read of [`TokenHash`] rows returned.
+pub fn hashes(rows: Vec<TokenHash>) -> Vec<String> {
+    rows.into_iter().map(|h| h.token_hash).collect()
+}
+
 /// A proof has just arrived for `visitor` (and for `merged` folded into it): every session of
-/// either that did not prove itself is deleted, except the caller's own (`keep`). Returns the
-/// deleted hashes (their sockets must close).
+/// either that did not prove itself is deleted, except the caller's own (`keep`). Its rows are
+/// the deleted hashes (their sockets must close).
 pub fn revoke_unproven_sessions(
+    batch: &mut Batch,
     db: &D1Database,
     visitor: &str,
     merged: Option<&str>,
     keep: &str,
-) -> Result<D1PreparedStatement, ApiError> {
-    stmt(
+) -> Result<Rows<TokenHash>, ApiError> {
+    Ok(batch.read(stmt(
         db,
         "DELETE FROM widget_sessions WHERE visitor_id IN (?1, ?2) AND identity_verified = 0 AND token_hash <> ?3 RETURNING token_hash",
         &[s(visitor), s(merged.unwrap_or(visitor)), s(keep)],
-    )
+    )?))
 }
 
-/// The `token_hash` column of the `n`-th result of a batch (a `DELETE … RETURNING token_hash`
-/// of revoked sessions, or a `SELECT` of the ones that stay).
-pub fn token_hashes(results: Vec<worker::D1Result>, n: usize) -> Result<Vec<String>, ApiError> {
-    #[derive(Deserialize)]
-    struct Hash {
-        token_hash: String,
-    }
-    Ok(results
-        .into_iter()
-        .nth(n)
-        .map(|r| r.results::<Hash>())
-        .transpose()
-        .map_err(internal)?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|h| h.token_hash)
-        .collect())
+/// The sessions a visitor still holds (after a revoke in the same batch).
+pub fn visitor_sessions(
+    batch: &mut Batch,
+    db: &D1Database,
+    visitor: &str,
+) -> Result<Rows<TokenHash>, ApiError> {
+    Ok(batch.read(stmt(
+        db,
+        "SELECT token_hash FROM widget_sessions WHERE visitor_id = ?1",
+        &[s(visitor)],
+    )?))
 }
 
 /// Replaces a session token by a new one with a new expiry, keeping visitor, verified flag and

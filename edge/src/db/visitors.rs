@@ -91,6 +91,15 @@ pub async fn visitor_by_id(
     first(db, &format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = ?1 AND id = ?2 AND merged_into IS NULL"), &[s(ws), s(id)]).await
 }
 
+/// Forgets a visitor's anonymous sessionId (a revoke: it resumes nothing any more).
+pub fn forget_session_id(db: &D1Database, id: &str) -> Result<D1PreparedStatement, ApiError> {
+    stmt(
+        db,
+        "UPDATE visitors SET session_id = NULL WHERE id = ?1",
+        &[s(id)],
+    )
+}
+
 /// The visitor whose userId was proven: what a proof of that userId signs in as.
 pub async fn visitor_by_verified_user_id(
     db: &D1Database,
@@ -124,37 +133,71 @@ pub async fn visitor_by_verified_email(
     .await
 }
 
+/// The columns [`save_visitor`] and [`insert_fresh_visitor`] write, bound as `?1`…`?18` by
+/// [`visitor_values`].
+const WRITE_COLS: &str = "id, workspace_id, readable_id, session_id, user_id, email, email_lower, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count, user_id_verified, signed_attributes";
+
+fn visitor_values(v: &VisitorRow) -> Vec<wasm_bindgen::JsValue> {
+    vec![
+        s(&v.id),
+        s(&v.workspace_id),
+        s(&v.readable_id),
+        opt(v.session_id.as_deref()),
+        opt(v.user_id.as_deref()),
+        opt(v.email.as_deref()),
+        opt(v
+            .email
+            .as_deref()
+            .map(porchlight_shared::identity::normalize_email)
+            .as_deref()),
+        n(v.email_verified),
+        opt(v.name.as_deref()),
+        n(v.identity_verified),
+        s(&v.attributes),
+        opt(v.device.as_deref()),
+        opt(v.locale.as_deref()),
+        n(v.first_seen_at),
+        n(v.last_seen_at),
+        n(v.session_count),
+        n(v.user_id_verified),
+        s(&v.signed_attributes),
+    ]
+}
+
 /// Inserts a new visitor or updates an existing one (identity, attributes, activity); the
 /// id, workspace, readable id and first-seen time never change once written.
 pub fn save_visitor(db: &D1Database, v: &VisitorRow) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        "INSERT INTO visitors (id, workspace_id, readable_id, session_id, user_id, email, email_lower, email_verified, name, identity_verified, attributes, device, locale, first_seen_at, last_seen_at, session_count, user_id_verified, signed_attributes) \
+        &format!("INSERT INTO visitors ({WRITE_COLS}) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
          ON CONFLICT (id) DO UPDATE SET session_id = excluded.session_id, user_id = excluded.user_id, email = excluded.email, \
          email_lower = excluded.email_lower, email_verified = excluded.email_verified, name = excluded.name, \
          identity_verified = excluded.identity_verified, attributes = excluded.attributes, device = excluded.device, \
          locale = excluded.locale, last_seen_at = excluded.last_seen_at, session_count = excluded.session_count, \
-         user_id_verified = excluded.user_id_verified, signed_attributes = excluded.signed_attributes",
-        &[
-            s(&v.id),
-            s(&v.workspace_id),
-            s(&v.readable_id),
-            opt(v.session_id.as_deref()),
-            opt(v.user_id.as_deref()),
-            opt(v.email.as_deref()),
-            opt(v.email.as_deref().map(porchlight_shared::identity::normalize_email).as_deref()),
-            n(v.email_verified),
-            opt(v.name.as_deref()),
-            n(v.identity_verified),
-            s(&v.attributes),
-            opt(v.device.as_deref()),
-            opt(v.locale.as_deref()),
-            n(v.first_seen_at),
-            n(v.last_seen_at),
-            n(v.session_count),
-            n(v.user_id_verified),
-            s(&v.signed_attributes),
-        ],
+         user_id_verified = excluded.user_id_verified, signed_attributes = excluded.signed_attributes"),
+        &visitor_values(v),
+    )
+}
+
+/// Inserts `v`, a new anonymous visitor decided from `ws` as this isolate remembered it, only
+/// if the stored workspace is still exactly `ws` and no visitor holds `v.session_id` (which is
+/// then recorded on nobody else's visitor). Returns the new id when it was written, nothing
+/// otherwise (the caller then decides from what it read in the same batch).
+pub fn insert_fresh_visitor(
+    db: &D1Database,
+    v: &VisitorRow,
+    ws: &super::WorkspaceRow,
+) -> Result<D1PreparedStatement, ApiError> {
+    let (unchanged, mut args) = ws.unchanged(19);
+    let mut all = visitor_values(v);
+    all.append(&mut args);
+    stmt(
+        db,
+        &format!("INSERT INTO visitors ({WRITE_COLS}) \
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18 \
+         WHERE (?4 IS NULL OR NOT EXISTS (SELECT 1 FROM visitors WHERE workspace_id = ?2 AND session_id = ?4 AND merged_into IS NULL)) \
+         AND {unchanged} RETURNING id"),
+        &all,
     )
 }

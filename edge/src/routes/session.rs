@@ -1,21 +1,28 @@
-//! Visitor sessions: boot, identify, refresh, revoke — and the one place that decides which
-//! visitor a caller is (`resolve`).
+//! Visitor sessions: boot, identify, refresh, revoke. Which visitor a caller is is decided in
+//! `resolve` (pure pieces in `decide`).
 
-use porchlight_shared::identity::{normalize_email, verify_claims, Claims, Identity, IdentityMode};
-use porchlight_shared::names::readable_id;
+mod decide;
+mod fresh;
+mod resolve;
+
+use porchlight_shared::identity::{verify_claims, Claims};
 use porchlight_shared::session::{clamp_lifetime, session_expiry, MAX_SESSION_AGE_MS};
 use porchlight_shared::token::SessionToken;
 use porchlight_shared::types::{BootRequest, IdentifyRequest, VisitorView};
-use porchlight_shared::{attributes, ApiError, ErrorCode};
+use porchlight_shared::{ApiError, ErrorCode};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
-use worker::{D1Database, D1PreparedStatement, Response};
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+use worker::Response;
 
+use super::eligible::{self, Reads};
 use crate::auth;
-use crate::db::{self, VisitorRow, WorkspaceRow};
+use crate::db::{self, Batch, VisitorRow, WorkspaceRow};
 use crate::http::{self, Ctx};
 use crate::limits::{self, Limit};
 use crate::rand;
+use fresh::{boot_body, fresh_guess, saw_session_id};
+use resolve::resolve;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -25,6 +32,9 @@ struct BootResponse {
     expires_at: i64,
     resumed: bool,
     settings: porchlight_shared::types::PublicSettings,
+    /// What `GET /v1/eligible` would answer for this session, when the boot asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eligible: Option<Box<RawValue>>,
 }
 
 fn claims_of(req: &IdentifyRequest) -> Claims<'_> {
@@ -58,19 +68,47 @@ pub fn min_lifetime_ms(ctx: &Ctx) -> i64 {
 
 /// `POST /v1/boot`: start (or resume, when a live token of this workspace comes along) a
 /// visitor session. (The caller's IP was rate-limited before anything was read.)
+///
+/// One D1 round trip when it can be: a boot without a token or identity claims, of a
+/// workspace this isolate has read, sends its guess (a new anonymous visitor and session) with
+/// the reads, written only if the stored workspace row is unchanged and nobody holds the
+/// sessionId ([`db::FreshGuess`]). Otherwise the reads decide and a second batch writes.
 pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let req: BootRequest = ctx.json().await?;
-    req.validate()?;
+    let (req, page) = boot_body(ctx).await?;
     let db = ctx.db()?;
     let token = auth::presented_token(ctx);
     let hash = token.as_ref().map(SessionToken::storage_hash);
-    let reads = db::boot_reads(
+    let guess = match token {
+        None => fresh_guess(ctx, &req)?,
+        Some(_) => None,
+    };
+    // Minting tokens is what an abuser would repeat: limited per anonymous sessionId, before
+    // the guess is written (a boot without a token mints one whatever the reads say).
+    let mut limited = false;
+    if let (Some(_), Some(sid)) = (&guess, &req.session_id) {
+        limits::check(ctx, Limit::Boot, format!("{}:{sid}", req.workspace_id)).await?;
+        limited = true;
+    }
+    let (reads, early, mut results) = db::boot_batch(
         &db,
         &req.workspace_id,
         hash.as_deref(),
         req.session_id.as_deref(),
+        guess.as_ref().map(|g| g.as_guess()),
+        |batch, db| match (&page, &guess) {
+            (Some(_), Some(g)) => Reads::add(batch, db, &g.workspace.id, &g.visitor.id).map(Some),
+            _ => Ok(None),
+        },
     )
     .await?;
+    db::remember_workspace(&req.workspace_id, reads.workspace.as_ref(), ctx.now);
+    if let (true, Some(g)) = (reads.minted, guess) {
+        let eligible = match (early, &page) {
+            (Some(early), Some(page)) => Some(g.eligible(early, &mut results, page, ctx.now)?),
+            _ => None,
+        };
+        return g.answer(eligible);
+    }
     let ws = reads.workspace.ok_or_else(|| {
         ApiError::new(ErrorCode::NotFound, "unknown workspace").at("/workspaceId")
     })?;
@@ -91,8 +129,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         }
         _ => (None, reads.anonymous.clone()),
     };
-    // Minting tokens is what an abuser would repeat: limit it per anonymous sessionId.
-    if resumed.is_none() {
+    if resumed.is_none() && !limited {
         if let Some(sid) = &req.session_id {
             limits::check(ctx, Limit::Boot, format!("{}:{sid}", ws.id)).await?;
         }
@@ -100,21 +137,10 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let was = current.as_ref().map(|c| c.id.clone());
     let mut r = resolve(&db, ctx.now, &ws, current, &identity, &ident).await?;
     let v = &mut r.visitor;
-    // The sessionId is this browser's credential for an unverified visitor. It is recorded
-    // only on a visitor that has none yet, and only if no other visitor holds it: a resumed
-    // session cannot point its visitor at another browser's sessionId (squatting).
     if let Some(sid) = &req.session_id {
-        let held_by_other = reads.anonymous.as_ref().is_some_and(|h| h.id != v.id);
-        if !v.verified() && v.session_id.is_none() && !held_by_other {
-            v.session_id = Some(sid.clone());
-        }
+        decide::record_session_id(v, sid, reads.anonymous.as_ref());
     }
-    if let Some(d) = &req.device {
-        v.device = Some(Value::Object(d.clone()).to_string());
-    }
-    if req.locale.is_some() {
-        v.locale = req.locale.clone();
-    }
+    describe_device(v, &req);
     if resumed.is_none() && !r.is_new {
         v.session_count += 1;
     }
@@ -128,8 +154,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         ),
     };
     let token_hash = token.storage_hash();
-    let mut stmts = r.statements(&db, &token_hash)?;
-    stmts.push(if is_resume {
+    let session = if is_resume {
         db::bind_session(&db, &token_hash, &r.visitor, identity.verified())?
     } else {
         db::insert_session(
@@ -140,11 +165,30 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
             expires_at,
             identity.verified(),
         )?
-    });
-    r.commit(ctx, &db, stmts).await?;
+    };
+    let (late, mut results) = r
+        .commit(ctx, &db, &token_hash, session, |batch, db| match &page {
+            Some(_) => Reads::add(batch, db, &ws.id, &r.visitor.id).map(Some),
+            None => Ok(None),
+        })
+        .await?;
+    let eligible = match (late, &page) {
+        (Some(late), Some(page)) => Some(eligible::answer(
+            late,
+            &mut results,
+            page,
+            ws.automation().survey_cooldown_days,
+            ctx.now,
+        )?),
+        _ => None,
+    };
     if is_resume {
         r.closing_moved_session(ctx, was.as_deref(), &token_hash)
             .await;
+    }
+    auth::remember_session(&token_hash, &ws.id, &r.visitor.id);
+    if let Some(sid) = &req.session_id {
+        saw_session_id(&ws.id, sid);
     }
     http::json(
         200,
@@ -154,8 +198,19 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
             expires_at,
             resumed: is_resume,
             settings: ws.public_settings(),
+            eligible,
         },
     )
+}
+
+/// The device and locale a boot reports.
+fn describe_device(v: &mut VisitorRow, req: &BootRequest) {
+    if let Some(d) = &req.device {
+        v.device = Some(Value::Object(d.clone()).to_string());
+    }
+    if req.locale.is_some() {
+        v.locale = req.locale.clone();
+    }
 }
 
 /// `POST /v1/identify`: claims and attributes for the session's visitor.
@@ -173,14 +228,9 @@ pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let current = db::visitor_by_id(&db, &a.workspace.id, &a.session.visitor_id).await?;
     let r = resolve(&db, ctx.now, &a.workspace, current, &identity, &req).await?;
     let token_hash = a.token.storage_hash();
-    let mut stmts = r.statements(&db, &token_hash)?;
-    stmts.push(db::bind_session(
-        &db,
-        &token_hash,
-        &r.visitor,
-        identity.verified(),
-    )?);
-    r.commit(ctx, &db, stmts).await?;
+    let session = db::bind_session(&db, &token_hash, &r.visitor, identity.verified())?;
+    r.commit(ctx, &db, &token_hash, session, |_, _| Ok(()))
+        .await?;
     r.closing_moved_session(ctx, Some(&a.session.visitor_id), &token_hash)
         .await;
     http::json(200, &json!({ "visitor": r.visitor.view()? }))
@@ -231,25 +281,13 @@ pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let db = ctx.db()?;
     let vid = a.session.visitor_id.clone();
-    let results = db
-        .batch(vec![
-            db::delete_session(&db, &a.token.storage_hash())?,
-            // The anonymous sessionId is a credential of this browser: a revoke forgets it,
-            // so it resumes nothing any more.
-            db::stmt(
-                &db,
-                "UPDATE visitors SET session_id = NULL WHERE id = ?1",
-                &[db::s(&vid)],
-            )?,
-            db::stmt(
-                &db,
-                "SELECT token_hash FROM widget_sessions WHERE visitor_id = ?1",
-                &[db::s(&vid)],
-            )?,
-        ])
-        .await
-        .map_err(crate::internal)?;
-    let keep = db::token_hashes(results, 2)?;
+    let mut batch = Batch::new();
+    batch.write(db::delete_session(&db, &a.token.storage_hash())?);
+    // The anonymous sessionId is a credential of this browser: a revoke forgets it, so it
+    // resumes nothing any more.
+    batch.write(db::forget_session_id(&db, &vid)?);
+    let keep = db::visitor_sessions(&mut batch, &db, &vid)?;
+    let keep = db::hashes(batch.run(&db).await?.rows(keep)?);
     // Live sockets opened with this token close too, and any of the visitor's sockets tied to
     // a session that no longer exists (one call to the hub).
     crate::hub::close_revoked_sockets(
@@ -261,380 +299,4 @@ pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
     )
     .await;
     http::no_content()
-}
-
-/// The visitor a request ends up as, and what must be written for it.
-pub struct Resolution {
-    pub visitor: VisitorRow,
-    pub is_new: bool,
-    /// An anonymous visitor folded into `visitor` by a verified identity.
-    pub merged_from: Option<VisitorRow>,
-    /// What the merge moves, counted per kind (for the audit record).
-    pub moved: Option<MoveCounts>,
-    /// The request proved who it is: the visitor's sessions (and the merged visitor's) that
-    /// did not prove themselves are revoked. Every proven request sweeps, not only the first:
-    /// a session may have reached a verified visitor by a claim while the workspace was in
-    /// mode `off`. (The delete uses the sessions' visitor index; a hub call only if it hit.)
-    pub proven: bool,
-    pub now: i64,
-}
-
-impl Resolution {
-    /// What to write, in one batch: the visitor, then (on a first proof) the revocation of the
-    /// unproven sessions of the visitor and of the one merged into it — all but the caller's
-    /// `token_hash` — then the merge. The revocation comes first: a merge moves the merged
-    /// visitor's remaining sessions, and none but the caller's may follow it.
-    fn statements(
-        &self,
-        db: &D1Database,
-        token_hash: &str,
-    ) -> Result<Vec<D1PreparedStatement>, ApiError> {
-        let mut out = vec![db::save_visitor(db, &self.visitor)?];
-        if self.proven {
-            out.push(db::revoke_unproven_sessions(
-                db,
-                &self.visitor.id,
-                self.merged_from.as_ref().map(|f| f.id.as_str()),
-                token_hash,
-            )?);
-        }
-        if let Some(from) = &self.merged_from {
-            let (from_id, to_id) = (db::s(&from.id), db::s(&self.visitor.id));
-            out.push(db::stmt(
-                db,
-                "UPDATE visitors SET merged_into = ?2, session_id = NULL WHERE id = ?1",
-                &[from_id.clone(), to_id.clone()],
-            )?);
-            out.push(db::stmt(
-                db,
-                "UPDATE widget_sessions SET visitor_id = ?2 WHERE visitor_id = ?1",
-                &[from_id.clone(), to_id.clone()],
-            )?);
-            // Events move; counters add up into the target's.
-            let both = [from_id, to_id];
-            out.push(db::stmt(
-                db,
-                "UPDATE events SET visitor_id = ?2 WHERE visitor_id = ?1",
-                &both,
-            )?);
-            out.push(db::stmt(
-                db,
-                "UPDATE tickets SET visitor_id = ?2 WHERE visitor_id = ?1",
-                &both,
-            )?);
-            out.push(db::stmt(
-                db,
-                "UPDATE impressions SET visitor_id = ?2 WHERE visitor_id = ?1",
-                &both,
-            )?);
-            out.push(db::stmt(
-                db,
-                "UPDATE conversations SET visitor_id = ?2 WHERE visitor_id = ?1",
-                &both,
-            )?);
-            out.push(db::stmt(
-                db,
-                "INSERT INTO event_counters (visitor_id, name, day, count) SELECT ?2, name, day, count FROM event_counters WHERE visitor_id = ?1 \
-                 ON CONFLICT (visitor_id, name, day) DO UPDATE SET count = event_counters.count + excluded.count",
-                &both,
-            )?);
-            out.push(db::stmt(
-                db,
-                "DELETE FROM event_counters WHERE visitor_id = ?1",
-                &both[..1],
-            )?);
-            out.push(db::stmt(
-                db,
-                "INSERT INTO event_totals (visitor_id, workspace_id, name, count, first_at, last_at) SELECT ?2, workspace_id, name, count, first_at, last_at FROM event_totals WHERE visitor_id = ?1 \
-                 ON CONFLICT (visitor_id, name) DO UPDATE SET count = event_totals.count + excluded.count, first_at = min(event_totals.first_at, excluded.first_at), last_at = max(event_totals.last_at, excluded.last_at)",
-                &both,
-            )?);
-            out.push(db::stmt(
-                db,
-                "DELETE FROM event_totals WHERE visitor_id = ?1",
-                &both[..1],
-            )?);
-            // Where both visitors have a row for the same item, keep what the person did:
-            // - a tour: a completed one beats one that is not, otherwise the latest change
-            //   (a dismissal or a further step) stands;
-            // - an open survey response: the answers are combined (the identified visitor's
-            //   answer wins for a question both answered);
-            // - checklist ticks: every ticked task stays ticked (rows are per task);
-            // - article feedback: the identified visitor's stands.
-            out.push(db::stmt(
-                db,
-                "DELETE FROM tour_progress AS b WHERE b.visitor_id = ?2 AND EXISTS (SELECT 1 FROM tour_progress a \
-                 WHERE a.visitor_id = ?1 AND a.tour_id = b.tour_id AND b.state <> 'completed' \
-                 AND (a.state = 'completed' OR a.updated_at > b.updated_at))",
-                &both,
-            )?);
-            out.push(db::stmt(
-                db,
-                "UPDATE survey_responses AS b SET answers = json_patch(a.answers, b.answers), updated_at = MAX(a.updated_at, b.updated_at) \
-                 FROM survey_responses a WHERE b.visitor_id = ?2 AND b.complete = 0 \
-                 AND a.visitor_id = ?1 AND a.survey_id = b.survey_id AND a.complete = 0",
-                &both,
-            )?);
-            for table in MOVED_WITH_KEYS {
-                out.push(db::stmt(
-                    db,
-                    &format!("UPDATE OR IGNORE {table} SET visitor_id = ?2 WHERE visitor_id = ?1"),
-                    &both,
-                )?);
-                out.push(db::stmt(
-                    db,
-                    &format!("DELETE FROM {table} WHERE visitor_id = ?1"),
-                    &both[..1],
-                )?);
-            }
-            let detail = json!({"from": from.id, "into": self.visitor.id, "counts": self.moved});
-            out.push(db::audit(
-                db,
-                &self.visitor.workspace_id,
-                "visitor.merged",
-                &self.visitor.id,
-                &detail,
-                self.now,
-            )?);
-        }
-        Ok(out)
-    }
-
-    /// A live session that now speaks for another visitor closes its sockets: they were
-    /// opened (and are tagged) for the visitor it left, whose events they would keep hearing.
-    /// The widget reconnects as the new visitor.
-    async fn closing_moved_session(&self, ctx: &Ctx, was: Option<&str>, token_hash: &str) {
-        if was.is_some_and(|w| w != self.visitor.id) {
-            crate::hub::close_sessions(
-                &ctx.env,
-                &self.visitor.workspace_id,
-                &[token_hash.to_string()],
-            )
-            .await;
-        }
-    }
-
-    /// Runs the batch built from [`Resolution::statements`] (and the caller's session write),
-    /// then closes the live sockets of the sessions a first proof revoked.
-    async fn commit(
-        &self,
-        ctx: &Ctx,
-        db: &D1Database,
-        stmts: Vec<D1PreparedStatement>,
-    ) -> Result<(), ApiError> {
-        let results = db.batch(stmts).await.map_err(crate::internal)?;
-        if !self.proven {
-            return Ok(());
-        }
-        // The revocation is the batch's second statement.
-        let revoked = db::token_hashes(results, 1)?;
-        if !revoked.is_empty() {
-            crate::hub::close_sessions(&ctx.env, &self.visitor.workspace_id, &revoked).await;
-        }
-        Ok(())
-    }
-}
-
-/// True when `v` already is someone else than the identity claims.
-fn conflicts(v: &VisitorRow, id: &Identity) -> bool {
-    let other_user = matches!((&v.user_id, &id.user_id), (Some(a), Some(b)) if a != b);
-    let other_email = v.email_verified != 0
-        && id.email_verified
-        && v.email.as_deref().map(normalize_email) != id.email.as_deref().map(normalize_email);
-    other_user || other_email
-}
-
-/// Whether the caller's own unverified visitor folds into the verified visitor a proof
-/// reached: it holds nothing proven, and no claim of someone else.
-fn mergeable(c: &VisitorRow, id: &Identity) -> bool {
-    !c.verified() && (c.user_id.is_none() || c.user_id == id.user_id)
-}
-
-/// Decides which visitor the caller is. `current` is the visitor of the caller's session or
-/// anonymous sessionId; `id` is what verification made of the claims.
-///
-/// Only a proof reaches another visitor (mode `off` aside, which trusts claims by design): an
-/// unproven userId in `optional` mode is a label on the caller's own visitor, never a key to
-/// anyone else's — so nobody can claim a userId before its owner signs in and later read what
-/// the owner's proven sign-in brings (pre-hijack), and no refusal tells whether a userId is
-/// taken.
-async fn resolve(
-    db: &D1Database,
-    now: i64,
-    ws: &WorkspaceRow,
-    current: Option<VisitorRow>,
-    id: &Identity,
-    req: &IdentifyRequest,
-) -> Result<Resolution, ApiError> {
-    let mode = ws.identity_mode();
-    // The existing visitor the claim reaches, if it is strong enough to reach one.
-    let claimed = match (&id.user_id, &id.email) {
-        (Some(uid), _) if id.user_id_verified => {
-            match db::visitor_by_verified_user_id(db, &ws.id, uid).await? {
-                Some(v) => Some(v),
-                None => match (&id.email, id.email_verified) {
-                    (Some(e), true) => {
-                        db::visitor_by_verified_email(db, &ws.id, &normalize_email(e))
-                            .await?
-                            .filter(|v| v.user_id_verified == 0)
-                    }
-                    _ => None,
-                },
-            }
-        }
-        (Some(uid), _) if mode == IdentityMode::Off => {
-            db::visitor_by_any_user_id(db, &ws.id, uid).await?
-        }
-        (None, Some(e)) if id.email_verified => {
-            db::visitor_by_verified_email(db, &ws.id, &normalize_email(e)).await?
-        }
-        _ => None,
-    };
-
-    let mut merged_from = None;
-    let (mut visitor, is_new) = match (claimed, current) {
-        (Some(t), Some(c)) if t.id == c.id => (c, false),
-        (Some(t), Some(c)) => {
-            if mergeable(&c, id) {
-                merged_from = Some(c);
-            }
-            (t, false)
-        }
-        (Some(t), None) => (t, false),
-        (None, Some(c)) if !conflicts(&c, id) => (c, false),
-        (None, _) => (new_visitor(ws, now)?, true),
-    };
-    let proven = id.verified();
-
-    // Anonymous attributes collected before sign-in survive, under what the user already had.
-    // Keys the user's server signed take nothing from the anonymous side, not even nested keys.
-    if let Some(from) = &merged_from {
-        let mut attrs = from.attributes()?;
-        for k in visitor.signed_keys()? {
-            attrs.remove(&k);
-        }
-        attributes::merge(&mut attrs, &visitor.attributes()?, "/attributes")?;
-        visitor.attributes = Value::Object(attrs).to_string();
-    }
-    apply_claims(&mut visitor, id, req)?;
-    visitor.last_seen_at = now;
-
-    let moved = match &merged_from {
-        Some(from) => db::first::<MoveCounts>(db, MOVE_COUNTS_SQL, &[db::s(&from.id)]).await?,
-        None => None,
-    };
-    Ok(Resolution {
-        visitor,
-        is_new,
-        merged_from,
-        moved,
-        proven,
-        now,
-    })
-}
-
-/// Tables keyed by visitor and item that a merge moves.
-const MOVED_WITH_KEYS: [&str; 4] = [
-    "tour_progress",
-    "survey_responses",
-    "checklist_progress",
-    "article_feedback",
-];
-
-/// What a merge moves, per kind.
-#[derive(serde::Deserialize, serde::Serialize, Debug, Clone, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct MoveCounts {
-    sessions: i64,
-    events: i64,
-    tickets: i64,
-    conversations: i64,
-    impressions: i64,
-    tour_progress: i64,
-    survey_responses: i64,
-    checklist_tasks: i64,
-    article_feedback: i64,
-}
-
-const MOVE_COUNTS_SQL: &str = "SELECT \
-    (SELECT COUNT(*) FROM widget_sessions WHERE visitor_id = ?1) AS sessions, \
-    (SELECT COUNT(*) FROM events WHERE visitor_id = ?1) AS events, \
-    (SELECT COUNT(*) FROM tickets WHERE visitor_id = ?1) AS tickets, \
-    (SELECT COUNT(*) FROM conversations WHERE visitor_id = ?1) AS conversations, \
-    (SELECT COUNT(*) FROM impressions WHERE visitor_id = ?1) AS impressions, \
-    (SELECT COUNT(*) FROM tour_progress WHERE visitor_id = ?1) AS tourProgress, \
-    (SELECT COUNT(*) FROM survey_responses WHERE visitor_id = ?1) AS surveyResponses, \
-    (SELECT COUNT(*) FROM checklist_progress WHERE visitor_id = ?1) AS checklistTasks, \
-    (SELECT COUNT(*) FROM article_feedback WHERE visitor_id = ?1) AS articleFeedback";
-
-fn new_visitor(ws: &WorkspaceRow, now: i64) -> Result<VisitorRow, ApiError> {
-    Ok(VisitorRow {
-        id: rand::id::<12>("v_")?,
-        workspace_id: ws.id.clone(),
-        readable_id: readable_id(rand::bytes::<4>()?),
-        session_id: None,
-        user_id: None,
-        email: None,
-        email_verified: 0,
-        name: None,
-        identity_verified: 0,
-        user_id_verified: 0,
-        attributes: "{}".into(),
-        signed_attributes: "[]".into(),
-        device: None,
-        locale: None,
-        first_seen_at: now,
-        last_seen_at: now,
-        session_count: 1,
-    })
-}
-
-fn apply_claims(v: &mut VisitorRow, id: &Identity, req: &IdentifyRequest) -> Result<(), ApiError> {
-    if let Some(uid) = &id.user_id {
-        // A proven userId is never replaced by an unproven one (`conflicts` keeps a different
-        // claim off this visitor; the same one stays proven).
-        if id.user_id_verified || v.user_id_verified == 0 {
-            v.user_id = Some(uid.clone());
-        }
-        if id.user_id_verified {
-            v.user_id_verified = 1;
-        }
-    }
-    if id.verified() {
-        v.identity_verified = 1;
-        // An anonymous sessionId resumes only unverified visitors: a verified one keeps none,
-        // so nobody can hold it to squat.
-        v.session_id = None;
-    }
-    if let Some(e) = &id.email {
-        if id.email_verified {
-            v.email = Some(e.clone());
-            v.email_verified = 1;
-        } else if v.email_verified == 0 {
-            v.email = Some(e.clone());
-        }
-    }
-    if let Some(name) = &req.name {
-        v.name = Some(name.trim().to_string());
-    }
-    let mut attrs: Map<String, Value> = v.attributes()?;
-    let mut signed = v.signed_keys()?;
-    if let Some(attrs_signed) = &id.signed_attributes {
-        attributes::validate(attrs_signed, "/userJwt/attributes")?;
-        // A signed value replaces the key whole: nothing written before (unsigned, nested)
-        // survives under it.
-        for k in attrs_signed.keys() {
-            attrs.remove(k);
-        }
-        attributes::merge(&mut attrs, attrs_signed, "/userJwt/attributes")?;
-        attributes::mark_signed(&mut signed, attrs_signed);
-    }
-    if let Some(a) = &req.attributes {
-        // What the site's server signed, unsigned writes may not change.
-        attributes::refuse_signed(&signed, &attrs, a, "/attributes")?;
-        attributes::merge(&mut attrs, a, "/attributes")?;
-    }
-    v.attributes = Value::Object(attrs).to_string();
-    v.signed_attributes = Value::from(signed).to_string();
-    Ok(())
 }

@@ -1,0 +1,226 @@
+//! `/v1/eligible`'s decision over what [`super::Reads`] read: audience, frequency (with the
+//! workspace's survey pacing), arbitration, and each kind's progress.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use porchlight_shared::experiences::TourState;
+use porchlight_shared::targeting::arbitrate::{order, Candidate};
+use porchlight_shared::targeting::frequency::{
+    check_frequency, FrequencyInput, History, Impression, Pacing,
+};
+use porchlight_shared::targeting::{EvalContext, PageFacts};
+use porchlight_shared::{ApiError, ErrorCode};
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+
+use super::parsed::{delivery_of, Parsed};
+use super::{Page, Reads};
+use crate::db::TourProgressRow;
+use crate::db::{ImpressionRow, Results};
+use crate::routes::items::{self, Family, ItemKind, ItemRow};
+
+/// Builds each item's history from the visitor's impressions.
+fn histories(rows: Vec<ImpressionRow>) -> BTreeMap<String, History> {
+    let mut out: BTreeMap<String, History> = BTreeMap::new();
+    for r in rows {
+        let h = out.entry(r.content_id).or_default();
+        match r.action.as_str() {
+            "shown" => h.impressions.push(Impression {
+                at: r.at,
+                browsing_session: r.browsing_session.unwrap_or_default(),
+            }),
+            "dismissed" => h.dismissed_at = Some(h.dismissed_at.map_or(r.at, |d| d.min(r.at))),
+            "completed" => h.completed_at = Some(h.completed_at.map_or(r.at, |d| d.min(r.at))),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// One item as `/v1/eligible` answers it.
+#[derive(serde::Serialize)]
+struct EligibleItem<'a> {
+    id: &'a str,
+    kind: &'a str,
+    priority: i64,
+    content: &'a RawValue,
+    triggers: &'a RawValue,
+    frequency: &'a RawValue,
+    history: Value,
+    #[serde(flatten)]
+    extra: serde_json::Map<String, Value>,
+}
+
+/// The eligible items of every family, best first, from what [`Reads`] read, as JSON.
+pub fn answer(
+    reads: Reads,
+    results: &mut Results,
+    page: &Page,
+    survey_cooldown_days: Option<u32>,
+    now: i64,
+) -> Result<Box<RawValue>, ApiError> {
+    let visitor = results.first(reads.visitor)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotAuthenticated,
+            "the session's visitor no longer exists",
+        )
+    })?;
+    let active = results.rows(reads.active)?;
+    let segments = reads.segments.take(results)?;
+    let impressions = results.rows(reads.impressions)?;
+    let tours: HashMap<String, TourProgressRow> = results
+        .rows(reads.tours)?
+        .into_iter()
+        .map(|t| (t.tour_id.clone(), t))
+        .collect();
+    let open_responses: HashMap<String, Value> = results
+        .rows(reads.open_responses)?
+        .into_iter()
+        .map(|r| (r.survey_id, items::parse_json(&r.answers)))
+        .collect();
+    let ticked = results.rows(reads.ticks)?;
+    let (mut subject, totals) = reads.subject.take(results, &visitor)?;
+    let event_totals: HashMap<String, i64> =
+        totals.iter().map(|t| (t.name.clone(), t.count)).collect();
+    subject.page = PageFacts::from_url(&page.url, "");
+    // Workspace pacing: at most one survey every N days.
+    let pacing = Pacing {
+        survey_cooldown_days,
+        last_survey_shown_at: impressions
+            .iter()
+            .filter(|i| i.kind == "survey" && i.action == "shown")
+            .map(|i| i.at)
+            .max(),
+    };
+    let mut histories = histories(impressions);
+    // A snoozed tour comes back when the snooze ends; frequency sees it through the history.
+    for (id, t) in &tours {
+        if t.state == TourState::Snoozed.as_str() {
+            histories.entry(id.clone()).or_default().snoozed_until = t.snoozed_until;
+        }
+    }
+    let empty = History::default();
+    let eval = EvalContext {
+        subject: &subject,
+        now_ms: now,
+        segments: &segments,
+    };
+
+    let mut winners: Vec<(Candidate, &ItemRow, &History, Rc<Parsed>)> = Vec::new();
+    for row in &active {
+        let Some(parsed) = delivery_of(row) else {
+            continue;
+        };
+        let delivery = &parsed.delivery;
+        if !porchlight_shared::targeting::evaluate_audience(delivery.audience.as_ref(), &eval) {
+            continue;
+        }
+        let history = histories.get(&row.id).unwrap_or(&empty);
+        // A tour the visitor is in the middle of resumes (multi-page tours, reloads).
+        let resuming = tours
+            .get(&row.id)
+            .is_some_and(|t| t.state == TourState::InProgress.as_str());
+        let input = FrequencyInput {
+            frequency: &delivery.frequency,
+            history,
+            now_ms: now,
+            browsing_session: &page.bs,
+            visitor_id: &visitor.id,
+            content_id: &row.id,
+            survey_pacing: (row.kind == "survey").then_some(pacing),
+        };
+        if resuming || check_frequency(&input).is_ok() {
+            let candidate = Candidate {
+                kind: parsed.kind,
+                id: row.id.clone(),
+                priority: row.priority as i32,
+            };
+            winners.push((candidate, row, history, parsed.clone()));
+        }
+    }
+    let mut cands: Vec<Candidate> = winners.iter().map(|(c, _, _, _)| c.clone()).collect();
+    order(&mut cands);
+    let mut out: BTreeMap<&'static str, Vec<EligibleItem>> = [
+        Family::Outbound,
+        Family::Tooltips,
+        Family::Tours,
+        Family::Surveys,
+        Family::Checklists,
+    ]
+    .into_iter()
+    .map(|f| (f.key(), Vec::new()))
+    .collect();
+    let attributes = visitor.attributes()?;
+    for (_, row, h, parsed) in cands
+        .iter()
+        .filter_map(|c| winners.iter().find(|(w, _, _, _)| w.id == c.id))
+    {
+        let Some(kind) = row.item_kind() else {
+            continue;
+        };
+        // Stored JSON goes out as stored (validated when saved): no parse, no re-serialize.
+        fn raw(t: &str) -> Option<&RawValue> {
+            serde_json::from_str(t).ok()
+        }
+        let (Some(content), Some(triggers), Some(frequency)) =
+            (raw(&row.content), raw(&row.triggers), raw(&row.frequency))
+        else {
+            continue;
+        };
+        let mut extra = serde_json::Map::new();
+        match kind {
+            ItemKind::Tour => {
+                let progress = tours.get(&row.id).and_then(TourProgressRow::progress);
+                extra.insert("progress".into(), json!(progress));
+            }
+            ItemKind::Survey => {
+                extra.insert(
+                    "response".into(),
+                    open_responses
+                        .get(&row.id)
+                        .map_or(Value::Null, |a| json!({"answers": a, "complete": false})),
+                );
+            }
+            ItemKind::Checklist => {
+                let Some(c) = &parsed.checklist else {
+                    continue;
+                };
+                let mine: Vec<&str> = ticked
+                    .iter()
+                    .filter(|t| t.checklist_id == row.id)
+                    .map(|t| t.task_id.as_str())
+                    .collect();
+                let states = c.task_states(
+                    &mine,
+                    |name| event_totals.get(name).copied().unwrap_or(0),
+                    &attributes,
+                );
+                extra.insert("completed".into(), json!(states.iter().all(|(_, d)| *d)));
+                extra.insert(
+                    "tasks".into(),
+                    json!(states
+                        .iter()
+                        .map(|(t, d)| json!({"id": t, "done": d}))
+                        .collect::<Vec<_>>()),
+                );
+            }
+            _ => {}
+        }
+        let item = EligibleItem {
+            id: &row.id,
+            kind: &row.kind,
+            priority: row.priority,
+            content,
+            triggers,
+            frequency,
+            history: json!({"shown": h.impressions.len(), "lastShownAt": h.impressions.iter().map(|i| i.at).max(), "dismissed": h.dismissed_at.is_some(), "completed": h.completed_at.is_some()}),
+            extra,
+        };
+        if let Some(list) = out.get_mut(kind.family().key()) {
+            list.push(item);
+        }
+    }
+    // Serialized once, here: stored content goes out as stored, never parsed into a tree.
+    serde_json::value::to_raw_value(&out).map_err(crate::internal)
+}
