@@ -33,6 +33,29 @@ pub struct VisitorRow {
 }
 
 impl VisitorRow {
+    /// A visitor not stored yet: anonymous, nothing proven, no attributes, first seen `now`.
+    pub fn anonymous(id: String, workspace_id: String, readable_id: String, now: i64) -> Self {
+        VisitorRow {
+            id,
+            workspace_id,
+            readable_id,
+            session_id: None,
+            user_id: None,
+            email: None,
+            email_verified: 0,
+            name: None,
+            identity_verified: 0,
+            user_id_verified: 0,
+            attributes: "{}".into(),
+            signed_attributes: "[]".into(),
+            device: None,
+            locale: None,
+            first_seen_at: now,
+            last_seen_at: now,
+            session_count: 1,
+        }
+    }
+
     /// The stored attributes. Unreadable ones are an error, never `{}`: replacing them with
     /// nothing and writing that back would wipe them.
     pub fn attributes(&self) -> Result<Map<String, Value>, ApiError> {

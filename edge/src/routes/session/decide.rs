@@ -146,25 +146,7 @@ mod tests {
     use super::*;
 
     fn visitor(id: &str) -> VisitorRow {
-        VisitorRow {
-            id: id.into(),
-            workspace_id: "ws".into(),
-            readable_id: "Blue Fox".into(),
-            session_id: None,
-            user_id: None,
-            email: None,
-            email_verified: 0,
-            name: None,
-            identity_verified: 0,
-            user_id_verified: 0,
-            attributes: "{}".into(),
-            signed_attributes: "[]".into(),
-            device: None,
-            locale: None,
-            first_seen_at: 1,
-            last_seen_at: 1,
-            session_count: 1,
-        }
+        VisitorRow::anonymous(id.into(), "ws".into(), "Blue Fox".into(), 1)
     }
 
     fn proven_user(uid: &str) -> Identity {

@@ -149,23 +149,10 @@ pub async fn resolve(
 }
 
 pub fn new_visitor(ws: &WorkspaceRow, now: i64) -> Result<VisitorRow, ApiError> {
-    Ok(VisitorRow {
-        id: rand::id::<12>("v_")?,
-        workspace_id: ws.id.clone(),
-        readable_id: readable_id(rand::bytes::<4>()?),
-        session_id: None,
-        user_id: None,
-        email: None,
-        email_verified: 0,
-        name: None,
-        identity_verified: 0,
-        user_id_verified: 0,
-        attributes: "{}".into(),
-        signed_attributes: "[]".into(),
-        device: None,
-        locale: None,
-        first_seen_at: now,
-        last_seen_at: now,
-        session_count: 1,
-    })
+    Ok(VisitorRow::anonymous(
+        rand::id::<12>("v_")?,
+        ws.id.clone(),
+        readable_id(rand::bytes::<4>()?),
+        now,
+    ))
 }
