@@ -85,6 +85,27 @@ test('frequency: once, until_dismissed and once_per_session follow impressions',
   assert.equal(r.body.outbound[0].history.shown, 1);
 });
 
+test('an impression sent again with its clientId (queued offline, retried) is recorded once; bad ids are refused', async () => {
+  const ws = await createWorkspace();
+  const twice = await create(ws, post({ name: 'at most twice', frequency: { mode: 'at_most', maxTimes: 2 } }));
+  await act(ws, twice.id, 'activate');
+  const v = await boot(ws.id);
+  const t = v.body.sessionToken;
+  const shown = (clientId, occurredAt) => call('POST', '/v1/impressions', { token: t, body: { kind: 'outbound', contentId: twice.id, action: 'shown', browsingSession: 'tab1', clientId, occurredAt } });
+  const hourAgo = Date.now() - 3600_000;
+  for (let i = 0; i < 3; i++) assert.equal((await shown('imp-1', hourAgo)).status, 204, 'a retry answers like the first');
+  assert.deepEqual(await eligibleIds(t, '?bs=tab1'), [twice.id], 'one of two shows used, however often it was sent');
+  const r = await call('GET', '/v1/eligible?bs=tab1', { token: t });
+  assert.equal(r.body.outbound[0].history.shown, 1);
+  assert.equal((await shown('imp-2')).status, 204);
+  assert.deepEqual(await eligibleIds(t, '?bs=tab1'), [], 'the second show (another id) uses it up');
+  for (const bad of ['', 'has space', 'x'.repeat(65), '<script>']) {
+    const b = await shown(bad);
+    assertError(assert, b, 400, 'INVALID_INPUT');
+    assert.equal(b.body.error.path, '/clientId');
+  }
+});
+
 test('bad content is refused with the path of the field, and nothing is saved', async () => {
   const ws = await createWorkspace();
   const cases = [

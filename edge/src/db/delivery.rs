@@ -83,6 +83,8 @@ pub struct NewImpression<'a> {
     pub content_id: &'a str,
     pub action: &'a str,
     pub browsing_session: Option<&'a str>,
+    /// The sender's id: a second impression with it is not recorded.
+    pub client_id: Option<&'a str>,
     pub at: i64,
 }
 
@@ -90,8 +92,9 @@ pub async fn insert_impression(db: &D1Database, i: &NewImpression<'_>) -> Result
     let mut batch = Batch::new();
     batch.write(stmt(
         db,
-        "INSERT INTO impressions (workspace_id, visitor_id, kind, content_id, action, browsing_session, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        &[s(i.workspace), s(i.visitor), s(i.kind), s(i.content_id), s(i.action), opt(i.browsing_session), n(i.at)],
+        "INSERT INTO impressions (workspace_id, visitor_id, kind, content_id, action, browsing_session, at, client_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         ON CONFLICT (visitor_id, client_id) WHERE client_id IS NOT NULL DO NOTHING",
+        &[s(i.workspace), s(i.visitor), s(i.kind), s(i.content_id), s(i.action), opt(i.browsing_session), n(i.at), opt(i.client_id)],
     )?);
     batch.run(db).await?;
     Ok(())

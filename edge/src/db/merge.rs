@@ -69,18 +69,20 @@ pub fn merge(batch: &mut Batch, db: &D1Database, from: &str, into: &str) -> Resu
         "UPDATE visitors SET merged_into = ?2, session_id = NULL WHERE id = ?1",
         &both,
     )?;
-    for table in ["widget_sessions", "tickets", "impressions", "conversations"] {
+    for table in ["widget_sessions", "tickets", "conversations"] {
         write(
             &format!("UPDATE {table} SET visitor_id = ?2 WHERE visitor_id = ?1"),
             &both,
         )?;
     }
-    // An event whose client id both visitors hold (sent again after the visitor changed) stays
-    // with the merged visitor: it is unique per visitor, and already counted on each side.
-    write(
-        "UPDATE OR IGNORE events SET visitor_id = ?2 WHERE visitor_id = ?1",
-        &both,
-    )?;
+    // An event or impression whose client id both visitors hold (sent again after the visitor
+    // changed) stays with the merged visitor: ids are unique per visitor.
+    for table in ["events", "impressions"] {
+        write(
+            &format!("UPDATE OR IGNORE {table} SET visitor_id = ?2 WHERE visitor_id = ?1"),
+            &both,
+        )?;
+    }
     write(
         "INSERT INTO event_counters (visitor_id, name, day, count) SELECT ?2, name, day, count FROM event_counters WHERE visitor_id = ?1 \
          ON CONFLICT (visitor_id, name, day) DO UPDATE SET count = event_counters.count + excluded.count",

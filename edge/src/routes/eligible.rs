@@ -111,6 +111,10 @@ struct ImpressionBody {
     content_id: String,
     action: String,
     browsing_session: Option<String>,
+    /// Made by the sender: an impression sent again with the same id is recorded once.
+    client_id: Option<String>,
+    /// When it happened, if it was queued (trusted within the window `events` trusts).
+    occurred_at: Option<i64>,
 }
 
 /// The item a visitor acts on (tour progress, survey answers, checklist ticks, impressions):
@@ -181,6 +185,9 @@ pub async fn record(ctx: &mut Ctx) -> Result<Response, ApiError> {
             "1-64 characters of letters, digits, - and _",
         ));
     }
+    if let Some(c) = &b.client_id {
+        porchlight_shared::chat::check_client_id(c, "/clientId")?;
+    }
     let db = ctx.db()?;
     deliverable(&db, &a, &b.content_id, family, ctx.now).await?;
     db::insert_impression(
@@ -192,7 +199,8 @@ pub async fn record(ctx: &mut Ctx) -> Result<Response, ApiError> {
             content_id: &b.content_id,
             action: action.as_str(),
             browsing_session: b.browsing_session.as_deref(),
-            at: ctx.now,
+            client_id: b.client_id.as_deref(),
+            at: porchlight_shared::events::occurred_at(b.occurred_at, ctx.now),
         },
     )
     .await?;
