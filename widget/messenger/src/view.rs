@@ -175,14 +175,18 @@ pub(super) fn set_status(text: &str) {
 pub(super) fn set_status_default() {
     let text = chat(|c| {
         (
-            c.status.clone(),
+            (c.status.clone(), c.rated),
             c.messages.iter().any(|m| {
                 get_str(&get(m, "author"), "type").as_deref() == Some(AuthorSide::Agent.as_str())
             }),
         )
     });
     let line = match text {
-        Some((s, _)) if s == "closed" => "This conversation is closed.".to_string(),
+        // The thanks for a rating outlives the live update that follows it.
+        Some(((s, true), _)) if s == "closed" => {
+            "This conversation is closed. Thanks for your feedback!".to_string()
+        }
+        Some(((s, false), _)) if s == "closed" => "This conversation is closed.".to_string(),
         Some((_, false)) => QUEUE.with(|q| q.borrow().clone()),
         _ => String::new(),
     };
@@ -200,9 +204,12 @@ pub(super) fn set_conversation(c: &JsValue) {
     let status = get_str(c, "status").unwrap_or_default();
     let rated = get(c, "csat").is_object();
     let ws = chat(|ch| {
+        // A rating just sent stays sent: an answer fetched before it was stored must not
+        // bring the prompt back.
+        let kept = ch.rated && ch.conversation.as_deref() == Some(id.as_str());
         ch.conversation = Some(id);
         ch.status = status;
-        ch.rated = rated;
+        ch.rated = rated || kept;
         ch.ws.clone()
     });
     // This browser now knows the visitor chats here: the core loads the messenger at boot.
