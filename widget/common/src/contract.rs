@@ -78,7 +78,7 @@ impl Host {
     }
 }
 
-/// What the messenger reports through `host.emit(name, value)`.
+/// What the messenger and the engagement module report through `host.emit(name, value)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Emit {
     /// A message in the visitor's conversation: the page's `message` event.
@@ -87,23 +87,94 @@ pub enum Emit {
     Badge,
     /// The unread count changed: the badge and the page's `unreadCountChange` event.
     UnreadCountChange,
+    /// An item was shown: the page's `contentShown` event (`{id, kind}`).
+    ContentShown,
+    /// An item was dismissed: the page's `contentDismissed` event (`{id, kind}`).
+    ContentDismissed,
+    /// A tour was completed: the page's `tourCompleted` event (`{id}`).
+    TourCompleted,
+    /// A survey was completed: the page's `surveyCompleted` event (`{id}`).
+    SurveyCompleted,
+    /// A button asked for the messenger (`open_messenger`, a chat card's reply): the panel
+    /// opens, as `show()` would.
+    OpenMessenger,
 }
 
 impl Emit {
+    pub const ALL: [Emit; 8] = [
+        Emit::Message,
+        Emit::Badge,
+        Emit::UnreadCountChange,
+        Emit::ContentShown,
+        Emit::ContentDismissed,
+        Emit::TourCompleted,
+        Emit::SurveyCompleted,
+        Emit::OpenMessenger,
+    ];
+
     pub const fn name(self) -> &'static str {
         match self {
             Emit::Message => "message",
             Emit::Badge => "badge",
             Emit::UnreadCountChange => "unreadCountChange",
+            Emit::ContentShown => "contentShown",
+            Emit::ContentDismissed => "contentDismissed",
+            Emit::TourCompleted => "tourCompleted",
+            Emit::SurveyCompleted => "surveyCompleted",
+            Emit::OpenMessenger => "openMessenger",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Emit> {
-        [Emit::Message, Emit::Badge, Emit::UnreadCountChange]
-            .into_iter()
-            .find(|e| e.name() == name)
+        Emit::ALL.into_iter().find(|e| e.name() == name)
     }
 }
+
+/// The engagement module's exported functions (`widget/engage`: outbound messages, tooltips,
+/// and later tours, surveys, checklists). The core loads it when a boot or a navigation finds
+/// something eligible, or the page calls a command it owns ([`ENGAGE_COMMANDS`]). It is handed
+/// the same [`Host`] object as the messenger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngageExport {
+    /// `init(host, workspaceId)`: first.
+    Init,
+    /// `eligible(answer)`: a `/v1/eligible` answer (the boot's or a navigation's) for the
+    /// page now shown.
+    Eligible,
+    /// `command(name, args)`: one of [`ENGAGE_COMMANDS`] from the page, `args` an array.
+    Command,
+    /// `stop()`: shutdown or another workspace: everything shown goes, nothing more is sent.
+    Stop,
+}
+
+impl EngageExport {
+    pub const ALL: [EngageExport; 4] = [
+        EngageExport::Init,
+        EngageExport::Eligible,
+        EngageExport::Command,
+        EngageExport::Stop,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            EngageExport::Init => "init",
+            EngageExport::Eligible => "eligible",
+            EngageExport::Command => "command",
+            EngageExport::Stop => "stop",
+        }
+    }
+}
+
+/// The page's commands the engagement module carries out (the core routes them there).
+pub const ENGAGE_COMMANDS: [&str; 7] = [
+    "track",
+    "startTour",
+    "startSurvey",
+    "startChecklist",
+    "showArticle",
+    "debug",
+    "navigate",
+];
 
 /// The parts of the panel the core builds (widget/src/ui.rs) and the messenger fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,5 +259,9 @@ mod tests {
             Some(Emit::UnreadCountChange)
         );
         assert_eq!(Emit::from_name("other"), None);
+        let mut emits: Vec<_> = Emit::ALL.iter().map(|e| e.name()).collect();
+        emits.sort_unstable();
+        emits.dedup();
+        assert_eq!(emits.len(), Emit::ALL.len());
     }
 }
