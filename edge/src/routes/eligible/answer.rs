@@ -52,6 +52,15 @@ struct EligibleItem<'a> {
     extra: serde_json::Map<String, Value>,
 }
 
+/// The answer: each family's items and the browsing session it was decided in (the widget
+/// adopts it).
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    #[serde(flatten)]
+    families: BTreeMap<&'static str, Vec<EligibleItem<'a>>>,
+    bs: &'a str,
+}
+
 /// The eligible items of every family, best first, from what [`Reads`] read, as JSON.
 pub fn answer(
     reads: Reads,
@@ -130,14 +139,15 @@ pub fn answer(
             content_id: &row.id,
             survey_pacing: (row.kind == "survey").then_some(pacing),
         };
-        if resuming || check_frequency(&input).is_ok() {
-            let candidate = Candidate {
-                kind: parsed.kind,
-                id: row.id.clone(),
-                priority: row.priority as i32,
-            };
-            winners.push((candidate, row, history, parsed.clone()));
+        if !resuming && check_frequency(&input).is_err() {
+            continue;
         }
+        let candidate = Candidate {
+            kind: parsed.kind,
+            id: row.id.clone(),
+            priority: row.priority as i32,
+        };
+        winners.push((candidate, row, history, parsed.clone()));
     }
     let mut cands: Vec<Candidate> = winners.iter().map(|(c, _, _, _)| c.clone()).collect();
     order(&mut cands);
@@ -221,6 +231,10 @@ pub fn answer(
             list.push(item);
         }
     }
+    let answer = Answer {
+        families: out,
+        bs: &page.bs,
+    };
     // Serialized once, here: stored content goes out as stored, never parsed into a tree.
-    serde_json::value::to_raw_value(&out).map_err(crate::internal)
+    serde_json::value::to_raw_value(&answer).map_err(crate::internal)
 }
