@@ -81,6 +81,7 @@ test('a malformed eligible question is refused with its path, before anything is
     [{ bs: 'not valid!' }, '/eligible/bs'],
     [{ bs: 'b'.repeat(65) }, '/eligible/bs'],
     [{ bs: 'tab.soon' }, '/eligible/bs'],
+    [{ debug: 1 }, '/eligible/debug'],
   ];
   for (const [eligible, path] of cases) {
     const sid = randomSessionId();

@@ -70,18 +70,25 @@ fn new_browsing_session() -> Result<String, ApiError> {
     crate::rand::url_safe::<22>()
 }
 
-/// The page an eligibility question is asked for: its URL and the browsing session (`bs`) it
-/// is answered in.
+/// The page an eligibility question is asked for: its URL, the browsing session (`bs`) it is
+/// answered in, and whether to say why each item left out was left out (`debug`).
 pub struct Page {
     pub url: String,
     /// The effective browsing session (see [`effective_browsing_session`]): answered as `bs`.
     pub bs: String,
+    pub debug: bool,
 }
 
 impl Page {
     /// Refuses a URL over 2048 characters and a malformed browsing session, and decides the
     /// browsing session; `at` is the JSON pointer (or query parameter) prefix errors name.
-    pub fn checked(url: String, bs: &str, at: &str, now: i64) -> Result<Page, ApiError> {
+    pub fn checked(
+        url: String,
+        bs: &str,
+        debug: bool,
+        at: &str,
+        now: i64,
+    ) -> Result<Page, ApiError> {
         if url.chars().count() > porchlight_shared::types::MAX_URL_LEN {
             return Err(ApiError::invalid(
                 format!("{at}/url"),
@@ -100,7 +107,7 @@ impl Page {
         if let Some(e) = rng_failed {
             return Err(e);
         }
-        Ok(Page { url, bs })
+        Ok(Page { url, bs, debug })
     }
 }
 
@@ -132,23 +139,29 @@ impl Reads {
     }
 }
 
-/// `GET /v1/eligible?url=&bs=`: one D1 round trip when this isolate has seen the session
+/// `GET /v1/eligible?url=&bs=&debug=`: one D1 round trip when this isolate has seen the session
 /// (the session and everything above in one batch), two otherwise.
 pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let url = ctx
         .req
         .url()
         .map_err(|_| ApiError::invalid("", "bad URL"))?;
-    let (mut page_url, mut bs) = (String::new(), String::new());
+    let (mut page_url, mut bs, mut debug) = (String::new(), String::new(), None);
     for (k, v) in url.query_pairs() {
         match k.as_ref() {
             "url" => page_url = v.into_owned(),
             "bs" => bs = v.into_owned(),
+            "debug" => debug = Some(v.into_owned()),
             _ => {}
         }
     }
     let (a, reads, mut results) = auth::visitor_with(ctx, Reads::add).await?;
-    let page = Page::checked(page_url, &bs, "", ctx.now)?;
+    let debug = match debug.as_deref() {
+        None | Some("0" | "false") => false,
+        Some("1" | "true") => true,
+        Some(_) => return Err(ApiError::invalid("/debug", "1 or true (0 or false: off)")),
+    };
+    let page = Page::checked(page_url, &bs, debug, "", ctx.now)?;
     let survey_cooldown_days = a.workspace.automation().survey_cooldown_days;
     let out = answer(reads, &mut results, &page, survey_cooldown_days, ctx.now)?;
     http::json(200, &out)
@@ -315,9 +328,9 @@ mod tests {
         assert_eq!(a.len(), 22);
         assert!(valid_browsing_session(&a), "{a}");
         assert_ne!(a, new_browsing_session().unwrap());
-        let page = Page::checked(String::new(), "", "/eligible", NOW).unwrap();
+        let page = Page::checked(String::new(), "", false, "/eligible", NOW).unwrap();
         assert!(valid_browsing_session(&page.bs));
-        let bad = Page::checked(String::new(), "x.y", "/eligible", NOW);
+        let bad = Page::checked(String::new(), "x.y", false, "/eligible", NOW);
         assert_eq!(
             bad.err().and_then(|e| e.path).as_deref(),
             Some("/eligible/bs")
