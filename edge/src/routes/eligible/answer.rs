@@ -81,6 +81,10 @@ struct Answer<'a> {
     #[serde(flatten)]
     families: BTreeMap<&'static str, Vec<EligibleItem<'a>>>,
     bs: &'a str,
+    /// The workspace has active content at all: a widget with nothing to show on this page
+    /// still follows navigation (another page may show something); without, it never loads
+    /// its engagement module.
+    active: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     skipped: Option<Vec<Skipped<'a>>>,
 }
@@ -280,6 +284,7 @@ pub fn answer(
     let answer = Answer {
         families: out,
         bs: &page.bs,
+        active: !active.is_empty(),
         skipped,
     };
     // Serialized once, here: stored content goes out as stored, never parsed into a tree.
