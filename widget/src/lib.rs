@@ -295,8 +295,9 @@ async fn run() {
         match c {
             Cmd::Boot(a) => session::boot(a).await,
             Cmd::Identify(a) => session::identify(a).await,
+            // `show()` moves focus into the panel, so Escape closes it and focus comes back.
             Cmd::Show => match with(|rt| rt.ui.clone()).flatten() {
-                Some(ui) => ui.open(),
+                Some(ui) => ui.set_open(true, true),
                 None => js::warn("show before a successful boot", &JsValue::UNDEFINED),
             },
             Cmd::Hide => {
