@@ -227,7 +227,11 @@
     body.eligible = { url: body.page.url };
     try {
       var bs = ls.getItem(key + ":bs");
-      if (bs) body.eligible.bs = bs;
+      // Content was shown on this browser before: fetch the engagement module alongside.
+      if (bs) {
+        body.eligible.bs = bs;
+        load("engage")["catch"](function () {});
+      }
     } catch (_) {}
     var headers = token ? { "Content-Type": "application/json", Authorization: "Bearer " + token } : {};
     var init = { method: "POST", headers: headers, body: JSON.stringify(body) };
