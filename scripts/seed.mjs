@@ -63,6 +63,8 @@ const DEMO_CONTENT = [
     content: {
       body: 'Acme Analytics turns your product data into reports your whole team can read. Questions? We are one click away.',
       position: 'top',
+      // In the page's flow: it pushes the demo's header down instead of covering it.
+      style: 'inline',
       buttons: [{ label: 'Chat with us', action: { type: 'open_messenger' } }],
     },
     audience: pagePath(LANDING),
