@@ -1,20 +1,30 @@
 //! A post: a modal dialog (`<dialog>` opened with `showModal()`: the page behind is inert,
-//! focus moves in and is trapped by the browser, Escape closes) with an optional image, a
-//! title, a body and buttons. Focus goes back where it was when it closes.
+//! focus moves in, Escape closes) with an optional image, a title, a body and buttons. Tab and
+//! Shift+Tab wrap around inside it (the browser would let focus out to its own controls). Focus
+//! goes back where it was — through shadow roots: the launcher, another widget — when it closes.
 
 use porchlight_widget_common::catalog::{t, Msg};
 use porchlight_widget_common::{add, attrs};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use web_sys::{Event, HtmlDialogElement, HtmlElement};
+use web_sys::{Document, Element, Event, HtmlDialogElement, HtmlElement, KeyboardEvent};
 
 use super::{button_row, close_button, doc, host, text, Act, Actor, Shown};
 use crate::items::Item;
 
+/// What has focus, inside open shadow roots too.
+fn focused(doc: &Document) -> Option<HtmlElement> {
+    let mut a = doc.active_element()?;
+    while let Some(inner) = a.shadow_root().and_then(|r| r.active_element()) {
+        a = inner;
+    }
+    a.dyn_into().ok()
+}
+
 pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let doc = doc().ok_or("no document")?;
     // Where focus was: it goes back there when the post closes.
-    let before: Option<HtmlElement> = doc.active_element().and_then(|e| e.dyn_into().ok());
+    let before = focused(&doc);
     let (h, wrap) = host(&item.id, "po", false)?;
     let mut keep = Vec::new();
     let dialog = add(&doc, &wrap, "dialog", "dl")?;
@@ -23,9 +33,11 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         Some(_) => attrs(&dialog, &[("aria-labelledby", &title_id)])?,
         None => attrs(&dialog, &[("aria-label", t(Msg::PostUntitled))])?,
     }
-    if item.content.get("dismissible") != Some(&Value::Bool(false)) {
-        close_button(&doc, &dialog, item, actor, &mut keep)?;
-    }
+    let dismissible = item.content.get("dismissible") != Some(&Value::Bool(false));
+    let close = match dismissible {
+        true => Some(close_button(&doc, &dialog, item, actor, &mut keep)?),
+        false => None,
+    };
     if let Some(src) = item
         .text("imageUrl")
         .filter(|u| porchlight_shared::types::is_safe_http_url(u))
@@ -44,10 +56,36 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         e.set_id(&title_id);
     }
     text(&doc, &dialog, "p", "bd", item.text("body"))?;
-    button_row(&doc, &dialog, item, actor, &mut keep)?;
+    let row = button_row(&doc, &dialog, item, actor, &mut keep)?;
+    // Tab from the last button goes to the first, Shift+Tab from the first (or the dialog
+    // itself) to the last.
+    let last = row
+        .as_ref()
+        .and_then(Element::last_element_child)
+        .or(close.clone());
+    let first = close.or(row.and_then(|r| r.first_element_child()));
+    if let (Some(first), Some(last)) = (first, last) {
+        let d = dialog.clone();
+        let trap = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+            let k: &KeyboardEvent = e.unchecked_ref();
+            if k.key() != "Tab" {
+                return;
+            }
+            let at = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+            let at = at.as_ref();
+            let to = match k.shift_key() {
+                true if at == Some(&first) || at == Some(&d) => &last,
+                false if at == Some(&last) => &first,
+                _ => return,
+            };
+            e.prevent_default();
+            let _ = to.unchecked_ref::<HtmlElement>().focus();
+        });
+        dialog.add_event_listener_with_callback("keydown", trap.as_ref().unchecked_ref())?;
+        keep.push(trap);
+    }
     let dlg: HtmlDialogElement = dialog.unchecked_into();
     // Escape (the dialog's `cancel`): a dismissal, unless the author made it undismissible.
-    let dismissible = item.content.get("dismissible") != Some(&Value::Bool(false));
     let (id, a) = (item.id.clone(), actor.clone());
     let cancel = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
         e.prevent_default();
@@ -57,6 +95,12 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     });
     dlg.add_event_listener_with_callback("cancel", cancel.as_ref().unchecked_ref())?;
     keep.push(cancel);
+    // The browser closes even an undismissible post when Escape is pressed again and again
+    // (its close watcher refuses to trap the visitor): that is a dismissal too. Our own close,
+    // below, comes after this listener has gone.
+    let (id, a) = (item.id.clone(), actor.clone());
+    let closed = Closure::<dyn FnMut(Event)>::new(move |_: Event| a(&id, Act::Dismiss));
+    dlg.add_event_listener_with_callback("close", closed.as_ref().unchecked_ref())?;
     dlg.show_modal()?;
     let d2 = dlg.clone();
     Ok(Shown {
@@ -64,6 +108,8 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         host: h,
         keep,
         cleanup: vec![Box::new(move || {
+            let _ =
+                d2.remove_event_listener_with_callback("close", closed.as_ref().unchecked_ref());
             d2.close();
             if let Some(b) = before {
                 let _ = b.focus();

@@ -1,20 +1,25 @@
 //! A tooltip: a hint on an element of the page (`content.selector`). With a beacon (the
-//! default) a small pulsing button sits at the element's corner and opens the popover on hover,
-//! focus or click; with `hint: "element"` the element itself opens it on hover or focus.
+//! default) a small pulsing button sits just right of the element (inside the viewport) and
+//! opens the popover on hover, focus or click; focus leaving it or a press elsewhere closes it.
+//! With `hint: "element"` the element itself opens it on hover or focus, and the pointer may
+//! move from the element onto the popover (WCAG 1.4.13: hoverable) without closing it.
 //! Without buttons the popover is a WAI-ARIA tooltip (`role="tooltip"`, described-by from the
-//! beacon); with buttons it is a non-modal dialog. Escape hides it; × dismisses it.
+//! beacon); with buttons it is a non-modal dialog. Escape hides it wherever focus is; × (first
+//! in it, right after the beacon in the tab order) dismisses it.
 //!
 //! It follows its element on scroll (capture: any scrolling ancestor), resize and the
 //! element's own size changes (ResizeObserver) — no per-frame loop. If the element leaves the
-//! page the hint hides, and comes back when an element matching the selector does.
+//! page (or has no box) the hint hides, and comes back when an element matching the selector
+//! does; an open popover whose element is scrolled out of view hides with it.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use porchlight_widget_common::catalog::{t, Msg};
+use porchlight_widget_common::js::get;
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, HtmlElement, KeyboardEvent};
+use web_sys::{Element, Event, HtmlElement, KeyboardEvent, Node};
 
 use super::{button_row, close_button, doc, host, listen_out, query, text, Actor, Shown};
 use crate::items::Item;
@@ -24,6 +29,13 @@ fn px(n: f64) -> String {
     let mut s = porchlight_widget_common::js::num(n.round());
     s.push_str("px");
     s
+}
+
+/// Whether the event's `relatedTarget` (where the pointer or focus went) is inside `n`.
+fn went_into(e: &Event, n: &Node) -> bool {
+    get(e, "relatedTarget")
+        .dyn_into::<Node>()
+        .is_ok_and(|r| n.contains(Some(&r)))
 }
 
 fn set_pos(e: &Element, x: f64, y: f64) {
@@ -78,12 +90,12 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     }
     pop.unchecked_ref::<HtmlElement>().set_hidden(true);
     add(&doc, &pop, "span", "ar")?;
+    close_button(&doc, &pop, item, actor, &mut keep)?;
     text(&doc, &pop, "strong", "bt", item.text("title"))?;
     text(&doc, &pop, "p", "bd", item.text("body"))?;
     button_row(&doc, &pop, item, actor, &mut keep)?;
-    close_button(&doc, &pop, item, actor, &mut keep)?;
 
-    // Position: the beacon at the element's top-right corner, the popover by `place`.
+    // Position: the beacon beside the element, the popover by `place`.
     let open = Rc::new(Cell::new(false));
     let reposition = {
         let (target, pop, beacon, wrap, open, selector) = (
@@ -108,8 +120,10 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
                     }
                 }
             }
-            wrap.unchecked_ref::<HtmlElement>().set_hidden(false);
             let r = el.get_bounding_client_rect();
+            // An element without a box (display: none) has nowhere to point.
+            wrap.unchecked_ref::<HtmlElement>()
+                .set_hidden(r.width() == 0.0 && r.height() == 0.0);
             let Some(w) = web_sys::window() else { return };
             let vw = w
                 .inner_width()
@@ -121,10 +135,19 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
                 .ok()
                 .and_then(|v| v.as_f64())
                 .unwrap_or(768.0);
+            // The beacon (24 px): right of the element, centred on its first 48 px of height,
+            // kept inside the viewport's width.
             if let Some(b) = &beacon {
-                set_pos(b, r.right() - 8.0, r.top() - 8.0);
+                set_pos(
+                    b,
+                    (r.right() + 6.0).min(vw - 28.0).max(4.0),
+                    r.top() + r.height().min(48.0) / 2.0 - 12.0,
+                );
             }
-            if open.get() {
+            // Shown while open and its element is in view.
+            let show = open.get() && r.bottom() > 0.0 && r.top() < vh;
+            pop.unchecked_ref::<HtmlElement>().set_hidden(!show);
+            if show {
                 let pr = pop.get_bounding_client_rect();
                 let p = place(
                     Rect {
@@ -150,15 +173,9 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         })
     };
     let set_open = {
-        let (pop, beacon, open, reposition) = (
-            pop.clone(),
-            beacon.clone(),
-            open.clone(),
-            reposition.clone(),
-        );
+        let (beacon, open, reposition) = (beacon.clone(), open.clone(), reposition.clone());
         Rc::new(move |on: bool| {
             open.set(on);
-            pop.unchecked_ref::<HtmlElement>().set_hidden(!on);
             if let Some(b) = &beacon {
                 let _ = b.set_attribute("aria-expanded", if on { "true" } else { "false" });
             }
@@ -185,7 +202,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     }
     if beacon.is_some() {
         // A press opens it (hovering first must not make the press close it again); a press
-        // anywhere else on the page closes it.
+        // anywhere else on the page, or focus leaving it, closes it.
         let s = set_open.clone();
         on(&opener, "click", false, Box::new(move |_| s(true)))?;
         let (s, hh) = (set_open.clone(), h.clone());
@@ -196,24 +213,57 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
             Box::new(move |e: Event| {
                 let inside = e
                     .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+                    .and_then(|t| t.dyn_into::<Node>().ok())
                     .is_some_and(|n| hh.contains(Some(&n)));
                 if !inside {
                     s(false);
                 }
             }),
         )?;
+        let (s, w) = (set_open.clone(), wrap.clone());
+        on(
+            &wrap,
+            "focusout",
+            false,
+            Box::new(move |e| {
+                if !went_into(&e, &w) {
+                    s(false)
+                }
+            }),
+        )?;
     } else {
+        // Leaving the element closes it, unless the pointer (or focus) went onto the popover;
+        // leaving the popover closes it, unless back onto the element.
         for ev in ["mouseleave", "blur"] {
-            let s = set_open.clone();
-            on(&opener, ev, false, Box::new(move |_| s(false)))?;
+            let (s, hh) = (set_open.clone(), h.clone());
+            on(
+                &opener,
+                ev,
+                false,
+                Box::new(move |e| {
+                    if !went_into(&e, &hh) {
+                        s(false)
+                    }
+                }),
+            )?;
         }
+        let (s, t) = (set_open.clone(), target.clone());
+        on(
+            &wrap,
+            "mouseleave",
+            false,
+            Box::new(move |e| {
+                if !went_into(&e, &t.borrow()) {
+                    s(false)
+                }
+            }),
+        )?;
     }
-    // Escape hides the popover (it stays available from its opener).
-    for t in [wrap.clone().into(), opener.clone()] {
+    // Escape hides the popover, wherever focus is (it stays available from its opener).
+    {
         let s = set_open.clone();
         on(
-            &t,
+            &doc,
             "keydown",
             false,
             Box::new(move |e: Event| {
