@@ -400,6 +400,7 @@ test('tooltip: a beacon by its element; hover, focus and click open it, Escape h
     await click(page, ids.main, '.tp .x');
     await gone(page, ids.main);
     await imps.expect(ids.main, { dismissed: 1, shown: 1 });
+    assert.deepEqual(await edgeHistory(imps, ids.main, 'tooltips'), { shown: 1, lastShownAt: (await edgeHistory(imps, ids.main, 'tooltips')).lastShownAt, dismissed: true, completed: false });
 
     // The next tooltip: an element at the right edge.
     await shown(page, ids.right);
@@ -407,6 +408,7 @@ test('tooltip: a beacon by its element; hover, focus and click open it, Escape h
     assert.ok(rb.x >= 0 && rb.right <= 1280, `the beacon stays in the viewport: ${JSON.stringify(rb)}`);
     await click(page, ids.right, '.bc');
     await popIn(ids.right);
+    await page.screenshot({ path: outputPath('engage-tooltip-right-edge.png') });
     await click(page, ids.right, '.tp .x');
     await gone(page, ids.right);
     // And one at the bottom: the popover goes above it.
@@ -414,6 +416,7 @@ test('tooltip: a beacon by its element; hover, focus and click open it, Escape h
     await click(page, ids.bottom, '.bc');
     const bp = await popIn(ids.bottom);
     assert.ok(bp.bottom <= (await pageBox(page, '#edge-b')).y, 'above an element at the bottom');
+    await page.screenshot({ path: outputPath('engage-tooltip-bottom-edge.png') });
     await click(page, ids.bottom, '.tp .x');
     await gone(page, ids.bottom);
     await imps.expect(ids.right, { dismissed: 1, shown: 1 });
@@ -426,7 +429,7 @@ test('tooltip: a beacon by its element; hover, focus and click open it, Escape h
 
 test('tooltip: hint "element" opens on the element\'s hover and focus; one whose element arrives later shows when it does', async () => {
   const ws = await workspace();
-  const hint = await tooltip(ws, { body: 'Your saved reports live here.', selector: '#page-btn', hint: 'element' }, { audience: onPath('/hint') });
+  const hint = await tooltip(ws, { body: 'Your saved reports live here.', selector: '#page-btn', hint: 'element', buttons: [MESSENGER] }, { audience: onPath('/hint') });
   const late = await tooltip(ws, { body: 'Freshly rendered.', selector: '#late' }, { audience: onPath('/late') });
   const { page, errors, close } = await open();
   try {
@@ -436,8 +439,21 @@ test('tooltip: hint "element" opens on the element\'s hover and focus; one whose
     assert.equal(await isVisible(page, hint, '.tp'), false);
     await page.hover('#page-btn');
     await until(() => isVisible(page, hint, '.tp'), 'hover to open it');
+    const v = await axe(page);
+    assert.deepEqual(v, [], `an untitled popover with buttons: ${JSON.stringify(v, null, 2)}`);
     const p = await box(page, hint, '.tp');
     assert.ok(p.y >= (await pageBox(page, '#page-btn')).bottom, 'below the element');
+    // The pointer can travel from the element onto the popover (across the gap) and press its
+    // button; leaving the popover for the page closes it.
+    const from = await pageBox(page, '#page-btn');
+    const to = await box(page, hint, '.btn');
+    await page.mouse.move(from.x + 4, from.y + from.h / 2);
+    await page.mouse.move(from.x + 4, to.y + to.h / 2, { steps: 12 });
+    assert.equal(await isVisible(page, hint, '.tp'), true, 'still open on the popover');
+    await page.mouse.move(900, 600, { steps: 4 });
+    await until(async () => !(await isVisible(page, hint, '.tp')), 'leaving the popover to close it');
+    await page.hover('#page-btn');
+    await until(() => isVisible(page, hint, '.tp'), 'hover to open it again');
     await page.mouse.move(600, 600);
     await until(async () => !(await isVisible(page, hint, '.tp')), 'leaving to close it');
     await page.focus('#page-btn');
@@ -449,6 +465,12 @@ test('tooltip: hint "element" opens on the element\'s hover and focus; one whose
     await until(() => isVisible(page, hint, '.tp'), 'focus to open it again');
     await page.focus('#page-link');
     await until(async () => !(await isVisible(page, hint, '.tp')), 'blur to close it');
+    await page.hover('#page-btn');
+    await until(() => isVisible(page, hint, '.tp'), 'hover to open it');
+    await page.mouse.move(from.x + from.w / 2, to.y + to.h / 2, { steps: 8 });
+    await page.mouse.click(to.x + to.w / 2, to.y + to.h / 2);
+    await gone(page, hint);
+    await corePanel(page).waitFor({ state: 'visible', timeout: 15000 });
 
     await page.goto(hostPage(ws.id, {
       name: 'late',
@@ -475,7 +497,7 @@ test('looks: every experience passes axe in light, dark and system (dark), and i
       const ws = await workspace(appearance);
       const [banner, chat, tip, post] = await Promise.all([
         outbound(ws, 'banner', { title: 'Spring sale', body: 'Annual plans: two months free until Friday.', buttons: [openUrl('See plans', `${ORIGIN}/landing`), MESSENGER], position: 'top', style: 'floating' }),
-        outbound(ws, 'chat', { body: 'Hi! Need a hand with reports? I am around all afternoon.' }),
+        outbound(ws, 'chat', { title: 'Ana from Acme', body: 'Hi! Need a hand with reports? I am around all afternoon.', imageUrl: `${BASE}/favicon.svg`, imageAlt: 'Acme' }),
         tooltip(ws, { title: 'Export', body: 'Export any report as CSV from here.', selector: '#page-btn', buttons: [openUrl('How', `${ORIGIN}/landing`)] }),
         outbound(ws, 'post', { title: 'New: reports', body: 'Build reports without SQL.\nDrag, drop, share.', imageUrl: `${BASE}/favicon.svg`, imageAlt: 'The Acme logo', buttons: [openUrl('Read more', `${ORIGIN}/landing`), NOT_NOW] }, { audience: onPath('/post') }),
       ]);

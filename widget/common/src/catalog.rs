@@ -22,6 +22,8 @@ pub enum Msg {
     ChatReply,
     /// The hint beacon of a tooltip.
     TooltipHint,
+    /// The accessible name of a tooltip's popover with buttons (a dialog) without a title.
+    TooltipUntitled,
 }
 
 impl Msg {
@@ -34,6 +36,7 @@ impl Msg {
             Msg::ChatCard => "New message",
             Msg::ChatReply => "Reply",
             Msg::TooltipHint => "Show tip",
+            Msg::TooltipUntitled => "Tip",
         }
     }
 }

@@ -73,10 +73,8 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     pop.set_id(&pop_id);
     let has_buttons = !super::buttons(item).is_empty();
     if has_buttons {
-        attrs(&pop, &[("role", "dialog")])?;
-        if let Some(title) = item.text("title") {
-            attrs(&pop, &[("aria-label", title)])?;
-        }
+        let name = item.text("title").unwrap_or(t(Msg::TooltipUntitled));
+        attrs(&pop, &[("role", "dialog"), ("aria-label", name)])?;
     } else {
         attrs(&pop, &[("role", "tooltip")])?;
     }
