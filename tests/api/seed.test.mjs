@@ -25,7 +25,7 @@ test('the demo pages offer the seeded banner, post and tooltip where they belong
     const e = await offered(t, path);
     assert.deepEqual(e.outbound.map((o) => o.kind), ['banner'], path);
     const [banner] = e.outbound;
-    assert.equal(banner.content.position, 'top');
+    assert.deepEqual([banner.content.position, banner.content.style], ['top', 'inline'], 'in the flow: it must not cover the demo header');
     assert.deepEqual(banner.content.buttons.map((x) => x.action.type), ['open_messenger']);
     assert.equal(banner.frequency, 'until_dismissed');
     assert.deepEqual(banner.triggers, [{ type: 'page_visit', match: 'regex', value: '^/(index\\.html)?$' }]);
