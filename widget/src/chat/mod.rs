@@ -202,7 +202,7 @@ fn host() -> Object {
                 badge(&v);
                 fire(Ev::UnreadCountChange, &v);
             }
-            None => {}
+            _ => {}
         }
     });
     js::set(&h, Host::Call.name(), &call.into_js_value());
