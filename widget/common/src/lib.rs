@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod contract;
+pub mod heap;
 pub mod js;
 
 use js_sys::{Object, Promise};
