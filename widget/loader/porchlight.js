@@ -3,8 +3,10 @@
 // the queue, the boot in flight and the way to load the messenger (live chat) from there too
 // when it is needed.
 //   <script async src="https://EDGE/porchlight.js" data-workspace="WORKSPACE_ID"></script>
-// Optional: data-api="https://api.example.com" (API base), data-nonce="…" (CSP nonce for the
-// widget's <style>), window.porchlightSettings = {workspaceId, userId, …} before the tag.
+// Optional: data-api="https://api.example.com" (API base), window.porchlightSettings =
+// {workspaceId, userId, …} before the tag. Styles are constructable stylesheets, which a strict
+// CSP allows without a nonce; only a browser without them needs one for its <style>: the tag's
+// own `nonce`, data-nonce="…" or porchlightSettings.nonce.
 //
 // PORCHLIGHT_FILES is filled in by the build (scripts/lib.sh `build_site`): each module's glue
 // and WASM, named after their content so they can be cached for good. This file alone keeps its
@@ -65,7 +67,7 @@
       workspaceId: data.workspace || (settings && settings.workspaceId),
       apiBase: (data.api || dir).replace(/\/+$/, ""),
       settings: settings,
-      nonce: data.nonce,
+      nonce: data.nonce || (s && s.nonce) || (settings && settings.nonce),
       load: load
     };
     // The page boots by itself (a workspace known, no explicit `boot` queued): start that boot
@@ -131,10 +133,19 @@
     host.setAttribute("data-early", "");
     for (var k in look.vars || {}) host.style.setProperty(k, look.vars[k]);
     var root = host.attachShadow({ mode: "open" });
-    var style = d.createElement("style");
-    if (data.nonce) style.setAttribute("nonce", data.nonce);
-    style.textContent = PORCHLIGHT_CSS;
-    root.appendChild(style);
+    var css = PORCHLIGHT_CSS;
+    // A constructable stylesheet (no `style-src` needed), else a <style> with the page's nonce.
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      if (!root.adoptedStyleSheets) throw 0;
+      root.adoptedStyleSheets = [sheet];
+    } catch (_) {
+      var style = d.createElement("style");
+      if (config.nonce) style.setAttribute("nonce", config.nonce);
+      style.textContent = css;
+      root.appendChild(style);
+    }
     var wrap = d.createElement("div");
     wrap.className = look["class"] || "w";
     wrap.innerHTML =

@@ -8,7 +8,7 @@ use crate::js::{get, get_f64, get_str};
 use crate::theme;
 use js_sys::Array;
 use porchlight_widget_common::contract::Part;
-use porchlight_widget_common::{add, attrs};
+use porchlight_widget_common::{add, attrs, style};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -33,7 +33,8 @@ const CLOSE_PATH: &str = "M6 6l12 12M18 6L6 18";
 const SEND_PATH: &str = "M3 20.5 21 12 3 3.5 3 10l12 2-12 2z";
 const COMPOSE_LABEL: &str = "Write a message…";
 
-/// The launcher's rules (also the loader's, see [`OPEN_LABEL`]), then the panel's.
+/// The launcher's rules (also the loader's, see [`OPEN_LABEL`]), then the panel's (what only the
+/// conversation needs is the messenger's own, widget/messenger/src/messenger.css).
 #[cfg(test)]
 const LAUNCHER_CSS: &str = include_str!("launcher.css");
 const CSS: &str = concat!(include_str!("launcher.css"), include_str!("widget.css"));
@@ -232,11 +233,8 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     host.set_id("porchlight-root");
     let vars = apply_theme(&host, m)?;
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let style = add(&doc, &root, "style", "")?;
-    if let Some(n) = nonce {
-        style.set_attribute("nonce", n)?;
-    }
-    style.set_text_content(Some(CSS));
+    // A constructable stylesheet: no `style-src` needed; a `<style nonce>` where there is none.
+    style::adopt(&doc, &root, CSS, nonce)?;
 
     let mut class = String::from("w");
     if m.launcher_left {

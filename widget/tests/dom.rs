@@ -186,16 +186,41 @@ fn theme_values_are_validated() {
     assert_eq!(style.get_property_value("--pl-x").unwrap(), "32px");
     assert_eq!(style.get_property_value("--pl-y").unwrap(), "0px");
     assert_eq!(style.get_property_value("--pl-z").unwrap(), "10");
-    assert_eq!(
-        find(&ui, "style")
-            .unwrap()
-            .get_attribute("nonce")
-            .as_deref(),
-        Some("abc123")
-    );
+    // A constructable stylesheet: no <style> for a CSP to refuse, so the nonce is not needed.
+    assert!(find(&ui, "style").is_none());
+    assert_eq!(ui.shadow().adopted_style_sheets().length(), 1);
     let wrap = find(&ui, ".w").unwrap();
     assert!(wrap.class_list().contains("left"));
     assert!(wrap.class_list().contains("dark"));
+    ui.unmount();
+}
+
+/// A browser without constructable stylesheets gets a `<style>` carrying the page's nonce.
+#[wasm_bindgen_test]
+fn without_constructable_stylesheets_a_style_carries_the_nonce() {
+    use js_sys::{Object, Reflect};
+    let proto: Object = Reflect::get(&js_sys::global(), &"ShadowRoot".into())
+        .and_then(|c| Reflect::get(&c, &"prototype".into()))
+        .unwrap()
+        .unchecked_into();
+    let key = JsValue::from_str("adoptedStyleSheets");
+    let saved: Object = Object::get_own_property_descriptor(&proto, &key).unchecked_into();
+    Reflect::delete_property(&proto, &key).unwrap();
+    let ui = ui::mount(&container(), &Messenger::default(), Some("abc123"));
+    Object::define_property(&proto, &key, &saved);
+    let ui = ui.unwrap();
+    let style = find(&ui, "style").expect("a <style> instead");
+    assert_eq!(
+        Reflect::get(&style, &"nonce".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("abc123")
+    );
+    assert!(style
+        .text_content()
+        .unwrap_or_default()
+        .contains(".l{position:fixed"));
     ui.unmount();
 }
 
