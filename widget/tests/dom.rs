@@ -224,6 +224,29 @@ fn without_constructable_stylesheets_a_style_carries_the_nonce() {
     ui.unmount();
 }
 
+/// The badge and the launcher's name follow the unread count (the catalog's texts).
+#[wasm_bindgen_test]
+fn unread_count_on_the_launcher() {
+    let ui = ui::mount(&container(), &Messenger::default(), None).unwrap();
+    let badge = find(&ui, ".n").unwrap();
+    let label = || {
+        ui.launcher()
+            .get_attribute("aria-label")
+            .unwrap_or_default()
+    };
+    ui.set_unread(3);
+    assert_eq!(label(), "Open messenger, 3 unread");
+    assert_eq!(badge.text_content().as_deref(), Some("3"));
+    assert!(!badge.unchecked_ref::<web_sys::HtmlElement>().hidden());
+    ui.set_unread(12);
+    assert_eq!(label(), "Open messenger, 9+ unread");
+    assert_eq!(badge.text_content().as_deref(), Some("9+"));
+    ui.set_unread(0);
+    assert_eq!(label(), "Open messenger");
+    assert!(badge.unchecked_ref::<web_sys::HtmlElement>().hidden());
+    ui.unmount();
+}
+
 #[wasm_bindgen_test]
 fn launcher_can_be_hidden() {
     let m = Messenger {

@@ -20,6 +20,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Date, Object};
+use porchlight_widget_common::catalog::{t, Msg};
 use porchlight_widget_common::contract::{Emit, Part};
 use porchlight_widget_common::js::{get, get_f64, get_str};
 use wasm_bindgen::prelude::*;
@@ -268,7 +269,7 @@ pub fn submit() {
     })
     .unwrap_or(false)
     {
-        set_status("Sending…");
+        set_status(t(Msg::Sending));
         return;
     }
     let Some(ui) = ui() else {
