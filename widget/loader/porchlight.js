@@ -130,30 +130,33 @@
     if (look.hidden || d.getElementById("porchlight-root")) return;
     var host = d.createElement("div");
     host.id = "porchlight-root";
-    host.setAttribute("data-early", "");
+    host.dataset.early = "";
     for (var k in look.vars || {}) host.style.setProperty(k, look.vars[k]);
     var root = host.attachShadow({ mode: "open" });
     var css = PORCHLIGHT_CSS;
-    // A constructable stylesheet (no `style-src` needed), else a <style> with the page's nonce.
+    // A constructable stylesheet (no `style-src` needed); `push` throws where there is none (or
+    // only the frozen array of Chromium < 99): then a <style> with the page's nonce.
     try {
       var sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
-      if (!root.adoptedStyleSheets) throw 0;
-      root.adoptedStyleSheets = [sheet];
+      root.adoptedStyleSheets.push(sheet);
     } catch (_) {
       var style = d.createElement("style");
-      if (config.nonce) style.setAttribute("nonce", config.nonce);
+      style.nonce = config.nonce;
       style.textContent = css;
-      root.appendChild(style);
+      root.append(style);
     }
     var wrap = d.createElement("div");
     wrap.className = look["class"] || "w";
+    // No form can own a button in a shadow root: no `type`. The name is built in from
+    // launcher-label.txt, which holds no markup characters (widget/src/ui.rs tests).
     wrap.innerHTML =
-      '<button class="l" type="button" aria-expanded="false"><svg class="i" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' +
+      '<button class="l" aria-expanded="false" aria-label="' +
+      PORCHLIGHT_LABEL +
+      '"><svg class="i" viewBox="0 0 24 24" aria-hidden="true"><path d="' +
       PORCHLIGHT_ICON +
       '"></path></svg></button>';
     var button = wrap.firstChild;
-    button.setAttribute("aria-label", PORCHLIGHT_LABEL);
     // As on the runtime's launcher, reaching for it starts the messenger's download.
     button.onpointerenter = button.onfocus = function () {
       load("messenger")["catch"](function () {});
@@ -164,8 +167,8 @@
       button.onfocus();
       w.Porchlight("show");
     };
-    root.appendChild(wrap);
-    d.body.appendChild(host);
+    root.append(wrap);
+    d.body.append(host);
   }
 
   // `POST /v1/boot` as the runtime sends it: the page's claims, attributes and locale, the page

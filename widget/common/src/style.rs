@@ -22,10 +22,13 @@ pub fn adopt(doc: &Document, root: &Node, css: &str, nonce: Option<&str>) -> Res
             }
         }
     }
-    let style = crate::add(doc, root, "style", "")?;
+    // Nonce and text before it is connected: an empty <style> without its nonce would already
+    // be checked, and refused.
+    let style = doc.create_element("style")?;
     if let Some(n) = nonce {
         style.set_attribute("nonce", n)?;
     }
     style.set_text_content(Some(css));
+    root.append_child(&style)?;
     Ok(())
 }
