@@ -145,6 +145,8 @@ struct Inner {
     host: HtmlElement,
     root: ShadowRoot,
     wrap: Element,
+    /// The wrapper's classes while the panel is closed, and while it is open.
+    class: [String; 2],
     launcher: HtmlElement,
     panel: HtmlElement,
     close: HtmlElement,
@@ -178,7 +180,6 @@ fn icon(doc: &Document, parent: &Element, class: &str, d: &str) -> Result<(), Js
             ("class", class),
             ("viewBox", "0 0 24 24"),
             ("aria-hidden", "true"),
-            ("focusable", "false"),
         ],
     )?;
     let path = doc.create_element_ns(Some(SVG_NS), "path")?;
@@ -224,9 +225,11 @@ fn apply_theme(host: &HtmlElement, m: &Messenger) -> Result<String, JsValue> {
 /// Mounts the messenger as `<div id="porchlight-root">` (with an open shadow root) at the end of
 /// `parent`. Nothing takes focus until the visitor opens the panel.
 pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui, JsValue> {
-    let doc = parent.owner_document().ok_or(JsValue::NULL)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(JsValue::NULL)?;
     let host: HtmlElement = doc.create_element("div")?.unchecked_into();
-    host.set_id("porchlight-root");
+    host.set_attribute("id", "porchlight-root")?;
     let vars = apply_theme(&host, m)?;
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     // A constructable stylesheet: no `style-src` needed; a `<style nonce>` where there is none.
@@ -242,6 +245,8 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         Appearance::System => class.push_str(" sys"),
     }
     let wrap = add(&doc, &root, "div", &class)?;
+    let mut class_open = class.clone();
+    class_open.push_str(" open");
 
     let launcher = add(&doc, &wrap, "button", "l")?;
     attrs(
@@ -365,6 +370,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         host,
         root,
         wrap,
+        class: [class.clone(), class_open],
         launcher,
         panel,
         close: close.unchecked_into(),
@@ -457,7 +463,7 @@ impl Ui {
         let _ = i
             .launcher
             .set_attribute("aria-expanded", if open { "true" } else { "false" });
-        let _ = i.wrap.class_list().toggle_with_force("open", open);
+        i.wrap.set_class_name(&i.class[usize::from(open)]);
         if focus || focus_inside {
             let _ = if open {
                 i.close.focus()

@@ -54,10 +54,12 @@ impl Pools {
         let Some(k) = class(size, align).filter(|_| align <= PAGE) else {
             return core::ptr::null_mut();
         };
-        let head = self.free[k];
-        if head != 0 {
+        // (`get_mut`, not indexing: no bounds-check panic, whose message would link integer
+        // formatting into every module.)
+        if let Some(slot) = self.free.get_mut(k).filter(|s| **s != 0) {
+            let head = *slot;
             // SAFETY: a free block of this class holds the address of the next one.
-            self.free[k] = unsafe { *(head as *const usize) };
+            *slot = unsafe { *(head as *const usize) };
             return head as *mut u8;
         }
         let block = 1usize << k;
@@ -112,9 +114,11 @@ impl Pools {
     }
 
     unsafe fn release(&mut self, at: usize, k: usize) {
-        // SAFETY: the block is ours, at least 8 bytes, and aligned for a usize.
-        unsafe { *(at as *mut usize) = self.free[k] };
-        self.free[k] = at;
+        if let Some(slot) = self.free.get_mut(k) {
+            // SAFETY: the block is ours, at least 8 bytes, and aligned for a usize.
+            unsafe { *(at as *mut usize) = *slot };
+            *slot = at;
+        }
     }
 }
 
