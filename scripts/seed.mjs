@@ -46,6 +46,78 @@ if (!creds.teammateKey && creds.secretKey?.startsWith('psk_')) {
     writeFileSync(credsFile, JSON.stringify(creds, null, 2));
   }
 }
+// Content a newcomer sees at once on the demo pages: a banner on the landing page, a post on the
+// app page after a few seconds, a tooltip on its Export button. Each is created (and activated)
+// once, by name: a later seed leaves alone what is there, edits and pauses included.
+// Static assets are served without `.html` (`/app.html` redirects to `/app`), so both spellings
+// of each path are named. The audience (a page path rule) decides on which pages the edge
+// offers an item; its triggers (all must hold: shared/src/targeting/page.rs) when on the page
+// the widget shows it — so one page_visit trigger names both landing paths, as a regex.
+const pagePath = (paths) => ({ type: 'condition', property: { source: 'page', key: 'path' }, operator: 'in', value: paths });
+const LANDING = ['/', '/index.html'];
+const APP = ['/app', '/app.html'];
+const DEMO_CONTENT = [
+  ['outbound', {
+    kind: 'banner',
+    name: 'Demo: welcome banner',
+    content: {
+      body: 'Acme Analytics turns your product data into reports your whole team can read. Questions? We are one click away.',
+      position: 'top',
+      // In the page's flow: it pushes the demo's header down instead of covering it.
+      style: 'inline',
+      buttons: [{ label: 'Chat with us', action: { type: 'open_messenger' } }],
+    },
+    audience: pagePath(LANDING),
+    triggers: [{ type: 'page_visit', match: 'regex', value: '^/(index\\.html)?$' }],
+    frequency: 'until_dismissed',
+  }],
+  ['outbound', {
+    kind: 'post',
+    name: 'Demo: welcome to the app',
+    content: {
+      title: 'Welcome to your dashboard',
+      body: 'Your reports live here. Create one from any chart, share it with your team, or export it as CSV. Stuck? Ask us from the messenger, bottom right.',
+      buttons: [
+        { label: 'Got it', action: { type: 'dismiss' } },
+        { label: 'Ask a question', action: { type: 'open_messenger' } },
+      ],
+    },
+    audience: pagePath(APP),
+    triggers: [{ type: 'time_on_page', seconds: 4 }],
+    frequency: 'once_per_session',
+  }],
+  ['tooltips', {
+    name: 'Demo: export tip',
+    content: { selector: '#export-csv', body: 'Export the dashboard as CSV: one row per report, ready for a spreadsheet.' },
+    audience: pagePath(APP),
+    frequency: 'until_dismissed',
+  }],
+];
+
+async function admin(method, path, body) {
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${creds.secretKey}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.json().catch(() => null);
+  if (!r.ok) {
+    console.error(`seeding failed: ${method} ${path}:`, r.status, JSON.stringify(json));
+    process.exit(1);
+  }
+  return json;
+}
+
+if (creds.secretKey?.startsWith('psk_')) {
+  const existing = {};
+  for (const [family, body] of DEMO_CONTENT) {
+    existing[family] ??= new Set((await admin('GET', `/admin/v1/${family}`))[family].map((i) => i.name));
+    if (existing[family].has(body.name)) continue;
+    const item = await admin('POST', `/admin/v1/${family}`, body);
+    await admin('POST', `/admin/v1/${family}/${item.id}/activate`);
+  }
+}
+
 console.log(`demo workspace id:  ${creds.workspaceId}`);
 console.log(`demo secret key:    ${creds.secretKey}`);
 if (creds.identitySecret) console.log(`identity secret:    ${creds.identitySecret}`);

@@ -18,3 +18,13 @@ pub fn id<const N: usize>(prefix: &str) -> Result<String, ApiError> {
     }
     Ok(s)
 }
+
+/// N characters of the URL-safe alphabet (letters, digits, `-`, `_`): 6 random bits each
+/// (64 divides 256, so every character is uniform).
+pub fn url_safe<const N: usize>() -> Result<String, ApiError> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    Ok(bytes::<N>()?
+        .iter()
+        .map(|b| ALPHABET[(b & 63) as usize] as char)
+        .collect())
+}

@@ -64,6 +64,28 @@ pub enum BannerPosition {
     Bottom,
 }
 
+/// How a banner sits on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BannerStyle {
+    /// Fixed over the page.
+    #[default]
+    Floating,
+    /// In the page's flow: it pushes the page down (or sits at its end).
+    Inline,
+}
+
+/// What opens a tooltip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TooltipHint {
+    /// A small pulsing beacon next to the element: hover, focus or click it.
+    #[default]
+    Beacon,
+    /// The element itself: hover or focus it.
+    Element,
+}
+
 /// What an outbound message says. Text is plain text: the widget renders it with
 /// `textContent`, never as HTML.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +101,18 @@ pub struct OutboundContent {
     pub buttons: Vec<Button>,
     #[serde(default)]
     pub position: BannerPosition,
+    /// Tooltips only (a beacon when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<TooltipHint>,
+    /// Banners only (floating when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<BannerStyle>,
+    /// A post's image (http or https), shown above its title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// The image's text alternative; none means decorative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_alt: Option<String>,
     #[serde(default = "yes")]
     pub dismissible: bool,
 }
@@ -125,6 +159,41 @@ impl OutboundContent {
             return Err(ApiError::invalid(
                 format!("{path}/title"),
                 "at most 120 characters",
+            ));
+        }
+        match (&self.image_url, kind) {
+            (Some(u), OutboundKind::Post | OutboundKind::Chat)
+                if !is_safe_http_url(u) || u.len() > 2048 =>
+            {
+                return Err(ApiError::invalid(
+                    format!("{path}/imageUrl"),
+                    "an http(s) URL of at most 2048 characters",
+                ))
+            }
+            (Some(_), OutboundKind::Banner | OutboundKind::Tooltip) => {
+                return Err(ApiError::invalid(
+                    format!("{path}/imageUrl"),
+                    "only posts and chats have an image",
+                ))
+            }
+            _ => {}
+        }
+        if self.hint.is_some() && kind != OutboundKind::Tooltip {
+            return Err(ApiError::invalid(
+                format!("{path}/hint"),
+                "only tooltips open from a beacon or their element",
+            ));
+        }
+        if self.style.is_some() && kind != OutboundKind::Banner {
+            return Err(ApiError::invalid(
+                format!("{path}/style"),
+                "only banners are inline or floating",
+            ));
+        }
+        if self.image_alt.as_deref().is_some_and(|t| too_long(t, 200)) {
+            return Err(ApiError::invalid(
+                format!("{path}/imageAlt"),
+                "at most 200 characters",
             ));
         }
         if self.buttons.len() > 3 {

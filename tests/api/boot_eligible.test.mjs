@@ -29,7 +29,7 @@ async function workspaceWithItems() {
 }
 
 const eligibleOf = async (token, url, bs) => {
-  const r = await call('GET', `/v1/eligible?url=${encodeURIComponent(url)}&bs=${bs}`, { token });
+  const r = await call('GET', `/v1/eligible?url=${encodeURIComponent(url)}&bs=${encodeURIComponent(bs)}`, { token });
   assert.equal(r.status, 200, r.text);
   return r.body;
 };
@@ -37,10 +37,14 @@ const eligibleOf = async (token, url, bs) => {
 test('a boot asking for eligible content gets what GET /v1/eligible answers, new or resumed', async () => {
   const { ws, ids } = await workspaceWithItems();
   // The first boots of a workspace and later ones take different paths at the edge: check both.
+  // The browsing session as an id, or as the widget keeps it (`id.lastActiveMs`): the same
+  // question decides the same session on both (an unnamed one would be new on each).
   for (let i = 0; i < 3; i++) {
-    const r = await boot(ws.id, { attributes: { plan: 'pro' }, eligible: { url: PAGE, bs: `tab-${i}` } });
+    const bs = i === 0 ? 'tab-0' : `tab-${i}.${Date.now()}`;
+    const r = await boot(ws.id, { attributes: { plan: 'pro' }, eligible: { url: PAGE, bs } });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.body.eligible, await eligibleOf(r.body.sessionToken, PAGE, `tab-${i}`));
+    assert.equal(r.body.eligible.bs, `tab-${i}`);
+    assert.deepEqual(r.body.eligible, await eligibleOf(r.body.sessionToken, PAGE, bs));
     assert.deepEqual(new Set(r.body.eligible.outbound.map((o) => o.id)), new Set(ids.slice(0, 3)));
     assert.equal(r.body.eligible.tours.length, 1);
     assert.equal(r.body.eligible.checklists[0].completed, false);
@@ -76,6 +80,8 @@ test('a malformed eligible question is refused with its path, before anything is
     [{ url: 'https://acme.test/' + 'x'.repeat(2048) }, '/eligible/url'],
     [{ bs: 'not valid!' }, '/eligible/bs'],
     [{ bs: 'b'.repeat(65) }, '/eligible/bs'],
+    [{ bs: 'tab.soon' }, '/eligible/bs'],
+    [{ debug: 1 }, '/eligible/debug'],
   ];
   for (const [eligible, path] of cases) {
     const sid = randomSessionId();

@@ -82,6 +82,13 @@ test('live answers match their documented schemas', async () => {
   check(schemaOf('/admin/v1/workspace', 'get', 200), w.body);
   const h = await call('GET', '/health');
   check(schemaOf('/health', 'get', 200), h.body);
+  const free = { type: 'condition', property: { source: 'custom', key: 'plan' }, operator: 'equals', value: 'free' };
+  const item = await call('POST', '/admin/v1/outbound', { token: ws.key, body: { kind: 'post', name: 'Free', content: { body: 'Hi' }, audience: free } });
+  assert.equal((await call('POST', `/admin/v1/outbound/${item.body.id}/activate`, { token: ws.key })).status, 200);
+  const el = await call('GET', `/v1/eligible?url=%2Fapp&bs=tab.${Date.now()}&debug=1`, { token: r.body.sessionToken });
+  check(schemaOf('/v1/eligible', 'get', 200), el.body);
+  assert.equal(el.body.skipped.length, 1, el.text);
+  for (const s of el.body.skipped) check(spec.components.schemas.EligibleSkipped, s);
   // The check itself can fail: a wrong shape is caught.
   assert.throws(() => check(schemaOf('/v1/boot', 'post', 200), { ...b.body, sessionToken: 'nope' }));
 });

@@ -97,7 +97,7 @@ const oneRequest = await exchange(async (n) => {
 });
 agent.destroy();
 const sample = await api('GET', `/v1/eligible?url=${page}&bs=bench`, { token: heavy });
-const eligibleCount = Object.values(sample).reduce((n, list) => n + list.length, 0);
+const eligibleCount = Object.values(sample).filter(Array.isArray).reduce((n, list) => n + list.length, 0);
 
 const line = (name, r) => `  ${name.padEnd(44)} ${String(r.rps).padStart(7)} req/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms   ${r.errors} errors`;
 console.log(`\n/v1/eligible (50 active items of five kinds, ${eligibleCount} eligible for this visitor; concurrency ${CONCURRENCY})`);

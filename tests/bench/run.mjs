@@ -22,10 +22,14 @@ const MB = 1024 * 1024;
 
 // Targets. `ok` tells whether a measured value meets it (null value → not measured).
 const TARGETS = {
-  loaderBrotli: { text: '≤ 2 KB', ok: (v) => v <= 2 * KB },
+  // The loader also carries the engagement module's call queue and follows navigation until it
+  // is here (issue 10): in WASM the same would cost the core several times the bytes.
+  loaderBrotli: { text: '≤ 2.25 KB', ok: (v) => v <= 2.25 * KB },
   runtimeBrotli: { text: '≤ 40 KB', ok: (v) => v <= 40 * KB },
   // The messenger is held to the same budget as the core: a visitor who chats loads both.
   messengerBrotli: { text: '≤ 40 KB', ok: (v) => v <= 40 * KB },
+  // Issue 10: runtime, engine client path, outbound messages and tooltips.
+  engageBrotli: { text: '≤ 45 KB', ok: (v) => v <= 45 * KB },
   launcherMedianMs: { text: '≤ 150 ms', ok: (v) => v <= 150 },
   // Issue 16: the launcher at most 50 ms after the page's own first contentful paint (cold median).
   launcherAfterFcpMs: { text: '≤ 50 ms', ok: (v) => v <= 50 },
@@ -166,6 +170,7 @@ const judge = (key, value) => {
 judge('loaderBrotli', report.sizes?.loader.brotli);
 judge('runtimeBrotli', report.sizes?.runtime.brotli);
 judge('messengerBrotli', report.sizes?.messenger?.brotli);
+judge('engageBrotli', report.sizes?.engage?.brotli);
 judge('launcherMedianMs', report.launcher?.shown === report.launcher?.runs ? report.launcher?.medianMs : null);
 judge('launcherAfterFcpMs', report.launcher?.shown === report.launcher?.runs ? report.launcher?.afterFcpMedianMs : null);
 judge('widgetLongTasks', report.longTasks?.attributable);
@@ -207,7 +212,10 @@ if (report.sizes) {
       row('messenger wasm  porchlight-messenger_bg.<hash>.wasm', s.messengerWasm, ''),
       row('messenger glue  porchlight-messenger.<hash>.js', s.messengerGlue, ''),
       row('messenger: WASM + glue (when needed)', s.messenger, TARGETS.messengerBrotli.text, 'messengerBrotli'),
-      row('all (loader + core + messenger)', s.total, ''),
+      row('engage wasm  porchlight-engage_bg.<hash>.wasm', s.engageWasm, ''),
+      row('engage glue  porchlight-engage.<hash>.js', s.engageGlue, ''),
+      row('engage: WASM + glue (when something is eligible)', s.engage, TARGETS.engageBrotli.text, 'engageBrotli'),
+      row('all (loader + core + messenger + engage)', s.total, ''),
     ],
     [1, 2, 3],
   );
@@ -275,6 +283,7 @@ if (report.sizes) {
   rows.push(['Loader (brotli)', fmtBytes(report.sizes.loader.brotli), 'dist/site/porchlight.js', TARGETS.loaderBrotli.text, mark(verdicts.loaderBrotli)]);
   rows.push(['Core WASM + glue (brotli)', fmtBytes(report.sizes.runtime.brotli), 'fetched by the loader before the launcher shows', TARGETS.runtimeBrotli.text, mark(verdicts.runtimeBrotli)]);
   rows.push(['Messenger WASM + glue (brotli)', fmtBytes(report.sizes.messenger.brotli), 'live chat: on open, or at boot for a visitor with a conversation', TARGETS.messengerBrotli.text, mark(verdicts.messengerBrotli)]);
+  rows.push(['Engagement WASM + glue (brotli)', fmtBytes(report.sizes.engage.brotli), 'outbound messages, tooltips: when something is eligible', TARGETS.engageBrotli.text, mark(verdicts.engageBrotli)]);
 }
 table(rows.filter(Boolean));
 const span = (a, b) => (a == null || b == null ? '–' : `${Math.round(a)}–${Math.round(b)}`);

@@ -36,8 +36,9 @@ const sum = (...fs) =>
 /**
  * The loader; the core's WASM, glue and "WASM + glue" (`runtime`: the two files the loader
  * fetches before the launcher shows; the sum of their separately compressed sizes, which is what
- * goes over the wire); the messenger's (live chat, loaded only when needed) the same way; and
- * `total`, everything a visitor who chats downloads (loader + core + messenger).
+ * goes over the wire); the messenger's (live chat, loaded only when needed) and the engagement
+ * module's (outbound messages and tooltips, loaded when something is eligible) the same way;
+ * and `total`, everything a visitor who chats and is shown content downloads.
  */
 export function measureSizes(siteDir = 'dist/site') {
   const loader = measure(`${siteDir}/porchlight.js`);
@@ -47,8 +48,11 @@ export function measureSizes(siteDir = 'dist/site') {
   const messengerWasm = measure(siteFile(siteDir, 'messenger', 'wasm'));
   const messengerGlue = measure(siteFile(siteDir, 'messenger', 'js'));
   const messenger = sum(messengerWasm, messengerGlue);
-  const total = sum(loader, wasm, glue, messengerWasm, messengerGlue);
-  return { loader, wasm, glue, runtime, messengerWasm, messengerGlue, messenger, total };
+  const engageWasm = measure(siteFile(siteDir, 'engage', 'wasm'));
+  const engageGlue = measure(siteFile(siteDir, 'engage', 'js'));
+  const engage = sum(engageWasm, engageGlue);
+  const total = sum(loader, wasm, glue, messengerWasm, messengerGlue, engageWasm, engageGlue);
+  return { loader, wasm, glue, runtime, messengerWasm, messengerGlue, messenger, engageWasm, engageGlue, engage, total };
 }
 
 /**

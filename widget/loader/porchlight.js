@@ -17,7 +17,7 @@
     if (!warned) {
       warned = 1;
       try {
-        console.warn("Porchlight: could not load the messenger", e);
+        console.warn("Porchlight: could not load a module", e);
       } catch (_) {}
     }
   }
@@ -63,13 +63,41 @@
       return p;
     };
     var ws = (settings && typeof settings.workspaceId == "string" && settings.workspaceId) || data.workspace;
+    // The engagement module (outbound messages, tooltips, …): the runtime calls its exports
+    // through this, in order; it is loaded on the first call, and again after a failed load.
+    var engaged, chain = Promise.resolve();
+    var engage = function (f, a, b, c) {
+      chain = chain
+        .then(function () {
+          return (engaged = engaged || load("engage", +!!engage.n));
+        })
+        .then(function (m) {
+          m[f](a, b, c);
+        })
+        ["catch"](function (e) {
+          engaged = 0;
+          engage.n = 1;
+          warn(e);
+        });
+    };
     var config = {
       workspaceId: data.workspace || (settings && settings.workspaceId),
       apiBase: (data.api || dir).replace(/\/+$/, ""),
       settings: settings,
       nonce: data.nonce || (s && s.nonce) || (settings && settings.nonce),
-      load: load
+      load: load,
+      engage: engage
     };
+    // A navigation in a single-page app: the runtime asks what the new page may show. Once the
+    // engagement module is here it follows every navigation itself (pushState included).
+    var navigated = function () {
+      if (!engaged) w.Porchlight("update");
+    };
+    try {
+      if (w.navigation) w.navigation.addEventListener("currententrychange", navigated);
+      w.addEventListener("popstate", navigated);
+      w.addEventListener("hashchange", navigated);
+    } catch (_) {}
     // The page boots by itself (a workspace known, no explicit `boot` queued): start that boot
     // now, so it travels while the runtime downloads. The runtime adopts it (`config.boot`) and
     // sends exactly this itself for every later boot (widget/src/session.rs `start_session`).
@@ -208,6 +236,17 @@
     var locale = typeof set.locale == "string" ? set.locale : navigator.language;
     if (typeof locale == "string") body.locale = clip(locale, 35);
     body.sessionId = sid;
+    // What this page may show, in the same answer (the runtime hands it to the engagement
+    // module); `bs` is the browsing session as the last page left it (the edge decides).
+    body.eligible = { url: body.page.url };
+    try {
+      var bs = ls.getItem(key + ":bs");
+      // Content was shown on this browser before: fetch the engagement module alongside.
+      if (bs) {
+        body.eligible.bs = bs;
+        load("engage")["catch"](function () {});
+      }
+    } catch (_) {}
     var headers = token ? { "Content-Type": "application/json", Authorization: "Bearer " + token } : {};
     var init = { method: "POST", headers: headers, body: JSON.stringify(body) };
     try {

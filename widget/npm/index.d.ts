@@ -43,7 +43,7 @@ export interface Message {
 }
 
 export interface ContentEvent {
-  kind: 'outbound' | 'tooltip' | 'tour' | 'survey' | 'checklist';
+  kind: 'chat' | 'post' | 'banner' | 'tooltip' | 'tour' | 'survey' | 'checklist';
   id: string;
 }
 

@@ -7,6 +7,7 @@
 //! throws into the host page: misuse logs one console warning.
 
 pub mod chat;
+pub mod engage;
 mod net;
 #[cfg(feature = "targeting-probe-client")]
 mod probe;
@@ -33,6 +34,9 @@ pub(crate) enum Cmd {
     Refresh,
     /// `showNewMessage(text)`: open with the composer prefilled.
     Compose(String),
+    /// A command of the engagement module (`track`, `start…`, `debug`, `update`), its
+    /// arguments.
+    Engage(String, Array),
 }
 
 /// The events a page can listen to.
@@ -46,6 +50,45 @@ pub(crate) enum Ev {
     Message,
     /// The number of unread teammate messages changed.
     UnreadCountChange,
+    ContentShown,
+    ContentDismissed,
+    TourCompleted,
+    SurveyCompleted,
+}
+
+impl Ev {
+    const ALL: [Ev; 10] = [
+        Ev::Ready,
+        Ev::Open,
+        Ev::Close,
+        Ev::Error,
+        Ev::Message,
+        Ev::UnreadCountChange,
+        Ev::ContentShown,
+        Ev::ContentDismissed,
+        Ev::TourCompleted,
+        Ev::SurveyCompleted,
+    ];
+    /// The page's name of each, in [`Ev::ALL`]'s order.
+    const NAMES: [&'static str; 10] = [
+        "ready",
+        "open",
+        "close",
+        "error",
+        "message",
+        "unreadCountChange",
+        "contentShown",
+        "contentDismissed",
+        "tourCompleted",
+        "surveyCompleted",
+    ];
+
+    pub(crate) fn named(name: &str) -> Option<Ev> {
+        Ev::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Ev::ALL[i])
+    }
 }
 
 /// The runtime's state. Only touched through [`with`], never borrowed across an `await` or
@@ -61,6 +104,8 @@ pub(crate) struct Rt {
     pub nonce: Option<String>,
     /// The loader's `load(name, attempt)`: imports a module from where the loader came from.
     pub load: Option<Function>,
+    /// The loader's `engage(export, a, b, c)`: calls the engagement module, loading it first.
+    pub engage: Option<Function>,
     queue: VecDeque<Cmd>,
     running: bool,
     listeners: Vec<(Ev, Function)>,
@@ -108,6 +153,7 @@ pub fn start(queue: JsValue, config: JsValue) {
         rt.page_settings = settings;
         rt.nonce = js::get_str(&config, "nonce");
         rt.load = js::get(&config, "load").dyn_into().ok();
+        rt.engage = js::get(&config, "engage").dyn_into().ok();
         rt.prefetched = Some(js::get(&config, "boot")).filter(|b| b.is_object());
     });
     // A visitor who chats here gets the messenger while boot runs.
@@ -146,14 +192,19 @@ fn dispatch(cmd: JsValue, a: JsValue, b: JsValue) {
     let settings_like = a.is_undefined() || a.is_null() || a.is_object();
     let c = match name.as_str() {
         "boot" if settings_like => Cmd::Boot(a),
-        "identify" if a.is_object() => Cmd::Identify(a),
+        // Who the visitor is decides what they may see: ask again once it is known.
+        "identify" if a.is_object() => {
+            enqueue(Cmd::Identify(a));
+            Cmd::Engage("update".into(), Array::new())
+        }
         "update" if a.is_object() => {
             let body = Object::new();
             js::set(&body, "attributes", &a);
-            Cmd::Identify(body.into())
+            enqueue(Cmd::Identify(body.into()));
+            Cmd::Engage(name, Array::new())
         }
-        // Nothing to send yet; later, a re-check of eligibility.
-        "update" if settings_like => return,
+        "update" if settings_like => Cmd::Engage(name, Array::new()),
+        n if engage::owns(n) => Cmd::Engage(name, Array::of2(&a, &b)),
         "show" | "showMessages" => Cmd::Show,
         "showNewMessage" => Cmd::Compose(a.as_string().unwrap_or_default()),
         "hide" => Cmd::Hide,
@@ -170,14 +221,8 @@ fn dispatch(cmd: JsValue, a: JsValue, b: JsValue) {
 
 /// `on(event, cb)` / `off(event, cb)`. A `ready` listener added after boot is called at once.
 fn listen(on: bool, ev: &JsValue, cb: JsValue) {
-    let e = match ev.as_string().as_deref() {
-        Some("ready") => Ev::Ready,
-        Some("open") => Ev::Open,
-        Some("close") => Ev::Close,
-        Some("error") => Ev::Error,
-        Some("message") => Ev::Message,
-        Some("unreadCountChange") => Ev::UnreadCountChange,
-        _ => return js::warn("unknown event", ev),
+    let Some(e) = ev.as_string().as_deref().and_then(Ev::named) else {
+        return js::warn("unknown event", ev);
     };
     let cb = match cb.dyn_into::<Function>() {
         Ok(f) => f,
@@ -218,6 +263,7 @@ pub(crate) fn fire(ev: Ev, arg: &JsValue) {
 }
 
 /// Appends a command and starts the queue runner if it is idle.
+#[inline(never)]
 pub(crate) fn enqueue(c: Cmd) {
     let idle = with(|rt| {
         rt.queue.push_back(c);
@@ -249,8 +295,9 @@ async fn run() {
         match c {
             Cmd::Boot(a) => session::boot(a).await,
             Cmd::Identify(a) => session::identify(a).await,
+            // `show()` moves focus into the panel, so Escape closes it and focus comes back.
             Cmd::Show => match with(|rt| rt.ui.clone()).flatten() {
-                Some(ui) => ui.open(),
+                Some(ui) => ui.set_open(true, true),
                 None => js::warn("show before a successful boot", &JsValue::UNDEFINED),
             },
             Cmd::Hide => {
@@ -261,6 +308,10 @@ async fn run() {
             Cmd::Shutdown => session::shutdown().await,
             Cmd::Refresh => session::refresh().await,
             Cmd::Compose(text) => chat::compose(&text),
+            Cmd::Engage(name, args) => match with(|rt| rt.ws.clone()).flatten() {
+                Some(ws) if name == "update" => engage::update(&ws),
+                _ => engage::command(&name, args),
+            },
         }
     }
 }

@@ -16,5 +16,6 @@ pub use rule::{CountOp, EventFilter, Op, PageKey, Rule, SystemKey, MAX_DEPTH, MA
 pub use subject::{percent_decode, Attributes, EventStats, PageFacts, Subject};
 pub mod arbitrate;
 pub mod frequency;
+pub mod page;
 pub mod regex_js;
 pub mod triggers;

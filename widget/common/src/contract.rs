@@ -136,12 +136,14 @@ impl Emit {
 /// the same [`Host`] object as the messenger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EngageExport {
-    /// `init(host, workspaceId)`: first.
+    /// `init(host, workspaceId, {settings, nonce})`: first; `settings` are the messenger
+    /// settings of the boot.
     Init,
     /// `eligible(answer)`: a `/v1/eligible` answer (the boot's or a navigation's) for the
     /// page now shown.
     Eligible,
-    /// `command(name, args)`: one of [`ENGAGE_COMMANDS`] from the page, `args` an array.
+    /// `command(name, args)`: one of [`ENGAGE_COMMANDS`] from the page, `args` an array
+    /// (`update`: the visitor or the page changed, ask the edge again).
     Command,
     /// `stop()`: shutdown or another workspace: everything shown goes, nothing more is sent.
     Stop,
@@ -173,7 +175,7 @@ pub const ENGAGE_COMMANDS: [&str; 7] = [
     "startChecklist",
     "showArticle",
     "debug",
-    "navigate",
+    "update",
 ];
 
 /// The parts of the panel the core builds (widget/src/ui.rs) and the messenger fills.

@@ -61,6 +61,24 @@ pub fn backoff_ms(attempt: u32) -> u32 {
     (1000u32 << attempt.min(5)).min(30_000)
 }
 
+/// A new client id (32 hex digits from the browser's crypto; time and `Math.random` where
+/// there is none, which still makes collisions vanishingly rare): messages, events and
+/// impressions carry one so the edge stores each once however often it is sent.
+pub fn client_id() -> String {
+    let mut b = [0u8; 16];
+    let ok = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut b).ok())
+        .is_some();
+    if !ok {
+        let t = js_sys::Date::now().to_bits().to_le_bytes();
+        let r = js_sys::Math::random().to_bits().to_le_bytes();
+        b[..8].copy_from_slice(&t);
+        b[8..].copy_from_slice(&r);
+    }
+    hex(&b)
+}
+
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

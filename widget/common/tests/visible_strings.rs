@@ -76,6 +76,11 @@ fn offences(src: &str) -> Vec<String> {
     let mut found = std::collections::BTreeMap::new();
     for (what, re) in rules() {
         for m in re.find_iter(code) {
+            // A stylesheet's text (a `<style>` where constructable stylesheets are missing) is
+            // not read by anyone.
+            if m.as_str().ends_with("CSS") {
+                continue;
+            }
             let line = code[..m.start()].lines().count().max(1);
             found
                 .entry(line)
@@ -137,6 +142,7 @@ fn the_rules_catch_literals_and_constants() {
         r#"js::warn("could not load the messenger", &e);"#,
         r#"("type", "button"), ("aria-expanded", "false")"#,
         r#"set_status(&fill(Msg::Typing, &[("name", &n)]))"#,
+        r#"style.set_text_content(Some(CSS));"#,
         "/// Says \"We are away right now.\"",
         "#[cfg(test)]\nmod tests {\n fn f() { e.set_text_content(Some(\"x\")); }\n}",
     ] {

@@ -36,19 +36,7 @@ pub(super) fn save_outbox(ws: &str, list: &Array) {
 }
 
 pub(super) fn client_id() -> String {
-    let mut b = [0u8; 16];
-    let ok = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .and_then(|c| c.get_random_values_with_u8_array(&mut b).ok())
-        .is_some();
-    if !ok {
-        // No crypto: time and Math.random still make collisions vanishingly rare.
-        let t = Date::now().to_bits().to_le_bytes();
-        let r = js_sys::Math::random().to_bits().to_le_bytes();
-        b[..8].copy_from_slice(&t);
-        b[8..].copy_from_slice(&r);
-    }
-    porchlight_widget_common::hex(&b)
+    porchlight_widget_common::client_id()
 }
 
 /// Queues a message and starts sending; false (and nothing queued) while the pre-chat form is

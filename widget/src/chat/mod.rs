@@ -175,7 +175,7 @@ async fn fetch(attempt: u32) -> Result<JsValue, JsValue> {
 }
 
 /// What the messenger may ask of the core.
-fn host() -> Object {
+pub(crate) fn host() -> Object {
     if let Some(h) = m(|s| s.host.clone()).flatten() {
         return h;
     }
@@ -197,13 +197,18 @@ fn host() -> Object {
             }
         };
         match Emit::from_name(&name) {
-            Some(Emit::Message) => fire(Ev::Message, &v),
             Some(Emit::Badge) => badge(&v),
             Some(Emit::UnreadCountChange) => {
                 badge(&v);
                 fire(Ev::UnreadCountChange, &v);
             }
-            _ => {}
+            Some(Emit::OpenMessenger) => crate::enqueue(crate::Cmd::Show),
+            // The others are the page's events of the same name.
+            _ => {
+                if let Some(e) = Ev::named(&name) {
+                    fire(e, &v);
+                }
+            }
         }
     });
     js::set(&h, Host::Call.name(), &call.into_js_value());

@@ -152,6 +152,7 @@ async fn start_session(
         js::set(&body, "attributes", attributes);
     }
     js::set(&body, "page", &page());
+    js::set(&body, "eligible", &crate::engage::ask(ws));
     let locale = locale
         .as_string()
         .or_else(|| web_sys::window().and_then(|w| w.navigator().language()));
@@ -243,6 +244,7 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
     with(|rt| rt.visitor = visitor.clone());
     crate::chat::visitor(&visitor);
     ensure_ui(ws, &settings);
+    crate::engage::answered(ws, &get(r, "eligible"), &settings);
     Some(visitor)
 }
 
@@ -432,6 +434,7 @@ pub async fn shutdown() {
         return;
     };
     crate::chat::stop(&ws);
+    crate::engage::stop();
     let k = key(&ws);
     let token = read(&k)
         .and_then(|s| JSON::parse(&s).ok())

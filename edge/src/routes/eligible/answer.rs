@@ -1,5 +1,6 @@
 //! `/v1/eligible`'s decision over what [`super::Reads`] read: audience, frequency (with the
-//! workspace's survey pacing), arbitration, and each kind's progress.
+//! workspace's survey pacing), arbitration, and each kind's progress — and, when asked
+//! (`debug`), why each active item left out was left out.
 
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -7,7 +8,7 @@ use std::rc::Rc;
 use porchlight_shared::experiences::TourState;
 use porchlight_shared::targeting::arbitrate::{order, Candidate};
 use porchlight_shared::targeting::frequency::{
-    check_frequency, FrequencyInput, History, Impression, Pacing,
+    check_frequency, FrequencyInput, History, Impression, Ineligible, Pacing,
 };
 use porchlight_shared::targeting::{EvalContext, PageFacts};
 use porchlight_shared::{ApiError, ErrorCode};
@@ -50,6 +51,53 @@ struct EligibleItem<'a> {
     history: Value,
     #[serde(flatten)]
     extra: serde_json::Map<String, Value>,
+}
+
+/// Why an active item is not in the answer: its audience, a frequency or schedule refusal
+/// (as [`Ineligible`] serializes), or stored settings that no longer read (`invalid`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+enum Why {
+    Audience,
+    Invalid,
+    #[serde(untagged)]
+    Frequency(Ineligible),
+}
+
+/// An active item left out, as `debug` lists it: `{id, kind, reason, until?}`. A visitor can
+/// ask for this, so ids and reasons only: never a name or content.
+#[derive(serde::Serialize)]
+struct Skipped<'a> {
+    id: &'a str,
+    kind: &'a str,
+    #[serde(flatten)]
+    why: Why,
+}
+
+/// The answer: each family's items, the browsing session it was decided in (the widget adopts
+/// it), and with `debug` what was left out and why.
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    #[serde(flatten)]
+    families: BTreeMap<&'static str, Vec<EligibleItem<'a>>>,
+    bs: &'a str,
+    /// The workspace has active content at all: a widget with nothing to show on this page
+    /// still follows navigation (another page may show something); without, it never loads
+    /// its engagement module.
+    active: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<Vec<Skipped<'a>>>,
+}
+
+/// Notes `row` as left out for `why`, when the question asked (`debug`).
+fn skip<'a>(skipped: &mut Option<Vec<Skipped<'a>>>, row: &'a ItemRow, why: Why) {
+    if let Some(list) = skipped {
+        list.push(Skipped {
+            id: &row.id,
+            kind: &row.kind,
+            why,
+        });
+    }
 }
 
 /// The eligible items of every family, best first, from what [`Reads`] read, as JSON.
@@ -107,13 +155,16 @@ pub fn answer(
         segments: &segments,
     };
 
+    let mut skipped = page.debug.then(Vec::new);
     let mut winners: Vec<(Candidate, &ItemRow, &History, Rc<Parsed>)> = Vec::new();
     for row in &active {
         let Some(parsed) = delivery_of(row) else {
+            skip(&mut skipped, row, Why::Invalid);
             continue;
         };
         let delivery = &parsed.delivery;
         if !porchlight_shared::targeting::evaluate_audience(delivery.audience.as_ref(), &eval) {
+            skip(&mut skipped, row, Why::Audience);
             continue;
         }
         let history = histories.get(&row.id).unwrap_or(&empty);
@@ -130,14 +181,20 @@ pub fn answer(
             content_id: &row.id,
             survey_pacing: (row.kind == "survey").then_some(pacing),
         };
-        if resuming || check_frequency(&input).is_ok() {
-            let candidate = Candidate {
-                kind: parsed.kind,
-                id: row.id.clone(),
-                priority: row.priority as i32,
-            };
-            winners.push((candidate, row, history, parsed.clone()));
+        match check_frequency(&input) {
+            Ok(()) => {}
+            Err(_) if resuming => {}
+            Err(why) => {
+                skip(&mut skipped, row, Why::Frequency(why));
+                continue;
+            }
         }
+        let candidate = Candidate {
+            kind: parsed.kind,
+            id: row.id.clone(),
+            priority: row.priority as i32,
+        };
+        winners.push((candidate, row, history, parsed.clone()));
     }
     let mut cands: Vec<Candidate> = winners.iter().map(|(c, _, _, _)| c.clone()).collect();
     order(&mut cands);
@@ -157,6 +214,7 @@ pub fn answer(
         .filter_map(|c| winners.iter().find(|(w, _, _, _)| w.id == c.id))
     {
         let Some(kind) = row.item_kind() else {
+            skip(&mut skipped, row, Why::Invalid);
             continue;
         };
         // Stored JSON goes out as stored (validated when saved): no parse, no re-serialize.
@@ -166,6 +224,7 @@ pub fn answer(
         let (Some(content), Some(triggers), Some(frequency)) =
             (raw(&row.content), raw(&row.triggers), raw(&row.frequency))
         else {
+            skip(&mut skipped, row, Why::Invalid);
             continue;
         };
         let mut extra = serde_json::Map::new();
@@ -184,6 +243,7 @@ pub fn answer(
             }
             ItemKind::Checklist => {
                 let Some(c) = &parsed.checklist else {
+                    skip(&mut skipped, row, Why::Invalid);
                     continue;
                 };
                 let mine: Vec<&str> = ticked
@@ -221,6 +281,43 @@ pub fn answer(
             list.push(item);
         }
     }
+    let answer = Answer {
+        families: out,
+        bs: &page.bs,
+        active: !active.is_empty(),
+        skipped,
+    };
     // Serialized once, here: stored content goes out as stored, never parsed into a tree.
-    serde_json::value::to_raw_value(&out).map_err(crate::internal)
+    serde_json::value::to_raw_value(&answer).map_err(crate::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skipped(why: Why) -> Value {
+        serde_json::to_value(Skipped {
+            id: "out_1",
+            kind: "post",
+            why,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_skipped_item_is_flat_id_kind_reason_and_until() {
+        assert_eq!(
+            skipped(Why::Audience),
+            json!({"id": "out_1", "kind": "post", "reason": "audience"})
+        );
+        assert_eq!(skipped(Why::Invalid)["reason"], "invalid");
+        assert_eq!(
+            skipped(Why::Frequency(Ineligible::ShownThisSession)),
+            json!({"id": "out_1", "kind": "post", "reason": "shown_this_session"})
+        );
+        assert_eq!(
+            skipped(Why::Frequency(Ineligible::RecontactWait { until: 42 })),
+            json!({"id": "out_1", "kind": "post", "reason": "recontact_wait", "until": 42})
+        );
+    }
 }

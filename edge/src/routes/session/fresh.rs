@@ -19,8 +19,9 @@ use crate::rand;
 use crate::routes::eligible::{self, Page, Reads};
 
 /// A boot may ask for the visitor's eligible content in the same answer (`eligible`, the query
-/// of `GET /v1/eligible`): a widget that boots then asks saves a request. Parsed apart from
-/// [`BootRequest`] (whose unknown fields are ignored), and only when the body names it.
+/// of `GET /v1/eligible`: `{url, bs, debug}`): a widget that boots then asks saves a request.
+/// Parsed apart from [`BootRequest`] (whose unknown fields are ignored), and only when the body
+/// names it.
 #[derive(serde::Deserialize)]
 struct BootExtras {
     eligible: Option<EligibleAsk>,
@@ -31,6 +32,7 @@ struct BootExtras {
 struct EligibleAsk {
     url: Option<String>,
     bs: Option<String>,
+    debug: Option<bool>,
 }
 
 /// The request's boot fields and, if asked, the page it wants eligible content for.
@@ -45,8 +47,10 @@ pub async fn boot_body(ctx: &mut Ctx) -> Result<(BootRequest, Option<Page>), Api
     let page = match extras.eligible {
         Some(e) => Some(Page::checked(
             e.url.unwrap_or_default(),
-            e.bs.unwrap_or_default(),
+            e.bs.as_deref().unwrap_or_default(),
+            e.debug.unwrap_or(false),
             "/eligible",
+            ctx.now,
         )?),
         None => None,
     };

@@ -1,0 +1,153 @@
+//! The eligible items, read from a `/v1/eligible` answer (`{outbound, tooltips, tours, surveys,
+//! checklists, bs?, skipped?}`; each item `{id, kind, priority, content, triggers, frequency,
+//! history: {shown, lastShownAt, dismissed, completed}}`), parsed once with the engine's own
+//! parsers. An item whose triggers or frequency do not parse is left out (the edge validated
+//! them when saved; a newer edge may know more) and `debug` says so.
+
+use porchlight_shared::targeting::arbitrate::Kind;
+use porchlight_shared::targeting::frequency::{Frequency, History, Impression};
+use porchlight_shared::targeting::triggers::Trigger;
+use porchlight_shared::vocab::{Family, ItemKind};
+use serde_json::Value;
+
+/// One item this module can show.
+pub(crate) struct Item {
+    pub id: String,
+    pub kind: ItemKind,
+    pub priority: i32,
+    pub content: Value,
+    pub triggers: Vec<Trigger>,
+    pub frequency: Frequency,
+    /// What the edge knew when it answered.
+    pub history: History,
+}
+
+impl Item {
+    /// Its kind for arbitration.
+    pub fn arb_kind(&self) -> Kind {
+        match self.kind {
+            ItemKind::Post => Kind::Post,
+            ItemKind::Banner => Kind::Banner,
+            ItemKind::Tooltip => Kind::Tooltip,
+            ItemKind::Tour => Kind::Tour,
+            ItemKind::Checklist => Kind::Checklist,
+            ItemKind::Survey => match self.content.get("format").and_then(Value::as_str) {
+                Some("large") => Kind::LargeSurvey,
+                _ => Kind::SmallSurvey,
+            },
+            ItemKind::Chat => Kind::Chat,
+        }
+    }
+
+    pub fn family(&self) -> Family {
+        self.kind.family()
+    }
+
+    /// `content.<k>` as text.
+    pub fn text(&self, k: &str) -> Option<&str> {
+        self.content
+            .get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+    }
+}
+
+/// Families this module renders today; the others are eligible but wait for their renderer.
+pub(crate) const RENDERED: [Family; 2] = [Family::Outbound, Family::Tooltips];
+
+/// What the edge says an item's past is, as the frequency check reads it. The count of
+/// impressions is what matters to it; their sessions are "another" one (the edge already
+/// refused what was shown in this browsing session).
+fn history_of(h: Option<&Value>) -> History {
+    let h = h.unwrap_or(&Value::Null);
+    let last = h.get("lastShownAt").and_then(Value::as_i64).unwrap_or(0);
+    let shown = h
+        .get("shown")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(1000);
+    let flag = |k: &str| (h.get(k) == Some(&Value::Bool(true))).then_some(last);
+    History {
+        impressions: (0..shown)
+            .map(|_| Impression {
+                at: last,
+                browsing_session: String::new(),
+            })
+            .collect(),
+        completed_at: flag("completed"),
+        dismissed_at: flag("dismissed"),
+        snoozed_until: None,
+    }
+}
+
+/// Reads one item; `None` (with the reason) when it cannot be used.
+pub(crate) fn parse(v: &Value) -> Result<Item, &'static str> {
+    let id = v
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty() && s.len() <= 64)
+        .ok_or("no id")?;
+    let kind: ItemKind = v
+        .get("kind")
+        .and_then(Value::as_str)
+        .and_then(|k| k.parse().ok())
+        .ok_or("unknown kind")?;
+    let triggers = match v.get("triggers") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .take(porchlight_shared::content::MAX_TRIGGERS)
+            .map(|t| Trigger::parse(t, ""))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| "triggers this widget cannot read")?,
+        _ => Vec::new(),
+    };
+    let frequency = match v.get("frequency") {
+        None | Some(Value::Null) => Frequency::default(),
+        Some(f) => Frequency::parse(f, "").map_err(|_| "a frequency this widget cannot read")?,
+    };
+    Ok(Item {
+        id: id.into(),
+        kind,
+        priority: v
+            .get("priority")
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            .clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+        content: v.get("content").cloned().unwrap_or(Value::Null),
+        triggers,
+        frequency,
+        history: history_of(v.get("history")),
+    })
+}
+
+/// Every item of the answer this module renders, best first as the edge ordered them, and
+/// (id, why) for those it leaves out.
+pub(crate) fn read(answer: &Value) -> (Vec<Item>, Vec<(String, &'static str)>) {
+    let (mut items, mut left) = (Vec::new(), Vec::new());
+    for f in [
+        Family::Outbound,
+        Family::Tooltips,
+        Family::Tours,
+        Family::Surveys,
+        Family::Checklists,
+    ] {
+        let list = answer.get(f.key()).and_then(Value::as_array);
+        for v in list.into_iter().flatten().take(200) {
+            let id = v
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string();
+            if !RENDERED.contains(&f) {
+                left.push((id, "shown by a module that has not landed yet"));
+                continue;
+            }
+            match parse(v) {
+                Ok(item) if item.family() == f => items.push(item),
+                Ok(_) => left.push((id, "a kind outside its family")),
+                Err(why) => left.push((id, why)),
+            }
+        }
+    }
+    (items, left)
+}

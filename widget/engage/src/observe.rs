@@ -1,0 +1,179 @@
+//! What the visitor does on the page, gathered for the engine: scroll depth, exit intent
+//! (the pointer leaving through the top of the window), clicks (one delegated listener: it sees
+//! elements added later too), activity (for idle triggers and the browsing session) and
+//! navigation — the Navigation API's `currententrychange` where present, else `pushState` /
+//! `replaceState` (wrapped), `popstate` and `hashchange`. Never polling.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Reflect};
+use porchlight_widget_common::js::get;
+use serde_json::{Map, Value};
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, Event, MouseEvent};
+
+/// What happened on this page since it was entered.
+#[derive(Default)]
+pub(crate) struct Page {
+    pub url: String,
+    /// `performance.now()` when the page was entered.
+    pub started: f64,
+    /// Deepest scroll, 0-100.
+    pub scroll_max: f64,
+    /// Last activity, epoch ms.
+    pub last_activity: f64,
+    pub exit: bool,
+    pub events: Vec<(String, Map<String, Value>)>,
+    /// Selectors of `element_click` triggers a click matched.
+    pub clicked: Vec<String>,
+}
+
+impl Page {
+    pub fn enter(url: String, started: f64) -> Page {
+        Page {
+            url,
+            started,
+            last_activity: js_sys::Date::now(),
+            ..Page::default()
+        }
+    }
+}
+
+/// What the runtime hears about.
+pub(crate) enum Seen {
+    /// Deeper than before.
+    Scroll(f64),
+    Exit,
+    /// A click on this element.
+    Click(Element),
+    Activity,
+    /// The URL changed.
+    Navigated(String),
+}
+
+pub(crate) fn href() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+pub(crate) fn perf_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+fn scroll_percent() -> f64 {
+    let Some(w) = web_sys::window() else {
+        return 0.0;
+    };
+    let Some(d) = w.document().and_then(|d| d.document_element()) else {
+        return 0.0;
+    };
+    let y = w.scroll_y().unwrap_or(0.0);
+    let vh = w
+        .inner_height()
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    let h = d.scroll_height() as f64;
+    if h <= vh || h <= 0.0 {
+        return 100.0;
+    }
+    ((y + vh) / h * 100.0).clamp(0.0, 100.0)
+}
+
+type Listener = Closure<dyn FnMut(Event)>;
+/// `history.pushState` / `replaceState`, wrapped.
+type Wrapped = Closure<dyn FnMut(JsValue, JsValue, JsValue) -> JsValue>;
+
+thread_local! {
+    static KEEP: RefCell<Vec<Listener>> = const { RefCell::new(Vec::new()) };
+    static HISTORY: RefCell<Vec<Wrapped>> = const { RefCell::new(Vec::new()) };
+}
+
+fn on(target: &web_sys::EventTarget, ev: &str, capture: bool, f: impl FnMut(Event) + 'static) {
+    let c = Closure::<dyn FnMut(Event)>::new(f);
+    let opts = web_sys::AddEventListenerOptions::new();
+    opts.set_capture(capture);
+    opts.set_passive(true);
+    let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
+        ev,
+        c.as_ref().unchecked_ref(),
+        &opts,
+    );
+    KEEP.with(|k| k.borrow_mut().push(c));
+}
+
+/// Installs the listeners, once; `tell` hears about each observation.
+pub(crate) fn install(tell: Rc<dyn Fn(Seen)>) {
+    let Some(w) = web_sys::window() else { return };
+    let Some(doc) = w.document() else { return };
+    let t = tell.clone();
+    on(&w, "scroll", false, move |_| {
+        t(Seen::Scroll(scroll_percent()))
+    });
+    let t = tell.clone();
+    on(&doc, "mouseout", false, move |e| {
+        let m: &MouseEvent = e.unchecked_ref();
+        if m.related_target().is_none() && m.client_y() <= 0 {
+            t(Seen::Exit);
+        }
+    });
+    let t = tell.clone();
+    on(&doc, "click", true, move |e| {
+        if let Some(el) = e.target().and_then(|x| x.dyn_into::<Element>().ok()) {
+            t(Seen::Click(el));
+        }
+    });
+    for ev in ["pointerdown", "keydown", "mousemove", "touchstart", "wheel"] {
+        let t = tell.clone();
+        on(&doc, ev, true, move |_| t(Seen::Activity));
+    }
+    // Navigation.
+    let nav = move || {
+        let url = href();
+        tell(Seen::Navigated(url));
+    };
+    let nav: Rc<dyn Fn()> = Rc::new(nav);
+    let navigation = get(&w, "navigation");
+    if navigation.is_object() {
+        let n = nav.clone();
+        on(
+            navigation.unchecked_ref(),
+            "currententrychange",
+            false,
+            move |_| n(),
+        );
+    } else {
+        let history = get(&w, "history");
+        for name in ["pushState", "replaceState"] {
+            let Ok(orig) = get(&history, name).dyn_into::<Function>() else {
+                continue;
+            };
+            let (n, h) = (nav.clone(), history.clone());
+            let f = Wrapped::new(move |a: JsValue, b: JsValue, c: JsValue| {
+                let r = orig.call3(&h, &a, &b, &c);
+                n();
+                // The page's own call must see what it would have seen.
+                match r {
+                    Ok(v) => v,
+                    Err(e) => wasm_bindgen::throw_val(e),
+                }
+            });
+            let _ = Reflect::set(&history, &name.into(), f.as_ref().unchecked_ref());
+            HISTORY.with(|k| k.borrow_mut().push(f));
+        }
+    }
+    for ev in ["popstate", "hashchange"] {
+        let n = nav.clone();
+        on(&w, ev, false, move |_| n());
+    }
+}
+
+/// `el.closest(selector)`, never throwing: an invalid or hostile selector matches nothing.
+pub(crate) fn matches(el: &Element, selector: &str) -> bool {
+    matches!(el.closest(selector), Ok(Some(_)))
+}

@@ -1,0 +1,342 @@
+//! Nothing is lost: impressions and tracked events go into `localStorage` first (they survive a
+//! reload and an offline spell), each with a client id, and are sent from there — in order,
+//! retried with backoff, again at once when the browser comes back online. The edge stores each
+//! client id once, so a retry, or two tabs sending the same queue, never counts twice.
+//!
+//! - `porchlight:<ws>:fx` — impressions: the queue *and* this browser's record of what it
+//!   showed, dismissed or completed (kept a day after being sent). Frequency reads it for what
+//!   happened since the edge last answered; every tab reads it, so a dismissal in one tab takes
+//!   the item down in the others at once (`storage` event).
+//! - `porchlight:<ws>:ev` — tracked events, sent in batches of up to 50 and removed once stored.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Object, JSON};
+use porchlight_shared::events::{valid_event_name, MAX_BATCH, MAX_PROPERTIES};
+use porchlight_shared::targeting::frequency::{History, Impression};
+use porchlight_shared::targeting::json_from_js;
+use porchlight_shared::vocab::ImpressionAction;
+use porchlight_widget_common::js::{get_f64, get_str, set};
+use porchlight_widget_common::{backoff_ms, client_id, key, sleep, storage};
+use serde_json::{Map, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::host::call;
+
+/// One impression (short keys: it is kept in every visitor's storage): client id `c`,
+/// family `k`, item `i`, action `a`, when `t`, browsing session `b`, when the edge stored it
+/// `s` (0: not yet).
+#[derive(Debug, Clone)]
+pub(crate) struct Imp {
+    pub c: String,
+    pub k: String,
+    pub i: String,
+    pub a: String,
+    pub t: i64,
+    pub b: String,
+    pub s: i64,
+}
+
+impl Imp {
+    fn from_js(v: &JsValue) -> Option<Imp> {
+        Some(Imp {
+            c: get_str(v, "c")?,
+            k: get_str(v, "k")?,
+            i: get_str(v, "i")?,
+            a: get_str(v, "a")?,
+            t: get_f64(v, "t")? as i64,
+            b: get_str(v, "b").unwrap_or_default(),
+            s: get_f64(v, "s").unwrap_or(0.0) as i64,
+        })
+    }
+
+    fn to_js(&self) -> JsValue {
+        let o = Object::new();
+        for (k, v) in [
+            ("c", &self.c),
+            ("k", &self.k),
+            ("i", &self.i),
+            ("a", &self.a),
+            ("b", &self.b),
+        ] {
+            set(&o, k, &JsValue::from_str(v));
+        }
+        set(&o, "t", &JsValue::from_f64(self.t as f64));
+        set(&o, "s", &JsValue::from_f64(self.s as f64));
+        o.into()
+    }
+}
+
+/// Kept at most: older entries go first.
+const MAX_IMPS: usize = 300;
+const MAX_EVENTS: u32 = 500;
+/// A sent impression is kept this long: the next `/v1/eligible` answer includes it.
+const KEEP_SENT_MS: i64 = 24 * 60 * 60 * 1000;
+
+#[derive(Default)]
+struct Q {
+    ws: String,
+    sending_imps: bool,
+    sending_events: bool,
+    imp_failures: u32,
+    event_failures: u32,
+}
+
+thread_local! {
+    static Q: RefCell<Q> = RefCell::new(Q::default());
+}
+
+fn q<R>(f: impl FnOnce(&mut Q) -> R) -> Option<R> {
+    Q.try_with(|c| c.try_borrow_mut().ok().map(|mut s| f(&mut s)))
+        .ok()
+        .flatten()
+}
+
+pub(crate) fn set_workspace(ws: &str) {
+    q(|s| s.ws = ws.into());
+}
+
+fn ws() -> String {
+    q(|s| s.ws.clone()).unwrap_or_default()
+}
+
+pub(crate) fn imps_key(ws: &str) -> String {
+    key(ws, ":fx")
+}
+
+fn events_key(ws: &str) -> String {
+    key(ws, ":ev")
+}
+
+/// The stored list at `k` (an array; anything else reads as empty).
+fn read(k: &str) -> Array {
+    storage()
+        .and_then(|s| s.get_item(k).ok().flatten())
+        .and_then(|t| JSON::parse(&t).ok())
+        .and_then(|v| v.dyn_into::<Array>().ok())
+        .unwrap_or_default()
+}
+
+fn write(k: &str, list: &Array) {
+    let Some(s) = storage() else { return };
+    let _ = if list.length() == 0 {
+        s.remove_item(k)
+    } else {
+        match JSON::stringify(list).ok().and_then(|t| t.as_string()) {
+            Some(t) => s.set_item(k, &t),
+            None => return,
+        }
+    };
+}
+
+fn read_imps(k: &str) -> Vec<Imp> {
+    read(k).iter().filter_map(|v| Imp::from_js(&v)).collect()
+}
+
+fn write_imps(k: &str, list: &[Imp]) {
+    let a = Array::new();
+    for x in list {
+        a.push(&x.to_js());
+    }
+    write(k, &a);
+}
+
+pub(crate) fn imps() -> Vec<Imp> {
+    read_imps(&imps_key(&ws()))
+}
+
+fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Records what the visitor did with an item, and sends it.
+pub(crate) fn record(family: &str, id: &str, action: ImpressionAction, bs: &str) {
+    let k = imps_key(&ws());
+    let mut list = read_imps(&k);
+    let t = now();
+    list.retain(|x| x.s == 0 || t - x.s < KEEP_SENT_MS);
+    list.push(Imp {
+        c: client_id(),
+        k: family.into(),
+        i: id.into(),
+        a: action.as_str().into(),
+        t,
+        b: bs.into(),
+        s: 0,
+    });
+    if list.len() > MAX_IMPS {
+        let drop = list.len() - MAX_IMPS;
+        list.drain(..drop);
+    }
+    write_imps(&k, &list);
+    flush_imps();
+}
+
+/// What this browser recorded about `id` that the edge's answer (received at `answered_at`)
+/// cannot include yet, added to the edge's history.
+pub(crate) fn history(edge: &History, id: &str, answered_at: i64, list: &[Imp]) -> History {
+    let mut h = edge.clone();
+    for x in list
+        .iter()
+        .filter(|x| x.i == id && (x.s == 0 || x.s >= answered_at))
+    {
+        match x.a.parse::<ImpressionAction>() {
+            Ok(ImpressionAction::Shown) => h.impressions.push(Impression {
+                at: x.t,
+                browsing_session: x.b.clone(),
+            }),
+            Ok(ImpressionAction::Dismissed) => h.dismissed_at = Some(x.t),
+            Ok(ImpressionAction::Completed) => h.completed_at = Some(x.t),
+            _ => {}
+        }
+    }
+    h
+}
+
+/// Sends unsent impressions, oldest first, one at a time.
+pub(crate) fn flush_imps() {
+    if q(|s| std::mem::replace(&mut s.sending_imps, true)).unwrap_or(true) {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async {
+        loop {
+            let k = imps_key(&ws());
+            let Some(next) = read_imps(&k).into_iter().find(|x| x.s == 0) else {
+                break;
+            };
+            let body = js_sys::Object::new();
+            for (name, v) in [
+                ("kind", JsValue::from_str(&next.k)),
+                ("contentId", JsValue::from_str(&next.i)),
+                ("action", JsValue::from_str(&next.a)),
+                ("browsingSession", JsValue::from_str(&next.b)),
+                ("clientId", JsValue::from_str(&next.c)),
+                ("occurredAt", JsValue::from_f64(next.t as f64)),
+            ] {
+                porchlight_widget_common::js::set(&body, name, &v);
+            }
+            let r = call("POST", "/v1/impressions", Some(&body)).await;
+            match r {
+                Err(e) if e.retryable() => {
+                    let n = q(|s| {
+                        s.imp_failures += 1;
+                        s.imp_failures
+                    })
+                    .unwrap_or(1);
+                    sleep(backoff_ms(n - 1)).await;
+                    continue;
+                }
+                // Stored; or refused for good (the item was paused or archived meanwhile):
+                // either way it leaves the queue, and stays in the record.
+                _ => {
+                    q(|s| s.imp_failures = 0);
+                    let mut list = read_imps(&k);
+                    for x in list.iter_mut().filter(|x| x.c == next.c) {
+                        x.s = now();
+                    }
+                    write_imps(&k, &list);
+                }
+            }
+        }
+        q(|s| s.sending_imps = false);
+    });
+}
+
+/// `track(name, props)`: checked, queued, sent. Returns the event as the page's triggers see
+/// it, or why it was refused.
+pub(crate) fn track(
+    name: &JsValue,
+    props: &JsValue,
+    url: &str,
+) -> Result<(String, Map<String, Value>), &'static str> {
+    let name = name.as_string().unwrap_or_default();
+    if !valid_event_name(&name) {
+        return Err("track expects an event name of 1-100 printable characters");
+    }
+    // A copy through JSON: what is stored is plain data, whatever the page handed over.
+    let plain = if props.is_undefined() || props.is_null() {
+        Object::new().into()
+    } else {
+        JSON::stringify(props)
+            .ok()
+            .and_then(|t| t.as_string())
+            .and_then(|t| JSON::parse(&t).ok())
+            .unwrap_or(JsValue::NULL)
+    };
+    let p = match json_from_js(&plain) {
+        Value::Object(m) if m.len() <= MAX_PROPERTIES => m,
+        Value::Object(_) => return Err("track accepts at most 20 properties"),
+        _ => return Err("track expects an object of properties"),
+    };
+    let k = events_key(&ws());
+    let list = read(&k);
+    let e = Object::new();
+    set(&e, "clientId", &JsValue::from_str(&client_id()));
+    set(&e, "name", &JsValue::from_str(&name));
+    set(&e, "properties", &plain);
+    set(&e, "url", &JsValue::from_str(url));
+    set(&e, "occurredAt", &JsValue::from_f64(now() as f64));
+    list.push(&e);
+    while list.length() > MAX_EVENTS {
+        list.shift();
+    }
+    write(&k, &list);
+    flush_events();
+    Ok((name, p))
+}
+
+/// Sends queued events in batches.
+pub(crate) fn flush_events() {
+    if q(|s| std::mem::replace(&mut s.sending_events, true)).unwrap_or(true) {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async {
+        loop {
+            let k = events_key(&ws());
+            let batch = read(&k).slice(0, MAX_BATCH as u32);
+            if batch.length() == 0 {
+                break;
+            }
+            let body = Object::new();
+            set(&body, "events", &batch);
+            match call("POST", "/v1/events", Some(&body.into())).await {
+                Err(e) if e.retryable() => {
+                    let n = q(|s| {
+                        s.event_failures += 1;
+                        s.event_failures
+                    })
+                    .unwrap_or(1);
+                    sleep(backoff_ms(n - 1)).await;
+                    continue;
+                }
+                r => {
+                    if let Err(e) = r {
+                        porchlight_widget_common::js::warn(
+                            "events were refused",
+                            &JsValue::from_str(&e.code),
+                        );
+                    }
+                    q(|s| s.event_failures = 0);
+                    let sent: Vec<String> = batch
+                        .iter()
+                        .filter_map(|e| get_str(&e, "clientId"))
+                        .collect();
+                    let left = read(&k).filter(&mut |e, _, _| {
+                        !get_str(&e, "clientId").is_some_and(|c| sent.contains(&c))
+                    });
+                    write(&k, &left);
+                }
+            }
+        }
+        q(|s| s.sending_events = false);
+    });
+}
+
+/// Clears both queues (shutdown: the next visitor on this browser is a stranger).
+pub(crate) fn clear() {
+    let ws = ws();
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&imps_key(&ws));
+        let _ = s.remove_item(&events_key(&ws));
+    }
+}

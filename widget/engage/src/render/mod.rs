@@ -1,0 +1,319 @@
+//! One renderer per kind: [`banner`], [`post`], [`chat`] (a teammate's message card above the
+//! launcher) and [`tooltip`]. Each item is drawn in a shadow root of its own (nothing leaks in
+//! or out), styled by one constructable stylesheet shared by all of them (`engage.css`; a
+//! `<style>` with the page's nonce where constructable stylesheets are missing), in the look the
+//! core left in `porchlight:<ws>:paint` (colours, light / dark / system).
+//!
+//! Every text is set with `textContent`; every label comes from the catalog. What the visitor
+//! does goes back to the runtime as an [`Act`].
+
+pub(crate) mod banner;
+pub(crate) mod chat;
+pub(crate) mod post;
+pub(crate) mod tooltip;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Reflect};
+use porchlight_shared::content::{Button, ButtonAction};
+use porchlight_shared::vocab::ItemKind;
+use porchlight_widget_common::catalog::{t, Msg};
+use porchlight_widget_common::js::{get, get_str};
+use porchlight_widget_common::{add, attrs, paint_key, storage};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, Event, HtmlElement, ShadowRoot};
+
+use crate::items::Item;
+
+/// What the visitor did.
+#[derive(Debug, Clone)]
+pub(crate) enum Act {
+    /// Pressed a button with this action.
+    Button(ButtonAction),
+    /// Closed it (the close button, Escape, a `dismiss` button).
+    Dismiss,
+}
+
+/// Where a renderer reports to: (item id, what happened).
+pub(crate) type Actor = Rc<dyn Fn(&str, Act)>;
+
+/// An item on screen. Dropping it does not remove it: [`Shown::remove`] does.
+pub(crate) struct Shown {
+    pub id: String,
+    /// The shadow host in the page.
+    pub host: Element,
+    /// Listeners inside its shadow root: alive as long as it shows (they go with it).
+    #[allow(dead_code)]
+    pub keep: Vec<Closure<dyn FnMut(Event)>>,
+    /// Called when it goes (disconnect observers, give focus back).
+    pub cleanup: Vec<Box<dyn FnOnce()>>,
+}
+
+impl Shown {
+    pub fn remove(self) {
+        for f in self.cleanup {
+            f();
+        }
+        self.host.remove();
+    }
+}
+
+thread_local! {
+    static SHEET: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    static NONCE: RefCell<Option<String>> = const { RefCell::new(None) };
+    static WS: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+const CSS: &str = include_str!("../../engage.css");
+
+pub(crate) fn configure(ws: &str, nonce: Option<String>) {
+    WS.with(|w| *w.borrow_mut() = ws.into());
+    NONCE.with(|n| *n.borrow_mut() = nonce);
+}
+
+pub(crate) fn doc() -> Option<Document> {
+    web_sys::window()?.document()
+}
+
+/// The stylesheet every item's shadow root adopts: made once. `None` where the browser has no
+/// constructable stylesheets.
+fn sheet() -> Option<JsValue> {
+    if let Some(s) = SHEET.with(|s| s.borrow().clone()) {
+        return Some(s);
+    }
+    let s = web_sys::CssStyleSheet::new().ok()?;
+    if !Reflect::has(&s, &"replaceSync".into()).unwrap_or(false) {
+        return None;
+    }
+    s.replace_sync(CSS).ok()?;
+    let v: JsValue = s.into();
+    SHEET.with(|x| *x.borrow_mut() = Some(v.clone()));
+    Some(v)
+}
+
+/// Styles `root`: the shared sheet, or a `<style>` carrying the page's nonce.
+fn style(doc: &Document, root: &ShadowRoot) -> Result<(), JsValue> {
+    let adopted = Reflect::has(root, &"adoptedStyleSheets".into()).unwrap_or(false);
+    if let (true, Some(s)) = (adopted, sheet()) {
+        Reflect::set(root, &"adoptedStyleSheets".into(), &Array::of1(&s))?;
+        return Ok(());
+    }
+    let st = add(doc, root, "style", "")?;
+    if let Some(n) = NONCE.with(|n| n.borrow().clone()) {
+        st.set_attribute("nonce", &n)?;
+    }
+    st.set_text_content(Some(CSS));
+    Ok(())
+}
+
+/// The core's look (`{vars, class}`), as the launcher was last drawn.
+fn paint() -> (Vec<(String, String)>, String) {
+    let ws = WS.with(|w| w.borrow().clone());
+    let rec = storage()
+        .and_then(|s| s.get_item(&paint_key(&ws)).ok().flatten())
+        .and_then(|t| js_sys::JSON::parse(&t).ok())
+        .unwrap_or(JsValue::NULL);
+    let vars = get(&rec, "vars");
+    let mut out = Vec::new();
+    if vars.is_object() {
+        for k in Object::keys(vars.unchecked_ref::<Object>()).iter() {
+            if let (Some(k), Some(v)) = (
+                k.as_string(),
+                get(&vars, &k.as_string().unwrap_or_default()).as_string(),
+            ) {
+                if k.starts_with("--pl-") {
+                    out.push((k, v));
+                }
+            }
+        }
+    }
+    let class = get_str(&rec, "class").unwrap_or_default();
+    // Only the appearance classes carry over (the launcher's side is the core's business).
+    let look = class
+        .split(' ')
+        .filter(|c| matches!(*c, "dark" | "sys" | "left"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    (out, look)
+}
+
+/// A shadow host for one item: `<div data-porchlight-item=id>` with its root and a wrapper
+/// `<div class="w {look} {class}">` inside, returned. `at_start` puts the host first in
+/// `<body>` (an inline top banner pushes the page down), else last.
+pub(crate) fn host(id: &str, class: &str, at_start: bool) -> Result<(Element, Element), JsValue> {
+    let doc = doc().ok_or("no document")?;
+    let body = doc.body().ok_or("no body")?;
+    let h = doc.create_element("div")?;
+    h.set_attribute("data-porchlight-item", id)?;
+    let (vars, look) = paint();
+    let hs: &HtmlElement = h.unchecked_ref();
+    for (k, v) in vars {
+        let _ = hs.style().set_property(&k, &v);
+    }
+    let root = h.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?;
+    style(&doc, &root)?;
+    let mut c = String::from("w ");
+    c.push_str(&look);
+    c.push(' ');
+    c.push_str(class);
+    let wrap = add(&doc, &root, "div", c.trim())?;
+    if at_start {
+        body.insert_before(&h, body.first_child().as_ref())?;
+    } else {
+        body.append_child(&h)?;
+    }
+    Ok((h, wrap))
+}
+
+/// One authored button, as the edge accepts it (`{label, action: {type, url | tourId}}`).
+fn button_of(b: &Value) -> Option<Button> {
+    let label = b.get("label")?.as_str()?.to_string();
+    let a = b.get("action")?;
+    let s = |k: &str| a.get(k).and_then(Value::as_str).map(String::from);
+    let action = match a.get("type")?.as_str()? {
+        "open_url" => ButtonAction::OpenUrl { url: s("url")? },
+        "open_messenger" => ButtonAction::OpenMessenger,
+        "start_tour" => ButtonAction::StartTour {
+            tour_id: s("tourId")?,
+        },
+        "dismiss" => ButtonAction::Dismiss,
+        _ => return None,
+    };
+    Some(Button { label, action })
+}
+
+/// The authored buttons of `item` (at most 3, as the edge accepts them).
+pub(crate) fn buttons(item: &Item) -> Vec<Button> {
+    match item.content.get("buttons") {
+        Some(Value::Array(list)) => list.iter().take(3).filter_map(button_of).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Adds a `<button>` that reports `act` for `id`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn button(
+    doc: &Document,
+    parent: &Element,
+    label: &str,
+    class: &str,
+    id: &str,
+    act: Act,
+    actor: &Actor,
+    keep: &mut Vec<Closure<dyn FnMut(Event)>>,
+) -> Result<Element, JsValue> {
+    let b = add(doc, parent, "button", class)?;
+    b.set_attribute("type", "button")?;
+    b.set_text_content(Some(label));
+    let (id, actor) = (id.to_string(), actor.clone());
+    let f = Closure::<dyn FnMut(Event)>::new(move |_| actor(&id, act.clone()));
+    b.add_event_listener_with_callback("click", f.as_ref().unchecked_ref())?;
+    keep.push(f);
+    Ok(b)
+}
+
+/// The authored buttons, in a row.
+pub(crate) fn button_row(
+    doc: &Document,
+    parent: &Element,
+    item: &Item,
+    actor: &Actor,
+    keep: &mut Vec<Closure<dyn FnMut(Event)>>,
+) -> Result<Option<Element>, JsValue> {
+    let list = buttons(item);
+    if list.is_empty() {
+        return Ok(None);
+    }
+    let row = add(doc, parent, "div", "bs")?;
+    for (i, b) in list.into_iter().enumerate() {
+        let class = if i == 0 { "btn pri" } else { "btn" };
+        button(
+            doc,
+            &row,
+            &b.label,
+            class,
+            &item.id,
+            Act::Button(b.action),
+            actor,
+            keep,
+        )?;
+    }
+    Ok(Some(row))
+}
+
+/// The close (×) button.
+pub(crate) fn close_button(
+    doc: &Document,
+    parent: &Element,
+    item: &Item,
+    actor: &Actor,
+    keep: &mut Vec<Closure<dyn FnMut(Event)>>,
+) -> Result<Element, JsValue> {
+    let b = button(doc, parent, "", "x", &item.id, Act::Dismiss, actor, keep)?;
+    attrs(&b, &[("aria-label", t(Msg::Dismiss))])?;
+    b.set_inner_html(
+        r#"<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18"/></svg>"#,
+    );
+    Ok(b)
+}
+
+/// Listens on something outside the item's own shadow root (the window, a page element): the
+/// returned cleanup removes the listener before its closure goes.
+pub(crate) fn listen_out(
+    target: &web_sys::EventTarget,
+    ev: &'static str,
+    capture: bool,
+    f: Box<dyn FnMut(Event)>,
+) -> Result<Box<dyn FnOnce()>, JsValue> {
+    let c = Closure::<dyn FnMut(Event)>::new(f);
+    let opts = web_sys::AddEventListenerOptions::new();
+    opts.set_capture(capture);
+    opts.set_passive(true);
+    target.add_event_listener_with_callback_and_add_event_listener_options(
+        ev,
+        c.as_ref().unchecked_ref(),
+        &opts,
+    )?;
+    let target = target.clone();
+    Ok(Box::new(move || {
+        let _ = target.remove_event_listener_with_callback_and_bool(
+            ev,
+            c.as_ref().unchecked_ref(),
+            capture,
+        );
+        drop(c);
+    }))
+}
+
+/// Adds `<tag class>` with `text` as its text, when there is text.
+pub(crate) fn text(
+    doc: &Document,
+    parent: &Element,
+    tag: &str,
+    class: &str,
+    text: Option<&str>,
+) -> Result<Option<Element>, JsValue> {
+    let Some(s) = text else { return Ok(None) };
+    let e = add(doc, parent, tag, class)?;
+    e.set_text_content(Some(s));
+    Ok(Some(e))
+}
+
+/// A CSS selector the page gave us, queried without ever throwing into it: an invalid or
+/// hostile selector finds nothing.
+pub(crate) fn query(selector: &str) -> Option<Element> {
+    doc()?.query_selector(selector).ok().flatten()
+}
+
+/// Draws `item` with its kind's renderer.
+pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
+    match item.kind {
+        ItemKind::Banner => banner::show(item, actor),
+        ItemKind::Post => post::show(item, actor),
+        ItemKind::Chat => chat::show(item, actor),
+        ItemKind::Tooltip => tooltip::show(item, actor),
+        _ => Err("no renderer for this kind yet".into()),
+    }
+}

@@ -1,0 +1,255 @@
+//! A tooltip: a hint on an element of the page (`content.selector`). With a beacon (the
+//! default) a small pulsing button sits at the element's corner and opens the popover on hover,
+//! focus or click; with `hint: "element"` the element itself opens it on hover or focus.
+//! Without buttons the popover is a WAI-ARIA tooltip (`role="tooltip"`, described-by from the
+//! beacon); with buttons it is a non-modal dialog. Escape hides it; × dismisses it.
+//!
+//! It follows its element on scroll (capture: any scrolling ancestor), resize and the
+//! element's own size changes (ResizeObserver) — no per-frame loop. If the element leaves the
+//! page the hint hides, and comes back when an element matching the selector does.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use porchlight_widget_common::catalog::{t, Msg};
+use porchlight_widget_common::{add, attrs};
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, Event, HtmlElement, KeyboardEvent};
+
+use super::{button_row, close_button, doc, host, listen_out, query, text, Actor, Shown};
+use crate::items::Item;
+use crate::place::{place, Rect};
+
+fn px(n: f64) -> String {
+    let mut s = porchlight_widget_common::js::num(n.round());
+    s.push_str("px");
+    s
+}
+
+fn set_pos(e: &Element, x: f64, y: f64) {
+    let st = e.unchecked_ref::<HtmlElement>().style();
+    let _ = st.set_property("left", &px(x));
+    let _ = st.set_property("top", &px(y));
+}
+
+pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
+    let doc = doc().ok_or("no document")?;
+    let win = web_sys::window().ok_or("no window")?;
+    let selector = item.text("selector").ok_or("no selector")?.to_string();
+    let target = Rc::new(std::cell::RefCell::new(
+        query(&selector).ok_or("its element is not on the page")?,
+    ));
+    let beacon_mode = item.text("hint") != Some("element");
+    let (h, wrap) = host(&item.id, "tt", false)?;
+    let mut keep: Vec<Closure<dyn FnMut(Event)>> = Vec::new();
+    let pop_id = ["pl-tip-", &item.id].concat();
+    let beacon = if beacon_mode {
+        let b = add(&doc, &wrap, "button", "bc")?;
+        attrs(
+            &b,
+            &[
+                ("type", "button"),
+                ("aria-label", t(Msg::TooltipHint)),
+                ("aria-expanded", "false"),
+            ],
+        )?;
+        Some(b)
+    } else {
+        None
+    };
+    let pop = add(&doc, &wrap, "div", "tp")?;
+    pop.set_id(&pop_id);
+    let has_buttons = !super::buttons(item).is_empty();
+    if has_buttons {
+        attrs(&pop, &[("role", "dialog")])?;
+        if let Some(title) = item.text("title") {
+            attrs(&pop, &[("aria-label", title)])?;
+        }
+    } else {
+        attrs(&pop, &[("role", "tooltip")])?;
+    }
+    if let Some(b) = &beacon {
+        let rel = if has_buttons {
+            "aria-controls"
+        } else {
+            "aria-describedby"
+        };
+        attrs(b, &[(rel, &pop_id)])?;
+    }
+    pop.unchecked_ref::<HtmlElement>().set_hidden(true);
+    add(&doc, &pop, "span", "ar")?;
+    text(&doc, &pop, "strong", "bt", item.text("title"))?;
+    text(&doc, &pop, "p", "bd", item.text("body"))?;
+    button_row(&doc, &pop, item, actor, &mut keep)?;
+    close_button(&doc, &pop, item, actor, &mut keep)?;
+
+    // Position: the beacon at the element's top-right corner, the popover by `place`.
+    let open = Rc::new(Cell::new(false));
+    let reposition = {
+        let (target, pop, beacon, wrap, open, selector) = (
+            target.clone(),
+            pop.clone(),
+            beacon.clone(),
+            wrap.clone(),
+            open.clone(),
+            selector.clone(),
+        );
+        Rc::new(move || {
+            let mut el = target.borrow().clone();
+            if !el.is_connected() {
+                match query(&selector) {
+                    Some(e) => {
+                        *target.borrow_mut() = e.clone();
+                        el = e;
+                    }
+                    None => {
+                        wrap.unchecked_ref::<HtmlElement>().set_hidden(true);
+                        return;
+                    }
+                }
+            }
+            wrap.unchecked_ref::<HtmlElement>().set_hidden(false);
+            let r = el.get_bounding_client_rect();
+            let Some(w) = web_sys::window() else { return };
+            let vw = w
+                .inner_width()
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(1024.0);
+            let vh = w
+                .inner_height()
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(768.0);
+            if let Some(b) = &beacon {
+                set_pos(b, r.right() - 8.0, r.top() - 8.0);
+            }
+            if open.get() {
+                let pr = pop.get_bounding_client_rect();
+                let p = place(
+                    Rect {
+                        x: r.left(),
+                        y: r.top(),
+                        w: r.width(),
+                        h: r.height(),
+                    },
+                    pr.width(),
+                    pr.height(),
+                    vw,
+                    vh,
+                );
+                set_pos(&pop, p.x, p.y);
+                let _ = pop.class_list().toggle_with_force("up", p.above);
+                if let Some(a) = pop.first_element_child() {
+                    let _ = a
+                        .unchecked_ref::<HtmlElement>()
+                        .style()
+                        .set_property("left", &px(p.arrow_x - 6.0));
+                }
+            }
+        })
+    };
+    let set_open = {
+        let (pop, beacon, open, reposition) = (
+            pop.clone(),
+            beacon.clone(),
+            open.clone(),
+            reposition.clone(),
+        );
+        Rc::new(move |on: bool| {
+            open.set(on);
+            pop.unchecked_ref::<HtmlElement>().set_hidden(!on);
+            if let Some(b) = &beacon {
+                let _ = b.set_attribute("aria-expanded", if on { "true" } else { "false" });
+            }
+            reposition();
+        })
+    };
+    let mut cleanup: Vec<Box<dyn FnOnce()>> = Vec::new();
+    let mut on = |t: &web_sys::EventTarget,
+                  ev: &'static str,
+                  capture: bool,
+                  f: Box<dyn FnMut(Event)>|
+     -> Result<(), JsValue> {
+        cleanup.push(listen_out(t, ev, capture, f)?);
+        Ok(())
+    };
+    // Openers: the beacon (click toggles, hover and focus open), or the element itself.
+    let opener: web_sys::EventTarget = match &beacon {
+        Some(b) => b.clone().into(),
+        None => target.borrow().clone().into(),
+    };
+    for ev in ["mouseenter", "focus"] {
+        let s = set_open.clone();
+        on(&opener, ev, false, Box::new(move |_| s(true)))?;
+    }
+    if beacon.is_some() {
+        // A press opens it (hovering first must not make the press close it again); a press
+        // anywhere else on the page closes it.
+        let s = set_open.clone();
+        on(&opener, "click", false, Box::new(move |_| s(true)))?;
+        let (s, hh) = (set_open.clone(), h.clone());
+        on(
+            &doc,
+            "pointerdown",
+            true,
+            Box::new(move |e: Event| {
+                let inside = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+                    .is_some_and(|n| hh.contains(Some(&n)));
+                if !inside {
+                    s(false);
+                }
+            }),
+        )?;
+    } else {
+        for ev in ["mouseleave", "blur"] {
+            let s = set_open.clone();
+            on(&opener, ev, false, Box::new(move |_| s(false)))?;
+        }
+    }
+    // Escape hides the popover (it stays available from its opener).
+    for t in [wrap.clone().into(), opener.clone()] {
+        let s = set_open.clone();
+        on(
+            &t,
+            "keydown",
+            false,
+            Box::new(move |e: Event| {
+                if e.unchecked_ref::<KeyboardEvent>().key() == "Escape" {
+                    s(false);
+                }
+            }),
+        )?;
+    }
+    // Follow the element: scrolling anywhere (capture), resizing.
+    for ev in ["scroll", "resize"] {
+        let r = reposition.clone();
+        on(&win, ev, true, Box::new(move |_| r()))?;
+    }
+    {
+        let r = reposition.clone();
+        let cb = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| r());
+        if let Ok(ro) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
+            ro.observe(&target.borrow());
+            cleanup.push(Box::new(move || {
+                ro.disconnect();
+                drop(cb);
+            }));
+        }
+    }
+    reposition();
+    Ok(Shown {
+        id: item.id.clone(),
+        host: h,
+        keep,
+        cleanup,
+    })
+}
+
+/// Called by the runtime when the page's DOM changed: the element may have come or gone.
+#[allow(dead_code)]
+pub(crate) fn element_of(item: &Item) -> Option<Element> {
+    item.text("selector").and_then(query)
+}

@@ -1,0 +1,746 @@
+//! The runtime: state, the exports the core calls, and applying the engine's plan (see the
+//! crate's documentation).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use js_sys::{Array, Object};
+use porchlight_shared::content::ButtonAction;
+use porchlight_shared::targeting::json_from_js;
+use porchlight_shared::targeting::page::{plan, PageItem, PageNow, Verdict};
+use porchlight_shared::targeting::triggers::{PageContext, TrackedEvent, TriggerKind};
+use porchlight_shared::vocab::{ImpressionAction, ItemKind};
+use porchlight_widget_common::contract::Emit;
+use porchlight_widget_common::js::{get, get_str, set, warn};
+use porchlight_widget_common::{key, storage};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::items::Item;
+use crate::observe::{self, href, perf_now, Page, Seen};
+use crate::render::{self, Act, Actor, Shown};
+use crate::{host, items, queue};
+
+#[derive(Default)]
+struct Rt {
+    ws: String,
+    /// The browsing session (`porchlight:<ws>:bs` = `id.lastActive`).
+    bs: String,
+    bs_written: f64,
+    items: Vec<Item>,
+    /// Eligible, but not for this module (or unreadable): (id, why).
+    left: Vec<(String, &'static str)>,
+    /// The edge's reasons for what it left out (debug answers only).
+    skipped: Value,
+    answered_at: i64,
+    page: Page,
+    armed: HashMap<String, i64>,
+    shown: Vec<Shown>,
+    /// Closed on this page (dismissed, or a button pressed): not drawn again until the visitor
+    /// moves to another page, whatever the frequency.
+    closed: Vec<String>,
+    /// Ready to show but its element is not on the page (tooltips).
+    missing: Vec<String>,
+    timer: Option<i32>,
+    /// `trackedClicks` of the messenger settings: (selector, event name).
+    tracked_clicks: Vec<(String, String)>,
+    debug: bool,
+    warned: Vec<String>,
+    stopped: bool,
+    /// The last verdicts, for `debug`.
+    last: Vec<(String, Verdict)>,
+}
+
+thread_local! {
+    static RT: RefCell<Rt> = RefCell::new(Rt::default());
+    static KEEP: RefCell<Vec<Closure<dyn FnMut()>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn with<R>(f: impl FnOnce(&mut Rt) -> R) -> Option<R> {
+    RT.try_with(|c| c.try_borrow_mut().ok().map(|mut rt| f(&mut rt)))
+        .ok()
+        .flatten()
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn bs_key(ws: &str) -> String {
+    key(ws, ":bs")
+}
+
+/// Records activity in the browsing session (at most once a minute).
+fn touch_session() {
+    let t = now();
+    let Some((ws, bs)) = with(|rt| {
+        if rt.bs.is_empty() || t - rt.bs_written < 60_000.0 {
+            return None;
+        }
+        rt.bs_written = t;
+        Some((rt.ws.clone(), rt.bs.clone()))
+    })
+    .flatten() else {
+        return;
+    };
+    if let Some(s) = storage() {
+        let mut v = bs;
+        v.push('.');
+        v.push_str(&porchlight_widget_common::js::num(t.floor()));
+        let _ = s.set_item(&bs_key(&ws), &v);
+    }
+}
+
+/// `init(host, workspaceId, config)`: first. `config` is `{settings, nonce}` — the boot's
+/// settings (tracked clicks) and the page's CSP nonce.
+#[wasm_bindgen]
+pub fn init(host: JsValue, ws: String, config: JsValue) {
+    host::set(host);
+    queue::set_workspace(&ws);
+    render::configure(&ws, get_str(&config, "nonce"));
+    let settings = get(&config, "settings");
+    let tracked: Vec<(String, String)> = match json_from_js(&get(&settings, "trackedClicks")) {
+        Value::Array(list) => list
+            .iter()
+            .take(20)
+            .filter_map(|c| {
+                Some((
+                    c.get("selector")?.as_str()?.to_string(),
+                    c.get("event")?.as_str()?.to_string(),
+                ))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let debug = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|s| s.contains("porchlight_debug=1"))
+        || web_sys::window()
+            .and_then(|w| w.session_storage().ok().flatten())
+            .and_then(|s| s.get_item("porchlight:debug").ok().flatten())
+            .is_some();
+    let fresh = with(|rt| {
+        let fresh = rt.ws.is_empty();
+        rt.ws = ws.clone();
+        rt.tracked_clicks = tracked;
+        rt.debug = debug;
+        rt.stopped = false;
+        if fresh {
+            rt.page = Page::enter(href(), 0.0);
+        }
+        fresh
+    })
+    .unwrap_or(false);
+    if !fresh {
+        return;
+    }
+    observe::install(Rc::new(seen));
+    // A dismissal or an impression in another tab.
+    if let Some(w) = web_sys::window() {
+        let f = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(|e: web_sys::StorageEvent| {
+            let ws = with(|rt| rt.ws.clone()).unwrap_or_default();
+            if e.key().as_deref() == Some(queue::imps_key(&ws).as_str()) {
+                other_tab();
+            }
+        });
+        let _ = w.add_event_listener_with_callback("storage", f.as_ref().unchecked_ref());
+        f.forget();
+        let f = Closure::<dyn FnMut()>::new(|| {
+            queue::flush_imps();
+            queue::flush_events();
+        });
+        let _ = w.add_event_listener_with_callback("online", f.as_ref().unchecked_ref());
+        KEEP.with(|k| k.borrow_mut().push(f));
+    }
+    // Sent when the last page left off.
+    queue::flush_imps();
+    queue::flush_events();
+}
+
+/// `eligible(answer)`: a `/v1/eligible` answer for the page now shown.
+#[wasm_bindgen]
+pub fn eligible(answer: JsValue) {
+    let v = json_from_js(&answer);
+    let (items, left) = items::read(&v);
+    let bs = v.get("bs").and_then(Value::as_str).map(String::from);
+    let gone: Vec<Shown> = with(|rt| {
+        rt.answered_at = now() as i64;
+        rt.skipped = v.get("skipped").cloned().unwrap_or(Value::Null);
+        // The edge decides the browsing session; an edge that did not say keeps ours.
+        let bs = bs.or_else(|| rt.bs.is_empty().then(porchlight_widget_common::client_id));
+        if let Some(bs) = bs.filter(|b| *b != rt.bs) {
+            rt.bs = bs;
+            rt.bs_written = 0.0;
+        }
+        // What is on screen but no longer eligible goes.
+        let (keep, gone): (Vec<Shown>, Vec<Shown>) = std::mem::take(&mut rt.shown)
+            .into_iter()
+            .partition(|s| items.iter().any(|i| i.id == s.id));
+        rt.shown = keep;
+        rt.items = items;
+        rt.left = left;
+        gone
+    })
+    .unwrap_or_default();
+    for s in gone {
+        s.remove();
+    }
+    touch_session();
+    replan();
+    if with(|rt| rt.debug).unwrap_or(false) {
+        print_debug();
+    }
+}
+
+/// `command(name, args)`: the page's commands this module owns.
+#[wasm_bindgen]
+pub fn command(name: String, args: JsValue) {
+    let args: Array = args.dyn_into().unwrap_or_default();
+    match name.as_str() {
+        "track" => {
+            let url = href();
+            match queue::track(&args.get(0), &args.get(1), &url) {
+                Ok(ev) => {
+                    with(|rt| {
+                        rt.page.events.push(ev);
+                        // Bounded: triggers look at what happened on this page.
+                        if rt.page.events.len() > 200 {
+                            rt.page.events.remove(0);
+                        }
+                    });
+                    replan();
+                }
+                Err(why) => warn(why, &args.get(0)),
+            }
+        }
+        "debug" => {
+            if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+                let _ = s.set_item("porchlight:debug", "1");
+            }
+            with(|rt| rt.debug = true);
+            wasm_bindgen_futures::spawn_local(refetch());
+        }
+        // The page (or the visitor) changed: a navigation, or the same page asked again.
+        "update" => {
+            let url = href();
+            if with(|rt| rt.page.url != url).unwrap_or(false) {
+                seen(Seen::Navigated(url));
+            } else {
+                wasm_bindgen_futures::spawn_local(refetch());
+            }
+        }
+        "startTour" | "startSurvey" | "startChecklist" | "showArticle" => {
+            let first = with(|rt| {
+                let first = !rt.warned.contains(&name);
+                if first {
+                    rt.warned.push(name.clone());
+                }
+                first
+            })
+            .unwrap_or(false);
+            if first {
+                warn(
+                    "this command is not available in this version yet:",
+                    &JsValue::from_str(&name),
+                );
+            }
+        }
+        _ => warn("unknown command", &JsValue::from_str(&name)),
+    }
+}
+
+/// `stop()`: shutdown or another workspace. Everything shown goes; the queues are cleared.
+#[wasm_bindgen]
+pub fn stop() {
+    let shown = with(|rt| {
+        rt.stopped = true;
+        rt.items.clear();
+        rt.armed.clear();
+        std::mem::take(&mut rt.shown)
+    })
+    .unwrap_or_default();
+    for s in shown {
+        s.remove();
+    }
+    queue::clear();
+}
+
+/// Asks the edge again for this page (after a navigation, or for `debug`).
+async fn refetch() {
+    let Some((url, bs, debug, ws)) =
+        with(|rt| (rt.page.url.clone(), rt.bs.clone(), rt.debug, rt.ws.clone()))
+    else {
+        return;
+    };
+    let mut path = String::from("/v1/eligible?url=");
+    path.push_str(&String::from(js_sys::encode_uri_component(&url)));
+    let stored = storage().and_then(|s| s.get_item(&bs_key(&ws)).ok().flatten());
+    let bs = stored.filter(|s| s.starts_with(&bs)).unwrap_or(bs);
+    if !bs.is_empty() {
+        path.push_str("&bs=");
+        path.push_str(&String::from(js_sys::encode_uri_component(&bs)));
+    }
+    if debug {
+        path.push_str("&debug=1");
+    }
+    match host::call("GET", &path, None).await {
+        // Still on that page: apply.
+        Ok(answer) if with(|rt| rt.page.url == url && !rt.stopped).unwrap_or(false) => {
+            eligible(answer)
+        }
+        Ok(_) => {}
+        Err(e) => warn("could not check what to show", &JsValue::from_str(&e.code)),
+    }
+}
+
+/// An observation from the page.
+fn seen(s: Seen) {
+    match s {
+        Seen::Scroll(p) => {
+            let deeper = with(|rt| {
+                rt.page.last_activity = now();
+                let deeper =
+                    p >= rt.page.scroll_max + 1.0 || (p >= 100.0 && rt.page.scroll_max < 100.0);
+                if deeper {
+                    rt.page.scroll_max = p;
+                }
+                deeper
+            })
+            .unwrap_or(false);
+            if deeper && has_trigger(|k| matches!(k, TriggerKind::ScrollDepth { .. })) {
+                replan();
+            }
+        }
+        Seen::Exit => {
+            if with(|rt| !std::mem::replace(&mut rt.page.exit, true)).unwrap_or(false) {
+                replan();
+            }
+        }
+        Seen::Click(el) => {
+            let (clicks, tracked) = with(|rt| {
+                let sels: Vec<String> = rt
+                    .items
+                    .iter()
+                    .flat_map(|i| i.triggers.iter())
+                    .filter_map(|t| match &t.kind {
+                        TriggerKind::ElementClick { selector } => Some(selector.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                (sels, rt.tracked_clicks.clone())
+            })
+            .unwrap_or_default();
+            for (sel, ev) in tracked {
+                if observe::matches(&el, &sel) {
+                    command("track".into(), Array::of1(&JsValue::from_str(&ev)).into());
+                }
+            }
+            let hit: Vec<String> = clicks
+                .into_iter()
+                .filter(|s| observe::matches(&el, s))
+                .collect();
+            if !hit.is_empty() {
+                with(|rt| {
+                    for h in hit {
+                        if !rt.page.clicked.contains(&h) {
+                            rt.page.clicked.push(h);
+                        }
+                    }
+                });
+                replan();
+            }
+            touch_session();
+        }
+        Seen::Activity => {
+            with(|rt| rt.page.last_activity = now());
+            touch_session();
+        }
+        Seen::Navigated(url) => {
+            let changed = with(|rt| {
+                if rt.page.url == url {
+                    return false;
+                }
+                rt.page = Page::enter(url, perf_now());
+                rt.armed.clear();
+                rt.closed.clear();
+                true
+            })
+            .unwrap_or(false);
+            if changed {
+                // Page rules are checked at once (what no longer matches goes), then the edge
+                // is asked what this page may show.
+                replan();
+                wasm_bindgen_futures::spawn_local(refetch());
+            }
+        }
+    }
+}
+
+fn has_trigger(f: impl Fn(&TriggerKind) -> bool) -> bool {
+    with(|rt| {
+        rt.items
+            .iter()
+            .any(|i| i.triggers.iter().any(|t| f(&t.kind)))
+    })
+    .unwrap_or(false)
+}
+
+/// Another tab recorded something: a dismissal there takes the item down here; frequency sees
+/// the rest.
+fn other_tab() {
+    let list = queue::imps();
+    let gone: Vec<Shown> = with(|rt| {
+        let dismissed: Vec<String> = list
+            .iter()
+            .filter(|x| x.a == ImpressionAction::Dismissed.as_str())
+            .filter(|x| rt.shown.iter().any(|s| s.id == x.i))
+            .map(|x| x.i.clone())
+            .collect();
+        let (gone, keep): (Vec<Shown>, Vec<Shown>) = std::mem::take(&mut rt.shown)
+            .into_iter()
+            .partition(|s| dismissed.contains(&s.id));
+        rt.shown = keep;
+        for d in dismissed {
+            if !rt.closed.contains(&d) {
+                rt.closed.push(d);
+            }
+        }
+        gone
+    })
+    .unwrap_or_default();
+    for s in gone {
+        s.remove();
+    }
+    replan();
+}
+
+/// Asks the engine what shows now, and applies the answer.
+fn replan() {
+    let imps = queue::imps();
+    let t = now();
+    let decided = with(|rt| {
+        if rt.stopped {
+            return None;
+        }
+        let histories: Vec<_> = rt
+            .items
+            .iter()
+            .map(|i| queue::history(&i.history, &i.id, rt.answered_at, &imps))
+            .collect();
+        let considered: Vec<usize> = (0..rt.items.len())
+            .filter(|&k| !rt.closed.contains(&rt.items[k].id))
+            .collect();
+        let page_items: Vec<PageItem> = considered
+            .iter()
+            .map(|&k| {
+                let i = &rt.items[k];
+                PageItem {
+                    id: &i.id,
+                    kind: i.arb_kind(),
+                    priority: i.priority,
+                    triggers: &i.triggers,
+                    frequency: &i.frequency,
+                    history: &histories[k],
+                    armed_at: rt.armed.get(&i.id).copied(),
+                    showing: rt.shown.iter().any(|s| s.id == i.id),
+                }
+            })
+            .collect();
+        let events: Vec<TrackedEvent> = rt
+            .page
+            .events
+            .iter()
+            .map(|(n, p)| TrackedEvent {
+                name: n,
+                properties: p,
+            })
+            .collect();
+        let clicked: Vec<&str> = rt.page.clicked.iter().map(String::as_str).collect();
+        let visitor = host::visitor_id();
+        let p = plan(
+            &page_items,
+            &PageNow {
+                ctx: PageContext {
+                    url: &rt.page.url,
+                    time_on_page_ms: (perf_now() - rt.page.started).max(0.0) as u64,
+                    scroll_percent: rt.page.scroll_max,
+                    idle_ms: (t - rt.page.last_activity).max(0.0) as u64,
+                    exit_intent: rt.page.exit,
+                    event: None,
+                    clicked_selectors: &[],
+                    now_ms: t as i64,
+                },
+                events: &events,
+                clicked: &clicked,
+                browsing_session: &rt.bs,
+                visitor_id: &visitor,
+            },
+        );
+        for id in &p.arm {
+            rt.armed.insert(id.clone(), t as i64);
+        }
+        rt.last = p.verdicts.clone();
+        Some(p)
+    })
+    .flatten();
+    let Some(p) = decided else { return };
+    let mut missing = Vec::new();
+    for (id, v) in &p.verdicts {
+        match v {
+            Verdict::Show if !show(id) => missing.push(id.clone()),
+            Verdict::OffPage => take_down(id),
+            _ => {}
+        }
+    }
+    with(|rt| rt.missing = missing.clone());
+    watch_dom(!missing.is_empty());
+    // One timer, for the next time-based change.
+    let old = with(|rt| rt.timer.take()).flatten();
+    if let Some(w) = web_sys::window() {
+        if let Some(h) = old {
+            w.clear_timeout_with_handle(h);
+        }
+        if let Some(at) = p.wake_at {
+            let ms = (at as f64 - t).clamp(20.0, 2_147_000_000.0) as i32;
+            let f = Closure::once_into_js(|| {
+                with(|rt| rt.timer = None);
+                replan();
+            });
+            if let Ok(h) =
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms)
+            {
+                with(|rt| rt.timer = Some(h));
+            }
+        }
+    }
+}
+
+type Watch = (web_sys::MutationObserver, Closure<dyn FnMut(JsValue)>);
+
+thread_local! {
+    static DOM_WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
+    static DOM_PENDING: RefCell<bool> = const { RefCell::new(false) };
+}
+
+/// While a ready tooltip's element is missing, page changes are watched (batched: one check
+/// per 150 ms at most) so it shows when the element arrives.
+fn watch_dom(on: bool) {
+    DOM_WATCH.with(|w| {
+        let mut w = w.borrow_mut();
+        match (on, w.is_some()) {
+            (true, false) => {
+                let cb = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {
+                    if DOM_PENDING.with(|p| std::mem::replace(&mut *p.borrow_mut(), true)) {
+                        return;
+                    }
+                    let f = Closure::once_into_js(|| {
+                        DOM_PENDING.with(|p| *p.borrow_mut() = false);
+                        replan();
+                    });
+                    if let Some(win) = web_sys::window() {
+                        let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(
+                            f.unchecked_ref(),
+                            150,
+                        );
+                    }
+                });
+                let Ok(mo) = web_sys::MutationObserver::new(cb.as_ref().unchecked_ref()) else {
+                    return;
+                };
+                let opts = web_sys::MutationObserverInit::new();
+                opts.set_child_list(true);
+                opts.set_subtree(true);
+                if let Some(root) = render::doc().and_then(|d| d.document_element()) {
+                    let _ = mo.observe_with_options(&root, &opts);
+                }
+                *w = Some((mo, cb));
+            }
+            (false, true) => {
+                if let Some((mo, _)) = w.take() {
+                    mo.disconnect();
+                }
+            }
+            _ => {}
+        }
+    });
+}
+
+/// Draws item `id`; false if it cannot be drawn now (its element is not on the page).
+fn show(id: &str) -> bool {
+    let actor: Actor = Rc::new(act);
+    let r = with(|rt| {
+        let item = rt.items.iter().find(|i| i.id == id)?;
+        Some((render::show(item, &actor), item.family(), item.kind))
+    })
+    .flatten();
+    let Some((r, family, kind)) = r else {
+        return true;
+    };
+    match r {
+        Ok(shown) => {
+            let bs = with(|rt| {
+                rt.shown.push(shown);
+                rt.bs.clone()
+            })
+            .unwrap_or_default();
+            queue::record(family.as_str(), id, ImpressionAction::Shown, &bs);
+            host::emit(Emit::ContentShown, &content_event(id, kind));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn content_event(id: &str, kind: ItemKind) -> JsValue {
+    let o = Object::new();
+    set(&o, "id", &JsValue::from_str(id));
+    set(&o, "kind", &JsValue::from_str(kind.as_str()));
+    o.into()
+}
+
+/// Removes `id` from the screen (no impression: a navigation, the edge, another tab).
+fn take_down(id: &str) {
+    let s = with(|rt| {
+        let k = rt.shown.iter().position(|s| s.id == id)?;
+        Some(rt.shown.remove(k))
+    })
+    .flatten();
+    if let Some(s) = s {
+        s.remove();
+    }
+}
+
+/// What the visitor did with a shown item.
+fn act(id: &str, a: Act) {
+    let Some((family, kind, bs)) = with(|rt| {
+        let i = rt.items.iter().find(|i| i.id == id)?;
+        Some((i.family(), i.kind, rt.bs.clone()))
+    })
+    .flatten() else {
+        return;
+    };
+    let id = id.to_string();
+    let action = match &a {
+        Act::Dismiss | Act::Button(ButtonAction::Dismiss) => ImpressionAction::Dismissed,
+        Act::Button(_) => ImpressionAction::Clicked,
+    };
+    // Close first (focus returns where it was), then act.
+    with(|rt| rt.closed.push(id.clone()));
+    take_down(&id);
+    queue::record(family.as_str(), &id, action, &bs);
+    match a {
+        Act::Button(ButtonAction::OpenUrl { url }) => {
+            if porchlight_shared::types::is_safe_http_url(&url) {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.open_with_url_and_target_and_features(
+                        &url,
+                        "_blank",
+                        "noopener,noreferrer",
+                    );
+                }
+            }
+        }
+        Act::Button(ButtonAction::OpenMessenger) => {
+            host::emit(Emit::OpenMessenger, &JsValue::UNDEFINED)
+        }
+        Act::Button(ButtonAction::StartTour { tour_id }) => command(
+            "startTour".into(),
+            Array::of1(&JsValue::from_str(&tour_id)).into(),
+        ),
+        Act::Dismiss | Act::Button(ButtonAction::Dismiss) => {
+            host::emit(Emit::ContentDismissed, &content_event(&id, kind))
+        }
+    }
+    replan();
+}
+
+/// A verdict in words: (state, why).
+fn describe(v: &Verdict) -> (&'static str, String) {
+    use porchlight_shared::targeting::arbitrate::LossReason as L;
+    use porchlight_shared::targeting::frequency::Ineligible as I;
+    let date = |t: i64| -> String {
+        String::from(js_sys::Date::new(&JsValue::from_f64(t as f64)).to_iso_string())
+    };
+    let cat = |parts: &[&str]| parts.concat();
+    match v {
+        Verdict::Show => ("shows", "ready and first in line".into()),
+        Verdict::Showing => ("showing", String::new()),
+        Verdict::OffPage => ("taken down", "its page rule does not hold here".into()),
+        Verdict::Refused { why } => (
+            "frequency",
+            match why {
+                I::NotStarted => "its schedule has not started".into(),
+                I::Ended => "its schedule has ended".into(),
+                I::NotSampled => "this visitor is outside its sampling percentage".into(),
+                I::Snoozed { until } => cat(&["snoozed until ", &date(*until)]),
+                I::AlreadyShown => "shown once already".into(),
+                I::ShownThisSession => "shown in this browsing session already".into(),
+                I::Completed => "completed".into(),
+                I::Dismissed => "dismissed".into(),
+                I::MaxTimesReached => "shown the most times allowed".into(),
+                I::RecontactWait { until } => cat(&["waiting to show again until ", &date(*until)]),
+                I::SurveyCooldown { until } => cat(&["survey pacing: not before ", &date(*until)]),
+            },
+        ),
+        Verdict::Waiting { triggers } => ("trigger waiting", triggers.join(", ")),
+        Verdict::Delayed { until } => ("delayed", cat(&["shows at ", &date(*until)])),
+        Verdict::Lost { why } => (
+            "lost arbitration",
+            match why {
+                L::BlockingShowing(b) => cat(&[b, " shows (blocking)"]),
+                L::OutrankedBy(b) => cat(&["outranked by ", b]),
+                L::WaitingForBlocking(b) => cat(&["waits while ", b, " shows"]),
+                L::SameKindShowing(b) => cat(&[b, " of the same kind shows"]),
+            },
+        ),
+    }
+}
+
+/// `debug`: per item, why it shows or not.
+fn print_debug() {
+    let rows = Array::new();
+    let row = |id: &str, kind: &str, state: &str, detail: &str| {
+        let o = Object::new();
+        set(&o, "id", &JsValue::from_str(id));
+        set(&o, "kind", &JsValue::from_str(kind));
+        set(&o, "state", &JsValue::from_str(state));
+        set(&o, "why", &JsValue::from_str(detail));
+        rows.push(&o);
+    };
+    with(|rt| {
+        for (id, v) in &rt.last {
+            let kind = rt
+                .items
+                .iter()
+                .find(|i| &i.id == id)
+                .map(|i| i.kind.as_str())
+                .unwrap_or("");
+            let (state, mut detail) = describe(v);
+            if matches!(v, Verdict::Show) && rt.missing.contains(id) {
+                detail = "ready, waiting for its element to be on the page".into();
+            }
+            row(id, kind, state, &detail);
+        }
+        for (id, why) in &rt.left {
+            row(id, "", "not here", why);
+        }
+        if let Value::Array(list) = &rt.skipped {
+            for s in list {
+                let id = s.get("id").and_then(Value::as_str).unwrap_or("");
+                let kind = s.get("kind").and_then(Value::as_str).unwrap_or("");
+                let reason = s.get("reason").and_then(Value::as_str).unwrap_or("");
+                let mut why = String::from("the edge: ");
+                why.push_str(reason);
+                row(id, kind, "not eligible", &why);
+            }
+        }
+    });
+    web_sys::console::info_1(&JsValue::from_str(
+        "Porchlight debug: what shows on this page, and why",
+    ));
+    let console = get(&js_sys::global(), "console");
+    if let Ok(f) = get(&console, "table").dyn_into::<js_sys::Function>() {
+        let _ = f.call1(&console, &rows);
+    }
+}
