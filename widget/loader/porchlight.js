@@ -3,8 +3,10 @@
 // the queue, the boot in flight and the way to load the messenger (live chat) from there too
 // when it is needed.
 //   <script async src="https://EDGE/porchlight.js" data-workspace="WORKSPACE_ID"></script>
-// Optional: data-api="https://api.example.com" (API base), data-nonce="…" (CSP nonce for the
-// widget's <style>), window.porchlightSettings = {workspaceId, userId, …} before the tag.
+// Optional: data-api="https://api.example.com" (API base), window.porchlightSettings =
+// {workspaceId, userId, …} before the tag. Styles are constructable stylesheets, which a strict
+// CSP allows without a nonce; only a browser without them needs one for its <style>: the tag's
+// own `nonce`, data-nonce="…" or porchlightSettings.nonce.
 //
 // PORCHLIGHT_FILES is filled in by the build (scripts/lib.sh `build_site`): each module's glue
 // and WASM, named after their content so they can be cached for good. This file alone keeps its
@@ -82,7 +84,7 @@
       workspaceId: data.workspace || (settings && settings.workspaceId),
       apiBase: (data.api || dir).replace(/\/+$/, ""),
       settings: settings,
-      nonce: data.nonce,
+      nonce: data.nonce || (s && s.nonce) || (settings && settings.nonce),
       load: load,
       engage: engage
     };
@@ -156,21 +158,33 @@
     if (look.hidden || d.getElementById("porchlight-root")) return;
     var host = d.createElement("div");
     host.id = "porchlight-root";
-    host.setAttribute("data-early", "");
+    host.dataset.early = "";
     for (var k in look.vars || {}) host.style.setProperty(k, look.vars[k]);
     var root = host.attachShadow({ mode: "open" });
-    var style = d.createElement("style");
-    if (data.nonce) style.setAttribute("nonce", data.nonce);
-    style.textContent = PORCHLIGHT_CSS;
-    root.appendChild(style);
+    var css = PORCHLIGHT_CSS;
+    // A constructable stylesheet (no `style-src` needed); `push` throws where there is none (or
+    // only the frozen array of Chromium < 99): then a <style> with the page's nonce.
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets.push(sheet);
+    } catch (_) {
+      var style = d.createElement("style");
+      style.nonce = config.nonce;
+      style.textContent = css;
+      root.append(style);
+    }
     var wrap = d.createElement("div");
     wrap.className = look["class"] || "w";
+    // No form can own a button in a shadow root: no `type`. The name is built in from
+    // launcher-label.txt, which holds no markup characters (widget/src/ui.rs tests).
     wrap.innerHTML =
-      '<button class="l" type="button" aria-expanded="false"><svg class="i" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' +
+      '<button class="l" aria-expanded="false" aria-label="' +
+      PORCHLIGHT_LABEL +
+      '"><svg class="i" viewBox="0 0 24 24" aria-hidden="true"><path d="' +
       PORCHLIGHT_ICON +
       '"></path></svg></button>';
     var button = wrap.firstChild;
-    button.setAttribute("aria-label", PORCHLIGHT_LABEL);
     // As on the runtime's launcher, reaching for it starts the messenger's download.
     button.onpointerenter = button.onfocus = function () {
       load("messenger")["catch"](function () {});
@@ -181,8 +195,8 @@
       button.onfocus();
       w.Porchlight("show");
     };
-    root.appendChild(wrap);
-    d.body.appendChild(host);
+    root.append(wrap);
+    d.body.append(host);
   }
 
   // `POST /v1/boot` as the runtime sends it: the page's claims, attributes and locale, the page

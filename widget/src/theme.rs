@@ -81,16 +81,17 @@ pub fn text_on(color: &str) -> &'static str {
 }
 
 /// Decimal digits of `n`, without pulling in `format!`.
-pub fn itoa(mut n: u32) -> String {
-    let mut digits = Vec::new();
-    loop {
-        digits.push(char::from(b'0' + (n % 10) as u8));
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+pub fn itoa(n: u32) -> String {
+    let mut s = String::new();
+    push_digits(&mut s, n);
+    s
+}
+
+fn push_digits(s: &mut String, n: u32) {
+    if n >= 10 {
+        push_digits(s, n / 10);
     }
-    digits.into_iter().rev().collect()
+    s.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// A CSS length in whole pixels, clamped to `0..=max`; non-numbers fall back to `fallback`.

@@ -7,8 +7,9 @@
 use crate::js::{get, get_f64, get_str};
 use crate::theme;
 use js_sys::Array;
+use porchlight_widget_common::catalog::{fill, t, Msg};
 use porchlight_widget_common::contract::Part;
-use porchlight_widget_common::{add, attrs};
+use porchlight_widget_common::{add, attrs, style};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -17,23 +18,19 @@ use web_sys::{
     ShadowRootMode,
 };
 
-/// The launcher's name, its icon and its stylesheet are also the loader's: it draws the same
-/// launcher before this module arrives (scripts/lib.sh `build_site` builds them into it).
-const OPEN_LABEL: &str = include_str!("launcher-label.txt");
-const CLOSE_LABEL: &str = "Close messenger";
-const TEAM_LABEL: &str = "Team";
-const DEFAULT_TITLE: &str = "Messages";
-const EMPTY_TEXT: &str = "No messages yet.";
 const PANEL_ID: &str = "pl-panel";
 /// The stacking order when the workspace sets none: above nearly anything a page has.
 const DEFAULT_Z: &str = "2147483000";
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
+/// The launcher's icon, its stylesheet and its name (the catalog's [`Msg::OpenMessenger`],
+/// written out in launcher-label.txt) are also the loader's: it draws the same launcher before
+/// this module arrives (scripts/lib.sh `build_site` builds them into it).
 const CHAT_PATH: &str = include_str!("launcher-icon.txt");
 const CLOSE_PATH: &str = "M6 6l12 12M18 6L6 18";
 const SEND_PATH: &str = "M3 20.5 21 12 3 3.5 3 10l12 2-12 2z";
-const COMPOSE_LABEL: &str = "Write a message…";
 
-/// The launcher's rules (also the loader's, see [`OPEN_LABEL`]), then the panel's.
+/// The launcher's rules (also the loader's, see [`CHAT_PATH`]), then the panel's (what only the
+/// conversation needs is the messenger's own, widget/messenger/src/messenger.css).
 #[cfg(test)]
 const LAUNCHER_CSS: &str = include_str!("launcher.css");
 const CSS: &str = concat!(include_str!("launcher.css"), include_str!("widget.css"));
@@ -148,6 +145,8 @@ struct Inner {
     host: HtmlElement,
     root: ShadowRoot,
     wrap: Element,
+    /// The wrapper's classes while the panel is closed, and while it is open.
+    class: [String; 2],
     launcher: HtmlElement,
     panel: HtmlElement,
     close: HtmlElement,
@@ -181,7 +180,6 @@ fn icon(doc: &Document, parent: &Element, class: &str, d: &str) -> Result<(), Js
             ("class", class),
             ("viewBox", "0 0 24 24"),
             ("aria-hidden", "true"),
-            ("focusable", "false"),
         ],
     )?;
     let path = doc.create_element_ns(Some(SVG_NS), "path")?;
@@ -227,16 +225,15 @@ fn apply_theme(host: &HtmlElement, m: &Messenger) -> Result<String, JsValue> {
 /// Mounts the messenger as `<div id="porchlight-root">` (with an open shadow root) at the end of
 /// `parent`. Nothing takes focus until the visitor opens the panel.
 pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui, JsValue> {
-    let doc = parent.owner_document().ok_or(JsValue::NULL)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(JsValue::NULL)?;
     let host: HtmlElement = doc.create_element("div")?.unchecked_into();
-    host.set_id("porchlight-root");
+    host.set_attribute("id", "porchlight-root")?;
     let vars = apply_theme(&host, m)?;
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let style = add(&doc, &root, "style", "")?;
-    if let Some(n) = nonce {
-        style.set_attribute("nonce", n)?;
-    }
-    style.set_text_content(Some(CSS));
+    // A constructable stylesheet: no `style-src` needed; a `<style nonce>` where there is none.
+    style::adopt(&doc, &root, CSS, nonce)?;
 
     let mut class = String::from("w");
     if m.launcher_left {
@@ -248,13 +245,15 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         Appearance::System => class.push_str(" sys"),
     }
     let wrap = add(&doc, &root, "div", &class)?;
+    let mut class_open = class.clone();
+    class_open.push_str(" open");
 
     let launcher = add(&doc, &wrap, "button", "l")?;
     attrs(
         &launcher,
         &[
             ("type", "button"),
-            ("aria-label", OPEN_LABEL),
+            ("aria-label", t(Msg::OpenMessenger)),
             ("aria-expanded", "false"),
             ("aria-controls", PANEL_ID),
         ],
@@ -281,7 +280,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     paint.push_str(if hidden { "true}" } else { "false}" });
 
     let title = if m.team_name.is_empty() {
-        DEFAULT_TITLE
+        t(Msg::PanelTitle)
     } else {
         &m.team_name
     };
@@ -302,11 +301,14 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     let row = add(&doc, &head, "div", "r")?;
     add(&doc, &row, "h2", "")?.set_text_content(Some(title));
     let close = add(&doc, &row, "button", "c")?;
-    attrs(&close, &[("type", "button"), ("aria-label", CLOSE_LABEL)])?;
+    attrs(
+        &close,
+        &[("type", "button"), ("aria-label", t(Msg::CloseMessenger))],
+    )?;
     icon(&doc, &close, "x", CLOSE_PATH)?;
     if !m.teammates.is_empty() {
         let list = add(&doc, &head, "ul", "t")?;
-        list.set_attribute("aria-label", TEAM_LABEL)?;
+        list.set_attribute("aria-label", t(Msg::Team))?;
         for t in &m.teammates {
             let item = add(&doc, &list, "li", "")?;
             match &t.avatar_url {
@@ -324,14 +326,14 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     if !m.welcome_message.is_empty() {
         add(&doc, &body, "p", "m")?.set_text_content(Some(&m.welcome_message));
     }
-    add(&doc, &body, "p", Part::Empty.class())?.set_text_content(Some(EMPTY_TEXT));
+    add(&doc, &body, "p", Part::Empty.class())?.set_text_content(Some(t(Msg::NoMessages)));
     let log = add(&doc, &body, "div", "")?;
     attrs(
         &log,
         &[
             ("role", "log"),
             ("aria-live", "polite"),
-            ("aria-label", "Conversation"),
+            ("aria-label", t(Msg::ConversationLog)),
         ],
     )?;
     add(&doc, &log, "ol", Part::Messages.class())?;
@@ -346,13 +348,13 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         &input,
         &[
             ("rows", "1"),
-            ("aria-label", COMPOSE_LABEL),
-            ("placeholder", COMPOSE_LABEL),
+            ("aria-label", t(Msg::Compose)),
+            ("placeholder", t(Msg::Compose)),
             ("maxlength", "10000"),
         ],
     )?;
     let send = add(&doc, &form, "button", "s")?;
-    attrs(&send, &[("type", "submit"), ("aria-label", "Send")])?;
+    attrs(&send, &[("type", "submit"), ("aria-label", t(Msg::Send))])?;
     icon(&doc, &send, "i", SEND_PATH)?;
 
     // The launcher the loader drew before this module arrived (loader/porchlight.js) gives way in
@@ -368,6 +370,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         host,
         root,
         wrap,
+        class: [class.clone(), class_open],
         launcher,
         panel,
         close: close.unchecked_into(),
@@ -460,7 +463,7 @@ impl Ui {
         let _ = i
             .launcher
             .set_attribute("aria-expanded", if open { "true" } else { "false" });
-        let _ = i.wrap.class_list().toggle_with_force("open", open);
+        i.wrap.set_class_name(&i.class[usize::from(open)]);
         if focus || focus_inside {
             let _ = if open {
                 i.close.focus()
@@ -518,18 +521,19 @@ impl Ui {
         let badge: &HtmlElement = i.chat.badge.unchecked_ref();
         badge.set_hidden(n == 0);
         let count = if n > 9 {
-            "9+".to_string()
+            t(Msg::UnreadOverflow).into()
         } else {
             crate::js::num(n as f64)
         };
         badge.set_text_content(Some(&count));
-        let mut label = String::from(OPEN_LABEL);
-        if n > 0 {
-            label.push_str(", ");
-            label.push_str(&count);
-            label.push_str(" unread");
-        }
-        let _ = i.launcher.set_attribute("aria-label", &label);
+        let unread;
+        let label = if n > 0 {
+            unread = fill(Msg::OpenMessengerUnread, &[("count", &count)]);
+            &unread
+        } else {
+            t(Msg::OpenMessenger)
+        };
+        let _ = i.launcher.set_attribute("aria-label", label);
     }
 
     /// Adds a listener that lives as long as the UI.
@@ -579,6 +583,16 @@ mod tests {
             );
         }
         assert_eq!(Messenger::default().primary_color, theme::DEFAULT_PRIMARY);
-        assert!(!OPEN_LABEL.ends_with('\n') && !CHAT_PATH.ends_with('\n'));
+        assert!(!CHAT_PATH.ends_with('\n'));
+    }
+
+    /// The loader's early launcher is named by launcher-label.txt (built into the loader): the
+    /// very name the catalog gives this module's launcher, so nothing changes when it swaps in.
+    #[test]
+    fn the_loaders_launcher_has_the_catalogs_name() {
+        let label = include_str!("launcher-label.txt");
+        assert_eq!(label, t(Msg::OpenMessenger));
+        // The loader writes it into its markup as it is.
+        assert!(!label.contains(['"', '&', '<', '>', '\n']), "{label:?}");
     }
 }

@@ -186,16 +186,64 @@ fn theme_values_are_validated() {
     assert_eq!(style.get_property_value("--pl-x").unwrap(), "32px");
     assert_eq!(style.get_property_value("--pl-y").unwrap(), "0px");
     assert_eq!(style.get_property_value("--pl-z").unwrap(), "10");
-    assert_eq!(
-        find(&ui, "style")
-            .unwrap()
-            .get_attribute("nonce")
-            .as_deref(),
-        Some("abc123")
-    );
+    // A constructable stylesheet: no <style> for a CSP to refuse, so the nonce is not needed.
+    assert!(find(&ui, "style").is_none());
+    assert_eq!(ui.shadow().adopted_style_sheets().length(), 1);
     let wrap = find(&ui, ".w").unwrap();
     assert!(wrap.class_list().contains("left"));
     assert!(wrap.class_list().contains("dark"));
+    ui.unmount();
+}
+
+/// A browser without constructable stylesheets gets a `<style>` carrying the page's nonce.
+#[wasm_bindgen_test]
+fn without_constructable_stylesheets_a_style_carries_the_nonce() {
+    use js_sys::{Object, Reflect};
+    let proto: Object = Reflect::get(&js_sys::global(), &"ShadowRoot".into())
+        .and_then(|c| Reflect::get(&c, &"prototype".into()))
+        .unwrap()
+        .unchecked_into();
+    let key = JsValue::from_str("adoptedStyleSheets");
+    let saved: Object = Object::get_own_property_descriptor(&proto, &key).unchecked_into();
+    Reflect::delete_property(&proto, &key).unwrap();
+    let ui = ui::mount(&container(), &Messenger::default(), Some("abc123"));
+    Object::define_property(&proto, &key, &saved);
+    let ui = ui.unwrap();
+    let style = find(&ui, "style").expect("a <style> instead");
+    assert_eq!(
+        Reflect::get(&style, &"nonce".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("abc123")
+    );
+    assert!(style
+        .text_content()
+        .unwrap_or_default()
+        .contains(".l{position:fixed"));
+    ui.unmount();
+}
+
+/// The badge and the launcher's name follow the unread count (the catalog's texts).
+#[wasm_bindgen_test]
+fn unread_count_on_the_launcher() {
+    let ui = ui::mount(&container(), &Messenger::default(), None).unwrap();
+    let badge = find(&ui, ".n").unwrap();
+    let label = || {
+        ui.launcher()
+            .get_attribute("aria-label")
+            .unwrap_or_default()
+    };
+    ui.set_unread(3);
+    assert_eq!(label(), "Open messenger, 3 unread");
+    assert_eq!(badge.text_content().as_deref(), Some("3"));
+    assert!(!badge.unchecked_ref::<web_sys::HtmlElement>().hidden());
+    ui.set_unread(12);
+    assert_eq!(label(), "Open messenger, 9+ unread");
+    assert_eq!(badge.text_content().as_deref(), Some("9+"));
+    ui.set_unread(0);
+    assert_eq!(label(), "Open messenger");
+    assert!(badge.unchecked_ref::<web_sys::HtmlElement>().hidden());
     ui.unmount();
 }
 

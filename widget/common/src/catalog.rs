@@ -3,8 +3,14 @@
 //! here. Only English (`en`) exists yet; the locales of the issue "Seven languages…" add tables
 //! of the same keys (a test holds them to the same keys and placeholders).
 //!
-//! Placeholders are `{name}` and are filled by [`fill`]; numbers and times are formatted by
-//! the caller through the browser's `Intl`, never here.
+//! Placeholders are `{name}` (lower-case ASCII letters) and are filled by [`fill`]; a message is
+//! a whole sentence with its placeholders, never fragments glued together, so a translation can
+//! put them where its grammar wants them. Numbers and times are formatted by the caller through
+//! the browser's `Intl` (or are plain digits), never here.
+//!
+//! Size: each module links only the texts it names. [`t`] and [`Msg::en`] are inlined, so
+//! `t(Msg::Send)` compiles to the one string; never pick a `Msg` at run time from a table, or
+//! every text of the catalog lands in that module.
 
 /// One visitor-visible string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,10 +30,165 @@ pub enum Msg {
     TooltipHint,
     /// The accessible name of a tooltip's popover with buttons (a dialog) without a title.
     TooltipUntitled,
+
+    // --- core: the launcher and the panel (widget/src/ui.rs) ---
+    /// The launcher's accessible name. The loader draws the same launcher before the core has
+    /// arrived with widget/src/launcher-label.txt, which a test holds to this text.
+    OpenMessenger,
+    /// The launcher's accessible name with unread replies (`{count}`: digits, or
+    /// [`Msg::UnreadOverflow`]).
+    OpenMessengerUnread,
+    /// The badge on the launcher past nine unread replies.
+    UnreadOverflow,
+    /// The panel's close button.
+    CloseMessenger,
+    /// The accessible name of the list of teammates in the panel's header.
+    Team,
+    /// The panel's title when the workspace has no team name.
+    PanelTitle,
+    /// In the panel before any message.
+    NoMessages,
+    /// The accessible name of the conversation's live log.
+    ConversationLog,
+    /// The composer's accessible name and placeholder.
+    Compose,
+    /// The composer's send button.
+    Send,
+
+    // --- core: loading the messenger (widget/src/chat) ---
+    /// The status line when the messenger module could not be loaded.
+    MessengerFailed,
+
+    // --- messenger: the conversation (widget/messenger: view, outbox, live, lib) ---
+    /// A message on its way (under the message, and on the status line).
+    Sending,
+    /// The status line when the edge refused a message for good.
+    SendFailed,
+    /// The status line while offline with messages waiting.
+    Offline,
+    /// The status line of a closed conversation.
+    Closed,
+    /// The status line of a closed conversation the visitor has rated.
+    ClosedRated,
+    /// The status line: nobody has answered yet, the visitor is first in the queue.
+    QueueNext,
+    /// The status line: nobody has answered yet (`{position}`: 2, 3, …).
+    QueuePosition,
+    /// The status line while a teammate types (`{name}`: the teammate's name).
+    Typing,
+    /// The status line while a teammate without a name types.
+    TypingSomeone,
+    /// The rating's question.
+    RatingPrompt,
+    /// The rating's comment field (accessible name and placeholder).
+    RatingComment,
+    /// The accessible name of a rating button (`{rating}`: 1 to 5).
+    RatingOption,
+    /// The status line after a rating.
+    RatingThanks,
+    /// The status line when a rating could not be sent.
+    RatingFailed,
+
+    // --- messenger: the list of conversations (widget/messenger/src/list.rs) ---
+    /// The button that shows the visitor's conversations, and the list's accessible name.
+    Conversations,
+    /// The button that starts a new conversation.
+    NewConversation,
+    /// The status line when the list could not be loaded.
+    ConversationsFailed,
+    /// A conversation without a topic, in the list.
+    ConversationUntitled,
+    /// An open conversation in the list (`{topic}`, `{date}`: the browser's date format).
+    ConversationOpen,
+    /// A closed conversation in the list (`{topic}`, `{date}`).
+    ConversationClosed,
+    /// An open conversation with unread replies (`{topic}`, `{date}`, `{count}`).
+    ConversationOpenUnread,
+    /// A closed conversation with unread replies (`{topic}`, `{date}`, `{count}`).
+    ConversationClosedUnread,
+
+    // --- messenger: pre-chat questions (widget/messenger/src/prechat.rs) ---
+    /// The label of the topic menu.
+    TopicLabel,
+    /// The topic menu's empty choice.
+    TopicNone,
+    /// The label of the email field.
+    EmailLabel,
+    /// The status line: a topic is required.
+    TopicMissing,
+    /// The status line: the consent notice must be accepted.
+    ConsentMissing,
+    /// The status line: the email field holds no plausible address.
+    EmailInvalid,
+
+    // --- messenger: office hours (widget/messenger/src/hours.rs) ---
+    /// Under the welcome message while the team is in, replying within minutes.
+    RepliesMinutes,
+    /// Under the welcome message while the team is in, replying within hours.
+    RepliesHours,
+    /// Under the welcome message while the team is in, replying within a day.
+    RepliesDay,
+    /// Under the welcome message while the team is away (unless the workspace wrote its own).
+    Away,
 }
 
 impl Msg {
+    /// Every message, for the tests (this is never linked into a module).
+    pub const ALL: &'static [Msg] = &[
+        Msg::Dismiss,
+        Msg::BannerRegion,
+        Msg::PostUntitled,
+        Msg::ChatCard,
+        Msg::ChatReply,
+        Msg::TooltipHint,
+        Msg::TooltipUntitled,
+        Msg::OpenMessenger,
+        Msg::OpenMessengerUnread,
+        Msg::UnreadOverflow,
+        Msg::CloseMessenger,
+        Msg::Team,
+        Msg::PanelTitle,
+        Msg::NoMessages,
+        Msg::ConversationLog,
+        Msg::Compose,
+        Msg::Send,
+        Msg::MessengerFailed,
+        Msg::Sending,
+        Msg::SendFailed,
+        Msg::Offline,
+        Msg::Closed,
+        Msg::ClosedRated,
+        Msg::QueueNext,
+        Msg::QueuePosition,
+        Msg::Typing,
+        Msg::TypingSomeone,
+        Msg::RatingPrompt,
+        Msg::RatingComment,
+        Msg::RatingOption,
+        Msg::RatingThanks,
+        Msg::RatingFailed,
+        Msg::Conversations,
+        Msg::NewConversation,
+        Msg::ConversationsFailed,
+        Msg::ConversationUntitled,
+        Msg::ConversationOpen,
+        Msg::ConversationClosed,
+        Msg::ConversationOpenUnread,
+        Msg::ConversationClosedUnread,
+        Msg::TopicLabel,
+        Msg::TopicNone,
+        Msg::EmailLabel,
+        Msg::TopicMissing,
+        Msg::ConsentMissing,
+        Msg::EmailInvalid,
+        Msg::RepliesMinutes,
+        Msg::RepliesHours,
+        Msg::RepliesDay,
+        Msg::Away,
+    ];
+
     /// The English text.
+    #[inline(always)]
     pub const fn en(self) -> &'static str {
         match self {
             Msg::Dismiss => "Dismiss",
@@ -37,23 +198,187 @@ impl Msg {
             Msg::ChatReply => "Reply",
             Msg::TooltipHint => "Show tip",
             Msg::TooltipUntitled => "Tip",
+
+            Msg::OpenMessenger => "Open messenger",
+            Msg::OpenMessengerUnread => "Open messenger, {count} unread",
+            Msg::UnreadOverflow => "9+",
+            Msg::CloseMessenger => "Close messenger",
+            Msg::Team => "Team",
+            Msg::PanelTitle => "Messages",
+            Msg::NoMessages => "No messages yet.",
+            Msg::ConversationLog => "Conversation",
+            Msg::Compose => "Write a message…",
+            Msg::Send => "Send",
+
+            Msg::MessengerFailed => "Messages could not load. Close and reopen to try again.",
+
+            Msg::Sending => "Sending…",
+            Msg::SendFailed => "A message could not be sent.",
+            Msg::Offline => "Offline — your message will be sent when you are back online.",
+            Msg::Closed => "This conversation is closed.",
+            Msg::ClosedRated => "This conversation is closed. Thanks for your feedback!",
+            Msg::QueueNext => "You are next in line.",
+            Msg::QueuePosition => "You are number {position} in line.",
+            Msg::Typing => "{name} is typing…",
+            Msg::TypingSomeone => "Someone is typing…",
+            Msg::RatingPrompt => "How did we do?",
+            Msg::RatingComment => "Comment (optional)",
+            Msg::RatingOption => "{rating} out of 5",
+            Msg::RatingThanks => "Thanks for your feedback!",
+            Msg::RatingFailed => "Your rating could not be sent; try again.",
+
+            Msg::Conversations => "Your conversations",
+            Msg::NewConversation => "New conversation",
+            Msg::ConversationsFailed => "Your conversations could not be loaded; try again.",
+            Msg::ConversationUntitled => "Conversation",
+            Msg::ConversationOpen => "{topic} · open · {date}",
+            Msg::ConversationClosed => "{topic} · closed · {date}",
+            Msg::ConversationOpenUnread => "{topic} · open · {date} · {count} unread",
+            Msg::ConversationClosedUnread => "{topic} · closed · {date} · {count} unread",
+
+            Msg::TopicLabel => "What is this about?",
+            Msg::TopicNone => "Choose a topic",
+            Msg::EmailLabel => "Your email, to get our reply (optional)",
+            Msg::TopicMissing => "Choose a topic first.",
+            Msg::ConsentMissing => "Please accept the notice to start the conversation.",
+            Msg::EmailInvalid => "That email address does not look right.",
+
+            Msg::RepliesMinutes => "The team typically replies in a few minutes.",
+            Msg::RepliesHours => "The team typically replies in a few hours.",
+            Msg::RepliesDay => "The team typically replies within a day.",
+            Msg::Away => "We are away right now. Leave a message and we will get back to you.",
         }
     }
 }
 
 /// The visitor's text for `m`.
+#[inline(always)]
 pub fn t(m: Msg) -> &'static str {
     m.en()
 }
 
 /// `m` with each `{name}` replaced by its value (unknown placeholders stay as written).
+#[inline(always)]
 pub fn fill(m: Msg, args: &[(&str, &str)]) -> String {
-    let mut out = String::from(t(m));
-    for (k, v) in args {
-        let mut pat = String::from("{");
-        pat.push_str(k);
-        pat.push('}');
-        out = out.replace(&pat, v);
+    fill_text(t(m), args)
+}
+
+/// [`fill`] on a text: one pass, so a value that itself holds `{name}` is left alone. (Bytes,
+/// not `str` patterns: the braces are ASCII, and this keeps the searchers out of the modules.)
+pub fn fill_text(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    loop {
+        let bytes = rest.as_bytes();
+        let Some(open) = bytes.iter().position(|&b| b == b'{') else {
+            break;
+        };
+        let Some(close) = bytes.iter().skip(open).position(|&b| b == b'}') else {
+            break;
+        };
+        let close = open + close;
+        // Cut at ASCII braces: always on a character boundary, so `get` never fails.
+        let (Some(head), Some(name), Some(after)) = (
+            rest.get(..open),
+            rest.get(open + 1..close),
+            rest.get(close + 1..),
+        ) else {
+            break;
+        };
+        out.push_str(head);
+        match args.iter().find(|(k, _)| *k == name) {
+            Some((_, v)) => out.push_str(v),
+            None => out.push_str(rest.get(open..=close).unwrap_or_default()),
+        }
+        rest = after;
     }
+    out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The placeholders of `text`, or why it is malformed.
+    fn placeholders(text: &str) -> Result<Vec<&str>, String> {
+        let mut names = Vec::new();
+        let mut rest = text;
+        loop {
+            let open = rest.find('{');
+            let close = rest.find('}');
+            match (open, close) {
+                (None, None) => return Ok(names),
+                (Some(o), Some(c)) if o < c => {
+                    let name = &rest[o + 1..c];
+                    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase()) {
+                        return Err(format!("placeholder {{{name}}} is not [a-z]+"));
+                    }
+                    if name.contains('{') {
+                        return Err("nested braces".into());
+                    }
+                    names.push(name);
+                    rest = &rest[c + 1..];
+                }
+                _ => return Err("unbalanced braces".into()),
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_has_english_text_and_well_formed_placeholders() {
+        for m in Msg::ALL {
+            let text = m.en();
+            assert!(!text.trim().is_empty(), "{m:?} has no English text");
+            assert_eq!(text, text.trim(), "{m:?} has surrounding blanks");
+            let names = placeholders(text).unwrap_or_else(|e| panic!("{m:?}: {e}: {text:?}"));
+            let mut unique = names.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), names.len(), "{m:?} repeats a placeholder");
+        }
+        assert!(placeholders("a {b} c").is_ok());
+        for bad in ["{", "}", "a } b {", "{A}", "{}", "{a{b}}", "{a b}", "{a1}"] {
+            assert!(placeholders(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// `ALL` names every variant of the enum (its declaration, read from this file), once.
+    #[test]
+    fn all_lists_every_message_once() {
+        let src = include_str!("catalog.rs");
+        let body = src
+            .split_once("pub enum Msg {")
+            .and_then(|(_, b)| b.split_once("\n}"))
+            .map(|(b, _)| b)
+            .expect("the enum");
+        let declared: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("//") && l.ends_with(','))
+            .map(|l| l.trim_end_matches(','))
+            .collect();
+        let listed: Vec<String> = Msg::ALL.iter().map(|m| format!("{m:?}")).collect();
+        assert_eq!(listed, declared, "Msg::ALL in the order of the enum");
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders_once() {
+        assert_eq!(
+            fill(Msg::QueuePosition, &[("position", "3")]),
+            "You are number 3 in line."
+        );
+        assert_eq!(
+            fill(Msg::OpenMessengerUnread, &[("count", "9+")]),
+            "Open messenger, 9+ unread"
+        );
+        assert_eq!(
+            fill(Msg::Typing, &[("name", "{name}"), ("x", "y")]),
+            "{name} is typing…"
+        );
+        assert_eq!(fill_text("{a}{b}{a}", &[("a", "1"), ("b", "2")]), "121");
+        assert_eq!(fill_text("{unknown} {", &[]), "{unknown} {");
+        assert_eq!(fill_text("} {a", &[("a", "1")]), "} {a");
+        assert_eq!(fill_text("", &[("a", "1")]), "");
+    }
 }

@@ -5,7 +5,9 @@
 
 pub mod catalog;
 pub mod contract;
+pub mod heap;
 pub mod js;
+pub mod style;
 
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;

@@ -5,6 +5,7 @@
 
 use crate::Dom;
 use js_sys::{Array, Object};
+use porchlight_widget_common::catalog::{t, Msg};
 use porchlight_widget_common::js::{get, get_str, set};
 use wasm_bindgen::prelude::*;
 
@@ -74,13 +75,13 @@ pub fn open_now(hours: &JsValue) -> Option<bool> {
 pub(crate) fn show_availability(ui: &Dom, hours: &JsValue) {
     let text = match open_now(hours) {
         Some(true) => match get_str(hours, "replyTime").as_deref() {
-            Some("minutes") => "The team typically replies in a few minutes.".to_string(),
-            Some("day") => "The team typically replies within a day.".to_string(),
-            _ => "The team typically replies in a few hours.".to_string(),
-        },
-        Some(false) => get_str(hours, "offlineMessage").unwrap_or_else(|| {
-            "We are away right now. Leave a message and we will get back to you.".to_string()
-        }),
+            Some("minutes") => t(Msg::RepliesMinutes),
+            Some("day") => t(Msg::RepliesDay),
+            _ => t(Msg::RepliesHours),
+        }
+        .into(),
+        // The workspace's own words for it, if it wrote them (site data: text only).
+        Some(false) => get_str(hours, "offlineMessage").unwrap_or_else(|| t(Msg::Away).into()),
         None => return,
     };
     let d = ui;

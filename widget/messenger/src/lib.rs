@@ -20,10 +20,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Date, Object};
+use porchlight_widget_common::catalog::{t, Msg};
 use porchlight_widget_common::contract::{Emit, Part};
 use porchlight_widget_common::js::{get, get_f64, get_str};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, EventTarget, HtmlElement, HtmlTextAreaElement, WebSocket};
+use web_sys::{
+    DocumentFragment, Element, Event, EventTarget, HtmlElement, HtmlTextAreaElement, WebSocket,
+};
 
 mod host;
 mod hours;
@@ -125,6 +128,40 @@ impl Dom {
     }
 }
 
+/// The conversation's own rules: messages, rating, pre-chat, the list of conversations (the core
+/// draws the panel itself before this module is there, with its own).
+const CSS: &str = include_str!("messenger.css");
+
+thread_local! {
+    /// The shadow root [`CSS`] was added to.
+    static STYLED: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+}
+
+/// Adds [`CSS`] to the shadow root the core mounted `panel` in, once (a constructable
+/// stylesheet; where the browser has none, the core drew a `<style>` with the page's CSP nonce,
+/// and ours carries the same).
+fn add_styles(panel: &HtmlElement) {
+    let root = panel.get_root_node();
+    // Only ever the core's shadow root (a ShadowRoot has a `host`), never the page.
+    if !get(&root, "host").is_object()
+        || STYLED.with(|s| *s.borrow() == *AsRef::<JsValue>::as_ref(&root))
+    {
+        return;
+    }
+    let nonce = root
+        .unchecked_ref::<DocumentFragment>()
+        .query_selector("style")
+        .ok()
+        .flatten()
+        .and_then(|s| get_str(&s, "nonce"));
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if porchlight_widget_common::style::adopt(&doc, &root, CSS, nonce.as_deref()).is_ok() {
+        STYLED.with(|s| *s.borrow_mut() = root.into());
+    }
+}
+
 fn ui() -> Option<Rc<Dom>> {
     DOM.with(|d| d.borrow().clone())
 }
@@ -151,6 +188,7 @@ pub fn mount(panel: JsValue) {
     let Some(d) = panel.dyn_into().ok().and_then(Dom::find) else {
         return;
     };
+    add_styles(&d.panel);
     hours::show_availability(&d, &HOURS.with(|h| h.borrow().clone()));
     DOM.with(|x| *x.borrow_mut() = Some(Rc::new(d)));
     prechat::forget();
@@ -231,7 +269,7 @@ pub fn submit() {
     })
     .unwrap_or(false)
     {
-        set_status("Sending…");
+        set_status(t(Msg::Sending));
         return;
     }
     let Some(ui) = ui() else {

@@ -5,6 +5,7 @@ use crate::live::catch_up;
 use crate::view::{render, set_status};
 use crate::{chat, ui, Dom};
 use js_sys::Array;
+use porchlight_widget_common::catalog::{fill_text, t, Msg};
 use porchlight_widget_common::js::{get, get_f64, get_str, num};
 use porchlight_widget_common::{add, attrs};
 use std::cell::RefCell;
@@ -42,14 +43,14 @@ pub(super) fn mount(ui: &Dom) {
             ("aria-controls", "pl-conversations"),
         ],
     );
-    toggle.set_text_content(Some("Your conversations"));
+    toggle.set_text_content(Some(t(Msg::Conversations)));
     let _ = attrs(&fresh, &[("type", "button")]);
-    fresh.set_text_content(Some("New conversation"));
+    fresh.set_text_content(Some(t(Msg::NewConversation)));
     let _ = attrs(
         &list,
         &[
             ("id", "pl-conversations"),
-            ("aria-label", "Your conversations"),
+            ("aria-label", t(Msg::Conversations)),
         ],
     );
     list.unchecked_ref::<HtmlElement>().set_hidden(true);
@@ -92,7 +93,7 @@ async fn toggle_list() {
         return;
     }
     let Ok(r) = call("GET", "/v1/conversations", None).await else {
-        set_status("Your conversations could not be loaded; try again.");
+        set_status(t(Msg::ConversationsFailed));
         return;
     };
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
@@ -112,31 +113,40 @@ async fn toggle_list() {
             continue;
         };
         let _ = attrs(&b, &[("type", "button")]);
-        let mut label = get_str(&c, "topic").unwrap_or_else(|| "Conversation".into());
-        label.push_str(" · ");
-        label.push_str(if get_str(&c, "status").as_deref() == Some("closed") {
-            "closed"
-        } else {
-            "open"
-        });
-        if let Some(at) = get_f64(&c, "lastMessageAt").or_else(|| get_f64(&c, "createdAt")) {
-            label.push_str(" · ");
-            label.push_str(&String::from(
-                js_sys::Date::new(&JsValue::from_f64(at))
-                    .to_locale_date_string("default", &JsValue::UNDEFINED),
-            ));
-        }
-        let unread = get_f64(&c, "unread").unwrap_or(0.0);
-        if unread > 0.0 {
-            label.push_str(" · ");
-            label.push_str(&num(unread));
-            label.push_str(" unread");
-        }
-        b.set_text_content(Some(&label));
+        b.set_text_content(Some(&label(&c)));
         ui.on(&b, "click", move |_| switch_to(Some(id.clone())));
     }
     el.set_hidden(false);
     let _ = toggle.set_attribute("aria-expanded", "true");
+}
+
+/// A conversation as the list names it: topic, open or closed, the day of its last message (in
+/// the browser's own date format, `Intl`), and its unread replies.
+fn label(c: &JsValue) -> String {
+    let topic = get_str(c, "topic").unwrap_or_else(|| t(Msg::ConversationUntitled).into());
+    let date = get_f64(c, "lastMessageAt")
+        .or_else(|| get_f64(c, "createdAt"))
+        .map(|at| {
+            String::from(
+                js_sys::Date::new(&JsValue::from_f64(at))
+                    .to_locale_date_string("default", &JsValue::UNDEFINED),
+            )
+        })
+        .unwrap_or_default();
+    let closed = get_str(c, "status").as_deref() == Some("closed");
+    let unread = get_f64(c, "unread").unwrap_or(0.0);
+    let count = num(unread);
+    // Each text picked by name (see the catalog: never a `Msg` chosen at run time).
+    let text = match (closed, unread > 0.0) {
+        (false, false) => t(Msg::ConversationOpen),
+        (true, false) => t(Msg::ConversationClosed),
+        (false, true) => t(Msg::ConversationOpenUnread),
+        (true, true) => t(Msg::ConversationClosedUnread),
+    };
+    fill_text(
+        text,
+        &[("topic", &topic), ("date", &date), ("count", &count)],
+    )
 }
 
 /// Shows another conversation (or none: the next message starts a new one).

@@ -6,6 +6,7 @@ use crate::view::{add_message, set_conversation, set_status, set_status_default}
 use crate::{chat, seen, set_unread, visible};
 use js_sys::{Array, JSON};
 use porchlight_shared::vocab::{AuthorSide, HubRole};
+use porchlight_widget_common::catalog::{fill, t, Msg};
 use porchlight_widget_common::js::{get, get_f64, get_str, num};
 use porchlight_widget_common::{backoff_ms, sleep};
 use wasm_bindgen::prelude::*;
@@ -55,9 +56,11 @@ pub(super) fn on_event(e: JsValue) {
             set_unread(0)
         }
         "typing" if get_str(&e, "from").as_deref() == Some(HubRole::Agent.as_str()) => {
-            let mut t = get_str(&e, "name").unwrap_or_else(|| "Someone".into());
-            t.push_str(" is typing…");
-            set_status(&t);
+            let line = match get_str(&e, "name") {
+                Some(name) => fill(Msg::Typing, &[("name", &name)]),
+                None => t(Msg::TypingSomeone).into(),
+            };
+            set_status(&line);
         }
         _ => {}
     }

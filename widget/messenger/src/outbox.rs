@@ -6,6 +6,7 @@ use crate::view::{
     add_message, mark_failed, set_conversation, set_status, set_status_default, show_pending,
 };
 use js_sys::{Array, Date, Object, JSON};
+use porchlight_widget_common::catalog::{t, Msg};
 use porchlight_widget_common::js::{get, get_str, set};
 use porchlight_widget_common::{backoff_ms, sleep};
 use wasm_bindgen::prelude::*;
@@ -148,9 +149,9 @@ pub(super) async fn flush() {
             }
             Err(e) if e.retryable() || e.is_auth() || e.status == 429 => {
                 set_status(if e.status == 0 {
-                    "Offline — your message will be sent when you are back online."
+                    t(Msg::Offline)
                 } else {
-                    "Sending…"
+                    t(Msg::Sending)
                 });
                 attempt += 1;
                 sleep(backoff_ms(attempt)).await;

@@ -7,6 +7,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use crate::outbox::outbox;
 use crate::{chat, Dom};
 use js_sys::{Array, Object};
+use porchlight_widget_common::catalog::{t, Msg};
 use porchlight_widget_common::js::{get, get_str, set};
 use porchlight_widget_common::{add, attrs};
 use std::cell::RefCell;
@@ -130,10 +131,10 @@ fn build(ui: &Dom) -> Option<Fields> {
     let topic = if cfg.topics.is_empty() {
         None
     } else {
-        let sel = field("What is this about?", "select", "pl-topic")?;
+        let sel = field(t(Msg::TopicLabel), "select", "pl-topic")?;
         let none = add(&doc, &sel, "option", "").ok()?;
         let _ = none.set_attribute("value", "");
-        none.set_text_content(Some("Choose a topic"));
+        none.set_text_content(Some(t(Msg::TopicNone)));
         for t in &cfg.topics {
             let o = add(&doc, &sel, "option", "").ok()?;
             let _ = o.set_attribute("value", t);
@@ -142,11 +143,7 @@ fn build(ui: &Dom) -> Option<Fields> {
         Some(sel.unchecked_into::<HtmlSelectElement>())
     };
     let email = if wants_email(&cfg) {
-        let e = field(
-            "Your email, to get our reply (optional)",
-            "input",
-            "pl-email",
-        )?;
+        let e = field(t(Msg::EmailLabel), "input", "pl-email")?;
         let _ = attrs(
             &e,
             &[
@@ -181,18 +178,18 @@ pub(super) fn answers() -> Result<Option<Object>, &'static str> {
         return Ok(None);
     };
     let o = Object::new();
-    if let Some(t) = topic {
-        let v = t.value();
+    if let Some(sel) = topic {
+        let v = sel.value();
         if v.is_empty() {
-            let _ = t.focus();
-            return Err("Choose a topic first.");
+            let _ = sel.focus();
+            return Err(t(Msg::TopicMissing));
         }
         set(&o, "topic", &JsValue::from_str(&v));
     }
     if let Some(c) = consent {
         if !c.checked() {
             let _ = c.focus();
-            return Err("Please accept the notice to start the conversation.");
+            return Err(t(Msg::ConsentMissing));
         }
         set(&o, "consent", &JsValue::TRUE);
     }
@@ -202,7 +199,7 @@ pub(super) fn answers() -> Result<Option<Object>, &'static str> {
         if !v.is_empty() {
             if !porchlight_shared::types::is_plausible_email(v) {
                 let _ = e.focus();
-                return Err("That email address does not look right.");
+                return Err(t(Msg::EmailInvalid));
             }
             set(&o, "email", &JsValue::from_str(v));
         }

@@ -5,6 +5,7 @@ use crate::{chat, ui, Dom};
 use js_sys::Object;
 use porchlight_shared::chat::{spans, Span};
 use porchlight_shared::vocab::AuthorSide;
+use porchlight_widget_common::catalog::{fill, t, Msg};
 use porchlight_widget_common::contract::Emit;
 use porchlight_widget_common::js::{get, get_f64, get_str, num, set};
 use porchlight_widget_common::{add, attrs, storage, ApiError};
@@ -71,7 +72,7 @@ pub(super) fn message_li(doc: &web_sys::Document, list: &Element, m: &JsValue) -
     if get(m, "pending").is_truthy() {
         let _ = li.class_list().add_1("pe");
         if let Ok(s) = add(doc, &li, "small", "") {
-            s.set_text_content(Some("Sending…"));
+            s.set_text_content(Some(t(Msg::Sending)));
         }
     }
     Some(li)
@@ -162,7 +163,7 @@ pub(super) fn mark_failed(cid: &str) {
             .retain(|m| get_str(m, "clientId").as_deref() != Some(cid))
     });
     render();
-    set_status("A message could not be sent.");
+    set_status(t(Msg::SendFailed));
 }
 
 pub(super) fn set_status(text: &str) {
@@ -183,10 +184,8 @@ pub(super) fn set_status_default() {
     });
     let line = match text {
         // The thanks for a rating outlives the live update that follows it.
-        Some(((s, true), _)) if s == "closed" => {
-            "This conversation is closed. Thanks for your feedback!".to_string()
-        }
-        Some(((s, false), _)) if s == "closed" => "This conversation is closed.".to_string(),
+        Some(((s, true), _)) if s == "closed" => t(Msg::ClosedRated).into(),
+        Some(((s, false), _)) if s == "closed" => t(Msg::Closed).into(),
         Some((_, false)) => QUEUE.with(|q| q.borrow().clone()),
         _ => String::new(),
     };
@@ -218,12 +217,9 @@ pub(super) fn set_conversation(c: &JsValue) {
     }
     let q = get_f64(c, "queuePosition").map(|p| {
         if p <= 1.0 {
-            "You are next in line.".to_string()
+            t(Msg::QueueNext).into()
         } else {
-            let mut t = String::from("You are number ");
-            t.push_str(&num(p));
-            t.push_str(" in line.");
-            t
+            fill(Msg::QueuePosition, &[("position", &num(p))])
         }
     });
     QUEUE.with(|s| *s.borrow_mut() = q.unwrap_or_default());
@@ -250,28 +246,28 @@ pub(super) fn render_rating(ui: &Dom) {
         return;
     };
     if let Ok(p) = add(&doc, &d.rating, "p", "") {
-        p.set_text_content(Some("How did we do?"));
+        p.set_text_content(Some(t(Msg::RatingPrompt)));
         let _ = p.set_attribute("id", "pl-rate");
     }
     let comment: Option<web_sys::HtmlTextAreaElement> =
-        add(&doc, &d.rating, "textarea", "").ok().map(|t| {
+        add(&doc, &d.rating, "textarea", "").ok().map(|area| {
             let _ = attrs(
-                &t,
+                &area,
                 &[
-                    ("aria-label", "Comment (optional)"),
-                    ("placeholder", "Comment (optional)"),
+                    ("aria-label", t(Msg::RatingComment)),
+                    ("placeholder", t(Msg::RatingComment)),
                     ("maxlength", "2000"),
                     ("rows", "2"),
                 ],
             );
-            t.unchecked_into()
+            area.unchecked_into()
         });
     for n in 1..=5u8 {
         let Ok(b) = add(&doc, &d.rating, "button", "") else {
             continue;
         };
-        let mut label = num(n as f64);
-        label.push_str(" out of 5");
+        let digits = num(n as f64);
+        let label = fill(Msg::RatingOption, &[("rating", &digits)]);
         let _ = attrs(
             &b,
             &[
@@ -280,7 +276,7 @@ pub(super) fn render_rating(ui: &Dom) {
                 ("aria-describedby", "pl-rate"),
             ],
         );
-        b.set_text_content(Some(&num(n as f64)));
+        b.set_text_content(Some(&digits));
         let comment = comment.clone();
         ui.on(&b, "click", move |_| {
             let text = comment.as_ref().map(|c| c.value()).unwrap_or_default();
@@ -308,8 +304,8 @@ pub(super) async fn rate(n: u8, comment: String) {
             if let Some(ui) = ui() {
                 ui.rating.unchecked_ref::<HtmlElement>().set_hidden(true);
             }
-            set_status("Thanks for your feedback!");
+            set_status(t(Msg::RatingThanks));
         }
-        Err(_) => set_status("Your rating could not be sent; try again."),
+        Err(_) => set_status(t(Msg::RatingFailed)),
     }
 }

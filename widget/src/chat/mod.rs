@@ -154,7 +154,8 @@ fn load() {
                         again.forget();
                     }
                 }
-                status("Messages could not load. Close and reopen to try again.");
+                use porchlight_widget_common::catalog::{t, Msg};
+                status(t(Msg::MessengerFailed));
             }
         }
     });
