@@ -18,6 +18,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::items::Item;
+use crate::place::clamp;
 use crate::observe::{self, href, perf_now, Page, Seen};
 use crate::render::{self, Act, Actor, Shown};
 use crate::{host, items, queue};
@@ -502,7 +503,7 @@ fn replan() {
             w.clear_timeout_with_handle(h);
         }
         if let Some(at) = p.wake_at {
-            let ms = (at as f64 - t).clamp(20.0, 2_147_000_000.0) as i32;
+            let ms = clamp(at as f64 - t, 20.0, 2_147_000_000.0) as i32;
             let f = Closure::once_into_js(|| {
                 with(|rt| rt.timer = None);
                 replan();
