@@ -2,7 +2,6 @@
 //! crate's documentation).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Object};
@@ -36,7 +35,8 @@ struct Rt {
     skipped: Value,
     answered_at: i64,
     page: Page,
-    armed: HashMap<String, i64>,
+    /// Armed on this page: (id, when). A handful of items: a list, not a map (no hasher).
+    armed: Vec<(String, i64)>,
     shown: Vec<Shown>,
     /// Closed on this page (dismissed, or a button pressed): not drawn again until the visitor
     /// moves to another page, whatever the frequency.
@@ -443,7 +443,7 @@ fn replan() {
                     triggers: &i.triggers,
                     frequency: &i.frequency,
                     history: &histories[k],
-                    armed_at: rt.armed.get(&i.id).copied(),
+                    armed_at: rt.armed.iter().find(|(a, _)| *a == i.id).map(|a| a.1),
                     showing: rt.shown.iter().any(|s| s.id == i.id),
                 }
             })
@@ -459,7 +459,7 @@ fn replan() {
             .collect();
         let clicked: Vec<&str> = rt.page.clicked.iter().map(String::as_str).collect();
         let visitor = host::visitor_id();
-        let p = plan(
+        let mut p = plan(
             &page_items,
             &PageNow {
                 ctx: PageContext {
@@ -478,10 +478,10 @@ fn replan() {
                 visitor_id: &visitor,
             },
         );
-        for id in &p.arm {
-            rt.armed.insert(id.clone(), t as i64);
+        // The engine arms an item only while it is not armed yet.
+        for id in std::mem::take(&mut p.arm) {
+            rt.armed.push((id, t as i64));
         }
-        rt.last = p.verdicts.clone();
         Some(p)
     })
     .flatten();
@@ -494,15 +494,20 @@ fn replan() {
             _ => {}
         }
     }
-    with(|rt| rt.missing = missing.clone());
-    watch_dom(!missing.is_empty());
+    let waiting = !missing.is_empty();
+    let wake_at = p.wake_at;
+    with(|rt| {
+        rt.missing = missing;
+        rt.last = p.verdicts;
+    });
+    watch_dom(waiting);
     // One timer, for the next time-based change.
     let old = with(|rt| rt.timer.take()).flatten();
     if let Some(w) = web_sys::window() {
         if let Some(h) = old {
             w.clear_timeout_with_handle(h);
         }
-        if let Some(at) = p.wake_at {
+        if let Some(at) = wake_at {
             let ms = clamp(at as f64 - t, 20.0, 2_147_000_000.0) as i32;
             let f = Closure::once_into_js(|| {
                 with(|rt| rt.timer = None);
