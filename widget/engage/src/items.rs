@@ -80,8 +80,9 @@ fn history_of(h: Option<&Value>) -> History {
     }
 }
 
-/// Reads one item; `None` (with the reason) when it cannot be used.
-pub(crate) fn parse(v: &Value) -> Result<Item, &'static str> {
+/// Reads one item; `None` (with the reason) when it cannot be used. Its `content` is taken out
+/// of `v` (moved, not copied: no `Value` clone in the module).
+pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
     let id = v
         .get("id")
         .and_then(Value::as_str)
@@ -113,7 +114,7 @@ pub(crate) fn parse(v: &Value) -> Result<Item, &'static str> {
             .and_then(Value::as_i64)
             .unwrap_or(0)
             .clamp(i32::MIN as i64, i32::MAX as i64) as i32,
-        content: v.get("content").cloned().unwrap_or(Value::Null),
+        content: v.get_mut("content").map(Value::take).unwrap_or(Value::Null),
         triggers,
         frequency,
         history: history_of(v.get("history")),
@@ -122,7 +123,7 @@ pub(crate) fn parse(v: &Value) -> Result<Item, &'static str> {
 
 /// Every item of the answer this module renders, best first as the edge ordered them, and
 /// (id, why) for those it leaves out.
-pub(crate) fn read(answer: &Value) -> (Vec<Item>, Vec<(String, &'static str)>) {
+pub(crate) fn read(answer: &mut Value) -> (Vec<Item>, Vec<(String, &'static str)>) {
     let (mut items, mut left) = (Vec::new(), Vec::new());
     for f in [
         Family::Outbound,
@@ -131,7 +132,7 @@ pub(crate) fn read(answer: &Value) -> (Vec<Item>, Vec<(String, &'static str)>) {
         Family::Surveys,
         Family::Checklists,
     ] {
-        let list = answer.get(f.key()).and_then(Value::as_array);
+        let list = answer.get_mut(f.key()).and_then(Value::as_array_mut);
         for v in list.into_iter().flatten().take(200) {
             let id = v
                 .get("id")

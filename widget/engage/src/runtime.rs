@@ -162,12 +162,13 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
 /// `eligible(answer)`: a `/v1/eligible` answer for the page now shown.
 #[wasm_bindgen]
 pub fn eligible(answer: JsValue) {
-    let v = json_from_js(&answer);
-    let (items, left) = items::read(&v);
+    let mut v = json_from_js(&answer);
+    let (items, left) = items::read(&mut v);
     let bs = v.get("bs").and_then(Value::as_str).map(String::from);
+    let skipped = v.get_mut("skipped").map(Value::take).unwrap_or(Value::Null);
     let gone: Vec<Shown> = with(|rt| {
         rt.answered_at = now() as i64;
-        rt.skipped = v.get("skipped").cloned().unwrap_or(Value::Null);
+        rt.skipped = skipped;
         // The edge decides the browsing session; an edge that did not say keeps ours.
         let bs = bs.or_else(|| rt.bs.is_empty().then(porchlight_widget_common::client_id));
         if let Some(bs) = bs.filter(|b| *b != rt.bs) {
