@@ -68,6 +68,14 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
+/// Whether `needle` occurs in `hay`: a plain scan (`str::contains` ships the two-way searcher
+/// and its slicing panics, which format with `char`'s `Debug`).
+fn has(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
 fn bs_key(ws: &str) -> String {
     key(ws, ":bs")
 }
@@ -116,7 +124,7 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
     };
     let debug = web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .is_some_and(|s| s.contains("porchlight_debug=1"))
+        .is_some_and(|s| has(&s, "porchlight_debug=1"))
         || web_sys::window()
             .and_then(|w| w.session_storage().ok().flatten())
             .and_then(|s| s.get_item("porchlight:debug").ok().flatten())
