@@ -73,7 +73,6 @@ const MAX_EVENTS: u32 = 500;
 /// A sent impression is kept this long: the next `/v1/eligible` answer includes it.
 const KEEP_SENT_MS: i64 = 24 * 60 * 60 * 1000;
 
-#[derive(Default)]
 struct Q {
     ws: String,
     sending_imps: bool,
@@ -83,7 +82,15 @@ struct Q {
 }
 
 thread_local! {
-    static Q: RefCell<Q> = RefCell::new(Q::default());
+    static Q: RefCell<Q> = const {
+        RefCell::new(Q {
+            ws: String::new(),
+            sending_imps: false,
+            sending_events: false,
+            imp_failures: 0,
+            event_failures: 0,
+        })
+    };
 }
 
 fn q<R>(f: impl FnOnce(&mut Q) -> R) -> Option<R> {

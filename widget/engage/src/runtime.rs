@@ -22,7 +22,6 @@ use crate::observe::{self, href, perf_now, Page, Seen};
 use crate::render::{self, Act, Actor, Shown};
 use crate::{host, items, queue};
 
-#[derive(Default)]
 struct Rt {
     ws: String,
     /// The browsing session (`porchlight:<ws>:bs` = `id.lastActive`).
@@ -53,8 +52,32 @@ struct Rt {
     last: Vec<(String, Verdict)>,
 }
 
+impl Rt {
+    /// Empty, as a constant: the thread-local needs no lazy initialisation code.
+    const EMPTY: Rt = Rt {
+        ws: String::new(),
+        bs: String::new(),
+        bs_written: 0.0,
+        items: Vec::new(),
+        left: Vec::new(),
+        skipped: Value::Null,
+        answered_at: 0,
+        page: Page::EMPTY,
+        armed: Vec::new(),
+        shown: Vec::new(),
+        closed: Vec::new(),
+        missing: Vec::new(),
+        timer: None,
+        tracked_clicks: Vec::new(),
+        debug: false,
+        warned: Vec::new(),
+        stopped: false,
+        last: Vec::new(),
+    };
+}
+
 thread_local! {
-    static RT: RefCell<Rt> = RefCell::new(Rt::default());
+    static RT: RefCell<Rt> = const { RefCell::new(Rt::EMPTY) };
     static KEEP: RefCell<Vec<Closure<dyn FnMut()>>> = const { RefCell::new(Vec::new()) };
 }
 
