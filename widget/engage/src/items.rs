@@ -66,7 +66,7 @@ fn history_of(h: Option<&Value>) -> History {
         .and_then(Value::as_u64)
         .unwrap_or(0)
         .min(1000);
-    let flag = |k: &str| (h.get(k) == Some(&Value::Bool(true))).then_some(last);
+    let flag = |k: &str| (h.get(k).and_then(Value::as_bool) == Some(true)).then_some(last);
     History {
         impressions: (0..shown)
             .map(|_| Impression {
@@ -93,15 +93,12 @@ pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
         .and_then(Value::as_str)
         .and_then(|k| k.parse().ok())
         .ok_or("unknown kind")?;
-    let triggers = match v.get("triggers") {
-        Some(Value::Array(list)) => list
-            .iter()
-            .take(porchlight_shared::content::MAX_TRIGGERS)
-            .map(|t| Trigger::parse(t, ""))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| "triggers this widget cannot read")?,
-        _ => Vec::new(),
-    };
+    let mut triggers = Vec::new();
+    if let Some(Value::Array(list)) = v.get("triggers") {
+        for t in list.iter().take(porchlight_shared::content::MAX_TRIGGERS) {
+            triggers.push(Trigger::parse(t, "").map_err(|_| "triggers this widget cannot read")?);
+        }
+    }
     let frequency = match v.get("frequency") {
         None | Some(Value::Null) => Frequency::default(),
         Some(f) => Frequency::parse(f, "").map_err(|_| "a frequency this widget cannot read")?,

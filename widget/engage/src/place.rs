@@ -48,7 +48,11 @@ pub fn place(target: Rect, pop_w: f64, pop_h: f64, view_w: f64, view_h: f64) -> 
     };
     let y = clamp(y, MARGIN, (view_h - pop_h - MARGIN).max(MARGIN));
     let centre = target.x + target.w / 2.0;
-    let x = clamp(centre - pop_w / 2.0, MARGIN, (view_w - pop_w - MARGIN).max(MARGIN));
+    let x = clamp(
+        centre - pop_w / 2.0,
+        MARGIN,
+        (view_w - pop_w - MARGIN).max(MARGIN),
+    );
     let arrow_x = clamp(centre - x, 12.0, (pop_w - 12.0).max(12.0));
     Placed {
         x,

@@ -17,8 +17,8 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::items::Item;
-use crate::place::clamp;
 use crate::observe::{self, href, perf_now, Page, Seen};
+use crate::place::clamp;
 use crate::render::{self, Act, Actor, Shown};
 use crate::{host, items, queue};
 
