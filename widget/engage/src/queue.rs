@@ -328,9 +328,12 @@ pub(crate) fn flush_events() {
                         .iter()
                         .filter_map(|e| get_str(&e, "clientId"))
                         .collect();
-                    let left = read(&k).filter(&mut |e, _, _| {
-                        !get_str(&e, "clientId").is_some_and(|c| sent.contains(&c))
-                    });
+                    let left = Array::new();
+                    for e in read(&k).iter() {
+                        if !get_str(&e, "clientId").is_some_and(|c| sent.contains(&c)) {
+                            left.push(&e);
+                        }
+                    }
                     write(&k, &left);
                 }
             }
