@@ -17,11 +17,11 @@ use porchlight_shared::targeting::frequency::{History, Impression};
 use porchlight_shared::targeting::json_from_js;
 use porchlight_shared::vocab::ImpressionAction;
 use porchlight_widget_common::js::{get_f64, get_str, set};
-use porchlight_widget_common::{backoff_ms, client_id, key, sleep, storage};
+use porchlight_widget_common::{backoff_ms, client_id, key, storage, ApiError};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::host::call;
+use crate::host::{call, later};
 
 /// One impression (short keys: it is kept in every visitor's storage): client id `c`,
 /// family `k`, item `i`, action `a`, when `t`, browsing session `b`, when the edge stored it
@@ -205,48 +205,50 @@ pub(crate) fn flush_imps() {
     if q(|s| std::mem::replace(&mut s.sending_imps, true)).unwrap_or(true) {
         return;
     }
-    wasm_bindgen_futures::spawn_local(async {
-        loop {
-            let k = imps_key(&ws());
-            let Some(next) = read_imps(&k).into_iter().find(|x| x.s == 0) else {
-                break;
-            };
-            let body = js_sys::Object::new();
-            for (name, v) in [
-                ("kind", JsValue::from_str(&next.k)),
-                ("contentId", JsValue::from_str(&next.i)),
-                ("action", JsValue::from_str(&next.a)),
-                ("browsingSession", JsValue::from_str(&next.b)),
-                ("clientId", JsValue::from_str(&next.c)),
-                ("occurredAt", JsValue::from_f64(next.t as f64)),
-            ] {
-                porchlight_widget_common::js::set(&body, name, &v);
-            }
-            let r = call("POST", "/v1/impressions", Some(&body)).await;
-            match r {
-                Err(e) if e.retryable() => {
-                    let n = q(|s| {
-                        s.imp_failures += 1;
-                        s.imp_failures
-                    })
-                    .unwrap_or(1);
-                    sleep(backoff_ms(n - 1)).await;
-                    continue;
-                }
-                // Stored; or refused for good (the item was paused or archived meanwhile):
-                // either way it leaves the queue, and stays in the record.
-                _ => {
-                    q(|s| s.imp_failures = 0);
-                    let mut list = read_imps(&k);
-                    for x in list.iter_mut().filter(|x| x.c == next.c) {
-                        x.s = now();
-                    }
-                    write_imps(&k, &list);
-                }
-            }
-        }
+    send_imp();
+}
+
+/// Sends the oldest unsent impression, then the next (from the answer's callback), until none
+/// is left.
+fn send_imp() {
+    let k = imps_key(&ws());
+    let Some(next) = read_imps(&k).into_iter().find(|x| x.s == 0) else {
         q(|s| s.sending_imps = false);
-    });
+        return;
+    };
+    let body = js_sys::Object::new();
+    for (name, v) in [
+        ("kind", JsValue::from_str(&next.k)),
+        ("contentId", JsValue::from_str(&next.i)),
+        ("action", JsValue::from_str(&next.a)),
+        ("browsingSession", JsValue::from_str(&next.b)),
+        ("clientId", JsValue::from_str(&next.c)),
+        ("occurredAt", JsValue::from_f64(next.t as f64)),
+    ] {
+        porchlight_widget_common::js::set(&body, name, &v);
+    }
+    let done = move |r: Result<JsValue, ApiError>| match r {
+        Err(e) if e.retryable() => {
+            let n = q(|s| {
+                s.imp_failures += 1;
+                s.imp_failures
+            })
+            .unwrap_or(1);
+            later(backoff_ms(n - 1), send_imp);
+        }
+        // Stored; or refused for good (the item was paused or archived meanwhile): either
+        // way it leaves the queue, and stays in the record.
+        _ => {
+            q(|s| s.imp_failures = 0);
+            let mut list = read_imps(&k);
+            for x in list.iter_mut().filter(|x| x.c == next.c) {
+                x.s = now();
+            }
+            write_imps(&k, &list);
+            send_imp();
+        }
+    };
+    call("POST", "/v1/impressions", Some(&body), Box::new(done));
 }
 
 /// `track(name, props)`: checked, queued, sent. Returns the event as the page's triggers see
@@ -297,49 +299,53 @@ pub(crate) fn flush_events() {
     if q(|s| std::mem::replace(&mut s.sending_events, true)).unwrap_or(true) {
         return;
     }
-    wasm_bindgen_futures::spawn_local(async {
-        loop {
-            let k = events_key(&ws());
-            let batch = read(&k).slice(0, MAX_BATCH as u32);
-            if batch.length() == 0 {
-                break;
-            }
-            let body = Object::new();
-            set(&body, "events", &batch);
-            match call("POST", "/v1/events", Some(&body.into())).await {
-                Err(e) if e.retryable() => {
-                    let n = q(|s| {
-                        s.event_failures += 1;
-                        s.event_failures
-                    })
-                    .unwrap_or(1);
-                    sleep(backoff_ms(n - 1)).await;
-                    continue;
-                }
-                r => {
-                    if let Err(e) = r {
-                        porchlight_widget_common::js::warn(
-                            "events were refused",
-                            &JsValue::from_str(&e.code),
-                        );
-                    }
-                    q(|s| s.event_failures = 0);
-                    let sent: Vec<String> = batch
-                        .iter()
-                        .filter_map(|e| get_str(&e, "clientId"))
-                        .collect();
-                    let left = Array::new();
-                    for e in read(&k).iter() {
-                        if !get_str(&e, "clientId").is_some_and(|c| sent.contains(&c)) {
-                            left.push(&e);
-                        }
-                    }
-                    write(&k, &left);
-                }
-            }
-        }
+    send_events();
+}
+
+/// Sends the oldest batch, then the next (from the answer's callback), until none is left.
+fn send_events() {
+    let k = events_key(&ws());
+    let batch = read(&k).slice(0, MAX_BATCH as u32);
+    if batch.length() == 0 {
         q(|s| s.sending_events = false);
-    });
+        return;
+    }
+    let body = Object::new();
+    set(&body, "events", &batch);
+    let done = move |r: Result<JsValue, ApiError>| match r {
+        Err(e) if e.retryable() => {
+            let n = q(|s| {
+                s.event_failures += 1;
+                s.event_failures
+            })
+            .unwrap_or(1);
+            later(backoff_ms(n - 1), send_events);
+        }
+        r => {
+            if let Err(e) = r {
+                porchlight_widget_common::js::warn(
+                    "events were refused",
+                    &JsValue::from_str(&e.code),
+                );
+            }
+            q(|s| s.event_failures = 0);
+            let mut sent: Vec<String> = Vec::new();
+            for e in batch.iter() {
+                if let Some(c) = get_str(&e, "clientId") {
+                    sent.push(c);
+                }
+            }
+            let left = Array::new();
+            for e in read(&k).iter() {
+                if !get_str(&e, "clientId").is_some_and(|c| sent.contains(&c)) {
+                    left.push(&e);
+                }
+            }
+            write(&k, &left);
+            send_events();
+        }
+    };
+    call("POST", "/v1/events", Some(&body.into()), Box::new(done));
 }
 
 /// Clears both queues (shutdown: the next visitor on this browser is a stranger).

@@ -252,7 +252,7 @@ pub fn command(name: String, args: JsValue) {
                 let _ = s.set_item("porchlight:debug", "1");
             }
             with(|rt| rt.debug = true);
-            wasm_bindgen_futures::spawn_local(refetch());
+            refetch();
         }
         // The page (or the visitor) changed: a navigation, or the same page asked again.
         "update" => {
@@ -260,7 +260,7 @@ pub fn command(name: String, args: JsValue) {
             if with(|rt| rt.page.url != url).unwrap_or(false) {
                 seen(Seen::Navigated(url));
             } else {
-                wasm_bindgen_futures::spawn_local(refetch());
+                refetch();
             }
         }
         "startTour" | "startSurvey" | "startChecklist" | "showArticle" => {
@@ -300,7 +300,7 @@ pub fn stop() {
 }
 
 /// Asks the edge again for this page (after a navigation, or for `debug`).
-async fn refetch() {
+fn refetch() {
     let Some((url, bs, debug, ws)) =
         with(|rt| (rt.page.url.clone(), rt.bs.clone(), rt.debug, rt.ws.clone()))
     else {
@@ -317,14 +317,15 @@ async fn refetch() {
     if debug {
         path.push_str("&debug=1");
     }
-    match host::call("GET", &path, None).await {
+    let done = move |r: Result<JsValue, porchlight_widget_common::ApiError>| match r {
         // Still on that page: apply.
         Ok(answer) if with(|rt| rt.page.url == url && !rt.stopped).unwrap_or(false) => {
             eligible(answer)
         }
         Ok(_) => {}
         Err(e) => warn("could not check what to show", &JsValue::from_str(&e.code)),
-    }
+    };
+    host::call("GET", &path, None, Box::new(done));
 }
 
 /// An observation from the page.
@@ -404,7 +405,7 @@ fn seen(s: Seen) {
                 // Page rules are checked at once (what no longer matches goes), then the edge
                 // is asked what this page may show.
                 replan();
-                wasm_bindgen_futures::spawn_local(refetch());
+                refetch();
             }
         }
     }
