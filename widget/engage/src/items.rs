@@ -67,13 +67,15 @@ fn history_of(h: Option<&Value>) -> History {
         .unwrap_or(0)
         .min(1000);
     let flag = |k: &str| (h.get(k).and_then(Value::as_bool) == Some(true)).then_some(last);
+    let mut impressions = Vec::new();
+    for _ in 0..shown {
+        impressions.push(Impression {
+            at: last,
+            browsing_session: String::new(),
+        });
+    }
     History {
-        impressions: (0..shown)
-            .map(|_| Impression {
-                at: last,
-                browsing_session: String::new(),
-            })
-            .collect(),
+        impressions,
         completed_at: flag("completed"),
         dismissed_at: flag("dismissed"),
         snoozed_until: None,

@@ -137,7 +137,13 @@ fn write(k: &str, list: &Array) {
 }
 
 fn read_imps(k: &str) -> Vec<Imp> {
-    read(k).iter().filter_map(|v| Imp::from_js(&v)).collect()
+    let mut out = Vec::new();
+    for v in read(k).iter() {
+        if let Some(x) = Imp::from_js(&v) {
+            out.push(x);
+        }
+    }
+    out
 }
 
 fn write_imps(k: &str, list: &[Imp]) {

@@ -132,19 +132,15 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
     queue::set_workspace(&ws);
     render::configure(&ws, get_str(&config, "nonce"));
     let settings = get(&config, "settings");
-    let tracked: Vec<(String, String)> = match json_from_js(&get(&settings, "trackedClicks")) {
-        Value::Array(list) => list
-            .iter()
-            .take(20)
-            .filter_map(|c| {
-                Some((
-                    c.get("selector")?.as_str()?.to_string(),
-                    c.get("event")?.as_str()?.to_string(),
-                ))
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut tracked: Vec<(String, String)> = Vec::new();
+    if let Value::Array(list) = json_from_js(&get(&settings, "trackedClicks")) {
+        for c in list.iter().take(20) {
+            let s = |k: &str| c.get(k).and_then(Value::as_str).map(String::from);
+            if let (Some(sel), Some(ev)) = (s("selector"), s("event")) {
+                tracked.push((sel, ev));
+            }
+        }
+    }
     let debug = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .is_some_and(|s| has(&s, "porchlight_debug=1"))
@@ -207,10 +203,7 @@ pub fn eligible(answer: JsValue) {
             rt.bs_written = 0.0;
         }
         // What is on screen but no longer eligible goes.
-        let (keep, gone): (Vec<Shown>, Vec<Shown>) = std::mem::take(&mut rt.shown)
-            .into_iter()
-            .partition(|s| items.iter().any(|i| i.id == s.id));
-        rt.shown = keep;
+        let gone = take_shown(rt, &|s| !items.iter().any(|i| i.id == s.id));
         rt.items = items;
         rt.left = left;
         gone
@@ -353,15 +346,14 @@ fn seen(s: Seen) {
         }
         Seen::Click(el) => {
             let (clicks, tracked) = with(|rt| {
-                let sels: Vec<String> = rt
-                    .items
-                    .iter()
-                    .flat_map(|i| i.triggers.iter())
-                    .filter_map(|t| match &t.kind {
-                        TriggerKind::ElementClick { selector } => Some(selector.clone()),
-                        _ => None,
-                    })
-                    .collect();
+                let mut sels: Vec<String> = Vec::new();
+                for i in &rt.items {
+                    for t in &i.triggers {
+                        if let TriggerKind::ElementClick { selector } = &t.kind {
+                            sels.push(selector.clone());
+                        }
+                    }
+                }
                 (sels, rt.tracked_clicks.clone())
             })
             .unwrap_or_default();
@@ -370,10 +362,12 @@ fn seen(s: Seen) {
                     command("track".into(), Array::of1(&JsValue::from_str(&ev)).into());
                 }
             }
-            let hit: Vec<String> = clicks
-                .into_iter()
-                .filter(|s| observe::matches(&el, s))
-                .collect();
+            let mut hit: Vec<String> = Vec::new();
+            for s in clicks {
+                if observe::matches(&el, &s) {
+                    hit.push(s);
+                }
+            }
             if !hit.is_empty() {
                 with(|rt| {
                     for h in hit {
@@ -411,6 +405,19 @@ fn seen(s: Seen) {
     }
 }
 
+/// Takes the items on screen that `gone` picks out of `rt.shown`, in order.
+fn take_shown(rt: &mut Rt, gone: &dyn Fn(&Shown) -> bool) -> Vec<Shown> {
+    let mut out = Vec::new();
+    for s in std::mem::take(&mut rt.shown) {
+        if gone(&s) {
+            out.push(s);
+        } else {
+            rt.shown.push(s);
+        }
+    }
+    out
+}
+
 fn has_trigger(f: impl Fn(&TriggerKind) -> bool) -> bool {
     with(|rt| {
         rt.items
@@ -425,16 +432,13 @@ fn has_trigger(f: impl Fn(&TriggerKind) -> bool) -> bool {
 fn other_tab() {
     let list = queue::imps();
     let gone: Vec<Shown> = with(|rt| {
-        let dismissed: Vec<String> = list
-            .iter()
-            .filter(|x| x.a == ImpressionAction::Dismissed.as_str())
-            .filter(|x| rt.shown.iter().any(|s| s.id == x.i))
-            .map(|x| x.i.clone())
-            .collect();
-        let (gone, keep): (Vec<Shown>, Vec<Shown>) = std::mem::take(&mut rt.shown)
-            .into_iter()
-            .partition(|s| dismissed.contains(&s.id));
-        rt.shown = keep;
+        let mut dismissed: Vec<String> = Vec::new();
+        for x in &list {
+            if x.a == ImpressionAction::Dismissed.as_str() && rt.shown.iter().any(|s| s.id == x.i) {
+                dismissed.push(x.i.clone());
+            }
+        }
+        let gone = take_shown(rt, &|s| dismissed.contains(&s.id));
         for d in dismissed {
             if !rt.closed.contains(&d) {
                 rt.closed.push(d);
@@ -457,40 +461,38 @@ fn replan() {
         if rt.stopped {
             return None;
         }
-        let histories: Vec<_> = rt
-            .items
-            .iter()
-            .map(|i| queue::history(&i.history, &i.id, rt.answered_at, &imps))
-            .collect();
-        let considered: Vec<usize> = (0..rt.items.len())
-            .filter(|&k| !rt.closed.contains(&rt.items[k].id))
-            .collect();
-        let page_items: Vec<PageItem> = considered
-            .iter()
-            .map(|&k| {
-                let i = &rt.items[k];
-                PageItem {
-                    id: &i.id,
-                    kind: i.arb_kind(),
-                    priority: i.priority,
-                    triggers: &i.triggers,
-                    frequency: &i.frequency,
-                    history: &histories[k],
-                    armed_at: rt.armed.iter().find(|(a, _)| *a == i.id).map(|a| a.1),
-                    showing: rt.shown.iter().any(|s| s.id == i.id),
-                }
-            })
-            .collect();
-        let events: Vec<TrackedEvent> = rt
-            .page
-            .events
-            .iter()
-            .map(|(n, p)| TrackedEvent {
+        // Plain loops: each iterator chain collected into a Vec is code of its own.
+        let mut histories = Vec::new();
+        for i in &rt.items {
+            histories.push(queue::history(&i.history, &i.id, rt.answered_at, &imps));
+        }
+        let mut page_items: Vec<PageItem> = Vec::new();
+        for (k, i) in rt.items.iter().enumerate() {
+            if rt.closed.contains(&i.id) {
+                continue;
+            }
+            page_items.push(PageItem {
+                id: &i.id,
+                kind: i.arb_kind(),
+                priority: i.priority,
+                triggers: &i.triggers,
+                frequency: &i.frequency,
+                history: &histories[k],
+                armed_at: rt.armed.iter().find(|(a, _)| *a == i.id).map(|a| a.1),
+                showing: rt.shown.iter().any(|s| s.id == i.id),
+            });
+        }
+        let mut events: Vec<TrackedEvent> = Vec::new();
+        for (n, p) in &rt.page.events {
+            events.push(TrackedEvent {
                 name: n,
                 properties: p,
-            })
-            .collect();
-        let clicked: Vec<&str> = rt.page.clicked.iter().map(String::as_str).collect();
+            });
+        }
+        let mut clicked: Vec<&str> = Vec::new();
+        for c in &rt.page.clicked {
+            clicked.push(c);
+        }
         let visitor = host::visitor_id();
         let mut p = plan(
             &page_items,
