@@ -78,8 +78,11 @@ ensure_python() {
   cp "$req" "$stamp"
 }
 
+# No inlining of a function into its only caller: more, but more alike, bytes that brotli
+# packs better (measured: engage -0.6 KB brotli, widget -0.09, messenger -0.05).
 WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-reference-types --enable-multivalue
-  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+  --one-caller-inline-max-function-size 0)
 
 # The widget's two WASM modules → dist/site: the runtime every page loads (`widget`: launcher,
 # panel, session) and the messenger it loads only when needed (`messenger`: live chat). Each is

@@ -76,16 +76,17 @@ pub fn arbitrate(candidates: &[Candidate], showing: &[Candidate]) -> Arbitration
     let mut cands = candidates.to_vec();
     order(&mut cands);
     let mut out = Arbitration::default();
-    let mut blocking: Option<String> = showing
-        .iter()
-        .find(|c| c.kind.blocking())
-        .map(|c| c.id.clone());
+    // Plain loops (no iterator chains collected): this runs in every visitor's browser.
+    let mut blocking: Option<String> = None;
+    let mut kinds_up: Vec<(Kind, String)> = Vec::new();
+    for c in showing {
+        if !c.kind.blocking() {
+            kinds_up.push((c.kind, c.id.clone()));
+        } else if blocking.is_none() {
+            blocking = Some(c.id.clone());
+        }
+    }
     let already_blocking = blocking.is_some();
-    let mut kinds_up: Vec<(Kind, String)> = showing
-        .iter()
-        .filter(|c| !c.kind.blocking())
-        .map(|c| (c.kind, c.id.clone()))
-        .collect();
     for c in cands.iter().filter(|c| c.kind.blocking()) {
         match &blocking {
             Some(b) if already_blocking => out

@@ -52,8 +52,10 @@ impl Default for Frequency {
     }
 }
 
+/// See [`super::host::invalid`] (no sentence in the widget's build).
+#[inline(always)]
 fn err(path: &str, msg: impl Into<String>) -> ApiError {
-    ApiError::invalid(path, msg)
+    super::host::invalid(path, msg)
 }
 
 impl Frequency {

@@ -5,6 +5,7 @@
 //! for the patterns every target refuses (repeated repetitions) and why.
 
 /// Why a pattern is refused on every target (see `regex_js`).
+#[cfg(not(all(feature = "browser", target_arch = "wasm32")))]
 const BROWSER_REFUSES: &str = "this pattern repeats a repetition (such as (a+)+ or (\\w*)*), which browsers run in exponential time, or uses syntax the widget cannot run exactly; rewrite it (for example a+ instead of (a+)+)";
 
 #[cfg(not(all(feature = "browser", target_arch = "wasm32")))]
@@ -72,11 +73,12 @@ mod imp {
     pub struct Regex(JsRegExp);
 
     impl Regex {
+        /// The error is empty: the widget shows no sentence (see [`super::invalid`]).
         pub fn new(pattern: &str) -> Result<Regex, String> {
             super::super::regex_js::to_js(pattern)
                 .and_then(|src| JsRegExp::new(&src, "u").ok())
                 .map(Regex)
-                .ok_or_else(|| super::BROWSER_REFUSES.into())
+                .ok_or_else(String::new)
         }
         pub fn is_match(&self, s: &str) -> bool {
             self.0.test(s)
@@ -156,6 +158,31 @@ mod imp {
 }
 
 pub(crate) use imp::{lowercase, parse_f64, quoted, stable_sort_by, Regex};
+
+/// An invalid-input error at JSON pointer `path` saying `msg`: what the API returns. In the
+/// widget's build (feature `browser`) the sentence is left out — nothing shows it there, and
+/// every sentence would ship to every visitor — while the pointer stays (the browser build of
+/// the targeting cases is checked on it). Always inlined, so a literal sentence is not linked.
+#[inline(always)]
+pub(crate) fn invalid(path: &str, msg: impl Into<String>) -> crate::error::ApiError {
+    #[cfg(all(feature = "browser", target_arch = "wasm32"))]
+    let msg = {
+        drop(msg);
+        String::new()
+    };
+    crate::error::ApiError::invalid(path, msg)
+}
+
+/// [`invalid`] with a sentence that has to be put together: `msg` runs only where it is shown.
+#[inline(always)]
+pub(crate) fn invalid_with(path: &str, msg: impl FnOnce() -> String) -> crate::error::ApiError {
+    #[cfg(all(feature = "browser", target_arch = "wasm32"))]
+    let msg = || {
+        let _ = msg;
+        String::new()
+    };
+    crate::error::ApiError::invalid(path, msg())
+}
 
 /// Where `needle` first occurs in `hay` (a plain scan: the strings are URLs and attribute
 /// values, and it keeps the two-way searcher out of the widget).

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::dates::parse_iso8601;
-use super::host::{parse_f64, Regex};
+use super::host::{invalid_with, parse_f64, Regex};
 use super::rule::{err, Op, Operand, Scalar, MAX_LIST, MAX_PATTERN};
 use crate::error::ApiError;
 
@@ -77,10 +77,9 @@ pub(crate) fn operand(op: Op, v: &Value, path: &str) -> Result<Operand, ApiError
                 }
                 Ok(Operand::List(out))
             }
-            _ => Err(err(
-                path,
-                format!("in and not_in take a list of 1-{MAX_LIST} values"),
-            )),
+            _ => Err(invalid_with(path, || {
+                format!("in and not_in take a list of 1-{MAX_LIST} values")
+            })),
         },
         Gt | Gte | Lt | Lte => match scalar_of(v) {
             // Numeric strings count as numbers (Opencom's editor saved numbers as strings).
@@ -102,10 +101,9 @@ pub(crate) fn operand(op: Op, v: &Value, path: &str) -> Result<Operand, ApiError
             Value::String(p) if !p.is_empty() && p.len() <= MAX_PATTERN => Regex::new(p)
                 .map(|r| Operand::Regex(Box::new(r)))
                 .map_err(|m| err(path, m)),
-            _ => Err(err(
-                path,
-                format!("matches takes a regular expression of 1-{MAX_PATTERN} characters"),
-            )),
+            _ => Err(invalid_with(path, || {
+                format!("matches takes a regular expression of 1-{MAX_PATTERN} characters")
+            })),
         },
     }
 }

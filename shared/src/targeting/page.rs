@@ -184,15 +184,22 @@ pub fn plan(items: &[PageItem], now: &PageNow) -> Plan {
         let armed = match item.armed_at {
             Some(a) => a,
             None => {
-                let failing: Vec<&Trigger> =
-                    item.triggers.iter().filter(|t| !holds(t, now)).collect();
-                if !failing.is_empty() {
-                    for at in failing.iter().filter_map(|f| time_left(f, &now.ctx)) {
+                // Plain loops (no iterator chains collected): this runs in every visitor's
+                // browser, and each chain would ship code of its own.
+                let mut names: Vec<&'static str> = Vec::new();
+                for f in item.triggers {
+                    if holds(f, now) {
+                        continue;
+                    }
+                    if let Some(at) = time_left(f, &now.ctx) {
                         wake(at, &mut out);
                     }
-                    let mut names: Vec<&'static str> =
-                        failing.iter().map(|f| trigger_type(f)).collect();
-                    names.dedup();
+                    let name = trigger_type(f);
+                    if names.last() != Some(&name) {
+                        names.push(name);
+                    }
+                }
+                if !names.is_empty() {
                     verdicts.push(Some(Verdict::Waiting { triggers: names }));
                     continue;
                 }

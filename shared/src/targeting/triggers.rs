@@ -24,7 +24,7 @@
 use serde_json::{Map, Value};
 
 use super::eval::compare_json;
-use super::host::{find, parse_f64, quoted, Regex};
+use super::host::{find, invalid_with, parse_f64, quoted, Regex};
 use super::operand::operand;
 use super::rule::{Op, Operand};
 use crate::error::ApiError;
@@ -108,8 +108,10 @@ pub struct PageContext<'a> {
     pub now_ms: i64,
 }
 
+/// See [`super::host::invalid`] (no sentence in the widget's build).
+#[inline(always)]
 fn err(path: &str, msg: impl Into<String>) -> ApiError {
-    ApiError::invalid(path, msg)
+    super::host::invalid(path, msg)
 }
 
 fn num(o: &Map<String, Value>, keys: &[&str]) -> Option<f64> {
@@ -160,7 +162,7 @@ impl Trigger {
                         let fp = format!("{path}/properties/{i}");
                         let key = f.get("key").and_then(Value::as_str).filter(|k| !k.is_empty()).ok_or_else(|| err(&format!("{fp}/key"), "required"))?;
                         let op_name = f.get("operator").and_then(Value::as_str).unwrap_or("");
-                        let op = Op::parse(op_name).ok_or_else(|| err(&format!("{fp}/operator"), ["unknown operator ", &quoted(op_name)].concat()))?;
+                        let op = Op::parse(op_name).ok_or_else(|| invalid_with(&format!("{fp}/operator"), || ["unknown operator ", &quoted(op_name)].concat()))?;
                         let operand = operand(op, f.get("value").unwrap_or(&Value::Null), &format!("{fp}/value"))?;
                         filters.push(PropertyFilter { key: key.into(), op, operand });
                     }

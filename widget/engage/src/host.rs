@@ -10,7 +10,6 @@ use porchlight_widget_common::contract::{Emit, Host};
 use porchlight_widget_common::js::{get, get_str, warn};
 use porchlight_widget_common::ApiError;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 thread_local! {
     static HOST: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
@@ -28,24 +27,51 @@ fn func(member: Host) -> Option<Function> {
     get(&host(), member.name()).dyn_into().ok()
 }
 
-/// An authed call through the core.
-pub(crate) async fn call(
-    method: &str,
-    path: &str,
-    body: Option<&JsValue>,
-) -> Result<JsValue, ApiError> {
-    let f = func(Host::Call).ok_or_else(|| ApiError::new(0, "NOT_BOOTED"))?;
-    let p = f
-        .call3(
+/// What a call hears back: the answer, or why not.
+pub(crate) type Done = Box<dyn FnOnce(Result<JsValue, ApiError>)>;
+
+/// An authed call through the core. `done` hears the answer (or why not) from a promise
+/// callback, never before `call` returns. Callbacks rather than futures: the module ships no
+/// async executor.
+pub(crate) fn call(method: &str, path: &str, body: Option<&JsValue>, done: Done) {
+    let p = match func(Host::Call) {
+        None => Promise::reject(&ApiError::new(0, "NOT_BOOTED").to_js()),
+        Some(f) => match f.call3(
             &JsValue::UNDEFINED,
             &JsValue::from_str(method),
             &JsValue::from_str(path),
             body.unwrap_or(&JsValue::UNDEFINED),
-        )
-        .map_err(|e| ApiError::from_js(&e))?;
-    JsFuture::from(Promise::resolve(&p))
-        .await
-        .map_err(|e| ApiError::from_js(&e))
+        ) {
+            Ok(v) => Promise::resolve(&v),
+            Err(e) => Promise::reject(&e),
+        },
+    };
+    // One one-shot function behind both outcomes (bound to `true` and `false`): the promise
+    // calls exactly one of them, once, and that frees it.
+    let f: Function = Closure::once_into_js(move |ok: JsValue, v: JsValue| {
+        done(if ok.as_bool() == Some(true) {
+            Ok(v)
+        } else {
+            Err(ApiError::from_js(&v))
+        })
+    })
+    .unchecked_into();
+    if let Ok(then) = get(&p, "then").dyn_into::<Function>() {
+        let _ = then.call2(
+            &p,
+            &f.bind1(&JsValue::NULL, &JsValue::TRUE),
+            &f.bind1(&JsValue::NULL, &JsValue::FALSE),
+        );
+    }
+}
+
+/// Runs `f` in `ms` milliseconds.
+pub(crate) fn later(ms: u32, f: impl FnOnce() + 'static) {
+    if let Some(w) = web_sys::window() {
+        let f = Closure::once_into_js(f);
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms as i32);
+    }
 }
 
 pub(crate) fn emit(what: Emit, v: &JsValue) {

@@ -66,22 +66,25 @@ fn history_of(h: Option<&Value>) -> History {
         .and_then(Value::as_u64)
         .unwrap_or(0)
         .min(1000);
-    let flag = |k: &str| (h.get(k) == Some(&Value::Bool(true))).then_some(last);
+    let flag = |k: &str| (h.get(k).and_then(Value::as_bool) == Some(true)).then_some(last);
+    let mut impressions = Vec::new();
+    for _ in 0..shown {
+        impressions.push(Impression {
+            at: last,
+            browsing_session: String::new(),
+        });
+    }
     History {
-        impressions: (0..shown)
-            .map(|_| Impression {
-                at: last,
-                browsing_session: String::new(),
-            })
-            .collect(),
+        impressions,
         completed_at: flag("completed"),
         dismissed_at: flag("dismissed"),
         snoozed_until: None,
     }
 }
 
-/// Reads one item; `None` (with the reason) when it cannot be used.
-pub(crate) fn parse(v: &Value) -> Result<Item, &'static str> {
+/// Reads one item; `None` (with the reason) when it cannot be used. Its `content` is taken out
+/// of `v` (moved, not copied: no `Value` clone in the module).
+pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
     let id = v
         .get("id")
         .and_then(Value::as_str)
@@ -92,15 +95,12 @@ pub(crate) fn parse(v: &Value) -> Result<Item, &'static str> {
         .and_then(Value::as_str)
         .and_then(|k| k.parse().ok())
         .ok_or("unknown kind")?;
-    let triggers = match v.get("triggers") {
-        Some(Value::Array(list)) => list
-            .iter()
-            .take(porchlight_shared::content::MAX_TRIGGERS)
-            .map(|t| Trigger::parse(t, ""))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| "triggers this widget cannot read")?,
-        _ => Vec::new(),
-    };
+    let mut triggers = Vec::new();
+    if let Some(Value::Array(list)) = v.get("triggers") {
+        for t in list.iter().take(porchlight_shared::content::MAX_TRIGGERS) {
+            triggers.push(Trigger::parse(t, "").map_err(|_| "triggers this widget cannot read")?);
+        }
+    }
     let frequency = match v.get("frequency") {
         None | Some(Value::Null) => Frequency::default(),
         Some(f) => Frequency::parse(f, "").map_err(|_| "a frequency this widget cannot read")?,
@@ -113,7 +113,7 @@ pub(crate) fn parse(v: &Value) -> Result<Item, &'static str> {
             .and_then(Value::as_i64)
             .unwrap_or(0)
             .clamp(i32::MIN as i64, i32::MAX as i64) as i32,
-        content: v.get("content").cloned().unwrap_or(Value::Null),
+        content: v.get_mut("content").map(Value::take).unwrap_or(Value::Null),
         triggers,
         frequency,
         history: history_of(v.get("history")),
@@ -122,7 +122,7 @@ pub(crate) fn parse(v: &Value) -> Result<Item, &'static str> {
 
 /// Every item of the answer this module renders, best first as the edge ordered them, and
 /// (id, why) for those it leaves out.
-pub(crate) fn read(answer: &Value) -> (Vec<Item>, Vec<(String, &'static str)>) {
+pub(crate) fn read(answer: &mut Value) -> (Vec<Item>, Vec<(String, &'static str)>) {
     let (mut items, mut left) = (Vec::new(), Vec::new());
     for f in [
         Family::Outbound,
@@ -131,7 +131,7 @@ pub(crate) fn read(answer: &Value) -> (Vec<Item>, Vec<(String, &'static str)>) {
         Family::Surveys,
         Family::Checklists,
     ] {
-        let list = answer.get(f.key()).and_then(Value::as_array);
+        let list = answer.get_mut(f.key()).and_then(Value::as_array_mut);
         for v in list.into_iter().flatten().take(200) {
             let id = v
                 .get("id")

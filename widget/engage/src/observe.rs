@@ -14,7 +14,6 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event, MouseEvent};
 
 /// What happened on this page since it was entered.
-#[derive(Default)]
 pub(crate) struct Page {
     pub url: String,
     /// `performance.now()` when the page was entered.
@@ -30,12 +29,22 @@ pub(crate) struct Page {
 }
 
 impl Page {
+    pub const EMPTY: Page = Page {
+        url: String::new(),
+        started: 0.0,
+        scroll_max: 0.0,
+        last_activity: 0.0,
+        exit: false,
+        events: Vec::new(),
+        clicked: Vec::new(),
+    };
+
     pub fn enter(url: String, started: f64) -> Page {
         Page {
             url,
             started,
             last_activity: js_sys::Date::now(),
-            ..Page::default()
+            ..Page::EMPTY
         }
     }
 }
@@ -82,7 +91,7 @@ fn scroll_percent() -> f64 {
     if h <= vh || h <= 0.0 {
         return 100.0;
     }
-    ((y + vh) / h * 100.0).clamp(0.0, 100.0)
+    crate::place::clamp((y + vh) / h * 100.0, 0.0, 100.0)
 }
 
 type Listener = Closure<dyn FnMut(Event)>;

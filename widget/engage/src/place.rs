@@ -25,6 +25,18 @@ pub struct Placed {
 pub const GAP: f64 = 10.0;
 pub const MARGIN: f64 = 8.0;
 
+/// `x` kept within `lo..=hi` (`lo <= hi`), as `f64::clamp` does, without its assertion, whose
+/// message would ship float formatting (~19 KB of WASM) to every visitor.
+pub fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    if x < lo {
+        lo
+    } else if x > hi {
+        hi
+    } else {
+        x
+    }
+}
+
 pub fn place(target: Rect, pop_w: f64, pop_h: f64, view_w: f64, view_h: f64) -> Placed {
     let below_room = view_h - (target.y + target.h) - GAP - MARGIN;
     let above_room = target.y - GAP - MARGIN;
@@ -34,10 +46,14 @@ pub fn place(target: Rect, pop_w: f64, pop_h: f64, view_w: f64, view_h: f64) -> 
     } else {
         target.y + target.h + GAP
     };
-    let y = y.clamp(MARGIN, (view_h - pop_h - MARGIN).max(MARGIN));
+    let y = clamp(y, MARGIN, (view_h - pop_h - MARGIN).max(MARGIN));
     let centre = target.x + target.w / 2.0;
-    let x = (centre - pop_w / 2.0).clamp(MARGIN, (view_w - pop_w - MARGIN).max(MARGIN));
-    let arrow_x = (centre - x).clamp(12.0, (pop_w - 12.0).max(12.0));
+    let x = clamp(
+        centre - pop_w / 2.0,
+        MARGIN,
+        (view_w - pop_w - MARGIN).max(MARGIN),
+    );
+    let arrow_x = clamp(centre - x, 12.0, (pop_w - 12.0).max(12.0));
     Placed {
         x,
         y,

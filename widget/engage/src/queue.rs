@@ -17,11 +17,11 @@ use porchlight_shared::targeting::frequency::{History, Impression};
 use porchlight_shared::targeting::json_from_js;
 use porchlight_shared::vocab::ImpressionAction;
 use porchlight_widget_common::js::{get_f64, get_str, set};
-use porchlight_widget_common::{backoff_ms, client_id, key, sleep, storage};
+use porchlight_widget_common::{backoff_ms, client_id, key, storage, ApiError};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::host::call;
+use crate::host::{call, later};
 
 /// One impression (short keys: it is kept in every visitor's storage): client id `c`,
 /// family `k`, item `i`, action `a`, when `t`, browsing session `b`, when the edge stored it
@@ -73,7 +73,6 @@ const MAX_EVENTS: u32 = 500;
 /// A sent impression is kept this long: the next `/v1/eligible` answer includes it.
 const KEEP_SENT_MS: i64 = 24 * 60 * 60 * 1000;
 
-#[derive(Default)]
 struct Q {
     ws: String,
     sending_imps: bool,
@@ -83,7 +82,15 @@ struct Q {
 }
 
 thread_local! {
-    static Q: RefCell<Q> = RefCell::new(Q::default());
+    static Q: RefCell<Q> = const {
+        RefCell::new(Q {
+            ws: String::new(),
+            sending_imps: false,
+            sending_events: false,
+            imp_failures: 0,
+            event_failures: 0,
+        })
+    };
 }
 
 fn q<R>(f: impl FnOnce(&mut Q) -> R) -> Option<R> {
@@ -130,7 +137,13 @@ fn write(k: &str, list: &Array) {
 }
 
 fn read_imps(k: &str) -> Vec<Imp> {
-    read(k).iter().filter_map(|v| Imp::from_js(&v)).collect()
+    let mut out = Vec::new();
+    for v in read(k).iter() {
+        if let Some(x) = Imp::from_js(&v) {
+            out.push(x);
+        }
+    }
+    out
 }
 
 fn write_imps(k: &str, list: &[Imp]) {
@@ -198,48 +211,50 @@ pub(crate) fn flush_imps() {
     if q(|s| std::mem::replace(&mut s.sending_imps, true)).unwrap_or(true) {
         return;
     }
-    wasm_bindgen_futures::spawn_local(async {
-        loop {
-            let k = imps_key(&ws());
-            let Some(next) = read_imps(&k).into_iter().find(|x| x.s == 0) else {
-                break;
-            };
-            let body = js_sys::Object::new();
-            for (name, v) in [
-                ("kind", JsValue::from_str(&next.k)),
-                ("contentId", JsValue::from_str(&next.i)),
-                ("action", JsValue::from_str(&next.a)),
-                ("browsingSession", JsValue::from_str(&next.b)),
-                ("clientId", JsValue::from_str(&next.c)),
-                ("occurredAt", JsValue::from_f64(next.t as f64)),
-            ] {
-                porchlight_widget_common::js::set(&body, name, &v);
-            }
-            let r = call("POST", "/v1/impressions", Some(&body)).await;
-            match r {
-                Err(e) if e.retryable() => {
-                    let n = q(|s| {
-                        s.imp_failures += 1;
-                        s.imp_failures
-                    })
-                    .unwrap_or(1);
-                    sleep(backoff_ms(n - 1)).await;
-                    continue;
-                }
-                // Stored; or refused for good (the item was paused or archived meanwhile):
-                // either way it leaves the queue, and stays in the record.
-                _ => {
-                    q(|s| s.imp_failures = 0);
-                    let mut list = read_imps(&k);
-                    for x in list.iter_mut().filter(|x| x.c == next.c) {
-                        x.s = now();
-                    }
-                    write_imps(&k, &list);
-                }
-            }
-        }
+    send_imp();
+}
+
+/// Sends the oldest unsent impression, then the next (from the answer's callback), until none
+/// is left.
+fn send_imp() {
+    let k = imps_key(&ws());
+    let Some(next) = read_imps(&k).into_iter().find(|x| x.s == 0) else {
         q(|s| s.sending_imps = false);
-    });
+        return;
+    };
+    let body = js_sys::Object::new();
+    for (name, v) in [
+        ("kind", JsValue::from_str(&next.k)),
+        ("contentId", JsValue::from_str(&next.i)),
+        ("action", JsValue::from_str(&next.a)),
+        ("browsingSession", JsValue::from_str(&next.b)),
+        ("clientId", JsValue::from_str(&next.c)),
+        ("occurredAt", JsValue::from_f64(next.t as f64)),
+    ] {
+        porchlight_widget_common::js::set(&body, name, &v);
+    }
+    let done = move |r: Result<JsValue, ApiError>| match r {
+        Err(e) if e.retryable() => {
+            let n = q(|s| {
+                s.imp_failures += 1;
+                s.imp_failures
+            })
+            .unwrap_or(1);
+            later(backoff_ms(n - 1), send_imp);
+        }
+        // Stored; or refused for good (the item was paused or archived meanwhile): either
+        // way it leaves the queue, and stays in the record.
+        _ => {
+            q(|s| s.imp_failures = 0);
+            let mut list = read_imps(&k);
+            for x in list.iter_mut().filter(|x| x.c == next.c) {
+                x.s = now();
+            }
+            write_imps(&k, &list);
+            send_imp();
+        }
+    };
+    call("POST", "/v1/impressions", Some(&body), Box::new(done));
 }
 
 /// `track(name, props)`: checked, queued, sent. Returns the event as the page's triggers see
@@ -290,46 +305,53 @@ pub(crate) fn flush_events() {
     if q(|s| std::mem::replace(&mut s.sending_events, true)).unwrap_or(true) {
         return;
     }
-    wasm_bindgen_futures::spawn_local(async {
-        loop {
-            let k = events_key(&ws());
-            let batch = read(&k).slice(0, MAX_BATCH as u32);
-            if batch.length() == 0 {
-                break;
-            }
-            let body = Object::new();
-            set(&body, "events", &batch);
-            match call("POST", "/v1/events", Some(&body.into())).await {
-                Err(e) if e.retryable() => {
-                    let n = q(|s| {
-                        s.event_failures += 1;
-                        s.event_failures
-                    })
-                    .unwrap_or(1);
-                    sleep(backoff_ms(n - 1)).await;
-                    continue;
-                }
-                r => {
-                    if let Err(e) = r {
-                        porchlight_widget_common::js::warn(
-                            "events were refused",
-                            &JsValue::from_str(&e.code),
-                        );
-                    }
-                    q(|s| s.event_failures = 0);
-                    let sent: Vec<String> = batch
-                        .iter()
-                        .filter_map(|e| get_str(&e, "clientId"))
-                        .collect();
-                    let left = read(&k).filter(&mut |e, _, _| {
-                        !get_str(&e, "clientId").is_some_and(|c| sent.contains(&c))
-                    });
-                    write(&k, &left);
-                }
-            }
-        }
+    send_events();
+}
+
+/// Sends the oldest batch, then the next (from the answer's callback), until none is left.
+fn send_events() {
+    let k = events_key(&ws());
+    let batch = read(&k).slice(0, MAX_BATCH as u32);
+    if batch.length() == 0 {
         q(|s| s.sending_events = false);
-    });
+        return;
+    }
+    let body = Object::new();
+    set(&body, "events", &batch);
+    let done = move |r: Result<JsValue, ApiError>| match r {
+        Err(e) if e.retryable() => {
+            let n = q(|s| {
+                s.event_failures += 1;
+                s.event_failures
+            })
+            .unwrap_or(1);
+            later(backoff_ms(n - 1), send_events);
+        }
+        r => {
+            if let Err(e) = r {
+                porchlight_widget_common::js::warn(
+                    "events were refused",
+                    &JsValue::from_str(&e.code),
+                );
+            }
+            q(|s| s.event_failures = 0);
+            let mut sent: Vec<String> = Vec::new();
+            for e in batch.iter() {
+                if let Some(c) = get_str(&e, "clientId") {
+                    sent.push(c);
+                }
+            }
+            let left = Array::new();
+            for e in read(&k).iter() {
+                if !get_str(&e, "clientId").is_some_and(|c| sent.contains(&c)) {
+                    left.push(&e);
+                }
+            }
+            write(&k, &left);
+            send_events();
+        }
+    };
+    call("POST", "/v1/events", Some(&body.into()), Box::new(done));
 }
 
 /// Clears both queues (shutdown: the next visitor on this browser is a stranger).

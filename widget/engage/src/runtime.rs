@@ -2,7 +2,6 @@
 //! crate's documentation).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Object};
@@ -19,10 +18,10 @@ use wasm_bindgen::prelude::*;
 
 use crate::items::Item;
 use crate::observe::{self, href, perf_now, Page, Seen};
+use crate::place::clamp;
 use crate::render::{self, Act, Actor, Shown};
 use crate::{host, items, queue};
 
-#[derive(Default)]
 struct Rt {
     ws: String,
     /// The browsing session (`porchlight:<ws>:bs` = `id.lastActive`).
@@ -35,7 +34,8 @@ struct Rt {
     skipped: Value,
     answered_at: i64,
     page: Page,
-    armed: HashMap<String, i64>,
+    /// Armed on this page: (id, when). A handful of items: a list, not a map (no hasher).
+    armed: Vec<(String, i64)>,
     shown: Vec<Shown>,
     /// Closed on this page (dismissed, or a button pressed): not drawn again until the visitor
     /// moves to another page, whatever the frequency.
@@ -52,8 +52,32 @@ struct Rt {
     last: Vec<(String, Verdict)>,
 }
 
+impl Rt {
+    /// Empty, as a constant: the thread-local needs no lazy initialisation code.
+    const EMPTY: Rt = Rt {
+        ws: String::new(),
+        bs: String::new(),
+        bs_written: 0.0,
+        items: Vec::new(),
+        left: Vec::new(),
+        skipped: Value::Null,
+        answered_at: 0,
+        page: Page::EMPTY,
+        armed: Vec::new(),
+        shown: Vec::new(),
+        closed: Vec::new(),
+        missing: Vec::new(),
+        timer: None,
+        tracked_clicks: Vec::new(),
+        debug: false,
+        warned: Vec::new(),
+        stopped: false,
+        last: Vec::new(),
+    };
+}
+
 thread_local! {
-    static RT: RefCell<Rt> = RefCell::new(Rt::default());
+    static RT: RefCell<Rt> = const { RefCell::new(Rt::EMPTY) };
     static KEEP: RefCell<Vec<Closure<dyn FnMut()>>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -65,6 +89,14 @@ fn with<R>(f: impl FnOnce(&mut Rt) -> R) -> Option<R> {
 
 fn now() -> f64 {
     js_sys::Date::now()
+}
+
+/// Whether `needle` occurs in `hay`: a plain scan (`str::contains` ships the two-way searcher
+/// and its slicing panics, which format with `char`'s `Debug`).
+fn has(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 fn bs_key(ws: &str) -> String {
@@ -100,22 +132,18 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
     queue::set_workspace(&ws);
     render::configure(&ws, get_str(&config, "nonce"));
     let settings = get(&config, "settings");
-    let tracked: Vec<(String, String)> = match json_from_js(&get(&settings, "trackedClicks")) {
-        Value::Array(list) => list
-            .iter()
-            .take(20)
-            .filter_map(|c| {
-                Some((
-                    c.get("selector")?.as_str()?.to_string(),
-                    c.get("event")?.as_str()?.to_string(),
-                ))
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut tracked: Vec<(String, String)> = Vec::new();
+    if let Value::Array(list) = json_from_js(&get(&settings, "trackedClicks")) {
+        for c in list.iter().take(20) {
+            let s = |k: &str| c.get(k).and_then(Value::as_str).map(String::from);
+            if let (Some(sel), Some(ev)) = (s("selector"), s("event")) {
+                tracked.push((sel, ev));
+            }
+        }
+    }
     let debug = web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .is_some_and(|s| s.contains("porchlight_debug=1"))
+        .is_some_and(|s| has(&s, "porchlight_debug=1"))
         || web_sys::window()
             .and_then(|w| w.session_storage().ok().flatten())
             .and_then(|s| s.get_item("porchlight:debug").ok().flatten())
@@ -161,12 +189,13 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
 /// `eligible(answer)`: a `/v1/eligible` answer for the page now shown.
 #[wasm_bindgen]
 pub fn eligible(answer: JsValue) {
-    let v = json_from_js(&answer);
-    let (items, left) = items::read(&v);
+    let mut v = json_from_js(&answer);
+    let (items, left) = items::read(&mut v);
     let bs = v.get("bs").and_then(Value::as_str).map(String::from);
+    let skipped = v.get_mut("skipped").map(Value::take).unwrap_or(Value::Null);
     let gone: Vec<Shown> = with(|rt| {
         rt.answered_at = now() as i64;
-        rt.skipped = v.get("skipped").cloned().unwrap_or(Value::Null);
+        rt.skipped = skipped;
         // The edge decides the browsing session; an edge that did not say keeps ours.
         let bs = bs.or_else(|| rt.bs.is_empty().then(porchlight_widget_common::client_id));
         if let Some(bs) = bs.filter(|b| *b != rt.bs) {
@@ -174,10 +203,7 @@ pub fn eligible(answer: JsValue) {
             rt.bs_written = 0.0;
         }
         // What is on screen but no longer eligible goes.
-        let (keep, gone): (Vec<Shown>, Vec<Shown>) = std::mem::take(&mut rt.shown)
-            .into_iter()
-            .partition(|s| items.iter().any(|i| i.id == s.id));
-        rt.shown = keep;
+        let gone = take_shown(rt, &|s| !items.iter().any(|i| i.id == s.id));
         rt.items = items;
         rt.left = left;
         gone
@@ -219,7 +245,7 @@ pub fn command(name: String, args: JsValue) {
                 let _ = s.set_item("porchlight:debug", "1");
             }
             with(|rt| rt.debug = true);
-            wasm_bindgen_futures::spawn_local(refetch());
+            refetch();
         }
         // The page (or the visitor) changed: a navigation, or the same page asked again.
         "update" => {
@@ -227,7 +253,7 @@ pub fn command(name: String, args: JsValue) {
             if with(|rt| rt.page.url != url).unwrap_or(false) {
                 seen(Seen::Navigated(url));
             } else {
-                wasm_bindgen_futures::spawn_local(refetch());
+                refetch();
             }
         }
         "startTour" | "startSurvey" | "startChecklist" | "showArticle" => {
@@ -267,7 +293,7 @@ pub fn stop() {
 }
 
 /// Asks the edge again for this page (after a navigation, or for `debug`).
-async fn refetch() {
+fn refetch() {
     let Some((url, bs, debug, ws)) =
         with(|rt| (rt.page.url.clone(), rt.bs.clone(), rt.debug, rt.ws.clone()))
     else {
@@ -284,14 +310,15 @@ async fn refetch() {
     if debug {
         path.push_str("&debug=1");
     }
-    match host::call("GET", &path, None).await {
+    let done = move |r: Result<JsValue, porchlight_widget_common::ApiError>| match r {
         // Still on that page: apply.
         Ok(answer) if with(|rt| rt.page.url == url && !rt.stopped).unwrap_or(false) => {
             eligible(answer)
         }
         Ok(_) => {}
         Err(e) => warn("could not check what to show", &JsValue::from_str(&e.code)),
-    }
+    };
+    host::call("GET", &path, None, Box::new(done));
 }
 
 /// An observation from the page.
@@ -319,15 +346,14 @@ fn seen(s: Seen) {
         }
         Seen::Click(el) => {
             let (clicks, tracked) = with(|rt| {
-                let sels: Vec<String> = rt
-                    .items
-                    .iter()
-                    .flat_map(|i| i.triggers.iter())
-                    .filter_map(|t| match &t.kind {
-                        TriggerKind::ElementClick { selector } => Some(selector.clone()),
-                        _ => None,
-                    })
-                    .collect();
+                let mut sels: Vec<String> = Vec::new();
+                for i in &rt.items {
+                    for t in &i.triggers {
+                        if let TriggerKind::ElementClick { selector } = &t.kind {
+                            sels.push(selector.clone());
+                        }
+                    }
+                }
                 (sels, rt.tracked_clicks.clone())
             })
             .unwrap_or_default();
@@ -336,10 +362,12 @@ fn seen(s: Seen) {
                     command("track".into(), Array::of1(&JsValue::from_str(&ev)).into());
                 }
             }
-            let hit: Vec<String> = clicks
-                .into_iter()
-                .filter(|s| observe::matches(&el, s))
-                .collect();
+            let mut hit: Vec<String> = Vec::new();
+            for s in clicks {
+                if observe::matches(&el, &s) {
+                    hit.push(s);
+                }
+            }
             if !hit.is_empty() {
                 with(|rt| {
                     for h in hit {
@@ -371,10 +399,23 @@ fn seen(s: Seen) {
                 // Page rules are checked at once (what no longer matches goes), then the edge
                 // is asked what this page may show.
                 replan();
-                wasm_bindgen_futures::spawn_local(refetch());
+                refetch();
             }
         }
     }
+}
+
+/// Takes the items on screen that `gone` picks out of `rt.shown`, in order.
+fn take_shown(rt: &mut Rt, gone: &dyn Fn(&Shown) -> bool) -> Vec<Shown> {
+    let mut out = Vec::new();
+    for s in std::mem::take(&mut rt.shown) {
+        if gone(&s) {
+            out.push(s);
+        } else {
+            rt.shown.push(s);
+        }
+    }
+    out
 }
 
 fn has_trigger(f: impl Fn(&TriggerKind) -> bool) -> bool {
@@ -391,16 +432,13 @@ fn has_trigger(f: impl Fn(&TriggerKind) -> bool) -> bool {
 fn other_tab() {
     let list = queue::imps();
     let gone: Vec<Shown> = with(|rt| {
-        let dismissed: Vec<String> = list
-            .iter()
-            .filter(|x| x.a == ImpressionAction::Dismissed.as_str())
-            .filter(|x| rt.shown.iter().any(|s| s.id == x.i))
-            .map(|x| x.i.clone())
-            .collect();
-        let (gone, keep): (Vec<Shown>, Vec<Shown>) = std::mem::take(&mut rt.shown)
-            .into_iter()
-            .partition(|s| dismissed.contains(&s.id));
-        rt.shown = keep;
+        let mut dismissed: Vec<String> = Vec::new();
+        for x in &list {
+            if x.a == ImpressionAction::Dismissed.as_str() && rt.shown.iter().any(|s| s.id == x.i) {
+                dismissed.push(x.i.clone());
+            }
+        }
+        let gone = take_shown(rt, &|s| dismissed.contains(&s.id));
         for d in dismissed {
             if !rt.closed.contains(&d) {
                 rt.closed.push(d);
@@ -423,42 +461,40 @@ fn replan() {
         if rt.stopped {
             return None;
         }
-        let histories: Vec<_> = rt
-            .items
-            .iter()
-            .map(|i| queue::history(&i.history, &i.id, rt.answered_at, &imps))
-            .collect();
-        let considered: Vec<usize> = (0..rt.items.len())
-            .filter(|&k| !rt.closed.contains(&rt.items[k].id))
-            .collect();
-        let page_items: Vec<PageItem> = considered
-            .iter()
-            .map(|&k| {
-                let i = &rt.items[k];
-                PageItem {
-                    id: &i.id,
-                    kind: i.arb_kind(),
-                    priority: i.priority,
-                    triggers: &i.triggers,
-                    frequency: &i.frequency,
-                    history: &histories[k],
-                    armed_at: rt.armed.get(&i.id).copied(),
-                    showing: rt.shown.iter().any(|s| s.id == i.id),
-                }
-            })
-            .collect();
-        let events: Vec<TrackedEvent> = rt
-            .page
-            .events
-            .iter()
-            .map(|(n, p)| TrackedEvent {
+        // Plain loops: each iterator chain collected into a Vec is code of its own.
+        let mut histories = Vec::new();
+        for i in &rt.items {
+            histories.push(queue::history(&i.history, &i.id, rt.answered_at, &imps));
+        }
+        let mut page_items: Vec<PageItem> = Vec::new();
+        for (k, i) in rt.items.iter().enumerate() {
+            if rt.closed.contains(&i.id) {
+                continue;
+            }
+            page_items.push(PageItem {
+                id: &i.id,
+                kind: i.arb_kind(),
+                priority: i.priority,
+                triggers: &i.triggers,
+                frequency: &i.frequency,
+                history: &histories[k],
+                armed_at: rt.armed.iter().find(|(a, _)| *a == i.id).map(|a| a.1),
+                showing: rt.shown.iter().any(|s| s.id == i.id),
+            });
+        }
+        let mut events: Vec<TrackedEvent> = Vec::new();
+        for (n, p) in &rt.page.events {
+            events.push(TrackedEvent {
                 name: n,
                 properties: p,
-            })
-            .collect();
-        let clicked: Vec<&str> = rt.page.clicked.iter().map(String::as_str).collect();
+            });
+        }
+        let mut clicked: Vec<&str> = Vec::new();
+        for c in &rt.page.clicked {
+            clicked.push(c);
+        }
         let visitor = host::visitor_id();
-        let p = plan(
+        let mut p = plan(
             &page_items,
             &PageNow {
                 ctx: PageContext {
@@ -477,10 +513,10 @@ fn replan() {
                 visitor_id: &visitor,
             },
         );
-        for id in &p.arm {
-            rt.armed.insert(id.clone(), t as i64);
+        // The engine arms an item only while it is not armed yet.
+        for id in std::mem::take(&mut p.arm) {
+            rt.armed.push((id, t as i64));
         }
-        rt.last = p.verdicts.clone();
         Some(p)
     })
     .flatten();
@@ -493,16 +529,21 @@ fn replan() {
             _ => {}
         }
     }
-    with(|rt| rt.missing = missing.clone());
-    watch_dom(!missing.is_empty());
+    let waiting = !missing.is_empty();
+    let wake_at = p.wake_at;
+    with(|rt| {
+        rt.missing = missing;
+        rt.last = p.verdicts;
+    });
+    watch_dom(waiting);
     // One timer, for the next time-based change.
     let old = with(|rt| rt.timer.take()).flatten();
     if let Some(w) = web_sys::window() {
         if let Some(h) = old {
             w.clear_timeout_with_handle(h);
         }
-        if let Some(at) = p.wake_at {
-            let ms = (at as f64 - t).clamp(20.0, 2_147_000_000.0) as i32;
+        if let Some(at) = wake_at {
+            let ms = clamp(at as f64 - t, 20.0, 2_147_000_000.0) as i32;
             let f = Closure::once_into_js(|| {
                 with(|rt| rt.timer = None);
                 replan();
