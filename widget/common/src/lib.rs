@@ -3,7 +3,6 @@
 //! modules that share no memory; each links its own copy of this crate, and LTO keeps only
 //! what each one calls.
 
-pub mod alloc;
 pub mod catalog;
 pub mod contract;
 pub mod heap;

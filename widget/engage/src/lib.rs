@@ -27,7 +27,3 @@ mod render;
 #[cfg(target_arch = "wasm32")]
 mod runtime;
 
-/// The small power-of-two allocator instead of dlmalloc (see `porchlight_widget_common::alloc`).
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOC: porchlight_widget_common::alloc::Pow2 = porchlight_widget_common::alloc::Pow2::new();
