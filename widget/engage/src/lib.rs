@@ -26,4 +26,3 @@ mod queue;
 mod render;
 #[cfg(target_arch = "wasm32")]
 mod runtime;
-
