@@ -324,3 +324,24 @@ test("debug: Porchlight('debug') prints why each item shows or not", async () =>
     await close();
   }
 });
+
+test('clicks the workspace tracks without code are events: counted at the edge and firing event triggers, on elements added later; a broken selector does no harm', async () => {
+  const ws = await createWorkspace();
+  const patch = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { messenger: { trackedClicks: [{ selector: 'a[', event: 'broken' }, { selector: '.buy', event: 'clicked_buy' }] } } });
+  assert.equal(patch.status, 200, patch.text);
+  const post = await author(ws, 'outbound', { kind: 'post', content: { body: 'Thanks for buying' }, frequency: 'always', triggers: [{ type: 'event', name: 'clicked_buy' }] });
+  const base = await hostPage(ws.id, `<script>setTimeout(function(){var b=document.createElement('button');b.className='buy';b.textContent='Buy';document.querySelector('main').prepend(b)},500)</script>`);
+  const { context, close } = await freshContext();
+  try {
+    const { page, errors } = await open(context, `${base}/`);
+    const visitor = await page.evaluate(() => window.__ready.id);
+    await page.locator('.buy').click();
+    await shown(page, post).waitFor({ state: 'attached', timeout: 5000 });
+    await page.waitForFunction((k) => !localStorage.getItem(k), `porchlight:${ws.id}:ev`, { timeout: 15000 });
+    const v = await call('GET', `/admin/v1/visitors/${visitor}`, { token: ws.key });
+    assert.deepEqual(v.body.events.totals.map((t) => [t.name, t.count]), [['clicked_buy', 1]]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
