@@ -100,11 +100,14 @@ fn style(doc: &Document, root: &ShadowRoot) -> Result<(), JsValue> {
         Reflect::set(root, &"adoptedStyleSheets".into(), &Array::of1(&s))?;
         return Ok(());
     }
-    let st = add(doc, root, "style", "")?;
+    // Nonce and text before it is connected: an empty <style> without its nonce would already
+    // be checked against the page's CSP, and refused.
+    let st = doc.create_element("style")?;
     if let Some(n) = NONCE.with(|n| n.borrow().clone()) {
         st.set_attribute("nonce", &n)?;
     }
     st.set_text_content(Some(CSS));
+    root.append_child(&st)?;
     Ok(())
 }
 
