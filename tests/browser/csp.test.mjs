@@ -7,7 +7,23 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { freshContext, watchErrors, outputPath } from '../lib/browser.mjs';
-import { BASE, createWorkspace } from '../lib/harness.mjs';
+import { BASE, call, createWorkspace } from '../lib/harness.mjs';
+
+/** A workspace with an active banner: the engagement module styles it under the same policy. */
+async function workspaceWithBanner() {
+  const ws = await createWorkspace();
+  const r = await call('POST', '/admin/v1/outbound', { token: ws.key, body: { kind: 'banner', name: 'csp', content: { body: 'A banner on a strict page' }, frequency: 'always' } });
+  if (r.status !== 201) throw new Error(r.text);
+  await call('POST', `/admin/v1/outbound/${r.body.id}/activate`, { token: ws.key });
+  return ws;
+}
+
+/** The banner's host and whether its shadow root is styled (fixed position from engage.css). */
+const bannerLook = (page) => page.evaluate(() => {
+  const h = document.querySelector('[data-porchlight-item]');
+  const b = h && h.shadowRoot && h.shadowRoot.querySelector('.bn');
+  return b ? { position: getComputedStyle(b).position, styles: h.shadowRoot.querySelectorAll('style').length } : null;
+});
 
 const EDGE = new URL(BASE).origin;
 const CORE_WASM = /\/porchlight-widget_bg\.[0-9a-f]+\.wasm$/;
@@ -95,8 +111,8 @@ async function chat(page, text) {
   return open;
 }
 
-test('strict CSP without a nonce: early launcher, core and messenger styled, a message sent, not one violation', async () => {
-  const ws = await createWorkspace();
+test('strict CSP without a nonce: early launcher, core, messenger and a banner styled, a message sent, not one violation', async () => {
+  const ws = await workspaceWithBanner();
   const policy = `default-src 'none'; script-src ${EDGE} 'wasm-unsafe-eval'; connect-src ${EDGE} ${WS_EDGE}; style-src 'self'`;
   const url = await hostPage(policy, `<script async src="${BASE}/porchlight.js" data-workspace="${ws.id}"></script>`);
   const { context, close } = await freshContext();
@@ -118,6 +134,8 @@ test('strict CSP without a nonce: early launcher, core and messenger styled, a m
     assert.deepEqual([core.styles, core.adopted], [0, 1]);
     assert.deepEqual(core.launcher, early.launcher, 'the core\'s launcher looks the same');
 
+    await page.locator('[data-porchlight-item]').waitFor({ state: 'attached', timeout: 15000 });
+    assert.deepEqual(await bannerLook(page), { position: 'fixed', styles: 0 }, 'the banner adopted the engagement sheet');
     const open = await chat(page, 'Hello from a strict page');
     assert.deepEqual([open.styles, open.adopted], [0, 2], 'the messenger adopted its own sheet');
     await page.waitForTimeout(400);
@@ -130,7 +148,7 @@ test('strict CSP without a nonce: early launcher, core and messenger styled, a m
 });
 
 test("no constructable stylesheets: <style> elements carry the nonce of the loader's own <script nonce>", async () => {
-  const ws = await createWorkspace();
+  const ws = await workspaceWithBanner();
   const nonce = 'pl-test-nonce-4f2a';
   const policy = `default-src 'none'; script-src 'nonce-${nonce}' ${EDGE} 'wasm-unsafe-eval'; connect-src ${EDGE} ${WS_EDGE}; style-src 'nonce-${nonce}'`;
   const url = await hostPage(policy, `<script nonce="${nonce}" async src="${BASE}/porchlight.js" data-workspace="${ws.id}"></script>`);
@@ -157,6 +175,8 @@ test("no constructable stylesheets: <style> elements carry the nonce of the load
     assert.equal(core.styles, 1);
     assert.deepEqual(core.launcher, early.launcher);
 
+    await page.locator('[data-porchlight-item]').waitFor({ state: 'attached', timeout: 15000 });
+    assert.deepEqual(await bannerLook(page), { position: 'fixed', styles: 1 }, "the banner's <style>, with the nonce");
     const open = await chat(page, 'Hello from an older browser');
     assert.equal(open.styles, 2, "the messenger's <style>, with the same nonce");
     assert.deepEqual(await violations(), { events: [], console: [] });
