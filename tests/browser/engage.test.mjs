@@ -15,7 +15,7 @@ async function hostPage(ws, extra = '') {
       <main><h1>Host</h1><p id="top">Top of the page</p><div style="height:3000px"></div><p>End</p></main>${extra}
       <script>window.__seen=[];window.Porchlight=function(){(Porchlight.q=Porchlight.q||[]).push(arguments)};
       Porchlight('on','ready',function(v){window.__ready=v});
-      Porchlight('on','contentShown',function(e){window.__seen.push(e.id)});</script>
+      window.__seenAt={};Porchlight('on','contentShown',function(e){window.__seen.push(e.id);window.__seenAt[e.id]=performance.now()});</script>
       <script async src="${BASE}/porchlight.js" data-workspace="${ws}"></script></body></html>`);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -56,9 +56,11 @@ test('every trigger fires for real: time on page with a delay, scroll depth, exi
   const { context, close } = await freshContext();
   try {
     const { page, errors } = await open(context, `${base}/`);
-    await sleep(700);
-    assert.equal(await isShown(page, ids.time), false, 'not before its time and delay');
     await shown(page, ids.time).waitFor({ state: 'attached', timeout: 5000 });
+    // Shown once 1 s on the page and its 0.5 s delay have passed (performance.now() counts from
+    // the navigation), not before.
+    const at = await page.evaluate((id) => window.__seenAt[id], ids.time);
+    assert.ok(at >= 1500, `shown at ${at} ms`);
     assert.equal(await isShown(page, ids.scroll), false);
     await page.mouse.wheel(0, 1600);
     await shown(page, ids.scroll).waitFor({ state: 'attached', timeout: 5000 });
