@@ -347,3 +347,19 @@ test('clicks the workspace tracks without code are events: counted at the edge a
     await close();
   }
 });
+
+test('a tooltip whose element is not on this page does not hold back one whose element is', async () => {
+  const ws = await createWorkspace();
+  const elsewhere = await author(ws, 'tooltips', { content: { selector: '#not-here', body: 'Elsewhere' }, frequency: 'always', priority: 9 });
+  const here = await author(ws, 'tooltips', { content: { selector: '#top', body: 'Here' }, frequency: 'always', priority: 1 });
+  const base = await hostPage(ws.id);
+  const { context, close } = await freshContext();
+  try {
+    const { page, errors } = await open(context, `${base}/`);
+    await shown(page, here).waitFor({ state: 'attached', timeout: 5000 });
+    assert.equal(await isShown(page, elsewhere), false);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});

@@ -467,8 +467,16 @@ fn replan() {
             histories.push(queue::history(&i.history, &i.id, rt.answered_at, &imps));
         }
         let mut page_items: Vec<PageItem> = Vec::new();
+        // A tooltip whose element is not on this page is no candidate: it must not take the
+        // place of one whose element is (arbitration shows one tooltip at a time).
+        let mut absent: Vec<String> = Vec::new();
         for (k, i) in rt.items.iter().enumerate() {
             if rt.closed.contains(&i.id) {
+                continue;
+            }
+            let showing = rt.shown.iter().any(|s| s.id == i.id);
+            if i.kind == ItemKind::Tooltip && !showing && render::tooltip::element_of(i).is_none() {
+                absent.push(i.id.clone());
                 continue;
             }
             page_items.push(PageItem {
@@ -479,7 +487,7 @@ fn replan() {
                 frequency: &i.frequency,
                 history: &histories[k],
                 armed_at: rt.armed.iter().find(|(a, _)| *a == i.id).map(|a| a.1),
-                showing: rt.shown.iter().any(|s| s.id == i.id),
+                showing,
             });
         }
         let mut events: Vec<TrackedEvent> = Vec::new();
@@ -517,11 +525,12 @@ fn replan() {
         for id in std::mem::take(&mut p.arm) {
             rt.armed.push((id, t as i64));
         }
-        Some(p)
+        Some((p, absent))
     })
     .flatten();
-    let Some(p) = decided else { return };
-    let mut missing = Vec::new();
+    let Some((p, mut missing)) = decided else {
+        return;
+    };
     for (id, v) in &p.verdicts {
         match v {
             Verdict::Show if !show(id) => missing.push(id.clone()),
@@ -762,6 +771,11 @@ fn print_debug() {
                 detail = "ready, waiting for its element to be on the page".into();
             }
             row(id, kind, state, &detail);
+        }
+        for id in &rt.missing {
+            if !rt.last.iter().any(|(l, _)| l == id) {
+                row(id, "tooltip", "waiting", "its element is not on the page");
+            }
         }
         for (id, why) in &rt.left {
             row(id, "", "not here", why);

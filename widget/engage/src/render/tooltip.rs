@@ -296,8 +296,8 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     })
 }
 
-/// Called by the runtime when the page's DOM changed: the element may have come or gone.
-#[allow(dead_code)]
+/// The element `item` is anchored to, if it is on the page now (the runtime leaves a tooltip
+/// without one out of arbitration, and watches the page for it).
 pub(crate) fn element_of(item: &Item) -> Option<Element> {
     item.text("selector").and_then(query)
 }
