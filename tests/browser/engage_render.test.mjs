@@ -702,6 +702,7 @@ test('a very large eligible answer (150 banners, 150 tooltips of 480 characters)
     specs.slice(k, k + 50).forEach(([family, body], j) => { if (body.priority === 149) top[family] = made[j]; });
   }
   const head = `<script>window.__long = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(Math.round(e.duration)); }).observe({ type: 'longtask', buffered: true });</script>`;
+  const { page, errors, close } = await open();
   try {
     const eligible = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/boot', { timeout: 20000 });
     await page.goto(hostPage(ws.id, { head }));
