@@ -129,10 +129,12 @@ test('frequency: once, until dismissed, at most N across reloads; a dismissal in
     assert.equal(await isShown(a.page, once), false);
     assert.equal(await isShown(a.page, twice), false, 'at most 2: tab A and tab B');
     assert.deepEqual(a.errors, []);
-    // The edge counted each show once, whatever the tabs and retries.
+    // The edge agrees, from the impressions the tabs sent.
     const token = await tokenOf(a.page, ws.id);
     const r = await call('GET', `/v1/eligible?url=${encodeURIComponent(`${base}/`)}&debug=1`, { token });
     assert.equal(r.status, 200, r.text);
+    const why = Object.fromEntries(r.body.skipped.map((x) => [x.id, x.reason]));
+    assert.deepEqual(why, { [once]: 'already_shown', [untilDismissed]: 'dismissed', [twice]: 'max_times_reached' });
   } finally {
     await close();
   }

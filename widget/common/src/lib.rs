@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod contract;
 pub mod heap;
+pub mod host;
 pub mod js;
 pub mod style;
 

@@ -3,29 +3,13 @@
 //! call: refresh and re-boot stay there), `emit(name, value)` (page events, opening the
 //! messenger), `api`, `visitor`.
 
-use std::cell::RefCell;
-
 use js_sys::{Function, Promise};
-use porchlight_widget_common::contract::{Emit, Host};
-use porchlight_widget_common::js::{get, get_str, warn};
+use porchlight_widget_common::contract::Host;
+pub(crate) use porchlight_widget_common::host::{emit, set};
+use porchlight_widget_common::host::{func, member};
+use porchlight_widget_common::js::{get, get_str};
 use porchlight_widget_common::ApiError;
 use wasm_bindgen::prelude::*;
-
-thread_local! {
-    static HOST: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
-}
-
-pub(crate) fn set(h: JsValue) {
-    HOST.with(|x| *x.borrow_mut() = h);
-}
-
-fn host() -> JsValue {
-    HOST.with(|x| x.borrow().clone())
-}
-
-fn func(member: Host) -> Option<Function> {
-    get(&host(), member.name()).dyn_into().ok()
-}
 
 /// What a call hears back: the answer, or why not.
 pub(crate) type Done = Box<dyn FnOnce(Result<JsValue, ApiError>)>;
@@ -74,15 +58,7 @@ pub(crate) fn later(ms: u32, f: impl FnOnce() + 'static) {
     }
 }
 
-pub(crate) fn emit(what: Emit, v: &JsValue) {
-    if let Some(f) = func(Host::Emit) {
-        if let Err(e) = f.call2(&JsValue::UNDEFINED, &JsValue::from_str(what.name()), v) {
-            warn("an event listener threw", &e);
-        }
-    }
-}
-
 /// The booted visitor's id (sampling is stable per visitor).
 pub(crate) fn visitor_id() -> String {
-    get_str(&get(&host(), Host::Visitor.name()), "id").unwrap_or_default()
+    get_str(&member(Host::Visitor), "id").unwrap_or_default()
 }

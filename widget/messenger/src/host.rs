@@ -6,30 +6,13 @@
 //!   latter also sets the launcher's badge); `badge` only sets the badge;
 //! - `api`: the API base URL; `visitor`: the booted visitor (kept current by the core).
 
-use std::cell::RefCell;
-
-use js_sys::{Function, Promise};
-use porchlight_widget_common::contract::{Emit, Host};
-use porchlight_widget_common::js::{get, get_str, warn};
+use js_sys::Promise;
+use porchlight_widget_common::contract::Host;
+pub(crate) use porchlight_widget_common::host::{emit, set};
+use porchlight_widget_common::host::{func, member};
 use porchlight_widget_common::ApiError;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-
-thread_local! {
-    static HOST: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
-}
-
-pub(crate) fn set(h: JsValue) {
-    HOST.with(|x| *x.borrow_mut() = h);
-}
-
-fn host() -> JsValue {
-    HOST.with(|x| x.borrow().clone())
-}
-
-fn func(member: Host) -> Option<Function> {
-    get(&host(), member.name()).dyn_into().ok()
-}
 
 /// An authed call through the core.
 pub(crate) async fn call(
@@ -51,18 +34,10 @@ pub(crate) async fn call(
         .map_err(|e| ApiError::from_js(&e))
 }
 
-pub(crate) fn emit(what: Emit, v: &JsValue) {
-    if let Some(f) = func(Host::Emit) {
-        if let Err(e) = f.call2(&JsValue::UNDEFINED, &JsValue::from_str(what.name()), v) {
-            warn("an event listener threw", &e);
-        }
-    }
-}
-
 pub(crate) fn api() -> String {
-    get_str(&host(), Host::Api.name()).unwrap_or_default()
+    member(Host::Api).as_string().unwrap_or_default()
 }
 
 pub(crate) fn visitor() -> JsValue {
-    get(&host(), Host::Visitor.name())
+    member(Host::Visitor)
 }

@@ -7,7 +7,7 @@ use porchlight_widget_common::catalog::{t, Msg};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 
-use super::{button, button_row, close_button, doc, host, text, Act, Actor, Shown};
+use super::{button, button_row, close_button, doc, host, image, text, Act, Actor, Shown};
 use crate::items::Item;
 
 pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
@@ -20,20 +20,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         &[("role", "status"), ("aria-label", t(Msg::ChatCard))],
     )?;
     close_button(&doc, &card, item, actor, &mut keep)?;
-    if let Some(src) = item
-        .text("imageUrl")
-        .filter(|u| porchlight_shared::types::is_safe_http_url(u))
-    {
-        let img = add(&doc, &card, "img", "im")?;
-        attrs(
-            &img,
-            &[
-                ("src", src),
-                ("alt", item.text("imageAlt").unwrap_or("")),
-                ("referrerpolicy", "no-referrer"),
-            ],
-        )?;
-    }
+    image(&doc, &card, item)?;
     text(&doc, &card, "strong", "bt", item.text("title"))?;
     text(&doc, &card, "p", "bd", item.text("body"))?;
     if button_row(&doc, &card, item, actor, &mut keep)?.is_none() {

@@ -290,6 +290,25 @@ pub(crate) fn listen_out(
     }))
 }
 
+/// The item's image (`imageUrl`, http(s) only; `imageAlt`, empty: decorative), when it has one.
+pub(crate) fn image(doc: &Document, parent: &Element, item: &Item) -> Result<(), JsValue> {
+    if let Some(src) = item
+        .text("imageUrl")
+        .filter(|u| porchlight_shared::types::is_safe_http_url(u))
+    {
+        let img = add(doc, parent, "img", "im")?;
+        attrs(
+            &img,
+            &[
+                ("src", src),
+                ("alt", item.text("imageAlt").unwrap_or("")),
+                ("referrerpolicy", "no-referrer"),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
 /// Adds `<tag class>` with `text` as its text, when there is text.
 pub(crate) fn text(
     doc: &Document,

@@ -9,7 +9,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, HtmlDialogElement, HtmlElement, KeyboardEvent};
 
-use super::{button_row, close_button, doc, host, text, Act, Actor, Shown};
+use super::{button_row, close_button, doc, host, image, text, Act, Actor, Shown};
 use crate::items::Item;
 
 /// What has focus, inside open shadow roots too.
@@ -38,20 +38,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         true => Some(close_button(&doc, &dialog, item, actor, &mut keep)?),
         false => None,
     };
-    if let Some(src) = item
-        .text("imageUrl")
-        .filter(|u| porchlight_shared::types::is_safe_http_url(u))
-    {
-        let img = add(&doc, &dialog, "img", "im")?;
-        attrs(
-            &img,
-            &[
-                ("src", src),
-                ("alt", item.text("imageAlt").unwrap_or("")),
-                ("referrerpolicy", "no-referrer"),
-            ],
-        )?;
-    }
+    image(&doc, &dialog, item)?;
     if let Some(e) = text(&doc, &dialog, "h2", "pt", item.text("title"))? {
         e.set_id(&title_id);
     }
