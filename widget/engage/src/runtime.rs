@@ -22,6 +22,11 @@ use crate::place::clamp;
 use crate::render::{self, Act, Actor, Shown};
 use crate::{host, items, queue};
 
+mod debug;
+mod dom;
+use debug::print_debug;
+use dom::watch_dom;
+
 struct Rt {
     ws: String,
     /// The browsing session (`porchlight:<ws>:bs` = `id.lastActive`).
@@ -566,56 +571,6 @@ fn replan() {
     }
 }
 
-type Watch = (web_sys::MutationObserver, Closure<dyn FnMut(JsValue)>);
-
-thread_local! {
-    static DOM_WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
-    static DOM_PENDING: RefCell<bool> = const { RefCell::new(false) };
-}
-
-/// While a ready tooltip's element is missing, page changes are watched (batched: one check
-/// per 150 ms at most) so it shows when the element arrives.
-fn watch_dom(on: bool) {
-    DOM_WATCH.with(|w| {
-        let mut w = w.borrow_mut();
-        match (on, w.is_some()) {
-            (true, false) => {
-                let cb = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {
-                    if DOM_PENDING.with(|p| std::mem::replace(&mut *p.borrow_mut(), true)) {
-                        return;
-                    }
-                    let f = Closure::once_into_js(|| {
-                        DOM_PENDING.with(|p| *p.borrow_mut() = false);
-                        replan();
-                    });
-                    if let Some(win) = web_sys::window() {
-                        let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(
-                            f.unchecked_ref(),
-                            150,
-                        );
-                    }
-                });
-                let Ok(mo) = web_sys::MutationObserver::new(cb.as_ref().unchecked_ref()) else {
-                    return;
-                };
-                let opts = web_sys::MutationObserverInit::new();
-                opts.set_child_list(true);
-                opts.set_subtree(true);
-                if let Some(root) = render::doc().and_then(|d| d.document_element()) {
-                    let _ = mo.observe_with_options(&root, &opts);
-                }
-                *w = Some((mo, cb));
-            }
-            (false, true) => {
-                if let Some((mo, _)) = w.take() {
-                    mo.disconnect();
-                }
-            }
-            _ => {}
-        }
-    });
-}
-
 /// Draws item `id`; false if it cannot be drawn now (its element is not on the page).
 fn show(id: &str) -> bool {
     let actor: Actor = Rc::new(act);
@@ -703,99 +658,4 @@ fn act(id: &str, a: Act) {
         }
     }
     replan();
-}
-
-/// A verdict in words: (state, why).
-fn describe(v: &Verdict) -> (&'static str, String) {
-    use porchlight_shared::targeting::arbitrate::LossReason as L;
-    use porchlight_shared::targeting::frequency::Ineligible as I;
-    let date = |t: i64| -> String {
-        String::from(js_sys::Date::new(&JsValue::from_f64(t as f64)).to_iso_string())
-    };
-    let cat = |parts: &[&str]| parts.concat();
-    match v {
-        Verdict::Show => ("shows", "ready and first in line".into()),
-        Verdict::Showing => ("showing", String::new()),
-        Verdict::OffPage => ("taken down", "its page rule does not hold here".into()),
-        Verdict::Refused { why } => (
-            "frequency",
-            match why {
-                I::NotStarted => "its schedule has not started".into(),
-                I::Ended => "its schedule has ended".into(),
-                I::NotSampled => "this visitor is outside its sampling percentage".into(),
-                I::Snoozed { until } => cat(&["snoozed until ", &date(*until)]),
-                I::AlreadyShown => "shown once already".into(),
-                I::ShownThisSession => "shown in this browsing session already".into(),
-                I::Completed => "completed".into(),
-                I::Dismissed => "dismissed".into(),
-                I::MaxTimesReached => "shown the most times allowed".into(),
-                I::RecontactWait { until } => cat(&["waiting to show again until ", &date(*until)]),
-                I::SurveyCooldown { until } => cat(&["survey pacing: not before ", &date(*until)]),
-            },
-        ),
-        Verdict::Waiting { triggers } => ("trigger waiting", triggers.join(", ")),
-        Verdict::Delayed { until } => ("delayed", cat(&["shows at ", &date(*until)])),
-        Verdict::Lost { why } => (
-            "lost arbitration",
-            match why {
-                L::BlockingShowing(b) => cat(&[b, " shows (blocking)"]),
-                L::OutrankedBy(b) => cat(&["outranked by ", b]),
-                L::WaitingForBlocking(b) => cat(&["waits while ", b, " shows"]),
-                L::SameKindShowing(b) => cat(&[b, " of the same kind shows"]),
-            },
-        ),
-    }
-}
-
-/// `debug`: per item, why it shows or not.
-fn print_debug() {
-    let rows = Array::new();
-    let row = |id: &str, kind: &str, state: &str, detail: &str| {
-        let o = Object::new();
-        set(&o, "id", &JsValue::from_str(id));
-        set(&o, "kind", &JsValue::from_str(kind));
-        set(&o, "state", &JsValue::from_str(state));
-        set(&o, "why", &JsValue::from_str(detail));
-        rows.push(&o);
-    };
-    with(|rt| {
-        for (id, v) in &rt.last {
-            let kind = rt
-                .items
-                .iter()
-                .find(|i| &i.id == id)
-                .map(|i| i.kind.as_str())
-                .unwrap_or("");
-            let (state, mut detail) = describe(v);
-            if matches!(v, Verdict::Show) && rt.missing.contains(id) {
-                detail = "ready, waiting for its element to be on the page".into();
-            }
-            row(id, kind, state, &detail);
-        }
-        for id in &rt.missing {
-            if !rt.last.iter().any(|(l, _)| l == id) {
-                row(id, "tooltip", "waiting", "its element is not on the page");
-            }
-        }
-        for (id, why) in &rt.left {
-            row(id, "", "not here", why);
-        }
-        if let Value::Array(list) = &rt.skipped {
-            for s in list {
-                let id = s.get("id").and_then(Value::as_str).unwrap_or("");
-                let kind = s.get("kind").and_then(Value::as_str).unwrap_or("");
-                let reason = s.get("reason").and_then(Value::as_str).unwrap_or("");
-                let mut why = String::from("the edge: ");
-                why.push_str(reason);
-                row(id, kind, "not eligible", &why);
-            }
-        }
-    });
-    web_sys::console::info_1(&JsValue::from_str(
-        "Porchlight debug: what shows on this page, and why",
-    ));
-    let console = get(&js_sys::global(), "console");
-    if let Ok(f) = get(&console, "table").dyn_into::<js_sys::Function>() {
-        let _ = f.call1(&console, &rows);
-    }
 }

@@ -1,0 +1,58 @@
+//! Watching the page for a ready tooltip's missing element.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use super::replan;
+use crate::render;
+
+type Watch = (web_sys::MutationObserver, Closure<dyn FnMut(JsValue)>);
+
+thread_local! {
+    static DOM_WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
+    static DOM_PENDING: RefCell<bool> = const { RefCell::new(false) };
+}
+
+/// While a ready tooltip's element is missing, page changes are watched (batched: one check
+/// per 150 ms at most) so it shows when the element arrives.
+pub(super) fn watch_dom(on: bool) {
+    DOM_WATCH.with(|w| {
+        let mut w = w.borrow_mut();
+        match (on, w.is_some()) {
+            (true, false) => {
+                let cb = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {
+                    if DOM_PENDING.with(|p| std::mem::replace(&mut *p.borrow_mut(), true)) {
+                        return;
+                    }
+                    let f = Closure::once_into_js(|| {
+                        DOM_PENDING.with(|p| *p.borrow_mut() = false);
+                        replan();
+                    });
+                    if let Some(win) = web_sys::window() {
+                        let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(
+                            f.unchecked_ref(),
+                            150,
+                        );
+                    }
+                });
+                let Ok(mo) = web_sys::MutationObserver::new(cb.as_ref().unchecked_ref()) else {
+                    return;
+                };
+                let opts = web_sys::MutationObserverInit::new();
+                opts.set_child_list(true);
+                opts.set_subtree(true);
+                if let Some(root) = render::doc().and_then(|d| d.document_element()) {
+                    let _ = mo.observe_with_options(&root, &opts);
+                }
+                *w = Some((mo, cb));
+            }
+            (false, true) => {
+                if let Some((mo, _)) = w.take() {
+                    mo.disconnect();
+                }
+            }
+            _ => {}
+        }
+    });
+}
