@@ -146,8 +146,10 @@ test('offline: 5 messages queued, page reloaded, back online → exactly 5 arriv
     for (let i = 1; i <= 5; i++) {
       await composer(page).fill(`offline message ${i}`);
       await composer(page).press('Enter');
+      // As a visitor would: the next one is typed once this one has left the composer for the
+      // log (while the messenger is still on its way, the text waits in the composer).
+      await log(page).getByText(`offline message ${i}`).waitFor();
     }
-    await log(page).getByText('offline message 5').waitFor();
     const queued = await page.evaluate(() => JSON.parse(localStorage.getItem('porchlight:demo:outbox')).map((m) => m.b));
     assert.deepEqual(queued, [1, 2, 3, 4, 5].map((i) => `offline message ${i}`));
     // Reload while offline: the page cannot even load; the outbox survives in localStorage.
