@@ -84,6 +84,65 @@ test('tour lifecycle: steps validated, activation needs steps, progress through 
   assert.deepEqual(await eligibleTours(t), []);
 });
 
+test('back, next and retries: a request sent twice leaves the same progress; only a new run, complete and dismiss write impressions', async () => {
+  const ws = await createWorkspace();
+  // At most 3 runs: frequency counts the "shown" impressions, so the debug reason tells how many
+  // were written.
+  const tour = await liveTour(ws, { frequency: { mode: 'at_most', maxTimes: 3 } });
+  const t = (await boot(ws.id)).body.sessionToken;
+  const app = 'https://acme.test/app';
+  const billing = 'https://acme.test/billing';
+  // The widget sends an explicit step for Next and Back: sent twice (a retry), it is applied once.
+  const twice = async (body) => {
+    const once = await progress(t, tour.id, body);
+    assert.equal(once.status, 200, once.text);
+    const again = await progress(t, tour.id, body);
+    assert.equal(again.status, 200, again.text);
+    assert.deepEqual(again.body, once.body, JSON.stringify(body));
+    return once.body.progress;
+  };
+  const offered = async () => {
+    const r = await call('GET', `/v1/eligible?url=${encodeURIComponent(app)}&debug=1`, { token: t });
+    assert.equal(r.status, 200, r.text);
+    return { tour: r.body.tours.find((x) => x.id === tour.id), skipped: r.body.skipped.find((x) => x.id === tour.id) };
+  };
+
+  let p = await twice({ action: 'start' }); // run 1
+  p = await twice({ action: 'advance', step: 1, url: app });
+  p = await twice({ action: 'advance', step: 2, url: billing });
+  assert.deepEqual([p.step, p.checkpoint], [2, '/billing']);
+  // Back: to any earlier step (the checkpoint goes back with it), never ahead.
+  p = await twice({ action: 'advance', step: 0, url: app });
+  assert.deepEqual([p.state, p.step, p.checkpoint], ['in_progress', 0, null]);
+  let r = await progress(t, tour.id, { action: 'advance', step: 2, url: billing });
+  assertError(assert, r, 400, 'INVALID_INPUT');
+  assert.equal(r.body.error.path, '/step');
+  p = await twice({ action: 'advance', step: 1, url: app });
+  p = await twice({ action: 'snooze' });
+  assert.deepEqual([p.state, p.step], ['snoozed', 1]);
+  p = await twice({ action: 'start' }); // run 2: back after a snooze
+  assert.deepEqual([p.state, p.step], ['in_progress', 1]);
+  p = await twice({ action: 'restart' }); // not a new run: it was running
+  assert.deepEqual([p.state, p.step], ['in_progress', 0]);
+  // The ends are refused when sent again, and the stored progress stays as the first left it.
+  const dismissed = (await progress(t, tour.id, { action: 'dismiss' })).body.progress;
+  assertError(assert, await progress(t, tour.id, { action: 'dismiss' }), 400, 'INVALID_INPUT');
+  // Two runs so far (at most 3): still offered, with the first dismissal's progress.
+  let seen = await offered();
+  assert.equal(seen.skipped, undefined, JSON.stringify(seen.skipped));
+  assert.deepEqual(seen.tour.progress, dismissed);
+
+  p = await twice({ action: 'restart' }); // run 3
+  p = await twice({ action: 'advance', step: 1, url: app });
+  p = await twice({ action: 'advance', step: 2, url: billing });
+  const completed = (await progress(t, tour.id, { action: 'complete' })).body.progress;
+  assert.equal(completed.state, 'completed');
+  assertError(assert, await progress(t, tour.id, { action: 'complete' }), 400, 'INVALID_INPUT');
+  seen = await offered();
+  assert.equal(seen.tour, undefined);
+  assert.equal(seen.skipped.reason, 'max_times_reached');
+});
+
 test('snoozing a first-time tour hides it for snoozeHours, not forever (Opencom bug 11)', async () => {
   const ws = await createWorkspace();
   const tour = await liveTour(ws, { content: { steps: steps.slice(0, 1), snoozeHours: 1 } });

@@ -65,6 +65,8 @@ pub async fn tour(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let mut batch = db::Batch::new();
     batch.write(db::save_tour_progress(&db, ws, vid, id, &next, ctx.now)?);
     // Impressions feed frequency: a new run is "shown"; the ends are "completed"/"dismissed".
+    // A retried request writes none: start or restart of a running tour is not a new run, and
+    // a repeated complete or dismiss was refused above.
     let was_running = prev
         .as_ref()
         .is_some_and(|p| p.state == TourState::InProgress);

@@ -80,6 +80,20 @@ fn yes() -> bool {
     true
 }
 
+/// What a pointer step does when its element has not appeared within the step's `waitMs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingTarget {
+    /// Show the step anyway, as a centred card (the visitor still gets the text).
+    #[default]
+    Center,
+    /// Move on to the next step, as if the visitor had pressed Next (after the last step, the
+    /// tour is complete).
+    Skip,
+    /// End the tour there: the widget dismisses it (complete is for a tour taken to its end).
+    End,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TourContent {
@@ -90,6 +104,9 @@ pub struct TourContent {
     pub snooze_hours: u32,
     #[serde(default = "yes")]
     pub show_progress: bool,
+    /// The policy for a pointer step whose element never appears.
+    #[serde(default)]
+    pub missing_target: MissingTarget,
 }
 
 pub const MAX_TOUR_STEPS: usize = 30;
@@ -125,12 +142,9 @@ impl TourContent {
                 selector(&st.selector, format!("{p}/selector"), "a step")?;
             }
             match (&st.video_url, st.kind) {
-                (Some(u), StepKind::Video) if is_safe_http_url(u) && u.starts_with("https://") => {}
+                (Some(u), StepKind::Video) if video_source(u).is_some() => {}
                 (_, StepKind::Video) => {
-                    return Err(ApiError::invalid(
-                        format!("{p}/videoUrl"),
-                        "a video step needs an https URL",
-                    ))
+                    return Err(ApiError::invalid(format!("{p}/videoUrl"), VIDEO_ACCEPTED))
                 }
                 (Some(_), _) => {
                     return Err(ApiError::invalid(
@@ -157,6 +171,103 @@ impl TourContent {
         }
         Ok(())
     }
+}
+
+/// How a video step plays its `videoUrl`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VideoSource {
+    /// A video file, played with a `<video>` element: the URL as authored.
+    File(String),
+    /// A provider's player, shown in a sandboxed iframe: the embed URL built from the video id
+    /// (never the authored URL itself).
+    Embed(String),
+}
+
+/// What [`video_source`] accepts, for error messages.
+pub const VIDEO_ACCEPTED: &str = "a video step needs an https link to a video file \
+     (.mp4, .webm, .ogg, .ogv, .m4v, .mov) or to a YouTube, Vimeo or Loom video";
+
+const VIDEO_EXTENSIONS: [&str; 6] = [".mp4", ".webm", ".ogg", ".ogv", ".m4v", ".mov"];
+
+/// The allowlist for video steps: an https video file, or a YouTube, Vimeo or Loom video turned
+/// into that provider's embed URL. Hosts are matched exactly (never by suffix), a URL with
+/// userinfo is refused, and video ids are checked character by character, so nothing the
+/// author typed but the id reaches an embed URL. Anything else is `None`.
+///
+/// Plain string code (no regex, no `format!`): the widget links it.
+pub fn video_source(url: &str) -> Option<VideoSource> {
+    if !is_safe_http_url(url) {
+        return None;
+    }
+    let rest = url.strip_prefix("https://")?;
+    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(auth_end);
+    if host.is_empty() || host.contains('@') {
+        return None;
+    }
+    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+    let path = &tail[..path_end];
+    let query = tail[path_end..]
+        .strip_prefix('?')
+        .map_or("", |q| q.split('#').next().unwrap_or(""));
+
+    let host_is = |names: &[&str]| names.iter().any(|n| host.eq_ignore_ascii_case(n));
+    let embed = |base: &str, id: &str| {
+        let mut s = String::from(base);
+        s.push_str(id);
+        VideoSource::Embed(s)
+    };
+    const YOUTUBE: &str = "https://www.youtube-nocookie.com/embed/";
+    if host_is(&["youtube.com", "www.youtube.com", "m.youtube.com"]) {
+        let id = if path == "/watch" {
+            query.split('&').find_map(|kv| kv.strip_prefix("v="))?
+        } else {
+            path.strip_prefix("/embed/")
+                .or_else(|| path.strip_prefix("/shorts/"))?
+        };
+        return youtube_id(id).then(|| embed(YOUTUBE, id));
+    }
+    if host_is(&["youtu.be"]) {
+        let id = path.strip_prefix('/')?;
+        return youtube_id(id).then(|| embed(YOUTUBE, id));
+    }
+    if host_is(&["youtube-nocookie.com", "www.youtube-nocookie.com"]) {
+        let id = path.strip_prefix("/embed/")?;
+        return youtube_id(id).then(|| embed(YOUTUBE, id));
+    }
+    if host_is(&["vimeo.com", "www.vimeo.com", "player.vimeo.com"]) {
+        let id = if host.eq_ignore_ascii_case("player.vimeo.com") {
+            path.strip_prefix("/video/")?
+        } else {
+            path.strip_prefix('/')?
+        };
+        let ok = (1..=12).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit());
+        return ok.then(|| embed("https://player.vimeo.com/video/", id));
+    }
+    if host_is(&["loom.com", "www.loom.com"]) {
+        let id = path
+            .strip_prefix("/share/")
+            .or_else(|| path.strip_prefix("/embed/"))?;
+        let ok = (16..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric());
+        return ok.then(|| embed("https://www.loom.com/embed/", id));
+    }
+    let ends_with_ext = |ext: &str| {
+        path.len() > ext.len()
+            && path
+                .get(path.len() - ext.len()..)
+                .is_some_and(|end| end.eq_ignore_ascii_case(ext))
+    };
+    if VIDEO_EXTENSIONS.iter().any(|e| ends_with_ext(e)) {
+        return Some(VideoSource::File(String::from(url)));
+    }
+    None
+}
+
+fn youtube_id(id: &str) -> bool {
+    id.len() == 11
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Where a visitor is in a tour.
@@ -195,7 +306,7 @@ pub struct TourProgress {
     pub state: TourState,
     /// Index of the current step.
     pub step: u32,
-    /// The path of the last step reached that has a `page`.
+    /// The `page` of the current step, or of the nearest earlier step that has one.
     pub checkpoint: Option<String>,
     pub snoozed_until: Option<i64>,
     pub started_at: i64,
@@ -236,8 +347,17 @@ fn bad_action(msg: impl Into<String>) -> ApiError {
     ApiError::invalid("/action", msg)
 }
 
-/// The tour state machine. `step` is the step the visitor moves to (advance; defaults to the
-/// next), `url` the page it happens on (checked against the step's `page`).
+/// The tour state machine. `url` is the page the action happens on.
+///
+/// `advance` moves to `step`: the next step when it is left out; given, it may be the next
+/// (Next), the current one (a retried request: nothing changes) or any earlier one (Back), never
+/// further ahead. A step with a `page` is only reached on that page (`url`, when sent, is checked
+/// against it; going back to it from elsewhere, the widget navigates there first). The
+/// checkpoint follows the step: the page of the step reached, or of the nearest earlier step
+/// with one. The widget sends an explicit `step` for Next and Back alike, so a request sent
+/// twice (offline queue, retry after a timeout) leaves the same progress as once. For the same
+/// reason start of a running tour, snooze of a snoozed one and restart of one running at step 0
+/// change nothing; a repeated complete or dismiss is refused and changes nothing either.
 pub fn apply_tour_action(
     tour: &TourContent,
     prev: Option<&TourProgress>,
@@ -247,18 +367,26 @@ pub fn apply_tour_action(
     now: i64,
 ) -> Result<TourProgress, ApiError> {
     let last = tour.steps.len().saturating_sub(1) as u32;
+    // The page of step `idx`, or of the nearest earlier step that has one.
+    let checkpoint_at = |idx: u32| {
+        tour.steps
+            .iter()
+            .take(idx as usize + 1)
+            .rev()
+            .find_map(|s| s.page.clone())
+    };
     let fresh = |now| TourProgress {
         state: TourState::InProgress,
         step: 0,
-        checkpoint: tour.steps.first().and_then(|s| s.page.clone()),
+        checkpoint: checkpoint_at(0),
         snoozed_until: None,
         started_at: now,
         completed_at: None,
         dismissed_at: None,
     };
-    let check_page = |idx: u32| -> Result<Option<String>, ApiError> {
-        let page = tour.steps.get(idx as usize).and_then(|s| s.page.clone());
-        if let (Some(p), Some(u)) = (&page, url) {
+    let check_page = |idx: u32| -> Result<(), ApiError> {
+        let page = tour.steps.get(idx as usize).and_then(|s| s.page.as_deref());
+        if let (Some(p), Some(u)) = (page, url) {
             if path_of(p) != path_of(u) {
                 return Err(ApiError::invalid(
                     "/url",
@@ -266,12 +394,16 @@ pub fn apply_tour_action(
                 ));
             }
         }
-        Ok(page)
+        Ok(())
     };
     if step.is_some() && action != TourAction::Advance {
         return Err(ApiError::invalid("/step", "only advance takes a step"));
     }
     match (action, prev) {
+        // Already started over (a retried restart): `startedAt` stays.
+        (TourAction::Restart, Some(p)) if p.state == TourState::InProgress && p.step == 0 => {
+            Ok(p.clone())
+        }
         (TourAction::Restart, _) => Ok(fresh(now)),
         (TourAction::Start, None) => Ok(fresh(now)),
         (TourAction::Start, Some(p)) => match p.state {
@@ -318,7 +450,8 @@ pub fn apply_tour_action(
                     format!("this tour has steps 0 to {last}"),
                 ));
             }
-            if to != p.step + 1 && to != p.step {
+            // Back (any earlier step), the same step again (a retry) or the next; never ahead.
+            if to > p.step + 1 {
                 return Err(ApiError::invalid(
                     "/step",
                     format!(
@@ -328,10 +461,10 @@ pub fn apply_tour_action(
                     ),
                 ));
             }
-            let page = check_page(to)?;
+            check_page(to)?;
             Ok(TourProgress {
                 step: to,
-                checkpoint: page.or_else(|| p.checkpoint.clone()),
+                checkpoint: checkpoint_at(to),
                 ..p.clone()
             })
         }
@@ -436,6 +569,21 @@ mod tests {
         assert_eq!(go(Some(&p), Advance, Some(1), None).unwrap(), p);
         let p = go(Some(&p), Advance, None, None).unwrap();
         assert_eq!(err_path(go(Some(&p), Advance, None, None)), "/step");
+        // Back: to any earlier step; the checkpoint follows the step back.
+        let b = go(Some(&p), Advance, Some(0), None).unwrap();
+        assert_eq!((b.step, b.checkpoint.as_deref()), (0, None));
+        assert_eq!(err_path(go(Some(&b), Advance, Some(2), None)), "/step");
+        // A step with a page is reached only there, backwards too.
+        assert_eq!(
+            err_path(go(Some(&p), Advance, Some(1), Some("/home"))),
+            "/url"
+        );
+        let b = go(Some(&p), Advance, Some(1), Some("/billing")).unwrap();
+        assert_eq!((b.step, b.checkpoint.as_deref()), (1, Some("/billing")));
+        assert_eq!(
+            (b.state, b.started_at, b.snoozed_until),
+            (p.state, p.started_at, p.snoozed_until)
+        );
         let done = go(Some(&p), Complete, None, None).unwrap();
         assert_eq!(done.state, TourState::Completed);
         for a in [Advance, Complete, Dismiss, Snooze, Start] {
@@ -457,6 +605,252 @@ mod tests {
         assert_eq!(d.state, TourState::Dismissed);
         assert_eq!(err_path(go(Some(&d), Start, None, None)), "/action");
         assert_eq!(err_path(go(Some(&d), Start, Some(1), None)), "/step");
+    }
+
+    #[test]
+    fn retried_actions_leave_the_same_progress() {
+        use TourAction::*;
+        let t = three_steps();
+        // Each request is applied twice, the second time a little later (a retry).
+        let twice = |p: &TourProgress, a, step, url| {
+            let once = apply_tour_action(&t, Some(p), a, step, url, 5_000).unwrap();
+            let again = apply_tour_action(&t, Some(&once), a, step, url, 9_000).unwrap();
+            assert_eq!(once, again, "{a:?} {step:?}");
+            once
+        };
+        let p = apply_tour_action(&t, None, Start, None, None, 1_000).unwrap();
+        let p = twice(&p, Start, None, None);
+        let p = twice(&p, Advance, Some(1), Some("/billing"));
+        let p = twice(&p, Advance, Some(2), None);
+        assert_eq!(p.step, 2);
+        let p = twice(&p, Advance, Some(0), None);
+        assert_eq!(p.step, 0);
+        let p = twice(&p, Advance, Some(1), Some("/billing"));
+        let z = twice(&p, Snooze, None, None);
+        assert_eq!(
+            (z.state, z.snoozed_until),
+            (TourState::Snoozed, Some(5_000 + 7_200_000))
+        );
+        let p = twice(&z, Start, None, None);
+        assert_eq!((p.state, p.step), (TourState::InProgress, 1));
+        let r = twice(&p, Restart, None, None);
+        assert_eq!(
+            (r.state, r.step, r.started_at),
+            (TourState::InProgress, 0, 5_000)
+        );
+        // The ends are refused the second time, and the stored progress is left as it was.
+        for end in [Dismiss, Complete] {
+            let at_end = apply_tour_action(&t, Some(&r), Advance, Some(1), Some("/billing"), 6_000)
+                .and_then(|p| apply_tour_action(&t, Some(&p), Advance, Some(2), None, 6_000))
+                .unwrap();
+            let once = apply_tour_action(&t, Some(&at_end), end, None, None, 7_000).unwrap();
+            assert_eq!(
+                err_path(apply_tour_action(&t, Some(&once), end, None, None, 8_000)),
+                "/action"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_target_policy() {
+        assert_eq!(tour(json!({})).missing_target, MissingTarget::Center);
+        for (v, want) in [
+            ("center", MissingTarget::Center),
+            ("skip", MissingTarget::Skip),
+            ("end", MissingTarget::End),
+        ] {
+            let t = tour(json!({ "missingTarget": v }));
+            assert_eq!(t.missing_target, want);
+            assert_eq!(serde_json::to_value(&t).unwrap()["missingTarget"], v);
+        }
+        for bad in [json!("Center"), json!("wait"), json!(1), json!(null)] {
+            assert!(
+                serde_json::from_value::<TourContent>(json!({ "missingTarget": bad })).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    fn embed(s: &str) -> Option<VideoSource> {
+        Some(VideoSource::Embed(s.into()))
+    }
+
+    #[test]
+    fn video_sources_accepted() {
+        const YT: &str = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ";
+        for u in [
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://youtube.com/watch?v=dQw4w9WgXcQ&t=42s",
+            "https://m.youtube.com/watch?feature=share&v=dQw4w9WgXcQ",
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ#t=10",
+            "https://youtu.be/dQw4w9WgXcQ",
+            "https://youtu.be/dQw4w9WgXcQ?si=abc",
+            "https://www.youtube.com/embed/dQw4w9WgXcQ",
+            "https://youtube.com/shorts/dQw4w9WgXcQ",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+            "https://youtube-nocookie.com/embed/dQw4w9WgXcQ?rel=0",
+            "https://WWW.YouTube.com/watch?v=dQw4w9WgXcQ",
+        ] {
+            assert_eq!(video_source(u), embed(YT), "{u}");
+        }
+        assert_eq!(
+            video_source("https://youtu.be/a-b_C1d2E3f"),
+            embed("https://www.youtube-nocookie.com/embed/a-b_C1d2E3f")
+        );
+        for u in [
+            "https://vimeo.com/76979871",
+            "https://www.vimeo.com/76979871?share=copy",
+            "https://player.vimeo.com/video/76979871",
+        ] {
+            assert_eq!(
+                video_source(u),
+                embed("https://player.vimeo.com/video/76979871"),
+                "{u}"
+            );
+        }
+        let loom = "https://www.loom.com/embed/0123456789abcdef0123456789abcdef";
+        for u in [
+            "https://www.loom.com/share/0123456789abcdef0123456789abcdef",
+            "https://loom.com/share/0123456789abcdef0123456789abcdef?sid=x",
+            "https://www.loom.com/embed/0123456789abcdef0123456789abcdef",
+            "https://loom.com/embed/0123456789abcdef0123456789abcdef",
+        ] {
+            assert_eq!(video_source(u), embed(loom), "{u}");
+        }
+        for u in [
+            "https://cdn.acme.test/intro.mp4",
+            "https://cdn.acme.test/v/intro.webm?token=abc#t=5",
+            "https://cdn.acme.test/intro.ogg",
+            "https://cdn.acme.test/intro.OGV",
+            "https://cdn.acme.test/intro.m4v",
+            "https://cdn.acme.test:8443/a/b/Intro.MOV",
+        ] {
+            assert_eq!(video_source(u), Some(VideoSource::File(u.into())), "{u}");
+        }
+    }
+
+    #[test]
+    fn video_sources_refused() {
+        let id = "dQw4w9WgXcQ";
+        let long = "https://cdn.acme.test/".to_string() + &"a".repeat(2100) + ".mp4";
+        let hostile = [
+            // Not https.
+            "javascript:alert(1)//https://youtu.be/dQw4w9WgXcQ",
+            "JAVASCRIPT:alert(1)",
+            "data:video/mp4;base64,AAAA",
+            "http://cdn.acme.test/intro.mp4",
+            "http://youtu.be/dQw4w9WgXcQ",
+            "HTTPS://youtu.be/dQw4w9WgXcQ",
+            "Https://cdn.acme.test/intro.mp4",
+            "//youtu.be/dQw4w9WgXcQ",
+            "youtu.be/dQw4w9WgXcQ",
+            "ftp://cdn.acme.test/intro.mp4",
+            "",
+            // Look-alike hosts, suffixes and prefixes.
+            "https://youtube.com.evil.test/watch?v=dQw4w9WgXcQ",
+            "https://evilyoutube.com/watch?v=dQw4w9WgXcQ",
+            "https://evil.test/youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://www.youtube.co/watch?v=dQw4w9WgXcQ",
+            "https://youtu.be.evil.test/dQw4w9WgXcQ",
+            "https://youtube.com./watch?v=dQw4w9WgXcQ",
+            "https://youtube.com:8080/watch?v=dQw4w9WgXcQ",
+            "https://vimeo.com.evil.test/76979871",
+            "https://evil.vimeo.com/76979871",
+            "https://loom.com.evil.test/share/0123456789abcdef0123456789abcdef",
+            "https://cdn.loom.com/share/0123456789abcdef0123456789abcdef",
+            "https://youtube.com%2eevil.test/watch?v=dQw4w9WgXcQ",
+            // Userinfo.
+            "https://youtube.com@evil.test/watch?v=dQw4w9WgXcQ",
+            "https://evil.test@youtu.be/dQw4w9WgXcQ",
+            "https://user:pw@cdn.acme.test/intro.mp4",
+            "https://@youtu.be/dQw4w9WgXcQ",
+            // Bad ids: wrong length, characters, traversal, extra segments or slashes.
+            "https://youtu.be/dQw4w9WgXc",
+            "https://youtu.be/dQw4w9WgXcQQ",
+            "https://youtu.be/dQw4w9W%67XcQ",
+            "https://youtu.be/dQw4w9WgX.Q",
+            "https://youtu.be/dQw4w9WgXcQ/",
+            "https://youtu.be//dQw4w9WgXcQ",
+            "https://youtu.be/",
+            "https://youtu.be",
+            "https://www.youtube.com/watch?v=",
+            "https://www.youtube.com/watch?vv=dQw4w9WgXcQ",
+            "https://www.youtube.com/watch?x=1",
+            "https://www.youtube.com/watch/?v=dQw4w9WgXcQ",
+            "https://www.youtube.com//watch?v=dQw4w9WgXcQ",
+            "https://www.youtube.com/embed/../../evil.test/dQw4w9WgXcQ",
+            "https://www.youtube.com/embed/dQw4w9WgXcQ/../x",
+            "https://www.youtube.com/embed//dQw4w9WgXcQ",
+            "https://www.youtube.com/v/dQw4w9WgXcQ",
+            "https://www.youtube.com/playlist?list=PL123",
+            "https://www.youtube-nocookie.com/watch?v=dQw4w9WgXcQ",
+            "https://youtu.be/watch?v=dQw4w9WgXcQ",
+            "https://vimeo.com/",
+            "https://vimeo.com/abc",
+            "https://vimeo.com/1234567890123",
+            "https://vimeo.com/channels/staffpicks/76979871",
+            "https://vimeo.com/76979871/",
+            "https://vimeo.com/video/76979871",
+            "https://player.vimeo.com/76979871",
+            "https://player.vimeo.com/video/../76979871",
+            "https://www.loom.com/share/short",
+            "https://www.loom.com/share/0123456789abcdef-0123456789abcdef",
+            "https://www.loom.com/share/../embed/0123456789abcdef0123456789abcdef",
+            "https://www.loom.com/0123456789abcdef0123456789abcdef",
+            "https://www.loom.com/share/0123456789abcdef0123456789abcdef/x",
+            // Not a video file, or one only in appearance.
+            "https://cdn.acme.test/intro.mp4.html",
+            "https://cdn.acme.test/intro.html?file=x.mp4",
+            "https://cdn.acme.test/page#x.mp4",
+            "https://cdn.acme.test/intro.mp3",
+            "https://cdn.acme.test/intro.svg",
+            "https://cdn.acme.test/mp4",
+            "https://cdn.acme.test",
+            "https:///intro.mp4",
+            "https://cdn.acme.test/in tro.mp4",
+            "https://cdn.acme.test/\"onerror=\"alert(1).mp4",
+            "https://cdn.acme.test/<script>.mp4",
+            "https://cdn.acme.test/a\\b.mp4",
+            "https://cdn.acme.test/intro.mp4\n",
+            "https://youtu.be/dQw4w9WgXcQ\u{0}",
+        ];
+        for u in hostile {
+            assert_eq!(video_source(u), None, "{u:?}");
+        }
+        assert_eq!(video_source(&long), None);
+        assert!(video_source(&("https://youtu.be/".to_string() + id)).is_some());
+    }
+
+    #[test]
+    fn video_steps_take_only_the_allowlist() {
+        let step = |u: &str| {
+            tour(
+                json!({"steps": [{"kind": "post", "body": "a"}, {"kind": "video", "body": "x", "videoUrl": u}]}),
+            )
+        };
+        assert!(step("https://youtu.be/dQw4w9WgXcQ")
+            .validate("/content", true)
+            .is_ok());
+        assert!(step("https://cdn.acme.test/intro.webm")
+            .validate("/content", true)
+            .is_ok());
+        for bad in [
+            "https://evil.test/watch?v=dQw4w9WgXcQ",
+            "https://youtube.com.evil.test/watch?v=dQw4w9WgXcQ",
+            "http://cdn.acme.test/intro.mp4",
+        ] {
+            let e = step(bad).validate("/content", true).unwrap_err();
+            assert_eq!(
+                e.path.as_deref(),
+                Some("/content/steps/1/videoUrl"),
+                "{bad}"
+            );
+            assert!(
+                e.message.contains("YouTube") && e.message.contains(".mp4"),
+                "{}",
+                e.message
+            );
+        }
     }
 
     #[test]
