@@ -46,17 +46,60 @@ if (!creds.teammateKey && creds.secretKey?.startsWith('psk_')) {
     writeFileSync(credsFile, JSON.stringify(creds, null, 2));
   }
 }
-// Content a newcomer sees at once on the demo pages: a banner on the landing page, a post on the
-// app page after a few seconds, a tooltip on its Export button. Each is created (and activated)
-// once, by name: a later seed leaves alone what is there, edits and pauses included.
+// Content a newcomer sees at once on the demo pages: a banner on the landing page; on the app
+// page a 4-step product tour, a post after a few seconds (its first button starts the tour) and
+// a tooltip on its Export button. Each is created (and activated) once, by name: a later seed
+// leaves alone what is there, edits and pauses included.
 // Static assets are served without `.html` (`/app.html` redirects to `/app`), so both spellings
 // of each path are named. The audience (a page path rule) decides on which pages the edge
 // offers an item; its triggers (all must hold: shared/src/targeting/page.rs) when on the page
-// the widget shows it — so one page_visit trigger names both landing paths, as a regex.
+// the widget shows it — so one page_visit trigger names both landing paths, as a regex. A
+// visitor's URL never has the `.html` (the redirect), so the tour's trigger and its step's
+// `page` name the path as the address bar shows it.
 const pagePath = (paths) => ({ type: 'condition', property: { source: 'page', key: 'path' }, operator: 'in', value: paths });
 const LANDING = ['/', '/index.html'];
 const APP = ['/app', '/app.html'];
-const DEMO_CONTENT = [
+const BILLING = ['/billing', '/billing.html'];
+const TOUR = ['tours', {
+  name: 'Demo: tour of the app',
+  content: {
+    // A step whose element never shows (a page changed since the tour was written) still
+    // tells the visitor what it had to say, as a centred card.
+    missingTarget: 'center',
+    steps: [
+      {
+        kind: 'post',
+        title: 'Welcome to Acme Reports',
+        body: 'A one-minute look around: where your reports are, and where your plan and invoices live. Leave at any time; the tour picks up where you left it.',
+      },
+      {
+        // Rendered by the page about 1.5 s after load (www/app.html): the step waits for it.
+        selector: '#reports-table',
+        title: 'Your recent reports',
+        body: 'Every report your team edited in the last 7 days, with how often it was viewed. Open one to see its charts or share it.',
+        placement: 'above',
+      },
+      {
+        selector: '#nav-billing',
+        title: 'Billing',
+        body: 'Your plan and invoices live here. Click **Billing** to go on.',
+        placement: 'below',
+        advance: 'click',
+      },
+      {
+        selector: '#upgrade-plan',
+        page: '/billing',
+        title: 'Need more seats?',
+        body: 'Upgrade whenever your team grows: the new plan starts at once, and this month you pay only the difference.',
+      },
+    ],
+  },
+  // Offered on both pages it runs on; it starts on the app page, the first time only.
+  audience: pagePath([...APP, ...BILLING]),
+  triggers: [{ type: 'page_visit', match: 'exact', value: '/app' }],
+  frequency: 'first_time_only',
+}];
+const demoContent = (tourId) => [
   ['outbound', {
     kind: 'banner',
     name: 'Demo: welcome banner',
@@ -76,8 +119,9 @@ const DEMO_CONTENT = [
     name: 'Demo: welcome to the app',
     content: {
       title: 'Welcome to your dashboard',
-      body: 'Your reports live here. Create one from any chart, share it with your team, or export it as CSV. Stuck? Ask us from the messenger, bottom right.',
+      body: 'Your reports live here. Create one from any chart, share it with your team, or export it as CSV. New here? Take the one-minute tour. Stuck? Ask us from the messenger, bottom right.',
       buttons: [
+        { label: 'Take the tour', action: { type: 'start_tour', tourId } },
         { label: 'Got it', action: { type: 'dismiss' } },
         { label: 'Ask a question', action: { type: 'open_messenger' } },
       ],
@@ -109,13 +153,20 @@ async function admin(method, path, body) {
 }
 
 if (creds.secretKey?.startsWith('psk_')) {
+  // name → id of what each family already has.
   const existing = {};
-  for (const [family, body] of DEMO_CONTENT) {
-    existing[family] ??= new Set((await admin('GET', `/admin/v1/${family}`))[family].map((i) => i.name));
-    if (existing[family].has(body.name)) continue;
+  const ensure = async ([family, body]) => {
+    existing[family] ??= new Map((await admin('GET', `/admin/v1/${family}`))[family].map((i) => [i.name, i.id]));
+    const id = existing[family].get(body.name);
+    if (id) return id;
     const item = await admin('POST', `/admin/v1/${family}`, body);
     await admin('POST', `/admin/v1/${family}/${item.id}/activate`);
-  }
+    existing[family].set(body.name, item.id);
+    return item.id;
+  };
+  // The tour first: the post's button names it.
+  const tourId = await ensure(TOUR);
+  for (const item of demoContent(tourId)) await ensure(item);
 }
 
 console.log(`demo workspace id:  ${creds.workspaceId}`);

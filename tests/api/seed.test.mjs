@@ -1,6 +1,7 @@
 // The demo workspace scripts/seed.mjs makes (scripts/test seeded it before the tests): its
-// content is live and offered on the right demo pages — a banner on the landing page, a post
-// and an Export tooltip on the app page — and seeding again adds nothing.
+// content is live and offered on the right demo pages — a banner on the landing page; a
+// 4-step tour, a post (which starts the tour) and an Export tooltip on the app page; the tour
+// again on the billing page, where its last step runs — and seeding again adds nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -32,27 +33,78 @@ test('the demo pages offer the seeded banner, post and tooltip where they belong
     const landing = new RegExp(banner.triggers[0].value);
     assert.ok(['/', '/index.html'].every((p) => landing.test(p)) && !['/app', '/index.htm', '/x/'].some((p) => landing.test(p)));
     assert.deepEqual(e.tooltips, [], path);
-    assert.deepEqual(e.skipped.map((s) => [s.kind, s.reason]).sort(), [['post', 'audience'], ['tooltip', 'audience']], path);
+    assert.deepEqual(e.tours, [], path);
+    assert.deepEqual(e.skipped.map((s) => [s.kind, s.reason]).sort(), [['post', 'audience'], ['tooltip', 'audience'], ['tour', 'audience']], path);
   }
   for (const path of ['/app', '/app.html', '/app?tab=reports']) {
     const e = await offered(t, path);
     assert.deepEqual(e.outbound.map((o) => o.kind), ['post'], path);
     const [post] = e.outbound;
     assert.ok(post.content.title && post.content.body);
-    assert.deepEqual(post.content.buttons.map((x) => x.action.type), ['dismiss', 'open_messenger']);
+    assert.deepEqual(post.content.buttons.map((x) => x.action.type), ['start_tour', 'dismiss', 'open_messenger']);
+    assert.deepEqual(e.tours.map((x) => x.id), [post.content.buttons[0].action.tourId], 'the post starts the tour offered here');
     assert.deepEqual(post.triggers, [{ type: 'time_on_page', seconds: 4 }]);
     assert.equal(post.frequency, 'once_per_session');
     assert.deepEqual(e.tooltips.map((x) => [x.content.selector, x.frequency]), [['#export-csv', 'until_dismissed']], path);
     assert.deepEqual(e.skipped.map((s) => [s.kind, s.reason]), [['banner', 'audience']], path);
   }
+  for (const path of ['/billing', '/billing.html']) {
+    const e = await offered(t, path);
+    assert.equal(e.tours.length, 1, path);
+    assert.deepEqual([e.outbound, e.tooltips], [[], []], path);
+  }
   const elsewhere = await offered(t, '/pricing');
-  assert.deepEqual([elsewhere.outbound, elsewhere.tooltips], [[], []]);
+  assert.deepEqual([elsewhere.outbound, elsewhere.tooltips, elsewhere.tours], [[], [], []]);
+});
+
+test('the demo tour: 4 steps over the app and billing pages, on the paths a visitor\'s address bar shows', async () => {
+  const list = await call('GET', '/admin/v1/tours', { token: creds.secretKey });
+  assert.equal(list.status, 200, list.text);
+  const tours = list.body.tours.filter((x) => x.name.startsWith('Demo: '));
+  assert.equal(tours.length, 1, tours.map((x) => x.name).join(', '));
+  const [tour] = tours;
+  assert.equal(tour.status, 'active');
+  assert.equal(tour.frequency, 'first_time_only');
+  assert.deepEqual(tour.triggers, [{ type: 'page_visit', match: 'exact', value: '/app' }]);
+  const { steps, missingTarget } = tour.content;
+  assert.equal(missingTarget, 'center');
+  assert.equal(steps.length, 4);
+  assert.deepEqual(steps.map((s) => s.kind), ['post', 'pointer', 'pointer', 'pointer']);
+  assert.equal(steps[0].title, 'Welcome to Acme Reports');
+  assert.equal(steps[0].selector, undefined);
+  assert.deepEqual([steps[1].selector, steps[1].page], ['#reports-table', undefined]);
+  assert.deepEqual([steps[2].selector, steps[2].advance], ['#nav-billing', 'click']);
+  const paged = steps.filter((s) => s.page);
+  assert.deepEqual(paged.map((s) => [s.selector, s.page]), [['#upgrade-plan', '/billing']]);
+  assert.equal(steps[3].page, '/billing');
+
+  // The post on the app page offers it.
+  const posts = (await call('GET', '/admin/v1/outbound', { token: creds.secretKey })).body.outbound;
+  const post = posts.find((x) => x.name === 'Demo: welcome to the app');
+  assert.deepEqual(post.content.buttons[0], { label: 'Take the tour', action: { type: 'start_tour', tourId: tour.id } });
+
+  // The pages serve what the steps point at, at the paths the trigger and the step name:
+  // `/app.html` and `/billing.html` redirect there, so a visitor's URL never has the `.html`.
+  for (const [file, path] of [['/app.html', '/app'], ['/billing.html', '/billing']]) {
+    const r = await fetch(BASE + file, { redirect: 'manual' });
+    assert.ok([301, 307, 308].includes(r.status), `${file}: ${r.status}`);
+    assert.equal(new URL(r.headers.get('location'), BASE).pathname, path);
+  }
+  const app = await (await fetch(`${BASE}/app`)).text();
+  assert.match(app, /id="nav-billing" href="\/billing"/);
+  assert.match(app, /table\.id = 'reports-table'/, 'the reports table is rendered late, by the page\'s script');
+  assert.doesNotMatch(app, /id="reports-table"/, 'not in the HTML itself');
+  const billing = await fetch(`${BASE}/billing`);
+  assert.equal(billing.status, 200);
+  const html = await billing.text();
+  assert.match(html, /id="upgrade-plan"/);
+  assert.match(html, /<script async src="\/porchlight\.js" data-workspace="demo"><\/script>/);
 });
 
 test('seeding again changes nothing', async () => {
   const names = async () => {
     const out = [];
-    for (const family of ['outbound', 'tooltips']) {
+    for (const family of ['outbound', 'tooltips', 'tours']) {
       const r = await call('GET', `/admin/v1/${family}`, { token: creds.secretKey });
       assert.equal(r.status, 200, r.text);
       out.push(...r.body[family].map((i) => `${i.name}:${i.status}`));
@@ -60,7 +112,7 @@ test('seeding again changes nothing', async () => {
     return out.filter((n) => n.startsWith('Demo: ')).sort();
   };
   const before = await names();
-  assert.equal(before.length, 3, before.join(', '));
+  assert.equal(before.length, 4, before.join(', '));
   assert.ok(before.every((n) => n.endsWith(':active')), before.join(', '));
   execFileSync('node', ['scripts/seed.mjs', BASE, ROOT_KEY, credsFile], { stdio: 'ignore' });
   assert.deepEqual(await names(), before);
