@@ -8,6 +8,7 @@ pub mod contract;
 pub mod heap;
 pub mod host;
 pub mod js;
+pub mod place;
 pub mod style;
 
 use js_sys::{Object, Promise};

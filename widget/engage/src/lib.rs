@@ -12,7 +12,6 @@
 //! armed, and sets one timer for the next time-based change. `Porchlight('debug')` prints the
 //! plan's reasons.
 
-pub mod place;
 // The runtime is browser code; natively only the pure modules build (and are tested).
 #[cfg(target_arch = "wasm32")]
 mod host;

@@ -91,7 +91,7 @@ fn scroll_percent() -> f64 {
     if h <= vh || h <= 0.0 {
         return 100.0;
     }
-    crate::place::clamp((y + vh) / h * 100.0, 0.0, 100.0)
+    porchlight_widget_common::place::clamp((y + vh) / h * 100.0, 0.0, 100.0)
 }
 
 type Listener = Closure<dyn FnMut(Event)>;

@@ -18,9 +18,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::items::Item;
 use crate::observe::{self, href, perf_now, Page, Seen};
-use crate::place::clamp;
 use crate::render::{self, Act, Actor, Shown};
 use crate::{host, items, queue};
+use porchlight_widget_common::place::clamp;
 
 mod debug;
 mod dom;

@@ -11,19 +11,22 @@
 //! element's own size changes (ResizeObserver) — no per-frame loop. If the element leaves the
 //! page (or has no box) the hint hides, and comes back when an element matching the selector
 //! does; an open popover whose element is scrolled out of view hides with it.
+//!
+//! The popover goes where `widget_common::place` says (preferring below): beside the element,
+//! or a bottom sheet on viewports narrower than 480 px or when no side has room.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use porchlight_widget_common::catalog::{t, Msg};
 use porchlight_widget_common::js::get;
+use porchlight_widget_common::place::{place, Placed, Prefer, Rect, Side};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event, HtmlElement, KeyboardEvent, Node};
 
 use super::{button_row, close_button, doc, host, listen_out, query, text, Actor, Shown};
 use crate::items::Item;
-use crate::place::{place, Rect};
 
 fn px(n: f64) -> String {
     let mut s = porchlight_widget_common::js::num(n.round());
@@ -146,27 +149,43 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
             let show = open.get() && r.bottom() > 0.0 && r.top() < vh;
             pop.unchecked_ref::<HtmlElement>().set_hidden(!show);
             if show {
+                // Measured at its own width (a sheet's is the viewport's, by its class).
+                pop.set_class_name("tp");
                 let pr = pop.get_bounding_client_rect();
                 let p = place(
-                    Rect {
+                    Some(Rect {
                         x: r.left(),
                         y: r.top(),
                         w: r.width(),
                         h: r.height(),
-                    },
+                    }),
                     pr.width(),
                     pr.height(),
                     vw,
                     vh,
+                    Prefer::Below,
+                    false,
                 );
-                set_pos(&pop, p.x, p.y);
-                let _ = pop.class_list().toggle_with_force("up", p.above);
-                if let Some(a) = pop.first_element_child() {
-                    let _ = a
-                        .unchecked_ref::<HtmlElement>()
-                        .style()
-                        .set_property("left", &px(p.arrow_x - 6.0));
-                }
+                // Below (no class), "up", "lf" (left of its element), "rt", or "sh": a bottom
+                // sheet (narrow viewports, or no side with room). The arrow's offset in `--a`.
+                let (x, y, class, arrow) = match p {
+                    Placed::Side { x, y, side, arrow } => {
+                        let class = match side {
+                            Side::Below => "tp",
+                            Side::Above => "tp up",
+                            Side::Left => "tp lf",
+                            Side::Right => "tp rt",
+                        };
+                        (x, y, class, arrow)
+                    }
+                    Placed::Sheet { x, y, .. } | Placed::Centre { x, y } => (x, y, "tp sh", 0.0),
+                };
+                set_pos(&pop, x, y);
+                pop.set_class_name(class);
+                let _ = pop
+                    .unchecked_ref::<HtmlElement>()
+                    .style()
+                    .set_property("--a", &px(arrow - 6.0));
             }
         })
     };
