@@ -37,7 +37,8 @@ const sum = (...fs) =>
  * The loader; the core's WASM, glue and "WASM + glue" (`runtime`: the two files the loader
  * fetches before the launcher shows; the sum of their separately compressed sizes, which is what
  * goes over the wire); the messenger's (live chat, loaded only when needed) and the engagement
- * module's (outbound messages and tooltips, loaded when something is eligible) the same way;
+ * module's (outbound messages and tooltips, loaded when something is eligible) and the tour
+ * module's (loaded when a tour is about to show) the same way;
  * and `total`, everything a visitor who chats and is shown content downloads.
  */
 export function measureSizes(siteDir = 'dist/site') {
@@ -51,8 +52,11 @@ export function measureSizes(siteDir = 'dist/site') {
   const engageWasm = measure(siteFile(siteDir, 'engage', 'wasm'));
   const engageGlue = measure(siteFile(siteDir, 'engage', 'js'));
   const engage = sum(engageWasm, engageGlue);
-  const total = sum(loader, wasm, glue, messengerWasm, messengerGlue, engageWasm, engageGlue);
-  return { loader, wasm, glue, runtime, messengerWasm, messengerGlue, messenger, engageWasm, engageGlue, engage, total };
+  const tourWasm = measure(siteFile(siteDir, 'tour', 'wasm'));
+  const tourGlue = measure(siteFile(siteDir, 'tour', 'js'));
+  const tour = sum(tourWasm, tourGlue);
+  const total = sum(loader, wasm, glue, messengerWasm, messengerGlue, engageWasm, engageGlue, tourWasm, tourGlue);
+  return { loader, wasm, glue, runtime, messengerWasm, messengerGlue, messenger, engageWasm, engageGlue, engage, tourWasm, tourGlue, tour, total };
 }
 
 /**

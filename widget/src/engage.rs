@@ -68,10 +68,16 @@ fn start(ws: &str) {
     }
     let _ = STARTED.try_with(|s| *s.borrow_mut() = Some(ws.into()));
     let config = Object::new();
-    if let Some((settings, nonce)) = with(|rt| (rt.settings.clone(), rt.nonce.clone())) {
+    if let Some((settings, nonce, load)) =
+        with(|rt| (rt.settings.clone(), rt.nonce.clone(), rt.load.clone()))
+    {
         js::set(&config, "settings", &get(&settings, "messenger"));
         if let Some(n) = nonce {
             js::set(&config, "nonce", &JsValue::from_str(&n));
+        }
+        // The loader's `load(name)`: the engagement module loads the tour module with it.
+        if let Some(l) = load {
+            js::set(&config, "load", &l);
         }
     }
     call(

@@ -5,10 +5,12 @@
 
 mod checklists;
 mod surveys;
+mod tour_run;
 mod tours;
 
 pub use checklists::*;
 pub use surveys::*;
+pub use tour_run::*;
 pub use tours::*;
 
 use crate::error::ApiError;

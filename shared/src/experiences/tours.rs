@@ -199,17 +199,23 @@ pub fn video_source(url: &str) -> Option<VideoSource> {
     if !is_safe_http_url(url) {
         return None;
     }
+    // No indexing that could panic (`get`, not `[..]`): the widget links this, and a slicing
+    // panic ships the formatting of its message (~3 KB brotli).
     let rest = url.strip_prefix("https://")?;
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (host, tail) = rest.split_at(auth_end);
-    if host.is_empty() || host.contains('@') {
+    let cut = |s: &str, stops: &[u8]| {
+        s.bytes()
+            .position(|b| stops.contains(&b))
+            .unwrap_or(s.len())
+    };
+    let auth_end = cut(rest, b"/?#");
+    let (host, tail) = (rest.get(..auth_end)?, rest.get(auth_end..)?);
+    if host.is_empty() || host.bytes().any(|b| b == b'@') {
         return None;
     }
-    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
-    let path = &tail[..path_end];
-    let query = tail[path_end..]
-        .strip_prefix('?')
-        .map_or("", |q| q.split('#').next().unwrap_or(""));
+    let path_end = cut(tail, b"?#");
+    let path = tail.get(..path_end)?;
+    let query = tail.get(path_end..)?.strip_prefix('?').unwrap_or("");
+    let query = query.get(..cut(query, b"#"))?;
 
     let host_is = |names: &[&str]| names.iter().any(|n| host.eq_ignore_ascii_case(n));
     let embed = |base: &str, id: &str| {
@@ -327,20 +333,22 @@ pub enum TourAction {
 
 /// The path part of a URL or path (`https://a.test/x/?q#h` → `/x`), without a trailing slash.
 pub fn path_of(url: &str) -> &str {
-    let rest = match url.find("://") {
-        Some(i) => {
-            let after = &url[i + 3..];
-            after.find('/').map_or("/", |j| &after[j..])
+    // Bytes and `get` (no searcher, no slicing panic): the widget links this.
+    let b = url.as_bytes();
+    let mut from = 0;
+    if let Some(i) = (0..b.len()).find(|&i| b.get(i..i + 3) == Some(b"://")) {
+        match (i + 3..b.len()).find(|&j| b.get(j) == Some(&b'/')) {
+            Some(j) => from = j,
+            None => return "/",
         }
-        None => url,
-    };
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let p = &rest[..end];
-    if p.len() > 1 {
-        p.trim_end_matches('/')
-    } else {
-        p
     }
+    let mut end = (from..b.len())
+        .find(|&j| matches!(b.get(j), Some(b'?' | b'#')))
+        .unwrap_or(b.len());
+    while end > from + 1 && b.get(end - 1) == Some(&b'/') {
+        end -= 1;
+    }
+    url.get(from..end).unwrap_or("/")
 }
 
 fn bad_action(msg: impl Into<String>) -> ApiError {

@@ -34,6 +34,11 @@ pub struct PageItem<'a> {
     pub armed_at: Option<i64>,
     /// On screen now.
     pub showing: bool,
+    /// A run the visitor is in the middle of (a tour in progress, or one `startTour` asked
+    /// for): ready at once on any page, whatever its triggers, page rule and frequency — the
+    /// edge let it through the same way, and its steps say which page each runs on. Audience,
+    /// status and arbitration still apply.
+    pub resuming: bool,
 }
 
 /// What the widget observed on this page (since the last navigation).
@@ -151,17 +156,23 @@ pub fn plan(items: &[PageItem], now: &PageNow) -> Plan {
         };
         if item.showing {
             // Shown on a page its page rule admitted; a navigation elsewhere takes it down.
-            let on_page = item
-                .triggers
-                .iter()
-                .filter(|t| matches!(t.kind, TriggerKind::PageVisit(_)))
-                .all(|t| trigger_fires(t, &now.ctx));
+            let on_page = item.resuming
+                || item
+                    .triggers
+                    .iter()
+                    .filter(|t| matches!(t.kind, TriggerKind::PageVisit(_)))
+                    .all(|t| trigger_fires(t, &now.ctx));
             if on_page {
                 showing.push(cand);
                 verdicts.push(Some(Verdict::Showing));
             } else {
                 verdicts.push(Some(Verdict::OffPage));
             }
+            continue;
+        }
+        if item.resuming {
+            ready.push(cand);
+            verdicts.push(None);
             continue;
         }
         let input = FrequencyInput {
@@ -271,7 +282,42 @@ mod tests {
             history: &f.history,
             armed_at: None,
             showing: false,
+            resuming: false,
         }
+    }
+
+    #[test]
+    fn a_run_in_progress_resumes_whatever_its_triggers_page_rule_and_frequency() {
+        // Shown once already (frequency `once` refuses it), on /app only, after an event.
+        let mut f = fx(
+            json!([{"type": "page_visit", "match": "contains", "value": "/app"},
+                   {"type": "event", "name": "signup"}]),
+            json!({"mode": "once"}),
+        );
+        f.history
+            .impressions
+            .push(crate::targeting::frequency::Impression {
+                at: 1,
+                browsing_session: "old".into(),
+            });
+        let mut tour = item("tour", Kind::Tour, &f);
+        let p = plan(&[tour.clone()], &page("https://a.test/billing", 10));
+        assert!(matches!(p.verdicts[0].1, Verdict::Refused { .. }));
+        tour.resuming = true;
+        let p = plan(&[tour.clone()], &page("https://a.test/billing", 10));
+        assert_eq!(p.verdicts[0].1, Verdict::Show);
+        // On screen, it stays on a page its page rule does not admit (its steps decide).
+        tour.showing = true;
+        let p = plan(&[tour.clone()], &page("https://a.test/billing", 10));
+        assert_eq!(p.verdicts[0].1, Verdict::Showing);
+        // Arbitration still applies: with a higher tour ready, it waits.
+        let other = fx(json!([]), json!({"mode": "always"}));
+        let mut higher = item("higher", Kind::Tour, &other);
+        higher.priority = 5;
+        tour.showing = false;
+        let p = plan(&[higher, tour], &page("https://a.test/billing", 10));
+        assert_eq!(p.verdicts[0].1, Verdict::Show);
+        assert!(matches!(p.verdicts[1].1, Verdict::Lost { .. }));
     }
 
     fn page<'a>(url: &'a str, now_ms: i64) -> PageNow<'a> {

@@ -31,6 +31,26 @@ pub enum Msg {
     /// The accessible name of a tooltip's popover with buttons (a dialog) without a title.
     TooltipUntitled,
 
+    // --- tours (widget/tour) ---
+    /// A tour step's button back to the previous step.
+    TourBack,
+    /// A tour step's button to the next step.
+    TourNext,
+    /// The last step's button: the tour is done.
+    TourDone,
+    /// Hides the tour for the author's snooze hours ("Remind me later").
+    TourSnooze,
+    /// The accessible name of a tour step's close (×) button: it ends the tour.
+    TourEnd,
+    /// The accessible name of a tour step without a title.
+    TourUntitled,
+    /// Where the visitor is in the tour (`{step}`, `{total}`: digits).
+    TourProgress,
+    /// Announced when a step shows (`{step}`, `{total}`, `{title}`).
+    TourAnnounce,
+    /// The accessible name of a step's embedded video.
+    TourVideo,
+
     // --- core: the launcher and the panel (widget/src/ui.rs) ---
     /// The launcher's accessible name. The loader draws the same launcher before the core has
     /// arrived with widget/src/launcher-label.txt, which a test holds to this text.
@@ -142,6 +162,15 @@ impl Msg {
         Msg::ChatReply,
         Msg::TooltipHint,
         Msg::TooltipUntitled,
+        Msg::TourBack,
+        Msg::TourNext,
+        Msg::TourDone,
+        Msg::TourSnooze,
+        Msg::TourEnd,
+        Msg::TourUntitled,
+        Msg::TourProgress,
+        Msg::TourAnnounce,
+        Msg::TourVideo,
         Msg::OpenMessenger,
         Msg::OpenMessengerUnread,
         Msg::UnreadOverflow,
@@ -198,6 +227,15 @@ impl Msg {
             Msg::ChatReply => "Reply",
             Msg::TooltipHint => "Show tip",
             Msg::TooltipUntitled => "Tip",
+            Msg::TourBack => "Back",
+            Msg::TourNext => "Next",
+            Msg::TourDone => "Done",
+            Msg::TourSnooze => "Remind me later",
+            Msg::TourEnd => "End tour",
+            Msg::TourUntitled => "Product tour",
+            Msg::TourProgress => "{step} of {total}",
+            Msg::TourAnnounce => "Step {step} of {total}: {title}",
+            Msg::TourVideo => "Video",
 
             Msg::OpenMessenger => "Open messenger",
             Msg::OpenMessengerUnread => "Open messenger, {count} unread",

@@ -9,6 +9,7 @@ pub mod heap;
 pub mod host;
 pub mod js;
 pub mod place;
+pub mod rich;
 pub mod style;
 
 use js_sys::{Object, Promise};

@@ -8,7 +8,7 @@ use regex_lite::Regex;
 use std::path::{Path, PathBuf};
 
 /// The source folders of every module that draws in the page.
-const MODULES: [&str; 3] = ["../src", "../messenger/src", "../engage/src"];
+const MODULES: [&str; 4] = ["../src", "../messenger/src", "../engage/src", "../tour/src"];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

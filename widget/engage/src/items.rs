@@ -4,11 +4,13 @@
 //! parsers. An item whose triggers or frequency do not parse is left out (the edge validated
 //! them when saved; a newer edge may know more) and `debug` says so.
 
+use porchlight_shared::experiences::{Run, TourState};
 use porchlight_shared::targeting::arbitrate::Kind;
 use porchlight_shared::targeting::frequency::{Frequency, History, Impression};
 use porchlight_shared::targeting::triggers::Trigger;
 use porchlight_shared::vocab::{Family, ItemKind};
 use serde_json::Value;
+use wasm_bindgen::JsValue;
 
 /// One item this module can show.
 pub(crate) struct Item {
@@ -20,6 +22,10 @@ pub(crate) struct Item {
     pub frequency: Frequency,
     /// What the edge knew when it answered.
     pub history: History,
+    /// A tour's progress as the edge stored it (`progress: {state, step}`).
+    pub run: Option<Run>,
+    /// A tour's content as the browser parsed it: handed to the tour module as it is.
+    pub js: JsValue,
 }
 
 impl Item {
@@ -52,8 +58,9 @@ impl Item {
     }
 }
 
-/// Families this module renders today; the others are eligible but wait for their renderer.
-pub(crate) const RENDERED: [Family; 2] = [Family::Outbound, Family::Tooltips];
+/// Families this module renders today (tours through the tour module); the others are
+/// eligible but wait for their renderer.
+pub(crate) const RENDERED: [Family; 3] = [Family::Outbound, Family::Tooltips, Family::Tours];
 
 /// What the edge says an item's past is, as the frequency check reads it. The count of
 /// impressions is what matters to it; their sessions are "another" one (the edge already
@@ -117,6 +124,13 @@ pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
         triggers,
         frequency,
         history: history_of(v.get("history")),
+        run: v.get("progress").and_then(|p| {
+            Some(Run {
+                state: TourState::parse(p.get("state")?.as_str()?)?,
+                step: p.get("step")?.as_u64()?.min(1000) as u32,
+            })
+        }),
+        js: JsValue::UNDEFINED,
     })
 }
 

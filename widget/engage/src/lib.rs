@@ -25,3 +25,5 @@ mod queue;
 mod render;
 #[cfg(target_arch = "wasm32")]
 mod runtime;
+#[cfg(target_arch = "wasm32")]
+mod tours;

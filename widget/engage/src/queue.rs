@@ -13,6 +13,7 @@ use std::cell::RefCell;
 
 use js_sys::{Array, Object, JSON};
 use porchlight_shared::events::{valid_event_name, MAX_BATCH, MAX_PROPERTIES};
+use porchlight_shared::experiences::{replay, Run, TourAction};
 use porchlight_shared::targeting::frequency::{History, Impression};
 use porchlight_shared::targeting::json_from_js;
 use porchlight_shared::vocab::ImpressionAction;
@@ -164,6 +165,17 @@ fn now() -> i64 {
 
 /// Records what the visitor did with an item, and sends it.
 pub(crate) fn record(family: &str, id: &str, action: ImpressionAction, bs: &str) {
+    keep_imp(family, id, action, bs, 0);
+    flush_imps();
+}
+
+/// Records what the visitor did with a tour in this browser's record only (frequency, other
+/// tabs): the edge records a tour's impressions itself, from its progress.
+pub(crate) fn note(family: &str, id: &str, action: ImpressionAction, bs: &str) {
+    keep_imp(family, id, action, bs, now());
+}
+
+fn keep_imp(family: &str, id: &str, action: ImpressionAction, bs: &str, sent: i64) {
     let k = imps_key(&ws());
     let mut list = read_imps(&k);
     let t = now();
@@ -175,14 +187,13 @@ pub(crate) fn record(family: &str, id: &str, action: ImpressionAction, bs: &str)
         a: action.as_str().into(),
         t,
         b: bs.into(),
-        s: 0,
+        s: sent,
     });
     if list.len() > MAX_IMPS {
         let drop = list.len() - MAX_IMPS;
         list.drain(..drop);
     }
     write_imps(&k, &list);
-    flush_imps();
 }
 
 /// What this browser recorded about `id` that the edge's answer (received at `answered_at`)
@@ -360,5 +371,136 @@ pub(crate) fn clear() {
     if let Some(s) = storage() {
         let _ = s.remove_item(&imps_key(&ws));
         let _ = s.remove_item(&events_key(&ws));
+        let _ = s.remove_item(&progress_key(&ws));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tour progress: `porchlight:<ws>:tp`, each action `{c, i, a, s?, u?, t, x}` (client id, tour,
+// action, step, URL, when, when the edge stored it: 0 not yet), sent in order, one at a time,
+// retried with backoff. The edge's state machine makes a repeat harmless (an advance names its
+// step; a repeated complete or dismiss is refused and changes nothing), so a refusal leaves the
+// queue as a success does. Sent actions are kept a minute: an answer the edge computed before
+// they landed is corrected by replaying them (`tour_run`).
+
+thread_local! {
+    static TP: RefCell<(bool, u32)> = const { RefCell::new((false, 0)) };
+}
+
+pub(crate) fn progress_key(ws: &str) -> String {
+    key(ws, ":tp")
+}
+
+/// Queues `action` on tour `id` (`step` for an advance, `url` when its step runs here), and
+/// sends it.
+pub(crate) fn progress(id: &str, action: TourAction, step: Option<u32>, url: Option<&str>) {
+    let k = progress_key(&ws());
+    let list = read(&k);
+    let t = now();
+    let left = Array::new();
+    for e in list.iter() {
+        let x = get_f64(&e, "x").unwrap_or(0.0) as i64;
+        if x == 0 || t - x < 60_000 {
+            left.push(&e);
+        }
+    }
+    let e = Object::new();
+    set(&e, "c", &JsValue::from_str(&client_id()));
+    set(&e, "i", &JsValue::from_str(id));
+    set(&e, "a", &JsValue::from_str(action.as_str()));
+    if let Some(s) = step {
+        set(&e, "s", &JsValue::from(s));
+    }
+    if let Some(u) = url {
+        set(&e, "u", &JsValue::from_str(u));
+    }
+    set(&e, "t", &JsValue::from_f64(t as f64));
+    set(&e, "x", &JsValue::from_f64(0.0));
+    left.push(&e);
+    while left.length() > 100 {
+        left.shift();
+    }
+    write(&k, &left);
+    flush_progress();
+}
+
+/// Where the visitor is in tour `id` (last step `last`): the edge's `edge`, with the actions
+/// queued since its answer (received at `answered_at`) replayed on top.
+pub(crate) fn tour_run(id: &str, edge: Option<Run>, last: u32, answered_at: i64) -> Option<Run> {
+    let mut run = edge;
+    for e in read(&progress_key(&ws())).iter() {
+        let x = get_f64(&e, "x").unwrap_or(0.0) as i64;
+        if get_str(&e, "i").as_deref() != Some(id) || (x != 0 && x < answered_at) {
+            continue;
+        }
+        if let Some(a) = get_str(&e, "a").as_deref().and_then(TourAction::parse) {
+            let step = get_f64(&e, "s").map(|s| s as u32);
+            run = replay(run, a, step, last);
+        }
+    }
+    run
+}
+
+pub(crate) fn flush_progress() {
+    if TP.with(|t| std::mem::replace(&mut t.borrow_mut().0, true)) {
+        return;
+    }
+    send_progress();
+}
+
+fn send_progress() {
+    let k = progress_key(&ws());
+    let next = read(&k)
+        .iter()
+        .find(|e| get_f64(e, "x").unwrap_or(0.0) == 0.0);
+    let Some(next) = next else {
+        TP.with(|t| t.borrow_mut().0 = false);
+        return;
+    };
+    let (Some(c), Some(id), Some(a)) = (
+        get_str(&next, "c"),
+        get_str(&next, "i"),
+        get_str(&next, "a"),
+    ) else {
+        return;
+    };
+    let body = Object::new();
+    set(&body, "action", &JsValue::from_str(&a));
+    for (from, to) in [("s", "step"), ("u", "url")] {
+        let v = porchlight_widget_common::js::get(&next, from);
+        if !v.is_undefined() {
+            set(&body, to, &v);
+        }
+    }
+    let mut path = String::from("/v1/tours/");
+    path.push_str(&String::from(js_sys::encode_uri_component(&id)));
+    path.push_str("/progress");
+    let done = move |r: Result<JsValue, ApiError>| match r {
+        Err(e) if e.retryable() => {
+            let n = TP.with(|t| {
+                let mut t = t.borrow_mut();
+                t.1 += 1;
+                t.1
+            });
+            later(backoff_ms(n - 1), send_progress);
+        }
+        r => {
+            if let Err(e) = r {
+                porchlight_widget_common::js::warn(
+                    "tour progress was refused",
+                    &JsValue::from_str(&e.code),
+                );
+            }
+            TP.with(|t| t.borrow_mut().1 = 0);
+            let list = read(&k);
+            for e in list.iter() {
+                if get_str(&e, "c").as_deref() == Some(c.as_str()) {
+                    set(e.unchecked_ref(), "x", &JsValue::from_f64(now() as f64));
+                }
+            }
+            write(&k, &list);
+            send_progress();
+        }
+    };
+    call("POST", &path, Some(&body.into()), Box::new(done));
 }

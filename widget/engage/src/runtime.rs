@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use crate::items::Item;
 use crate::observe::{self, href, perf_now, Page, Seen};
 use crate::render::{self, Act, Actor, Shown};
-use crate::{host, items, queue};
+use crate::{host, items, queue, tours};
 use porchlight_widget_common::place::clamp;
 
 mod debug;
@@ -136,6 +136,7 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
     host::set(host);
     queue::set_workspace(&ws);
     render::configure(&ws, get_str(&config, "nonce"));
+    tours::configure(get(&config, "load"));
     let settings = get(&config, "settings");
     let mut tracked: Vec<(String, String)> = Vec::new();
     if let Value::Array(list) = json_from_js(&get(&settings, "trackedClicks")) {
@@ -195,7 +196,17 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
 #[wasm_bindgen]
 pub fn eligible(answer: JsValue) {
     let mut v = json_from_js(&answer);
-    let (items, left) = items::read(&mut v);
+    let (mut items, left) = items::read(&mut v);
+    // A tour's steps go to the tour module as the browser parsed them.
+    let tours = Array::from(&get(&answer, "tours"));
+    for t in tours.iter() {
+        let id = get_str(&t, "id");
+        for i in items.iter_mut() {
+            if Some(&i.id) == id.as_ref() {
+                i.js = get(&t, "content");
+            }
+        }
+    }
     let bs = v.get("bs").and_then(Value::as_str).map(String::from);
     let skipped = v.get_mut("skipped").map(Value::take).unwrap_or(Value::Null);
     let gone: Vec<Shown> = with(|rt| {
@@ -261,7 +272,15 @@ pub fn command(name: String, args: JsValue) {
                 refetch();
             }
         }
-        "startTour" | "startSurvey" | "startChecklist" | "showArticle" => {
+        "startTour" => match args
+            .get(0)
+            .as_string()
+            .filter(|s| !s.is_empty() && s.len() <= 64)
+        {
+            Some(id) => start_tour(id),
+            None => warn("startTour expects a tour id", &args.get(0)),
+        },
+        "startSurvey" | "startChecklist" | "showArticle" => {
             let first = with(|rt| {
                 let first = !rt.warned.contains(&name);
                 if first {
@@ -475,6 +494,7 @@ fn replan() {
         // A tooltip whose element is not on this page is no candidate: it must not take the
         // place of one whose element is (arbitration shows one tooltip at a time).
         let mut absent: Vec<String> = Vec::new();
+        let mut elsewhere: Vec<String> = Vec::new();
         for (k, i) in rt.items.iter().enumerate() {
             if rt.closed.contains(&i.id) {
                 continue;
@@ -483,6 +503,19 @@ fn replan() {
             if i.kind == ItemKind::Tooltip && !showing && render::tooltip::element_of(i).is_none() {
                 absent.push(i.id.clone());
                 continue;
+            }
+            // A tour shows where its current step runs (and resumes there, see `tours`).
+            let mut resuming = false;
+            if i.kind == ItemKind::Tour {
+                match tours::candidate(i, rt.answered_at, &rt.page.url) {
+                    Some((r, _)) => resuming = r,
+                    None => {
+                        if showing {
+                            elsewhere.push(i.id.clone());
+                        }
+                        continue;
+                    }
+                }
             }
             page_items.push(PageItem {
                 id: &i.id,
@@ -493,6 +526,7 @@ fn replan() {
                 history: &histories[k],
                 armed_at: rt.armed.iter().find(|(a, _)| *a == i.id).map(|a| a.1),
                 showing,
+                resuming,
             });
         }
         let mut events: Vec<TrackedEvent> = Vec::new();
@@ -530,12 +564,15 @@ fn replan() {
         for id in std::mem::take(&mut p.arm) {
             rt.armed.push((id, t as i64));
         }
-        Some((p, absent))
+        Some((p, absent, elsewhere))
     })
     .flatten();
-    let Some((p, mut missing)) = decided else {
+    let Some((p, mut missing, elsewhere)) = decided else {
         return;
     };
+    for id in elsewhere {
+        take_down(&id);
+    }
     for (id, v) in &p.verdicts {
         match v {
             Verdict::Show if !show(id) => missing.push(id.clone()),
@@ -576,7 +613,11 @@ fn show(id: &str) -> bool {
     let actor: Actor = Rc::new(act);
     let r = with(|rt| {
         let item = rt.items.iter().find(|i| i.id == id)?;
-        Some((render::show(item, &actor), item.family(), item.kind))
+        let r = match item.kind {
+            ItemKind::Tour => tours::show(item, rt.answered_at, &rt.page.url, &rt.bs),
+            _ => render::show(item, &actor),
+        };
+        Some((r, item.family(), item.kind))
     })
     .flatten();
     let Some((r, family, kind)) = r else {
@@ -589,7 +630,10 @@ fn show(id: &str) -> bool {
                 rt.bs.clone()
             })
             .unwrap_or_default();
-            queue::record(family.as_str(), id, ImpressionAction::Shown, &bs);
+            // A tour's impressions are its progress, which the edge records.
+            if kind != ItemKind::Tour {
+                queue::record(family.as_str(), id, ImpressionAction::Shown, &bs);
+            }
             host::emit(Emit::ContentShown, &content_event(id, kind));
             true
         }
@@ -605,7 +649,7 @@ fn content_event(id: &str, kind: ItemKind) -> JsValue {
 }
 
 /// Removes `id` from the screen (no impression: a navigation, the edge, another tab).
-fn take_down(id: &str) {
+pub(crate) fn take_down(id: &str) {
     let s = with(|rt| {
         let k = rt.shown.iter().position(|s| s.id == id)?;
         Some(rt.shown.remove(k))
@@ -658,4 +702,77 @@ fn act(id: &str, a: Act) {
         }
     }
     replan();
+}
+
+/// `startTour(id)`: starts or resumes the tour, whatever its triggers and frequency — never
+/// whatever its audience or status: it must be one the edge offers this visitor. One the page
+/// has already is ready at once; else the edge is told to start it (`restart` after a
+/// completed or dismissed run) and asked again, and answers it as a run in progress. An id the
+/// edge does not offer this visitor changes nothing; `debug` shows why.
+fn start_tour(id: String) {
+    let here = with(|rt| {
+        rt.items
+            .iter()
+            .any(|i| i.id == id && i.kind == ItemKind::Tour)
+    })
+    .unwrap_or(false);
+    tours::force(&id);
+    if here {
+        with(|rt| rt.closed.retain(|c| *c != id));
+        return replan();
+    }
+    let mut path = String::from("/v1/tours/");
+    path.push_str(&String::from(js_sys::encode_uri_component(&id)));
+    path.push_str("/progress");
+    let send =
+        move |action: &'static str,
+              then: Box<dyn FnOnce(Result<JsValue, porchlight_widget_common::ApiError>)>| {
+            let body = Object::new();
+            set(&body, "action", &JsValue::from_str(action));
+            host::call("POST", &path, Some(&body.into()), then);
+        };
+    let send2 = send.clone();
+    let idc = id.clone();
+    send(
+        "start",
+        Box::new(move |r| match r {
+            Ok(_) => refetch(),
+            // Completed or dismissed: it starts over.
+            Err(e) if e.status == 400 => send2(
+                "restart",
+                Box::new(|r| {
+                    if r.is_ok() {
+                        refetch()
+                    }
+                }),
+            ),
+            Err(e) => {
+                warn(
+                    "startTour: this tour is not offered to this visitor",
+                    &JsValue::from_str(&idc),
+                );
+                if e.status == 404 && with(|rt| rt.debug).unwrap_or(false) {
+                    refetch();
+                }
+            }
+        }),
+    );
+}
+
+/// The visitor closed `id` for this page (a tour ended or snoozed): it goes, and what waited
+/// behind it may show.
+pub(crate) fn closed(id: &str) {
+    with(|rt| rt.closed.push(id.to_string()));
+    take_down(id);
+    replan();
+}
+
+/// `f` on item `id`.
+pub(crate) fn with_item<R>(id: &str, f: impl FnOnce(&Item) -> R) -> Option<R> {
+    with(|rt| rt.items.iter().find(|i| i.id == id).map(f)).flatten()
+}
+
+/// The browsing session.
+pub(crate) fn bs() -> String {
+    with(|rt| rt.bs.clone()).unwrap_or_default()
 }

@@ -3,7 +3,6 @@
 use crate::host::{call, emit};
 use crate::{chat, ui, Dom};
 use js_sys::Object;
-use porchlight_shared::chat::{spans, Span};
 use porchlight_shared::vocab::AuthorSide;
 use porchlight_widget_common::catalog::{fill, t, Msg};
 use porchlight_widget_common::contract::Emit;
@@ -14,41 +13,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 
 pub(super) fn render_text(doc: &web_sys::Document, li: &Element, text: &str) {
-    for s in spans(text) {
-        let node: Result<web_sys::Node, JsValue> = match s {
-            Span::Text(t) => {
-                let _ = li.append_with_str_1(t);
-                continue;
-            }
-            Span::LineBreak => doc.create_element("br").map(Into::into),
-            Span::Bold(t) | Span::Italic(t) | Span::Code(t) => {
-                let tag = match s {
-                    Span::Bold(_) => "strong",
-                    Span::Italic(_) => "em",
-                    _ => "code",
-                };
-                doc.create_element(tag).map(|e| {
-                    e.set_text_content(Some(t));
-                    e.into()
-                })
-            }
-            Span::Link { text, href } => doc.create_element("a").map(|a| {
-                let _ = attrs(
-                    &a,
-                    &[
-                        ("href", href),
-                        ("rel", "noopener noreferrer"),
-                        ("target", "_blank"),
-                    ],
-                );
-                a.set_text_content(Some(text));
-                a.into()
-            }),
-        };
-        if let Ok(n) = node {
-            let _ = li.append_child(&n);
-        }
-    }
+    porchlight_widget_common::rich::append(doc, li, text);
 }
 
 pub(super) fn message_li(doc: &web_sys::Document, list: &Element, m: &JsValue) -> Option<Element> {

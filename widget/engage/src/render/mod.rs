@@ -73,6 +73,11 @@ pub(crate) fn configure(ws: &str, nonce: Option<String>) {
     NONCE.with(|n| *n.borrow_mut() = nonce);
 }
 
+/// The page's CSP nonce, if it gave one.
+pub(crate) fn nonce() -> Option<String> {
+    NONCE.with(|n| n.borrow().clone())
+}
+
 pub(crate) fn doc() -> Option<Document> {
     web_sys::window()?.document()
 }

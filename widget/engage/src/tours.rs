@@ -1,0 +1,287 @@
+//! Tours: the runtime's side. Which step of a tour shows on this page, and what the visitor's
+//! actions do to the run, are decided here with `shared` (`experiences::{replay, runs_here}`:
+//! the edge's state machine, reduced) over the edge's progress and the actions this browser
+//! queued since; the step itself is drawn by the tour module (`widget/tour`), loaded the
+//! first time a tour is about to show, in the item's own shadow root.
+//!
+//! - A run in progress (or one `startTour` asked for) is *resuming*: ready at once on any page
+//!   where its current step runs, whatever its triggers and frequency (the edge let it through
+//!   the same way); arbitration still applies.
+//! - Starting shows it to the edge (`start`, or `restart` after a completed or dismissed run);
+//!   every action goes through the offline-queued progress path (`queue::progress`): Next and
+//!   Back name their step, so a retry is harmless.
+//! - A step on another page takes the tour down here; it comes back when the visitor reaches
+//!   that page (a navigation, a reload, another tab).
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Object, Promise};
+use porchlight_shared::experiences::{runs_here, Run, TourAction, TourState};
+use porchlight_shared::vocab::ImpressionAction;
+use porchlight_widget_common::contract::Emit;
+use porchlight_widget_common::js::{get, set, warn};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+use crate::items::Item;
+use crate::render::{self, Shown};
+use crate::{host, queue};
+
+/// The tour on screen.
+struct On {
+    id: String,
+    step: u32,
+    count: u32,
+    wrap: Element,
+    content: JsValue,
+    /// The page's URL when it was drawn.
+    url: String,
+}
+
+thread_local! {
+    static LOAD: RefCell<Option<Function>> = const { RefCell::new(None) };
+    static MODULE: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    static LOADING: RefCell<bool> = const { RefCell::new(false) };
+    static ON: RefCell<Option<On>> = const { RefCell::new(None) };
+    /// Tours `startTour` asked for on this visit, not started at the edge yet.
+    static FORCED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static ACT: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// The loader's `load(name)`, handed over by the core.
+pub(crate) fn configure(load: JsValue) {
+    LOAD.with(|l| *l.borrow_mut() = load.dyn_into().ok());
+}
+
+fn steps(item: &Item) -> &[Value] {
+    match item.content.get("steps") {
+        Some(Value::Array(s)) => s,
+        _ => &[],
+    }
+}
+
+fn page_of(item: &Item, step: u32) -> Option<&str> {
+    steps(item)
+        .get(step as usize)
+        .and_then(|s| s.get("page"))
+        .and_then(Value::as_str)
+}
+
+fn last(item: &Item) -> u32 {
+    (steps(item).len() as u32).saturating_sub(1)
+}
+
+fn run_of(item: &Item, answered_at: i64) -> Option<Run> {
+    queue::tour_run(&item.id, item.run, last(item), answered_at)
+}
+
+pub(crate) fn force(id: &str) {
+    FORCED.with(|f| {
+        let mut f = f.borrow_mut();
+        if !f.iter().any(|x| x == id) {
+            f.push(id.into());
+        }
+    });
+}
+
+fn forced(id: &str) -> bool {
+    FORCED.with(|f| f.borrow().iter().any(|x| x == id))
+}
+
+/// Whether tour `item` may show on `url`, and if so whether it resumes (see the module's
+/// documentation) and at which step. `None`: its current step runs on another page, or this
+/// browser ended or snoozed it since the edge answered.
+pub(crate) fn candidate(item: &Item, answered_at: i64, url: &str) -> Option<(bool, u32)> {
+    if steps(item).is_empty() {
+        return None;
+    }
+    let run = run_of(item, answered_at);
+    let forced = forced(&item.id);
+    let state = run.map(|r| r.state);
+    if run != item.run && state != Some(TourState::InProgress) && !forced {
+        return None;
+    }
+    let step = match run {
+        Some(r) if matches!(r.state, TourState::InProgress | TourState::Snoozed) => r.step,
+        _ => 0,
+    };
+    let resuming = forced || state == Some(TourState::InProgress);
+    runs_here(page_of(item, step), url).then_some((resuming, step))
+}
+
+/// Shows tour `item` on `url`: starts the run at the edge if it is not running, and draws its
+/// step (loading the tour module the first time).
+pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result<Shown, JsValue> {
+    let (_, step) = candidate(item, answered_at, url).ok_or("not on this page")?;
+    let start = match run_of(item, answered_at).map(|r| r.state) {
+        None => Some(TourAction::Start),
+        Some(TourState::Completed | TourState::Dismissed) => Some(TourAction::Restart),
+        Some(TourState::Snoozed) => Some(TourAction::Start),
+        Some(TourState::InProgress) => None,
+    };
+    if let Some(a) = start {
+        queue::progress(&item.id, a, None, None);
+        if a == TourAction::Restart || item.run.is_none() {
+            queue::note("tour", &item.id, ImpressionAction::Shown, bs);
+        }
+    }
+    FORCED.with(|f| f.borrow_mut().retain(|x| *x != item.id));
+    let (h, wrap) = render::host(&item.id, "tr", false)?;
+    ON.with(|o| {
+        *o.borrow_mut() = Some(On {
+            id: item.id.clone(),
+            step,
+            count: steps(item).len() as u32,
+            wrap,
+            content: item.js.clone(),
+            url: url.into(),
+        })
+    });
+    draw();
+    let id = item.id.clone();
+    Ok(Shown {
+        id: item.id.clone(),
+        host: h,
+        keep: Vec::new(),
+        cleanup: vec![Box::new(move || {
+            let mine = ON.with(|o| {
+                let mut o = o.borrow_mut();
+                let mine = o.as_ref().is_some_and(|x| x.id == id);
+                if mine {
+                    *o = None;
+                }
+                mine
+            });
+            if mine {
+                call_module("hide", &JsValue::UNDEFINED);
+            }
+        })],
+    })
+}
+
+/// `module[f](arg)`, once the module is here (loaded on first use; a failed load is tried
+/// again next time).
+fn call_module(f: &'static str, arg: &JsValue) {
+    if let Some(m) = MODULE.with(|m| m.borrow().clone()) {
+        if let Ok(func) = get(&m, f).dyn_into::<Function>() {
+            let _ = func.call1(&JsValue::UNDEFINED, arg);
+        }
+        return;
+    }
+    if f != "show" || LOADING.with(|l| std::mem::replace(&mut *l.borrow_mut(), true)) {
+        return;
+    }
+    let Some(load) = LOAD.with(|l| l.borrow().clone()) else {
+        return warn("the tour module cannot be loaded", &JsValue::UNDEFINED);
+    };
+    let p = match load.call1(&JsValue::UNDEFINED, &JsValue::from_str("tour")) {
+        Ok(p) => Promise::resolve(&p),
+        Err(e) => Promise::reject(&e),
+    };
+    let ok = Closure::once_into_js(|m: JsValue| {
+        LOADING.with(|l| *l.borrow_mut() = false);
+        MODULE.with(|x| *x.borrow_mut() = Some(m));
+        draw();
+    });
+    let fail = Closure::once_into_js(|e: JsValue| {
+        LOADING.with(|l| *l.borrow_mut() = false);
+        warn("could not load the tour module", &e);
+    });
+    if let Ok(then) = get(&p, "then").dyn_into::<Function>() {
+        let _ = then.call2(&p, &ok, &fail);
+    }
+}
+
+/// Draws the step of the tour on screen.
+fn draw() {
+    let cfg = ON.with(|o| {
+        let o = o.borrow();
+        let on = o.as_ref()?;
+        let c = Object::new();
+        let steps = get(&on.content, "steps");
+        set(&c, "root", &on.wrap);
+        set(&c, "step", &Array::from(&steps).get(on.step));
+        set(&c, "index", &JsValue::from(on.step));
+        set(&c, "count", &JsValue::from(on.count));
+        set(&c, "progress", &get(&on.content, "showProgress"));
+        set(&c, "missing", &get(&on.content, "missingTarget"));
+        if let Some(n) = render::nonce() {
+            set(&c, "nonce", &JsValue::from_str(&n));
+        }
+        set(&c, "act", &act_fn());
+        Some(c)
+    });
+    if let Some(c) = cfg {
+        call_module("show", &c.into());
+    }
+}
+
+/// The callback the tour module reports to (made once).
+fn act_fn() -> JsValue {
+    if let Some(f) = ACT.with(|a| a.borrow().clone()) {
+        return f;
+    }
+    let f = Closure::<dyn FnMut(String)>::new(acted).into_js_value();
+    ACT.with(|a| *a.borrow_mut() = Some(f.clone()));
+    f
+}
+
+/// What the visitor did with the step on screen (or the tour module's policy for an element
+/// that never came: `skip`, `end`).
+fn acted(name: String) {
+    let Some((id, step, count, url)) = ON.with(|o| {
+        o.borrow()
+            .as_ref()
+            .map(|on| (on.id.clone(), on.step, on.count, on.url.clone()))
+    }) else {
+        return;
+    };
+    let next = step + 1;
+    match name.as_str() {
+        "next" | "skip" if next < count => go(&id, next, &url),
+        "back" if step > 0 => go(&id, step - 1, &url),
+        "next" | "skip" | "done" => {
+            queue::progress(&id, TourAction::Complete, None, None);
+            ended(&id, ImpressionAction::Completed, Emit::TourCompleted);
+        }
+        "dismiss" | "end" => {
+            queue::progress(&id, TourAction::Dismiss, None, None);
+            ended(&id, ImpressionAction::Dismissed, Emit::ContentDismissed);
+        }
+        "snooze" => {
+            queue::progress(&id, TourAction::Snooze, None, None);
+            crate::runtime::closed(&id);
+        }
+        _ => {}
+    }
+}
+
+/// Moves to step `to`: drawn here if it runs on this page, else the tour waits for its page.
+fn go(id: &str, to: u32, url: &str) {
+    let here =
+        crate::runtime::with_item(id, |item| runs_here(page_of(item, to), url)).unwrap_or(false);
+    queue::progress(id, TourAction::Advance, Some(to), here.then_some(url));
+    if here {
+        ON.with(|o| {
+            if let Some(on) = o.borrow_mut().as_mut() {
+                on.step = to;
+            }
+        });
+        draw();
+    } else {
+        crate::runtime::take_down(id);
+    }
+}
+
+fn ended(id: &str, imp: ImpressionAction, ev: Emit) {
+    let bs = crate::runtime::bs();
+    queue::note("tour", id, imp, &bs);
+    let o = Object::new();
+    set(&o, "id", &JsValue::from_str(id));
+    if ev == Emit::ContentDismissed {
+        set(&o, "kind", &JsValue::from_str("tour"));
+    }
+    host::emit(ev, &o);
+    crate::runtime::closed(id);
+}

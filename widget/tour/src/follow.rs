@@ -1,0 +1,545 @@
+//! The step's element: found (the first visible match, in the page or inside open shadow
+//! roots), waited for when it is late, followed while the step shows, and lost when it leaves
+//! the page. Placement is `porchlight_widget_common::place` (pure, tested natively); this
+//! module measures and applies it, once per change and never in a loop: scroll (capture: any
+//! scrolling ancestor) and resize listeners, a `ResizeObserver` on the element and the card, an
+//! `IntersectionObserver` (the element scrolled into view only when it is not visible, without
+//! animation under `prefers-reduced-motion`) and a `MutationObserver` (the element removed)
+//! schedule one `requestAnimationFrame`, which measures and writes once.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Reflect};
+use porchlight_widget_common::js::{get, num};
+use porchlight_widget_common::place::{place, Placed, Rect, Side};
+use porchlight_widget_common::{add, attrs};
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    Document, Element, HtmlElement, IntersectionObserver, MutationObserver, MutationObserverInit,
+    ResizeObserver, ScrollBehavior, ScrollIntoViewOptions, ScrollLogicalPosition,
+};
+
+use crate::run::{gen, keep, on_teardown, report, teardown, wait, with, Cb, Step};
+
+/// The step on screen, as the positioning reads it.
+pub(crate) struct Live {
+    step: Step,
+    target: Option<Element>,
+    dialog: Element,
+    /// The spotlight's path, its ring and the blocker over the element.
+    hole: Option<(Element, Element, Option<Element>)>,
+    /// A frame is requested already.
+    queued: Rc<Cell<bool>>,
+}
+
+const SVG: &str = "http://www.w3.org/2000/svg";
+/// The light-DOM element the target's `aria-describedby` points at (the step lives in a
+/// shadow root, which an id reference cannot reach).
+const DESC_ID: &str = "porchlight-tour-step";
+/// Room around the element inside the spotlight.
+const PAD: f64 = 4.0;
+
+pub(crate) fn doc() -> Option<Document> {
+    web_sys::window()?.document()
+}
+
+/// Whether the page reads right to left.
+pub(crate) fn rtl() -> bool {
+    let w = web_sys::window();
+    let el = doc().and_then(|d| d.document_element());
+    match (w, el) {
+        (Some(w), Some(el)) => w
+            .get_computed_style(&el)
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_property_value("direction").ok())
+            .is_some_and(|d| d == "rtl"),
+        _ => false,
+    }
+}
+
+/// What has focus, inside open shadow roots too.
+pub(crate) fn focused() -> Option<HtmlElement> {
+    let mut a = doc()?.active_element()?;
+    while let Some(inner) = a.shadow_root().and_then(|r| r.active_element()) {
+        a = inner;
+    }
+    a.dyn_into().ok()
+}
+
+/// The shadow host `el` is drawn in.
+pub(crate) fn host_of(el: &Element) -> Option<Element> {
+    get(&el.get_root_node(), "host").dyn_into().ok()
+}
+
+/// Whether `el` is rendered and visible (`checkVisibility` where the browser has it; else it
+/// has a box).
+fn visible(el: &Element) -> bool {
+    if let Ok(f) =
+        Reflect::get(el, &"checkVisibility".into()).and_then(|f| f.dyn_into::<Function>())
+    {
+        return f.call0(el).is_ok_and(|v| v.is_truthy());
+    }
+    let r = el.get_bounding_client_rect();
+    r.width() > 0.0 || r.height() > 0.0
+}
+
+/// The first visible match of `sel` under `scope` (a document or a shadow root), looking into
+/// the open shadow roots below it (a few levels deep). An invalid or hostile selector finds
+/// nothing and never throws into the page.
+fn find_in(scope: &JsValue, sel: &str, depth: u32) -> Option<Element> {
+    let all = |s: &str| -> Option<web_sys::NodeList> {
+        let f: Function = get(scope, "querySelectorAll").dyn_into().ok()?;
+        f.call1(scope, &JsValue::from_str(s)).ok()?.dyn_into().ok()
+    };
+    let list = all(sel)?;
+    for i in 0..list.length() {
+        if let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            if visible(&el) {
+                return Some(el);
+            }
+        }
+    }
+    if depth == 0 {
+        return None;
+    }
+    let hosts = all("*")?;
+    for i in 0..hosts.length() {
+        let Some(el) = hosts.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        if el.has_attribute("data-porchlight-item") {
+            continue;
+        }
+        if let Some(root) = el.shadow_root() {
+            if let Some(found) = find_in(&root, sel, depth - 1) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+pub(crate) fn find(sel: &str) -> Option<Element> {
+    find_in(&doc()?.into(), sel, 3)
+}
+
+/// Every open shadow root in the page (not ours), to watch for a late element inside them.
+fn shadow_roots(scope: &JsValue, out: &mut Vec<web_sys::ShadowRoot>, depth: u32) {
+    let Ok(f) = get(scope, "querySelectorAll").dyn_into::<Function>() else {
+        return;
+    };
+    let Some(list) = f
+        .call1(scope, &JsValue::from_str("*"))
+        .ok()
+        .and_then(|l| l.dyn_into::<web_sys::NodeList>().ok())
+    else {
+        return;
+    };
+    for i in 0..list.length() {
+        let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        if let Some(root) = el
+            .shadow_root()
+            .filter(|_| !el.has_attribute("data-porchlight-item"))
+        {
+            if depth > 0 {
+                shadow_roots(&root, out, depth - 1);
+            }
+            out.push(root);
+        }
+    }
+}
+
+fn observe_all(mo: &MutationObserver, attributes: bool) {
+    let Some(doc) = doc() else { return };
+    let init = MutationObserverInit::new();
+    init.set_child_list(true);
+    init.set_subtree(true);
+    if attributes {
+        init.set_attributes(true);
+        init.set_attribute_filter(&Array::of3(
+            &"class".into(),
+            &"style".into(),
+            &"hidden".into(),
+        ));
+    }
+    let _ = mo.observe_with_options(&doc, &init);
+    let mut roots = Vec::new();
+    shadow_roots(&doc.into(), &mut roots, 3);
+    for r in roots {
+        let _ = mo.observe_with_options(&r, &init);
+    }
+}
+
+/// Calls `found` with the element as soon as a visible one matches `sel` (checked on every
+/// change of the page, inside open shadow roots too), or `gone` after `ms` milliseconds.
+pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<dyn Fn()>) {
+    let Some(w) = web_sys::window() else { return };
+    let sel = sel.to_string();
+    let mo_cell: Rc<Cell<Option<MutationObserver>>> = Rc::new(Cell::new(None));
+    let cell = mo_cell.clone();
+    let f: Cb = Closure::new(move |_: JsValue| {
+        if let Some(el) = find(&sel) {
+            found(el);
+        } else if let Some(mo) = cell.take() {
+            // New shadow roots may have come with this change: watch them too.
+            observe_all(&mo, true);
+            cell.set(Some(mo));
+        }
+    });
+    let Ok(mo) = MutationObserver::new(&keep(f)) else {
+        return;
+    };
+    observe_all(&mo, true);
+    mo_cell.set(Some(mo.clone()));
+    let timeout: Cb = Closure::new(move |_: JsValue| gone());
+    let h = w
+        .set_timeout_with_callback_and_timeout_and_arguments_0(&keep(timeout), ms as i32)
+        .ok();
+    on_teardown(move || {
+        mo.disconnect();
+        if let (Some(h), Some(w)) = (h, web_sys::window()) {
+            w.clear_timeout_with_handle(h);
+        }
+    });
+}
+
+fn px(n: f64) -> String {
+    let mut s = num(n.round());
+    s.push_str("px");
+    s
+}
+
+fn put(el: &Element, props: &[(&str, f64)]) {
+    let st = el.unchecked_ref::<HtmlElement>().style();
+    for (k, v) in props {
+        let _ = st.set_property(k, &px(*v));
+    }
+}
+
+/// Shows the step drawn in `dialog`, anchored to `target` (or centred without one), and
+/// follows the target until the step goes.
+pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u32) {
+    let Some(doc) = doc() else { return };
+    let Some(root) = with(|s| s.root.clone()).flatten() else {
+        return;
+    };
+    let modal = step.modal();
+    let mut hole = None;
+    if let Some(t) = &target {
+        if let Ok(parts) = spotlight(&doc, &root, t, &step, g) {
+            hole = Some(parts);
+        }
+        describe(&doc, t, &step);
+        advance_on(t, &step, g);
+    }
+    let queued = Rc::new(Cell::new(false));
+    with(|s| {
+        s.live = Some(Live {
+            step,
+            target: target.clone(),
+            dialog: dialog.clone(),
+            hole,
+            queued: queued.clone(),
+        })
+    });
+    if modal {
+        return;
+    }
+    position();
+    let Some(w) = web_sys::window() else { return };
+    let sched: Cb = Closure::new(move |_: JsValue| schedule());
+    let sched = keep(sched);
+    let opts = web_sys::AddEventListenerOptions::new();
+    opts.set_capture(true);
+    opts.set_passive(true);
+    for ev in ["scroll", "resize"] {
+        let _ =
+            w.add_event_listener_with_callback_and_add_event_listener_options(ev, &sched, &opts);
+    }
+    let ro = ResizeObserver::new(&sched).ok();
+    if let Some(ro) = &ro {
+        ro.observe(&dialog);
+        if let Some(t) = &target {
+            ro.observe(t);
+        }
+    }
+    let mut io = None;
+    let mut mo = None;
+    if let Some(t) = target {
+        // The first report says whether the element is in view: scrolled there only if not.
+        let first = Rc::new(Cell::new(true));
+        let el = t.clone();
+        let seen: Cb = Closure::new(move |entries: JsValue| {
+            let entry = Array::from(&entries).get(0);
+            if first.replace(false) && !get(&entry, "isIntersecting").is_truthy() {
+                reveal(&el);
+            }
+            schedule();
+        });
+        io = IntersectionObserver::new(&keep(seen)).ok();
+        if let Some(io) = &io {
+            io.observe(&t);
+        }
+        // The element leaving the page: the step waits for it again.
+        let el = t.clone();
+        let lost: Cb = Closure::new(move |_: JsValue| {
+            if !el.is_connected() {
+                relost(g);
+            } else {
+                schedule();
+            }
+        });
+        if let Ok(m) = MutationObserver::new(&keep(lost)) {
+            observe_all(&m, false);
+            mo = Some(m);
+        }
+    }
+    on_teardown(move || {
+        if let Some(w) = web_sys::window() {
+            for ev in ["scroll", "resize"] {
+                let _ = w.remove_event_listener_with_callback_and_bool(ev, &sched, true);
+            }
+        }
+        if let Some(ro) = ro {
+            ro.disconnect();
+        }
+        if let Some(io) = io {
+            io.disconnect();
+        }
+        if let Some(mo) = mo {
+            mo.disconnect();
+        }
+    });
+}
+
+/// The element went away mid-step: the same step waits for it again, as if it were late.
+fn relost(g: u32) {
+    if gen() != g {
+        return;
+    }
+    let step = with(|s| s.live.take().map(|l| l.step)).flatten();
+    let Some(step) = step else { return };
+    // Everything of the step goes (card, spotlight, observers); the generation stays.
+    teardown();
+    wait(step, g);
+}
+
+/// Scrolls `el` into the middle of the view (at once under `prefers-reduced-motion`).
+fn reveal(el: &Element) {
+    let reduced = web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches());
+    let o = ScrollIntoViewOptions::new();
+    o.set_block(ScrollLogicalPosition::Center);
+    o.set_inline(ScrollLogicalPosition::Nearest);
+    o.set_behavior(if reduced {
+        ScrollBehavior::Instant
+    } else {
+        ScrollBehavior::Smooth
+    });
+    el.scroll_into_view_with_scroll_into_view_options(&o);
+}
+
+/// One measure-and-write in the next frame, however many changes come before it.
+fn schedule() {
+    let Some(q) = with(|s| s.live.as_ref().map(|l| l.queued.clone())).flatten() else {
+        return;
+    };
+    if q.replace(true) {
+        return;
+    }
+    let f = Closure::once_into_js(move || {
+        q.set(false);
+        position();
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(f.unchecked_ref());
+    }
+}
+
+/// Measures the element, the card and the viewport; places the card, its arrow and the
+/// spotlight.
+fn position() {
+    let Some(doc) = doc() else { return };
+    let Some(view) = doc.document_element() else {
+        return;
+    };
+    let (vw, vh) = (
+        f64::from(view.client_width()),
+        f64::from(view.client_height()),
+    );
+    with(|s| {
+        let Some(l) = &s.live else { return };
+        let d: &HtmlElement = l.dialog.unchecked_ref();
+        let rect = l.target.as_ref().map(|t| {
+            let r = t.get_bounding_client_rect();
+            Rect {
+                x: r.x(),
+                y: r.y(),
+                w: r.width(),
+                h: r.height(),
+            }
+        });
+        let mut placed = Placed::Centre { x: 0.0, y: 0.0 };
+        // Twice at most: a bottom sheet changes the card's width, so its height.
+        for _ in 0..2 {
+            let (pw, ph) = (f64::from(d.offset_width()), f64::from(d.offset_height()));
+            placed = place(rect, pw, ph, vw, vh, l.step.prefer, l.step.rtl);
+            let sheet = matches!(placed, Placed::Sheet { .. });
+            let _ = d.class_list().toggle_with_force("sh", sheet);
+            if let Placed::Sheet { w, .. } = placed {
+                put(&l.dialog, &[("width", w)]);
+            } else {
+                let _ = d.style().remove_property("width");
+                break;
+            }
+            if f64::from(d.offset_height()) == ph {
+                break;
+            }
+        }
+        let (x, y) = match placed {
+            Placed::Side { x, y, .. } | Placed::Sheet { x, y, .. } | Placed::Centre { x, y } => {
+                (x, y)
+            }
+        };
+        put(&l.dialog, &[("left", x), ("top", y)]);
+        if let Placed::Side { side, arrow, .. } = placed {
+            let class = match side {
+                Side::Above => "sa",
+                Side::Below => "sb",
+                Side::Left => "sl",
+                Side::Right => "sr",
+            };
+            let list = d.class_list();
+            let _ = list.remove_4("sa", "sb", "sl", "sr");
+            let _ = list.add_1(class);
+            if let Some(a) = l.dialog.query_selector(".ar").ok().flatten() {
+                let (along, across) = match side {
+                    Side::Above | Side::Below => ("left", "top"),
+                    _ => ("top", "left"),
+                };
+                let st = a.unchecked_ref::<HtmlElement>().style();
+                let _ = st.remove_property(across);
+                let _ = st.set_property(along, &px(arrow));
+            }
+        }
+        if let (Some((path, ring, block)), Some(r)) = (&l.hole, rect) {
+            let (x, y, w, h) = (r.x - PAD, r.y - PAD, r.w + 2.0 * PAD, r.h + 2.0 * PAD);
+            let d = [
+                "M0 0H",
+                &num(vw),
+                "V",
+                &num(vh),
+                "H0ZM",
+                &num(x.round()),
+                " ",
+                &num(y.round()),
+                "h",
+                &num(w.round()),
+                "v",
+                &num(h.round()),
+                "h",
+                &num(-w.round()),
+                "Z",
+            ]
+            .concat();
+            let _ = path.set_attribute("d", &d);
+            let rect = [("left", x), ("top", y), ("width", w), ("height", h)];
+            put(ring, &rect);
+            if let Some(b) = block {
+                put(b, &rect);
+            }
+        }
+    });
+}
+
+/// The dimmed page with the element cut out, a ring around it, and — unless the step advances
+/// on a click or a fill of it — a blocker over it.
+fn spotlight(
+    doc: &Document,
+    root: &Element,
+    _t: &Element,
+    step: &Step,
+    _g: u32,
+) -> Result<(Element, Element, Option<Element>), JsValue> {
+    let svg = doc.create_element_ns(Some(SVG), "svg")?;
+    attrs(&svg, &[("class", "ov"), ("aria-hidden", "true")])?;
+    let path = doc.create_element_ns(Some(SVG), "path")?;
+    svg.append_child(&path)?;
+    root.insert_before(&svg, root.first_child().as_ref())?;
+    let ring = add(doc, root, "div", "rg")?;
+    let block = match step.advance == "button" {
+        true => Some(add(doc, root, "div", "bk")?),
+        false => None,
+    };
+    let (s2, r2, b2) = (svg.clone(), ring.clone(), block.clone());
+    on_teardown(move || {
+        s2.remove();
+        r2.remove();
+        if let Some(b) = b2 {
+            b.remove();
+        }
+    });
+    Ok((path, ring, block))
+}
+
+/// The element's `aria-describedby` points at the step's text while it shows.
+fn describe(doc: &Document, t: &Element, step: &Step) {
+    let Some(body) = doc.body() else { return };
+    let Ok(desc) = add(doc, &body, "div", "") else {
+        return;
+    };
+    let mut text = step.title.clone().unwrap_or_default();
+    text.push(' ');
+    text.push_str(&step.body);
+    let _ = attrs(&desc, &[("id", DESC_ID), ("hidden", "")]);
+    desc.set_text_content(Some(text.trim()));
+    let before = t.get_attribute("aria-describedby");
+    let mut ids = before.clone().unwrap_or_default();
+    ids.push(' ');
+    ids.push_str(DESC_ID);
+    let _ = t.set_attribute("aria-describedby", ids.trim());
+    let t = t.clone();
+    on_teardown(move || {
+        desc.remove();
+        let _ = match before {
+            Some(b) => t.set_attribute("aria-describedby", &b),
+            None => t.remove_attribute("aria-describedby"),
+        };
+    });
+}
+
+/// A step that advances on a click of its element, or on filling it (a `change` with a value).
+fn advance_on(t: &Element, step: &Step, g: u32) {
+    let ev = match step.advance.as_str() {
+        "click" => "click",
+        "fill" => "change",
+        _ => return,
+    };
+    let last = step.last();
+    let el = t.clone();
+    let f: Cb = Closure::new(move |_: JsValue| {
+        if ev == "change"
+            && get(&el, "value")
+                .as_string()
+                .is_none_or(|v| v.trim().is_empty())
+        {
+            return;
+        }
+        report(g, if last { "done" } else { "next" });
+    });
+    let f = keep(f);
+    let _ = t.add_event_listener_with_callback_and_bool(ev, &f, true);
+    let t = t.clone();
+    on_teardown(move || {
+        let _ = t.remove_event_listener_with_callback_and_bool(ev, &f, true);
+    });
+}
