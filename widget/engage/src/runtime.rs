@@ -183,13 +183,15 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
         let f = Closure::<dyn FnMut()>::new(|| {
             queue::flush_imps();
             queue::flush_events();
+            queue::flush_progress();
         });
         let _ = w.add_event_listener_with_callback("online", f.as_ref().unchecked_ref());
         KEEP.with(|k| k.borrow_mut().push(f));
     }
-    // Sent when the last page left off.
+    // Sent when the last page left off (a click that navigated, a closed tab).
     queue::flush_imps();
     queue::flush_events();
+    queue::flush_progress();
 }
 
 /// `eligible(answer)`: a `/v1/eligible` answer for the page now shown.
@@ -198,7 +200,7 @@ pub fn eligible(answer: JsValue) {
     let mut v = json_from_js(&answer);
     let (mut items, left) = items::read(&mut v);
     // A tour's steps go to the tour module as the browser parsed them.
-    let tours = Array::from(&get(&answer, "tours"));
+    let tours: Array = get(&answer, "tours").dyn_into().unwrap_or_default();
     for t in tours.iter() {
         let id = get_str(&t, "id");
         for i in items.iter_mut() {

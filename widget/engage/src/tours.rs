@@ -15,7 +15,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Object, Promise};
+use js_sys::{Function, Object, Promise, Reflect};
 use porchlight_shared::experiences::{runs_here, Run, TourAction, TourState};
 use porchlight_shared::vocab::ImpressionAction;
 use porchlight_widget_common::contract::Emit;
@@ -201,7 +201,11 @@ fn draw() {
         let c = Object::new();
         let steps = get(&on.content, "steps");
         set(&c, "root", &on.wrap);
-        set(&c, "step", &Array::from(&steps).get(on.step));
+        set(
+            &c,
+            "step",
+            &Reflect::get_u32(&steps, on.step).unwrap_or_default(),
+        );
         set(&c, "index", &JsValue::from(on.step));
         set(&c, "count", &JsValue::from(on.count));
         set(&c, "progress", &get(&on.content, "showProgress"));

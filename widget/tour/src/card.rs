@@ -139,14 +139,14 @@ pub(crate) fn build(
     let (n, total) = (num(f64::from(step.index + 1)), num(f64::from(step.count)));
     let mut h = String::from("<button type=button class=x data-a=dismiss aria-label=\"");
     esc(&mut h, t(Msg::TourEnd));
-    h.push_str("\"><svg viewBox=\"0 0 24 24\" aria-hidden=true focusable=false><path d=\"M6 6l12 12M18 6L6 18\"/></svg></button><h2 class=pt id=pl-ts-t></h2><div class=vw></div><div class=bd id=pl-ts-d></div><div class=ft><span class=pg>");
+    h.push_str("\"><svg viewBox=\"0 0 24 24\" aria-hidden=true focusable=false><path d=\"M6 6l12 12M18 6L6 18\"/></svg></button><p class=pg>");
     if step.progress && step.count > 1 {
         esc(
             &mut h,
             &fill(Msg::TourProgress, &[("step", &n), ("total", &total)]),
         );
     }
-    h.push_str("</span>");
+    h.push_str("</p><h2 class=pt id=pl-ts-t></h2><div class=vw></div><div class=bd id=pl-ts-d></div><div class=ft>");
     button(&mut h, "btn sn", "snooze", t(Msg::TourSnooze));
     if step.index > 0 {
         button(&mut h, "btn", "back", t(Msg::TourBack));
