@@ -136,8 +136,8 @@ impl Emit {
 /// the same [`Host`] object as the messenger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EngageExport {
-    /// `init(host, workspaceId, {settings, nonce})`: first; `settings` are the messenger
-    /// settings of the boot.
+    /// `init(host, workspaceId, {settings, nonce, load})`: first; `settings` are the messenger
+    /// settings of the boot, `load(name)` the loader's module loader (the tour module).
     Init,
     /// `eligible(answer)`: a `/v1/eligible` answer (the boot's or a navigation's) for the
     /// page now shown.
@@ -166,6 +166,29 @@ impl EngageExport {
         }
     }
 }
+
+/// The tour module's exports (`widget/tour`), called by the engagement module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TourExport {
+    /// `show({root, nonce?, step, index, count, progress, missing, act})`: draws a step in
+    /// `root`; `act(name)` hears one of [`TOUR_ACTS`], once per step.
+    Show,
+    /// `hide()`: the tour ends here or leaves this page; focus goes back where it was.
+    Hide,
+}
+
+impl TourExport {
+    pub const fn name(self) -> &'static str {
+        match self {
+            TourExport::Show => "show",
+            TourExport::Hide => "hide",
+        }
+    }
+}
+
+/// What a tour step reports: the visitor's `next`, `back`, `done`, `snooze`, `dismiss`; and,
+/// when the step's element never came, the tour's policy: `skip` or `end`.
+pub const TOUR_ACTS: [&str; 7] = ["next", "back", "done", "snooze", "dismiss", "skip", "end"];
 
 /// The page's commands the engagement module carries out (the core routes them there).
 pub const ENGAGE_COMMANDS: [&str; 7] = [

@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use js_sys::{Function, Object, Promise, Reflect};
 use porchlight_shared::experiences::{runs_here, Run, TourAction, TourState};
 use porchlight_shared::vocab::ImpressionAction;
-use porchlight_widget_common::contract::Emit;
+use porchlight_widget_common::contract::{Emit, TourExport};
 use porchlight_widget_common::js::{get, set, warn};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -154,7 +154,7 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
                 mine
             });
             if mine {
-                call_module("hide", &JsValue::UNDEFINED);
+                call_module(TourExport::Hide, &JsValue::UNDEFINED);
             }
         })],
     })
@@ -162,14 +162,14 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
 
 /// `module[f](arg)`, once the module is here (loaded on first use; a failed load is tried
 /// again next time).
-fn call_module(f: &'static str, arg: &JsValue) {
+fn call_module(f: TourExport, arg: &JsValue) {
     if let Some(m) = MODULE.with(|m| m.borrow().clone()) {
-        if let Ok(func) = get(&m, f).dyn_into::<Function>() {
+        if let Ok(func) = get(&m, f.name()).dyn_into::<Function>() {
             let _ = func.call1(&JsValue::UNDEFINED, arg);
         }
         return;
     }
-    if f != "show" || LOADING.with(|l| std::mem::replace(&mut *l.borrow_mut(), true)) {
+    if f != TourExport::Show || LOADING.with(|l| std::mem::replace(&mut *l.borrow_mut(), true)) {
         return;
     }
     let Some(load) = LOAD.with(|l| l.borrow().clone()) else {
@@ -217,7 +217,7 @@ fn draw() {
         Some(c)
     });
     if let Some(c) = cfg {
-        call_module("show", &c.into());
+        call_module(TourExport::Show, &c.into());
     }
 }
 

@@ -3,6 +3,7 @@
 
 use js_sys::{Array, Object};
 use porchlight_shared::targeting::page::Verdict;
+use porchlight_shared::vocab::ItemKind;
 use porchlight_widget_common::js::{get, set};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -79,6 +80,15 @@ pub(super) fn print_debug() {
         for id in &rt.missing {
             if !rt.last.iter().any(|(l, _)| l == id) {
                 row(id, "tooltip", "waiting", "its element is not on the page");
+            }
+        }
+        for i in &rt.items {
+            if i.kind == ItemKind::Tour && !rt.last.iter().any(|(l, _)| *l == i.id) {
+                let why = match rt.closed.contains(&i.id) {
+                    true => "ended or snoozed on this page",
+                    false => "its current step runs on another page",
+                };
+                row(&i.id, "tour", "not here", why);
             }
         }
         for (id, why) in &rt.left {
