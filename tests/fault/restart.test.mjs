@@ -39,7 +39,8 @@ test('wrangler killed and restarted mid-conversation: nothing lost, sockets reco
   try {
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${BASE}/app.html`);
+    // The landing page: the demo's app page opens with its product tour (a modal step).
+    await page.goto(`${BASE}/index.html`);
     await page.getByRole('button', { name: /^Open messenger/ }).click();
     await composer(page).fill('before the crash');
     await composer(page).press('Enter');
