@@ -106,7 +106,9 @@ pub(crate) fn candidate(item: &Item, answered_at: i64, url: &str) -> Option<(boo
         Some(r) if matches!(r.state, TourState::InProgress | TourState::Snoozed) => r.step,
         _ => 0,
     };
-    let resuming = forced || state == Some(TourState::InProgress);
+    // A snoozed run the edge offers again is back from its snooze: it goes on where it was
+    // (this browser's frequency check would see it as shown, without the snooze's end).
+    let resuming = forced || matches!(state, Some(TourState::InProgress | TourState::Snoozed));
     runs_here(page_of(item, step), url).then_some((resuming, step))
 }
 
