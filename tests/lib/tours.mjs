@@ -19,7 +19,7 @@ const EVENTS = `<script>window.Porchlight=function(){(Porchlight.q=Porchlight.q|
 const PROGRESS = /^\/v1\/tours\/([^/]+)\/progress$/;
 /**
  * Every `POST /v1/tours/{id}/progress` the page sends, with the edge's answer status once it
- * came: `{id, action, step, url, token, status}`. `list(id)` gives `action[:step]` of the
+ * came and the progress it stored: `{id, action, step, url, token, status, stored}`. `list(id)` gives `action[:step]` of the
  * accepted ones (what changed the stored progress).
  */
 function watchProgress(page) {
@@ -32,8 +32,14 @@ function watchProgress(page) {
     sent.push(x);
     by.set(r, x);
   });
-  page.on('response', (r) => { const x = by.get(r.request()); if (x) x.status = r.status(); });
-  page.on('requestfailed', (r) => { const x = by.get(r.request()); if (x) x.status = -1; });
+  page.on('response', async (r) => {
+    const x = by.get(r.request());
+    if (!x) return;
+    const p = (await r.json().catch(() => null))?.progress;
+    if (p) x.stored = { state: p.state, step: p.step, checkpoint: p.checkpoint };
+    x.status = r.status();
+  });
+  page.on('requestfailed', (r) => { const x = by.get(r); if (x) x.status = -1; });
   const list = (id, all = false) => sent.filter((x) => x.id === id && (all || (x.status >= 200 && x.status < 300)))
     .map((x) => (x.step === undefined ? x.action : `${x.action}:${x.step}`));
   /** Waits until `id`'s accepted progress is `want` (and stays so for a moment), all answered. */
@@ -41,9 +47,12 @@ function watchProgress(page) {
     const ok = () => sent.every((x) => x.status !== 0) && JSON.stringify(list(id)) === JSON.stringify(want);
     await until(ok, `progress ${JSON.stringify(want)} of ${id}, have ${JSON.stringify(list(id, true))} ${what}`, 8000).catch(() => {});
     await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(list(id), want, `accepted progress POSTs ${what}`);
+    const all = sent.filter((x) => x.id === id).map((x) => `${x.action}${x.step === undefined ? '' : `:${x.step}`}=${x.status}`);
+    assert.deepEqual(list(id), want, `accepted progress POSTs ${what} (all sent, with their status: ${all.join(' ')})`);
   };
-  return { sent, list, expect };
+  /** The progress the edge stored with `id`'s last accepted POST. */
+  const stored = (id) => sent.findLast((x) => x.id === id && x.stored)?.stored;
+  return { sent, list, expect, stored };
 }
 
 /**
