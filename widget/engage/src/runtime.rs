@@ -233,7 +233,11 @@ pub fn eligible(answer: JsValue) {
     touch_session();
     replan();
     if with(|rt| rt.debug).unwrap_or(false) {
-        print_debug();
+        // A boot's answer carries no reasons from the edge: ask for them, then print.
+        match with(|rt| rt.skipped.is_null()).unwrap_or(false) {
+            true => refetch(),
+            false => print_debug(),
+        }
     }
 }
 
