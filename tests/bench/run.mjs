@@ -218,7 +218,10 @@ if (report.sizes) {
       row('engage wasm  porchlight-engage_bg.<hash>.wasm', s.engageWasm, ''),
       row('engage glue  porchlight-engage.<hash>.js', s.engageGlue, ''),
       row('engage: WASM + glue (when something is eligible)', s.engage, TARGETS.engageBrotli.text, 'engageBrotli'),
-      row('all (loader + core + messenger + engage)', s.total, ''),
+      row('tour wasm  porchlight-tour_bg.<hash>.wasm', s.tourWasm, ''),
+      row('tour glue  porchlight-tour.<hash>.js', s.tourGlue, ''),
+      row('tour: WASM + glue (when a tour shows)', s.tour, TARGETS.tourBrotli.text, 'tourBrotli'),
+      row('all (loader + core + messenger + engage + tour)', s.total, ''),
     ],
     [1, 2, 3],
   );

@@ -3,14 +3,14 @@
 // first `Porchlight('track', …)` finds the tour module not loaded (cold: it is fetched, compiled
 // and instantiated), the next five find it loaded (warm). Measured in the page, from just before
 // the track call to the first frame where the step's dialog is visible. Figures only.
-// Env: PORCHLIGHT_URL, ROOT_KEY, BENCH_TOUR_PAGES (fresh profiles, default 3).
+// Env: PORCHLIGHT_URL, ROOT_KEY, BENCH_TOUR_PAGES (fresh profiles, default 5).
 import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
 import { median, round } from './stats.mjs';
 
 const BASE = (process.env.PORCHLIGHT_URL ?? '').replace(/\/+$/, '');
 const ROOT_KEY = process.env.ROOT_KEY;
-const PAGES = Math.max(1, Number(process.env.BENCH_TOUR_PAGES ?? 3));
+const PAGES = Math.max(1, Number(process.env.BENCH_TOUR_PAGES ?? 5));
 const TOURS = 6;
 const LAUNCH = { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] };
 
