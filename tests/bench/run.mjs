@@ -30,6 +30,8 @@ const TARGETS = {
   messengerBrotli: { text: '≤ 40 KB', ok: (v) => v <= 40 * KB },
   // Issue 10: runtime, engine client path, outbound messages and tooltips.
   engageBrotli: { text: '≤ 45 KB', ok: (v) => v <= 45 * KB },
+  // Issue 11: the tour module, loaded only when a tour is about to show, on top of the engagement module.
+  tourBrotli: { text: '≤ 15 KB', ok: (v) => v <= 15 * KB },
   launcherMedianMs: { text: '≤ 150 ms', ok: (v) => v <= 150 },
   // Issue 16: the launcher at most 50 ms after the page's own first contentful paint (cold median).
   launcherAfterFcpMs: { text: '≤ 50 ms', ok: (v) => v <= 50 },
@@ -171,6 +173,7 @@ judge('loaderBrotli', report.sizes?.loader.brotli);
 judge('runtimeBrotli', report.sizes?.runtime.brotli);
 judge('messengerBrotli', report.sizes?.messenger?.brotli);
 judge('engageBrotli', report.sizes?.engage?.brotli);
+judge('tourBrotli', report.sizes?.tour?.brotli);
 judge('launcherMedianMs', report.launcher?.shown === report.launcher?.runs ? report.launcher?.medianMs : null);
 judge('launcherAfterFcpMs', report.launcher?.shown === report.launcher?.runs ? report.launcher?.afterFcpMedianMs : null);
 judge('widgetLongTasks', report.longTasks?.attributable);
@@ -215,7 +218,10 @@ if (report.sizes) {
       row('engage wasm  porchlight-engage_bg.<hash>.wasm', s.engageWasm, ''),
       row('engage glue  porchlight-engage.<hash>.js', s.engageGlue, ''),
       row('engage: WASM + glue (when something is eligible)', s.engage, TARGETS.engageBrotli.text, 'engageBrotli'),
-      row('all (loader + core + messenger + engage)', s.total, ''),
+      row('tour wasm  porchlight-tour_bg.<hash>.wasm', s.tourWasm, ''),
+      row('tour glue  porchlight-tour.<hash>.js', s.tourGlue, ''),
+      row('tour: WASM + glue (when a tour shows)', s.tour, TARGETS.tourBrotli.text, 'tourBrotli'),
+      row('all (loader + core + messenger + engage + tour)', s.total, ''),
     ],
     [1, 2, 3],
   );
@@ -284,6 +290,7 @@ if (report.sizes) {
   rows.push(['Core WASM + glue (brotli)', fmtBytes(report.sizes.runtime.brotli), 'fetched by the loader before the launcher shows', TARGETS.runtimeBrotli.text, mark(verdicts.runtimeBrotli)]);
   rows.push(['Messenger WASM + glue (brotli)', fmtBytes(report.sizes.messenger.brotli), 'live chat: on open, or at boot for a visitor with a conversation', TARGETS.messengerBrotli.text, mark(verdicts.messengerBrotli)]);
   rows.push(['Engagement WASM + glue (brotli)', fmtBytes(report.sizes.engage.brotli), 'outbound messages, tooltips: when something is eligible', TARGETS.engageBrotli.text, mark(verdicts.engageBrotli)]);
+  rows.push(['Tour WASM + glue (brotli)', fmtBytes(report.sizes.tour?.brotli ?? null), 'product tours: when a tour is about to show', TARGETS.tourBrotli.text, mark(verdicts.tourBrotli)]);
 }
 table(rows.filter(Boolean));
 const span = (a, b) => (a == null || b == null ? '–' : `${Math.round(a)}–${Math.round(b)}`);
