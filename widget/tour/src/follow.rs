@@ -81,8 +81,8 @@ fn visible(el: &Element) -> bool {
     {
         return f.call0(el).is_ok_and(|v| v.is_truthy());
     }
-    let r = el.get_bounding_client_rect();
-    r.width() > 0.0 || r.height() > 0.0
+    let r: JsValue = el.get_bounding_client_rect().into();
+    get(&r, "width").as_f64() > Some(0.0) || get(&r, "height").as_f64() > Some(0.0)
 }
 
 /// The first visible match of `sel` under `scope` (a document or a shadow root), looking into
@@ -380,12 +380,13 @@ fn position() {
         let Some(l) = &s.live else { return };
         let d: &HtmlElement = l.dialog.unchecked_ref();
         let rect = l.target.as_ref().map(|t| {
-            let r = t.get_bounding_client_rect();
+            let r: JsValue = t.get_bounding_client_rect().into();
+            let n = |k| get(&r, k).as_f64().unwrap_or(0.0);
             Rect {
-                x: r.x(),
-                y: r.y(),
-                w: r.width(),
-                h: r.height(),
+                x: n("x"),
+                y: n("y"),
+                w: n("width"),
+                h: n("height"),
             }
         });
         let mut placed = Placed::Centre { x: 0.0, y: 0.0 };
@@ -433,24 +434,21 @@ fn position() {
         }
         if let (Some((path, ring, block)), Some(r)) = (&l.hole, rect) {
             let (x, y, w, h) = (r.x - PAD, r.y - PAD, r.w + 2.0 * PAD, r.h + 2.0 * PAD);
-            let d = [
-                "M0 0H",
-                &num(vw),
-                "V",
-                &num(vh),
-                "H0ZM",
-                &num(x.round()),
-                " ",
-                &num(y.round()),
-                "h",
-                &num(w.round()),
-                "v",
-                &num(h.round()),
-                "h",
-                &num(-w.round()),
-                "Z",
-            ]
-            .concat();
+            // Pushed, not `[..].concat()` (whose join code and panics would ship).
+            let mut d = String::from("M0 0H");
+            for (pre, v) in [
+                ("", vw),
+                ("V", vh),
+                ("H0ZM", x.round()),
+                (" ", y.round()),
+                ("h", w.round()),
+                ("v", h.round()),
+                ("h", -w.round()),
+            ] {
+                d.push_str(pre);
+                d.push_str(&num(v));
+            }
+            d.push('Z');
             let _ = path.set_attribute("d", &d);
             let rect = [("left", x), ("top", y), ("width", w), ("height", h)];
             put(ring, &rect);

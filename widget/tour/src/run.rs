@@ -211,13 +211,14 @@ pub fn hide() {
 pub(crate) fn wait(step: Step, g: u32) {
     let sel = step.selector.clone().unwrap_or_default();
     let ms = step.wait_ms;
-    let step = std::rc::Rc::new(RefCell::new(Some(step)));
+    // A `Cell` (taken, never borrowed): `RefCell::borrow_mut` ships its panic.
+    let step = std::rc::Rc::new(std::cell::Cell::new(Some(step)));
     let found = step.clone();
     follow::watch(
         &sel,
         ms,
         Box::new(move |el| {
-            if let Some(s) = found.borrow_mut().take() {
+            if let Some(s) = found.take() {
                 if gen() == g {
                     teardown();
                     draw(s, Some(el), g);
@@ -225,7 +226,7 @@ pub(crate) fn wait(step: Step, g: u32) {
             }
         }),
         Box::new(move || {
-            let Some(s) = step.borrow_mut().take() else {
+            let Some(s) = step.take() else {
                 return;
             };
             if gen() != g {
