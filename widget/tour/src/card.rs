@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlDialogElement, HtmlElement, KeyboardEvent, Node};
 
 use crate::follow::doc;
-use crate::run::{keep, on_teardown, report, with, Cb, Step};
+use crate::run::{keep, on_teardown, report, with, Advance, Cb, Kind, Step};
 
 const CSS: &str = include_str!("../tour.css");
 
@@ -152,7 +152,7 @@ pub(crate) fn build(
         button(&mut h, "btn", "back", t(Msg::TourBack));
     }
     // A step that advances on a click or a fill of its element has no Next: the visitor does it.
-    if step.advance == "button" || !anchored {
+    if step.advance == Advance::Button || !anchored {
         match step.last() {
             true => button(&mut h, "btn pri", "done", t(Msg::TourDone)),
             false => button(&mut h, "btn pri", "next", t(Msg::TourNext)),
@@ -171,7 +171,7 @@ pub(crate) fn build(
         }
     }
     if let Some(e) = part(".vw") {
-        match (&step.video, step.kind == "video") {
+        match (&step.video, step.kind == Kind::Video) {
             (Some(u), true) => video(&e, u)?,
             _ => e.remove(),
         }

@@ -20,7 +20,7 @@ use web_sys::{
     ResizeObserver, ScrollBehavior, ScrollIntoViewOptions, ScrollLogicalPosition,
 };
 
-use crate::run::{gen, keep, on_teardown, report, teardown, wait, with, Cb, Step};
+use crate::run::{gen, keep, on_teardown, report, teardown, wait, with, Advance, Cb, Step};
 
 /// The step on screen, as the positioning reads it.
 pub(crate) struct Live {
@@ -474,7 +474,7 @@ fn spotlight(
     svg.append_child(&path)?;
     root.insert_before(&svg, root.first_child().as_ref())?;
     let ring = add(doc, root, "div", "rg")?;
-    let block = match step.advance == "button" {
+    let block = match step.advance == Advance::Button {
         true => Some(add(doc, root, "div", "bk")?),
         false => None,
     };
@@ -517,9 +517,9 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
 
 /// A step that advances on a click of its element, or on filling it (a `change` with a value).
 fn advance_on(t: &Element, step: &Step, g: u32) {
-    let ev = match step.advance.as_str() {
-        "click" => "click",
-        "fill" => "change",
+    let ev = match step.advance {
+        Advance::Click => "click",
+        Advance::Fill => "change",
         _ => return,
     };
     let last = step.last();

@@ -15,24 +15,48 @@ use crate::follow;
 /// A listener or observer callback: every one takes one value (an event, a list of entries).
 pub(crate) type Cb = Closure<dyn FnMut(JsValue)>;
 
+/// A step's kind, read once (enums, not strings: a compared string is code in the module).
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Pointer,
+    Video,
+    /// `post`, and a kind this module does not know (drawn as a post).
+    Post,
+}
+
+/// What moves the step on.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Advance {
+    Button,
+    Click,
+    Fill,
+    /// An unknown value: no Next button, nothing listened to on the element.
+    Other,
+}
+
+/// The tour's policy when the element never comes (`missingTarget`).
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Missing {
+    Centre,
+    Skip,
+    End,
+}
+
 /// One authored step, as this module reads it.
 pub(crate) struct Step {
-    /// `pointer`, `post` or `video`.
-    pub kind: String,
+    pub kind: Kind,
     pub title: Option<String>,
     pub body: String,
     pub selector: Option<String>,
     pub prefer: Prefer,
-    /// `button`, `click` or `fill`.
-    pub advance: String,
+    pub advance: Advance,
     pub video: Option<String>,
     pub wait_ms: u32,
     /// 0-based.
     pub index: u32,
     pub count: u32,
     pub progress: bool,
-    /// `center`, `skip` or `end`.
-    pub missing: String,
+    pub missing: Missing,
     pub rtl: bool,
 }
 
@@ -49,18 +73,31 @@ impl Step {
             _ => Prefer::Auto,
         };
         Step {
-            kind: text("kind").unwrap_or_else(|| "pointer".into()),
+            kind: match text("kind").as_deref() {
+                None | Some("pointer") => Kind::Pointer,
+                Some("video") => Kind::Video,
+                _ => Kind::Post,
+            },
             title: text("title"),
             body: text("body").unwrap_or_default(),
             selector: text("selector"),
             prefer,
-            advance: text("advance").unwrap_or_else(|| "button".into()),
+            advance: match text("advance").as_deref() {
+                None | Some("button") => Advance::Button,
+                Some("click") => Advance::Click,
+                Some("fill") => Advance::Fill,
+                _ => Advance::Other,
+            },
             video: text("videoUrl"),
             wait_ms: num(&s, "waitMs", 10_000.0).min(60_000.0) as u32,
             index: num(cfg, "index", 0.0) as u32,
             count: num(cfg, "count", 1.0).max(1.0) as u32,
             progress: get(cfg, "progress").as_bool() != Some(false),
-            missing: get_str(cfg, "missing").unwrap_or_default(),
+            missing: match get_str(cfg, "missing").as_deref() {
+                Some("skip") => Missing::Skip,
+                Some("end") => Missing::End,
+                _ => Missing::Centre,
+            },
             rtl: follow::rtl(),
         }
     }
@@ -68,12 +105,12 @@ impl Step {
     /// Whether it is anchored to an element (a pointer step, or any step that advances on a
     /// click or a fill of one).
     pub fn anchored(&self) -> bool {
-        self.selector.is_some() && (self.kind == "pointer" || self.advance != "button")
+        self.selector.is_some() && (self.kind == Kind::Pointer || self.advance != Advance::Button)
     }
 
     /// A centred card with the page behind inert.
     pub fn modal(&self) -> bool {
-        self.kind != "pointer" && self.advance == "button"
+        self.kind != Kind::Pointer && self.advance == Advance::Button
     }
 
     pub fn last(&self) -> bool {
@@ -233,10 +270,10 @@ pub(crate) fn wait(step: Step, g: u32) {
                 return;
             }
             teardown();
-            match s.missing.as_str() {
-                "skip" => report(g, "skip"),
-                "end" => report(g, "end"),
-                _ => draw(s, None, g),
+            match s.missing {
+                Missing::Skip => report(g, "skip"),
+                Missing::End => report(g, "end"),
+                Missing::Centre => draw(s, None, g),
             }
         }),
     );
@@ -269,7 +306,7 @@ fn keys(step: &Step, dialog: &Element, g: u32) {
     let Some(doc) = follow::doc() else { return };
     let forward = if step.rtl { "ArrowLeft" } else { "ArrowRight" };
     let backward = if step.rtl { "ArrowRight" } else { "ArrowLeft" };
-    let (can_next, can_back, last) = (step.advance == "button", step.index > 0, step.last());
+    let (can_next, can_back, last) = (step.advance == Advance::Button, step.index > 0, step.last());
     let host = follow::host_of(dialog);
     let d2 = doc.clone();
     let f: Cb = Closure::new(move |e: JsValue| {
