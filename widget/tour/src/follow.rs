@@ -85,26 +85,26 @@ fn visible(el: &Element) -> bool {
     get(&r, "width").as_f64() > Some(0.0) || get(&r, "height").as_f64() > Some(0.0)
 }
 
-/// The first visible match of `sel` under `scope` (a document or a shadow root), looking into
-/// the open shadow roots below it (a few levels deep). An invalid or hostile selector finds
-/// nothing and never throws into the page.
-fn find_in(scope: &JsValue, sel: &str, depth: u32) -> Option<Element> {
-    let all = |s: &str| -> Option<web_sys::NodeList> {
-        let f: Function = get(scope, "querySelectorAll").dyn_into().ok()?;
-        f.call1(scope, &JsValue::from_str(s)).ok()?.dyn_into().ok()
-    };
-    let list = all(sel)?;
-    for i in 0..list.length() {
-        if let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-            if visible(&el) {
-                return Some(el);
-            }
-        }
+/// `scope.querySelectorAll(sel)`, through `Reflect` and a call that catches: an invalid or
+/// hostile selector finds nothing and never throws into the page.
+fn all(scope: &JsValue, sel: &str) -> Option<web_sys::NodeList> {
+    let f: Function = get(scope, "querySelectorAll").dyn_into().ok()?;
+    f.call1(scope, &JsValue::from_str(sel)).ok()?.dyn_into().ok()
+}
+
+/// Calls `f` on `scope` (a document or a shadow root), then on each open shadow root below it
+/// (not ours), depth first in document order, `depth` levels deep, until `f` says done. The one
+/// walk for finding and for watching (one copy of the code).
+fn walk(scope: &JsValue, depth: u32, f: &mut dyn FnMut(&JsValue) -> bool) -> bool {
+    if f(scope) {
+        return true;
     }
     if depth == 0 {
-        return None;
+        return false;
     }
-    let hosts = all("*")?;
+    let Some(hosts) = all(scope, "*") else {
+        return false;
+    };
     for i in 0..hosts.length() {
         let Some(el) = hosts.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
             continue;
@@ -113,44 +113,32 @@ fn find_in(scope: &JsValue, sel: &str, depth: u32) -> Option<Element> {
             continue;
         }
         if let Some(root) = el.shadow_root() {
-            if let Some(found) = find_in(&root, sel, depth - 1) {
-                return Some(found);
+            if walk(&root, depth - 1, f) {
+                return true;
             }
         }
     }
-    None
+    false
 }
 
+/// The first visible match of `sel` in the page, looking into the open shadow roots (three
+/// levels deep).
 pub(crate) fn find(sel: &str) -> Option<Element> {
-    find_in(&doc()?.into(), sel, 3)
-}
-
-/// Every open shadow root in the page (not ours), to watch for a late element inside them.
-fn shadow_roots(scope: &JsValue, out: &mut Vec<web_sys::ShadowRoot>, depth: u32) {
-    let Ok(f) = get(scope, "querySelectorAll").dyn_into::<Function>() else {
-        return;
-    };
-    let Some(list) = f
-        .call1(scope, &JsValue::from_str("*"))
-        .ok()
-        .and_then(|l| l.dyn_into::<web_sys::NodeList>().ok())
-    else {
-        return;
-    };
-    for i in 0..list.length() {
-        let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
-        if let Some(root) = el
-            .shadow_root()
-            .filter(|_| !el.has_attribute("data-porchlight-item"))
-        {
-            if depth > 0 {
-                shadow_roots(&root, out, depth - 1);
+    let mut found = None;
+    walk(&doc()?.into(), 3, &mut |scope| {
+        if let Some(list) = all(scope, sel) {
+            for i in 0..list.length() {
+                if let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    if visible(&el) {
+                        found = Some(el);
+                        return true;
+                    }
+                }
             }
-            out.push(root);
         }
-    }
+        false
+    });
+    found
 }
 
 fn observe_all(mo: &MutationObserver, attributes: bool) {
@@ -166,12 +154,11 @@ fn observe_all(mo: &MutationObserver, attributes: bool) {
             &"hidden".into(),
         ));
     }
-    let _ = mo.observe_with_options(&doc, &init);
-    let mut roots = Vec::new();
-    shadow_roots(&doc.into(), &mut roots, 3);
-    for r in roots {
-        let _ = mo.observe_with_options(&r, &init);
-    }
+    // The page and every open shadow root in it (not ours), four levels deep.
+    walk(&doc.into(), 4, &mut |scope| {
+        let _ = mo.observe_with_options(scope.unchecked_ref(), &init);
+        false
+    });
 }
 
 /// Calls `found` with the element as soon as a visible one matches `sel` (checked on every
