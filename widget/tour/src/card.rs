@@ -6,10 +6,10 @@
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{get, num};
+use porchlight_widget_common::js::{call0, get, get_str, num};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlDialogElement, HtmlElement, KeyboardEvent, Node};
+use web_sys::{Element, HtmlDialogElement, HtmlElement, Node};
 
 use crate::follow::doc;
 use crate::run::{keep, on_teardown, report, with, Advance, Cb, Kind, Step};
@@ -192,7 +192,7 @@ pub(crate) fn build(
     if modal {
         // Escape: the dialog's `cancel`. The tour ends; the browser does not close it itself.
         let cancel: Cb = Closure::new(move |e: JsValue| {
-            e.unchecked_ref::<web_sys::Event>().prevent_default();
+            call0(&e, "preventDefault");
             report(g, "dismiss");
         });
         dlg.add_event_listener_with_callback("cancel", &keep(cancel))?;
@@ -223,8 +223,7 @@ pub(crate) fn build(
 fn trap(d: &Element) -> Result<(), JsValue> {
     let dd = d.clone();
     let f: Cb = Closure::new(move |e: JsValue| {
-        let k: &KeyboardEvent = e.unchecked_ref();
-        if k.key() != "Tab" {
+        if get_str(&e, "key").as_deref() != Some("Tab") {
             return;
         }
         let Ok(list) = dd.query_selector_all("button,a[href],iframe,video") else {
@@ -234,13 +233,14 @@ fn trap(d: &Element) -> Result<(), JsValue> {
         else {
             return;
         };
-        let at: Option<Node> = k.target().and_then(|t| t.dyn_into().ok());
-        let to = match k.shift_key() {
-            true if at.as_ref() == Some(&first) || at.as_ref() == Some(dd.as_ref()) => last,
-            false if at.as_ref() == Some(&last) => first,
+        let at = get(&e, "target");
+        let is = |n: &JsValue| at == *n;
+        let to = match get(&e, "shiftKey").is_truthy() {
+            true if is(&first) || is(&dd) => last,
+            false if is(&last) => first,
             _ => return,
         };
-        k.prevent_default();
+        call0(&e, "preventDefault");
         let _ = to.unchecked_ref::<HtmlElement>().focus();
     });
     d.add_event_listener_with_callback("keydown", &keep(f))

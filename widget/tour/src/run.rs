@@ -4,10 +4,10 @@
 use std::cell::RefCell;
 
 use js_sys::Function;
-use porchlight_widget_common::js::{get, get_f64, get_str};
+use porchlight_widget_common::js::{call0, get, get_f64, get_str};
 use porchlight_widget_common::place::Prefer;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, HtmlElement, KeyboardEvent};
+use web_sys::{Element, HtmlElement};
 
 use crate::card;
 use crate::follow;
@@ -292,12 +292,13 @@ fn draw(step: Step, target: Option<Element>, g: u32) {
 }
 
 /// Whether `e` is where the visitor types: arrows there move the caret, never the tour.
-fn typing(e: &Event) -> bool {
-    let el = e.composed_path().get(0).dyn_into::<HtmlElement>().ok();
-    el.is_some_and(|el| {
-        matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-            || el.is_content_editable()
-    })
+fn typing(e: &JsValue) -> bool {
+    let el = get(&call0(e, "composedPath"), "0");
+    el.is_instance_of::<HtmlElement>()
+        && (matches!(
+            get_str(&el, "tagName").as_deref(),
+            Some("INPUT" | "TEXTAREA" | "SELECT")
+        ) || get(&el, "isContentEditable").is_truthy())
 }
 
 /// Escape ends the tour (while focus is in it, or nowhere in particular); the arrow keys go
@@ -307,16 +308,17 @@ fn keys(step: &Step, dialog: &Element, g: u32) {
     let forward = if step.rtl { "ArrowLeft" } else { "ArrowRight" };
     let backward = if step.rtl { "ArrowRight" } else { "ArrowLeft" };
     let (can_next, can_back, last) = (step.advance == Advance::Button, step.index > 0, step.last());
-    let host = follow::host_of(dialog);
-    let d2 = doc.clone();
+    let host: JsValue = follow::host_of(dialog).into();
+    let d2: JsValue = doc.clone().into();
+    // Read by name (see `js::call0`).
     let f: Cb = Closure::new(move |e: JsValue| {
-        let e: KeyboardEvent = e.unchecked_into();
-        if e.default_prevented() || e.alt_key() || e.ctrl_key() || e.meta_key() {
+        let on = |k| get(&e, k).is_truthy();
+        if on("defaultPrevented") || on("altKey") || on("ctrlKey") || on("metaKey") {
             return;
         }
-        let key = e.key();
-        let active = d2.active_element();
-        let ours = active.is_none() || active == host || active == d2.body().map(Into::into);
+        let key = get_str(&e, "key").unwrap_or_default();
+        let active = get(&d2, "activeElement");
+        let ours = active.is_null() || active == host || active == get(&d2, "body");
         let name = if key == "Escape" && ours {
             "dismiss"
         } else if typing(&e) {
@@ -332,7 +334,7 @@ fn keys(step: &Step, dialog: &Element, g: u32) {
         } else {
             return;
         };
-        e.prevent_default();
+        call0(&e, "preventDefault");
         report(g, name);
     });
     let f = keep(f);
