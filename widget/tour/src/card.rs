@@ -6,10 +6,10 @@
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, get, get_str, num};
+use porchlight_widget_common::js::{call0, call1, get, get_str, num, set};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlDialogElement, HtmlElement, Node};
+use web_sys::{Element, HtmlDialogElement};
 
 use crate::follow::doc;
 use crate::run::{keep, on_teardown, report, with, Advance, Cb, Kind, Step};
@@ -24,8 +24,10 @@ pub(crate) fn style(root: &Element) {
         return;
     }
     let nonce = with(|s| s.nonce.clone()).flatten();
-    let shadow: Node = root.get_root_node();
-    if porchlight_widget_common::style::adopt(&doc, &shadow, CSS, nonce.as_deref()).is_ok() {
+    let shadow = call0(root, "getRootNode");
+    if porchlight_widget_common::style::adopt(&doc, shadow.unchecked_ref(), CSS, nonce.as_deref())
+        .is_ok()
+    {
         let _ = root.set_attribute("data-tour", "");
     }
 }
@@ -162,7 +164,7 @@ pub(crate) fn build(
     if anchored {
         h.push_str("<div class=ar></div>");
     }
-    d.set_inner_html(&h);
+    set(&d, "innerHTML", &h.into());
     let part = |sel: &str| d.query_selector(sel).ok().flatten();
     if let Some(e) = part(".pt") {
         match &step.title {
@@ -181,9 +183,8 @@ pub(crate) fn build(
     }
     // One listener for every button: its `data-a` is what it reports.
     let click: Cb = Closure::new(move |e: JsValue| {
-        let at = get(&e, "target").dyn_into::<Element>().ok();
-        let b = at.and_then(|t| t.closest("[data-a]").ok().flatten());
-        if let Some(a) = b.and_then(|b| b.get_attribute("data-a")) {
+        let b = call1(&get(&e, "target"), "closest", &"[data-a]".into());
+        if let Some(a) = b.dyn_ref::<Element>().and_then(|b| b.get_attribute("data-a")) {
             report(g, &a);
         }
     });
@@ -199,11 +200,11 @@ pub(crate) fn build(
         trap(&d)?;
         dlg.show_modal()?;
     } else {
-        dlg.show();
+        call0(&dlg, "show");
     }
     let dd = d.clone();
     on_teardown(move || {
-        dlg.close();
+        call0(&dlg, "close");
         dd.remove();
     });
     let title = step.title.as_deref().unwrap_or(t(Msg::TourUntitled));
@@ -214,7 +215,7 @@ pub(crate) fn build(
             &[("step", &n), ("total", &total), ("title", title)],
         ),
     );
-    let _ = d.unchecked_ref::<HtmlElement>().focus();
+    call0(&d, "focus");
     Ok(d)
 }
 
@@ -241,7 +242,7 @@ fn trap(d: &Element) -> Result<(), JsValue> {
             _ => return,
         };
         call0(&e, "preventDefault");
-        let _ = to.unchecked_ref::<HtmlElement>().focus();
+        call0(&to, "focus");
     });
     d.add_event_listener_with_callback("keydown", &keep(f))
 }

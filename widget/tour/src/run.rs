@@ -239,8 +239,8 @@ pub fn hide() {
         s.before.take()
     })
     .flatten();
-    if let Some(b) = before.filter(|b| b.is_connected()) {
-        let _ = b.focus();
+    if let Some(b) = before.filter(|b| get(b, "isConnected").is_truthy()) {
+        call0(&b, "focus");
     }
 }
 
