@@ -188,7 +188,7 @@ pub(crate) fn build(
             report(g, &a);
         }
     });
-    d.add_event_listener_with_callback("click", &keep(click))?;
+    d.add_event_listener_with_callback_and_bool("click", &keep(click), false)?;
     let dlg: HtmlDialogElement = d.clone().unchecked_into();
     if modal {
         // Escape: the dialog's `cancel`. The tour ends; the browser does not close it itself.
@@ -196,7 +196,7 @@ pub(crate) fn build(
             call0(&e, "preventDefault");
             report(g, "dismiss");
         });
-        dlg.add_event_listener_with_callback("cancel", &keep(cancel))?;
+        dlg.add_event_listener_with_callback_and_bool("cancel", &keep(cancel), false)?;
         trap(&d)?;
         dlg.show_modal()?;
     } else {
@@ -244,5 +244,5 @@ fn trap(d: &Element) -> Result<(), JsValue> {
         call0(&e, "preventDefault");
         call0(&to, "focus");
     });
-    d.add_event_listener_with_callback("keydown", &keep(f))
+    d.add_event_listener_with_callback_and_bool("keydown", &keep(f), false)
 }

@@ -236,12 +236,10 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u3
     let Some(w) = web_sys::window() else { return };
     let sched: Cb = Closure::new(move |_: JsValue| schedule());
     let sched = keep(sched);
-    let opts = Object::new();
-    set(&opts, "capture", &JsValue::TRUE);
-    set(&opts, "passive", &JsValue::TRUE);
+    // Capture: a scroll in any ancestor. (Passive would change nothing: neither event can be
+    // cancelled; the one `addEventListener` binding of the module takes a flag.)
     for ev in ["scroll", "resize"] {
-        let _ =
-            w.add_event_listener_with_callback_and_add_event_listener_options(ev, &sched, opts.unchecked_ref());
+        let _ = w.add_event_listener_with_callback_and_bool(ev, &sched, true);
     }
     let ro = ResizeObserver::new(&sched).ok();
     if let Some(ro) = &ro {
@@ -257,7 +255,7 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u3
         let first = Rc::new(Cell::new(true));
         let el = t.clone();
         let seen: Cb = Closure::new(move |entries: JsValue| {
-            let entry = Array::from(&entries).get(0);
+            let entry = get(&entries, "0");
             if first.replace(false) && !get(&entry, "isIntersecting").is_truthy() {
                 reveal(&el);
             }
