@@ -184,7 +184,10 @@ pub(crate) fn build(
     // One listener for every button: its `data-a` is what it reports.
     let click: Cb = Closure::new(move |e: JsValue| {
         let b = call1(&get(&e, "target"), "closest", &"[data-a]".into());
-        if let Some(a) = b.dyn_ref::<Element>().and_then(|b| b.get_attribute("data-a")) {
+        if let Some(a) = b
+            .dyn_ref::<Element>()
+            .and_then(|b| b.get_attribute("data-a"))
+        {
             report(g, &a);
         }
     });

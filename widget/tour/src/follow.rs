@@ -45,8 +45,7 @@ pub(crate) fn doc() -> Option<Document> {
 
 /// Whether the page reads right to left.
 pub(crate) fn rtl() -> bool {
-    let (Some(w), Some(el)) = (web_sys::window(), doc().and_then(|d| d.document_element()))
-    else {
+    let (Some(w), Some(el)) = (web_sys::window(), doc().and_then(|d| d.document_element())) else {
         return false;
     };
     let style = call1(&w, "getComputedStyle", &el);
@@ -87,7 +86,10 @@ fn visible(el: &Element) -> bool {
 /// hostile selector finds nothing and never throws into the page.
 fn all(scope: &JsValue, sel: &str) -> Option<web_sys::NodeList> {
     let f: Function = get(scope, "querySelectorAll").dyn_into().ok()?;
-    f.call1(scope, &JsValue::from_str(sel)).ok()?.dyn_into().ok()
+    f.call1(scope, &JsValue::from_str(sel))
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 /// Calls `f` on `scope` (a document or a shadow root), then on each open shadow root below it
@@ -285,7 +287,11 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u3
                 let _ = w.remove_event_listener_with_callback_and_bool(ev, &sched, true);
             }
         }
-        let observers = [ro.map(JsValue::from), io.map(JsValue::from), mo.map(JsValue::from)];
+        let observers = [
+            ro.map(JsValue::from),
+            io.map(JsValue::from),
+            mo.map(JsValue::from),
+        ];
         for o in observers.iter().flatten() {
             call0(o, "disconnect");
         }
