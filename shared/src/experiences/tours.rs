@@ -226,7 +226,16 @@ pub fn video_source(url: &str) -> Option<VideoSource> {
     const YOUTUBE: &str = "https://www.youtube-nocookie.com/embed/";
     if host_is(&["youtube.com", "www.youtube.com", "m.youtube.com"]) {
         let id = if path == "/watch" {
-            query.split('&').find_map(|kv| kv.strip_prefix("v="))?
+            // The first `v=` parameter, scanned by bytes: `split('&')` would ship a searcher
+            // and its slicing panic.
+            let mut params = query;
+            loop {
+                let end = cut(params, b"&");
+                if let Some(v) = params.get(..end)?.strip_prefix("v=") {
+                    break v;
+                }
+                params = params.get(end + 1..)?;
+            }
         } else {
             path.strip_prefix("/embed/")
                 .or_else(|| path.strip_prefix("/shorts/"))?

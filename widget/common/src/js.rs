@@ -3,7 +3,7 @@
 //! through an `unwrap()`.
 
 use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// `o[k]`, or `undefined` when `o` is not an object or the getter throws.
 pub fn get(o: &JsValue, k: &str) -> JsValue {
@@ -54,4 +54,30 @@ pub fn num(n: f64) -> String {
         .to_string_with_radix(10)
         .map(String::from)
         .unwrap_or_default()
+}
+
+/// `o[m]()`, `undefined` when it throws or is no method. Where a module calls a DOM method or
+/// two once, this is cheaper than web-sys's binding: each distinct binding is a glue function
+/// and a wrapper of its own in the module, while every call by name shares `call`.
+pub fn call0(o: &JsValue, m: &str) -> JsValue {
+    get(o, m)
+        .unchecked_into::<js_sys::Function>()
+        .call0(o)
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `o[m](a)`, as [`call0`].
+pub fn call1(o: &JsValue, m: &str, a: &JsValue) -> JsValue {
+    get(o, m)
+        .unchecked_into::<js_sys::Function>()
+        .call1(o, a)
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `o[m](a, b)`, as [`call0`].
+pub fn call2(o: &JsValue, m: &str, a: &JsValue, b: &JsValue) -> JsValue {
+    get(o, m)
+        .unchecked_into::<js_sys::Function>()
+        .call2(o, a, b)
+        .unwrap_or(JsValue::UNDEFINED)
 }

@@ -387,6 +387,14 @@ thread_local! {
     static TP: RefCell<(bool, u32)> = const { RefCell::new((false, 0)) };
 }
 
+/// `/v1/tours/{id}/progress` (one copy: `startTour` posts there too).
+pub(crate) fn progress_path(id: &str) -> String {
+    let mut path = String::from("/v1/tours/");
+    path.push_str(&String::from(js_sys::encode_uri_component(id)));
+    path.push_str("/progress");
+    path
+}
+
 pub(crate) fn progress_key(ws: &str) -> String {
     key(ws, ":tp")
 }
@@ -472,9 +480,7 @@ fn send_progress() {
             set(&body, to, &v);
         }
     }
-    let mut path = String::from("/v1/tours/");
-    path.push_str(&String::from(js_sys::encode_uri_component(&id)));
-    path.push_str("/progress");
+    let path = progress_path(&id);
     let done = move |r: Result<JsValue, ApiError>| match r {
         Err(e) if e.retryable() => {
             let n = TP.with(|t| {

@@ -727,9 +727,7 @@ fn start_tour(id: String) {
         with(|rt| rt.closed.retain(|c| *c != id));
         return replan();
     }
-    let mut path = String::from("/v1/tours/");
-    path.push_str(&String::from(js_sys::encode_uri_component(&id)));
-    path.push_str("/progress");
+    let path = queue::progress_path(&id);
     let send =
         move |action: &'static str,
               then: Box<dyn FnOnce(Result<JsValue, porchlight_widget_common::ApiError>)>| {

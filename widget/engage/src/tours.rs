@@ -228,14 +228,18 @@ fn act_fn() -> JsValue {
     if let Some(f) = ACT.with(|a| a.borrow().clone()) {
         return f;
     }
-    let f = Closure::<dyn FnMut(String)>::new(acted).into_js_value();
+    // A `JsValue` argument, as every other listener of the module: one closure type fewer.
+    let f = Closure::<dyn FnMut(JsValue)>::new(|name: JsValue| {
+        acted(&name.as_string().unwrap_or_default())
+    })
+    .into_js_value();
     ACT.with(|a| *a.borrow_mut() = Some(f.clone()));
     f
 }
 
 /// What the visitor did with the step on screen (or the tour module's policy for an element
 /// that never came: `skip`, `end`).
-fn acted(name: String) {
+fn acted(name: &str) {
     let Some((id, step, count, url)) = ON.with(|o| {
         o.borrow()
             .as_ref()
@@ -244,7 +248,7 @@ fn acted(name: String) {
         return;
     };
     let next = step + 1;
-    match name.as_str() {
+    match name {
         "next" | "skip" if next < count => go(&id, next, &url),
         "back" if step > 0 => go(&id, step - 1, &url),
         "next" | "skip" | "done" => {

@@ -6,13 +6,13 @@
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{get, num};
+use porchlight_widget_common::js::{call0, call1, get, get_str, num, set};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlDialogElement, HtmlElement, KeyboardEvent, Node};
+use web_sys::{Element, HtmlDialogElement};
 
 use crate::follow::doc;
-use crate::run::{keep, on_teardown, report, with, Cb, Step};
+use crate::run::{keep, on_teardown, report, with, Advance, Cb, Kind, Step};
 
 const CSS: &str = include_str!("../tour.css");
 
@@ -24,8 +24,10 @@ pub(crate) fn style(root: &Element) {
         return;
     }
     let nonce = with(|s| s.nonce.clone()).flatten();
-    let shadow: Node = root.get_root_node();
-    if porchlight_widget_common::style::adopt(&doc, &shadow, CSS, nonce.as_deref()).is_ok() {
+    let shadow = call0(root, "getRootNode");
+    if porchlight_widget_common::style::adopt(&doc, shadow.unchecked_ref(), CSS, nonce.as_deref())
+        .is_ok()
+    {
         let _ = root.set_attribute("data-tour", "");
     }
 }
@@ -152,7 +154,7 @@ pub(crate) fn build(
         button(&mut h, "btn", "back", t(Msg::TourBack));
     }
     // A step that advances on a click or a fill of its element has no Next: the visitor does it.
-    if step.advance == "button" || !anchored {
+    if step.advance == Advance::Button || !anchored {
         match step.last() {
             true => button(&mut h, "btn pri", "done", t(Msg::TourDone)),
             false => button(&mut h, "btn pri", "next", t(Msg::TourNext)),
@@ -162,7 +164,7 @@ pub(crate) fn build(
     if anchored {
         h.push_str("<div class=ar></div>");
     }
-    d.set_inner_html(&h);
+    set(&d, "innerHTML", &h.into());
     let part = |sel: &str| d.query_selector(sel).ok().flatten();
     if let Some(e) = part(".pt") {
         match &step.title {
@@ -171,7 +173,7 @@ pub(crate) fn build(
         }
     }
     if let Some(e) = part(".vw") {
-        match (&step.video, step.kind == "video") {
+        match (&step.video, step.kind == Kind::Video) {
             (Some(u), true) => video(&e, u)?,
             _ => e.remove(),
         }
@@ -181,29 +183,31 @@ pub(crate) fn build(
     }
     // One listener for every button: its `data-a` is what it reports.
     let click: Cb = Closure::new(move |e: JsValue| {
-        let at = get(&e, "target").dyn_into::<Element>().ok();
-        let b = at.and_then(|t| t.closest("[data-a]").ok().flatten());
-        if let Some(a) = b.and_then(|b| b.get_attribute("data-a")) {
+        let b = call1(&get(&e, "target"), "closest", &"[data-a]".into());
+        if let Some(a) = b
+            .dyn_ref::<Element>()
+            .and_then(|b| b.get_attribute("data-a"))
+        {
             report(g, &a);
         }
     });
-    d.add_event_listener_with_callback("click", &keep(click))?;
+    d.add_event_listener_with_callback_and_bool("click", &keep(click), false)?;
     let dlg: HtmlDialogElement = d.clone().unchecked_into();
     if modal {
         // Escape: the dialog's `cancel`. The tour ends; the browser does not close it itself.
         let cancel: Cb = Closure::new(move |e: JsValue| {
-            e.unchecked_ref::<web_sys::Event>().prevent_default();
+            call0(&e, "preventDefault");
             report(g, "dismiss");
         });
-        dlg.add_event_listener_with_callback("cancel", &keep(cancel))?;
+        dlg.add_event_listener_with_callback_and_bool("cancel", &keep(cancel), false)?;
         trap(&d)?;
         dlg.show_modal()?;
     } else {
-        dlg.show();
+        call0(&dlg, "show");
     }
     let dd = d.clone();
     on_teardown(move || {
-        dlg.close();
+        call0(&dlg, "close");
         dd.remove();
     });
     let title = step.title.as_deref().unwrap_or(t(Msg::TourUntitled));
@@ -214,7 +218,7 @@ pub(crate) fn build(
             &[("step", &n), ("total", &total), ("title", title)],
         ),
     );
-    let _ = d.unchecked_ref::<HtmlElement>().focus();
+    call0(&d, "focus");
     Ok(d)
 }
 
@@ -223,8 +227,7 @@ pub(crate) fn build(
 fn trap(d: &Element) -> Result<(), JsValue> {
     let dd = d.clone();
     let f: Cb = Closure::new(move |e: JsValue| {
-        let k: &KeyboardEvent = e.unchecked_ref();
-        if k.key() != "Tab" {
+        if get_str(&e, "key").as_deref() != Some("Tab") {
             return;
         }
         let Ok(list) = dd.query_selector_all("button,a[href],iframe,video") else {
@@ -234,14 +237,15 @@ fn trap(d: &Element) -> Result<(), JsValue> {
         else {
             return;
         };
-        let at: Option<Node> = k.target().and_then(|t| t.dyn_into().ok());
-        let to = match k.shift_key() {
-            true if at.as_ref() == Some(&first) || at.as_ref() == Some(dd.as_ref()) => last,
-            false if at.as_ref() == Some(&last) => first,
+        let at = get(&e, "target");
+        let is = |n: &JsValue| at == *n;
+        let to = match get(&e, "shiftKey").is_truthy() {
+            true if is(&first) || is(&dd) => last,
+            false if is(&last) => first,
             _ => return,
         };
-        k.prevent_default();
-        let _ = to.unchecked_ref::<HtmlElement>().focus();
+        call0(&e, "preventDefault");
+        call0(&to, "focus");
     });
-    d.add_event_listener_with_callback("keydown", &keep(f))
+    d.add_event_listener_with_callback_and_bool("keydown", &keep(f), false)
 }

@@ -10,17 +10,16 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Reflect};
-use porchlight_widget_common::js::{get, num};
+use js_sys::{Array, Function, Object, Reflect};
+use porchlight_widget_common::js::{call0, call1, call2, get, get_str, num, set};
 use porchlight_widget_common::place::{place, Placed, Rect, Side};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    Document, Element, HtmlElement, IntersectionObserver, MutationObserver, MutationObserverInit,
-    ResizeObserver, ScrollBehavior, ScrollIntoViewOptions, ScrollLogicalPosition,
+    Document, Element, HtmlElement, IntersectionObserver, MutationObserver, ResizeObserver,
 };
 
-use crate::run::{gen, keep, on_teardown, report, teardown, wait, with, Cb, Step};
+use crate::run::{gen, keep, on_teardown, report, teardown, wait, with, Advance, Cb, Step};
 
 /// The step on screen, as the positioning reads it.
 pub(crate) struct Live {
@@ -46,31 +45,29 @@ pub(crate) fn doc() -> Option<Document> {
 
 /// Whether the page reads right to left.
 pub(crate) fn rtl() -> bool {
-    let w = web_sys::window();
-    let el = doc().and_then(|d| d.document_element());
-    match (w, el) {
-        (Some(w), Some(el)) => w
-            .get_computed_style(&el)
-            .ok()
-            .flatten()
-            .and_then(|s| s.get_property_value("direction").ok())
-            .is_some_and(|d| d == "rtl"),
-        _ => false,
-    }
+    let (Some(w), Some(el)) = (web_sys::window(), doc().and_then(|d| d.document_element())) else {
+        return false;
+    };
+    let style = call1(&w, "getComputedStyle", &el);
+    get_str(&style, "direction").as_deref() == Some("rtl")
 }
 
 /// What has focus, inside open shadow roots too.
 pub(crate) fn focused() -> Option<HtmlElement> {
-    let mut a = doc()?.active_element()?;
-    while let Some(inner) = a.shadow_root().and_then(|r| r.active_element()) {
+    let doc: JsValue = doc()?.into();
+    let mut a = get(&doc, "activeElement");
+    loop {
+        let inner = get(&get(&a, "shadowRoot"), "activeElement");
+        if !inner.is_object() {
+            return a.dyn_into().ok();
+        }
         a = inner;
     }
-    a.dyn_into().ok()
 }
 
 /// The shadow host `el` is drawn in.
 pub(crate) fn host_of(el: &Element) -> Option<Element> {
-    get(&el.get_root_node(), "host").dyn_into().ok()
+    get(&call0(el, "getRootNode"), "host").dyn_into().ok()
 }
 
 /// Whether `el` is rendered and visible (`checkVisibility` where the browser has it; else it
@@ -81,30 +78,33 @@ fn visible(el: &Element) -> bool {
     {
         return f.call0(el).is_ok_and(|v| v.is_truthy());
     }
-    let r = el.get_bounding_client_rect();
-    r.width() > 0.0 || r.height() > 0.0
+    let r = call0(el, "getBoundingClientRect");
+    get(&r, "width").as_f64() > Some(0.0) || get(&r, "height").as_f64() > Some(0.0)
 }
 
-/// The first visible match of `sel` under `scope` (a document or a shadow root), looking into
-/// the open shadow roots below it (a few levels deep). An invalid or hostile selector finds
-/// nothing and never throws into the page.
-fn find_in(scope: &JsValue, sel: &str, depth: u32) -> Option<Element> {
-    let all = |s: &str| -> Option<web_sys::NodeList> {
-        let f: Function = get(scope, "querySelectorAll").dyn_into().ok()?;
-        f.call1(scope, &JsValue::from_str(s)).ok()?.dyn_into().ok()
-    };
-    let list = all(sel)?;
-    for i in 0..list.length() {
-        if let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-            if visible(&el) {
-                return Some(el);
-            }
-        }
+/// `scope.querySelectorAll(sel)`, through `Reflect` and a call that catches: an invalid or
+/// hostile selector finds nothing and never throws into the page.
+fn all(scope: &JsValue, sel: &str) -> Option<web_sys::NodeList> {
+    let f: Function = get(scope, "querySelectorAll").dyn_into().ok()?;
+    f.call1(scope, &JsValue::from_str(sel))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// Calls `f` on `scope` (a document or a shadow root), then on each open shadow root below it
+/// (not ours), depth first in document order, `depth` levels deep, until `f` says done. The one
+/// walk for finding and for watching (one copy of the code).
+fn walk(scope: &JsValue, depth: u32, f: &mut dyn FnMut(&JsValue) -> bool) -> bool {
+    if f(scope) {
+        return true;
     }
     if depth == 0 {
-        return None;
+        return false;
     }
-    let hosts = all("*")?;
+    let Some(hosts) = all(scope, "*") else {
+        return false;
+    };
     for i in 0..hosts.length() {
         let Some(el) = hosts.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
             continue;
@@ -112,66 +112,51 @@ fn find_in(scope: &JsValue, sel: &str, depth: u32) -> Option<Element> {
         if el.has_attribute("data-porchlight-item") {
             continue;
         }
-        if let Some(root) = el.shadow_root() {
-            if let Some(found) = find_in(&root, sel, depth - 1) {
-                return Some(found);
-            }
+        let root = get(&el, "shadowRoot");
+        if root.is_object() && walk(&root, depth - 1, f) {
+            return true;
         }
     }
-    None
+    false
 }
 
+/// The first visible match of `sel` in the page, looking into the open shadow roots (three
+/// levels deep).
 pub(crate) fn find(sel: &str) -> Option<Element> {
-    find_in(&doc()?.into(), sel, 3)
-}
-
-/// Every open shadow root in the page (not ours), to watch for a late element inside them.
-fn shadow_roots(scope: &JsValue, out: &mut Vec<web_sys::ShadowRoot>, depth: u32) {
-    let Ok(f) = get(scope, "querySelectorAll").dyn_into::<Function>() else {
-        return;
-    };
-    let Some(list) = f
-        .call1(scope, &JsValue::from_str("*"))
-        .ok()
-        .and_then(|l| l.dyn_into::<web_sys::NodeList>().ok())
-    else {
-        return;
-    };
-    for i in 0..list.length() {
-        let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
-        if let Some(root) = el
-            .shadow_root()
-            .filter(|_| !el.has_attribute("data-porchlight-item"))
-        {
-            if depth > 0 {
-                shadow_roots(&root, out, depth - 1);
+    let mut found = None;
+    walk(&doc()?.into(), 3, &mut |scope| {
+        if let Some(list) = all(scope, sel) {
+            for i in 0..list.length() {
+                if let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    if visible(&el) {
+                        found = Some(el);
+                        return true;
+                    }
+                }
             }
-            out.push(root);
         }
-    }
+        false
+    });
+    found
 }
 
 fn observe_all(mo: &MutationObserver, attributes: bool) {
     let Some(doc) = doc() else { return };
-    let init = MutationObserverInit::new();
-    init.set_child_list(true);
-    init.set_subtree(true);
+    // Options as a plain object (see `js::call0`: no setter bindings).
+    let init = Object::new();
+    let yes = JsValue::TRUE;
+    set(&init, "childList", &yes);
+    set(&init, "subtree", &yes);
     if attributes {
-        init.set_attributes(true);
-        init.set_attribute_filter(&Array::of3(
-            &"class".into(),
-            &"style".into(),
-            &"hidden".into(),
-        ));
+        set(&init, "attributes", &yes);
+        let filter = Array::of3(&"class".into(), &"style".into(), &"hidden".into());
+        set(&init, "attributeFilter", &filter);
     }
-    let _ = mo.observe_with_options(&doc, &init);
-    let mut roots = Vec::new();
-    shadow_roots(&doc.into(), &mut roots, 3);
-    for r in roots {
-        let _ = mo.observe_with_options(&r, &init);
-    }
+    // The page and every open shadow root in it (not ours), four levels deep.
+    walk(&doc.into(), 4, &mut |scope| {
+        call2(mo, "observe", scope, &init);
+        false
+    });
 }
 
 /// Calls `found` with the element as soon as a visible one matches `sel` (checked on every
@@ -200,9 +185,9 @@ pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<d
         .set_timeout_with_callback_and_timeout_and_arguments_0(&keep(timeout), ms as i32)
         .ok();
     on_teardown(move || {
-        mo.disconnect();
+        call0(&mo, "disconnect");
         if let (Some(h), Some(w)) = (h, web_sys::window()) {
-            w.clear_timeout_with_handle(h);
+            call1(&w, "clearTimeout", &h.into());
         }
     });
 }
@@ -214,9 +199,9 @@ fn px(n: f64) -> String {
 }
 
 fn put(el: &Element, props: &[(&str, f64)]) {
-    let st = el.unchecked_ref::<HtmlElement>().style();
+    let st = get(el, "style");
     for (k, v) in props {
-        let _ = st.set_property(k, &px(*v));
+        call2(&st, "setProperty", &JsValue::from_str(k), &px(*v).into());
     }
 }
 
@@ -253,18 +238,16 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u3
     let Some(w) = web_sys::window() else { return };
     let sched: Cb = Closure::new(move |_: JsValue| schedule());
     let sched = keep(sched);
-    let opts = web_sys::AddEventListenerOptions::new();
-    opts.set_capture(true);
-    opts.set_passive(true);
+    // Capture: a scroll in any ancestor. (Passive would change nothing: neither event can be
+    // cancelled; the one `addEventListener` binding of the module takes a flag.)
     for ev in ["scroll", "resize"] {
-        let _ =
-            w.add_event_listener_with_callback_and_add_event_listener_options(ev, &sched, &opts);
+        let _ = w.add_event_listener_with_callback_and_bool(ev, &sched, true);
     }
     let ro = ResizeObserver::new(&sched).ok();
     if let Some(ro) = &ro {
-        ro.observe(&dialog);
+        call1(ro, "observe", &dialog);
         if let Some(t) = &target {
-            ro.observe(t);
+            call1(ro, "observe", t);
         }
     }
     let mut io = None;
@@ -274,7 +257,7 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u3
         let first = Rc::new(Cell::new(true));
         let el = t.clone();
         let seen: Cb = Closure::new(move |entries: JsValue| {
-            let entry = Array::from(&entries).get(0);
+            let entry = get(&entries, "0");
             if first.replace(false) && !get(&entry, "isIntersecting").is_truthy() {
                 reveal(&el);
             }
@@ -282,12 +265,12 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u3
         });
         io = IntersectionObserver::new(&keep(seen)).ok();
         if let Some(io) = &io {
-            io.observe(&t);
+            call1(io, "observe", &t);
         }
         // The element leaving the page: the step waits for it again.
         let el = t.clone();
         let lost: Cb = Closure::new(move |_: JsValue| {
-            if !el.is_connected() {
+            if !get(&el, "isConnected").is_truthy() {
                 relost(g);
             } else {
                 schedule();
@@ -304,14 +287,13 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u3
                 let _ = w.remove_event_listener_with_callback_and_bool(ev, &sched, true);
             }
         }
-        if let Some(ro) = ro {
-            ro.disconnect();
-        }
-        if let Some(io) = io {
-            io.disconnect();
-        }
-        if let Some(mo) = mo {
-            mo.disconnect();
+        let observers = [
+            ro.map(JsValue::from),
+            io.map(JsValue::from),
+            mo.map(JsValue::from),
+        ];
+        for o in observers.iter().flatten() {
+            call0(o, "disconnect");
         }
     });
 }
@@ -330,22 +312,15 @@ fn relost(g: u32) {
 
 /// Scrolls `el` into the middle of the view (at once under `prefers-reduced-motion`).
 fn reveal(el: &Element) {
-    let reduced = web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|m| m.matches());
-    let o = ScrollIntoViewOptions::new();
-    o.set_block(ScrollLogicalPosition::Center);
-    o.set_inline(ScrollLogicalPosition::Nearest);
-    o.set_behavior(if reduced {
-        ScrollBehavior::Instant
-    } else {
-        ScrollBehavior::Smooth
-    });
-    el.scroll_into_view_with_scroll_into_view_options(&o);
+    let Some(w) = web_sys::window() else { return };
+    let query = JsValue::from_str("(prefers-reduced-motion: reduce)");
+    let reduced = get(&call1(&w, "matchMedia", &query), "matches").is_truthy();
+    let o = Object::new();
+    set(&o, "block", &"center".into());
+    set(&o, "inline", &"nearest".into());
+    let behavior = if reduced { "instant" } else { "smooth" };
+    set(&o, "behavior", &behavior.into());
+    call1(el, "scrollIntoView", &o);
 }
 
 /// One measure-and-write in the next frame, however many changes come before it.
@@ -361,7 +336,7 @@ fn schedule() {
         position();
     });
     if let Some(w) = web_sys::window() {
-        let _ = w.request_animation_frame(f.unchecked_ref());
+        call1(&w, "requestAnimationFrame", &f);
     }
 }
 
@@ -372,36 +347,36 @@ fn position() {
     let Some(view) = doc.document_element() else {
         return;
     };
-    let (vw, vh) = (
-        f64::from(view.client_width()),
-        f64::from(view.client_height()),
-    );
+    let size = |el: &JsValue, k| get(el, k).as_f64().unwrap_or(0.0);
+    let (vw, vh) = (size(&view, "clientWidth"), size(&view, "clientHeight"));
     with(|s| {
         let Some(l) = &s.live else { return };
-        let d: &HtmlElement = l.dialog.unchecked_ref();
+        let d: &JsValue = &l.dialog;
+        let classes = get(d, "classList");
         let rect = l.target.as_ref().map(|t| {
-            let r = t.get_bounding_client_rect();
+            let r = call0(t, "getBoundingClientRect");
+            let n = |k| get(&r, k).as_f64().unwrap_or(0.0);
             Rect {
-                x: r.x(),
-                y: r.y(),
-                w: r.width(),
-                h: r.height(),
+                x: n("x"),
+                y: n("y"),
+                w: n("width"),
+                h: n("height"),
             }
         });
         let mut placed = Placed::Centre { x: 0.0, y: 0.0 };
         // Twice at most: a bottom sheet changes the card's width, so its height.
         for _ in 0..2 {
-            let (pw, ph) = (f64::from(d.offset_width()), f64::from(d.offset_height()));
+            let (pw, ph) = (size(d, "offsetWidth"), size(d, "offsetHeight"));
             placed = place(rect, pw, ph, vw, vh, l.step.prefer, l.step.rtl);
             let sheet = matches!(placed, Placed::Sheet { .. });
-            let _ = d.class_list().toggle_with_force("sh", sheet);
+            call2(&classes, "toggle", &"sh".into(), &sheet.into());
             if let Placed::Sheet { w, .. } = placed {
                 put(&l.dialog, &[("width", w)]);
             } else {
-                let _ = d.style().remove_property("width");
+                call1(&get(d, "style"), "removeProperty", &"width".into());
                 break;
             }
-            if f64::from(d.offset_height()) == ph {
+            if size(d, "offsetHeight") == ph {
                 break;
             }
         }
@@ -418,39 +393,37 @@ fn position() {
                 Side::Left => "sl",
                 Side::Right => "sr",
             };
-            let list = d.class_list();
-            let _ = list.remove_4("sa", "sb", "sl", "sr");
-            let _ = list.add_1(class);
+            for c in ["sa", "sb", "sl", "sr"] {
+                call1(&classes, "remove", &c.into());
+            }
+            call1(&classes, "add", &class.into());
             if let Some(a) = l.dialog.query_selector(".ar").ok().flatten() {
                 let (along, across) = match side {
                     Side::Above | Side::Below => ("left", "top"),
                     _ => ("top", "left"),
                 };
-                let st = a.unchecked_ref::<HtmlElement>().style();
-                let _ = st.remove_property(across);
-                let _ = st.set_property(along, &px(arrow));
+                let st = get(&a, "style");
+                call1(&st, "removeProperty", &across.into());
+                call2(&st, "setProperty", &along.into(), &px(arrow).into());
             }
         }
         if let (Some((path, ring, block)), Some(r)) = (&l.hole, rect) {
             let (x, y, w, h) = (r.x - PAD, r.y - PAD, r.w + 2.0 * PAD, r.h + 2.0 * PAD);
-            let d = [
-                "M0 0H",
-                &num(vw),
-                "V",
-                &num(vh),
-                "H0ZM",
-                &num(x.round()),
-                " ",
-                &num(y.round()),
-                "h",
-                &num(w.round()),
-                "v",
-                &num(h.round()),
-                "h",
-                &num(-w.round()),
-                "Z",
-            ]
-            .concat();
+            // Pushed, not `[..].concat()` (whose join code and panics would ship).
+            let mut d = String::from("M0 0H");
+            for (pre, v) in [
+                ("", vw),
+                ("V", vh),
+                ("H0ZM", x.round()),
+                (" ", y.round()),
+                ("h", w.round()),
+                ("v", h.round()),
+                ("h", -w.round()),
+            ] {
+                d.push_str(pre);
+                d.push_str(&num(v));
+            }
+            d.push('Z');
             let _ = path.set_attribute("d", &d);
             let rect = [("left", x), ("top", y), ("width", w), ("height", h)];
             put(ring, &rect);
@@ -474,9 +447,9 @@ fn spotlight(
     attrs(&svg, &[("class", "ov"), ("aria-hidden", "true")])?;
     let path = doc.create_element_ns(Some(SVG), "path")?;
     svg.append_child(&path)?;
-    root.insert_before(&svg, root.first_child().as_ref())?;
+    root.prepend_with_node_1(&svg)?;
     let ring = add(doc, root, "div", "rg")?;
-    let block = match step.advance == "button" {
+    let block = match step.advance == Advance::Button {
         true => Some(add(doc, root, "div", "bk")?),
         false => None,
     };
@@ -519,9 +492,9 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
 
 /// A step that advances on a click of its element, or on filling it (a `change` with a value).
 fn advance_on(t: &Element, step: &Step, g: u32) {
-    let ev = match step.advance.as_str() {
-        "click" => "click",
-        "fill" => "change",
+    let ev = match step.advance {
+        Advance::Click => "click",
+        Advance::Fill => "change",
         _ => return,
     };
     let last = step.last();

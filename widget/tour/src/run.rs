@@ -4,10 +4,10 @@
 use std::cell::RefCell;
 
 use js_sys::Function;
-use porchlight_widget_common::js::{get, get_f64, get_str};
+use porchlight_widget_common::js::{call0, get, get_f64, get_str};
 use porchlight_widget_common::place::Prefer;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, HtmlElement, KeyboardEvent};
+use web_sys::{Element, HtmlElement};
 
 use crate::card;
 use crate::follow;
@@ -15,24 +15,48 @@ use crate::follow;
 /// A listener or observer callback: every one takes one value (an event, a list of entries).
 pub(crate) type Cb = Closure<dyn FnMut(JsValue)>;
 
+/// A step's kind, read once (enums, not strings: a compared string is code in the module).
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Pointer,
+    Video,
+    /// `post`, and a kind this module does not know (drawn as a post).
+    Post,
+}
+
+/// What moves the step on.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Advance {
+    Button,
+    Click,
+    Fill,
+    /// An unknown value: no Next button, nothing listened to on the element.
+    Other,
+}
+
+/// The tour's policy when the element never comes (`missingTarget`).
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Missing {
+    Centre,
+    Skip,
+    End,
+}
+
 /// One authored step, as this module reads it.
 pub(crate) struct Step {
-    /// `pointer`, `post` or `video`.
-    pub kind: String,
+    pub kind: Kind,
     pub title: Option<String>,
     pub body: String,
     pub selector: Option<String>,
     pub prefer: Prefer,
-    /// `button`, `click` or `fill`.
-    pub advance: String,
+    pub advance: Advance,
     pub video: Option<String>,
     pub wait_ms: u32,
     /// 0-based.
     pub index: u32,
     pub count: u32,
     pub progress: bool,
-    /// `center`, `skip` or `end`.
-    pub missing: String,
+    pub missing: Missing,
     pub rtl: bool,
 }
 
@@ -49,18 +73,31 @@ impl Step {
             _ => Prefer::Auto,
         };
         Step {
-            kind: text("kind").unwrap_or_else(|| "pointer".into()),
+            kind: match text("kind").as_deref() {
+                None | Some("pointer") => Kind::Pointer,
+                Some("video") => Kind::Video,
+                _ => Kind::Post,
+            },
             title: text("title"),
             body: text("body").unwrap_or_default(),
             selector: text("selector"),
             prefer,
-            advance: text("advance").unwrap_or_else(|| "button".into()),
+            advance: match text("advance").as_deref() {
+                None | Some("button") => Advance::Button,
+                Some("click") => Advance::Click,
+                Some("fill") => Advance::Fill,
+                _ => Advance::Other,
+            },
             video: text("videoUrl"),
             wait_ms: num(&s, "waitMs", 10_000.0).min(60_000.0) as u32,
             index: num(cfg, "index", 0.0) as u32,
             count: num(cfg, "count", 1.0).max(1.0) as u32,
             progress: get(cfg, "progress").as_bool() != Some(false),
-            missing: get_str(cfg, "missing").unwrap_or_default(),
+            missing: match get_str(cfg, "missing").as_deref() {
+                Some("skip") => Missing::Skip,
+                Some("end") => Missing::End,
+                _ => Missing::Centre,
+            },
             rtl: follow::rtl(),
         }
     }
@@ -68,12 +105,12 @@ impl Step {
     /// Whether it is anchored to an element (a pointer step, or any step that advances on a
     /// click or a fill of one).
     pub fn anchored(&self) -> bool {
-        self.selector.is_some() && (self.kind == "pointer" || self.advance != "button")
+        self.selector.is_some() && (self.kind == Kind::Pointer || self.advance != Advance::Button)
     }
 
     /// A centred card with the page behind inert.
     pub fn modal(&self) -> bool {
-        self.kind != "pointer" && self.advance == "button"
+        self.kind != Kind::Pointer && self.advance == Advance::Button
     }
 
     pub fn last(&self) -> bool {
@@ -202,8 +239,8 @@ pub fn hide() {
         s.before.take()
     })
     .flatten();
-    if let Some(b) = before.filter(|b| b.is_connected()) {
-        let _ = b.focus();
+    if let Some(b) = before.filter(|b| get(b, "isConnected").is_truthy()) {
+        call0(&b, "focus");
     }
 }
 
@@ -211,13 +248,14 @@ pub fn hide() {
 pub(crate) fn wait(step: Step, g: u32) {
     let sel = step.selector.clone().unwrap_or_default();
     let ms = step.wait_ms;
-    let step = std::rc::Rc::new(RefCell::new(Some(step)));
+    // A `Cell` (taken, never borrowed): `RefCell::borrow_mut` ships its panic.
+    let step = std::rc::Rc::new(std::cell::Cell::new(Some(step)));
     let found = step.clone();
     follow::watch(
         &sel,
         ms,
         Box::new(move |el| {
-            if let Some(s) = found.borrow_mut().take() {
+            if let Some(s) = found.take() {
                 if gen() == g {
                     teardown();
                     draw(s, Some(el), g);
@@ -225,17 +263,17 @@ pub(crate) fn wait(step: Step, g: u32) {
             }
         }),
         Box::new(move || {
-            let Some(s) = step.borrow_mut().take() else {
+            let Some(s) = step.take() else {
                 return;
             };
             if gen() != g {
                 return;
             }
             teardown();
-            match s.missing.as_str() {
-                "skip" => report(g, "skip"),
-                "end" => report(g, "end"),
-                _ => draw(s, None, g),
+            match s.missing {
+                Missing::Skip => report(g, "skip"),
+                Missing::End => report(g, "end"),
+                Missing::Centre => draw(s, None, g),
             }
         }),
     );
@@ -254,12 +292,13 @@ fn draw(step: Step, target: Option<Element>, g: u32) {
 }
 
 /// Whether `e` is where the visitor types: arrows there move the caret, never the tour.
-fn typing(e: &Event) -> bool {
-    let el = e.composed_path().get(0).dyn_into::<HtmlElement>().ok();
-    el.is_some_and(|el| {
-        matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-            || el.is_content_editable()
-    })
+fn typing(e: &JsValue) -> bool {
+    let el = get(&call0(e, "composedPath"), "0");
+    el.is_instance_of::<HtmlElement>()
+        && (matches!(
+            get_str(&el, "tagName").as_deref(),
+            Some("INPUT" | "TEXTAREA" | "SELECT")
+        ) || get(&el, "isContentEditable").is_truthy())
 }
 
 /// Escape ends the tour (while focus is in it, or nowhere in particular); the arrow keys go
@@ -268,17 +307,18 @@ fn keys(step: &Step, dialog: &Element, g: u32) {
     let Some(doc) = follow::doc() else { return };
     let forward = if step.rtl { "ArrowLeft" } else { "ArrowRight" };
     let backward = if step.rtl { "ArrowRight" } else { "ArrowLeft" };
-    let (can_next, can_back, last) = (step.advance == "button", step.index > 0, step.last());
-    let host = follow::host_of(dialog);
-    let d2 = doc.clone();
+    let (can_next, can_back, last) = (step.advance == Advance::Button, step.index > 0, step.last());
+    let host: JsValue = follow::host_of(dialog).into();
+    let d2: JsValue = doc.clone().into();
+    // Read by name (see `js::call0`).
     let f: Cb = Closure::new(move |e: JsValue| {
-        let e: KeyboardEvent = e.unchecked_into();
-        if e.default_prevented() || e.alt_key() || e.ctrl_key() || e.meta_key() {
+        let on = |k| get(&e, k).is_truthy();
+        if on("defaultPrevented") || on("altKey") || on("ctrlKey") || on("metaKey") {
             return;
         }
-        let key = e.key();
-        let active = d2.active_element();
-        let ours = active.is_none() || active == host || active == d2.body().map(Into::into);
+        let key = get_str(&e, "key").unwrap_or_default();
+        let active = get(&d2, "activeElement");
+        let ours = active.is_null() || active == host || active == get(&d2, "body");
         let name = if key == "Escape" && ours {
             "dismiss"
         } else if typing(&e) {
@@ -294,7 +334,7 @@ fn keys(step: &Step, dialog: &Element, g: u32) {
         } else {
             return;
         };
-        e.prevent_default();
+        call0(&e, "preventDefault");
         report(g, name);
     });
     let f = keep(f);
