@@ -37,6 +37,9 @@ fn stored<T: serde::de::DeserializeOwned>(row: &ItemRow) -> Result<T, ApiError> 
 struct TourBody {
     action: TourAction,
     step: Option<u32>,
+    /// An advance: the step the visitor leaves. Refused when the run is elsewhere (a tab
+    /// that fell behind, or a repeat after a newer action landed).
+    from: Option<u32>,
     url: Option<String>,
 }
 
@@ -54,6 +57,19 @@ pub async fn tour(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let item = deliverable(&db, &a, id, Family::Tours, ctx.now).await?;
     let content: TourContent = stored(&item)?;
     let prev = db::tour_progress(&db, vid, id).await?;
+    if b.from.is_some() && b.action != TourAction::Advance {
+        return Err(ApiError::invalid("/from", "only advance takes a from"));
+    }
+    let at = prev.as_ref().map(|p| porchlight_shared::experiences::Run {
+        state: p.state,
+        step: p.step,
+    });
+    if porchlight_shared::experiences::stale_advance(at, b.from) {
+        return Err(ApiError::invalid(
+            "/from",
+            "the visitor has left that step (another tab, or an older request)",
+        ));
+    }
     let next = apply_tour_action(
         &content,
         prev.as_ref(),

@@ -38,11 +38,27 @@ impl TourAction {
     }
 }
 
-/// `prev` after `action` (`step`: where an advance goes) in a tour whose last step is `last`,
-/// as the edge will store it; an action the edge would refuse changes nothing.
-pub fn replay(prev: Option<Run>, action: TourAction, step: Option<u32>, last: u32) -> Option<Run> {
+/// An advance says the step it moves `from`: one sent by a tab that fell behind (another tab
+/// moved the run on) or sent again after a newer one landed is refused, and changes nothing.
+pub fn stale_advance(prev: Option<Run>, from: Option<u32>) -> bool {
+    matches!((prev, from), (Some(p), Some(f)) if p.step != f)
+}
+
+/// `prev` after `action` (`step`: where an advance goes, `from`: the step it leaves) in a tour
+/// whose last step is `last`, as the edge will store it; an action the edge would refuse
+/// changes nothing.
+pub fn replay(
+    prev: Option<Run>,
+    action: TourAction,
+    step: Option<u32>,
+    from: Option<u32>,
+    last: u32,
+) -> Option<Run> {
     use TourAction::*;
     use TourState::*;
+    if action == Advance && stale_advance(prev, from) {
+        return prev;
+    }
     let run = |state, step| Some(Run { state, step });
     match (action, prev) {
         (Restart, _) | (Start, None) => run(InProgress, 0),
@@ -101,7 +117,7 @@ mod tests {
                 if let Ok(p) = apply_tour_action(&tour, edge.as_ref(), a, step, None, 1) {
                     edge = Some(p);
                 }
-                mine = replay(mine, a, step, 2);
+                mine = replay(mine, a, step, None, 2);
                 let theirs = edge.as_ref().map(|p| Run {
                     state: p.state,
                     step: p.step,
@@ -109,6 +125,33 @@ mod tests {
                 assert_eq!(mine, theirs, "sequence {code}");
             }
         }
+    }
+
+    #[test]
+    fn an_advance_from_a_step_the_run_has_left_changes_nothing() {
+        let at = |step| {
+            Some(Run {
+                state: TourState::InProgress,
+                step,
+            })
+        };
+        // Another tab moved the run to step 3; this one still shows step 0 and presses Next.
+        assert_eq!(
+            replay(at(3), TourAction::Advance, Some(1), Some(0), 4),
+            at(3)
+        );
+        assert_eq!(
+            replay(at(0), TourAction::Advance, Some(1), Some(0), 4),
+            at(1)
+        );
+        // Back names the step it leaves too.
+        assert_eq!(
+            replay(at(2), TourAction::Advance, Some(1), Some(2), 4),
+            at(1)
+        );
+        assert!(stale_advance(at(2), Some(1)));
+        assert!(!stale_advance(at(2), None));
+        assert!(!stale_advance(None, Some(0)));
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub(crate) struct Page {
     pub url: String,
     /// `performance.now()` when the page was entered.
     pub started: f64,
+    /// When it was entered, epoch ms.
+    pub entered_at: i64,
     /// Deepest scroll, 0-100.
     pub scroll_max: f64,
     /// Last activity, epoch ms.
@@ -32,6 +34,7 @@ impl Page {
     pub const EMPTY: Page = Page {
         url: String::new(),
         started: 0.0,
+        entered_at: 0,
         scroll_max: 0.0,
         last_activity: 0.0,
         exit: false,
@@ -40,10 +43,12 @@ impl Page {
     };
 
     pub fn enter(url: String, started: f64) -> Page {
+        let now = js_sys::Date::now();
         Page {
             url,
             started,
-            last_activity: js_sys::Date::now(),
+            entered_at: now as i64,
+            last_activity: now,
             ..Page::EMPTY
         }
     }

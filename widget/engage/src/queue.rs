@@ -376,12 +376,14 @@ pub(crate) fn clear() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tour progress: `porchlight:<ws>:tp`, each action `{c, i, a, s?, u?, t, x}` (client id, tour,
-// action, step, URL, when, when the edge stored it: 0 not yet), sent in order, one at a time,
-// retried with backoff. The edge's state machine makes a repeat harmless (an advance names its
-// step; a repeated complete or dismiss is refused and changes nothing), so a refusal leaves the
-// queue as a success does. Sent actions are kept a minute: an answer the edge computed before
-// they landed is corrected by replaying them (`tour_run`).
+// Tour progress: `porchlight:<ws>:tp`, each action `{c, i, a, s?, f?, u?, t, x}` (client id,
+// tour, action, step, the step left, URL, when, when the edge stored it: 0 not yet), sent in
+// order, one at a time, retried with backoff. Every tab of the browser shares it (and hears
+// it change: `storage`), so tabs follow one run. A repeat changes nothing at the edge (an
+// advance names the step it leaves and the one it goes to; a repeated complete or dismiss is
+// refused), so a refusal leaves the queue as a success does, and the runtime asks the edge
+// again (this tab had fallen behind). Sent actions are kept ten minutes: an answer asked for
+// before they landed is corrected by replaying them (`tour_run`).
 
 thread_local! {
     static TP: RefCell<(bool, u32)> = const { RefCell::new((false, 0)) };
@@ -399,16 +401,22 @@ pub(crate) fn progress_key(ws: &str) -> String {
     key(ws, ":tp")
 }
 
-/// Queues `action` on tour `id` (`step` for an advance, `url` when its step runs here), and
-/// sends it.
-pub(crate) fn progress(id: &str, action: TourAction, step: Option<u32>, url: Option<&str>) {
+/// Queues `action` on tour `id` (an advance: `step` to, `from`; `url` when its step runs
+/// here), and sends it.
+pub(crate) fn progress(
+    id: &str,
+    action: TourAction,
+    step: Option<u32>,
+    from: Option<u32>,
+    url: Option<&str>,
+) {
     let k = progress_key(&ws());
     let list = read(&k);
     let t = now();
     let left = Array::new();
     for e in list.iter() {
         let x = get_f64(&e, "x").unwrap_or(0.0) as i64;
-        if x == 0 || t - x < 60_000 {
+        if x == 0 || t - x < 600_000 {
             left.push(&e);
         }
     }
@@ -418,6 +426,9 @@ pub(crate) fn progress(id: &str, action: TourAction, step: Option<u32>, url: Opt
     set(&e, "a", &JsValue::from_str(action.as_str()));
     if let Some(s) = step {
         set(&e, "s", &JsValue::from(s));
+    }
+    if let Some(f) = from {
+        set(&e, "f", &JsValue::from(f));
     }
     if let Some(u) = url {
         set(&e, "u", &JsValue::from_str(u));
@@ -433,7 +444,7 @@ pub(crate) fn progress(id: &str, action: TourAction, step: Option<u32>, url: Opt
 }
 
 /// Where the visitor is in tour `id` (last step `last`): the edge's `edge`, with the actions
-/// queued since its answer (received at `answered_at`) replayed on top.
+/// queued since its answer was asked for (`answered_at`) replayed on top.
 pub(crate) fn tour_run(id: &str, edge: Option<Run>, last: u32, answered_at: i64) -> Option<Run> {
     let mut run = edge;
     for e in read(&progress_key(&ws())).iter() {
@@ -443,7 +454,8 @@ pub(crate) fn tour_run(id: &str, edge: Option<Run>, last: u32, answered_at: i64)
         }
         if let Some(a) = get_str(&e, "a").as_deref().and_then(TourAction::parse) {
             let step = get_f64(&e, "s").map(|s| s as u32);
-            run = replay(run, a, step, last);
+            let from = get_f64(&e, "f").map(|s| s as u32);
+            run = replay(run, a, step, from, last);
         }
     }
     run
@@ -465,16 +477,23 @@ fn send_progress() {
         TP.with(|t| t.borrow_mut().0 = false);
         return;
     };
-    let (Some(c), Some(id), Some(a)) = (
-        get_str(&next, "c"),
-        get_str(&next, "i"),
-        get_str(&next, "a"),
-    ) else {
-        return;
+    let c = get_str(&next, "c").unwrap_or_default();
+    let (Some(id), Some(a)) = (get_str(&next, "i"), get_str(&next, "a")) else {
+        // Not one of ours (another version, a hand edit): it leaves, the rest goes on.
+        set(next.unchecked_ref(), "x", &JsValue::from_f64(now() as f64));
+        let list = read(&k);
+        let left = Array::new();
+        for e in list.iter() {
+            if get_str(&e, "i").is_some() && get_str(&e, "a").is_some() {
+                left.push(&e);
+            }
+        }
+        write(&k, &left);
+        return send_progress();
     };
     let body = Object::new();
     set(&body, "action", &JsValue::from_str(&a));
-    for (from, to) in [("s", "step"), ("u", "url")] {
+    for (from, to) in [("s", "step"), ("f", "from"), ("u", "url")] {
         let v = porchlight_widget_common::js::get(&next, from);
         if !v.is_undefined() {
             set(&body, to, &v);
@@ -491,12 +510,9 @@ fn send_progress() {
             later(backoff_ms(n - 1), send_progress);
         }
         r => {
-            if let Err(e) = r {
-                porchlight_widget_common::js::warn(
-                    "tour progress was refused",
-                    &JsValue::from_str(&e.code),
-                );
-            }
+            // Refused: this tab had fallen behind (another tab moved the run on, or a repeat):
+            // the edge is asked where the run is.
+            let refused = r.is_err();
             TP.with(|t| t.borrow_mut().1 = 0);
             let list = read(&k);
             for e in list.iter() {
@@ -505,6 +521,9 @@ fn send_progress() {
                 }
             }
             write(&k, &list);
+            if refused {
+                crate::runtime::resync();
+            }
             send_progress();
         }
     };

@@ -37,7 +37,10 @@ struct Rt {
     left: Vec<(String, &'static str)>,
     /// The edge's reasons for what it left out (debug answers only).
     skipped: Value,
+    /// When the answer in use was asked for (what this browser queued since, it replays).
     answered_at: i64,
+    /// When the last `/v1/eligible` was asked for (0: none in flight).
+    asked_at: i64,
     page: Page,
     /// Armed on this page: (id, when). A handful of items: a list, not a map (no hasher).
     armed: Vec<(String, i64)>,
@@ -67,6 +70,7 @@ impl Rt {
         left: Vec::new(),
         skipped: Value::Null,
         answered_at: 0,
+        asked_at: 0,
         page: Page::EMPTY,
         armed: Vec::new(),
         shown: Vec::new(),
@@ -174,8 +178,12 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
     if let Some(w) = web_sys::window() {
         let f = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(|e: web_sys::StorageEvent| {
             let ws = with(|rt| rt.ws.clone()).unwrap_or_default();
-            if e.key().as_deref() == Some(queue::imps_key(&ws).as_str()) {
+            let k = e.key();
+            if k.as_deref() == Some(queue::imps_key(&ws).as_str()) {
                 other_tab();
+            } else if k.as_deref() == Some(queue::progress_key(&ws).as_str()) {
+                // Another tab moved a tour: this one follows (see `tours::sync`).
+                replan();
             }
         });
         let _ = w.add_event_listener_with_callback("storage", f.as_ref().unchecked_ref());
@@ -212,7 +220,12 @@ pub fn eligible(answer: JsValue) {
     let bs = v.get("bs").and_then(Value::as_str).map(String::from);
     let skipped = v.get_mut("skipped").map(Value::take).unwrap_or(Value::Null);
     let gone: Vec<Shown> = with(|rt| {
-        rt.answered_at = now() as i64;
+        // A refetch's answer: as of when it was asked. A boot's: as of this page's start (the
+        // loader asked before anything here could queue).
+        rt.answered_at = match std::mem::take(&mut rt.asked_at) {
+            0 => rt.page.entered_at,
+            t => t,
+        };
         rt.skipped = skipped;
         // The edge decides the browsing session; an edge that did not say keeps ours.
         let bs = bs.or_else(|| rt.bs.is_empty().then(porchlight_widget_common::client_id));
@@ -329,6 +342,7 @@ fn refetch() {
     else {
         return;
     };
+    with(|rt| rt.asked_at = now() as i64);
     let mut path = String::from("/v1/eligible?url=");
     path.push_str(&String::from(js_sys::encode_uri_component(&url)));
     let stored = storage().and_then(|s| s.get_item(&bs_key(&ws)).ok().flatten());
@@ -501,6 +515,8 @@ fn replan() {
         // place of one whose element is (arbitration shows one tooltip at a time).
         let mut absent: Vec<String> = Vec::new();
         let mut elsewhere: Vec<String> = Vec::new();
+        // Tours on screen and the step they show now.
+        let mut moved: Vec<(String, u32)> = Vec::new();
         for (k, i) in rt.items.iter().enumerate() {
             if rt.closed.contains(&i.id) {
                 continue;
@@ -514,7 +530,12 @@ fn replan() {
             let mut resuming = false;
             if i.kind == ItemKind::Tour {
                 match tours::candidate(i, rt.answered_at, &rt.page.url) {
-                    Some((r, _)) => resuming = r,
+                    Some((r, step)) => {
+                        resuming = r;
+                        if showing {
+                            moved.push((i.id.clone(), step));
+                        }
+                    }
                     None => {
                         if showing {
                             elsewhere.push(i.id.clone());
@@ -570,14 +591,17 @@ fn replan() {
         for id in std::mem::take(&mut p.arm) {
             rt.armed.push((id, t as i64));
         }
-        Some((p, absent, elsewhere))
+        Some((p, absent, elsewhere, moved))
     })
     .flatten();
-    let Some((p, mut missing, elsewhere)) = decided else {
+    let Some((p, mut missing, elsewhere, moved)) = decided else {
         return;
     };
     for id in elsewhere {
         take_down(&id);
+    }
+    for (id, step) in moved {
+        tours::sync(&id, step);
     }
     for (id, v) in &p.verdicts {
         match v {
@@ -750,17 +774,31 @@ fn start_tour(id: String) {
                     }
                 }),
             ),
-            Err(e) => {
+            Err(e) if e.status == 404 => {
                 warn(
                     "startTour: this tour is not offered to this visitor",
                     &JsValue::from_str(&idc),
                 );
-                if e.status == 404 && with(|rt| rt.debug).unwrap_or(false) {
+                if with(|rt| rt.debug).unwrap_or(false) {
                     refetch();
                 }
             }
+            Err(e) => warn(
+                "startTour: the tour could not be started",
+                &JsValue::from_str(&e.code),
+            ),
         }),
     );
+}
+
+/// A tour action was refused: this tab had fallen behind; ask the edge where things are.
+pub(crate) fn resync() {
+    refetch();
+}
+
+/// The URL of the page shown now.
+pub(crate) fn page_url() -> String {
+    with(|rt| rt.page.url.clone()).unwrap_or_default()
 }
 
 /// The visitor closed `id` for this page (a tour ended or snoozed): it goes, and what waited

@@ -35,8 +35,6 @@ struct On {
     count: u32,
     wrap: Element,
     content: JsValue,
-    /// The page's URL when it was drawn.
-    url: String,
 }
 
 thread_local! {
@@ -47,6 +45,12 @@ thread_local! {
     /// Tours `startTour` asked for on this visit, not started at the edge yet.
     static FORCED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     static ACT: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    /// The step last drawn and the page it was first drawn on: met again on another page (the
+    /// visitor went elsewhere mid-step), a missing element shows the step centred rather than
+    /// skipping or ending the tour.
+    static LAST: RefCell<(String, u32, String)> = const { RefCell::new((String::new(), 0, String::new())) };
+    /// Failed loads of the tour module: after three, no more tries on this page.
+    static FAILS: RefCell<u32> = const { RefCell::new(0) };
 }
 
 /// The loader's `load(name)`, handed over by the core.
@@ -102,8 +106,11 @@ pub(crate) fn candidate(item: &Item, answered_at: i64, url: &str) -> Option<(boo
     if run != item.run && state != Some(TourState::InProgress) && !forced {
         return None;
     }
+    // A tour edited to fewer steps than the run reached goes on from its new last step.
     let step = match run {
-        Some(r) if matches!(r.state, TourState::InProgress | TourState::Snoozed) => r.step,
+        Some(r) if matches!(r.state, TourState::InProgress | TourState::Snoozed) => {
+            r.step.min(last(item))
+        }
         _ => 0,
     };
     // A snoozed run the edge offers again is back from its snooze: it goes on where it was
@@ -123,7 +130,7 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
         Some(TourState::InProgress) => None,
     };
     if let Some(a) = start {
-        queue::progress(&item.id, a, None, None);
+        queue::progress(&item.id, a, None, None, None);
         if a == TourAction::Restart || item.run.is_none() {
             queue::note("tour", &item.id, ImpressionAction::Shown, bs);
         }
@@ -137,7 +144,6 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
             count: steps(item).len() as u32,
             wrap,
             content: item.js.clone(),
-            url: url.into(),
         })
     });
     draw();
@@ -186,9 +192,22 @@ fn call_module(f: TourExport, arg: &JsValue) {
         MODULE.with(|x| *x.borrow_mut() = Some(m));
         draw();
     });
+    // Not loaded: the tour goes (nothing blocks the page behind an invisible tour) and the
+    // next plan tries again, three times at most.
     let fail = Closure::once_into_js(|e: JsValue| {
         LOADING.with(|l| *l.borrow_mut() = false);
         warn("could not load the tour module", &e);
+        let id = ON.with(|o| o.borrow().as_ref().map(|on| on.id.clone()));
+        let n = FAILS.with(|f| {
+            *f.borrow_mut() += 1;
+            *f.borrow()
+        });
+        if let Some(id) = id {
+            match n < 3 {
+                true => crate::runtime::take_down(&id),
+                false => crate::runtime::closed(&id),
+            }
+        }
     });
     if let Ok(then) = get(&p, "then").dyn_into::<Function>() {
         let _ = then.call2(&p, &ok, &fail);
@@ -211,7 +230,20 @@ fn draw() {
         set(&c, "index", &JsValue::from(on.step));
         set(&c, "count", &JsValue::from(on.count));
         set(&c, "progress", &get(&on.content, "showProgress"));
-        set(&c, "missing", &get(&on.content, "missingTarget"));
+        let url = crate::runtime::page_url();
+        let again = LAST.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.0 == on.id && l.1 == on.step {
+                return l.2 != url;
+            }
+            *l = (on.id.clone(), on.step, url);
+            false
+        });
+        let missing = match again {
+            true => JsValue::from_str("center"),
+            false => get(&on.content, "missingTarget"),
+        };
+        set(&c, "missing", &missing);
         if let Some(n) = render::nonce() {
             set(&c, "nonce", &JsValue::from_str(&n));
         }
@@ -240,38 +272,46 @@ fn act_fn() -> JsValue {
 /// What the visitor did with the step on screen (or the tour module's policy for an element
 /// that never came: `skip`, `end`).
 fn acted(name: &str) {
-    let Some((id, step, count, url)) = ON.with(|o| {
+    let Some((id, step, count)) = ON.with(|o| {
         o.borrow()
             .as_ref()
-            .map(|on| (on.id.clone(), on.step, on.count, on.url.clone()))
+            .map(|on| (on.id.clone(), on.step, on.count))
     }) else {
         return;
     };
     let next = step + 1;
     match name {
-        "next" | "skip" if next < count => go(&id, next, &url),
-        "back" if step > 0 => go(&id, step - 1, &url),
+        "next" | "skip" if next < count => go(&id, step, next),
+        "back" if step > 0 => go(&id, step, step - 1),
         "next" | "skip" | "done" => {
-            queue::progress(&id, TourAction::Complete, None, None);
+            queue::progress(&id, TourAction::Complete, None, None, None);
             ended(&id, ImpressionAction::Completed, Emit::TourCompleted);
         }
         "dismiss" | "end" => {
-            queue::progress(&id, TourAction::Dismiss, None, None);
+            queue::progress(&id, TourAction::Dismiss, None, None, None);
             ended(&id, ImpressionAction::Dismissed, Emit::ContentDismissed);
         }
         "snooze" => {
-            queue::progress(&id, TourAction::Snooze, None, None);
+            queue::progress(&id, TourAction::Snooze, None, None, None);
             crate::runtime::closed(&id);
         }
         _ => {}
     }
 }
 
-/// Moves to step `to`: drawn here if it runs on this page, else the tour waits for its page.
-fn go(id: &str, to: u32, url: &str) {
+/// Moves from step `from` to `to`: drawn here if it runs on the page shown now, else the tour
+/// waits for its page.
+fn go(id: &str, from: u32, to: u32) {
+    let url = crate::runtime::page_url();
     let here =
-        crate::runtime::with_item(id, |item| runs_here(page_of(item, to), url)).unwrap_or(false);
-    queue::progress(id, TourAction::Advance, Some(to), here.then_some(url));
+        crate::runtime::with_item(id, |item| runs_here(page_of(item, to), &url)).unwrap_or(false);
+    queue::progress(
+        id,
+        TourAction::Advance,
+        Some(to),
+        Some(from),
+        here.then_some(url.as_str()),
+    );
     if here {
         ON.with(|o| {
             if let Some(on) = o.borrow_mut().as_mut() {
@@ -294,4 +334,19 @@ fn ended(id: &str, imp: ImpressionAction, ev: Emit) {
     }
     host::emit(ev, &o);
     crate::runtime::closed(id);
+}
+
+/// The tour on screen shows `step` now (another tab moved the run, or the edge's answer
+/// corrected it): redrawn there.
+pub(crate) fn sync(id: &str, step: u32) {
+    let moved = ON.with(|o| match o.borrow_mut().as_mut() {
+        Some(on) if on.id == id && on.step != step => {
+            on.step = step;
+            true
+        }
+        _ => false,
+    });
+    if moved {
+        draw();
+    }
 }

@@ -153,8 +153,9 @@ pub(crate) fn build(
     if step.index > 0 {
         button(&mut h, "btn", "back", t(Msg::TourBack));
     }
-    // A step that advances on a click or a fill of its element has no Next: the visitor does it.
-    if step.advance == Advance::Button || !anchored {
+    // A step that advances on a click of its element has no Next: the visitor clicks it. One
+    // that advances on a fill keeps Next (a custom field may never say it changed).
+    if step.advance != Advance::Click || !anchored {
         match step.last() {
             true => button(&mut h, "btn pri", "done", t(Msg::TourDone)),
             false => button(&mut h, "btn pri", "next", t(Msg::TourNext)),

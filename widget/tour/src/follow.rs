@@ -76,7 +76,11 @@ fn visible(el: &Element) -> bool {
     if let Ok(f) =
         Reflect::get(el, &"checkVisibility".into()).and_then(|f| f.dyn_into::<Function>())
     {
-        return f.call0(el).is_ok_and(|v| v.is_truthy());
+        // `visibility: hidden` and `opacity: 0` count as hidden too.
+        let o = js_sys::Object::new();
+        porchlight_widget_common::js::set(&o, "visibilityProperty", &JsValue::TRUE);
+        porchlight_widget_common::js::set(&o, "opacityProperty", &JsValue::TRUE);
+        return f.call1(el, &o).is_ok_and(|v| v.is_truthy());
     }
     let r = call0(el, "getBoundingClientRect");
     get(&r, "width").as_f64() > Some(0.0) || get(&r, "height").as_f64() > Some(0.0)
@@ -270,7 +274,8 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u3
         // The element leaving the page: the step waits for it again.
         let el = t.clone();
         let lost: Cb = Closure::new(move |_: JsValue| {
-            if !get(&el, "isConnected").is_truthy() {
+            // Gone from the page, or hidden there (a closed menu, another tab of the page).
+            if !get(&el, "isConnected").is_truthy() || !visible(&el) {
                 relost(g);
             } else {
                 schedule();

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 
 use js_sys::Function;
-use porchlight_widget_common::js::{call0, get, get_f64, get_str};
+use porchlight_widget_common::js::{call0, call1, get, get_f64, get_str};
 use porchlight_widget_common::place::Prefer;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
@@ -239,8 +239,17 @@ pub fn hide() {
         s.before.take()
     })
     .flatten();
-    if let Some(b) = before.filter(|b| get(b, "isConnected").is_truthy()) {
-        call0(&b, "focus");
+    // Back where it was — unless the visitor has moved it since (a link that took the tour
+    // down): only from the tour (gone now: the body) or nowhere. Without scrolling the page.
+    let active = follow::doc().map(|d| get(&d, "activeElement"));
+    let body = follow::doc().map(|d| get(&d, "body"));
+    let free = active
+        .as_ref()
+        .is_none_or(|a| a.is_null() || Some(a) == body.as_ref());
+    if let Some(b) = before.filter(|b| free && get(b, "isConnected").is_truthy()) {
+        let o = js_sys::Object::new();
+        porchlight_widget_common::js::set(&o, "preventScroll", &JsValue::TRUE);
+        call1(&b, "focus", &o);
     }
 }
 
@@ -297,7 +306,7 @@ fn typing(e: &JsValue) -> bool {
     el.is_instance_of::<HtmlElement>()
         && (matches!(
             get_str(&el, "tagName").as_deref(),
-            Some("INPUT" | "TEXTAREA" | "SELECT")
+            Some("INPUT" | "TEXTAREA" | "SELECT" | "VIDEO" | "AUDIO")
         ) || get(&el, "isContentEditable").is_truthy())
 }
 
@@ -307,7 +316,7 @@ fn keys(step: &Step, dialog: &Element, g: u32) {
     let Some(doc) = follow::doc() else { return };
     let forward = if step.rtl { "ArrowLeft" } else { "ArrowRight" };
     let backward = if step.rtl { "ArrowRight" } else { "ArrowLeft" };
-    let (can_next, can_back, last) = (step.advance == Advance::Button, step.index > 0, step.last());
+    let (can_next, can_back, last) = (step.advance != Advance::Click, step.index > 0, step.last());
     let host: JsValue = follow::host_of(dialog).into();
     let d2: JsValue = doc.clone().into();
     // Read by name (see `js::call0`).
@@ -319,9 +328,11 @@ fn keys(step: &Step, dialog: &Element, g: u32) {
         let key = get_str(&e, "key").unwrap_or_default();
         let active = get(&d2, "activeElement");
         let ours = active.is_null() || active == host || active == get(&d2, "body");
+        // Arrows only while focus is in the tour (or nowhere): the page's own keys — a
+        // carousel, tabs, a slider — stay the page's. A held key does not race through steps.
         let name = if key == "Escape" && ours {
             "dismiss"
-        } else if typing(&e) {
+        } else if !ours || on("repeat") || typing(&e) {
             return;
         } else if key == forward && can_next {
             if last {
