@@ -317,14 +317,10 @@ pub fn apply_answers(
             ));
         }
     }
-    // Decided so far: every question up to where the walk stopped (all of them at the end).
-    let decided = match (stop, path.last()) {
-        (Some(_), Some(&last)) => last,
-        _ => survey.questions.len(),
-    };
+    let keep = kept(survey, stored, &path);
     stored.retain(|id, _| {
         match survey.questions.iter().position(|q| &q.id == id) {
-            Some(i) => i > decided || path.contains(&i),
+            Some(i) => keep(i),
             // Not a question of the survey (any more): left as stored.
             None => true,
         }
@@ -332,20 +328,39 @@ pub fn apply_answers(
     Ok(())
 }
 
-/// Which questions of the survey a stored response reached: those it answered, and on its
-/// path taken, all of it for a complete response; for a partial one, up to the question after
-/// its last answer on the path (where the visitor stopped), the first question if none.
+/// Whether a response keeps its answer to question `i`, given its path taken: the questions
+/// on the path, and those past the question the walk stopped at (unanswered and required),
+/// undecided yet. Every other question the path jumped over.
+fn kept<'a>(
+    survey: &SurveyContent,
+    answers: &Map<String, Value>,
+    path: &'a [usize],
+) -> impl Fn(usize) -> bool + 'a {
+    let decided = match (path_stop(survey, answers, path), path.last()) {
+        (Some(_), Some(&last)) => last,
+        _ => survey.questions.len(),
+    };
+    move |i| i > decided || path.contains(&i)
+}
+
+/// Which questions of the survey a stored response reached: on its path taken, all of it for
+/// a complete response; for a partial one, up to the question after its last answer on the
+/// path (where the visitor stopped; the first question if none). Answers past the question a
+/// partial response stopped at (undecided) count as reached too; answers the path jumped over
+/// (a response stored before the survey was edited) do not.
 pub fn questions_reached(
     survey: &SurveyContent,
     answers: &Map<String, Value>,
     complete: bool,
 ) -> Vec<bool> {
+    let path = path_taken(survey, answers);
+    let keep = kept(survey, answers, &path);
     let mut out: Vec<bool> = survey
         .questions
         .iter()
-        .map(|q| answers.contains_key(&q.id))
+        .enumerate()
+        .map(|(i, q)| answers.contains_key(&q.id) && keep(i))
         .collect();
-    let path = path_taken(survey, answers);
     let upto = if complete {
         path.len()
     } else {
@@ -373,7 +388,13 @@ pub fn survey_results(survey: &SurveyContent, responses: &[(Map<String, Value>, 
         .iter()
         .enumerate()
         .map(|(qi, q)| {
-            let answers: Vec<&Value> = responses.iter().filter_map(|(a, _)| a.get(&q.id)).collect();
+            // Over the responses that reached the question only.
+            let answers: Vec<&Value> = responses
+                .iter()
+                .zip(&reach)
+                .filter(|(_, r)| r[qi])
+                .filter_map(|((a, _), _)| a.get(&q.id))
+                .collect();
             let reached = reach.iter().filter(|r| r[qi]).count();
             let mut out = json!({"id": q.id, "type": q.kind, "prompt": q.prompt, "reached": reached, "answered": answers.len()});
             let o = out.as_object_mut().expect("an object literal");
@@ -722,6 +743,11 @@ mod tests {
             (json!({"score": 9}), false),
             // Partial, nothing answered: it reached the first question.
             (json!({}), false),
+            // Stored before the survey was edited: an answer its path jumps over is not
+            // counted (nor is the response counted as reaching that question).
+            (json!({"score": 3, "better": "x", "like": ["b"]}), true),
+            // Partial, stopped at the score: the answer past it is undecided, and counts.
+            (json!({"role": "pm"}), false),
         ]
         .into_iter()
         .map(|(v, c)| (v.as_object().unwrap().clone(), c))
@@ -743,13 +769,14 @@ mod tests {
         assert_eq!(
             counts,
             vec![
-                c("score", 6, 5),
-                c("better", 1, 1),
+                c("score", 8, 6),
+                c("better", 2, 2),
                 // The completed promoter, and the partial one who stopped there.
                 c("like", 2, 1),
                 c("missing", 2, 1),
-                // Both passives (one skipped missing) and the completed promoter.
-                c("role", 3, 1),
+                // Both passives (one skipped missing), the completed promoter, and the
+                // partial answer past the score.
+                c("role", 4, 2),
             ]
         );
     }
