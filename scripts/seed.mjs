@@ -47,8 +47,9 @@ if (!creds.teammateKey && creds.secretKey?.startsWith('psk_')) {
   }
 }
 // Content a newcomer sees at once on the demo pages: a banner on the landing page; on the app
-// page a 4-step product tour, a post after a few seconds (its first button starts the tour) and
-// a tooltip on its Export button. Each is created (and activated) once, by name: a later seed
+// page a 4-step product tour, a post after a few seconds (its first button starts the tour), a
+// tooltip on its Export button and, once the visitor has created a report, an NPS survey whose
+// follow-up question branches on the score. Each is created (and activated) once, by name: a later seed
 // leaves alone what is there, edits and pauses included.
 // Static assets are served without `.html` (`/app.html` redirects to `/app`), so both spellings
 // of each path are named. The audience (a page path rule) decides on which pages the edge
@@ -99,7 +100,48 @@ const TOUR = ['tours', {
   triggers: [{ type: 'page_visit', match: 'exact', value: '/app' }],
   frequency: 'first_time_only',
 }];
+// The NPS survey: a small card after the app page's "Create report" (it tracks
+// `report_created`, www/app.html). The follow-up depends on the score: 0-6 → what would make
+// it better, 7-8 → what is missing, 9-10 → what they like most; each then ends the survey
+// (the last one by being last). A follow-up is optional: skipped, it ends the survey too.
+const toEnd = [{ when: { op: 'answered' }, to: 'end' }, { when: { op: 'skipped' }, to: 'end' }];
+const SURVEY = ['surveys', {
+  name: 'Demo: NPS after a report',
+  content: {
+    format: 'small',
+    thankYou: { title: 'Thank you!', body: 'Every answer is read by the Acme Reports team.' },
+    questions: [
+      {
+        id: 'nps',
+        type: 'nps',
+        prompt: 'How likely are you to recommend Acme Reports to a colleague?',
+        required: true,
+        lowLabel: 'Not at all likely',
+        highLabel: 'Extremely likely',
+        storeAsAttribute: 'nps_score',
+        branches: [
+          { when: { op: 'lt', value: 7 }, to: 'better' },
+          { when: { op: 'one_of', value: [7, 8] }, to: 'missing' },
+          { when: { op: 'gt', value: 8 }, to: 'like' },
+        ],
+      },
+      { id: 'better', type: 'long_text', prompt: 'What would make it better?', placeholder: 'Tell us what got in your way', branches: toEnd },
+      { id: 'missing', type: 'short_text', prompt: "What's missing?", placeholder: 'One thing we should add', branches: toEnd },
+      {
+        id: 'like',
+        type: 'multiple_choice',
+        prompt: 'What do you like most?',
+        options: ['The charts', 'Sharing with my team', 'CSV exports', 'Speed'],
+        multiple: true,
+      },
+    ],
+  },
+  audience: pagePath(APP),
+  triggers: [{ type: 'event', name: 'report_created' }],
+  frequency: 'until_completed',
+}];
 const demoContent = (tourId) => [
+  SURVEY,
   ['outbound', {
     kind: 'banner',
     name: 'Demo: welcome banner',

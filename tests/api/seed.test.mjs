@@ -1,7 +1,8 @@
 // The demo workspace scripts/seed.mjs makes (scripts/test seeded it before the tests): its
 // content is live and offered on the right demo pages — a banner on the landing page; a
-// 4-step tour, a post (which starts the tour) and an Export tooltip on the app page; the tour
-// again on the billing page, where its last step runs — and seeding again adds nothing.
+// 4-step tour, a post (which starts the tour), an Export tooltip and an NPS survey (after a
+// report is created, its follow-up branching on the score) on the app page; the tour again on
+// the billing page, where its last step runs — and seeding again adds nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ const offered = async (token, path) => {
   return r.body;
 };
 
-test('the demo pages offer the seeded banner, post and tooltip where they belong', async () => {
+test('the demo pages offer the seeded banner, post, tooltip and survey where they belong', async () => {
   const b = await boot(creds.workspaceId);
   assert.equal(b.status, 200, b.text);
   const t = b.body.sessionToken;
@@ -34,7 +35,8 @@ test('the demo pages offer the seeded banner, post and tooltip where they belong
     assert.ok(['/', '/index.html'].every((p) => landing.test(p)) && !['/app', '/index.htm', '/x/'].some((p) => landing.test(p)));
     assert.deepEqual(e.tooltips, [], path);
     assert.deepEqual(e.tours, [], path);
-    assert.deepEqual(e.skipped.map((s) => [s.kind, s.reason]).sort(), [['post', 'audience'], ['tooltip', 'audience'], ['tour', 'audience']], path);
+    assert.deepEqual(e.surveys, [], path);
+    assert.deepEqual(e.skipped.map((s) => [s.kind, s.reason]).sort(), [['post', 'audience'], ['survey', 'audience'], ['tooltip', 'audience'], ['tour', 'audience']], path);
   }
   for (const path of ['/app', '/app.html', '/app?tab=reports']) {
     const e = await offered(t, path);
@@ -46,15 +48,16 @@ test('the demo pages offer the seeded banner, post and tooltip where they belong
     assert.deepEqual(post.triggers, [{ type: 'time_on_page', seconds: 4 }]);
     assert.equal(post.frequency, 'once_per_session');
     assert.deepEqual(e.tooltips.map((x) => [x.content.selector, x.frequency]), [['#export-csv', 'until_dismissed']], path);
+    assert.deepEqual(e.surveys.map((x) => [x.triggers, x.frequency, x.content.format]), [[[{ type: 'event', name: 'report_created' }], 'until_completed', 'small']], path);
     assert.deepEqual(e.skipped.map((s) => [s.kind, s.reason]), [['banner', 'audience']], path);
   }
   for (const path of ['/billing', '/billing.html']) {
     const e = await offered(t, path);
     assert.equal(e.tours.length, 1, path);
-    assert.deepEqual([e.outbound, e.tooltips], [[], []], path);
+    assert.deepEqual([e.outbound, e.tooltips, e.surveys], [[], [], []], path);
   }
   const elsewhere = await offered(t, '/pricing');
-  assert.deepEqual([elsewhere.outbound, elsewhere.tooltips, elsewhere.tours], [[], [], []]);
+  assert.deepEqual([elsewhere.outbound, elsewhere.tooltips, elsewhere.tours, elsewhere.surveys], [[], [], [], []]);
 });
 
 test('the demo tour: 4 steps over the app and billing pages, on the paths a visitor\'s address bar shows', async () => {
@@ -101,10 +104,45 @@ test('the demo tour: 4 steps over the app and billing pages, on the paths a visi
   assert.match(html, /<script async src="\/porchlight\.js" data-workspace="demo"><\/script>/);
 });
 
+test('the demo NPS survey: its follow-up branches on the score, and the app page tracks the event it waits for', async () => {
+  const list = await call('GET', '/admin/v1/surveys', { token: creds.secretKey });
+  assert.equal(list.status, 200, list.text);
+  const surveys = list.body.surveys.filter((x) => x.name.startsWith('Demo: '));
+  assert.equal(surveys.length, 1, surveys.map((x) => x.name).join(', '));
+  const [survey] = surveys;
+  assert.equal(survey.status, 'active');
+  const { questions } = survey.content;
+  assert.deepEqual(questions.map((q) => [q.id, q.type, q.required]), [
+    ['nps', 'nps', true], ['better', 'long_text', false], ['missing', 'short_text', false], ['like', 'multiple_choice', false],
+  ]);
+  assert.equal(questions[0].prompt, 'How likely are you to recommend Acme Reports to a colleague?');
+  assert.deepEqual(questions.map((q) => q.prompt).slice(1), ['What would make it better?', "What's missing?", 'What do you like most?']);
+
+  // Each score takes its follow-up, and only it is stored; then the survey ends.
+  const follow = { better: 'Faster loading', missing: 'A PDF export', like: ['Speed'] };
+  const expect = (score) => (score <= 6 ? 'better' : score <= 8 ? 'missing' : 'like');
+  for (const score of [0, 6, 7, 8, 9, 10]) {
+    const t = (await boot(creds.workspaceId)).body.sessionToken;
+    const answers = [{ questionId: 'nps', value: score }, ...Object.entries(follow).map(([questionId, value]) => ({ questionId, value }))];
+    const r = await call('POST', `/v1/surveys/${survey.id}/responses`, { token: t, body: { answers, complete: true } });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.response.answers, { nps: score, [expect(score)]: follow[expect(score)] }, `score ${score}`);
+  }
+  const results = (await call('GET', `/admin/v1/surveys/${survey.id}/results`, { token: creds.secretKey })).body;
+  const reached = Object.fromEntries(results.questions.map((q) => [q.id, q.reached]));
+  assert.ok(reached.nps >= 6);
+  assert.ok(reached.better >= 2 && reached.missing >= 2 && reached.like >= 2 && reached.better < reached.nps, JSON.stringify(reached));
+
+  // The app page's "Create report" tracks the event the survey waits for.
+  const app = await (await fetch(`${BASE}/app`)).text();
+  assert.match(app, /id="create-report"/);
+  assert.match(app, /Porchlight\('track', 'report_created'\)/);
+});
+
 test('seeding again changes nothing', async () => {
   const names = async () => {
     const out = [];
-    for (const family of ['outbound', 'tooltips', 'tours']) {
+    for (const family of ['outbound', 'tooltips', 'tours', 'surveys']) {
       const r = await call('GET', `/admin/v1/${family}`, { token: creds.secretKey });
       assert.equal(r.status, 200, r.text);
       out.push(...r.body[family].map((i) => `${i.name}:${i.status}`));
@@ -112,7 +150,7 @@ test('seeding again changes nothing', async () => {
     return out.filter((n) => n.startsWith('Demo: ')).sort();
   };
   const before = await names();
-  assert.equal(before.length, 4, before.join(', '));
+  assert.equal(before.length, 5, before.join(', '));
   assert.ok(before.every((n) => n.endsWith(':active')), before.join(', '));
   execFileSync('node', ['scripts/seed.mjs', BASE, ROOT_KEY, credsFile], { stdio: 'ignore' });
   assert.deepEqual(await names(), before);

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 use porchlight_shared::attributes;
 use porchlight_shared::experiences::{
-    apply_answers, apply_tour_action, survey_results, Answer, ChecklistContent, SurveyContent,
-    TourAction, TourContent, TourState,
+    apply_answers, apply_tour_action, path_taken, survey_results, Answer, ChecklistContent,
+    SurveyContent, TourAction, TourContent, TourState,
 };
 use porchlight_shared::targeting::frequency::{Frequency, Mode};
 use porchlight_shared::vocab::ImpressionAction;
@@ -178,10 +178,21 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             ctx.now,
         )?);
     }
-    // "Store as attribute": the answers sent now are copied into the visitor's attributes.
+    // "Store as attribute": the answers sent now are copied into the visitor's attributes —
+    // those on the path taken only: an answer the path jumps over (dropped from the response)
+    // or past the question it stopped at (undecided yet) changes no attribute.
+    let path = path_taken(&survey, &answers);
+    let on_path = |ans: &Answer| {
+        survey
+            .questions
+            .iter()
+            .position(|q| q.id == ans.question_id)
+            .is_some_and(|i| path.contains(&i))
+    };
     let stores: Map<String, Value> = b
         .answers
         .iter()
+        .filter(|ans| on_path(ans))
         .filter_map(|ans| {
             let key = survey
                 .question(&ans.question_id)?
@@ -197,6 +208,9 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             // change: refused, pointing at the answer, and nothing is stored.
             let signed = visitor.signed_keys()?;
             for (i, ans) in b.answers.iter().enumerate() {
+                if !on_path(ans) {
+                    continue;
+                }
                 let Some(key) = survey
                     .question(&ans.question_id)
                     .and_then(|q| q.store_as_attribute.clone())

@@ -3,11 +3,15 @@
 //! visitor does with them (tour state machine, survey answers, checklist tasks, survey
 //! results). Pure: callers bring rows and the clock.
 
+mod branching;
 mod checklists;
 mod surveys;
 mod tour_run;
 mod tours;
 
+pub use branching::{
+    next_question, path_stop, path_taken, Branch, BranchOp, BranchWhen, BRANCH_END, MAX_BRANCHES,
+};
 pub use checklists::*;
 pub use surveys::*;
 pub use tour_run::*;

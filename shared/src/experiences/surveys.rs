@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use super::branching::{path_stop, path_taken, validate_branches, Branch};
 use super::{chars, local_id, opt_text, text};
 use crate::error::ApiError;
 
@@ -77,6 +78,10 @@ pub struct Question {
     pub store_as_attribute: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
+    /// Where to go after this question, by its answer (`branching`): the first rule that
+    /// holds decides; none → the next question.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<Branch>,
 }
 
 impl Question {
@@ -241,6 +246,10 @@ impl SurveyContent {
                 ));
             }
         }
+        // Rules name other questions: checked once every question is.
+        for i in 0..self.questions.len() {
+            validate_branches(self, i, &format!("{path}/questions/{i}"))?;
+        }
         Ok(())
     }
 
@@ -259,8 +268,13 @@ pub struct Answer {
 pub const MAX_ANSWERS: usize = MAX_QUESTIONS;
 
 /// Checks answers against the survey and folds them into `stored` (a partial response as
-/// saved so far, question id → value). With `complete`, every required question must then
-/// be answered. Errors point at `/answers/i/...`.
+/// saved so far, question id → value), then keeps only the path taken (`path_taken`): answers
+/// to questions the path jumps over are dropped — a forged answer to a question a branch
+/// skipped is not stored, and a visitor who changed an earlier answer leaves the questions of
+/// the old path behind. Answers beyond the question the walk stops at (unanswered, required)
+/// wait, undecided, until that question is answered. With `complete`, the path must reach
+/// the end: every required question on it answered (a required question off the path does
+/// not count). Errors point at `/answers/i/...`, or `/answers` for a missing required answer.
 pub fn apply_answers(
     survey: &SurveyContent,
     stored: &mut Map<String, Value>,
@@ -293,31 +307,96 @@ pub fn apply_answers(
     for a in answers {
         stored.insert(a.question_id.clone(), a.value.clone());
     }
+    let path = path_taken(survey, stored);
+    let stop = path_stop(survey, stored, &path);
     if complete {
-        if let Some(q) = survey
-            .questions
-            .iter()
-            .find(|q| q.required && !stored.contains_key(&q.id))
-        {
+        if let Some(q) = stop {
             return Err(ApiError::invalid(
                 "/answers",
                 format!("question {} is required", q.id),
             ));
         }
     }
+    let keep = kept(survey, stored, &path);
+    stored.retain(|id, _| {
+        match survey.questions.iter().position(|q| &q.id == id) {
+            Some(i) => keep(i),
+            // Not a question of the survey (any more): left as stored.
+            None => true,
+        }
+    });
     Ok(())
 }
 
-/// Per-question aggregates over stored responses (`(answers, complete)`): counts, the
-/// distribution of ratings and options, the average, the NPS score, and recent text answers.
+/// Whether a response keeps its answer to question `i`, given its path taken: the questions
+/// on the path, and those past the question the walk stopped at (unanswered and required),
+/// undecided yet. Every other question the path jumped over.
+fn kept<'a>(
+    survey: &SurveyContent,
+    answers: &Map<String, Value>,
+    path: &'a [usize],
+) -> impl Fn(usize) -> bool + 'a {
+    let decided = match (path_stop(survey, answers, path), path.last()) {
+        (Some(_), Some(&last)) => last,
+        _ => survey.questions.len(),
+    };
+    move |i| i > decided || path.contains(&i)
+}
+
+/// Which questions of the survey a stored response reached: on its path taken, all of it for
+/// a complete response; for a partial one, up to the question after its last answer on the
+/// path (where the visitor stopped; the first question if none). Answers past the question a
+/// partial response stopped at (undecided) count as reached too; answers the path jumped over
+/// (a response stored before the survey was edited) do not.
+pub fn questions_reached(
+    survey: &SurveyContent,
+    answers: &Map<String, Value>,
+    complete: bool,
+) -> Vec<bool> {
+    let path = path_taken(survey, answers);
+    let keep = kept(survey, answers, &path);
+    let mut out: Vec<bool> = survey
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| answers.contains_key(&q.id) && keep(i))
+        .collect();
+    let upto = if complete {
+        path.len()
+    } else {
+        path.iter()
+            .rposition(|&i| answers.contains_key(&survey.questions[i].id))
+            .map_or(1, |k| k + 2)
+    };
+    for &i in path.iter().take(upto) {
+        out[i] = true;
+    }
+    out
+}
+
+/// Per-question aggregates over stored responses (`(answers, complete)`): how many responses
+/// reached the question (`reached`) and answered it, the distribution of ratings and options,
+/// the average, the NPS score, and recent text answers.
 pub fn survey_results(survey: &SurveyContent, responses: &[(Map<String, Value>, bool)]) -> Value {
     let complete = responses.iter().filter(|(_, c)| *c).count();
+    let reach: Vec<Vec<bool>> = responses
+        .iter()
+        .map(|(a, c)| questions_reached(survey, a, *c))
+        .collect();
     let questions: Vec<Value> = survey
         .questions
         .iter()
-        .map(|q| {
-            let answers: Vec<&Value> = responses.iter().filter_map(|(a, _)| a.get(&q.id)).collect();
-            let mut out = json!({"id": q.id, "type": q.kind, "prompt": q.prompt, "answered": answers.len()});
+        .enumerate()
+        .map(|(qi, q)| {
+            // Over the responses that reached the question only.
+            let answers: Vec<&Value> = responses
+                .iter()
+                .zip(&reach)
+                .filter(|(_, r)| r[qi])
+                .filter_map(|((a, _), _)| a.get(&q.id))
+                .collect();
+            let reached = reach.iter().filter(|r| r[qi]).count();
+            let mut out = json!({"id": q.id, "type": q.kind, "prompt": q.prompt, "reached": reached, "answered": answers.len()});
             let o = out.as_object_mut().expect("an object literal");
             if let Some((lo, hi)) = q.range() {
                 let mut dist = Map::new();
@@ -560,5 +639,145 @@ mod tests {
         );
         let none = survey_results(&s, &[]);
         assert_eq!(none["questions"][0]["nps"]["score"], Value::Null);
+    }
+
+    /// The demo's shape: a required score, a follow-up per group (the detractors' one
+    /// required), then a last question everyone who does not end early reaches.
+    fn branched() -> SurveyContent {
+        serde_json::from_value(json!({"questions": [
+            {"id": "score", "type": "nps", "prompt": "Recommend?", "required": true, "branches": [
+                {"when": {"op": "lt", "value": 7}, "to": "better"},
+                {"when": {"op": "lt", "value": 9}, "to": "missing"},
+                {"when": {"op": "answered"}, "to": "like"}
+            ]},
+            {"id": "better", "type": "long_text", "prompt": "Better?", "required": true, "branches": [
+                {"when": {"op": "answered"}, "to": "end"}
+            ]},
+            {"id": "like", "type": "multiple_choice", "prompt": "Like?", "options": ["a", "b"], "multiple": true, "required": true, "branches": [
+                {"when": {"op": "answered"}, "to": "role"}
+            ]},
+            {"id": "missing", "type": "short_text", "prompt": "Missing?"},
+            {"id": "role", "type": "dropdown", "prompt": "Role?", "options": ["dev", "pm"]}
+        ]}))
+        .unwrap()
+    }
+
+    #[test]
+    fn answers_off_the_path_taken_are_dropped() {
+        let s = branched();
+        let apply = |stored: &mut Map<String, Value>, v: Value, complete: bool| {
+            apply_answers(&s, stored, &answers(v), complete)
+        };
+        let keys = |m: &Map<String, Value>| {
+            let mut k: Vec<&str> = m.keys().map(String::as_str).collect();
+            k.sort_unstable();
+            k.join(",")
+        };
+        // A forged answer to a question the score skips is dropped, not an error.
+        let mut m = Map::new();
+        apply(
+            &mut m,
+            json!([{"questionId": "score", "value": 10}, {"questionId": "better", "value": "x"}]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(keys(&m), "score");
+        // Answers past the unanswered required score wait: the path is not decided yet.
+        let mut m = Map::new();
+        apply(
+            &mut m,
+            json!([{"questionId": "role", "value": "dev"}, {"questionId": "better", "value": "x"}]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(keys(&m), "better,role");
+        apply(&mut m, json!([{"questionId": "score", "value": 3}]), false).unwrap();
+        assert_eq!(
+            keys(&m),
+            "better,score",
+            "the detractors' path ends after better"
+        );
+        // A changed score changes the path: the old follow-up is left behind.
+        apply(
+            &mut m,
+            json!([{"questionId": "score", "value": 8}, {"questionId": "missing", "value": "y"}]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(keys(&m), "missing,score");
+        // Complete: the path taken needs no more (better and like are required, off the path).
+        apply(&mut m, json!([]), true).unwrap();
+        // The promoters' path requires like, and better (required, off it) does not block.
+        let mut m = Map::new();
+        apply(&mut m, json!([{"questionId": "score", "value": 9}]), false).unwrap();
+        let e = apply(&mut m.clone(), json!([]), true).unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("/answers"));
+        assert!(e.message.contains("like"), "{}", e.message);
+        apply(
+            &mut m,
+            json!([{"questionId": "like", "value": ["a"]}]),
+            true,
+        )
+        .unwrap();
+        assert_eq!(keys(&m), "like,score");
+        // A forged value is still refused, on or off the path.
+        assert_eq!(
+            err_path(apply(
+                &mut m,
+                json!([{"questionId": "better", "value": ""}]),
+                false
+            )),
+            "/answers/0/value"
+        );
+    }
+
+    #[test]
+    fn results_count_who_reached_each_question() {
+        let s = branched();
+        let rs: Vec<(Map<String, Value>, bool)> = [
+            (json!({"score": 3, "better": "faster"}), true),
+            (json!({"score": 8}), true),
+            (json!({"score": 8, "missing": "x", "role": "dev"}), true),
+            (json!({"score": 10, "like": ["a"]}), true),
+            // Partial: stopped at like (required, after the score).
+            (json!({"score": 9}), false),
+            // Partial, nothing answered: it reached the first question.
+            (json!({}), false),
+            // Stored before the survey was edited: an answer its path jumps over is not
+            // counted (nor is the response counted as reaching that question).
+            (json!({"score": 3, "better": "x", "like": ["b"]}), true),
+            // Partial, stopped at the score: the answer past it is undecided, and counts.
+            (json!({"role": "pm"}), false),
+        ]
+        .into_iter()
+        .map(|(v, c)| (v.as_object().unwrap().clone(), c))
+        .collect();
+        let r = survey_results(&s, &rs);
+        let counts: Vec<(String, u64, u64)> = r["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                (
+                    q["id"].as_str().unwrap().to_string(),
+                    q["reached"].as_u64().unwrap(),
+                    q["answered"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let c = |id: &str, reached: u64, answered: u64| (id.to_string(), reached, answered);
+        assert_eq!(
+            counts,
+            vec![
+                c("score", 8, 6),
+                c("better", 2, 2),
+                // The completed promoter, and the partial one who stopped there.
+                c("like", 2, 1),
+                c("missing", 2, 1),
+                // Both passives (one skipped missing), the completed promoter, and the
+                // partial answer past the score.
+                c("role", 4, 2),
+            ]
+        );
     }
 }
