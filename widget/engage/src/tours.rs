@@ -35,6 +35,9 @@ struct On {
     count: u32,
     wrap: Element,
     content: JsValue,
+    /// The page it shows on (read here, not from the runtime: `draw` may run while the
+    /// runtime's state is borrowed).
+    url: String,
 }
 
 thread_local! {
@@ -144,6 +147,7 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
             count: steps(item).len() as u32,
             wrap,
             content: item.js.clone(),
+            url: url.into(),
         })
     });
     draw();
@@ -230,7 +234,7 @@ fn draw() {
         set(&c, "index", &JsValue::from(on.step));
         set(&c, "count", &JsValue::from(on.count));
         set(&c, "progress", &get(&on.content, "showProgress"));
-        let url = crate::runtime::page_url();
+        let url = on.url.clone();
         let again = LAST.with(|l| {
             let mut l = l.borrow_mut();
             if l.0 == on.id && l.1 == on.step {
@@ -316,6 +320,7 @@ fn go(id: &str, from: u32, to: u32) {
         ON.with(|o| {
             if let Some(on) = o.borrow_mut().as_mut() {
                 on.step = to;
+                on.url = url.clone();
             }
         });
         draw();
@@ -339,9 +344,11 @@ fn ended(id: &str, imp: ImpressionAction, ev: Emit) {
 /// The tour on screen shows `step` now (another tab moved the run, or the edge's answer
 /// corrected it): redrawn there.
 pub(crate) fn sync(id: &str, step: u32) {
+    let url = crate::runtime::page_url();
     let moved = ON.with(|o| match o.borrow_mut().as_mut() {
         Some(on) if on.id == id && on.step != step => {
             on.step = step;
+            on.url = url;
             true
         }
         _ => false,
