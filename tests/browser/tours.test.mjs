@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAIN, focused, hostPage, open, sel, tabTo, until, workspace } from '../lib/engage.mjs';
 import { EVENTS, edgeProgress, press, step, stepIs, tour, watchProgress } from '../lib/tours.mjs';
+import { call } from '../lib/harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const post = (title, extra = {}) => ({ kind: 'post', title, body: `${title}, in words.`, ...extra });
@@ -252,6 +253,44 @@ test('keyboard only: Tab in, Enter on Next, arrows between steps but not while t
     await stepIs(page, id, null);
     await prog.expect(id, ['start', 'advance:1', 'advance:0', 'advance:1', 'advance:2', 'dismiss']);
     assert.equal((await focused(page)).id, 'page-link', 'focus went back to where it was before the tour');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('two tabs follow one run: Next in one moves the other; a tab that fell behind never rewinds the stored progress', async () => {
+  const ws = await workspace();
+  const id = await tour(ws, [post('One'), post('Two'), post('Three'), post('Four')]);
+  const { context, page: a, errors, close } = await visitor();
+  try {
+    const progA = watchProgress(a);
+    const url = hostPage(ws.id);
+    await a.goto(url);
+    await stepIs(a, id, 'One');
+    const b = await context.newPage();
+    const progB = watchProgress(b);
+    await b.goto(url);
+    await stepIs(b, id, 'One');
+    // A moves on twice; B, open all along, follows (the shared queue's storage event).
+    await press(a, id, 'next');
+    await stepIs(a, id, 'Two');
+    await press(a, id, 'next');
+    await stepIs(a, id, 'Three');
+    await progA.expect(id, ['start', 'advance:1', 'advance:2']);
+    await stepIs(b, id, 'Three');
+    // B presses Back from where it is now: the run goes to Two, everywhere.
+    await press(b, id, 'back');
+    await stepIs(b, id, 'Two');
+    await stepIs(a, id, 'Two');
+    await until(async () => JSON.stringify(await edgeProgress(progA, id, url)) === JSON.stringify({ state: 'in_progress', step: 1, checkpoint: null }), 'the edge at step 1');
+    // A stale advance (the step it leaves is not where the run is) is refused and changes nothing.
+    const token = progA.sent.findLast((x) => x.token).token;
+    const stale = await call('POST', `/v1/tours/${id}/progress`, { token, body: { action: 'advance', step: 3, from: 2 } });
+    assert.equal(stale.status, 400, stale.text);
+    assert.equal(stale.body.error.path, '/from');
+    assert.deepEqual(await edgeProgress(progA, id, url), { state: 'in_progress', step: 1, checkpoint: null });
+    assert.ok(progB.sent.every((x) => x.status < 500), 'no server error');
     assert.deepEqual(errors, []);
   } finally {
     await close();
