@@ -163,20 +163,52 @@ fn observe_all(mo: &MutationObserver, attributes: bool) {
     });
 }
 
-/// Calls `found` with the element as soon as a visible one matches `sel` (checked on every
-/// change of the page, inside open shadow roots too), or `gone` after `ms` milliseconds.
+/// Calls `found` with the element as soon as a visible one matches `sel` (checked after every
+/// change of the page, inside open shadow roots too — at most once a frame, however busy the
+/// page), or `gone` after `ms` milliseconds.
 pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<dyn Fn()>) {
     let Some(w) = web_sys::window() else { return };
-    let sel = sel.to_string();
+    let sel: Rc<str> = sel.into();
+    let found: Rc<dyn Fn(Element)> = found.into();
     let mo_cell: Rc<Cell<Option<MutationObserver>>> = Rc::new(Cell::new(None));
+    // A check is due (one frame away); nodes were added since the last (new shadow roots?).
+    let (due, added) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
     let cell = mo_cell.clone();
-    let f: Cb = Closure::new(move |_: JsValue| {
-        if let Some(el) = find(&sel) {
-            found(el);
-        } else if let Some(mo) = cell.take() {
-            // New shadow roots may have come with this change: watch them too.
-            observe_all(&mo, true);
-            cell.set(Some(mo));
+    let f: Cb = Closure::new(move |records: JsValue| {
+        let list = Array::from(&records);
+        for i in 0..list.length() {
+            if get(&get(&list.get(i), "addedNodes"), "length")
+                .as_f64()
+                .unwrap_or(0.0)
+                > 0.0
+            {
+                added.set(true);
+            }
+        }
+        if due.replace(true) {
+            return;
+        }
+        let (due, added, cell, sel, found) = (
+            due.clone(),
+            added.clone(),
+            cell.clone(),
+            sel.clone(),
+            found.clone(),
+        );
+        let check = Closure::once_into_js(move || {
+            due.set(false);
+            if let Some(el) = find(&sel) {
+                found(el);
+            } else if added.replace(false) {
+                // New shadow roots may have come with these nodes: watch them too.
+                if let Some(mo) = cell.take() {
+                    observe_all(&mo, true);
+                    cell.set(Some(mo));
+                }
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            call1(&w, "requestAnimationFrame", &check);
         }
     });
     let Ok(mo) = MutationObserver::new(&keep(f)) else {
@@ -479,6 +511,14 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
     text.push(' ');
     text.push_str(&step.body);
     let _ = attrs(&desc, &[("id", DESC_ID), ("hidden", "")]);
+    // Hidden even from a page rule such as `body > div {display: block}` (an inline style
+    // through the CSSOM, which a strict CSP allows).
+    call2(
+        &get(&desc, "style"),
+        "setProperty",
+        &"display".into(),
+        &"none".into(),
+    );
     desc.set_text_content(Some(text.trim()));
     let before = t.get_attribute("aria-describedby");
     let mut ids = before.clone().unwrap_or_default();
