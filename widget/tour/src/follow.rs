@@ -168,12 +168,25 @@ fn observe_all(mo: &MutationObserver, attributes: bool) {
 /// page), or `gone` after `ms` milliseconds.
 pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<dyn Fn()>) {
     let Some(w) = web_sys::window() else { return };
-    let sel: Rc<str> = sel.into();
-    let found: Rc<dyn Fn(Element)> = found.into();
+    let sel = sel.to_string();
     let mo_cell: Rc<Cell<Option<MutationObserver>>> = Rc::new(Cell::new(None));
     // A check is due (one frame away); nodes were added since the last (new shadow roots?).
     let (due, added) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
-    let cell = mo_cell.clone();
+    // The check, one frame after the first change (one closure, kept with the step).
+    let (d, a, cell) = (due.clone(), added.clone(), mo_cell.clone());
+    let check: Cb = Closure::new(move |_: JsValue| {
+        d.set(false);
+        if let Some(el) = find(&sel) {
+            found(el);
+        } else if a.replace(false) {
+            // New shadow roots may have come with these nodes: watch them too.
+            if let Some(mo) = cell.take() {
+                observe_all(&mo, true);
+                cell.set(Some(mo));
+            }
+        }
+    });
+    let check = keep(check);
     let f: Cb = Closure::new(move |records: JsValue| {
         let list = Array::from(&records);
         for i in 0..list.length() {
@@ -185,30 +198,10 @@ pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<d
                 added.set(true);
             }
         }
-        if due.replace(true) {
-            return;
-        }
-        let (due, added, cell, sel, found) = (
-            due.clone(),
-            added.clone(),
-            cell.clone(),
-            sel.clone(),
-            found.clone(),
-        );
-        let check = Closure::once_into_js(move || {
-            due.set(false);
-            if let Some(el) = find(&sel) {
-                found(el);
-            } else if added.replace(false) {
-                // New shadow roots may have come with these nodes: watch them too.
-                if let Some(mo) = cell.take() {
-                    observe_all(&mo, true);
-                    cell.set(Some(mo));
-                }
+        if !due.replace(true) {
+            if let Some(w) = web_sys::window() {
+                call1(&w, "requestAnimationFrame", &check);
             }
-        });
-        if let Some(w) = web_sys::window() {
-            call1(&w, "requestAnimationFrame", &check);
         }
     });
     let Ok(mo) = MutationObserver::new(&keep(f)) else {
