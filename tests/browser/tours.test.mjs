@@ -296,3 +296,24 @@ test('two tabs follow one run: Next in one moves the other; a tab that fell behi
     await close();
   }
 });
+
+test('a browser whose storage refuses every write still sends each tour action, once', async () => {
+  const ws = await workspace();
+  const id = await tour(ws, [post('One'), post('Two')]);
+  const { page, errors, prog, close } = await visitor();
+  try {
+    await page.addInitScript(() => {
+      Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
+    });
+    await page.goto(hostPage(ws.id));
+    await stepIs(page, id, 'One');
+    await press(page, id, 'next');
+    await stepIs(page, id, 'Two');
+    await press(page, id, 'done');
+    await stepIs(page, id, null);
+    await prog.expect(id, ['start', 'advance:1', 'complete']);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});

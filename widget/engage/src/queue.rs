@@ -116,25 +116,50 @@ fn events_key(ws: &str) -> String {
     key(ws, ":ev")
 }
 
-/// The stored list at `k` (an array; anything else reads as empty).
+thread_local! {
+    /// The queues of a browser without `localStorage` (blocked, or full): kept for this page,
+    /// so what the visitor does still reaches the edge (a reload then starts afresh).
+    static MEM: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn mem(k: &str) -> Option<String> {
+    MEM.with(|m| {
+        m.borrow()
+            .iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, v)| v.clone())
+    })
+}
+
+/// The stored list at `k` (an array; anything else reads as empty): this page's copy when
+/// storage refused the last write, else storage's.
 fn read(k: &str) -> Array {
-    storage()
-        .and_then(|s| s.get_item(k).ok().flatten())
+    mem(k)
+        .or_else(|| storage().and_then(|s| s.get_item(k).ok().flatten()))
         .and_then(|t| JSON::parse(&t).ok())
         .and_then(|v| v.dyn_into::<Array>().ok())
         .unwrap_or_default()
 }
 
 fn write(k: &str, list: &Array) {
-    let Some(s) = storage() else { return };
-    let _ = if list.length() == 0 {
-        s.remove_item(k)
-    } else {
-        match JSON::stringify(list).ok().and_then(|t| t.as_string()) {
-            Some(t) => s.set_item(k, &t),
+    let text = match list.length() {
+        0 => None,
+        _ => match JSON::stringify(list).ok().and_then(|t| t.as_string()) {
+            Some(t) => Some(t),
             None => return,
-        }
+        },
     };
+    let stored = storage().is_some_and(|s| match &text {
+        None => s.remove_item(k).is_ok(),
+        Some(t) => s.set_item(k, t).is_ok(),
+    });
+    MEM.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|(x, _)| x != k);
+        if let (false, Some(t)) = (stored, text) {
+            m.push((k.to_string(), t));
+        }
+    });
 }
 
 fn read_imps(k: &str) -> Vec<Imp> {
