@@ -313,6 +313,19 @@ test('tooltip: hint "element" opens on the element\'s hover and focus; one whose
     await page.focus('#page-link');
     await page.focus('#page-btn');
     await until(() => isVisible(page, hint, '.tp'), 'focus to open it again');
+    // Keyboard only: Tab from the element goes into the open popover (its × first), Tab on to
+    // its button; focus leaving the popover for the page closes it.
+    await page.keyboard.press('Tab');
+    let f = await focused(page);
+    assert.equal(f.item, hint, `Tab from the element goes into its popover: ${JSON.stringify(f)}`);
+    assert.equal(f.cls, 'x');
+    await page.keyboard.press('Tab');
+    f = await focused(page);
+    assert.equal(f.label, 'Chat with us', 'then its button');
+    await page.focus('#page-link');
+    await until(async () => !(await isVisible(page, hint, '.tp')), 'focus back on the page closes it');
+    await page.focus('#page-btn');
+    await until(() => isVisible(page, hint, '.tp'), 'focus to open it once more');
     await page.focus('#page-link');
     await until(async () => !(await isVisible(page, hint, '.tp')), 'blur to close it');
     await page.hover('#page-btn');

@@ -200,6 +200,8 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         })
     };
     let mut cleanup: Vec<Box<dyn FnOnce()>> = Vec::new();
+    // Cleanups of listeners added without `on` (which holds `cleanup` while it lives).
+    let mut extra: Vec<Box<dyn FnOnce()>> = Vec::new();
     let mut on = |t: &web_sys::EventTarget,
                   ev: &'static str,
                   capture: bool,
@@ -275,6 +277,39 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
                 }
             }),
         )?;
+        // Keyboard: Tab from the element goes into an open popover with buttons (it sits at
+        // the end of the page's tab order); focus leaving the popover for the page closes it.
+        if has_buttons {
+            // Not passive (`listen_out`'s are): it takes the Tab's default.
+            let (o, p) = (open.clone(), pop.clone());
+            let tab = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+                let k = e.unchecked_ref::<KeyboardEvent>();
+                if k.key() == "Tab" && !k.shift_key() && o.get() {
+                    if let Some(x) = p.query_selector("button").ok().flatten() {
+                        e.prevent_default();
+                        let _ = x.unchecked_ref::<HtmlElement>().focus();
+                    }
+                }
+            });
+            opener.add_event_listener_with_callback("keydown", tab.as_ref().unchecked_ref())?;
+            let el = opener.clone();
+            extra.push(Box::new(move || {
+                let _ =
+                    el.remove_event_listener_with_callback("keydown", tab.as_ref().unchecked_ref());
+                drop(tab);
+            }));
+            let (s, w, t) = (set_open.clone(), wrap.clone(), target.clone());
+            on(
+                &wrap,
+                "focusout",
+                false,
+                Box::new(move |e| {
+                    if !went_into(&e, &w) && !went_into(&e, &t.borrow()) {
+                        s(false)
+                    }
+                }),
+            )?;
+        }
     }
     // Escape hides the popover, wherever focus is (it stays available from its opener).
     {
@@ -307,6 +342,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         }
     }
     reposition();
+    cleanup.append(&mut extra);
     Ok(Shown {
         id: item.id.clone(),
         host: h,
