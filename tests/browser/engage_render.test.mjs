@@ -351,3 +351,28 @@ test('tooltip: hint "element" opens on the element\'s hover and focus; one whose
     await close();
   }
 });
+
+test('tooltip: its element re-rendered by the page (replaced by a new one) is followed as it changes size', async () => {
+  const ws = await workspace();
+  const id = await tooltip(ws, { body: 'Export from here.', selector: '#grow' });
+  const { page, errors, close } = await open();
+  try {
+    await page.goto(hostPage(ws.id, { body: `${MAIN}<p><button id="grow" type="button" style="width:120px">Export</button></p>` }));
+    await shown(page, id);
+    const beacon = () => box(page, id, '.bc');
+    const before = await until(beacon, 'the beacon');
+    // The app re-renders: a new element, same id; a scroll makes the tooltip look again.
+    await page.evaluate(() => {
+      const b = document.createElement('button');
+      b.id = 'grow'; b.type = 'button'; b.textContent = 'Export'; b.style.width = '120px';
+      document.querySelector('#grow').replaceWith(b);
+      window.dispatchEvent(new Event('scroll'));
+    });
+    // The new element grows: the beacon follows its right edge (a size observer on it).
+    await page.evaluate(() => { document.querySelector('#grow').style.width = '320px'; });
+    await until(async () => (await beacon()).x >= before.x + 150, 'the beacon at the grown element', 3000);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});

@@ -98,14 +98,17 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
 
     // Position: the beacon beside the element, the popover by `place`.
     let open = Rc::new(Cell::new(false));
+    // The size observer (made below): moved onto a re-rendered element.
+    let ro_cell: Rc<std::cell::RefCell<Option<web_sys::ResizeObserver>>> = Rc::default();
     let reposition = {
-        let (target, pop, beacon, wrap, open, selector) = (
+        let (target, pop, beacon, wrap, open, selector, ro_cell) = (
             target.clone(),
             pop.clone(),
             beacon.clone(),
             wrap.clone(),
             open.clone(),
             selector.clone(),
+            ro_cell.clone(),
         );
         Rc::new(move || {
             let mut el = target.borrow().clone();
@@ -113,6 +116,12 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
                 match query(&selector) {
                     Some(e) => {
                         *target.borrow_mut() = e.clone();
+                        if let Ok(ro) = ro_cell.try_borrow() {
+                            if let Some(ro) = ro.as_ref() {
+                                ro.disconnect();
+                                ro.observe(&e);
+                            }
+                        }
                         el = e;
                     }
                     None => {
@@ -335,8 +344,15 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         let cb = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| r());
         if let Ok(ro) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
             ro.observe(&target.borrow());
+            if let Ok(mut c) = ro_cell.try_borrow_mut() {
+                *c = Some(ro.clone());
+            }
+            let ro_cell = ro_cell.clone();
             cleanup.push(Box::new(move || {
                 ro.disconnect();
+                if let Ok(mut c) = ro_cell.try_borrow_mut() {
+                    *c = None;
+                }
                 drop(cb);
             }));
         }
