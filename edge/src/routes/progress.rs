@@ -60,9 +60,10 @@ pub async fn tour(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     if b.from.is_some() && b.action != TourAction::Advance {
         return Err(ApiError::invalid("/from", "only advance takes a from"));
     }
+    let last = content.steps.len().saturating_sub(1) as u32;
     let at = prev.as_ref().map(|p| porchlight_shared::experiences::Run {
         state: p.state,
-        step: p.step,
+        step: p.step.min(last),
     });
     if porchlight_shared::experiences::stale_advance(at, b.from) {
         return Err(ApiError::invalid(

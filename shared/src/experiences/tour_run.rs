@@ -56,6 +56,11 @@ pub fn replay(
 ) -> Option<Run> {
     use TourAction::*;
     use TourState::*;
+    // As the edge: a run past a shortened tour's end is at its last step.
+    let prev = prev.map(|p| Run {
+        step: p.step.min(last),
+        ..p
+    });
     if action == Advance && stale_advance(prev, from) {
         return prev;
     }
@@ -152,6 +157,48 @@ mod tests {
         assert!(stale_advance(at(2), Some(1)));
         assert!(!stale_advance(at(2), None));
         assert!(!stale_advance(None, Some(0)));
+    }
+
+    #[test]
+    fn a_run_past_a_shortened_tour_goes_on_from_its_last_step() {
+        let tour: TourContent = serde_json::from_value(json!({"steps": [
+            {"kind": "post", "body": "a"}, {"kind": "post", "body": "b"}, {"kind": "post", "body": "c"}
+        ]}))
+        .unwrap();
+        let p = TourProgress {
+            state: TourState::InProgress,
+            step: 4,
+            checkpoint: None,
+            snoozed_until: None,
+            started_at: 1,
+            completed_at: None,
+            dismissed_at: None,
+        };
+        // Back from the last step the widget shows (2), and Done there, are accepted.
+        let back =
+            apply_tour_action(&tour, Some(&p), TourAction::Advance, Some(1), None, 2).unwrap();
+        assert_eq!(back.step, 1);
+        let done = apply_tour_action(&tour, Some(&p), TourAction::Complete, None, None, 2).unwrap();
+        assert_eq!(done.state, TourState::Completed);
+        let at4 = Some(Run {
+            state: TourState::InProgress,
+            step: 4,
+        });
+        assert!(!stale_advance(
+            at4.map(|r| Run {
+                step: r.step.min(2),
+                ..r
+            }),
+            Some(2)
+        ));
+        assert_eq!(
+            replay(at4, TourAction::Advance, Some(1), Some(2), 2).map(|r| r.step),
+            Some(1)
+        );
+        assert_eq!(
+            replay(at4, TourAction::Complete, None, None, 2).map(|r| r.state),
+            Some(TourState::Completed)
+        );
     }
 
     #[test]

@@ -416,6 +416,13 @@ pub fn apply_tour_action(
     if step.is_some() && action != TourAction::Advance {
         return Err(ApiError::invalid("/step", "only advance takes a step"));
     }
+    // A tour edited to fewer steps than the run reached goes on from its new last step (the
+    // widget shows that step; `tour_run::replay` does the same).
+    let clamped = prev.map(|p| TourProgress {
+        step: p.step.min(last),
+        ..p.clone()
+    });
+    let prev = clamped.as_ref();
     match (action, prev) {
         // Already started over (a retried restart): `startedAt` stays.
         (TourAction::Restart, Some(p)) if p.state == TourState::InProgress && p.step == 0 => {

@@ -149,9 +149,17 @@ fn write(k: &str, list: &Array) {
             None => return,
         },
     };
-    let stored = storage().is_some_and(|s| match &text {
-        None => s.remove_item(k).is_ok(),
-        Some(t) => s.set_item(k, t).is_ok(),
+    let stored = storage().is_some_and(|s| {
+        let ok = match &text {
+            None => s.remove_item(k).is_ok(),
+            Some(t) => s.set_item(k, t).is_ok(),
+        };
+        // Refused (full): the copy left there is older than this page's; it goes, so a reload
+        // does not send what was sent since.
+        if !ok {
+            let _ = s.remove_item(k);
+        }
+        ok
     });
     MEM.with(|m| {
         let mut m = m.borrow_mut();
@@ -398,6 +406,7 @@ pub(crate) fn clear() {
         let _ = s.remove_item(&events_key(&ws));
         let _ = s.remove_item(&progress_key(&ws));
     }
+    MEM.with(|m| m.borrow_mut().clear());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,7 +483,8 @@ pub(crate) fn tour_run(id: &str, edge: Option<Run>, last: u32, answered_at: i64)
     let mut run = edge;
     for e in read(&progress_key(&ws())).iter() {
         let x = get_f64(&e, "x").unwrap_or(0.0) as i64;
-        if get_str(&e, "i").as_deref() != Some(id) || (x != 0 && x < answered_at) {
+        let refused = porchlight_widget_common::js::get(&e, "r").is_truthy();
+        if get_str(&e, "i").as_deref() != Some(id) || (x != 0 && x < answered_at) || refused {
             continue;
         }
         if let Some(a) = get_str(&e, "a").as_deref().and_then(TourAction::parse) {
@@ -502,14 +512,17 @@ fn send_progress() {
         TP.with(|t| t.borrow_mut().0 = false);
         return;
     };
-    let c = get_str(&next, "c").unwrap_or_default();
-    let (Some(id), Some(a)) = (get_str(&next, "i"), get_str(&next, "a")) else {
+    let ours = |e: &JsValue| ["c", "i", "a"].iter().all(|f| get_str(e, f).is_some());
+    let (Some(c), Some(id), Some(a)) = (
+        get_str(&next, "c"),
+        get_str(&next, "i"),
+        get_str(&next, "a"),
+    ) else {
         // Not one of ours (another version, a hand edit): it leaves, the rest goes on.
-        set(next.unchecked_ref(), "x", &JsValue::from_f64(now() as f64));
         let list = read(&k);
         let left = Array::new();
         for e in list.iter() {
-            if get_str(&e, "i").is_some() && get_str(&e, "a").is_some() {
+            if ours(&e) {
                 left.push(&e);
             }
         }
@@ -543,6 +556,10 @@ fn send_progress() {
             for e in list.iter() {
                 if get_str(&e, "c").as_deref() == Some(c.as_str()) {
                     set(e.unchecked_ref(), "x", &JsValue::from_f64(now() as f64));
+                    // Refused: never replayed as if it had landed.
+                    if refused {
+                        set(e.unchecked_ref(), "r", &JsValue::TRUE);
+                    }
                 }
             }
             write(&k, &list);

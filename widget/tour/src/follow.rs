@@ -173,9 +173,12 @@ pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<d
     // A check is due (one frame away); nodes were added since the last (new shadow roots?).
     let (due, added) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
     // The check, one frame after the first change (one closure, kept with the step).
-    let (d, a, cell) = (due.clone(), added.clone(), mo_cell.clone());
+    // The frame requested (cancelled with the step: its closure goes with it).
+    let frame: Rc<Cell<JsValue>> = Rc::new(Cell::new(JsValue::UNDEFINED));
+    let (d, a, cell, fr) = (due.clone(), added.clone(), mo_cell.clone(), frame.clone());
     let check: Cb = Closure::new(move |_: JsValue| {
         d.set(false);
+        fr.set(JsValue::UNDEFINED);
         if let Some(el) = find(&sel) {
             found(el);
         } else if a.replace(false) {
@@ -187,6 +190,7 @@ pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<d
         }
     });
     let check = keep(check);
+    let fr = frame.clone();
     let f: Cb = Closure::new(move |records: JsValue| {
         let list = Array::from(&records);
         for i in 0..list.length() {
@@ -200,7 +204,7 @@ pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<d
         }
         if !due.replace(true) {
             if let Some(w) = web_sys::window() {
-                call1(&w, "requestAnimationFrame", &check);
+                fr.set(call1(&w, "requestAnimationFrame", &check));
             }
         }
     });
@@ -215,8 +219,11 @@ pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<d
         .ok();
     on_teardown(move || {
         call0(&mo, "disconnect");
-        if let (Some(h), Some(w)) = (h, web_sys::window()) {
-            call1(&w, "clearTimeout", &h.into());
+        if let Some(w) = web_sys::window() {
+            if let Some(h) = h {
+                call1(&w, "clearTimeout", &h.into());
+            }
+            call1(&w, "cancelAnimationFrame", &frame.take());
         }
     });
 }
@@ -334,9 +341,12 @@ fn relost(g: u32) {
         return;
     }
     let step = with(|s| s.live.take().map(|l| l.step)).flatten();
-    let Some(step) = step else { return };
-    // Everything of the step goes (card, spotlight, observers); the generation stays.
+    let Some(mut step) = step else { return };
+    // Everything of the step goes (card, spotlight, observers); the generation stays. It was
+    // there: if it does not come back, the step shows centred (a closed menu must not skip
+    // or end the tour).
     teardown();
+    step.missing = crate::run::Missing::Centre;
     wait(step, g);
 }
 
