@@ -8,6 +8,7 @@ mod checklists;
 mod surveys;
 mod tour_run;
 mod tours;
+mod video;
 
 pub use branching::{
     next_question, path_stop, path_taken, Branch, BranchOp, BranchWhen, BRANCH_END, MAX_BRANCHES,
@@ -16,6 +17,7 @@ pub use checklists::*;
 pub use surveys::*;
 pub use tour_run::*;
 pub use tours::*;
+pub use video::*;
 
 use crate::error::ApiError;
 

@@ -22,6 +22,8 @@ use crate::render::{self, Act, Actor, Shown};
 use crate::{host, items, queue, tours};
 use porchlight_widget_common::place::clamp;
 
+mod commands;
+pub use commands::command;
 mod debug;
 mod dom;
 use debug::print_debug;
@@ -251,71 +253,6 @@ pub fn eligible(answer: JsValue) {
             true => refetch(),
             false => print_debug(),
         }
-    }
-}
-
-/// `command(name, args)`: the page's commands this module owns.
-#[wasm_bindgen]
-pub fn command(name: String, args: JsValue) {
-    let args: Array = args.dyn_into().unwrap_or_default();
-    match name.as_str() {
-        "track" => {
-            let url = href();
-            match queue::track(&args.get(0), &args.get(1), &url) {
-                Ok(ev) => {
-                    with(|rt| {
-                        rt.page.events.push(ev);
-                        // Bounded: triggers look at what happened on this page.
-                        if rt.page.events.len() > 200 {
-                            rt.page.events.remove(0);
-                        }
-                    });
-                    replan();
-                }
-                Err(why) => warn(why, &args.get(0)),
-            }
-        }
-        "debug" => {
-            if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
-                let _ = s.set_item("porchlight:debug", "1");
-            }
-            with(|rt| rt.debug = true);
-            refetch();
-        }
-        // The page (or the visitor) changed: a navigation, or the same page asked again.
-        "update" => {
-            let url = href();
-            if with(|rt| rt.page.url != url).unwrap_or(false) {
-                seen(Seen::Navigated(url));
-            } else {
-                refetch();
-            }
-        }
-        "startTour" => match args
-            .get(0)
-            .as_string()
-            .filter(|s| !s.is_empty() && s.len() <= 64)
-        {
-            Some(id) => start_tour(id),
-            None => warn("startTour expects a tour id", &args.get(0)),
-        },
-        "startSurvey" | "startChecklist" | "showArticle" => {
-            let first = with(|rt| {
-                let first = !rt.warned.contains(&name);
-                if first {
-                    rt.warned.push(name.clone());
-                }
-                first
-            })
-            .unwrap_or(false);
-            if first {
-                warn(
-                    "this command is not available in this version yet:",
-                    &JsValue::from_str(&name),
-                );
-            }
-        }
-        _ => warn("unknown command", &JsValue::from_str(&name)),
     }
 }
 
@@ -732,63 +669,6 @@ fn act(id: &str, a: Act) {
         }
     }
     replan();
-}
-
-/// `startTour(id)`: starts or resumes the tour, whatever its triggers and frequency — never
-/// whatever its audience or status: it must be one the edge offers this visitor. One the page
-/// has already is ready at once; else the edge is told to start it (`restart` after a
-/// completed or dismissed run) and asked again, and answers it as a run in progress. An id the
-/// edge does not offer this visitor changes nothing; `debug` shows why.
-fn start_tour(id: String) {
-    let here = with(|rt| {
-        rt.items
-            .iter()
-            .any(|i| i.id == id && i.kind == ItemKind::Tour)
-    })
-    .unwrap_or(false);
-    tours::force(&id);
-    if here {
-        with(|rt| rt.closed.retain(|c| *c != id));
-        return replan();
-    }
-    let path = queue::progress_path(&id);
-    let send =
-        move |action: &'static str,
-              then: Box<dyn FnOnce(Result<JsValue, porchlight_widget_common::ApiError>)>| {
-            let body = Object::new();
-            set(&body, "action", &JsValue::from_str(action));
-            host::call("POST", &path, Some(&body.into()), then);
-        };
-    let send2 = send.clone();
-    let idc = id.clone();
-    send(
-        "start",
-        Box::new(move |r| match r {
-            Ok(_) => refetch(),
-            // Completed or dismissed: it starts over.
-            Err(e) if e.status == 400 => send2(
-                "restart",
-                Box::new(|r| {
-                    if r.is_ok() {
-                        refetch()
-                    }
-                }),
-            ),
-            Err(e) if e.status == 404 => {
-                warn(
-                    "startTour: this tour is not offered to this visitor",
-                    &JsValue::from_str(&idc),
-                );
-                if with(|rt| rt.debug).unwrap_or(false) {
-                    refetch();
-                }
-            }
-            Err(e) => warn(
-                "startTour: the tour could not be started",
-                &JsValue::from_str(&e.code),
-            ),
-        }),
-    );
 }
 
 /// A tour action was refused: this tab had fallen behind; ask the edge where things are.
