@@ -41,8 +41,6 @@ struct Rt {
     skipped: Value,
     /// When the answer in use was asked for (what this browser queued since, it replays).
     answered_at: i64,
-    /// When the last `/v1/eligible` was asked for (0: none in flight).
-    asked_at: i64,
     page: Page,
     /// Armed on this page: (id, when). A handful of items: a list, not a map (no hasher).
     armed: Vec<(String, i64)>,
@@ -72,7 +70,6 @@ impl Rt {
         left: Vec::new(),
         skipped: Value::Null,
         answered_at: 0,
-        asked_at: 0,
         page: Page::EMPTY,
         armed: Vec::new(),
         shown: Vec::new(),
@@ -204,9 +201,15 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
     queue::flush_progress();
 }
 
-/// `eligible(answer)`: a `/v1/eligible` answer for the page now shown.
+/// `eligible(answer)`: a `/v1/eligible` answer for the page now shown (a boot's).
 #[wasm_bindgen]
 pub fn eligible(answer: JsValue) {
+    apply(answer, None);
+}
+
+/// Applies an answer asked for at `asked` (epoch ms; a boot's: `None`, taken as this page's
+/// start — the loader asked before anything here could queue).
+fn apply(answer: JsValue, asked: Option<i64>) {
     let mut v = json_from_js(&answer);
     let (mut items, left) = items::read(&mut v);
     // A tour's steps go to the tour module as the browser parsed them.
@@ -222,12 +225,8 @@ pub fn eligible(answer: JsValue) {
     let bs = v.get("bs").and_then(Value::as_str).map(String::from);
     let skipped = v.get_mut("skipped").map(Value::take).unwrap_or(Value::Null);
     let gone: Vec<Shown> = with(|rt| {
-        // A refetch's answer: as of when it was asked. A boot's: as of this page's start (the
-        // loader asked before anything here could queue).
-        rt.answered_at = match std::mem::take(&mut rt.asked_at) {
-            0 => rt.page.entered_at,
-            t => t,
-        };
+        // As of when it was asked: what this browser queued since, it replays.
+        rt.answered_at = asked.unwrap_or(rt.page.entered_at);
         rt.skipped = skipped;
         // The edge decides the browsing session; an edge that did not say keeps ours.
         let bs = bs.or_else(|| rt.bs.is_empty().then(porchlight_widget_common::client_id));
@@ -279,7 +278,7 @@ fn refetch() {
     else {
         return;
     };
-    with(|rt| rt.asked_at = now() as i64);
+    let asked = now() as i64;
     let mut path = String::from("/v1/eligible?url=");
     path.push_str(&String::from(js_sys::encode_uri_component(&url)));
     let stored = storage().and_then(|s| s.get_item(&bs_key(&ws)).ok().flatten());
@@ -294,7 +293,7 @@ fn refetch() {
     let done = move |r: Result<JsValue, porchlight_widget_common::ApiError>| match r {
         // Still on that page: apply.
         Ok(answer) if with(|rt| rt.page.url == url && !rt.stopped).unwrap_or(false) => {
-            eligible(answer)
+            apply(answer, Some(asked))
         }
         Ok(_) => {}
         Err(e) => warn("could not check what to show", &JsValue::from_str(&e.code)),
