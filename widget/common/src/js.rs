@@ -81,3 +81,17 @@ pub fn call2(o: &JsValue, m: &str, a: &JsValue, b: &JsValue) -> JsValue {
         .call2(o, a, b)
         .unwrap_or(JsValue::UNDEFINED)
 }
+
+/// Appends `text` to `out`, escaped for an HTML attribute value in double quotes or an
+/// element's text (the catalog's texts and authored ones: `&`, `<` and quotes are written as
+/// entities, so nothing is ever parsed as markup).
+pub fn esc(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}

@@ -24,8 +24,12 @@ pub(crate) struct Item {
     pub history: History,
     /// A tour's progress as the edge stored it (`progress: {state, step}`).
     pub run: Option<Run>,
-    /// A tour's content as the browser parsed it: handed to the tour module as it is.
+    /// A tour's or a survey's content as the browser parsed it: handed to the tour or survey
+    /// module as it is.
     pub js: JsValue,
+    /// A survey's open response as the edge stored it (`response.answers`: question id →
+    /// answer), `undefined` when none.
+    pub open: JsValue,
 }
 
 impl Item {
@@ -58,9 +62,14 @@ impl Item {
     }
 }
 
-/// Families this module renders today (tours through the tour module); the others are
-/// eligible but wait for their renderer.
-pub(crate) const RENDERED: [Family; 3] = [Family::Outbound, Family::Tooltips, Family::Tours];
+/// Families this module renders today (tours and surveys through their modules); the others
+/// are eligible but wait for their renderer.
+pub(crate) const RENDERED: [Family; 4] = [
+    Family::Outbound,
+    Family::Tooltips,
+    Family::Tours,
+    Family::Surveys,
+];
 
 /// What the edge says an item's past is, as the frequency check reads it. The count of
 /// impressions is what matters to it; their sessions are "another" one (the edge already
@@ -131,6 +140,7 @@ pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
             })
         }),
         js: JsValue::UNDEFINED,
+        open: JsValue::UNDEFINED,
     })
 }
 

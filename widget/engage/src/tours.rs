@@ -15,16 +15,17 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Object, Reflect};
 use porchlight_shared::experiences::{runs_here, Run, TourAction, TourState};
 use porchlight_shared::vocab::ImpressionAction;
 use porchlight_widget_common::contract::{Emit, TourExport};
-use porchlight_widget_common::js::{get, set, warn};
+use porchlight_widget_common::js::{get, set};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
 use crate::items::Item;
+use crate::lazy::{self, Lazy};
 use crate::render::{self, Shown};
 use crate::{host, queue};
 
@@ -41,9 +42,7 @@ struct On {
 }
 
 thread_local! {
-    static LOAD: RefCell<Option<Function>> = const { RefCell::new(None) };
-    static MODULE: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-    static LOADING: RefCell<bool> = const { RefCell::new(false) };
+    static MODULE: Lazy = const { Lazy::new("tour") };
     static ON: RefCell<Option<On>> = const { RefCell::new(None) };
     /// Tours `startTour` asked for on this visit, not started at the edge yet.
     static FORCED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
@@ -52,13 +51,6 @@ thread_local! {
     /// visitor went elsewhere mid-step), a missing element shows the step centred rather than
     /// skipping or ending the tour.
     static LAST: RefCell<(String, u32, String)> = const { RefCell::new((String::new(), 0, String::new())) };
-    /// Failed loads of the tour module: after three, no more tries on this page.
-    static FAILS: RefCell<u32> = const { RefCell::new(0) };
-}
-
-/// The loader's `load(name)`, handed over by the core.
-pub(crate) fn configure(load: JsValue) {
-    LOAD.with(|l| *l.borrow_mut() = load.dyn_into().ok());
 }
 
 fn steps(item: &Item) -> &[Value] {
@@ -172,49 +164,20 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
     })
 }
 
-/// `module[f](arg)`, once the module is here (loaded on first use; a failed load is tried
-/// again next time).
+/// `module[f](arg)`, once the module is here (loaded on a show).
 fn call_module(f: TourExport, arg: &JsValue) {
-    if let Some(m) = MODULE.with(|m| m.borrow().clone()) {
-        if let Ok(func) = get(&m, f.name()).dyn_into::<Function>() {
-            let _ = func.call1(&JsValue::UNDEFINED, arg);
+    lazy::call(&MODULE, f.name(), arg, f == TourExport::Show, draw, failed);
+}
+
+/// The tour module did not load: the tour goes (nothing blocks the page behind an invisible
+/// tour) and the next plan tries again, three times at most.
+fn failed(n: u32) {
+    let id = ON.with(|o| o.borrow().as_ref().map(|on| on.id.clone()));
+    if let Some(id) = id {
+        match n < 3 {
+            true => crate::runtime::take_down(&id),
+            false => crate::runtime::closed(&id),
         }
-        return;
-    }
-    if f != TourExport::Show || LOADING.with(|l| std::mem::replace(&mut *l.borrow_mut(), true)) {
-        return;
-    }
-    let Some(load) = LOAD.with(|l| l.borrow().clone()) else {
-        return warn("the tour module cannot be loaded", &JsValue::UNDEFINED);
-    };
-    let p = match load.call1(&JsValue::UNDEFINED, &JsValue::from_str("tour")) {
-        Ok(p) => Promise::resolve(&p),
-        Err(e) => Promise::reject(&e),
-    };
-    let ok = Closure::once_into_js(|m: JsValue| {
-        LOADING.with(|l| *l.borrow_mut() = false);
-        MODULE.with(|x| *x.borrow_mut() = Some(m));
-        draw();
-    });
-    // Not loaded: the tour goes (nothing blocks the page behind an invisible tour) and the
-    // next plan tries again, three times at most.
-    let fail = Closure::once_into_js(|e: JsValue| {
-        LOADING.with(|l| *l.borrow_mut() = false);
-        warn("could not load the tour module", &e);
-        let id = ON.with(|o| o.borrow().as_ref().map(|on| on.id.clone()));
-        let n = FAILS.with(|f| {
-            *f.borrow_mut() += 1;
-            *f.borrow()
-        });
-        if let Some(id) = id {
-            match n < 3 {
-                true => crate::runtime::take_down(&id),
-                false => crate::runtime::closed(&id),
-            }
-        }
-    });
-    if let Ok(then) = get(&p, "then").dyn_into::<Function>() {
-        let _ = then.call2(&p, &ok, &fail);
     }
 }
 

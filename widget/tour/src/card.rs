@@ -6,7 +6,7 @@
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, call1, get, get_str, num, set};
+use porchlight_widget_common::js::{call0, call1, esc, get, get_str, num, set};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlDialogElement};
@@ -79,19 +79,6 @@ fn video(parent: &Element, url: &str) -> Result<(), JsValue> {
         None => {}
     }
     Ok(())
-}
-
-/// `text` for an HTML attribute or element (the catalog's texts: ours, but a translation may
-/// hold `&`, `<` or quotes).
-fn esc(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
 }
 
 /// A button reporting `action` (read by the one click listener of the card).
