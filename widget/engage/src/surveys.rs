@@ -24,7 +24,6 @@ use porchlight_shared::targeting::json_from_js;
 use porchlight_shared::vocab::ImpressionAction;
 use porchlight_widget_common::contract::{Emit, SurveyExport, SURVEY_ERRORS};
 use porchlight_widget_common::js::{get, set};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
@@ -115,7 +114,7 @@ pub(crate) fn resuming(item: &Item, history: &History, answered_at: i64) -> bool
 
 /// Shows survey `item`: where the visitor stopped, or its intro, or its first question.
 pub(crate) fn show(item: &Item, answered_at: i64) -> Result<Shown, JsValue> {
-    let survey = SurveyContent::deserialize(&item.content).map_err(|_| "unreadable survey")?;
+    let survey = SurveyContent::read(&item.content).ok_or("unreadable survey")?;
     if survey.questions.is_empty() {
         return Err("no questions".into());
     }
