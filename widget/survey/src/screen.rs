@@ -143,10 +143,12 @@ fn open(doc: &Document, root: &Element, large: bool) -> Result<Element, JsValue>
     }
     with(|s| s.keep = vec![click, submit, key, cancel]);
     let dlg: &HtmlDialogElement = d.unchecked_ref();
+    // A small card opens by its attribute: `show()` would move focus into it (the dialog
+    // focusing steps), and a card that appears on its own never takes focus.
     if large {
         dlg.show_modal()?;
     } else {
-        call0(dlg, "show");
+        d.set_attribute("open", "")?;
     }
     Ok(d)
 }
