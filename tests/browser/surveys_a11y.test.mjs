@@ -92,6 +92,40 @@ test('right to left: the NPS scale runs in reading direction, arrows follow it, 
   }
 });
 
+test('on a phone: 16 px fields, and the open text field stays above the on-screen keyboard', async () => {
+  const ws = await workspace();
+  const id = await survey(ws, [TYPES[6]], { content: { format: 'small' } });
+  const { page, errors, close } = await open({ viewport: { width: 390, height: 700 }, isMobile: true, hasTouch: true });
+    const head = '<meta name="viewport" content="width=device-width,initial-scale=1">';
+  try {
+    // A stand-in for the browser's visualViewport, whose height the test shrinks as a keyboard would.
+    await page.addInitScript(() => {
+      const vv = new EventTarget();
+      Object.assign(vv, { width: innerWidth, height: innerHeight, offsetTop: 0, offsetLeft: 0, pageTop: 0, pageLeft: 0, scale: 1 });
+      Object.defineProperty(window, 'visualViewport', { get: () => vv, configurable: true });
+      window.__vv = vv;
+    });
+    await page.goto(hostPage(ws.id, { head }));
+    await screenIs(page, id, 'Tell us more');
+    const style = await page.evaluate((s) => getComputedStyle(document.querySelector(s).shadowRoot.querySelector('textarea')).fontSize, sel(id));
+    assert.equal(style, '16px', 'no zoom on focus (iOS zooms into fields under 16 px)');
+    await inSurvey(page, id, 'textarea').click();
+    const before = await box(page, id, 'dialog.sv');
+    assert.ok(before.bottom > 400, `the card sits low before the keyboard opens (${before.bottom})`);
+    // The keyboard takes the bottom 300 px.
+    await page.evaluate(() => { window.__vv.height = window.innerHeight - 300; window.__vv.dispatchEvent(new Event('resize')); });
+    await until(async () => (await box(page, id, 'dialog.sv')).bottom <= 400, 'the card above the keyboard');
+    const field = await box(page, id, 'textarea');
+    assert.ok(field.y >= 0 && field.bottom <= 400, `the field is in sight: ${JSON.stringify(field)}`);
+    // Closed again: back down.
+    await page.evaluate(() => { window.__vv.height = window.innerHeight; window.__vv.dispatchEvent(new Event('resize')); });
+    await until(async () => (await box(page, id, 'dialog.sv')).bottom > 400, 'the card back down');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('hostile authored text renders as text', async () => {
   const ws = await workspace();
   const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>"&amp;';
