@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { focused, hostPage, open, tabTo, until, workspace } from '../lib/engage.mjs';
-import { EVENTS, back, byQuestion, choose, keyNext, primary, rate, results, screen, screenIs, survey, watchAnswers } from '../lib/surveys.mjs';
+import { EVENTS, back, byQuestion, choose, keyNext, primary, rate, results, screen, screenIs, survey, visit, watchAnswers } from '../lib/surveys.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const OPTS = ['Reports', 'Chat', 'Tours'];
@@ -43,12 +43,9 @@ async function stored(ws, id) {
 }
 
 test('every question type answered with the mouse: stored once, as given', async () => {
-  const ws = await workspace();
-  const id = await survey(ws, ALL, { content: { format: 'large' } });
-  const { page, errors, close } = await open();
-  const posts = watchAnswers(page);
+  const { ws, id, url, page, errors, close, posts } = await visit(ALL, { content: { format: 'large' } }, { head: EVENTS });
   try {
-    await page.goto(hostPage(ws.id, { head: EVENTS }));
+    await page.goto(url);
     const p = (t) => screenIs(page, id, t);
     await p('Recommend us?');
     await rate(page, id, 8); await primary(page, id);
@@ -83,12 +80,9 @@ test('every question type answered with the mouse: stored once, as given', async
 });
 
 test('every question type answered with the keyboard only: radio groups with arrows, one tab stop', async () => {
-  const ws = await workspace();
-  const id = await survey(ws, ALL, { content: { format: 'large' } });
-  const { page, errors, close } = await open();
-  const posts = watchAnswers(page);
+  const { ws, id, url, page, errors, close, posts } = await visit(ALL, { content: { format: 'large' } });
   try {
-    await page.goto(hostPage(ws.id));
+    await page.goto(url);
     const p = (t) => screenIs(page, id, t);
     const keys = async (...k) => { for (const x of k) await page.keyboard.press(x); };
     /** Space picks the focused choice, then `n` arrows on. */
@@ -122,12 +116,9 @@ test('every question type answered with the keyboard only: radio groups with arr
 });
 
 test('a required question blocks Next with a message tied to the field; nothing is sent', async () => {
-  const ws = await workspace();
-  const id = await survey(ws, [ALL[0], { ...ALL[5], required: false }, ALL[6]]);
-  const { page, errors, close } = await open();
-  const posts = watchAnswers(page);
+  const { ws, id, url, page, errors, close, posts } = await visit([ALL[0], { ...ALL[5], required: false }, ALL[6]], {});
   try {
-    await page.goto(hostPage(ws.id));
+    await page.goto(url);
     await screenIs(page, id, 'Recommend us?');
     await primary(page, id);
     const s = await screen(page, id);
@@ -170,12 +161,9 @@ const BRANCHED = [
 ];
 
 test('branching: a branch taken and one left behind; the edge keeps the path taken only', async () => {
-  const ws = await workspace();
-  const id = await survey(ws, BRANCHED, { content: { format: 'large' } });
-  const { page, errors, close } = await open();
-  const posts = watchAnswers(page);
+  const { ws, id, url, page, errors, close, posts } = await visit(BRANCHED, { content: { format: 'large' } }, { head: EVENTS });
   try {
-    await page.goto(hostPage(ws.id, { head: EVENTS }));
+    await page.goto(url);
     await screenIs(page, id, 'Recommend us?');
     await rate(page, id, 3); await primary(page, id);
     // 3: the low branch, then on to the last question (past "high").
@@ -210,12 +198,8 @@ test('branching: a branch taken and one left behind; the edge keeps the path tak
 });
 
 test('offline mid-survey, reload, back online: the response completes with every answer once', async () => {
-  const ws = await workspace();
-  const id = await survey(ws, BRANCHED, { content: { format: 'small' } });
-  const { context, page, close } = await open();
-  const posts = watchAnswers(page);
+  const { ws, id, url, context, page, close, posts } = await visit(BRANCHED, { content: { format: 'small' } });
   try {
-    const url = hostPage(ws.id);
     await page.goto(url);
     await screenIs(page, id, 'Recommend us?');
     // The answers cannot reach the edge (the rest of the page still loads: a reload works).
@@ -251,12 +235,8 @@ test('offline mid-survey, reload, back online: the response completes with every
 });
 
 test('two tabs answering the same survey end with one response', async () => {
-  const ws = await workspace();
-  const id = await survey(ws, BRANCHED, { content: { format: 'small' } });
-  const { context, page, close } = await open();
-  const posts = watchAnswers(page);
+  const { ws, id, url, context, page, close, posts } = await visit(BRANCHED, { content: { format: 'small' } });
   try {
-    const url = hostPage(ws.id);
     await page.goto(url);
     await screenIs(page, id, 'Recommend us?');
     const other = await context.newPage();

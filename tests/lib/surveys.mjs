@@ -2,7 +2,7 @@
 // page sends, what the edge stored (the admin results), and the screen on show.
 import assert from 'node:assert/strict';
 import { call } from './harness.mjs';
-import { author, sel, tabTo, until } from './engage.mjs';
+import { author, hostPage, open, sel, tabTo, until, workspace } from './engage.mjs';
 
 /** Authors and activates a survey of `questions`; `content` adds to its content. Shown at once
  * (no trigger) unless `extra` says otherwise. */
@@ -30,6 +30,18 @@ function watchAnswers(page) {
   page.on('response', (r) => { const x = by.get(r.request()); if (x) x.status = r.status(); });
   page.on('requestfailed', (r) => { const x = by.get(r); if (x) x.status = -1; });
   return sent;
+}
+
+/**
+ * A fresh visitor and a new workspace with one survey (`questions`, `options` as `survey`):
+ * `{ws, id, url, context, page, errors, imps, posts, close}`, `url` its host page (`head`
+ * before the tag), `posts` the answers the page sends. Not there yet: `page.goto(url)`.
+ */
+async function visit(questions, options = {}, { head = '', appearance, browser } = {}) {
+  const ws = await workspace(appearance);
+  const id = await survey(ws, questions, options);
+  const o = await open(browser);
+  return { ...o, ws, id, url: hostPage(ws.id, { head }), posts: watchAnswers(o.page) };
 }
 
 /** The edge's results of survey `id` (admin API). */
@@ -80,4 +92,4 @@ async function keyNext(page) {
   await page.keyboard.press('Enter');
 }
 
-export { EVENTS, back, byQuestion, choose, inSurvey, keyNext, primary, rate, results, screen, screenIs, survey, watchAnswers };
+export { EVENTS, back, byQuestion, choose, inSurvey, keyNext, primary, rate, results, screen, screenIs, survey, visit, watchAnswers };

@@ -221,6 +221,23 @@ pub const SURVEY_ACTS: [&str; 5] = ["start", "next", "back", "close", "done"];
 /// empty, or an answer the question does not take (`Question::check`).
 pub const SURVEY_ERRORS: [&str; 2] = ["required", "invalid"];
 
+/// Whether a module's source declares the export `name` (`#[wasm_bindgen]` on `pub fn name(`),
+/// and whether its sources name each act of `acts` (quoted, or a button's `data-a=`): the
+/// modules' tests hold their side of a contract with these.
+pub fn declares(src: &str, name: &str) -> bool {
+    src.contains(&["#[wasm_bindgen]\npub fn ", name, "("].concat())
+}
+
+/// The acts of `acts` that `src` never names (see [`declares`]).
+pub fn unnamed<'a>(src: &str, acts: &[&'a str]) -> Vec<&'a str> {
+    acts.iter()
+        .copied()
+        .filter(|a| {
+            !src.contains(&["\"", a, "\""].concat()) && !src.contains(&["data-a=", a].concat())
+        })
+        .collect()
+}
+
 /// The page's commands the engagement module carries out (the core routes them there).
 pub const ENGAGE_COMMANDS: [&str; 7] = [
     "track",

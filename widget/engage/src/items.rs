@@ -62,6 +62,30 @@ impl Item {
     }
 }
 
+thread_local! {
+    /// Items the page asked for (`startTour`, `startSurvey`) on this visit, not shown yet.
+    static FORCED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The page asked for item `id`: it is ready at once (see `tours`, `surveys`).
+pub(crate) fn force(id: &str) {
+    FORCED.with(|f| {
+        let mut f = f.borrow_mut();
+        if !f.iter().any(|x| x == id) {
+            f.push(id.into());
+        }
+    });
+}
+
+pub(crate) fn forced(id: &str) -> bool {
+    FORCED.with(|f| f.borrow().iter().any(|x| x == id))
+}
+
+/// Item `id` showed: what the page asked for is done.
+pub(crate) fn unforce(id: &str) {
+    FORCED.with(|f| f.borrow_mut().retain(|x| x != id));
+}
+
 /// Families this module renders today (tours and surveys through their modules); the others
 /// are eligible but wait for their renderer.
 pub(crate) const RENDERED: [Family; 4] = [

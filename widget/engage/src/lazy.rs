@@ -8,6 +8,9 @@ use std::thread::LocalKey;
 use js_sys::{Function, Promise};
 use porchlight_widget_common::js::{get, warn};
 use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+use crate::render::Shown;
 
 /// One module loaded on need.
 pub(crate) struct Lazy {
@@ -87,4 +90,50 @@ pub(crate) fn call(
         let _ = then.call2(&p, &ok, &fail);
     }
     JsValue::UNDEFINED
+}
+
+/// Item `id` on screen in `host`, drawn by a module: when it goes, and `on` (the module's item on
+/// screen) is still this one, `on` empties and `hide()` runs (the module takes its drawing down).
+pub(crate) fn shown<T: 'static>(
+    id: &str,
+    host: Element,
+    on: &'static LocalKey<RefCell<Option<T>>>,
+    id_of: fn(&T) -> &str,
+    hide: fn(),
+) -> Shown {
+    let mine = id.to_string();
+    Shown {
+        id: id.into(),
+        host,
+        keep: Vec::new(),
+        cleanup: vec![Box::new(move || {
+            let ours = on.with(|o| {
+                let mut o = o.borrow_mut();
+                let ours = o.as_ref().is_some_and(|x| id_of(x) == mine);
+                if ours {
+                    *o = None;
+                }
+                ours
+            });
+            if ours {
+                hide();
+            }
+        })],
+    }
+}
+
+/// The module drawing `on`'s item did not load: the item goes (nothing blocks the page behind
+/// an invisible one) and the next plan tries again; after three failed loads (`n`) it is
+/// closed on this page.
+pub(crate) fn failed<T: 'static>(
+    on: &'static LocalKey<RefCell<Option<T>>>,
+    id_of: fn(&T) -> &str,
+    n: u32,
+) {
+    if let Some(id) = on.with(|o| o.borrow().as_ref().map(|x| id_of(x).to_string())) {
+        match n < 3 {
+            true => crate::runtime::take_down(&id),
+            false => crate::runtime::closed(&id),
+        }
+    }
 }

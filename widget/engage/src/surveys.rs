@@ -59,25 +59,10 @@ struct On {
 thread_local! {
     static MODULE: Lazy = const { Lazy::new("survey") };
     static ON: RefCell<Option<On>> = const { RefCell::new(None) };
-    /// Surveys `startSurvey` asked for on this visit, not shown yet.
-    static FORCED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     static ACT: RefCell<Option<JsValue>> = const { RefCell::new(None) };
     /// A completed response reached the edge while its thank-you showed: ask the edge again
     /// (attributes stored from answers) once it closes.
     static RESYNC: RefCell<bool> = const { RefCell::new(false) };
-}
-
-pub(crate) fn force(id: &str) {
-    FORCED.with(|f| {
-        let mut f = f.borrow_mut();
-        if !f.iter().any(|x| x == id) {
-            f.push(id.into());
-        }
-    });
-}
-
-fn forced(id: &str) -> bool {
-    FORCED.with(|f| f.borrow().iter().any(|x| x == id))
 }
 
 /// The open response of `item`: the edge's answers with this browser's since on top, and
@@ -102,7 +87,7 @@ fn map(answers: &Object) -> Map<String, Value> {
 /// Whether survey `item` resumes (see the module's documentation); `history` is what the edge
 /// and this browser know of it.
 pub(crate) fn resuming(item: &Item, history: &History, answered_at: i64) -> bool {
-    if forced(&item.id) {
+    if crate::items::forced(&item.id) {
         return true;
     }
     if history.completed_at.is_some() || history.dismissed_at.is_some() {
@@ -130,7 +115,7 @@ pub(crate) fn show(item: &Item, answered_at: i64) -> Result<Shown, JsValue> {
             None => (At::Question(path[k]), path[..k].to_vec()),
         },
     };
-    FORCED.with(|f| f.borrow_mut().retain(|x| *x != item.id));
+    crate::items::unforce(&item.id);
     let large = survey.format == porchlight_shared::experiences::SurveyFormat::Large;
     let (h, wrap) = render::host(&item.id, "", false)?;
     ON.with(|o| {
@@ -147,43 +132,27 @@ pub(crate) fn show(item: &Item, answered_at: i64) -> Result<Shown, JsValue> {
         })
     });
     draw();
-    let id = item.id.clone();
-    Ok(Shown {
-        id: item.id.clone(),
-        host: h,
-        keep: Vec::new(),
-        cleanup: vec![Box::new(move || {
-            let mine = ON.with(|o| {
-                let mut o = o.borrow_mut();
-                let mine = o.as_ref().is_some_and(|x| x.id == id);
-                if mine {
-                    *o = None;
-                }
-                mine
-            });
-            if mine {
-                lazy::call(
-                    &MODULE,
-                    SurveyExport::Hide.name(),
-                    &JsValue::UNDEFINED,
-                    false,
-                    draw,
-                    failed,
-                );
-            }
-        })],
-    })
+    Ok(lazy::shown(
+        &item.id,
+        h,
+        &ON,
+        |o| &o.id,
+        || {
+            lazy::call(
+                &MODULE,
+                SurveyExport::Hide.name(),
+                &JsValue::UNDEFINED,
+                false,
+                draw,
+                failed,
+            );
+        },
+    ))
 }
 
-/// The survey module did not load: the survey goes, and the next plan tries again, three
-/// times at most.
+/// The module did not load (`lazy::failed`).
 fn failed(n: u32) {
-    if let Some(id) = ON.with(|o| o.borrow().as_ref().map(|on| on.id.clone())) {
-        match n < 3 {
-            true => crate::runtime::take_down(&id),
-            false => crate::runtime::closed(&id),
-        }
-    }
+    lazy::failed(&ON, |o| &o.id, n);
 }
 
 /// Draws the screen of the survey on screen.

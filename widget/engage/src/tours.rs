@@ -44,8 +44,6 @@ struct On {
 thread_local! {
     static MODULE: Lazy = const { Lazy::new("tour") };
     static ON: RefCell<Option<On>> = const { RefCell::new(None) };
-    /// Tours `startTour` asked for on this visit, not started at the edge yet.
-    static FORCED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     static ACT: RefCell<Option<JsValue>> = const { RefCell::new(None) };
     /// The step last drawn and the page it was first drawn on: met again on another page (the
     /// visitor went elsewhere mid-step), a missing element shows the step centred rather than
@@ -75,19 +73,6 @@ fn run_of(item: &Item, answered_at: i64) -> Option<Run> {
     queue::tour_run(&item.id, item.run, last(item), answered_at)
 }
 
-pub(crate) fn force(id: &str) {
-    FORCED.with(|f| {
-        let mut f = f.borrow_mut();
-        if !f.iter().any(|x| x == id) {
-            f.push(id.into());
-        }
-    });
-}
-
-fn forced(id: &str) -> bool {
-    FORCED.with(|f| f.borrow().iter().any(|x| x == id))
-}
-
 /// Whether tour `item` may show on `url`, and if so whether it resumes (see the module's
 /// documentation) and at which step. `None`: its current step runs on another page, or this
 /// browser ended or snoozed it since the edge answered.
@@ -96,7 +81,7 @@ pub(crate) fn candidate(item: &Item, answered_at: i64, url: &str) -> Option<(boo
         return None;
     }
     let run = run_of(item, answered_at);
-    let forced = forced(&item.id);
+    let forced = crate::items::forced(&item.id);
     let state = run.map(|r| r.state);
     if run != item.run && state != Some(TourState::InProgress) && !forced {
         return None;
@@ -130,7 +115,7 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
             queue::note("tour", &item.id, ImpressionAction::Shown, bs);
         }
     }
-    FORCED.with(|f| f.borrow_mut().retain(|x| *x != item.id));
+    crate::items::unforce(&item.id);
     let (h, wrap) = render::host(&item.id, "tr", false)?;
     ON.with(|o| {
         *o.borrow_mut() = Some(On {
@@ -143,25 +128,13 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
         })
     });
     draw();
-    let id = item.id.clone();
-    Ok(Shown {
-        id: item.id.clone(),
-        host: h,
-        keep: Vec::new(),
-        cleanup: vec![Box::new(move || {
-            let mine = ON.with(|o| {
-                let mut o = o.borrow_mut();
-                let mine = o.as_ref().is_some_and(|x| x.id == id);
-                if mine {
-                    *o = None;
-                }
-                mine
-            });
-            if mine {
-                call_module(TourExport::Hide, &JsValue::UNDEFINED);
-            }
-        })],
-    })
+    Ok(lazy::shown(
+        &item.id,
+        h,
+        &ON,
+        |o| &o.id,
+        || call_module(TourExport::Hide, &JsValue::UNDEFINED),
+    ))
 }
 
 /// `module[f](arg)`, once the module is here (loaded on a show).
@@ -169,16 +142,9 @@ fn call_module(f: TourExport, arg: &JsValue) {
     lazy::call(&MODULE, f.name(), arg, f == TourExport::Show, draw, failed);
 }
 
-/// The tour module did not load: the tour goes (nothing blocks the page behind an invisible
-/// tour) and the next plan tries again, three times at most.
+/// The module did not load (`lazy::failed`).
 fn failed(n: u32) {
-    let id = ON.with(|o| o.borrow().as_ref().map(|on| on.id.clone()));
-    if let Some(id) = id {
-        match n < 3 {
-            true => crate::runtime::take_down(&id),
-            false => crate::runtime::closed(&id),
-        }
-    }
+    lazy::failed(&ON, |o| &o.id, n);
 }
 
 /// Draws the step of the tour on screen.

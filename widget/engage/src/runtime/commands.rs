@@ -7,8 +7,9 @@ use porchlight_widget_common::js::{set, warn};
 use wasm_bindgen::prelude::*;
 
 use super::{refetch, replan, seen, with};
+use crate::items::force;
 use crate::observe::{href, Seen};
-use crate::{host, queue, surveys, tours};
+use crate::{host, queue};
 
 /// `command(name, args)`: the page's commands this module owns.
 #[wasm_bindgen]
@@ -95,7 +96,7 @@ fn start_tour(id: String) {
             .any(|i| i.id == id && i.kind == ItemKind::Tour)
     })
     .unwrap_or(false);
-    tours::force(&id);
+    force(&id);
     if here {
         with(|rt| rt.closed.retain(|c| *c != id));
         return replan();
@@ -161,7 +162,7 @@ fn start_survey(id: String) {
         }
         return;
     }
-    surveys::force(&id);
+    force(&id);
     with(|rt| rt.closed.retain(|c| *c != id));
     replan();
 }
