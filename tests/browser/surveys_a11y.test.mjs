@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { axe, outputPath } from '../lib/browser.mjs';
-import { box, hostPage, open, sel, until, workspace } from '../lib/engage.mjs';
+import { author, box, hostPage, open, sel, until, workspace } from '../lib/engage.mjs';
 import { BASE, call } from '../lib/harness.mjs';
 import { EVENTS, inSurvey, primary, rate, screen, screenIs, survey, watchAnswers } from '../lib/surveys.mjs';
 
@@ -207,6 +207,28 @@ test('startSurvey shows an offered survey at once; closing half-way is a dismiss
     await page.waitForFunction(() => window.Porchlight?.l, null, { timeout: 15000 });
     await sleep(1500);
     assert.equal(await screen(page, id), null);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('"store as attribute": once the thank-you closes, later targeting sees the answer without a reload', async () => {
+  const ws = await workspace();
+  const id = await survey(ws, [{ ...TYPES[0], storeAsAttribute: 'nps_score', required: true }]);
+  const fan = { type: 'condition', property: { source: 'custom', key: 'nps_score' }, operator: 'equals', value: 10 };
+  const banner = await author(ws, 'outbound', { kind: 'banner', name: 'fans', content: { body: 'Thanks, fan' }, audience: fan, frequency: 'always' });
+  const { page, errors, close } = await open();
+  const posts = watchAnswers(page);
+  try {
+    await page.goto(hostPage(ws.id));
+    await screenIs(page, id, 'Recommend us?');
+    assert.equal(await page.locator(sel(banner)).count(), 0, 'not a fan yet');
+    await rate(page, id, 10); await primary(page, id);
+    await screenIs(page, id, 'Thank you!');
+    await until(() => posts.some((x) => x.complete && x.status === 200), 'complete');
+    await primary(page, id);
+    await page.locator(sel(banner)).waitFor({ state: 'attached', timeout: 10000 });
     assert.deepEqual(errors, []);
   } finally {
     await close();
