@@ -4,7 +4,7 @@
 //! parsers. An item whose triggers or frequency do not parse is left out (the edge validated
 //! them when saved; a newer edge may know more) and `debug` says so.
 
-use porchlight_shared::experiences::{Run, TourState};
+use porchlight_shared::experiences::{Run, SurveyContent, TourState};
 use porchlight_shared::targeting::arbitrate::Kind;
 use porchlight_shared::targeting::frequency::{Frequency, History, Impression};
 use porchlight_shared::targeting::triggers::Trigger;
@@ -27,6 +27,8 @@ pub(crate) struct Item {
     /// A tour's or a survey's content as the browser parsed it: handed to the tour or survey
     /// module as it is.
     pub js: JsValue,
+    /// A survey, read (`SurveyContent::read`) once.
+    pub survey: Option<SurveyContent>,
     /// A survey's open response as the edge stored it (`response.answers`: question id →
     /// answer), `undefined` when none.
     pub open: JsValue,
@@ -129,7 +131,8 @@ pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
         .get("id")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty() && s.len() <= 64)
-        .ok_or("no id")?;
+        .ok_or("no id")?
+        .to_string();
     let kind: ItemKind = v
         .get("kind")
         .and_then(Value::as_str)
@@ -145,15 +148,25 @@ pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
         None | Some(Value::Null) => Frequency::default(),
         Some(f) => Frequency::parse(f, "").map_err(|_| "a frequency this widget cannot read")?,
     };
+    let content = v.get_mut("content").map(Value::take).unwrap_or(Value::Null);
+    let survey = match kind {
+        ItemKind::Survey => Some(
+            SurveyContent::read(&content)
+                .filter(|s| !s.questions.is_empty())
+                .ok_or("a survey this widget cannot read")?,
+        ),
+        _ => None,
+    };
     Ok(Item {
-        id: id.into(),
+        id,
         kind,
         priority: v
             .get("priority")
             .and_then(Value::as_i64)
             .unwrap_or(0)
             .clamp(i32::MIN as i64, i32::MAX as i64) as i32,
-        content: v.get_mut("content").map(Value::take).unwrap_or(Value::Null),
+        content,
+        survey,
         triggers,
         frequency,
         history: history_of(v.get("history")),

@@ -99,10 +99,7 @@ pub(crate) fn resuming(item: &Item, history: &History, answered_at: i64) -> bool
 
 /// Shows survey `item`: where the visitor stopped, or its intro, or its first question.
 pub(crate) fn show(item: &Item, answered_at: i64) -> Result<Shown, JsValue> {
-    let survey = SurveyContent::read(&item.content).ok_or("unreadable survey")?;
-    if survey.questions.is_empty() {
-        return Err("no questions".into());
-    }
+    let survey = item.survey.clone().ok_or("not a survey")?;
     let (answers, _) = open(item, answered_at);
     let given = map(&answers);
     let path = path_taken(&survey, &given);
