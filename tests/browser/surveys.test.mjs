@@ -6,7 +6,7 @@
 // surveys_a11y.test.mjs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { focused, hostPage, open, tabTo, until, workspace } from '../lib/engage.mjs';
+import { author, focused, hostPage, open, tabTo, until, workspace } from '../lib/engage.mjs';
 import { EVENTS, back, byQuestion, choose, keyNext, primary, rate, results, screen, screenIs, survey, visit, watchAnswers } from '../lib/surveys.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -297,8 +297,33 @@ test('small: a corner card that takes no focus, announced politely; large: a mod
     const q = await screenIs(page, large, 'Recommend us?');
     assert.deepEqual(q.progress, { value: 0, max: 2 });
     await page.locator('#page-btn').click({ timeout: 1000 }).then(() => assert.fail('the page behind a large survey is inert'), () => {});
+    // Tab stays in the modal: round and round, both ways.
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      assert.equal((await focused(page)).item, large, `Tab ${i + 1} stays in the survey`);
+    }
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Shift+Tab');
+      assert.equal((await focused(page)).item, large, `Shift+Tab ${i + 1} stays in the survey`);
+    }
     await rate(page, large, 6); await primary(page, large);
     assert.deepEqual((await screenIs(page, large, 'Rate the docs')).progress, { value: 1, max: 2 });
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a small survey waits while a blocking post is open, and shows once it closes', async () => {
+  const { ws, id, url, page, errors, close } = await visit([ALL[0]], { content: { format: 'small' }, priority: 0 });
+  const post = await author(ws, 'outbound', { kind: 'post', name: 'post', content: { title: 'News', body: 'Big news.' }, frequency: 'always' });
+  try {
+    await page.goto(url);
+    await page.locator(`[data-porchlight-item="${post}"]`).waitFor({ state: 'attached', timeout: 15000 });
+    await sleep(1000);
+    assert.equal(await screen(page, id), null, 'the survey waits behind the post');
+    await page.keyboard.press('Escape');
+    await screenIs(page, id, 'Recommend us?');
     assert.deepEqual(errors, []);
   } finally {
     await close();

@@ -95,3 +95,25 @@ pub fn esc(out: &mut String, text: &str) {
         }
     }
 }
+
+/// A `keydown` `e` in the modal dialog `d`: Tab from its last control (of the selector
+/// `controls`) goes to the first, Shift+Tab from the first (or from `d`) to the last, so focus
+/// stays in the dialog, not in the browser's own controls. Other keys: nothing.
+pub fn wrap_tab(d: &JsValue, e: &JsValue, controls: &str) {
+    if get_str(e, "key").as_deref() != Some("Tab") {
+        return;
+    }
+    let list = js_sys::Array::from(&call1(d, "querySelectorAll", &JsValue::from_str(controls)));
+    let (first, last) = (list.get(0), list.get(list.length().saturating_sub(1)));
+    if !first.is_object() {
+        return;
+    }
+    let at = get(e, "target");
+    let to = match get(e, "shiftKey").is_truthy() {
+        true if at == first || at == *d => last,
+        false if at == last => first,
+        _ => return,
+    };
+    call0(e, "preventDefault");
+    call0(&to, "focus");
+}

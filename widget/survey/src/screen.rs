@@ -7,7 +7,9 @@ use std::cell::RefCell;
 
 use js_sys::Function;
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, call1, call2, esc, get, get_f64, get_str, num, set};
+use porchlight_widget_common::js::{
+    call0, call1, call2, esc, get, get_f64, get_str, num, set, wrap_tab,
+};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlDialogElement};
@@ -123,10 +125,14 @@ fn open(doc: &Document, root: &Element, large: bool) -> Result<Element, JsValue>
             report(p);
         }
     });
-    let key: Cb = Closure::new(|e: JsValue| {
+    // Escape closes; in a large survey Tab stays in it (× is its first control, the form's
+    // button its last).
+    let key: Cb = Closure::new(move |e: JsValue| {
         if get_str(&e, "key").as_deref() == Some("Escape") {
             call0(&e, "preventDefault");
             report("close");
+        } else if large {
+            wrap_tab(&get(&e, "currentTarget"), &e, "button");
         }
     });
     // Escape is heard as a key (above); the modal dialog's own `cancel` must not close it.
