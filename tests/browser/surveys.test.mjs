@@ -329,3 +329,34 @@ test('a small survey waits while a blocking post is open, and shows once it clos
     await close();
   }
 });
+
+test('a complete the edge stored but whose answer was lost is retried; the edge\'s 409 is no error', async () => {
+  const { ws, id, url, context, page, errors, close, posts } = await visit([ALL[0]], { content: { format: 'small' } });
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  // The first complete reaches the edge, but its answer never comes back.
+  let cut = 0;
+  await context.route('**/v1/surveys/**', async (route) => {
+    const r = await route.fetch();
+    if (JSON.parse(route.request().postData()).complete && cut++ === 0) return route.abort('connectionreset');
+    return route.fulfill({ response: r });
+  });
+  try {
+    await page.goto(url);
+    await screenIs(page, id, 'Recommend us?');
+    await rate(page, id, 7); await primary(page, id);
+    await screenIs(page, id, 'Thank you!');
+    await until(() => posts.filter((x) => x.complete).length === 2 && posts.every((x) => x.status !== 0), 'the retry', 15000);
+    assert.deepEqual(posts.map((x) => x.status), [-1, 409], 'stored by the first, refused as a repeat');
+    await sleep(1500);
+    assert.equal(posts.length, 2, 'no more tries');
+    assert.deepEqual(warnings.filter((w) => /Porchlight/.test(w)), []);
+    const r = await stored(ws, id);
+    assert.deepEqual(r.responses, { total: 1, complete: 1, partial: 0 });
+    assert.deepEqual(r.answers, { nps: 7 });
+    // The browser's own lines about the cut connection and the 409; nothing of the widget's.
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  } finally {
+    await close();
+  }
+});
