@@ -23,7 +23,7 @@ BUNDLE="apps/widget/dist/opencom-widget.iife.js"
 skip() { echo "$*" >&2; exit 3; }
 if [ -s "$OUT/widget.js" ] && [ -s "$OUT/manifest.json" ]; then echo "$OUT"; exit 0; fi
 
-[ -n "${OPENCOM_SRC:-}" ] || skip "no built Opencom widget in $CACHE/$COMMIT and no OPENCOM_SRC (a git clone of Opencom holding commit ${COMMIT:0:12}): it is not on any package registry"
+[ -n "${OPENCOM_SRC:-}" ] || skip "Opencom's widget is on no package registry, and there is neither a build of it in $CACHE/$COMMIT nor OPENCOM_SRC (a git clone of Opencom holding commit ${COMMIT:0:12}) to build it from"
 WORK="$CACHE/$COMMIT/src"
 LOG="$CACHE/$COMMIT/build.log"
 mkdir -p "$CACHE/$COMMIT"

@@ -122,7 +122,7 @@ function bundleFiles(dir) {
 
 function print(report) {
   const o = report.opencom;
-  console.log(`\nSide by side with Opencom's widget — same page, same server, same browser run; load average ${o.loadAverage.join(' ')} at start`);
+  console.log(`\nSide by side with Opencom's widget — same page, same server, same browser run (${o.chromium ?? 'Chromium'}); load average ${o.loadAverage.join(' ')} at start, ${o.loadAverageAtEnd.join(' ')} at end`);
   if (o.bundle) {
     const f = Object.entries(o.bundle.files).map(([n, x]) => `${n} ${fmtBytes(x.raw)} raw, ${fmtBytes(x.brotli)} brotli`);
     console.log(`Opencom ${o.bundle.version} built from its source (${f.join('; ')}); no Opencom backend: its Convex URL is a closed local port\n`);
@@ -175,7 +175,7 @@ async function main() {
   if (process.env.OPENCOM_SKIP) {
     console.log(`\nOpencom side by side: skipped — ${process.env.OPENCOM_SKIP}`);
     console.log(OPENCOM_REFERENCE);
-    save({ when, skipped: process.env.OPENCOM_SKIP, reference: { brotliBytes: 155 * 1024, longTaskMs: 62, heapAddedBytes: 1.76 * 1024 * 1024, measured: false } });
+    save({ when, skipped: process.env.OPENCOM_SKIP, reference: { brotliBytes: 155 * 1024, longTaskMs: 62, heapAddedBytes: Math.round(1.76 * 1024 * 1024), measured: false } });
     return;
   }
   const base = (process.env.PORCHLIGHT_URL ?? '').replace(/\/+$/, '');
@@ -193,6 +193,7 @@ async function main() {
     opencom[kind] = { pairs: pairs.length, porchlight, opencom: theirs, ratios: ratios(porchlight, theirs, pairs) };
   }
   opencom.loadAverageAtEnd = loadavg().map((v) => round(v, 2));
+  opencom.chromium = samples.cold[0]?.porchlight.product ?? null;
   const report = { opencom };
   print(report);
   save(opencom);
