@@ -59,7 +59,10 @@ export function sideFigures(pairs, side, blank = 'blank') {
   if (runs.every((r) => r.loaf)) {
     const re = SCRIPT_OF[side];
     const scripts = runs.flatMap((r) => r.loaf.flatMap((f) => f.scripts.filter((s) => re.test(s.url))));
-    out.widgetScripts = { inLongFrames: scripts.length, over50ms: scripts.filter((s) => s.duration > 50).length, longestMs: round(max(scripts.map((s) => s.duration))) };
+    const long = scripts.filter((s) => s.duration > 50);
+    out.widgetScripts = { inLongFrames: scripts.length, over50ms: long.length, longestMs: round(max(scripts.map((s) => s.duration))) };
+    // Which file and what ran it (its evaluation, a promise callback, …): in bench.json only.
+    if (long.length) out.widgetScripts.long = long.map((s) => ({ file: s.url.replace(/.*\//, ''), invoker: s.invoker.replace(/.*\//, ''), ms: round(s.duration) }));
   }
   // Memory: JS heap after GC, this page's median minus the blank page's; the WASM core's memory.
   const heap = median(runs.map((r) => r.heapUsed));
