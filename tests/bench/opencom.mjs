@@ -90,9 +90,19 @@ export function ratios(ours, theirs, pairs) {
 async function measurePairs(base, { runs, warm, log }) {
   const ours = `${base}/index.html`;
   const theirs = `${base}/index-opencom.html`;
-  // One discarded load of each first: the browser is cold in every run, the server should not be.
-  await loadOnce(ours, { strip: false });
-  await loadOnce(theirs, { strip: false, widget: OPENCOM });
+  // One discarded load of each first: the browser is cold in every run, the server should not be
+  // (workerd's first requests pay one-off start-up costs; on a busy machine the very first can
+  // outlast a page load's timeout, so a failed warm-up is tried once more, then let go).
+  for (const [url, widget] of [[ours, undefined], [theirs, OPENCOM]]) {
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        await loadOnce(url, { strip: false, widget });
+        break;
+      } catch (e) {
+        log(`warm-up load of ${url} failed (${e.message.split('\n')[0]})${attempt === 1 ? ', once more' : ''}`);
+      }
+    }
+  }
   const kinds = warm ? [false, true] : [false];
   const out = { cold: [], warm: [] };
   const ms = (v) => (v == null ? 'never' : v.toFixed(1) + ' ms');
