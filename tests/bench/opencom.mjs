@@ -137,7 +137,7 @@ function print(report) {
   const o = report.opencom;
   console.log(`\nSide by side with Opencom's widget — same page, same server, same browser run (${o.chromium ?? 'Chromium'}); load average ${o.loadAverage.join(' ')} at start, ${o.loadAverageAtEnd.join(' ')} at end`);
   if (o.bundle) {
-    const f = Object.entries(o.bundle.files).map(([n, x]) => `${n} ${fmtBytes(x.raw)} raw, ${fmtBytes(x.brotli)} brotli`);
+    const f = Object.entries(o.bundle.files).map(([n, x]) => `${n} ${fmtBytes(x.raw)} raw, ${fmtBytes(x.brotli)} brotli, sha256 ${x.sha256.slice(0, 12)}`);
     console.log(`Opencom ${o.bundle.version} built from its source (${f.join('; ')}); no Opencom backend: its Convex URL is a closed local port\n`);
   }
   for (const kind of ['cold', 'warm']) {
