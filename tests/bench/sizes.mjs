@@ -4,7 +4,7 @@ import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants as z } from 'node:zlib';
 
 /** Compressed sizes of one file, or {missing: true} when it has not been built. */
-function measure(path) {
+export function measure(path) {
   if (!existsSync(path)) return { path, missing: true };
   const buf = readFileSync(path);
   const text = !path.endsWith('.wasm');
