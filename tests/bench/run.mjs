@@ -32,6 +32,8 @@ const TARGETS = {
   engageBrotli: { text: '≤ 45 KB', ok: (v) => v <= 45 * KB },
   // Issue 11: the tour module, loaded only when a tour is about to show, on top of the engagement module.
   tourBrotli: { text: '≤ 15 KB', ok: (v) => v <= 15 * KB },
+  // Issue 12: the survey module, loaded only when a survey is about to show.
+  surveyBrotli: { text: '≤ 15 KB', ok: (v) => v <= 15 * KB },
   launcherMedianMs: { text: '≤ 150 ms', ok: (v) => v <= 150 },
   // Issue 16: the launcher at most 50 ms after the page's own first contentful paint (cold median).
   launcherAfterFcpMs: { text: '≤ 50 ms', ok: (v) => v <= 50 },
@@ -174,6 +176,7 @@ judge('runtimeBrotli', report.sizes?.runtime.brotli);
 judge('messengerBrotli', report.sizes?.messenger?.brotli);
 judge('engageBrotli', report.sizes?.engage?.brotli);
 judge('tourBrotli', report.sizes?.tour?.brotli);
+judge('surveyBrotli', report.sizes?.survey?.brotli);
 judge('launcherMedianMs', report.launcher?.shown === report.launcher?.runs ? report.launcher?.medianMs : null);
 judge('launcherAfterFcpMs', report.launcher?.shown === report.launcher?.runs ? report.launcher?.afterFcpMedianMs : null);
 judge('widgetLongTasks', report.longTasks?.attributable);
@@ -210,6 +213,9 @@ if (report.sizes) {
       row('tour wasm  porchlight-tour_bg.<hash>.wasm', s.tourWasm, ''),
       row('tour glue  porchlight-tour.<hash>.js', s.tourGlue, ''),
       row('tour: WASM + glue (when a tour shows)', s.tour, TARGETS.tourBrotli.text, 'tourBrotli'),
+      row('survey wasm  porchlight-survey_bg.<hash>.wasm', s.surveyWasm, ''),
+      row('survey glue  porchlight-survey.<hash>.js', s.surveyGlue, ''),
+      row('survey: WASM + glue (when a survey shows)', s.survey, TARGETS.surveyBrotli.text, 'surveyBrotli'),
       row('all (loader + core + messenger + engage + tour)', s.total, ''),
     ],
     [1, 2, 3],
@@ -280,6 +286,7 @@ if (report.sizes) {
   rows.push(['Messenger WASM + glue (brotli)', fmtBytes(report.sizes.messenger.brotli), 'live chat: on open, or at boot for a visitor with a conversation', TARGETS.messengerBrotli.text, mark(verdicts.messengerBrotli)]);
   rows.push(['Engagement WASM + glue (brotli)', fmtBytes(report.sizes.engage.brotli), 'outbound messages, tooltips: when something is eligible', TARGETS.engageBrotli.text, mark(verdicts.engageBrotli)]);
   rows.push(['Tour WASM + glue (brotli)', fmtBytes(report.sizes.tour?.brotli ?? null), 'product tours: when a tour is about to show', TARGETS.tourBrotli.text, mark(verdicts.tourBrotli)]);
+  rows.push(['Survey WASM + glue (brotli)', fmtBytes(report.sizes.survey?.brotli ?? null), 'in-page surveys: when a survey is about to show', TARGETS.surveyBrotli.text, mark(verdicts.surveyBrotli)]);
 }
 table(rows.filter(Boolean));
 const span = (a, b) => (a == null || b == null ? '–' : `${Math.round(a)}–${Math.round(b)}`);
