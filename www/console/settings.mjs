@@ -19,7 +19,7 @@ function readEntry(e) {
 }
 function writeEntry(e, v) {
   if (e.spec.type === 'checkbox') e.input.checked = !!v;
-  else if (e.json) e.input.value = JSON.stringify(v ?? null, null, 2);
+  else if (e.json) e.input.value = Array.isArray(v) ? `[\n${v.map((x) => `  ${JSON.stringify(x)}`).join(',\n')}\n]` : JSON.stringify(v ?? null, null, 2);
   else e.input.value = e.spec.type === 'color' ? sixDigit(v ?? '#000000') : v ?? '';
 }
 
@@ -163,7 +163,7 @@ export async function settingsView(view) {
   });
   const [enabled, tz, table, reply] = hoursEntries;
   enabled.input.checked = !!hours;
-  if (!hours) { tz.input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; table.input.value = JSON.stringify([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '09:00', close: '17:00' }], null, 2); reply.input.value = 'hours'; }
+  if (!hours) { tz.input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; writeEntry(table, [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '09:00', close: '17:00' }]); reply.input.value = 'hours'; }
 
   const rotated = h('div');
   const identity = settingsForm(state, {

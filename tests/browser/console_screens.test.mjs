@@ -1,0 +1,137 @@
+// Every console screen passes axe-core with 0 violations in light and dark, and is saved as a
+// screenshot (tests/output/console-*.png). Roles: a teammate key sees the inbox only, and the
+// edge refuses it content and settings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshContext, watchErrors } from '../lib/browser.mjs';
+import { BASE, call, boot, createWorkspace } from '../lib/harness.mjs';
+import { signIn, nav, screenTitle, checkScreen } from '../lib/console.mjs';
+
+const HOSTILE = '<img src=x onerror="window.__xss=1">';
+const KINDS = ['outbound', 'tours', 'surveys', 'tooltips', 'checklists', 'segments', 'articles', 'collections'];
+
+/** A workspace with one item of every kind (hostile text in names), a teammate and a conversation. */
+async function seeded() {
+  const ws = await createWorkspace();
+  const post = async (path, body) => {
+    const r = await call('POST', `/admin/v1/${path}`, { token: ws.key, body });
+    assert.equal(r.status, 201, `${path}: ${r.text}`);
+    return r.body;
+  };
+  const col = await post('collections', { name: `Billing ${HOSTILE}`, description: 'Plans and invoices' });
+  await post('articles', { title: `Change your plan ${HOSTILE}`, body: 'Open Billing, then Plan.', collectionId: col.id });
+  await post('segments', { name: 'Pro customers', rule: { type: 'condition', property: { source: 'custom', key: 'plan' }, operator: 'equals', value: 'pro' } });
+  const banner = await post('outbound', { kind: 'banner', name: `Spring sale ${HOSTILE}`, content: { body: 'Half price.' } });
+  await call('POST', `/admin/v1/outbound/${banner.id}/activate`, { token: ws.key });
+  await post('tours', { name: 'Welcome tour', content: { steps: [{ kind: 'post', body: 'Hi' }] } });
+  await post('surveys', { name: 'NPS', content: { questions: [{ id: 'nps', type: 'nps', prompt: 'Recommend us?' }] } });
+  await post('tooltips', { name: 'Export tip', content: { selector: '#export', body: 'Export as CSV.' } });
+  await post('checklists', { name: 'Getting started', content: { title: 'Get started', tasks: [{ id: 'a', title: 'Invite a teammate' }] } });
+  const mate = await post('teammates', { name: 'Ada' });
+  const v = await boot(ws.id, { name: `Grace ${HOSTILE}` });
+  assert.equal(v.status, 200, v.text);
+  const c = await call('POST', '/v1/conversations', { token: v.body.sessionToken, body: { message: { clientId: crypto.randomUUID(), body: 'Hello, can I pay yearly?' } } });
+  assert.equal(c.status, 201, c.text);
+  return { ws, mateKey: mate.key };
+}
+
+test('every screen: axe 0 violations in light and dark, and a screenshot', async () => {
+  const { ws } = await seeded();
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${BASE}/console/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await checkScreen(page, 'signin');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Enter your key.' }).waitFor();
+    await checkScreen(page, 'signin-error');
+
+    await signIn(page, ws.key);
+    await page.locator('#list button').first().waitFor();
+    await page.locator('#list button').first().click();
+    await page.getByRole('complementary', { name: 'Visitor' }).getByRole('heading').first().waitFor();
+    await checkScreen(page, 'inbox-owner');
+
+    for (const kind of KINDS) {
+      await page.goto(`${BASE}/console/#/${kind}`);
+      await page.locator('table.items tbody tr').first().waitFor();
+      await checkScreen(page, `list-${kind}`);
+      await page.locator('table.items tbody th a').first().click();
+      await page.locator('form.editor').waitFor();
+      await checkScreen(page, `edit-${kind}`);
+      await page.goto(`${BASE}/console/#/${kind}/new`);
+      await screenTitle(page).filter({ hasText: /^New / }).waitFor();
+      await checkScreen(page, `new-${kind}`);
+    }
+    // An editor with errors showing (the edge's, beside Name; a JSON syntax error, beside
+    // Audience), then the same draft restored after a reload.
+    await page.goto(`${BASE}/console/#/outbound/new`);
+    await screenTitle(page).filter({ hasText: 'New outbound message' }).waitFor();
+    await page.getByLabel('Body').fill('Half price.');
+    await page.getByRole('button', { name: 'Create outbound message' }).click();
+    await page.locator('.field-error:not([hidden])').filter({ hasText: '1-100 characters' }).waitFor();
+    await page.getByLabel('Audience rule (JSON)').fill('{ nope');
+    await page.locator('.field-error:not([hidden])').filter({ hasText: 'Not valid JSON' }).waitFor();
+    await checkScreen(page, 'editor-errors');
+    await page.reload();
+    await page.getByRole('button', { name: 'Discard draft' }).waitFor();
+    await checkScreen(page, 'editor-draft');
+
+    await nav(page).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Messenger look' }).waitFor();
+    await checkScreen(page, 'settings');
+    await nav(page).getByRole('link', { name: 'Teammates' }).click();
+    await page.getByRole('row').filter({ hasText: 'Ada' }).waitFor();
+    await checkScreen(page, 'teammates');
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no errors but the refused create above');
+  } finally {
+    await close();
+  }
+});
+
+test('a teammate key opens the inbox only; the edge refuses it content and settings', async () => {
+  const { ws, mateKey } = await seeded();
+  for (const path of ['/admin/v1/outbound', '/admin/v1/tours', '/admin/v1/segments', '/admin/v1/articles', '/admin/v1/workspace']) {
+    const r = await call('GET', path, { token: mateKey });
+    assert.equal(r.status, 403, `${path}: ${r.text}`);
+    assert.equal(r.body.error.code, 'NOT_AUTHORIZED');
+  }
+  const w = await call('POST', '/admin/v1/tours', { token: mateKey, body: { name: 'x', content: {} } });
+  assert.equal(w.status, 403);
+  assert.equal((await call('PATCH', '/admin/v1/workspace', { token: mateKey, body: { name: 'taken' } })).status, 403);
+
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, mateKey);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 15000 });
+    assert.deepEqual(await nav(page).getByRole('link').allTextContents(), ['Inbox'], 'the nav offers the inbox only');
+    await page.locator('#list button').first().click();
+    await page.getByRole('textbox', { name: 'Reply' }).waitFor();
+    await checkScreen(page, 'inbox-teammate');
+    for (const hash of ['#/tours', '#/settings', '#/outbound/new', '#/teammates']) {
+      await page.goto(`${BASE}/console/${hash}`);
+      await screenTitle(page).filter({ hasText: 'Not available' }).waitFor();
+    }
+    await checkScreen(page, 'not-available');
+    // The key lives in this tab's sessionStorage only, never in a URL or localStorage.
+    assert.ok(!page.url().includes('ptk_'));
+    assert.equal(await page.evaluate(() => JSON.stringify(localStorage).includes('ptk_')), false);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('porchlight:console:key')), mateKey);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('porchlight:console:key')), null, 'signing out forgets the key');
+    // A wrong key is refused with a message beside the field.
+    await page.getByLabel('Your teammate key or the workspace secret key').fill(`ptk_${'0'.repeat(64)}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That key is not valid.' }).waitFor();
+    assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+    void ws;
+  } finally {
+    await close();
+  }
+});
