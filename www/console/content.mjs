@@ -3,7 +3,7 @@
 import { api } from './api.mjs';
 import { h, when, announce } from './dom.mjs';
 import { KINDS, nameOf } from './kinds.mjs';
-import { field, checkJson, placeError, valuesFromItem, bodyFromValues, drafts, alertBox, showAlert } from './forms.mjs';
+import { field, fitRows, checkJson, placeError, valuesFromItem, bodyFromValues, drafts, alertBox, showAlert } from './forms.mjs';
 
 const COPY = (name) => `Copy of ${name}`.slice(0, 100);
 const heading = (text) => h('h1', { tabindex: '-1' }, text);
@@ -104,7 +104,7 @@ export async function editView(view, kindId, id) {
   const valueKey = (e) => (e.json ? `json:${e.key}` : e.key);
 
   const saved = valuesFromItem(kind, item ?? kind.blank());
-  const fill = (values) => { for (const e of entries) e.input.value = values[valueKey(e)] ?? ''; };
+  const fill = (values) => { for (const e of entries) { e.input.value = values[valueKey(e)] ?? ''; fitRows(e); } };
   const read = () => Object.fromEntries(entries.map((e) => [valueKey(e), e.input.value]));
   if (!isNew) for (const e of entries) if (e.spec.createOnly) e.input.disabled = true;
 
@@ -127,13 +127,15 @@ export async function editView(view, kindId, id) {
   };
   fill(restored ?? saved);
   showDraftNote(!!restored);
+  // A restored draft may hold JSON that does not parse yet: say so now, not at the next keystroke.
+  if (restored) for (const e of entries) if (e.json) checkJson(e);
 
   const form = h('form', { class: 'editor', novalidate: true }, entries.map((e) => e.wrap), alert,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, isNew ? `Create ${kind.one}` : 'Save changes')));
   form.addEventListener('input', (ev) => {
     drafts.save(kindId, id, read());
     const e = entries.find((x) => x.input === ev.target);
-    if (e?.json) checkJson(e); else e?.clearError();
+    if (e?.json) { checkJson(e); fitRows(e); } else e?.clearError();
   });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();

@@ -63,6 +63,11 @@ export function field(spec, { json = false } = {}) {
   };
 }
 
+/** A JSON editor as tall as its text (3 to 20 lines). */
+export function fitRows(entry) {
+  if (entry.json) entry.input.rows = Math.min(20, Math.max(3, entry.input.value.split('\n').length + 1));
+}
+
 /** Checks a JSON editor's text; shows the syntax error beside it. Returns the value or `undefined`. */
 export function checkJson(entry) {
   try {

@@ -4,7 +4,7 @@
 // nowhere else.
 import { api, key } from './api.mjs';
 import { h, announce } from './dom.mjs';
-import { field, checkJson, placeError, get, alertBox, showAlert } from './forms.mjs';
+import { field, fitRows, checkJson, placeError, get, alertBox, showAlert } from './forms.mjs';
 
 const MODES = [['optional', 'Optional — a proof verifies; no proof labels the visitor only'], ['required', 'Required — every identified visitor must prove who they are'], ['off', 'Off — anyone can claim to be any user (not safe)']];
 
@@ -21,6 +21,7 @@ function writeEntry(e, v) {
   if (e.spec.type === 'checkbox') e.input.checked = !!v;
   else if (e.json) e.input.value = Array.isArray(v) ? `[\n${v.map((x) => `  ${JSON.stringify(x)}`).join(',\n')}\n]` : JSON.stringify(v ?? null, null, 2);
   else e.input.value = e.spec.type === 'color' ? sixDigit(v ?? '#000000') : v ?? '';
+  fitRows(e);
 }
 
 /**
