@@ -170,6 +170,7 @@ test('duplicate, activate, pause and archive from the editor and the list', asyn
     await rows.filter({ hasText: 'Copy of Welcome tour' }).getByText('paused').waitFor();
     await rows.filter({ hasText: /^Welcome tour/ }).getByRole('button', { name: 'Duplicate Welcome tour' }).click();
     await page.getByRole('status').filter({ hasText: 'Duplicated Welcome tour.' }).waitFor();
+    await rows.filter({ hasText: 'Copy of Welcome tour' }).nth(1).waitFor();
     assert.equal(await rows.filter({ hasText: 'Copy of Welcome tour' }).count(), 2);
     await rows.filter({ hasText: /^Welcome tour/ }).getByRole('button', { name: 'Archive Welcome tour' }).click();
     await rows.filter({ hasText: /^Welcome tour/ }).getByText('archived').waitFor();

@@ -41,9 +41,9 @@ export async function listView(view, kindId) {
     showAlert(alert, '');
     try {
       await run();
-      announce(what);
       await listView(view, kindId);
       view.querySelector('h1')?.focus();
+      announce(what);
     } catch (e) {
       showAlert(alert, e.message);
     }
