@@ -28,8 +28,10 @@ async function seeded() {
   await post('tooltips', { name: 'Export tip', content: { selector: '#export', body: 'Export as CSV.' } });
   await post('checklists', { name: 'Getting started', content: { title: 'Get started', tasks: [{ id: 'a', title: 'Invite a teammate' }] } });
   const mate = await post('teammates', { name: 'Ada' });
-  const v = await boot(ws.id, { name: `Grace ${HOSTILE}` });
+  const v = await boot(ws.id, { name: `Grace ${HOSTILE}`, attributes: { plan: 'pro', company: `Acme ${HOSTILE}` } });
   assert.equal(v.status, 200, v.text);
+  const ev = await call('POST', '/v1/events', { token: v.body.sessionToken, body: { events: [{ name: 'report_created', url: 'https://shop.example/reports' }] } });
+  assert.equal(ev.status, 202, ev.text);
   const c = await call('POST', '/v1/conversations', { token: v.body.sessionToken, body: { message: { clientId: crypto.randomUUID(), body: 'Hello, can I pay yearly?' } } });
   assert.equal(c.status, 201, c.text);
   return { ws, mateKey: mate.key };
@@ -113,6 +115,20 @@ test('a teammate key opens the inbox only; the edge refuses it content and setti
     await page.locator('#list button').first().click();
     await page.getByRole('textbox', { name: 'Reply' }).waitFor();
     await checkScreen(page, 'inbox-teammate');
+
+    // The visitor's profile, from the conversation: identity, attributes, segments, events,
+    // conversations (a teammate may open it); back to the conversation from there.
+    await page.getByRole('complementary', { name: 'Visitor' }).getByRole('link', { name: 'Open the full profile' }).click();
+    await screenTitle(page).filter({ hasText: `Grace ${HOSTILE}` }).waitFor();
+    assert.equal(await page.getByText('null', { exact: true }).count(), 0);
+    const region = (name) => page.getByRole('region', { name });
+    await region('Attributes').getByText(`Acme ${HOSTILE}`).waitFor();
+    await region('Segments').getByText('Pro customers').waitFor();
+    await region('Events').getByRole('row').filter({ hasText: 'report_created' }).first().waitFor();
+    assert.equal(await page.locator('h1 img, dd img').count(), 0, 'hostile text stays text');
+    await checkScreen(page, 'visitor');
+    await region('Conversations').getByRole('link').first().click();
+    await page.locator('#messages').getByText('Hello, can I pay yearly?').waitFor();
     for (const hash of ['#/tours', '#/settings', '#/outbound/new', '#/teammates']) {
       await page.goto(`${BASE}/console/${hash}`);
       await screenTitle(page).filter({ hasText: 'Not available' }).waitFor();

@@ -10,7 +10,8 @@ const state = { role: null };
 // What each role may open. The edge enforces the same (a teammate key is refused on every
 // content and settings route); the console only leaves out what would be refused.
 const OWNER_ONLY = new Set([...CONTENT_KINDS, ...HELP_KINDS, 'segments', 'settings', 'teammates']);
-const mayOpen = (section) => section === 'inbox' || (state.role === 'owner' && (OWNER_ONLY.has(section)));
+const BOTH = new Set(['inbox', 'visitors']);
+const mayOpen = (section) => BOTH.has(section) || (state.role === 'owner' && OWNER_ONLY.has(section));
 
 // --- Sign in ---------------------------------------------------------------------------------
 function showLogin(message = '') {
@@ -91,6 +92,7 @@ async function route() {
     document.title = 'Inbox · Porchlight console';
     inbox ??= await import('./inbox.mjs');
     await inbox.startInbox({ canReply: state.role === 'teammate' });
+    if (id) await inbox.showConversation(id);
     return;
   }
   $('inbox-view').hidden = true;
@@ -101,6 +103,7 @@ async function route() {
   view.replaceChildren(box);
   if (!mayOpen(section)) {
     const h1 = h('h1', { tabindex: '-1' }, 'Not available');
+    markNav('');
     box.append(h1, h('p', {}, KINDS[section] || section === 'settings' || section === 'teammates'
       ? 'Your key opens the inbox only. Content, segments, the help center, settings and teammates need the workspace secret key.'
       : 'There is no such screen.'), h('p', {}, h('a', { href: '#/inbox' }, 'Go to the inbox')));
@@ -112,6 +115,9 @@ async function route() {
   if (KINDS[section]) {
     const m = await import('./content.mjs');
     h1 = id ? await m.editView(box, section, id) : await m.listView(box, section);
+  } else if (section === 'visitors') {
+    if (id) h1 = await (await import('./visitors.mjs')).visitorView(box, id);
+    else box.append(h1 = h('h1', { tabindex: '-1' }, 'Visitors'), h('p', {}, 'Open a visitor from a conversation in the ', h('a', { href: '#/inbox' }, 'inbox'), '.'));
   } else if (section === 'settings') {
     h1 = await (await import('./settings.mjs')).settingsView(box);
   } else {

@@ -48,6 +48,11 @@ export async function startInbox({ canReply }) {
   connect();
 }
 
+/** Opens conversation `id` (a link from a visitor's profile: `#/inbox/<id>`). */
+export function showConversation(id) {
+  return openConversation(id);
+}
+
 /** Sign-out: the socket closes and stays closed. */
 export function stopInbox() {
   state.stopped = true;
@@ -216,7 +221,10 @@ async function loadVisitor(visitorId) {
       li.textContent = `${e.name} · ${new Date(e.occurredAt).toLocaleString()}`;
       ol.append(li);
     }
-    aside.append(h, dl, eh, ol);
+    const profile = document.createElement('a');
+    profile.href = `#/visitors/${encodeURIComponent(visitorId)}`;
+    profile.textContent = 'Open the full profile';
+    aside.append(h, dl, eh, ol, profile);
   } catch (e) {
     aside.textContent = e.message;
   }
