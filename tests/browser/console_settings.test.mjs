@@ -132,9 +132,21 @@ test('teammates: added with a key shown once, which works; removed, the key stop
     assert.match(mateKey, /^ptk_[0-9a-f]{64}$/);
     assert.equal((await call('GET', '/admin/v1/conversations', { token: mateKey })).status, 200, 'the key works');
     await page.getByRole('row').filter({ hasText: 'Grace <b>Hopper</b>' }).waitFor();
-    await page.getByRole('button', { name: 'Remove Grace <b>Hopper</b>' }).click();
-    await page.getByText('No teammates yet.').waitFor();
-    assert.equal((await call('GET', '/admin/v1/conversations', { token: mateKey })).status, 401, 'a removed teammate’s key stops');
+    // Grace signs in with it, in another tab of her own.
+    const grace = await freshContext();
+    try {
+      const gp = await grace.context.newPage();
+      await signIn(gp, mateKey);
+      await gp.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 15000 });
+      await page.getByRole('button', { name: 'Remove Grace <b>Hopper</b>' }).click();
+      await page.getByText('No teammates yet.').waitFor();
+      assert.equal((await call('GET', '/admin/v1/conversations', { token: mateKey })).status, 401, 'a removed teammate’s key stops');
+      // Her console notices (its socket closes, the next call is refused) and signs her out.
+      await gp.getByRole('alert').filter({ hasText: 'Your key no longer works' }).waitFor({ timeout: 20000 });
+      assert.equal(await gp.evaluate(() => sessionStorage.getItem('porchlight:console:key')), null);
+    } finally {
+      await grace.close();
+    }
 
     await nav(page).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Rotate secret key' }).click();

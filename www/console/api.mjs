@@ -32,6 +32,8 @@ export async function api(method, path, body, token = key.get()) {
     throw new ApiError(0, { error: { message: 'The server cannot be reached. Check your connection and try again.' } });
   }
   const json = res.status === 204 ? null : await res.json().catch(() => null);
+  // The signed-in key stopped working (rotated, teammate removed): the shell signs out.
+  if (res.status === 401 && token === key.get()) window.dispatchEvent(new CustomEvent('console:key-refused'));
   if (!res.ok) throw new ApiError(res.status, json);
   return json;
 }

@@ -43,6 +43,15 @@ $('sign-out').addEventListener('click', async () => {
   location.reload();
 });
 
+// A key that stops working mid-session (rotated elsewhere, teammate removed) signs this tab out.
+window.addEventListener('console:key-refused', () => {
+  if (!state.role) return;
+  state.role = null;
+  key.clear();
+  inbox?.stopInbox();
+  showLogin('Your key no longer works (rotated or removed). Sign in again.');
+});
+
 $('skip').addEventListener('click', () => document.querySelector('#inbox-view:not([hidden]) h1, #view:not([hidden]) h1')?.focus());
 
 async function signIn(k) {

@@ -52,7 +52,7 @@ export async function listView(view, kindId) {
     const name = nameOf(kind, item) || '(no name)';
     const actions = [h('button', { type: 'button', class: 'small', 'aria-label': `Duplicate ${name}`, onclick: () => act(`Duplicated ${name}.`, () => duplicate(kind, item)) }, 'Duplicate')];
     for (const t of kind.statuses?.[item.status] ?? []) {
-      actions.push(h('button', { type: 'button', class: 'small quiet-border', 'aria-label': `${kind.verbs[t]} ${name}`, onclick: () => act(`${kind.verbs[t]}: ${name}.`, () => api('POST', `${kind.path}/${item.id}/${t}`)) }, kind.verbs[t]));
+      actions.push(h('button', { type: 'button', class: 'small quiet-border', 'aria-label': `${kind.verbs[t]} ${name}`, onclick: () => act(`${kind.done[t]}: ${name}.`, () => api('POST', `${kind.path}/${item.id}/${t}`)) }, kind.verbs[t]));
     }
     return h('tr', {},
       h('th', { scope: 'row' }, h('a', { href: `#/${kindId}/${encodeURIComponent(item.id)}` }, name)),
@@ -163,7 +163,7 @@ export async function editView(view, kindId, id) {
     if (kind.statuses) {
       bar.append(h('span', {}, 'Status: '), statusBadge(item.status));
       for (const t of kind.statuses[item.status] ?? []) {
-        bar.append(h('button', { type: 'button', class: 'small', onclick: () => run(`${kind.verbs[t]}d.`, () => api('POST', `${kind.path}/${item.id}/${t}`)) }, kind.verbs[t]));
+        bar.append(h('button', { type: 'button', class: 'small', onclick: () => run(`${kind.done[t]}.`, () => api('POST', `${kind.path}/${item.id}/${t}`)) }, kind.verbs[t]));
       }
     }
     bar.append(

@@ -44,6 +44,7 @@ export async function startInbox({ canReply }) {
   $('read-only').hidden = canReply;
   if (state.started) return;
   state.started = true;
+  state.stopped = false;
   await loadInbox();
   connect();
 }
@@ -53,9 +54,10 @@ export function showConversation(id) {
   return openConversation(id);
 }
 
-/** Sign-out: the socket closes and stays closed. */
+/** Sign-out (or a refused key): the socket closes and stays closed until the next start. */
 export function stopInbox() {
   state.stopped = true;
+  state.started = false;
   state.socket?.close();
 }
 
@@ -297,6 +299,7 @@ function typingDone(id) {
 }
 
 async function connect() {
+  if (state.stopped) return;
   let ticket;
   try {
     ({ ticket } = await api('POST', '/admin/v1/live/ticket'));

@@ -11,8 +11,10 @@ const ITEM_STATUS = {
   archived: [],
 };
 const ITEM_VERBS = { activate: 'Activate', pause: 'Pause', archive: 'Archive' };
+const ITEM_DONE = { activate: 'Activated', pause: 'Paused', archive: 'Archived' };
 const ARTICLE_STATUS = { draft: ['activate', 'archive'], published: ['pause', 'archive'], archived: ['activate', 'pause'] };
 const ARTICLE_VERBS = { activate: 'Publish', pause: 'Unpublish', archive: 'Archive' };
+const ARTICLE_DONE = { activate: 'Published', pause: 'Unpublished', archive: 'Archived' };
 
 const NAME = { key: 'name', label: 'Name', type: 'text', required: true, max: 100 };
 const PRIORITY = { key: 'priority', label: 'Priority', type: 'number', min: -1000, max: 1000, hint: 'Higher shows first when two items compete (−1000 to 1000).' };
@@ -26,19 +28,19 @@ const pagePath = (path) => ({ type: 'condition', property: { source: 'page', key
 /** @type {Record<string, object>} */
 export const KINDS = {
   tours: {
-    label: 'Tours', one: 'tour', path: '/admin/v1/tours', list: 'tours', statuses: ITEM_STATUS, verbs: ITEM_VERBS,
+    label: 'Tours', one: 'tour', path: '/admin/v1/tours', list: 'tours', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE,
     fields: [NAME, PRIORITY],
     json: [{ key: 'content', label: 'Steps and settings (JSON)', hint: 'steps: 1–30 (pointer, post or video), snoozeHours, showProgress, missingTarget.' }, ...DELIVERY],
     blank: () => ({ name: '', content: { steps: [{ kind: 'post', title: 'Welcome', body: 'A one-minute look around.' }] }, audience: null, triggers: [], frequency: 'first_time_only' }),
   },
   surveys: {
-    label: 'Surveys', one: 'survey', path: '/admin/v1/surveys', list: 'surveys', statuses: ITEM_STATUS, verbs: ITEM_VERBS,
+    label: 'Surveys', one: 'survey', path: '/admin/v1/surveys', list: 'surveys', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE,
     fields: [NAME, PRIORITY],
     json: [{ key: 'content', label: 'Questions, branching and texts (JSON)', hint: 'questions: 1–20 (nps, star_rating, numeric_scale, single / multiple choice, short / long text), each with branches; intro, thankYou, format.' }, ...DELIVERY],
     blank: () => ({ name: '', content: { format: 'small', questions: [{ id: 'nps', type: 'nps', prompt: 'How likely are you to recommend us to a friend?', required: true }] }, audience: null, triggers: [], frequency: 'once' }),
   },
   outbound: {
-    label: 'Outbound messages', one: 'outbound message', path: '/admin/v1/outbound', list: 'outbound', statuses: ITEM_STATUS, verbs: ITEM_VERBS, typeColumn: 'kind',
+    label: 'Outbound messages', one: 'outbound message', path: '/admin/v1/outbound', list: 'outbound', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE, typeColumn: 'kind',
     fields: [
       { key: 'kind', label: 'Type', type: 'select', options: [['banner', 'Banner'], ['post', 'Post'], ['chat', 'Chat message']], createOnly: true },
       NAME, PRIORITY,
@@ -49,7 +51,7 @@ export const KINDS = {
     blank: () => ({ kind: 'banner', name: '', content: { title: '', body: '', position: 'top', style: 'inline', dismissible: true, buttons: [] }, audience: null, triggers: [], frequency: 'until_dismissed' }),
   },
   tooltips: {
-    label: 'Tooltips', one: 'tooltip', path: '/admin/v1/tooltips', list: 'tooltips', statuses: ITEM_STATUS, verbs: ITEM_VERBS,
+    label: 'Tooltips', one: 'tooltip', path: '/admin/v1/tooltips', list: 'tooltips', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE,
     fields: [
       NAME, PRIORITY,
       { key: 'content.selector', label: 'Element (CSS selector)', type: 'text', required: true, max: 500 },
@@ -60,7 +62,7 @@ export const KINDS = {
     blank: () => ({ name: '', content: { selector: '', title: '', body: '', hint: 'beacon', dismissible: true, buttons: [] }, audience: null, triggers: [], frequency: 'until_dismissed' }),
   },
   checklists: {
-    label: 'Checklists', one: 'checklist', path: '/admin/v1/checklists', list: 'checklists', statuses: ITEM_STATUS, verbs: ITEM_VERBS,
+    label: 'Checklists', one: 'checklist', path: '/admin/v1/checklists', list: 'checklists', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE,
     fields: [
       NAME, PRIORITY,
       { key: 'content.title', label: 'Title', type: 'text', required: true, max: 120 },
@@ -82,7 +84,7 @@ export const KINDS = {
     blank: () => ({ name: '', description: '' }),
   },
   articles: {
-    label: 'Articles', one: 'article', path: '/admin/v1/articles', list: 'articles', statuses: ARTICLE_STATUS, verbs: ARTICLE_VERBS, nameKey: 'title',
+    label: 'Articles', one: 'article', path: '/admin/v1/articles', list: 'articles', statuses: ARTICLE_STATUS, verbs: ARTICLE_VERBS, done: ARTICLE_DONE, nameKey: 'title',
     fields: [
       { key: 'title', label: 'Title', type: 'text', required: true, max: 200 },
       { key: 'collectionId', label: 'Collection', type: 'select', options: 'collections', empty: null },
