@@ -151,3 +151,70 @@ test('a teammate key opens the inbox only; the edge refuses it content and setti
     await close();
   }
 });
+
+/** Presses Tab (or Shift+Tab) until the focused element's accessible text is `name`; returns whether its focus is visible. */
+async function tabTo(page, name, back = false) {
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const at = await page.evaluate(() => {
+      const el = document.activeElement;
+      const label = el?.labels?.[0]?.textContent ?? el?.getAttribute('aria-label') ?? el?.textContent ?? '';
+      return { label: label.trim(), outline: el ? getComputedStyle(el).outlineStyle : 'none' };
+    });
+    if (at.label === name) return at.outline !== 'none';
+  }
+  throw new Error(`Tab never reached ${name}`);
+}
+
+test('keyboard only: sign in, open a screen from the nav, create a collection and an article in it, publish it; focus always visible', async () => {
+  const ws = await createWorkspace();
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${BASE}/console/`);
+    await page.locator('#key:focus').waitFor();
+    await page.keyboard.type(ws.key);
+    await page.keyboard.press('Enter');
+    await nav(page).waitFor();
+    assert.ok(await tabTo(page, 'Collections'), 'the nav link shows its focus');
+    await page.keyboard.press('Enter');
+    await screenTitle(page).filter({ hasText: 'Collections' }).waitFor();
+    assert.ok(await tabTo(page, 'New collection'));
+    await page.keyboard.press('Enter');
+    await screenTitle(page).filter({ hasText: 'New collection' }).waitFor();
+    assert.ok(await tabTo(page, 'Name (required)'));
+    await page.keyboard.type('Billing');
+    assert.ok(await tabTo(page, 'Create collection'));
+    await page.keyboard.press('Enter');
+    await screenTitle(page).filter({ hasText: 'Billing' }).waitFor();
+
+    assert.ok(await tabTo(page, 'Articles', true), 'back up to the nav');
+    await page.keyboard.press('Enter');
+    await screenTitle(page).filter({ hasText: 'Articles' }).waitFor();
+    assert.ok(await tabTo(page, 'New article'));
+    await page.keyboard.press('Enter');
+    await screenTitle(page).filter({ hasText: 'New article' }).waitFor();
+    assert.ok(await tabTo(page, 'Title (required)'));
+    await page.keyboard.type('Change your plan');
+    assert.ok(await tabTo(page, 'Collection'));
+    await page.keyboard.press('ArrowDown');
+    assert.ok(await tabTo(page, 'Article text (required)'));
+    await page.keyboard.type('Open Billing, then Plan.');
+    assert.ok(await tabTo(page, 'Create article'));
+    await page.keyboard.press('Enter');
+    await screenTitle(page).filter({ hasText: 'Change your plan' }).waitFor();
+    assert.ok(await tabTo(page, 'Publish'));
+    await page.keyboard.press('Enter');
+    await page.locator('.item-bar .status-published').waitFor();
+
+    const articles = (await call('GET', '/admin/v1/articles', { token: ws.key })).body.articles;
+    const collections = (await call('GET', '/admin/v1/collections', { token: ws.key })).body.collections;
+    assert.equal(articles.length, 1);
+    assert.equal(articles[0].status, 'published');
+    assert.equal(articles[0].collectionId, collections[0].id, 'filed in the collection picked by keyboard');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
