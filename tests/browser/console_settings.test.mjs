@@ -84,7 +84,7 @@ test('the launcher colour and side preview live, save, and reach visitors; the o
   }
 });
 
-test('allowed origins and office hours: a bad line or time zone is refused beside its field; good ones save', async () => {
+test('allowed origins, office hours and automation: a bad line, time zone or routing is refused beside its field; good ones save', async () => {
   const ws = await createWorkspace();
   const { page, close } = await settingsPage(ws);
   try {
@@ -111,6 +111,22 @@ test('allowed origins and office hours: a bad line or time zone is refused besid
     const oh = (await call('GET', '/admin/v1/workspace', { token: ws.key })).body.officeHours;
     assert.equal(oh.timeZone, 'Europe/Paris');
     assert.equal(oh.hours[0].close, '17:30');
+
+    // Automation: a routing rule naming a teammate of another workspace is refused beside the
+    // routing editor; the rest saves.
+    const auto = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Automation' }) });
+    await page.getByLabel('New conversations are assigned').selectOption('round_robin');
+    await page.getByLabel('Close idle conversations after (hours)').fill('48');
+    await page.getByLabel('Routing by pre-chat topic (JSON)').fill('{"Billing": "tm_nobody"}');
+    await page.getByRole('button', { name: 'Save automation' }).click();
+    await fieldError(page, 'Routing by pre-chat topic (JSON)').waitFor();
+    await page.getByLabel('Routing by pre-chat topic (JSON)').fill('{}');
+    await page.getByRole('button', { name: 'Save automation' }).click();
+    await auto.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const a = (await call('GET', '/admin/v1/workspace', { token: ws.key })).body.automation;
+    assert.equal(a.assignment, 'round_robin');
+    assert.equal(a.autoCloseAfterHours, 48);
+    assert.equal(a.csat, true, 'left as it was');
   } finally {
     await close();
   }

@@ -166,6 +166,31 @@ export async function settingsView(view) {
   enabled.input.checked = !!hours;
   if (!hours) { tz.input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; writeEntry(table, [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '09:00', close: '17:00' }]); reply.input.value = 'hours'; }
 
+  const automation = settingsForm(state, {
+    title: 'Automation',
+    entries: [
+      field({ key: 'automation.assignment', label: 'New conversations are assigned', type: 'select', options: [['manual', 'By hand'], ['round_robin', 'In turn (round robin)']] }),
+      field({ key: 'automation.csat', label: 'Ask the visitor to rate a closed conversation', type: 'checkbox' }),
+      field({ key: 'automation.emailCapture', label: 'Ask for the visitor’s email', type: 'select', options: [['when_offline', 'When the team is away'], ['always', 'Always'], ['off', 'Never']] }),
+      field({ key: 'automation.autoCloseAfterHours', label: 'Close idle conversations after (hours)', type: 'number', min: 1, max: 720, hint: 'Empty: never.' }),
+      field({ key: 'automation.surveyCooldownDays', label: 'At most one survey per visitor every (days)', type: 'number', min: 0, max: 365, hint: 'Empty: no limit.' }),
+      field({ key: 'automation.topicAssignees', label: 'Routing by pre-chat topic (JSON)', hint: '{"Billing": "<teammate id>"}: a conversation started under that topic goes to that teammate.' }, { json: true }),
+    ],
+    // Replaced whole: every field is sent; an empty number means unset.
+    patch: (v) => ({
+      automation: {
+        assignment: v['automation.assignment'],
+        csat: v['automation.csat'],
+        emailCapture: v['automation.emailCapture'],
+        autoCloseAfterHours: v['automation.autoCloseAfterHours'] ?? null,
+        surveyCooldownDays: v['automation.surveyCooldownDays'] ?? null,
+        topicAssignees: v['automation.topicAssignees'] ?? {},
+      },
+    }),
+  });
+  const routing = automation.querySelector('textarea.json');
+  if (routing.value === 'null') routing.value = '{}';
+
   const rotated = h('div');
   const identity = settingsForm(state, {
     title: 'Identity verification',
@@ -201,6 +226,6 @@ export async function settingsView(view) {
       } catch (e) { keyOut.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, e.message)); }
     } }, 'Rotate secret key'), keyOut);
 
-  view.append(general, look, office, identity, secret);
+  view.append(general, look, office, automation, identity, secret);
   return h1;
 }
