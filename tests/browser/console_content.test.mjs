@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshContext, watchErrors } from '../lib/browser.mjs';
-import { BASE, call, createWorkspace } from '../lib/harness.mjs';
-import { signIn, nav, screenTitle } from '../lib/console.mjs';
+import { BASE, call, boot, createWorkspace } from '../lib/harness.mjs';
+import { signIn, nav, screenTitle, checkScreen } from '../lib/console.mjs';
 
 const creds = JSON.parse(readFileSync(join(process.env.PORCHLIGHT_PERSIST, 'demo-credentials.json'), 'utf8'));
 const HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
@@ -175,6 +175,49 @@ test('duplicate, activate, pause and archive from the editor and the list', asyn
     await rows.filter({ hasText: /^Welcome tour/ }).getByRole('button', { name: 'Archive Welcome tour' }).click();
     await rows.filter({ hasText: /^Welcome tour/ }).getByText('archived').waitFor();
     assert.equal(await rows.filter({ hasText: /^Welcome tour/ }).getByRole('button', { name: /^Activate/ }).count(), 0, 'an archived item offers no activation');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('survey results: a visitor answers, the console’s counts, NPS and charts change; text answers stay text', async () => {
+  const ws = await createWorkspace();
+  const made = await call('POST', '/admin/v1/surveys', { token: ws.key, body: { name: 'Product NPS', frequency: 'always', content: { questions: [
+    { id: 'nps', type: 'nps', prompt: 'How likely are you to recommend us?', required: true },
+    { id: 'features', type: 'multiple_choice', prompt: 'What do you use?', options: ['Reports', 'Chat'], multiple: true },
+    { id: 'why', type: 'long_text', prompt: 'Why?' },
+  ] } } });
+  assert.equal(made.status, 201, made.text);
+  assert.equal((await call('POST', `/admin/v1/surveys/${made.body.id}/activate`, { token: ws.key })).status, 200);
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, ws.key, `#/surveys/${made.body.id}`);
+    await page.getByRole('link', { name: 'Results' }).click();
+    await screenTitle(page).filter({ hasText: 'Results: Product NPS' }).waitFor();
+    await page.getByText('0 responses: 0 complete, 0 partial.').waitFor();
+    const chart = (prompt) => page.getByRole('table', { name: `Answers to “${prompt}”` });
+    const answers = (prompt, value) => chart(prompt).getByRole('row').filter({ has: page.getByRole('rowheader', { name: value, exact: true }) }).getByRole('cell').first();
+    assert.equal(await answers('How likely are you to recommend us?', '9').textContent(), '0');
+
+    // A visitor answers (the widget's call).
+    const v = await boot(ws.id);
+    const r = await call('POST', `/v1/surveys/${made.body.id}/responses`, { token: v.body.sessionToken, body: { complete: true, answers: [
+      { questionId: 'nps', value: 9 }, { questionId: 'features', value: ['Reports'] }, { questionId: 'why', value: HOSTILE },
+    ] } });
+    assert.equal(r.status, 200, r.text);
+
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText('1 response: 1 complete, 0 partial.').waitFor();
+    assert.equal(await answers('How likely are you to recommend us?', '9').textContent(), '1');
+    assert.equal(await answers('What do you use?', 'Reports').textContent(), '1');
+    assert.equal(await answers('What do you use?', 'Chat').textContent(), '0');
+    assert.equal(await page.locator('.nps-score').textContent(), '100');
+    await page.getByRole('region', { name: 'Why?' }).getByText(HOSTILE).waitFor();
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    await checkScreen(page, 'survey-results');
     assert.deepEqual(errors, []);
   } finally {
     await close();

@@ -90,7 +90,7 @@ let routeSeq = 0;
 async function route() {
   if (!state.role) return;
   const seq = ++routeSeq;
-  const [section = 'inbox', id] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [section = 'inbox', id, sub] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const view = $('view');
   markNav(section);
   const focus = (el) => { if (seq === routeSeq && document.activeElement !== $('key')) el?.focus(); };
@@ -123,7 +123,8 @@ async function route() {
   let h1;
   if (KINDS[section]) {
     const m = await import('./content.mjs');
-    h1 = id ? await m.editView(box, section, id) : await m.listView(box, section);
+    if (section === 'surveys' && id && sub === 'results') h1 = await (await import('./results.mjs')).resultsView(box, id);
+    else h1 = id ? await m.editView(box, section, id) : await m.listView(box, section);
   } else if (section === 'visitors') {
     if (id) h1 = await (await import('./visitors.mjs')).visitorView(box, id);
     else box.append(h1 = h('h1', { tabindex: '-1' }, 'Visitors'), h('p', {}, 'Open a visitor from a conversation in the ', h('a', { href: '#/inbox' }, 'inbox'), '.'));

@@ -166,6 +166,7 @@ export async function editView(view, kindId, id) {
         bar.append(h('button', { type: 'button', class: 'small', onclick: () => run(`${kind.done[t]}.`, () => api('POST', `${kind.path}/${item.id}/${t}`)) }, kind.verbs[t]));
       }
     }
+    if (kindId === 'surveys') bar.append(h('a', { class: 'button small', href: `#/surveys/${encodeURIComponent(item.id)}/results` }, 'Results'));
     bar.append(
       h('button', { type: 'button', class: 'small quiet-border', onclick: () => run('Duplicated.', async () => {
         const copy = await duplicate(kind, item);
