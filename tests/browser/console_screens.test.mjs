@@ -218,3 +218,39 @@ test('keyboard only: sign in, open a screen from the nav, create a collection an
     await close();
   }
 });
+
+test('every kind: an item opened in its editor saves back (renamed), and a new one is created from its template', async () => {
+  const { ws } = await seeded();
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, ws.key);
+    for (const kind of KINDS) {
+      await page.goto(`${BASE}/console/#/${kind}`);
+      await page.locator('table.items tbody th a').first().click();
+      await page.locator('form.editor').waitFor();
+      const name = page.locator('form.editor input[type=text]').first();
+      const renamed = `${await name.inputValue()} (renamed)`;
+      await name.fill(renamed);
+      await page.locator('form.editor button[type=submit]').click();
+      await screenTitle(page).filter({ hasText: renamed }).waitFor();
+      assert.equal(await page.locator('.field-error:not([hidden]), .form-error:not([hidden])').count(), 0, `${kind}: saved without errors`);
+
+      await page.goto(`${BASE}/console/#/${kind}/new`);
+      await screenTitle(page).filter({ hasText: /^New / }).waitFor();
+      await page.locator('form.editor input[type=text]').first().fill(`Fresh ${kind}`);
+      // The fields a template leaves empty on purpose (the author's words).
+      for (const label of ['Body (required)', 'Element (CSS selector) (required)', 'Title (required)', 'Article text (required)']) {
+        const f = page.getByLabel(label, { exact: true });
+        if (await f.count() && !(await f.inputValue())) await f.fill(label.startsWith('Element') ? '#export' : 'Some words');
+      }
+      await page.locator('form.editor button[type=submit]').click();
+      await page.waitForURL(new RegExp(`#/${kind}/(?!new)`));
+      await screenTitle(page).filter({ hasText: `Fresh ${kind}` }).waitFor();
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
