@@ -32,9 +32,11 @@ async function seeded() {
   assert.equal(v.status, 200, v.text);
   const ev = await call('POST', '/v1/events', { token: v.body.sessionToken, body: { events: [{ name: 'report_created', url: 'https://shop.example/reports' }] } });
   assert.equal(ev.status, 202, ev.text);
+  const tk = await call('POST', '/v1/tickets', { token: v.body.sessionToken, body: { subject: `Refund ${HOSTILE}`, body: 'I was charged twice.' } });
+  assert.equal(tk.status, 201, tk.text);
   const c = await call('POST', '/v1/conversations', { token: v.body.sessionToken, body: { message: { clientId: crypto.randomUUID(), body: 'Hello, can I pay yearly?' } } });
   assert.equal(c.status, 201, c.text);
-  return { ws, mateKey: mate.key };
+  return { ws, mateKey: mate.key, visitorToken: v.body.sessionToken, ticketId: tk.body.id };
 }
 
 test('every screen: axe 0 violations in light and dark, and a screenshot', async () => {
@@ -95,7 +97,7 @@ test('every screen: axe 0 violations in light and dark, and a screenshot', async
 });
 
 test('a teammate key opens the inbox only; the edge refuses it content and settings', async () => {
-  const { ws, mateKey } = await seeded();
+  const { ws, mateKey, visitorToken, ticketId } = await seeded();
   for (const path of ['/admin/v1/outbound', '/admin/v1/tours', '/admin/v1/segments', '/admin/v1/articles', '/admin/v1/workspace']) {
     const r = await call('GET', path, { token: mateKey });
     assert.equal(r.status, 403, `${path}: ${r.text}`);
@@ -111,7 +113,7 @@ test('a teammate key opens the inbox only; the edge refuses it content and setti
     const errors = watchErrors(page);
     await signIn(page, mateKey);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 15000 });
-    assert.deepEqual(await nav(page).getByRole('link').allTextContents(), ['Inbox'], 'the nav offers the inbox only');
+    assert.deepEqual(await nav(page).getByRole('link').allTextContents(), ['Inbox', 'Tickets'], 'the nav offers the inbox and tickets only');
     await page.locator('#list button').first().click();
     await page.getByRole('textbox', { name: 'Reply' }).waitFor();
     await checkScreen(page, 'inbox-teammate');
@@ -126,7 +128,24 @@ test('a teammate key opens the inbox only; the edge refuses it content and setti
     await region('Segments').getByText('Pro customers').waitFor();
     await region('Events').getByRole('row').filter({ hasText: 'report_created' }).first().waitFor();
     assert.equal(await page.locator('h1 img, dd img').count(), 0, 'hostile text stays text');
+    await region('Tickets').getByText(`Refund ${HOSTILE}`).waitFor();
     await checkScreen(page, 'visitor');
+
+    // The tickets queue: the teammate moves the visitor's ticket; the visitor's own view has it.
+    await nav(page).getByRole('link', { name: 'Tickets' }).click();
+    await screenTitle(page).filter({ hasText: 'Tickets' }).waitFor();
+    const status = page.getByLabel(`Status of “Refund ${HOSTILE}”`);
+    assert.equal(await status.inputValue(), 'open');
+    await checkScreen(page, 'tickets');
+    await status.selectOption('solved');
+    await page.getByText('No open tickets.').waitFor();
+    assert.equal((await call('GET', `/v1/tickets/${ticketId}`, { token: visitorToken })).body.status, 'solved', 'the visitor sees it solved');
+    await page.getByLabel('Show tickets').selectOption('all');
+    assert.equal(await page.getByLabel(`Status of “Refund ${HOSTILE}”`).inputValue(), 'solved');
+    await nav(page).getByRole('link', { name: 'Inbox' }).click();
+    await page.getByRole('link', { name: 'Open the full profile' }).waitFor();
+    await page.getByRole('link', { name: 'Open the full profile' }).click();
+    await screenTitle(page).filter({ hasText: `Grace ${HOSTILE}` }).waitFor();
     await region('Conversations').getByRole('link').first().click();
     await page.locator('#messages').getByText('Hello, can I pay yearly?').waitFor();
     for (const hash of ['#/tours', '#/settings', '#/outbound/new', '#/teammates']) {
@@ -146,7 +165,7 @@ test('a teammate key opens the inbox only; the edge refuses it content and setti
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'That key is not valid.' }).waitFor();
     assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
-    void ws;
+    assert.ok(ws.id);
   } finally {
     await close();
   }

@@ -1,9 +1,10 @@
 // A visitor's profile (either key): who they are and how sure we are of it, their attributes,
 // the segments they are in now, what they did (event totals and the latest events), and their
-// conversations. Their tickets need an admin tickets route the edge does not have yet.
+// conversations and tickets.
 import { api } from './api.mjs';
 import { h, when } from './dom.mjs';
 import { alertBox, showAlert } from './forms.mjs';
+import { ticketTable } from './tickets.mjs';
 
 const text = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 function list(pairs) {
@@ -23,9 +24,11 @@ export async function visitorView(view, id) {
   view.replaceChildren(h1, alert);
   let r;
   let conversations = [];
+  let tickets = [];
   try {
     r = await api('GET', `/admin/v1/visitors/${encodeURIComponent(id)}`);
     conversations = (await api('GET', '/admin/v1/conversations?status=all')).conversations.filter((c) => c.visitorId === id);
+    tickets = (await api('GET', '/admin/v1/tickets?status=all')).tickets.filter((t) => t.visitorId === id);
   } catch (e) {
     showAlert(alert, e.status === 404 ? 'This visitor does not exist in this workspace.' : e.message);
     return h1;
@@ -53,7 +56,12 @@ export async function visitorView(view, id) {
       r.events.totals.map((e) => [e.name, String(e.count), when(e.firstAt), when(e.lastAt)]), 'No events.'),
     h('h3', {}, 'Latest events'),
     table('Latest events', ['Event', 'When', 'Page'], r.events.recent.map((e) => [e.name, when(e.occurredAt), e.url ?? '—']), 'No events.')),
-    section('Tickets', h('p', { class: 'hint' }, 'The tickets queue is not built yet: the admin API has no tickets route.')),
+    section('Tickets', tickets.length ? ticketTable(tickets, async (t, status) => {
+      try {
+        await api('POST', `/admin/v1/tickets/${encodeURIComponent(t.id)}/status`, { status });
+        await visitorView(view, id);
+      } catch (e) { showAlert(alert, e.message); }
+    }) : h('p', { class: 'empty' }, 'No tickets.')),
   ].filter(Boolean));
   return h1;
 }
