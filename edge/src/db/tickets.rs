@@ -20,9 +20,28 @@ pub struct TicketRow {
 
 impl TicketRow {
     pub fn view(&self) -> Value {
-        json!({"id": self.id, "subject": self.subject, "body": self.body, "status": self.status,
-               "createdAt": self.created_at, "updatedAt": self.updated_at})
+        visitor_view(
+            &self.id,
+            &self.subject,
+            &self.body,
+            &self.status,
+            self.created_at,
+            self.updated_at,
+        )
     }
+}
+
+/// A ticket as its visitor sees it (`GET /v1/tickets/{id}`, the live `ticket` event).
+fn visitor_view(
+    id: &str,
+    subject: &str,
+    body: &str,
+    status: &str,
+    created_at: i64,
+    updated_at: i64,
+) -> Value {
+    json!({"id": id, "subject": subject, "body": body, "status": status,
+           "createdAt": created_at, "updatedAt": updated_at})
 }
 
 const COLS: &str = "id, subject, body, status, created_at, updated_at";
@@ -94,8 +113,14 @@ pub struct AdminTicketRow {
 impl AdminTicketRow {
     /// What the visitor sees of it (`GET /v1/tickets/{id}`).
     pub fn visitor_view(&self) -> Value {
-        json!({"id": self.id, "subject": self.subject, "body": self.body, "status": self.status,
-               "createdAt": self.created_at, "updatedAt": self.updated_at})
+        visitor_view(
+            &self.id,
+            &self.subject,
+            &self.body,
+            &self.status,
+            self.created_at,
+            self.updated_at,
+        )
     }
 
     pub fn view(&self) -> Value {
@@ -111,6 +136,10 @@ impl AdminTicketRow {
     }
 }
 
+/// A ticket with its visitor: the columns of [`AdminTicketRow`] and where they come from.
+const ADMIN_FROM: &str = "SELECT t.id, t.subject, t.body, t.status, t.created_at, t.updated_at, t.visitor_id, v.readable_id, v.name, v.email \
+     FROM tickets t JOIN visitors v ON v.id = t.visitor_id";
+
 /// The workspace's tickets (one status, or all), most recently changed first (at most 200).
 pub async fn workspace_tickets(
     db: &D1Database,
@@ -119,9 +148,7 @@ pub async fn workspace_tickets(
 ) -> Result<Vec<AdminTicketRow>, ApiError> {
     all(stmt(
         db,
-        "SELECT t.id, t.subject, t.body, t.status, t.created_at, t.updated_at, t.visitor_id, v.readable_id, v.name, v.email \
-         FROM tickets t JOIN visitors v ON v.id = t.visitor_id \
-         WHERE t.workspace_id = ?1 AND (?2 IS NULL OR t.status = ?2) ORDER BY t.updated_at DESC, t.id LIMIT 200",
+        &format!("{ADMIN_FROM} WHERE t.workspace_id = ?1 AND (?2 IS NULL OR t.status = ?2) ORDER BY t.updated_at DESC, t.id LIMIT 200"),
         &[s(ws), opt(status)],
     )?)
     .await
@@ -135,8 +162,7 @@ pub async fn workspace_ticket(
 ) -> Result<Option<AdminTicketRow>, ApiError> {
     first(
         db,
-        "SELECT t.id, t.subject, t.body, t.status, t.created_at, t.updated_at, t.visitor_id, v.readable_id, v.name, v.email \
-         FROM tickets t JOIN visitors v ON v.id = t.visitor_id WHERE t.workspace_id = ?1 AND t.id = ?2",
+        &format!("{ADMIN_FROM} WHERE t.workspace_id = ?1 AND t.id = ?2"),
         &[s(ws), s(id)],
     )
     .await

@@ -75,15 +75,7 @@ const STATUSES: [&str; 4] = ["open", "pending", "solved", "closed"];
 /// `GET /admin/v1/tickets?status=open|pending|solved|closed|all` (default all).
 pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let agent = auth::agent(ctx).await?;
-    let url = ctx
-        .req
-        .url()
-        .map_err(|_| ApiError::invalid("", "bad URL"))?;
-    let status = url
-        .query_pairs()
-        .find(|(k, _)| k == "status")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| "all".into());
+    let status = ctx.query("status")?.unwrap_or_else(|| "all".into());
     let filter = match status.as_str() {
         "all" => None,
         s if STATUSES.contains(&s) => Some(s),
