@@ -96,6 +96,7 @@ function bodyFor(o) {
   if (p.includes('/tasks/')) return { done: false };
   if (p.endsWith('/feedback')) return { helpful: false };
   if (p === '/v1/tickets') return { subject: 'x', body: 'y' };
+  if (p === '/admin/v1/tickets/{id}/status') return { status: 'closed' };
   if (p.endsWith('/messages')) return { clientId: 'matrix-1', body: 'intrusion' };
   if (p === '/v1/conversations') return {};
   if (p.endsWith('/read')) return {};

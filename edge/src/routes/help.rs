@@ -222,15 +222,7 @@ pub async fn set_article_status(
 /// `GET /v1/articles/search?q=`: published articles of the workspace, best match first.
 pub async fn search(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
-    let url = ctx
-        .req
-        .url()
-        .map_err(|_| ApiError::invalid("", "bad URL"))?;
-    let q = url
-        .query_pairs()
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
+    let q = ctx.query("q")?.unwrap_or_default();
     if q.chars().count() > 200 {
         return Err(ApiError::invalid("/q", "at most 200 characters"));
     }

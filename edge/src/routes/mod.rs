@@ -38,6 +38,8 @@ pub async fn run(ctx: &mut Ctx, routed: Routed) -> Result<Response, ApiError> {
         Op::HelpSearch => help::search(ctx).await,
         Op::TicketsList => tickets::list(ctx).await,
         Op::TicketsCreate => tickets::create(ctx).await,
+        Op::TicketsAdminList => tickets::admin_list(ctx).await,
+        Op::TicketsAdminStatus => tickets::admin_status(ctx, id()).await,
         Op::ChatListMine => chat::list_mine(ctx).await,
         Op::ChatStart => chat::start(ctx).await,
         Op::ChatTicket => chat::ticket(ctx).await,

@@ -1,5 +1,7 @@
 //! Tickets (`/v1/tickets`): a visitor files one from the widget and follows its status. A
-//! visitor only ever sees their own; another visitor's ticket is simply not found.
+//! visitor only ever sees their own; another visitor's ticket is simply not found. The team
+//! works them from the console (`/admin/v1/tickets`, a teammate key or the workspace key): a
+//! status change is announced live to the visitor's sockets and the agents'.
 
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
@@ -9,6 +11,7 @@ use worker::Response;
 use crate::auth;
 use crate::db;
 use crate::http::{self, Ctx};
+use crate::hub;
 use crate::rand;
 
 #[derive(Deserialize)]
@@ -64,4 +67,64 @@ pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
 pub async fn get(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     http::json(200, &one(ctx, &a, id).await?.view())
+}
+
+/// The statuses a ticket moves between (the table's CHECK).
+const STATUSES: [&str; 4] = ["open", "pending", "solved", "closed"];
+
+/// `GET /admin/v1/tickets?status=open|pending|solved|closed|all` (default all).
+pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let agent = auth::agent(ctx).await?;
+    let status = ctx.query("status")?.unwrap_or_else(|| "all".into());
+    let filter = match status.as_str() {
+        "all" => None,
+        s if STATUSES.contains(&s) => Some(s),
+        _ => {
+            return Err(ApiError::invalid(
+                "/status",
+                "open, pending, solved, closed or all",
+            ))
+        }
+    };
+    let rows = db::workspace_tickets(&ctx.db()?, &agent.workspace.id, filter).await?;
+    http::json(
+        200,
+        &json!({"tickets": rows.iter().map(db::AdminTicketRow::view).collect::<Vec<_>>()}),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusChange {
+    status: String,
+}
+
+/// `POST /admin/v1/tickets/{id}/status` `{status}`: the visitor sees it live.
+pub async fn admin_status(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+    let agent = auth::agent(ctx).await?;
+    let change: StatusChange = ctx.json().await?;
+    if !STATUSES.contains(&change.status.as_str()) {
+        return Err(ApiError::invalid(
+            "/status",
+            "open, pending, solved or closed",
+        ));
+    }
+    let db = ctx.db()?;
+    let ws = agent.workspace.id.clone();
+    let not_found = || ApiError::new(ErrorCode::NotFound, "no such ticket");
+    db::workspace_ticket(&db, &ws, id)
+        .await?
+        .ok_or_else(not_found)?;
+    db::set_ticket_status(&db, &ws, id, &change.status, ctx.now).await?;
+    let row = db::workspace_ticket(&db, &ws, id)
+        .await?
+        .ok_or_else(not_found)?;
+    hub::notify(
+        ctx,
+        &ws,
+        Some(&row.visitor_id),
+        true,
+        json!({"type": "ticket", "ticket": row.visitor_view()}),
+    );
+    http::json(200, &row.view())
 }
