@@ -93,7 +93,7 @@ WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-reference-types --enable-multi
 WIDGET_MODULES=(widget messenger engage tour survey)
 build_site() {
   log "building the widget (runtime + messenger)"
-  local name glue wasm files=""
+  local name glue wasm hash files=""
   # One build each: built together, cargo would unify their dependencies' features.
   for name in "${WIDGET_MODULES[@]}"; do
     cargo build -q -p "porchlight-$name" --target wasm32-unknown-unknown --profile widget
@@ -105,8 +105,10 @@ build_site() {
       "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_$name.wasm"
     wasm-opt "${WASM_OPT_FLAGS[@]}" --converge "dist/tmp/porchlight-${name}_bg.wasm" -o "dist/tmp/porchlight-${name}_bg.wasm"
     esbuild --log-level=warning --minify --format=esm "dist/tmp/porchlight-$name.js" --outfile="dist/tmp/porchlight-$name.js" --allow-overwrite
-    glue="porchlight-$name.$(content_hash "dist/tmp/porchlight-$name.js").js"
-    wasm="porchlight-${name}_bg.$(content_hash "dist/tmp/porchlight-${name}_bg.wasm").wasm"
+    # One hash of both files names both (they change together): the loader's bytes.
+    hash=$(cat "dist/tmp/porchlight-$name.js" "dist/tmp/porchlight-${name}_bg.wasm" | content_hash -)
+    glue="porchlight-$name.$hash.js"
+    wasm="porchlight-${name}_bg.$hash.wasm"
     mv "dist/tmp/porchlight-$name.js" "dist/site/$glue"
     mv "dist/tmp/porchlight-${name}_bg.wasm" "dist/site/$wasm"
     files="$files${files:+,}\"$name\":[\"$glue\",\"$wasm\"]"
@@ -123,7 +125,7 @@ build_site() {
   cp -R www/. dist/site/
 }
 
-# The first 10 hex digits of a file's SHA-256: its name part in dist/site.
+# The first 10 hex digits of a file's SHA-256 (`-`: standard input): its name part in dist/site.
 content_hash() {
   sha256sum "$1" | cut -c1-10
 }
