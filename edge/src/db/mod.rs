@@ -1,5 +1,6 @@
 //! D1 access, one module per table family. Rows are plain structs; callers decide.
 
+mod active;
 mod audit;
 mod chat;
 mod delivery;
@@ -18,6 +19,7 @@ mod tickets;
 mod visitors;
 mod workspaces;
 
+pub use active::*;
 pub use audit::*;
 pub use chat::*;
 pub use delivery::*;
@@ -129,9 +131,10 @@ impl Batch {
             .iter()
             .map(|st| -> &JsValue { st.inner().as_ref() })
             .collect();
-        let batch: js_sys::Function = js_sys::Reflect::get(db.as_ref(), &JsValue::from_str("batch"))
-            .and_then(|f| f.dyn_into())
-            .map_err(js_error)?;
+        let batch: js_sys::Function =
+            js_sys::Reflect::get(db.as_ref(), &JsValue::from_str("batch"))
+                .and_then(|f| f.dyn_into())
+                .map_err(js_error)?;
         let promise: js_sys::Promise = batch
             .call1(db.as_ref(), &stmts)
             .and_then(|p| p.dyn_into())

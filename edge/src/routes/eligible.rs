@@ -17,7 +17,6 @@ use crate::auth;
 use crate::db::{self, Batch, ImpressionRow, Rows, VisitorRow};
 use crate::http::{self, Ctx};
 
-use super::items::{self, ItemRow};
 use crate::db::{TickedRow, TourProgressRow};
 pub use answer::answer;
 pub use deliverable::deliverable;
@@ -28,7 +27,7 @@ pub use page::Page;
 /// segments, impressions, tour progress, open survey responses, checklist ticks, counters.
 pub struct Reads {
     visitor: Rows<VisitorRow>,
-    active: Rows<ItemRow>,
+    active: db::ActiveRead,
     segments: db::SegmentsRead,
     impressions: Rows<ImpressionRow>,
     tours: Rows<TourProgressRow>,
@@ -41,7 +40,7 @@ impl Reads {
     pub fn add(batch: &mut Batch, db: &D1Database, ws: &str, vid: &str) -> Result<Reads, ApiError> {
         Ok(Reads {
             visitor: batch.read(db::visitor_statement(db, ws, vid)?),
-            active: batch.read(items::active_statement(db, ws)?),
+            active: db::ActiveRead::add(batch, db, ws)?,
             segments: db::SegmentsRead::add(batch, db, ws)?,
             impressions: db::impressions(batch, db, vid)?,
             tours: db::tours_progress(batch, db, vid)?,

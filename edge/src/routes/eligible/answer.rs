@@ -54,7 +54,7 @@ pub fn answer(
             "the session's visitor no longer exists",
         )
     })?;
-    let active = results.rows(reads.active)?;
+    let active = reads.active.take(results)?;
     let segments = reads.segments.take(results)?;
     let impressions = results.rows(reads.impressions)?;
     let tours: HashMap<String, TourProgressRow> = results
