@@ -86,3 +86,30 @@ test('eligible answers for the session as it is now: revoked, refreshed away, me
   assert.equal(merged.body.visitor.id, known.body.visitor.id);
   assert.deepEqual(await ids(anon.body.sessionToken), [m.body.id], 'the session now speaks for the proven visitor');
 });
+
+test("an item's edit reaches the very next eligible answer, however quickly edits follow each other", async () => {
+  const ws = await createWorkspace();
+  const v = await boot(ws.id);
+  const token = v.body.sessionToken;
+  const url = '/v1/eligible?url=https%3A%2F%2Facme.test%2F';
+  const bodies = async () => {
+    const r = await call('GET', url, { token });
+    assert.equal(r.status, 200, r.text);
+    return r.body.outbound.map((o) => o.content.body);
+  };
+  const m = await call('POST', '/admin/v1/outbound', { token: ws.key, body: { kind: 'post', name: 'News', content: { body: 'First' } } });
+  assert.equal(m.status, 201, m.text);
+  assert.equal((await call('POST', `/admin/v1/outbound/${m.body.id}/activate`, { token: ws.key })).status, 200);
+  assert.deepEqual(await bodies(), ['First']);
+  assert.deepEqual(await bodies(), ['First'], 'asked again: the same answer');
+  // Two edits back to back (possibly within one millisecond): each is seen at once.
+  for (const body of ['Second', 'Third', 'Second']) {
+    const r = await call('PATCH', `/admin/v1/outbound/${m.body.id}`, { token: ws.key, body: { content: { body } } });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(await bodies(), [body]);
+  }
+  assert.equal((await call('POST', `/admin/v1/outbound/${m.body.id}/pause`, { token: ws.key })).status, 200);
+  assert.deepEqual(await bodies(), [], 'paused: gone');
+  assert.equal((await call('POST', `/admin/v1/outbound/${m.body.id}/activate`, { token: ws.key })).status, 200);
+  assert.deepEqual(await bodies(), ['Second'], 'active again, as last edited');
+});

@@ -111,4 +111,6 @@ console.log(line('new visitor: POST /v1/boot with eligible', oneRequest).replace
 const file = 'tests/output/bench.json';
 const report = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 report.eligible = { health, heavy: heavyR, light: lightR, eligibleItems: eligibleCount, bootThenEligible: twoRequests, bootWithEligible: oneRequest, concurrency: CONCURRENCY };
+// Each concurrency's figures kept apart: scripts/bench runs this at 8, then at 1 (the p99 target's).
+report.eligibleByConcurrency = { ...report.eligibleByConcurrency, [CONCURRENCY]: report.eligible };
 writeFileSync(file, JSON.stringify(report, null, 2) + '\n');

@@ -75,44 +75,69 @@ export function summarize({ elapsedMs, latencies, errors, requests }) {
   };
 }
 
+/** Raw samples of several phases of one variant, as one. */
+function merge(a, b) {
+  if (!a) return b;
+  const errors = { ...a.errors };
+  for (const [k, v] of Object.entries(b.errors)) errors[k] = (errors[k] ?? 0) + v;
+  return { elapsedMs: a.elapsedMs + b.elapsedMs, latencies: a.latencies.concat(b.latencies), errors, requests: a.requests + b.requests };
+}
+
 /**
  * /health vs /v1/boot in one run, each after its own warm-up:
  *   health      GET /health
  *   healthDb    GET /health/db (one `SELECT 1` on D1: the floor for any route that touches D1)
  *   bootNew     POST /v1/boot with a new sessionId every time (new visitor + new token)
  *   bootReuse   POST /v1/boot cycling through 50 sessionIds (existing anonymous visitor, new token)
+ * Each variant's `seconds` are split into `rounds` slices taken in turn (health, healthDb,
+ * bootNew, bootReuse, health, …): on a shared machine whose load drifts, the variants compared
+ * (boot against its one-query floor above all) then see the same conditions.
  */
-export async function runLoad(base, { workspaceId = 'demo', concurrency = 8, seconds = 5, warmupSeconds = 1, maxRequests = 20_000, log = () => {} } = {}) {
+export async function runLoad(base, { workspaceId = 'demo', concurrency = 8, seconds = 5, rounds = 3, warmupSeconds = 1, maxRequests = 20_000, log = () => {} } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const tag = `bench-${Date.now().toString(36)}`; // unique per run, so reruns never collide
   const ok200 = (r) => r.status === 200;
   const bootOk = (r) => r.status === 200 && r.body.includes('"sessionToken"');
   const bootBody = (sessionId) => ({ method: 'POST', body: JSON.stringify({ workspaceId, sessionId }) });
+  let sent = 0; // bootNew's sessionIds stay new across its slices
   const variants = {
     health: { url: `${base}/health`, makeRequest: () => ({ method: 'GET' }), check: ok200 },
     healthDb: { url: `${base}/health/db`, makeRequest: () => ({ method: 'GET' }), check: ok200 },
-    bootNew: { url: `${base}/v1/boot`, makeRequest: (n) => bootBody(`${tag}-${n}`), check: bootOk },
+    bootNew: { url: `${base}/v1/boot`, makeRequest: () => bootBody(`${tag}-${sent++}`), check: bootOk },
     bootReuse: { url: `${base}/v1/boot`, makeRequest: (n) => bootBody(`${tag}-reuse-${n % 50}`), check: bootOk },
   };
-  const results = {};
+  rounds = Math.max(1, rounds);
+  const raw = {};
+  const warmupErrors = {};
   try {
     for (const [name, v] of Object.entries(variants)) {
-      log(`load: ${name} (warm-up ${warmupSeconds}s, then ${seconds}s at concurrency ${concurrency})`);
-      // The warm-up uses its own sessionIds for bootNew (offset) so the measured phase still
-      // creates only new visitors.
+      log(`load: ${name} warm-up (${warmupSeconds}s at concurrency ${concurrency})`);
+      // The warm-up uses its own sessionIds for bootNew so the measured slices still create
+      // only new visitors.
       const warmMake = name === 'bootNew' ? (n) => bootBody(`${tag}-warm-${n}`) : v.makeRequest;
-      const warm = await phase(agent, v.url, { seconds: warmupSeconds, maxRequests, concurrency, makeRequest: warmMake, check: v.check });
-      const r = summarize(await phase(agent, v.url, { seconds, maxRequests, concurrency, makeRequest: v.makeRequest, check: v.check }));
-      r.warmupErrors = summarize(warm).errors;
-      results[name] = r;
+      warmupErrors[name] = summarize(await phase(agent, v.url, { seconds: warmupSeconds, maxRequests, concurrency, makeRequest: warmMake, check: v.check })).errors;
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, v] of Object.entries(variants)) {
+        log(`load: ${name} (round ${round + 1}/${rounds}: ${round ? '' : `${seconds}s in all, `}${(seconds / rounds).toFixed(2)}s at concurrency ${concurrency})`);
+        const left = maxRequests - (raw[name]?.requests ?? 0);
+        if (left <= 0) continue;
+        raw[name] = merge(raw[name], await phase(agent, v.url, { seconds: seconds / rounds, maxRequests: left, concurrency, makeRequest: v.makeRequest, check: v.check }));
+      }
     }
   } finally {
     agent.destroy();
+  }
+  const results = {};
+  for (const name of Object.keys(variants)) {
+    results[name] = summarize(raw[name]);
+    results[name].warmupErrors = warmupErrors[name];
   }
   const ratio = (a, b) => (a && b ? round(a / b, 2) : null);
   results.ratioNew = ratio(results.bootNew?.rps, results.health?.rps);
   results.ratioReuse = ratio(results.bootReuse?.rps, results.health?.rps);
   results.ratioNewVsDb = ratio(results.bootNew?.rps, results.healthDb?.rps);
   results.concurrency = concurrency;
+  results.rounds = rounds;
   return results;
 }

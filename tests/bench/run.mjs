@@ -3,7 +3,8 @@
 // tests/output/bench.json. Run through scripts/bench, which builds, serves and seeds first.
 //
 // Env: PORCHLIGHT_URL (required), BENCH_RUNS (browser pairs, default 7), BENCH_SECONDS (per
-// load phase, default 5), BENCH_CONCURRENCY (default 8), BENCH_MAX_REQUESTS (per phase, default
+// load phase, default 5), BENCH_ROUNDS (slices each load phase is taken in, in turn with the
+// others, default 3), BENCH_CONCURRENCY (default 8), BENCH_MAX_REQUESTS (per phase, default
 // 20000), BENCH_ONLY (comma list of sizes,browser,load; default all), BENCH_SITE_DIR (the
 // directory being served, for sizes; default dist/site).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -159,6 +160,7 @@ if (ONLY.has('load')) {
   report.load = await runLoad(BASE, {
     concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8),
     seconds: Number(process.env.BENCH_SECONDS ?? 5),
+    rounds: Number(process.env.BENCH_ROUNDS ?? 3),
     maxRequests: Number(process.env.BENCH_MAX_REQUESTS ?? 20_000),
     log,
   });

@@ -71,20 +71,17 @@ fn prefixed(table: &str, cols: &str) -> String {
 }
 
 /// What a boot read, in one round trip: the workspace, the visitor of a presented token (with
-/// the session's expiry and start), the anonymous visitor of a sessionId — and whether the
-/// [`FreshGuess`] sent along was written.
+/// the session's expiry and start), the anonymous visitor of a sessionId.
 pub struct BootReads {
     pub workspace: Option<WorkspaceRow>,
     pub token_session: Option<(SessionRow, VisitorRow)>,
     pub anonymous: Option<VisitorRow>,
-    pub minted: bool,
 }
 
 /// A boot's guess that it mints a session for a new anonymous visitor, decided from the
-/// workspace row this isolate remembers. It is written in the reads' round trip, only if the
-/// stored workspace is still exactly `workspace` and no visitor holds the sessionId
-/// ([`super::insert_fresh_visitor`]); otherwise nothing is written and the caller decides from
-/// the reads, which see the database as it was before the guess.
+/// workspace row this isolate remembers. It is written only if the stored workspace is still
+/// exactly `workspace` and no visitor holds the sessionId ([`super::insert_fresh_visitor`]);
+/// otherwise nothing is written and the caller reads ([`boot_reads`]) and decides.
 pub struct FreshGuess<'a> {
     pub workspace: &'a WorkspaceRow,
     pub visitor: &'a VisitorRow,
@@ -107,18 +104,38 @@ struct Id {
     id: String,
 }
 
-/// The boot's one read batch (and its guess, when there is one). `then` may add reads that run
-/// after the guess's writes in the same transaction (they see the new visitor if it was
-/// written); it is called only with a guess, and its rows are taken from the returned
-/// [`Results`].
-pub async fn boot_batch<H>(
+/// A new anonymous visitor's boot in one round trip of two statements: the guessed visitor and
+/// its session, nothing read first (the guard in the visitor's insert is the check). `then`
+/// may add reads that run after the writes in the same transaction (they see the new visitor);
+/// their rows are taken from the returned [`Results`]. `None` when the guard held nothing back
+/// but refused: nothing was written, and the caller reads and decides.
+pub async fn write_fresh<H>(
+    db: &D1Database,
+    g: FreshGuess<'_>,
+    then: impl FnOnce(&mut Batch, &D1Database) -> Result<H, ApiError>,
+) -> Result<Option<(H, Results)>, ApiError> {
+    let mut batch = Batch::new();
+    let id = batch.read::<Id>(super::insert_fresh_visitor(db, g.visitor, g.workspace)?);
+    // The session follows only if its visitor was written just before.
+    batch.write(stmt(
+        db,
+        "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at, identity_verified) \
+         SELECT ?1, ?2, ?3, ?4, ?5, 0 WHERE EXISTS (SELECT 1 FROM visitors WHERE id = ?3 AND workspace_id = ?2)",
+        &[s(g.token_hash), s(&g.visitor.workspace_id), s(&g.visitor.id), n(g.visitor.first_seen_at), n(g.expires_at)],
+    )?);
+    let then = then(&mut batch, db)?;
+    let mut results = batch.run(db).await?;
+    Ok(results.first(id)?.map(|_| (then, results)))
+}
+
+/// The boot's one read batch: the workspace, the token's session and visitor, the sessionId's
+/// anonymous visitor.
+pub async fn boot_reads(
     db: &D1Database,
     ws: &str,
     token_hash: Option<&str>,
     session_id: Option<&str>,
-    guess: Option<FreshGuess<'_>>,
-    then: impl FnOnce(&mut Batch, &D1Database) -> Result<Option<H>, ApiError>,
-) -> Result<(BootReads, Option<H>, Results), ApiError> {
+) -> Result<BootReads, ApiError> {
     let mut batch = Batch::new();
     let workspace = batch.read::<WorkspaceRow>(super::workspace_statement(db, ws)?);
     let token = match token_hash {
@@ -137,24 +154,6 @@ pub async fn boot_batch<H>(
         )?)),
         None => None,
     };
-    let minted = match guess {
-        Some(g) => {
-            let id = batch.read::<Id>(super::insert_fresh_visitor(db, g.visitor, g.workspace)?);
-            // The session follows only if its visitor was written just before.
-            batch.write(stmt(
-                db,
-                "INSERT INTO widget_sessions (token_hash, workspace_id, visitor_id, created_at, expires_at, identity_verified) \
-                 SELECT ?1, ?2, ?3, ?4, ?5, 0 WHERE EXISTS (SELECT 1 FROM visitors WHERE id = ?3 AND workspace_id = ?2)",
-                &[s(g.token_hash), s(&g.visitor.workspace_id), s(&g.visitor.id), n(g.visitor.first_seen_at), n(g.expires_at)],
-            )?);
-            Some(id)
-        }
-        None => None,
-    };
-    let then = match minted {
-        Some(_) => then(&mut batch, db)?,
-        None => None,
-    };
     let mut results = batch.run(db).await?;
     let token_session = match token {
         Some(t) => results.first(t)?.map(|r| {
@@ -168,19 +167,14 @@ pub async fn boot_batch<H>(
         }),
         None => None,
     };
-    let reads = BootReads {
+    Ok(BootReads {
         workspace: results.first(workspace)?,
         token_session,
         anonymous: match anonymous {
             Some(a) => results.first(a)?,
             None => None,
         },
-        minted: match minted {
-            Some(m) => results.first(m)?.is_some(),
-            None => false,
-        },
-    };
-    Ok((reads, then, results))
+    })
 }
 
 /// A new session for `visitor`; `proven` when the request that minted it carried a valid

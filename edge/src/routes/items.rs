@@ -12,9 +12,9 @@ use serde_json::{json, Value};
 use worker::{D1Database, Response};
 
 use crate::auth;
+pub use crate::db::item_statement as row_statement;
 pub use crate::db::ItemRow;
 use crate::db::{self, ItemColumns};
-pub use crate::db::{active_items_statement as active_statement, item_statement as row_statement};
 use crate::http::{self, Ctx};
 use crate::rand;
 

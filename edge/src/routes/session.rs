@@ -4,9 +4,10 @@
 mod decide;
 mod fresh;
 mod resolve;
+mod tokens;
 
 use porchlight_shared::identity::{verify_claims, Claims};
-use porchlight_shared::session::{clamp_lifetime, session_expiry, MAX_SESSION_AGE_MS};
+use porchlight_shared::session::{clamp_lifetime, MAX_SESSION_AGE_MS};
 use porchlight_shared::token::SessionToken;
 use porchlight_shared::types::{BootRequest, IdentifyRequest, VisitorView};
 use porchlight_shared::{ApiError, ErrorCode};
@@ -17,12 +18,13 @@ use worker::Response;
 
 use super::eligible::{self, Reads};
 use crate::auth;
-use crate::db::{self, Batch, VisitorRow, WorkspaceRow};
+use crate::db::{self, VisitorRow, WorkspaceRow};
 use crate::http::{self, Ctx};
 use crate::limits::{self, Limit};
 use crate::rand;
 use fresh::{boot_body, fresh_guess, saw_session_id};
 use resolve::resolve;
+pub use tokens::{refresh, revoke};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -69,10 +71,11 @@ pub fn min_lifetime_ms(ctx: &Ctx) -> i64 {
 /// `POST /v1/boot`: start (or resume, when a live token of this workspace comes along) a
 /// visitor session. (The caller's IP was rate-limited before anything was read.)
 ///
-/// One D1 round trip when it can be: a boot without a token or identity claims, of a
-/// workspace this isolate has read, sends its guess (a new anonymous visitor and session) with
-/// the reads, written only if the stored workspace row is unchanged and nobody holds the
-/// sessionId ([`db::FreshGuess`]). Otherwise the reads decide and a second batch writes.
+/// One D1 round trip of two statements when it can be: a boot without a token or identity
+/// claims, of a workspace this isolate has read, writes its guess (a new anonymous visitor and
+/// session) without reading first, only if the stored workspace row is unchanged and nobody
+/// holds the sessionId ([`db::FreshGuess`]). Otherwise (or when that guard refused) one batch
+/// reads, the reads decide and a second batch writes.
 pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let (req, page) = boot_body(ctx).await?;
     let db = ctx.db()?;
@@ -89,26 +92,32 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         limits::check(ctx, Limit::Boot, format!("{}:{sid}", req.workspace_id)).await?;
         limited = true;
     }
-    let (reads, early, mut results) = db::boot_batch(
+    if let Some(g) = guess {
+        let written = db::write_fresh(&db, g.as_guess(), |batch, db| match &page {
+            Some(_) => Reads::add(batch, db, &g.workspace.id, &g.visitor.id).map(Some),
+            None => Ok(None),
+        })
+        .await?;
+        if let Some((early, mut results)) = written {
+            // Written under its guard: the remembered row is the stored one as of now.
+            db::remember_workspace(&req.workspace_id, Some(&g.workspace), ctx.now);
+            let eligible = match (early, &page) {
+                (Some(early), Some(page)) => {
+                    Some(g.eligible(early, &mut results, page, ctx.now)?)
+                }
+                _ => None,
+            };
+            return g.answer(eligible);
+        }
+    }
+    let reads = db::boot_reads(
         &db,
         &req.workspace_id,
         hash.as_deref(),
         req.session_id.as_deref(),
-        guess.as_ref().map(|g| g.as_guess()),
-        |batch, db| match (&page, &guess) {
-            (Some(_), Some(g)) => Reads::add(batch, db, &g.workspace.id, &g.visitor.id).map(Some),
-            _ => Ok(None),
-        },
     )
     .await?;
     db::remember_workspace(&req.workspace_id, reads.workspace.as_ref(), ctx.now);
-    if let (true, Some(g)) = (reads.minted, guess) {
-        let eligible = match (early, &page) {
-            (Some(early), Some(page)) => Some(g.eligible(early, &mut results, page, ctx.now)?),
-            _ => None,
-        };
-        return g.answer(eligible);
-    }
     let ws = reads.workspace.ok_or_else(|| {
         ApiError::new(ErrorCode::NotFound, "unknown workspace").at("/workspaceId")
     })?;
@@ -234,69 +243,4 @@ pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
     r.closing_moved_session(ctx, Some(&a.session.visitor_id), &token_hash)
         .await;
     http::json(200, &json!({ "visitor": r.visitor.view()? }))
-}
-
-/// `POST /v1/session/refresh`: a new token with a full lifetime, but never past the session's
-/// start plus its absolute age (then the visitor boots a new session); the old token stops
-/// working.
-pub async fn refresh(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let a = auth::visitor(ctx).await?;
-    let db = ctx.db()?;
-    let token = SessionToken::from_random(rand::bytes::<32>()?);
-    let expires_at = session_expiry(
-        ctx.now,
-        lifetime_ms(ctx, &a.workspace),
-        a.session.started_at,
-        max_age_ms(ctx),
-    );
-    db::batch(
-        &db,
-        db::rotate_session(
-            &db,
-            &a.token.storage_hash(),
-            &token.storage_hash(),
-            ctx.now,
-            expires_at,
-        )?,
-    )
-    .await?;
-    // Sockets opened with the old token follow it, so revoking the new token still closes them,
-    // and they now close at the new expiry.
-    crate::hub::rekey(
-        &ctx.env,
-        &a.workspace.id,
-        &a.token.storage_hash(),
-        &token.storage_hash(),
-        expires_at,
-    )
-    .await;
-    http::json(
-        200,
-        &json!({ "sessionToken": token.as_str(), "expiresAt": expires_at }),
-    )
-}
-
-/// `POST /v1/session/revoke`: the token stops working (the widget's `shutdown`).
-pub async fn revoke(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let a = auth::visitor(ctx).await?;
-    let db = ctx.db()?;
-    let vid = a.session.visitor_id.clone();
-    let mut batch = Batch::new();
-    batch.write(db::delete_session(&db, &a.token.storage_hash())?);
-    // The anonymous sessionId is a credential of this browser: a revoke forgets it, so it
-    // resumes nothing any more.
-    batch.write(db::forget_session_id(&db, &vid)?);
-    let keep = db::visitor_sessions(&mut batch, &db, &vid)?;
-    let keep = db::hashes(batch.run(&db).await?.rows(keep)?);
-    // Live sockets opened with this token close too, and any of the visitor's sockets tied to
-    // a session that no longer exists (one call to the hub).
-    crate::hub::close_revoked_sockets(
-        &ctx.env,
-        &a.workspace.id,
-        &a.token.storage_hash(),
-        &vid,
-        &keep,
-    )
-    .await;
-    http::no_content()
 }

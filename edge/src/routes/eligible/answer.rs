@@ -8,7 +8,7 @@ use std::rc::Rc;
 use porchlight_shared::experiences::TourState;
 use porchlight_shared::targeting::arbitrate::{order, Candidate};
 use porchlight_shared::targeting::frequency::{
-    check_frequency, FrequencyInput, History, Impression, Ineligible, Pacing,
+    check_frequency, FrequencyInput, History, Impression, Pacing,
 };
 use porchlight_shared::targeting::{EvalContext, PageFacts};
 use porchlight_shared::{ApiError, ErrorCode};
@@ -16,6 +16,7 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::parsed::{delivery_of, Parsed};
+use super::wire::{skip, Answer, EligibleItem, Why};
 use super::{Page, Reads};
 use crate::db::TourProgressRow;
 use crate::db::{ImpressionRow, Results};
@@ -39,67 +40,6 @@ fn histories(rows: Vec<ImpressionRow>) -> BTreeMap<String, History> {
     out
 }
 
-/// One item as `/v1/eligible` answers it.
-#[derive(serde::Serialize)]
-struct EligibleItem<'a> {
-    id: &'a str,
-    kind: &'a str,
-    priority: i64,
-    content: &'a RawValue,
-    triggers: &'a RawValue,
-    frequency: &'a RawValue,
-    history: Value,
-    #[serde(flatten)]
-    extra: serde_json::Map<String, Value>,
-}
-
-/// Why an active item is not in the answer: its audience, a frequency or schedule refusal
-/// (as [`Ineligible`] serializes), or stored settings that no longer read (`invalid`).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-#[serde(rename_all = "snake_case", tag = "reason")]
-enum Why {
-    Audience,
-    Invalid,
-    #[serde(untagged)]
-    Frequency(Ineligible),
-}
-
-/// An active item left out, as `debug` lists it: `{id, kind, reason, until?}`. A visitor can
-/// ask for this, so ids and reasons only: never a name or content.
-#[derive(serde::Serialize)]
-struct Skipped<'a> {
-    id: &'a str,
-    kind: &'a str,
-    #[serde(flatten)]
-    why: Why,
-}
-
-/// The answer: each family's items, the browsing session it was decided in (the widget adopts
-/// it), and with `debug` what was left out and why.
-#[derive(serde::Serialize)]
-struct Answer<'a> {
-    #[serde(flatten)]
-    families: BTreeMap<&'static str, Vec<EligibleItem<'a>>>,
-    bs: &'a str,
-    /// The workspace has active content at all: a widget with nothing to show on this page
-    /// still follows navigation (another page may show something); without, it never loads
-    /// its engagement module.
-    active: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    skipped: Option<Vec<Skipped<'a>>>,
-}
-
-/// Notes `row` as left out for `why`, when the question asked (`debug`).
-fn skip<'a>(skipped: &mut Option<Vec<Skipped<'a>>>, row: &'a ItemRow, why: Why) {
-    if let Some(list) = skipped {
-        list.push(Skipped {
-            id: &row.id,
-            kind: &row.kind,
-            why,
-        });
-    }
-}
-
 /// The eligible items of every family, best first, from what [`Reads`] read, as JSON.
 pub fn answer(
     reads: Reads,
@@ -114,7 +54,7 @@ pub fn answer(
             "the session's visitor no longer exists",
         )
     })?;
-    let active = results.rows(reads.active)?;
+    let active = reads.active.take(results)?;
     let segments = reads.segments.take(results)?;
     let impressions = results.rows(reads.impressions)?;
     let tours: HashMap<String, TourProgressRow> = results
@@ -289,35 +229,4 @@ pub fn answer(
     };
     // Serialized once, here: stored content goes out as stored, never parsed into a tree.
     serde_json::value::to_raw_value(&answer).map_err(crate::internal)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn skipped(why: Why) -> Value {
-        serde_json::to_value(Skipped {
-            id: "out_1",
-            kind: "post",
-            why,
-        })
-        .unwrap()
-    }
-
-    #[test]
-    fn a_skipped_item_is_flat_id_kind_reason_and_until() {
-        assert_eq!(
-            skipped(Why::Audience),
-            json!({"id": "out_1", "kind": "post", "reason": "audience"})
-        );
-        assert_eq!(skipped(Why::Invalid)["reason"], "invalid");
-        assert_eq!(
-            skipped(Why::Frequency(Ineligible::ShownThisSession)),
-            json!({"id": "out_1", "kind": "post", "reason": "shown_this_session"})
-        );
-        assert_eq!(
-            skipped(Why::Frequency(Ineligible::RecontactWait { until: 42 })),
-            json!({"id": "out_1", "kind": "post", "reason": "recontact_wait", "until": 42})
-        );
-    }
 }
