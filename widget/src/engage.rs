@@ -123,11 +123,11 @@ fn start(ws: &str) {
 
 /// An eligible answer for `ws` (a boot's, or one asked after a navigation): handed over if the
 /// module runs already or there is something for it to do.
-pub(crate) fn answered(ws: &str, answer: &JsValue, settings: &JsValue) {
+pub(crate) fn answered(ws: &str, answer: &JsValue, settings: &session::Settings) {
     let _ = ACTIVE.try_with(|a| *a.borrow_mut() = get(answer, "active").is_truthy());
     let some = |v: &JsValue, k: &str| get(v, k).dyn_into::<Array>().is_ok_and(|a| a.length() > 0);
     let wanted = started(ws)
-        || some(&get(settings, "messenger"), "trackedClicks")
+        || settings.tracks_clicks
         || ["outbound", "tooltips", "tours", "surveys", "checklists"]
             .iter()
             .any(|k| some(answer, k));

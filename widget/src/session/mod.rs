@@ -45,6 +45,8 @@ impl Visitor {
 pub struct Settings {
     /// `sessionLifetimeMs`.
     pub lifetime_ms: f64,
+    /// `messenger.trackedClicks` is non-empty: the engagement module is needed on every page.
+    pub tracks_clicks: bool,
     /// The whole object: passed through to the UI, the messenger and the engagement module.
     pub js: JsValue,
 }
@@ -53,6 +55,9 @@ impl Settings {
     pub fn from_js(js: JsValue) -> Self {
         Settings {
             lifetime_ms: get_f64(&js, "sessionLifetimeMs").unwrap_or(DEFAULT_LIFETIME_MS),
+            tracks_clicks: get(&get(&js, "messenger"), "trackedClicks")
+                .dyn_into::<js_sys::Array>()
+                .is_ok_and(|a| a.length() > 0),
             js,
         }
     }
@@ -337,7 +342,7 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
     state(|s| s.visitor = Visitor::from_js(visitor.clone()));
     crate::chat::visitor(&visitor);
     ensure_ui(ws, &settings);
-    crate::engage::answered(ws, &get(r, "eligible"), &settings.js);
+    crate::engage::answered(ws, &get(r, "eligible"), &settings);
     Some(visitor)
 }
 
