@@ -33,7 +33,7 @@ pub struct Visitor {
 }
 
 impl Visitor {
-    fn from_js(js: JsValue) -> Self {
+    pub fn from_js(js: JsValue) -> Self {
         Visitor {
             id: get_str(&js, "id"),
             js,
