@@ -33,8 +33,8 @@ pub fn fts_query(text: &str) -> Option<String> {
 const STOP: &[&str] = &[
     "about", "also", "and", "are", "but", "can", "could", "did", "does", "for", "from", "have",
     "hello", "help", "how", "into", "just", "not", "please", "that", "the", "then", "there",
-    "this", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you",
-    "your", "thanks",
+    "this", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
+    "thanks",
 ];
 
 /// A query that matches any of the text's telling words (three letters or more, not a common

@@ -263,7 +263,10 @@ impl MessengerSettings {
             match (&q.article_id, &q.url) {
                 (Some(a), None) if crate::experiences::valid_local_id(a) => {}
                 (Some(_), None) => {
-                    return Err(ApiError::invalid(format!("{at}/articleId"), "an article id"))
+                    return Err(ApiError::invalid(
+                        format!("{at}/articleId"),
+                        "an article id",
+                    ))
                 }
                 (None, Some(u)) if is_safe_http_url(u) => {}
                 (None, Some(_)) => {
@@ -567,7 +570,9 @@ mod tests {
             serde_json::json!([{"title": "", "articleId": "a"}]),
             serde_json::json!([{"title": "x", "articleId": "<b>"}]),
             serde_json::json!([{"title": "x".repeat(121), "articleId": "a"}]),
-            serde_json::json!((0..6).map(|_| serde_json::json!({"title": "x", "articleId": "a"})).collect::<Vec<_>>()),
+            serde_json::json!((0..6)
+                .map(|_| serde_json::json!({"title": "x", "articleId": "a"}))
+                .collect::<Vec<_>>()),
             serde_json::json!([{"title": 5, "articleId": "a"}]),
             serde_json::json!([{"title": "x", "articleId": "a", "html": "<b>"}]),
         ] {

@@ -295,14 +295,24 @@ pub(crate) fn submit() {
     push((Export::Submit, U, U));
 }
 
-/// `showNewMessage(text)`: opens the panel with the composer prefilled.
+/// `showNewMessage(text)`: opens the panel on Messages with the composer prefilled.
 pub(crate) fn compose(text: &str) {
     if let Some(ui) = with(|rt| rt.ui.clone()).flatten() {
         ui.open();
         let input = &ui.chat().input;
         input.set_value(text);
+        space("messages", U);
         let _ = input.focus();
     }
+}
+
+/// Shows one of the messenger's spaces (the panel is open): `messages`, `article` + id,
+/// `checklist` + id.
+pub(crate) fn space(name: &str, arg: JsValue) {
+    if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
+        ensure(&ws);
+    }
+    push((Export::Space, JsValue::from_str(name), arg));
 }
 
 /// Shutdown: the socket closes, the outbox and the hint go. Nothing waits for a messenger that

@@ -55,7 +55,7 @@ pub fn command(name: String, args: JsValue) {
             Some(id) => start_tour(id),
             None => warn("startTour expects a tour id", &args.get(0)),
         },
-        "startSurvey" | "startChecklist" | "showArticle" => {
+        "startSurvey" => {
             let first = with(|rt| {
                 let first = !rt.warned.contains(&name);
                 if first {
