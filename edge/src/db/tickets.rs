@@ -40,16 +40,28 @@ impl TicketRow {
 
 const COLS: &str = "id, subject, body, status, created_at, updated_at, page_url, visitor_id";
 
+/// What a visitor files.
+pub struct FiledTicket<'a> {
+    pub id: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// The http(s) page it was filed from.
+    pub page_url: Option<&'a str>,
+}
+
 pub async fn insert_ticket(
     db: &D1Database,
     ws: &str,
     visitor: &str,
-    id: &str,
-    subject: &str,
-    body: &str,
-    page_url: Option<&str>,
+    t: &FiledTicket<'_>,
     now: i64,
 ) -> Result<(), ApiError> {
+    let FiledTicket {
+        id,
+        subject,
+        body,
+        page_url,
+    } = *t;
     run(
         db,
         "INSERT INTO tickets (id, workspace_id, visitor_id, subject, body, status, created_at, updated_at, page_url) VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6, ?7)",

@@ -50,10 +50,12 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         &db,
         &a.workspace.id,
         &a.session.visitor_id,
-        &id,
-        &subject,
-        &body,
-        t.page_url.as_deref(),
+        &db::FiledTicket {
+            id: &id,
+            subject: &subject,
+            body: &body,
+            page_url: t.page_url.as_deref(),
+        },
         ctx.now,
     )
     .await?;
