@@ -64,6 +64,17 @@ const tab = (page, name) => page.getByRole('tab', { name });
 const space = (page, name) => page.getByRole('tabpanel', { name });
 const searchbox = (page) => space(page, 'Help').getByRole('searchbox', { name: 'Search for help' });
 
+/** Runs `fn(page, errors)` in a fresh browser profile. */
+async function inPage(fn) {
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    await fn(page, watchErrors(page));
+  } finally {
+    await close();
+  }
+}
+
 async function open(page) {
   await page.goto(url);
   await launcher(page).click();
@@ -72,10 +83,7 @@ async function open(page) {
 }
 
 test('Help: search as you type, ranked; an article as text; feedback once; back to the results', async () => {
-  const { context, close } = await freshContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
+  await inPage(async (page, errors) => {
     await open(page);
     // Home lists the common questions: the article one opens it, the link is a safe link.
     const home = space(page, 'Home');
@@ -119,16 +127,11 @@ test('Help: search as you type, ranked; an article as text; feedback once; back 
     await article.getByRole('button', { name: 'No', exact: true }).click();
     await article.getByRole('status').filter({ hasText: 'You already told us about this article.' }).waitFor();
     assert.deepEqual(errors.filter((e) => !/status of 409/.test(e)), [], 'only the refused second vote');
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('the page opens an article (showArticle) and a checklist (startChecklist)', async () => {
-  const { context, close } = await freshContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
+  await inPage(async (page, errors) => {
     await page.goto(url);
     await launcher(page).waitFor({ timeout: 15000 });
     await page.evaluate((id) => window.Porchlight('showArticle', id), ids.export);
@@ -144,16 +147,11 @@ test('the page opens an article (showArticle) and a checklist (startChecklist)',
     await page.evaluate(() => { window.Porchlight('showArticle', 42); window.Porchlight('showArticle', 'art_nope'); });
     await space(page, 'Help').getByRole('heading', { name: 'This article could not be loaded.' }).waitFor({ timeout: 10000 });
     assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), [], "only the unknown article's 404");
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('suggested articles while writing a first message and after it; a teammate reply still arrives', async () => {
-  const { context, close } = await freshContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
+  await inPage(async (page, errors) => {
     await open(page);
     await tab(page, 'Messages').click();
     const composer = page.getByRole('textbox', { name: 'Write a message…' });
@@ -181,16 +179,11 @@ test('suggested articles while writing a first message and after it; a teammate 
     await tab(page, 'Home').click();
     await space(page, 'Home').getByRole('heading', { name: 'Recent conversation' }).waitFor();
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('a ticket filed in the widget reaches the team; the team moves it and the open widget shows it live', async () => {
-  const { context, close } = await freshContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
+  await inPage(async (page, errors) => {
     await open(page);
     await tab(page, 'Tickets').click();
     const tickets = space(page, 'Tickets');
@@ -221,16 +214,11 @@ test('a ticket filed in the widget reaches the team; the team moves it and the o
     await tickets.getByText('The VAT line is missing.').waitFor();
     await page.screenshot({ path: outputPath('spaces-tickets.png') });
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('checklists: a task done by a tracked event ticks without a reload; a manual task is ticked', async () => {
-  const { context, close } = await freshContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
+  await inPage(async (page, errors) => {
     await open(page);
     await space(page, 'Home').getByRole('button', { name: /^Get started · 0 of 3 done/ }).waitFor({ timeout: 10000 });
     await tab(page, 'Tasks').click();
@@ -252,9 +240,7 @@ test('checklists: a task done by a tracked event ticks without a reload; a manua
     assert.equal(await tasks.getByRole('checkbox', { name: 'Fill in your profile' }).isChecked(), true);
     await page.screenshot({ path: outputPath('spaces-tasks.png') });
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 /** What has focus, by role and name, inside the widget's shadow root. */
@@ -264,10 +250,7 @@ const focused = (page) => page.evaluate(() => {
 });
 
 test('keyboard only, through every space', async () => {
-  const { context, close } = await freshContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
+  await inPage(async (page, errors) => {
     await page.goto(url);
     await launcher(page).waitFor({ timeout: 15000 });
     await launcher(page).focus();
@@ -332,9 +315,7 @@ test('keyboard only, through every space', async () => {
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     assert.equal(await launcher(page).evaluate((e) => e === e.getRootNode().activeElement), true, 'focus back on the launcher');
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', { width: 1280, height: 800 }], ['light', { width: 375, height: 740 }], ['dark', { width: 375, height: 740 }]]) {

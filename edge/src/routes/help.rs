@@ -224,19 +224,10 @@ pub async fn set_article_status(
 /// any telling word instead (what a message the visitor is writing is about: suggestions).
 pub async fn search(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
-    let url = ctx
-        .req
-        .url()
-        .map_err(|_| ApiError::invalid("", "bad URL"))?;
-    let q = url
-        .query_pairs()
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
-    let any = match url.query_pairs().find(|(k, _)| k == "match") {
-        None => false,
-        Some((_, m)) if m == "any" => true,
-        Some((_, m)) if m == "all" => false,
+    let q = ctx.query("q")?.unwrap_or_default();
+    let any = match ctx.query("match")?.as_deref() {
+        None | Some("all") => false,
+        Some("any") => true,
         Some(_) => return Err(ApiError::invalid("/match", "all or any")),
     };
     if q.chars().count() > 200 {

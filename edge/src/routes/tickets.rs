@@ -91,12 +91,8 @@ fn not_found() -> ApiError {
 /// `GET /admin/v1/tickets?status=`: the workspace's tickets, newest first.
 pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let agent = auth::agent(ctx).await?;
-    let url = ctx
-        .req
-        .url()
-        .map_err(|_| ApiError::invalid("", "bad URL"))?;
-    let status = match url.query_pairs().find(|(k, _)| k == "status") {
-        Some((_, v)) => Some(
+    let status = match ctx.query("status")? {
+        Some(v) => Some(
             v.parse::<TicketStatus>()
                 .map_err(|_| ApiError::invalid("/status", "open, pending, solved or closed"))?,
         ),
