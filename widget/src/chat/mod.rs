@@ -16,7 +16,8 @@
 //! stay here; the socket's ticket comes that way too, so the token never leaves the core),
 //! `emit` (page events and the badge), `api`, `visitor` — and calls the messenger's exports `configure` (office hours, pre-chat,
 //! rating), `mount`, `start`,
-//! `restart`, `stop`, `seen`, `submit`. Calls made before it has loaded wait here and are
+//! `restart`, `stop`, `seen`, `submit`, `space` (one of the panel's spaces: `showMessages`,
+//! `showArticle`, `startChecklist`). Calls made before it has loaded wait here and are
 //! applied in order once it has; a failed load keeps them, warns once, says so in the panel,
 //! and is tried again on the next open or send (or when the browser comes back online), while
 //! the launcher keeps working.
