@@ -243,6 +243,35 @@ test('checklists: a task done by a tracked event ticks without a reload; a manua
   });
 });
 
+test("a task's action starts a tour through the page's startTour; the panel gives way", async () => {
+  const own = await createWorkspace();
+  const admin = (method, path, body) => call(method, path, { token: own.key, body });
+  const tour = await admin('POST', '/admin/v1/tours', { name: 'Welcome tour', content: { steps: [{ kind: 'post', title: 'Welcome aboard', body: 'A quick look around.' }] }, triggers: [{ type: 'event', name: 'never_fired' }], frequency: 'always' });
+  assert.equal(tour.status, 201, tour.text);
+  await admin('POST', `/admin/v1/tours/${tour.body.id}/activate`);
+  const list = await admin('POST', '/admin/v1/checklists', { name: 'Tour list', content: { title: 'Look around', tasks: [{ id: 'tour', title: 'Take the tour', action: { type: 'start_tour', tourId: tour.body.id }, completion: { type: 'event', name: 'never_fired' } }] } });
+  await admin('POST', `/admin/v1/checklists/${list.body.id}/activate`);
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><html lang="en"><head><title>Host</title><link rel="icon" href="data:,"></head><body><main><h1>Host</h1></main>
+      <script async src="${BASE}/porchlight.js" data-workspace="${own.id}"></script></body></html>`);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    await inPage(async (page, errors) => {
+      await page.goto(`http://127.0.0.1:${server.address().port}/`);
+      await launcher(page).click();
+      await tab(page, 'Tasks').click();
+      await space(page, 'Tasks').getByRole('button', { name: 'Start the tour' }).click();
+      await page.getByRole('dialog', { name: 'Welcome aboard' }).waitFor({ timeout: 15000 });
+      assert.equal(await launcher(page).getAttribute('aria-expanded'), 'false', 'the panel closed for the tour');
+      assert.deepEqual(errors, []);
+    });
+  } finally {
+    server.close();
+  }
+});
+
 /** What has focus, by role and name, inside the widget's shadow root. */
 const focused = (page) => page.evaluate(() => {
   const a = document.getElementById('porchlight-root')?.shadowRoot?.activeElement;
