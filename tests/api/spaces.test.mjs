@@ -176,14 +176,19 @@ test("the Home's common questions: an article or an http(s) link each, validated
   assert.deepEqual((await get()).commonQuestions, ok, 'nothing changed');
 });
 
-test('stored events are announced to the visitor (their checklists may have ticked)', async () => {
+test('stored events and attributes are announced to the visitor (their checklists may have ticked)', async () => {
   const ws = await createWorkspace();
   const t = (await boot(ws.id)).body.sessionToken;
   const sock = await socket(t);
   try {
     const r = await call('POST', '/v1/events', { token: t, body: { events: [{ name: 'report_created' }] } });
     assert.equal(r.status, 202, r.text);
-    await sock.until((e) => e.type === 'events', 'events announcement');
+    await sock.until((e) => e.type === 'checklists', 'announcement after events');
+    const n = sock.events.length;
+    const id = await call('POST', '/v1/identify', { token: t, body: { attributes: { has_logo: true } } });
+    assert.equal(id.status, 200, id.text);
+    for (let i = 0; i < 100 && sock.events.length === n; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.equal(sock.events.at(-1)?.type, 'checklists', 'announcement after attributes');
   } finally {
     sock.ws.close();
   }

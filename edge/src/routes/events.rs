@@ -39,6 +39,6 @@ pub async fn track(ctx: &mut Ctx) -> Result<Response, ApiError> {
     db::insert_events(&db, ws, visitor, &events, &request_id, ctx.now).await?;
     // The visitor's open messenger refreshes its checklists (tasks done by an event), after the
     // answer (`waitUntil`).
-    hub::notify(ctx, ws, Some(visitor), false, json!({"type": "events"}));
+    hub::notify(ctx, ws, Some(visitor), false, json!({"type": "checklists"}));
     http::json(202, &json!({ "accepted": req.events.len() }))
 }

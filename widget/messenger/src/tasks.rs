@@ -2,8 +2,8 @@
 //! with their progress; completed ones at the bottom. A manual task is a checkbox (ticked at
 //! the edge); a task's action starts a tour (the page's `startTour`), opens an http(s) page in
 //! a new tab, or tracks its event (the page's `track`). Tasks done by an event or an attribute
-//! tick as it happens: the edge announces stored events on the live socket, and the checklists
-//! are asked for again ([`changed`]). `startChecklist(id)` opens one ([`open`]).
+//! tick as it happens: the edge announces stored events and attributes on the live socket
+//! (`{type: checklists}`), and the checklists are asked for again ([`changed`]). `startChecklist(id)` opens one ([`open`]).
 
 use crate::host::call;
 use crate::rules::{checklist_order, may_open, progress, Space};
@@ -84,7 +84,7 @@ pub(crate) fn refresh() {
     });
 }
 
-/// The edge stored events of this visitor: tasks done by an event may have ticked.
+/// The edge stored events or attributes of this visitor: automatic tasks may have ticked.
 pub(crate) fn changed() {
     let here = ui().is_some_and(|u| u.is_open());
     match crate::spaces::current() {
