@@ -110,6 +110,7 @@ function bodyFor(o) {
   if (p.startsWith('/admin/v1/segments')) return { name: 'Everyone', rule: cond('plan', 'free') };
   if (p.startsWith('/admin/v1/collections')) return { name: 'Hijacked' };
   if (p.startsWith('/admin/v1/articles')) return { title: 'Hijacked', body: 'x' };
+  if (p.startsWith('/admin/v1/tickets')) return { status: 'closed' };
   const family = p.split('/')[3];
   if (contentOf[family]) return { name: 'Hijacked', ...(p.endsWith('{id}') ? {} : contentOf[family]) };
   return {};

@@ -123,12 +123,13 @@ struct StatusBody {
 /// `PATCH /admin/v1/tickets/{id}` `{status}`: the visitor's open widgets hear of it.
 pub async fn admin_patch(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let agent = auth::agent(ctx).await?;
-    let b: StatusBody = ctx.json().await?;
     let db = ctx.db()?;
     let ws = agent.workspace.id.as_str();
+    // Another workspace's ticket is not found, whatever the body.
     let old = db::workspace_ticket(&db, ws, id)
         .await?
         .ok_or_else(not_found)?;
+    let b: StatusBody = ctx.json().await?;
     if old.status != b.status.as_str() {
         db::set_ticket_status(&db, ws, id, b.status.as_str(), ctx.now).await?;
     }
