@@ -90,7 +90,7 @@ WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-reference-types --enable-multi
 # after its content (`porchlight-widget.<hash>.js`, `porchlight-widget_bg.<hash>.wasm`) so it
 # can be cached for a year (`_headers`); the loader, which alone keeps its name, is built with
 # those names in it. Then www.
-WIDGET_MODULES=(widget messenger engage tour)
+WIDGET_MODULES=(widget messenger engage tour survey)
 build_site() {
   log "building the widget (runtime + messenger)"
   local name glue wasm files=""

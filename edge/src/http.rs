@@ -57,17 +57,17 @@ impl Ctx {
         self.env.d1("DB").map_err(crate::internal)
     }
 
-    /// The first value of query parameter `name`, decoded.
+    /// The first value of query parameter `name`, if present.
     pub fn query(&self, name: &str) -> Result<Option<String>, ApiError> {
         let url = self
             .req
             .url()
             .map_err(|_| ApiError::invalid("", "bad URL"))?;
-        let found = url
+        let value = url
             .query_pairs()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.into_owned());
-        Ok(found)
+        Ok(value)
     }
 
     pub fn header(&self, name: &str) -> Option<String> {

@@ -79,11 +79,6 @@ words! {
 }
 
 words! {
-    /// Where a visitor's ticket is (the `tickets.status` column): the team moves it.
-    TicketStatus { Open, Pending, Solved, Closed }
-}
-
-words! {
     /// Who holds a live socket on the hub.
     HubRole { Visitor, Agent }
 }

@@ -96,6 +96,7 @@ function bodyFor(o) {
   if (p.includes('/tasks/')) return { done: false };
   if (p.endsWith('/feedback')) return { helpful: false };
   if (p === '/v1/tickets') return { subject: 'x', body: 'y' };
+  if (p === '/admin/v1/tickets/{id}/status') return { status: 'closed' };
   if (p.endsWith('/messages')) return { clientId: 'matrix-1', body: 'intrusion' };
   if (p === '/v1/conversations') return {};
   if (p.endsWith('/read')) return {};
@@ -110,7 +111,6 @@ function bodyFor(o) {
   if (p.startsWith('/admin/v1/segments')) return { name: 'Everyone', rule: cond('plan', 'free') };
   if (p.startsWith('/admin/v1/collections')) return { name: 'Hijacked' };
   if (p.startsWith('/admin/v1/articles')) return { title: 'Hijacked', body: 'x' };
-  if (p.startsWith('/admin/v1/tickets')) return { status: 'closed' };
   const family = p.split('/')[3];
   if (contentOf[family]) return { name: 'Hijacked', ...(p.endsWith('{id}') ? {} : contentOf[family]) };
   return {};

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const LAUNCH = {
+export const LAUNCH = {
   executablePath: '/usr/bin/chromium',
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -24,11 +24,17 @@ export const SCRIPT_TAG = /<script\b[^>]*\bsrc=["'][^"']*porchlight\.js["'][^>]*
 const CORE_GLUE = /\/porchlight-widget\.[0-9a-f]+\.js$/;
 const CORE_WASM = /\/porchlight-widget_bg\.[0-9a-f]+\.wasm$/;
 const WIDGET_FILE = /\/porchlight(\.js|-[a-z]+(_bg)?\.[0-9a-f]+\.(js|wasm))$/;
+/**
+ * Which widget a run watches: the id of its shadow host, its launcher in that shadow root, the
+ * paths of its files (a RegExp source, for the bytes on the wire) and whether it has a WASM core
+ * whose memory is read. tests/bench/opencom.mjs passes Opencom's.
+ */
+export const PORCHLIGHT = { host: 'porchlight-root', launcher: 'button[aria-label="Open messenger"]', files: WIDGET_FILE.source, wasm: true };
 
 // Installed before any page script (addInitScript). Records long tasks and, on every animation
 // frame, whether the launcher is in the shadow root and visible; the first such frame's
-// performance.now() (ms since navigation start) is the figure.
-function watcher() {
+// performance.now() (ms since navigation start) is the figure. `widget`: see PORCHLIGHT.
+function watcher(widget) {
   const b = (window.__bench = { visibleAt: null, longTasks: [] });
   try {
     new PerformanceObserver((list) => {
@@ -67,8 +73,8 @@ function watcher() {
   };
   const stopAt = performance.now() + 20_000;
   const tick = () => {
-    const host = document.getElementById('porchlight-root');
-    const btn = host && host.shadowRoot && host.shadowRoot.querySelector('button[aria-label="Open messenger"]');
+    const host = document.getElementById(widget.host);
+    const btn = host && host.shadowRoot && host.shadowRoot.querySelector(widget.launcher);
     if (btn && shown(btn)) {
       b.visibleAt = performance.now();
       return;
@@ -83,14 +89,14 @@ function watcher() {
  * visits the page once first (until the launcher shows, or the load event on the stripped page,
  * plus SETTLE_MS) and measures the second visit in the same profile: a returning visitor.
  * stackBytes: the core's stack size (its stack sits at the bottom of its memory, which starts
- * zeroed), to find how deep it went.
+ * zeroed), to find how deep it went. widget: which widget the page carries (PORCHLIGHT).
  */
-async function loadOnce(url, { strip, waitUntilMs, warm, stackBytes }) {
+export async function loadOnce(url, { strip, waitUntilMs, warm, stackBytes, widget = PORCHLIGHT }) {
   const dir = mkdtempSync(join(tmpdir(), 'porchlight-bench-'));
   const context = await chromium.launchPersistentContext(dir, LAUNCH);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    await context.addInitScript(watcher);
+    await context.addInitScript(watcher, widget);
     // The page without the widget is a file of its own (tests/bench/strip.mjs): intercepting
     // requests would turn the HTTP cache off, and a warm visit would not be one.
     if (strip) url = url.replace(/\/index\.html$/, '/index-blank.html');
@@ -155,14 +161,14 @@ async function loadOnce(url, { strip, waitUntilMs, warm, stackBytes }) {
         bytes: files.reduce((a, r) => a + r.transferSize, 0),
         fromServer: files.filter((r) => r.transferSize > 0).map((r) => new URL(r.name).pathname),
       };
-    }, WIDGET_FILE.source);
+    }, widget.files);
 
     // WASM linear memory: the wasm-bindgen glue's default export (init) returns the already
     // initialised instance's exports, `memory` among them. Same URL → same module instance.
     // The glue's URL is the one the loader imported (performance entries name it).
     let wasmMemory = null;
     let stackUsed = null;
-    if (!strip && visibleAt !== null) {
+    if (!strip && visibleAt !== null && widget.wasm) {
       const mem = await page
         .evaluate(async ({ glue, stackBytes }) => {
           const re = new RegExp(glue);

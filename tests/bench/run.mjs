@@ -12,13 +12,13 @@ import { measureSizes, siteFile, wasmLayout } from './sizes.mjs';
 import { runBrowser } from './browser.mjs';
 import { runLoad } from './load.mjs';
 import { median, min, max, round } from './stats.mjs';
+import { KB, MB, fmtBytes, fmtMs, table } from './table.mjs';
+import { OPENCOM_REFERENCE } from './opencom.mjs';
 
 const BASE = (process.env.PORCHLIGHT_URL ?? '').replace(/\/+$/, '');
 if (!BASE) throw new Error('PORCHLIGHT_URL is not set: run through scripts/bench');
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'sizes,browser,load').split(',').map((s) => s.trim()));
-const KB = 1024;
-const MB = 1024 * 1024;
 
 // Targets. `ok` tells whether a measured value meets it (null value → not measured).
 const TARGETS = {
@@ -32,6 +32,8 @@ const TARGETS = {
   engageBrotli: { text: '≤ 45 KB', ok: (v) => v <= 45 * KB },
   // Issue 11: the tour module, loaded only when a tour is about to show, on top of the engagement module.
   tourBrotli: { text: '≤ 15 KB', ok: (v) => v <= 15 * KB },
+  // Issue 12: the survey module, loaded only when a survey is about to show.
+  surveyBrotli: { text: '≤ 15 KB', ok: (v) => v <= 15 * KB },
   launcherMedianMs: { text: '≤ 150 ms', ok: (v) => v <= 150 },
   // Issue 16: the launcher at most 50 ms after the page's own first contentful paint (cold median).
   launcherAfterFcpMs: { text: '≤ 50 ms', ok: (v) => v <= 50 },
@@ -174,6 +176,7 @@ judge('runtimeBrotli', report.sizes?.runtime.brotli);
 judge('messengerBrotli', report.sizes?.messenger?.brotli);
 judge('engageBrotli', report.sizes?.engage?.brotli);
 judge('tourBrotli', report.sizes?.tour?.brotli);
+judge('surveyBrotli', report.sizes?.survey?.brotli);
 judge('launcherMedianMs', report.launcher?.shown === report.launcher?.runs ? report.launcher?.medianMs : null);
 judge('launcherAfterFcpMs', report.launcher?.shown === report.launcher?.runs ? report.launcher?.afterFcpMedianMs : null);
 judge('widgetLongTasks', report.longTasks?.attributable);
@@ -184,19 +187,8 @@ report.verdicts = verdicts;
 
 // ---------------------------------------------------------------- printing
 
-const fmtBytes = (v) => (v == null ? '–' : v < KB ? `${v} B` : v < MB ? `${(v / KB).toFixed(1)} KB` : `${(v / MB).toFixed(2)} MB`);
-const fmtMs = (v) => (v == null ? '–' : `${v.toFixed(1)} ms`);
 const fmtInt = (v) => (v == null ? '–' : Math.round(v).toLocaleString('en-US'));
 const mark = (ok) => (ok == null ? '' : ok ? 'ok' : 'MISS');
-
-/** Prints rows as columns; the first row is the header, numeric-looking cells are right-aligned. */
-function table(rows, rightAligned = []) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
-  const line = (r) => r.map((c, i) => (rightAligned.includes(i) ? String(c ?? '').padStart(widths[i]) : String(c ?? '').padEnd(widths[i]))).join('  ').trimEnd();
-  console.log(line(rows[0]));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows.slice(1)) console.log(line(r));
-}
 
 console.log(`\nPorchlight bench — ${BASE} — ${report.when}`);
 console.log(`node ${report.node}${report.chromium ? `, ${report.chromium}` : ''}, ${RUNS} browser runs, ${report.cpus} CPUs, load average ${report.loadAverage.join(' ')} at start\n`);
@@ -221,6 +213,9 @@ if (report.sizes) {
       row('tour wasm  porchlight-tour_bg.<hash>.wasm', s.tourWasm, ''),
       row('tour glue  porchlight-tour.<hash>.js', s.tourGlue, ''),
       row('tour: WASM + glue (when a tour shows)', s.tour, TARGETS.tourBrotli.text, 'tourBrotli'),
+      row('survey wasm  porchlight-survey_bg.<hash>.wasm', s.surveyWasm, ''),
+      row('survey glue  porchlight-survey.<hash>.js', s.surveyGlue, ''),
+      row('survey: WASM + glue (when a survey shows)', s.survey, TARGETS.surveyBrotli.text, 'surveyBrotli'),
       row('all (loader + core + messenger + engage + tour)', s.total, ''),
     ],
     [1, 2, 3],
@@ -291,6 +286,7 @@ if (report.sizes) {
   rows.push(['Messenger WASM + glue (brotli)', fmtBytes(report.sizes.messenger.brotli), 'live chat: on open, or at boot for a visitor with a conversation', TARGETS.messengerBrotli.text, mark(verdicts.messengerBrotli)]);
   rows.push(['Engagement WASM + glue (brotli)', fmtBytes(report.sizes.engage.brotli), 'outbound messages, tooltips: when something is eligible', TARGETS.engageBrotli.text, mark(verdicts.engageBrotli)]);
   rows.push(['Tour WASM + glue (brotli)', fmtBytes(report.sizes.tour?.brotli ?? null), 'product tours: when a tour is about to show', TARGETS.tourBrotli.text, mark(verdicts.tourBrotli)]);
+  rows.push(['Survey WASM + glue (brotli)', fmtBytes(report.sizes.survey?.brotli ?? null), 'in-page surveys: when a survey is about to show', TARGETS.surveyBrotli.text, mark(verdicts.surveyBrotli)]);
 }
 table(rows.filter(Boolean));
 const span = (a, b) => (a == null || b == null ? '–' : `${Math.round(a)}–${Math.round(b)}`);
@@ -303,7 +299,10 @@ for (const [kind, r] of [['Cold', report], ['Warm', report.warm]]) {
       `/v1/boot ${span(t.bootStart, t.bootEnd)}, launcher ${t.launcherVisible ?? '–'} (load event ${t.load ?? '–'})`,
   );
 }
-console.log('\nOpencom for scale (../shared/spec/REFERENCE.md, not measured in this run): 155 KB brotli, one ~62 ms long task, +1.76 MB heap');
+// The side-by-side run with Opencom's widget is a bench part of its own (tests/bench/opencom.mjs),
+// which prints the reference figures itself when it cannot measure.
+if (process.env.BENCH_OPENCOM === 'below') console.log("\nOpencom: side by side with ours on the same page, in the bench part after this one.");
+else console.log(`\n${OPENCOM_REFERENCE}`);
 
 mkdirSync('tests/output', { recursive: true });
 writeFileSync('tests/output/bench.json', JSON.stringify(report, null, 2) + '\n');

@@ -4,7 +4,7 @@ import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants as z } from 'node:zlib';
 
 /** Compressed sizes of one file, or {missing: true} when it has not been built. */
-function measure(path) {
+export function measure(path) {
   if (!existsSync(path)) return { path, missing: true };
   const buf = readFileSync(path);
   const text = !path.endsWith('.wasm');
@@ -38,7 +38,8 @@ const sum = (...fs) =>
  * fetches before the launcher shows; the sum of their separately compressed sizes, which is what
  * goes over the wire); the messenger's (live chat, loaded only when needed) and the engagement
  * module's (outbound messages and tooltips, loaded when something is eligible) and the tour
- * module's (loaded when a tour is about to show) the same way;
+ * module's (loaded when a tour is about to show) and the survey module's (when a survey is
+ * about to show) the same way;
  * and `total`, everything a visitor who chats and is shown content downloads.
  */
 export function measureSizes(siteDir = 'dist/site') {
@@ -55,8 +56,11 @@ export function measureSizes(siteDir = 'dist/site') {
   const tourWasm = measure(siteFile(siteDir, 'tour', 'wasm'));
   const tourGlue = measure(siteFile(siteDir, 'tour', 'js'));
   const tour = sum(tourWasm, tourGlue);
+  const surveyWasm = measure(siteFile(siteDir, 'survey', 'wasm'));
+  const surveyGlue = measure(siteFile(siteDir, 'survey', 'js'));
+  const survey = sum(surveyWasm, surveyGlue);
   const total = sum(loader, wasm, glue, messengerWasm, messengerGlue, engageWasm, engageGlue, tourWasm, tourGlue);
-  return { loader, wasm, glue, runtime, messengerWasm, messengerGlue, messenger, engageWasm, engageGlue, engage, tourWasm, tourGlue, tour, total };
+  return { loader, wasm, glue, runtime, messengerWasm, messengerGlue, messenger, engageWasm, engageGlue, engage, tourWasm, tourGlue, tour, surveyWasm, surveyGlue, survey, total };
 }
 
 /**

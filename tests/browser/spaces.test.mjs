@@ -202,7 +202,7 @@ test('a ticket filed in the widget reaches the team; the team moves it and the o
     assert.equal(mine.pageUrl, url);
     // Away from Tickets, a move by the team shows as a badge on the tab.
     await tab(page, 'Home').click();
-    const moved = await call('PATCH', `/admin/v1/tickets/${id}`, { token: mate, body: { status: 'solved' } });
+    const moved = await call('POST', `/admin/v1/tickets/${id}/status`, { token: mate, body: { status: 'solved' } });
     assert.equal(moved.status, 200, moved.text);
     await page.getByRole('tab', { name: 'Tickets, 1 updated' }).waitFor({ timeout: 10000 });
     await page.screenshot({ path: outputPath('spaces-ticket-badge.png') });

@@ -63,6 +63,8 @@ def _real_path_ids(method: str, path: str) -> dict:
             return {"id": IDS[coll][which]}
         if coll == "visitors":
             return {"id": IDS["visitor"]}
+        if coll == "tickets":
+            return {"id": IDS["ticket"]}
         if coll == "conversations":
             return {"id": IDS["conversations"]["closable" if parts[-1] == "close" else "open"]}
     if parts[:1] == ["v1"] and len(parts) > 2:

@@ -57,7 +57,8 @@ export interface EventMap {
   contentShown: (content: ContentEvent) => void;
   contentDismissed: (content: ContentEvent) => void;
   tourCompleted: (tour: { id: string }) => void;
-  surveyCompleted: (survey: { id: string }) => void;
+  /** `answers`: question id → answer (a number, an option, a list of options or a text), the path taken only. */
+  surveyCompleted: (survey: { id: string; answers: Record<string, number | string | string[]> }) => void;
   error: (error: { code: string; message: string }) => void;
 }
 export type EventName = keyof EventMap;

@@ -1,375 +1,152 @@
-// Porchlight agent console: a teammate signs in with their own key (kept in sessionStorage),
-// sees the live inbox (unread state, visitor presence), reads and answers conversations,
-// assigns / transfers, closes, and sees the visitor's attributes and recent events.
-// Every piece of visitor text is rendered with textContent; links only for http(s) / mailto.
+// Porchlight console: the shell. Sign-in (the key is kept in this tab's sessionStorage, never in
+// a URL), the role the key has (asked of the edge), the nav of what that role may open, and
+// hash routing (`#/tours`, `#/tours/<id>`) so a reload keeps the place. Each screen is a module.
+import { key, probeRole } from './api.mjs';
+import { h, $ } from './dom.mjs';
+import { KINDS, CONTENT_KINDS, HELP_KINDS } from './kinds.mjs';
 
-// The Markdown subset is the widget's (shared/src/chat.rs); both are held to
-// shared/tests/markdown.json.
-import { spans } from './markdown.mjs';
+const state = { role: null };
 
-const $ = (id) => document.getElementById(id);
-const KEY = 'porchlight:console:key';
-const state = {
-  key: sessionStorage.getItem(KEY),
-  filter: 'open',
-  conversations: [],
-  teammates: [],
-  current: null,
-  messages: new Map(), // conversation id → [message] by seq
-  socket: null,
-  retry: 0,
-  typingTimer: 0,
-  lastTypingSent: 0,
-  rows: new Map(), // conversation id → its <li>, kept across events (updated in place)
-  typingRows: new Map(), // conversation id → timer clearing "typing…" on its row
-};
+// What each role may open. The edge enforces the same (a teammate key is refused on every
+// content and settings route); the console only leaves out what would be refused.
+const OWNER_ONLY = new Set([...CONTENT_KINDS, ...HELP_KINDS, 'segments', 'settings', 'teammates']);
+const BOTH = new Set(['inbox', 'tickets', 'visitors']);
+const mayOpen = (section) => BOTH.has(section) || (state.role === 'owner' && OWNER_ONLY.has(section));
 
-async function api(method, path, body) {
-  const res = await fetch(path, {
-    method,
-    headers: { authorization: `Bearer ${state.key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = new Error(json?.error?.message ?? `HTTP ${res.status}`);
-    err.status = res.status;
-    throw err;
-  }
-  return json;
-}
-
-function renderText(el, text) {
-  for (const s of spans(text)) {
-    if (s.t === 'text') el.append(document.createTextNode(s.v));
-    else if (s.t === 'br') el.append(document.createElement('br'));
-    else if (s.t === 'a') { const a = document.createElement('a'); a.href = s.href; a.textContent = s.v; a.rel = 'noopener noreferrer'; a.target = '_blank'; el.append(a); }
-    else { const e = document.createElement({ b: 'strong', i: 'em', code: 'code' }[s.t]); e.textContent = s.v; el.append(e); }
-  }
-}
-
-// --- Sign in ------------------------------------------------------------------------------------
+// --- Sign in ---------------------------------------------------------------------------------
 function showLogin(message = '') {
-  $('app').hidden = true;
+  $('shell').hidden = true;
   $('login').hidden = false;
   $('login-error').textContent = message;
-  $('key').focus();
+  const input = $('key');
+  if (message) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+  input.focus();
 }
 
 $('login-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  state.key = $('key').value.trim();
+  const k = $('key').value.trim();
+  if (!k) { showLogin('Enter your key.'); return; }
   try {
-    await start();
-    sessionStorage.setItem(KEY, state.key);
+    await signIn(k);
   } catch (e) {
-    state.key = null;
-    showLogin(e.status === 401 ? 'That key is not valid.' : e.message);
+    showLogin(e.status === 401 ? 'That key is not valid.' : e.status === 403 ? 'This key cannot open the console: use the workspace secret key or a teammate key.' : e.message);
   }
 });
-$('sign-out').addEventListener('click', () => {
-  sessionStorage.removeItem(KEY);
-  state.key = null;
-  state.socket?.close();
+
+$('sign-out').addEventListener('click', async () => {
+  key.clear();
+  // Drafts are this tab's and this key's: they go with it.
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith('porchlight:console:')) sessionStorage.removeItem(k);
+  if (inbox) inbox.stopInbox();
+  location.hash = '';
   location.reload();
 });
 
-async function start() {
-  await loadInbox();
+// A key that stops working mid-session (rotated elsewhere, teammate removed) signs this tab out.
+window.addEventListener('console:key-refused', () => {
+  if (!state.role) return;
+  state.role = null;
+  key.clear();
+  inbox?.stopInbox();
+  showLogin('Your key no longer works (rotated or removed). Sign in again.');
+});
+
+$('skip').addEventListener('click', () => document.querySelector('#inbox-view:not([hidden]) h1, #view:not([hidden]) h1')?.focus());
+
+async function signIn(k) {
+  const { role, workspaceName } = await probeRole(k);
+  key.set(k);
+  $('key').value = '';
+  state.role = role;
+  $('who-am-i').textContent = role === 'owner' ? `${workspaceName} · workspace key` : 'Teammate';
+  renderNav();
   $('login').hidden = true;
-  $('app').hidden = false;
-  connect();
+  $('shell').hidden = false;
+  await route();
 }
 
-// --- Inbox --------------------------------------------------------------------------------------
-async function loadInbox() {
-  const r = await api('GET', `/admin/v1/conversations?status=${state.filter}`);
-  state.conversations = r.conversations;
-  state.teammates = r.teammates;
-  renderList();
-}
-$('filter').addEventListener('change', () => { state.filter = $('filter').value; loadInbox(); });
-
-const visitorName = (c) => c.visitor?.name || c.visitor?.email || c.visitor?.readableId || 'Visitor';
-
-// The inbox keeps one row per conversation: a live event (message, presence, typing, read)
-// updates only its own row, in place, so a busy inbox does not redraw (and the row a teammate
-// is about to click, or has focused, stays where and what it is).
-
-/** Puts the listed conversations' rows in order, reusing every row that exists already. */
-function renderList() {
-  const ul = $('list');
-  const listed = new Set(state.conversations.map((c) => c.id));
-  for (const [id, li] of state.rows) {
-    if (!listed.has(id)) { li.remove(); state.rows.delete(id); }
+// --- Nav ---------------------------------------------------------------------------------------
+function renderNav() {
+  const link = (section, text) => h('li', {}, h('a', { href: `#/${section}`, 'data-section': section }, text));
+  const group = (title, sections) => h('li', {}, h('span', { class: 'group' }, title), h('ul', {}, sections.map((s) => link(s, KINDS[s].label))));
+  const items = [link('inbox', 'Inbox'), link('tickets', 'Tickets')];
+  if (state.role === 'owner') {
+    items.push(group('Content', CONTENT_KINDS), link('segments', 'Segments'), group('Help center', HELP_KINDS), link('settings', 'Settings'), link('teammates', 'Teammates'));
   }
-  state.conversations.forEach((c, i) => {
-    const li = renderRow(c);
-    if (ul.children[i] !== li) ul.insertBefore(li, ul.children[i] ?? null);
-  });
+  $('nav').replaceChildren(h('ul', {}, items));
 }
 
-/** Draws one conversation's row: creates it the first time, then updates it in place. */
-function renderRow(c) {
-  let li = state.rows.get(c.id);
-  if (!li) {
-    li = document.createElement('li');
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.dataset.id = c.id;
-    b.addEventListener('click', () => openConversation(c.id));
-    li.append(b);
-    state.rows.set(c.id, li);
-  }
-  const b = li.firstChild;
-  b.setAttribute('aria-current', String(c.id === state.current));
-  const top = document.createElement('span');
-  top.className = 'top';
-  const dot = document.createElement('span');
-  dot.className = `dot ${c.visitor?.presence ?? 'gone'}`;
-  dot.title = c.visitor?.presence ?? 'gone';
-  const name = document.createElement('span');
-  name.className = 'name';
-  name.textContent = visitorName(c);
-  top.append(dot, name);
-  const presence = document.createElement('span');
-  presence.className = 'sr-only';
-  presence.textContent = `, ${c.visitor?.presence ?? 'gone'}`;
-  top.append(presence);
-  if (c.unread > 0) {
-    const badge = document.createElement('span');
-    badge.className = 'badge';
-    badge.textContent = String(c.unread);
-    badge.setAttribute('aria-label', `${c.unread} unread`);
-    top.append(badge);
-  }
-  const snippet = document.createElement('span');
-  snippet.className = 'snippet';
-  snippet.textContent = state.typingRows.has(c.id)
-    ? 'typing…'
-    : [c.topic, c.status === 'closed' ? 'closed' : null, c.assignee ? `→ ${c.assignee.name}` : 'unassigned'].filter(Boolean).join(' · ');
-  b.replaceChildren(top, snippet);
-  return li;
-}
-
-/** Redraws the row of conversation `id`, if it is listed. */
-function renderRowOf(id) {
-  const c = state.conversations.find((x) => x.id === id);
-  if (c) renderRow(c);
-}
-
-// --- A conversation -----------------------------------------------------------------------------
-async function openConversation(id) {
-  const before = state.current;
-  state.current = id;
-  renderRowOf(before);
-  renderRowOf(id);
-  const r = await api('GET', `/admin/v1/conversations/${id}/messages?after=0&limit=200`);
-  state.messages.set(id, r.messages);
-  const c = state.conversations.find((x) => x.id === id) ?? r.conversation;
-  $('empty').hidden = true;
-  $('pane').hidden = false;
-  $('who').textContent = visitorName(c);
-  $('typing').textContent = '';
-  const sel = $('assignee');
-  sel.replaceChildren(new Option('Unassigned', ''));
-  for (const t of state.teammates) sel.append(new Option(t.name, t.id));
-  sel.value = r.conversation.assignee?.id ?? '';
-  $('close').disabled = r.conversation.status === 'closed';
-  renderMessages();
-  loadVisitor(r.conversation.visitorId);
-  markRead(id);
-}
-
-function renderMessages() {
-  const ol = $('messages');
-  ol.replaceChildren();
-  for (const m of state.messages.get(state.current) ?? []) {
-    const li = document.createElement('li');
-    li.className = m.author.type;
-    li.dataset.seq = m.seq;
-    renderText(li, m.body);
-    const meta = document.createElement('span');
-    meta.className = 'meta';
-    meta.textContent = `${m.author.type === 'agent' ? m.author.name : m.author.type === 'visitor' ? 'Visitor' : 'System'} · ${new Date(m.createdAt).toLocaleTimeString()}${m.pending ? ' · sending…' : ''}`;
-    li.append(meta);
-    ol.append(li);
-  }
-  ol.scrollTop = ol.scrollHeight;
-}
-
-function addMessage(m) {
-  const list = state.messages.get(m.conversationId);
-  if (!list) return;
-  const i = list.findIndex((x) => x.clientId === m.clientId);
-  if (i >= 0) list[i] = m; else list.push(m);
-  list.sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity));
-  if (m.conversationId === state.current) renderMessages();
-}
-
-async function markRead(id) {
-  try { await api('POST', `/admin/v1/conversations/${id}/read`, {}); } catch { /* next open retries */ }
-  const c = state.conversations.find((x) => x.id === id);
-  if (c) { c.unread = 0; renderRow(c); }
-}
-
-async function loadVisitor(visitorId) {
-  const aside = $('visitor');
-  aside.replaceChildren();
-  try {
-    const r = await api('GET', `/admin/v1/visitors/${visitorId}`);
-    const h = document.createElement('h2');
-    h.textContent = r.visitor.name || r.visitor.readableId;
-    const dl = document.createElement('dl');
-    const row = (k, v) => { const dt = document.createElement('dt'); dt.textContent = k; const dd = document.createElement('dd'); dd.textContent = typeof v === 'string' ? v : JSON.stringify(v); dl.append(dt, dd); };
-    if (r.visitor.email) row('email', r.visitor.email);
-    if (r.visitor.userId) row('user id', r.visitor.userId + (r.visitor.userIdVerified ? '' : ' (claimed, not proven)'));
-    row('verified', r.visitor.identityVerified ? 'yes' : 'no');
-    if (r.visitor.identityMode === 'off') {
-      // Mode off trusts every claim by design: say so where a teammate decides what to share.
-      const warn = document.createElement('p');
-      warn.className = 'warning';
-      warn.setAttribute('role', 'note');
-      warn.textContent = 'Identity verification is OFF in this workspace: anyone can claim to be any user. Do not share account details with this visitor on the strength of their user id or email.';
-      aside.append(warn);
-    }
-    row('sessions', r.visitor.sessionCount);
-    for (const [k, v] of Object.entries(r.visitor.attributes)) row(k, v);
-    const eh = document.createElement('h2');
-    eh.textContent = 'Recent events';
-    const ol = document.createElement('ol');
-    for (const e of r.events.recent.slice(0, 10)) {
-      const li = document.createElement('li');
-      li.textContent = `${e.name} · ${new Date(e.occurredAt).toLocaleString()}`;
-      ol.append(li);
-    }
-    aside.append(h, dl, eh, ol);
-  } catch (e) {
-    aside.textContent = e.message;
+function markNav(section) {
+  for (const a of $('nav').querySelectorAll('a')) {
+    if (a.dataset.section === section) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
 }
 
-// --- Replying -----------------------------------------------------------------------------------
-async function send(conversationId, body) {
-  const clientId = crypto.randomUUID();
-  addMessage({ conversationId, clientId, body, author: { type: 'agent', name: 'You' }, createdAt: Date.now(), pending: true });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const r = await api('POST', `/admin/v1/conversations/${conversationId}/messages`, { clientId, body });
-      addMessage(r.message);
-      return;
-    } catch (e) {
-      // Client errors will not heal; network and server errors are retried (same clientId).
-      if (e.status && e.status < 500 && e.status !== 429) { $('typing').textContent = `Not sent: ${e.message}`; return; }
-      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
-    }
-  }
-}
+// --- Routes ------------------------------------------------------------------------------------
+let inbox = null; // the inbox module, loaded on first need
+let routeSeq = 0;
 
-$('composer').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  const text = $('reply').value;
-  if (!text.trim() || !state.current) return;
-  $('reply').value = '';
-  send(state.current, text);
-});
-$('reply').addEventListener('keydown', (ev) => {
-  if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); $('composer').requestSubmit(); }
-});
-$('reply').addEventListener('input', () => {
-  const c = state.conversations.find((x) => x.id === state.current);
-  if (!c || Date.now() - state.lastTypingSent < 2000) return;
-  state.lastTypingSent = Date.now();
-  state.socket?.readyState === 1 && state.socket.send(JSON.stringify({ type: 'typing', conversationId: c.id, visitorId: c.visitorId }));
-});
-$('close').addEventListener('click', async () => {
-  const r = await api('POST', `/admin/v1/conversations/${state.current}/close`);
-  upsertConversation(r.conversation);
-  $('close').disabled = true;
-});
-$('assignee').addEventListener('change', async () => {
-  const r = await api('POST', `/admin/v1/conversations/${state.current}/assign`, { teammateId: $('assignee').value || null });
-  upsertConversation(r.conversation);
-});
+async function route() {
+  if (!state.role) return;
+  const seq = ++routeSeq;
+  const [section = 'inbox', id, sub] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const view = $('view');
+  markNav(section);
+  const focus = (el) => { if (seq === routeSeq && document.activeElement !== $('key')) el?.focus(); };
 
-function upsertConversation(c) {
-  const i = state.conversations.findIndex((x) => x.id === c.id);
-  if (i >= 0) state.conversations[i] = { ...state.conversations[i], ...c };
-  else if (state.filter === 'all' || state.filter === c.status) state.conversations.unshift(c);
-  if (c.id === state.current) {
-    $('assignee').value = c.assignee?.id ?? '';
-    $('close').disabled = c.status === 'closed';
-  }
-  // A known conversation: its row only. A new one: its row is added, the others stay.
-  if (i >= 0) renderRow(state.conversations[i]); else renderList();
-}
-
-// --- Live -----------------------------------------------------------------------------------
-// The key never goes in the socket's URL (URLs are logged): a ticket, asked for with the key in
-// the header, opens one socket once, within seconds.
-/** The visitor stopped typing (or sent): the row shows its summary again. */
-function typingDone(id) {
-  if (!state.typingRows.has(id)) return;
-  clearTimeout(state.typingRows.get(id));
-  state.typingRows.delete(id);
-  renderRowOf(id);
-}
-
-async function connect() {
-  let ticket;
-  try {
-    ({ ticket } = await api('POST', '/admin/v1/live/ticket'));
-  } catch {
-    reconnectLater();
+  if (section === 'inbox' || !section) {
+    view.hidden = true;
+    $('inbox-view').hidden = false;
+    document.title = 'Inbox · Porchlight console';
+    inbox ??= await import('./inbox.mjs');
+    await inbox.startInbox({ canReply: state.role === 'teammate' });
+    if (id) await inbox.showConversation(id);
     return;
   }
-  const url = `${location.origin.replace(/^http/, 'ws')}/admin/v1/live?ticket=${encodeURIComponent(ticket)}`;
-  const sock = new WebSocket(url);
-  state.socket = sock;
-  sock.addEventListener('open', () => { state.retry = 0; $('live').textContent = 'Live'; });
-  sock.addEventListener('message', (ev) => {
-    let e;
-    try { e = JSON.parse(ev.data); } catch { return; }
-    if (e.type === 'message') {
-      addMessage(e.message);
-      const c = state.conversations.find((x) => x.id === e.conversationId);
-      if (!c) { loadInbox(); return; }
-      if (e.message.author.type === 'visitor') typingDone(c.id);
-      if (e.conversationId === state.current) { $('typing').textContent = ''; markRead(c.id); }
-      else if (e.message.author.type === 'visitor') { c.unread += 1; renderRow(c); }
-    } else if (e.type === 'conversation') {
-      upsertConversation(e.conversation);
-    } else if (e.type === 'presence') {
-      for (const c of state.conversations) {
-        if (c.visitorId === e.visitorId && c.visitor && c.visitor.presence !== e.presence) { c.visitor.presence = e.presence; renderRow(c); }
-      }
-    } else if (e.type === 'read' && e.by === 'agent') {
-      // Another teammate (or tab) read it.
-      const c = state.conversations.find((x) => x.id === e.conversationId);
-      if (c) { c.unread = 0; renderRow(c); }
-    } else if (e.type === 'typing' && e.from === 'visitor') {
-      // Only for a conversation of the visitor who types.
-      const c = state.conversations.find((x) => x.id === e.conversationId);
-      if (!c || c.visitorId !== e.visitorId) return;
-      clearTimeout(state.typingRows.get(c.id));
-      state.typingRows.set(c.id, setTimeout(() => typingDone(c.id), 4000));
-      renderRow(c);
-      if (c.id === state.current) {
-        $('typing').textContent = 'Visitor is typing…';
-        clearTimeout(state.typingTimer);
-        state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 4000);
-      }
-    }
+  $('inbox-view').hidden = true;
+  view.hidden = false;
+  // Each visit renders into a box of its own: a slow answer for a screen already left lands in a
+  // detached box, never over the screen now shown.
+  const box = h('div', { class: 'view-box' });
+  view.replaceChildren(box);
+  if (!mayOpen(section)) {
+    const h1 = h('h1', { tabindex: '-1' }, 'Not available');
+    markNav('');
+    box.append(h1, h('p', {}, KINDS[section] || section === 'settings' || section === 'teammates'
+      ? 'Your key opens the inbox, tickets and visitors. Content, segments, the help center, settings and teammates need the workspace secret key.'
+      : 'There is no such screen.'), h('p', {}, h('a', { href: '#/inbox' }, 'Go to the inbox')));
+    document.title = 'Not available · Porchlight console';
+    focus(h1);
+    return;
+  }
+  let h1;
+  if (KINDS[section]) {
+    const m = await import('./content.mjs');
+    if (section === 'surveys' && id && sub === 'results') h1 = await (await import('./results.mjs')).resultsView(box, id);
+    else h1 = id ? await m.editView(box, section, id) : await m.listView(box, section);
+  } else if (section === 'tickets') {
+    h1 = await (await import('./tickets.mjs')).ticketsView(box);
+  } else if (section === 'visitors') {
+    if (id) h1 = await (await import('./visitors.mjs')).visitorView(box, id);
+    else box.append(h1 = h('h1', { tabindex: '-1' }, 'Visitors'), h('p', {}, 'Open a visitor from a conversation in the ', h('a', { href: '#/inbox' }, 'inbox'), '.'));
+  } else if (section === 'settings') {
+    h1 = await (await import('./settings.mjs')).settingsView(box);
+  } else {
+    h1 = await (await import('./teammates.mjs')).teammatesView(box);
+  }
+  document.title = `${h1?.textContent ?? ''} · Porchlight console`;
+  focus(h1);
+}
+window.addEventListener('hashchange', () => { route().catch(() => {}); });
+
+// --- Start -------------------------------------------------------------------------------------
+const stored = key.get();
+if (stored) {
+  signIn(stored).catch((e) => {
+    if (e.status === 401 || e.status === 403) key.clear();
+    showLogin(e.status === 401 ? 'Your key no longer works. Sign in again.' : e.message);
   });
-  sock.addEventListener('close', reconnectLater);
+} else {
+  showLogin();
 }
-
-function reconnectLater() {
-  $('live').textContent = 'Reconnecting…';
-  const delay = Math.min(15_000, 500 * 2 ** state.retry++);
-  // Catch up on what happened while the socket was down, then listen again.
-  setTimeout(async () => { try { await loadInbox(); if (state.current) await openConversation(state.current); } catch { /* offline */ } connect(); }, delay);
-}
-setInterval(() => state.socket?.readyState === 1 && state.socket.send('ping'), 30_000);
-
-if (state.key) start().catch(() => showLogin('Sign in again.')); else showLogin();

@@ -1,5 +1,5 @@
-//! `tickets`: what a visitor filed, read back by that visitor; the team lists them and moves
-//! their status.
+//! `tickets`: what a visitor filed, read back by that visitor and worked by the team (the
+//! console's queue: `/admin/v1/tickets`).
 
 use porchlight_shared::ApiError;
 use serde::Deserialize;
@@ -16,29 +16,38 @@ pub struct TicketRow {
     pub status: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The page it was filed from (migration 0017).
     #[serde(default)]
     pub page_url: Option<String>,
-    #[serde(default)]
-    pub visitor_id: Option<String>,
 }
 
 impl TicketRow {
     pub fn view(&self) -> Value {
-        json!({"id": self.id, "subject": self.subject, "body": self.body, "status": self.status,
-               "pageUrl": self.page_url, "createdAt": self.created_at, "updatedAt": self.updated_at})
-    }
-
-    /// The team's view: the visitor's too.
-    pub fn admin_view(&self) -> Value {
-        let mut v = self.view();
-        if let Some(o) = v.as_object_mut() {
-            o.insert("visitorId".into(), json!(self.visitor_id));
-        }
-        v
+        visitor_view(
+            &self.id,
+            &self.subject,
+            &self.body,
+            &self.status,
+            (self.created_at, self.updated_at),
+            self.page_url.as_deref(),
+        )
     }
 }
 
-const COLS: &str = "id, subject, body, status, created_at, updated_at, page_url, visitor_id";
+/// A ticket as its visitor sees it (`GET /v1/tickets/{id}`, the live `ticket` event).
+fn visitor_view(
+    id: &str,
+    subject: &str,
+    body: &str,
+    status: &str,
+    (created_at, updated_at): (i64, i64),
+    page_url: Option<&str>,
+) -> Value {
+    json!({"id": id, "subject": subject, "body": body, "status": status,
+           "pageUrl": page_url, "createdAt": created_at, "updatedAt": updated_at})
+}
+
+const COLS: &str = "id, subject, body, status, created_at, updated_at, page_url";
 
 /// What a visitor files.
 pub struct FiledTicket<'a> {
@@ -101,35 +110,83 @@ pub async fn visitor_tickets(
     .await
 }
 
-/// The workspace's tickets, newest first (at most 200), optionally of one status.
+/// A ticket as the team sees it: with its visitor (fields spelled out: D1 rows decode
+/// field by field, `serde(flatten)` would buffer numbers as floats).
+#[derive(Deserialize)]
+pub struct AdminTicketRow {
+    pub id: String,
+    pub subject: String,
+    pub body: String,
+    pub status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub visitor_id: String,
+    pub readable_id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    #[serde(default)]
+    pub page_url: Option<String>,
+}
+
+impl AdminTicketRow {
+    /// What the visitor sees of it (`GET /v1/tickets/{id}`).
+    pub fn visitor_view(&self) -> Value {
+        visitor_view(
+            &self.id,
+            &self.subject,
+            &self.body,
+            &self.status,
+            (self.created_at, self.updated_at),
+            self.page_url.as_deref(),
+        )
+    }
+
+    pub fn view(&self) -> Value {
+        let mut v = self.visitor_view();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("visitorId".into(), json!(self.visitor_id));
+            o.insert(
+                "visitor".into(),
+                json!({"id": self.visitor_id, "readableId": self.readable_id, "name": self.name, "email": self.email}),
+            );
+        }
+        v
+    }
+}
+
+/// A ticket with its visitor: the columns of [`AdminTicketRow`] and where they come from.
+const ADMIN_FROM: &str = "SELECT t.id, t.subject, t.body, t.status, t.created_at, t.updated_at, t.visitor_id, v.readable_id, v.name, v.email, t.page_url \
+     FROM tickets t JOIN visitors v ON v.id = t.visitor_id";
+
+/// The workspace's tickets (one status, or all), most recently changed first (at most 200).
 pub async fn workspace_tickets(
     db: &D1Database,
     ws: &str,
     status: Option<&str>,
-) -> Result<Vec<TicketRow>, ApiError> {
+) -> Result<Vec<AdminTicketRow>, ApiError> {
     all(stmt(
         db,
-        &format!("SELECT {COLS} FROM tickets WHERE workspace_id = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY created_at DESC, id LIMIT 200"),
+        &format!("{ADMIN_FROM} WHERE t.workspace_id = ?1 AND (?2 IS NULL OR t.status = ?2) ORDER BY t.updated_at DESC, t.id LIMIT 200"),
         &[s(ws), opt(status)],
     )?)
     .await
 }
 
-/// One ticket of the workspace.
+/// One ticket of the workspace, with its visitor.
 pub async fn workspace_ticket(
     db: &D1Database,
     ws: &str,
     id: &str,
-) -> Result<Option<TicketRow>, ApiError> {
+) -> Result<Option<AdminTicketRow>, ApiError> {
     first(
         db,
-        &format!("SELECT {COLS} FROM tickets WHERE workspace_id = ?1 AND id = ?2"),
+        &format!("{ADMIN_FROM} WHERE t.workspace_id = ?1 AND t.id = ?2"),
         &[s(ws), s(id)],
     )
     .await
 }
 
-/// Moves a ticket to `status` (a word the caller checked).
+/// Moves a ticket of the workspace to `status` (a no-op for another workspace's id).
 pub async fn set_ticket_status(
     db: &D1Database,
     ws: &str,
@@ -139,7 +196,7 @@ pub async fn set_ticket_status(
 ) -> Result<(), ApiError> {
     run(
         db,
-        "UPDATE tickets SET status = ?3, updated_at = ?4 WHERE workspace_id = ?1 AND id = ?2",
+        "UPDATE tickets SET status = ?3, updated_at = ?4 WHERE workspace_id = ?1 AND id = ?2 AND status <> ?3",
         &[s(ws), s(id), s(status), n(now)],
     )
     .await

@@ -1,10 +1,10 @@
-//! Tickets (`/v1/tickets`): a visitor files one from the widget (with the page it was filed
-//! from) and follows its status. A visitor only ever sees their own; another visitor's ticket is
-//! simply not found. The team (`/admin/v1/tickets`, teammate or workspace key) lists them and
-//! moves their status; each move reaches the visitor's open widgets through the hub.
+//! Tickets (`/v1/tickets`): a visitor files one from the widget (with the http(s) page it was
+//! filed from, `pageUrl`) and follows its status. A
+//! visitor only ever sees their own; another visitor's ticket is simply not found. The team
+//! works them from the console (`/admin/v1/tickets`, a teammate key or the workspace key): a
+//! status change is announced live to the visitor's sockets and the agents'.
 
 use porchlight_shared::types::is_safe_http_url;
-use porchlight_shared::vocab::TicketStatus;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::json;
@@ -17,8 +17,7 @@ use crate::hub;
 use crate::rand;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct NewTicket {
     subject: String,
     body: String,
@@ -82,68 +81,62 @@ pub async fn get(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     http::json(200, &one(ctx, &a, id).await?.view())
 }
 
-// ---------------------------------------------------------------- the team's side
+/// The statuses a ticket moves between (the table's CHECK).
+const STATUSES: [&str; 4] = ["open", "pending", "solved", "closed"];
 
-fn not_found() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such ticket")
-}
-
-/// `GET /admin/v1/tickets?status=`: the workspace's tickets, newest first.
+/// `GET /admin/v1/tickets?status=open|pending|solved|closed|all` (default all).
 pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let agent = auth::agent(ctx).await?;
-    let status = match ctx.query("status")? {
-        Some(v) => Some(
-            v.parse::<TicketStatus>()
-                .map_err(|_| ApiError::invalid("/status", "open, pending, solved or closed"))?,
-        ),
-        None => None,
+    let status = ctx.query("status")?.unwrap_or_else(|| "all".into());
+    let filter = match status.as_str() {
+        "all" => None,
+        s if STATUSES.contains(&s) => Some(s),
+        _ => {
+            return Err(ApiError::invalid(
+                "/status",
+                "open, pending, solved, closed or all",
+            ))
+        }
     };
-    let rows =
-        db::workspace_tickets(&ctx.db()?, &agent.workspace.id, status.map(|s| s.as_str())).await?;
+    let rows = db::workspace_tickets(&ctx.db()?, &agent.workspace.id, filter).await?;
     http::json(
         200,
-        &json!({"tickets": rows.iter().map(db::TicketRow::admin_view).collect::<Vec<_>>()}),
+        &json!({"tickets": rows.iter().map(db::AdminTicketRow::view).collect::<Vec<_>>()}),
     )
-}
-
-pub async fn admin_get(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
-    let agent = auth::agent(ctx).await?;
-    let row = db::workspace_ticket(&ctx.db()?, &agent.workspace.id, id)
-        .await?
-        .ok_or_else(not_found)?;
-    http::json(200, &row.admin_view())
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StatusBody {
-    status: TicketStatus,
+struct StatusChange {
+    status: String,
 }
 
-/// `PATCH /admin/v1/tickets/{id}` `{status}`: the visitor's open widgets hear of it.
-pub async fn admin_patch(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
+/// `POST /admin/v1/tickets/{id}/status` `{status}`: the visitor sees it live.
+pub async fn admin_status(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let agent = auth::agent(ctx).await?;
+    let change: StatusChange = ctx.json().await?;
+    if !STATUSES.contains(&change.status.as_str()) {
+        return Err(ApiError::invalid(
+            "/status",
+            "open, pending, solved or closed",
+        ));
+    }
     let db = ctx.db()?;
-    let ws = agent.workspace.id.as_str();
-    // Another workspace's ticket is not found, whatever the body.
-    let old = db::workspace_ticket(&db, ws, id)
+    let ws = agent.workspace.id.clone();
+    let not_found = || ApiError::new(ErrorCode::NotFound, "no such ticket");
+    db::workspace_ticket(&db, &ws, id)
         .await?
         .ok_or_else(not_found)?;
-    let b: StatusBody = ctx.json().await?;
-    if old.status != b.status.as_str() {
-        db::set_ticket_status(&db, ws, id, b.status.as_str(), ctx.now).await?;
-    }
-    let row = db::workspace_ticket(&db, ws, id)
+    db::set_ticket_status(&db, &ws, id, &change.status, ctx.now).await?;
+    let row = db::workspace_ticket(&db, &ws, id)
         .await?
         .ok_or_else(not_found)?;
-    if old.status != row.status {
-        hub::notify(
-            ctx,
-            ws,
-            row.visitor_id.as_deref(),
-            false,
-            json!({"type": "ticket", "ticket": row.view()}),
-        );
-    }
-    http::json(200, &row.admin_view())
+    hub::notify(
+        ctx,
+        &ws,
+        Some(&row.visitor_id),
+        true,
+        json!({"type": "ticket", "ticket": row.visitor_view()}),
+    );
+    http::json(200, &row.view())
 }

@@ -5,6 +5,7 @@
 
 mod branching;
 mod checklists;
+mod survey_read;
 mod surveys;
 mod tour_run;
 mod tours;

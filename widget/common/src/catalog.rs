@@ -51,6 +51,46 @@ pub enum Msg {
     /// The accessible name of a step's embedded video.
     TourVideo,
 
+    // --- surveys (widget/survey) ---
+    /// The accessible name of a survey's close (×) button: the survey is dismissed.
+    SurveyClose,
+    /// The accessible name of a survey (its card or dialog).
+    SurveyUntitled,
+    /// The intro screen's button when the author wrote none.
+    SurveyStart,
+    /// A question's button to the next question.
+    SurveyNext,
+    /// A question's button back to the previous question.
+    SurveyBack,
+    /// The last question's button: the answers are sent.
+    SurveySubmit,
+    /// The thank-you screen's title when the author wrote none.
+    SurveyThanks,
+    /// The thank-you screen's button when the author wrote none.
+    SurveyDone,
+    /// Under a required question left empty.
+    SurveyRequired,
+    /// Under an answer the question does not take.
+    SurveyInvalid,
+    /// A dropdown question's empty choice.
+    SurveyChoose,
+    /// The accessible name of a large survey's progress bar.
+    SurveyProgress,
+    /// Announced when a survey question shows (`{step}`, `{total}`: digits, `{question}`).
+    SurveyAnnounce,
+    /// The accessible name of a star rating's choice (`{rating}`: 1 to 5).
+    SurveyStar,
+    /// A face of an emoji rating: the lowest.
+    SurveyFace1,
+    /// A face of an emoji rating.
+    SurveyFace2,
+    /// A face of an emoji rating: the middle one.
+    SurveyFace3,
+    /// A face of an emoji rating.
+    SurveyFace4,
+    /// A face of an emoji rating: the highest.
+    SurveyFace5,
+
     // --- core: the launcher and the panel (widget/src/ui.rs) ---
     /// The launcher's accessible name. The loader draws the same launcher before the core has
     /// arrived with widget/src/launcher-label.txt, which a test holds to this text.
@@ -271,6 +311,25 @@ impl Msg {
         Msg::TourProgress,
         Msg::TourAnnounce,
         Msg::TourVideo,
+        Msg::SurveyClose,
+        Msg::SurveyUntitled,
+        Msg::SurveyStart,
+        Msg::SurveyNext,
+        Msg::SurveyBack,
+        Msg::SurveySubmit,
+        Msg::SurveyThanks,
+        Msg::SurveyDone,
+        Msg::SurveyRequired,
+        Msg::SurveyInvalid,
+        Msg::SurveyChoose,
+        Msg::SurveyProgress,
+        Msg::SurveyAnnounce,
+        Msg::SurveyStar,
+        Msg::SurveyFace1,
+        Msg::SurveyFace2,
+        Msg::SurveyFace3,
+        Msg::SurveyFace4,
+        Msg::SurveyFace5,
         Msg::OpenMessenger,
         Msg::OpenMessengerUnread,
         Msg::UnreadOverflow,
@@ -385,6 +444,26 @@ impl Msg {
             Msg::TourProgress => "{step} of {total}",
             Msg::TourAnnounce => "Step {step} of {total}: {title}",
             Msg::TourVideo => "Video",
+
+            Msg::SurveyClose => "Close survey",
+            Msg::SurveyUntitled => "Survey",
+            Msg::SurveyStart => "Start",
+            Msg::SurveyNext => "Next",
+            Msg::SurveyBack => "Back",
+            Msg::SurveySubmit => "Submit",
+            Msg::SurveyThanks => "Thank you!",
+            Msg::SurveyDone => "Close",
+            Msg::SurveyRequired => "Please answer this question.",
+            Msg::SurveyInvalid => "This answer is not valid.",
+            Msg::SurveyChoose => "Choose an answer",
+            Msg::SurveyProgress => "Survey progress",
+            Msg::SurveyAnnounce => "Question {step} of {total}: {question}",
+            Msg::SurveyStar => "{rating} out of 5 stars",
+            Msg::SurveyFace1 => "Very unhappy",
+            Msg::SurveyFace2 => "Unhappy",
+            Msg::SurveyFace3 => "Neutral",
+            Msg::SurveyFace4 => "Happy",
+            Msg::SurveyFace5 => "Very happy",
 
             Msg::OpenMessenger => "Open messenger",
             Msg::OpenMessengerUnread => "Open messenger, {count} unread",

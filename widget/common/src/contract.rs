@@ -99,7 +99,8 @@ pub enum Emit {
     ContentDismissed,
     /// A tour was completed: the page's `tourCompleted` event (`{id}`).
     TourCompleted,
-    /// A survey was completed: the page's `surveyCompleted` event (`{id}`).
+    /// A survey was completed: the page's `surveyCompleted` event (`{id, answers}`: question
+    /// id → answer, the path taken).
     SurveyCompleted,
     /// A button asked for the messenger (`open_messenger`, a chat card's reply): the panel
     /// opens, as `show()` would.
@@ -195,6 +196,53 @@ impl TourExport {
 /// What a tour step reports: the visitor's `next`, `back`, `done`, `snooze`, `dismiss`; and,
 /// when the step's element never came, the tour's policy: `skip` or `end`.
 pub const TOUR_ACTS: [&str; 7] = ["next", "back", "done", "snooze", "dismiss", "skip", "end"];
+
+/// The survey module's exports (`widget/survey`), called by the engagement module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurveyExport {
+    /// `show({root, nonce?, large, screen, question?, value?, index, count, title?, body?,
+    /// button?, act})`: draws one screen (`intro`, `question`, `thanks`) in `root`;
+    /// `act(name, value)` hears one of [`SURVEY_ACTS`] and answers `undefined` (go on) or one
+    /// of [`SURVEY_ERRORS`] (the answer is refused: the screen says why and stays).
+    Show,
+    /// `hide()`: the survey goes; focus goes back where it was.
+    Hide,
+}
+
+impl SurveyExport {
+    pub const fn name(self) -> &'static str {
+        match self {
+            SurveyExport::Show => "show",
+            SurveyExport::Hide => "hide",
+        }
+    }
+}
+
+/// What a survey screen reports: `start` (the intro's button), `next` with the raw answer
+/// (`undefined` when none), `back`, `close` (× or Escape: a dismissal), `done` (the thank-you
+/// screen closed).
+pub const SURVEY_ACTS: [&str; 5] = ["start", "next", "back", "close", "done"];
+
+/// Why the engagement module refuses an answer (`act` returns one): a required question left
+/// empty, or an answer the question does not take (`Question::check`).
+pub const SURVEY_ERRORS: [&str; 2] = ["required", "invalid"];
+
+/// Whether a module's source declares the export `name` (`#[wasm_bindgen]` on `pub fn name(`),
+/// and whether its sources name each act of `acts` (quoted, or a button's `data-a=`): the
+/// modules' tests hold their side of a contract with these.
+pub fn declares(src: &str, name: &str) -> bool {
+    src.contains(&["#[wasm_bindgen]\npub fn ", name, "("].concat())
+}
+
+/// The acts of `acts` that `src` never names (see [`declares`]).
+pub fn unnamed<'a>(src: &str, acts: &[&'a str]) -> Vec<&'a str> {
+    acts.iter()
+        .copied()
+        .filter(|a| {
+            !src.contains(&["\"", a, "\""].concat()) && !src.contains(&["data-a=", a].concat())
+        })
+        .collect()
+}
 
 /// The page's commands the engagement module carries out (the core routes them there).
 pub const ENGAGE_COMMANDS: [&str; 5] = ["track", "startTour", "startSurvey", "debug", "update"];

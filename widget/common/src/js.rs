@@ -81,3 +81,39 @@ pub fn call2(o: &JsValue, m: &str, a: &JsValue, b: &JsValue) -> JsValue {
         .call2(o, a, b)
         .unwrap_or(JsValue::UNDEFINED)
 }
+
+/// Appends `text` to `out`, escaped for an HTML attribute value in double quotes or an
+/// element's text (the catalog's texts and authored ones: `&`, `<` and quotes are written as
+/// entities, so nothing is ever parsed as markup).
+pub fn esc(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A `keydown` `e` in the modal dialog `d`: Tab from its last control (of the selector
+/// `controls`) goes to the first, Shift+Tab from the first (or from `d`) to the last, so focus
+/// stays in the dialog, not in the browser's own controls. Other keys: nothing.
+pub fn wrap_tab(d: &JsValue, e: &JsValue, controls: &str) {
+    if get_str(e, "key").as_deref() != Some("Tab") {
+        return;
+    }
+    let list = js_sys::Array::from(&call1(d, "querySelectorAll", &JsValue::from_str(controls)));
+    let (first, last) = (list.get(0), list.get(list.length().saturating_sub(1)));
+    if !first.is_object() {
+        return;
+    }
+    let at = get(e, "target");
+    let to = match get(e, "shiftKey").is_truthy() {
+        true if at == first || at == *d => last,
+        false if at == last => first,
+        _ => return,
+    };
+    call0(e, "preventDefault");
+    call0(&to, "focus");
+}

@@ -8,7 +8,13 @@ use regex_lite::Regex;
 use std::path::{Path, PathBuf};
 
 /// The source folders of every module that draws in the page.
-const MODULES: [&str; 4] = ["../src", "../messenger/src", "../engage/src", "../tour/src"];
+const MODULES: [&str; 5] = [
+    "../src",
+    "../messenger/src",
+    "../engage/src",
+    "../tour/src",
+    "../survey/src",
+];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

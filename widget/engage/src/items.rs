@@ -4,7 +4,7 @@
 //! parsers. An item whose triggers or frequency do not parse is left out (the edge validated
 //! them when saved; a newer edge may know more) and `debug` says so.
 
-use porchlight_shared::experiences::{Run, TourState};
+use porchlight_shared::experiences::{Run, SurveyContent, TourState};
 use porchlight_shared::targeting::arbitrate::Kind;
 use porchlight_shared::targeting::frequency::{Frequency, History, Impression};
 use porchlight_shared::targeting::triggers::Trigger;
@@ -24,8 +24,14 @@ pub(crate) struct Item {
     pub history: History,
     /// A tour's progress as the edge stored it (`progress: {state, step}`).
     pub run: Option<Run>,
-    /// A tour's content as the browser parsed it: handed to the tour module as it is.
+    /// A tour's or a survey's content as the browser parsed it: handed to the tour or survey
+    /// module as it is.
     pub js: JsValue,
+    /// A survey, read (`SurveyContent::read`) once.
+    pub survey: Option<SurveyContent>,
+    /// A survey's open response as the edge stored it (`response.answers`: question id →
+    /// answer), `undefined` when none.
+    pub open: JsValue,
 }
 
 impl Item {
@@ -58,9 +64,38 @@ impl Item {
     }
 }
 
-/// Families this module renders today (tours through the tour module); the others are
-/// eligible but wait for their renderer.
-pub(crate) const RENDERED: [Family; 3] = [Family::Outbound, Family::Tooltips, Family::Tours];
+thread_local! {
+    /// Items the page asked for (`startTour`, `startSurvey`) on this visit, not shown yet.
+    static FORCED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The page asked for item `id`: it is ready at once (see `tours`, `surveys`).
+pub(crate) fn force(id: &str) {
+    FORCED.with(|f| {
+        let mut f = f.borrow_mut();
+        if !f.iter().any(|x| x == id) {
+            f.push(id.into());
+        }
+    });
+}
+
+pub(crate) fn forced(id: &str) -> bool {
+    FORCED.with(|f| f.borrow().iter().any(|x| x == id))
+}
+
+/// Item `id` showed: what the page asked for is done.
+pub(crate) fn unforce(id: &str) {
+    FORCED.with(|f| f.borrow_mut().retain(|x| x != id));
+}
+
+/// Families this module renders today (tours and surveys through their modules); the others
+/// are eligible but wait for their renderer.
+pub(crate) const RENDERED: [Family; 4] = [
+    Family::Outbound,
+    Family::Tooltips,
+    Family::Tours,
+    Family::Surveys,
+];
 
 /// What the edge says an item's past is, as the frequency check reads it. The count of
 /// impressions is what matters to it; their sessions are "another" one (the edge already
@@ -96,7 +131,8 @@ pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
         .get("id")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty() && s.len() <= 64)
-        .ok_or("no id")?;
+        .ok_or("no id")?
+        .to_string();
     let kind: ItemKind = v
         .get("kind")
         .and_then(Value::as_str)
@@ -112,15 +148,25 @@ pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
         None | Some(Value::Null) => Frequency::default(),
         Some(f) => Frequency::parse(f, "").map_err(|_| "a frequency this widget cannot read")?,
     };
+    let content = v.get_mut("content").map(Value::take).unwrap_or(Value::Null);
+    let survey = match kind {
+        ItemKind::Survey => Some(
+            SurveyContent::read(&content)
+                .filter(|s| !s.questions.is_empty())
+                .ok_or("a survey this widget cannot read")?,
+        ),
+        _ => None,
+    };
     Ok(Item {
-        id: id.into(),
+        id,
         kind,
         priority: v
             .get("priority")
             .and_then(Value::as_i64)
             .unwrap_or(0)
             .clamp(i32::MIN as i64, i32::MAX as i64) as i32,
-        content: v.get_mut("content").map(Value::take).unwrap_or(Value::Null),
+        content,
+        survey,
         triggers,
         frequency,
         history: history_of(v.get("history")),
@@ -131,6 +177,7 @@ pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
             })
         }),
         js: JsValue::UNDEFINED,
+        open: JsValue::UNDEFINED,
     })
 }
 

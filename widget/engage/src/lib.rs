@@ -18,6 +18,8 @@ mod host;
 #[cfg(target_arch = "wasm32")]
 mod items;
 #[cfg(target_arch = "wasm32")]
+mod lazy;
+#[cfg(target_arch = "wasm32")]
 mod observe;
 #[cfg(target_arch = "wasm32")]
 mod queue;
@@ -25,5 +27,7 @@ mod queue;
 mod render;
 #[cfg(target_arch = "wasm32")]
 mod runtime;
+#[cfg(target_arch = "wasm32")]
+mod surveys;
 #[cfg(target_arch = "wasm32")]
 mod tours;

@@ -24,6 +24,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::host::{call, later};
 
+mod answers;
+pub(crate) use answers::{answer, answers_key, answers_since, flush_answers};
+
 /// One impression (short keys: it is kept in every visitor's storage): client id `c`,
 /// family `k`, item `i`, action `a`, when `t`, browsing session `b`, when the edge stored it
 /// `s` (0: not yet).
@@ -405,6 +408,7 @@ pub(crate) fn clear() {
         let _ = s.remove_item(&imps_key(&ws));
         let _ = s.remove_item(&events_key(&ws));
         let _ = s.remove_item(&progress_key(&ws));
+        let _ = s.remove_item(&answers_key(&ws));
     }
     MEM.with(|m| m.borrow_mut().clear());
 }

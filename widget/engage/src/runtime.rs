@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use crate::items::Item;
 use crate::observe::{self, href, perf_now, Page, Seen};
 use crate::render::{self, Act, Actor, Shown};
-use crate::{host, items, queue, tours};
+use crate::{host, items, queue, surveys, tours};
 use porchlight_widget_common::place::clamp;
 
 mod commands;
@@ -139,7 +139,7 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
     host::set(host);
     queue::set_workspace(&ws);
     render::configure(&ws, get_str(&config, "nonce"));
-    tours::configure(get(&config, "load"));
+    crate::lazy::configure(get(&config, "load"));
     let settings = get(&config, "settings");
     let mut tracked: Vec<(String, String)> = Vec::new();
     if let Value::Array(list) = json_from_js(&get(&settings, "trackedClicks")) {
@@ -180,8 +180,11 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
             let k = e.key();
             if k.as_deref() == Some(queue::imps_key(&ws).as_str()) {
                 other_tab();
-            } else if k.as_deref() == Some(queue::progress_key(&ws).as_str()) {
-                // Another tab moved a tour: this one follows (see `tours::sync`).
+            } else if k.as_deref() == Some(queue::progress_key(&ws).as_str())
+                || k.as_deref() == Some(queue::answers_key(&ws).as_str())
+            {
+                // Another tab moved a tour (this one follows, see `tours::sync`), or answered a
+                // survey (it may resume here).
                 replan();
             }
         });
@@ -191,6 +194,7 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
             queue::flush_imps();
             queue::flush_events();
             queue::flush_progress();
+            queue::flush_answers();
         });
         let _ = w.add_event_listener_with_callback("online", f.as_ref().unchecked_ref());
         KEEP.with(|k| k.borrow_mut().push(f));
@@ -199,6 +203,7 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
     queue::flush_imps();
     queue::flush_events();
     queue::flush_progress();
+    queue::flush_answers();
 }
 
 /// `eligible(answer)`: a `/v1/eligible` answer for the page now shown (a boot's).
@@ -212,13 +217,16 @@ pub fn eligible(answer: JsValue) {
 fn apply(answer: JsValue, asked: Option<i64>) {
     let mut v = json_from_js(&answer);
     let (mut items, left) = items::read(&mut v);
-    // A tour's steps go to the tour module as the browser parsed them.
-    let tours: Array = get(&answer, "tours").dyn_into().unwrap_or_default();
-    for t in tours.iter() {
-        let id = get_str(&t, "id");
-        for i in items.iter_mut() {
-            if Some(&i.id) == id.as_ref() {
-                i.js = get(&t, "content");
+    // A tour's steps and a survey's questions go to their module as the browser parsed them.
+    for family in ["tours", "surveys"] {
+        let list: Array = get(&answer, family).dyn_into().unwrap_or_default();
+        for t in list.iter() {
+            let id = get_str(&t, "id");
+            for i in items.iter_mut() {
+                if Some(&i.id) == id.as_ref() {
+                    i.js = get(&t, "content");
+                    i.open = get(&get(&t, "response"), "answers");
+                }
             }
         }
     }
@@ -407,14 +415,17 @@ fn has_trigger(f: impl Fn(&TriggerKind) -> bool) -> bool {
     .unwrap_or(false)
 }
 
-/// Another tab recorded something: a dismissal there takes the item down here; frequency sees
-/// the rest.
+/// Another tab recorded something: a dismissal there (or a survey answered to the end) takes
+/// the item down here; frequency sees the rest.
 fn other_tab() {
     let list = queue::imps();
     let gone: Vec<Shown> = with(|rt| {
         let mut dismissed: Vec<String> = Vec::new();
         for x in &list {
-            if x.a == ImpressionAction::Dismissed.as_str() && rt.shown.iter().any(|s| s.id == x.i) {
+            let ended = x.a == ImpressionAction::Dismissed.as_str()
+                || (x.a == ImpressionAction::Completed.as_str()
+                    && x.k == ItemKind::Survey.family().as_str());
+            if ended && rt.shown.iter().any(|s| s.id == x.i) {
                 dismissed.push(x.i.clone());
             }
         }
@@ -479,6 +490,9 @@ fn replan() {
                         continue;
                     }
                 }
+            }
+            if i.kind == ItemKind::Survey {
+                resuming = surveys::resuming(i, &histories[k], rt.answered_at);
             }
             page_items.push(PageItem {
                 id: &i.id,
@@ -581,6 +595,7 @@ fn show(id: &str) -> bool {
         let item = rt.items.iter().find(|i| i.id == id)?;
         let r = match item.kind {
             ItemKind::Tour => tours::show(item, rt.answered_at, &rt.page.url, &rt.bs),
+            ItemKind::Survey => surveys::show(item, rt.answered_at),
             _ => render::show(item, &actor),
         };
         Some((r, item.family(), item.kind))

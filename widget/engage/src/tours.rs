@@ -15,16 +15,17 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Object, Reflect};
 use porchlight_shared::experiences::{runs_here, Run, TourAction, TourState};
 use porchlight_shared::vocab::ImpressionAction;
 use porchlight_widget_common::contract::{Emit, TourExport};
-use porchlight_widget_common::js::{get, set, warn};
+use porchlight_widget_common::js::{get, set};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
 use crate::items::Item;
+use crate::lazy::{self, Lazy};
 use crate::render::{self, Shown};
 use crate::{host, queue};
 
@@ -41,24 +42,13 @@ struct On {
 }
 
 thread_local! {
-    static LOAD: RefCell<Option<Function>> = const { RefCell::new(None) };
-    static MODULE: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-    static LOADING: RefCell<bool> = const { RefCell::new(false) };
+    static MODULE: Lazy = const { Lazy::new("tour") };
     static ON: RefCell<Option<On>> = const { RefCell::new(None) };
-    /// Tours `startTour` asked for on this visit, not started at the edge yet.
-    static FORCED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     static ACT: RefCell<Option<JsValue>> = const { RefCell::new(None) };
     /// The step last drawn and the page it was first drawn on: met again on another page (the
     /// visitor went elsewhere mid-step), a missing element shows the step centred rather than
     /// skipping or ending the tour.
     static LAST: RefCell<(String, u32, String)> = const { RefCell::new((String::new(), 0, String::new())) };
-    /// Failed loads of the tour module: after three, no more tries on this page.
-    static FAILS: RefCell<u32> = const { RefCell::new(0) };
-}
-
-/// The loader's `load(name)`, handed over by the core.
-pub(crate) fn configure(load: JsValue) {
-    LOAD.with(|l| *l.borrow_mut() = load.dyn_into().ok());
 }
 
 fn steps(item: &Item) -> &[Value] {
@@ -83,19 +73,6 @@ fn run_of(item: &Item, answered_at: i64) -> Option<Run> {
     queue::tour_run(&item.id, item.run, last(item), answered_at)
 }
 
-pub(crate) fn force(id: &str) {
-    FORCED.with(|f| {
-        let mut f = f.borrow_mut();
-        if !f.iter().any(|x| x == id) {
-            f.push(id.into());
-        }
-    });
-}
-
-fn forced(id: &str) -> bool {
-    FORCED.with(|f| f.borrow().iter().any(|x| x == id))
-}
-
 /// Whether tour `item` may show on `url`, and if so whether it resumes (see the module's
 /// documentation) and at which step. `None`: its current step runs on another page, or this
 /// browser ended or snoozed it since the edge answered.
@@ -104,7 +81,7 @@ pub(crate) fn candidate(item: &Item, answered_at: i64, url: &str) -> Option<(boo
         return None;
     }
     let run = run_of(item, answered_at);
-    let forced = forced(&item.id);
+    let forced = crate::items::forced(&item.id);
     let state = run.map(|r| r.state);
     if run != item.run && state != Some(TourState::InProgress) && !forced {
         return None;
@@ -138,7 +115,7 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
             queue::note("tour", &item.id, ImpressionAction::Shown, bs);
         }
     }
-    FORCED.with(|f| f.borrow_mut().retain(|x| *x != item.id));
+    crate::items::unforce(&item.id);
     let (h, wrap) = render::host(&item.id, "tr", false)?;
     ON.with(|o| {
         *o.borrow_mut() = Some(On {
@@ -151,71 +128,23 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
         })
     });
     draw();
-    let id = item.id.clone();
-    Ok(Shown {
-        id: item.id.clone(),
-        host: h,
-        keep: Vec::new(),
-        cleanup: vec![Box::new(move || {
-            let mine = ON.with(|o| {
-                let mut o = o.borrow_mut();
-                let mine = o.as_ref().is_some_and(|x| x.id == id);
-                if mine {
-                    *o = None;
-                }
-                mine
-            });
-            if mine {
-                call_module(TourExport::Hide, &JsValue::UNDEFINED);
-            }
-        })],
-    })
+    Ok(lazy::shown(
+        &item.id,
+        h,
+        &ON,
+        |o| &o.id,
+        || call_module(TourExport::Hide, &JsValue::UNDEFINED),
+    ))
 }
 
-/// `module[f](arg)`, once the module is here (loaded on first use; a failed load is tried
-/// again next time).
+/// `module[f](arg)`, once the module is here (loaded on a show).
 fn call_module(f: TourExport, arg: &JsValue) {
-    if let Some(m) = MODULE.with(|m| m.borrow().clone()) {
-        if let Ok(func) = get(&m, f.name()).dyn_into::<Function>() {
-            let _ = func.call1(&JsValue::UNDEFINED, arg);
-        }
-        return;
-    }
-    if f != TourExport::Show || LOADING.with(|l| std::mem::replace(&mut *l.borrow_mut(), true)) {
-        return;
-    }
-    let Some(load) = LOAD.with(|l| l.borrow().clone()) else {
-        return warn("the tour module cannot be loaded", &JsValue::UNDEFINED);
-    };
-    let p = match load.call1(&JsValue::UNDEFINED, &JsValue::from_str("tour")) {
-        Ok(p) => Promise::resolve(&p),
-        Err(e) => Promise::reject(&e),
-    };
-    let ok = Closure::once_into_js(|m: JsValue| {
-        LOADING.with(|l| *l.borrow_mut() = false);
-        MODULE.with(|x| *x.borrow_mut() = Some(m));
-        draw();
-    });
-    // Not loaded: the tour goes (nothing blocks the page behind an invisible tour) and the
-    // next plan tries again, three times at most.
-    let fail = Closure::once_into_js(|e: JsValue| {
-        LOADING.with(|l| *l.borrow_mut() = false);
-        warn("could not load the tour module", &e);
-        let id = ON.with(|o| o.borrow().as_ref().map(|on| on.id.clone()));
-        let n = FAILS.with(|f| {
-            *f.borrow_mut() += 1;
-            *f.borrow()
-        });
-        if let Some(id) = id {
-            match n < 3 {
-                true => crate::runtime::take_down(&id),
-                false => crate::runtime::closed(&id),
-            }
-        }
-    });
-    if let Ok(then) = get(&p, "then").dyn_into::<Function>() {
-        let _ = then.call2(&p, &ok, &fail);
-    }
+    lazy::call(&MODULE, f.name(), arg, f == TourExport::Show, draw, failed);
+}
+
+/// The module did not load (`lazy::failed`).
+fn failed(n: u32) {
+    lazy::failed(&ON, |o| &o.id, n);
 }
 
 /// Draws the step of the tour on screen.

@@ -6,7 +6,7 @@
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, call1, get, get_str, num, set};
+use porchlight_widget_common::js::{call0, call1, esc, get, num, set, wrap_tab};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlDialogElement};
@@ -79,19 +79,6 @@ fn video(parent: &Element, url: &str) -> Result<(), JsValue> {
         None => {}
     }
     Ok(())
-}
-
-/// `text` for an HTML attribute or element (the catalog's texts: ours, but a translation may
-/// hold `&`, `<` or quotes).
-fn esc(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
 }
 
 /// A button reporting `action` (read by the one click listener of the card).
@@ -223,30 +210,10 @@ pub(crate) fn build(
     Ok(d)
 }
 
-/// Tab from the last control goes to the first, Shift+Tab from the first (or the dialog) to
-/// the last: in a modal step focus stays in the step, not in the browser's own controls.
+/// In a modal step focus stays in the step, not in the browser's own controls
+/// (`js::wrap_tab`).
 fn trap(d: &Element) -> Result<(), JsValue> {
-    let dd = d.clone();
-    let f: Cb = Closure::new(move |e: JsValue| {
-        if get_str(&e, "key").as_deref() != Some("Tab") {
-            return;
-        }
-        let Ok(list) = dd.query_selector_all("button,a[href],iframe,video") else {
-            return;
-        };
-        let (Some(first), Some(last)) = (list.get(0), list.get(list.length().saturating_sub(1)))
-        else {
-            return;
-        };
-        let at = get(&e, "target");
-        let is = |n: &JsValue| at == *n;
-        let to = match get(&e, "shiftKey").is_truthy() {
-            true if is(&first) || is(&dd) => last,
-            false if is(&last) => first,
-            _ => return,
-        };
-        call0(&e, "preventDefault");
-        call0(&to, "focus");
-    });
+    let dd: JsValue = d.clone().into();
+    let f: Cb = Closure::new(move |e: JsValue| wrap_tab(&dd, &e, "button,a[href],iframe,video"));
     d.add_event_listener_with_callback_and_bool("keydown", &keep(f), false)
 }

@@ -30,15 +30,7 @@ pub async fn admin_live_stats(ctx: &mut Ctx) -> Result<Response, ApiError> {
 
 pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let agent = auth::agent(ctx).await?;
-    let url = ctx
-        .req
-        .url()
-        .map_err(|_| ApiError::invalid("", "bad URL"))?;
-    let status = url
-        .query_pairs()
-        .find(|(k, _)| k == "status")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| "open".into());
+    let status = ctx.query("status")?.unwrap_or_else(|| "open".into());
     let filter = match status.as_str() {
         "open" => db::InboxFilter::Open,
         "closed" => db::InboxFilter::Closed,

@@ -1,5 +1,5 @@
-//! The page's commands this module owns (`track`, `debug`, `update`, `startTour`, and the
-//! `start…` of modules still to come).
+//! The page's commands this module owns (`track`, `debug`, `update`, `startTour`,
+//! `startSurvey`, and the `start…` of modules still to come).
 
 use js_sys::{Array, Object};
 use porchlight_shared::vocab::ItemKind;
@@ -7,8 +7,9 @@ use porchlight_widget_common::js::{set, warn};
 use wasm_bindgen::prelude::*;
 
 use super::{refetch, replan, seen, with};
+use crate::items::force;
 use crate::observe::{href, Seen};
-use crate::{host, queue, tours};
+use crate::{host, queue};
 
 /// `command(name, args)`: the page's commands this module owns.
 #[wasm_bindgen]
@@ -55,7 +56,15 @@ pub fn command(name: String, args: JsValue) {
             Some(id) => start_tour(id),
             None => warn("startTour expects a tour id", &args.get(0)),
         },
-        "startSurvey" => {
+        "startSurvey" => match args
+            .get(0)
+            .as_string()
+            .filter(|s| !s.is_empty() && s.len() <= 64)
+        {
+            Some(id) => start_survey(id),
+            None => warn("startSurvey expects a survey id", &args.get(0)),
+        },
+        "startChecklist" | "showArticle" => {
             let first = with(|rt| {
                 let first = !rt.warned.contains(&name);
                 if first {
@@ -87,7 +96,7 @@ fn start_tour(id: String) {
             .any(|i| i.id == id && i.kind == ItemKind::Tour)
     })
     .unwrap_or(false);
-    tours::force(&id);
+    force(&id);
     if here {
         with(|rt| rt.closed.retain(|c| *c != id));
         return replan();
@@ -130,4 +139,30 @@ fn start_tour(id: String) {
             ),
         }),
     );
+}
+
+/// `startSurvey(id)`: shows the survey now (or resumes its open response), whatever its
+/// triggers — never whatever its audience, status or frequency: it must be one the edge offers
+/// this visitor on this page (arbitration still applies). An id it does not offer changes
+/// nothing; `debug` shows why.
+fn start_survey(id: String) {
+    let here = with(|rt| {
+        rt.items
+            .iter()
+            .any(|i| i.id == id && i.kind == ItemKind::Survey)
+    })
+    .unwrap_or(false);
+    if !here {
+        warn(
+            "startSurvey: this survey is not offered to this visitor here",
+            &JsValue::from_str(&id),
+        );
+        if with(|rt| rt.debug).unwrap_or(false) {
+            refetch();
+        }
+        return;
+    }
+    force(&id);
+    with(|rt| rt.closed.retain(|c| *c != id));
+    replan();
 }

@@ -1,0 +1,33 @@
+// The console tests' kit: sign in as a site owner or a teammate would, and check a screen the
+// way every console screen is held: axe-core with 0 violations and a screenshot, in light and
+// dark.
+import assert from 'node:assert/strict';
+import { axe, outputPath } from './browser.mjs';
+import { BASE } from './harness.mjs';
+
+/** Opens the console (at `hash`, if given) and signs in with `key`; waits for the shell. */
+export async function signIn(page, key, hash = '') {
+  await page.goto(`${BASE}/console/${hash}`);
+  await page.getByLabel('Your teammate key or the workspace secret key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Console' }).waitFor({ timeout: 15000 });
+}
+
+/** The console's main nav. */
+export const nav = (page) => page.getByRole('navigation', { name: 'Console' });
+
+/** The heading of the screen shown (each screen has one h1). */
+export const screenTitle = (page) => page.locator('h1:visible');
+
+/**
+ * axe in light and dark (0 violations) and a screenshot of each: tests/output/console-<name>-<scheme>.png.
+ * Leaves the page in light.
+ */
+export async function checkScreen(page, name) {
+  for (const colorScheme of ['dark', 'light']) {
+    await page.emulateMedia({ colorScheme });
+    const violations = await axe(page);
+    assert.deepEqual(violations, [], `${name} (${colorScheme}): ${JSON.stringify(violations, null, 2)}`);
+    await page.screenshot({ path: outputPath(`console-${name}-${colorScheme}.png`), fullPage: true });
+  }
+}
