@@ -260,8 +260,6 @@ pub enum Msg {
     TicketsFailed,
     /// Tickets: one in the list (`{subject}`, `{status}`: one of the status words, `{date}`)
     TicketLine,
-    /// Tickets: back from a ticket to the list
-    TicketBack,
     /// Tickets: announced when the team moves a ticket (`{subject}`, `{status}`)
     TicketMoved,
     /// Tickets: status word
@@ -407,7 +405,6 @@ impl Msg {
         Msg::TicketsNone,
         Msg::TicketsFailed,
         Msg::TicketLine,
-        Msg::TicketBack,
         Msg::TicketMoved,
         Msg::TicketOpen,
         Msg::TicketPending,
@@ -548,7 +545,6 @@ impl Msg {
             Msg::TicketsNone => "You have no tickets yet.",
             Msg::TicketsFailed => "Your tickets could not be loaded; try again.",
             Msg::TicketLine => "{subject} · {status} · {date}",
-            Msg::TicketBack => "Back to your tickets",
             Msg::TicketMoved => "Your ticket “{subject}” is now {status}.",
             Msg::TicketOpen => "open",
             Msg::TicketPending => "pending",

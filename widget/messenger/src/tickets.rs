@@ -48,8 +48,8 @@ pub(crate) fn mount(ui: &Dom, space: &Element) -> Option<()> {
     button(ui, &list_view, "go", t(Msg::TicketNew), |_| view(1));
     el(&list_view, "h3", "", Some(t(Msg::TicketsMine)));
     let list = el(&list_view, "ul", "hl", None);
+    // The form; the Tickets tab leads back to the list.
     let form_view = el(space, "form", "hv", None);
-    button(ui, &form_view, "bk", t(Msg::TicketBack), |_| view(0));
     el(&form_view, "h3", "", Some(t(Msg::TicketNew)));
     let subject: HtmlInputElement =
         field(&form_view, t(Msg::TicketSubject), "input", "200")?.unchecked_into();
@@ -89,8 +89,9 @@ fn view(n: u8) {
     }
 }
 
-/// Loads and draws the visitor's tickets.
+/// Loads and draws the visitor's tickets (the list, in view).
 pub(crate) fn refresh() {
+    view(0);
     wasm_bindgen_futures::spawn_local(async {
         let r = call("GET", "/v1/tickets", None).await;
         let Some(p) = parts() else {
