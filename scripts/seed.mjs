@@ -180,6 +180,14 @@ const demoContent = (tourId) => [
   }],
 ];
 
+// The help center's demo articles (issue 13): what the messenger's Help space searches.
+const DEMO_ARTICLES = [
+  { title: 'Export a report as CSV', body: 'Open a report and press **Export**. You get one row per data point, ready for a spreadsheet.\n\nLarge reports are sent by email instead: see [the export guide](https://example.com/guides/export).' },
+  { title: 'Invite your teammates', body: 'Go to *Settings → Team* and add their email addresses. Each teammate gets an invitation that is valid for seven days.' },
+  { title: 'Reset your password', body: 'On the sign-in page choose **Forgot password**. We email you a link; it works once, for one hour.' },
+  { title: 'Share a dashboard', body: 'Dashboards are private until you share them. Press Share and pick people or make a read-only link. You can also export it as CSV from the same menu.' },
+];
+
 async function admin(method, path, body) {
   const r = await fetch(`${base}${path}`, {
     method,
@@ -209,6 +217,45 @@ if (creds.secretKey?.startsWith('psk_')) {
   // The tour first: the post's button names it.
   const tourId = await ensure(TOUR);
   for (const item of demoContent(tourId)) await ensure(item);
+
+  // --- The messenger's spaces (issue 13): a help center, common questions on the Home, and a
+  // checklist in Tasks. Created once, by title / name, like the rest.
+  const collections = (await admin('GET', '/admin/v1/collections')).collections;
+  const collectionId = collections.find((c) => c.name === 'Getting started')?.id
+    ?? (await admin('POST', '/admin/v1/collections', { name: 'Getting started', description: 'The first steps with Acme Analytics.' })).id;
+  const articles = new Map((await admin('GET', '/admin/v1/articles')).articles.map((a) => [a.title, a.id]));
+  for (const a of DEMO_ARTICLES) {
+    if (articles.has(a.title)) continue;
+    const made = await admin('POST', '/admin/v1/articles', { ...a, collectionId });
+    await admin('POST', `/admin/v1/articles/${made.id}/activate`);
+    articles.set(a.title, made.id);
+  }
+  const ws = await admin('GET', '/admin/v1/workspace');
+  if (!ws.messenger.commonQuestions?.length) {
+    await admin('PATCH', '/admin/v1/workspace', {
+      messenger: {
+        ...ws.messenger,
+        commonQuestions: [
+          { title: 'How do I export a report as CSV?', articleId: articles.get('Export a report as CSV') },
+          { title: 'How do I invite my team?', articleId: articles.get('Invite your teammates') },
+          { title: 'Is Acme Analytics up?', url: 'https://status.example.com/' },
+        ],
+      },
+    });
+  }
+  await ensure(['checklists', {
+    name: 'Demo: get started',
+    content: {
+      title: 'Get started with Acme Analytics',
+      description: 'Four steps to your first shared report.',
+      tasks: [
+        { id: 'tour', title: 'Take the one-minute tour', action: { type: 'start_tour', tourId } },
+        { id: 'report', title: 'Create your first report', description: 'On the app page, press Create report.', completion: { type: 'event', name: 'report_created' } },
+        { id: 'guide', title: 'Read the export guide', action: { type: 'open_url', url: 'https://example.com/guides/export' } },
+        { id: 'invite', title: 'Invite a teammate' },
+      ],
+    },
+  }]);
 }
 
 console.log(`demo workspace id:  ${creds.workspaceId}`);

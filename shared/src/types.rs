@@ -80,7 +80,24 @@ pub struct MessengerSettings {
     /// Click tracking without code: clicks on elements matching a selector are tracked as the
     /// named event (so audience rules and event triggers can use them).
     pub tracked_clicks: Vec<TrackedClick>,
+    /// The messenger's Home: a few authored "common questions", each an article or a link.
+    pub common_questions: Vec<CommonQuestion>,
 }
+
+/// One of the Home's common questions: a title, and the published article (`articleId`) or
+/// the http(s) page (`url`) it opens — exactly one of the two.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CommonQuestion {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// At most this many common questions on the Home.
+pub const MAX_COMMON_QUESTIONS: usize = 5;
 
 /// One selector whose clicks the widget tracks as an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +131,7 @@ impl Default for MessengerSettings {
             topics: Vec::new(),
             consent_notice: String::new(),
             tracked_clicks: Vec::new(),
+            common_questions: Vec::new(),
         }
     }
 }
@@ -223,6 +241,46 @@ impl MessengerSettings {
                     format!("{at}/event"),
                     "an event name: 1-100 printable characters without leading or trailing spaces",
                 ));
+            }
+        }
+        if self.common_questions.len() > MAX_COMMON_QUESTIONS {
+            return Err(ApiError::invalid(
+                format!("{path}/commonQuestions"),
+                format!("at most {MAX_COMMON_QUESTIONS} common questions"),
+            ));
+        }
+        for (i, q) in self.common_questions.iter().enumerate() {
+            let at = format!("{path}/commonQuestions/{i}");
+            if q.title.trim().is_empty()
+                || q.title.chars().count() > 120
+                || q.title.chars().any(char::is_control)
+            {
+                return Err(ApiError::invalid(
+                    format!("{at}/title"),
+                    "1-120 printable characters",
+                ));
+            }
+            match (&q.article_id, &q.url) {
+                (Some(a), None) if crate::experiences::valid_local_id(a) => {}
+                (Some(_), None) => {
+                    return Err(ApiError::invalid(
+                        format!("{at}/articleId"),
+                        "an article id",
+                    ))
+                }
+                (None, Some(u)) if is_safe_http_url(u) => {}
+                (None, Some(_)) => {
+                    return Err(ApiError::invalid(
+                        format!("{at}/url"),
+                        "an http(s) URL (javascript: and data: are refused)",
+                    ))
+                }
+                _ => {
+                    return Err(ApiError::invalid(
+                        at,
+                        "either articleId or url, not both, not neither",
+                    ))
+                }
             }
         }
         for (i, t) in self.teammates.iter().enumerate() {
@@ -496,6 +554,32 @@ impl WorkspacePatch {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn common_questions_are_an_article_or_a_safe_link() {
+        let with = |q: serde_json::Value| -> Result<(), String> {
+            let m: MessengerSettings =
+                serde_json::from_value(serde_json::json!({ "commonQuestions": q }))
+                    .map_err(|e| e.to_string())?;
+            m.validate("/messenger").map_err(|e| format!("{e:?}"))
+        };
+        assert!(with(serde_json::json!([{"title": "Export?", "articleId": "art_1"}, {"title": "Status", "url": "https://status.example"}])).is_ok());
+        for bad in [
+            serde_json::json!([{"title": "x", "url": "javascript:alert(1)"}]),
+            serde_json::json!([{"title": "x"}]),
+            serde_json::json!([{"title": "x", "articleId": "a", "url": "https://a.b"}]),
+            serde_json::json!([{"title": "", "articleId": "a"}]),
+            serde_json::json!([{"title": "x", "articleId": "<b>"}]),
+            serde_json::json!([{"title": "x".repeat(121), "articleId": "a"}]),
+            serde_json::json!((0..6)
+                .map(|_| serde_json::json!({"title": "x", "articleId": "a"}))
+                .collect::<Vec<_>>()),
+            serde_json::json!([{"title": 5, "articleId": "a"}]),
+            serde_json::json!([{"title": "x", "articleId": "a", "html": "<b>"}]),
+        ] {
+            assert!(with(bad.clone()).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
     use serde_json::json;
 

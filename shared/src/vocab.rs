@@ -73,8 +73,9 @@ words! {
 }
 
 words! {
-    /// Who wrote a message (the `messages.author_type` column).
-    AuthorSide { Visitor, Agent }
+    /// Who wrote a message (the `messages.author_type` column). `System`: the edge itself
+    /// (the help center's suggested articles before a teammate picks up).
+    AuthorSide { Visitor, Agent, System }
 }
 
 words! {

@@ -13,6 +13,8 @@ const creds = JSON.parse(readFileSync(join(process.env.PORCHLIGHT_PERSIST, 'demo
 
 const launcher = (page) => page.getByRole('button', { name: /^Open messenger/ });
 const composer = (page) => page.getByRole('textbox', { name: 'Write a message…' });
+// The launcher opens on Home; the conversation is one tab away.
+const messagesTab = (page) => page.getByRole('tab', { name: 'Messages' });
 const log = (page) => page.getByRole('log', { name: 'Conversation' });
 
 async function signIn(page, key) {
@@ -26,6 +28,7 @@ async function openMessenger(page) {
   await page.goto(`${BASE}/index.html`);
   await launcher(page).waitFor({ state: 'visible', timeout: 15000 });
   await launcher(page).click();
+  await messagesTab(page).click();
   await composer(page).waitFor();
 }
 
@@ -186,6 +189,7 @@ test('pre-chat: topic, consent and email are asked before the first message, and
     const errors = watchErrors(page);
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     await launcher(page).click();
+    await messagesTab(page).click();
     await composer(page).fill('My invoice is wrong');
     await composer(page).press('Enter');
     await page.getByRole('status').filter({ hasText: 'Choose a topic first.' }).waitFor();

@@ -87,6 +87,8 @@ const look = (page) => page.evaluate(() => {
 
 const launcher = (page) => page.getByRole('button', { name: /^Open messenger/ });
 const composer = (page) => page.getByRole('textbox', { name: 'Write a message…' });
+// The launcher opens on Home; the conversation is one tab away.
+const messagesTab = (page) => page.getByRole('tab', { name: 'Messages' });
 const PRIMARY = 'rgb(79, 70, 229)';
 
 /** Open the panel, send a message, wait until the edge stored it; checks how it all looks. */
@@ -95,6 +97,7 @@ async function chat(page, text) {
     if (ws.url().includes('/v1/live')) ws.on('framesent', (f) => { if (/"hb"/.test(f.payload)) resolve(); });
   }));
   await launcher(page).click();
+  await messagesTab(page).click();
   await page.getByRole('dialog').waitFor({ state: 'visible', timeout: 15000 });
   const sent = page.waitForResponse((r) => r.url().endsWith('/v1/conversations') && r.request().method() === 'POST', { timeout: 15000 });
   await composer(page).fill(text);

@@ -15,6 +15,8 @@ import { BASE, call, createWorkspace, userHash } from '../lib/harness.mjs';
 const MESSENGER = /\/porchlight-messenger(_bg)?\.[0-9a-f]+\.(js|wasm)(\?|$)/;
 const launcher = (page) => page.getByRole('button', { name: /^Open messenger/ });
 const composer = (page) => page.getByRole('textbox', { name: 'Write a message…' });
+// The launcher opens on Home; the conversation is one tab away.
+const messagesTab = (page) => page.getByRole('tab', { name: 'Messages' });
 const log = (page) => page.getByRole('log', { name: 'Conversation' });
 
 /** What the page fetched of the messenger, and the sockets it opened. */
@@ -56,6 +58,7 @@ test('a stranger loads no messenger and opens no socket until the panel opens', 
     assert.deepEqual(seen.messenger, [], 'nothing of the messenger before the panel opens');
     assert.deepEqual(seen.sockets, [], 'no live socket for a visitor without a conversation');
     await launcher(page).click();
+    await messagesTab(page).click();
     await composer(page).fill('Hello from a stranger');
     await composer(page).press('Enter');
     await log(page).locator('li[data-seq]').filter({ hasText: 'Hello from a stranger' }).waitFor({ timeout: 10000 });
@@ -86,6 +89,7 @@ test('a visitor with a conversation gets the messenger at boot, on this browser 
     const errors = watchErrors(page);
     await page.goto(url);
     await launcher(page).click();
+    await messagesTab(page).click();
     await composer(page).fill('Started on the laptop');
     await composer(page).press('Enter');
     await log(page).locator('li[data-seq]').filter({ hasText: 'Started on the laptop' }).waitFor({ timeout: 10000 });
@@ -202,7 +206,9 @@ test('office hours come with the messenger: the open panel says when the team re
     const errors = watchErrors(page);
     await page.goto(url);
     await launcher(page).click();
-    const line = page.getByRole('dialog').getByText('The team typically replies in a few minutes.');
+    await messagesTab(page).click();
+    // In the conversation (Home says it too: see spaces.test.mjs).
+    const line = page.getByRole('tabpanel', { name: 'Messages' }).getByText('The team typically replies in a few minutes.');
     await line.waitFor({ timeout: 10000 });
     // Below the welcome message, above the (empty) conversation: nothing already shown moves.
     const order = await page.evaluate(() => [...document.getElementById('porchlight-root').shadowRoot.querySelector('.b').children].map((e) => e.className));
@@ -235,6 +241,7 @@ test('one socket per browser: tabs share it, stay in sync, and the next tab take
     const firstSeen = watchLoads(first);
     await first.goto(url);
     await launcher(first).click();
+    await messagesTab(first).click();
     await composer(first).fill('Two tabs, one socket');
     await composer(first).press('Enter');
     await log(first).locator('li[data-seq]').filter({ hasText: 'Two tabs, one socket' }).waitFor({ timeout: 10000 });
@@ -261,6 +268,7 @@ test('one socket per browser: tabs share it, stay in sync, and the next tab take
     await first.getByRole('button', { name: /^Open messenger, 1 unread/ }).waitFor({ timeout: 10000 });
     await second.getByRole('button', { name: /^Open messenger, 1 unread/ }).waitFor({ timeout: 10000 });
     await launcher(second).click();
+    await messagesTab(second).click();
     await log(second).locator('li[data-seq]').filter({ hasText: 'Heard in both tabs' }).waitFor({ timeout: 10000 });
     // Typing in the tab without the socket reaches the agent through the one that has it.
     const ticket = await call('POST', '/admin/v1/live/ticket', { token: mate.body.key });
@@ -296,6 +304,7 @@ test('a queued message goes to the conversation it was written in, even after "N
     const errors = watchErrors(page);
     await page.goto(await hostPage(ws.id));
     await launcher(page).click();
+    await messagesTab(page).click();
     await composer(page).fill('First question');
     await composer(page).press('Enter');
     await log(page).locator('li[data-seq="1"]').filter({ hasText: 'First question' }).waitFor({ timeout: 10000 });

@@ -15,6 +15,7 @@ pub mod session;
 pub mod theme;
 pub mod ui;
 
+use porchlight_widget_common::contract::MESSENGER_COMMANDS;
 pub(crate) use porchlight_widget_common::js;
 use porchlight_widget_common::{paint_key, storage};
 
@@ -37,6 +38,9 @@ pub(crate) enum Cmd {
     /// A command of the engagement module (`track`, `start…`, `debug`, `update`), its
     /// arguments.
     Engage(String, Array),
+    /// Open the panel on one of the messenger's spaces (`showMessages`, `showArticle(id)`,
+    /// `startChecklist(id)`): its name and argument.
+    Space(&'static str, JsValue),
 }
 
 /// The events a page can listen to.
@@ -208,7 +212,8 @@ fn dispatch(cmd: JsValue, a: JsValue, b: JsValue) {
         }
         "update" if settings_like => Cmd::Engage(name, Array::new()),
         n if engage::owns(n) => Cmd::Engage(name, Array::of2(&a, &b)),
-        "show" | "showMessages" => Cmd::Show,
+        "show" => Cmd::Show,
+        "showMessages" => Cmd::Space("messages", JsValue::UNDEFINED),
         "showNewMessage" => Cmd::Compose(a.as_string().unwrap_or_default()),
         "hide" => Cmd::Hide,
         "shutdown" => Cmd::Shutdown,
@@ -217,7 +222,17 @@ fn dispatch(cmd: JsValue, a: JsValue, b: JsValue) {
         "boot" | "identify" | "update" => {
             return js::warn("expected an object as the argument of", &cmd)
         }
-        _ => return js::warn("unknown command", &cmd),
+        // `showArticle(id)`, `startChecklist(id)`: the messenger's.
+        n => match MESSENGER_COMMANDS.iter().find(|(c, _)| *c == n) {
+            Some((_, space))
+                if a.as_string()
+                    .is_some_and(|id| !id.is_empty() && id.len() <= 64) =>
+            {
+                Cmd::Space(space, a)
+            }
+            Some(_) => return js::warn("expected an id as the argument of", &cmd),
+            None => return js::warn("unknown command", &cmd),
+        },
     };
     enqueue(c);
 }
@@ -309,6 +324,13 @@ async fn run() {
             Cmd::Shutdown => session::shutdown().await,
             Cmd::Refresh => session::refresh().await,
             Cmd::Compose(text) => chat::compose(&text),
+            Cmd::Space(name, arg) => match ui() {
+                Some(ui) => {
+                    ui.set_open(true, true);
+                    chat::space(name, arg);
+                }
+                None => js::warn("show before a successful boot", &JsValue::from_str(name)),
+            },
             Cmd::Engage(name, args) => match session::ws() {
                 Some(ws) if name == "update" => engage::update(&ws),
                 _ => engage::command(&name, args),

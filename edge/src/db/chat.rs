@@ -59,10 +59,13 @@ pub struct MessageRow {
     pub client_id: String,
     pub body: String,
     pub created_at: i64,
+    /// A system message's suggested articles, JSON `[{id, title}]`.
+    #[serde(default)]
+    pub articles: Option<String>,
 }
 
 const MSG_COLS: &str =
-    "id, conversation_id, seq, author_type, author_id, client_id, body, created_at";
+    "id, conversation_id, seq, author_type, author_id, client_id, body, created_at, articles";
 
 pub async fn conversation_row(
     db: &D1Database,
@@ -90,13 +93,26 @@ pub async fn store_message(
     body: &str,
     now: i64,
 ) -> Result<(MessageRow, bool), ApiError> {
+    store_message_with(db, c, (author, author_id), client_id, body, None, now).await
+}
+
+/// [`store_message`], with a system message's suggested articles (JSON).
+pub async fn store_message_with(
+    db: &D1Database,
+    c: &ConversationRow,
+    (author, author_id): (AuthorSide, Option<&str>),
+    client_id: &str,
+    body: &str,
+    articles: Option<&str>,
+    now: i64,
+) -> Result<(MessageRow, bool), ApiError> {
     let id = crate::rand::id::<10>("msg_")?;
     let mut batch = Batch::new();
     batch.write(stmt(
         db,
-        "INSERT OR IGNORE INTO messages (id, conversation_id, workspace_id, seq, author_type, author_id, client_id, body, created_at) \
-         SELECT ?1, ?2, ?3, COALESCE(MAX(seq), 0) + 1, ?4, ?5, ?6, ?7, ?8 FROM messages WHERE conversation_id = ?2",
-        &[s(&id), s(&c.id), s(&c.workspace_id), s(author.as_str()), opt(author_id), s(client_id), s(body), n(now)],
+        "INSERT OR IGNORE INTO messages (id, conversation_id, workspace_id, seq, author_type, author_id, client_id, body, created_at, articles) \
+         SELECT ?1, ?2, ?3, COALESCE(MAX(seq), 0) + 1, ?4, ?5, ?6, ?7, ?8, ?9 FROM messages WHERE conversation_id = ?2",
+        &[s(&id), s(&c.id), s(&c.workspace_id), s(author.as_str()), opt(author_id), s(client_id), s(body), n(now), opt(articles)],
     )?);
     // Only a newly stored message moves the conversation (a retry changes nothing).
     batch.write(stmt(
@@ -148,7 +164,8 @@ pub async fn mark_read(
 ) -> Result<(), ApiError> {
     let col = match side {
         AuthorSide::Visitor => "visitor_read_seq",
-        AuthorSide::Agent => "agent_read_seq",
+        // The edge's own messages are never "read" by it; the team's position stands for it.
+        AuthorSide::Agent | AuthorSide::System => "agent_read_seq",
     };
     run(
         db,

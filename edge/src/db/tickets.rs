@@ -16,6 +16,9 @@ pub struct TicketRow {
     pub status: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The page it was filed from (migration 0017).
+    #[serde(default)]
+    pub page_url: Option<String>,
 }
 
 impl TicketRow {
@@ -25,8 +28,8 @@ impl TicketRow {
             &self.subject,
             &self.body,
             &self.status,
-            self.created_at,
-            self.updated_at,
+            (self.created_at, self.updated_at),
+            self.page_url.as_deref(),
         )
     }
 }
@@ -37,28 +40,41 @@ fn visitor_view(
     subject: &str,
     body: &str,
     status: &str,
-    created_at: i64,
-    updated_at: i64,
+    (created_at, updated_at): (i64, i64),
+    page_url: Option<&str>,
 ) -> Value {
     json!({"id": id, "subject": subject, "body": body, "status": status,
-           "createdAt": created_at, "updatedAt": updated_at})
+           "pageUrl": page_url, "createdAt": created_at, "updatedAt": updated_at})
 }
 
-const COLS: &str = "id, subject, body, status, created_at, updated_at";
+const COLS: &str = "id, subject, body, status, created_at, updated_at, page_url";
+
+/// What a visitor files.
+pub struct FiledTicket<'a> {
+    pub id: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// The http(s) page it was filed from.
+    pub page_url: Option<&'a str>,
+}
 
 pub async fn insert_ticket(
     db: &D1Database,
     ws: &str,
     visitor: &str,
-    id: &str,
-    subject: &str,
-    body: &str,
+    t: &FiledTicket<'_>,
     now: i64,
 ) -> Result<(), ApiError> {
+    let FiledTicket {
+        id,
+        subject,
+        body,
+        page_url,
+    } = *t;
     run(
         db,
-        "INSERT INTO tickets (id, workspace_id, visitor_id, subject, body, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6)",
-        &[s(id), s(ws), s(visitor), s(subject), s(body), n(now)],
+        "INSERT INTO tickets (id, workspace_id, visitor_id, subject, body, status, created_at, updated_at, page_url) VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6, ?7)",
+        &[s(id), s(ws), s(visitor), s(subject), s(body), n(now), opt(page_url)],
     )
     .await
 }
@@ -108,6 +124,8 @@ pub struct AdminTicketRow {
     pub readable_id: String,
     pub name: Option<String>,
     pub email: Option<String>,
+    #[serde(default)]
+    pub page_url: Option<String>,
 }
 
 impl AdminTicketRow {
@@ -118,8 +136,8 @@ impl AdminTicketRow {
             &self.subject,
             &self.body,
             &self.status,
-            self.created_at,
-            self.updated_at,
+            (self.created_at, self.updated_at),
+            self.page_url.as_deref(),
         )
     }
 
@@ -137,7 +155,7 @@ impl AdminTicketRow {
 }
 
 /// A ticket with its visitor: the columns of [`AdminTicketRow`] and where they come from.
-const ADMIN_FROM: &str = "SELECT t.id, t.subject, t.body, t.status, t.created_at, t.updated_at, t.visitor_id, v.readable_id, v.name, v.email \
+const ADMIN_FROM: &str = "SELECT t.id, t.subject, t.body, t.status, t.created_at, t.updated_at, t.visitor_id, v.readable_id, v.name, v.email, t.page_url \
      FROM tickets t JOIN visitors v ON v.id = t.visitor_id";
 
 /// The workspace's tickets (one status, or all), most recently changed first (at most 200).

@@ -9,6 +9,7 @@ use worker::Response;
 use crate::auth;
 use crate::db;
 use crate::http::{self, Ctx};
+use crate::hub;
 
 pub async fn track(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
@@ -36,5 +37,8 @@ pub async fn track(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .collect();
     let request_id = crate::rand::id::<8>("req_")?;
     db::insert_events(&db, ws, visitor, &events, &request_id, ctx.now).await?;
+    // The visitor's open messenger refreshes its checklists (tasks done by an event), after the
+    // answer (`waitUntil`).
+    hub::notify(ctx, ws, Some(visitor), false, json!({"type": "checklists"}));
     http::json(202, &json!({ "accepted": req.events.len() }))
 }

@@ -2,7 +2,7 @@
 //! articles, reading one, and "was this helpful" once per visitor (visitor API). Search uses
 //! D1's FTS5 (bm25, title weighted 5×); excerpts are plain text, never HTML (Opencom bug 6).
 
-use porchlight_shared::search::fts_query;
+use porchlight_shared::search::{fts_any, fts_query};
 use porchlight_shared::vocab::{ArticleStatus, Transition};
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
@@ -219,14 +219,21 @@ pub async fn set_article_status(
 
 // ---------------------------------------------------------------- visitor side
 
-/// `GET /v1/articles/search?q=`: published articles of the workspace, best match first.
+/// `GET /v1/articles/search?q=[&match=any]`: published articles of the workspace, best match
+/// first. Every word must match (the last as a prefix: search as you type); `match=any` asks for
+/// any telling word instead (what a message the visitor is writing is about: suggestions).
 pub async fn search(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let a = auth::visitor(ctx).await?;
     let q = ctx.query("q")?.unwrap_or_default();
+    let any = match ctx.query("match")?.as_deref() {
+        None | Some("all") => false,
+        Some("any") => true,
+        Some(_) => return Err(ApiError::invalid("/match", "all or any")),
+    };
     if q.chars().count() > 200 {
         return Err(ApiError::invalid("/q", "at most 200 characters"));
     }
-    let Some(query) = fts_query(&q) else {
+    let Some(query) = (if any { fts_any(&q) } else { fts_query(&q) }) else {
         return http::json(200, &json!({"results": []}));
     };
     let hits = db::search_articles(&ctx.db()?, &a.workspace.id, &query).await?;

@@ -242,5 +242,15 @@ pub async fn identify(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .await?;
     r.closing_moved_session(ctx, Some(&a.session.visitor_id), &token_hash)
         .await;
+    // New attributes may complete checklist tasks: the visitor's open messenger asks again.
+    if req.attributes.is_some() {
+        crate::hub::notify(
+            ctx,
+            &a.workspace.id,
+            Some(&a.session.visitor_id),
+            false,
+            json!({"type": "checklists"}),
+        );
+    }
     http::json(200, &json!({ "visitor": r.visitor.view()? }))
 }

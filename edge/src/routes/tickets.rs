@@ -1,8 +1,10 @@
-//! Tickets (`/v1/tickets`): a visitor files one from the widget and follows its status. A
+//! Tickets (`/v1/tickets`): a visitor files one from the widget (with the http(s) page it was
+//! filed from, `pageUrl`) and follows its status. A
 //! visitor only ever sees their own; another visitor's ticket is simply not found. The team
 //! works them from the console (`/admin/v1/tickets`, a teammate key or the workspace key): a
 //! status change is announced live to the visitor's sockets and the agents'.
 
+use porchlight_shared::types::is_safe_http_url;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::json;
@@ -15,10 +17,11 @@ use crate::hub;
 use crate::rand;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct NewTicket {
     subject: String,
     body: String,
+    page_url: Option<String>,
 }
 
 fn check_text(v: &str, max: usize, path: &str) -> Result<String, ApiError> {
@@ -34,15 +37,24 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let t: NewTicket = ctx.json().await?;
     let subject = check_text(&t.subject, 200, "/subject")?;
     let body = check_text(&t.body, 10_000, "/body")?;
+    if t.page_url.as_deref().is_some_and(|u| !is_safe_http_url(u)) {
+        return Err(ApiError::invalid(
+            "/pageUrl",
+            "the http(s) URL of the page (at most 2048 characters)",
+        ));
+    }
     let db = ctx.db()?;
     let id = rand::id::<8>("tkt_")?;
     db::insert_ticket(
         &db,
         &a.workspace.id,
         &a.session.visitor_id,
-        &id,
-        &subject,
-        &body,
+        &db::FiledTicket {
+            id: &id,
+            subject: &subject,
+            body: &body,
+            page_url: t.page_url.as_deref(),
+        },
         ctx.now,
     )
     .await?;

@@ -190,6 +190,104 @@ pub enum Msg {
     RepliesDay,
     /// Under the welcome message while the team is away (unless the workspace wrote its own).
     Away,
+
+    // --- messenger: spaces (widget/messenger/src/spaces.rs, home, help, tickets, tasks) ---
+    /// the tab list's accessible name
+    Spaces,
+    /// the Home tab
+    SpaceHome,
+    /// the Messages tab
+    SpaceMessages,
+    /// the Help tab
+    SpaceHelp,
+    /// the Tickets tab
+    SpaceTickets,
+    /// the Tasks tab
+    SpaceTasks,
+    /// the Tickets tab's accessible name with status changes not yet seen (`{count}`: digits)
+    SpaceTicketsUpdated,
+    /// Home: the heading above the latest conversation
+    HomeRecent,
+    /// Home: the button that starts a conversation
+    HomeNewMessage,
+    /// Home: the heading above the workspace's common questions
+    HomeQuestions,
+    /// Home: the heading above the visitor's checklists
+    HomeChecklists,
+    /// Help: the search field's accessible name and placeholder
+    SearchHelp,
+    /// Help: nothing matched
+    SearchNone,
+    /// Help: the search failed
+    SearchFailed,
+    /// Help: back from an article to the results
+    ArticleBack,
+    /// Help: an article could not be loaded
+    ArticleFailed,
+    /// Help: the feedback question under an article
+    ArticleHelpful,
+    /// Help: the feedback's yes
+    FeedbackYes,
+    /// Help: the feedback's no
+    FeedbackNo,
+    /// Help: after feedback
+    FeedbackThanks,
+    /// Help: a second vote, refused by the edge
+    FeedbackAlready,
+    /// Help: feedback could not be sent
+    FeedbackFailed,
+    /// Suggested articles: while writing a first message, and the help center's message
+    SuggestedArticles,
+    /// The help center's message: who wrote it
+    HelpCenter,
+    /// Tickets: the form's heading and its button on the list
+    TicketNew,
+    /// Tickets: the subject field
+    TicketSubject,
+    /// Tickets: the description field
+    TicketDescription,
+    /// Tickets: the form's send button
+    TicketSend,
+    /// Tickets: the status line once filed
+    TicketFiled,
+    /// Tickets: the status line when filing failed
+    TicketFailed,
+    /// Tickets: the heading of the visitor's tickets
+    TicketsMine,
+    /// Tickets: none yet
+    TicketsNone,
+    /// Tickets: the list could not be loaded
+    TicketsFailed,
+    /// Tickets: one in the list (`{subject}`, `{status}`: one of the status words, `{date}`)
+    TicketLine,
+    /// Tickets: announced when the team moves a ticket (`{subject}`, `{status}`)
+    TicketMoved,
+    /// Tickets: status word
+    TicketOpen,
+    /// Tickets: status word
+    TicketPending,
+    /// Tickets: status word
+    TicketSolved,
+    /// Tickets: status word
+    TicketClosed,
+    /// Tasks: no checklist
+    TasksNone,
+    /// Tasks: the checklists could not be loaded
+    TasksFailed,
+    /// Tasks: a checklist's progress (`{done}`, `{total}`: digits)
+    ChecklistProgress,
+    /// Tasks: a task's state, done (after its title, for screen readers too)
+    TaskDone,
+    /// Tasks: a task's state, to do
+    TaskTodo,
+    /// Tasks: a task's button that starts a product tour
+    TaskTour,
+    /// Tasks: a task's button that opens a page
+    TaskOpen,
+    /// Tasks: a task's button that does what the task asks (tracks its event)
+    TaskDo,
+    /// Tasks: a task could not be ticked
+    TaskFailed,
 }
 
 impl Msg {
@@ -273,6 +371,54 @@ impl Msg {
         Msg::RepliesHours,
         Msg::RepliesDay,
         Msg::Away,
+        Msg::Spaces,
+        Msg::SpaceHome,
+        Msg::SpaceMessages,
+        Msg::SpaceHelp,
+        Msg::SpaceTickets,
+        Msg::SpaceTasks,
+        Msg::SpaceTicketsUpdated,
+        Msg::HomeRecent,
+        Msg::HomeNewMessage,
+        Msg::HomeQuestions,
+        Msg::HomeChecklists,
+        Msg::SearchHelp,
+        Msg::SearchNone,
+        Msg::SearchFailed,
+        Msg::ArticleBack,
+        Msg::ArticleFailed,
+        Msg::ArticleHelpful,
+        Msg::FeedbackYes,
+        Msg::FeedbackNo,
+        Msg::FeedbackThanks,
+        Msg::FeedbackAlready,
+        Msg::FeedbackFailed,
+        Msg::SuggestedArticles,
+        Msg::HelpCenter,
+        Msg::TicketNew,
+        Msg::TicketSubject,
+        Msg::TicketDescription,
+        Msg::TicketSend,
+        Msg::TicketFiled,
+        Msg::TicketFailed,
+        Msg::TicketsMine,
+        Msg::TicketsNone,
+        Msg::TicketsFailed,
+        Msg::TicketLine,
+        Msg::TicketMoved,
+        Msg::TicketOpen,
+        Msg::TicketPending,
+        Msg::TicketSolved,
+        Msg::TicketClosed,
+        Msg::TasksNone,
+        Msg::TasksFailed,
+        Msg::ChecklistProgress,
+        Msg::TaskDone,
+        Msg::TaskTodo,
+        Msg::TaskTour,
+        Msg::TaskOpen,
+        Msg::TaskDo,
+        Msg::TaskFailed,
     ];
 
     /// The English text.
@@ -364,6 +510,55 @@ impl Msg {
             Msg::RepliesHours => "The team typically replies in a few hours.",
             Msg::RepliesDay => "The team typically replies within a day.",
             Msg::Away => "We are away right now. Leave a message and we will get back to you.",
+
+            Msg::Spaces => "Messenger sections",
+            Msg::SpaceHome => "Home",
+            Msg::SpaceMessages => "Messages",
+            Msg::SpaceHelp => "Help",
+            Msg::SpaceTickets => "Tickets",
+            Msg::SpaceTasks => "Tasks",
+            Msg::SpaceTicketsUpdated => "Tickets, {count} updated",
+            Msg::HomeRecent => "Recent conversation",
+            Msg::HomeNewMessage => "Send us a message",
+            Msg::HomeQuestions => "Common questions",
+            Msg::HomeChecklists => "Get started",
+            Msg::SearchHelp => "Search for help",
+            Msg::SearchNone => "No articles match your search.",
+            Msg::SearchFailed => "Search is not available right now; try again.",
+            Msg::ArticleBack => "Back to results",
+            Msg::ArticleFailed => "This article could not be loaded.",
+            Msg::ArticleHelpful => "Was this helpful?",
+            Msg::FeedbackYes => "Yes",
+            Msg::FeedbackNo => "No",
+            Msg::FeedbackThanks => "Thanks for letting us know!",
+            Msg::FeedbackAlready => "You already told us about this article.",
+            Msg::FeedbackFailed => "Your answer could not be sent; try again.",
+            Msg::SuggestedArticles => "These articles might help",
+            Msg::HelpCenter => "Help center",
+            Msg::TicketNew => "New ticket",
+            Msg::TicketSubject => "Subject",
+            Msg::TicketDescription => "Describe the problem",
+            Msg::TicketSend => "Send ticket",
+            Msg::TicketFiled => "Thanks! Your ticket is filed.",
+            Msg::TicketFailed => "Your ticket could not be sent; check both fields and try again.",
+            Msg::TicketsMine => "Your tickets",
+            Msg::TicketsNone => "You have no tickets yet.",
+            Msg::TicketsFailed => "Your tickets could not be loaded; try again.",
+            Msg::TicketLine => "{subject} · {status} · {date}",
+            Msg::TicketMoved => "Your ticket “{subject}” is now {status}.",
+            Msg::TicketOpen => "open",
+            Msg::TicketPending => "pending",
+            Msg::TicketSolved => "solved",
+            Msg::TicketClosed => "closed",
+            Msg::TasksNone => "Nothing to do here right now.",
+            Msg::TasksFailed => "Your tasks could not be loaded; try again.",
+            Msg::ChecklistProgress => "{done} of {total} done",
+            Msg::TaskDone => "Done",
+            Msg::TaskTodo => "To do",
+            Msg::TaskTour => "Start the tour",
+            Msg::TaskOpen => "Open",
+            Msg::TaskDo => "Do it",
+            Msg::TaskFailed => "That task could not be saved; try again.",
         }
     }
 }

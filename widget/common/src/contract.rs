@@ -25,10 +25,14 @@ pub enum Export {
     Seen,
     /// `submit()`: Enter or Send in the core's composer.
     Submit,
+    /// `space(name, arg)`: show one of the panel's spaces ([`SPACES`]): `messages`
+    /// (`showMessages`, `showNewMessage`), `article` + an id (`showArticle`), `checklist` + an
+    /// id (`startChecklist`).
+    Space,
 }
 
 impl Export {
-    pub const ALL: [Export; 8] = [
+    pub const ALL: [Export; 9] = [
         Export::Init,
         Export::Configure,
         Export::Mount,
@@ -37,6 +41,7 @@ impl Export {
         Export::Stop,
         Export::Seen,
         Export::Submit,
+        Export::Space,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -49,6 +54,7 @@ impl Export {
             Export::Stop => "stop",
             Export::Seen => "seen",
             Export::Submit => "submit",
+            Export::Space => "space",
         }
     }
 }
@@ -239,15 +245,16 @@ pub fn unnamed<'a>(src: &str, acts: &[&'a str]) -> Vec<&'a str> {
 }
 
 /// The page's commands the engagement module carries out (the core routes them there).
-pub const ENGAGE_COMMANDS: [&str; 7] = [
-    "track",
-    "startTour",
-    "startSurvey",
-    "startChecklist",
-    "showArticle",
-    "debug",
-    "update",
-];
+pub const ENGAGE_COMMANDS: [&str; 5] = ["track", "startTour", "startSurvey", "debug", "update"];
+
+/// The page's commands the messenger carries out in its spaces (the core opens the panel and
+/// calls `space`): `showArticle(id)` → `article`, `startChecklist(id)` → `checklist`.
+pub const MESSENGER_COMMANDS: [(&str, &str); 2] =
+    [("showArticle", "article"), ("startChecklist", "checklist")];
+
+/// The panel's spaces, in the order of its tabs (`space(name)` names one of them, or
+/// `article` / `checklist`, which open inside Help / Tasks).
+pub const SPACES: [&str; 5] = ["home", "messages", "help", "tickets", "tasks"];
 
 /// The parts of the panel the core builds (widget/src/ui.rs) and the messenger fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -72,17 +72,23 @@ pub fn open_now(hours: &JsValue) -> Option<bool> {
 }
 
 /// "Typically replies in …" while the team is in; the offline message while it is out.
-pub(crate) fn show_availability(ui: &Dom, hours: &JsValue) {
-    let text = match open_now(hours) {
-        Some(true) => match get_str(hours, "replyTime").as_deref() {
+pub(crate) fn availability(hours: &JsValue) -> Option<String> {
+    Some(match open_now(hours)? {
+        true => match get_str(hours, "replyTime").as_deref() {
             Some("minutes") => t(Msg::RepliesMinutes),
             Some("day") => t(Msg::RepliesDay),
             _ => t(Msg::RepliesHours),
         }
         .into(),
         // The workspace's own words for it, if it wrote them (site data: text only).
-        Some(false) => get_str(hours, "offlineMessage").unwrap_or_else(|| t(Msg::Away).into()),
-        None => return,
+        false => get_str(hours, "offlineMessage").unwrap_or_else(|| t(Msg::Away).into()),
+    })
+}
+
+/// [`availability`] above the conversation.
+pub(crate) fn show_availability(ui: &Dom, hours: &JsValue) {
+    let Some(text) = availability(hours) else {
+        return;
     };
     let d = ui;
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {

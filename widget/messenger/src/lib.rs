@@ -28,6 +28,8 @@ use web_sys::{
     DocumentFragment, Element, Event, EventTarget, HtmlElement, HtmlTextAreaElement, WebSocket,
 };
 
+mod help;
+mod home;
 mod host;
 mod hours;
 mod list;
@@ -35,6 +37,11 @@ mod live;
 mod outbox;
 mod prechat;
 mod relay;
+pub mod rules;
+mod spaces;
+mod suggest;
+mod tasks;
+mod tickets;
 mod view;
 
 use host::{call, emit};
@@ -72,7 +79,7 @@ thread_local! {
     static CHAT: RefCell<Chat> = RefCell::new(Chat::default());
     static DOM: RefCell<Option<Rc<Dom>>> = const { RefCell::new(None) };
     /// `settings.officeHours`, shown in each panel mounted.
-    static HOURS: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+    pub(crate) static HOURS: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
 }
 
 fn chat<R>(f: impl FnOnce(&mut Chat) -> R) -> Option<R> {
@@ -120,7 +127,14 @@ impl Dom {
 
     /// Adds a listener that lives as long as this panel.
     fn on(&self, target: &EventTarget, ty: &str, f: impl FnMut(Event) + 'static) {
-        let c = Closure::<dyn FnMut(Event)>::new(f);
+        self.on_boxed(target, ty, Box::new(f))
+    }
+
+    /// [`Dom::on`], made once for every kind of listener (bytes: one closure shim, not one per
+    /// listener).
+    #[inline(never)]
+    fn on_boxed(&self, target: &EventTarget, ty: &str, f: Box<dyn FnMut(Event)>) {
+        let c = Closure::wrap(f);
         let _ = target.add_event_listener_with_callback(ty, c.as_ref().unchecked_ref());
         if let Ok(mut all) = self.handlers.try_borrow_mut() {
             all.push(c);
@@ -179,6 +193,7 @@ pub fn init(host: JsValue) {
 pub fn configure(settings: JsValue) {
     let hours = get(&settings, "officeHours");
     prechat::configure(&settings, open_now(&hours));
+    spaces::configure(&settings);
     HOURS.with(|h| *h.borrow_mut() = hours);
 }
 
@@ -193,7 +208,17 @@ pub fn mount(panel: JsValue) {
     DOM.with(|x| *x.borrow_mut() = Some(Rc::new(d)));
     prechat::forget();
     wire_ui();
+    if let Some(ui) = ui() {
+        spaces::mount(&ui);
+    }
     render();
+}
+
+/// Shows one of the panel's spaces (`contract::Export::Space`): `messages`, `article` + id,
+/// `checklist` + id.
+#[wasm_bindgen]
+pub fn space(name: String, arg: JsValue) {
+    spaces::open(&name, arg);
 }
 
 /// After a boot: load the visitor's latest conversation, connect, send what is queued.
@@ -278,6 +303,7 @@ pub fn submit() {
     let text = ui.input.value();
     if !text.trim().is_empty() && queue_send(text) {
         ui.input.set_value("");
+        suggest::clear();
     }
 }
 
@@ -286,14 +312,16 @@ pub fn submit() {
 fn set_unread(n: u32) {
     let changed = chat(|c| std::mem::replace(&mut c.unread, n) != n).unwrap_or(false);
     // The badge is the core's (on the launcher); the event is the page's.
-    emit(
-        if changed {
-            Emit::UnreadCountChange
-        } else {
-            Emit::Badge
-        },
-        &JsValue::from(n),
-    );
+    if changed {
+        emit(Emit::UnreadCountChange, &JsValue::from(n));
+    }
+    badge();
+}
+
+/// The launcher's badge: unread replies and ticket changes not yet seen.
+pub(crate) fn badge() {
+    let n = chat(|c| c.unread).unwrap_or(0) + spaces::updates();
+    emit(Emit::Badge, &JsValue::from(n));
 }
 
 fn visible() -> bool {

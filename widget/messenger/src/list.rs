@@ -122,7 +122,7 @@ async fn toggle_list() {
 
 /// A conversation as the list names it: topic, open or closed, the day of its last message (in
 /// the browser's own date format, `Intl`), and its unread replies.
-fn label(c: &JsValue) -> String {
+pub(crate) fn label(c: &JsValue) -> String {
     let topic = get_str(c, "topic").unwrap_or_else(|| t(Msg::ConversationUntitled).into());
     let date = get_f64(c, "lastMessageAt")
         .or_else(|| get_f64(c, "createdAt"))
@@ -150,7 +150,7 @@ fn label(c: &JsValue) -> String {
 }
 
 /// Shows another conversation (or none: the next message starts a new one).
-fn switch_to(id: Option<String>) {
+pub(crate) fn switch_to(id: Option<String>) {
     close_list();
     let load = id.is_some();
     chat(|c| {

@@ -52,6 +52,10 @@ pub(super) fn on_event(e: JsValue) {
                 set_conversation(&c);
             }
         }
+        // The team moved one of the visitor's tickets.
+        "ticket" => crate::tickets::on_update(&e),
+        // The edge stored the visitor's events or attributes: checklists may have ticked.
+        "checklists" => crate::tasks::changed(),
         "read" if get_str(&e, "by").as_deref() == Some(AuthorSide::Visitor.as_str()) => {
             set_unread(0)
         }

@@ -18,8 +18,10 @@ pub(super) fn render_text(doc: &web_sys::Document, li: &Element, text: &str) {
 
 pub(super) fn message_li(doc: &web_sys::Document, list: &Element, m: &JsValue) -> Option<Element> {
     let author = get(m, "author");
-    let agent = get_str(&author, "type").as_deref() == Some(AuthorSide::Agent.as_str());
-    let li = add(doc, list, "li", if agent { "ag" } else { "" }).ok()?;
+    let side = get_str(&author, "type");
+    let agent = side.as_deref() == Some(AuthorSide::Agent.as_str());
+    let system = side.as_deref() == Some(AuthorSide::System.as_str());
+    let li = add(doc, list, "li", if agent || system { "ag" } else { "" }).ok()?;
     if let Some(cid) = get_str(m, "clientId") {
         let _ = li.set_attribute("data-client-id", &cid);
     }
@@ -32,6 +34,20 @@ pub(super) fn message_li(doc: &web_sys::Document, list: &Element, m: &JsValue) -
                 who.set_text_content(Some(&name));
             }
         }
+    }
+    if system {
+        // The help center's suggested articles, in the visitor's language (its body is the
+        // team's copy, for the console).
+        if let Ok(who) = add(doc, &li, "small", "") {
+            who.set_text_content(Some(t(Msg::HelpCenter)));
+        }
+        li.append_with_str_1(t(Msg::SuggestedArticles)).ok()?;
+        let list = crate::spaces::el(&li, "ul", "hl", None);
+        let all = get(m, "articles")
+            .dyn_into::<js_sys::Array>()
+            .unwrap_or_default();
+        crate::spaces::article_list(&list, &all, 3);
+        return Some(li);
     }
     render_text(doc, &li, &get_str(m, "body").unwrap_or_default());
     if get(m, "pending").is_truthy() {
@@ -159,12 +175,15 @@ pub(super) fn set_status_default() {
 
 thread_local! {
     static QUEUE: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The conversation last shown (Home offers to go back to it).
+    pub(crate) static LAST: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
 }
 
 pub(super) fn set_conversation(c: &JsValue) {
     let Some(id) = get_str(c, "id") else {
         return;
     };
+    LAST.with(|l| *l.borrow_mut() = c.clone());
     let status = get_str(c, "status").unwrap_or_default();
     let rated = get(c, "csat").is_object();
     let ws = chat(|ch| {

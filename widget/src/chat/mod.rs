@@ -16,7 +16,8 @@
 //! stay here; the socket's ticket comes that way too, so the token never leaves the core),
 //! `emit` (page events and the badge), `api`, `visitor` — and calls the messenger's exports `configure` (office hours, pre-chat,
 //! rating), `mount`, `start`,
-//! `restart`, `stop`, `seen`, `submit`. Calls made before it has loaded wait here and are
+//! `restart`, `stop`, `seen`, `submit`, `space` (one of the panel's spaces: `showMessages`,
+//! `showArticle`, `startChecklist`). Calls made before it has loaded wait here and are
 //! applied in order once it has; a failed load keeps them, warns once, says so in the panel,
 //! and is tried again on the next open or send (or when the browser comes back online), while
 //! the launcher keeps working.
@@ -305,14 +306,24 @@ pub(crate) fn submit() {
     push((Export::Submit, U, U));
 }
 
-/// `showNewMessage(text)`: opens the panel with the composer prefilled.
+/// `showNewMessage(text)`: opens the panel on Messages with the composer prefilled.
 pub(crate) fn compose(text: &str) {
     if let Some(ui) = crate::ui() {
         ui.open();
         let input = &ui.chat().input;
         input.set_value(text);
+        space("messages", U);
         let _ = input.focus();
     }
+}
+
+/// Shows one of the messenger's spaces (the panel is open): `messages`, `article` + id,
+/// `checklist` + id.
+pub(crate) fn space(name: &str, arg: JsValue) {
+    if let Some(ws) = session::ws() {
+        ensure(&ws);
+    }
+    push((Export::Space, JsValue::from_str(name), arg));
 }
 
 /// Shutdown: the socket closes, the outbox and the hint go. Nothing waits for a messenger that

@@ -38,8 +38,18 @@ impl MessageRow {
             },
             other => json!({"type": other}),
         };
-        json!({"id": self.id, "conversationId": self.conversation_id, "seq": self.seq, "author": author,
-               "clientId": self.client_id, "body": self.body, "createdAt": self.created_at})
+        let mut v = json!({"id": self.id, "conversationId": self.conversation_id, "seq": self.seq, "author": author,
+               "clientId": self.client_id, "body": self.body, "createdAt": self.created_at});
+        // A system message's suggested articles (stored as written by [`suggest`]).
+        if let (Some(a), Some(o)) = (
+            self.articles
+                .as_deref()
+                .and_then(|a| serde_json::from_str::<Value>(a).ok()),
+            v.as_object_mut(),
+        ) {
+            o.insert("articles".into(), a);
+        }
+        v
     }
 }
 
@@ -211,3 +221,46 @@ pub use agent::*;
 pub use live::*;
 pub use teammates::*;
 pub use visitor::*;
+
+/// The system message's client id: one per conversation, so a retried start never doubles it.
+const SUGGEST_CLIENT_ID: &str = "system-suggested-articles";
+/// At most this many articles are suggested.
+const SUGGEST_MAX: usize = 3;
+
+/// After the first message of a new conversation: when published articles match what the
+/// visitor wrote (any telling word, ranked by bm25), a system message lists them before a
+/// teammate picks up — stored in the conversation (the console shows it), announced like any
+/// message. Best effort: a failure leaves the conversation as it was.
+async fn suggest(ctx: &Ctx, db: &D1Database, c: &ConversationRow, text: &str, team: &Team) {
+    let Some(query) = porchlight_shared::search::fts_any(text) else {
+        return;
+    };
+    let hits = match db::search_articles(db, &c.workspace_id, &query).await {
+        Ok(h) if !h.is_empty() => h,
+        _ => return,
+    };
+    let hits = &hits[..hits.len().min(SUGGEST_MAX)];
+    let mut body = String::from("These articles might help:");
+    for h in hits {
+        body.push_str("\n- ");
+        body.push_str(&h.title);
+    }
+    let articles = json!(hits
+        .iter()
+        .map(|h| json!({"id": h.id, "title": h.title}))
+        .collect::<Vec<_>>())
+    .to_string();
+    let stored = db::store_message_with(
+        db,
+        c,
+        (AuthorSide::System, None),
+        SUGGEST_CLIENT_ID,
+        &body,
+        Some(&articles),
+        ctx.now,
+    )
+    .await;
+    if let Ok((row, true)) = stored {
+        announce(ctx, c, &row, team).await;
+    }
+}

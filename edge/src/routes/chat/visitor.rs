@@ -2,7 +2,7 @@
 
 use super::{
     announce, announce_conversation, check_send, conversation, mark_read, not_found, page_of,
-    paging, ReadBody, SendBody, Team,
+    paging, suggest, ReadBody, SendBody, Team,
 };
 use crate::auth;
 use crate::db;
@@ -128,6 +128,11 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
             announce(ctx, &c, &row, &team).await;
         }
         first = Some(row.view(&team));
+        // A new conversation: the help center may answer before a teammate does.
+        if created && stored {
+            suggest(ctx, &db, &c, &m.body, &team).await;
+            c = conversation(&db, ws, &id, Some(vid)).await?;
+        }
     }
     if created {
         announce_conversation(ctx, &c, &team).await;

@@ -1,0 +1,223 @@
+//! Help: search the workspace's published articles as the visitor types (debounced; an answer
+//! to an older query than the latest is dropped), ranked by the edge; results with title and
+//! plain-text excerpt; an article drawn from the shared Markdown subset as text nodes
+//! (`rich`: links http(s) / mailto only); "Was this helpful?" once — a second vote is refused
+//! by the edge and said so; back to the results.
+
+use crate::host::call;
+use crate::rules::Space;
+use crate::spaces::{at, button, el, focus, hide, show};
+use crate::Dom;
+use js_sys::{encode_uri_component, Array, Object};
+use porchlight_widget_common::catalog::{t, Msg};
+use porchlight_widget_common::js::{get, get_str, set};
+use porchlight_widget_common::{sleep, ApiError};
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlInputElement};
+
+/// The pause after a keystroke before the edge is asked.
+pub(crate) const DEBOUNCE_MS: u32 = 250;
+
+struct Parts {
+    input: HtmlInputElement,
+    status: Element,
+    results: Element,
+    list: Element,
+    article: Element,
+    title: Element,
+    body: Element,
+    vote: Element,
+    said: Element,
+}
+
+thread_local! {
+    static PARTS: RefCell<Option<std::rc::Rc<Parts>>> = const { RefCell::new(None) };
+    /// The latest query asked: an answer to any earlier one is dropped.
+    static ASKED: Cell<u32> = const { Cell::new(0) };
+    /// The article shown, for its feedback.
+    static SHOWN: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+fn parts() -> Option<std::rc::Rc<Parts>> {
+    PARTS.with(|p| p.borrow().clone())
+}
+
+pub(crate) fn mount(ui: &Dom, help: &Element) -> Option<()> {
+    let list = el(help, "div", "hv", None);
+    let input: HtmlInputElement = el(&list, "input", "hs", None).unchecked_into();
+    at(
+        &input,
+        &[
+            ("type", "search"),
+            ("aria-label", t(Msg::SearchHelp)),
+            ("placeholder", t(Msg::SearchHelp)),
+            ("maxlength", "200"),
+        ],
+    );
+    let status = el(&list, "p", "q", None);
+    at(&status, &[("role", "status"), ("aria-live", "polite")]);
+    let results = el(&list, "ul", "hl", None);
+    let article = el(help, "div", "hv", None);
+    hide(&article, true);
+    button(ui, &article, "bk", t(Msg::ArticleBack), |_| back());
+    let title = el(&article, "h3", "", None);
+    let _ = title.set_attribute("tabindex", "-1");
+    let body = el(&article, "div", "ab", None);
+    let vote = el(&article, "div", "cs", None);
+    el(&vote, "p", "", Some(t(Msg::ArticleHelpful)));
+    button(ui, &vote, "", t(Msg::FeedbackYes), |_| {
+        wasm_bindgen_futures::spawn_local(feedback(true))
+    });
+    button(ui, &vote, "", t(Msg::FeedbackNo), |_| {
+        wasm_bindgen_futures::spawn_local(feedback(false))
+    });
+    let said = el(&article, "p", "q", None);
+    at(&said, &[("role", "status"), ("aria-live", "polite")]);
+    let i2 = input.clone();
+    ui.on(&input, "input", move |_| ask(i2.value()));
+    PARTS.with(|p| {
+        *p.borrow_mut() = Some(std::rc::Rc::new(Parts {
+            input,
+            status,
+            results,
+            list,
+            article,
+            title,
+            body,
+            vote,
+            said,
+        }))
+    });
+    Some(())
+}
+
+/// Help's search field, in view and focused (Home's search leads here).
+pub(crate) fn search() {
+    show(Space::Help as usize, false);
+    back();
+}
+
+/// The path of a search for `q` (`any`: any telling word, for suggestions).
+pub(crate) fn search_path(q: &str, any: bool) -> String {
+    let mut path = String::from("/v1/articles/search?q=");
+    path.push_str(&String::from(encode_uri_component(q)));
+    if any {
+        path.push_str("&match=any");
+    }
+    path
+}
+
+/// The results of a search, or `None` when a later keystroke superseded it (`turn` is the
+/// counter it was asked under).
+pub(crate) async fn results(
+    path: String,
+    turn: &'static std::thread::LocalKey<Cell<u32>>,
+) -> Option<Result<Array, ApiError>> {
+    let mine = turn.with(|a| {
+        a.set(a.get() + 1);
+        a.get()
+    });
+    sleep(DEBOUNCE_MS).await;
+    if turn.with(Cell::get) != mine {
+        return None;
+    }
+    let r = call("GET", &path, None).await;
+    if turn.with(Cell::get) != mine {
+        return None;
+    }
+    Some(r.map(|r| get(&r, "results").dyn_into::<Array>().unwrap_or_default()))
+}
+
+fn ask(q: String) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let empty = q.trim().is_empty();
+        let found = if empty {
+            // Clearing the field also drops any answer still on its way.
+            ASKED.with(|a| a.set(a.get() + 1));
+            Some(Ok(Array::new()))
+        } else {
+            results(search_path(&q, false), &ASKED).await
+        };
+        let (Some(found), Some(p)) = (found, parts()) else {
+            return;
+        };
+        let said = match found {
+            Ok(list) => {
+                crate::spaces::article_list(&p.results, &list, 10);
+                if list.length() == 0 && !empty {
+                    t(Msg::SearchNone)
+                } else {
+                    ""
+                }
+            }
+            Err(_) => t(Msg::SearchFailed),
+        };
+        p.status.set_text_content(Some(said));
+    });
+}
+
+fn back() {
+    if let Some(p) = parts() {
+        hide(&p.article, true);
+        hide(&p.list, false);
+        let _ = p.input.focus();
+    }
+}
+
+/// Opens article `id` in Help (a result, a suggestion, a common question, `showArticle`).
+pub(crate) fn open_article(id: String) {
+    show(Space::Help as usize, false);
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut path = String::from("/v1/articles/");
+        path.push_str(&String::from(encode_uri_component(&id)));
+        let r = call("GET", &path, None).await;
+        let Some(p) = parts() else {
+            return;
+        };
+        hide(&p.list, true);
+        hide(&p.article, false);
+        p.body.set_text_content(None);
+        p.said.set_text_content(None);
+        match r {
+            Ok(a) => {
+                p.title.set_text_content(get_str(&a, "title").as_deref());
+                if let Some(doc) = crate::spaces::doc() {
+                    porchlight_widget_common::rich::append(
+                        &doc,
+                        &p.body,
+                        &get_str(&a, "body").unwrap_or_default(),
+                    );
+                }
+                hide(&p.vote, false);
+                SHOWN.with(|s| *s.borrow_mut() = id);
+            }
+            Err(_) => {
+                p.title.set_text_content(Some(t(Msg::ArticleFailed)));
+                hide(&p.vote, true);
+            }
+        }
+        focus(&p.title);
+    });
+}
+
+async fn feedback(helpful: bool) {
+    let id = SHOWN.with(|s| s.borrow().clone());
+    let mut path = String::from("/v1/articles/");
+    path.push_str(&String::from(encode_uri_component(&id)));
+    path.push_str("/feedback");
+    let body = Object::new();
+    set(&body, "helpful", &JsValue::from(helpful));
+    let r = call("POST", &path, Some(&body)).await;
+    let Some(p) = parts() else {
+        return;
+    };
+    let said = match r {
+        Ok(_) => t(Msg::FeedbackThanks),
+        Err(ApiError { status: 409, .. }) => t(Msg::FeedbackAlready),
+        Err(_) => return p.said.set_text_content(Some(t(Msg::FeedbackFailed))),
+    };
+    // Asked once: the question goes, the answer stays.
+    hide(&p.vote, true);
+    p.said.set_text_content(Some(said));
+}

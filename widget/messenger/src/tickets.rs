@@ -1,0 +1,231 @@
+//! Tickets: file one (subject, description, and the page it is filed from), list the visitor's
+//! own with their status, open one (a disclosure: its description). When the team moves a ticket, the hub says so on the live
+//! socket ([`on_update`]): the list and an open ticket change in place, the change is
+//! announced, and until the visitor looks at Tickets a badge counts such changes.
+
+use crate::host::call;
+use crate::rules::{may_open, Space};
+use crate::spaces::{at, button, el, hide, set_updates, updates};
+use crate::{ui, Dom};
+use js_sys::{Array, Date, Object};
+use porchlight_widget_common::add;
+use porchlight_widget_common::catalog::{fill, t, Msg};
+use porchlight_widget_common::js::{get, get_f64, get_str, set};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
+
+struct Parts {
+    list_view: Element,
+    list: Element,
+    form_view: Element,
+    subject: HtmlInputElement,
+    body: HtmlTextAreaElement,
+    status: Element,
+}
+
+thread_local! {
+    static PARTS: RefCell<Option<Rc<Parts>>> = const { RefCell::new(None) };
+    /// The visitor's tickets as last loaded.
+    static TICKETS: RefCell<Vec<JsValue>> = const { RefCell::new(Vec::new()) };
+}
+
+fn parts() -> Option<Rc<Parts>> {
+    PARTS.with(|p| p.borrow().clone())
+}
+
+/// A labelled field: `<label>text <tag></label>`.
+fn field(parent: &Element, text: &str, tag: &str, max: &str) -> Option<Element> {
+    let label = el(parent, "label", "fl", Some(text));
+    let f = add(&crate::spaces::doc()?, &label, tag, "").ok()?;
+    at(&f, &[("maxlength", max), ("required", "")]);
+    Some(f)
+}
+
+pub(crate) fn mount(ui: &Dom, space: &Element) -> Option<()> {
+    let list_view = el(space, "div", "hv", None);
+    button(ui, &list_view, "go", t(Msg::TicketNew), |_| view(1));
+    el(&list_view, "h3", "", Some(t(Msg::TicketsMine)));
+    let list = el(&list_view, "ul", "hl", None);
+    // The form; the Tickets tab leads back to the list.
+    let form_view = el(space, "form", "hv", None);
+    el(&form_view, "h3", "", Some(t(Msg::TicketNew)));
+    let subject: HtmlInputElement =
+        field(&form_view, t(Msg::TicketSubject), "input", "200")?.unchecked_into();
+    let body: HtmlTextAreaElement =
+        field(&form_view, t(Msg::TicketDescription), "textarea", "10000")?.unchecked_into();
+    let send = el(&form_view, "button", "go", Some(t(Msg::TicketSend)));
+    let _ = send.set_attribute("type", "submit");
+    ui.on(&form_view, "submit", |e| {
+        e.prevent_default();
+        wasm_bindgen_futures::spawn_local(file());
+    });
+    let status = el(space, "p", "q", None);
+    at(&status, &[("role", "status"), ("aria-live", "polite")]);
+    PARTS.with(|p| {
+        *p.borrow_mut() = Some(Rc::new(Parts {
+            list_view,
+            list,
+            form_view,
+            subject,
+            body,
+            status,
+        }))
+    });
+    view(0);
+    Some(())
+}
+
+/// Shows the list (0) or the form (1).
+fn view(n: u8) {
+    let Some(p) = parts() else {
+        return;
+    };
+    hide(&p.list_view, n != 0);
+    hide(&p.form_view, n != 1);
+    if n == 1 {
+        let _ = p.subject.focus();
+    }
+}
+
+/// Loads and draws the visitor's tickets (the list, in view).
+pub(crate) fn refresh() {
+    view(0);
+    wasm_bindgen_futures::spawn_local(async {
+        let r = call("GET", "/v1/tickets", None).await;
+        let Some(p) = parts() else {
+            return;
+        };
+        match r {
+            Ok(r) => {
+                let all = get(&r, "tickets").dyn_into::<Array>().unwrap_or_default();
+                TICKETS.with(|t| *t.borrow_mut() = all.iter().collect());
+                draw();
+            }
+            Err(_) => p.status.set_text_content(Some(t(Msg::TicketsFailed))),
+        }
+    });
+}
+
+fn status_word(tk: &JsValue) -> &'static str {
+    match get_str(tk, "status").as_deref() {
+        Some("pending") => t(Msg::TicketPending),
+        Some("solved") => t(Msg::TicketSolved),
+        Some("closed") => t(Msg::TicketClosed),
+        _ => t(Msg::TicketOpen),
+    }
+}
+
+fn draw() {
+    let Some(p) = parts() else {
+        return;
+    };
+    // Which are open stays open.
+    let open: Vec<String> = TICKETS.with(|t| {
+        t.borrow()
+            .iter()
+            .filter_map(|tk| get_str(tk, "id"))
+            .filter(|id| {
+                p.list
+                    .query_selector(&["[data-ticket=", id, "][open]"].concat())
+                    .ok()
+                    .flatten()
+                    .is_some()
+            })
+            .collect()
+    });
+    p.list.set_text_content(None);
+    let all = TICKETS.with(|t| t.borrow().clone());
+    if all.is_empty() {
+        el(&p.list, "li", "av", Some(t(Msg::TicketsNone)));
+    }
+    for tk in &all {
+        let Some(id) = get_str(tk, "id") else {
+            continue;
+        };
+        let date = get_f64(tk, "createdAt")
+            .map(|at| {
+                String::from(
+                    Date::new(&JsValue::from_f64(at))
+                        .to_locale_date_string("default", &JsValue::UNDEFINED),
+                )
+            })
+            .unwrap_or_default();
+        let label = fill(
+            Msg::TicketLine,
+            &[
+                ("subject", &get_str(tk, "subject").unwrap_or_default()),
+                ("status", status_word(tk)),
+                ("date", &date),
+            ],
+        );
+        let d = el(&el(&p.list, "li", "", None), "details", "", None);
+        at(&d, &[("data-ticket", &id)]);
+        if open.contains(&id) {
+            at(&d, &[("open", "")]);
+        }
+        el(&d, "summary", "ar", Some(&label));
+        el(&d, "p", "ab", get_str(tk, "body").as_deref());
+    }
+}
+
+/// The page this ticket is filed from, when it is an http(s) page.
+fn page() -> Option<String> {
+    Some(crate::spaces::href()).filter(|h| may_open(h))
+}
+
+async fn file() {
+    let Some(p) = parts() else {
+        return;
+    };
+    let b = Object::new();
+    set(&b, "subject", &JsValue::from_str(&p.subject.value()));
+    set(&b, "body", &JsValue::from_str(&p.body.value()));
+    if let Some(url) = page() {
+        set(&b, "pageUrl", &JsValue::from_str(&url));
+    }
+    match call("POST", "/v1/tickets", Some(&b)).await {
+        Ok(tk) => {
+            p.subject.set_value("");
+            p.body.set_value("");
+            TICKETS.with(|t| t.borrow_mut().insert(0, tk));
+            draw();
+            view(0);
+            p.status.set_text_content(Some(t(Msg::TicketFiled)));
+        }
+        Err(_) => p.status.set_text_content(Some(t(Msg::TicketFailed))),
+    }
+}
+
+/// `{type: "ticket", ticket}` from the hub: the team moved one of the visitor's tickets.
+pub(crate) fn on_update(e: &JsValue) {
+    let tk = get(e, "ticket");
+    let Some(id) = get_str(&tk, "id") else {
+        return;
+    };
+    TICKETS.with(|t| {
+        let all = &mut t.borrow_mut();
+        match all
+            .iter_mut()
+            .find(|x| get_str(x, "id").as_deref() == Some(&id))
+        {
+            Some(x) => *x = tk.clone(),
+            None => all.insert(0, tk.clone()),
+        }
+    });
+    draw();
+    let seen = ui().is_some_and(|u| u.is_open()) && crate::spaces::current() == Space::Tickets;
+    if !seen {
+        set_updates(updates() + 1);
+    }
+    if let Some(p) = parts() {
+        p.status.set_text_content(Some(&fill(
+            Msg::TicketMoved,
+            &[
+                ("subject", &get_str(&tk, "subject").unwrap_or_default()),
+                ("status", status_word(&tk)),
+            ],
+        )));
+    }
+}
