@@ -14,8 +14,8 @@
 //! (pushState included). A workspace without content never loads it.
 
 use crate::js::{self, get};
-use crate::{session, with};
-use js_sys::{Array, Object};
+use crate::session;
+use js_sys::{Array, Function, Object};
 use porchlight_widget_common::contract::{EngageExport, ENGAGE_COMMANDS};
 use porchlight_widget_common::key;
 use std::cell::RefCell;
@@ -26,6 +26,37 @@ thread_local! {
     static STARTED: RefCell<Option<String>> = const { RefCell::new(None) };
     /// The workspace has active content (some page may show something).
     static ACTIVE: RefCell<bool> = const { RefCell::new(false) };
+    /// What the dispatcher handed in at start.
+    static LOADER: RefCell<Loader> = const { RefCell::new(Loader { engage: None, load: None, nonce: None }) };
+}
+
+/// The loader's functions and the page's nonce.
+struct Loader {
+    /// The loader's `engage(export, a, b, c)`: calls the module, loading it first.
+    engage: Option<Function>,
+    /// The loader's `load(name)`: the module loads the tour module with it.
+    load: Option<Function>,
+    nonce: Option<String>,
+}
+
+/// Start-up: the loader's `engage` and `load`, and the nonce, handed in by the dispatcher.
+pub(crate) fn init(engage: Option<Function>, load: Option<Function>, nonce: Option<String>) {
+    let _ = LOADER.try_with(|l| {
+        l.try_borrow_mut().map(|mut l| {
+            *l = Loader {
+                engage,
+                load,
+                nonce,
+            }
+        })
+    });
+}
+
+fn loader<R>(f: impl FnOnce(&Loader) -> R) -> Option<R> {
+    LOADER
+        .try_with(|l| l.try_borrow().ok().map(|l| f(&l)))
+        .ok()
+        .flatten()
 }
 
 fn started(ws: &str) -> bool {
@@ -55,7 +86,7 @@ pub(crate) fn ask(ws: &str) -> JsValue {
 }
 
 fn call(op: EngageExport, a: &JsValue, b: &JsValue, c: &JsValue) {
-    if let Some(f) = with(|rt| rt.engage.clone()).flatten() {
+    if let Some(f) = loader(|l| l.engage.clone()).flatten() {
         let args = Array::of4(&JsValue::from_str(op.name()), a, b, c);
         let _ = f.apply(&JsValue::UNDEFINED, &args);
     }
@@ -68,10 +99,12 @@ fn start(ws: &str) {
     }
     let _ = STARTED.try_with(|s| *s.borrow_mut() = Some(ws.into()));
     let config = Object::new();
-    if let Some((settings, nonce, load)) =
-        with(|rt| (rt.settings.clone(), rt.nonce.clone(), rt.load.clone()))
-    {
-        js::set(&config, "settings", &get(&settings, "messenger"));
+    if let Some((nonce, load)) = loader(|l| (l.nonce.clone(), l.load.clone())) {
+        js::set(
+            &config,
+            "settings",
+            &get(&crate::mounted_settings(), "messenger"),
+        );
         if let Some(n) = nonce {
             js::set(&config, "nonce", &JsValue::from_str(&n));
         }
@@ -90,11 +123,11 @@ fn start(ws: &str) {
 
 /// An eligible answer for `ws` (a boot's, or one asked after a navigation): handed over if the
 /// module runs already or there is something for it to do.
-pub(crate) fn answered(ws: &str, answer: &JsValue, settings: &JsValue) {
+pub(crate) fn answered(ws: &str, answer: &JsValue, settings: &session::Settings) {
     let _ = ACTIVE.try_with(|a| *a.borrow_mut() = get(answer, "active").is_truthy());
     let some = |v: &JsValue, k: &str| get(v, k).dyn_into::<Array>().is_ok_and(|a| a.length() > 0);
     let wanted = started(ws)
-        || some(&get(settings, "messenger"), "trackedClicks")
+        || settings.tracks_clicks
         || ["outbound", "tooltips", "tours", "surveys", "checklists"]
             .iter()
             .any(|k| some(answer, k));
@@ -111,7 +144,7 @@ pub(crate) fn answered(ws: &str, answer: &JsValue, settings: &JsValue) {
 
 /// The page's `name(a, b)`.
 pub(crate) fn command(name: &str, args: Array) {
-    let Some(ws) = with(|rt| rt.ws.clone()).flatten() else {
+    let Some(ws) = session::ws() else {
         return js::warn("a command before boot", &JsValue::from_str(name));
     };
     start(&ws);

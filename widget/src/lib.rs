@@ -95,36 +95,19 @@ impl Ev {
     }
 }
 
-/// The runtime's state. Only touched through [`with`], never borrowed across an `await` or
-/// while calling page code.
+/// The dispatcher's state: the command queue, the page's listeners and the mounted UI. Private
+/// to this file (the other modules get their inputs handed in, and keep their own state);
+/// only touched through [`with`], never borrowed across an `await` or while calling page code.
 #[derive(Default)]
-pub(crate) struct Rt {
-    /// API base URL, without a trailing slash.
-    pub api: String,
-    /// `data-workspace` / `porchlightSettings.workspaceId`.
-    pub default_ws: Option<String>,
-    /// `window.porchlightSettings`.
-    pub page_settings: JsValue,
-    pub nonce: Option<String>,
-    /// The loader's `load(name, attempt)`: imports a module from where the loader came from.
-    pub load: Option<Function>,
-    /// The loader's `engage(export, a, b, c)`: calls the engagement module, loading it first.
-    pub engage: Option<Function>,
+struct Rt {
+    nonce: Option<String>,
     queue: VecDeque<Cmd>,
     running: bool,
     listeners: Vec<(Ev, Function)>,
-    /// The booted workspace.
-    pub ws: Option<String>,
-    /// Identity claims replayed on a transparent re-boot.
-    pub claims: Object,
-    pub visitor: JsValue,
-    pub ui: Option<ui::Ui>,
-    /// The `settings` of the boot that mounted the UI.
-    pub settings: JsValue,
-    /// The pending refresh timer.
-    pub timer: Option<i32>,
-    /// The boot the loader started before this module arrived, until the first boot adopts it.
-    pub prefetched: Option<session::Prefetched>,
+    ui: Option<ui::Ui>,
+    /// The `settings` of the boot that mounted the UI: passed through to the messenger and the
+    /// engagement module, not read.
+    settings: JsValue,
 }
 
 thread_local! {
@@ -132,10 +115,27 @@ thread_local! {
 }
 
 /// Runs `f` on the state; `None` instead of a panic if it is already borrowed.
-pub(crate) fn with<R>(f: impl FnOnce(&mut Rt) -> R) -> Option<R> {
+fn with<R>(f: impl FnOnce(&mut Rt) -> R) -> Option<R> {
     RT.try_with(|c| c.try_borrow_mut().ok().map(|mut rt| f(&mut rt)))
         .ok()
         .flatten()
+}
+
+/// The mounted UI, if any.
+pub(crate) fn ui() -> Option<ui::Ui> {
+    with(|rt| rt.ui.clone()).flatten()
+}
+
+/// The `settings` of the boot that mounted the UI (passed through, not read).
+pub(crate) fn mounted_settings() -> JsValue {
+    with(|rt| rt.settings.clone()).unwrap_or_default()
+}
+
+/// Removes the mounted UI (another workspace boots, or shutdown).
+pub(crate) fn unmount() {
+    if let Some(ui) = with(|rt| rt.ui.take()).flatten() {
+        ui.unmount();
+    }
 }
 
 /// Replays the loader's queue, then makes `window.Porchlight` dispatch directly.
@@ -148,18 +148,21 @@ pub fn start(queue: JsValue, config: JsValue) {
     let settings = js::get(&config, "settings");
     let ws = js::get_str(&config, "workspaceId").or_else(|| js::get_str(&settings, "workspaceId"));
     let auto = ws.is_some() || settings.is_object();
-    with(|rt| {
-        rt.api = js::get_str(&config, "apiBase")
-            .unwrap_or_default()
-            .trim_end_matches('/')
-            .into();
-        rt.default_ws = ws.clone();
-        rt.page_settings = settings;
-        rt.nonce = js::get_str(&config, "nonce");
-        rt.load = js::get(&config, "load").dyn_into().ok();
-        rt.engage = js::get(&config, "engage").dyn_into().ok();
-        rt.prefetched = Some(js::get(&config, "boot")).filter(|b| b.is_object());
-    });
+    let api: String = js::get_str(&config, "apiBase")
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .into();
+    let nonce = js::get_str(&config, "nonce");
+    let load: Option<Function> = js::get(&config, "load").dyn_into().ok();
+    with(|rt| rt.nonce = nonce.clone());
+    chat::init(load.clone(), api.clone());
+    engage::init(js::get(&config, "engage").dyn_into().ok(), load, nonce);
+    session::init(
+        api,
+        ws.clone(),
+        settings,
+        Some(js::get(&config, "boot")).filter(|b| b.is_object()),
+    );
     // A visitor who chats here gets the messenger while boot runs.
     if ws.is_some_and(|ws| chat::has_hint(&ws)) {
         chat::prefetch();
@@ -247,11 +250,9 @@ fn listen(on: bool, ev: &JsValue, cb: JsValue) {
         with(|rt| rt.listeners.retain(|(le, f)| !(*le == e && *f == cb)));
         return;
     }
-    let booted = with(|rt| {
-        rt.listeners.push((e, cb.clone()));
-        rt.visitor.clone()
-    });
-    if let Some(v) = booted.filter(|v| e == Ev::Ready && v.is_object()) {
+    with(|rt| rt.listeners.push((e, cb.clone())));
+    let v = session::visitor();
+    if e == Ev::Ready && v.is_object() {
         call(&cb, &v);
     }
 }
@@ -311,26 +312,26 @@ async fn run() {
             Cmd::Boot(a) => session::boot(a).await,
             Cmd::Identify(a) => session::identify(a).await,
             // `show()` moves focus into the panel, so Escape closes it and focus comes back.
-            Cmd::Show => match with(|rt| rt.ui.clone()).flatten() {
+            Cmd::Show => match ui() {
                 Some(ui) => ui.set_open(true, true),
                 None => js::warn("show before a successful boot", &JsValue::UNDEFINED),
             },
             Cmd::Hide => {
-                if let Some(ui) = with(|rt| rt.ui.clone()).flatten() {
+                if let Some(ui) = ui() {
                     ui.close();
                 }
             }
             Cmd::Shutdown => session::shutdown().await,
             Cmd::Refresh => session::refresh().await,
             Cmd::Compose(text) => chat::compose(&text),
-            Cmd::Space(name, arg) => match with(|rt| rt.ui.clone()).flatten() {
+            Cmd::Space(name, arg) => match ui() {
                 Some(ui) => {
                     ui.set_open(true, true);
                     chat::space(name, arg);
                 }
                 None => js::warn("show before a successful boot", &JsValue::from_str(name)),
             },
-            Cmd::Engage(name, args) => match with(|rt| rt.ws.clone()).flatten() {
+            Cmd::Engage(name, args) => match session::ws() {
                 Some(ws) if name == "update" => engage::update(&ws),
                 _ => engage::command(&name, args),
             },
@@ -340,7 +341,7 @@ async fn run() {
 
 /// Mounts the messenger from a boot response's `settings`, once, in place of the launcher the
 /// loader drew; and keeps how it looks for the loader of the next page of `ws`.
-pub(crate) fn ensure_ui(ws: &str, settings: &JsValue) {
+pub(crate) fn ensure_ui(ws: &str, settings: &session::Settings) {
     if with(|rt| rt.ui.is_some()).unwrap_or(true) {
         return;
     }
@@ -355,7 +356,7 @@ pub(crate) fn ensure_ui(ws: &str, settings: &JsValue) {
         return;
     };
     let nonce = with(|rt| rt.nonce.clone()).flatten();
-    let m = ui::Messenger::from_js(&js::get(settings, "messenger"));
+    let m = ui::Messenger::from_js(&js::get(&settings.js, "messenger"));
     match ui::mount(&parent, &m, nonce.as_deref()) {
         Ok(ui) => {
             ui.on_toggle(|open| {
@@ -390,7 +391,7 @@ pub(crate) fn ensure_ui(ws: &str, settings: &JsValue) {
             }
             with(|rt| {
                 rt.ui = Some(ui);
-                rt.settings = settings.clone();
+                rt.settings = settings.js.clone();
             });
         }
         Err(e) => js::warn("could not show the messenger", &e),

@@ -23,7 +23,7 @@
 //! the launcher keeps working.
 
 use crate::js::{self, get, get_f64};
-use crate::{fire, session, with, Ev};
+use crate::{fire, session, Ev};
 use js_sys::{Array, Function, Object, Promise};
 use porchlight_widget_common::contract::{Emit, Export, Host};
 use porchlight_widget_common::{chat_key, outbox_key, storage};
@@ -55,6 +55,10 @@ struct M {
     attempts: u32,
     /// The host object, made once.
     host: Option<Object>,
+    /// The loader's `load(name, attempt)`, handed in at start.
+    loader: Option<Function>,
+    /// The API base URL, handed in at start (the messenger's `api`).
+    api: String,
 }
 
 thread_local! {
@@ -68,6 +72,14 @@ fn m<R>(f: impl FnOnce(&mut M) -> R) -> Option<R> {
 }
 
 const U: JsValue = JsValue::UNDEFINED;
+
+/// Start-up: the loader's `load` and the API base, handed in by the dispatcher.
+pub(crate) fn init(loader: Option<Function>, api: String) {
+    m(|s| {
+        s.loader = loader;
+        s.api = api;
+    });
+}
 
 /// True when this browser already knows the visitor chats in `ws`.
 pub(crate) fn has_hint(ws: &str) -> bool {
@@ -124,7 +136,7 @@ fn load() {
     };
     wasm_bindgen_futures::spawn_local(async move {
         let status = |text: &str| {
-            if let Some(ui) = with(|rt| rt.ui.clone()).flatten() {
+            if let Some(ui) = crate::ui() {
                 ui.chat().status.set_text_content(Some(text));
             }
         };
@@ -164,7 +176,7 @@ fn load() {
 
 /// The loader's `load("messenger", attempt)`, then the module's `init(host)`.
 async fn fetch(attempt: u32) -> Result<JsValue, JsValue> {
-    let f = with(|rt| rt.load.clone())
+    let f = m(|s| s.loader.clone())
         .flatten()
         .ok_or_else(|| JsValue::from_str("no loader"))?;
     let p = f.call2(&U, &JsValue::from_str("messenger"), &attempt.into())?;
@@ -193,7 +205,7 @@ pub(crate) fn host() -> Object {
     );
     let emit = Closure::<dyn Fn(String, JsValue)>::new(|name: String, v: JsValue| {
         let badge = |n: &JsValue| {
-            if let Some(ui) = with(|rt| rt.ui.clone()).flatten() {
+            if let Some(ui) = crate::ui() {
                 ui.set_unread(n.as_f64().unwrap_or(0.0) as u32);
             }
         };
@@ -214,10 +226,10 @@ pub(crate) fn host() -> Object {
     });
     js::set(&h, Host::Call.name(), &call.into_js_value());
     js::set(&h, Host::Emit.name(), &emit.into_js_value());
-    if let Some((api, visitor)) = with(|rt| (rt.api.clone(), rt.visitor.clone())) {
+    if let Some(api) = m(|s| s.api.clone()) {
         js::set(&h, Host::Api.name(), &JsValue::from_str(&api));
-        js::set(&h, Host::Visitor.name(), &visitor);
     }
+    js::set(&h, Host::Visitor.name(), &session::visitor());
     m(|s| s.host = Some(h.clone()));
     h
 }
@@ -231,9 +243,7 @@ pub(crate) fn visitor(v: &JsValue) {
 
 /// Hands the messenger the workspace's settings, the panel and the workspace, once per boot.
 fn ensure(ws: &str) {
-    let Some((settings, ui)) = with(|rt| (rt.settings.clone(), rt.ui.clone())) else {
-        return;
-    };
+    let (settings, ui) = (crate::mounted_settings(), crate::ui());
     let fresh = m(|s| {
         let fresh = s.started.as_deref() != Some(ws);
         s.started = Some(ws.into());
@@ -263,7 +273,7 @@ pub(crate) async fn after_boot(ws: String) {
         .dyn_into::<Array>()
         .is_ok_and(|a| a.length() > 0)
         || get_f64(&r, "unread").unwrap_or(0.0) > 0.0;
-    if any && with(|rt| rt.ws.as_deref() == Some(ws.as_str())).unwrap_or(false) {
+    if any && session::ws().as_deref() == Some(ws.as_str()) {
         if let Some(s) = storage() {
             let _ = s.set_item(&chat_key(&ws), "1");
         }
@@ -282,7 +292,7 @@ pub(crate) async fn visitor_changed(ws: String) {
 
 /// The panel opened: the messenger is needed now, and what it shows is read.
 pub(crate) fn opened() {
-    if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
+    if let Some(ws) = session::ws() {
         ensure(&ws);
     }
     push((Export::Seen, U, U));
@@ -290,7 +300,7 @@ pub(crate) fn opened() {
 
 /// The visitor pressed Enter or Send: the messenger reads the composer (once it is there).
 pub(crate) fn submit() {
-    if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
+    if let Some(ws) = session::ws() {
         ensure(&ws);
     }
     push((Export::Submit, U, U));
@@ -298,7 +308,7 @@ pub(crate) fn submit() {
 
 /// `showNewMessage(text)`: opens the panel on Messages with the composer prefilled.
 pub(crate) fn compose(text: &str) {
-    if let Some(ui) = with(|rt| rt.ui.clone()).flatten() {
+    if let Some(ui) = crate::ui() {
         ui.open();
         let input = &ui.chat().input;
         input.set_value(text);
@@ -310,7 +320,7 @@ pub(crate) fn compose(text: &str) {
 /// Shows one of the messenger's spaces (the panel is open): `messages`, `article` + id,
 /// `checklist` + id.
 pub(crate) fn space(name: &str, arg: JsValue) {
-    if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
+    if let Some(ws) = session::ws() {
         ensure(&ws);
     }
     push((Export::Space, JsValue::from_str(name), arg));

@@ -7,10 +7,11 @@
 
 use crate::js::{self, get, get_f64, get_str};
 use crate::net::{self, ApiError};
-use crate::{ensure_ui, fire, superseded, with, Cmd, Ev};
+use crate::{ensure_ui, fire, superseded, Cmd, Ev};
 use js_sys::{Date, Object, Promise, JSON};
 /// Boot retry delay (1 s, 2 s, 4 s, … capped at 30 s) and hex, shared with the messenger.
 pub use porchlight_widget_common::{backoff_ms, hex};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 mod stored;
@@ -21,6 +22,106 @@ pub use stored::*;
 /// the token it sent, and its `fetch` in flight. The first boot of that workspace reads its
 /// answer instead of sending its own.
 pub type Prefetched = JsValue;
+
+/// The visitor of the live session, read once from a boot or identify answer.
+#[derive(Clone, Default)]
+pub struct Visitor {
+    pub id: Option<String>,
+    /// The answer's `visitor` object: passed through to `ready` listeners and the messenger,
+    /// not read.
+    pub js: JsValue,
+}
+
+impl Visitor {
+    pub fn from_js(js: JsValue) -> Self {
+        Visitor {
+            id: get_str(&js, "id"),
+            js,
+        }
+    }
+}
+
+/// What the core reads of a boot answer's `settings`.
+pub struct Settings {
+    /// `sessionLifetimeMs`.
+    pub lifetime_ms: f64,
+    /// `messenger.trackedClicks` is non-empty: the engagement module is needed on every page.
+    pub tracks_clicks: bool,
+    /// The whole object: passed through to the UI, the messenger and the engagement module.
+    pub js: JsValue,
+}
+
+impl Settings {
+    pub fn from_js(js: JsValue) -> Self {
+        Settings {
+            lifetime_ms: get_f64(&js, "sessionLifetimeMs").unwrap_or(DEFAULT_LIFETIME_MS),
+            tracks_clicks: get(&get(&js, "messenger"), "trackedClicks")
+                .dyn_into::<js_sys::Array>()
+                .is_ok_and(|a| a.length() > 0),
+            js,
+        }
+    }
+}
+
+/// The session's own state: set at start ([`init`]) and by boot, identify and shutdown. Only
+/// touched through [`state`], never borrowed across an `await` or while calling page code.
+#[derive(Default)]
+struct Session {
+    /// API base URL, without a trailing slash.
+    api: String,
+    /// `data-workspace` / `porchlightSettings.workspaceId`.
+    default_ws: Option<String>,
+    /// `window.porchlightSettings`: the page's object, read key by key at each boot.
+    page: JsValue,
+    /// The booted workspace.
+    ws: Option<String>,
+    /// Identity claims replayed on a transparent re-boot: copied into request bodies, not read.
+    claims: Object,
+    visitor: Visitor,
+    /// The pending refresh timer.
+    timer: Option<i32>,
+    /// The boot the loader started before this module arrived, until the first boot adopts it.
+    prefetched: Option<Prefetched>,
+}
+
+thread_local! {
+    static SESSION: RefCell<Session> = RefCell::new(Session::default());
+}
+
+/// Runs `f` on the session's state; `None` instead of a panic if it is already borrowed (a
+/// re-entrant call from page code).
+fn state<R>(f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+    SESSION
+        .try_with(|c| c.try_borrow_mut().ok().map(|mut s| f(&mut s)))
+        .ok()
+        .flatten()
+}
+
+/// Start-up: the API base, the workspace known up front, the page's settings and the boot
+/// the loader started, handed in by the dispatcher.
+pub(crate) fn init(
+    api: String,
+    default_ws: Option<String>,
+    page: JsValue,
+    prefetched: Option<Prefetched>,
+) {
+    state(|s| {
+        s.api = api;
+        s.default_ws = default_ws;
+        s.page = page;
+        s.prefetched = prefetched;
+    });
+}
+
+/// The booted workspace.
+pub(crate) fn ws() -> Option<String> {
+    state(|s| s.ws.clone()).flatten()
+}
+
+/// The booted visitor's object (undefined before boot and after shutdown).
+pub(crate) fn visitor() -> JsValue {
+    state(|s| s.visitor.js.clone()).unwrap_or_default()
+}
 
 /// Drops the stored token of `ws` if it is still `tried` (another tab may have stored a newer
 /// one meanwhile, which must survive).
@@ -33,7 +134,7 @@ fn forget_token(ws: &str, tried: &str) {
 }
 
 fn api_url(path: &str) -> String {
-    net::url(&with(|rt| rt.api.clone()).unwrap_or_default(), path)
+    net::url(&state(|s| s.api.clone()).unwrap_or_default(), path)
 }
 
 /// Warns once and fires the `error` event.
@@ -79,8 +180,7 @@ pub async fn boot(arg: JsValue) {
         js::warn("boot expects an object of settings, got", &arg);
         return;
     }
-    let Some((page_settings, default_ws)) =
-        with(|rt| (rt.page_settings.clone(), rt.default_ws.clone()))
+    let Some((page_settings, default_ws)) = state(|s| (s.page.clone(), s.default_ws.clone()))
     else {
         return;
     };
@@ -96,20 +196,18 @@ pub async fn boot(arg: JsValue) {
         return;
     };
     // Booting another workspace leaves the old session stored (for a later boot) but its UI goes.
-    let old_ui = with(|rt| {
-        if rt.ws.as_deref() == Some(ws.as_str()) {
-            None
-        } else {
-            rt.ws = Some(ws.clone());
-            rt.ui.take()
+    let other = state(|s| {
+        let other = s.ws.as_deref() != Some(ws.as_str());
+        if other {
+            s.ws = Some(ws.clone());
         }
-    })
-    .flatten();
-    if let Some(ui) = old_ui {
-        ui.unmount();
+        other
+    });
+    if other == Some(true) {
+        crate::unmount();
     }
     // The loader's boot is this one when the page asked nothing else (auto boot, same workspace).
-    let prefetched = with(|rt| rt.prefetched.take())
+    let prefetched = state(|s| s.prefetched.take())
         .flatten()
         .filter(|p| arg.is_undefined() && get_str(p, "workspaceId").as_deref() == Some(&ws));
     let claims = Object::new();
@@ -119,7 +217,7 @@ pub async fn boot(arg: JsValue) {
             js::set(&claims, k, &v);
         }
     }
-    with(|rt| rt.claims = claims.clone());
+    state(|s| s.claims = claims.clone());
     let attributes = setting(&arg, &page_settings, "attributes");
     let locale = setting(&arg, &page_settings, "locale");
     match start_session(&ws, &claims, &attributes, &locale, prefetched).await {
@@ -234,14 +332,14 @@ async fn start_session(
 fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
     let token = get_str(r, "sessionToken").filter(|t| valid_token(t))?;
     let expires_at = get_f64(r, "expiresAt")?;
-    let settings = get(r, "settings");
+    let settings = Settings::from_js(get(r, "settings"));
     st.token = Some(token);
     st.expires_at = expires_at;
-    st.lifetime_ms = get_f64(&settings, "sessionLifetimeMs").unwrap_or(DEFAULT_LIFETIME_MS);
+    st.lifetime_ms = settings.lifetime_ms;
     st.save(ws);
     schedule_refresh(refresh_delay(Date::now(), expires_at, st.lifetime_ms));
     let visitor = get(r, "visitor");
-    with(|rt| rt.visitor = visitor.clone());
+    state(|s| s.visitor = Visitor::from_js(visitor.clone()));
     crate::chat::visitor(&visitor);
     ensure_ui(ws, &settings);
     crate::engage::answered(ws, &get(r, "eligible"), &settings);
@@ -257,7 +355,7 @@ fn remove_early() {
 
 /// A re-boot nobody asked for (expired token): same claims, no `ready`.
 async fn reboot(ws: &str) -> Option<JsValue> {
-    let claims = with(|rt| rt.claims.clone())?;
+    let claims = state(|s| s.claims.clone())?;
     start_session(ws, &claims, &JsValue::UNDEFINED, &JsValue::UNDEFINED, None).await
 }
 
@@ -268,7 +366,7 @@ pub(crate) async fn call_authed(
     path: &str,
     body: Option<&JsValue>,
 ) -> Result<JsValue, ApiError> {
-    let Some(ws) = with(|rt| rt.ws.clone()).flatten() else {
+    let Some(ws) = ws() else {
         return Err(ApiError::new(0, "NOT_BOOTED"));
     };
     let url = api_url(path);
@@ -301,23 +399,24 @@ pub async fn identify(arg: JsValue) {
     match call_authed("POST", "/v1/identify", Some(&body)).await {
         Ok(r) => {
             let visitor = get(&r, "visitor");
-            let changed = with(|rt| {
-                let before = get_str(&rt.visitor, "id");
-                if visitor.is_object() {
-                    rt.visitor = visitor.clone();
+            let visitor = Visitor::from_js(visitor);
+            let changed = state(|s| {
+                let before = s.visitor.id.clone();
+                if visitor.js.is_object() {
+                    s.visitor = visitor.clone();
                 }
                 // Accepted claims ride along on any later transparent re-boot.
-                js::copy(&rt.claims, &body, &CLAIMS);
-                before != get_str(&visitor, "id")
+                js::copy(&s.claims, &body, &CLAIMS);
+                before != visitor.id
             })
             .unwrap_or(false);
-            if visitor.is_object() {
-                crate::chat::visitor(&visitor);
+            if visitor.js.is_object() {
+                crate::chat::visitor(&visitor.js);
             }
             // A verified sign-in merged this visitor into another: the live socket and the
             // conversations are now that visitor's.
             if changed {
-                if let Some(ws) = with(|rt| rt.ws.clone()).flatten() {
+                if let Some(ws) = ws() {
                     crate::chat::visitor_changed(ws).await;
                 }
             }
@@ -329,7 +428,7 @@ pub async fn identify(arg: JsValue) {
 
 /// The refresh timer fired: rotate the token if it is due (another tab may already have).
 pub async fn refresh() {
-    let Some(ws) = with(|rt| rt.ws.clone()).flatten() else {
+    let Some(ws) = ws() else {
         return;
     };
     // Every tab of the site fires this timer at about the same moment: a random pause lets
@@ -404,7 +503,7 @@ fn schedule_refresh(ms: f64) {
     let id = w
         .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms as i32)
         .ok();
-    if let Some(old) = with(|rt| std::mem::replace(&mut rt.timer, id)).flatten() {
+    if let Some(old) = state(|s| std::mem::replace(&mut s.timer, id)).flatten() {
         w.clear_timeout_with_handle(old);
     }
 }
@@ -412,23 +511,17 @@ fn schedule_refresh(ms: f64) {
 /// The `shutdown` command: unmount, forget everything stored, revoke the token. The next boot
 /// on this browser is a stranger.
 pub async fn shutdown() {
-    let Some((ws, ui, timer)) = with(|rt| {
-        rt.visitor = JsValue::UNDEFINED;
-        rt.claims = Object::new();
-        (
-            rt.ws.take().or_else(|| rt.default_ws.clone()),
-            rt.ui.take(),
-            rt.timer.take(),
-        )
+    let Some((ws, timer)) = state(|s| {
+        s.visitor = Visitor::default();
+        s.claims = Object::new();
+        (s.ws.take().or_else(|| s.default_ws.clone()), s.timer.take())
     }) else {
         return;
     };
     if let (Some(t), Some(w)) = (timer, web_sys::window()) {
         w.clear_timeout_with_handle(t);
     }
-    if let Some(ui) = ui {
-        ui.unmount();
-    }
+    crate::unmount();
     remove_early();
     let Some(ws) = ws else {
         return;
