@@ -42,6 +42,8 @@ test('wrangler killed and restarted mid-conversation: nothing lost, sockets reco
     // The landing page: the demo's app page opens with its product tour (a modal step).
     await page.goto(`${BASE}/index.html`);
     await page.getByRole('button', { name: /^Open messenger/ }).click();
+    // The launcher opens on Home; the conversation is one tab away.
+    await page.getByRole('tab', { name: 'Messages' }).click();
     await composer(page).fill('before the crash');
     await composer(page).press('Enter');
     await log(page).locator('li[data-seq]').filter({ hasText: 'before the crash' }).waitFor({ timeout: 10000 });
