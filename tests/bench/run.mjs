@@ -27,8 +27,8 @@ const TARGETS = {
   // is here (issue 10): in WASM the same would cost the core several times the bytes.
   loaderBrotli: { text: '≤ 2.25 KB', ok: (v) => v <= 2.25 * KB },
   runtimeBrotli: { text: '≤ 40 KB', ok: (v) => v <= 40 * KB },
-  // The messenger is held to the same budget as the core: a visitor who chats loads both.
-  messengerBrotli: { text: '≤ 40 KB', ok: (v) => v <= 40 * KB },
+  // The messenger with every space (Home, Messages, Help, Tickets, Tasks): issue 13's budget.
+  messengerBrotli: { text: '≤ 50 KB', ok: (v) => v <= 50 * KB },
   // Issue 10: runtime, engine client path, outbound messages and tooltips.
   engageBrotli: { text: '≤ 45 KB', ok: (v) => v <= 45 * KB },
   // Issue 11: the tour module, loaded only when a tour is about to show, on top of the engagement module.
