@@ -8,7 +8,7 @@ use js_sys::{Array, Object};
 use porchlight_shared::content::ButtonAction;
 use porchlight_shared::targeting::json_from_js;
 use porchlight_shared::targeting::page::{plan, PageItem, PageNow, Verdict};
-use porchlight_shared::targeting::triggers::{PageContext, TrackedEvent, TriggerKind};
+use porchlight_shared::targeting::triggers::{PageContext, TrackedEvent};
 use porchlight_shared::vocab::{ImpressionAction, ItemKind};
 use porchlight_widget_common::contract::Emit;
 use porchlight_widget_common::js::{get, get_str, set, warn};
@@ -17,7 +17,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::items::Item;
-use crate::observe::{self, href, perf_now, Page, Seen};
+use crate::observe::{self, href, perf_now, Page};
 use crate::render::{self, Act, Actor, Shown};
 use crate::{host, items, queue, surveys, tours};
 use porchlight_widget_common::place::clamp;
@@ -26,8 +26,10 @@ mod commands;
 pub use commands::command;
 mod debug;
 mod dom;
+mod seen;
 use debug::print_debug;
 use dom::watch_dom;
+use seen::seen;
 
 struct Rt {
     ws: String,
@@ -309,90 +311,6 @@ fn refetch() {
     host::call("GET", &path, None, Box::new(done));
 }
 
-/// An observation from the page.
-fn seen(s: Seen) {
-    match s {
-        Seen::Scroll(p) => {
-            let deeper = with(|rt| {
-                rt.page.last_activity = now();
-                let deeper =
-                    p >= rt.page.scroll_max + 1.0 || (p >= 100.0 && rt.page.scroll_max < 100.0);
-                if deeper {
-                    rt.page.scroll_max = p;
-                }
-                deeper
-            })
-            .unwrap_or(false);
-            if deeper && has_trigger(|k| matches!(k, TriggerKind::ScrollDepth { .. })) {
-                replan();
-            }
-        }
-        Seen::Exit => {
-            if with(|rt| !std::mem::replace(&mut rt.page.exit, true)).unwrap_or(false) {
-                replan();
-            }
-        }
-        Seen::Click(el) => {
-            let (clicks, tracked) = with(|rt| {
-                let mut sels: Vec<String> = Vec::new();
-                for i in &rt.items {
-                    for t in &i.triggers {
-                        if let TriggerKind::ElementClick { selector } = &t.kind {
-                            sels.push(selector.clone());
-                        }
-                    }
-                }
-                (sels, rt.tracked_clicks.clone())
-            })
-            .unwrap_or_default();
-            for (sel, ev) in tracked {
-                if observe::matches(&el, &sel) {
-                    command("track".into(), Array::of1(&JsValue::from_str(&ev)).into());
-                }
-            }
-            let mut hit: Vec<String> = Vec::new();
-            for s in clicks {
-                if observe::matches(&el, &s) {
-                    hit.push(s);
-                }
-            }
-            if !hit.is_empty() {
-                with(|rt| {
-                    for h in hit {
-                        if !rt.page.clicked.contains(&h) {
-                            rt.page.clicked.push(h);
-                        }
-                    }
-                });
-                replan();
-            }
-            touch_session();
-        }
-        Seen::Activity => {
-            with(|rt| rt.page.last_activity = now());
-            touch_session();
-        }
-        Seen::Navigated(url) => {
-            let changed = with(|rt| {
-                if rt.page.url == url {
-                    return false;
-                }
-                rt.page = Page::enter(url, perf_now());
-                rt.armed.clear();
-                rt.closed.clear();
-                true
-            })
-            .unwrap_or(false);
-            if changed {
-                // Page rules are checked at once (what no longer matches goes), then the edge
-                // is asked what this page may show.
-                replan();
-                refetch();
-            }
-        }
-    }
-}
-
 /// Takes the items on screen that `gone` picks out of `rt.shown`, in order.
 fn take_shown(rt: &mut Rt, gone: &dyn Fn(&Shown) -> bool) -> Vec<Shown> {
     let mut out = Vec::new();
@@ -404,15 +322,6 @@ fn take_shown(rt: &mut Rt, gone: &dyn Fn(&Shown) -> bool) -> Vec<Shown> {
         }
     }
     out
-}
-
-fn has_trigger(f: impl Fn(&TriggerKind) -> bool) -> bool {
-    with(|rt| {
-        rt.items
-            .iter()
-            .any(|i| i.triggers.iter().any(|t| f(&t.kind)))
-    })
-    .unwrap_or(false)
 }
 
 /// Another tab recorded something: a dismissal there (or a survey answered to the end) takes

@@ -1,0 +1,102 @@
+//! What the page did (a navigation, scroll, time, a click, an event, exit intent, idle): the
+//! runtime's answer to each observation.
+
+use js_sys::Array;
+use porchlight_shared::targeting::triggers::TriggerKind;
+use wasm_bindgen::JsValue;
+
+use super::{command, now, refetch, replan, touch_session, with};
+use crate::observe::{self, perf_now, Page, Seen};
+
+/// An observation from the page.
+pub(super) fn seen(s: Seen) {
+    match s {
+        Seen::Scroll(p) => {
+            let deeper = with(|rt| {
+                rt.page.last_activity = now();
+                let deeper =
+                    p >= rt.page.scroll_max + 1.0 || (p >= 100.0 && rt.page.scroll_max < 100.0);
+                if deeper {
+                    rt.page.scroll_max = p;
+                }
+                deeper
+            })
+            .unwrap_or(false);
+            if deeper && has_trigger(|k| matches!(k, TriggerKind::ScrollDepth { .. })) {
+                replan();
+            }
+        }
+        Seen::Exit => {
+            if with(|rt| !std::mem::replace(&mut rt.page.exit, true)).unwrap_or(false) {
+                replan();
+            }
+        }
+        Seen::Click(el) => {
+            let (clicks, tracked) = with(|rt| {
+                let mut sels: Vec<String> = Vec::new();
+                for i in &rt.items {
+                    for t in &i.triggers {
+                        if let TriggerKind::ElementClick { selector } = &t.kind {
+                            sels.push(selector.clone());
+                        }
+                    }
+                }
+                (sels, rt.tracked_clicks.clone())
+            })
+            .unwrap_or_default();
+            for (sel, ev) in tracked {
+                if observe::matches(&el, &sel) {
+                    command("track".into(), Array::of1(&JsValue::from_str(&ev)).into());
+                }
+            }
+            let mut hit: Vec<String> = Vec::new();
+            for s in clicks {
+                if observe::matches(&el, &s) {
+                    hit.push(s);
+                }
+            }
+            if !hit.is_empty() {
+                with(|rt| {
+                    for h in hit {
+                        if !rt.page.clicked.contains(&h) {
+                            rt.page.clicked.push(h);
+                        }
+                    }
+                });
+                replan();
+            }
+            touch_session();
+        }
+        Seen::Activity => {
+            with(|rt| rt.page.last_activity = now());
+            touch_session();
+        }
+        Seen::Navigated(url) => {
+            let changed = with(|rt| {
+                if rt.page.url == url {
+                    return false;
+                }
+                rt.page = Page::enter(url, perf_now());
+                rt.armed.clear();
+                rt.closed.clear();
+                true
+            })
+            .unwrap_or(false);
+            if changed {
+                // Page rules are checked at once (what no longer matches goes), then the edge
+                // is asked what this page may show.
+                replan();
+                refetch();
+            }
+        }
+    }
+}
+
+fn has_trigger(f: impl Fn(&TriggerKind) -> bool) -> bool {
+    with(|rt| {
+        rt.items
+            .iter()
+            .any(|i| i.triggers.iter().any(|t| f(&t.kind)))
+    })
+    .unwrap_or(false)
+}
