@@ -270,8 +270,12 @@ test('track: queued while the edge cannot be reached, kept across a reload, sent
       Porchlight('track', 'invited', { count: 3 });
       Porchlight('track', 'invited', { count: 4 });
     });
-    await sleep(800);
-    const queued = await page.evaluate((k) => JSON.parse(localStorage.getItem(k) || '[]').length, `porchlight:${ws.id}:ev`);
+    // `track` loads the engagement module first; on a loaded machine that takes a while, so
+    // wait for the queue rather than sleeping a fixed time.
+    const key = `porchlight:${ws.id}:ev`;
+    const count = (k) => JSON.parse(localStorage.getItem(k) || '[]').length;
+    await page.waitForFunction(`(${count})(${JSON.stringify(key)}) === 3`, null, { timeout: 15000 }).catch(() => {});
+    const queued = await page.evaluate(count, key);
     assert.equal(queued, 3, 'kept in localStorage while the edge is out of reach');
     await page.reload();
     await page.waitForFunction(() => window.__ready, null, { timeout: 15000 });
