@@ -17,6 +17,7 @@ pub mod session;
 pub mod settings;
 pub mod targeting;
 pub mod token;
+pub mod translations;
 pub mod types;
 pub mod vocab;
 

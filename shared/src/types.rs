@@ -390,6 +390,28 @@ mod tests {
     }
 
     #[test]
+    fn the_default_language_is_a_supported_one() {
+        assert_eq!(MessengerSettings::default().default_language, "en");
+        for (lang, ok) in [
+            ("fr", true),
+            ("ar", true),
+            ("klingon", false),
+            ("fr-FR", false),
+            ("", false),
+        ] {
+            let m: MessengerSettings =
+                serde_json::from_value(json!({ "defaultLanguage": lang })).unwrap();
+            assert_eq!(m.validate("/messenger").is_ok(), ok, "{lang}");
+            if !ok {
+                assert_eq!(
+                    m.validate("/messenger").unwrap_err().path.as_deref(),
+                    Some("/messenger/defaultLanguage")
+                );
+            }
+        }
+    }
+
+    #[test]
     fn messenger_settings_reject_unknown_fields() {
         assert!(
             serde_json::from_value::<MessengerSettings>(json!({"primaryColour": "#fff"})).is_err()

@@ -60,6 +60,10 @@ pub struct MessengerSettings {
     pub tracked_clicks: Vec<TrackedClick>,
     /// The messenger's Home: a few authored "common questions", each an article or a link.
     pub common_questions: Vec<CommonQuestion>,
+    /// The language the workspace's content is written in (one of
+    /// `translations::LANGUAGES`): what a visitor gets where a text has no translation into
+    /// theirs, and the widget's language when none of the visitor's is spoken.
+    pub default_language: String,
 }
 
 /// One of the Home's common questions: a title, and the published article (`articleId`) or
@@ -110,6 +114,7 @@ impl Default for MessengerSettings {
             consent_notice: String::new(),
             tracked_clicks: Vec::new(),
             common_questions: Vec::new(),
+            default_language: crate::translations::DEFAULT_LANGUAGE.into(),
         }
     }
 }
@@ -169,6 +174,12 @@ impl MessengerSettings {
             &format!("{path}/welcomeMessage"),
         )?;
         check_len(&self.team_name, 80, &format!("{path}/teamName"))?;
+        if !crate::translations::is_language(&self.default_language) {
+            return Err(ApiError::invalid(
+                format!("{path}/defaultLanguage"),
+                crate::translations::language_expected(),
+            ));
+        }
         if self.teammates.len() > 10 {
             return Err(ApiError::invalid(
                 format!("{path}/teammates"),
