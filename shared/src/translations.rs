@@ -199,6 +199,14 @@ pub fn check_translations(
     Ok(())
 }
 
+/// The translation a visitor whose language is `want` (a language tag, or none) is served
+/// of content written in `default`: `None` for the default text (no language, one Porchlight
+/// does not speak, or the default one).
+pub fn served_language(want: Option<&str>, default: &str) -> Option<&'static str> {
+    want.and_then(language_of)
+        .filter(|l| Some(*l) != language_of(default))
+}
+
 /// What a visitor whose language is `want` (a language tag, or none) is served of authored
 /// content (as stored: checked, with its `translations`) written in `default`: each text in
 /// the visitor's language where translated, else the default text; never the translations
@@ -206,9 +214,8 @@ pub fn check_translations(
 pub fn localized(content: Value, want: Option<&str>, default: &str) -> Value {
     let mut content = content;
     let tr = content.as_object_mut().and_then(|o| o.remove(KEY));
-    let lang = match want.and_then(language_of) {
-        Some(l) if Some(l) != language_of(default) => l,
-        _ => return content,
+    let Some(lang) = served_language(want, default) else {
+        return content;
     };
     match tr.as_ref().and_then(|t| t.get(lang)) {
         // Stored content was checked: a translation that no longer lays over (the default

@@ -93,18 +93,30 @@ pub struct ArticleRow {
     pub title: String,
     pub body: String,
     pub status: String,
+    /// `{"fr": {"title", "body"}}` (JSON), checked when saved; none when untranslated.
+    pub translations: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 impl ArticleRow {
+    /// The translations as stored (`{}` when none or unreadable).
+    pub fn translations(&self) -> Value {
+        self.translations
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_else(|| json!({}))
+    }
+
     pub fn view(&self) -> Value {
-        json!({"id": self.id, "collectionId": self.collection_id, "title": self.title, "body": self.body, "status": self.status,
+        json!({"id": self.id, "collectionId": self.collection_id, "title": self.title, "body": self.body,
+               "translations": self.translations(), "status": self.status,
                "createdAt": self.created_at, "updatedAt": self.updated_at})
     }
 }
 
-const ARTICLE_COLS: &str = "id, collection_id, title, body, status, created_at, updated_at";
+const ARTICLE_COLS: &str =
+    "id, collection_id, title, body, status, translations, created_at, updated_at";
 
 /// An article of the workspace; only a published one when `published_only`.
 pub async fn article_row(
@@ -137,10 +149,12 @@ pub async fn article_rows(db: &D1Database, ws: &str) -> Result<Vec<ArticleRow>, 
     .await
 }
 
-/// The text of an article: title, body (Markdown) and collection.
+/// The text of an article: title, body (Markdown), its translations (JSON, none when
+/// untranslated) and collection.
 pub struct ArticleText<'a> {
     pub title: &'a str,
     pub body: &'a str,
+    pub translations: Option<&'a str>,
     pub collection_id: Option<&'a str>,
 }
 
@@ -154,8 +168,8 @@ pub async fn insert_article(
 ) -> Result<(), ApiError> {
     run(
         db,
-        "INSERT INTO articles (id, workspace_id, collection_id, title, body, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6)",
-        &[s(id), s(ws), opt(a.collection_id), s(a.title), s(a.body), n(now)],
+        "INSERT INTO articles (id, workspace_id, collection_id, title, body, translations, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, 'draft', ?6, ?6)",
+        &[s(id), s(ws), opt(a.collection_id), s(a.title), s(a.body), n(now), opt(a.translations)],
     )
     .await
 }
@@ -169,8 +183,8 @@ pub async fn update_article(
 ) -> Result<(), ApiError> {
     run(
         db,
-        "UPDATE articles SET title = ?3, body = ?4, collection_id = ?5, updated_at = ?6 WHERE workspace_id = ?1 AND id = ?2",
-        &[s(ws), s(id), s(a.title), s(a.body), opt(a.collection_id), n(now)],
+        "UPDATE articles SET title = ?3, body = ?4, collection_id = ?5, updated_at = ?6, translations = ?7 WHERE workspace_id = ?1 AND id = ?2",
+        &[s(ws), s(id), s(a.title), s(a.body), opt(a.collection_id), n(now), opt(a.translations)],
     )
     .await
 }
@@ -216,21 +230,39 @@ pub struct SearchHit {
 }
 
 /// Published articles matching an FTS5 query (`shared::search::fts_query`), best first
-/// (bm25, the title weighted 5×), at most 10.
+/// (bm25, the title weighted 5×), at most 10 — searched in, and answered with, the text a
+/// visitor of `language` is served (`shared::translations::served_language`; `""` for the
+/// default text): an article translated into it by its translation (the default text standing
+/// in for a field it leaves out), any other by its default text.
 pub async fn search_articles(
     db: &D1Database,
     ws: &str,
     fts_query: &str,
+    language: &str,
 ) -> Result<Vec<SearchHit>, ApiError> {
     all(stmt(
         db,
-        "SELECT a.id, a.collection_id, a.title, snippet(articles_fts, 1, '', '', '…', 16) AS excerpt \
-         FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid \
-         WHERE articles_fts MATCH ?1 AND a.workspace_id = ?2 AND a.status = 'published' \
-         ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT 10",
-        &[s(fts_query), s(ws)],
+        "SELECT a.id, a.collection_id, article_search.title AS title, \
+         snippet(article_search, 3, '', '', '…', 16) AS excerpt \
+         FROM article_search JOIN articles a ON a.id = article_search.article_id \
+         WHERE article_search MATCH ?1 AND a.workspace_id = ?2 AND a.status = 'published' \
+         AND (article_search.language = ?3 OR (article_search.language = '' \
+              AND (?3 = '' OR json_type(coalesce(a.translations, '{}'), '$.' || ?3) IS NULL))) \
+         ORDER BY bm25(article_search, 0.0, 0.0, 5.0, 1.0) LIMIT 10",
+        &[s(fts_query), s(ws), s(language)],
     )?)
     .await
+}
+
+/// The session's visitor's language tag (`?1`: the session token's hash), for
+/// `auth::visitor_and`: read in the session's own round trip.
+pub const SESSION_LOCALE_SQL: &str = "SELECT v.locale AS locale FROM widget_sessions s \
+     JOIN visitors v ON v.id = s.visitor_id AND v.workspace_id = s.workspace_id WHERE s.token_hash = ?1";
+
+/// A visitor's language tag (none when the boot gave none).
+#[derive(Deserialize)]
+pub struct LocaleRow {
+    pub locale: Option<String>,
 }
 
 /// Records a visitor's feedback on an article; `false` when they already gave it.

@@ -74,7 +74,6 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
         Some(_) => return Err(ApiError::invalid("/debug", "1 or true (0 or false: off)")),
     };
     let page = Page::checked(page_url, &bs, debug, "", ctx.now)?;
-    let survey_cooldown_days = a.workspace.automation().survey_cooldown_days;
-    let out = answer(reads, &mut results, &page, survey_cooldown_days, ctx.now)?;
+    let out = answer(reads, &mut results, &page, &a.workspace, ctx.now)?;
     http::json(200, &out)
 }

@@ -3,6 +3,7 @@
 //! D1's FTS5 (bm25, title weighted 5×); excerpts are plain text, never HTML (Opencom bug 6).
 
 use porchlight_shared::search::{fts_any, fts_query};
+use porchlight_shared::translations;
 use porchlight_shared::vocab::{ArticleStatus, Transition};
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
@@ -102,6 +103,37 @@ struct ArticleBody {
     body: Option<String>,
     #[serde(default, deserialize_with = "present")]
     collection_id: Option<Value>,
+    /// `{"fr": {"title", "body"}}`; replaces the stored translations (`null`: none).
+    #[serde(default, deserialize_with = "present")]
+    translations: Option<Value>,
+}
+
+/// An article's title and body at `path` (`""` for the article itself,
+/// `/translations/fr` for a translation): the one check of both.
+fn article_text(
+    title: Option<&str>,
+    body: Option<&str>,
+    path: &str,
+    required: bool,
+) -> Result<(Option<String>, Option<String>), ApiError> {
+    Ok((
+        text(title, 200, &format!("{path}/title"), required)?,
+        text(body, 50_000, &format!("{path}/body"), required)?,
+    ))
+}
+
+/// The translations of an article whose default text is `title` and `body`, checked as that
+/// text is (`shared::translations`), as stored JSON (`None`: untranslated).
+fn article_translations(tr: &Value, title: &str, body: &str) -> Result<Option<String>, ApiError> {
+    if tr.is_null() || tr.as_object().is_some_and(|o| o.is_empty()) {
+        return Ok(None);
+    }
+    let base = json!({"title": title, "body": body});
+    translations::check_translations(&base, tr, "", |t, path| {
+        let field = |k: &str| t.get(k).and_then(Value::as_str);
+        article_text(field("title"), field("body"), path, true).map(drop)
+    })?;
+    Ok(Some(tr.to_string()))
 }
 
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
@@ -148,8 +180,12 @@ pub async fn list_articles(ctx: &mut Ctx) -> Result<Response, ApiError> {
 pub async fn create_article(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
     let b: ArticleBody = ctx.json().await?;
-    let title = text(b.title.as_deref(), 200, "/title", true)?.unwrap_or_default();
-    let body = text(b.body.as_deref(), 50_000, "/body", true)?.unwrap_or_default();
+    let (title, body) = article_text(b.title.as_deref(), b.body.as_deref(), "", true)?;
+    let (title, body) = (title.unwrap_or_default(), body.unwrap_or_default());
+    let translations = match &b.translations {
+        Some(tr) => article_translations(tr, &title, &body)?,
+        None => None,
+    };
     let db = ctx.db()?;
     let collection_id = collection_of(
         &db,
@@ -161,6 +197,7 @@ pub async fn create_article(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let text = db::ArticleText {
         title: &title,
         body: &body,
+        translations: translations.as_deref(),
         collection_id: collection_id.as_deref(),
     };
     db::insert_article(&db, &ws.id, &id, &text, ctx.now).await?;
@@ -177,12 +214,18 @@ pub async fn patch_article(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError
     let b: ArticleBody = ctx.json().await?;
     let db = ctx.db()?;
     let old = article(&db, &ws.id, id, false).await?;
-    let title = text(b.title.as_deref(), 200, "/title", false)?
-        .filter(|t| !t.is_empty())
-        .unwrap_or(old.title);
-    let body = text(b.body.as_deref(), 50_000, "/body", false)?
-        .filter(|t| !t.is_empty())
-        .unwrap_or(old.body);
+    let (title, body) = article_text(b.title.as_deref(), b.body.as_deref(), "", false)?;
+    let old_translations = old.translations.is_some().then(|| old.translations());
+    let title = title.filter(|t| !t.is_empty()).unwrap_or(old.title);
+    let body = body.filter(|t| !t.is_empty()).unwrap_or(old.body);
+    // The stored translations are checked again: they must still lay over the new text.
+    let translations = match &b.translations {
+        Some(tr) => article_translations(tr, &title, &body)?,
+        None => match &old_translations {
+            Some(tr) => article_translations(tr, &title, &body)?,
+            None => None,
+        },
+    };
     let collection_id = match &b.collection_id {
         Some(v) => collection_of(&db, &ws.id, v).await?,
         None => old.collection_id,
@@ -190,6 +233,7 @@ pub async fn patch_article(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError
     let text = db::ArticleText {
         title: &title,
         body: &body,
+        translations: translations.as_deref(),
         collection_id: collection_id.as_deref(),
     };
     db::update_article(&db, &ws.id, id, &text, ctx.now).await?;
@@ -223,7 +267,7 @@ pub async fn set_article_status(
 /// first. Every word must match (the last as a prefix: search as you type); `match=any` asks for
 /// any telling word instead (what a message the visitor is writing is about: suggestions).
 pub async fn search(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let a = auth::visitor(ctx).await?;
+    let (a, locale) = auth::visitor_and::<db::LocaleRow>(ctx, db::SESSION_LOCALE_SQL, &[]).await?;
     let q = ctx.query("q")?.unwrap_or_default();
     let any = match ctx.query("match")?.as_deref() {
         None | Some("all") => false,
@@ -236,18 +280,37 @@ pub async fn search(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let Some(query) = (if any { fts_any(&q) } else { fts_query(&q) }) else {
         return http::json(200, &json!({"results": []}));
     };
-    let hits = db::search_articles(&ctx.db()?, &a.workspace.id, &query).await?;
+    let language = language(&a, locale);
+    let hits = db::search_articles(&ctx.db()?, &a.workspace.id, &query, language).await?;
     let results: Vec<Value> = hits.into_iter().map(|h| json!({"id": h.id, "collectionId": h.collection_id, "title": h.title, "excerpt": h.excerpt})).collect();
     http::json(200, &json!({ "results": results }))
 }
 
-/// `GET /v1/articles/{id}`: a published article of the workspace.
+/// The translation a visitor is served (`""`: the default text): by their language, the
+/// workspace's default language standing in.
+fn language(a: &auth::VisitorAuth, locale: Option<db::LocaleRow>) -> &'static str {
+    let want = locale.and_then(|l| l.locale);
+    if want.is_none() {
+        return "";
+    }
+    translations::served_language(want.as_deref(), &a.workspace.messenger().default_language)
+        .unwrap_or_default()
+}
+
+/// `GET /v1/articles/{id}`: a published article of the workspace, in the visitor's language
+/// (field by field, the default text standing in).
 pub async fn read(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
-    let a = auth::visitor(ctx).await?;
+    let (a, locale) = auth::visitor_and::<db::LocaleRow>(ctx, db::SESSION_LOCALE_SQL, &[]).await?;
     let row = article(&ctx.db()?, &a.workspace.id, id, true).await?;
+    let language = language(&a, locale);
+    let text = translations::localized(
+        json!({"title": row.title, "body": row.body, "translations": row.translations()}),
+        (!language.is_empty()).then_some(language),
+        "",
+    );
     http::json(
         200,
-        &json!({"id": row.id, "collectionId": row.collection_id, "title": row.title, "body": row.body, "updatedAt": row.updated_at}),
+        &json!({"id": row.id, "collectionId": row.collection_id, "title": text["title"], "body": text["body"], "updatedAt": row.updated_at}),
     )
 }
 

@@ -6,6 +6,7 @@
 
 use porchlight_shared::content::{Delivery, OutboundContent, OutboundKind};
 use porchlight_shared::experiences::{ChecklistContent, SurveyContent, TourContent};
+use porchlight_shared::translations;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -44,41 +45,72 @@ fn default_frequency(kind: ItemKind) -> &'static str {
     }
 }
 
-/// Validates an item's content for its kind and returns its canonical JSON. `for_activation`
-/// adds what a live item needs (a survey's questions, a tour's steps, a checklist's tasks).
-pub fn content_json(kind: ItemKind, v: &Value, for_activation: bool) -> Result<String, ApiError> {
-    fn typed<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, ApiError> {
+/// Checks content of `kind` at `path` (its default text, or a translation laid over it) and
+/// returns it typed, as JSON. `for_activation` adds what a live item needs (a survey's
+/// questions, a tour's steps, a checklist's tasks).
+fn checked(
+    kind: ItemKind,
+    v: Value,
+    path: &str,
+    for_activation: bool,
+    translation: bool,
+) -> Result<Value, ApiError> {
+    fn typed<T: serde::de::DeserializeOwned>(v: &Value, path: &str) -> Result<T, ApiError> {
         crate::http::parse_json(v.to_string().as_bytes()).map_err(|mut e| {
-            e.path = Some(format!("/content{}", e.path.unwrap_or_default()));
+            e.path = Some(format!("{path}{}", e.path.unwrap_or_default()));
             e
         })
     }
     let out = match kind {
         ItemKind::Tour => {
-            let c: TourContent = typed(v)?;
-            c.validate("/content", for_activation)?;
-            serde_json::to_string(&c)
+            let c: TourContent = typed(&v, path)?;
+            c.validate(path, for_activation)?;
+            serde_json::to_value(&c)
         }
         ItemKind::Survey => {
-            let c: SurveyContent = typed(v)?;
-            c.validate("/content", for_activation)?;
-            serde_json::to_string(&c)
+            let mut c: SurveyContent = typed(&v, path)?;
+            if translation {
+                // A translation's options are labels; rules keep naming the default options,
+                // checked with the default text.
+                for q in &mut c.questions {
+                    q.branches.clear();
+                }
+            }
+            c.validate(path, for_activation)?;
+            serde_json::to_value(&c)
         }
         ItemKind::Checklist => {
-            let c: ChecklistContent = typed(v)?;
-            c.validate("/content", for_activation)?;
-            serde_json::to_string(&c)
+            let c: ChecklistContent = typed(&v, path)?;
+            c.validate(path, for_activation)?;
+            serde_json::to_value(&c)
         }
         other => {
-            let c: OutboundContent = typed(v)?;
+            let c: OutboundContent = typed(&v, path)?;
             c.validate(
                 outbound_kind(other).ok_or_else(|| crate::internal("kind"))?,
-                "/content",
+                path,
             )?;
-            serde_json::to_string(&c)
+            serde_json::to_value(&c)
         }
     };
     out.map_err(crate::internal)
+}
+
+/// Validates an item's content for its kind — its default text, then each translation with
+/// the same checks (`shared::translations`) — and returns its canonical JSON.
+/// `for_activation` adds what a live item needs.
+pub fn content_json(kind: ItemKind, v: &Value, for_activation: bool) -> Result<String, ApiError> {
+    let (base, tr) = translations::split(v);
+    let mut out = checked(kind, base, "/content", for_activation, false)?;
+    if let Some(tr) = tr {
+        translations::check_translations(&out, &tr, "/content", |merged, path| {
+            checked(kind, merged, path, for_activation, true).map(drop)
+        })?;
+        if let Some(o) = out.as_object_mut() {
+            o.insert(translations::KEY.into(), tr);
+        }
+    }
+    serde_json::to_string(&out).map_err(crate::internal)
 }
 
 #[derive(Deserialize)]

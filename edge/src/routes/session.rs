@@ -182,13 +182,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         })
         .await?;
     let eligible = match (late, &page) {
-        (Some(late), Some(page)) => Some(eligible::answer(
-            late,
-            &mut results,
-            page,
-            ws.automation().survey_cooldown_days,
-            ctx.now,
-        )?),
+        (Some(late), Some(page)) => Some(eligible::answer(late, &mut results, page, &ws, ctx.now)?),
         _ => None,
     };
     if is_resume {

@@ -43,6 +43,14 @@ fn a_language_is_a_tag_or_its_base_language() {
 }
 
 #[test]
+fn the_default_language_is_served_as_the_content_itself() {
+    assert_eq!(served_language(Some("fr-CA"), "en"), Some("fr"));
+    assert_eq!(served_language(Some("fr"), "fr"), None);
+    assert_eq!(served_language(Some("xx"), "en"), None);
+    assert_eq!(served_language(None, "en"), None);
+}
+
+#[test]
 fn each_field_falls_back_to_the_default_text() {
     let fr = localized(tour(), Some("fr-FR"), "en");
     assert_eq!(fr["steps"][0]["title"], "Bienvenue");

@@ -92,6 +92,17 @@ fn options(q: &JsValue) -> Array {
     get(q, "options").dyn_into().unwrap_or_default()
 }
 
+/// What option `i` (`o`, the value an answer stores) says: its label in the visitor's language
+/// when the edge sent one (`optionLabels`), else the option itself.
+fn label(q: &JsValue, i: usize, o: &JsValue) -> String {
+    let labels: Array = get(q, "optionLabels").dyn_into().unwrap_or_default();
+    labels
+        .get(i as u32)
+        .as_string()
+        .or_else(|| o.as_string())
+        .unwrap_or_default()
+}
+
 /// The field's markup (authored texts escaped). Its element has the id `pl-sv-f`.
 pub(crate) fn markup(h: &mut String, kind: Kind, q: &JsValue) {
     if let Some((lo, hi)) = kind.range(q) {
@@ -155,7 +166,7 @@ pub(crate) fn markup(h: &mut String, kind: Kind, q: &JsValue) {
                 h.push_str("<option value=");
                 h.push_str(&num(i as f64));
                 h.push('>');
-                esc(h, &o.as_string().unwrap_or_default());
+                esc(h, &label(q, i, &o));
                 h.push_str("</option>");
             }
             h.push_str("</select>");
@@ -173,7 +184,7 @@ pub(crate) fn markup(h: &mut String, kind: Kind, q: &JsValue) {
                     None,
                 );
                 h.push_str("<span>");
-                esc(h, &o.as_string().unwrap_or_default());
+                esc(h, &label(q, i, &o));
                 h.push_str("</span></label>");
             }
             h.push_str("</div>");

@@ -235,7 +235,8 @@ async fn suggest(ctx: &Ctx, db: &D1Database, c: &ConversationRow, text: &str, te
     let Some(query) = porchlight_shared::search::fts_any(text) else {
         return;
     };
-    let hits = match db::search_articles(db, &c.workspace_id, &query).await {
+    // In the default language (the visitor's language is not read here).
+    let hits = match db::search_articles(db, &c.workspace_id, &query, "").await {
         Ok(h) if !h.is_empty() => h,
         _ => return,
     };

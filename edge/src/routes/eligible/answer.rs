@@ -2,6 +2,7 @@
 //! workspace's survey pacing), arbitration, and each kind's progress — and, when asked
 //! (`debug`), why each active item left out was left out.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
@@ -11,6 +12,7 @@ use porchlight_shared::targeting::frequency::{
     check_frequency, FrequencyInput, History, Impression, Pacing,
 };
 use porchlight_shared::targeting::{EvalContext, PageFacts};
+use porchlight_shared::translations;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
@@ -18,8 +20,8 @@ use serde_json::{json, Value};
 use super::parsed::{delivery_of, Parsed};
 use super::wire::{skip, Answer, EligibleItem, Why};
 use super::{Page, Reads};
-use crate::db::TourProgressRow;
 use crate::db::{ImpressionRow, Results};
+use crate::db::{TourProgressRow, WorkspaceRow};
 use crate::routes::items::{self, Family, ItemKind, ItemRow};
 
 /// Builds each item's history from the visitor's impressions.
@@ -40,14 +42,16 @@ fn histories(rows: Vec<ImpressionRow>) -> BTreeMap<String, History> {
     out
 }
 
-/// The eligible items of every family, best first, from what [`Reads`] read, as JSON.
+/// The eligible items of every family, best first, from what [`Reads`] read, as JSON; their
+/// text in the visitor's language (`shared::translations::localized`).
 pub fn answer(
     reads: Reads,
     results: &mut Results,
     page: &Page,
-    survey_cooldown_days: Option<u32>,
+    workspace: &WorkspaceRow,
     now: i64,
 ) -> Result<Box<RawValue>, ApiError> {
+    let survey_cooldown_days = workspace.automation().survey_cooldown_days;
     let visitor = results.first(reads.visitor)?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::NotAuthenticated,
@@ -149,6 +153,8 @@ pub fn answer(
     .map(|f| (f.key(), Vec::new()))
     .collect();
     let attributes = visitor.attributes()?;
+    // Read only when some content has translations.
+    let default_language = std::cell::OnceCell::new();
     for (_, row, h, parsed) in cands
         .iter()
         .filter_map(|c| winners.iter().find(|(w, _, _, _)| w.id == c.id))
@@ -157,13 +163,26 @@ pub fn answer(
             skip(&mut skipped, row, Why::Invalid);
             continue;
         };
-        // Stored JSON goes out as stored (validated when saved): no parse, no re-serialize.
+        // Stored JSON goes out as stored (validated when saved): no parse, no re-serialize —
+        // except content with translations, served in the visitor's language.
         fn raw(t: &str) -> Option<&RawValue> {
             serde_json::from_str(t).ok()
         }
-        let (Some(content), Some(triggers), Some(frequency)) =
-            (raw(&row.content), raw(&row.triggers), raw(&row.frequency))
-        else {
+        let content = match translations::localized_text(
+            &row.content,
+            visitor.locale.as_deref(),
+            default_language.get_or_init(|| workspace.messenger().default_language),
+        ) {
+            Some(v) => Cow::Owned(serde_json::value::to_raw_value(&v).map_err(crate::internal)?),
+            None => match raw(&row.content) {
+                Some(c) => Cow::Borrowed(c),
+                None => {
+                    skip(&mut skipped, row, Why::Invalid);
+                    continue;
+                }
+            },
+        };
+        let (Some(triggers), Some(frequency)) = (raw(&row.triggers), raw(&row.frequency)) else {
             skip(&mut skipped, row, Why::Invalid);
             continue;
         };

@@ -83,8 +83,7 @@ impl Fresh {
         page: &Page,
         now: i64,
     ) -> Result<Box<RawValue>, ApiError> {
-        let cooldown = self.workspace.automation().survey_cooldown_days;
-        eligible::answer(reads, results, page, cooldown, now)
+        eligible::answer(reads, results, page, &self.workspace, now)
     }
 
     pub fn answer(self, eligible: Option<Box<RawValue>>) -> Result<Response, ApiError> {
