@@ -235,5 +235,18 @@ pub fn localized_text(stored: &str, want: Option<&str>, default: &str) -> Option
     Some(localized(v, want, default))
 }
 
+/// Stored content (JSON text) read as the kind's type, in its default language: the
+/// translations are left out (the kinds' types know nothing of them).
+pub fn read_default<T: serde::de::DeserializeOwned>(stored: &str) -> serde_json::Result<T> {
+    if !stored.contains("\"translations\"") {
+        return serde_json::from_str(stored);
+    }
+    let mut v: Value = serde_json::from_str(stored)?;
+    if let Some(o) = v.as_object_mut() {
+        o.remove(KEY);
+    }
+    serde_json::from_value(v)
+}
+
 #[cfg(test)]
 mod tests;

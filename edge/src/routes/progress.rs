@@ -18,5 +18,5 @@ pub use surveys::{respond, results};
 pub use tours::tour;
 
 fn stored<T: serde::de::DeserializeOwned>(row: &ItemRow) -> Result<T, ApiError> {
-    serde_json::from_str(&row.content).map_err(crate::internal)
+    porchlight_shared::translations::read_default(&row.content).map_err(crate::internal)
 }

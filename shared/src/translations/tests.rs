@@ -32,6 +32,15 @@ fn tour_errors(tr: Value) -> Option<String> {
 }
 
 #[test]
+fn stored_content_reads_as_its_kind_without_translations() {
+    let t: TourContent = read_default(&tour().to_string()).unwrap();
+    assert_eq!(t.steps[0].title.as_deref(), Some("Welcome"));
+    let plain: TourContent = read_default(r#"{"steps": []}"#).unwrap();
+    assert!(plain.steps.is_empty());
+    assert!(read_default::<TourContent>(r#"{"steps": [], "extra": 1}"#).is_err());
+}
+
+#[test]
 fn a_language_is_a_tag_or_its_base_language() {
     assert_eq!(language_of("fr"), Some("fr"));
     assert_eq!(language_of("pt-BR"), Some("pt"));

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use porchlight_shared::content::Delivery;
 use porchlight_shared::experiences::{ChecklistContent, SurveyContent, SurveyFormat};
 use porchlight_shared::targeting::arbitrate::Kind;
+use porchlight_shared::translations::read_default;
 use serde_json::Value;
 
 use crate::routes::items::{ItemKind, ItemRow};
@@ -51,7 +52,7 @@ pub fn delivery_of(row: &ItemRow) -> Option<Rc<Parsed>> {
         delivery,
         kind: arbitration_kind(row)?,
         checklist: match row.item_kind() {
-            Some(ItemKind::Checklist) => Some(serde_json::from_str(&row.content).ok()?),
+            Some(ItemKind::Checklist) => Some(read_default(&row.content).ok()?),
             _ => None,
         },
     });
@@ -73,10 +74,7 @@ fn arbitration_kind(row: &ItemRow) -> Option<Kind> {
         ItemKind::Tooltip => Kind::Tooltip,
         ItemKind::Tour => Kind::Tour,
         ItemKind::Checklist => Kind::Checklist,
-        ItemKind::Survey => match serde_json::from_str::<SurveyContent>(&row.content)
-            .ok()?
-            .format
-        {
+        ItemKind::Survey => match read_default::<SurveyContent>(&row.content).ok()?.format {
             SurveyFormat::Large => Kind::LargeSurvey,
             SurveyFormat::Small => Kind::SmallSurvey,
         },
