@@ -94,6 +94,26 @@ const TOUR = ['tours', {
         body: 'Upgrade whenever your team grows: the new plan starts at once, and this month you pay only the difference.',
       },
     ],
+    // Visitors whose language is French or Arabic get these texts (issue 15 item 5), field by
+    // field: whatever is not translated stays in English, the workspace's default language.
+    translations: {
+      fr: {
+        steps: [
+          { title: 'Bienvenue dans Acme Reports', body: "Un tour d'une minute : où sont vos rapports, et où trouver votre offre et vos factures. Quittez quand vous voulez ; la visite reprend là où vous l'avez laissée." },
+          { title: 'Vos rapports récents', body: "Chaque rapport modifié par votre équipe ces 7 derniers jours, avec son nombre de vues. Ouvrez-en un pour voir ses graphiques ou le partager." },
+          { title: 'Facturation', body: 'Votre offre et vos factures sont ici. Cliquez sur **Facturation** pour continuer.' },
+          { title: "Besoin de plus de places ?", body: "Changez d'offre quand votre équipe grandit : la nouvelle offre démarre aussitôt, et ce mois-ci vous ne payez que la différence." },
+        ],
+      },
+      ar: {
+        steps: [
+          { title: 'مرحبًا بك في Acme Reports', body: 'جولة في دقيقة واحدة: أين تجد تقاريرك، وأين خطتك وفواتيرك. يمكنك المغادرة في أي وقت؛ وتستأنف الجولة من حيث توقفت.' },
+          { title: 'تقاريرك الأخيرة', body: 'كل تقرير عدّله فريقك خلال الأيام السبعة الماضية، مع عدد مرات مشاهدته. افتح أحدها لترى رسومه البيانية أو تشاركه.' },
+          { title: 'الفوترة', body: 'خطتك وفواتيرك هنا. انقر على **الفوترة** للمتابعة.' },
+          { title: 'تحتاج إلى مقاعد إضافية؟', body: 'رقِّ خطتك متى كبر فريقك: تبدأ الخطة الجديدة فورًا، وتدفع هذا الشهر الفرق فقط.' },
+        ],
+      },
+    },
   },
   // Offered on both pages it runs on; it starts on the app page, the first time only.
   audience: pagePath([...APP, ...BILLING]),
@@ -135,6 +155,28 @@ const SURVEY = ['surveys', {
         multiple: true,
       },
     ],
+    // Translated option lists are labels: answers keep the English options as their values,
+    // so results count a choice whatever the language it was picked in.
+    translations: {
+      fr: {
+        thankYou: { title: 'Merci !', body: "Chaque réponse est lue par l'équipe Acme Reports." },
+        questions: [
+          { prompt: 'Quelle est la probabilité que vous recommandiez Acme Reports à un collègue ?', lowLabel: 'Pas du tout probable', highLabel: 'Très probable' },
+          { prompt: "Qu'est-ce qui l'améliorerait ?", placeholder: 'Dites-nous ce qui vous a gêné' },
+          { prompt: 'Que manque-t-il ?', placeholder: 'Une chose que nous devrions ajouter' },
+          { prompt: "Qu'aimez-vous le plus ?", options: ['Les graphiques', 'Le partage avec mon équipe', 'Les exports CSV', 'La rapidité'] },
+        ],
+      },
+      ar: {
+        thankYou: { title: 'شكرًا لك!', body: 'يقرأ فريق Acme Reports كل إجابة.' },
+        questions: [
+          { prompt: 'ما مدى احتمال أن توصي زميلًا باستخدام Acme Reports؟', lowLabel: 'غير محتمل إطلاقًا', highLabel: 'محتمل جدًا' },
+          { prompt: 'ما الذي يجعله أفضل؟', placeholder: 'أخبرنا بما أعاقك' },
+          { prompt: 'ما الذي ينقصه؟', placeholder: 'شيء واحد ينبغي أن نضيفه' },
+          { prompt: 'ما أكثر ما يعجبك؟', options: ['الرسوم البيانية', 'المشاركة مع فريقي', 'التصدير بصيغة CSV', 'السرعة'] },
+        ],
+      },
+    },
   },
   audience: pagePath(APP),
   triggers: [{ type: 'event', name: 'report_created' }],
@@ -151,6 +193,16 @@ const demoContent = (tourId) => [
       // In the page's flow: it pushes the demo's header down instead of covering it.
       style: 'inline',
       buttons: [{ label: 'Chat with us', action: { type: 'open_messenger' } }],
+      translations: {
+        fr: {
+          body: "Acme Analytics transforme les données de votre produit en rapports lisibles par toute votre équipe. Une question ? Nous sommes à un clic.",
+          buttons: [{ label: 'Discuter avec nous' }],
+        },
+        ar: {
+          body: 'يحوّل Acme Analytics بيانات منتجك إلى تقارير يقرؤها فريقك كله. لديك سؤال؟ نحن على بُعد نقرة واحدة.',
+          buttons: [{ label: 'تحدّث معنا' }],
+        },
+      },
     },
     audience: pagePath(LANDING),
     triggers: [{ type: 'page_visit', match: 'regex', value: '^/(index\\.html)?$' }],
@@ -182,7 +234,14 @@ const demoContent = (tourId) => [
 
 // The help center's demo articles (issue 13): what the messenger's Help space searches.
 const DEMO_ARTICLES = [
-  { title: 'Export a report as CSV', body: 'Open a report and press **Export**. You get one row per data point, ready for a spreadsheet.\n\nLarge reports are sent by email instead: see [the export guide](https://example.com/guides/export).' },
+  {
+    title: 'Export a report as CSV',
+    body: 'Open a report and press **Export**. You get one row per data point, ready for a spreadsheet.\n\nLarge reports are sent by email instead: see [the export guide](https://example.com/guides/export).',
+    translations: {
+      fr: { title: 'Exporter un rapport en CSV', body: "Ouvrez un rapport et appuyez sur **Exporter**. Vous obtenez une ligne par point de données, prête pour un tableur.\n\nLes gros rapports sont envoyés par e-mail : voir [le guide d'export](https://example.com/guides/export)." },
+      ar: { title: 'تصدير تقرير بصيغة CSV', body: 'افتح تقريرًا واضغط على **تصدير**. تحصل على صف لكل نقطة بيانات، جاهز لجدول بيانات.\n\nتُرسل التقارير الكبيرة بالبريد الإلكتروني: راجع [دليل التصدير](https://example.com/guides/export).' },
+    },
+  },
   { title: 'Invite your teammates', body: 'Go to *Settings → Team* and add their email addresses. Each teammate gets an invitation that is valid for seven days.' },
   { title: 'Reset your password', body: 'On the sign-in page choose **Forgot password**. We email you a link; it works once, for one hour.' },
   { title: 'Share a dashboard', body: 'Dashboards are private until you share them. Press Share and pick people or make a read-only link. You can also export it as CSV from the same menu.' },
