@@ -3,18 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, createWorkspace, boot, assertError } from '../lib/harness.mjs';
+import { article, search } from '../lib/help.mjs';
 
-async function article(ws, body, publish = true) {
-  const r = await call('POST', '/admin/v1/articles', { token: ws.key, body });
-  assert.equal(r.status, 201, r.text);
-  if (publish) assert.equal((await call('POST', `/admin/v1/articles/${r.body.id}/activate`, { token: ws.key })).body.status, 'published');
-  return r.body;
-}
-const search = async (token, q) => {
-  const r = await call('GET', `/v1/articles/search?q=${encodeURIComponent(q)}`, { token });
-  assert.equal(r.status, 200, r.text);
-  return r.body.results;
-};
 
 test('search ranks published articles, matches prefixes, and never shows drafts or other workspaces', async () => {
   const ws = await createWorkspace();

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, createWorkspace, boot, assertError } from '../lib/harness.mjs';
+import { article, search } from '../lib/help.mjs';
 
 const tourContent = {
   steps: [
@@ -188,17 +189,6 @@ test('HTML in a translated field stays text', async () => {
   assert.equal(post.body, evil);
 });
 
-async function article(ws, body) {
-  const r = await call('POST', '/admin/v1/articles', { token: ws.key, body });
-  assert.equal(r.status, 201, r.text);
-  assert.equal((await call('POST', `/admin/v1/articles/${r.body.id}/activate`, { token: ws.key })).status, 200);
-  return r.body;
-}
-const search = async (token, q) => {
-  const r = await call('GET', `/v1/articles/search?q=${encodeURIComponent(q)}`, { token });
-  assert.equal(r.status, 200, r.text);
-  return r.body.results;
-};
 
 test("help articles are read and searched in the visitor's language, the default text standing in", async () => {
   const ws = await createWorkspace();
