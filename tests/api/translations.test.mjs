@@ -242,3 +242,18 @@ test("help articles are read and searched in the visitor's language, the default
   assert.deepEqual(await search(fr, 'facturation'), []);
   assert.equal((await read(fr, bill.id)).title, 'Billing');
 });
+
+test("the articles suggested after a first message are searched in the visitor's language", async () => {
+  const ws = await createWorkspace();
+  const exp = await article(ws, { title: 'Export a report', body: 'Open the report and click Export.',
+    translations: { fr: { title: 'Exporter un rapport', body: 'Ouvrez le rapport et cliquez sur Exporter.' } } });
+  const suggested = async (locale, text) => {
+    const t = (await boot(ws.id, { locale })).body.sessionToken;
+    const first = await call('POST', '/v1/conversations', { token: t, body: { message: { clientId: `c-${locale}-0001`, body: text } } });
+    assert.equal(first.status, 201, first.text);
+    const page = await call('GET', `/v1/conversations/${first.body.conversation.id}/messages`, { token: t });
+    return page.body.messages.find((m) => m.author.type === 'system')?.articles ?? [];
+  };
+  assert.deepEqual(await suggested('fr', 'Comment exporter mon rapport ?'), [{ id: exp.id, title: 'Exporter un rapport' }]);
+  assert.deepEqual(await suggested('en', 'How do I export my report?'), [{ id: exp.id, title: 'Export a report' }]);
+});

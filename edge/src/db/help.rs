@@ -265,6 +265,20 @@ pub struct LocaleRow {
     pub locale: Option<String>,
 }
 
+/// The language tag of visitor `vid` of workspace `ws`.
+pub async fn visitor_locale(
+    db: &D1Database,
+    ws: &str,
+    vid: &str,
+) -> Result<Option<LocaleRow>, ApiError> {
+    first(
+        db,
+        "SELECT locale FROM visitors WHERE workspace_id = ?1 AND id = ?2",
+        &[s(ws), s(vid)],
+    )
+    .await
+}
+
 /// Records a visitor's feedback on an article; `false` when they already gave it.
 pub async fn insert_feedback(
     db: &D1Database,

@@ -286,6 +286,15 @@ pub async fn search(ctx: &mut Ctx) -> Result<Response, ApiError> {
     http::json(200, &json!({ "results": results }))
 }
 
+/// The translation the visitor of `a` is served (`""`: the default text), read on its own.
+pub async fn visitor_language(db: &D1Database, a: &auth::VisitorAuth) -> &'static str {
+    let ws = a.workspace.id.as_str();
+    match db::visitor_locale(db, ws, &a.session.visitor_id).await {
+        Ok(locale) => language(a, locale),
+        Err(_) => "",
+    }
+}
+
 /// The translation a visitor is served (`""`: the default text): by their language, the
 /// workspace's default language standing in.
 fn language(a: &auth::VisitorAuth, locale: Option<db::LocaleRow>) -> &'static str {

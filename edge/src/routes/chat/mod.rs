@@ -230,13 +230,19 @@ const SUGGEST_MAX: usize = 3;
 /// After the first message of a new conversation: when published articles match what the
 /// visitor wrote (any telling word, ranked by bm25), a system message lists them before a
 /// teammate picks up — stored in the conversation (the console shows it), announced like any
-/// message. Best effort: a failure leaves the conversation as it was.
-async fn suggest(ctx: &Ctx, db: &D1Database, c: &ConversationRow, text: &str, team: &Team) {
+/// message. Searched in the visitor's `language` (`help::visitor_language`), as Help would.
+/// Best effort: a failure leaves the conversation as it was.
+async fn suggest(
+    ctx: &Ctx,
+    db: &D1Database,
+    c: &ConversationRow,
+    (text, language): (&str, &str),
+    team: &Team,
+) {
     let Some(query) = porchlight_shared::search::fts_any(text) else {
         return;
     };
-    // In the default language (the visitor's language is not read here).
-    let hits = match db::search_articles(db, &c.workspace_id, &query, "").await {
+    let hits = match db::search_articles(db, &c.workspace_id, &query, language).await {
         Ok(h) if !h.is_empty() => h,
         _ => return,
     };

@@ -130,7 +130,8 @@ pub async fn start(ctx: &mut Ctx) -> Result<Response, ApiError> {
         first = Some(row.view(&team));
         // A new conversation: the help center may answer before a teammate does.
         if created && stored {
-            suggest(ctx, &db, &c, &m.body, &team).await;
+            let language = crate::routes::help::visitor_language(&db, &a).await;
+            suggest(ctx, &db, &c, (&m.body, language), &team).await;
             c = conversation(&db, ws, &id, Some(vid)).await?;
         }
     }
