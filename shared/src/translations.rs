@@ -212,9 +212,15 @@ pub fn served_language(want: Option<&str>, default: &str) -> Option<&'static str
 /// the visitor's language where translated, else the default text; never the translations
 /// themselves. An unsupported or absent language gets the default text.
 pub fn localized(content: Value, want: Option<&str>, default: &str) -> Value {
+    localized_in(content, served_language(want, default))
+}
+
+/// [`localized`] for the translation already chosen ([`served_language`]; `None`: the default
+/// text).
+pub fn localized_in(content: Value, lang: Option<&str>) -> Value {
     let mut content = content;
     let tr = content.as_object_mut().and_then(|o| o.remove(KEY));
-    let Some(lang) = served_language(want, default) else {
+    let Some(lang) = lang else {
         return content;
     };
     match tr.as_ref().and_then(|t| t.get(lang)) {
@@ -225,20 +231,15 @@ pub fn localized(content: Value, want: Option<&str>, default: &str) -> Value {
     }
 }
 
-/// [`localized`] for a stored item's content (JSON text): `None` when it has no translations
-/// at all, so it goes out as stored without being parsed.
-pub fn localized_text(stored: &str, want: Option<&str>, default: &str) -> Option<Value> {
-    if !stored.contains("\"translations\"") {
-        return None;
-    }
-    let v: Value = serde_json::from_str(stored).ok()?;
-    Some(localized(v, want, default))
+/// Whether stored content (JSON text) has translations: content without goes out as stored.
+pub fn has_translations(stored: &str) -> bool {
+    stored.contains("\"translations\"")
 }
 
 /// Stored content (JSON text) read as the kind's type, in its default language: the
 /// translations are left out (the kinds' types know nothing of them).
 pub fn read_default<T: serde::de::DeserializeOwned>(stored: &str) -> serde_json::Result<T> {
-    if !stored.contains("\"translations\"") {
+    if !has_translations(stored) {
         return serde_json::from_str(stored);
     }
     let mut v: Value = serde_json::from_str(stored)?;

@@ -168,19 +168,16 @@ pub fn answer(
         fn raw(t: &str) -> Option<&RawValue> {
             serde_json::from_str(t).ok()
         }
-        let content = match translations::localized_text(
-            &row.content,
-            visitor.locale.as_deref(),
-            default_language.get_or_init(|| workspace.messenger().default_language),
-        ) {
-            Some(v) => Cow::Owned(serde_json::value::to_raw_value(&v).map_err(crate::internal)?),
-            None => match raw(&row.content) {
-                Some(c) => Cow::Borrowed(c),
-                None => {
-                    skip(&mut skipped, row, Why::Invalid);
-                    continue;
-                }
-            },
+        let content = if parsed.translated {
+            let default = default_language.get_or_init(|| workspace.messenger().default_language);
+            let lang = translations::served_language(visitor.locale.as_deref(), default);
+            parsed.served(&row.content, lang).map(Cow::Owned)
+        } else {
+            raw(&row.content).map(Cow::Borrowed)
+        };
+        let Some(content) = content else {
+            skip(&mut skipped, row, Why::Invalid);
+            continue;
         };
         let (Some(triggers), Some(frequency)) = (raw(&row.triggers), raw(&row.frequency)) else {
             skip(&mut skipped, row, Why::Invalid);

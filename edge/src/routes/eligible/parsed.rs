@@ -8,7 +8,8 @@ use std::rc::Rc;
 use porchlight_shared::content::Delivery;
 use porchlight_shared::experiences::{ChecklistContent, SurveyContent, SurveyFormat};
 use porchlight_shared::targeting::arbitrate::Kind;
-use porchlight_shared::translations::read_default;
+use porchlight_shared::translations::{has_translations, localized_in, read_default};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::routes::items::{ItemKind, ItemRow};
@@ -27,6 +28,28 @@ pub struct Parsed {
     pub delivery: Delivery,
     pub kind: Kind,
     pub checklist: Option<ChecklistContent>,
+    /// The content has translations (without, it goes out as stored).
+    pub translated: bool,
+    /// The content as each language's visitors are served it, made once per language.
+    served: RefCell<Vec<(Option<&'static str>, Box<RawValue>)>>,
+}
+
+impl Parsed {
+    /// The item's content (`stored`, this version's) as served in translation `lang`
+    /// (`shared::translations::served_language`; `None`: the default text).
+    pub fn served(&self, stored: &str, lang: Option<&'static str>) -> Option<Box<RawValue>> {
+        if let Ok(made) = self.served.try_borrow() {
+            if let Some((_, v)) = made.iter().find(|(l, _)| *l == lang) {
+                return Some(v.clone());
+            }
+        }
+        let v: Value = serde_json::from_str(stored).ok()?;
+        let out = serde_json::value::to_raw_value(&localized_in(v, lang)).ok()?;
+        if let Ok(mut made) = self.served.try_borrow_mut() {
+            made.push((lang, out.clone()));
+        }
+        Some(out)
+    }
 }
 
 /// The row's delivery settings, parsed (stored rows were validated when saved; one that no
@@ -55,6 +78,8 @@ pub fn delivery_of(row: &ItemRow) -> Option<Rc<Parsed>> {
             Some(ItemKind::Checklist) => Some(read_default(&row.content).ok()?),
             _ => None,
         },
+        translated: has_translations(&row.content),
+        served: RefCell::new(Vec::new()),
     });
     PARSED.with(|p| {
         let mut p = p.borrow_mut();
