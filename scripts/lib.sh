@@ -80,9 +80,9 @@ ensure_python() {
 
 # No inlining of a function into its only caller: more, but more alike, bytes that brotli
 # packs better (measured: engage -0.6 KB brotli, widget -0.09, messenger -0.05).
-WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-reference-types --enable-multivalue
-  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
-  --one-caller-inline-max-function-size 0)
+WASM_FEATURES=(--enable-bulk-memory --enable-reference-types --enable-multivalue
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+WASM_OPT_FLAGS=(-Oz "${WASM_FEATURES[@]}" --one-caller-inline-max-function-size 0)
 
 # The widget's two WASM modules → dist/site: the runtime every page loads (`widget`: launcher,
 # panel, session) and the messenger it loads only when needed (`messenger`: live chat). Each is
@@ -104,6 +104,12 @@ build_site() {
     wasm-bindgen --target web --no-typescript --out-dir dist/tmp --out-name "porchlight-$name" \
       "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_$name.wasm"
     wasm-opt "${WASM_OPT_FLAGS[@]}" --converge "dist/tmp/porchlight-${name}_bg.wasm" -o "dist/tmp/porchlight-${name}_bg.wasm"
+    # One- or two-letter import, export and module names, renamed in the glue to match
+    # (scripts/minify-glue.mjs): wasm-bindgen's hashed names cost ~1–2.5 KB brotli a module.
+    wasm-opt "${WASM_FEATURES[@]}" --minify-imports-and-exports-and-modules \
+      "dist/tmp/porchlight-${name}_bg.wasm" -o "dist/tmp/min.wasm" >/dev/null
+    node scripts/minify-glue.mjs "dist/tmp/porchlight-${name}_bg.wasm" dist/tmp/min.wasm "dist/tmp/porchlight-$name.js"
+    mv dist/tmp/min.wasm "dist/tmp/porchlight-${name}_bg.wasm"
     esbuild --log-level=warning --minify --format=esm "dist/tmp/porchlight-$name.js" --outfile="dist/tmp/porchlight-$name.js" --allow-overwrite
     # One hash of both files names both (they change together): the loader's bytes.
     hash=$(cat "dist/tmp/porchlight-$name.js" "dist/tmp/porchlight-${name}_bg.wasm" | content_hash -)
