@@ -103,6 +103,8 @@ build_site() {
     rm -rf dist/tmp/*
     wasm-bindgen --target web --no-typescript --out-dir dist/tmp --out-name "porchlight-$name" \
       "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_$name.wasm"
+    # Panics trap at once (scripts/stub-panics.mjs): std's handler and its formatting go.
+    node scripts/stub-panics.mjs "dist/tmp/porchlight-${name}_bg.wasm" "dist/tmp/porchlight-${name}_bg.wasm" >/dev/null
     wasm-opt "${WASM_OPT_FLAGS[@]}" --converge "dist/tmp/porchlight-${name}_bg.wasm" -o "dist/tmp/porchlight-${name}_bg.wasm"
     # One- or two-letter import, export and module names, renamed in the glue to match
     # (scripts/minify-glue.mjs): wasm-bindgen's hashed names cost ~1–2.5 KB brotli a module.
