@@ -101,14 +101,18 @@ build_site() {
   rm -rf dist/site && mkdir -p dist/site dist/tmp
   for name in "${WIDGET_MODULES[@]}"; do
     rm -rf dist/tmp/*
-    wasm-bindgen --target web --no-typescript --out-dir dist/tmp --out-name "porchlight-$name" \
+    # The loader always names the WASM file (no default path in the glue), and every browser
+    # the widget supports (`:has()` in its CSS) has `TextEncoder.encodeInto` (no fallback).
+    wasm-bindgen --target web --no-typescript --omit-default-module-path --encode-into always \
+      --out-dir dist/tmp --out-name "porchlight-$name" \
       "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_$name.wasm"
     # Panics trap at once (scripts/stub-panics.mjs): std's handler and its formatting go.
     node scripts/stub-panics.mjs "dist/tmp/porchlight-${name}_bg.wasm" "dist/tmp/porchlight-${name}_bg.wasm" >/dev/null
     wasm-opt "${WASM_OPT_FLAGS[@]}" --converge "dist/tmp/porchlight-${name}_bg.wasm" -o "dist/tmp/porchlight-${name}_bg.wasm"
     # One- or two-letter import, export and module names, renamed in the glue to match
     # (scripts/minify-glue.mjs): wasm-bindgen's hashed names cost ~1–2.5 KB brotli a module.
-    wasm-opt "${WASM_FEATURES[@]}" --minify-imports-and-exports-and-modules \
+    wasm-opt "${WASM_FEATURES[@]}" --minify-imports-and-exports-and-modules --strip-producers \
+      --strip-target-features \
       "dist/tmp/porchlight-${name}_bg.wasm" -o "dist/tmp/min.wasm" >/dev/null
     node scripts/minify-glue.mjs "dist/tmp/porchlight-${name}_bg.wasm" dist/tmp/min.wasm "dist/tmp/porchlight-$name.js"
     mv dist/tmp/min.wasm "dist/tmp/porchlight-${name}_bg.wasm"
