@@ -170,7 +170,15 @@ mod tests {
 
     #[test]
     fn blank_is_trim_is_empty() {
-        for s in ["", " ", "\t\n\r", "\u{a0}\u{3000}\u{2028}", " a ", "\u{feff}", "x"] {
+        for s in [
+            "",
+            " ",
+            "\t\n\r",
+            "\u{a0}\u{3000}\u{2028}",
+            " a ",
+            "\u{feff}",
+            "x",
+        ] {
             assert_eq!(blank(s), s.trim().is_empty(), "{s:?}");
         }
     }
