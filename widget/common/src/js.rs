@@ -3,7 +3,21 @@
 //! through an `unwrap()`.
 
 use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL: web_sys::Window;
+}
+
+/// The page's window: `web_sys::window()` without its search for the global object (four
+/// accessors and a type check, code of their own in every module that calls it). The modules
+/// only ever run in a page, where `globalThis` is the window.
+pub fn window() -> Option<web_sys::Window> {
+    Some(GLOBAL.with(Clone::clone))
+}
 
 /// `o[k]`, or `undefined` when `o` is not an object or the getter throws.
 pub fn get(o: &JsValue, k: &str) -> JsValue {
