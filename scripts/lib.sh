@@ -80,13 +80,34 @@ ensure_python() {
 
 # No inlining of a function into its only caller: more, but more alike, bytes that brotli
 # packs better (measured: engage -0.6 KB brotli, widget -0.09, messenger -0.05).
-WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-reference-types --enable-multivalue
-  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
-  --one-caller-inline-max-function-size 0)
+WASM_FEATURES=(--enable-bulk-memory --enable-reference-types --enable-multivalue
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+WASM_OPT_FLAGS=(-Oz "${WASM_FEATURES[@]}" --one-caller-inline-max-function-size 0)
+
+# A module's cargo output → `OUT/porchlight-NAME_bg.wasm` and its glue `OUT/porchlight-NAME.js`
+# (not yet minified): wasm-bindgen, panics stubbed, wasm-opt, short names. Each lever is measured
+# in ARCHITECTURE.md ("How the build packs the modules").
+pack_module() { # $1 = cargo's .wasm, $2 = out dir, $3 = module name
+  local src="$1" out="$2" name="$3"
+  local bg="$out/porchlight-${name}_bg.wasm"
+  # The loader always names the WASM file (no default path in the glue), and every browser
+  # the widget supports (`:has()` in its CSS) has `TextEncoder.encodeInto` (no fallback).
+  wasm-bindgen --target web --no-typescript --omit-default-module-path --encode-into always \
+    --out-dir "$out" --out-name "porchlight-$name" "$src"
+  # Panics trap at once (scripts/stub-panics.mjs): std's handler and its formatting go.
+  node scripts/stub-panics.mjs "$bg" "$bg" >/dev/null
+  wasm-opt "${WASM_OPT_FLAGS[@]}" --converge "$bg" -o "$bg"
+  # One- or two-letter import, export and module names, renamed in the glue to match
+  # (scripts/minify-glue.mjs): wasm-bindgen's hashed names cost ~1.7–3.6 KB brotli a module.
+  wasm-opt "${WASM_FEATURES[@]}" --minify-imports-and-exports-and-modules --strip-producers \
+    --strip-target-features "$bg" -o "$out/min.wasm" >/dev/null
+  node scripts/minify-glue.mjs "$bg" "$out/min.wasm" "$out/porchlight-$name.js"
+  mv "$out/min.wasm" "$bg"
+}
 
 # The widget's two WASM modules → dist/site: the runtime every page loads (`widget`: launcher,
 # panel, session) and the messenger it loads only when needed (`messenger`: live chat). Each is
-# wasm-bindgen --target web output, wasm-opt -Oz, its glue minified by esbuild, then renamed
+# packed (`pack_module`), its glue minified by esbuild, then renamed
 # after its content (`porchlight-widget.<hash>.js`, `porchlight-widget_bg.<hash>.wasm`) so it
 # can be cached for a year (`_headers`); the loader, which alone keeps its name, is built with
 # those names in it. Then www.
@@ -101,9 +122,7 @@ build_site() {
   rm -rf dist/site && mkdir -p dist/site dist/tmp
   for name in "${WIDGET_MODULES[@]}"; do
     rm -rf dist/tmp/*
-    wasm-bindgen --target web --no-typescript --out-dir dist/tmp --out-name "porchlight-$name" \
-      "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_$name.wasm"
-    wasm-opt "${WASM_OPT_FLAGS[@]}" --converge "dist/tmp/porchlight-${name}_bg.wasm" -o "dist/tmp/porchlight-${name}_bg.wasm"
+    pack_module "$TARGET_DIR/wasm32-unknown-unknown/widget/porchlight_$name.wasm" dist/tmp "$name"
     esbuild --log-level=warning --minify --format=esm "dist/tmp/porchlight-$name.js" --outfile="dist/tmp/porchlight-$name.js" --allow-overwrite
     # One hash of both files names both (they change together): the loader's bytes.
     hash=$(cat "dist/tmp/porchlight-$name.js" "dist/tmp/porchlight-${name}_bg.wasm" | content_hash -)

@@ -164,7 +164,7 @@ export async function loadOnce(url, { strip, waitUntilMs, warm, stackBytes, widg
     }, widget.files);
 
     // WASM linear memory: the wasm-bindgen glue's default export (init) returns the already
-    // initialised instance's exports, `memory` among them. Same URL → same module instance.
+    // initialised instance's exports, its memory among them. Same URL → same module instance.
     // The glue's URL is the one the loader imported (performance entries name it).
     let wasmMemory = null;
     let stackUsed = null;
@@ -175,16 +175,19 @@ export async function loadOnce(url, { strip, waitUntilMs, warm, stackBytes, widg
           const entry = performance.getEntriesByType('resource').find((r) => re.test(new URL(r.name).pathname));
           const m = await import(entry.name);
           const w = await m.default();
-          if (!w || !w.memory) return null;
+          // The build shortens export names (scripts/minify-glue.mjs): the memory is the one
+          // export that is a Memory.
+          const memory = Object.values(w || {}).find((v) => v instanceof WebAssembly.Memory);
+          if (!memory) return null;
           // The stack grows down from stackBytes towards 0 through zeroed memory: the lowest
           // non-zero byte below it is as deep as it went.
           let used = null;
           if (stackBytes) {
-            const bytes = new Uint8Array(w.memory.buffer, 0, stackBytes);
+            const bytes = new Uint8Array(memory.buffer, 0, stackBytes);
             const low = bytes.findIndex((b) => b !== 0);
             used = low < 0 ? 0 : stackBytes - low;
           }
-          return { bytes: w.memory.buffer.byteLength, stackUsed: used };
+          return { bytes: memory.buffer.byteLength, stackUsed: used };
         }, { glue: CORE_GLUE.source, stackBytes })
         .catch(() => null);
       wasmMemory = mem?.bytes ?? null;

@@ -3,7 +3,21 @@
 //! through an `unwrap()`.
 
 use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL: web_sys::Window;
+}
+
+/// The page's window: `web_sys::window()` without its search for the global object (four
+/// accessors and a type check, code of their own in every module that calls it). The modules
+/// only ever run in a page, where `globalThis` is the window.
+pub fn window() -> Option<web_sys::Window> {
+    Some(GLOBAL.with(Clone::clone))
+}
 
 /// `o[k]`, or `undefined` when `o` is not an object or the getter throws.
 pub fn get(o: &JsValue, k: &str) -> JsValue {
@@ -56,6 +70,32 @@ pub fn num(n: f64) -> String {
         .unwrap_or_default()
 }
 
+/// Whether `s` is empty or only whitespace: `s.trim().is_empty()` (the same Unicode
+/// whitespace) without `trim`'s two-way searcher.
+pub fn blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
+/// An optional `-` and ASCII digits as an `i32` (the values the modules write into their own
+/// markup, read back): no `FromStr` parser per integer type in the module.
+pub fn int(s: &str) -> Option<i32> {
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: i32 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(i32::from(b - b'0'))?;
+    }
+    Some(if neg { -n } else { n })
+}
+
 /// `o[m]()`, `undefined` when it throws or is no method. Where a module calls a DOM method or
 /// two once, this is cheaper than web-sys's binding: each distinct binding is a glue function
 /// and a wrapper of its own in the module, while every call by name shares `call`.
@@ -86,14 +126,21 @@ pub fn call2(o: &JsValue, m: &str, a: &JsValue, b: &JsValue) -> JsValue {
 /// element's text (the catalog's texts and authored ones: `&`, `<` and quotes are written as
 /// entities, so nothing is ever parsed as markup).
 pub fn esc(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    // By bytes, the text between two special ones copied whole: no UTF-8 decoding and
+    // re-encoding of every character.
+    let mut from = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(text.get(from..i).unwrap_or_default());
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(text.get(from..).unwrap_or_default());
 }
 
 /// A `keydown` `e` in the modal dialog `d`: Tab from its last control (of the selector
@@ -116,4 +163,48 @@ pub fn wrap_tab(d: &JsValue, e: &JsValue, controls: &str) {
     };
     call0(e, "preventDefault");
     call0(&to, "focus");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{blank, esc, int};
+
+    #[test]
+    fn esc_writes_the_three_entities_and_keeps_the_rest() {
+        let mut out = String::from("x");
+        esc(&mut out, "a<b>&\"c\" é 🙂 '");
+        assert_eq!(out, "xa&lt;b>&amp;&quot;c&quot; é 🙂 '");
+        let mut out = String::new();
+        esc(&mut out, "<script>alert(\"&\")</script>");
+        assert_eq!(out, "&lt;script>alert(&quot;&amp;&quot;)&lt;/script>");
+        let mut out = String::new();
+        esc(&mut out, "");
+        assert_eq!(out, "");
+    }
+
+    #[test]
+    fn blank_is_trim_is_empty() {
+        for s in [
+            "",
+            " ",
+            "\t\n\r",
+            "\u{a0}\u{3000}\u{2028}",
+            " a ",
+            "\u{feff}",
+            "x",
+        ] {
+            assert_eq!(blank(s), s.trim().is_empty(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn int_reads_what_num_writes_and_nothing_else() {
+        assert_eq!(int("0"), Some(0));
+        assert_eq!(int("10"), Some(10));
+        assert_eq!(int("-5"), Some(-5));
+        assert_eq!(int("2147483647"), Some(i32::MAX));
+        for bad in ["", "-", "1.5", "1e3", " 1", "x", "2147483648", "--1"] {
+            assert_eq!(int(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -69,7 +69,7 @@ pub fn backoff_ms(attempt: u32) -> u32 {
 /// impressions carry one so the edge stores each once however often it is sent.
 pub fn client_id() -> String {
     let mut b = [0u8; 16];
-    let ok = web_sys::window()
+    let ok = crate::js::window()
         .and_then(|w| w.crypto().ok())
         .and_then(|c| c.get_random_values_with_u8_array(&mut b).ok())
         .is_some();
@@ -96,7 +96,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Resolves after `ms` milliseconds.
 pub async fn sleep(ms: u32) {
     let p = Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
+        if let Some(w) = crate::js::window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
         }
     });
@@ -105,7 +105,7 @@ pub async fn sleep(ms: u32) {
 
 /// `localStorage`, when the page may use it.
 pub fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    crate::js::window()?.local_storage().ok().flatten()
 }
 
 /// `porchlight:<ws>` + `suffix`: every key the widget stores is one of these.

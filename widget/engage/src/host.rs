@@ -51,7 +51,7 @@ pub(crate) fn call(method: &str, path: &str, body: Option<&JsValue>, done: Done)
 
 /// Runs `f` in `ms` milliseconds.
 pub(crate) fn later(ms: u32, f: impl FnOnce() + 'static) {
-    if let Some(w) = web_sys::window() {
+    if let Some(w) = porchlight_widget_common::js::window() {
         let f = Closure::once_into_js(f);
         let _ =
             w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms as i32);

@@ -67,20 +67,20 @@ pub(crate) enum Seen {
 }
 
 pub(crate) fn href() -> String {
-    web_sys::window()
+    porchlight_widget_common::js::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default()
 }
 
 pub(crate) fn perf_now() -> f64 {
-    web_sys::window()
+    porchlight_widget_common::js::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or(0.0)
 }
 
 fn scroll_percent() -> f64 {
-    let Some(w) = web_sys::window() else {
+    let Some(w) = porchlight_widget_common::js::window() else {
         return 0.0;
     };
     let Some(d) = w.document().and_then(|d| d.document_element()) else {
@@ -123,7 +123,9 @@ fn on(target: &web_sys::EventTarget, ev: &str, capture: bool, f: impl FnMut(Even
 
 /// Installs the listeners, once; `tell` hears about each observation.
 pub(crate) fn install(tell: Rc<dyn Fn(Seen)>) {
-    let Some(w) = web_sys::window() else { return };
+    let Some(w) = porchlight_widget_common::js::window() else {
+        return;
+    };
     let Some(doc) = w.document() else { return };
     let t = tell.clone();
     on(&w, "scroll", false, move |_| {

@@ -152,10 +152,10 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
             }
         }
     }
-    let debug = web_sys::window()
+    let debug = porchlight_widget_common::js::window()
         .and_then(|w| w.location().search().ok())
         .is_some_and(|s| has(&s, "porchlight_debug=1"))
-        || web_sys::window()
+        || porchlight_widget_common::js::window()
             .and_then(|w| w.session_storage().ok().flatten())
             .and_then(|s| s.get_item("porchlight:debug").ok().flatten())
             .is_some();
@@ -176,7 +176,7 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
     }
     observe::install(Rc::new(seen));
     // A dismissal or an impression in another tab.
-    if let Some(w) = web_sys::window() {
+    if let Some(w) = porchlight_widget_common::js::window() {
         let f = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(|e: web_sys::StorageEvent| {
             let ws = with(|rt| rt.ws.clone()).unwrap_or_default();
             let k = e.key();
@@ -478,7 +478,7 @@ fn replan() {
     watch_dom(waiting);
     // One timer, for the next time-based change.
     let old = with(|rt| rt.timer.take()).flatten();
-    if let Some(w) = web_sys::window() {
+    if let Some(w) = porchlight_widget_common::js::window() {
         if let Some(h) = old {
             w.clear_timeout_with_handle(h);
         }
@@ -571,7 +571,7 @@ fn act(id: &str, a: Act) {
     match a {
         Act::Button(ButtonAction::OpenUrl { url }) => {
             if porchlight_shared::types::is_safe_http_url(&url) {
-                if let Some(w) = web_sys::window() {
+                if let Some(w) = porchlight_widget_common::js::window() {
                     let _ = w.open_with_url_and_target_and_features(
                         &url,
                         "_blank",

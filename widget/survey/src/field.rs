@@ -4,7 +4,9 @@
 
 use js_sys::{Array, Reflect};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, call1, esc, get, get_f64, get_str, num, set};
+use porchlight_widget_common::js::{
+    blank, call0, call1, esc, get, get_f64, get_str, int, num, set,
+};
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -202,7 +204,7 @@ fn all(d: &Element, sel: &str) -> Array {
 
 /// The index an input's `value` names.
 fn index(input: &JsValue) -> Option<u32> {
-    get_str(input, "value")?.parse().ok()
+    int(&get_str(input, "value")?)?.try_into().ok()
 }
 
 /// Puts `value` (the answer so far) back in the field, and the placeholder in a text field.
@@ -262,7 +264,7 @@ pub(crate) fn read(d: &Element, kind: Kind, q: &JsValue) -> JsValue {
         Kind::Short | Kind::Long => {
             let v = get(&one(d, "#pl-sv-f"), "value");
             match v.as_string() {
-                Some(s) if !s.trim().is_empty() => v,
+                Some(s) if !blank(&s) => v,
                 _ => JsValue::UNDEFINED,
             }
         }
@@ -282,7 +284,7 @@ pub(crate) fn read(d: &Element, kind: Kind, q: &JsValue) -> JsValue {
                 out.into()
             }
         }
-        _ => match get_str(&one(d, "input:checked"), "value").and_then(|v| v.parse::<i32>().ok()) {
+        _ => match get_str(&one(d, "input:checked"), "value").and_then(|v| int(&v)) {
             Some(n) => JsValue::from(n),
             None => JsValue::UNDEFINED,
         },
@@ -320,7 +322,7 @@ pub(crate) fn refuse(d: &Element, code: &str) {
     let _ = er.remove_attribute("hidden");
     if let Ok(f) = one(d, "#pl-sv-f").dyn_into::<Element>() {
         let mut by = f.get_attribute("aria-describedby").unwrap_or_default();
-        if by.split(' ').all(|x| x != "pl-sv-e") {
+        if by.as_bytes().split(|b| *b == b' ').all(|x| x != b"pl-sv-e") {
             if !by.is_empty() {
                 by.push(' ');
             }

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use js_sys::Function;
 use porchlight_widget_common::catalog::{fill, t, Msg};
 use porchlight_widget_common::js::{
-    call0, call1, call2, esc, get, get_f64, get_str, num, set, wrap_tab,
+    blank, call0, call1, call2, esc, get, get_f64, get_str, num, set, wrap_tab,
 };
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
@@ -58,8 +58,14 @@ fn with<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
         .flatten()
 }
 
-fn doc() -> Option<Document> {
-    web_sys::window()?.document()
+/// The page's document and window, found from the survey's root (not `web_sys::window()`,
+/// whose search for the global object is code of its own in the module).
+fn doc(root: &Element) -> Option<Document> {
+    root.owner_document()
+}
+
+fn window(doc: &Document) -> JsValue {
+    get(doc, "defaultView")
 }
 
 const CSS: &str = include_str!("../survey.css");
@@ -91,11 +97,11 @@ fn report(name: &str) {
 }
 
 /// Whether the page reads right to left.
-fn rtl() -> bool {
-    let (Some(w), Some(el)) = (web_sys::window(), doc().and_then(|d| d.document_element())) else {
+fn rtl(doc: &Document) -> bool {
+    let Some(el) = doc.document_element() else {
         return false;
     };
-    get_str(&call1(&w, "getComputedStyle", &el), "direction").as_deref() == Some("rtl")
+    get_str(&call1(&window(doc), "getComputedStyle", &el), "direction").as_deref() == Some("rtl")
 }
 
 /// A new dialog in `root` with its listeners, open (modal for a large survey).
@@ -105,7 +111,7 @@ fn open(doc: &Document, root: &Element, large: bool) -> Result<Element, JsValue>
         &d,
         &[
             ("aria-labelledby", "pl-sv-t"),
-            ("dir", if rtl() { "rtl" } else { "ltr" }),
+            ("dir", if rtl(doc) { "rtl" } else { "ltr" }),
         ],
     )?;
     let click: Cb = Closure::new(|e: JsValue| {
@@ -176,8 +182,8 @@ fn announce(doc: &Document, root: &Element, text: &str) {
 
 /// Keeps the survey above the on-screen keyboard: the height the keyboard takes from the
 /// layout viewport is `--kb` on the dialog (its CSS lifts the card, or shrinks the modal).
-fn follow_keyboard() {
-    let Some(w) = web_sys::window() else { return };
+fn follow_keyboard(doc: &Document) {
+    let w = window(doc);
     let vv = get(&w, "visualViewport");
     if !vv.is_object() || with(|s| std::mem::replace(&mut s.viewport, true)).unwrap_or(true) {
         return;
@@ -209,7 +215,7 @@ pub fn show(cfg: JsValue) {
 
 fn draw(cfg: &JsValue) -> Result<(), JsValue> {
     let root: Element = get(cfg, "root").dyn_into()?;
-    let doc = doc().ok_or("no document")?;
+    let doc = doc(&root).ok_or("no document")?;
     let large = get(cfg, "large").is_truthy();
     let screen = get_str(cfg, "screen").unwrap_or_default();
     let q = get(cfg, "question");
@@ -266,7 +272,7 @@ fn draw(cfg: &JsValue) -> Result<(), JsValue> {
         get_f64(cfg, "index").unwrap_or(0.0),
         get_f64(cfg, "count").unwrap_or(1.0),
     );
-    let text = |k: &str| get_str(cfg, k).filter(|s| !s.trim().is_empty());
+    let text = |k: &str| get_str(cfg, k).filter(|s| !blank(s));
     let title = match screen.as_str() {
         "question" => get_str(&q, "prompt").unwrap_or_default(),
         "thanks" => text("title").unwrap_or_else(|| t(Msg::SurveyThanks).into()),
@@ -314,7 +320,7 @@ fn draw(cfg: &JsValue) -> Result<(), JsValue> {
     if let Some(k) = kind {
         field::fill_in(&d, k, &q, &get(cfg, "value"));
         if k.typed() {
-            follow_keyboard();
+            follow_keyboard(&doc);
         }
     }
     let (n, total) = (num(index + 1.0), num(count));
@@ -347,7 +353,7 @@ pub fn hide() {
         return;
     };
     let Some(d) = d else { return };
-    let doc = doc();
+    let doc = doc(&d);
     let inside = |d: &Element| {
         let a = get(&call0(d, "getRootNode"), "activeElement");
         a.is_object() && call1(d, "contains", &a).is_truthy()

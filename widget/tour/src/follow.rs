@@ -40,12 +40,15 @@ const DESC_ID: &str = "porchlight-tour-step";
 const PAD: f64 = 4.0;
 
 pub(crate) fn doc() -> Option<Document> {
-    web_sys::window()?.document()
+    porchlight_widget_common::js::window()?.document()
 }
 
 /// Whether the page reads right to left.
 pub(crate) fn rtl() -> bool {
-    let (Some(w), Some(el)) = (web_sys::window(), doc().and_then(|d| d.document_element())) else {
+    let (Some(w), Some(el)) = (
+        porchlight_widget_common::js::window(),
+        doc().and_then(|d| d.document_element()),
+    ) else {
         return false;
     };
     let style = call1(&w, "getComputedStyle", &el);
@@ -167,7 +170,9 @@ fn observe_all(mo: &MutationObserver, attributes: bool) {
 /// change of the page, inside open shadow roots too — at most once a frame, however busy the
 /// page), or `gone` after `ms` milliseconds.
 pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<dyn Fn()>) {
-    let Some(w) = web_sys::window() else { return };
+    let Some(w) = porchlight_widget_common::js::window() else {
+        return;
+    };
     let sel = sel.to_string();
     let mo_cell: Rc<Cell<Option<MutationObserver>>> = Rc::new(Cell::new(None));
     // A check is due (one frame away); nodes were added since the last (new shadow roots?).
@@ -203,7 +208,7 @@ pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<d
             }
         }
         if !due.replace(true) {
-            if let Some(w) = web_sys::window() {
+            if let Some(w) = porchlight_widget_common::js::window() {
                 fr.set(call1(&w, "requestAnimationFrame", &check));
             }
         }
@@ -219,7 +224,7 @@ pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<d
         .ok();
     on_teardown(move || {
         call0(&mo, "disconnect");
-        if let Some(w) = web_sys::window() {
+        if let Some(w) = porchlight_widget_common::js::window() {
             if let Some(h) = h {
                 call1(&w, "clearTimeout", &h.into());
             }
@@ -271,7 +276,9 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u3
         return;
     }
     position();
-    let Some(w) = web_sys::window() else { return };
+    let Some(w) = porchlight_widget_common::js::window() else {
+        return;
+    };
     let sched: Cb = Closure::new(move |_: JsValue| schedule());
     let sched = keep(sched);
     // Capture: a scroll in any ancestor. (Passive would change nothing: neither event can be
@@ -319,7 +326,7 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u3
         }
     }
     on_teardown(move || {
-        if let Some(w) = web_sys::window() {
+        if let Some(w) = porchlight_widget_common::js::window() {
             for ev in ["scroll", "resize"] {
                 let _ = w.remove_event_listener_with_callback_and_bool(ev, &sched, true);
             }
@@ -352,7 +359,9 @@ fn relost(g: u32) {
 
 /// Scrolls `el` into the middle of the view (at once under `prefers-reduced-motion`).
 fn reveal(el: &Element) {
-    let Some(w) = web_sys::window() else { return };
+    let Some(w) = porchlight_widget_common::js::window() else {
+        return;
+    };
     let query = JsValue::from_str("(prefers-reduced-motion: reduce)");
     let reduced = get(&call1(&w, "matchMedia", &query), "matches").is_truthy();
     let o = Object::new();
@@ -375,7 +384,7 @@ fn schedule() {
         q.set(false);
         position();
     });
-    if let Some(w) = web_sys::window() {
+    if let Some(w) = porchlight_widget_common::js::window() {
         call1(&w, "requestAnimationFrame", &f);
     }
 }

@@ -167,7 +167,7 @@ pub(crate) fn teardown() {
         return;
     }
     let free = Closure::once_into_js(move || drop(keep));
-    if let Some(w) = web_sys::window() {
+    if let Some(w) = porchlight_widget_common::js::window() {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(free.unchecked_ref(), 0);
     }
 }

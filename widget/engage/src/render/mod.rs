@@ -79,7 +79,7 @@ pub(crate) fn nonce() -> Option<String> {
 }
 
 pub(crate) fn doc() -> Option<Document> {
-    web_sys::window()?.document()
+    porchlight_widget_common::js::window()?.document()
 }
 
 /// The stylesheet every item's shadow root adopts: made once. `None` where the browser has no

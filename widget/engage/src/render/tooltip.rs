@@ -49,7 +49,7 @@ fn set_pos(e: &Element, x: f64, y: f64) {
 
 pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let doc = doc().ok_or("no document")?;
-    let win = web_sys::window().ok_or("no window")?;
+    let win = porchlight_widget_common::js::window().ok_or("no window")?;
     let selector = item.text("selector").ok_or("no selector")?.to_string();
     let target = Rc::new(std::cell::RefCell::new(
         query(&selector).ok_or("its element is not on the page")?,
@@ -134,7 +134,9 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
             // An element without a box (display: none) has nowhere to point.
             wrap.unchecked_ref::<HtmlElement>()
                 .set_hidden(r.width() == 0.0 && r.height() == 0.0);
-            let Some(w) = web_sys::window() else { return };
+            let Some(w) = porchlight_widget_common::js::window() else {
+                return;
+            };
             let vw = w
                 .inner_width()
                 .ok()

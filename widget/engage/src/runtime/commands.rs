@@ -33,7 +33,9 @@ pub fn command(name: String, args: JsValue) {
             }
         }
         "debug" => {
-            if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+            if let Some(s) = porchlight_widget_common::js::window()
+                .and_then(|w| w.session_storage().ok().flatten())
+            {
                 let _ = s.set_item("porchlight:debug", "1");
             }
             with(|rt| rt.debug = true);

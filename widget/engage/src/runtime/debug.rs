@@ -108,7 +108,10 @@ pub(super) fn print_debug() {
     web_sys::console::info_1(&JsValue::from_str(
         "Porchlight debug: what shows on this page, and why",
     ));
-    let console = get(&js_sys::global(), "console");
+    let console = get(
+        &JsValue::from(porchlight_widget_common::js::window()),
+        "console",
+    );
     if let Ok(f) = get(&console, "table").dyn_into::<js_sys::Function>() {
         let _ = f.call1(&console, &rows);
     }

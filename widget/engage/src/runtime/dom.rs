@@ -29,7 +29,7 @@ pub(super) fn watch_dom(on: bool) {
                         DOM_PENDING.with(|p| *p.borrow_mut() = false);
                         replan();
                     });
-                    if let Some(win) = web_sys::window() {
+                    if let Some(win) = porchlight_widget_common::js::window() {
                         let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(
                             f.unchecked_ref(),
                             150,
