@@ -76,11 +76,11 @@ test('a banner and a tour step in Arabic where translated, English elsewhere; an
       // The text of item `id` once drawn (`untranslated` is in it in every language).
       const text = async (name, id, untranslated) => {
         await page.goto(hostPage(ws.id, { name }));
-        await shown(page, id);
+        await shown(page, id, 30000);
         return until(async () => {
           const t = await page.evaluate((s) => document.querySelector(s)?.shadowRoot?.textContent ?? '', sel(id));
           return t.includes(untranslated) && t;
-        }, `the text of ${id}`, 15000);
+        }, `the text of ${id}`, 30000);
       };
       const b = await text('banner', banner, 'Not now');
       const t = await text('tour', tour, 'A quick look around.');
