@@ -69,6 +69,7 @@ pub async fn task(ctx: &mut Ctx, id: &str, task_id: &str) -> Result<Response, Ap
             Family::Checklists,
             id,
             ImpressionAction::Completed,
+            None,
             ctx.now,
         )?
         .run()
