@@ -164,6 +164,8 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
                     &Value::Object(attrs).to_string(),
                     &visitor.attributes,
                 )?);
+                // New attributes may complete checklist tasks: the open messenger asks again.
+                crate::hub::notify(ctx, ws, Some(vid), false, json!({"type": "checklists"}));
             }
         }
     }
