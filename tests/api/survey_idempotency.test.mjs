@@ -145,3 +145,21 @@ test('null clears an optional answer; a required one refuses it with an error at
   const q = Object.fromEntries((await results(ws, survey.id)).questions.map((x) => [x.id, x]));
   assert.deepEqual([q.nps.answered, q.why.answered, q.features.answered], [1, 0, 0]);
 });
+
+test('a survey shown again after a dismissal half-way: the new showing owns the open response, and its retried complete lands on it', async () => {
+  const ws = await createWorkspace();
+  const survey = await liveSurvey(ws, 'always');
+  const t = (await boot(ws.id)).body.sessionToken;
+  const first = randomUUID();
+  let r = await respond(t, survey.id, { clientId: first, answers: [{ questionId: 'why', value: 'Half-way' }] });
+  assert.equal(r.status, 200, r.text);
+  // Dismissed; shown again later under a new id: its answers go into the open response.
+  const second = randomUUID();
+  const done = { clientId: second, answers: [{ questionId: 'nps', value: 6 }], complete: true };
+  r = await respond(t, survey.id, done);
+  assert.deepEqual([r.status, r.body.response.clientId, r.body.response.answers], [200, second, { why: 'Half-way', nps: 6 }]);
+  // Its answer was lost: the retry is answered with it, nothing new is stored.
+  const again = await respond(t, survey.id, done);
+  assert.deepEqual(again.body, r.body);
+  assert.deepEqual((await results(ws, survey.id)).responses, { total: 1, complete: 1, partial: 0 });
+});

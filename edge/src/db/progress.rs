@@ -147,9 +147,10 @@ pub async fn survey_state(
 
 /// A response as it now stands. Another tab's open response to the same survey (the unique
 /// open response per visitor and survey) takes the answers in, so nothing is lost; a response
-/// that already holds the sender's client id `cid` (a retry racing this one) takes them in
-/// while open and is left alone once complete. An open response without a client id (saved
-/// before responses carried one) adopts the sender's.
+/// that already holds the sender's client id (a retry racing this one) takes them in while
+/// open and is left alone once complete. An open response takes the sender's client id: the
+/// latest showing owns it (one dismissed half-way and shown again, or saved before responses
+/// carried one), so that showing's retries land on it.
 pub struct SavedResponse<'a> {
     pub ws: &'a str,
     pub survey: &'a str,
@@ -170,8 +171,8 @@ pub fn save_response(
         db,
         &format!("INSERT INTO survey_responses (id, workspace_id, survey_id, visitor_id, answers, complete, created_at, updated_at, completed_at, client_id) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9) \
-         ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at, client_id = COALESCE(client_id, excluded.client_id) \
-         ON CONFLICT (visitor_id, survey_id) WHERE complete = 0 DO UPDATE SET {MERGE}, client_id = COALESCE(client_id, excluded.client_id) \
+         ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at, client_id = COALESCE(excluded.client_id, client_id) \
+         ON CONFLICT (visitor_id, survey_id) WHERE complete = 0 DO UPDATE SET {MERGE}, client_id = COALESCE(excluded.client_id, client_id) \
          ON CONFLICT (visitor_id, survey_id, client_id) WHERE client_id IS NOT NULL DO UPDATE SET {MERGE} WHERE complete = 0"),
         &[s(r.id), s(r.ws), s(r.survey), s(r.visitor), s(r.answers_json), n(r.complete as i64), n(now), nullable(r.complete.then_some(now)), opt(r.client_id)],
     )

@@ -81,7 +81,8 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         Some(o) => o.id.clone(),
         None => crate::rand::id::<8>("rsp_")?,
     };
-    let client_id = target.as_ref().and_then(|o| o.client_id.as_deref()).or(cid);
+    // The latest showing owns an open response (see `db::save_response`).
+    let client_id = cid.or(target.as_ref().and_then(|o| o.client_id.as_deref()));
     let answers_json = Value::Object(answers.clone()).to_string();
     let mut batch = db::Batch::new();
     batch.write(db::save_response(
