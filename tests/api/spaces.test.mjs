@@ -170,3 +170,35 @@ test('stored events and attributes are announced to the visitor (their checklist
     sock.ws.close();
   }
 });
+
+test('a manual tick and an answer stored as an attribute are announced too (another tab\'s Tasks ticks)', async () => {
+  const ws = await createWorkspace();
+  const admin = (method, path, body) => call(method, path, { token: ws.key, body });
+  const list = await admin('POST', '/admin/v1/checklists', { name: 'c', content: { title: 'Go', tasks: [
+    { id: 'tick', title: 'Tick me' },
+    { id: 'happy', title: 'Tell us', completion: { type: 'attribute', key: 'happy' } },
+  ] } });
+  assert.equal(list.status, 201, list.text);
+  await admin('POST', `/admin/v1/checklists/${list.body.id}/activate`);
+  const s = await admin('POST', '/admin/v1/surveys', { name: 's', content: { questions: [{ id: 'q', type: 'star_rating', prompt: 'Happy?', storeAsAttribute: 'happy' }] }, frequency: 'always' });
+  assert.equal(s.status, 201, s.text);
+  await admin('POST', `/admin/v1/surveys/${s.body.id}/activate`);
+  const t = (await boot(ws.id)).body.sessionToken;
+  const sock = await socket(t);
+  const announced = async (what) => {
+    const n = sock.events.length;
+    await sock.until((e, i) => i >= n && e.type === 'checklists', what);
+  };
+  try {
+    const tick = call('POST', `/v1/checklists/${list.body.id}/tasks/tick`, { token: t, body: { done: true } });
+    await announced('announcement after a tick');
+    assert.equal((await tick).status, 200);
+    const answer = call('POST', `/v1/surveys/${s.body.id}/responses`, { token: t, body: { answers: [{ questionId: 'q', value: 5 }], complete: true } });
+    await announced('announcement after an answer stored as an attribute');
+    assert.equal((await answer).status, 200);
+    const e = await call('GET', '/v1/eligible?url=%2F', { token: t });
+    assert.equal(e.body.checklists[0].completed, true, 'both tasks done');
+  } finally {
+    sock.ws.close();
+  }
+});

@@ -3,7 +3,7 @@
 // taken once; the page opens an article or a checklist; suggested articles come while writing a
 // first message and from the help center after it, and a teammate still answers; a ticket filed
 // here reaches the team, and the team's status change reaches the open widget; a checklist
-// task done by a tracked event ticks without a reload; every space works by keyboard alone and
+// task done by a tracked event, or ticked in another tab, ticks without a reload; every space works by keyboard alone and
 // passes axe in light and dark, on a desktop and on a 375 px screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -241,6 +241,41 @@ test('checklists: a task done by a tracked event ticks without a reload; a manua
     await page.screenshot({ path: outputPath('spaces-tasks.png') });
     assert.deepEqual(errors, []);
   });
+});
+
+test('the open Tasks space ticks live from another tab: a manual tick, a tracked event; focus stays in the checklist', async () => {
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await open(page);
+    await tab(page, 'Tasks').click();
+    const tasks = space(page, 'Tasks');
+    await tasks.getByText('0 of 3 done').waitFor({ timeout: 10000 });
+    // The visitor's other tab: the messenger there ticks the manual task.
+    const other = await context.newPage();
+    await open(other);
+    await tab(other, 'Tasks').click();
+    await space(other, 'Tasks').getByRole('checkbox', { name: 'Fill in your profile' }).check();
+    await space(other, 'Tasks').getByText('1 of 3 done').waitFor({ timeout: 10000 });
+    // The first tab, untouched, shows it.
+    await tasks.getByText('1 of 3 done').waitFor({ timeout: 15000 });
+    assert.equal(await tasks.getByRole('checkbox', { name: 'Fill in your profile' }).isChecked(), true);
+    // Focus on a task's link here; the other tab's page tracks the event that completes a task.
+    await tasks.getByRole('link', { name: 'Open' }).focus();
+    await other.evaluate(() => window.Porchlight('track', 'report_created'));
+    await tasks.getByRole('listitem').filter({ hasText: 'Create your first report' }).getByText('Done').waitFor({ timeout: 15000 });
+    await tasks.getByText('2 of 3 done').waitFor();
+    // Redrawn under the visitor's focus: it stays in the checklist, on its title.
+    const at = await page.evaluate(() => {
+      const a = document.getElementById('porchlight-root')?.shadowRoot?.activeElement;
+      return a ? `${a.tagName.toLowerCase()}:${a.textContent}` : null;
+    });
+    assert.equal(at, 'h3:Get started');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
 });
 
 test("a task's action starts a tour through the page's startTour; the panel gives way", async () => {

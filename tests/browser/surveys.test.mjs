@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { author, focused, hostPage, open, tabTo, until, workspace } from '../lib/engage.mjs';
+import { call } from '../lib/harness.mjs';
 import { EVENTS, back, byQuestion, choose, keyNext, primary, rate, results, screen, screenIs, survey, visit, watchAnswers } from '../lib/surveys.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -330,8 +331,9 @@ test('a small survey waits while a blocking post is open, and shows once it clos
   }
 });
 
-test('a complete the edge stored but whose answer was lost is retried; the edge\'s 409 is no error', async () => {
-  const { ws, id, url, context, page, errors, close, posts } = await visit([ALL[0]], { content: { format: 'small' } });
+test('a complete the edge stored but whose answer was lost is retried and stored once, even when the survey may be answered again', async () => {
+  // "always": a visitor may answer again — the retry must still land on the same response.
+  const { ws, id, url, context, page, errors, close, posts } = await visit([ALL[0]], { content: { format: 'small' }, frequency: 'always' });
   const warnings = [];
   page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
   // The first complete reaches the edge, but its answer never comes back.
@@ -347,15 +349,83 @@ test('a complete the edge stored but whose answer was lost is retried; the edge\
     await rate(page, id, 7); await primary(page, id);
     await screenIs(page, id, 'Thank you!');
     await until(() => posts.filter((x) => x.complete).length === 2 && posts.every((x) => x.status !== 0), 'the retry', 15000);
-    assert.deepEqual(posts.map((x) => x.status), [-1, 409], 'stored by the first, refused as a repeat');
+    assert.deepEqual(posts.map((x) => x.status), [-1, 200], 'stored by the first, answered as the first by the retry');
+    assert.ok(posts[0].clientId, 'the response carries the id the widget gave it');
+    assert.equal(posts[1].clientId, posts[0].clientId, 'the retry names the same response');
     await sleep(1500);
     assert.equal(posts.length, 2, 'no more tries');
     assert.deepEqual(warnings.filter((w) => /Porchlight/.test(w)), []);
     const r = await stored(ws, id);
     assert.deepEqual(r.responses, { total: 1, complete: 1, partial: 0 });
     assert.deepEqual(r.answers, { nps: 7 });
-    // The browser's own lines about the cut connection and the 409; nothing of the widget's.
+    // The browser's own line about the cut connection; nothing of the widget's.
     assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  } finally {
+    await close();
+  }
+});
+
+test('Back and an emptied optional answer: the edge clears it, and the path follows', async () => {
+  const { ws, id, url, page, close, posts } = await visit(BRANCHED, { content: { format: 'small' } });
+  try {
+    await page.goto(url);
+    await screenIs(page, id, 'Recommend us?');
+    await rate(page, id, 2); await primary(page, id);
+    await screenIs(page, id, 'What went wrong?');
+    const field = page.locator(`[data-porchlight-item="${id}"] input.tx`);
+    await field.fill('Crashed'); await primary(page, id);
+    await screenIs(page, id, 'Rate us');
+    await until(() => posts.some((x) => x.answers.some((a) => a.value === 'Crashed') && x.status === 200), 'the text stored');
+    // Back, empty the field, Next: skipped now, so the path goes through the next question.
+    await back(page, id);
+    await screenIs(page, id, 'What went wrong?');
+    assert.equal(await field.inputValue(), 'Crashed');
+    await field.fill(''); await primary(page, id);
+    await screenIs(page, id, 'What went right?');
+    await until(() => posts.some((x) => x.answers.some((a) => a.questionId === 'low' && a.value === null) && x.status === 200), 'the clear stored');
+    await primary(page, id);
+    await screenIs(page, id, 'Rate us');
+    await rate(page, id, 3); await primary(page, id);
+    await screenIs(page, id, 'Thank you!');
+    await until(() => posts.some((x) => x.complete && x.status === 200), 'complete');
+    const r = await stored(ws, id);
+    assert.deepEqual(r.responses, { total: 1, complete: 1, partial: 0 });
+    assert.deepEqual(r.answers, { nps: 2, last: 3 }, 'the emptied answer is gone');
+    assert.equal(new Set(posts.map((x) => x.clientId)).size, 1, 'one response id throughout');
+  } finally {
+    await close();
+  }
+});
+
+test('a survey resumed after a reload is shown once: one "shown" impression, one response id', async () => {
+  const { ws, id, url, page, close, posts } = await visit(BRANCHED, { content: { format: 'small' } });
+  const shownHere = () => page.evaluate(([w, s]) => JSON.parse(localStorage.getItem(`porchlight:${w}:fx`) || '[]')
+    .filter((x) => x.i === s && x.a === 'shown').map((x) => ({ c: x.c, sent: x.s > 0 })), [ws.id, id]);
+  try {
+    await page.goto(url);
+    await screenIs(page, id, 'Recommend us?');
+    await rate(page, id, 9); await primary(page, id);
+    await screenIs(page, id, 'What went right?');
+    await until(() => posts.some((x) => x.status === 200), 'the first answer stored');
+    await until(async () => (await shownHere()).every((x) => x.sent) && (await shownHere()).length === 1, 'the impression sent');
+    const [first] = await shownHere();
+    assert.equal(first.c, posts[0].clientId, 'the impression carries the response id');
+    await page.reload();
+    await screenIs(page, id, 'What went right?');
+    await page.locator(`[data-porchlight-item="${id}"] input.tx`).fill('Resumed'); await primary(page, id);
+    await screenIs(page, id, 'Rate us');
+    await until(() => posts.some((x) => x.answers.some((a) => a.value === 'Resumed') && x.status === 200), 'the resumed answer stored');
+    assert.deepEqual(await shownHere(), [{ c: first.c, sent: true }], 'not recorded again in this browser');
+    assert.equal(new Set(posts.map((x) => x.clientId)).size, 1, 'the same response after the reload');
+    // The edge counted one showing.
+    const e = await call('GET', '/v1/eligible?url=%2F', { token: posts.at(-1).token });
+    assert.equal(e.status, 200, e.text);
+    const item = e.body.surveys.find((s) => s.id === id);
+    assert.equal(item.history.shown, 1);
+    assert.deepEqual(item.response.answers, { nps: 9, high: 'Resumed' });
+    assert.equal(item.response.clientId, first.c);
+    const r = await stored(ws, id);
+    assert.deepEqual(r.responses, { total: 1, complete: 0, partial: 1 });
   } finally {
     await close();
   }

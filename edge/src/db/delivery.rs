@@ -21,6 +21,7 @@ pub struct ImpressionRow {
 pub struct OpenResponseRow {
     pub survey_id: String,
     pub answers: String,
+    pub client_id: Option<String>,
 }
 
 /// Every impression of a visitor.
@@ -44,7 +45,7 @@ pub fn open_responses(
 ) -> Result<Rows<OpenResponseRow>, ApiError> {
     Ok(batch.read(stmt(
         db,
-        "SELECT survey_id, answers FROM survey_responses WHERE visitor_id = ?1 AND complete = 0",
+        "SELECT survey_id, answers, client_id FROM survey_responses WHERE visitor_id = ?1 AND complete = 0",
         &[s(visitor)],
     )?))
 }

@@ -10,7 +10,9 @@ use worker::{D1Database, D1PreparedStatement};
 
 use super::{first, n, opt, s, stmt, Batch};
 
-/// One impression of `content_id` by `visitor`, to put in a caller's batch.
+/// One impression of `content_id` by `visitor`, to put in a caller's batch; one with a
+/// `client_id` is recorded once.
+#[allow(clippy::too_many_arguments)]
 pub fn impression_statement(
     db: &D1Database,
     ws: &str,
@@ -18,12 +20,14 @@ pub fn impression_statement(
     family: Family,
     content_id: &str,
     action: ImpressionAction,
+    client_id: Option<&str>,
     now: i64,
 ) -> Result<D1PreparedStatement, ApiError> {
     stmt(
         db,
-        "INSERT INTO impressions (workspace_id, visitor_id, kind, content_id, action, browsing_session, at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
-        &[s(ws), s(visitor), s(family.as_str()), s(content_id), s(action.as_str()), n(now)],
+        "INSERT INTO impressions (workspace_id, visitor_id, kind, content_id, action, browsing_session, at, client_id) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7) \
+         ON CONFLICT (visitor_id, client_id) WHERE client_id IS NOT NULL DO NOTHING",
+        &[s(ws), s(visitor), s(family.as_str()), s(content_id), s(action.as_str()), n(now), opt(client_id)],
     )
 }
 
@@ -97,11 +101,13 @@ pub fn save_tour_progress(
     )
 }
 
-/// A visitor's unfinished response to a survey.
+/// One of a visitor's responses to a survey.
 #[derive(Deserialize)]
-pub struct OpenResponse {
+pub struct ResponseState {
     pub id: String,
     pub answers: String,
+    pub complete: i64,
+    pub client_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -109,19 +115,23 @@ struct Count {
     n: i64,
 }
 
-/// The visitor's open response to a survey and how many they completed, in one round trip.
+/// What a visitor's answers to a survey land on, in one round trip: (the response carrying
+/// the sender's client id `cid`, open or complete; the open response; how many they completed).
 pub async fn survey_state(
     db: &D1Database,
     visitor: &str,
     survey: &str,
-) -> Result<(Option<OpenResponse>, i64), ApiError> {
+    cid: Option<&str>,
+) -> Result<(Option<ResponseState>, Option<ResponseState>, i64), ApiError> {
+    const COLS: &str = "SELECT id, answers, complete, client_id FROM survey_responses WHERE visitor_id = ?1 AND survey_id = ?2";
     let both = [s(visitor), s(survey)];
     let mut batch = Batch::new();
-    let open = batch.read::<OpenResponse>(stmt(
+    let mine = batch.read::<ResponseState>(stmt(
         db,
-        "SELECT id, answers FROM survey_responses WHERE visitor_id = ?1 AND survey_id = ?2 AND complete = 0",
-        &both,
+        &format!("{COLS} AND client_id = ?3"),
+        &[s(visitor), s(survey), opt(cid)],
     )?);
+    let open = batch.read::<ResponseState>(stmt(db, &format!("{COLS} AND complete = 0"), &both)?);
     let done = batch.read::<Count>(stmt(
         db,
         "SELECT COUNT(*) AS n FROM survey_responses WHERE visitor_id = ?1 AND survey_id = ?2 AND complete = 1",
@@ -129,31 +139,42 @@ pub async fn survey_state(
     )?);
     let mut results = batch.run(db).await?;
     Ok((
+        results.first(mine)?,
         results.first(open)?,
         results.first(done)?.map_or(0, |c| c.n),
     ))
 }
 
 /// A response as it now stands. Another tab's open response to the same survey (the unique
-/// open response per visitor and survey) takes the answers in, so nothing is lost.
-#[allow(clippy::too_many_arguments)]
+/// open response per visitor and survey) takes the answers in, so nothing is lost; a response
+/// that already holds the sender's client id (a retry racing this one) takes them in while
+/// open and is left alone once complete. An open response takes the sender's client id: the
+/// latest showing owns it (one dismissed half-way and shown again, or saved before responses
+/// carried one), so that showing's retries land on it.
+pub struct SavedResponse<'a> {
+    pub ws: &'a str,
+    pub survey: &'a str,
+    pub visitor: &'a str,
+    pub id: &'a str,
+    pub client_id: Option<&'a str>,
+    pub answers_json: &'a str,
+    pub complete: bool,
+}
+
 pub fn save_response(
     db: &D1Database,
-    ws: &str,
-    survey: &str,
-    visitor: &str,
-    id: &str,
-    answers_json: &str,
-    complete: bool,
+    r: &SavedResponse,
     now: i64,
 ) -> Result<D1PreparedStatement, ApiError> {
+    const MERGE: &str = "answers = json_patch(answers, excluded.answers), complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at";
     stmt(
         db,
-        "INSERT INTO survey_responses (id, workspace_id, survey_id, visitor_id, answers, complete, created_at, updated_at, completed_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8) \
-         ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at \
-         ON CONFLICT (visitor_id, survey_id) WHERE complete = 0 DO UPDATE SET answers = json_patch(answers, excluded.answers), complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at",
-        &[s(id), s(ws), s(survey), s(visitor), s(answers_json), n(complete as i64), n(now), nullable(complete.then_some(now))],
+        &format!("INSERT INTO survey_responses (id, workspace_id, survey_id, visitor_id, answers, complete, created_at, updated_at, completed_at, client_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9) \
+         ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, complete = excluded.complete, updated_at = excluded.updated_at, completed_at = excluded.completed_at, client_id = COALESCE(excluded.client_id, client_id) \
+         ON CONFLICT (visitor_id, survey_id) WHERE complete = 0 DO UPDATE SET {MERGE}, client_id = COALESCE(excluded.client_id, client_id) \
+         ON CONFLICT (visitor_id, survey_id, client_id) WHERE client_id IS NOT NULL DO UPDATE SET {MERGE} WHERE complete = 0"),
+        &[s(r.id), s(r.ws), s(r.survey), s(r.visitor), s(r.answers_json), n(r.complete as i64), n(now), nullable(r.complete.then_some(now)), opt(r.client_id)],
     )
 }
 

@@ -169,6 +169,18 @@ impl Question {
     }
 
     /// Checks one answer; the message says what the question takes.
+    /// [`Question::check`], and `null` — the visitor went back and emptied the field — clears
+    /// the answer of an optional question; a required one refuses it.
+    pub fn check_or_clear(&self, v: &Value) -> Result<(), String> {
+        match v {
+            Value::Null if self.required => {
+                Err("this question is required: its answer cannot be cleared".into())
+            }
+            Value::Null => Ok(()),
+            v => self.check(v),
+        }
+    }
+
     pub fn check(&self, v: &Value) -> Result<(), String> {
         if let Some((lo, hi)) = self.range() {
             return match v.as_i64() {
@@ -262,7 +274,14 @@ impl SurveyContent {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Answer {
     pub question_id: String,
+    /// `null` clears the answer (`Question::check_or_clear`); absent is refused, not a clear.
+    #[serde(deserialize_with = "present")]
     pub value: Value,
+}
+
+/// A value that must be in the JSON (serde would read an absent `Value` as `null`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+    Value::deserialize(d)
 }
 
 pub const MAX_ANSWERS: usize = MAX_QUESTIONS;
@@ -301,11 +320,15 @@ pub fn apply_answers(
                 "one answer per question",
             ));
         }
-        q.check(&a.value)
+        q.check_or_clear(&a.value)
             .map_err(|m| ApiError::invalid(format!("{p}/value"), m))?;
     }
     for a in answers {
-        stored.insert(a.question_id.clone(), a.value.clone());
+        if a.value.is_null() {
+            stored.remove(&a.question_id);
+        } else {
+            stored.insert(a.question_id.clone(), a.value.clone());
+        }
     }
     let path = path_taken(survey, stored);
     let stop = path_stop(survey, stored, &path);

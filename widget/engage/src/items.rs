@@ -29,8 +29,8 @@ pub(crate) struct Item {
     pub js: JsValue,
     /// A survey, read (`SurveyContent::read`) once.
     pub survey: Option<SurveyContent>,
-    /// A survey's open response as the edge stored it (`response.answers`: question id →
-    /// answer), `undefined` when none.
+    /// A survey's open response as the edge stored it (`response`: `{answers, clientId}`,
+    /// answers by question id), `null` when none.
     pub open: JsValue,
 }
 

@@ -201,23 +201,48 @@ fn now() -> i64 {
 
 /// Records what the visitor did with an item, and sends it.
 pub(crate) fn record(family: &str, id: &str, action: ImpressionAction, bs: &str) {
-    keep_imp(family, id, action, bs, 0);
+    record_once(family, id, action, bs, None);
+}
+
+/// [`record`], under client id `once` when given: recorded already (this browser's record
+/// holds it), it is not recorded again — and the edge stores a client id once.
+pub(crate) fn record_once(
+    family: &str,
+    id: &str,
+    action: ImpressionAction,
+    bs: &str,
+    once: Option<String>,
+) {
+    keep_imp(family, id, action, bs, 0, once);
     flush_imps();
 }
 
 /// Records what the visitor did with a tour in this browser's record only (frequency, other
 /// tabs): the edge records a tour's impressions itself, from its progress.
 pub(crate) fn note(family: &str, id: &str, action: ImpressionAction, bs: &str) {
-    keep_imp(family, id, action, bs, now());
+    keep_imp(family, id, action, bs, now(), None);
 }
 
-fn keep_imp(family: &str, id: &str, action: ImpressionAction, bs: &str, sent: i64) {
+fn keep_imp(
+    family: &str,
+    id: &str,
+    action: ImpressionAction,
+    bs: &str,
+    sent: i64,
+    once: Option<String>,
+) {
     let k = imps_key(&ws());
     let mut list = read_imps(&k);
+    if once
+        .as_ref()
+        .is_some_and(|c| list.iter().any(|x| &x.c == c))
+    {
+        return;
+    }
     let t = now();
     list.retain(|x| x.s == 0 || t - x.s < KEEP_SENT_MS);
     list.push(Imp {
-        c: client_id(),
+        c: once.unwrap_or_else(client_id),
         k: family.into(),
         i: id.into(),
         a: action.as_str().into(),

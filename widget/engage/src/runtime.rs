@@ -227,7 +227,7 @@ fn apply(answer: JsValue, asked: Option<i64>) {
             for i in items.iter_mut() {
                 if Some(&i.id) == id.as_ref() {
                     i.js = get(&t, "content");
-                    i.open = get(&get(&t, "response"), "answers");
+                    i.open = get(&t, "response");
                 }
             }
         }
@@ -504,7 +504,10 @@ fn show(id: &str) -> bool {
         let item = rt.items.iter().find(|i| i.id == id)?;
         let r = match item.kind {
             ItemKind::Tour => tours::show(item, rt.answered_at, &rt.page.url, &rt.bs),
-            ItemKind::Survey => surveys::show(item, rt.answered_at),
+            ItemKind::Survey => {
+                let h = queue::history(&item.history, id, rt.answered_at, &queue::imps());
+                surveys::show(item, &h, rt.answered_at)
+            }
             _ => render::show(item, &actor),
         };
         Some((r, item.family(), item.kind))
@@ -520,9 +523,13 @@ fn show(id: &str) -> bool {
                 rt.bs.clone()
             })
             .unwrap_or_default();
-            // A tour's impressions are its progress, which the edge records.
+            // A tour's impressions are its progress, which the edge records. A survey's "shown"
+            // carries its response's id: resumed after a reload, it is not shown twice.
             if kind != ItemKind::Tour {
-                queue::record(family.as_str(), id, ImpressionAction::Shown, &bs);
+                let once = (kind == ItemKind::Survey)
+                    .then(surveys::response_id)
+                    .flatten();
+                queue::record_once(family.as_str(), id, ImpressionAction::Shown, &bs, once);
             }
             host::emit(Emit::ContentShown, &content_event(id, kind));
             true

@@ -22,8 +22,9 @@ use porchlight_shared::experiences::{next_question, path_taken, SurveyContent};
 use porchlight_shared::targeting::frequency::History;
 use porchlight_shared::targeting::json_from_js;
 use porchlight_shared::vocab::ImpressionAction;
+use porchlight_widget_common::client_id;
 use porchlight_widget_common::contract::{Emit, SurveyExport, SURVEY_ERRORS};
-use porchlight_widget_common::js::{get, set};
+use porchlight_widget_common::js::{get, get_str, set};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
@@ -54,6 +55,8 @@ struct On {
     /// Question id → answer: the edge's open response, then this browser's.
     answers: Object,
     large: bool,
+    /// The response's id (the edge's `clientId`).
+    rid: String,
 }
 
 thread_local! {
@@ -65,16 +68,20 @@ thread_local! {
     static RESYNC: RefCell<bool> = const { RefCell::new(false) };
 }
 
-/// The open response of `item`: the edge's answers with this browser's since on top, and
-/// whether this browser completed it.
-fn open(item: &Item, answered_at: i64) -> (Object, bool) {
+/// The open response of `item`: the edge's answers with this browser's since on top, whether
+/// this browser completed it, and its id (this browser's latest, else the edge's).
+fn open(item: &Item, answered_at: i64) -> (Object, bool, Option<String>) {
     let out = Object::new();
-    if item.open.is_object() {
-        let _ = Object::assign(&out, item.open.unchecked_ref());
+    let edge = get(&item.open, "answers");
+    if edge.is_object() {
+        let _ = Object::assign(&out, edge.unchecked_ref());
     }
-    let (mine, complete) = queue::answers_since(&item.id, answered_at);
-    let _ = Object::assign(&out, &mine);
-    (out, complete)
+    let (rid, complete) = queue::answers_since(&item.id, answered_at, &out);
+    (
+        out,
+        complete,
+        rid.or_else(|| get_str(&item.open, "clientId")),
+    )
 }
 
 fn map(answers: &Object) -> Map<String, Value> {
@@ -93,14 +100,22 @@ pub(crate) fn resuming(item: &Item, history: &History, answered_at: i64) -> bool
     if history.completed_at.is_some() || history.dismissed_at.is_some() {
         return false;
     }
-    let (answers, complete) = open(item, answered_at);
+    let (answers, complete, _) = open(item, answered_at);
     !complete && Object::keys(&answers).length() > 0
 }
 
-/// Shows survey `item`: where the visitor stopped, or its intro, or its first question.
-pub(crate) fn show(item: &Item, answered_at: i64) -> Result<Shown, JsValue> {
+/// Shows survey `item` (`history`: what the edge and this browser know of it): where the
+/// visitor stopped, or its intro, or its first question. A showing has a response id (every
+/// answer carries it): the open response's when it resumes, else a new one. Its "shown"
+/// impression carries it too, so a resumed survey is not shown twice.
+pub(crate) fn show(item: &Item, history: &History, answered_at: i64) -> Result<Shown, JsValue> {
     let survey = item.survey.clone().ok_or("not a survey")?;
-    let (answers, _) = open(item, answered_at);
+    let (answers, complete, open_id) = open(item, answered_at);
+    let resumes = history.completed_at.is_none()
+        && history.dismissed_at.is_none()
+        && !complete
+        && Object::keys(&answers).length() > 0;
+    let rid = open_id.filter(|_| resumes).unwrap_or_else(client_id);
     let given = map(&answers);
     let path = path_taken(&survey, &given);
     let answered = |i: &usize| given.contains_key(&survey.questions[*i].id);
@@ -126,6 +141,7 @@ pub(crate) fn show(item: &Item, answered_at: i64) -> Result<Shown, JsValue> {
             trail,
             answers,
             large,
+            rid,
         })
     });
     draw();
@@ -145,6 +161,11 @@ pub(crate) fn show(item: &Item, answered_at: i64) -> Result<Shown, JsValue> {
             );
         },
     ))
+}
+
+/// The id of the response on screen.
+pub(crate) fn response_id() -> Option<String> {
+    ON.with(|o| o.borrow().as_ref().map(|on| on.rid.clone()))
 }
 
 /// The module did not load (`lazy::failed`).
@@ -317,6 +338,8 @@ fn next(i: usize, value: JsValue) -> JsValue {
         }
         let qid = q.id.clone();
         let to = next_question(&on.survey, i, given.then_some(&answer));
+        // Emptied (Back, then the field cleared): the stored answer is cleared too.
+        let cleared = !given && !get(&on.answers, &qid).is_undefined();
         if given {
             set(&on.answers, &qid, &value);
         } else {
@@ -337,16 +360,30 @@ fn next(i: usize, value: JsValue) -> JsValue {
                 Some(out)
             }
         };
-        Some(Ok((on.id.clone(), on.family, qid, given, to, done)))
+        let rid = on.rid.clone();
+        Some(Ok((
+            on.id.clone(),
+            on.family,
+            qid,
+            given,
+            cleared,
+            rid,
+            to,
+            done,
+        )))
     });
-    let (id, family, qid, given, to, done) = match decided {
+    let (id, family, qid, given, cleared, rid, to, done) = match decided {
         Some(Ok(d)) => d,
         Some(Err(why)) => return JsValue::from_str(why),
         None => return JsValue::UNDEFINED,
     };
-    let answer = given.then_some((qid.as_str(), &value));
-    if given || to.is_none() {
-        queue::answer(&id, answer, to.is_none());
+    let answer = match (given, cleared) {
+        (true, _) => Some((qid.as_str(), &value)),
+        (_, true) => Some((qid.as_str(), &JsValue::NULL)),
+        _ => None,
+    };
+    if answer.is_some() || to.is_none() {
+        queue::answer(&id, &rid, answer, to.is_none());
     }
     match (to, done) {
         (Some(n), _) => go(Some(At::Question(n)), false),

@@ -2,8 +2,9 @@
 //! with their progress; completed ones at the bottom. A manual task is a checkbox (ticked at
 //! the edge); a task's action starts a tour (the page's `startTour`), opens an http(s) page in
 //! a new tab, or tracks its event (the page's `track`). Tasks done by an event or an attribute
-//! tick as it happens: the edge announces stored events and attributes on the live socket
-//! (`{type: checklists}`), and the checklists are asked for again ([`changed`]). `startChecklist(id)` opens one ([`open`]).
+//! tick as it happens, and so do ticks made in another tab: the edge announces stored events,
+//! attributes and ticks on the live socket (`{type: checklists}`), and the checklists are asked
+//! for again ([`changed`]); focus in a checklist stays in it. `startChecklist(id)` opens one ([`open`]).
 
 use crate::host::call;
 use crate::rules::{checklist_order, may_open, progress, Space};
@@ -84,7 +85,8 @@ pub(crate) fn refresh() {
     });
 }
 
-/// The edge stored events or attributes of this visitor: automatic tasks may have ticked.
+/// The edge stored events, attributes or ticks of this visitor (in this tab or another): tasks
+/// may have ticked. Tasks or Home on show is drawn again.
 pub(crate) fn changed() {
     let here = ui().is_some_and(|u| u.is_open());
     match crate::spaces::current() {
@@ -99,21 +101,29 @@ pub(crate) fn open(id: String) {
     show(Space::Tasks as usize, false);
     wasm_bindgen_futures::spawn_local(async move {
         load().await;
-        draw();
-        let heading = ROOT
-            .with(|r| r.borrow().clone())
-            .and_then(|(list, _)| list.query_selector(&["#pl-ck-", &id].concat()).ok())
-            .flatten();
-        if let Some(h) = heading {
-            focus(&h);
-        }
+        draw_at(Some(["pl-ck-", &id].concat()));
     });
 }
 
 fn draw() {
+    draw_at(None)
+}
+
+/// Draws the checklists and focuses the title (its id) of checklist `at`, else of the one that
+/// had focus: a tick or a live update redraws the list, and focus in a checklist stays in it.
+fn draw_at(at: Option<String>) {
     let (Some(ui), Some((root, _))) = (ui(), ROOT.with(|r| r.borrow().clone())) else {
         return;
     };
+    let keep = at.or_else(|| {
+        root.query_selector(":focus")
+            .ok()
+            .flatten()?
+            .closest("section")
+            .ok()
+            .flatten()?
+            .get_attribute("aria-labelledby")
+    });
     root.set_text_content(None);
     let lists = LISTS.with(|l| l.borrow().clone());
     if lists.is_empty() {
@@ -127,6 +137,9 @@ fn draw() {
         if let Some(c) = lists.get(i) {
             checklist(&ui, &root, c);
         }
+    }
+    if let Some(e) = keep.and_then(|k| root.query_selector(&["#", &k].concat()).ok().flatten()) {
+        focus(&e);
     }
     crate::home::checklists();
 }

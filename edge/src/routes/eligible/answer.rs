@@ -69,7 +69,10 @@ pub fn answer(
     let open_responses: HashMap<String, Value> = results
         .rows(reads.open_responses)?
         .into_iter()
-        .map(|r| (r.survey_id, items::parse_json(&r.answers)))
+        .map(|r| {
+            let response = json!({"answers": items::parse_json(&r.answers), "complete": false, "clientId": r.client_id});
+            (r.survey_id, response)
+        })
         .collect();
     let ticked = results.rows(reads.ticks)?;
     let (mut subject, totals) = reads.subject.take(results, &visitor)?;
@@ -192,9 +195,7 @@ pub fn answer(
             ItemKind::Survey => {
                 extra.insert(
                     "response".into(),
-                    open_responses
-                        .get(&row.id)
-                        .map_or(Value::Null, |a| json!({"answers": a, "complete": false})),
+                    open_responses.get(&row.id).cloned().unwrap_or(Value::Null),
                 );
             }
             ItemKind::Checklist => {

@@ -69,12 +69,15 @@ pub async fn task(ctx: &mut Ctx, id: &str, task_id: &str) -> Result<Response, Ap
             Family::Checklists,
             id,
             ImpressionAction::Completed,
+            None,
             ctx.now,
         )?
         .run()
         .await
         .map_err(crate::internal)?;
     }
+    // The visitor's other tabs with Tasks open show the tick (after the answer, `waitUntil`).
+    crate::hub::notify(ctx, ws, Some(vid), false, json!({"type": "checklists"}));
     http::json(
         200,
         &json!({"checklistId": id, "tasks": states.iter().map(|(t, d)| json!({"id": t, "done": d})).collect::<Vec<_>>(), "completed": completed}),

@@ -2,6 +2,7 @@
 //! on the path taken) and the owner's `GET /admin/v1/surveys/{id}/results`.
 
 use porchlight_shared::attributes;
+use porchlight_shared::chat::check_client_id;
 use porchlight_shared::experiences::{
     apply_answers, path_taken, survey_results, Answer, SurveyContent,
 };
@@ -25,6 +26,10 @@ struct ResponseBody {
     answers: Vec<Answer>,
     #[serde(default)]
     complete: bool,
+    /// The response's id as the widget made it when it showed the survey: every answer and
+    /// the completion of one showing carry it, so a retry lands on the same response.
+    #[serde(default)]
+    client_id: Option<String>,
 }
 
 /// Frequencies under which a completed survey is not answered again.
@@ -42,8 +47,20 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
     let item = deliverable(&db, &a, id, Family::Surveys, ctx.now).await?;
     let survey: SurveyContent = stored(&item)?;
-    let (open, done) = db::survey_state(&db, vid, id).await?;
-    if open.is_none() {
+    let cid = b.client_id.as_deref();
+    if let Some(c) = cid {
+        check_client_id(c, "/clientId")?;
+    }
+    let (mine, open, done) = db::survey_state(&db, vid, id, cid).await?;
+    // The response this client id names is complete: a retried `complete` whose answer was
+    // lost, or a late answer from another tab. Answered as the first time — what is stored —
+    // and nothing changes (a complete response is closed).
+    if let Some(m) = mine.as_ref().filter(|m| m.complete != 0) {
+        let answers: Value = serde_json::from_str(&m.answers).map_err(crate::internal)?;
+        return reply(&m.id, id, &answers, true, m.client_id.as_deref());
+    }
+    let target = mine.or(open);
+    if target.is_none() {
         let frequency =
             Frequency::parse(&items::parse_json(&item.frequency), "/frequency").unwrap_or_default();
         if done > 0 && answers_once(&frequency) {
@@ -55,28 +72,35 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     }
     // Unreadable stored answers are an error: replaced by `{}` they would be written back and
     // the visitor's earlier answers lost.
-    let mut answers: Map<String, Value> = match &open {
+    let mut answers: Map<String, Value> = match &target {
         Some(o) => serde_json::from_str(&o.answers).map_err(crate::internal)?,
         None => Map::new(),
     };
     apply_answers(&survey, &mut answers, &b.answers, b.complete)?;
-    let response_id = match &open {
+    let response_id = match &target {
         Some(o) => o.id.clone(),
         None => crate::rand::id::<8>("rsp_")?,
     };
+    // The latest showing owns an open response (see `db::save_response`).
+    let client_id = cid.or(target.as_ref().and_then(|o| o.client_id.as_deref()));
     let answers_json = Value::Object(answers.clone()).to_string();
     let mut batch = db::Batch::new();
     batch.write(db::save_response(
         &db,
-        ws,
-        id,
-        vid,
-        &response_id,
-        &answers_json,
-        b.complete,
+        &db::SavedResponse {
+            ws,
+            survey: id,
+            visitor: vid,
+            id: &response_id,
+            client_id: cid,
+            answers_json: &answers_json,
+            complete: b.complete,
+        },
         ctx.now,
     )?);
     if b.complete {
+        // Once per response (two tabs completing it at once record one).
+        let once = client_id.map(|c| format!("{c}.completed"));
         batch.write(db::impression_statement(
             &db,
             ws,
@@ -84,6 +108,7 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             Family::Surveys,
             id,
             ImpressionAction::Completed,
+            once.as_deref(),
             ctx.now,
         )?);
     }
@@ -140,13 +165,31 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
                     &Value::Object(attrs).to_string(),
                     &visitor.attributes,
                 )?);
+                // New attributes may complete checklist tasks: the open messenger asks again.
+                crate::hub::notify(ctx, ws, Some(vid), false, json!({"type": "checklists"}));
             }
         }
     }
     batch.run(&db).await?;
+    reply(
+        &response_id,
+        id,
+        &Value::Object(answers),
+        b.complete,
+        client_id,
+    )
+}
+
+fn reply(
+    id: &str,
+    survey: &str,
+    answers: &Value,
+    complete: bool,
+    client_id: Option<&str>,
+) -> Result<Response, ApiError> {
     http::json(
         200,
-        &json!({"response": {"id": response_id, "surveyId": id, "answers": answers, "complete": b.complete}}),
+        &json!({"response": {"id": id, "surveyId": survey, "answers": answers, "complete": complete, "clientId": client_id}}),
     )
 }
 

@@ -84,6 +84,7 @@ pub async fn tour(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
             Family::Tours,
             id,
             act,
+            None,
             ctx.now,
         )?);
     }

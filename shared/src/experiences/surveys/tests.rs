@@ -138,6 +138,54 @@ fn answers_are_validated_against_the_survey() {
 }
 
 #[test]
+fn null_clears_an_optional_answer_and_a_required_one_refuses_it() {
+    let s = survey();
+    let mut stored = Map::new();
+    apply_answers(
+        &s,
+        &mut stored,
+        &answers(
+            json!([{"questionId": "nps", "value": 9}, {"questionId": "why", "value": "fast"}]),
+        ),
+        false,
+    )
+    .unwrap();
+    // The visitor went back and emptied the optional text: the answer is gone.
+    apply_answers(
+        &s,
+        &mut stored,
+        &answers(json!([{"questionId": "why", "value": null}])),
+        false,
+    )
+    .unwrap();
+    assert_eq!(stored, json!({"nps": 9}).as_object().unwrap().clone());
+    // Clearing one never answered is no error either.
+    apply_answers(
+        &s,
+        &mut stored,
+        &answers(json!([{"questionId": "plan", "value": null}])),
+        false,
+    )
+    .unwrap();
+    // A required answer cannot be cleared: refused at the value, nothing changed.
+    let before = stored.clone();
+    let e = apply_answers(
+        &s,
+        &mut stored,
+        &answers(
+            json!([{"questionId": "why", "value": "again"}, {"questionId": "nps", "value": null}]),
+        ),
+        false,
+    )
+    .unwrap_err();
+    assert_eq!(e.path.as_deref(), Some("/answers/1/value"));
+    assert!(e.message.contains("required"), "{}", e.message);
+    assert_eq!(stored, before);
+    // An absent value is not a clear: the answer is malformed.
+    assert!(serde_json::from_value::<Vec<Answer>>(json!([{"questionId": "why"}])).is_err());
+}
+
+#[test]
 fn results_aggregate_per_question() {
     let s = survey();
     let rs: Vec<(Map<String, Value>, bool)> = [
