@@ -2,6 +2,7 @@
 //! calls the handler of a routed request.
 
 mod admin;
+mod audience;
 mod chat;
 mod eligible;
 mod events;
@@ -56,6 +57,7 @@ pub async fn run(ctx: &mut Ctx, routed: Routed) -> Result<Response, ApiError> {
         Op::AdminRotateIdentitySecret => admin::rotate_identity_secret(ctx).await,
         Op::AdminRotateSecretKey => admin::rotate_secret_key(ctx).await,
         Op::SegmentsList => segments::list(ctx).await,
+        Op::AudienceReach => audience::reach_estimate(ctx).await,
         Op::SegmentsCreate => segments::create(ctx).await,
         Op::ItemList(family) => items::list(ctx, family).await,
         Op::ItemCreate(family) => items::create(ctx, family).await,

@@ -1,0 +1,4 @@
+-- The console's reads: estimated reach samples a workspace's most recently seen visitors;
+-- analytics reads an item's impressions by day.
+CREATE INDEX visitors_recent ON visitors(workspace_id, last_seen_at) WHERE merged_into IS NULL;
+CREATE INDEX impressions_content_at ON impressions(workspace_id, content_id, at);
