@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod experiences;
 pub mod identity;
+pub mod insights;
 pub mod names;
 pub mod origin;
 pub mod search;

@@ -1,6 +1,7 @@
 //! D1 access, one module per table family. Rows are plain structs; callers decide.
 
 mod active;
+mod analytics;
 mod audit;
 mod chat;
 mod delivery;
@@ -21,6 +22,7 @@ mod visitors;
 mod workspaces;
 
 pub use active::*;
+pub use analytics::*;
 pub use audit::*;
 pub use chat::*;
 pub use delivery::*;

@@ -2,6 +2,7 @@
 //! calls the handler of a routed request.
 
 mod admin;
+mod analytics;
 mod audience;
 mod chat;
 mod eligible;
@@ -58,6 +59,8 @@ pub async fn run(ctx: &mut Ctx, routed: Routed) -> Result<Response, ApiError> {
         Op::AdminRotateSecretKey => admin::rotate_secret_key(ctx).await,
         Op::SegmentsList => segments::list(ctx).await,
         Op::AudienceReach => audience::reach_estimate(ctx).await,
+        Op::AnalyticsCsat => analytics::csat(ctx).await,
+        Op::AnalyticsItem => analytics::item(ctx, id()).await,
         Op::SegmentsCreate => segments::create(ctx).await,
         Op::ItemList(family) => items::list(ctx, family).await,
         Op::ItemCreate(family) => items::create(ctx, family).await,
