@@ -179,6 +179,7 @@ export async function editView(view, kindId, id) {
       }
     }
     if (kindId === 'surveys') bar.append(h('a', { class: 'button small', href: `#/surveys/${encodeURIComponent(item.id)}/results` }, 'Results'));
+    if (kind.statuses && kind.path.startsWith('/admin/v1/') && kindId !== 'articles') bar.append(h('a', { class: 'button small', href: `#/${kindId}/${encodeURIComponent(item.id)}/analytics` }, 'Analytics'));
     bar.append(
       h('button', { type: 'button', class: 'small quiet-border', onclick: () => run('Duplicated.', async () => {
         const copy = await duplicate(kind, item);
