@@ -13,6 +13,7 @@ pub mod identity;
 pub mod insights;
 pub mod names;
 pub mod origin;
+pub mod preview;
 pub mod search;
 pub mod session;
 pub mod settings;

@@ -9,6 +9,7 @@ mod eligible;
 mod events;
 mod help;
 mod items;
+mod previews;
 mod progress;
 mod segments;
 pub mod session;
@@ -59,6 +60,7 @@ pub async fn run(ctx: &mut Ctx, routed: Routed) -> Result<Response, ApiError> {
         Op::AdminRotateSecretKey => admin::rotate_secret_key(ctx).await,
         Op::SegmentsList => segments::list(ctx).await,
         Op::AudienceReach => audience::reach_estimate(ctx).await,
+        Op::PreviewsCreate => previews::create(ctx).await,
         Op::AnalyticsCsat => analytics::csat(ctx).await,
         Op::AnalyticsItem => analytics::item(ctx, id()).await,
         Op::SegmentsCreate => segments::create(ctx).await,

@@ -58,6 +58,8 @@ pub struct Page {
     /// The effective browsing session (see [`effective_browsing_session`]): answered as `bs`.
     pub bs: String,
     pub debug: bool,
+    /// A preview token (`routes::previews`), verified when the answer is made.
+    pub preview: Option<String>,
 }
 
 impl Page {
@@ -88,7 +90,12 @@ impl Page {
         if let Some(e) = rng_failed {
             return Err(e);
         }
-        Ok(Page { url, bs, debug })
+        Ok(Page {
+            url,
+            bs,
+            debug,
+            preview: None,
+        })
     }
 }
 
