@@ -38,6 +38,9 @@ test('a preview link shows a paused item outside its audience to that browser on
   assert.deepEqual([shown.frequency, shown.triggers, shown.content.body], ['always', [], 'Only for pro.']);
   assert.deepEqual(r.body.preview, { itemId: item.id });
 
+  // What the widget sends: the page's URL, with the link's fragment in it.
+  const viaUrl = await eligible(t, null, p.body.link);
+  assert.deepEqual(ids(viaUrl), [`preview-${item.id}`]);
   // The boot's eligible answer takes it too (what the loader sends from the link's fragment).
   const b = await call('POST', '/v1/boot', { body: { workspaceId: ws.id, sessionId: randomUUID().replace(/-/g, ''), eligible: { url: 'https://acme.test/', preview: p.body.token } } });
   assert.equal(b.status, 200, b.text);

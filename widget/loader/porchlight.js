@@ -239,10 +239,6 @@
     // What this page may show, in the same answer (the runtime hands it to the engagement
     // module); `bs` is the browsing session as the last page left it (the edge decides).
     body.eligible = { url: body.page.url };
-    // A signed preview link from the console (`#porchlight-preview=<token>`, a fragment: never
-    // sent to the site's server): the edge verifies it and adds that one item.
-    var pv = /porchlight-preview=([\w.-]{1,200})/.exec(location.hash);
-    if (pv) body.eligible.preview = pv[1];
     try {
       var bs = ls.getItem(key + ":bs");
       // Content was shown on this browser before: fetch the engagement module alongside.

@@ -4,6 +4,7 @@ import { api } from './api.mjs';
 import { h, when, announce } from './dom.mjs';
 import { KINDS, nameOf } from './kinds.mjs';
 import { attachRuleBuilder } from './reach.mjs';
+import { previewBox } from './preview.mjs';
 import { field, fitRows, checkJson, placeError, valuesFromItem, bodyFromValues, drafts, alertBox, showAlert } from './forms.mjs';
 
 // JSON editors that hold an audience rule get the visual builder (reach.mjs), under this title.
@@ -205,7 +206,7 @@ export async function editView(view, kindId, id) {
 
   view.replaceChildren(
     h('p', { class: 'crumbs' }, h('a', { href: `#/${kindId}` }, kind.label)),
-    h1, bar, draftNote,
+    h1, bar, !isNew && kind.statuses && kindId !== 'articles' ? previewBox(item.id, nameOf(kind, item) || kind.one) : null, draftNote,
     kind.json.length ? h('p', { class: 'hint' }, 'The audience is built below (or edited as JSON); triggers and frequency are edited as JSON for now. The engine checks them as you go and when you save.') : null,
     form);
   return h1;

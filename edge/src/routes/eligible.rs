@@ -76,7 +76,9 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
         Some(_) => return Err(ApiError::invalid("/debug", "1 or true (0 or false: off)")),
     };
     let mut page = Page::checked(page_url, &bs, debug, "", ctx.now)?;
-    page.preview = preview;
+    if preview.is_some() {
+        page.preview = preview;
+    }
     let survey_cooldown_days = a.workspace.automation().survey_cooldown_days;
     let out = answer(reads, &mut results, &page, survey_cooldown_days, ctx.now)?;
     let out = preview::apply(&ctx.db()?, &a.workspace, &page, out, ctx.now).await?;

@@ -90,11 +90,20 @@ impl Page {
         if let Some(e) = rng_failed {
             return Err(e);
         }
+        // A preview link's token rides in the page's fragment (`#porchlight-preview=…`), which
+        // the widget sends as part of the page URL: nothing in the widget knows about previews.
+        let preview = url
+            .split_once('#')
+            .and_then(|(_, f)| {
+                f.split('&')
+                    .find_map(|p| p.strip_prefix("porchlight-preview="))
+            })
+            .map(str::to_string);
         Ok(Page {
             url,
             bs,
             debug,
-            preview: None,
+            preview,
         })
     }
 }

@@ -55,7 +55,9 @@ pub async fn boot_body(ctx: &mut Ctx) -> Result<(BootRequest, Option<Page>), Api
                 "/eligible",
                 ctx.now,
             )?;
-            page.preview = e.preview;
+            if e.preview.is_some() {
+                page.preview = e.preview;
+            }
             Some(page)
         }
         None => None,
