@@ -52,6 +52,22 @@ window.addEventListener('console:key-refused', () => {
   showLogin('Your key no longer works (rotated or removed). Sign in again.');
 });
 
+// New tickets (announced on the inbox's live socket): a count on the nav's Tickets until the
+// queue is opened.
+let newTickets = 0;
+function markTickets() {
+  const a = $('nav').querySelector('a[data-section="tickets"]');
+  if (!a) return;
+  a.querySelector('.badge')?.remove();
+  // Read as "Tickets, 2 new": the visible count is part of the link's name.
+  if (newTickets) a.append(h('span', { class: 'badge' }, h('span', { class: 'sr-only' }, ', '), String(newTickets), h('span', { class: 'sr-only' }, ' new')));
+}
+window.addEventListener('console:new-ticket', () => {
+  if (location.hash.startsWith('#/tickets')) return;
+  newTickets += 1;
+  markTickets();
+});
+
 $('skip').addEventListener('click', () => document.querySelector('#inbox-view:not([hidden]) h1, #view:not([hidden]) h1')?.focus());
 
 async function signIn(k) {
@@ -127,6 +143,8 @@ async function route() {
     else if (id && sub === 'analytics') h1 = await (await import('./analytics.mjs')).analyticsView(box, section, id);
     else h1 = id ? await m.editView(box, section, id) : await m.listView(box, section);
   } else if (section === 'tickets') {
+    newTickets = 0;
+    markTickets();
     h1 = await (await import('./tickets.mjs')).ticketsView(box);
   } else if (section === 'visitors') {
     if (id) h1 = await (await import('./visitors.mjs')).visitorView(box, id);
