@@ -194,7 +194,7 @@ pub fn csat(rows: &[(Option<String>, Option<String>, i64, u64)]) -> Vec<Teammate
             (sum as f64 / t.responses as f64 * 100.0).round() / 100.0
         };
     }
-    out.sort_by(|a, b| b.responses.cmp(&a.responses));
+    out.sort_by_key(|t| std::cmp::Reverse(t.responses));
     out
 }
 
