@@ -9,7 +9,7 @@ const state = { role: null };
 
 // What each role may open. The edge enforces the same (a teammate key is refused on every
 // content and settings route); the console only leaves out what would be refused.
-const OWNER_ONLY = new Set([...CONTENT_KINDS, ...HELP_KINDS, 'segments', 'settings', 'teammates']);
+const OWNER_ONLY = new Set([...CONTENT_KINDS, ...HELP_KINDS, 'segments', 'settings', 'teammates', 'csat']);
 const BOTH = new Set(['inbox', 'tickets', 'visitors']);
 const mayOpen = (section) => BOTH.has(section) || (state.role === 'owner' && OWNER_ONLY.has(section));
 
@@ -52,6 +52,22 @@ window.addEventListener('console:key-refused', () => {
   showLogin('Your key no longer works (rotated or removed). Sign in again.');
 });
 
+// New tickets (announced on the inbox's live socket): a count on the nav's Tickets until the
+// queue is opened.
+let newTickets = 0;
+function markTickets() {
+  const a = $('nav').querySelector('a[data-section="tickets"]');
+  if (!a) return;
+  a.querySelector('.badge')?.remove();
+  // Read as "Tickets, 2 new": the visible count is part of the link's name.
+  if (newTickets) a.append(h('span', { class: 'badge' }, h('span', { class: 'sr-only' }, ', '), String(newTickets), h('span', { class: 'sr-only' }, ' new')));
+}
+window.addEventListener('console:new-ticket', () => {
+  if (location.hash.startsWith('#/tickets')) return;
+  newTickets += 1;
+  markTickets();
+});
+
 $('skip').addEventListener('click', () => document.querySelector('#inbox-view:not([hidden]) h1, #view:not([hidden]) h1')?.focus());
 
 async function signIn(k) {
@@ -72,7 +88,7 @@ function renderNav() {
   const group = (title, sections) => h('li', {}, h('span', { class: 'group' }, title), h('ul', {}, sections.map((s) => link(s, KINDS[s].label))));
   const items = [link('inbox', 'Inbox'), link('tickets', 'Tickets')];
   if (state.role === 'owner') {
-    items.push(group('Content', CONTENT_KINDS), link('segments', 'Segments'), group('Help center', HELP_KINDS), link('settings', 'Settings'), link('teammates', 'Teammates'));
+    items.push(group('Content', CONTENT_KINDS), link('segments', 'Segments'), group('Help center', HELP_KINDS), link('csat', 'CSAT'), link('settings', 'Settings'), link('teammates', 'Teammates'));
   }
   $('nav').replaceChildren(h('ul', {}, items));
 }
@@ -113,7 +129,7 @@ async function route() {
   if (!mayOpen(section)) {
     const h1 = h('h1', { tabindex: '-1' }, 'Not available');
     markNav('');
-    box.append(h1, h('p', {}, KINDS[section] || section === 'settings' || section === 'teammates'
+    box.append(h1, h('p', {}, KINDS[section] || section === 'settings' || section === 'teammates' || section === 'csat'
       ? 'Your key opens the inbox, tickets and visitors. Content, segments, the help center, settings and teammates need the workspace secret key.'
       : 'There is no such screen.'), h('p', {}, h('a', { href: '#/inbox' }, 'Go to the inbox')));
     document.title = 'Not available · Porchlight console';
@@ -124,12 +140,17 @@ async function route() {
   if (KINDS[section]) {
     const m = await import('./content.mjs');
     if (section === 'surveys' && id && sub === 'results') h1 = await (await import('./results.mjs')).resultsView(box, id);
+    else if (id && sub === 'analytics') h1 = await (await import('./analytics.mjs')).analyticsView(box, section, id);
     else h1 = id ? await m.editView(box, section, id) : await m.listView(box, section);
   } else if (section === 'tickets') {
+    newTickets = 0;
+    markTickets();
     h1 = await (await import('./tickets.mjs')).ticketsView(box);
   } else if (section === 'visitors') {
     if (id) h1 = await (await import('./visitors.mjs')).visitorView(box, id);
     else box.append(h1 = h('h1', { tabindex: '-1' }, 'Visitors'), h('p', {}, 'Open a visitor from a conversation in the ', h('a', { href: '#/inbox' }, 'inbox'), '.'));
+  } else if (section === 'csat') {
+    h1 = await (await import('./analytics.mjs')).csatView(box);
   } else if (section === 'settings') {
     h1 = await (await import('./settings.mjs')).settingsView(box);
   } else {

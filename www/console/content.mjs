@@ -3,8 +3,12 @@
 import { api } from './api.mjs';
 import { h, when, announce } from './dom.mjs';
 import { KINDS, nameOf } from './kinds.mjs';
+import { attachRuleBuilder } from './reach.mjs';
+import { previewBox } from './preview.mjs';
 import { field, fitRows, checkJson, placeError, valuesFromItem, bodyFromValues, drafts, alertBox, showAlert } from './forms.mjs';
 
+// JSON editors that hold an audience rule get the visual builder (reach.mjs), under this title.
+const RULES = { audience: 'Audience', rule: 'Who is in the segment' };
 const COPY = (name) => `Copy of ${name}`.slice(0, 100);
 const heading = (text) => h('h1', { tabindex: '-1' }, text);
 
@@ -80,9 +84,12 @@ export async function editView(view, kindId, id) {
   const alert = alertBox();
   let item = null;
   let collections = [];
+  let segments = [];
+  const ruleKeys = kind.json.map((j) => j.key).filter((k) => RULES[k]);
   try {
     if (!isNew) item = await api('GET', `${kind.path}/${encodeURIComponent(id)}`);
     if (kind.fields.some((f) => f.options === 'collections')) collections = (await api('GET', '/admin/v1/collections')).collections;
+    if (ruleKeys.length) segments = (await api('GET', '/admin/v1/segments')).segments.filter((s) => !(kindId === 'segments' && s.id === id));
   } catch (e) {
     const h1 = heading(kind.label);
     view.replaceChildren(h1, alert, h('p', {}, h('a', { href: `#/${kindId}` }, `Back to ${kind.label.toLowerCase()}`)));
@@ -104,7 +111,11 @@ export async function editView(view, kindId, id) {
   const valueKey = (e) => (e.json ? `json:${e.key}` : e.key);
 
   const saved = valuesFromItem(kind, item ?? kind.blank());
-  const fill = (values) => { for (const e of entries) { e.input.value = values[valueKey(e)] ?? ''; fitRows(e); } };
+  const builders = [];
+  const fill = (values) => {
+    for (const e of entries) { e.input.value = values[valueKey(e)] ?? ''; fitRows(e); }
+    for (const b of builders) b.sync();
+  };
   const read = () => Object.fromEntries(entries.map((e) => [valueKey(e), e.input.value]));
   if (!isNew) for (const e of entries) if (e.spec.createOnly) e.input.disabled = true;
 
@@ -132,6 +143,8 @@ export async function editView(view, kindId, id) {
 
   const form = h('form', { class: 'editor', novalidate: true }, entries.map((e) => e.wrap), alert,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, isNew ? `Create ${kind.one}` : 'Save changes')));
+  for (const e of entries) if (e.json && RULES[e.key]) builders.push(attachRuleBuilder(e, segments, RULES[e.key]));
+  for (const b of builders) b.sync();
   form.addEventListener('input', (ev) => {
     drafts.save(kindId, id, read());
     const e = entries.find((x) => x.input === ev.target);
@@ -167,6 +180,7 @@ export async function editView(view, kindId, id) {
       }
     }
     if (kindId === 'surveys') bar.append(h('a', { class: 'button small', href: `#/surveys/${encodeURIComponent(item.id)}/results` }, 'Results'));
+    if (kind.statuses && kind.path.startsWith('/admin/v1/') && kindId !== 'articles') bar.append(h('a', { class: 'button small', href: `#/${kindId}/${encodeURIComponent(item.id)}/analytics` }, 'Analytics'));
     bar.append(
       h('button', { type: 'button', class: 'small quiet-border', onclick: () => run('Duplicated.', async () => {
         const copy = await duplicate(kind, item);
@@ -192,8 +206,8 @@ export async function editView(view, kindId, id) {
 
   view.replaceChildren(
     h('p', { class: 'crumbs' }, h('a', { href: `#/${kindId}` }, kind.label)),
-    h1, bar, draftNote,
-    kind.json.length ? h('p', { class: 'hint' }, 'Audience, triggers and frequency are edited as JSON for now; the engine checks them when you save.') : null,
+    h1, bar, !isNew && kind.statuses && kindId !== 'articles' ? previewBox(item.id, nameOf(kind, item) || kind.one) : null, draftNote,
+    kind.json.length ? h('p', { class: 'hint' }, 'The audience is built below (or edited as JSON); triggers and frequency are edited as JSON for now. The engine checks them as you go and when you save.') : null,
     form);
   return h1;
 }

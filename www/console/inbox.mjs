@@ -7,6 +7,7 @@
 import { spans } from './markdown.mjs';
 
 import { api } from './api.mjs';
+import { announce } from './dom.mjs';
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -323,6 +324,10 @@ async function connect() {
       else if (e.message.author.type === 'visitor') { c.unread += 1; renderRow(c); }
     } else if (e.type === 'conversation') {
       upsertConversation(e.conversation);
+    } else if (e.type === 'ticket' && e.new) {
+      // A visitor filed a ticket: said aloud, counted on the nav's Tickets, an open queue redrawn.
+      announce(`New ticket: ${e.ticket.subject}`);
+      window.dispatchEvent(new CustomEvent('console:new-ticket', { detail: e.ticket }));
     } else if (e.type === 'presence') {
       for (const c of state.conversations) {
         if (c.visitorId === e.visitorId && c.visitor && c.visitor.presence !== e.presence) { c.visitor.presence = e.presence; renderRow(c); }

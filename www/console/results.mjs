@@ -19,7 +19,7 @@ function valuesOf(q, counts) {
 }
 
 /** A horizontal bar (decorative: the row's cells say the same in words). */
-function bar(share) {
+export function bar(share) {
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', '0 0 100 10');
   svg.setAttribute('preserveAspectRatio', 'none');

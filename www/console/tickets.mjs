@@ -30,6 +30,9 @@ export async function ticketsView(view) {
     view.append(h('p', { class: 'empty' }, filter.value === 'all' ? 'No tickets yet.' : `No ${filter.value} tickets.`));
     return h1;
   }
+  // A ticket filed while the queue is shown (announced on the live socket) redraws it.
+  const onNew = () => { if (view.isConnected) ticketsView(view); };
+  window.addEventListener('console:new-ticket', onNew, { once: true });
   view.append(ticketTable(tickets, async (t, status) => {
     showAlert(alert, '');
     try {

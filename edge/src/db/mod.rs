@@ -1,6 +1,7 @@
 //! D1 access, one module per table family. Rows are plain structs; callers decide.
 
 mod active;
+mod analytics;
 mod audit;
 mod chat;
 mod delivery;
@@ -10,7 +11,9 @@ mod items;
 mod live;
 mod maintenance;
 mod merge;
+mod previews;
 mod progress;
+mod reach;
 mod segments;
 mod sessions;
 mod settings;
@@ -20,6 +23,7 @@ mod visitors;
 mod workspaces;
 
 pub use active::*;
+pub use analytics::*;
 pub use audit::*;
 pub use chat::*;
 pub use delivery::*;
@@ -29,7 +33,9 @@ pub use items::*;
 pub use live::*;
 pub use maintenance::*;
 pub use merge::*;
+pub use previews::*;
 pub use progress::*;
+pub use reach::*;
 pub use segments::*;
 pub use sessions::*;
 pub use settings::*;

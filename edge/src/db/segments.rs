@@ -123,9 +123,9 @@ impl SegmentsRead {
 
 #[derive(Deserialize)]
 pub struct CounterRow {
-    name: String,
-    day: i64,
-    count: i64,
+    pub(super) name: String,
+    pub(super) day: i64,
+    pub(super) count: i64,
 }
 
 #[derive(Deserialize, Clone)]
@@ -169,7 +169,7 @@ impl SubjectRead {
 
 /// A visitor as the targeting engine sees them: the visitor row plus its event counters
 /// (a total and per-day buckets; never the event history).
-fn subject_from(
+pub(super) fn subject_from(
     v: &VisitorRow,
     counters: Vec<CounterRow>,
     totals: Vec<TotalRow>,

@@ -8,6 +8,7 @@ mod deliverable;
 mod impressions;
 mod page;
 mod parsed;
+pub mod preview;
 mod wire;
 
 use porchlight_shared::ApiError;
@@ -58,12 +59,13 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .req
         .url()
         .map_err(|_| ApiError::invalid("", "bad URL"))?;
-    let (mut page_url, mut bs, mut debug) = (String::new(), String::new(), None);
+    let (mut page_url, mut bs, mut debug, mut preview) = (String::new(), String::new(), None, None);
     for (k, v) in url.query_pairs() {
         match k.as_ref() {
             "url" => page_url = v.into_owned(),
             "bs" => bs = v.into_owned(),
             "debug" => debug = Some(v.into_owned()),
+            "preview" => preview = Some(v.into_owned()),
             _ => {}
         }
     }
@@ -73,7 +75,11 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
         Some("1" | "true") => true,
         Some(_) => return Err(ApiError::invalid("/debug", "1 or true (0 or false: off)")),
     };
-    let page = Page::checked(page_url, &bs, debug, "", ctx.now)?;
+    let mut page = Page::checked(page_url, &bs, debug, "", ctx.now)?;
+    if preview.is_some() {
+        page.preview = preview;
+    }
     let out = answer(reads, &mut results, &page, &a.workspace, ctx.now)?;
+    let out = preview::apply(&ctx.db()?, &a.workspace, &page, out, ctx.now).await?;
     http::json(200, &out)
 }

@@ -2,11 +2,14 @@
 //! calls the handler of a routed request.
 
 mod admin;
+mod analytics;
+mod audience;
 mod chat;
 mod eligible;
 mod events;
 mod help;
 mod items;
+mod previews;
 mod progress;
 mod segments;
 pub mod session;
@@ -56,6 +59,10 @@ pub async fn run(ctx: &mut Ctx, routed: Routed) -> Result<Response, ApiError> {
         Op::AdminRotateIdentitySecret => admin::rotate_identity_secret(ctx).await,
         Op::AdminRotateSecretKey => admin::rotate_secret_key(ctx).await,
         Op::SegmentsList => segments::list(ctx).await,
+        Op::AudienceReach => audience::reach_estimate(ctx).await,
+        Op::PreviewsCreate => previews::create(ctx).await,
+        Op::AnalyticsCsat => analytics::csat(ctx).await,
+        Op::AnalyticsItem => analytics::item(ctx, id()).await,
         Op::SegmentsCreate => segments::create(ctx).await,
         Op::ItemList(family) => items::list(ctx, family).await,
         Op::ItemCreate(family) => items::create(ctx, family).await,

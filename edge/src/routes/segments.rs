@@ -36,7 +36,7 @@ fn validate_name(name: &str) -> Result<String, ApiError> {
 
 /// Parses a rule with the engine (errors point into `/rule`) and checks every segment it
 /// references exists in this workspace (Opencom bug 9: segments were never workspace-checked).
-async fn validate_rule(
+pub(super) async fn validate_rule(
     db: &D1Database,
     ws: &str,
     v: &Value,

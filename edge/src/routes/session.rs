@@ -103,7 +103,8 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
             db::remember_workspace(&req.workspace_id, Some(&g.workspace), ctx.now);
             let eligible = match (early, &page) {
                 (Some(early), Some(page)) => {
-                    Some(g.eligible(early, &mut results, page, ctx.now)?)
+                    let out = g.eligible(early, &mut results, page, ctx.now)?;
+                    Some(eligible::preview::apply(&db, &g.workspace, page, out, ctx.now).await?)
                 }
                 _ => None,
             };
@@ -182,7 +183,10 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
         })
         .await?;
     let eligible = match (late, &page) {
-        (Some(late), Some(page)) => Some(eligible::answer(late, &mut results, page, &ws, ctx.now)?),
+        (Some(late), Some(page)) => {
+            let out = eligible::answer(late, &mut results, page, &ws, ctx.now)?;
+            Some(eligible::preview::apply(&db, &ws, page, out, ctx.now).await?)
+        }
         _ => None,
     };
     if is_resume {

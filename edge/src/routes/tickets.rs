@@ -58,6 +58,16 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         ctx.now,
     )
     .await?;
+    // Announced to the team's consoles, as a new conversation is.
+    if let Some(row) = db::workspace_ticket(&db, &a.workspace.id, &id).await? {
+        hub::notify(
+            ctx,
+            &a.workspace.id,
+            None,
+            true,
+            json!({"type": "ticket", "new": true, "ticket": row.view()}),
+        );
+    }
     http::json(201, &one(ctx, &a, &id).await?.view())
 }
 

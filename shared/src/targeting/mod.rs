@@ -17,5 +17,6 @@ pub use subject::{percent_decode, Attributes, EventStats, PageFacts, Subject};
 pub mod arbitrate;
 pub mod frequency;
 pub mod page;
+pub mod reach;
 pub mod regex_js;
 pub mod triggers;

@@ -58,6 +58,8 @@ pub struct Page {
     /// The effective browsing session (see [`effective_browsing_session`]): answered as `bs`.
     pub bs: String,
     pub debug: bool,
+    /// A preview token (`routes::previews`), verified when the answer is made.
+    pub preview: Option<String>,
 }
 
 impl Page {
@@ -88,7 +90,21 @@ impl Page {
         if let Some(e) = rng_failed {
             return Err(e);
         }
-        Ok(Page { url, bs, debug })
+        // A preview link's token rides in the page's fragment (`#porchlight-preview=…`), which
+        // the widget sends as part of the page URL: nothing in the widget knows about previews.
+        let preview = url
+            .split_once('#')
+            .and_then(|(_, f)| {
+                f.split('&')
+                    .find_map(|p| p.strip_prefix("porchlight-preview="))
+            })
+            .map(str::to_string);
+        Ok(Page {
+            url,
+            bs,
+            debug,
+            preview,
+        })
     }
 }
 

@@ -33,6 +33,8 @@ struct EligibleAsk {
     url: Option<String>,
     bs: Option<String>,
     debug: Option<bool>,
+    /// A preview link's token (`routes::previews`).
+    preview: Option<String>,
 }
 
 /// The request's boot fields and, if asked, the page it wants eligible content for.
@@ -45,13 +47,19 @@ pub async fn boot_body(ctx: &mut Ctx) -> Result<(BootRequest, Option<Page>), Api
     }
     let extras: BootExtras = http::parse_json(raw.get().as_bytes())?;
     let page = match extras.eligible {
-        Some(e) => Some(Page::checked(
-            e.url.unwrap_or_default(),
-            e.bs.as_deref().unwrap_or_default(),
-            e.debug.unwrap_or(false),
-            "/eligible",
-            ctx.now,
-        )?),
+        Some(e) => {
+            let mut page = Page::checked(
+                e.url.unwrap_or_default(),
+                e.bs.as_deref().unwrap_or_default(),
+                e.debug.unwrap_or(false),
+                "/eligible",
+                ctx.now,
+            )?;
+            if e.preview.is_some() {
+                page.preview = e.preview;
+            }
+            Some(page)
+        }
         None => None,
     };
     Ok((req, page))

@@ -1,0 +1,38 @@
+// New tickets reach the console live: while a teammate works in the inbox, a visitor files a
+// ticket; it is announced (polite live region) and counted on the nav's Tickets until the
+// queue is opened, where it is listed; a ticket filed while the queue is shown appears in it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshContext, watchErrors } from '../lib/browser.mjs';
+import { call, boot, createWorkspace } from '../lib/harness.mjs';
+import { teammate } from '../lib/live.mjs';
+import { signIn, nav, screenTitle, checkScreen } from '../lib/console.mjs';
+
+test('a new ticket is announced in the console and counted on Tickets until opened', async () => {
+  const ws = await createWorkspace();
+  const ada = await teammate(ws);
+  const v = await boot(ws.id, { name: 'Grace' });
+  const file = (subject) => call('POST', '/v1/tickets', { token: v.body.sessionToken, body: { subject, body: 'Details.' } });
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, ada.key);
+    await page.locator('#live').filter({ hasText: 'Live' }).waitFor();
+    assert.equal((await file('Export is broken')).status, 201);
+    await page.locator('#announce').filter({ hasText: 'New ticket: Export is broken' }).waitFor();
+    const link = nav(page).getByRole('link', { name: /^Tickets\W*1 new$/ });
+    await link.waitFor();
+    await checkScreen(page, 'inbox-new-ticket');
+    await link.click();
+    await screenTitle(page).filter({ hasText: 'Tickets' }).waitFor();
+    await page.getByText('Export is broken').waitFor();
+    assert.equal(await nav(page).getByRole('link', { name: 'Tickets', exact: true }).count(), 1, 'the count goes once the queue is seen');
+    // Filed while the queue is shown: it appears.
+    assert.equal((await file('Cannot log in')).status, 201);
+    await page.getByText('Cannot log in').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
