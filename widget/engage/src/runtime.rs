@@ -135,9 +135,14 @@ fn touch_session() {
 }
 
 /// `init(host, workspaceId, config)`: first. `config` is `{settings, nonce}` — the boot's
-/// settings (tracked clicks) and the page's CSP nonce.
+/// settings (tracked clicks) and the page's CSP nonce. Every export's work is a step of its
+/// own, in order (`host::step`).
 #[wasm_bindgen]
 pub fn init(host: JsValue, ws: String, config: JsValue) {
+    host::step(move || start(host, ws, config));
+}
+
+fn start(host: JsValue, ws: String, config: JsValue) {
     host::set(host);
     queue::set_workspace(&ws);
     render::configure(&ws, get_str(&config, "nonce"));
@@ -211,7 +216,7 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
 /// `eligible(answer)`: a `/v1/eligible` answer for the page now shown (a boot's).
 #[wasm_bindgen]
 pub fn eligible(answer: JsValue) {
-    apply(answer, None);
+    host::step(move || apply(answer, None));
 }
 
 /// Applies an answer asked for at `asked` (epoch ms; a boot's: `None`, taken as this page's
@@ -268,6 +273,10 @@ fn apply(answer: JsValue, asked: Option<i64>) {
 /// `stop()`: shutdown or another workspace. Everything shown goes; the queues are cleared.
 #[wasm_bindgen]
 pub fn stop() {
+    host::step(halt);
+}
+
+fn halt() {
     let shown = with(|rt| {
         rt.stopped = true;
         rt.items.clear();

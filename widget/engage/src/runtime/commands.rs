@@ -14,6 +14,10 @@ use crate::{host, queue};
 /// `command(name, args)`: the page's commands this module owns.
 #[wasm_bindgen]
 pub fn command(name: String, args: JsValue) {
+    host::step(move || run(name, args));
+}
+
+fn run(name: String, args: JsValue) {
     let args: Array = args.dyn_into().unwrap_or_default();
     match name.as_str() {
         "track" => {
