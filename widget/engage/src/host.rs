@@ -9,8 +9,6 @@ pub(crate) use porchlight_widget_common::host::{emit, set};
 use porchlight_widget_common::host::{func, member};
 use porchlight_widget_common::js::{get, get_str};
 use porchlight_widget_common::ApiError;
-use std::cell::RefCell;
-use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 
 /// What a call hears back: the answer, or why not.
@@ -51,55 +49,14 @@ pub(crate) fn call(method: &str, path: &str, body: Option<&JsValue>, done: Done)
     }
 }
 
-/// Runs `f` in `ms` milliseconds.
-pub(crate) fn later(ms: u32, f: impl FnOnce() + 'static) {
+/// Runs `f` in `ms` milliseconds. A function, not a closure: one copy of the glue for every
+/// caller.
+pub(crate) fn later(ms: u32, f: fn()) {
     if let Some(w) = web_sys::window() {
         let f = Closure::once_into_js(f);
         let _ =
             w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms as i32);
     }
-}
-
-thread_local! {
-    /// The exports' work not yet done, in the order the core asked for it (`step`), and
-    /// whether a task to run the first is set.
-    static STEPS: RefCell<(VecDeque<Box<dyn FnOnce()>>, bool)> = const { RefCell::new((VecDeque::new(), false)) };
-}
-
-/// Runs `f` in a task of its own, after the steps asked for before it: an export's work
-/// (start-up, an answer, a command) never shares a task with the next one's, so the module's
-/// first calls — each also compiling, on the page's main thread, the WASM functions it runs
-/// for the first time — are not one long task (issue 16).
-pub(crate) fn step(f: impl FnOnce() + 'static) {
-    let _ = STEPS.try_with(|s| {
-        let mut s = s.borrow_mut();
-        s.0.push_back(Box::new(f));
-        if !s.1 {
-            s.1 = true;
-            later(0, next_step);
-        }
-    });
-}
-
-fn next_step() {
-    let f = STEPS
-        .try_with(|s| {
-            let mut s = s.borrow_mut();
-            s.1 = false;
-            s.0.pop_front()
-        })
-        .ok()
-        .flatten();
-    if let Some(f) = f {
-        f();
-    }
-    let _ = STEPS.try_with(|s| {
-        let mut s = s.borrow_mut();
-        if !s.1 && !s.0.is_empty() {
-            s.1 = true;
-            later(0, next_step);
-        }
-    });
 }
 
 /// The booted visitor's id (sampling is stable per visitor).
