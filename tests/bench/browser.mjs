@@ -53,6 +53,9 @@ function watcher(widget) {
           start: e.startTime,
           duration: e.duration,
           blocking: e.blockingDuration,
+          // Where the frame's rendering began (style and layout, paint): 0 when it did not render.
+          renderStart: e.renderStart,
+          styleAndLayoutStart: e.styleAndLayoutStart,
           scripts: e.scripts.map((s) => ({ url: s.sourceURL, invoker: s.invoker, start: s.startTime, duration: s.duration, layout: s.forcedStyleAndLayoutDuration })),
         });
       }
