@@ -148,6 +148,8 @@ pub(crate) enum Call {
     Eligible(JsValue),
     Command(String, JsValue),
     Stop,
+    /// What shows after an answer was read.
+    Plan,
     /// The place of the one running.
     Running,
 }
@@ -185,6 +187,7 @@ fn next_call() {
         Some(Call::Eligible(answer)) => apply(answer, None),
         Some(Call::Command(name, args)) => commands::run(name, args),
         Some(Call::Stop) => halt(),
+        Some(Call::Plan) => planned(),
         _ => {}
     }
     let more = CALLS.with(|q| {
@@ -317,6 +320,13 @@ fn apply(answer: JsValue, asked: Option<i64>) {
         s.remove();
     }
     touch_session();
+    // What shows is drawn in a task of its own: reading the answer and drawing are each a
+    // fair share of a step.
+    step(Call::Plan);
+}
+
+/// After an answer: what shows now, and the reasons when debugging.
+fn planned() {
     replan();
     if with(|rt| rt.debug).unwrap_or(false) {
         // A boot's answer carries no reasons from the edge: ask for them, then print.
