@@ -53,7 +53,10 @@ function watcher(widget) {
           start: e.startTime,
           duration: e.duration,
           blocking: e.blockingDuration,
-          scripts: e.scripts.map((s) => ({ url: s.sourceURL, invoker: s.invoker, duration: s.duration })),
+          // Where the frame's rendering began (style and layout, paint): 0 when it did not render.
+          renderStart: e.renderStart,
+          styleAndLayoutStart: e.styleAndLayoutStart,
+          scripts: e.scripts.map((s) => ({ url: s.sourceURL, invoker: s.invoker, start: s.startTime, duration: s.duration, layout: s.forcedStyleAndLayoutDuration })),
         });
       }
     }).observe({ type: 'long-animation-frame', buffered: true });
@@ -199,6 +202,43 @@ export async function loadOnce(url, { strip, waitUntilMs, warm, stackBytes, widg
     await context.close().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Whose each long task is: the scripts Chromium names in the long animation frames (those that
+ * ran > 5 ms), cut to the task's span. A task is the widget's when it would not have been long
+ * without the widget's scripts in it (its duration minus their time ≤ 50 ms): its own work, or
+ * the page's made long by it. `mine`: the widget's files (a RegExp on the script's URL). Pure:
+ * one run's entries in, one row per long task out.
+ */
+export function attributeLongTasks(longTasks, loaf, mine) {
+  const scripts = (loaf ?? []).flatMap((f) => f.scripts).filter((x) => x.start != null);
+  return (longTasks ?? []).map((t) => {
+    const end = t.start + t.duration;
+    const inTask = scripts
+      .map((x) => ({ ...x, ms: Math.min(end, x.start + x.duration) - Math.max(t.start, x.start) }))
+      .filter((x) => x.ms > 0);
+    const widgetMs = inTask.filter((x) => mine.test(x.url)).reduce((a, x) => a + x.ms, 0);
+    return {
+      startMs: Math.round(t.start * 10) / 10,
+      durationMs: Math.round(t.duration * 10) / 10,
+      widgetMs: Math.round(widgetMs * 10) / 10,
+      widget: widgetMs > 0 && t.duration - widgetMs <= 50,
+      // What ran: file, what called it (its evaluation, a timer, a promise callback, …), ms.
+      scripts: inTask.map((x) => `${x.url.replace(/.*\//, '') || '(page)'} ${x.invoker.replace(/.*\//, '')} ${Math.round(x.ms)} ms${x.layout > 1 ? ` (layout ${Math.round(x.layout)} ms)` : ''}`),
+    };
+  });
+}
+
+/**
+ * The long tasks the widget caused over several runs (each {longTasks, loaf}, as `loadOnce`
+ * returns them): how many, and each with its run (1-based) and what ran in it. null when a run
+ * could not observe long tasks or long animation frames.
+ */
+export function causedLongTasks(runs, mine) {
+  if (!runs.every((r) => r.longTasks && r.loaf)) return null;
+  const tasks = runs.flatMap((r, i) => attributeLongTasks(r.longTasks, r.loaf, mine).filter((t) => t.widget).map((t) => ({ run: i + 1, ...t })));
+  return { count: tasks.length, tasks };
 }
 
 /**

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { loadOnce } from './browser.mjs';
+import { causedLongTasks, loadOnce } from './browser.mjs';
 import { measure } from './sizes.mjs';
 import { median, min, max, round } from './stats.mjs';
 import { fmtBytes, fmtMs, table } from './table.mjs';
@@ -56,6 +56,9 @@ export function sideFigures(pairs, side, blank = 'blank') {
     const none = pairs.flatMap((p) => p[blank].longTasks);
     out.longTasks = { page: mine.length, blankPage: none.length, attributable: Math.max(0, mine.length - none.length), longestMs: round(max(mine.map((t) => t.duration))) };
   }
+  // The long tasks this widget's own scripts made long (tests/bench/browser.mjs attributeLongTasks).
+  const caused = causedLongTasks(runs, SCRIPT_OF[side]);
+  if (caused) out.causedLongTasks = caused;
   if (runs.every((r) => r.loaf)) {
     const re = SCRIPT_OF[side];
     const scripts = runs.flatMap((r) => r.loaf.flatMap((f) => f.scripts.filter((s) => re.test(s.url))));
@@ -148,6 +151,7 @@ function print(report) {
     const R = k.ratios;
     const x = (v) => (v == null ? '–' : `${v}×`);
     const lt = (s) => (s.longTasks ? `${s.longTasks.attributable} (page ${s.longTasks.page}, blank ${s.longTasks.blankPage})` : 'not measured');
+    const caused = (s) => (s.causedLongTasks ? `${s.causedLongTasks.count}${s.causedLongTasks.count ? ` (${round(max(s.causedLongTasks.tasks.map((t) => t.durationMs)))} ms longest)` : ''}` : 'not measured');
     const ws = (s) => (s.widgetScripts ? `${fmtMs(s.widgetScripts.longestMs)} (${s.widgetScripts.over50ms} over 50 ms)` : '–');
     table(
       [
@@ -155,7 +159,8 @@ function print(report) {
         ['Navigation → launcher visible (median)', `${fmtMs(P.launcherMedianMs)} (${P.shown}/${P.runs})`, `${fmtMs(O.launcherMedianMs)} (${O.shown}/${O.runs})`, x(R.launcher), kind === 'cold' ? '< 1× (before Opencom)' : ''],
         ['  min … max', `${fmtMs(P.launcherMinMs)} … ${fmtMs(P.launcherMaxMs)}`, `${fmtMs(O.launcherMinMs)} … ${fmtMs(O.launcherMaxMs)}`, `ours first in ${R.launcherFirstInPairs}/${k.pairs}`, ''],
         ["  after the page's first contentful paint", fmtMs(P.afterFcpMedianMs), fmtMs(O.afterFcpMedianMs), '', kind === 'cold' ? 'ours ≤ 50 ms' : ''],
-        ['Long tasks attributable (all pairs)', lt(P), lt(O), '', 'ours none'],
+        ['Long tasks attributable (all pairs)', lt(P), lt(O), '', ''],
+        ['  made long by its own scripts', caused(P), caused(O), '', 'ours none'],
         ['  longest widget script in a long frame', ws(P), ws(O), '', ''],
         ['JS heap added (after GC, median)', fmtBytes(P.heapAddedBytes), fmtBytes(O.heapAddedBytes), '', ''],
         ['WASM linear memory', fmtBytes(P.wasmMemoryBytes), '–', '', ''],
@@ -164,6 +169,7 @@ function print(report) {
       ],
       [1, 2, 3],
     );
+    for (const t of P.causedLongTasks?.tasks ?? []) console.log(`  ours, ${kind} pair ${t.run}: ${fmtMs(t.durationMs)} at ${fmtMs(t.startMs)}: ${t.scripts.join('; ')}`);
     console.log('');
   }
 }

@@ -12,7 +12,12 @@ const e1 = r.eligibleByConcurrency?.[1];
 const L = r.load;
 const rows = [
   ['launcher after first contentful paint (cold median)', ms(r.launcher?.afterFcpMedianMs), '≤ 50 ms', verdict(r.launcher?.afterFcpMedianMs, (v) => v <= 50)],
-  ['long tasks caused by the widget (cold runs)', r.longTasks?.attributable ?? '–', 'none', verdict(r.longTasks?.attributable, (v) => v === 0)],
+  [
+    'long tasks caused by the widget (cold runs)',
+    r.longTasks?.caused ? `${r.longTasks.caused.count} made long by its scripts (page minus page without it: ${r.longTasks.attributable})` : r.longTasks?.attributable ?? '–',
+    'none',
+    verdict(r.longTasks?.caused?.count ?? r.longTasks?.attributable, (v) => v === 0),
+  ],
   [
     `boot / one-query floor (concurrency ${L?.concurrency ?? '–'})`,
     L?.ratioNewVsDb == null ? '–' : `${L.ratioNewVsDb}× (${L.bootNew.rps} vs ${L.healthDb.rps} req/s)`,

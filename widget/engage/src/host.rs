@@ -49,8 +49,9 @@ pub(crate) fn call(method: &str, path: &str, body: Option<&JsValue>, done: Done)
     }
 }
 
-/// Runs `f` in `ms` milliseconds.
-pub(crate) fn later(ms: u32, f: impl FnOnce() + 'static) {
+/// Runs `f` in `ms` milliseconds. A function, not a closure: one copy of the glue for every
+/// caller.
+pub(crate) fn later(ms: u32, f: fn()) {
     if let Some(w) = porchlight_widget_common::js::window() {
         let f = Closure::once_into_js(f);
         let _ =

@@ -278,12 +278,13 @@ pub(crate) fn history(edge: &History, id: &str, answered_at: i64, list: &[Imp]) 
     h
 }
 
-/// Sends unsent impressions, oldest first, one at a time.
+/// Sends unsent impressions, oldest first, one at a time, from a task of its own (they are
+/// stored already: the page's own work, drawing what shows, goes first).
 pub(crate) fn flush_imps() {
     if q(|s| std::mem::replace(&mut s.sending_imps, true)).unwrap_or(true) {
         return;
     }
-    send_imp();
+    later(0, send_imp);
 }
 
 /// Sends the oldest unsent impression, then the next (from the answer's callback), until none

@@ -135,9 +135,74 @@ fn touch_session() {
 }
 
 /// `init(host, workspaceId, config)`: first. `config` is `{settings, nonce}` — the boot's
-/// settings (tracked clicks) and the page's CSP nonce.
+/// settings (tracked clicks) and the page's CSP nonce. Every export's work is a step of its
+/// own, in order ([`step`]).
 #[wasm_bindgen]
 pub fn init(host: JsValue, ws: String, config: JsValue) {
+    step(Call::Init(host, ws, config));
+}
+
+/// An export's call, waiting for its task ([`step`]).
+pub(crate) enum Call {
+    Init(JsValue, String, JsValue),
+    Eligible(JsValue),
+    Command(String, JsValue),
+    Stop,
+    /// What shows after an answer was read.
+    Plan,
+    /// The place of the one running.
+    Running,
+}
+
+thread_local! {
+    /// The exports' calls not yet done, in the order the core made them; the first is running
+    /// or has a task set to run it.
+    static CALLS: RefCell<Vec<Call>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs an export's call in a task of its own, after the calls made before it: one call's
+/// work (start-up, an answer, a command) never shares a task with the next one's, so the
+/// module's first calls — each also compiling, on the page's main thread, the WASM functions
+/// it runs for the first time — are not one long task (issue 16).
+pub(crate) fn step(c: Call) {
+    let first = CALLS.with(|q| {
+        let mut q = q.borrow_mut();
+        q.push(c);
+        q.len() == 1
+    });
+    if first {
+        host::later(0, next_call);
+    }
+}
+
+fn next_call() {
+    // The call stays first while it runs: one it makes waits behind it.
+    let c = CALLS.with(|q| {
+        q.borrow_mut()
+            .first_mut()
+            .map(|c| std::mem::replace(c, Call::Running))
+    });
+    match c {
+        Some(Call::Init(host, ws, config)) => start(host, ws, config),
+        Some(Call::Eligible(answer)) => apply(answer, None),
+        Some(Call::Command(name, args)) => commands::run(name, args),
+        Some(Call::Stop) => halt(),
+        Some(Call::Plan) => planned(),
+        _ => {}
+    }
+    let more = CALLS.with(|q| {
+        let mut q = q.borrow_mut();
+        if !q.is_empty() {
+            q.remove(0);
+        }
+        !q.is_empty()
+    });
+    if more {
+        host::later(0, next_call);
+    }
+}
+
+fn start(host: JsValue, ws: String, config: JsValue) {
     host::set(host);
     queue::set_workspace(&ws);
     render::configure(&ws, get_str(&config, "nonce"));
@@ -211,7 +276,7 @@ pub fn init(host: JsValue, ws: String, config: JsValue) {
 /// `eligible(answer)`: a `/v1/eligible` answer for the page now shown (a boot's).
 #[wasm_bindgen]
 pub fn eligible(answer: JsValue) {
-    apply(answer, None);
+    step(Call::Eligible(answer));
 }
 
 /// Applies an answer asked for at `asked` (epoch ms; a boot's: `None`, taken as this page's
@@ -255,6 +320,13 @@ fn apply(answer: JsValue, asked: Option<i64>) {
         s.remove();
     }
     touch_session();
+    // What shows is drawn in a task of its own: reading the answer and drawing are each a
+    // fair share of a step.
+    step(Call::Plan);
+}
+
+/// After an answer: what shows now, and the reasons when debugging.
+fn planned() {
     replan();
     if with(|rt| rt.debug).unwrap_or(false) {
         // A boot's answer carries no reasons from the edge: ask for them, then print.
@@ -268,6 +340,10 @@ fn apply(answer: JsValue, asked: Option<i64>) {
 /// `stop()`: shutdown or another workspace. Everything shown goes; the queues are cleared.
 #[wasm_bindgen]
 pub fn stop() {
+    step(Call::Stop);
+}
+
+fn halt() {
     let shown = with(|rt| {
         rt.stopped = true;
         rt.items.clear();

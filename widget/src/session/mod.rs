@@ -242,6 +242,12 @@ async fn start_session(
     locale: &JsValue,
     mut prefetched: Option<Prefetched>,
 ) -> Option<JsValue> {
+    // Adopting the loader's boot, this runs in the task that instantiated the module, and the
+    // launcher on screen is the loader's: the rest (the body, storage, the answer, mounting the
+    // UI) gets tasks of its own, so none adds to that one.
+    if prefetched.is_some() {
+        net::sleep(0).await;
+    }
     let url = api_url("/v1/boot");
     let body = Object::new();
     js::copy(&body, claims, &CLAIMS);
@@ -277,13 +283,7 @@ async fn start_session(
         st.save(ws);
         js::set(&body, "sessionId", &JsValue::from_str(&st.session_id));
         let (token, sent) = match adopted {
-            Some((_, token, response)) => {
-                // This runs in the task that instantiated the module, and the launcher on
-                // screen is the loader's: the answer (and mounting the UI) gets a task of its
-                // own, so neither adds to that one.
-                net::sleep(0).await;
-                (token, Ok(response))
-            }
+            Some((_, token, response)) => (token, Ok(response)),
             None => {
                 let token = st.live_token(Date::now()).map(String::from);
                 let sent = net::send("POST", &url, token.as_deref(), Some(&body));

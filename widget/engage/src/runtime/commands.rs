@@ -6,7 +6,7 @@ use porchlight_shared::vocab::ItemKind;
 use porchlight_widget_common::js::{set, warn};
 use wasm_bindgen::prelude::*;
 
-use super::{refetch, replan, seen, with};
+use super::{refetch, replan, seen, step, with, Call};
 use crate::items::force;
 use crate::observe::{href, Seen};
 use crate::{host, queue};
@@ -14,6 +14,10 @@ use crate::{host, queue};
 /// `command(name, args)`: the page's commands this module owns.
 #[wasm_bindgen]
 pub fn command(name: String, args: JsValue) {
+    step(Call::Command(name, args));
+}
+
+pub(super) fn run(name: String, args: JsValue) {
     let args: Array = args.dyn_into().unwrap_or_default();
     match name.as_str() {
         "track" => {
