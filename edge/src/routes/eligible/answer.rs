@@ -2,6 +2,7 @@
 //! workspace's survey pacing), arbitration, and each kind's progress — and, when asked
 //! (`debug`), why each active item left out was left out.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
@@ -10,7 +11,7 @@ use porchlight_shared::targeting::arbitrate::{order, Candidate};
 use porchlight_shared::targeting::frequency::{
     check_frequency, FrequencyInput, History, Impression, Pacing,
 };
-use porchlight_shared::targeting::{EvalContext, PageFacts};
+use porchlight_shared::targeting::{regex_js, EvalContext, PageFacts};
 use porchlight_shared::{ApiError, ErrorCode};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
@@ -161,9 +162,22 @@ pub fn answer(
         fn raw(t: &str) -> Option<&RawValue> {
             serde_json::from_str(t).ok()
         }
-        let (Some(content), Some(triggers), Some(frequency)) =
-            (raw(&row.content), raw(&row.triggers), raw(&row.frequency))
-        else {
+        // Triggers too, unless they hold a pattern: then each goes out with its browser
+        // translation beside it (`regex_js::with_js`), so the widget does not ship the
+        // translator.
+        fn for_browser(t: &str) -> Option<Cow<'_, RawValue>> {
+            if !t.contains("regex") && !t.contains("matches") {
+                return raw(t).map(Cow::Borrowed);
+            }
+            let mut v: Value = serde_json::from_str(t).ok()?;
+            regex_js::with_js(&mut v);
+            RawValue::from_string(v.to_string()).ok().map(Cow::Owned)
+        }
+        let (Some(content), Some(triggers), Some(frequency)) = (
+            raw(&row.content),
+            for_browser(&row.triggers),
+            raw(&row.frequency),
+        ) else {
             skip(&mut skipped, row, Why::Invalid);
             continue;
         };
