@@ -23,8 +23,8 @@ use porchlight_shared::targeting::dates::parse_iso8601;
 use porchlight_shared::targeting::frequency::{
     check_frequency, Frequency, FrequencyInput, History, Pacing,
 };
-use porchlight_shared::targeting::triggers::{trigger_fires, PageContext, TrackedEvent, Trigger};
 use porchlight_shared::targeting::regex_js::with_js;
+use porchlight_shared::targeting::triggers::{trigger_fires, PageContext, TrackedEvent, Trigger};
 use porchlight_shared::targeting::{EvalContext, Rule, Subject};
 use serde_json::{Map, Value};
 
@@ -298,10 +298,11 @@ fn run_all() -> (usize, Vec<String>) {
         // As the edge sends them: each pattern with its browser translation beside it (the
         // widget's build compiles that; native builds ignore it).
         let cases: Vec<Map<String, Value>> = match serde_json::from_str(text) {
-            Ok(mut c) => {
-                c.iter_mut().for_each(|c: &mut Map<String, Value>| {
-                    c.values_mut().for_each(with_js)
-                });
+            Ok(c) => {
+                let mut c: Vec<Map<String, Value>> = c;
+                for case in &mut c {
+                    case.values_mut().for_each(with_js);
+                }
                 c
             }
             Err(e) => {
