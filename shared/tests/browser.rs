@@ -54,7 +54,7 @@ mod browser {
         let mut checked = 0;
         for (p, refused, inputs) in corpus() {
             let rule = Rule::parse(
-                &json!({"type": "condition", "property": {"source": "custom", "key": "s"}, "operator": "matches", "value": p}),
+                &json!({"type": "condition", "property": {"source": "custom", "key": "s"}, "operator": "matches", "value": p, "js": to_js(&p)}),
             );
             if refused {
                 assert!(rule.is_err(), "{p} is refused in the browser");

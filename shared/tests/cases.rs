@@ -23,6 +23,7 @@ use porchlight_shared::targeting::dates::parse_iso8601;
 use porchlight_shared::targeting::frequency::{
     check_frequency, Frequency, FrequencyInput, History, Pacing,
 };
+use porchlight_shared::targeting::regex_js::with_js;
 use porchlight_shared::targeting::triggers::{trigger_fires, PageContext, TrackedEvent, Trigger};
 use porchlight_shared::targeting::{EvalContext, Rule, Subject};
 use serde_json::{Map, Value};
@@ -116,8 +117,10 @@ fn run_case(file: &str, c: &Map<String, Value>) -> Result<(), String> {
         }
         // Printing and re-parsing must not change the answer.
         if let Some(r) = &rule {
+            let mut printed = r.to_json();
+            with_js(&mut printed);
             let again =
-                Rule::parse(&r.to_json()).map_err(|e| format!("{name}: reprint refused: {e}"))?;
+                Rule::parse(&printed).map_err(|e| format!("{name}: reprint refused: {e}"))?;
             if again.matches(&ctx) != got || again.to_json() != r.to_json() {
                 return fail("print/parse round trip changed the rule".into());
             }
@@ -292,8 +295,16 @@ fn run_all() -> (usize, Vec<String>) {
     let mut n = 0;
     let mut failures = Vec::new();
     for (file, text) in FILES {
+        // As the edge sends them: each pattern with its browser translation beside it (the
+        // widget's build compiles that; native builds ignore it).
         let cases: Vec<Map<String, Value>> = match serde_json::from_str(text) {
-            Ok(c) => c,
+            Ok(c) => {
+                let mut c: Vec<Map<String, Value>> = c;
+                for case in &mut c {
+                    case.values_mut().for_each(with_js);
+                }
+                c
+            }
             Err(e) => {
                 failures.push(format!("{file}: not a JSON array of cases: {e}"));
                 continue;

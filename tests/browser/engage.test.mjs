@@ -232,6 +232,33 @@ test('SPA navigation: page rules follow pushState and back, page-scoped items le
   }
 });
 
+test('regular expressions run in the browser as regex-lite reads them: the edge sends each translated, never a stored translation', async () => {
+  const ws = await createWorkspace();
+  // (?i) and \d are regex-lite syntax a JavaScript RegExp would read differently or refuse.
+  const docs = await author(ws, 'outbound', banner('Numbered docs', { triggers: [{ type: 'page_visit', match: 'regex', value: '(?i)^/DOCS/\\d+$' }] }));
+  // A `js` stored with the trigger is not what the widget runs: the edge's translation is.
+  const planted = await author(ws, 'outbound', banner('Never', { triggers: [{ type: 'page_visit', match: 'regex', value: '^/never$', js: '.*' }] }));
+  const pro = await author(ws, 'outbound', { kind: 'post', content: { body: 'Pro!' }, frequency: 'always', triggers: [{ type: 'event', name: 'upgrade', properties: [{ key: 'plan', operator: 'matches', value: '(?i)^pro\\b' }] }] });
+  const base = await hostPage(ws.id);
+  const { context, close } = await freshContext();
+  try {
+    const { page, errors } = await open(context, `${base}/docs/intro`);
+    await sleep(800);
+    assert.equal(await isShown(page, docs), false);
+    await page.evaluate(() => history.pushState({}, '', '/docs/12'));
+    await shown(page, docs).waitFor({ state: 'attached', timeout: 5000 });
+    assert.equal(await isShown(page, planted), false, 'the stored js is not run');
+    await page.evaluate(() => Porchlight('track', 'upgrade', { plan: 'professional' }));
+    await sleep(500);
+    assert.equal(await isShown(page, pro), false, 'no word boundary after "pro"');
+    await page.evaluate(() => Porchlight('track', 'upgrade', { plan: 'PRO yearly' }));
+    await shown(page, pro).waitFor({ state: 'attached', timeout: 5000 });
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('SPA navigation reaches a page with content even when the first page had none (the module loads then)', async () => {
   const ws = await createWorkspace();
   const id = await author(ws, 'outbound', banner('Only on /app', {

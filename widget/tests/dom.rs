@@ -352,6 +352,7 @@ async fn sleep(ms: i32) {
 /// the edge's engine (patterns refused in the browser: refused).
 #[wasm_bindgen_test]
 fn chromium_regexp_agrees_with_regex_lite() {
+    use porchlight_shared::targeting::regex_js::to_js;
     use porchlight_shared::targeting::{EvalContext, NoSegments, Rule, Subject};
     use serde_json::{json, Value};
     let corpus: Vec<Value> =
@@ -360,7 +361,7 @@ fn chromium_regexp_agrees_with_regex_lite() {
     for c in &corpus {
         let p = c["pattern"].as_str().unwrap();
         let rule = Rule::parse(
-            &json!({"type": "condition", "property": {"source": "custom", "key": "s"}, "operator": "matches", "value": p}),
+            &json!({"type": "condition", "property": {"source": "custom", "key": "s"}, "operator": "matches", "value": p, "js": to_js(p)}),
         );
         if c.get("refused") == Some(&Value::Bool(true)) {
             assert!(rule.is_err(), "{p} is refused in the browser");

@@ -16,8 +16,9 @@ mod imp {
     pub struct Regex(regex_lite::Regex);
 
     impl Regex {
-        /// Compiles a pattern; the error is the sentence shown to whoever saved it.
-        pub fn new(pattern: &str) -> Result<Regex, String> {
+        /// Compiles a pattern; the error is the sentence shown to whoever saved it. `_js`, the
+        /// browser's translation sent beside it (`regex_js::with_js`), is the widget's.
+        pub fn new(pattern: &str, _js: Option<&str>) -> Result<Regex, String> {
             let compiled = regex_lite::RegexBuilder::new(pattern)
                 .size_limit(1 << 20)
                 .build()
@@ -67,16 +68,18 @@ mod imp {
         fn test(this: &JsRegExp, s: &str) -> bool;
     }
 
-    /// A compiled pattern, run by the browser: regex-lite syntax translated by
-    /// [`super::super::regex_js::to_js`], so it matches what regex-lite matches.
+    /// A compiled pattern, run by the browser: the regex-lite pattern's translation
+    /// ([`super::super::regex_js::to_js`], so it matches what regex-lite matches), made at the
+    /// edge and sent beside it as `js` ([`super::super::regex_js::with_js`]), so the widget does
+    /// not ship the translator.
     #[derive(Debug, Clone)]
     pub struct Regex(JsRegExp);
 
     impl Regex {
-        /// The error is empty: the widget shows no sentence (see [`super::invalid`]).
-        pub fn new(pattern: &str) -> Result<Regex, String> {
-            super::super::regex_js::to_js(pattern)
-                .and_then(|src| JsRegExp::new(&src, "u").ok())
+        /// No `js`: a pattern the browser refuses. The error is empty: the widget shows no
+        /// sentence (see [`super::invalid`]).
+        pub fn new(_pattern: &str, js: Option<&str>) -> Result<Regex, String> {
+            js.and_then(|src| JsRegExp::new(src, "u").ok())
                 .map(Regex)
                 .ok_or_else(String::new)
         }

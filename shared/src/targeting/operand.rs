@@ -43,7 +43,13 @@ pub(crate) fn scalar_of(v: &Value) -> Option<Scalar> {
     }
 }
 
-pub(crate) fn operand(op: Op, v: &Value, path: &str) -> Result<Operand, ApiError> {
+/// `js`: the pattern's browser translation sent beside `v` (see [`super::host::Regex::new`]).
+pub(crate) fn operand(
+    op: Op,
+    v: &Value,
+    js: Option<&Value>,
+    path: &str,
+) -> Result<Operand, ApiError> {
     use Op::*;
     match op {
         IsSet | IsNotSet => match v {
@@ -98,9 +104,11 @@ pub(crate) fn operand(op: Op, v: &Value, path: &str) -> Result<Operand, ApiError
             _ => Err(err(path, "this operator takes a number of days (0-36500)")),
         },
         Matches => match v {
-            Value::String(p) if !p.is_empty() && p.len() <= MAX_PATTERN => Regex::new(p)
-                .map(|r| Operand::Regex(Box::new(r)))
-                .map_err(|m| err(path, m)),
+            Value::String(p) if !p.is_empty() && p.len() <= MAX_PATTERN => {
+                Regex::new(p, js.and_then(Value::as_str))
+                    .map(|r| Operand::Regex(Box::new(r)))
+                    .map_err(|m| err(path, m))
+            }
             _ => Err(invalid_with(path, || {
                 format!("matches takes a regular expression of 1-{MAX_PATTERN} characters")
             })),

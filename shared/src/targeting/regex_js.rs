@@ -114,6 +114,41 @@ struct Tr {
     last: Option<(usize, bool, bool)>,
 }
 
+/// What the edge sends the widget (`/v1/eligible`'s triggers; the browser build of the cases):
+/// beside each pattern the engine compiles — a `page_visit` trigger's `regex` / `not_regex`
+/// URL, a `matches` filter or condition — its JavaScript source under `js` ([`to_js`]), or no
+/// `js` when the browser must refuse it. The widget's build compiles `js` and never links the
+/// translation; native builds read the pattern itself and ignore `js`.
+pub fn with_js(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Array(list) => list.iter_mut().for_each(with_js),
+        Value::Object(o) => {
+            let s = |k: &str| o.get(k).and_then(Value::as_str);
+            let url_regex = s("type") == Some("page_visit")
+                && matches!(
+                    s("match").or_else(|| s("pageUrlMatch")),
+                    Some("regex" | "not_regex")
+                );
+            let pattern = if url_regex {
+                o.get("value").or_else(|| o.get("pageUrl"))
+            } else if s("operator").and_then(super::rule::Op::parse)
+                == Some(super::rule::Op::Matches)
+            {
+                o.get("value")
+            } else {
+                None
+            };
+            match pattern.and_then(Value::as_str).and_then(to_js) {
+                Some(js) => o.insert("js".into(), js.into()),
+                None => o.remove("js"),
+            };
+            o.values_mut().for_each(with_js);
+        }
+        _ => {}
+    }
+}
+
 /// The JavaScript source (to compile with flag `u`) matching what `pattern` matches under
 /// regex-lite, or `None` (see the module docs).
 pub fn to_js(pattern: &str) -> Option<String> {
@@ -598,6 +633,26 @@ fn hex(out: &mut String, c: u32) {
 #[cfg(test)]
 mod tests {
     use super::to_js;
+
+    #[test]
+    fn with_js_puts_the_translation_beside_each_pattern_the_engine_compiles() {
+        use serde_json::json;
+        let mut v = json!([
+            {"type": "page_visit", "match": "regex", "value": "^/a\\d"},
+            {"type": "page_visit", "pageUrlMatch": "not_regex", "pageUrl": "x"},
+            {"type": "page_visit", "match": "contains", "value": "^/a", "js": "planted"},
+            {"type": "page_visit", "match": "regex", "value": "(a+)+", "js": "planted"},
+            {"type": "event", "name": "e", "properties": [{"key": "k", "operator": "matches", "value": "b"}]},
+            {"type": "group", "children": [{"type": "condition", "operator": "matches", "value": "c"}]}
+        ]);
+        super::with_js(&mut v);
+        assert_eq!(v[0]["js"], json!(to_js("^/a\\d")));
+        assert_eq!(v[1]["js"], json!(to_js("x")));
+        // Not a pattern, or one the browser refuses: no `js`, whatever was stored.
+        assert!(v[2].get("js").is_none() && v[3].get("js").is_none());
+        assert_eq!(v[4]["properties"][0]["js"], json!(to_js("b")));
+        assert_eq!(v[5]["children"][0]["js"], json!(to_js("c")));
+    }
 
     #[test]
     fn spells_out_literals_classes_and_anchors() {

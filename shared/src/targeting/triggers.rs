@@ -163,7 +163,7 @@ impl Trigger {
                         let key = f.get("key").and_then(Value::as_str).filter(|k| !k.is_empty()).ok_or_else(|| err(&format!("{fp}/key"), "required"))?;
                         let op_name = f.get("operator").and_then(Value::as_str).unwrap_or("");
                         let op = Op::parse(op_name).ok_or_else(|| invalid_with(&format!("{fp}/operator"), || ["unknown operator ", &quoted(op_name)].concat()))?;
-                        let operand = operand(op, f.get("value").unwrap_or(&Value::Null), &format!("{fp}/value"))?;
+                        let operand = operand(op, f.get("value").unwrap_or(&Value::Null), f.get("js"), &format!("{fp}/value"))?;
                         filters.push(PropertyFilter { key: key.into(), op, operand });
                     }
                 }
@@ -171,7 +171,7 @@ impl Trigger {
                     let map = map.as_object().ok_or_else(|| err(&format!("{path}/eventProperties"), "an object {property: value}"))?;
                     for (key, v) in map {
                         let fp = format!("{path}/eventProperties/{}", key.replace('~', "~0").replace('/', "~1"));
-                        let operand = operand(Op::Equals, v, &fp)?;
+                        let operand = operand(Op::Equals, v, None, &fp)?;
                         filters.push(PropertyFilter { key: key.clone(), op: Op::Equals, operand });
                     }
                 }
@@ -228,9 +228,10 @@ impl UrlPattern {
             ));
         }
         let regex = match mode {
-            UrlMatch::Regex => {
-                Some(Regex::new(pattern).map_err(|m| err(&format!("{path}/value"), m))?)
-            }
+            UrlMatch::Regex => Some(
+                Regex::new(pattern, o.get("js").and_then(Value::as_str))
+                    .map_err(|m| err(&format!("{path}/value"), m))?,
+            ),
             _ => None,
         };
         Ok(UrlPattern {

@@ -27,8 +27,9 @@ pub(crate) struct Item {
     /// A tour's or a survey's content as the browser parsed it: handed to the tour or survey
     /// module as it is.
     pub js: JsValue,
-    /// A survey, read (`SurveyContent::read`) once.
-    pub survey: Option<SurveyContent>,
+    /// A survey, read (`SurveyContent::read`) once; shared with the survey on screen (no
+    /// deep copy: cloning it linked `Vec` and `serde_json::Value` copies for nothing).
+    pub survey: Option<std::rc::Rc<SurveyContent>>,
     /// A survey's open response as the edge stored it (`response`: `{answers, clientId}`,
     /// answers by question id), `null` when none.
     pub open: JsValue,
@@ -150,11 +151,11 @@ pub(crate) fn parse(v: &mut Value) -> Result<Item, &'static str> {
     };
     let content = v.get_mut("content").map(Value::take).unwrap_or(Value::Null);
     let survey = match kind {
-        ItemKind::Survey => Some(
+        ItemKind::Survey => Some(std::rc::Rc::new(
             SurveyContent::read(&content)
                 .filter(|s| !s.questions.is_empty())
                 .ok_or("a survey this widget cannot read")?,
-        ),
+        )),
         _ => None,
     };
     Ok(Item {

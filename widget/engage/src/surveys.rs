@@ -45,7 +45,7 @@ enum At {
 struct On {
     id: String,
     family: &'static str,
-    survey: SurveyContent,
+    survey: std::rc::Rc<SurveyContent>,
     /// Its content as the browser parsed it (the questions go to the module as they are).
     content: JsValue,
     wrap: Element,

@@ -11,7 +11,7 @@ use porchlight_shared::targeting::arbitrate::{order, Candidate};
 use porchlight_shared::targeting::frequency::{
     check_frequency, FrequencyInput, History, Impression, Pacing,
 };
-use porchlight_shared::targeting::{EvalContext, PageFacts};
+use porchlight_shared::targeting::{regex_js, EvalContext, PageFacts};
 use porchlight_shared::translations;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde_json::value::RawValue;
@@ -182,7 +182,18 @@ pub fn answer(
             skip(&mut skipped, row, Why::Invalid);
             continue;
         };
-        let (Some(triggers), Some(frequency)) = (raw(&row.triggers), raw(&row.frequency)) else {
+        // Triggers too, unless they hold a pattern: then each goes out with its browser
+        // translation beside it (`regex_js::with_js`), so the widget does not ship the
+        // translator.
+        fn for_browser(t: &str) -> Option<Cow<'_, RawValue>> {
+            if !t.contains("regex") && !t.contains("matches") {
+                return raw(t).map(Cow::Borrowed);
+            }
+            let mut v: Value = serde_json::from_str(t).ok()?;
+            regex_js::with_js(&mut v);
+            RawValue::from_string(v.to_string()).ok().map(Cow::Owned)
+        }
+        let (Some(triggers), Some(frequency)) = (for_browser(&row.triggers), raw(&row.frequency)) else {
             skip(&mut skipped, row, Why::Invalid);
             continue;
         };

@@ -16,7 +16,7 @@ pub(super) struct EligibleItem<'a> {
     pub(super) kind: &'a str,
     pub(super) priority: i64,
     pub(super) content: std::borrow::Cow<'a, RawValue>,
-    pub(super) triggers: &'a RawValue,
+    pub(super) triggers: std::borrow::Cow<'a, RawValue>,
     pub(super) frequency: &'a RawValue,
     pub(super) history: Value,
     #[serde(flatten)]
