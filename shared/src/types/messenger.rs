@@ -60,6 +60,9 @@ pub struct MessengerSettings {
     pub tracked_clicks: Vec<TrackedClick>,
     /// The messenger's Home: a few authored "common questions", each an article or a link.
     pub common_questions: Vec<CommonQuestion>,
+    /// The widget's language for a visitor whose browser asks for none it speaks (and the
+    /// fallback of authored translations): one of `crate::i18n::Locale`'s tags.
+    pub default_language: crate::i18n::Locale,
 }
 
 /// One of the Home's common questions: a title, and the published article (`articleId`) or
@@ -110,6 +113,7 @@ impl Default for MessengerSettings {
             consent_notice: String::new(),
             tracked_clicks: Vec::new(),
             common_questions: Vec::new(),
+            default_language: crate::i18n::Locale::En,
         }
     }
 }

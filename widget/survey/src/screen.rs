@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 
 use js_sys::Function;
-use porchlight_widget_common::catalog::{fill, t, Msg};
+use porchlight_widget_common::catalog::{self, fill, t, Msg};
 use porchlight_widget_common::js::{
     call0, call1, call2, esc, get, get_f64, get_str, num, set, wrap_tab,
 };
@@ -90,14 +90,6 @@ fn report(name: &str) {
     }
 }
 
-/// Whether the page reads right to left.
-fn rtl() -> bool {
-    let (Some(w), Some(el)) = (web_sys::window(), doc().and_then(|d| d.document_element())) else {
-        return false;
-    };
-    get_str(&call1(&w, "getComputedStyle", &el), "direction").as_deref() == Some("rtl")
-}
-
 /// A new dialog in `root` with its listeners, open (modal for a large survey).
 fn open(doc: &Document, root: &Element, large: bool) -> Result<Element, JsValue> {
     let d = add(doc, root, "dialog", if large { "sv dl lg" } else { "sv" })?;
@@ -105,7 +97,7 @@ fn open(doc: &Document, root: &Element, large: bool) -> Result<Element, JsValue>
         &d,
         &[
             ("aria-labelledby", "pl-sv-t"),
-            ("dir", if rtl() { "rtl" } else { "ltr" }),
+            ("dir", if catalog::rtl() { "rtl" } else { "ltr" }),
         ],
     )?;
     let click: Cb = Closure::new(|e: JsValue| {
