@@ -23,13 +23,13 @@ async function browserIn(langs, options = {}) {
 }
 
 /** The core's root once mounted: its `lang`, `dir`, the launcher's name and box. */
-const core = (page) => until(() => page.evaluate(() => {
+const core = (page, what = '') => until(() => page.evaluate(() => {
   const h = document.querySelector('#porchlight-root:not([data-early])');
   const l = h?.shadowRoot?.querySelector('button.l');
   if (!l) return null;
   const r = l.getBoundingClientRect();
   return { lang: h.getAttribute('lang'), dir: h.getAttribute('dir'), label: l.getAttribute('aria-label'), x: r.x, right: r.right };
-}), 'the core\'s launcher', 15000);
+}), `the core's launcher ${what}`, 20000);
 
 /** Every accessible name and text of the widget (all its shadow roots), to look for English. */
 const widgetNames = (page) => page.evaluate(() => {
@@ -63,7 +63,7 @@ test('negotiation: the explicit locale, then navigator.languages in order (exact
     const { page, errors, close } = await browserIn(langs);
     try {
       await page.goto(hostPage(ws.id, { head, name: lang }));
-      const c = await core(page);
+      const c = await core(page, what);
       assert.equal(c.lang, lang, `${what}: lang`);
       assert.equal(c.label, label, `${what}: the launcher speaks it`);
       assert.equal(c.dir, null, `${what}: left to right (the page's direction)`);

@@ -83,7 +83,7 @@ pub fn mark(e: &web_sys::Element) -> bool {
     dir.is_some()
 }
 
-/// Entry `i` of the delivered table, or `en` (no table, or an empty entry: an older edge).
+/// Entry `i` of the delivered table, or `en` (no table, or no such entry: an older edge).
 #[inline(never)]
 pub fn lookup(i: usize, en: &'static str) -> &'static str {
     // Native tests have no page (and no JS to call).
@@ -101,7 +101,6 @@ pub fn lookup(i: usize, en: &'static str) -> &'static str {
         match js_sys::Reflect::get_u32(&strings, i as u32)
             .ok()
             .and_then(|v| v.as_string())
-            .filter(|s| !s.is_empty())
         {
             Some(s) => {
                 let s: &'static str = s.leak();
