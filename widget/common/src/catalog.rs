@@ -83,6 +83,23 @@ pub fn mark(e: &web_sys::Element) -> bool {
     dir.is_some()
 }
 
+/// The locale for the browser's `Intl` (dates, numbers): the browser's own tag when it is a
+/// form of the visitor's locale (`en-GB` keeps its day/month order), else the visitor's.
+pub fn intl_locale() -> String {
+    let want = crate::js::get_str(&delivered(), "locale").unwrap_or_default();
+    let browser = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default();
+    let base = browser.split(['-', '_']).next().unwrap_or_default();
+    if !want.is_empty() && !base.eq_ignore_ascii_case(&want) {
+        want
+    } else if browser.is_empty() {
+        "en".into()
+    } else {
+        browser
+    }
+}
+
 /// Entry `i` of the delivered table, or `en` (no table, or no such entry: an older edge).
 #[inline(never)]
 pub fn lookup(i: usize, en: &'static str) -> &'static str {
