@@ -171,3 +171,31 @@ fn delivery_carries_one_locale_and_no_english_table() {
         text(Locale::Ja, Msg::OpenMessenger)
     );
 }
+
+/// The boot's rule: the explicit locale, the browser's languages, what the visitor had only
+/// when the boot names no language at all, the workspace's default.
+#[test]
+fn a_boot_names_the_locale_or_keeps_the_visitors() {
+    use crate::types::BootRequest;
+    let boot = |locale: Option<&str>, languages: Option<&[&str]>| BootRequest {
+        locale: locale.map(String::from),
+        languages: languages.map(|l| l.iter().map(|s| s.to_string()).collect()),
+        ..BootRequest::default()
+    };
+    let de = Locale::De;
+    assert_eq!(
+        boot(Some("fr"), Some(&["ja"])).locale(Some("es"), de),
+        Locale::Fr
+    );
+    assert_eq!(
+        boot(None, Some(&["xx", "ja-JP"])).locale(Some("es"), de),
+        Locale::Ja
+    );
+    // Languages named, none spoken: the workspace's default, not the old locale.
+    assert_eq!(boot(None, Some(&["zh"])).locale(Some("es"), de), de);
+    // Nothing named (an API client, an older widget): the visitor keeps theirs.
+    assert_eq!(boot(None, None).locale(Some("es"), de), Locale::Es);
+    assert_eq!(boot(None, Some(&[])).locale(Some("pt-BR"), de), Locale::Pt);
+    assert_eq!(boot(None, None).locale(None, de), de);
+    assert_eq!(boot(None, None).locale(Some("tlh"), Locale::En), Locale::En);
+}
