@@ -24,7 +24,39 @@ use wasm_bindgen::JsValue;
 /// The visitor's text for `m`: their locale's, else English.
 #[inline(always)]
 pub fn t(m: Msg) -> &'static str {
-    lookup(m as usize, m.en())
+    #[cfg(target_arch = "wasm32")]
+    {
+        let en = m.en();
+        let v = lookup_packed(m as u32, en.as_ptr() as u32, en.len() as u32);
+        // SAFETY: `lookup_packed` answers the pointer and length of a `&'static str` (`en`, or
+        // a leaked delivered text) unchanged; pointers are 32-bit here.
+        unsafe {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                v as u32 as usize as *const u8,
+                (v >> 32) as usize,
+            ))
+        }
+    }
+    // Native tests have no page: nothing is delivered.
+    #[cfg(not(target_arch = "wasm32"))]
+    m.en()
+}
+
+/// [`lookup`] through one 64-bit value each way: a `&str` answered by a function is written
+/// through the caller's stack, which costs every call site of `t` (hundreds) a stack frame and
+/// its loads — ~1 KB brotli per module; this costs none.
+#[cfg(target_arch = "wasm32")]
+#[inline(never)]
+fn lookup_packed(i: u32, ptr: u32, len: u32) -> u64 {
+    // SAFETY: `ptr`/`len` are those of `t`'s `&'static str`, on a 32-bit target.
+    let en: &'static str = unsafe {
+        std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+            ptr as usize as *const u8,
+            len as usize,
+        ))
+    };
+    let s = lookup(i as usize, en);
+    u64::from(s.as_ptr() as u32) | ((s.len() as u64) << 32)
 }
 
 /// How many messages there are (a delivered table's length).
@@ -83,25 +115,16 @@ pub fn mark(e: &web_sys::Element) -> bool {
     dir.is_some()
 }
 
-/// The locale for the browser's `Intl` (dates, numbers): the browser's own tag when it is a
-/// form of the visitor's locale (`en-GB` keeps its day/month order), else the visitor's.
+/// The locale for the browser's `Intl` (dates, numbers): the visitor's, or for English the
+/// browser's own (`en-GB` keeps its day/month order).
 pub fn intl_locale() -> String {
-    let want = crate::js::get_str(&delivered(), "locale").unwrap_or_default();
-    let browser = web_sys::window()
-        .and_then(|w| w.navigator().language())
-        .unwrap_or_default();
-    let base = browser.split(['-', '_']).next().unwrap_or_default();
-    if !want.is_empty() && !base.eq_ignore_ascii_case(&want) {
-        want
-    } else if browser.is_empty() {
-        "en".into()
-    } else {
-        browser
-    }
+    crate::js::get_str(&delivered(), "locale")
+        .filter(|l| l != "en")
+        .unwrap_or_else(|| "default".into())
 }
 
 /// Entry `i` of the delivered table, or `en` (no table, or no such entry: an older edge).
-#[inline(never)]
+#[inline(always)]
 pub fn lookup(i: usize, en: &'static str) -> &'static str {
     // Native tests have no page (and no JS to call).
     if cfg!(not(target_arch = "wasm32")) {
