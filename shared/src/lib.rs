@@ -9,6 +9,7 @@ pub mod content;
 pub mod error;
 pub mod events;
 pub mod experiences;
+pub mod i18n;
 pub mod identity;
 pub mod insights;
 pub mod names;

@@ -95,7 +95,10 @@ pub struct BootRequest {
     pub attributes: Option<Map<String, Value>>,
     pub device: Option<Map<String, Value>>,
     pub page: Option<PageInfo>,
+    /// The page's explicit locale (`boot({locale})`, `porchlightSettings.locale`).
     pub locale: Option<String>,
+    /// The browser's `navigator.languages`, in the visitor's order.
+    pub languages: Option<Vec<String>>,
 }
 
 /// `POST /v1/identify`, and the identity part of a boot.
@@ -159,6 +162,19 @@ impl IdentifyRequest {
 }
 
 impl BootRequest {
+    /// The visitor's locale: the page's explicit one, else the browser's languages in order,
+    /// else what this visitor had (`prior`) when the boot names none at all, else `default`.
+    pub fn locale(&self, prior: Option<&str>, default: crate::i18n::Locale) -> crate::i18n::Locale {
+        let asked = self.locale.is_some() || self.languages.as_ref().is_some_and(|l| !l.is_empty());
+        let wanted = self
+            .locale
+            .as_deref()
+            .into_iter()
+            .chain(self.languages.iter().flatten().map(String::as_str))
+            .chain(prior.filter(|_| !asked));
+        crate::i18n::negotiate(wanted, default)
+    }
+
     /// The identity part, as `identify` would receive it.
     pub fn identity(&self) -> IdentifyRequest {
         IdentifyRequest {
@@ -195,6 +211,18 @@ impl BootRequest {
         }
         if let Some(l) = &self.locale {
             check_len(l, 35, "/locale")?;
+        }
+        // A browser lists a handful; anything past that is not a browser.
+        if let Some(list) = &self.languages {
+            if list.len() > crate::i18n::MAX_WANTED {
+                return Err(ApiError::invalid(
+                    "/languages",
+                    format!("at most {} languages", crate::i18n::MAX_WANTED),
+                ));
+            }
+            for (i, l) in list.iter().enumerate() {
+                check_len(l, 35, &format!("/languages/{i}"))?;
+            }
         }
         if let Some(d) = &self.device {
             attributes::validate(d, "/device")?;

@@ -9,7 +9,7 @@
 // directory being served, for sizes; default dist/site).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
-import { measureSizes, siteFile, wasmLayout } from './sizes.mjs';
+import { measureLocales, measureSizes, siteFile, wasmLayout } from './sizes.mjs';
 import { attributeLongTasks, causedLongTasks, runBrowser } from './browser.mjs';
 import { runLoad } from './load.mjs';
 import { median, min, max, round } from './stats.mjs';
@@ -54,6 +54,8 @@ const report = { when: new Date().toISOString(), url: BASE, node: process.versio
 for (const [k, t] of Object.entries(TARGETS)) report.targets[k] = t.text;
 
 if (ONLY.has('sizes')) report.sizes = measureSizes(process.env.BENCH_SITE_DIR ?? 'dist/site');
+// One locale's strings, carried by the boot answer (issue 15): not in any module.
+if (ONLY.has('sizes')) report.locales = await measureLocales(BASE).catch((e) => ({ error: String(e) }));
 
 /**
  * The browser figures of one kind of visit: `w` / `b` name the widget and stripped samples
@@ -227,6 +229,16 @@ if (report.sizes) {
       row('all (loader + core + messenger + engage + tour)', s.total, ''),
     ],
     [1, 2, 3],
+  );
+  console.log('');
+}
+if (report.locales && !report.locales.error) {
+  table(
+    [
+      ['One locale in the boot answer', 'i18n raw', 'gzip', 'brotli', 'boot answer brotli', 'added by i18n'],
+      ...Object.entries(report.locales).map(([l, r]) => [l, fmtBytes(r.strings.raw), fmtBytes(r.strings.gzip), fmtBytes(r.strings.brotli), fmtBytes(r.bootBrotli), fmtBytes(r.bootAddedBrotli)]),
+    ],
+    [1, 2, 3, 4, 5],
   );
   console.log('');
 }

@@ -2,6 +2,7 @@
 // serving dist/site would compress them.
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants as z } from 'node:zlib';
+const z2 = z;
 
 /** Compressed sizes of one file, or {missing: true} when it has not been built. */
 export function measure(path) {
@@ -61,6 +62,31 @@ export function measureSizes(siteDir = 'dist/site') {
   const survey = sum(surveyWasm, surveyGlue);
   const total = sum(loader, wasm, glue, messengerWasm, messengerGlue, engageWasm, engageGlue, tourWasm, tourGlue);
   return { loader, wasm, glue, runtime, messengerWasm, messengerGlue, messenger, engageWasm, engageGlue, engage, tourWasm, tourGlue, tour, surveyWasm, surveyGlue, survey, total };
+}
+
+/**
+ * What one locale's strings cost a visitor: the boot answer's `i18n` (`{locale, dir?, strings}`,
+ * the widget's whole catalog in that locale; English has none) compressed alone, and the whole
+ * boot answer compressed with and without it (what the wire carries more). Asks a live edge
+ * (`base`) to boot `workspaceId` in each locale.
+ */
+export async function measureLocales(base, workspaceId = 'demo') {
+  const out = {};
+  const sid = () => Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+  for (const locale of ['en', 'es', 'fr', 'de', 'pt', 'ja', 'ar']) {
+    const res = await fetch(`${base}/v1/boot`, { method: 'POST', headers: { 'Content-Type': 'text/plain', Origin: base }, body: JSON.stringify({ workspaceId, sessionId: sid(), locale }) });
+    const answer = await res.json();
+    if (!answer.i18n) throw new Error(`boot in ${locale}: no i18n: ${JSON.stringify(answer).slice(0, 200)}`);
+    const z = (s) => {
+      const buf = Buffer.from(s);
+      return { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length, brotli: brotliCompressSync(buf, { params: { [z2.BROTLI_PARAM_QUALITY]: 11, [z2.BROTLI_PARAM_MODE]: z2.BROTLI_MODE_TEXT } }).length };
+    };
+    const strings = z(JSON.stringify(answer.i18n));
+    const whole = z(JSON.stringify(answer));
+    const without = z(JSON.stringify({ ...answer, i18n: { locale: answer.i18n.locale } }));
+    out[locale] = { strings, bootBrotli: whole.brotli, bootAddedBrotli: whole.brotli - without.brotli };
+  }
+  return out;
 }
 
 /**

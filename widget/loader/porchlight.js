@@ -233,8 +233,9 @@
     body.workspaceId = ws;
     if (set.attributes && typeof set.attributes == "object") body.attributes = set.attributes;
     body.page = { url: clip(location.href, 2048), referrer: clip(d.referrer, 2048), title: clip(d.title, 500) };
-    var locale = typeof set.locale == "string" ? set.locale : navigator.language;
-    if (typeof locale == "string") body.locale = clip(locale, 35);
+    // The edge picks the widget's language: the page's locale, else the browser's (in order).
+    if (typeof set.locale == "string") body.locale = clip(set.locale, 35);
+    body.languages = navigator.languages;
     body.sessionId = sid;
     // What this page may show, in the same answer (the runtime hands it to the engagement
     // module); `bs` is the browsing session as the last page left it (the edge decides).

@@ -26,7 +26,11 @@ export interface Identity {
 
 export interface BootSettings extends Identity {
   workspaceId?: string;
-  /** A locale tag such as `fr` or `pt-BR`. */
+  /**
+   * The widget's language, before the browser's own (`navigator.languages`): a tag such as
+   * `fr` or `pt-BR`. Spoken: en, es, fr, de, pt, ja, ar (right to left); a region tag falls back
+   * to its language, anything else to the browser's languages, then the workspace's default.
+   */
   locale?: string;
 }
 

@@ -71,10 +71,13 @@ pub fn is_light(color: &str) -> bool {
     contrast(l, 0.0) > contrast(l, 1.0)
 }
 
-/// The text colour (white or near-black) with the higher contrast on `color`.
+/// The text colour (white or black) with the higher contrast on `color`: the one rule for text
+/// on the primary colour in every module (the core sets `--pl-on-primary`, the others read it
+/// from the look the core left). Black, not a near-black: only black and white together reach
+/// 4.5:1 on every colour (the worst, luminance ≈ 0.18, gets 4.58:1).
 pub fn text_on(color: &str) -> &'static str {
     if is_light(color) {
-        "#111111"
+        "#000000"
     } else {
         "#ffffff"
     }
@@ -164,13 +167,43 @@ mod tests {
     fn text_colour_keeps_contrast() {
         assert_eq!(text_on("#4f46e5"), "#ffffff");
         assert_eq!(text_on("#000"), "#ffffff");
-        assert_eq!(text_on("#ffffff"), "#111111");
-        assert_eq!(text_on("#facc15"), "#111111");
-        assert_eq!(text_on("#22c55e"), "#111111");
+        assert_eq!(text_on("#ffffff"), "#000000");
+        assert_eq!(text_on("#facc15"), "#000000");
+        assert_eq!(text_on("#22c55e"), "#000000");
         let l = luminance("#4f46e5").unwrap();
         assert!(contrast(l, 1.0) >= 4.5);
         assert!(is_light(DEFAULT_BACKGROUND));
         assert!(!is_light("#111827"));
+    }
+
+    /// Whatever primary colour a site owner picks, the text on it reaches 4.5:1 (WCAG AA),
+    /// measured with the exact formula (not the one `luminance` ranks with).
+    #[test]
+    fn text_on_any_colour_reaches_aa() {
+        fn exact(hex: &str) -> f64 {
+            let v = u32::from_str_radix(&hex[1..], 16).unwrap();
+            let ch = |s: u32| {
+                let c = f64::from((v >> s) & 255) / 255.0;
+                if c <= 0.04045 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * ch(16) + 0.7152 * ch(8) + 0.0722 * ch(0)
+        }
+        let mut worst = f64::MAX;
+        for r in (0..=255).step_by(5) {
+            for g in (0..=255).step_by(5) {
+                for b in (0..=255).step_by(5) {
+                    let bg = format!("#{r:02x}{g:02x}{b:02x}");
+                    let ratio = contrast(exact(&bg), exact(text_on(&bg)));
+                    worst = worst.min(ratio);
+                    assert!(ratio >= 4.5, "{} on {bg}: {ratio:.2}:1", text_on(&bg));
+                }
+            }
+        }
+        assert!(worst < 4.7, "the grid reaches the hard colours: {worst}");
     }
 
     #[test]

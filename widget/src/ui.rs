@@ -7,7 +7,7 @@
 use crate::js::{get, get_f64, get_str};
 use crate::theme;
 use js_sys::Array;
-use porchlight_widget_common::catalog::{fill, t, Msg};
+use porchlight_widget_common::catalog::{self, fill, t, Msg};
 use porchlight_widget_common::contract::Part;
 use porchlight_widget_common::{add, attrs, style};
 use std::cell::Cell;
@@ -230,6 +230,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         .ok_or(JsValue::NULL)?;
     let host: HtmlElement = doc.create_element("div")?.unchecked_into();
     host.set_attribute("id", "porchlight-root")?;
+    let rtl = catalog::mark(&host);
     let vars = apply_theme(&host, m)?;
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     // A constructable stylesheet: no `style-src` needed; a `<style nonce>` where there is none.
@@ -238,6 +239,10 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     let mut class = String::from("w");
     if m.launcher_left {
         class.push_str(" left");
+    }
+    // Also in the look the loader paints next time (its host has no `dir`).
+    if rtl {
+        class.push_str(" rtl");
     }
     match m.appearance {
         Appearance::Light => {}

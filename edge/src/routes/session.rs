@@ -6,6 +6,7 @@ mod fresh;
 mod resolve;
 mod tokens;
 
+use porchlight_shared::i18n::{Delivery, Locale};
 use porchlight_shared::identity::{verify_claims, Claims};
 use porchlight_shared::session::{clamp_lifetime, MAX_SESSION_AGE_MS};
 use porchlight_shared::token::SessionToken;
@@ -37,6 +38,18 @@ struct BootResponse {
     /// What `GET /v1/eligible` would answer for this session, when the boot asked for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     eligible: Option<Box<RawValue>>,
+    /// The visitor's locale, its direction, and (not English) its strings.
+    i18n: Delivery,
+}
+
+/// What the widget needs to speak the visitor's language (negotiated by `describe_device`).
+fn delivery(v: &VisitorRow) -> Delivery {
+    Delivery::of(
+        v.locale
+            .as_deref()
+            .and_then(Locale::from_tag)
+            .unwrap_or_default(),
+    )
 }
 
 fn claims_of(req: &IdentifyRequest) -> Claims<'_> {
@@ -150,7 +163,7 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if let Some(sid) = &req.session_id {
         decide::record_session_id(v, sid, reads.anonymous.as_ref());
     }
-    describe_device(v, &req);
+    describe_device(v, &req, &ws);
     if resumed.is_none() && !r.is_new {
         v.session_count += 1;
     }
@@ -206,18 +219,20 @@ pub async fn boot(ctx: &mut Ctx) -> Result<Response, ApiError> {
             resumed: is_resume,
             settings: ws.public_settings(),
             eligible,
+            i18n: delivery(&r.visitor),
         },
     )
 }
 
-/// The device and locale a boot reports.
-fn describe_device(v: &mut VisitorRow, req: &BootRequest) {
+/// The device a boot reports, and the visitor's locale it decides (their `language`).
+fn describe_device(v: &mut VisitorRow, req: &BootRequest, ws: &WorkspaceRow) {
     if let Some(d) = &req.device {
         v.device = Some(Value::Object(d.clone()).to_string());
     }
-    if req.locale.is_some() {
-        v.locale = req.locale.clone();
-    }
+    let default = porchlight_shared::i18n::Locale::from_tag(&ws.messenger().default_language)
+        .unwrap_or_default();
+    let chosen = req.locale(v.locale.as_deref(), default);
+    v.locale = Some(chosen.tag().to_string());
 }
 
 /// `POST /v1/identify`: claims and attributes for the session's visitor.

@@ -1,572 +1,155 @@
 //! The message catalog: every string a visitor can see or hear (text, `aria-label`,
-//! placeholder, live-region announcement) of every in-page module is a [`Msg`], written once
-//! here. Only English (`en`) exists yet; the locales of the issue "Seven languages…" add tables
-//! of the same keys (a test holds them to the same keys and placeholders).
+//! placeholder, live-region announcement) of every in-page module is a [`Msg`], written once in
+//! `shared/src/i18n/msg.rs` with its English text, and in each other locale in
+//! `shared/src/i18n/<locale>.rs` (a test holds them to the same keys and placeholders).
+//!
+//! Delivery: English is compiled into each module; a visitor in another locale gets that
+//! locale's table (one string per `Msg`, by its discriminant) in the boot answer (`i18n`), which
+//! the core puts where every module finds it ([`adopt`]); [`t`] answers from it, else English.
+//! No module ships another locale's text.
 //!
 //! Placeholders are `{name}` (lower-case ASCII letters) and are filled by [`fill`]; a message is
 //! a whole sentence with its placeholders, never fragments glued together, so a translation can
 //! put them where its grammar wants them. Numbers and times are formatted by the caller through
 //! the browser's `Intl` (or are plain digits), never here.
 //!
-//! Size: each module links only the texts it names. [`t`] and [`Msg::en`] are inlined, so
-//! `t(Msg::Send)` compiles to the one string; never pick a `Msg` at run time from a table, or
-//! every text of the catalog lands in that module.
+//! Size: each module links only the English texts it names. [`t`] and [`Msg::en`] are inlined,
+//! so `t(Msg::Send)` compiles to the one string and a call of [`lookup`]; never pick a `Msg` at
+//! run time from a table, or every English text of the catalog lands in that module.
 
-/// One visitor-visible string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Msg {
-    // --- engagement: outbound messages and tooltips (widget/engage) ---
-    /// The close button of a banner, post, chat card or tooltip.
-    Dismiss,
-    /// The accessible name of a banner's region.
-    BannerRegion,
-    /// The accessible name of a post dialog without a title.
-    PostUntitled,
-    /// The accessible name of a chat card (a teammate's message above the launcher).
-    ChatCard,
-    /// The button that opens the messenger from a chat card.
-    ChatReply,
-    /// The hint beacon of a tooltip.
-    TooltipHint,
-    /// The accessible name of a tooltip's popover with buttons (a dialog) without a title.
-    TooltipUntitled,
+pub use porchlight_shared::i18n::Msg;
+use std::cell::Cell;
+use wasm_bindgen::JsValue;
 
-    // --- tours (widget/tour) ---
-    /// A tour step's button back to the previous step.
-    TourBack,
-    /// A tour step's button to the next step.
-    TourNext,
-    /// The last step's button: the tour is done.
-    TourDone,
-    /// Hides the tour for the author's snooze hours ("Remind me later").
-    TourSnooze,
-    /// The accessible name of a tour step's close (×) button: it ends the tour.
-    TourEnd,
-    /// The accessible name of a tour step without a title.
-    TourUntitled,
-    /// Where the visitor is in the tour (`{step}`, `{total}`: digits).
-    TourProgress,
-    /// Announced when a step shows (`{step}`, `{total}`, `{title}`).
-    TourAnnounce,
-    /// The accessible name of a step's embedded video.
-    TourVideo,
-
-    // --- surveys (widget/survey) ---
-    /// The accessible name of a survey's close (×) button: the survey is dismissed.
-    SurveyClose,
-    /// The accessible name of a survey (its card or dialog).
-    SurveyUntitled,
-    /// The intro screen's button when the author wrote none.
-    SurveyStart,
-    /// A question's button to the next question.
-    SurveyNext,
-    /// A question's button back to the previous question.
-    SurveyBack,
-    /// The last question's button: the answers are sent.
-    SurveySubmit,
-    /// The thank-you screen's title when the author wrote none.
-    SurveyThanks,
-    /// The thank-you screen's button when the author wrote none.
-    SurveyDone,
-    /// Under a required question left empty.
-    SurveyRequired,
-    /// Under an answer the question does not take.
-    SurveyInvalid,
-    /// A dropdown question's empty choice.
-    SurveyChoose,
-    /// The accessible name of a large survey's progress bar.
-    SurveyProgress,
-    /// Announced when a survey question shows (`{step}`, `{total}`: digits, `{question}`).
-    SurveyAnnounce,
-    /// The accessible name of a star rating's choice (`{rating}`: 1 to 5).
-    SurveyStar,
-    /// A face of an emoji rating: the lowest.
-    SurveyFace1,
-    /// A face of an emoji rating.
-    SurveyFace2,
-    /// A face of an emoji rating: the middle one.
-    SurveyFace3,
-    /// A face of an emoji rating.
-    SurveyFace4,
-    /// A face of an emoji rating: the highest.
-    SurveyFace5,
-
-    // --- core: the launcher and the panel (widget/src/ui.rs) ---
-    /// The launcher's accessible name. The loader draws the same launcher before the core has
-    /// arrived with widget/src/launcher-label.txt, which a test holds to this text.
-    OpenMessenger,
-    /// The launcher's accessible name with unread replies (`{count}`: digits, or
-    /// [`Msg::UnreadOverflow`]).
-    OpenMessengerUnread,
-    /// The badge on the launcher past nine unread replies.
-    UnreadOverflow,
-    /// The panel's close button.
-    CloseMessenger,
-    /// The accessible name of the list of teammates in the panel's header.
-    Team,
-    /// The panel's title when the workspace has no team name.
-    PanelTitle,
-    /// In the panel before any message.
-    NoMessages,
-    /// The accessible name of the conversation's live log.
-    ConversationLog,
-    /// The composer's accessible name and placeholder.
-    Compose,
-    /// The composer's send button.
-    Send,
-
-    // --- core: loading the messenger (widget/src/chat) ---
-    /// The status line when the messenger module could not be loaded.
-    MessengerFailed,
-
-    // --- messenger: the conversation (widget/messenger: view, outbox, live, lib) ---
-    /// A message on its way (under the message, and on the status line).
-    Sending,
-    /// The status line when the edge refused a message for good.
-    SendFailed,
-    /// The status line while offline with messages waiting.
-    Offline,
-    /// The status line of a closed conversation.
-    Closed,
-    /// The status line of a closed conversation the visitor has rated.
-    ClosedRated,
-    /// The status line: nobody has answered yet, the visitor is first in the queue.
-    QueueNext,
-    /// The status line: nobody has answered yet (`{position}`: 2, 3, …).
-    QueuePosition,
-    /// The status line while a teammate types (`{name}`: the teammate's name).
-    Typing,
-    /// The status line while a teammate without a name types.
-    TypingSomeone,
-    /// The rating's question.
-    RatingPrompt,
-    /// The rating's comment field (accessible name and placeholder).
-    RatingComment,
-    /// The accessible name of a rating button (`{rating}`: 1 to 5).
-    RatingOption,
-    /// The status line after a rating.
-    RatingThanks,
-    /// The status line when a rating could not be sent.
-    RatingFailed,
-
-    // --- messenger: the list of conversations (widget/messenger/src/list.rs) ---
-    /// The button that shows the visitor's conversations, and the list's accessible name.
-    Conversations,
-    /// The button that starts a new conversation.
-    NewConversation,
-    /// The status line when the list could not be loaded.
-    ConversationsFailed,
-    /// A conversation without a topic, in the list.
-    ConversationUntitled,
-    /// An open conversation in the list (`{topic}`, `{date}`: the browser's date format).
-    ConversationOpen,
-    /// A closed conversation in the list (`{topic}`, `{date}`).
-    ConversationClosed,
-    /// An open conversation with unread replies (`{topic}`, `{date}`, `{count}`).
-    ConversationOpenUnread,
-    /// A closed conversation with unread replies (`{topic}`, `{date}`, `{count}`).
-    ConversationClosedUnread,
-
-    // --- messenger: pre-chat questions (widget/messenger/src/prechat.rs) ---
-    /// The label of the topic menu.
-    TopicLabel,
-    /// The topic menu's empty choice.
-    TopicNone,
-    /// The label of the email field.
-    EmailLabel,
-    /// The status line: a topic is required.
-    TopicMissing,
-    /// The status line: the consent notice must be accepted.
-    ConsentMissing,
-    /// The status line: the email field holds no plausible address.
-    EmailInvalid,
-
-    // --- messenger: office hours (widget/messenger/src/hours.rs) ---
-    /// Under the welcome message while the team is in, replying within minutes.
-    RepliesMinutes,
-    /// Under the welcome message while the team is in, replying within hours.
-    RepliesHours,
-    /// Under the welcome message while the team is in, replying within a day.
-    RepliesDay,
-    /// Under the welcome message while the team is away (unless the workspace wrote its own).
-    Away,
-
-    // --- messenger: spaces (widget/messenger/src/spaces.rs, home, help, tickets, tasks) ---
-    /// the tab list's accessible name
-    Spaces,
-    /// the Home tab
-    SpaceHome,
-    /// the Messages tab
-    SpaceMessages,
-    /// the Help tab
-    SpaceHelp,
-    /// the Tickets tab
-    SpaceTickets,
-    /// the Tasks tab
-    SpaceTasks,
-    /// the Tickets tab's accessible name with status changes not yet seen (`{count}`: digits)
-    SpaceTicketsUpdated,
-    /// Home: the heading above the latest conversation
-    HomeRecent,
-    /// Home: the button that starts a conversation
-    HomeNewMessage,
-    /// Home: the heading above the workspace's common questions
-    HomeQuestions,
-    /// Home: the heading above the visitor's checklists
-    HomeChecklists,
-    /// Help: the search field's accessible name and placeholder
-    SearchHelp,
-    /// Help: nothing matched
-    SearchNone,
-    /// Help: the search failed
-    SearchFailed,
-    /// Help: back from an article to the results
-    ArticleBack,
-    /// Help: an article could not be loaded
-    ArticleFailed,
-    /// Help: the feedback question under an article
-    ArticleHelpful,
-    /// Help: the feedback's yes
-    FeedbackYes,
-    /// Help: the feedback's no
-    FeedbackNo,
-    /// Help: after feedback
-    FeedbackThanks,
-    /// Help: a second vote, refused by the edge
-    FeedbackAlready,
-    /// Help: feedback could not be sent
-    FeedbackFailed,
-    /// Suggested articles: while writing a first message, and the help center's message
-    SuggestedArticles,
-    /// The help center's message: who wrote it
-    HelpCenter,
-    /// Tickets: the form's heading and its button on the list
-    TicketNew,
-    /// Tickets: the subject field
-    TicketSubject,
-    /// Tickets: the description field
-    TicketDescription,
-    /// Tickets: the form's send button
-    TicketSend,
-    /// Tickets: the status line once filed
-    TicketFiled,
-    /// Tickets: the status line when filing failed
-    TicketFailed,
-    /// Tickets: the heading of the visitor's tickets
-    TicketsMine,
-    /// Tickets: none yet
-    TicketsNone,
-    /// Tickets: the list could not be loaded
-    TicketsFailed,
-    /// Tickets: one in the list (`{subject}`, `{status}`: one of the status words, `{date}`)
-    TicketLine,
-    /// Tickets: announced when the team moves a ticket (`{subject}`, `{status}`)
-    TicketMoved,
-    /// Tickets: status word
-    TicketOpen,
-    /// Tickets: status word
-    TicketPending,
-    /// Tickets: status word
-    TicketSolved,
-    /// Tickets: status word
-    TicketClosed,
-    /// Tasks: no checklist
-    TasksNone,
-    /// Tasks: the checklists could not be loaded
-    TasksFailed,
-    /// Tasks: a checklist's progress (`{done}`, `{total}`: digits)
-    ChecklistProgress,
-    /// Tasks: a task's state, done (after its title, for screen readers too)
-    TaskDone,
-    /// Tasks: a task's state, to do
-    TaskTodo,
-    /// Tasks: a task's button that starts a product tour
-    TaskTour,
-    /// Tasks: a task's button that opens a page
-    TaskOpen,
-    /// Tasks: a task's button that does what the task asks (tracks its event)
-    TaskDo,
-    /// Tasks: a task could not be ticked
-    TaskFailed,
-}
-
-impl Msg {
-    /// Every message, for the tests (this is never linked into a module).
-    pub const ALL: &'static [Msg] = &[
-        Msg::Dismiss,
-        Msg::BannerRegion,
-        Msg::PostUntitled,
-        Msg::ChatCard,
-        Msg::ChatReply,
-        Msg::TooltipHint,
-        Msg::TooltipUntitled,
-        Msg::TourBack,
-        Msg::TourNext,
-        Msg::TourDone,
-        Msg::TourSnooze,
-        Msg::TourEnd,
-        Msg::TourUntitled,
-        Msg::TourProgress,
-        Msg::TourAnnounce,
-        Msg::TourVideo,
-        Msg::SurveyClose,
-        Msg::SurveyUntitled,
-        Msg::SurveyStart,
-        Msg::SurveyNext,
-        Msg::SurveyBack,
-        Msg::SurveySubmit,
-        Msg::SurveyThanks,
-        Msg::SurveyDone,
-        Msg::SurveyRequired,
-        Msg::SurveyInvalid,
-        Msg::SurveyChoose,
-        Msg::SurveyProgress,
-        Msg::SurveyAnnounce,
-        Msg::SurveyStar,
-        Msg::SurveyFace1,
-        Msg::SurveyFace2,
-        Msg::SurveyFace3,
-        Msg::SurveyFace4,
-        Msg::SurveyFace5,
-        Msg::OpenMessenger,
-        Msg::OpenMessengerUnread,
-        Msg::UnreadOverflow,
-        Msg::CloseMessenger,
-        Msg::Team,
-        Msg::PanelTitle,
-        Msg::NoMessages,
-        Msg::ConversationLog,
-        Msg::Compose,
-        Msg::Send,
-        Msg::MessengerFailed,
-        Msg::Sending,
-        Msg::SendFailed,
-        Msg::Offline,
-        Msg::Closed,
-        Msg::ClosedRated,
-        Msg::QueueNext,
-        Msg::QueuePosition,
-        Msg::Typing,
-        Msg::TypingSomeone,
-        Msg::RatingPrompt,
-        Msg::RatingComment,
-        Msg::RatingOption,
-        Msg::RatingThanks,
-        Msg::RatingFailed,
-        Msg::Conversations,
-        Msg::NewConversation,
-        Msg::ConversationsFailed,
-        Msg::ConversationUntitled,
-        Msg::ConversationOpen,
-        Msg::ConversationClosed,
-        Msg::ConversationOpenUnread,
-        Msg::ConversationClosedUnread,
-        Msg::TopicLabel,
-        Msg::TopicNone,
-        Msg::EmailLabel,
-        Msg::TopicMissing,
-        Msg::ConsentMissing,
-        Msg::EmailInvalid,
-        Msg::RepliesMinutes,
-        Msg::RepliesHours,
-        Msg::RepliesDay,
-        Msg::Away,
-        Msg::Spaces,
-        Msg::SpaceHome,
-        Msg::SpaceMessages,
-        Msg::SpaceHelp,
-        Msg::SpaceTickets,
-        Msg::SpaceTasks,
-        Msg::SpaceTicketsUpdated,
-        Msg::HomeRecent,
-        Msg::HomeNewMessage,
-        Msg::HomeQuestions,
-        Msg::HomeChecklists,
-        Msg::SearchHelp,
-        Msg::SearchNone,
-        Msg::SearchFailed,
-        Msg::ArticleBack,
-        Msg::ArticleFailed,
-        Msg::ArticleHelpful,
-        Msg::FeedbackYes,
-        Msg::FeedbackNo,
-        Msg::FeedbackThanks,
-        Msg::FeedbackAlready,
-        Msg::FeedbackFailed,
-        Msg::SuggestedArticles,
-        Msg::HelpCenter,
-        Msg::TicketNew,
-        Msg::TicketSubject,
-        Msg::TicketDescription,
-        Msg::TicketSend,
-        Msg::TicketFiled,
-        Msg::TicketFailed,
-        Msg::TicketsMine,
-        Msg::TicketsNone,
-        Msg::TicketsFailed,
-        Msg::TicketLine,
-        Msg::TicketMoved,
-        Msg::TicketOpen,
-        Msg::TicketPending,
-        Msg::TicketSolved,
-        Msg::TicketClosed,
-        Msg::TasksNone,
-        Msg::TasksFailed,
-        Msg::ChecklistProgress,
-        Msg::TaskDone,
-        Msg::TaskTodo,
-        Msg::TaskTour,
-        Msg::TaskOpen,
-        Msg::TaskDo,
-        Msg::TaskFailed,
-    ];
-
-    /// The English text.
-    #[inline(always)]
-    pub const fn en(self) -> &'static str {
-        match self {
-            Msg::Dismiss => "Dismiss",
-            Msg::BannerRegion => "Announcement",
-            Msg::PostUntitled => "Message",
-            Msg::ChatCard => "New message",
-            Msg::ChatReply => "Reply",
-            Msg::TooltipHint => "Show tip",
-            Msg::TooltipUntitled => "Tip",
-            Msg::TourBack => "Back",
-            Msg::TourNext => "Next",
-            Msg::TourDone => "Done",
-            Msg::TourSnooze => "Remind me later",
-            Msg::TourEnd => "End tour",
-            Msg::TourUntitled => "Product tour",
-            Msg::TourProgress => "{step} of {total}",
-            Msg::TourAnnounce => "Step {step} of {total}: {title}",
-            Msg::TourVideo => "Video",
-
-            Msg::SurveyClose => "Close survey",
-            Msg::SurveyUntitled => "Survey",
-            Msg::SurveyStart => "Start",
-            Msg::SurveyNext => "Next",
-            Msg::SurveyBack => "Back",
-            Msg::SurveySubmit => "Submit",
-            Msg::SurveyThanks => "Thank you!",
-            Msg::SurveyDone => "Close",
-            Msg::SurveyRequired => "Please answer this question.",
-            Msg::SurveyInvalid => "This answer is not valid.",
-            Msg::SurveyChoose => "Choose an answer",
-            Msg::SurveyProgress => "Survey progress",
-            Msg::SurveyAnnounce => "Question {step} of {total}: {question}",
-            Msg::SurveyStar => "{rating} out of 5 stars",
-            Msg::SurveyFace1 => "Very unhappy",
-            Msg::SurveyFace2 => "Unhappy",
-            Msg::SurveyFace3 => "Neutral",
-            Msg::SurveyFace4 => "Happy",
-            Msg::SurveyFace5 => "Very happy",
-
-            Msg::OpenMessenger => "Open messenger",
-            Msg::OpenMessengerUnread => "Open messenger, {count} unread",
-            Msg::UnreadOverflow => "9+",
-            Msg::CloseMessenger => "Close messenger",
-            Msg::Team => "Team",
-            Msg::PanelTitle => "Messages",
-            Msg::NoMessages => "No messages yet.",
-            Msg::ConversationLog => "Conversation",
-            Msg::Compose => "Write a message…",
-            Msg::Send => "Send",
-
-            Msg::MessengerFailed => "Messages could not load. Close and reopen to try again.",
-
-            Msg::Sending => "Sending…",
-            Msg::SendFailed => "A message could not be sent.",
-            Msg::Offline => "Offline — your message will be sent when you are back online.",
-            Msg::Closed => "This conversation is closed.",
-            Msg::ClosedRated => "This conversation is closed. Thanks for your feedback!",
-            Msg::QueueNext => "You are next in line.",
-            Msg::QueuePosition => "You are number {position} in line.",
-            Msg::Typing => "{name} is typing…",
-            Msg::TypingSomeone => "Someone is typing…",
-            Msg::RatingPrompt => "How did we do?",
-            Msg::RatingComment => "Comment (optional)",
-            Msg::RatingOption => "{rating} out of 5",
-            Msg::RatingThanks => "Thanks for your feedback!",
-            Msg::RatingFailed => "Your rating could not be sent; try again.",
-
-            Msg::Conversations => "Your conversations",
-            Msg::NewConversation => "New conversation",
-            Msg::ConversationsFailed => "Your conversations could not be loaded; try again.",
-            Msg::ConversationUntitled => "Conversation",
-            Msg::ConversationOpen => "{topic} · open · {date}",
-            Msg::ConversationClosed => "{topic} · closed · {date}",
-            Msg::ConversationOpenUnread => "{topic} · open · {date} · {count} unread",
-            Msg::ConversationClosedUnread => "{topic} · closed · {date} · {count} unread",
-
-            Msg::TopicLabel => "What is this about?",
-            Msg::TopicNone => "Choose a topic",
-            Msg::EmailLabel => "Your email, to get our reply (optional)",
-            Msg::TopicMissing => "Choose a topic first.",
-            Msg::ConsentMissing => "Please accept the notice to start the conversation.",
-            Msg::EmailInvalid => "That email address does not look right.",
-
-            Msg::RepliesMinutes => "The team typically replies in a few minutes.",
-            Msg::RepliesHours => "The team typically replies in a few hours.",
-            Msg::RepliesDay => "The team typically replies within a day.",
-            Msg::Away => "We are away right now. Leave a message and we will get back to you.",
-
-            Msg::Spaces => "Messenger sections",
-            Msg::SpaceHome => "Home",
-            Msg::SpaceMessages => "Messages",
-            Msg::SpaceHelp => "Help",
-            Msg::SpaceTickets => "Tickets",
-            Msg::SpaceTasks => "Tasks",
-            Msg::SpaceTicketsUpdated => "Tickets, {count} updated",
-            Msg::HomeRecent => "Recent conversation",
-            Msg::HomeNewMessage => "Send us a message",
-            Msg::HomeQuestions => "Common questions",
-            Msg::HomeChecklists => "Get started",
-            Msg::SearchHelp => "Search for help",
-            Msg::SearchNone => "No articles match your search.",
-            Msg::SearchFailed => "Search is not available right now; try again.",
-            Msg::ArticleBack => "Back to results",
-            Msg::ArticleFailed => "This article could not be loaded.",
-            Msg::ArticleHelpful => "Was this helpful?",
-            Msg::FeedbackYes => "Yes",
-            Msg::FeedbackNo => "No",
-            Msg::FeedbackThanks => "Thanks for letting us know!",
-            Msg::FeedbackAlready => "You already told us about this article.",
-            Msg::FeedbackFailed => "Your answer could not be sent; try again.",
-            Msg::SuggestedArticles => "These articles might help",
-            Msg::HelpCenter => "Help center",
-            Msg::TicketNew => "New ticket",
-            Msg::TicketSubject => "Subject",
-            Msg::TicketDescription => "Describe the problem",
-            Msg::TicketSend => "Send ticket",
-            Msg::TicketFiled => "Thanks! Your ticket is filed.",
-            Msg::TicketFailed => "Your ticket could not be sent; check both fields and try again.",
-            Msg::TicketsMine => "Your tickets",
-            Msg::TicketsNone => "You have no tickets yet.",
-            Msg::TicketsFailed => "Your tickets could not be loaded; try again.",
-            Msg::TicketLine => "{subject} · {status} · {date}",
-            Msg::TicketMoved => "Your ticket “{subject}” is now {status}.",
-            Msg::TicketOpen => "open",
-            Msg::TicketPending => "pending",
-            Msg::TicketSolved => "solved",
-            Msg::TicketClosed => "closed",
-            Msg::TasksNone => "Nothing to do here right now.",
-            Msg::TasksFailed => "Your tasks could not be loaded; try again.",
-            Msg::ChecklistProgress => "{done} of {total} done",
-            Msg::TaskDone => "Done",
-            Msg::TaskTodo => "To do",
-            Msg::TaskTour => "Start the tour",
-            Msg::TaskOpen => "Open",
-            Msg::TaskDo => "Do it",
-            Msg::TaskFailed => "That task could not be saved; try again.",
-        }
-    }
-}
-
-/// The visitor's text for `m`.
+/// The visitor's text for `m`: their locale's, else English.
 #[inline(always)]
 pub fn t(m: Msg) -> &'static str {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let en = m.en();
+        let v = lookup_packed(m as u32, en.as_ptr() as u32, en.len() as u32);
+        // SAFETY: `lookup_packed` answers the pointer and length of a `&'static str` (`en`, or
+        // a leaked delivered text) unchanged; pointers are 32-bit here.
+        unsafe {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                v as u32 as usize as *const u8,
+                (v >> 32) as usize,
+            ))
+        }
+    }
+    // Native tests have no page: nothing is delivered.
+    #[cfg(not(target_arch = "wasm32"))]
     m.en()
+}
+
+/// [`lookup`] through one 64-bit value each way: a `&str` answered by a function is written
+/// through the caller's stack, which costs every call site of `t` (hundreds) a stack frame and
+/// its loads — ~1 KB brotli per module; this costs none.
+#[cfg(target_arch = "wasm32")]
+#[inline(never)]
+fn lookup_packed(i: u32, ptr: u32, len: u32) -> u64 {
+    // SAFETY: `ptr`/`len` are those of `t`'s `&'static str`, on a 32-bit target.
+    let en: &'static str = unsafe {
+        std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+            ptr as usize as *const u8,
+            len as usize,
+        ))
+    };
+    let s = lookup(i as usize, en);
+    u64::from(s.as_ptr() as u32) | ((s.len() as u64) << 32)
+}
+
+/// How many messages there are (a delivered table's length).
+const COUNT: usize = Msg::ALL.len();
+
+std::thread_local! {
+    /// The delivered texts read so far, by discriminant (leaked: one locale's strings, read
+    /// once each, for the page's life).
+    static READ: [Cell<Option<&'static str>>; COUNT] = const { [const { Cell::new(None) }; COUNT] };
+}
+
+/// Where the core leaves the boot answer's `i18n` (`{locale, dir?, strings?}`) for every
+/// module (they share no memory): a property of the page's global object.
+const SLOT: &str = "__porchlightI18n";
+
+/// The core, on a boot answer: its `i18n` becomes every module's.
+pub fn adopt(answer: &JsValue) {
+    crate::js::set(&js_sys::global(), SLOT, &crate::js::get(answer, "i18n"));
+}
+
+/// The boot answer's `i18n`, as [`adopt`] left it (`undefined` before).
+fn delivered() -> JsValue {
+    crate::js::get(&js_sys::global(), SLOT)
+}
+
+/// Whether the widget reads right to left: its locale does (Arabic), or the page does (an
+/// English widget on a right-to-left page mirrors with it). The one rule for placements
+/// (start / end), scales, Back / Next and arrow keys; a root marked by [`mark`] inherits the
+/// page's direction unless its locale is right to left, which comes to the same.
+pub fn rtl() -> bool {
+    if crate::js::get_str(&delivered(), "dir").is_some() {
+        return true;
+    }
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
+    let Some(el) = w.document().and_then(|d| d.document_element()) else {
+        return false;
+    };
+    let style = crate::js::call1(&w, "getComputedStyle", &el);
+    crate::js::get_str(&style, "direction").as_deref() == Some("rtl")
+}
+
+/// Sets `lang` (the visitor's locale) on a module's root or shadow host, and `dir="rtl"` when
+/// the locale reads right to left (else the page's direction is inherited); answers whether it
+/// set `dir`.
+pub fn mark(e: &web_sys::Element) -> bool {
+    let d = delivered();
+    if let Some(lang) = crate::js::get_str(&d, "locale") {
+        let _ = e.set_attribute("lang", &lang);
+    }
+    let dir = crate::js::get_str(&d, "dir");
+    if let Some(dir) = &dir {
+        let _ = e.set_attribute("dir", dir);
+    }
+    dir.is_some()
+}
+
+/// The locale for the browser's `Intl` (dates, numbers): the visitor's, or for English the
+/// browser's own (`en-GB` keeps its day/month order).
+pub fn intl_locale() -> String {
+    crate::js::get_str(&delivered(), "locale")
+        .filter(|l| l != "en")
+        .unwrap_or_else(|| "default".into())
+}
+
+/// Entry `i` of the delivered table, or `en` (no table, or no such entry: an older edge).
+#[inline(always)]
+pub fn lookup(i: usize, en: &'static str) -> &'static str {
+    // Native tests have no page (and no JS to call).
+    if cfg!(not(target_arch = "wasm32")) {
+        return en;
+    }
+    READ.with(|read| {
+        let Some(cell) = read.get(i) else {
+            return en;
+        };
+        if let Some(s) = cell.get() {
+            return s;
+        }
+        let strings = crate::js::get(&delivered(), "strings");
+        match js_sys::Reflect::get_u32(&strings, i as u32)
+            .ok()
+            .and_then(|v| v.as_string())
+        {
+            Some(s) => {
+                let s: &'static str = s.leak();
+                cell.set(Some(s));
+                s
+            }
+            None => en,
+        }
+    })
 }
 
 /// `m` with each `{name}` replaced by its value (unknown placeholders stay as written).
@@ -611,68 +194,6 @@ pub fn fill_text(text: &str, args: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The placeholders of `text`, or why it is malformed.
-    fn placeholders(text: &str) -> Result<Vec<&str>, String> {
-        let mut names = Vec::new();
-        let mut rest = text;
-        loop {
-            let open = rest.find('{');
-            let close = rest.find('}');
-            match (open, close) {
-                (None, None) => return Ok(names),
-                (Some(o), Some(c)) if o < c => {
-                    let name = &rest[o + 1..c];
-                    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase()) {
-                        return Err(format!("placeholder {{{name}}} is not [a-z]+"));
-                    }
-                    if name.contains('{') {
-                        return Err("nested braces".into());
-                    }
-                    names.push(name);
-                    rest = &rest[c + 1..];
-                }
-                _ => return Err("unbalanced braces".into()),
-            }
-        }
-    }
-
-    #[test]
-    fn every_message_has_english_text_and_well_formed_placeholders() {
-        for m in Msg::ALL {
-            let text = m.en();
-            assert!(!text.trim().is_empty(), "{m:?} has no English text");
-            assert_eq!(text, text.trim(), "{m:?} has surrounding blanks");
-            let names = placeholders(text).unwrap_or_else(|e| panic!("{m:?}: {e}: {text:?}"));
-            let mut unique = names.clone();
-            unique.sort_unstable();
-            unique.dedup();
-            assert_eq!(unique.len(), names.len(), "{m:?} repeats a placeholder");
-        }
-        assert!(placeholders("a {b} c").is_ok());
-        for bad in ["{", "}", "a } b {", "{A}", "{}", "{a{b}}", "{a b}", "{a1}"] {
-            assert!(placeholders(bad).is_err(), "{bad}");
-        }
-    }
-
-    /// `ALL` names every variant of the enum (its declaration, read from this file), once.
-    #[test]
-    fn all_lists_every_message_once() {
-        let src = include_str!("catalog.rs");
-        let body = src
-            .split_once("pub enum Msg {")
-            .and_then(|(_, b)| b.split_once("\n}"))
-            .map(|(b, _)| b)
-            .expect("the enum");
-        let declared: Vec<&str> = body
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.starts_with("//") && l.ends_with(','))
-            .map(|l| l.trim_end_matches(','))
-            .collect();
-        let listed: Vec<String> = Msg::ALL.iter().map(|m| format!("{m:?}")).collect();
-        assert_eq!(listed, declared, "Msg::ALL in the order of the enum");
-    }
 
     #[test]
     fn fill_replaces_named_placeholders_once() {

@@ -1,8 +1,8 @@
-//! Every visitor-visible string of the in-page modules comes from the catalog
-//! (`src/catalog.rs`): this reads their sources and fails on text, an accessible name, a
-//! placeholder, a title or a status line written in place (a string literal, or a constant of
-//! the module's own) instead of `t(Msg::…)` / `fill(Msg::…, …)`. Tests (`#[cfg(test)] mod tests`)
-//! are not looked at.
+//! Every visitor-visible string of the in-page modules comes from the catalog (`shared/src/i18n`,
+//! looked up by `src/catalog.rs`): this reads their sources and fails on text, an accessible
+//! name, a placeholder, a title or a status line written in place (a string literal, or a
+//! constant of the module's own) instead of `t(Msg::…)` / `fill(Msg::…, …)`. Tests
+//! (`#[cfg(test)] mod tests`) are not looked at.
 
 use regex_lite::Regex;
 use std::path::{Path, PathBuf};
@@ -113,7 +113,7 @@ fn visible_strings_come_from_the_catalog() {
     }
     assert!(
         all.is_empty(),
-        "write these in widget/common/src/catalog.rs and use t(Msg::…) / fill(…):\n{}",
+        "write these in shared/src/i18n/msg.rs (and each locale) and use t(Msg::…) / fill(…):\n{}",
         all.join("\n")
     );
 }

@@ -5,7 +5,7 @@ use crate::live::catch_up;
 use crate::view::{render, set_status};
 use crate::{chat, ui, Dom};
 use js_sys::Array;
-use porchlight_widget_common::catalog::{fill_text, t, Msg};
+use porchlight_widget_common::catalog::{self, fill_text, t, Msg};
 use porchlight_widget_common::js::{get, get_f64, get_str, num};
 use porchlight_widget_common::{add, attrs};
 use std::cell::RefCell;
@@ -129,7 +129,7 @@ pub(crate) fn label(c: &JsValue) -> String {
         .map(|at| {
             String::from(
                 js_sys::Date::new(&JsValue::from_f64(at))
-                    .to_locale_date_string("default", &JsValue::UNDEFINED),
+                    .to_locale_date_string(&catalog::intl_locale(), &JsValue::UNDEFINED),
             )
         })
         .unwrap_or_default();

@@ -9,7 +9,7 @@ use crate::spaces::{at, button, el, hide, set_updates, updates};
 use crate::{ui, Dom};
 use js_sys::{Array, Date, Object};
 use porchlight_widget_common::add;
-use porchlight_widget_common::catalog::{fill, t, Msg};
+use porchlight_widget_common::catalog::{self, fill, t, Msg};
 use porchlight_widget_common::js::{get, get_f64, get_str, set};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -148,7 +148,7 @@ fn draw() {
             .map(|at| {
                 String::from(
                     Date::new(&JsValue::from_f64(at))
-                        .to_locale_date_string("default", &JsValue::UNDEFINED),
+                        .to_locale_date_string(&catalog::intl_locale(), &JsValue::UNDEFINED),
                 )
             })
             .unwrap_or_default();

@@ -257,11 +257,12 @@ async fn start_session(
     }
     js::set(&body, "page", &page());
     js::set(&body, "eligible", &crate::engage::ask(ws));
-    let locale = locale
-        .as_string()
-        .or_else(|| web_sys::window().and_then(|w| w.navigator().language()));
-    if let Some(l) = locale {
+    // The edge picks the language (as the loader's boot): the page's locale, else the browser's.
+    if let Some(l) = locale.as_string() {
         js::set(&body, "locale", &JsValue::from_str(clip(&l, 35)));
+    }
+    if let Some(w) = web_sys::window() {
+        js::set(&body, "languages", &w.navigator().languages());
     }
     let mut attempt = 0;
     let mut told = false;
@@ -341,6 +342,7 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
     let visitor = get(r, "visitor");
     state(|s| s.visitor = Visitor::from_js(visitor.clone()));
     crate::chat::visitor(&visitor);
+    porchlight_widget_common::catalog::adopt(r);
     ensure_ui(ws, &settings);
     crate::engage::answered(ws, &get(r, "eligible"), &settings);
     Some(visitor)

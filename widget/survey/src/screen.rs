@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 
 use js_sys::Function;
-use porchlight_widget_common::catalog::{fill, t, Msg};
+use porchlight_widget_common::catalog::{self, fill, t, Msg};
 use porchlight_widget_common::js::{
     blank, call0, call1, call2, esc, get, get_f64, get_str, num, set, wrap_tab,
 };
@@ -96,14 +96,6 @@ fn report(name: &str) {
     }
 }
 
-/// Whether the page reads right to left.
-fn rtl(doc: &Document) -> bool {
-    let Some(el) = doc.document_element() else {
-        return false;
-    };
-    get_str(&call1(&window(doc), "getComputedStyle", &el), "direction").as_deref() == Some("rtl")
-}
-
 /// A new dialog in `root` with its listeners, open (modal for a large survey).
 fn open(doc: &Document, root: &Element, large: bool) -> Result<Element, JsValue> {
     let d = add(doc, root, "dialog", if large { "sv dl lg" } else { "sv" })?;
@@ -111,7 +103,7 @@ fn open(doc: &Document, root: &Element, large: bool) -> Result<Element, JsValue>
         &d,
         &[
             ("aria-labelledby", "pl-sv-t"),
-            ("dir", if rtl(doc) { "rtl" } else { "ltr" }),
+            ("dir", if catalog::rtl() { "rtl" } else { "ltr" }),
         ],
     )?;
     let click: Cb = Closure::new(|e: JsValue| {

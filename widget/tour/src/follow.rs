@@ -11,7 +11,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect};
-use porchlight_widget_common::js::{call0, call1, call2, get, get_str, num, set};
+use porchlight_widget_common::js::{call0, call1, call2, get, num, set};
 use porchlight_widget_common::place::{place, Placed, Rect, Side};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
@@ -41,18 +41,6 @@ const PAD: f64 = 4.0;
 
 pub(crate) fn doc() -> Option<Document> {
     porchlight_widget_common::js::window()?.document()
-}
-
-/// Whether the page reads right to left.
-pub(crate) fn rtl() -> bool {
-    let (Some(w), Some(el)) = (
-        porchlight_widget_common::js::window(),
-        doc().and_then(|d| d.document_element()),
-    ) else {
-        return false;
-    };
-    let style = call1(&w, "getComputedStyle", &el);
-    get_str(&style, "direction").as_deref() == Some("rtl")
 }
 
 /// What has focus, inside open shadow roots too.

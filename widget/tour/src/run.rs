@@ -98,7 +98,7 @@ impl Step {
                 Some("end") => Missing::End,
                 _ => Missing::Centre,
             },
-            rtl: follow::rtl(),
+            rtl: porchlight_widget_common::catalog::rtl(),
         }
     }
 

@@ -193,7 +193,8 @@ pub fn answer(
             regex_js::with_js(&mut v);
             RawValue::from_string(v.to_string()).ok().map(Cow::Owned)
         }
-        let (Some(triggers), Some(frequency)) = (for_browser(&row.triggers), raw(&row.frequency)) else {
+        let (Some(triggers), Some(frequency)) = (for_browser(&row.triggers), raw(&row.frequency))
+        else {
             skip(&mut skipped, row, Why::Invalid);
             continue;
         };

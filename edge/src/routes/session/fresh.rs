@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use worker::Response;
 
 use super::resolve::new_visitor;
-use super::{claims_of, decide, describe_device, lifetime_ms, BootResponse};
+use super::{claims_of, decide, delivery, describe_device, lifetime_ms, BootResponse};
 use crate::auth;
 use crate::db::{self, VisitorRow, WorkspaceRow};
 use crate::http::{self, Ctx};
@@ -108,6 +108,7 @@ impl Fresh {
                 resumed: false,
                 settings: self.workspace.public_settings(),
                 eligible,
+                i18n: delivery(&self.visitor),
             },
         )
     }
@@ -182,7 +183,7 @@ pub fn fresh_guess(ctx: &Ctx, req: &BootRequest) -> Result<Option<Fresh>, ApiErr
         return Ok(None);
     }
     visitor.session_id = req.session_id.clone();
-    describe_device(&mut visitor, req);
+    describe_device(&mut visitor, req, &ws);
     let token = SessionToken::from_random(rand::bytes::<32>()?);
     Ok(Some(Fresh {
         expires_at: ctx.now + lifetime_ms(ctx, &ws),

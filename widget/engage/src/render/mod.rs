@@ -155,6 +155,7 @@ pub(crate) fn host(id: &str, class: &str, at_start: bool) -> Result<(Element, El
     let body = doc.body().ok_or("no body")?;
     let h = doc.create_element("div")?;
     h.set_attribute("data-porchlight-item", id)?;
+    porchlight_widget_common::catalog::mark(&h);
     let (vars, look) = paint();
     let hs: &HtmlElement = h.unchecked_ref();
     for (k, v) in vars {

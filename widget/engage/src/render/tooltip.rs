@@ -175,7 +175,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
                     vw,
                     vh,
                     Prefer::Below,
-                    false,
+                    porchlight_widget_common::catalog::rtl(),
                 );
                 // Below (no class), "up", "lf" (left of its element), "rt", or "sh": a bottom
                 // sheet (narrow viewports, or no side with room). The arrow's offset in `--a`.
