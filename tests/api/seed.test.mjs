@@ -30,7 +30,9 @@ test('the demo pages offer the seeded banner, post, tooltip and survey where the
     assert.deepEqual([banner.content.position, banner.content.style], ['top', 'inline'], 'in the flow: it must not cover the demo header');
     assert.deepEqual(banner.content.buttons.map((x) => x.action.type), ['open_messenger']);
     assert.equal(banner.frequency, 'until_dismissed');
-    assert.deepEqual(banner.triggers, [{ type: 'page_visit', match: 'regex', value: '^/(index\\.html)?$' }]);
+    // `js` is the edge's translation of the pattern for the browser's RegExp (regex_js).
+    assert.deepEqual(banner.triggers.map(({ js, ...t }) => t), [{ type: 'page_visit', match: 'regex', value: '^/(index\\.html)?$' }]);
+    assert.ok(new RegExp(banner.triggers[0].js, 'u').test('/'), 'the browser form matches the landing page');
     const landing = new RegExp(banner.triggers[0].value);
     assert.ok(['/', '/index.html'].every((p) => landing.test(p)) && !['/app', '/index.htm', '/x/'].some((p) => landing.test(p)));
     assert.deepEqual(e.tooltips, [], path);

@@ -26,11 +26,11 @@ test('a new ticket is announced in the console and counted on Tickets until open
     await checkScreen(page, 'inbox-new-ticket');
     await link.click();
     await screenTitle(page).filter({ hasText: 'Tickets' }).waitFor();
-    await page.getByText('Export is broken').waitFor();
+    await page.getByText('Export is broken', { exact: true }).waitFor();
     assert.equal(await nav(page).getByRole('link', { name: 'Tickets', exact: true }).count(), 1, 'the count goes once the queue is seen');
     // Filed while the queue is shown: it appears.
     assert.equal((await file('Cannot log in')).status, 201);
-    await page.getByText('Cannot log in').waitFor();
+    await page.getByText('Cannot log in', { exact: true }).waitFor();
     assert.deepEqual(errors, []);
   } finally {
     await close();

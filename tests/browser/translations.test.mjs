@@ -34,8 +34,8 @@ async function answer(ws, id, locale, labels) {
     await choose(page, id, choices[0]);
     await choose(page, id, choices[2]);
     await primary(page, id);
-    // The thank-you screen is the widget's own (its catalog), not authored here.
-    await screenIs(page, id, 'Thank you!');
+    // The thank-you screen is the widget's own (its catalog, in the visitor's locale), not authored here.
+    await screenIs(page, id, labels.thanks ?? 'Thank you!');
     await until(() => posts.some((x) => x.complete && x.status === 200), 'the complete response stored');
     assert.deepEqual(errors, []);
     return { title: first.title, options: options.slice(1), choices, markup };
@@ -47,7 +47,7 @@ async function answer(ws, id, locale, labels) {
 test('a survey in French shows French labels; answers are stored as the options, counted with the English ones', async () => {
   const ws = await workspace();
   const id = await survey(ws, QUESTIONS, { content: { format: 'large', translations: { fr: FR } } });
-  const fr = await answer(ws, id, 'fr-FR', { role: 'Votre rôle', use: 'What do you use?', roles: ['Développeur', 'Responsable'] });
+  const fr = await answer(ws, id, 'fr-FR', { role: 'Votre rôle', use: 'What do you use?', roles: ['Développeur', 'Responsable'], thanks: 'Merci !' });
   assert.deepEqual(fr.options, ['Développeur', 'Responsable']);
   assert.deepEqual(fr.choices, ['Rapports', 'Discussion', '<b>Visites</b>']);
   assert.equal(fr.markup, 0, 'a translated label is text, never markup');
