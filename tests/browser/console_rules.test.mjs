@@ -76,6 +76,7 @@ test('build an audience with the builder, see its reach change, save it; an engi
     assert.equal(await page.getByRole('textbox', { name: 'Value (/conditions/0)' }).inputValue(), 'free');
 
     await checkScreen(page, 'rule-builder');
+    assert.doesNotMatch(await page.locator('#view').innerText(), /^null$/m, 'no stray "null" above the form');
     await page.getByLabel('Name').fill('Free plan banner');
     await page.getByLabel('Body').fill('Upgrade today.');
     await page.getByRole('button', { name: 'Create outbound message' }).click();

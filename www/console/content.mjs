@@ -204,10 +204,11 @@ export async function editView(view, kindId, id) {
     }
   }
 
-  view.replaceChildren(
+  // replaceChildren writes a null as the text "null": leave the absent parts out.
+  view.replaceChildren(...[
     h('p', { class: 'crumbs' }, h('a', { href: `#/${kindId}` }, kind.label)),
     h1, bar, !isNew && kind.statuses && kindId !== 'articles' ? previewBox(item.id, nameOf(kind, item) || kind.one) : null, draftNote,
     kind.json.length ? h('p', { class: 'hint' }, 'The audience is built below (or edited as JSON); triggers and frequency are edited as JSON for now. The engine checks them as you go and when you save.') : null,
-    form);
+    form].filter((c) => c != null));
   return h1;
 }
