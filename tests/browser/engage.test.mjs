@@ -381,6 +381,39 @@ test('clicks the workspace tracks without code are events: counted at the edge a
   }
 });
 
+test('clicks made while the engagement module downloads are not lost: a tracked click counts once, an element click fires its item', async () => {
+  const ws = await createWorkspace();
+  const patch = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { messenger: { trackedClicks: [{ selector: '#top', event: 'clicked_top' }] } } });
+  assert.equal(patch.status, 200, patch.text);
+  const post = await author(ws, 'outbound', { kind: 'post', content: { body: 'You clicked the top' }, frequency: 'always', triggers: [{ type: 'event', name: 'clicked_top' }] });
+  const bar = await author(ws, 'outbound', banner('Heading clicked', { triggers: [{ type: 'element_click', selector: 'h1' }] }));
+  const base = await hostPage(ws.id);
+  const { context, close } = await freshContext();
+  try {
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let asked;
+    const requested = new Promise((r) => { asked = r; });
+    await context.route(/\/porchlight-engage_bg\.[0-9a-f]+\.wasm$/, async (route) => { asked(); await held; await route.continue(); });
+    const { page, errors } = await open(context, `${base}/`);
+    const visitor = await page.evaluate(() => window.__ready.id);
+    // The core has asked for the module: the visitor clicks before it is here.
+    await requested;
+    await page.locator('#top').click();
+    await page.locator('h1').click();
+    assert.equal(await isShown(page, post), false);
+    release();
+    await shown(page, post).waitFor({ state: 'attached', timeout: 10000 });
+    await shown(page, bar).waitFor({ state: 'attached', timeout: 10000 });
+    await page.waitForFunction((k) => !localStorage.getItem(k), `porchlight:${ws.id}:ev`, { timeout: 15000 });
+    const v = await call('GET', `/admin/v1/visitors/${visitor}`, { token: ws.key });
+    assert.deepEqual(v.body.events.totals.map((t) => [t.name, t.count]), [['clicked_top', 1]]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('a tooltip whose element is not on this page does not hold back one whose element is', async () => {
   const ws = await createWorkspace();
   const elsewhere = await author(ws, 'tooltips', { content: { selector: '#not-here', body: 'Elsewhere' }, frequency: 'always', priority: 9 });

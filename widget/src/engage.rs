@@ -113,6 +113,23 @@ fn start(ws: &str) {
             js::set(&config, "load", &l);
         }
     }
+    // Clicks while the module downloads: it replays them once it has an answer, so a tracked
+    // click made meanwhile is an event like any other (it sets `done` when it listens itself).
+    let early = Array::new();
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        let a = early.clone();
+        let f = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            if a.length() < 20 && !get(&a, "done").is_truthy() {
+                if let Some(t) = e.target() {
+                    a.push(&t);
+                }
+            }
+        });
+        let _ =
+            d.add_event_listener_with_callback_and_bool("click", f.as_ref().unchecked_ref(), true);
+        f.forget();
+    }
+    js::set(&config, "clicks", &early);
     call(
         EngageExport::Init,
         &crate::chat::host().into(),

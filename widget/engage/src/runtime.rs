@@ -62,6 +62,9 @@ struct Rt {
     stopped: bool,
     /// The last verdicts, for `debug`.
     last: Vec<(String, Verdict)>,
+    /// Clicks made before the first answer (the core's, while this module downloaded, then
+    /// this module's own): replayed once the items they may trigger are known.
+    early: Option<Array>,
 }
 
 impl Rt {
@@ -85,6 +88,7 @@ impl Rt {
         warned: Vec::new(),
         stopped: false,
         last: Vec::new(),
+        early: None,
     };
 }
 
@@ -174,6 +178,11 @@ fn start(host: JsValue, ws: String, config: JsValue) {
         rt.stopped = false;
         if fresh {
             rt.page = Page::enter(href(), 0.0);
+            // The core stops collecting: this module's own listener takes over.
+            rt.early = get(&config, "clicks").dyn_into::<Array>().ok();
+            if let Some(a) = &rt.early {
+                set(a, "done", &JsValue::TRUE);
+            }
         }
         fresh
     })
@@ -269,6 +278,15 @@ fn apply(answer: JsValue, asked: Option<i64>) {
 
 /// After an answer: what shows now, and the reasons when debugging.
 fn planned() {
+    // Clicks made before the first answer: a tracked click is an event, an element click may
+    // fire an item's trigger.
+    if let Some(early) = with(|rt| rt.early.take()).flatten() {
+        for el in early.iter() {
+            if let Ok(el) = el.dyn_into::<web_sys::Element>() {
+                seen(observe::Seen::Click(el));
+            }
+        }
+    }
     replan();
     if with(|rt| rt.debug).unwrap_or(false) {
         // A boot's answer carries no reasons from the edge: ask for them, then print.

@@ -32,6 +32,17 @@ pub(super) fn seen(s: Seen) {
             }
         }
         Seen::Click(el) => {
+            // Before the first answer the click waits with the core's (see `planned`).
+            let Some(Some(el)) = with(|rt| match &rt.early {
+                Some(a) if a.length() < 20 => {
+                    a.push(&el);
+                    None
+                }
+                Some(_) => None,
+                None => Some(el),
+            }) else {
+                return;
+            };
             let (clicks, tracked) = with(|rt| {
                 let mut sels: Vec<String> = Vec::new();
                 for i in &rt.items {
