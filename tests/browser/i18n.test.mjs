@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { axe, outputPath } from '../lib/browser.mjs';
-import { author, box, hostPage, open, outbound, pageBox, sel, shown, tooltip, until } from '../lib/engage.mjs';
+import { author, box, hostPage, open, outbound, pageBox, sel, shown, tabTo, tooltip, until } from '../lib/engage.mjs';
 import { call, createWorkspace } from '../lib/harness.mjs';
 import { screenIs, survey } from '../lib/surveys.mjs';
 import { stepIs, tour } from '../lib/tours.mjs';
@@ -166,6 +166,8 @@ test('Japanese: the messenger and a post in Japanese (screenshots)', async () =>
 
 // The matrix: each experience in a workspace of each appearance, for an English and an Arabic
 // visitor. Authored text is in the visitor's language (so the page's language is honest too).
+/** The catalog's name of a popover without a title (`Msg::TooltipUntitled`). */
+const TIP = { en: 'Tip', ar: 'تلميح' };
 const TEXT = {
   en: { title: 'Reports are here', body: 'Build reports without SQL.', button: 'Later', q: 'Recommend us?', step: 'Here' },
   ar: { title: 'التقارير متاحة', body: 'أنشئ التقارير دون SQL.', button: 'لاحقًا', q: 'هل تنصح بنا؟', step: 'هنا' },
@@ -180,9 +182,10 @@ for (const appearance of ['light', 'dark']) {
         banner: await outbound(ws, 'banner', { title: x.title, body: x.body, position: 'top', style: 'floating' }, on('banner')),
         post: await outbound(ws, 'post', { title: x.title, body: x.body, buttons: [{ label: x.button, action: { type: 'dismiss' } }] }, on('post')),
         chat: await outbound(ws, 'chat', { body: x.body }, on('chat')),
-        // With a button: a popover without one is role=tooltip, whose text axe's "region" rule
-        // flags outside any landmark (a finding of its own, not of the language).
         tooltip: await tooltip(ws, { title: x.title, body: x.body, selector: '#page-btn', hint: 'beacon', buttons: [{ label: x.button, action: { type: 'dismiss' } }] }, on('tooltip')),
+        // Without buttons or title: still a non-modal dialog (its × takes focus), which axe's
+        // "region" rule takes as a landmark (a `role=tooltip` was flagged there).
+        tip: await tooltip(ws, { body: x.body, selector: '#page-btn' }, on('tip')),
         tour: await tour(ws, [{ kind: 'pointer', title: x.step, body: x.body, selector: '#page-btn' }, { kind: 'post', title: x.title, body: x.body }], on('tour')),
         survey: await survey(ws, [{ id: 'nps', type: 'nps', prompt: x.q }], { content: { format: 'small' }, ...on('survey') }),
       };
@@ -191,7 +194,22 @@ for (const appearance of ['light', 'dark']) {
         for (const [kind, id] of Object.entries(ids)) {
           await page.goto(hostPage(ws.id, { name: kind }));
           await shown(page, id);
-          if (kind === 'tooltip') await page.locator(`${sel(id)} .bc`).click();
+          if (kind === 'tooltip' || kind === 'tip') {
+            // By keyboard: Tab reaches the beacon, which opens the popover and is described by
+            // its text; Tab again goes into it (its ×).
+            await page.focus('#page-btn');
+            assert.ok(await tabTo(page, (f) => f.item === id && f.cls === 'bc'), `${kind}: Tab reaches the beacon`);
+            const a = await page.evaluate((q) => {
+              const r = document.querySelector(q).shadowRoot;
+              const b = r.activeElement;
+              const d = r.getElementById(b?.getAttribute('aria-describedby') ?? '');
+              const pop = r.getElementById(b?.getAttribute('aria-controls') ?? '');
+              return { beacon: b?.className, expanded: b?.getAttribute('aria-expanded'), described: d?.textContent, role: pop?.getAttribute('role'), name: pop?.getAttribute('aria-label'), open: pop ? !pop.hidden : false };
+            }, sel(id));
+            assert.deepEqual(a, { beacon: 'bc', expanded: 'true', described: x.body, role: 'dialog', name: kind === 'tip' ? TIP[lang] : x.title, open: true }, `${kind}: the beacon`);
+            await page.keyboard.press('Tab');
+            assert.equal(await page.evaluate((q) => document.querySelector(q).shadowRoot.activeElement?.className, sel(id)), 'x', `${kind}: Tab goes into the popover, to its ×`);
+          }
           if (kind === 'tour') await stepIs(page, id, x.step);
           if (kind === 'survey') await screenIs(page, id, x.q);
           await page.waitForTimeout(300); // entry animations end

@@ -21,7 +21,7 @@ pub enum Msg {
     ChatReply,
     /// The hint beacon of a tooltip.
     TooltipHint,
-    /// The accessible name of a tooltip's popover with buttons (a dialog) without a title.
+    /// The accessible name of a tooltip's popover (a non-modal dialog) without a title.
     TooltipUntitled,
 
     // --- tours (widget/tour) ---

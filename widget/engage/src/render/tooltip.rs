@@ -3,9 +3,10 @@
 //! opens the popover on hover, focus or click; focus leaving it or a press elsewhere closes it.
 //! With `hint: "element"` the element itself opens it on hover or focus, and the pointer may
 //! move from the element onto the popover (WCAG 1.4.13: hoverable) without closing it.
-//! Without buttons the popover is a WAI-ARIA tooltip (`role="tooltip"`, described-by from the
-//! beacon); with buttons it is a non-modal dialog. Escape hides it wherever focus is; × (first
-//! in it, right after the beacon in the tab order) dismisses it.
+//! The popover is a non-modal dialog (named by its title) whatever its buttons: its × takes
+//! focus, which WAI-ARIA's `tooltip` must not; the beacon controls it (`aria-expanded`) and is
+//! described by its text. Escape hides it wherever focus is; × (first in it, right after the
+//! beacon in the tab order) dismisses it.
 //!
 //! It follows its element on scroll (capture: any scrolling ancestor), resize and the
 //! element's own size changes (ResizeObserver) — no per-frame loop. If the element leaves the
@@ -75,26 +76,25 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let pop = add(&doc, &wrap, "div", "tp")?;
     pop.set_id(&pop_id);
     let has_buttons = !super::buttons(item).is_empty();
-    if has_buttons {
-        let name = item.text("title").unwrap_or(t(Msg::TooltipUntitled));
-        attrs(&pop, &[("role", "dialog"), ("aria-label", name)])?;
-    } else {
-        attrs(&pop, &[("role", "tooltip")])?;
-    }
-    if let Some(b) = &beacon {
-        let rel = if has_buttons {
-            "aria-controls"
-        } else {
-            "aria-describedby"
-        };
-        attrs(b, &[(rel, &pop_id)])?;
-    }
+    // Always a non-modal dialog: its × (and any button) takes focus, which a `tooltip` must
+    // not hold; axe's `region` rule also takes a dialog as a landmark, not a tooltip.
+    let name = item.text("title").unwrap_or(t(Msg::TooltipUntitled));
+    attrs(&pop, &[("role", "dialog"), ("aria-label", name)])?;
     pop.unchecked_ref::<HtmlElement>().set_hidden(true);
     add(&doc, &pop, "span", "ar")?;
     close_button(&doc, &pop, item, actor, &mut keep)?;
     text(&doc, &pop, "strong", "bt", item.text("title"))?;
-    text(&doc, &pop, "p", "bd", item.text("body"))?;
+    let body = text(&doc, &pop, "p", "bd", item.text("body"))?;
     button_row(&doc, &pop, item, actor, &mut keep)?;
+    // The beacon controls the popover and is described by its text: focusing it says the tip.
+    if let (Some(b), Some(body)) = (&beacon, body) {
+        let body_id = [pop_id.as_str(), "-d"].concat();
+        body.set_id(&body_id);
+        attrs(
+            b,
+            &[("aria-controls", &pop_id), ("aria-describedby", &body_id)],
+        )?;
+    }
 
     // Position: the beacon beside the element, the popover by `place`.
     let open = Rc::new(Cell::new(false));
