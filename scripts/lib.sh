@@ -136,8 +136,10 @@ build_site() {
   # The loader draws the core's launcher before the core arrives: its stylesheet, icon and name
   # are the core's own files (widget/src/launcher.*), built in as string constants.
   local json='process.stdout.write(JSON.stringify(require("fs").readFileSync(process.argv[1], "utf8")))'
+  # The stylesheet without its line breaks (one rule a line there): bytes of the loader's.
+  local css='process.stdout.write(JSON.stringify(require("fs").readFileSync(process.argv[1], "utf8").replace(/\n/g, "")))'
   esbuild --log-level=warning --minify "--define:PORCHLIGHT_FILES={$files}" \
-    "--define:PORCHLIGHT_CSS=$(node -e "$json" widget/src/launcher.css)" \
+    "--define:PORCHLIGHT_CSS=$(node -e "$css" widget/src/launcher.css)" \
     "--define:PORCHLIGHT_ICON=$(node -e "$json" widget/src/launcher-icon.txt)" \
     "--define:PORCHLIGHT_LABEL=$(node -e "$json" widget/src/launcher-label.txt)" \
     widget/loader/porchlight.js --outfile=dist/site/porchlight.js

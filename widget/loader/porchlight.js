@@ -57,6 +57,7 @@
           return m;
         });
       }));
+      // Also what makes a failed load "handled": a caller that ignores it needs no catch.
       p["catch"](function () {
         loading[name] = 0; // the next asker tries afresh
       });
@@ -136,7 +137,8 @@
         w.Porchlight = safe;
       })
       ["catch"](function (e) {
-        var early = d.querySelector("#porchlight-root[data-early]");
+        // Only the early launcher can be here: the runtime never ran.
+        var early = d.getElementById("porchlight-root");
         if (early) early.remove();
         warn(e);
       });
@@ -176,18 +178,28 @@
     }
     var wrap = d.createElement("div");
     wrap.className = look["class"] || "w";
-    // No form can own a button in a shadow root: no `type`. The name is built in from
-    // launcher-label.txt, which holds no markup characters (widget/src/ui.rs tests).
+    // No form can own a button in a shadow root: no `type`.
     wrap.innerHTML =
-      '<button class="l" aria-expanded="false" aria-label="' +
-      PORCHLIGHT_LABEL +
-      '"><svg class="i" viewBox="0 0 24 24" aria-hidden="true"><path d="' +
+      '<button class="l" aria-expanded="false"><svg class="i" viewBox="0 0 24 24" aria-hidden="true"><path d="' +
       PORCHLIGHT_ICON +
       '"></path></svg></button>';
     var button = wrap.firstChild;
+    // Its name is the one the runtime gave it last time, in the visitor's language then (set as
+    // a property: never parsed), else the built-in English one (launcher-label.txt) when the
+    // page or the browser asks for English first. Otherwise the language is the edge's to
+    // decide: until the runtime's launcher takes over, this one is a picture, hidden from
+    // assistive technology and out of the tab order, rather than a control named in English.
+    var label = look.label || (((settings && settings.locale) || navigator.language).slice(0, 2) == "en" && PORCHLIGHT_LABEL);
+    if (label) {
+      button.ariaLabel = label;
+      host.lang = look.lang || "en";
+    } else {
+      button.tabIndex = -1;
+      wrap.ariaHidden = true;
+    }
     // As on the runtime's launcher, reaching for it starts the messenger's download.
     button.onpointerenter = button.onfocus = function () {
-      load("messenger")["catch"](function () {});
+      load("messenger");
     };
     // On the press, not only the click: the runtime's launcher may replace this one between
     // the press and the release, and that click would never come.
@@ -245,7 +257,7 @@
       // Content was shown on this browser before: fetch the engagement module alongside.
       if (bs) {
         body.eligible.bs = bs;
-        load("engage")["catch"](function () {});
+        load("engage");
       }
     } catch (_) {}
     var headers = token ? { "Content-Type": "application/json", Authorization: "Bearer " + token } : {};

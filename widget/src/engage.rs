@@ -82,6 +82,9 @@ pub(crate) fn ask(ws: &str) -> JsValue {
     {
         js::set(&o, "bs", &JsValue::from_str(&b));
     }
+    if let Some(t) = crate::preview::token(ws) {
+        js::set(&o, "preview", &JsValue::from_str(&t));
+    }
     o.into()
 }
 
@@ -156,6 +159,14 @@ pub(crate) fn answered(ws: &str, answer: &JsValue, settings: &session::Settings)
             &JsValue::UNDEFINED,
             &JsValue::UNDEFINED,
         );
+    }
+    // The loader asked without the tab's preview (it knows nothing of previews; on the link's
+    // own page its URL carried it): ask again with it.
+    let unasked = ["preview", "previewError"]
+        .iter()
+        .all(|k| get(answer, k).is_undefined());
+    if unasked && answer.is_object() && crate::preview::token(ws).is_some() {
+        command("update", Array::new());
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod chat;
 pub mod engage;
 mod net;
+mod preview;
 #[cfg(feature = "targeting-probe-client")]
 mod probe;
 pub mod session;

@@ -272,13 +272,25 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     // Hidden when the workspace says so, or until the auto-visibility delay has passed.
     let hidden = !m.show_launcher || m.auto_visibility;
     launcher.set_hidden(hidden);
-    // What the loader draws on the next page before this module has arrived.
+    // What the loader draws on the next page before this module has arrived: its look, and its
+    // name in the visitor's language (JSON strings: the catalog's text, the edge's tag).
     let mut paint = String::from(r#"{"vars":"#);
+    let json = |s: &str| {
+        js_sys::JSON::stringify(&JsValue::from_str(s))
+            .map(String::from)
+            .unwrap_or_else(|_| "null".into())
+    };
+    let label = json(t(Msg::OpenMessenger));
+    let lang = json(&catalog::locale().unwrap_or_else(|| "en".into()));
     for part in [
         vars.as_str(),
         r#","class":""#,
         class.as_str(),
-        r#"","hidden":"#,
+        r#"","label":"#,
+        label.as_str(),
+        r#","lang":"#,
+        lang.as_str(),
+        r#","hidden":"#,
     ] {
         paint.push_str(part);
     }
@@ -432,9 +444,9 @@ pub fn remove_early(doc: &Document) {
 
 impl Ui {
     /// What the loader needs to draw this launcher on the next page before this module arrives
-    /// (`porchlight:<ws>:paint`), as JSON: `{vars, class, hidden}` — the host's custom
-    /// properties (all validated by [`apply_theme`]), the wrapper's classes, and whether the
-    /// launcher starts hidden.
+    /// (`porchlight:<ws>:paint`), as JSON: `{vars, class, label, lang, hidden}` — the host's
+    /// custom properties (all validated by [`apply_theme`]), the wrapper's classes, the
+    /// launcher's name and its language, and whether the launcher starts hidden.
     pub fn paint_record(&self) -> &str {
         &self.0.paint
     }
@@ -591,8 +603,9 @@ mod tests {
         assert!(!CHAT_PATH.ends_with('\n'));
     }
 
-    /// The loader's early launcher is named by launcher-label.txt (built into the loader): the
-    /// very name the catalog gives this module's launcher, so nothing changes when it swaps in.
+    /// The loader's early launcher on a first visit in English is named by launcher-label.txt
+    /// (built into the loader): the very name the catalog gives this module's launcher, so
+    /// nothing changes when it swaps in.
     #[test]
     fn the_loaders_launcher_has_the_catalogs_name() {
         let label = include_str!("launcher-label.txt");

@@ -64,8 +64,11 @@ const COUNT: usize = Msg::ALL.len();
 
 std::thread_local! {
     /// The delivered texts read so far, by discriminant (leaked: one locale's strings, read
-    /// once each, for the page's life).
+    /// once each, for the page's life — and again after a boot in another locale).
     static READ: [Cell<Option<&'static str>>; COUNT] = const { [const { Cell::new(None) }; COUNT] };
+    /// The delivered `i18n` object [`READ`] holds texts of: another one (a boot in another
+    /// locale, `catalog::adopt`) empties it.
+    static FROM: std::cell::RefCell<JsValue> = const { std::cell::RefCell::new(JsValue::UNDEFINED) };
 }
 
 /// Where the core leaves the boot answer's `i18n` (`{locale, dir?, strings?}`) for every
@@ -78,13 +81,26 @@ fn global() -> JsValue {
     crate::js::window().map(JsValue::from).unwrap_or_default()
 }
 
-/// The core, on a boot answer: its `i18n` becomes every module's.
-pub fn adopt(answer: &JsValue) {
-    crate::js::set(
-        global().unchecked_ref(),
-        SLOT,
-        &crate::js::get(answer, "i18n"),
-    );
+/// The core, on a boot answer: its `i18n` becomes every module's when it is another locale
+/// (the same locale again keeps the object every module read from). Answers whether the locale
+/// changed from one a boot had delivered before: what is drawn must be drawn again.
+pub fn adopt(answer: &JsValue) -> bool {
+    let new = crate::js::get(answer, "i18n");
+    let old = delivered();
+    let (was, now) = (locale_of(&old), locale_of(&new));
+    if was != now || !old.is_object() {
+        crate::js::set(global().unchecked_ref(), SLOT, &new);
+    }
+    was.is_some() && was != now
+}
+
+fn locale_of(i18n: &JsValue) -> Option<String> {
+    crate::js::get_str(i18n, "locale")
+}
+
+/// The visitor's locale as delivered (`None` before a boot, or from an edge that says none).
+pub fn locale() -> Option<String> {
+    locale_of(&delivered())
 }
 
 /// The boot answer's `i18n`, as [`adopt`] left it (`undefined` before).
@@ -140,14 +156,22 @@ pub fn lookup(i: usize, en: &'static str) -> &'static str {
     if cfg!(not(target_arch = "wasm32")) {
         return en;
     }
+    let d = delivered();
     READ.with(|read| {
+        // Another locale delivered since these were read: read again.
+        let stale = FROM.with(|f| f.replace(d.clone()) != d);
+        if stale {
+            for c in read {
+                c.set(None);
+            }
+        }
         let Some(cell) = read.get(i) else {
             return en;
         };
         if let Some(s) = cell.get() {
             return s;
         }
-        let strings = crate::js::get(&delivered(), "strings");
+        let strings = crate::js::get(&d, "strings");
         match js_sys::Reflect::get_u32(&strings, i as u32)
             .ok()
             .and_then(|v| v.as_string())

@@ -511,10 +511,14 @@ pub(crate) fn progress(
 /// queued since its answer was asked for (`answered_at`) replayed on top.
 pub(crate) fn tour_run(id: &str, edge: Option<Run>, last: u32, answered_at: i64) -> Option<Run> {
     let mut run = edge;
+    // A preview's run is this browser's alone: the edge refuses and keeps none of it.
+    let preview = id.starts_with("preview-");
     for e in read(&progress_key(&ws())).iter() {
         let x = get_f64(&e, "x").unwrap_or(0.0) as i64;
         let refused = porchlight_widget_common::js::get(&e, "r").is_truthy();
-        if get_str(&e, "i").as_deref() != Some(id) || (x != 0 && x < answered_at) || refused {
+        if get_str(&e, "i").as_deref() != Some(id)
+            || (!preview && ((x != 0 && x < answered_at) || refused))
+        {
             continue;
         }
         if let Some(a) = get_str(&e, "a").as_deref().and_then(TourAction::parse) {

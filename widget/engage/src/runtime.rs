@@ -65,6 +65,8 @@ struct Rt {
     /// Clicks made before the first answer (the core's, while this module downloaded, then
     /// this module's own): replayed once the items they may trigger are known.
     early: Option<Array>,
+    /// The locale what shows was drawn in (`catalog::locale`).
+    lang: Option<String>,
 }
 
 impl Rt {
@@ -89,6 +91,7 @@ impl Rt {
         stopped: false,
         last: Vec::new(),
         early: None,
+        lang: None,
     };
 }
 
@@ -250,7 +253,8 @@ fn apply(answer: JsValue, asked: Option<i64>) {
     }
     let bs = v.get("bs").and_then(Value::as_str).map(String::from);
     let skipped = v.get_mut("skipped").map(Value::take).unwrap_or(Value::Null);
-    let gone: Vec<Shown> = with(|rt| {
+    let lang = porchlight_widget_common::catalog::locale();
+    let (gone, again) = with(|rt| {
         // As of when it was asked: what this browser queued since, it replays.
         rt.answered_at = asked.unwrap_or(rt.page.entered_at);
         rt.skipped = skipped;
@@ -260,15 +264,28 @@ fn apply(answer: JsValue, asked: Option<i64>) {
             rt.bs = bs;
             rt.bs_written = 0.0;
         }
-        // What is on screen but no longer eligible goes.
-        let gone = take_shown(rt, &|s| !items.iter().any(|i| i.id == s.id));
+        // What is on screen but no longer eligible goes; the rest is drawn again if the boot
+        // answered in another locale (`boot({locale})`).
+        let relang = rt.lang.is_some() && rt.lang != lang;
+        rt.lang = lang;
+        let gone = take_shown(rt, &|s| relang || !items.iter().any(|i| i.id == s.id));
+        let mut again = Vec::new();
+        for s in &gone {
+            if items.iter().any(|i| i.id == s.id) {
+                again.push(s.id.clone());
+            }
+        }
         rt.items = items;
         rt.left = left;
-        gone
+        (gone, again)
     })
     .unwrap_or_default();
     for s in gone {
         s.remove();
+    }
+    // Still shown, in the new locale: no second impression.
+    for id in again {
+        show(&id, false);
     }
     touch_session();
     // What shows is drawn in a task of its own: reading the answer and drawing are each a
@@ -500,7 +517,7 @@ fn replan() {
     }
     for (id, v) in &p.verdicts {
         match v {
-            Verdict::Show if !show(id) => missing.push(id.clone()),
+            Verdict::Show if !show(id, true) => missing.push(id.clone()),
             Verdict::OffPage => take_down(id),
             _ => {}
         }
@@ -533,8 +550,10 @@ fn replan() {
     }
 }
 
-/// Draws item `id`; false if it cannot be drawn now (its element is not on the page).
-fn show(id: &str) -> bool {
+/// Draws item `id`; false if it cannot be drawn now (its element is not on the page). A
+/// `fresh` showing is an impression and a `contentShown`; drawing it again in another locale
+/// is neither.
+fn show(id: &str, fresh: bool) -> bool {
     let actor: Actor = Rc::new(act);
     let r = with(|rt| {
         let item = rt.items.iter().find(|i| i.id == id)?;
@@ -559,6 +578,9 @@ fn show(id: &str) -> bool {
                 rt.bs.clone()
             })
             .unwrap_or_default();
+            if !fresh {
+                return true;
+            }
             // A tour's impressions are its progress, which the edge records. A survey's "shown"
             // carries its response's id: resumed after a reload, it is not shown twice.
             if kind != ItemKind::Tour {

@@ -81,7 +81,8 @@ pub(crate) fn candidate(item: &Item, answered_at: i64, url: &str) -> Option<(boo
         return None;
     }
     let run = run_of(item, answered_at);
-    let forced = crate::items::forced(&item.id);
+    // A preview shows on every page, as any previewed item (a finished run starts over).
+    let forced = crate::items::forced(&item.id) || item.id.starts_with("preview-");
     let state = run.map(|r| r.state);
     if run != item.run && state != Some(TourState::InProgress) && !forced {
         return None;

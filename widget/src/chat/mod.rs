@@ -13,7 +13,8 @@
 //! The two modules share no memory; what they call each other is one typed definition,
 //! `porchlight_widget_common::contract`. The core hands the messenger a *host* object — `call`
 //! (every authed request goes through [`session::call_authed`], so token refresh and re-boot
-//! stay here; the socket's ticket comes that way too, so the token never leaves the core),
+//! stay here; the socket's ticket comes that way too, so the token never leaves the core; a
+//! question of what to show gets the tab's preview token, `crate::preview`),
 //! `emit` (page events and the badge), `api`, `visitor` — and calls the messenger's exports `configure` (office hours, pre-chat,
 //! rating), `mount`, `start`,
 //! `restart`, `stop`, `seen`, `submit`, `space` (one of the panel's spaces: `showMessages`,
@@ -197,6 +198,7 @@ pub(crate) fn host() -> Object {
         |method: String, path: String, body: JsValue| {
             wasm_bindgen_futures::future_to_promise(async move {
                 let body = Some(&body).filter(|b| !b.is_undefined());
+                let path = crate::preview::decorate(path);
                 session::call_authed(&method, &path, body)
                     .await
                     .map_err(|e| e.to_js())
@@ -258,6 +260,16 @@ fn ensure(ws: &str) {
         push((Export::Mount, ui.panel().into(), U));
     }
     push((Export::Start, JsValue::from_str(ws), U));
+}
+
+/// The core drew its panel again (a boot in another locale): the messenger, if it runs, moves
+/// into the new one and draws its spaces there.
+pub(crate) fn remounted() {
+    if m(|s| s.started.is_some()).unwrap_or(false) {
+        if let Some(ui) = crate::ui() {
+            push((Export::Mount, ui.panel().into(), U));
+        }
+    }
 }
 
 /// After a boot: start the messenger if the visitor chats here (or it is already running).

@@ -342,8 +342,23 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
     let visitor = get(r, "visitor");
     state(|s| s.visitor = Visitor::from_js(visitor.clone()));
     crate::chat::visitor(&visitor);
-    porchlight_widget_common::catalog::adopt(r);
+    // A boot in another locale (`boot({locale})` again): what is drawn is drawn again in it —
+    // the launcher and panel here, the messenger's spaces on the new panel, the engagement
+    // module's items when it reads the answer.
+    let relocale = porchlight_widget_common::catalog::adopt(r);
+    let was = crate::ui().filter(|_| relocale);
+    if was.is_some() {
+        crate::unmount();
+    }
     ensure_ui(ws, &settings);
+    if let (Some(was), Some(ui)) = (was, crate::ui()) {
+        // What the visitor was writing stays, and an open panel stays open.
+        ui.chat().input.set_value(&was.chat().input.value());
+        crate::chat::remounted();
+        if was.is_open() {
+            ui.open();
+        }
+    }
     crate::engage::answered(ws, &get(r, "eligible"), &settings);
     Some(visitor)
 }

@@ -92,12 +92,9 @@ impl Page {
         }
         // A preview link's token rides in the page's fragment (`#porchlight-preview=…`), which
         // the widget sends as part of the page URL: nothing in the widget knows about previews.
-        let preview = url
-            .split_once('#')
-            .and_then(|(_, f)| {
-                f.split('&')
-                    .find_map(|p| p.strip_prefix("porchlight-preview="))
-            })
+        // `off` (a link that ends a tab's preview) is no token.
+        let preview = porchlight_shared::preview::in_fragment(&url)
+            .filter(|t| *t != porchlight_shared::preview::OFF)
             .map(str::to_string);
         Ok(Page {
             url,

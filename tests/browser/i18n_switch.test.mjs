@@ -1,0 +1,181 @@
+// Issue 15, the moments around the language: before the core has arrived (the loader's early
+// launcher, which cannot know the visitor's language on a first visit) and after a page changes
+// it (`boot({locale})` again, or shutdown + boot, with modules already drawn in another).
+// Every name the widget's shadow roots hold is recorded at each change (a MutationObserver per
+// shadow root, from the page's first script), so "no English name" covers every moment, not
+// only the end.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { axe, outputPath } from '../lib/browser.mjs';
+import { focused, hostPage, open, outbound, sel, shown, until } from '../lib/engage.mjs';
+import { createWorkspace } from '../lib/harness.mjs';
+
+const CORE_WASM = /\/porchlight-widget_bg\.[0-9a-f]+\.wasm$/;
+const ENGLISH = /[A-Za-z]{2,}/;
+
+/** A fresh browser speaking `langs`, recording every accessible name its widget ever shows. */
+async function browserIn(langs) {
+  const o = await open();
+  await o.context.addInitScript((l) => {
+    Object.defineProperty(Navigator.prototype, 'languages', { get: () => l });
+    Object.defineProperty(Navigator.prototype, 'language', { get: () => l[0] });
+    window.__names = new Set();
+    const attach = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (init) {
+      const root = attach.call(this, init);
+      const look = () => {
+        for (const e of root.querySelectorAll('[aria-label], [placeholder], [title]')) {
+          for (const a of ['aria-label', 'placeholder', 'title']) if (e.hasAttribute(a)) window.__names.add(e.getAttribute(a));
+        }
+      };
+      new MutationObserver(look).observe(root, { subtree: true, childList: true, attributes: true });
+      return root;
+    };
+  }, langs);
+  return o;
+}
+
+/** Holds the core's WASM back until the returned function is called. */
+async function holdCore(context) {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await context.route(CORE_WASM, async (route) => { await held; await route.continue(); });
+  return release;
+}
+
+/** The early launcher as the loader drew it (`null` once the core's replaced it). */
+const early = (page) => page.evaluate(() => {
+  const h = document.querySelector('#porchlight-root[data-early]');
+  const b = h?.shadowRoot.querySelector('button.l');
+  if (!b) return null;
+  const r = b.getBoundingClientRect();
+  return { label: b.getAttribute('aria-label'), tabIndex: b.tabIndex, hidden: b.parentElement.getAttribute('aria-hidden'), lang: h.getAttribute('lang'), x: r.x, visible: r.width > 0 };
+});
+
+/** The core's launcher: its name and the root's language. */
+const core = (page) => until(() => page.evaluate(() => {
+  const h = document.querySelector('#porchlight-root:not([data-early])');
+  const l = h?.shadowRoot?.querySelector('button.l');
+  return l && { label: l.getAttribute('aria-label'), lang: h.getAttribute('lang'), dir: h.getAttribute('dir') };
+}), 'the core\'s launcher', 20000);
+
+const recorded = (page) => page.evaluate(() => [...window.__names]);
+
+test('Arabic before the core arrives: a first visit draws no control named in English, a returning one names it in Arabic; no English name at any moment', async () => {
+  const ws = await createWorkspace({ messenger: { teamName: 'الدعم', welcomeMessage: 'مرحبًا!' } });
+  const { context, page, errors, close } = await browserIn(['ar-EG', 'ar']);
+  try {
+    // First visit, the core held back: the early launcher is a picture until the core's comes.
+    let release = await holdCore(context);
+    await page.goto(hostPage(ws.id, { name: 'first' }));
+    await until(async () => (await early(page))?.visible, 'the early launcher');
+    assert.deepEqual(await early(page), { label: null, tabIndex: -1, hidden: 'true', lang: null, x: (await early(page)).x, visible: true });
+    assert.equal(await page.locator('#porchlight-root').getByRole('button').count(), 0, 'no control in the accessibility tree');
+    // The keyboard passes it by (the page's own controls, then out of the page).
+    await page.focus('#page-btn');
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      assert.equal((await focused(page)).core, false, 'Tab never lands on the early launcher');
+    }
+    assert.deepEqual(await axe(page), [], 'axe with the early launcher on screen');
+    await page.screenshot({ path: outputPath('i18n-ar-early-first.png') });
+    // A press still opens the panel once the core is here.
+    await page.locator('#porchlight-root[data-early] button.l').click();
+    release();
+    const c = await core(page);
+    assert.deepEqual(c, { label: 'فتح المراسلة', lang: 'ar', dir: 'rtl' });
+    await page.locator('#porchlight-root').getByRole('dialog').waitFor({ state: 'visible', timeout: 15000 });
+    await page.keyboard.press('Escape');
+    const paint = await page.evaluate((k) => JSON.parse(localStorage.getItem(k)), `porchlight:${ws.id}:paint`);
+    assert.deepEqual([paint.label, paint.lang], ['فتح المراسلة', 'ar'], 'the look kept for the next page has the launcher\'s name');
+
+    // Returning: the early launcher is the control, named in Arabic, on the mirrored side.
+    release = await holdCore(context);
+    await page.goto(hostPage(ws.id, { name: 'again' }));
+    await page.locator('#porchlight-root[data-early]').getByRole('button', { name: 'فتح المراسلة' }).waitFor({ state: 'visible', timeout: 15000 });
+    const e = await early(page);
+    assert.deepEqual([e.label, e.tabIndex, e.hidden, e.lang], ['فتح المراسلة', 0, null, 'ar']);
+    assert.ok(e.x < 640, `on the left, as the core's in Arabic: ${e.x}`);
+    await page.focus('#page-btn');
+    let reached = false;
+    for (let i = 0; i < 4 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = (await focused(page)).core;
+    }
+    assert.ok(reached, 'Tab reaches the returning visitor\'s early launcher');
+    assert.deepEqual(await axe(page), [], 'axe with the named early launcher');
+    await page.screenshot({ path: outputPath('i18n-ar-early-returning.png') });
+    release();
+    assert.deepEqual(await core(page), { label: 'فتح المراسلة', lang: 'ar', dir: 'rtl' });
+    assert.equal(await page.locator('#porchlight-root[data-early]').count(), 0);
+
+    const names = await recorded(page);
+    assert.ok(names.includes('فتح المراسلة'), `the recorder saw the launchers: ${names.join(' | ')}`);
+    assert.deepEqual(names.filter((n) => ENGLISH.test(n)), [], `no English name at any moment: ${names.join(' | ')}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('boot({locale}) again, then shutdown + boot in a third: the launcher, the open messenger and a shown banner are drawn again in each language, its text translated, one impression', async () => {
+  // The team's name is the workspace's own words (authored, in no catalog).
+  const ws = await createWorkspace({ messenger: { teamName: 'الدعم' } });
+  const banner = await outbound(ws, 'banner', {
+    title: 'Hello', body: 'Welcome to the app.', position: 'top', style: 'floating',
+    translations: { fr: { title: 'Bonjour', body: 'Bienvenue dans l\'application.' }, ar: { title: 'مرحبًا', body: 'أهلًا بك في التطبيق.' } },
+  });
+  const { page, errors, imps, close } = await browserIn(['en-US']);
+  const look = () => page.evaluate((q) => {
+    const h = document.querySelector(q);
+    const r = h?.shadowRoot;
+    return h && { lang: h.getAttribute('lang'), dir: h.getAttribute('dir'), title: r.querySelector('.bt')?.textContent, close: r.querySelector('.x')?.getAttribute('aria-label') };
+  }, sel(banner));
+  const tabs = () => page.evaluate(() => [...document.querySelector('#porchlight-root').shadowRoot.querySelectorAll('[role=tab]')].map((t) => t.textContent.trim()));
+  try {
+    await page.goto(hostPage(ws.id));
+    await shown(page, banner);
+    assert.deepEqual(await look(), { lang: 'en', dir: null, title: 'Hello', close: 'Dismiss' });
+    await page.evaluate(() => window.Porchlight('show'));
+    await until(async () => (await tabs()).includes('Home'), 'the messenger\'s tabs in English', 15000);
+    await imps.expect(banner, { shown: 1 });
+
+    // The page switches to French: everything already drawn follows, the panel stays open.
+    await page.evaluate(() => window.Porchlight('boot', { locale: 'fr' }));
+    await until(async () => (await core(page)).label === 'Ouvrir la messagerie', 'the launcher in French', 15000);
+    assert.equal((await core(page)).lang, 'fr');
+    await until(async () => (await tabs()).includes('Accueil'), 'the messenger\'s tabs in French', 15000);
+    assert.equal(await page.locator('#porchlight-root').getByRole('dialog').isVisible(), true, 'the panel stayed open');
+    assert.equal(await page.evaluate(() => document.querySelector('#porchlight-root').shadowRoot.querySelector('textarea').placeholder), 'Écrivez un message…');
+    await until(async () => (await look())?.title === 'Bonjour', 'the banner in French');
+    assert.deepEqual(await look(), { lang: 'fr', dir: null, title: 'Bonjour', close: 'Fermer' });
+    await page.screenshot({ path: outputPath('i18n-switch-fr.png') });
+    assert.deepEqual(await axe(page), []);
+
+    // Shutdown, then a boot in Arabic: a new visitor, the modules already loaded speak Arabic.
+    await page.evaluate(() => { window.Porchlight('shutdown'); window.Porchlight('boot', { locale: 'ar' }); });
+    await until(async () => (await core(page)).label === 'فتح المراسلة', 'the launcher in Arabic', 15000);
+    assert.deepEqual(await core(page), { label: 'فتح المراسلة', lang: 'ar', dir: 'rtl' });
+    await until(async () => (await look())?.title === 'مرحبًا', 'the banner in Arabic');
+    assert.deepEqual(await look(), { lang: 'ar', dir: 'rtl', title: 'مرحبًا', close: 'إغلاق' });
+    await page.evaluate(() => window.Porchlight('show'));
+    await until(async () => (await tabs()).length > 0 && !(await tabs()).some((t) => ENGLISH.test(t)), 'the messenger\'s tabs in Arabic', 15000);
+    await page.waitForTimeout(300);
+    const now = await page.evaluate(() => {
+      const out = [];
+      for (const h of document.querySelectorAll('#porchlight-root, [data-porchlight-item]')) {
+        for (const e of h.shadowRoot.querySelectorAll('[aria-label], [placeholder]')) out.push(e.getAttribute('aria-label') ?? e.getAttribute('placeholder'));
+      }
+      return out;
+    });
+    assert.deepEqual(now.filter((n) => ENGLISH.test(n)), [], `no English name left: ${now.join(' | ')}`);
+    await page.screenshot({ path: outputPath('i18n-switch-ar.png') });
+    assert.deepEqual(await axe(page), []);
+    // Drawn again in French, not shown again; the Arabic visitor is a new one (shutdown).
+    await imps.expect(banner, { shown: 2 });
+    assert.equal(new Set(imps.sent.filter((x) => x.contentId === banner && x.action === 'shown').map((x) => x.token)).size, 2, 'one showing per visitor');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
