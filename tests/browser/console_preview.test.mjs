@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freshContext, watchErrors } from '../lib/browser.mjs';
+import { axe, freshContext, outputPath, watchErrors } from '../lib/browser.mjs';
 import { BASE, call } from '../lib/harness.mjs';
 import { signIn, screenTitle, checkScreen } from '../lib/console.mjs';
 
@@ -57,6 +57,85 @@ test('a paused tour previewed on the demo page through a signed link, for this b
     assert.equal(await other.locator(`${sel(`preview-${id}`)}, ${sel(id)}`).count(), 0);
     // The item itself is unchanged (still a draft).
     assert.equal((await call('GET', `/admin/v1/tours/${id}`, { token: creds.secretKey })).body.status, 'draft');
+  } finally {
+    await close();
+    await stranger.close();
+  }
+});
+
+test('a preview is kept for its tab: a paused multi-page tour goes on on the site\'s next page; other tabs never see it; off, or an expired token, ends it', async () => {
+  const name = `Preview pages ${Date.now().toString(36)}`;
+  const tour = await call('POST', '/admin/v1/tours', { token: creds.secretKey, body: { name, content: { steps: [
+    { kind: 'post', title: 'On the home page', body: 'Step one of two.', page: '/' },
+    { kind: 'post', title: 'On the app page', body: 'Step two of two.', page: '/app' },
+  ] }, audience: { type: 'condition', property: { source: 'custom', key: 'plan' }, operator: 'equals', value: 'nobody-has-this' } } });
+  assert.equal(tour.status, 201, tour.text);
+  const id = tour.body.id;
+  const p = await call('POST', '/admin/v1/previews', { token: creds.secretKey, body: { itemId: id, url: `${BASE}/` } });
+  assert.equal(p.status, 201, p.text);
+  const item = sel(`preview-${id}`);
+  const key = `porchlight:${creds.workspaceId}:preview`;
+  const showing = (page, want) => page.waitForFunction(([s, want]) => document.querySelector(s)?.shadowRoot?.querySelector('dialog[open] .pt')?.textContent === want, [item, want], { timeout: 20000 });
+  /**
+   * Waits until what the page shows is decided: the demo's own tour on /app shows to any visitor
+   * the preview does not hold (the previewed tour, first in its family, would take its place).
+   */
+  const settled = (page) => page.waitForSelector('[data-porchlight-item^="tur_"]', { state: 'attached', timeout: 20000 });
+  const { context, close } = await freshContext();
+  const stranger = await freshContext();
+  try {
+    const tab = await context.newPage();
+    const errors = watchErrors(tab);
+    const refused = [];
+    tab.on('response', (r) => { if (r.status() === 404) refused.push(new URL(r.url()).pathname); });
+    await tab.goto(p.body.link);
+    await showing(tab, 'On the home page');
+    assert.equal(await tab.evaluate((k) => sessionStorage.getItem(k), key), p.body.token, 'the tab keeps the token');
+    // By keyboard: the step's Next (its first control after ×) moves the run to the next page.
+    await tab.locator(`${item} dialog[open] [data-a="next"]`).press('Enter');
+    await tab.waitForFunction((s) => !document.querySelector(s)?.shadowRoot?.querySelector('dialog[open]'), item);
+    // A link of the site, no fragment: the preview goes on at step two.
+    await tab.goto(`${BASE}/app`);
+    assert.equal(new URL(tab.url()).hash, '');
+    await showing(tab, 'On the app page');
+    await tab.screenshot({ path: outputPath('preview-next-page.png') });
+    assert.deepEqual(await axe(tab), []);
+
+    // Another tab of the same browser, and another browser: nothing.
+    const other = await context.newPage();
+    await other.goto(`${BASE}/app`);
+    await settled(other);
+    assert.equal(await other.locator(item).count(), 0, 'another tab does not see the preview');
+    const far = await stranger.context.newPage();
+    await far.goto(`${BASE}/app`);
+    await settled(far);
+    assert.equal(await far.locator(item).count(), 0, 'another browser does not see it');
+
+    // `#porchlight-preview=off` ends it, for the next pages too.
+    await tab.goto(`${BASE}/app#porchlight-preview=off`);
+    await settled(tab);
+    assert.equal(await tab.locator(item).count(), 0, 'off: no preview');
+    assert.equal(await tab.evaluate((k) => sessionStorage.getItem(k), key), null);
+    await tab.goto(`${BASE}/app`);
+    await settled(tab);
+    assert.equal(await tab.locator(item).count(), 0, 'nor on the next page');
+
+    // A kept token past its expiry (as its own text says) is dropped, not sent.
+    const expired = p.body.token.replace(/^(pv1\.[^.]+\.)\d+/, `$1${Date.now() - 1000}`);
+    await tab.evaluate(([k, t]) => sessionStorage.setItem(k, t), [key, expired]);
+    const asked = [];
+    tab.on('request', (r) => { const u = new URL(r.url()); if (u.pathname === '/v1/eligible' || u.pathname === '/v1/boot') asked.push(r.url() + (r.postData() ?? '')); });
+    await tab.goto(`${BASE}/app`);
+    await settled(tab);
+    assert.equal(await tab.locator(item).count(), 0);
+    assert.equal(await tab.evaluate((k) => sessionStorage.getItem(k), key), null, 'the expired token goes');
+    assert.ok(!asked.some((a) => a.includes(expired)), 'and is never sent');
+    // Nothing of the preview was stored: the tour is still a draft; its progress POSTs were
+    // refused (404, as every act on a preview: the browser logs them) and nothing else failed.
+    assert.equal((await call('GET', `/admin/v1/tours/${id}`, { token: creds.secretKey })).body.status, 'draft');
+    assert.deepEqual(refused.filter((u) => !u.startsWith(`/v1/tours/preview-${id}/`)), []);
+    assert.ok(refused.length > 0, 'the step\'s progress went to the edge and was refused');
+    assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), []);
   } finally {
     await close();
     await stranger.close();

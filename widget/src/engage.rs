@@ -144,6 +144,15 @@ fn start(ws: &str) {
 /// An eligible answer for `ws` (a boot's, or one asked after a navigation): handed over if the
 /// module runs already or there is something for it to do.
 pub(crate) fn answered(ws: &str, answer: &JsValue, settings: &session::Settings) {
+    // The loader asked without the tab's preview (it knows nothing of previews; on the link's
+    // own page its URL carried it): this answer is not what the page shows — the previewed
+    // item would lose its place to the site's own — the module asks again with it.
+    let unasked = ["preview", "previewError"]
+        .iter()
+        .all(|k| get(answer, k).is_undefined());
+    if unasked && answer.is_object() && crate::preview::token(ws).is_some() {
+        return command("update", Array::new());
+    }
     let _ = ACTIVE.try_with(|a| *a.borrow_mut() = get(answer, "active").is_truthy());
     let some = |v: &JsValue, k: &str| get(v, k).dyn_into::<Array>().is_ok_and(|a| a.length() > 0);
     let wanted = started(ws)
@@ -159,14 +168,6 @@ pub(crate) fn answered(ws: &str, answer: &JsValue, settings: &session::Settings)
             &JsValue::UNDEFINED,
             &JsValue::UNDEFINED,
         );
-    }
-    // The loader asked without the tab's preview (it knows nothing of previews; on the link's
-    // own page its URL carried it): ask again with it.
-    let unasked = ["preview", "previewError"]
-        .iter()
-        .all(|k| get(answer, k).is_undefined());
-    if unasked && answer.is_object() && crate::preview::token(ws).is_some() {
-        command("update", Array::new());
     }
 }
 
