@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { freshContext, watchErrors, outputPath } from '../lib/browser.mjs';
+import { freshContext, holdCore, watchErrors, outputPath } from '../lib/browser.mjs';
 import { BASE, call, createWorkspace } from '../lib/harness.mjs';
 
 /** A workspace with an active banner: the engagement module styles it under the same policy. */
@@ -26,7 +26,6 @@ const bannerLook = (page) => page.evaluate(() => {
 });
 
 const EDGE = new URL(BASE).origin;
-const CORE_WASM = /\/porchlight-widget_bg\.[0-9a-f]+\.wasm$/;
 // The live socket connects to the edge's origin over ws: (wss: in production), which a source
 // `http://edge` does not cover (CSP Level 3 matches http: to https:, never to ws:): Chromium
 // refuses it. So the edge's origin is allowed under both schemes, as a site owner must.
@@ -58,14 +57,6 @@ async function watchViolations(page) {
   const refused = [];
   page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text()); });
   return async () => ({ events: await page.evaluate(() => window.__violations), console: refused });
-}
-
-/** Holds the core's WASM back until the returned function is called. */
-async function holdCore(context) {
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await context.route(CORE_WASM, async (route) => { await held; await route.continue(); });
-  return release;
 }
 
 /** How the launcher (and, when open, the panel and the last message) is drawn. */

@@ -4,10 +4,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { freshContext, watchErrors } from '../lib/browser.mjs';
+import { CORE_WASM, freshContext, holdCore, watchErrors } from '../lib/browser.mjs';
 import { BASE, createWorkspace } from '../lib/harness.mjs';
 
-const CORE_WASM = /\/porchlight-widget_bg\.[0-9a-f]+\.wasm$/;
 const launcher = (page) => page.getByRole('button', { name: /^Open messenger/ });
 const early = (page) => page.locator('#porchlight-root[data-early]');
 const roots = (page) => page.evaluate(() => document.querySelectorAll('#porchlight-root').length);
@@ -25,14 +24,6 @@ async function hostPage(ws, settings = {}) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   after(() => server.close());
   return `http://127.0.0.1:${server.address().port}/`;
-}
-
-/** Holds the core's WASM back until the returned function is called. */
-async function holdCore(context) {
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await context.route(CORE_WASM, async (route) => { await held; await route.continue(); });
-  return release;
 }
 
 test("the loader's boot is the core's: sent while the core downloads, adopted (one request), the same body the core sends", async () => {

@@ -6,11 +6,10 @@
 // only the end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, outputPath } from '../lib/browser.mjs';
+import { axe, holdCore, outputPath } from '../lib/browser.mjs';
 import { focused, hostPage, open, outbound, sel, shown, until } from '../lib/engage.mjs';
 import { createWorkspace } from '../lib/harness.mjs';
 
-const CORE_WASM = /\/porchlight-widget_bg\.[0-9a-f]+\.wasm$/;
 const ENGLISH = /[A-Za-z]{2,}/;
 
 /** A fresh browser speaking `langs`, recording every accessible name its widget ever shows. */
@@ -33,14 +32,6 @@ async function browserIn(langs) {
     };
   }, langs);
   return o;
-}
-
-/** Holds the core's WASM back until the returned function is called. */
-async function holdCore(context) {
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await context.route(CORE_WASM, async (route) => { await held; await route.continue(); });
-  return release;
 }
 
 /** The early launcher as the loader drew it (`null` once the core's replaced it). */

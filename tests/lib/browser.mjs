@@ -44,3 +44,14 @@ export function outputPath(name) {
   mkdirSync('tests/output', { recursive: true });
   return join('tests/output', name);
 }
+
+/** The core's WASM (its content-hashed name). */
+export const CORE_WASM = /\/porchlight-widget_bg\.[0-9a-f]+\.wasm$/;
+
+/** Holds the core's WASM back in `context` until the returned function is called: the page as the loader leaves it before the core has arrived. */
+export async function holdCore(context) {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await context.route(CORE_WASM, async (route) => { await held; await route.continue(); });
+  return release;
+}

@@ -189,7 +189,7 @@
     // page or the browser asks for English first. Otherwise the language is the edge's to
     // decide: until the runtime's launcher takes over, this one is a picture, hidden from
     // assistive technology and out of the tab order, rather than a control named in English.
-    var label = look.label || (((settings && settings.locale) || navigator.language).slice(0, 2) == "en" && PORCHLIGHT_LABEL);
+    var label = look.label || (String((settings && settings.locale) || navigator.language).slice(0, 2) == "en" && PORCHLIGHT_LABEL);
     if (label) {
       button.ariaLabel = label;
       host.lang = look.lang || "en";
