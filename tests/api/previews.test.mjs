@@ -102,3 +102,16 @@ test('forged, expired, foreign and malformed previews change nothing and say why
   assert.equal((await create({ itemId: item.id, url: 'https://acme.test/' }, (await teammate(ws)).key)).status, 403);
   assert.equal((await create({ itemId: item.id, url: 'https://acme.test/' }, t)).status, 403);
 });
+
+test('a link ending a tab\'s preview (#porchlight-preview=off) is no token: nothing shown, nothing refused', async () => {
+  const ws = await createWorkspace({ allowedOrigins: ['https://acme.test'] });
+  const item = await pausedBanner(ws);
+  const v = await boot(ws.id, {}, { origin: 'https://acme.test' });
+  const r = await eligible(v.body.sessionToken, null, 'https://acme.test/pricing#porchlight-preview=off');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([ids(r), r.body.preview, r.body.previewError], [[], undefined, undefined]);
+  // Any other word there is still a token the edge refuses, and says why.
+  const bad = await eligible(v.body.sessionToken, null, 'https://acme.test/pricing#porchlight-preview=of');
+  assert.match(bad.body.previewError, /malformed/);
+  assert.ok(!ids(bad).includes(`preview-${item.id}`));
+});
