@@ -287,7 +287,7 @@ async fn start_session(
             Some((_, token, response)) => (token, Ok(response)),
             None => {
                 let token = st.live_token(Date::now()).map(String::from);
-                let sent = net::send("POST", &url, token.as_deref(), Some(&body));
+                let sent = net::send("POST", &url, token.as_deref(), Some(&body), None);
                 (token, sent)
             }
         };
@@ -367,6 +367,7 @@ pub(crate) async fn call_authed(
     method: &str,
     path: &str,
     body: Option<&JsValue>,
+    signal: Option<&web_sys::AbortSignal>,
 ) -> Result<JsValue, ApiError> {
     let Some(ws) = ws() else {
         return Err(ApiError::new(0, "NOT_BOOTED"));
@@ -385,7 +386,7 @@ pub(crate) async fn call_authed(
                     .ok_or_else(|| ApiError::new(0, "NOT_BOOTED"))?
             }
         };
-        match net::request(method, &url, Some(&token), body).await {
+        match net::read(net::send(method, &url, Some(&token), body, signal)?).await {
             Err(e) if attempt == 0 && e.is_auth() => forget_token(&ws, &token),
             r => return r,
         }
@@ -398,7 +399,7 @@ pub async fn identify(arg: JsValue) {
     let body = Object::new();
     js::copy(&body, &arg, &CLAIMS);
     js::copy(&body, &arg, &["attributes"]);
-    match call_authed("POST", "/v1/identify", Some(&body)).await {
+    match call_authed("POST", "/v1/identify", Some(&body), None).await {
         Ok(r) => {
             let visitor = get(&r, "visitor");
             let visitor = Visitor::from_js(visitor);
