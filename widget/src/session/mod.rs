@@ -297,16 +297,20 @@ async fn start_session(
         };
         match (answer, token) {
             (Ok(r), _) => {
-                return match accept(ws, st, &r) {
-                    Some(v) => Some(v),
-                    None => {
-                        report(
-                            "boot: unexpected response",
-                            &ApiError::new(200, "BAD_RESPONSE"),
-                        );
-                        None
-                    }
-                }
+                // The answer was parsed in this task, and storing it and mounting the UI is
+                // work of its own, as is handing its content to the engagement module: three
+                // tasks, none of them long (issue 16).
+                net::sleep(0).await;
+                let Some((v, settings)) = accept(ws, st, &r) else {
+                    report(
+                        "boot: unexpected response",
+                        &ApiError::new(200, "BAD_RESPONSE"),
+                    );
+                    return None;
+                };
+                net::sleep(0).await;
+                crate::engage::answered(ws, &get(&r, "eligible"), &settings);
+                return Some(v);
             }
             // The stored token died: boot afresh with the same anonymous id.
             (Err(e), Some(t)) if e.is_auth() => forget_token(ws, &t),
@@ -329,8 +333,9 @@ async fn start_session(
     }
 }
 
-/// Stores a boot response, schedules its refresh and mounts the UI. Returns the visitor.
-fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
+/// Stores a boot response, schedules its refresh and mounts the UI. Returns the visitor and
+/// the workspace's settings.
+fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<(JsValue, Settings)> {
     let token = get_str(r, "sessionToken").filter(|t| valid_token(t))?;
     let expires_at = get_f64(r, "expiresAt")?;
     let settings = Settings::from_js(get(r, "settings"));
@@ -344,8 +349,7 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
     crate::chat::visitor(&visitor);
     porchlight_widget_common::catalog::adopt(r);
     ensure_ui(ws, &settings);
-    crate::engage::answered(ws, &get(r, "eligible"), &settings);
-    Some(visitor)
+    Some((visitor, settings))
 }
 
 /// The launcher the loader drew, when no UI of this module replaced it.
