@@ -162,3 +162,34 @@ fn an_excerpt_is_plain_text_around_the_first_term() {
         "as written"
     );
 }
+
+proptest::proptest! {
+    /// Whatever is typed: only letters and digits inside quotes, only `AND`, `OR` and the
+    /// prefix star outside them; scanned terms are letters and digits; an excerpt is short.
+    #[test]
+    fn any_text_gives_quoted_words_only(text in "(\\PC|[\"*():^{}\\-]|レポート|請求| ){0,80}", any: bool) {
+        let how = if any { Match::Any } else { Match::All };
+        match plan(&text, how) {
+            None => {}
+            Some(Plan::Words(q) | Plan::Substrings(q)) => {
+                let parts: Vec<&str> = q.split('"').collect();
+                proptest::prop_assert!(parts.len() % 2 == 1, "{q}");
+                for (i, p) in parts.iter().enumerate() {
+                    if i % 2 == 1 {
+                        proptest::prop_assert!(!p.is_empty() && p.chars().all(char::is_alphanumeric), "{q}");
+                    } else {
+                        proptest::prop_assert!(["", " ", " OR ", "*"].contains(p), "{q}");
+                    }
+                }
+            }
+            Some(Plan::Scan { terms, need }) => {
+                proptest::prop_assert!(need >= 1 && need <= terms.len());
+                for t in &terms {
+                    proptest::prop_assert!(!t.is_empty() && t.chars().all(char::is_alphanumeric));
+                    let e = excerpt(&text, std::slice::from_ref(t));
+                    proptest::prop_assert!(e.chars().count() <= super::EXCERPT_CHARS + 2);
+                }
+            }
+        }
+    }
+}
