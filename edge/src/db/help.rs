@@ -1,4 +1,4 @@
-//! The help center: `collections`, `articles` (with their FTS5 index, kept by triggers) and
+//! The help center: `collections`, `articles` (with their two FTS5 indexes, words and trigrams,
 //! `article_feedback`.
 
 use porchlight_shared::search::{self, Plan};
