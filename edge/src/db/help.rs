@@ -1,4 +1,5 @@
 //! The help center: `collections`, `articles` (with their two FTS5 indexes, words and trigrams,
+//! kept by triggers) and
 //! `article_feedback`.
 
 use porchlight_shared::search::{self, Plan};
