@@ -2,7 +2,7 @@
 //! articles, reading one, and "was this helpful" once per visitor (visitor API). Search uses
 //! D1's FTS5 (bm25, title weighted 5×); excerpts are plain text, never HTML (Opencom bug 6).
 
-use porchlight_shared::search::{fts_any, fts_query};
+use porchlight_shared::search::{self, Match};
 use porchlight_shared::translations;
 use porchlight_shared::vocab::{ArticleStatus, Transition};
 use porchlight_shared::{ApiError, ErrorCode};
@@ -266,22 +266,23 @@ pub async fn set_article_status(
 /// `GET /v1/articles/search?q=[&match=any]`: published articles of the workspace, best match
 /// first. Every word must match (the last as a prefix: search as you type); `match=any` asks for
 /// any telling word instead (what a message the visitor is writing is about: suggestions).
+/// Japanese or Chinese text is searched by substring (`shared::search::plan` decides how).
 pub async fn search(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let (a, locale) = auth::visitor_and::<db::LocaleRow>(ctx, db::SESSION_LOCALE_SQL, &[]).await?;
     let q = ctx.query("q")?.unwrap_or_default();
-    let any = match ctx.query("match")?.as_deref() {
-        None | Some("all") => false,
-        Some("any") => true,
+    let how = match ctx.query("match")?.as_deref() {
+        None | Some("all") => Match::All,
+        Some("any") => Match::Any,
         Some(_) => return Err(ApiError::invalid("/match", "all or any")),
     };
     if q.chars().count() > 200 {
         return Err(ApiError::invalid("/q", "at most 200 characters"));
     }
-    let Some(query) = (if any { fts_any(&q) } else { fts_query(&q) }) else {
+    let Some(plan) = search::plan(&q, how) else {
         return http::json(200, &json!({"results": []}));
     };
     let language = language(&a, locale);
-    let hits = db::search_articles(&ctx.db()?, &a.workspace.id, &query, language).await?;
+    let hits = db::search_articles(&ctx.db()?, &a.workspace.id, &plan, language).await?;
     let results: Vec<Value> = hits.into_iter().map(|h| json!({"id": h.id, "collectionId": h.collection_id, "title": h.title, "excerpt": h.excerpt})).collect();
     http::json(200, &json!({ "results": results }))
 }
