@@ -174,7 +174,7 @@ export function attachTranslations(entry, { base, inContent, saved, defaultLangu
       const path = err.path ?? '';
       if (!(path === saved || path.startsWith(`${saved}/`))) return false;
       const [l, ...rest] = path.slice(saved.length + 1).split('/');
-      if (others.includes(l)) { lang.value = l; draw(); }
+      if (others.includes(l) && lang.value !== l) { lang.value = l; draw(); }
       const control = showAt(fieldsBox, others.includes(l) ? `/${rest.join('/')}` : path, err.message);
       status.textContent = `This translation cannot be saved: ${err.message}`;
       (control ?? lang).focus();
