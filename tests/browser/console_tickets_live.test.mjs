@@ -36,3 +36,39 @@ test('a new ticket is announced in the console and counted on Tickets until open
     await close();
   }
 });
+
+test('the tickets queue opened straight after sign-in (the inbox never opened) hears new tickets and status changes live', async () => {
+  const ws = await createWorkspace();
+  const ada = await teammate(ws);
+  const v = await boot(ws.id, { name: 'Grace' });
+  const file = (subject) => call('POST', '/v1/tickets', { token: v.body.sessionToken, body: { subject, body: 'Details.' } });
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, ada.key, '#/tickets');
+    await screenTitle(page).filter({ hasText: 'Tickets' }).waitFor();
+    await page.getByText('No open tickets.').waitFor();
+    // The shell's socket is open (its state is the inbox's "Live", not shown on this screen).
+    await page.locator('#live').filter({ hasText: 'Live' }).waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#inbox-view').isHidden(), true, 'the inbox was never shown');
+
+    // Filed while the (empty) queue is shown: it appears, and is said aloud.
+    const t = await file('Invoice is wrong');
+    assert.equal(t.status, 201);
+    await page.getByText('Invoice is wrong', { exact: true }).waitFor();
+    await page.locator('#announce').filter({ hasText: 'New ticket: Invoice is wrong' }).waitFor({ state: 'attached' });
+    // Moved by another teammate (here: the API): it leaves the open queue.
+    const status = page.getByRole('combobox', { name: 'Status of “Invoice is wrong”' });
+    await status.focus();
+    assert.equal((await call('POST', `/admin/v1/tickets/${t.body.id}/status`, { token: ada.key, body: { status: 'pending' } })).status, 200);
+    await page.getByText('No open tickets.').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus is not lost to the page when its row goes');
+    await page.getByLabel('Show tickets').selectOption('all');
+    assert.equal(await status.inputValue(), 'pending');
+    await checkScreen(page, 'tickets-live');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
