@@ -8,6 +8,7 @@ import { alertBox, showAlert } from './forms.mjs';
 
 const STATUSES = ['open', 'pending', 'solved', 'closed'];
 const listening = new WeakMap(); // a queue's box → the AbortController of its live listeners
+const drawing = new WeakMap(); // a queue's box → the number of its latest drawing (an older one's answer is dropped)
 
 /**
  * Redraws the queue in `view` when the shell's live socket (live.mjs) says a ticket was filed or
@@ -33,6 +34,8 @@ function follow(view) {
 const FILTER = 'porchlight:console:tickets-filter';
 
 export async function ticketsView(view) {
+  const mine = (drawing.get(view) ?? 0) + 1;
+  drawing.set(view, mine);
   const h1 = h('h1', { tabindex: '-1' }, 'Tickets');
   const alert = alertBox();
   const filter = h('select', { id: 'tickets-filter' }, ['all', ...STATUSES].map((s) => h('option', { value: s }, s === 'all' ? 'All' : s[0].toUpperCase() + s.slice(1))));
@@ -48,9 +51,11 @@ export async function ticketsView(view) {
   try {
     tickets = (await api('GET', `/admin/v1/tickets?status=${filter.value}`)).tickets;
   } catch (e) {
-    showAlert(alert, e.message);
+    if (drawing.get(view) === mine) showAlert(alert, e.message);
     return h1;
   }
+  // Drawn again meanwhile (a live event and a move at once): that drawing shows, not this one.
+  if (drawing.get(view) !== mine) return h1;
   if (!tickets.length) {
     view.append(h('p', { class: 'empty' }, filter.value === 'all' ? 'No tickets yet.' : `No ${filter.value} tickets.`));
     return h1;
