@@ -14,7 +14,7 @@ const names = new Intl.DisplayNames(['en'], { type: 'language' });
 /** "French (fr)". */
 export const languageName = (l) => `${names.of(l)} (${l})`;
 
-const TEXT = { title: 'Title', body: 'Body', prompt: 'Question', lowLabel: 'Low end label', highLabel: 'High end label', placeholder: 'Placeholder', buttonLabel: 'Button label', label: 'Label', imageAlt: 'Image description', description: 'Description' };
+const TEXT = { title: 'Title', body: 'Body', prompt: 'Prompt', lowLabel: 'Low end label', highLabel: 'High end label', placeholder: 'Placeholder', buttonLabel: 'Button label', label: 'Label', imageAlt: 'Image description', description: 'Description' };
 const LISTS = { steps: 'Step', questions: 'Question', tasks: 'Task', buttons: 'Button' };
 const OBJECTS = { intro: 'Intro', thankYou: 'Thank-you screen' };
 const LONG = new Set(['body', 'description']);
