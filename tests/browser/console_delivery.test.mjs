@@ -8,15 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshContext, watchErrors } from '../lib/browser.mjs';
 import { call, createWorkspace } from '../lib/harness.mjs';
-import { signIn, screenTitle, checkScreen } from '../lib/console.mjs';
+import { signIn, screenTitle, checkScreen, errorBeside } from '../lib/console.mjs';
 
-/** The visible error tied to `control` by aria-describedby, once the control is marked invalid. */
-async function errorBeside(control) {
-  await control.page().waitForFunction((el) => el.getAttribute('aria-invalid') === 'true', await control.elementHandle(), { timeout: 10000 });
-  const ids = (await control.getAttribute('aria-describedby')).split(' ');
-  return control.page().evaluate((list) => list.map((id) => document.getElementById(id))
-    .filter((el) => el?.classList.contains('field-error') && !el.hidden).map((el) => el.textContent).join(' | '), ids);
-}
 /** Waits until the edge found nothing wrong with `control`'s value. */
 const valid = async (control) => control.page().waitForFunction((el) => !el.hasAttribute('aria-invalid'), await control.elementHandle(), { timeout: 10000 });
 const focusedLabel = (page) => page.evaluate(() => document.activeElement?.labels?.[0]?.textContent ?? document.activeElement?.textContent);

@@ -9,15 +9,7 @@ import { freshContext, watchErrors } from '../lib/browser.mjs';
 import { call, boot, createWorkspace } from '../lib/harness.mjs';
 import { article } from '../lib/help.mjs';
 import { hostPage, open, until } from '../lib/engage.mjs';
-import { signIn, screenTitle, checkScreen } from '../lib/console.mjs';
-
-/** The error tied to `control` (aria-describedby), once it is marked invalid. */
-async function errorBeside(control) {
-  await control.page().waitForFunction((el) => el.getAttribute('aria-invalid') === 'true', await control.elementHandle(), { timeout: 10000 });
-  const ids = (await control.getAttribute('aria-describedby')).split(' ');
-  return control.page().evaluate((list) => list.map((id) => document.getElementById(id))
-    .filter((el) => el?.classList.contains('field-error') && !el.hidden).map((el) => el.textContent).join(' | '), ids);
-}
+import { signIn, screenTitle, checkScreen, errorBeside } from '../lib/console.mjs';
 
 test('the default language picked in Settings reaches the admin API and a visitor whose languages the widget does not speak', async () => {
   const ws = await createWorkspace();

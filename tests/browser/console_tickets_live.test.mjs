@@ -8,12 +8,17 @@ import { call, boot, createWorkspace } from '../lib/harness.mjs';
 import { teammate } from '../lib/live.mjs';
 import { signIn, nav, screenTitle, checkScreen } from '../lib/console.mjs';
 
-test('a new ticket is announced in the console and counted on Tickets until opened', async () => {
+/** A workspace with a teammate (Ada), a visitor (Grace) who files tickets, and a browser. */
+async function setup() {
   const ws = await createWorkspace();
   const ada = await teammate(ws);
   const v = await boot(ws.id, { name: 'Grace' });
   const file = (subject) => call('POST', '/v1/tickets', { token: v.body.sessionToken, body: { subject, body: 'Details.' } });
-  const { context, close } = await freshContext();
+  return { ada, file, ...(await freshContext()) };
+}
+
+test('a new ticket is announced in the console and counted on Tickets until opened', async () => {
+  const { ada, file, context, close } = await setup();
   try {
     const page = await context.newPage();
     const errors = watchErrors(page);
@@ -38,11 +43,7 @@ test('a new ticket is announced in the console and counted on Tickets until open
 });
 
 test('the tickets queue opened straight after sign-in (the inbox never opened) hears new tickets and status changes live', async () => {
-  const ws = await createWorkspace();
-  const ada = await teammate(ws);
-  const v = await boot(ws.id, { name: 'Grace' });
-  const file = (subject) => call('POST', '/v1/tickets', { token: v.body.sessionToken, body: { subject, body: 'Details.' } });
-  const { context, close } = await freshContext();
+  const { ada, file, context, close } = await setup();
   try {
     const page = await context.newPage();
     const errors = watchErrors(page);
