@@ -118,3 +118,35 @@ test('an article and a banner translated in the console are served in the visito
     await close();
   }
 });
+
+test('a survey\'s question and its options translated in the console: options one by one, written as the whole list; a missing one is refused beside it', async () => {
+  const ws = await createWorkspace();
+  const questions = [{ id: 'role', type: 'multiple_choice', prompt: 'Your role', required: true, options: ['Developer', 'Manager'] }];
+  const s = await call('POST', '/admin/v1/surveys', { token: ws.key, body: { name: 'Roles', content: { questions } } });
+  assert.equal(s.status, 201, s.text);
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    await signIn(page, ws.key, `#/surveys/${s.body.id}`);
+    await screenTitle(page).filter({ hasText: 'Roles' }).waitFor();
+    const tr = page.getByRole('region', { name: 'Translations' });
+    await tr.getByLabel('Language').selectOption('de');
+    const de = tr.getByRole('group', { name: 'In German' });
+    await de.getByLabel('Question 1: Prompt').fill('Ihre Rolle');
+    await de.getByLabel('Question 1: Option 1').fill('Entwickler');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    assert.match(await errorBeside(de.getByLabel('Question 1: Option 2')), /1-200 characters/);
+    assert.equal((await call('GET', `/admin/v1/surveys/${s.body.id}`, { token: ws.key })).body.content.translations, undefined, 'nothing saved');
+    await de.getByLabel('Question 1: Option 2').fill('Leitung');
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/admin/v1/surveys/${s.body.id}`));
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    assert.equal((await saved).status(), 200);
+    const content = (await call('GET', `/admin/v1/surveys/${s.body.id}`, { token: ws.key })).body.content;
+    assert.deepEqual(content.translations, { de: { questions: [{ prompt: 'Ihre Rolle', options: ['Entwickler', 'Leitung'] }] } });
+    assert.deepEqual(content.questions[0].options, ['Developer', 'Manager'], 'the options themselves unchanged');
+    await page.getByRole('region', { name: 'Translations' }).getByLabel('Question 1: Option 2').waitFor();
+    await checkScreen(page, 'survey-translation');
+  } finally {
+    await close();
+  }
+});

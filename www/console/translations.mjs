@@ -18,13 +18,17 @@ const TEXT = { title: 'Title', body: 'Body', prompt: 'Prompt', lowLabel: 'Low en
 const LISTS = { steps: 'Step', questions: 'Question', tasks: 'Task', buttons: 'Button' };
 const OBJECTS = { intro: 'Intro', thankYou: 'Thank-you screen' };
 const LONG = new Set(['body', 'description']);
+const ORDER = [...Object.keys(TEXT), 'options', ...Object.keys(LISTS), ...Object.keys(OBJECTS)];
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const short = (s) => (s.length > 160 ? `${s.slice(0, 160)}…` : s);
 
 /** The translatable texts of content `base`: `{path: ['steps', 0, 'title'], label, text, long}`. */
 function texts(base, path = [], prefix = '') {
   const out = [];
-  for (const [k, v] of Object.entries(isObject(base) ? base : {})) {
+  // In reading order whatever the stored key order: texts, options, lists, nested objects.
+  for (const k of ORDER) {
+    const v = isObject(base) ? base[k] : undefined;
+    if (v === undefined) continue;
     if (k === 'options' && Array.isArray(v)) {
       v.forEach((o, i) => { if (typeof o === 'string') out.push({ path: [...path, k, i], label: `${prefix}Option ${i + 1}`, text: o }); });
     } else if (TEXT[k] && typeof v === 'string' && v !== '') {
