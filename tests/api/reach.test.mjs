@@ -71,3 +71,31 @@ test('bad input: a clear error pointing into /rule, other workspaces\' segments 
   assert.equal((await call('GET', '/admin/v1/segments', { token: ws.key })).body.segments.length, 0);
   assert.equal((await call('GET', '/admin/v1/segments', { token: other.key })).body.segments.length, 1);
 });
+
+test("an item's triggers and frequency are checked as a save would (errors at their path), without changing the count", async () => {
+  const ws = await createWorkspace();
+  await boot(ws.id);
+  const ok = await reach(ws, { rule: null, triggers: [{ type: 'scroll_depth', percent: 50 }, { type: 'element_click', selector: '#buy' }], frequency: { mode: 'at_most', maxTimes: 3, recontactAfterDays: 7 } });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.body.matched, 1);
+  assert.equal((await reach(ws, { rule: null, triggers: null, frequency: null })).status, 200);
+  const cases = [
+    [{ triggers: [{ type: 'scroll_depth', percent: 150 }] }, '/triggers/0/percent'],
+    [{ triggers: [{ type: 'immediate' }, { type: 'element_click', selector: '   ' }] }, '/triggers/1/selector'],
+    [{ triggers: [{ type: 'event', name: 'x', properties: [{ key: 'plan', operator: 'bogus', value: 1 }] }] }, '/triggers/0/properties/0/operator'],
+    [{ triggers: [{ type: 'teleport' }] }, '/triggers/0/type'],
+    [{ triggers: Array(6).fill({ type: 'immediate' }) }, '/triggers'],
+    [{ triggers: { type: 'immediate' } }, '/triggers'],
+    [{ frequency: { mode: 'at_most', maxTimes: 0 } }, '/frequency/maxTimes'],
+    [{ frequency: 'sometimes' }, '/frequency/mode'],
+    [{ frequency: 7 }, '/frequency'],
+  ];
+  for (const [extra, path] of cases) {
+    const r = await reach(ws, { rule: null, ...extra });
+    assertError(assert, r, 400, 'INVALID_INPUT');
+    assert.equal(r.body.error.path, path, JSON.stringify(extra));
+  }
+  // The rule is checked first: its error is the one answered.
+  const both = await reach(ws, { rule: cond('custom', 'plan', 'bogus', 'pro'), triggers: [{ type: 'teleport' }] });
+  assert.equal(both.body.error.path, '/rule/operator');
+});

@@ -130,6 +130,35 @@ test('Help: search as you type, ranked; an article as text; feedback once; back 
   });
 });
 
+test('Help: a search still on its way when the visitor types on is cancelled (its request aborted), and its answer never shows', async () => {
+  await inPage(async (page, errors) => {
+    await open(page);
+    await tab(page, 'Help').click();
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let arrived;
+    const asked = new Promise((r) => { arrived = r; });
+    await page.route(/\/v1\/articles\/search\?q=spreadsheet/, async (route) => {
+      arrived();
+      await held;
+      await route.continue().catch(() => {});
+    });
+    const failed = [];
+    page.on('requestfailed', (r) => failed.push([new URL(r.url()).searchParams.get('q'), r.failure()?.errorText]));
+    await searchbox(page).fill('spreadsheet');
+    await asked;
+    await searchbox(page).fill('share');
+    const results = space(page, 'Help').getByRole('list').first();
+    await results.getByRole('button', { name: /^Share a dashboard/ }).waitFor({ timeout: 10000 });
+    for (let i = 0; i < 50 && !failed.length; i++) await page.waitForTimeout(100);
+    assert.deepEqual(failed, [['spreadsheet', 'net::ERR_ABORTED']], 'the superseded request was cancelled');
+    release();
+    const titles = await results.getByRole('button').evaluateAll((bs) => bs.map((b) => b.firstChild.textContent));
+    assert.deepEqual(titles, ['Share a dashboard'], 'only the latest query answered');
+    assert.deepEqual(errors, []);
+  });
+});
+
 test('the page opens an article (showArticle) and a checklist (startChecklist)', async () => {
   await inPage(async (page, errors) => {
     await page.goto(url);

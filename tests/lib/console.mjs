@@ -31,3 +31,11 @@ export async function checkScreen(page, name) {
     await page.screenshot({ path: outputPath(`console-${name}-${colorScheme}.png`), fullPage: true });
   }
 }
+
+/** The visible error tied to `control` by aria-describedby, once the edge's answer marked it invalid. */
+export async function errorBeside(control) {
+  await control.page().waitForFunction((el) => el.getAttribute('aria-invalid') === 'true', await control.elementHandle(), { timeout: 10000 });
+  const ids = (await control.getAttribute('aria-describedby')).split(' ');
+  return control.page().evaluate((list) => list.map((id) => document.getElementById(id))
+    .filter((el) => el?.classList.contains('field-error') && !el.hidden).map((el) => el.textContent).join(' | '), ids);
+}

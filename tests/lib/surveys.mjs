@@ -62,7 +62,7 @@ const screen = (page, id) => page.evaluate((s) => {
   const er = d.querySelector('.er');
   return {
     title: d.querySelector('.pt')?.textContent ?? null,
-    modal: d.matches(':modal'), large: d.classList.contains('lg'), dir: d.getAttribute('dir'),
+    modal: d.matches(':modal'), large: d.classList.contains('lg'), dir: getComputedStyle(d).direction,
     progress: d.querySelector('progress') ? { value: d.querySelector('progress').value, max: d.querySelector('progress').max } : null,
     field: f ? { tag: f.tagName.toLowerCase(), role: f.getAttribute('role'), describedby: f.getAttribute('aria-describedby') ?? '', invalid: f.getAttribute('aria-invalid') } : null,
     error: er && !er.hidden ? er.textContent : null,

@@ -12,6 +12,9 @@ extern "C" {
     /// `AbortSignal.timeout(ms)`, caught: older browsers lack it and simply get no timeout.
     #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
     fn abort_after(ms: u32) -> Result<web_sys::AbortSignal, JsValue>;
+    /// `AbortSignal.any(signals)`, caught: a browser without it keeps the caller's signal alone.
+    #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = any)]
+    fn abort_any(signals: &js_sys::Array) -> Result<web_sys::AbortSignal, JsValue>;
 }
 
 /// A request that hangs this long counts as a network failure, so boot can retry.
@@ -34,15 +37,17 @@ pub async fn request(
     token: Option<&str>,
     body: Option<&JsValue>,
 ) -> Result<JsValue, ApiError> {
-    read(send(method, url, token, body)?).await
+    read(send(method, url, token, body, None)?).await
 }
 
-/// Starts a request: the `fetch` promise, for [`read`].
+/// Starts a request: the `fetch` promise, for [`read`]. `signal` cancels it (a network error
+/// then), on top of the timeout.
 pub fn send(
     method: &str,
     url: &str,
     token: Option<&str>,
     body: Option<&JsValue>,
+    signal: Option<&web_sys::AbortSignal>,
 ) -> Result<Promise, ApiError> {
     let window = web_sys::window().ok_or_else(|| ApiError::new(0, "NO_WINDOW"))?;
     let init = RequestInit::new();
@@ -67,9 +72,14 @@ pub fn send(
         let s = JSON::stringify(b).map_err(|_| ApiError::new(400, "INVALID_INPUT"))?;
         init.set_body(&s);
     }
-    if let Ok(signal) = abort_after(TIMEOUT_MS) {
-        init.set_signal(Some(&signal));
-    }
+    let timeout = abort_after(TIMEOUT_MS).ok();
+    let signal = match (signal, timeout) {
+        (Some(s), Some(t)) => {
+            Some(abort_any(&js_sys::Array::of2(s, &t)).unwrap_or_else(|_| s.clone()))
+        }
+        (s, t) => s.cloned().or(t),
+    };
+    init.set_signal(signal.as_ref());
     Ok(window.fetch_with_str_and_init(url, &init))
 }
 

@@ -2,7 +2,8 @@
 // a URL), the role the key has (asked of the edge), the nav of what that role may open, and
 // hash routing (`#/tours`, `#/tours/<id>`) so a reload keeps the place. Each screen is a module.
 import { key, probeRole } from './api.mjs';
-import { h, $ } from './dom.mjs';
+import { h, $, announce } from './dom.mjs';
+import { startLive, stopLive } from './live.mjs';
 import { KINDS, CONTENT_KINDS, HELP_KINDS } from './kinds.mjs';
 
 const state = { role: null };
@@ -38,6 +39,7 @@ $('sign-out').addEventListener('click', async () => {
   key.clear();
   // Drafts are this tab's and this key's: they go with it.
   for (const k of Object.keys(sessionStorage)) if (k.startsWith('porchlight:console:')) sessionStorage.removeItem(k);
+  stopLive();
   if (inbox) inbox.stopInbox();
   location.hash = '';
   location.reload();
@@ -48,12 +50,14 @@ window.addEventListener('console:key-refused', () => {
   if (!state.role) return;
   state.role = null;
   key.clear();
+  stopLive();
   inbox?.stopInbox();
   showLogin('Your key no longer works (rotated or removed). Sign in again.');
 });
 
-// New tickets (announced on the inbox's live socket): a count on the nav's Tickets until the
-// queue is opened.
+// New tickets (announced on the shell's live socket, whatever screen is shown): said aloud, a
+// count on the nav's Tickets until the queue is opened; an open queue redraws (tickets.mjs).
+// A status change made elsewhere redraws an open queue too.
 let newTickets = 0;
 function markTickets() {
   const a = $('nav').querySelector('a[data-section="tickets"]');
@@ -62,6 +66,11 @@ function markTickets() {
   // Read as "Tickets, 2 new": the visible count is part of the link's name.
   if (newTickets) a.append(h('span', { class: 'badge' }, h('span', { class: 'sr-only' }, ', '), String(newTickets), h('span', { class: 'sr-only' }, ' new')));
 }
+window.addEventListener('console:live', ({ detail: e }) => {
+  if (e.type !== 'ticket' || !e.ticket) return;
+  if (e.new) announce(`New ticket: ${e.ticket.subject}`);
+  window.dispatchEvent(new CustomEvent(e.new ? 'console:new-ticket' : 'console:ticket', { detail: e.ticket }));
+});
 window.addEventListener('console:new-ticket', () => {
   if (location.hash.startsWith('#/tickets')) return;
   newTickets += 1;
@@ -79,6 +88,7 @@ async function signIn(k) {
   renderNav();
   $('login').hidden = true;
   $('shell').hidden = false;
+  startLive();
   await route();
 }
 

@@ -3,14 +3,27 @@
 import { api } from './api.mjs';
 import { h, when, announce } from './dom.mjs';
 import { KINDS, nameOf } from './kinds.mjs';
-import { attachRuleBuilder } from './reach.mjs';
+import { attachDelivery } from './reach.mjs';
+import { attachTranslations } from './translations.mjs';
 import { previewBox } from './preview.mjs';
 import { field, fitRows, checkJson, placeError, valuesFromItem, bodyFromValues, drafts, alertBox, showAlert } from './forms.mjs';
 
-// JSON editors that hold an audience rule get the visual builder (reach.mjs), under this title.
+// JSON editors that hold an audience rule get the visual builder (reach.mjs), under this title;
+// triggers and frequency get theirs too, and the editor holding translations its section.
 const RULES = { audience: 'Audience', rule: 'Who is in the segment' };
 const COPY = (name) => `Copy of ${name}`.slice(0, 100);
 const heading = (text) => h('h1', { tabindex: '-1' }, text);
+
+/** The content in its default language as the form holds it (for its translations); null while it does not parse. */
+function defaultText(kind, values) {
+  if (kind.translations !== 'content') return { title: values.title, body: values.body };
+  const only = { fields: kind.fields.filter((f) => f.key.startsWith('content.')), json: kind.json.filter((j) => j.key === 'content') };
+  try {
+    const { content } = bodyFromValues(only, values, true);
+    if (content && typeof content === 'object') delete content.translations;
+    return content;
+  } catch { return null; }
+}
 
 /** Creates a copy of `item` (as a draft) and returns it. */
 async function duplicate(kind, item) {
@@ -85,11 +98,13 @@ export async function editView(view, kindId, id) {
   let item = null;
   let collections = [];
   let segments = [];
+  let defaultLanguage = 'en';
   const ruleKeys = kind.json.map((j) => j.key).filter((k) => RULES[k]);
   try {
     if (!isNew) item = await api('GET', `${kind.path}/${encodeURIComponent(id)}`);
     if (kind.fields.some((f) => f.options === 'collections')) collections = (await api('GET', '/admin/v1/collections')).collections;
     if (ruleKeys.length) segments = (await api('GET', '/admin/v1/segments')).segments.filter((s) => !(kindId === 'segments' && s.id === id));
+    if (kind.translations) defaultLanguage = (await api('GET', '/admin/v1/workspace')).messenger.defaultLanguage ?? 'en';
   } catch (e) {
     const h1 = heading(kind.label);
     view.replaceChildren(h1, alert, h('p', {}, h('a', { href: `#/${kindId}` }, `Back to ${kind.label.toLowerCase()}`)));
@@ -114,7 +129,7 @@ export async function editView(view, kindId, id) {
   const builders = [];
   const fill = (values) => {
     for (const e of entries) { e.input.value = values[valueKey(e)] ?? ''; fitRows(e); }
-    for (const b of builders) b.sync();
+    for (const b of builders) b?.sync();
   };
   const read = () => Object.fromEntries(entries.map((e) => [valueKey(e), e.input.value]));
   if (!isNew) for (const e of entries) if (e.spec.createOnly) e.input.disabled = true;
@@ -143,8 +158,10 @@ export async function editView(view, kindId, id) {
 
   const form = h('form', { class: 'editor', novalidate: true }, entries.map((e) => e.wrap), alert,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, isNew ? `Create ${kind.one}` : 'Save changes')));
-  for (const e of entries) if (e.json && RULES[e.key]) builders.push(attachRuleBuilder(e, segments, RULES[e.key]));
-  for (const b of builders) b.sync();
+  builders.push(attachDelivery(entries, segments, RULES));
+  const trEntry = kind.translations && entries.find((e) => e.json && e.key === kind.translations);
+  if (trEntry) builders.push(attachTranslations(trEntry, { base: () => defaultText(kind, read()), inContent: kind.translations === 'content', saved: kind.translations === 'content' ? '/content/translations' : '/translations', defaultLanguage }));
+  for (const b of builders) b?.sync();
   form.addEventListener('input', (ev) => {
     drafts.save(kindId, id, read());
     const e = entries.find((x) => x.input === ev.target);
@@ -165,6 +182,8 @@ export async function editView(view, kindId, id) {
       if (isNew) location.hash = `#/${kindId}/${encodeURIComponent(out.id)}`;
       else { item = out; await editView(view, kindId, id); view.querySelector('h1')?.focus(); }
     } catch (e) {
+      // A builder that shows the value the error's path names takes it; else the field or editor.
+      if (builders.some((b) => b?.claim(e))) return;
       if (e.code === 'INVALID_INPUT' || e.path) placeError(entries, e, alert);
       else showAlert(alert, e.message);
     }
@@ -208,7 +227,7 @@ export async function editView(view, kindId, id) {
   view.replaceChildren(...[
     h('p', { class: 'crumbs' }, h('a', { href: `#/${kindId}` }, kind.label)),
     h1, bar, !isNew && kind.statuses && kindId !== 'articles' ? previewBox(item.id, nameOf(kind, item) || kind.one) : null, draftNote,
-    kind.json.length ? h('p', { class: 'hint' }, 'The audience is built below (or edited as JSON); triggers and frequency are edited as JSON for now. The engine checks them as you go and when you save.') : null,
+    kind.json.some((j) => RULES[j.key] || j.key === 'triggers') ? h('p', { class: 'hint' }, 'The audience, triggers and frequency are built below (or edited as JSON under each builder). The engine checks them as you go and when you save.') : null,
     form].filter((c) => c != null));
   return h1;
 }

@@ -7,19 +7,16 @@
 import { spans } from './markdown.mjs';
 
 import { api } from './api.mjs';
-import { announce } from './dom.mjs';
+import { sendLive } from './live.mjs';
 
 const $ = (id) => document.getElementById(id);
 const state = {
   started: false,
-  stopped: false,
   filter: 'open',
   conversations: [],
   teammates: [],
   current: null,
   messages: new Map(), // conversation id → [message] by seq
-  socket: null,
-  retry: 0,
   typingTimer: 0,
   lastTypingSent: 0,
   rows: new Map(), // conversation id → its <li>, kept across events (updated in place)
@@ -37,17 +34,16 @@ function renderText(el, text) {
 
 // --- Start and stop ------------------------------------------------------------------------
 /**
- * Loads the inbox and opens the live socket, once per sign-in. `canReply`: a teammate key
- * answers; the workspace key reads only (the composer says so instead).
+ * Loads the inbox, once per sign-in; it follows the shell's live socket (live.mjs) from then
+ * on. `canReply`: a teammate key answers; the workspace key reads only (the composer says so
+ * instead).
  */
 export async function startInbox({ canReply }) {
   $('composer').hidden = !canReply;
   $('read-only').hidden = canReply;
   if (state.started) return;
   state.started = true;
-  state.stopped = false;
   await loadInbox();
-  connect();
 }
 
 /** Opens conversation `id` (a link from a visitor's profile: `#/inbox/<id>`). */
@@ -55,11 +51,9 @@ export function showConversation(id) {
   return openConversation(id);
 }
 
-/** Sign-out (or a refused key): the socket closes and stays closed until the next start. */
+/** Sign-out (or a refused key): live events are ignored until the next start. */
 export function stopInbox() {
-  state.stopped = true;
   state.started = false;
-  state.socket?.close();
 }
 
 // --- Inbox --------------------------------------------------------------------------------------
@@ -264,7 +258,7 @@ $('reply').addEventListener('input', () => {
   const c = state.conversations.find((x) => x.id === state.current);
   if (!c || Date.now() - state.lastTypingSent < 2000) return;
   state.lastTypingSent = Date.now();
-  state.socket?.readyState === 1 && state.socket.send(JSON.stringify({ type: 'typing', conversationId: c.id, visitorId: c.visitorId }));
+  sendLive({ type: 'typing', conversationId: c.id, visitorId: c.visitorId });
 });
 $('close').addEventListener('click', async () => {
   const r = await api('POST', `/admin/v1/conversations/${state.current}/close`);
@@ -289,8 +283,8 @@ function upsertConversation(c) {
 }
 
 // --- Live -----------------------------------------------------------------------------------
-// The key never goes in the socket's URL (URLs are logged): a ticket, asked for with the key in
-// the header, opens one socket once, within seconds.
+// The shell's socket (live.mjs) hands every event over as `console:live`; the inbox follows
+// them once started, and catches up after a reconnect.
 /** The visitor stopped typing (or sent): the row shows its summary again. */
 function typingDone(id) {
   if (!state.typingRows.has(id)) return;
@@ -299,66 +293,42 @@ function typingDone(id) {
   renderRowOf(id);
 }
 
-async function connect() {
-  if (state.stopped) return;
-  let ticket;
-  try {
-    ({ ticket } = await api('POST', '/admin/v1/live/ticket'));
-  } catch {
-    reconnectLater();
-    return;
-  }
-  const url = `${location.origin.replace(/^http/, 'ws')}/admin/v1/live?ticket=${encodeURIComponent(ticket)}`;
-  const sock = new WebSocket(url);
-  state.socket = sock;
-  sock.addEventListener('open', () => { state.retry = 0; $('live').textContent = 'Live'; });
-  sock.addEventListener('message', (ev) => {
-    let e;
-    try { e = JSON.parse(ev.data); } catch { return; }
-    if (e.type === 'message') {
-      addMessage(e.message);
-      const c = state.conversations.find((x) => x.id === e.conversationId);
-      if (!c) { loadInbox(); return; }
-      if (e.message.author.type === 'visitor') typingDone(c.id);
-      if (e.conversationId === state.current) { $('typing').textContent = ''; markRead(c.id); }
-      else if (e.message.author.type === 'visitor') { c.unread += 1; renderRow(c); }
-    } else if (e.type === 'conversation') {
-      upsertConversation(e.conversation);
-    } else if (e.type === 'ticket' && e.new) {
-      // A visitor filed a ticket: said aloud, counted on the nav's Tickets, an open queue redrawn.
-      announce(`New ticket: ${e.ticket.subject}`);
-      window.dispatchEvent(new CustomEvent('console:new-ticket', { detail: e.ticket }));
-    } else if (e.type === 'presence') {
-      for (const c of state.conversations) {
-        if (c.visitorId === e.visitorId && c.visitor && c.visitor.presence !== e.presence) { c.visitor.presence = e.presence; renderRow(c); }
-      }
-    } else if (e.type === 'read' && e.by === 'agent') {
-      // Another teammate (or tab) read it.
-      const c = state.conversations.find((x) => x.id === e.conversationId);
-      if (c) { c.unread = 0; renderRow(c); }
-    } else if (e.type === 'typing' && e.from === 'visitor') {
-      // Only for a conversation of the visitor who types.
-      const c = state.conversations.find((x) => x.id === e.conversationId);
-      if (!c || c.visitorId !== e.visitorId) return;
-      clearTimeout(state.typingRows.get(c.id));
-      state.typingRows.set(c.id, setTimeout(() => typingDone(c.id), 4000));
-      renderRow(c);
-      if (c.id === state.current) {
-        $('typing').textContent = 'Visitor is typing…';
-        clearTimeout(state.typingTimer);
-        state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 4000);
-      }
+window.addEventListener('console:live', ({ detail: e }) => {
+  if (!state.started) return;
+  if (e.type === 'message') {
+    addMessage(e.message);
+    const c = state.conversations.find((x) => x.id === e.conversationId);
+    if (!c) { loadInbox(); return; }
+    if (e.message.author.type === 'visitor') typingDone(c.id);
+    if (e.conversationId === state.current) { $('typing').textContent = ''; markRead(c.id); }
+    else if (e.message.author.type === 'visitor') { c.unread += 1; renderRow(c); }
+  } else if (e.type === 'conversation') {
+    upsertConversation(e.conversation);
+  } else if (e.type === 'presence') {
+    for (const c of state.conversations) {
+      if (c.visitorId === e.visitorId && c.visitor && c.visitor.presence !== e.presence) { c.visitor.presence = e.presence; renderRow(c); }
     }
-  });
-  sock.addEventListener('close', reconnectLater);
-}
+  } else if (e.type === 'read' && e.by === 'agent') {
+    // Another teammate (or tab) read it.
+    const c = state.conversations.find((x) => x.id === e.conversationId);
+    if (c) { c.unread = 0; renderRow(c); }
+  } else if (e.type === 'typing' && e.from === 'visitor') {
+    // Only for a conversation of the visitor who types.
+    const c = state.conversations.find((x) => x.id === e.conversationId);
+    if (!c || c.visitorId !== e.visitorId) return;
+    clearTimeout(state.typingRows.get(c.id));
+    state.typingRows.set(c.id, setTimeout(() => typingDone(c.id), 4000));
+    renderRow(c);
+    if (c.id === state.current) {
+      $('typing').textContent = 'Visitor is typing…';
+      clearTimeout(state.typingTimer);
+      state.typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 4000);
+    }
+  }
+});
 
-function reconnectLater() {
-  if (state.stopped) return;
-  $('live').textContent = 'Reconnecting…';
-  const delay = Math.min(15_000, 500 * 2 ** state.retry++);
-  // Catch up on what happened while the socket was down, then listen again.
-  setTimeout(async () => { try { await loadInbox(); if (state.current) await openConversation(state.current); } catch { /* offline */ } connect(); }, delay);
-}
-setInterval(() => state.socket?.readyState === 1 && state.socket.send('ping'), 30_000);
-
+// Catch up on what happened while the socket was down.
+window.addEventListener('console:live-reconnected', async () => {
+  if (!state.started) return;
+  try { await loadInbox(); if (state.current) await openConversation(state.current); } catch { /* offline */ }
+});

@@ -1,6 +1,7 @@
 // Every kind the admin API authors, described once: where it lives, its list's key, which of its
-// fields get a form control, which are edited as JSON (for now: the visual rule, trigger and
-// frequency builder is a later piece of work), what a new one starts as, and its status words.
+// fields get a form control, which are edited as JSON (the audience, triggers and frequency with a
+// visual builder above their editor: reach.mjs), which editor holds the translations
+// (`translations`: translations.mjs), what a new one starts as, and its status words.
 // content.mjs draws lists and editors from these rows; nothing there is per kind.
 
 const ITEM_STATUS = {
@@ -28,18 +29,21 @@ const pagePath = (path) => ({ type: 'condition', property: { source: 'page', key
 /** @type {Record<string, object>} */
 export const KINDS = {
   tours: {
+    translations: 'content',
     label: 'Tours', one: 'tour', path: '/admin/v1/tours', list: 'tours', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE,
     fields: [NAME, PRIORITY],
     json: [{ key: 'content', label: 'Steps and settings (JSON)', hint: 'steps: 1–30 (pointer, post or video), snoozeHours, showProgress, missingTarget.' }, ...DELIVERY],
     blank: () => ({ name: '', content: { steps: [{ kind: 'post', title: 'Welcome', body: 'A one-minute look around.' }] }, audience: null, triggers: [], frequency: 'first_time_only' }),
   },
   surveys: {
+    translations: 'content',
     label: 'Surveys', one: 'survey', path: '/admin/v1/surveys', list: 'surveys', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE,
     fields: [NAME, PRIORITY],
     json: [{ key: 'content', label: 'Questions, branching and texts (JSON)', hint: 'questions: 1–20 (nps, star_rating, numeric_scale, single / multiple choice, short / long text), each with branches; intro, thankYou, format.' }, ...DELIVERY],
     blank: () => ({ name: '', content: { format: 'small', questions: [{ id: 'nps', type: 'nps', prompt: 'How likely are you to recommend us to a friend?', required: true }] }, audience: null, triggers: [], frequency: 'once' }),
   },
   outbound: {
+    translations: 'content',
     label: 'Outbound messages', one: 'outbound message', path: '/admin/v1/outbound', list: 'outbound', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE, typeColumn: 'kind',
     fields: [
       { key: 'kind', label: 'Type', type: 'select', options: [['banner', 'Banner'], ['post', 'Post'], ['chat', 'Chat message']], createOnly: true },
@@ -51,6 +55,7 @@ export const KINDS = {
     blank: () => ({ kind: 'banner', name: '', content: { title: '', body: '', position: 'top', style: 'inline', dismissible: true, buttons: [] }, audience: null, triggers: [], frequency: 'until_dismissed' }),
   },
   tooltips: {
+    translations: 'content',
     label: 'Tooltips', one: 'tooltip', path: '/admin/v1/tooltips', list: 'tooltips', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE,
     fields: [
       NAME, PRIORITY,
@@ -62,6 +67,7 @@ export const KINDS = {
     blank: () => ({ name: '', content: { selector: '', title: '', body: '', hint: 'beacon', dismissible: true, buttons: [] }, audience: null, triggers: [], frequency: 'until_dismissed' }),
   },
   checklists: {
+    translations: 'content',
     label: 'Checklists', one: 'checklist', path: '/admin/v1/checklists', list: 'checklists', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE,
     fields: [
       NAME, PRIORITY,
@@ -90,8 +96,9 @@ export const KINDS = {
       { key: 'collectionId', label: 'Collection', type: 'select', options: 'collections', empty: null },
       { key: 'body', label: 'Article text', type: 'textarea', required: true, rows: 14, hint: 'Plain text, shown in the messenger’s help search.' },
     ],
-    json: [],
-    blank: () => ({ title: '', collectionId: null, body: '' }),
+    translations: 'translations',
+    json: [{ key: 'translations', label: 'Translations (JSON)', hint: '{"fr": {"title": …, "body": …}}, by language; an untranslated field shows the default text.' }],
+    blank: () => ({ title: '', collectionId: null, body: '', translations: {} }),
   },
 };
 

@@ -1,10 +1,14 @@
-// The rule builder in an editor: drawn above the rule's JSON editor and kept in step with it
-// both ways, and the rule's "Estimated reach" asked of the edge as it changes (debounced; a
-// late answer for an older rule is dropped). The edge parses the rule with the engine: its
-// error is shown beside the node it points at.
+// The delivery builders in an editor: the audience rule builder (rules.mjs), the trigger builder
+// (triggers.mjs) and the frequency builder (frequency.mjs), each drawn above its JSON editor and
+// kept in step with it both ways. As any of them changes (debounced; a late answer for an older
+// state is dropped) the edge is asked for the rule's "Estimated reach" and checks the triggers
+// and frequency with the engine as a save would (`POST /admin/v1/audience/reach`): its error is
+// shown beside the control it points at, in the builder its path names.
 import { api } from './api.mjs';
 import { h, uid } from './dom.mjs';
 import { ruleBuilder } from './rules.mjs';
+import { triggerBuilder } from './triggers.mjs';
+import { frequencyBuilder } from './frequency.mjs';
 
 const WAIT_MS = 400;
 const fmt = (n) => n.toLocaleString();
@@ -16,60 +20,101 @@ export function reachText(r) {
   return `${fmt(r.matched)} of ${fmt(r.total)} visitors match now.`;
 }
 
+const parse = (text) => { try { return { value: JSON.parse(text) }; } catch { return null; } };
+
 /**
- * Adds a builder for the JSON editor `entry` (a forms.mjs field holding a rule) to the form,
- * before the editor. `segments`: this workspace's, for segment references.
+ * Adds the builders for the form's delivery JSON editors (`entries`: forms.mjs fields): the
+ * entry keyed by one of `ruleTitles` (`{audience: 'Audience'}`) gets the rule builder, `triggers`
+ * and `frequency` theirs. `segments`: this workspace's, for segment references. Returns
+ * `{sync(), claim(err)}` or null when the form has none of them.
  */
-export function attachRuleBuilder(entry, segments, title) {
-  const headingId = uid('rule-title');
-  const status = h('p', { class: 'reach', role: 'status' });
-  let fromBuilder = false;
+export function attachDelivery(entries, segments, ruleTitles) {
+  const ruleEntry = entries.find((e) => e.json && ruleTitles[e.key]);
+  const parts = [];
   let timer = 0;
   let seq = 0;
-  const builder = ruleBuilder({
-    segments,
-    onChange(rule) {
-      fromBuilder = true;
-      entry.input.value = JSON.stringify(rule, null, 2);
-      entry.input.dispatchEvent(new Event('input', { bubbles: true }));
-      fromBuilder = false;
-      schedule(rule);
-    },
-  });
-  function schedule(rule) {
+
+  /** One builder above its JSON editor; `api`: its path in the reach request, `saved`: in a save's. */
+  function part(entry, make, title, api, saved, statusWords) {
+    if (!entry) return;
+    const headingId = uid('delivery-title');
+    const status = h('p', { class: api === '/rule' ? 'reach' : 'check', role: 'status' });
+    let fromBuilder = false;
+    const builder = make({
+      segments,
+      onChange(v) {
+        fromBuilder = true;
+        entry.input.value = JSON.stringify(v, null, 2);
+        entry.input.dispatchEvent(new Event('input', { bubbles: true }));
+        fromBuilder = false;
+        schedule();
+      },
+    });
+    entry.input.addEventListener('input', () => {
+      if (fromBuilder) return;
+      const v = parse(entry.input.value);
+      if (!v) return;
+      builder.set(v.value);
+      schedule();
+    });
+    entry.wrap.before(h('section', { class: 'rule-section', 'aria-labelledby': headingId }, h('h2', { id: headingId }, title), builder.el, status));
+    parts.push({ entry, builder, api, saved, status, statusWords });
+  }
+  part(ruleEntry, ruleBuilder, ruleTitles[ruleEntry?.key], '/rule', `/${ruleEntry?.key}`, 'This rule');
+  part(entries.find((e) => e.json && e.key === 'triggers'), triggerBuilder, 'Triggers', '/triggers', '/triggers', 'These triggers');
+  part(entries.find((e) => e.json && e.key === 'frequency'), frequencyBuilder, 'Frequency', '/frequency', '/frequency', 'This frequency');
+  if (!parts.length) return null;
+  const byApi = (k) => parts.find((p) => p.api === k);
+  const under = (path, prefix) => path === prefix || path.startsWith(`${prefix}/`);
+
+  /** Asks the edge about the whole delivery as it stands now. */
+  function schedule() {
     clearTimeout(timer);
     const mine = ++seq;
     timer = setTimeout(async () => {
+      const body = {};
+      for (const p of parts) {
+        const v = parse(p.entry.input.value);
+        if (!v) return; // the JSON editor says what is wrong with its text
+        body[p.api.slice(1)] = v.value;
+      }
+      if (!('rule' in body)) body.rule = null;
+      const reach = byApi('/rule');
       try {
-        const r = await api('POST', '/admin/v1/audience/reach', { rule });
+        const r = await api('POST', '/admin/v1/audience/reach', body);
         if (mine !== seq) return;
-        builder.showError(null);
-        status.textContent = `Estimated reach: ${reachText(r)}`;
+        for (const p of parts) { p.builder.showError(null); p.status.textContent = ''; }
+        if (reach) reach.status.textContent = `Estimated reach: ${reachText(r)}`;
       } catch (e) {
         if (mine !== seq) return;
-        const at = e.path?.startsWith('/rule') ? e.path.slice(5) : null;
-        builder.showError(at, e.message);
-        status.textContent = e.code === 'INVALID_INPUT' ? `This rule cannot be saved yet: ${e.message}${at ? ` (at ${at || '/'})` : ''}` : `Reach unavailable: ${e.message}`;
+        for (const p of parts) { p.builder.showError(null); p.status.textContent = ''; }
+        const p = e.code === 'INVALID_INPUT' && e.path ? parts.find((x) => under(e.path, x.api)) : null;
+        if (!p) { if (reach) reach.status.textContent = `Reach unavailable: ${e.message}`; return; }
+        const at = e.path.slice(p.api.length);
+        p.builder.showError(at, e.message);
+        p.status.textContent = `${p.statusWords} cannot be saved yet: ${e.message}${at ? ` (at ${at})` : ''}`;
+        if (reach && p !== reach) reach.status.textContent = 'Estimated reach: shown again once the triggers and frequency can be saved.';
       }
     }, WAIT_MS);
   }
-  entry.input.addEventListener('input', () => {
-    if (fromBuilder) return;
-    let v;
-    try { v = JSON.parse(entry.input.value); } catch { return; }
-    builder.set(v);
-    schedule(v);
-  });
-  const section = h('section', { class: 'rule-section', 'aria-labelledby': headingId },
-    h('h2', { id: headingId }, title), builder.el, status);
-  entry.wrap.before(section);
+
   return {
-    /** Draws from the editor's text (after the form was filled). */
+    /** Draws every builder from its editor's text (after the form was filled). */
     sync() {
-      let v;
-      try { v = JSON.parse(entry.input.value); } catch { builder.set({ unreadable: true }); return; }
-      builder.set(v);
-      schedule(v);
+      for (const p of parts) {
+        const v = parse(p.entry.input.value);
+        p.builder.set(v ? v.value : { unreadable: true });
+      }
+      schedule();
+    },
+    /** A save's error under a builder's path: shown beside its control. False when none shows it. */
+    claim(err) {
+      const p = err.path ? parts.find((x) => under(err.path, x.saved)) : null;
+      const control = p?.builder.showError(err.path.slice(p.saved.length), err.message);
+      if (!control) { p?.builder.showError(null); return false; }
+      p.status.textContent = `${p.statusWords} cannot be saved: ${err.message}`;
+      control.focus();
+      return true;
     },
   };
 }

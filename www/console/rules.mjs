@@ -25,9 +25,9 @@ export const OPERATORS = {
 // Opencom's long names, read as the short ones.
 const ALIAS = { greater_than: 'gt', greater_than_or_equals: 'gte', less_than: 'lt', less_than_or_equals: 'lte' };
 const COUNT_OPS = [['at_least', 'at least'], ['at_most', 'at most'], ['exactly', 'exactly']];
-const NO_VALUE = new Set(['is_set', 'is_not_set']);
-const LISTS = new Set(['in', 'not_in']);
-const DAYS = new Set(['within_last_days', 'more_than_days_ago']);
+export const NO_VALUE = new Set(['is_set', 'is_not_set']);
+export const LISTS = new Set(['in', 'not_in']);
+export const DAYS = new Set(['within_last_days', 'more_than_days_ago']);
 
 const isGroup = (n) => n?.type === 'group' && Array.isArray(n.conditions);
 const isSegment = (n) => n && (n.type === 'segment' || (n.type == null && 'segmentId' in n));
@@ -72,7 +72,7 @@ function blankCondition(source, key) {
 }
 
 /** The value a control's text stands for, typed as the engine compares it. */
-function typedValue(type, op, text) {
+export function typedValue(type, op, text) {
   if (NO_VALUE.has(op)) return undefined;
   const num = (s) => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s);
   if (LISTS.has(op)) return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (type === 'number' ? num(s) : s));
@@ -80,7 +80,7 @@ function typedValue(type, op, text) {
   if (type === 'boolean') return text === 'true';
   return text;
 }
-const valueText = (v) => (Array.isArray(v) ? v.join(', ') : v == null ? '' : String(v));
+export const valueText = (v) => (Array.isArray(v) ? v.join(', ') : v == null ? '' : String(v));
 
 /**
  * The builder. `onChange(rule)` gets the new JSON after each edit; `set(rule)` redraws from
@@ -243,19 +243,20 @@ export function ruleBuilder({ segments = [], onChange }) {
     showError(pointer, message) {
       for (const p of root.querySelectorAll('.field-error')) { p.hidden = true; p.textContent = ''; }
       for (const el of root.querySelectorAll('[aria-invalid]')) { el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); }
-      if (pointer == null) return;
+      if (pointer == null) return null;
       let best = null;
       for (const el of root.querySelectorAll('.rule-node')) {
         const p = el.dataset.pointer;
         if ((pointer === p || pointer.startsWith(`${p}/`)) && (!best || p.length > best.dataset.pointer.length)) best = el;
       }
-      if (!best) return;
+      if (!best) return null;
       const err = best.querySelector(':scope > .field-error');
       err.textContent = message;
       err.hidden = false;
       const control = best.querySelector(':scope > .rule-row input, :scope > .rule-row select, :scope > fieldset > .rule-row select');
       control?.setAttribute('aria-invalid', 'true');
       control?.setAttribute('aria-describedby', err.id);
+      return control ?? null;
     },
   };
 }

@@ -1,10 +1,11 @@
 // Workspace settings (workspace secret key only): name and allowed origins, the messenger's look
-// with a live preview of the launcher, office hours, identity verification and its secret's
+// with a live preview of the launcher, the default language, office hours, identity verification and its secret's
 // rotation, and the workspace secret key's rotation. New secrets are shown once, here, and
 // nowhere else.
 import { api, key } from './api.mjs';
 import { h, announce } from './dom.mjs';
 import { field, fitRows, checkJson, placeError, get, alertBox, showAlert } from './forms.mjs';
+import { LANGUAGES, languageName } from './translations.mjs';
 
 const MODES = [['optional', 'Optional — a proof verifies; no proof labels the visitor only'], ['required', 'Required — every identified visitor must prove who they are'], ['off', 'Off — anyone can claim to be any user (not safe)']];
 
@@ -142,6 +143,14 @@ export async function settingsView(view) {
   });
   preview.draw();
 
+  const language = settingsForm(state, {
+    title: 'Language',
+    intro: 'The language your content is written in. Visitors whose browser asks for a language the messenger does not speak get this one; translations of your content are added in each item’s editor.',
+    entries: [field({ key: 'messenger.defaultLanguage', label: 'Default language', type: 'select', options: LANGUAGES.map((l) => [l, languageName(l)]) })],
+    // The messenger setting is replaced whole: every stored field goes with the change.
+    patch: (v) => ({ messenger: { ...state.ws.messenger, defaultLanguage: v['messenger.defaultLanguage'] } }),
+  });
+
   const hours = state.ws.officeHours;
   const hoursEntries = [
     field({ key: 'officeHours.enabled', label: 'Set office hours (otherwise the team is always in)', type: 'checkbox' }),
@@ -226,6 +235,6 @@ export async function settingsView(view) {
       } catch (e) { keyOut.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, e.message)); }
     } }, 'Rotate secret key'), keyOut);
 
-  view.append(general, look, office, automation, identity, secret);
+  view.append(general, look, language, office, automation, identity, secret);
   return h1;
 }

@@ -1,6 +1,8 @@
-//! The help center: `collections`, `articles` (with their FTS5 index, kept by triggers) and
+//! The help center: `collections`, `articles` (with their two FTS5 indexes, words and trigrams,
+//! kept by triggers) and
 //! `article_feedback`.
 
+use porchlight_shared::search::{self, Plan};
 use porchlight_shared::vocab::ArticleStatus;
 use porchlight_shared::ApiError;
 use serde::Deserialize;
@@ -229,29 +231,104 @@ pub struct SearchHit {
     pub excerpt: String,
 }
 
-/// Published articles matching an FTS5 query (`shared::search::fts_query`), best first
-/// (bm25, the title weighted 5×), at most 10 — searched in, and answered with, the text a
-/// visitor of `language` is served (`shared::translations::served_language`; `""` for the
-/// default text): an article translated into it by its translation (the default text standing
-/// in for a field it leaves out), any other by its default text.
+/// Published articles matching what a visitor typed, as `shared::search::plan` decided, best
+/// first, at most 10 — searched in, and answered with, the text a visitor of `language` is
+/// served (`shared::translations::served_language`; `""` for the default text): an article
+/// translated into it by its translation (the default text standing in for a field it leaves
+/// out), any other by its default text. An index answers by bm25 (the title weighted 5×), a
+/// scan by title matches first, then the number of terms found, then the latest updated.
 pub async fn search_articles(
     db: &D1Database,
     ws: &str,
-    fts_query: &str,
+    plan: &Plan,
     language: &str,
+) -> Result<Vec<SearchHit>, ApiError> {
+    match plan {
+        // A snippet counts tokens: a word, or a trigram (about one character).
+        Plan::Words(q) => search_index(db, "article_search", 16, (ws, q, language)).await,
+        Plan::Substrings(q) => search_index(db, "article_search_cjk", 40, (ws, q, language)).await,
+        Plan::Scan { terms, need } => scan_articles(db, ws, terms, *need, language).await,
+    }
+}
+
+/// [`search_articles`] asking FTS5 index `table` (`article_search` or `article_search_cjk`:
+/// the same columns and rows) the query `q`, excerpts of `tokens` tokens.
+async fn search_index(
+    db: &D1Database,
+    table: &'static str,
+    tokens: u8,
+    (ws, q, language): (&str, &str, &str),
 ) -> Result<Vec<SearchHit>, ApiError> {
     all(stmt(
         db,
-        "SELECT a.id, a.collection_id, article_search.title AS title, \
-         snippet(article_search, 3, '', '', '…', 16) AS excerpt \
-         FROM article_search JOIN articles a ON a.id = article_search.article_id \
-         WHERE article_search MATCH ?1 AND a.workspace_id = ?2 AND a.status = 'published' \
-         AND (article_search.language = ?3 OR (article_search.language = '' \
-              AND (?3 = '' OR json_type(coalesce(a.translations, '{}'), '$.' || ?3) IS NULL))) \
-         ORDER BY bm25(article_search, 0.0, 0.0, 5.0, 1.0) LIMIT 10",
-        &[s(fts_query), s(ws), s(language)],
+        &format!(
+            "SELECT a.id, a.collection_id, {table}.title AS title, \
+             snippet({table}, 3, '', '', '…', {tokens}) AS excerpt \
+             FROM {table} JOIN articles a ON a.id = {table}.article_id \
+             WHERE {table} MATCH ?1 AND a.workspace_id = ?2 AND a.status = 'published' \
+             AND ({table}.language = ?3 OR ({table}.language = '' \
+                  AND (?3 = '' OR json_type(coalesce(a.translations, '{{}}'), '$.' || ?3) IS NULL))) \
+             ORDER BY bm25({table}, 0.0, 0.0, 5.0, 1.0) LIMIT 10"
+        ),
+        &[s(q), s(ws), s(language)],
     )?)
     .await
+}
+
+/// A scanned article: its served title and body, and how many terms each holds.
+#[derive(Deserialize)]
+struct ScanRow {
+    id: String,
+    collection_id: Option<String>,
+    title: String,
+    body: String,
+}
+
+/// [`search_articles`] for a term too short for the substring index: the served text of the
+/// workspace's latest `search::SCAN_ARTICLES` published articles, looked through for `terms`
+/// (ASCII lowercased, as the text is compared), at least `need` of them present.
+async fn scan_articles(
+    db: &D1Database,
+    ws: &str,
+    terms: &[String],
+    need: usize,
+    language: &str,
+) -> Result<Vec<SearchHit>, ApiError> {
+    let terms_json = json!(terms).to_string();
+    let rows: Vec<ScanRow> = all(stmt(
+        db,
+        "SELECT id, collection_id, title, body FROM ( \
+           SELECT id, collection_id, title, body, updated_at, \
+             (SELECT count(*) FROM json_each(?2) t WHERE instr(lower(title), t.value) > 0) AS in_title, \
+             (SELECT count(*) FROM json_each(?2) t \
+                WHERE instr(lower(title), t.value) > 0 OR instr(lower(body), t.value) > 0) AS found \
+           FROM ( \
+             SELECT a.id, a.collection_id, a.updated_at, \
+               coalesce(CASE WHEN ?3 = '' THEN NULL \
+                 ELSE json_extract(a.translations, '$.' || ?3 || '.title') END, a.title) AS title, \
+               coalesce(CASE WHEN ?3 = '' THEN NULL \
+                 ELSE json_extract(a.translations, '$.' || ?3 || '.body') END, a.body) AS body \
+             FROM articles a WHERE a.workspace_id = ?1 AND a.status = 'published' \
+             ORDER BY a.updated_at DESC LIMIT ?5)) \
+         WHERE found >= ?4 ORDER BY in_title DESC, found DESC, updated_at DESC LIMIT 10",
+        &[
+            s(ws),
+            s(&terms_json),
+            s(language),
+            n(need as i64),
+            n(search::SCAN_ARTICLES),
+        ],
+    )?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SearchHit {
+            excerpt: search::excerpt(&r.body, terms),
+            id: r.id,
+            collection_id: r.collection_id,
+            title: r.title,
+        })
+        .collect())
 }
 
 /// The session's visitor's language tag (`?1`: the session token's hash), for

@@ -2,8 +2,12 @@
 //! admits now. The rule is validated as a save would (the engine's errors under `/rule`,
 //! segment references checked in this workspace), then evaluated with the shared engine over a
 //! bounded sample of the workspace's visitors (`db::reach_sample`); the answer says when the
-//! figure is scaled from a sample. Reads only.
+//! figure is scaled from a sample. The item's `triggers` and `frequency`, when sent, are
+//! checked as a save checks them (`shared::content::Delivery`, errors under `/triggers/i` and
+//! `/frequency`) so the console's builders validate with the engine before saving; they do not
+//! change the count. Reads only.
 
+use porchlight_shared::content::Delivery;
 use porchlight_shared::targeting::reach::reach;
 use porchlight_shared::ApiError;
 use serde::Deserialize;
@@ -19,6 +23,11 @@ use crate::http::{self, Ctx};
 struct ReachBody {
     /// `null`: everyone.
     rule: Value,
+    /// Checked only (as a save would); `null` or absent: not checked.
+    #[serde(default)]
+    triggers: Option<Value>,
+    #[serde(default)]
+    frequency: Option<Value>,
 }
 
 pub async fn reach_estimate(ctx: &mut Ctx) -> Result<Response, ApiError> {
@@ -29,6 +38,7 @@ pub async fn reach_estimate(ctx: &mut Ctx) -> Result<Response, ApiError> {
         Value::Null => None,
         v => Some(super::segments::validate_rule(&db, &ws.id, v, None).await?),
     };
+    Delivery::parse(None, body.triggers.as_ref(), body.frequency.as_ref())?;
     let segments = db::workspace_segments(&db, &ws.id).await?;
     let sample = db::reach_sample(&db, &ws.id).await?;
     let r = reach(

@@ -2,7 +2,6 @@
 //! articles, reading one, and "was this helpful" once per visitor (visitor API). Search uses
 //! D1's FTS5 (bm25, title weighted 5×); excerpts are plain text, never HTML (Opencom bug 6).
 
-use porchlight_shared::search::{fts_any, fts_query};
 use porchlight_shared::translations;
 use porchlight_shared::vocab::{ArticleStatus, Transition};
 use porchlight_shared::{ApiError, ErrorCode};
@@ -14,6 +13,9 @@ use crate::auth;
 use crate::db;
 use crate::http::{self, Ctx};
 use crate::rand;
+
+mod visitor;
+pub use visitor::{feedback, read, search, visitor_language};
 
 fn text(
     v: Option<&str>,
@@ -259,96 +261,4 @@ pub async fn set_article_status(
     article(&db, &ws.id, id, false).await?;
     db::set_article_status(&db, &ws.id, id, ArticleStatus::after(transition), ctx.now).await?;
     http::json(200, &article(&db, &ws.id, id, false).await?.view())
-}
-
-// ---------------------------------------------------------------- visitor side
-
-/// `GET /v1/articles/search?q=[&match=any]`: published articles of the workspace, best match
-/// first. Every word must match (the last as a prefix: search as you type); `match=any` asks for
-/// any telling word instead (what a message the visitor is writing is about: suggestions).
-pub async fn search(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (a, locale) = auth::visitor_and::<db::LocaleRow>(ctx, db::SESSION_LOCALE_SQL, &[]).await?;
-    let q = ctx.query("q")?.unwrap_or_default();
-    let any = match ctx.query("match")?.as_deref() {
-        None | Some("all") => false,
-        Some("any") => true,
-        Some(_) => return Err(ApiError::invalid("/match", "all or any")),
-    };
-    if q.chars().count() > 200 {
-        return Err(ApiError::invalid("/q", "at most 200 characters"));
-    }
-    let Some(query) = (if any { fts_any(&q) } else { fts_query(&q) }) else {
-        return http::json(200, &json!({"results": []}));
-    };
-    let language = language(&a, locale);
-    let hits = db::search_articles(&ctx.db()?, &a.workspace.id, &query, language).await?;
-    let results: Vec<Value> = hits.into_iter().map(|h| json!({"id": h.id, "collectionId": h.collection_id, "title": h.title, "excerpt": h.excerpt})).collect();
-    http::json(200, &json!({ "results": results }))
-}
-
-/// The translation the visitor of `a` is served (`""`: the default text), read on its own.
-pub async fn visitor_language(db: &D1Database, a: &auth::VisitorAuth) -> &'static str {
-    let ws = a.workspace.id.as_str();
-    match db::visitor_locale(db, ws, &a.session.visitor_id).await {
-        Ok(locale) => language(a, locale),
-        Err(_) => "",
-    }
-}
-
-/// The translation a visitor is served (`""`: the default text): by their language, the
-/// workspace's default language standing in.
-fn language(a: &auth::VisitorAuth, locale: Option<db::LocaleRow>) -> &'static str {
-    let want = locale.and_then(|l| l.locale);
-    if want.is_none() {
-        return "";
-    }
-    translations::served_language(want.as_deref(), &a.workspace.messenger().default_language)
-        .unwrap_or_default()
-}
-
-/// `GET /v1/articles/{id}`: a published article of the workspace, in the visitor's language
-/// (field by field, the default text standing in).
-pub async fn read(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
-    let (a, locale) = auth::visitor_and::<db::LocaleRow>(ctx, db::SESSION_LOCALE_SQL, &[]).await?;
-    let row = article(&ctx.db()?, &a.workspace.id, id, true).await?;
-    let language = language(&a, locale);
-    let text = translations::localized(
-        json!({"title": row.title, "body": row.body, "translations": row.translations()}),
-        (!language.is_empty()).then_some(language),
-        "",
-    );
-    http::json(
-        200,
-        &json!({"id": row.id, "collectionId": row.collection_id, "title": text["title"], "body": text["body"], "updatedAt": row.updated_at}),
-    )
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Feedback {
-    helpful: bool,
-}
-
-/// `POST /v1/articles/{id}/feedback`: once per visitor and article.
-pub async fn feedback(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
-    let a = auth::visitor(ctx).await?;
-    let f: Feedback = ctx.json().await?;
-    let db = ctx.db()?;
-    article(&db, &a.workspace.id, id, true).await?;
-    let inserted = db::insert_feedback(
-        &db,
-        &a.workspace.id,
-        id,
-        &a.session.visitor_id,
-        f.helpful,
-        ctx.now,
-    )
-    .await?;
-    if !inserted {
-        return Err(ApiError::new(
-            ErrorCode::AlreadyExists,
-            "this visitor already gave feedback on this article",
-        ));
-    }
-    http::no_content()
 }

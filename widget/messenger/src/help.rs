@@ -4,13 +4,13 @@
 //! (`rich`: links http(s) / mailto only); "Was this helpful?" once — a second vote is refused
 //! by the edge and said so; back to the results.
 
-use crate::host::call;
+use crate::host::{call, call_until};
 use crate::rules::Space;
 use crate::spaces::{at, button, el, focus, hide, show};
 use crate::Dom;
 use js_sys::{encode_uri_component, Array, Object};
 use porchlight_widget_common::catalog::{t, Msg};
-use porchlight_widget_common::js::{get, get_str, set};
+use porchlight_widget_common::js::{call0, get, get_str, set};
 use porchlight_widget_common::{sleep, ApiError};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
@@ -33,8 +33,8 @@ struct Parts {
 
 thread_local! {
     static PARTS: RefCell<Option<std::rc::Rc<Parts>>> = const { RefCell::new(None) };
-    /// The latest query asked: an answer to any earlier one is dropped.
-    static ASKED: Cell<u32> = const { Cell::new(0) };
+    /// Help's searches.
+    static ASKED: Turn = const { Turn::new() };
     /// The article shown, for its feedback.
     static SHOWN: RefCell<String> = const { RefCell::new(String::new()) };
 }
@@ -108,24 +108,61 @@ pub(crate) fn search_path(q: &str, any: bool) -> String {
     path
 }
 
+/// One stream of searches (Help's, the composer's suggestions): the latest query asked (an
+/// answer to any earlier one is dropped) and the request on its way, cancelled when a later
+/// keystroke supersedes it.
+pub(crate) struct Turn {
+    n: Cell<u32>,
+    /// The `AbortController` of the request on its way (`undefined`: none).
+    on_way: RefCell<JsValue>,
+}
+
+impl Turn {
+    pub(crate) const fn new() -> Turn {
+        Turn {
+            n: Cell::new(0),
+            on_way: RefCell::new(JsValue::UNDEFINED),
+        }
+    }
+
+    /// A later query (or none at all): the one on its way is cancelled; answers its number.
+    pub(crate) fn next(&self) -> u32 {
+        call0(&self.on_way.replace(JsValue::UNDEFINED), "abort");
+        self.n.set(self.n.get() + 1);
+        self.n.get()
+    }
+
+    fn is(&self, n: u32) -> bool {
+        self.n.get() == n
+    }
+}
+
 /// The results of a search, or `None` when a later keystroke superseded it (`turn` is the
-/// counter it was asked under).
+/// stream it was asked in).
 pub(crate) async fn results(
     path: String,
-    turn: &'static std::thread::LocalKey<Cell<u32>>,
+    turn: &'static std::thread::LocalKey<Turn>,
 ) -> Option<Result<Array, ApiError>> {
-    let mine = turn.with(|a| {
-        a.set(a.get() + 1);
-        a.get()
-    });
+    let mine = turn.with(Turn::next);
     sleep(DEBOUNCE_MS).await;
-    if turn.with(Cell::get) != mine {
+    if !turn.with(|t| t.is(mine)) {
         return None;
     }
-    let r = call("GET", &path, None).await;
-    if turn.with(Cell::get) != mine {
+    // Cancelled (`abort()`) by the next keystroke: a browser without `AbortController`
+    // just lets it finish, and its answer is dropped below.
+    let ctrl = get(
+        &porchlight_widget_common::js::window()?.into(),
+        "AbortController",
+    )
+    .dyn_into::<js_sys::Function>()
+    .and_then(|c| js_sys::Reflect::construct(&c, &Array::new()))
+    .unwrap_or(JsValue::UNDEFINED);
+    turn.with(|t| t.on_way.replace(ctrl.clone()));
+    let r = call_until("GET", &path, None, &get(&ctrl, "signal")).await;
+    if !turn.with(|t| t.is(mine)) {
         return None;
     }
+    turn.with(|t| t.on_way.replace(JsValue::UNDEFINED));
     Some(r.map(|r| get(&r, "results").dyn_into::<Array>().unwrap_or_default()))
 }
 
@@ -134,7 +171,7 @@ fn ask(q: String) {
         let empty = q.trim().is_empty();
         let found = if empty {
             // Clearing the field also drops any answer still on its way.
-            ASKED.with(|a| a.set(a.get() + 1));
+            ASKED.with(Turn::next);
             Some(Ok(Array::new()))
         } else {
             results(search_path(&q, false), &ASKED).await

@@ -3,16 +3,16 @@
 //! offered above the composer; sending goes on as always. After that first message the edge may
 //! add the help center's own message listing matches (drawn by `view`).
 
-use crate::help::{results, search_path};
+use crate::help::{results, search_path, Turn};
 use crate::spaces::{el, hide};
 use crate::{chat, Dom};
 use porchlight_widget_common::catalog::{t, Msg};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use web_sys::Element;
 
 thread_local! {
     static BOX: RefCell<Option<(Element, Element)>> = const { RefCell::new(None) };
-    static TURN: Cell<u32> = const { Cell::new(0) };
+    static TURN: Turn = const { Turn::new() };
 }
 
 /// At most this many suggestions above the composer.
@@ -35,7 +35,7 @@ pub(crate) fn mount(ui: &Dom, messages: &Element) -> Option<()> {
 
 /// Hides the suggestions (a message went, or the conversation exists).
 pub(crate) fn clear() {
-    TURN.with(|c| c.set(c.get() + 1));
+    TURN.with(Turn::next);
     if let Some((sg, _)) = BOX.with(|b| b.borrow().clone()) {
         hide(&sg, true);
     }

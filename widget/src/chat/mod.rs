@@ -194,12 +194,12 @@ pub(crate) fn host() -> Object {
         return h;
     }
     let h = Object::new();
-    let call = Closure::<dyn Fn(String, String, JsValue) -> Promise>::new(
-        |method: String, path: String, body: JsValue| {
+    let call = Closure::<dyn Fn(String, String, JsValue, JsValue) -> Promise>::new(
+        |method: String, path: String, body: JsValue, signal: JsValue| {
             wasm_bindgen_futures::future_to_promise(async move {
                 let body = Some(&body).filter(|b| !b.is_undefined());
                 let path = crate::preview::decorate(path);
-                session::call_authed(&method, &path, body)
+                session::call_authed(&method, &path, body, signal.dyn_ref())
                     .await
                     .map_err(|e| e.to_js())
             })
@@ -278,7 +278,7 @@ pub(crate) async fn after_boot(ws: String) {
     if other || has_hint(&ws) {
         return ensure(&ws);
     }
-    let Ok(r) = session::call_authed("GET", "/v1/conversations", None).await else {
+    let Ok(r) = session::call_authed("GET", "/v1/conversations", None, None).await else {
         return;
     };
     let any = get(&r, "conversations")

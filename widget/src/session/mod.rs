@@ -287,7 +287,7 @@ async fn start_session(
             Some((_, token, response)) => (token, Ok(response)),
             None => {
                 let token = st.live_token(Date::now()).map(String::from);
-                let sent = net::send("POST", &url, token.as_deref(), Some(&body));
+                let sent = net::send("POST", &url, token.as_deref(), Some(&body), None);
                 (token, sent)
             }
         };
@@ -297,16 +297,20 @@ async fn start_session(
         };
         match (answer, token) {
             (Ok(r), _) => {
-                return match accept(ws, st, &r) {
-                    Some(v) => Some(v),
-                    None => {
-                        report(
-                            "boot: unexpected response",
-                            &ApiError::new(200, "BAD_RESPONSE"),
-                        );
-                        None
-                    }
-                }
+                // The answer was parsed in this task, and storing it and mounting the UI is
+                // work of its own, as is handing its content to the engagement module: three
+                // tasks, none of them long (issue 16).
+                net::sleep(0).await;
+                let Some((v, settings)) = accept(ws, st, &r) else {
+                    report(
+                        "boot: unexpected response",
+                        &ApiError::new(200, "BAD_RESPONSE"),
+                    );
+                    return None;
+                };
+                net::sleep(0).await;
+                crate::engage::answered(ws, &get(&r, "eligible"), &settings);
+                return Some(v);
             }
             // The stored token died: boot afresh with the same anonymous id.
             (Err(e), Some(t)) if e.is_auth() => forget_token(ws, &t),
@@ -329,8 +333,9 @@ async fn start_session(
     }
 }
 
-/// Stores a boot response, schedules its refresh and mounts the UI. Returns the visitor.
-fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
+/// Stores a boot response, schedules its refresh and mounts the UI. Returns the visitor and
+/// the workspace's settings.
+fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<(JsValue, Settings)> {
     let token = get_str(r, "sessionToken").filter(|t| valid_token(t))?;
     let expires_at = get_f64(r, "expiresAt")?;
     let settings = Settings::from_js(get(r, "settings"));
@@ -359,8 +364,7 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<JsValue> {
             ui.open();
         }
     }
-    crate::engage::answered(ws, &get(r, "eligible"), &settings);
-    Some(visitor)
+    Some((visitor, settings))
 }
 
 /// The launcher the loader drew, when no UI of this module replaced it.
@@ -382,6 +386,7 @@ pub(crate) async fn call_authed(
     method: &str,
     path: &str,
     body: Option<&JsValue>,
+    signal: Option<&web_sys::AbortSignal>,
 ) -> Result<JsValue, ApiError> {
     let Some(ws) = ws() else {
         return Err(ApiError::new(0, "NOT_BOOTED"));
@@ -400,7 +405,7 @@ pub(crate) async fn call_authed(
                     .ok_or_else(|| ApiError::new(0, "NOT_BOOTED"))?
             }
         };
-        match net::request(method, &url, Some(&token), body).await {
+        match net::read(net::send(method, &url, Some(&token), body, signal)?).await {
             Err(e) if attempt == 0 && e.is_auth() => forget_token(&ws, &token),
             r => return r,
         }
@@ -413,7 +418,7 @@ pub async fn identify(arg: JsValue) {
     let body = Object::new();
     js::copy(&body, &arg, &CLAIMS);
     js::copy(&body, &arg, &["attributes"]);
-    match call_authed("POST", "/v1/identify", Some(&body)).await {
+    match call_authed("POST", "/v1/identify", Some(&body), None).await {
         Ok(r) => {
             let visitor = get(&r, "visitor");
             let visitor = Visitor::from_js(visitor);

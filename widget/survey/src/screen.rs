@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 
 use js_sys::Function;
-use porchlight_widget_common::catalog::{self, fill, t, Msg};
+use porchlight_widget_common::catalog::{fill, t, Msg};
 use porchlight_widget_common::js::{
     blank, call0, call1, call2, esc, get, get_f64, get_str, num, set, wrap_tab,
 };
@@ -99,13 +99,9 @@ fn report(name: &str) {
 /// A new dialog in `root` with its listeners, open (modal for a large survey).
 fn open(doc: &Document, root: &Element, large: bool) -> Result<Element, JsValue> {
     let d = add(doc, root, "dialog", if large { "sv dl lg" } else { "sv" })?;
-    attrs(
-        &d,
-        &[
-            ("aria-labelledby", "pl-sv-t"),
-            ("dir", if catalog::rtl() { "rtl" } else { "ltr" }),
-        ],
-    )?;
+    // Its direction is inherited: the item's host carries the visitor's (`catalog::mark`),
+    // else the page's.
+    attrs(&d, &[("aria-labelledby", "pl-sv-t")])?;
     let click: Cb = Closure::new(|e: JsValue| {
         let b = call1(&get(&e, "target"), "closest", &"[data-a]".into());
         if let Some(a) = get(&b, "dataset")

@@ -5,6 +5,7 @@
 //! conversations; teammates (their own `ptk_` key) or the workspace key reach the workspace's.
 
 use porchlight_shared::chat::{check_body, check_client_id};
+use porchlight_shared::search;
 use porchlight_shared::vocab::AuthorSide;
 use porchlight_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
@@ -239,10 +240,10 @@ async fn suggest(
     (text, language): (&str, &str),
     team: &Team,
 ) {
-    let Some(query) = porchlight_shared::search::fts_any(text) else {
+    let Some(plan) = search::plan(text, search::Match::Any) else {
         return;
     };
-    let hits = match db::search_articles(db, &c.workspace_id, &query, language).await {
+    let hits = match db::search_articles(db, &c.workspace_id, &plan, language).await {
         Ok(h) if !h.is_empty() => h,
         _ => return,
     };

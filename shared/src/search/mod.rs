@@ -1,5 +1,70 @@
-//! Turning what a visitor types into a safe full-text query: words only, each quoted (so no
-//! FTS5 syntax can be injected), all required, the last one as a prefix (search as you type).
+//! Turning what a visitor types into a safe search: which index answers it ([`plan`]) and the
+//! query it is asked. Words only, each quoted (so no FTS5 syntax can be injected).
+//!
+//! Two FTS5 indexes hold the same rows (one per article and served language): the word index
+//! (`unicode61`: words, diacritics folded) and the substring index (`trigram`). Text in a
+//! script written without spaces between words (Japanese, Chinese; Korean attaches particles)
+//! has no words the word index can find inside a sentence, so a query with such characters is
+//! asked of the substring index — or, shorter than a trigram, looked for in the served text.
+
+mod cjk;
+
+pub use cjk::{excerpt, is_cjk, EXCERPT_CHARS};
+
+/// Whether every word must match (what a visitor types in Help) or any telling one (what a
+/// message being written is about: suggestions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Match {
+    All,
+    Any,
+}
+
+/// How a visitor's text is searched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// The word index (`article_search`): an FTS5 query ([`fts_query`], [`fts_any`]), bm25.
+    Words(String),
+    /// The substring index (`article_search_cjk`): an FTS5 query of quoted substrings of at
+    /// least [`TRIGRAM`] characters, all (`Match::All`) or any of them (`" OR "`), bm25.
+    Substrings(String),
+    /// A term shorter than a trigram: the served titles and bodies of the workspace's latest
+    /// [`SCAN_ARTICLES`] published articles are looked through for these terms (ASCII
+    /// lowercased; the text is compared ASCII-lowercased too), at least `need` of them present;
+    /// title matches first.
+    Scan { terms: Vec<String>, need: usize },
+}
+
+/// The substring index finds substrings of at least this many characters.
+pub const TRIGRAM: usize = 3;
+
+/// A scan ([`Plan::Scan`]) looks through at most this many articles (the latest updated).
+pub const SCAN_ARTICLES: i64 = 300;
+
+/// How `text` is searched; `None` when it has nothing to search for. Text without a CJK
+/// character ([`is_cjk`]) is searched exactly as before: the word index.
+pub fn plan(text: &str, how: Match) -> Option<Plan> {
+    if !text.chars().any(is_cjk) {
+        return match how {
+            Match::All => fts_query(text),
+            Match::Any => fts_any(text),
+        }
+        .map(Plan::Words);
+    }
+    let terms = match how {
+        Match::All => cjk::all_terms(text),
+        Match::Any => cjk::any_terms(text, STOP),
+    };
+    if terms.is_empty() {
+        return None;
+    }
+    if terms.iter().all(|t| t.chars().count() >= TRIGRAM) {
+        let sep = if how == Match::All { " " } else { " OR " };
+        let quoted: Vec<String> = terms.iter().map(|t| format!("\"{t}\"")).collect();
+        return Some(Plan::Substrings(quoted.join(sep)));
+    }
+    let need = if how == Match::All { terms.len() } else { 1 };
+    Some(Plan::Scan { terms, need })
+}
 
 /// At most this many words are searched.
 pub const MAX_TERMS: usize = 8;
@@ -64,7 +129,10 @@ pub fn fts_any(text: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod word_tests {
     use super::{fts_any, fts_query};
 
     #[test]
