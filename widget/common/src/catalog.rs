@@ -65,10 +65,9 @@ const COUNT: usize = Msg::ALL.len();
 std::thread_local! {
     /// The delivered texts read so far, by discriminant (leaked: one locale's strings, read
     /// once each, for the page's life — and again after a boot in another locale).
-    static READ: [Cell<Option<&'static str>>; COUNT] = const { [const { Cell::new(None) }; COUNT] };
-    /// The delivered `i18n` object [`READ`] holds texts of: another one (a boot in another
-    /// locale, `catalog::adopt`) empties it.
-    static FROM: std::cell::RefCell<JsValue> = const { std::cell::RefCell::new(JsValue::UNDEFINED) };
+    /// Each with the number of the delivered `i18n` it was read from (`at`, counted by
+    /// [`adopt`]): a text read from an earlier one (a boot in another locale) is read again.
+    static READ: [Cell<(f64, Option<&'static str>)>; COUNT] = const { [const { Cell::new((0.0, None)) }; COUNT] };
 }
 
 /// Where the core leaves the boot answer's `i18n` (`{locale, dir?, strings?}`) for every
@@ -89,6 +88,10 @@ pub fn adopt(answer: &JsValue) -> bool {
     let old = delivered();
     let (was, now) = (locale_of(&old), locale_of(&new));
     if was != now || !old.is_object() {
+        if let Some(o) = new.dyn_ref::<js_sys::Object>() {
+            let at = crate::js::get_f64(&old, "at").unwrap_or(0.0) + 1.0;
+            crate::js::set(o, "at", &JsValue::from_f64(at));
+        }
         crate::js::set(global().unchecked_ref(), SLOT, &new);
     }
     was.is_some() && was != now
@@ -157,19 +160,15 @@ pub fn lookup(i: usize, en: &'static str) -> &'static str {
         return en;
     }
     let d = delivered();
+    let at = crate::js::get_f64(&d, "at").unwrap_or(0.0);
     READ.with(|read| {
-        // Another locale delivered since these were read: read again.
-        let stale = FROM.with(|f| f.replace(d.clone()) != d);
-        if stale {
-            for c in read {
-                c.set(None);
-            }
-        }
         let Some(cell) = read.get(i) else {
             return en;
         };
-        if let Some(s) = cell.get() {
-            return s;
+        if let (from, Some(s)) = cell.get() {
+            if from == at {
+                return s;
+            }
         }
         let strings = crate::js::get(&d, "strings");
         match js_sys::Reflect::get_u32(&strings, i as u32)
@@ -178,7 +177,7 @@ pub fn lookup(i: usize, en: &'static str) -> &'static str {
         {
             Some(s) => {
                 let s: &'static str = s.leak();
-                cell.set(Some(s));
+                cell.set((at, Some(s)));
                 s
             }
             None => en,
