@@ -8,10 +8,10 @@ import { freshContext, watchErrors } from '../lib/browser.mjs';
 import { BASE, createWorkspace } from '../lib/harness.mjs';
 
 /** A host page for `workspaceId` on its own loopback port. */
-async function hostPage(workspaceId) {
+async function hostPage(workspaceId, head = '') {
   const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(`<!doctype html><html lang="en"><head><title>Host</title><link rel="icon" href="data:,"></head><body><main><h1>Host</h1></main>
+    res.end(`<!doctype html><html lang="en"><head><title>Host</title><link rel="icon" href="data:,">${head}</head><body><main><h1>Host</h1></main>
       <script>window.Porchlight=function(){(Porchlight.q=Porchlight.q||[]).push(arguments)};Porchlight('on','ready',function(v){window.__ready=v})</script>
       <script async src="${BASE}/porchlight.js" data-workspace="${workspaceId}"></script></body></html>`);
   });
@@ -86,6 +86,43 @@ test('a tab asleep past token expiry re-boots transparently on the next call (Op
     const second = await stored(page, ws.id);
     assert.notEqual(second.token, first.token);
     assert.equal(second.sessionId, first.sessionId);
+  } finally {
+    await close();
+  }
+});
+
+test('a re-boot after the token died keeps the language the page asked for, not the browser\'s', async () => {
+  const ws = await createWorkspace({ sessionLifetimeMs: 1500 });
+  // An English browser on a page that asks for French.
+  const url = await hostPage(ws.id, '<script>window.porchlightSettings={locale:"fr"}</script>');
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const boots = [];
+    page.on('request', (r) => { if (new URL(r.url()).pathname === '/v1/boot') boots.push(JSON.parse(r.postData() ?? '{}')); });
+    const label = () => page.evaluate(() => document.querySelector('#porchlight-root:not([data-early])')?.shadowRoot?.querySelector('button.l')?.getAttribute('aria-label'));
+    await page.clock.install({ time: Date.now() });
+    await page.goto(url);
+    await page.waitForFunction(() => window.__ready, null, { timeout: 15000 });
+    await page.waitForFunction(() => document.querySelector('#porchlight-root:not([data-early])')?.shadowRoot?.querySelector('button.l'), null, { timeout: 15000 });
+    assert.equal(await label(), 'Ouvrir la messagerie');
+    const first = await stored(page, ws.id);
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 200);
+    await new Promise((r) => setTimeout(r, 2500));
+    const dead = await fetch(`${BASE}/v1/identify`, { method: 'POST', headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(dead.status, 401, 'the token it holds has expired at the edge');
+    const before = boots.length;
+    await page.clock.setSystemTime(Date.now());
+    await page.clock.resume();
+    const identify = page.waitForResponse((r) => r.url().endsWith('/v1/identify') && r.status() === 200, { timeout: 15000 });
+    await page.evaluate(() => window.Porchlight('update', { afterSleep: true }));
+    await identify;
+    const again = boots.slice(before);
+    assert.ok(again.length >= 1, 'it booted again');
+    assert.deepEqual(again.map((b) => b.locale), again.map(() => 'fr'), 'each re-boot asks for French');
+    assert.equal(await label(), 'Ouvrir la messagerie', 'the launcher still speaks French');
+    assert.deepEqual(errors, []);
   } finally {
     await close();
   }

@@ -12,7 +12,7 @@ extern "C" {
     /// `AbortSignal.timeout(ms)`, caught: older browsers lack it and simply get no timeout.
     #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
     fn abort_after(ms: u32) -> Result<web_sys::AbortSignal, JsValue>;
-    /// `AbortSignal.any(signals)`, caught: a browser without it keeps the caller's signal alone.
+    /// `AbortSignal.any(signals)`, caught: a browser without it keeps the timeout alone.
     #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = any)]
     fn abort_any(signals: &js_sys::Array) -> Result<web_sys::AbortSignal, JsValue>;
 }
@@ -74,9 +74,8 @@ pub fn send(
     }
     let timeout = abort_after(TIMEOUT_MS).ok();
     let signal = match (signal, timeout) {
-        (Some(s), Some(t)) => {
-            Some(abort_any(&js_sys::Array::of2(s, &t)).unwrap_or_else(|_| s.clone()))
-        }
+        // A browser without `AbortSignal.any` keeps the timeout (the caller drops the answer).
+        (Some(s), Some(t)) => Some(abort_any(&js_sys::Array::of2(s, &t)).unwrap_or(t)),
         (s, t) => s.cloned().or(t),
     };
     init.set_signal(signal.as_ref());

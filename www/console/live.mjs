@@ -6,7 +6,8 @@
 // screens to catch up on what happened while it was down. `#live` says its state.
 import { api } from './api.mjs';
 
-const state = { socket: null, stopped: true, retry: 0, timer: 0 };
+// `run` counts sign-ins: a connection still waiting for its ticket from an earlier one opens nothing.
+const state = { socket: null, stopped: true, retry: 0, timer: 0, run: 0 };
 const say = (text) => { const el = document.getElementById('live'); if (el) el.textContent = text; };
 
 /** Opens the socket (once per sign-in). */
@@ -14,6 +15,7 @@ export function startLive() {
   if (!state.stopped) return;
   state.stopped = false;
   state.retry = 0;
+  state.run++;
   connect(false);
 }
 
@@ -32,14 +34,15 @@ export function sendLive(event) {
 
 async function connect(again) {
   if (state.stopped) return;
+  const run = state.run;
   let ticket;
   try {
     ({ ticket } = await api('POST', '/admin/v1/live/ticket'));
   } catch {
-    reconnectLater();
+    if (run === state.run) reconnectLater();
     return;
   }
-  if (state.stopped) return;
+  if (state.stopped || run !== state.run) return;
   const sock = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/admin/v1/live?ticket=${encodeURIComponent(ticket)}`);
   state.socket = sock;
   sock.addEventListener('open', () => {

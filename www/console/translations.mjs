@@ -147,7 +147,7 @@ export function attachTranslations(entry, { base, inContent, saved, defaultLangu
     fieldsBox.replaceChildren(
       h('fieldset', { class: 'translation-fields' }, h('legend', {}, `In ${names.of(l)}`),
         controls.length ? controls : h('p', { class: 'hint' }, 'No text to translate yet.')),
-      h('p', { class: 'hint' }, 'Leave a field empty to show the default text in its place.'),
+      h('p', { class: 'hint' }, 'Leave a field empty to show the default text in its place. A question\'s options are translated all together or not at all.'),
       h('p', { class: 'field-error', hidden: true }));
   }
 

@@ -84,6 +84,7 @@ export function triggerBuilder({ onChange }) {
     const asType = select(FILTER_TYPES, type);
     asType.addEventListener('change', () => {
       [f.operator, f.value] = { text: ['equals', ''], number: ['gte', 1], date: ['within_last_days', 7], boolean: ['equals', true] }[asType.value];
+      delete f.js;
       redraw(`${p}/type`);
     });
     asType.dataset.pointer = `${p}/type`;

@@ -63,7 +63,8 @@ struct Rt {
     /// The last verdicts, for `debug`.
     last: Vec<(String, Verdict)>,
     /// Clicks made before the first answer (the core's, while this module downloaded, then
-    /// this module's own): replayed once the items they may trigger are known.
+    /// this module's own): replayed for the items' element-click triggers once they are known
+    /// (a tracked click is an event at once).
     early: Option<Array>,
     /// The locale what shows was drawn in (`catalog::locale`).
     lang: Option<String>,
@@ -179,19 +180,29 @@ fn start(host: JsValue, ws: String, config: JsValue) {
         rt.tracked_clicks = tracked;
         rt.debug = debug;
         rt.stopped = false;
+        // The core stops collecting clicks: this module's own listener takes over. A first
+        // start keeps them for the items they may trigger, once an answer says which.
+        let early = get(&config, "clicks").dyn_into::<Array>().ok();
+        if let Some(a) = &early {
+            set(a, "done", &JsValue::TRUE);
+        }
         if fresh {
             rt.page = Page::enter(href(), 0.0);
-            // The core stops collecting: this module's own listener takes over.
-            rt.early = get(&config, "clicks").dyn_into::<Array>().ok();
-            if let Some(a) = &rt.early {
-                set(a, "done", &JsValue::TRUE);
-            }
+            rt.early = early.clone();
         }
         fresh
     })
     .unwrap_or(false);
     if !fresh {
         return;
+    }
+    // A tracked click while this module downloaded is an event now.
+    if let Some(a) = with(|rt| rt.early.clone()).flatten() {
+        for el in a.iter() {
+            if let Ok(el) = el.dyn_into::<web_sys::Element>() {
+                seen::tracked(&el);
+            }
+        }
     }
     observe::install(Rc::new(seen));
     // A dismissal or an impression in another tab.
@@ -295,12 +306,11 @@ fn apply(answer: JsValue, asked: Option<i64>) {
 
 /// After an answer: what shows now, and the reasons when debugging.
 fn planned() {
-    // Clicks made before the first answer: a tracked click is an event, an element click may
-    // fire an item's trigger.
+    // Clicks made before the first answer: an element click may fire an item's trigger.
     if let Some(early) = with(|rt| rt.early.take()).flatten() {
         for el in early.iter() {
             if let Ok(el) = el.dyn_into::<web_sys::Element>() {
-                seen(observe::Seen::Click(el));
+                seen::clicked(&el);
             }
         }
     }
@@ -323,6 +333,7 @@ pub fn stop() {
 fn halt() {
     let shown = with(|rt| {
         rt.stopped = true;
+        rt.early = None;
         rt.items.clear();
         rt.armed.clear();
         std::mem::take(&mut rt.shown)

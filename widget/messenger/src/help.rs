@@ -127,7 +127,10 @@ impl Turn {
 
     /// A later query (or none at all): the one on its way is cancelled; answers its number.
     pub(crate) fn next(&self) -> u32 {
-        call0(&self.on_way.replace(JsValue::UNDEFINED), "abort");
+        let on_way = self.on_way.replace(JsValue::UNDEFINED);
+        if on_way.is_object() {
+            call0(&on_way, "abort");
+        }
         self.n.set(self.n.get() + 1);
         self.n.get()
     }

@@ -374,10 +374,14 @@ fn remove_early() {
     }
 }
 
-/// A re-boot nobody asked for (expired token): same claims, no `ready`.
+/// A re-boot nobody asked for (expired token): same claims, no `ready`, and the language the
+/// widget speaks (else the edge would pick the browser's over the page's `boot({locale})`).
 async fn reboot(ws: &str) -> Option<JsValue> {
     let claims = state(|s| s.claims.clone())?;
-    start_session(ws, &claims, &JsValue::UNDEFINED, &JsValue::UNDEFINED, None).await
+    let locale = porchlight_widget_common::catalog::locale()
+        .map(|l| JsValue::from_str(&l))
+        .unwrap_or(JsValue::UNDEFINED);
+    start_session(ws, &claims, &JsValue::UNDEFINED, &locale, None).await
 }
 
 /// A call that needs the session token. A dead token is replaced by a transparent re-boot and

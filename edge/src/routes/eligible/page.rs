@@ -91,8 +91,8 @@ impl Page {
             return Err(e);
         }
         // A preview link's token rides in the page's fragment (`#porchlight-preview=…`), which
-        // the widget sends as part of the page URL: nothing in the widget knows about previews.
-        // `off` (a link that ends a tab's preview) is no token.
+        // the widget sends as part of the page URL (it also keeps the token for the tab and
+        // sends it as `preview`). `off` (a link that ends a tab's preview) is no token.
         let preview = porchlight_shared::preview::in_fragment(&url)
             .filter(|t| *t != porchlight_shared::preview::OFF)
             .map(str::to_string);

@@ -4,9 +4,51 @@
 use js_sys::Array;
 use porchlight_shared::targeting::triggers::TriggerKind;
 use wasm_bindgen::JsValue;
+use web_sys::Element;
 
 use super::{command, now, refetch, replan, touch_session, with};
 use crate::observe::{self, perf_now, Page, Seen};
+
+/// A click on an element the workspace tracks without code: its event.
+pub(super) fn tracked(el: &Element) {
+    for (sel, ev) in with(|rt| rt.tracked_clicks.clone()).unwrap_or_default() {
+        if observe::matches(el, &sel) {
+            command("track".into(), Array::of1(&JsValue::from_str(&ev)).into());
+        }
+    }
+}
+
+/// A click, as the items' element-click triggers see it.
+pub(super) fn clicked(el: &Element) {
+    let clicks = with(|rt| {
+        let mut sels: Vec<String> = Vec::new();
+        for i in &rt.items {
+            for t in &i.triggers {
+                if let TriggerKind::ElementClick { selector } = &t.kind {
+                    sels.push(selector.clone());
+                }
+            }
+        }
+        sels
+    })
+    .unwrap_or_default();
+    let mut hit: Vec<String> = Vec::new();
+    for s in clicks {
+        if observe::matches(el, &s) {
+            hit.push(s);
+        }
+    }
+    if !hit.is_empty() {
+        with(|rt| {
+            for h in hit {
+                if !rt.page.clicked.contains(&h) {
+                    rt.page.clicked.push(h);
+                }
+            }
+        });
+        replan();
+    }
+}
 
 /// An observation from the page.
 pub(super) fn seen(s: Seen) {
@@ -32,49 +74,20 @@ pub(super) fn seen(s: Seen) {
             }
         }
         Seen::Click(el) => {
-            // Before the first answer the click waits with the core's (see `planned`).
-            let Some(Some(el)) = with(|rt| match &rt.early {
-                Some(a) if a.length() < 20 => {
-                    a.push(&el);
-                    None
-                }
-                Some(_) => None,
-                None => Some(el),
-            }) else {
-                return;
-            };
-            let (clicks, tracked) = with(|rt| {
-                let mut sels: Vec<String> = Vec::new();
-                for i in &rt.items {
-                    for t in &i.triggers {
-                        if let TriggerKind::ElementClick { selector } = &t.kind {
-                            sels.push(selector.clone());
-                        }
+            tracked(&el);
+            // Before the first answer the click waits for the items it may trigger (`planned`).
+            let waiting = with(|rt| match &rt.early {
+                Some(a) => {
+                    if a.length() < 20 {
+                        a.push(&el);
                     }
+                    true
                 }
-                (sels, rt.tracked_clicks.clone())
+                None => false,
             })
-            .unwrap_or_default();
-            for (sel, ev) in tracked {
-                if observe::matches(&el, &sel) {
-                    command("track".into(), Array::of1(&JsValue::from_str(&ev)).into());
-                }
-            }
-            let mut hit: Vec<String> = Vec::new();
-            for s in clicks {
-                if observe::matches(&el, &s) {
-                    hit.push(s);
-                }
-            }
-            if !hit.is_empty() {
-                with(|rt| {
-                    for h in hit {
-                        if !rt.page.clicked.contains(&h) {
-                            rt.page.clicked.push(h);
-                        }
-                    }
-                });
-                replan();
+            .unwrap_or(false);
+            if !waiting {
+                clicked(&el);
             }
             touch_session();
         }
@@ -88,6 +101,10 @@ pub(super) fn seen(s: Seen) {
                     return false;
                 }
                 rt.page = Page::enter(url, perf_now());
+                // Clicks still waiting for a first answer were made on another page.
+                if let Some(a) = &rt.early {
+                    a.set_length(0);
+                }
                 rt.armed.clear();
                 rt.closed.clear();
                 true
