@@ -9,9 +9,15 @@
 --    or slug ('w' || hex(id)), and a query asks `workspace : "…" AND (…)` (db/help.rs). The
 --    substring index keeps no such column: trigrams of ids would be in every row, and a CJK
 --    query's own trigrams are the selective part.
+-- 3. A short CJK term is looked for in a workspace's latest published articles (db/help.rs
+--    `scan_articles`, per debounced keystroke): the index below reads them in order instead of
+--    sorting every published article of the workspace. It also serves what `(workspace_id,
+--    status)` served, so that one goes.
 ALTER TABLE articles ADD COLUMN search_key INTEGER;
 UPDATE articles SET search_key = rowid;
 CREATE UNIQUE INDEX articles_search_key ON articles(search_key);
+CREATE INDEX articles_recent ON articles(workspace_id, status, updated_at);
+DROP INDEX articles_workspace;
 
 DROP TRIGGER article_search_insert;
 DROP TRIGGER article_search_delete;
