@@ -262,10 +262,15 @@ test('a redraw in another locale keeps the launcher hidden or shown as it was', 
   ws = await createWorkspace({ messenger: { autoVisibility: true, visibilityDelayMs: 600000 } });
   o = await browserIn(['en-US']);
   try {
+    // The page's clock is ours: the delay passes when we say.
+    await o.page.clock.install({ time: Date.now() });
     await o.page.goto(hostPage(ws.id, { name: 'waiting' }));
     await core(o.page);
     await relocale(o.page, 'fr', 'Ouvrir la messagerie');
     assert.equal(await launcherShown(o.page), false, 'a launcher still waiting for its delay does not show early');
+    // Its delay, counted from the page's load, still shows it.
+    await o.page.clock.fastForward(600000);
+    await root(o.page).getByRole('button', { name: 'Ouvrir la messagerie' }).waitFor({ state: 'visible', timeout: 5000 });
     assert.deepEqual(o.errors, []);
   } finally {
     await o.close();
