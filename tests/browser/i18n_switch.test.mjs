@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { axe, holdCore, outputPath } from '../lib/browser.mjs';
 import { focused, hostPage, open, outbound, sel, shown, until } from '../lib/engage.mjs';
-import { createWorkspace } from '../lib/harness.mjs';
+import { call, createWorkspace } from '../lib/harness.mjs';
 
 const ENGLISH = /[A-Za-z]{2,}/;
 
@@ -165,6 +165,170 @@ test('boot({locale}) again, then shutdown + boot in a third: the launcher, the o
     // Drawn again in French, not shown again; the Arabic visitor is a new one (shutdown).
     await imps.expect(banner, { shown: 2 });
     assert.equal(new Set(imps.sent.filter((x) => x.contentId === banner && x.action === 'shown').map((x) => x.token)).size, 2, 'one showing per visitor');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+// A redraw in another locale changes the language and nothing else the visitor had: the unread
+// count on the launcher, whether the launcher shows, where focus is, and the panel's open state
+// as the page's `open` / `close` events tell it.
+const root = (page) => page.locator('#porchlight-root:not([data-early])');
+/** Asks for `locale` and waits until the core's launcher has been drawn in it. */
+async function relocale(page, locale, label) {
+  await page.evaluate((l) => window.Porchlight('boot', { locale: l }), locale);
+  await until(async () => (await core(page)).label === label, `the launcher in ${locale}`, 15000);
+}
+
+test('a redraw in another locale keeps the unread count on the launcher', async () => {
+  const ws = await createWorkspace();
+  const mate = await call('POST', '/admin/v1/teammates', { token: ws.key, body: { name: 'Ada' } });
+  assert.equal(mate.status, 201, mate.text);
+  const { page, errors, close } = await browserIn(['en-US']);
+  try {
+    await page.goto(hostPage(ws.id, { name: 'badge' }));
+    await root(page).getByRole('button', { name: 'Open messenger' }).click();
+    await root(page).getByRole('tab', { name: 'Messages' }).click();
+    await root(page).getByRole('textbox').fill('Is anyone there?');
+    await root(page).getByRole('textbox').press('Enter');
+    await root(page).getByRole('log').locator('li[data-seq]').waitFor({ timeout: 10000 });
+    await page.keyboard.press('Escape');
+    const inbox = await call('GET', '/admin/v1/conversations', { token: mate.body.key });
+    const sent = await call('POST', `/admin/v1/conversations/${inbox.body.conversations[0].id}/messages`, { token: mate.body.key, body: { clientId: crypto.randomUUID(), body: 'Yes, here.' } });
+    assert.equal(sent.status, 201, sent.text);
+    await root(page).getByRole('button', { name: 'Open messenger, 1 unread' }).waitFor({ timeout: 10000 });
+
+    await relocale(page, 'fr', 'Ouvrir la messagerie, 1 non lus');
+    const badge = await page.evaluate(() => {
+      const b = document.querySelector('#porchlight-root').shadowRoot.querySelector('button.l .n');
+      return { text: b.textContent, hidden: b.hidden };
+    });
+    assert.deepEqual(badge, { text: '1', hidden: false }, 'the badge still counts the reply');
+    assert.deepEqual(await axe(page), []);
+    await page.screenshot({ path: outputPath('i18n-switch-badge.png') });
+    // Opening reads it, as before the redraw.
+    await root(page).getByRole('button', { name: 'Ouvrir la messagerie, 1 non lus' }).click();
+    await root(page).getByRole('button', { name: 'Ouvrir la messagerie' }).waitFor({ timeout: 10000 });
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a redraw in another locale keeps the launcher hidden or shown as it was', async () => {
+  const launcherShown = (page) => page.evaluate(() => !document.querySelector('#porchlight-root:not([data-early])').shadowRoot.querySelector('button.l').hidden);
+  // The workspace hides the launcher: the page opens the messenger itself.
+  let ws = await createWorkspace({ messenger: { showLauncher: false } });
+  let o = await browserIn(['en-US']);
+  try {
+    await o.page.goto(hostPage(ws.id, { name: 'hidden' }));
+    await core(o.page);
+    assert.equal(await launcherShown(o.page), false);
+    await relocale(o.page, 'fr', 'Ouvrir la messagerie');
+    assert.equal(await launcherShown(o.page), false, 'a hidden launcher stays hidden');
+    assert.deepEqual(o.errors, []);
+  } finally {
+    await o.close();
+  }
+  // Shown after a delay: once shown it never hides again, and one still waiting waits on.
+  ws = await createWorkspace({ messenger: { autoVisibility: true, visibilityDelayMs: 500 } });
+  o = await browserIn(['en-US']);
+  try {
+    // Every state of the core's launcher at each change of its shadow root.
+    await o.context.addInitScript(() => {
+      window.__launcher = [];
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (init) {
+        const root = attach.call(this, init);
+        const host = this;
+        new MutationObserver(() => {
+          const l = root.querySelector('button.l');
+          if (l && host.isConnected && !host.hasAttribute('data-early')) window.__launcher.push(l.hidden ? 'hidden' : 'shown');
+        }).observe(root, { subtree: true, childList: true, attributes: true });
+        return root;
+      };
+    });
+    await o.page.goto(hostPage(ws.id, { name: 'delayed' }));
+    await root(o.page).getByRole('button', { name: 'Open messenger' }).waitFor({ state: 'visible', timeout: 15000 });
+    await relocale(o.page, 'fr', 'Ouvrir la messagerie');
+    assert.equal(await launcherShown(o.page), true);
+    const states = await o.page.evaluate(() => window.__launcher);
+    assert.deepEqual(states.slice(states.indexOf('shown')).filter((s) => s === 'hidden'), [], `never hidden once shown: ${states.join(' ')}`);
+    assert.deepEqual(o.errors, []);
+  } finally {
+    await o.close();
+  }
+  ws = await createWorkspace({ messenger: { autoVisibility: true, visibilityDelayMs: 600000 } });
+  o = await browserIn(['en-US']);
+  try {
+    // The page's clock is ours: the delay passes when we say.
+    await o.page.clock.install({ time: Date.now() });
+    await o.page.goto(hostPage(ws.id, { name: 'waiting' }));
+    await core(o.page);
+    await relocale(o.page, 'fr', 'Ouvrir la messagerie');
+    assert.equal(await launcherShown(o.page), false, 'a launcher still waiting for its delay does not show early');
+    // Its delay, counted from the page's load, still shows it.
+    await o.page.clock.fastForward(600000);
+    await root(o.page).getByRole('button', { name: 'Ouvrir la messagerie' }).waitFor({ state: 'visible', timeout: 5000 });
+    assert.deepEqual(o.errors, []);
+  } finally {
+    await o.close();
+  }
+});
+
+test('a redraw in another locale keeps focus on the same control: the launcher, the close button, the composer', async () => {
+  const ws = await createWorkspace();
+  const { page, errors, close } = await browserIn(['en-US']);
+  try {
+    await page.goto(hostPage(ws.id, { name: 'focus' }));
+    await root(page).getByRole('button', { name: 'Open messenger' }).focus();
+    await relocale(page, 'fr', 'Ouvrir la messagerie');
+    let f = await focused(page);
+    assert.deepEqual([f.core, f.tag, f.label], [true, 'button', 'Ouvrir la messagerie'], 'on the launcher');
+
+    // Opened from the keyboard: focus is on the close button, the messenger draws its tabs.
+    await page.keyboard.press('Enter');
+    await root(page).getByRole('tab', { name: 'Messages' }).waitFor({ timeout: 15000 });
+    assert.equal((await focused(page)).label, 'Fermer la messagerie');
+    await relocale(page, 'es', 'Abrir la mensajería');
+    await root(page).getByRole('tab', { name: 'Mensajes' }).waitFor({ timeout: 15000 });
+    f = await focused(page);
+    assert.deepEqual([f.core, f.tag, f.label], [true, 'button', 'Cerrar la mensajería'], 'on the close button');
+
+    // In the composer (empty): the conversation stays in view and the composer keeps focus.
+    await root(page).getByRole('tab', { name: 'Mensajes' }).click();
+    await root(page).getByRole('textbox').focus();
+    await relocale(page, 'de', 'Messenger öffnen');
+    await root(page).getByRole('tab', { name: 'Nachrichten', selected: true }).waitFor({ timeout: 15000 });
+    f = await focused(page);
+    assert.deepEqual([f.core, f.tag, f.label], [true, 'textarea', 'Nachricht schreiben…'], 'in the composer');
+    await page.keyboard.type('Hallo');
+    assert.equal(await root(page).getByRole('textbox').inputValue(), 'Hallo', 'typing goes on in the composer');
+    assert.deepEqual(await axe(page), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a redraw in another locale fires no open or close: the panel never closed', async () => {
+  const ws = await createWorkspace();
+  const { page, errors, close } = await browserIn(['en-US']);
+  try {
+    await page.goto(hostPage(ws.id, { name: 'events', script: 'window.__ev=[];window.Porchlight=window.Porchlight||function(){(Porchlight.q=Porchlight.q||[]).push(arguments)};Porchlight("on","open",()=>__ev.push("open"));Porchlight("on","close",()=>__ev.push("close"));' }));
+    await core(page);
+    await page.evaluate(() => window.Porchlight('show'));
+    await root(page).getByRole('tab', { name: 'Home' }).waitFor({ timeout: 15000 });
+    await relocale(page, 'fr', 'Ouvrir la messagerie');
+    await root(page).getByRole('tab', { name: 'Accueil' }).waitFor({ timeout: 15000 });
+    assert.equal(await root(page).getByRole('dialog').isVisible(), true, 'the panel is open');
+    assert.deepEqual(await page.evaluate(() => window.__ev), ['open'], 'one open, no close');
+    // Closing and opening after the redraw are told once each.
+    await page.keyboard.press('Escape');
+    await root(page).getByRole('button', { name: 'Ouvrir la messagerie' }).click();
+    await root(page).getByRole('dialog').waitFor({ timeout: 5000 });
+    assert.deepEqual(await page.evaluate(() => window.__ev), ['open', 'close', 'open']);
     assert.deepEqual(errors, []);
   } finally {
     await close();
