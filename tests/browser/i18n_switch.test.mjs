@@ -334,3 +334,142 @@ test('a redraw in another locale fires no open or close: the panel never closed'
     await close();
   }
 });
+
+// The messenger's place goes through a redraw too: the space shown (and what it shows), the ticket
+// updates not yet seen, focus on the same tab. A boot of another workspace or after shutdown
+// starts on Home (the test above: its tabs drawn afresh).
+const tabIn = (page, name, selected) => root(page).getByRole('tab', { name, exact: true, ...(selected === undefined ? {} : { selected }) });
+const spaceIn = (page, name) => root(page).getByRole('tabpanel', { name, exact: true });
+/** The redrawn panel's opening animation, over (axe would measure its colours half-faded). */
+const settled = (page) => page.evaluate(() => Promise.all(document.querySelector('#porchlight-root:not([data-early])').shadowRoot.getAnimations().map((a) => a.finished)));
+async function article(ws, body) {
+  const r = await call('POST', '/admin/v1/articles', { token: ws.key, body });
+  assert.equal(r.status, 201, r.text);
+  assert.equal((await call('POST', `/admin/v1/articles/${r.body.id}/activate`, { token: ws.key })).status, 200);
+  return r.body.id;
+}
+
+test('a redraw in another locale keeps Help in view: the search typed and its results, the article open, focus on its title', async () => {
+  const ws = await createWorkspace();
+  await article(ws, { title: 'Export as CSV', body: 'Press Export to get a CSV file.', translations: {
+    fr: { title: 'Exporter en CSV', body: 'Cliquez sur Exporter pour obtenir un fichier CSV.' },
+    es: { title: 'Exportar en CSV', body: 'Pulse Exportar para obtener un archivo CSV.' },
+  } });
+  const { page, errors, close } = await browserIn(['en-US']);
+  try {
+    await page.goto(hostPage(ws.id, { name: 'help' }));
+    await root(page).getByRole('button', { name: 'Open messenger' }).click();
+    await tabIn(page, 'Help').click();
+    await spaceIn(page, 'Help').getByRole('searchbox').fill('CSV');
+    await spaceIn(page, 'Help').getByRole('button', { name: /^Export as CSV/ }).waitFor({ timeout: 10000 });
+
+    await relocale(page, 'fr', 'Ouvrir la messagerie');
+    await tabIn(page, 'Aide', true).waitFor({ timeout: 15000 });
+    const help = spaceIn(page, 'Aide');
+    assert.equal(await help.isVisible(), true, 'Help still in view');
+    const box = help.getByRole('searchbox', { name: 'Rechercher de l’aide' });
+    assert.equal(await box.inputValue(), 'CSV', 'the search typed is kept');
+    // Asked again: the results in the visitor's new language.
+    await help.getByRole('button', { name: /^Exporter en CSV/ }).waitFor({ timeout: 10000 });
+    await settled(page);
+    assert.deepEqual(await axe(page), [], 'axe after the redraw on Help');
+
+    // Reading the article (its title has focus, as after any opening): read again in Spanish.
+    await help.getByRole('button', { name: /^Exporter en CSV/ }).click();
+    await help.getByRole('heading', { name: 'Exporter en CSV' }).waitFor({ timeout: 10000 });
+    assert.equal((await focused(page)).label, 'Exporter en CSV');
+    await relocale(page, 'es', 'Abrir la mensajería');
+    await tabIn(page, 'Ayuda', true).waitFor({ timeout: 15000 });
+    await spaceIn(page, 'Ayuda').getByRole('heading', { name: 'Exportar en CSV' }).waitFor({ timeout: 10000 });
+    assert.equal(await spaceIn(page, 'Ayuda').getByText('Pulse Exportar para obtener un archivo CSV.').isVisible(), true);
+    const f = await focused(page);
+    assert.deepEqual([f.core, f.tag, f.label], [true, 'h3', 'Exportar en CSV'], 'focus on the article\'s title');
+    await settled(page);
+    assert.deepEqual(await axe(page), [], 'axe after the redraw on an article');
+    await page.screenshot({ path: outputPath('i18n-switch-help.png') });
+    // Back to the results: the search is still there.
+    await spaceIn(page, 'Ayuda').getByRole('button', { name: 'Volver a los resultados' }).click();
+    assert.equal(await spaceIn(page, 'Ayuda').getByRole('searchbox').inputValue(), 'CSV');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a redraw in another locale keeps the ticket updates not yet seen: the Tickets badge and the launcher count', async () => {
+  const ws = await createWorkspace();
+  const mate = (await call('POST', '/admin/v1/teammates', { token: ws.key, body: { name: 'Ada' } })).body.key;
+  const { page, errors, close } = await browserIn(['en-US']);
+  try {
+    await page.goto(hostPage(ws.id, { name: 'tickets' }));
+    await root(page).getByRole('button', { name: 'Open messenger' }).click();
+    await tabIn(page, 'Tickets').click();
+    const tickets = spaceIn(page, 'Tickets');
+    await tickets.getByRole('button', { name: 'New ticket' }).click();
+    await tickets.getByLabel('Subject').fill('Invoice wrong');
+    await tickets.getByLabel('Describe the problem').fill('The VAT line is missing.');
+    const filed = page.waitForResponse((r) => r.url().endsWith('/v1/tickets') && r.request().method() === 'POST');
+    await tickets.getByRole('button', { name: 'Send ticket' }).click();
+    const id = (await (await filed).json()).id;
+    await tickets.getByText(/^Invoice wrong · open · /).waitFor({ timeout: 10000 });
+    await tabIn(page, 'Home').click();
+    const move = async (status) => assert.equal((await call('POST', `/admin/v1/tickets/${id}/status`, { token: mate, body: { status } })).status, 200);
+    await move('solved');
+    await tabIn(page, 'Tickets, 1 updated').waitFor({ timeout: 10000 });
+    assert.deepEqual(await axe(page), [], 'axe with the badge before the redraw');
+    await page.keyboard.press('Escape');
+    await root(page).getByRole('button', { name: 'Open messenger, 1 unread' }).waitFor({ timeout: 10000 });
+
+    await relocale(page, 'fr', 'Ouvrir la messagerie, 1 non lus');
+    // The next change counts on from there (the launcher's count is the messenger's sum).
+    await move('pending');
+    await root(page).getByRole('button', { name: 'Ouvrir la messagerie, 2 non lus' }).waitFor({ timeout: 10000 });
+    await root(page).getByRole('button', { name: 'Ouvrir la messagerie, 2 non lus' }).click();
+    await tabIn(page, 'Accueil', true).waitFor({ timeout: 15000 });
+    const tab = tabIn(page, 'Demandes, 2 mises à jour');
+    await tab.waitFor({ timeout: 5000 });
+    assert.deepEqual(await tab.locator('.n').evaluate((n) => ({ text: n.textContent, hidden: n.hidden })), { text: '2', hidden: false });
+    await settled(page);
+    assert.deepEqual(await axe(page), [], 'axe with the badge after the redraw');
+    await page.screenshot({ path: outputPath('i18n-switch-tickets.png') });
+    // Looked at: the badge goes, the launcher's count with it.
+    await tab.click();
+    await tabIn(page, 'Demandes', true).waitFor();
+    await spaceIn(page, 'Demandes').getByText(/^Invoice wrong · en attente · /).waitFor({ timeout: 10000 });
+    await page.keyboard.press('Escape');
+    await root(page).getByRole('button', { name: 'Ouvrir la messagerie', exact: true }).waitFor({ timeout: 5000 });
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a redraw in another locale keeps focus on the same tab, selected, and the tabs work by keyboard after it', async () => {
+  const ws = await createWorkspace();
+  const { page, errors, close } = await browserIn(['en-US']);
+  try {
+    await page.goto(hostPage(ws.id, { name: 'tabs' }));
+    await root(page).getByRole('button', { name: 'Open messenger' }).click();
+    await tabIn(page, 'Home', true).waitFor({ timeout: 15000 });
+    // By keyboard: Home → Messages → Help → Tickets.
+    await tabIn(page, 'Home').focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await tabIn(page, 'Tickets', true).waitFor();
+    assert.equal((await focused(page)).label, 'Tickets');
+
+    await relocale(page, 'fr', 'Ouvrir la messagerie');
+    await tabIn(page, 'Demandes', true).waitFor({ timeout: 15000 });
+    const f = await focused(page);
+    assert.deepEqual([f.core, f.id, f.label], [true, 'pl-tab-tickets', 'Demandes'], 'focus on the Tickets tab');
+    assert.equal(await spaceIn(page, 'Demandes').getByRole('button', { name: 'Nouvelle demande' }).isVisible(), true);
+    await settled(page);
+    assert.deepEqual(await axe(page), [], 'axe after the redraw on Tickets');
+    // The arrows go on from there.
+    await page.keyboard.press('ArrowRight');
+    await tabIn(page, 'Tâches', true).waitFor();
+    assert.equal((await focused(page)).label, 'Tâches');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});

@@ -62,6 +62,19 @@ pub(crate) fn el(parent: &Element, tag: &str, class: &str, text: Option<&str>) -
     e
 }
 
+/// `old` moved to the end of `parent` (a part of a space drawn before, holding only the
+/// workspace's text, kept as it is through a redraw in another locale), else a new
+/// `<tag class>`.
+pub(crate) fn keep(parent: &Element, old: Option<&Element>, tag: &str, class: &str) -> Element {
+    match old {
+        Some(e) => {
+            let _ = parent.append_child(e);
+            e.clone()
+        }
+        None => el(parent, tag, class, None),
+    }
+}
+
 /// Sets attributes (failures ignored: our own names and values).
 #[inline(never)]
 pub(crate) fn at(e: &Element, list: &[(&str, &str)]) {
@@ -123,7 +136,14 @@ pub(crate) fn focus(e: &Element) {
 
 /// Adds the tab list and the spaces' panels to the panel the core drew, and shows Home (or
 /// Messages when the composer already holds text: `showNewMessage` before this module came).
-pub(crate) fn mount(ui: &Dom) -> Option<()> {
+/// `again` (the same workspace's panel drawn again in another locale): the space shown stays,
+/// with what it showed, and so do the ticket updates not yet seen; the tabs keep their ids, so
+/// the core puts focus back on the same one.
+pub(crate) fn mount(ui: &Dom, again: bool) -> Option<()> {
+    let (was, unseen) = SP.with(|s| {
+        let s = s.borrow();
+        (s.current, s.updates)
+    });
     let doc = doc()?;
     let panel: &Element = &ui.panel;
     let list = doc.create_element("div").ok()?;
@@ -198,8 +218,8 @@ pub(crate) fn mount(ui: &Dom) -> Option<()> {
     });
     crate::home::mount(ui, &panels[0]);
     crate::suggest::mount(ui, &panels[1]);
-    crate::help::mount(ui, &panels[2]);
-    crate::tickets::mount(ui, &panels[3]);
+    crate::help::mount(ui, &panels[2], again);
+    crate::tickets::mount(ui, &panels[3], again);
     crate::tasks::mount(ui, &panels[4]);
     SP.with(|s| {
         *s.borrow_mut() = Sp {
@@ -209,6 +229,11 @@ pub(crate) fn mount(ui: &Dom) -> Option<()> {
             ..Sp::default()
         }
     });
+    if again {
+        show(was, false);
+        set_updates(unseen);
+        return Some(());
+    }
     let start = if ui.input.value().is_empty() {
         Space::Home
     } else {
