@@ -428,7 +428,7 @@ test('a redraw in another locale keeps the ticket updates not yet seen: the Tick
     await tabIn(page, 'Accueil', true).waitFor({ timeout: 15000 });
     const tab = tabIn(page, 'Demandes, 2 mises à jour');
     await tab.waitFor({ timeout: 5000 });
-    assert.deepEqual(await tab.locator('.n').evaluate((n) => ({ text: n.textContent, hidden: n.hidden })), { text: '2', hidden: false });
+    assert.deepEqual(await tab.locator('.n').evaluate((n) => ({ text: getComputedStyle(n, '::after').content, hidden: n.hidden })), { text: '"2"', hidden: false });
     await settled(page);
     assert.deepEqual(await axe(page), [], 'axe with the badge after the redraw');
     await page.screenshot({ path: outputPath('i18n-switch-tickets.png') });

@@ -202,6 +202,8 @@ pub(crate) fn mount(ui: &Dom, again: bool) -> Option<()> {
     for part in [&ui.body, &ui.status, &ui.rating, &ui.form] {
         let _ = panels[1].append_child(part);
     }
+    // Its number is drawn from `data-n` by the stylesheet: the tab's visible text stays the word
+    // its name ("Tickets, 1 updated") starts with in every language (WCAG 2.5.3, label in name).
     let badge = el(&tabs[Space::Tickets as usize], "span", "n", None);
     let _ = badge.set_attribute("aria-hidden", "true");
     hide(&badge, true);
@@ -312,7 +314,7 @@ pub(crate) fn set_updates(n: u32) {
     };
     badge.set_hidden(n == 0);
     let count = num(n as f64);
-    badge.set_text_content(Some(&count));
+    let _ = badge.set_attribute("data-n", &count);
     let label = if n == 0 {
         t(Msg::SpaceTickets).into()
     } else {
