@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { axe, holdCore, outputPath } from '../lib/browser.mjs';
 import { focused, hostPage, open, outbound, sel, shown, until } from '../lib/engage.mjs';
-import { call, createWorkspace } from '../lib/harness.mjs';
+import { call, createWorkspace, userHash } from '../lib/harness.mjs';
 
 const ENGLISH = /[A-Za-z]{2,}/;
 
@@ -369,6 +369,7 @@ test('a redraw in another locale keeps Help in view: the search typed and its re
     assert.equal(await help.isVisible(), true, 'Help still in view');
     const box = help.getByRole('searchbox', { name: 'Rechercher de l’aide' });
     assert.equal(await box.inputValue(), 'CSV', 'the search typed is kept');
+    assert.equal((await focused(page)).id, 'pl-q', 'focus still in the search field');
     // Asked again: the results in the visitor's new language.
     await help.getByRole('button', { name: /^Exporter en CSV/ }).waitFor({ timeout: 10000 });
     await settled(page);
@@ -468,6 +469,21 @@ test('a redraw in another locale keeps focus on the same tab, selected, and the 
     await page.keyboard.press('ArrowRight');
     await tabIn(page, 'Tâches', true).waitFor();
     assert.equal((await focused(page)).label, 'Tâches');
+
+    // A boot naming a user, in another locale: this visitor, signed in (the same id), keeps
+    // the place; one naming another user is not this visitor's place: the spaces start afresh.
+    await page.evaluate(() => { window.__ids = []; window.Porchlight('on', 'ready', (v) => window.__ids.push(v.id)); });
+    const signIn = async (user, locale, label, n) => {
+      await page.evaluate(([u, h, l]) => window.Porchlight('boot', { locale: l, userId: u, userHash: h }), [user, userHash(ws.secret, user), locale]);
+      await until(async () => (await core(page)).label === label, `the launcher in ${locale}`, 15000);
+      return until(async () => { const v = await page.evaluate(() => window.__ids); return v.length === n && v; }, `ready for ${user}`, 15000);
+    };
+    let ids = await signIn('u_first', 'de', 'Messenger öffnen', 2);
+    assert.equal(ids[1], ids[0], 'the same visitor, signed in');
+    await tabIn(page, 'Aufgaben', true).waitFor({ timeout: 15000 });
+    ids = await signIn('u_second', 'es', 'Abrir la mensajería', 3);
+    assert.notEqual(ids[2], ids[1], 'another visitor');
+    await tabIn(page, 'Inicio', true).waitFor({ timeout: 15000 });
     assert.deepEqual(errors, []);
   } finally {
     await close();

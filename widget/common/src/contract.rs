@@ -15,9 +15,10 @@ pub enum Export {
     Configure,
     /// `mount(panel, again)`: the panel element, whose [`Part`]s it fills. `again` is true when
     /// the core drew the same workspace's panel again (a boot in another locale): the messenger
-    /// keeps its place (the space shown, what it showed, the ticket updates not yet seen);
-    /// otherwise (`undefined`: a first mount, another workspace, a boot after shutdown) it
-    /// starts on Home.
+    /// keeps its place (the space shown, what it showed, the ticket updates not yet seen) if
+    /// the host's `visitor` is the one it drew them for; otherwise (`undefined`: a first mount,
+    /// another workspace, a boot after shutdown; or a boot naming another user) it starts on
+    /// Home.
     Mount,
     /// `start(workspaceId)`: load the conversation, connect, send what is queued.
     Start,

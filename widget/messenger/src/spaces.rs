@@ -27,6 +27,8 @@ struct Sp {
     /// Ticket status changes not yet seen, and the badge that counts them.
     updates: u32,
     badge: Option<HtmlElement>,
+    /// The visitor the spaces were drawn for (the host's `visitor.id`).
+    who: JsValue,
 }
 
 thread_local! {
@@ -136,13 +138,14 @@ pub(crate) fn focus(e: &Element) {
 
 /// Adds the tab list and the spaces' panels to the panel the core drew, and shows Home (or
 /// Messages when the composer already holds text: `showNewMessage` before this module came).
-/// `again` (the same workspace's panel drawn again in another locale): the space shown stays,
-/// with what it showed, and so do the ticket updates not yet seen; the tabs keep their ids, so
-/// the core puts focus back on the same one.
+/// `again` (the same workspace's panel drawn again in another locale), for the same visitor:
+/// the space shown stays, with what it showed, and so do the ticket updates not yet seen; the
+/// tabs keep their ids, so the core puts focus back on the same one.
 pub(crate) fn mount(ui: &Dom, again: bool) -> Option<()> {
-    let (was, unseen) = SP.with(|s| {
+    let who = get(&crate::host::visitor(), "id");
+    let (was, unseen, again) = SP.with(|s| {
         let s = s.borrow();
-        (s.current, s.updates)
+        (s.current, s.updates, again && s.who == who)
     });
     let doc = doc()?;
     let panel: &Element = &ui.panel;
@@ -228,6 +231,7 @@ pub(crate) fn mount(ui: &Dom, again: bool) -> Option<()> {
             tabs,
             panels,
             badge: Some(badge.unchecked_into()),
+            who,
             ..Sp::default()
         }
     });
