@@ -6,13 +6,13 @@
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, call1, esc, get, num, set, wrap_tab};
+use porchlight_widget_common::js::{call0, esc, num, set};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlDialogElement};
 
-use crate::follow::doc;
-use crate::run::{keep, on_teardown, report, with, Advance, Cb, Kind, Step};
+use crate::follow::{doc, gone_with};
+use crate::run::{listen, undo, with, Advance, Kind, Step};
 
 const CSS: &str = include_str!("../tour.css");
 
@@ -95,12 +95,7 @@ fn button(h: &mut String, class: &str, action: &str, label: &str) {
 /// Draws `step` in `root` (replacing the step before) and opens it: modal or not, anchored or
 /// centred. Returns the dialog. The frame is static markup with the catalog's labels; the
 /// author's title and body are set as text (never parsed as HTML).
-pub(crate) fn build(
-    root: &Element,
-    step: &Step,
-    anchored: bool,
-    g: u32,
-) -> Result<Element, JsValue> {
+pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Element, JsValue> {
     let doc = doc().ok_or("no document")?;
     let modal = step.modal();
     let d = add(
@@ -169,35 +164,25 @@ pub(crate) fn build(
     if let Some(e) = part(".bd") {
         porchlight_widget_common::rich::append(&doc, &e, &step.body);
     }
-    // One listener for every button: its `data-a` is what it reports.
-    let click: Cb = Closure::new(move |e: JsValue| {
-        let b = call1(&get(&e, "target"), "closest", &"[data-a]".into());
-        if let Some(a) = b
-            .dyn_ref::<Element>()
-            .and_then(|b| b.get_attribute("data-a"))
-        {
-            report(g, &a);
-        }
-    });
-    d.add_event_listener_with_callback_and_bool("click", &keep(click), false)?;
+    // One listener for every button (`run::event`: its `data-a` is what it reports).
+    listen(&d, "click");
     let dlg: HtmlDialogElement = d.clone().unchecked_into();
+    // Closed, then removed, when the step goes.
+    undo(
+        d.clone().into(),
+        "close",
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    );
+    gone_with(&d);
     if modal {
-        // Escape: the dialog's `cancel`. The tour ends; the browser does not close it itself.
-        let cancel: Cb = Closure::new(move |e: JsValue| {
-            call0(&e, "preventDefault");
-            report(g, "dismiss");
-        });
-        dlg.add_event_listener_with_callback_and_bool("cancel", &keep(cancel), false)?;
-        trap(&d)?;
+        // Escape: the dialog's `cancel`; Tab stays in the step (`run::event`).
+        listen(&d, "cancel");
+        listen(&d, "keydown");
         dlg.show_modal()?;
     } else {
         call0(&dlg, "show");
     }
-    let dd = d.clone();
-    on_teardown(move || {
-        call0(&dlg, "close");
-        dd.remove();
-    });
     let title = step.title.as_deref().unwrap_or(t(Msg::TourUntitled));
     announce(
         root,
@@ -208,12 +193,4 @@ pub(crate) fn build(
     );
     call0(&d, "focus");
     Ok(d)
-}
-
-/// In a modal step focus stays in the step, not in the browser's own controls
-/// (`js::wrap_tab`).
-fn trap(d: &Element) -> Result<(), JsValue> {
-    let dd: JsValue = d.clone().into();
-    let f: Cb = Closure::new(move |e: JsValue| wrap_tab(&dd, &e, "button,a[href],iframe,video"));
-    d.add_event_listener_with_callback_and_bool("keydown", &keep(f), false)
 }
