@@ -6,7 +6,7 @@
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, esc, num, set};
+use porchlight_widget_common::js::{call0, call1, esc, num, set};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlDialogElement};
@@ -20,7 +20,7 @@ const CSS: &str = include_str!("../tour.css");
 /// with its buttons and colours, is there already).
 pub(crate) fn style(root: &Element) {
     let Some(doc) = doc() else { return };
-    if root.has_attribute("data-tour") {
+    if call1(root, "hasAttribute", &"data-tour".into()).is_truthy() {
         return;
     }
     let nonce = with(|s| s.nonce.clone()).flatten();
@@ -152,13 +152,13 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
     if let Some(e) = part(".pt") {
         match &step.title {
             Some(title) => e.set_text_content(Some(title)),
-            None => e.remove(),
+            None => drop(call0(&e, "remove")),
         }
     }
     if let Some(e) = part(".vw") {
         match (&step.video, step.kind == Kind::Video) {
             (Some(u), true) => video(&e, u)?,
-            _ => e.remove(),
+            _ => drop(call0(&e, "remove")),
         }
     }
     if let Some(e) = part(".bd") {

@@ -7,17 +7,15 @@
 //! animation under `prefers-reduced-motion`) and a `MutationObserver` (the element removed)
 //! schedule one `requestAnimationFrame`, which measures and writes once.
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use porchlight_widget_common::js::{call0, call1, call2, get, num, set, window};
 use porchlight_widget_common::place::{place, Placed, Rect, Side};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
-use web_sys::{
-    Document, Element, HtmlElement, IntersectionObserver, MutationObserver, ResizeObserver,
-};
+use web_sys::{Document, Element, HtmlElement};
 
 use crate::run::{
-    found, handler, listen, report, teardown, undo, wait, with, Advance, Missing, Step,
+    found, handler, listen, make, report, teardown, undo, wait, with, Advance, Missing, Step,
 };
 
 /// The step on screen, as the positioning reads it.
@@ -34,15 +32,17 @@ pub(crate) struct Live {
     lost: JsValue,
 }
 
-const SVG: &str = "http://www.w3.org/2000/svg";
 /// The light-DOM element the target's `aria-describedby` points at (the step lives in a
 /// shadow root, which an id reference cannot reach).
 const DESC_ID: &str = "porchlight-tour-step";
 /// Room around the element inside the spotlight.
 const PAD: f64 = 4.0;
 
+/// The page's document (by name: `Window::document` and `Document`'s getters are bindings of
+/// their own).
 pub(crate) fn doc() -> Option<Document> {
-    porchlight_widget_common::js::window()?.document()
+    let d = get(&window()?.into(), "document");
+    d.is_object().then(|| d.unchecked_into())
 }
 
 /// What has focus, inside open shadow roots too.
@@ -66,14 +66,12 @@ pub(crate) fn host_of(el: &Element) -> Option<Element> {
 /// Whether `el` is rendered and visible (`checkVisibility` where the browser has it; else it
 /// has a box).
 fn visible(el: &Element) -> bool {
-    if let Ok(f) =
-        Reflect::get(el, &"checkVisibility".into()).and_then(|f| f.dyn_into::<Function>())
-    {
-        // `visibility: hidden` and `opacity: 0` count as hidden too.
-        let o = js_sys::Object::new();
-        porchlight_widget_common::js::set(&o, "visibilityProperty", &JsValue::TRUE);
-        porchlight_widget_common::js::set(&o, "opacityProperty", &JsValue::TRUE);
-        return f.call1(el, &o).is_ok_and(|v| v.is_truthy());
+    // `visibility: hidden` and `opacity: 0` count as hidden too.
+    let o = Object::new();
+    set(&o, "visibilityProperty", &JsValue::TRUE);
+    set(&o, "opacityProperty", &JsValue::TRUE);
+    if let Some(v) = call1(el, "checkVisibility", &o).as_bool() {
+        return v;
     }
     let r = call0(el, "getBoundingClientRect");
     get(&r, "width").as_f64() > Some(0.0) || get(&r, "height").as_f64() > Some(0.0)
@@ -81,12 +79,11 @@ fn visible(el: &Element) -> bool {
 
 /// `scope.querySelectorAll(sel)`, through `Reflect` and a call that catches: an invalid or
 /// hostile selector finds nothing and never throws into the page.
-fn all(scope: &JsValue, sel: &str) -> Option<web_sys::NodeList> {
-    let f: Function = get(scope, "querySelectorAll").dyn_into().ok()?;
-    f.call1(scope, &JsValue::from_str(sel))
-        .ok()?
-        .dyn_into()
-        .ok()
+/// Its elements, read by index (`Reflect`, which catches).
+fn all(scope: &JsValue, sel: &str) -> impl Iterator<Item = Element> {
+    let list = call1(scope, "querySelectorAll", &JsValue::from_str(sel));
+    let n = get(&list, "length").as_f64().unwrap_or(0.0) as u32;
+    (0..n).filter_map(move |i| Reflect::get_u32(&list, i).ok()?.dyn_into().ok())
 }
 
 /// Calls `f` on `scope` (a document or a shadow root), then on each open shadow root below it
@@ -99,14 +96,8 @@ fn walk(scope: &JsValue, depth: u32, f: &mut dyn FnMut(&JsValue) -> bool) -> boo
     if depth == 0 {
         return false;
     }
-    let Some(hosts) = all(scope, "*") else {
-        return false;
-    };
-    for i in 0..hosts.length() {
-        let Some(el) = hosts.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
-        if el.has_attribute("data-porchlight-item") {
+    for el in all(scope, "*") {
+        if call1(&el, "hasAttribute", &"data-porchlight-item".into()).is_truthy() {
             continue;
         }
         let root = get(&el, "shadowRoot");
@@ -122,14 +113,10 @@ fn walk(scope: &JsValue, depth: u32, f: &mut dyn FnMut(&JsValue) -> bool) -> boo
 pub(crate) fn find(sel: &str) -> Option<Element> {
     let mut found = None;
     walk(&doc()?.into(), 3, &mut |scope| {
-        if let Some(list) = all(scope, sel) {
-            for i in 0..list.length() {
-                if let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                    if visible(&el) {
-                        found = Some(el);
-                        return true;
-                    }
-                }
+        for el in all(scope, sel) {
+            if visible(&el) {
+                found = Some(el);
+                return true;
             }
         }
         false
@@ -256,7 +243,6 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element) {
     };
     let modal = step.modal();
     let (mut hole, mut io, mut lost) = (None, JsValue::UNDEFINED, JsValue::UNDEFINED);
-    let h = handler();
     let observe = |o: JsValue, el: &Element| {
         call1(&o, "observe", el);
         undo(
@@ -277,13 +263,13 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element) {
             _ => {}
         }
         if !modal {
-            if let Ok(o) = IntersectionObserver::new(h.unchecked_ref()) {
-                io = observe(o.into(), t);
+            if let Some(o) = make("IntersectionObserver") {
+                io = observe(o, t);
             }
             // The element leaving the page: the step waits for it again.
-            if let Ok(m) = MutationObserver::new(h.unchecked_ref()) {
+            if let Some(m) = make("MutationObserver") {
                 observe_all(&m, false);
-                lost = m.into();
+                lost = m;
                 undo(
                     lost.clone(),
                     "disconnect",
@@ -294,8 +280,8 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element) {
         }
     }
     if !modal {
-        if let Ok(ro) = ResizeObserver::new(h.unchecked_ref()) {
-            let ro = observe(ro.into(), &dialog);
+        if let Some(ro) = make("ResizeObserver") {
+            let ro = observe(ro, &dialog);
             if let Some(t) = &target {
                 call1(&ro, "observe", t);
             }
@@ -359,9 +345,7 @@ fn reveal(el: &Element) {
 /// spotlight.
 fn position() {
     let Some(doc) = doc() else { return };
-    let Some(view) = doc.document_element() else {
-        return;
-    };
+    let view = get(&doc, "documentElement");
     let size = |el: &JsValue, k| get(el, k).as_f64().unwrap_or(0.0);
     let (vw, vh) = (size(&view, "clientWidth"), size(&view, "clientHeight"));
     with(|s| {
@@ -456,11 +440,15 @@ fn spotlight(
     root: &Element,
     step: &Step,
 ) -> Result<(Element, Element, Option<Element>), JsValue> {
-    let svg = doc.create_element_ns(Some(SVG), "svg")?;
-    attrs(&svg, &[("class", "ov"), ("aria-hidden", "true")])?;
-    let path = doc.create_element_ns(Some(SVG), "path")?;
-    svg.append_child(&path)?;
-    root.prepend_with_node_1(&svg)?;
+    // Parsed: `<svg>` in HTML is an SVG element (no `createElementNS` binding).
+    call2(
+        root,
+        "insertAdjacentHTML",
+        &"afterbegin".into(),
+        &"<svg class=ov aria-hidden=true><path/></svg>".into(),
+    );
+    let svg: Element = get(root, "firstElementChild").dyn_into()?;
+    let path: Element = get(&svg, "firstElementChild").dyn_into()?;
     gone_with(&svg);
     let ring = add(doc, root, "div", "rg")?;
     gone_with(&ring);
@@ -481,8 +469,11 @@ pub(crate) fn gone_with(el: &Element) {
 
 /// The element's `aria-describedby` points at the step's text while it shows.
 fn describe(doc: &Document, t: &Element, step: &Step) {
-    let Some(body) = doc.body() else { return };
-    let Ok(desc) = add(doc, &body, "div", "") else {
+    let body = get(doc, "body");
+    if !body.is_object() {
+        return;
+    }
+    let Ok(desc) = add(doc, body.unchecked_ref(), "div", "") else {
         return;
     };
     gone_with(&desc);

@@ -7,7 +7,7 @@ use js_sys::{Function, Object};
 use porchlight_widget_common::js::{call0, call1, call2, get, get_f64, get_str, set, window};
 use porchlight_widget_common::place::Prefer;
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortController, Element, EventTarget, HtmlElement};
+use web_sys::{Element, EventTarget, HtmlElement};
 
 use crate::card;
 use crate::follow;
@@ -197,6 +197,17 @@ fn on(a: JsValue, b: JsValue) {
     }
 }
 
+/// `new globalThis[name](handler)`: the four constructors of the module through one
+/// `Reflect.construct` (each binding is a glue function and a wrapper of its own).
+pub(crate) fn make(name: &str) -> Option<JsValue> {
+    let c = get(&window()?.into(), name);
+    js_sys::Reflect::construct(
+        c.unchecked_ref::<Function>(),
+        &js_sys::Array::of1(&handler()),
+    )
+    .ok()
+}
+
 /// `o[m](a, b)` when the step goes.
 pub(crate) fn undo(o: JsValue, m: &'static str, a: JsValue, b: JsValue) {
     with(|s| s.undo.push((o, m, a, b)));
@@ -309,12 +320,11 @@ pub fn hide() {
 /// never comes, the tour's policy ([`gone`]).
 pub(crate) fn wait(step: Step) {
     let h = handler();
-    let (Some(w), Ok(mo)) = (window(), web_sys::MutationObserver::new(h.unchecked_ref())) else {
+    let (Some(w), Some(mo)) = (window(), make("MutationObserver")) else {
         return;
     };
     follow::observe_all(&mo, true);
     let timer = call2(&w, "setTimeout", &h, &step.wait_ms.into());
-    let mo = JsValue::from(mo);
     undo(
         mo.clone(),
         "disconnect",
@@ -356,14 +366,14 @@ fn draw(step: Step, target: Option<Element>) {
     let Some(root) = with(|s| s.root.clone()).flatten() else {
         return;
     };
-    let Ok(ctrl) = AbortController::new() else {
+    let Some(ctrl) = make("AbortController") else {
         return;
     };
     let o = Object::new();
     set(&o, "capture", &JsValue::TRUE);
     set(&o, "signal", &get(&ctrl, "signal"));
     with(|s| s.opts = o.into());
-    undo(ctrl.into(), "abort", JsValue::UNDEFINED, JsValue::UNDEFINED);
+    undo(ctrl, "abort", JsValue::UNDEFINED, JsValue::UNDEFINED);
     let Ok(dialog) = card::build(&root, &step, target.is_some()) else {
         return;
     };
