@@ -8,7 +8,7 @@
 //! schedule one `requestAnimationFrame`, which measures and writes once.
 
 use js_sys::{Array, Object, Reflect};
-use porchlight_widget_common::js::{call0, call1, call2, get, num, set, window};
+use porchlight_widget_common::js::{blank, call0, call1, call2, get, num, set, trim, window};
 use porchlight_widget_common::place::{place, Placed, Rect, Side};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
@@ -489,13 +489,13 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
         &"display".into(),
         &"none".into(),
     );
-    desc.set_text_content(Some(text.trim()));
+    desc.set_text_content(Some(trim(&text)));
     let name = JsValue::from_str("aria-describedby");
     let before = call1(t, "getAttribute", &name);
     let mut ids = before.as_string().unwrap_or_default();
     ids.push(' ');
     ids.push_str(DESC_ID);
-    let _ = t.set_attribute("aria-describedby", ids.trim());
+    let _ = t.set_attribute("aria-describedby", trim(&ids));
     // Put back as it was.
     let m = if before.is_null() {
         "removeAttribute"
@@ -514,7 +514,7 @@ pub(crate) fn advanced(e: &JsValue) {
     if get(e, "type") == "change"
         && get(&get(e, "currentTarget"), "value")
             .as_string()
-            .is_none_or(|v| v.trim().is_empty())
+            .is_none_or(|v| blank(&v))
     {
         return;
     }

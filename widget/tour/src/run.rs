@@ -4,7 +4,9 @@
 use std::cell::RefCell;
 
 use js_sys::{Function, Object};
-use porchlight_widget_common::js::{call0, call1, call2, get, get_f64, get_str, set, window};
+use porchlight_widget_common::js::{
+    blank, call0, call1, call2, get, get_f64, get_str, set, window,
+};
 use porchlight_widget_common::place::Prefer;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, EventTarget, HtmlElement};
@@ -60,7 +62,7 @@ pub(crate) struct Step {
 impl Step {
     fn read(cfg: &JsValue) -> Step {
         let s = get(cfg, "step");
-        let text = |k: &str| get_str(&s, k).filter(|t| !t.trim().is_empty());
+        let text = |k: &str| get_str(&s, k).filter(|t| !blank(t));
         let num = |v: &JsValue, k: &str, d: f64| get_f64(v, k).unwrap_or(d).max(0.0);
         let prefer = match get_str(&s, "placement").as_deref() {
             Some("left") => Prefer::Left,
