@@ -6,7 +6,7 @@
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, call1, esc, num, set};
+use porchlight_widget_common::js::{call0, call1, call2, esc, get, num};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlDialogElement};
@@ -48,37 +48,25 @@ fn announce(root: &Element, text: &str) {
     region.set_text_content(Some(text));
 }
 
-fn video(parent: &Element, url: &str) -> Result<(), JsValue> {
-    let doc = doc().ok_or("no document")?;
+/// The video of a video step, as markup (its URL escaped: it was checked by `video_source`,
+/// and `esc` keeps it one attribute whatever it holds).
+fn video(h: &mut String, url: &str) {
     match video_source(url) {
         Some(VideoSource::File(src)) => {
-            let v = add(&doc, parent, "video", "vd")?;
-            attrs(
-                &v,
-                &[("src", &src), ("controls", ""), ("preload", "metadata")],
-            )?;
+            h.push_str("<video class=vd src=\"");
+            esc(h, &src);
+            h.push_str("\" controls preload=metadata></video>");
         }
         Some(VideoSource::Embed(src)) => {
-            let f = add(&doc, parent, "iframe", "vd")?;
-            attrs(
-                &f,
-                &[
-                    ("src", &src),
-                    ("title", t(Msg::TourVideo)),
-                    (
-                        "sandbox",
-                        "allow-scripts allow-same-origin allow-presentation",
-                    ),
-                    ("allow", "fullscreen; picture-in-picture; encrypted-media"),
-                    ("referrerpolicy", "strict-origin-when-cross-origin"),
-                    ("loading", "lazy"),
-                ],
-            )?;
+            h.push_str("<iframe class=vd src=\"");
+            esc(h, &src);
+            h.push_str("\" title=\"");
+            esc(h, t(Msg::TourVideo));
+            h.push_str("\" sandbox=\"allow-scripts allow-same-origin allow-presentation\" allow=\"fullscreen; picture-in-picture; encrypted-media\" referrerpolicy=strict-origin-when-cross-origin loading=lazy></iframe>");
         }
         // Refused when the tour was saved; an older tour that slipped through shows no video.
         None => {}
     }
-    Ok(())
 }
 
 /// A button reporting `action` (read by the one click listener of the card).
@@ -98,39 +86,44 @@ fn button(h: &mut String, class: &str, action: &str, label: &str) {
 pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Element, JsValue> {
     let doc = doc().ok_or("no document")?;
     let modal = step.modal();
-    let d = add(
-        &doc,
-        root,
-        "dialog",
-        match (modal, anchored) {
-            (true, _) => "dl tm",
-            (false, true) => "ts",
-            (false, false) => "ts dl",
-        },
-    )?;
-    attrs(
-        &d,
-        &[
-            ("tabindex", "-1"),
-            ("dir", if step.rtl { "rtl" } else { "ltr" }),
-            ("aria-describedby", "pl-ts-d"),
-        ],
-    )?;
+    // The whole card as one piece of markup: the catalog's labels escaped, the author's title
+    // and body set as text afterwards.
+    let mut h = String::from("<dialog class=\"");
+    h.push_str(match (modal, anchored) {
+        (true, _) => "dl tm",
+        (false, true) => "ts",
+        (false, false) => "ts dl",
+    });
+    h.push_str(if step.rtl { "\" dir=rtl" } else { "\" dir=ltr" });
+    h.push_str(" tabindex=-1 aria-describedby=pl-ts-d ");
     match &step.title {
-        Some(_) => d.set_attribute("aria-labelledby", "pl-ts-t")?,
-        None => d.set_attribute("aria-label", t(Msg::TourUntitled))?,
+        Some(_) => h.push_str("aria-labelledby=pl-ts-t"),
+        None => {
+            h.push_str("aria-label=\"");
+            esc(&mut h, t(Msg::TourUntitled));
+            h.push('"');
+        }
     }
-    let (n, total) = (num(f64::from(step.index + 1)), num(f64::from(step.count)));
-    let mut h = String::from("<button type=button class=x data-a=dismiss aria-label=\"");
+    h.push_str("><button type=button class=x data-a=dismiss aria-label=\"");
     esc(&mut h, t(Msg::TourEnd));
     h.push_str("\"><svg viewBox=\"0 0 24 24\" aria-hidden=true focusable=false><path d=\"M6 6l12 12M18 6L6 18\"/></svg></button><p class=pg>");
+    let (n, total) = (num(f64::from(step.index + 1)), num(f64::from(step.count)));
     if step.progress && step.count > 1 {
         esc(
             &mut h,
             &fill(Msg::TourProgress, &[("step", &n), ("total", &total)]),
         );
     }
-    h.push_str("</p><h2 class=pt id=pl-ts-t></h2><div class=vw></div><div class=bd id=pl-ts-d></div><div class=ft>");
+    h.push_str("</p>");
+    if step.title.is_some() {
+        h.push_str("<h2 class=pt id=pl-ts-t></h2>");
+    }
+    if let (Some(u), Kind::Video) = (&step.video, step.kind) {
+        h.push_str("<div class=vw>");
+        video(&mut h, u);
+        h.push_str("</div>");
+    }
+    h.push_str("<div class=bd id=pl-ts-d></div><div class=ft>");
     button(&mut h, "btn sn", "snooze", t(Msg::TourSnooze));
     if step.index > 0 {
         button(&mut h, "btn", "back", t(Msg::TourBack));
@@ -147,19 +140,12 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
     if anchored {
         h.push_str("<div class=ar></div>");
     }
-    set(&d, "innerHTML", &h.into());
+    h.push_str("</dialog>");
+    call2(root, "insertAdjacentHTML", &"beforeend".into(), &h.into());
+    let d: Element = get(root, "lastElementChild").dyn_into()?;
     let part = |sel: &str| d.query_selector(sel).ok().flatten();
-    if let Some(e) = part(".pt") {
-        match &step.title {
-            Some(title) => e.set_text_content(Some(title)),
-            None => drop(call0(&e, "remove")),
-        }
-    }
-    if let Some(e) = part(".vw") {
-        match (&step.video, step.kind == Kind::Video) {
-            (Some(u), true) => video(&e, u)?,
-            _ => drop(call0(&e, "remove")),
-        }
+    if let (Some(e), Some(title)) = (part(".pt"), &step.title) {
+        e.set_text_content(Some(title));
     }
     if let Some(e) = part(".bd") {
         porchlight_widget_common::rich::append(&doc, &e, &step.body);
