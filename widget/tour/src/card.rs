@@ -6,13 +6,13 @@
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, call1, call2, esc, get, num};
+use porchlight_widget_common::js::{call0, call2, esc, get, num};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlDialogElement};
 
 use crate::follow::{doc, gone_with};
-use crate::run::{listen, undo, with, Advance, Kind, Step};
+use crate::run::{call_s, listen, undo, with, Advance, Kind, Step};
 
 const CSS: &str = include_str!("../tour.css");
 
@@ -20,7 +20,7 @@ const CSS: &str = include_str!("../tour.css");
 /// with its buttons and colours, is there already).
 pub(crate) fn style(root: &Element) {
     let Some(doc) = doc() else { return };
-    if call1(root, "hasAttribute", &"data-tour".into()).is_truthy() {
+    if call_s(root, "hasAttribute", "data-tour").is_truthy() {
         return;
     }
     let nonce = with(|s| s.nonce.clone()).flatten();

@@ -15,7 +15,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlElement};
 
 use crate::run::{
-    found, handler, listen, make, report, teardown, undo, wait, with, Advance, Missing, Step,
+    call_s, found, handler, is, listen, make, n, report, teardown, undo, wait, with, Advance,
+    Missing, Step,
 };
 
 /// The step on screen, as the positioning reads it.
@@ -74,7 +75,7 @@ fn visible(el: &Element) -> bool {
         return v;
     }
     let r = call0(el, "getBoundingClientRect");
-    get(&r, "width").as_f64() > Some(0.0) || get(&r, "height").as_f64() > Some(0.0)
+    n(&r, "width") > 0.0 || n(&r, "height") > 0.0
 }
 
 /// `scope.querySelectorAll(sel)`, through `Reflect` and a call that catches: an invalid or
@@ -82,7 +83,7 @@ fn visible(el: &Element) -> bool {
 /// Its elements, read by index (`Reflect`, which catches).
 fn all(scope: &JsValue, sel: &str) -> impl Iterator<Item = Element> {
     let list = call1(scope, "querySelectorAll", &JsValue::from_str(sel));
-    let n = get(&list, "length").as_f64().unwrap_or(0.0) as u32;
+    let n = n(&list, "length") as u32;
     (0..n).filter_map(move |i| Reflect::get_u32(&list, i).ok()?.dyn_into().ok())
 }
 
@@ -97,7 +98,7 @@ fn walk(scope: &JsValue, depth: u32, f: &mut dyn FnMut(&JsValue) -> bool) -> boo
         return false;
     }
     for el in all(scope, "*") {
-        if call1(&el, "hasAttribute", &"data-porchlight-item".into()).is_truthy() {
+        if call_s(&el, "hasAttribute", "data-porchlight-item").is_truthy() {
             continue;
         }
         let root = get(&el, "shadowRoot");
@@ -160,10 +161,7 @@ pub(crate) fn observed(entries: &JsValue, o: &JsValue) {
         let list = Array::from(entries);
         let mut added = false;
         for i in 0..list.length() {
-            added |= get(&get(&list.get(i), "addedNodes"), "length")
-                .as_f64()
-                .unwrap_or(0.0)
-                > 0.0;
+            added |= n(&get(&list.get(i), "addedNodes"), "length") > 0.0;
         }
         with(|s| s.added |= added);
         return schedule();
@@ -178,10 +176,10 @@ pub(crate) fn observed(entries: &JsValue, o: &JsValue) {
                 .as_mut()
                 .is_some_and(|l| !std::mem::replace(&mut l.seen, true))
         });
-        if first == Some(true) && !get(&get(entries, "0"), "isIntersecting").is_truthy() {
+        if first == Some(true) && !is(&get(entries, "0"), "isIntersecting") {
             reveal(&el);
         }
-    } else if *o == lost && (!get(&el, "isConnected").is_truthy() || !visible(&el)) {
+    } else if *o == lost && (!is(&el, "isConnected") || !visible(&el)) {
         // Gone from the page, or hidden there (a closed menu, another tab of the page).
         return relost();
     }
@@ -332,7 +330,7 @@ fn reveal(el: &Element) {
         return;
     };
     let query = JsValue::from_str("(prefers-reduced-motion: reduce)");
-    let reduced = get(&call1(&w, "matchMedia", &query), "matches").is_truthy();
+    let reduced = is(&call1(&w, "matchMedia", &query), "matches");
     let o = Object::new();
     set(&o, "block", &"center".into());
     set(&o, "inline", &"nearest".into());
@@ -346,7 +344,7 @@ fn reveal(el: &Element) {
 fn position() {
     let Some(doc) = doc() else { return };
     let view = get(&doc, "documentElement");
-    let size = |el: &JsValue, k| get(el, k).as_f64().unwrap_or(0.0);
+    let size = n;
     let (vw, vh) = (size(&view, "clientWidth"), size(&view, "clientHeight"));
     with(|s| {
         let Some(l) = &s.live else { return };
@@ -354,7 +352,7 @@ fn position() {
         let classes = get(d, "classList");
         let rect = l.target.as_ref().map(|t| {
             let r = call0(t, "getBoundingClientRect");
-            let n = |k| get(&r, k).as_f64().unwrap_or(0.0);
+            let n = |k| n(&r, k);
             Rect {
                 x: n("x"),
                 y: n("y"),
@@ -372,7 +370,7 @@ fn position() {
             if let Placed::Sheet { w, .. } = placed {
                 put(&l.dialog, &[("width", w)]);
             } else {
-                call1(&get(d, "style"), "removeProperty", &"width".into());
+                call_s(&get(d, "style"), "removeProperty", "width");
                 break;
             }
             if size(d, "offsetHeight") == ph {

@@ -210,6 +210,24 @@ pub(crate) fn make(name: &str) -> Option<JsValue> {
     .ok()
 }
 
+/// Whether `o[k]` is truthy (its value dropped here, not at every caller).
+#[inline(never)]
+pub(crate) fn is(o: &JsValue, k: &str) -> bool {
+    get(o, k).is_truthy()
+}
+
+/// `o[k]` as a number (0 when it is none).
+#[inline(never)]
+pub(crate) fn n(o: &JsValue, k: &str) -> f64 {
+    get(o, k).as_f64().unwrap_or(0.0)
+}
+
+/// `o[m](a)` with a string.
+#[inline(never)]
+pub(crate) fn call_s(o: &JsValue, m: &str, a: &str) -> JsValue {
+    call1(o, m, &JsValue::from_str(a))
+}
+
 /// `o[m](a, b)` when the step goes.
 pub(crate) fn undo(o: JsValue, m: &'static str, a: JsValue, b: JsValue) {
     with(|s| s.undo.push((o, m, a, b)));
@@ -311,7 +329,7 @@ pub fn hide() {
     let free = active
         .as_ref()
         .is_none_or(|a| a.is_null() || Some(a) == body.as_ref());
-    if let Some(b) = before.filter(|b| free && get(b, "isConnected").is_truthy()) {
+    if let Some(b) = before.filter(|b| free && is(b, "isConnected")) {
         let o = Object::new();
         set(&o, "preventScroll", &JsValue::TRUE);
         call1(&b, "focus", &o);
@@ -400,8 +418,8 @@ fn event(e: &JsValue) {
         "keydown" => keys(e),
         // One listener for every button: its `data-a` is what it reports.
         "click" if in_card => {
-            let b = call1(&get(e, "target"), "closest", &"[data-a]".into());
-            if let Some(a) = call1(&b, "getAttribute", &"data-a".into()).as_string() {
+            let b = call_s(&get(e, "target"), "closest", "[data-a]");
+            if let Some(a) = call_s(&b, "getAttribute", "data-a").as_string() {
                 report(&a);
             }
         }
@@ -424,7 +442,7 @@ fn typing(e: &JsValue) -> bool {
         && (matches!(
             get_str(&el, "tagName").as_deref(),
             Some("INPUT" | "TEXTAREA" | "SELECT" | "VIDEO" | "AUDIO")
-        ) || get(&el, "isContentEditable").is_truthy())
+        ) || is(&el, "isContentEditable"))
 }
 
 /// Escape ends the tour (while focus is in it, or nowhere in particular); the arrow keys go
@@ -447,7 +465,7 @@ fn keys(e: &JsValue) {
     };
     let forward = if rtl { "ArrowLeft" } else { "ArrowRight" };
     let backward = if rtl { "ArrowRight" } else { "ArrowLeft" };
-    let on = |k| get(e, k).is_truthy();
+    let on = |k| is(e, k);
     if on("defaultPrevented") || on("altKey") || on("ctrlKey") || on("metaKey") {
         return;
     }
