@@ -1,5 +1,5 @@
 //! A step's card: a `<dialog>` named by its title (or the catalog's "Product tour") and
-//! described by its body; the body in the shared Markdown subset as text nodes; a video as a
+//! described by its body; the body in the shared Markdown subset (escaped markup); a video as a
 //! `<video>` or a sandboxed embed from the allowlist (`shared::experiences::video_source`, the
 //! same check the edge ran when the tour was saved); progress "2 of 5"; Remind me later, Back,
 //! Next / Done; × ends the tour. Every label comes from the catalog.
@@ -81,13 +81,11 @@ fn button(h: &mut String, class: &str, action: &str, label: &str) {
 }
 
 /// Draws `step` in `root` (replacing the step before) and opens it: modal or not, anchored or
-/// centred. Returns the dialog. The frame is static markup with the catalog's labels; the
-/// author's title and body are set as text (never parsed as HTML).
+/// centred. Returns the dialog. The card is one piece of markup: the catalog's labels and the
+/// body's Markdown escaped (`rich::markup`: nothing the author wrote is parsed as HTML), the
+/// title set as text afterwards.
 pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Element, JsValue> {
-    let doc = doc().ok_or("no document")?;
     let modal = step.modal();
-    // The whole card as one piece of markup: the catalog's labels escaped, the author's title
-    // and body set as text afterwards.
     let mut h = String::from("<dialog class=\"");
     h.push_str(match (modal, anchored) {
         (true, _) => "dl tm",
@@ -123,7 +121,9 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
         video(&mut h, u);
         h.push_str("</div>");
     }
-    h.push_str("<div class=bd id=pl-ts-d></div><div class=ft>");
+    h.push_str("<div class=bd id=pl-ts-d>");
+    porchlight_widget_common::rich::markup(&mut h, &step.body);
+    h.push_str("</div><div class=ft>");
     button(&mut h, "btn sn", "snooze", t(Msg::TourSnooze));
     if step.index > 0 {
         button(&mut h, "btn", "back", t(Msg::TourBack));
@@ -146,9 +146,6 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
     let part = |sel: &str| d.query_selector(sel).ok().flatten();
     if let (Some(e), Some(title)) = (part(".pt"), &step.title) {
         e.set_text_content(Some(title));
-    }
-    if let Some(e) = part(".bd") {
-        porchlight_widget_common::rich::append(&doc, &e, &step.body);
     }
     // One listener for every button (`run::event`: its `data-a` is what it reports).
     listen(&d, "click");
