@@ -81,9 +81,9 @@ fn button(h: &mut String, class: &str, action: &str, label: &str) {
 }
 
 /// Draws `step` in `root` (replacing the step before) and opens it: modal or not, anchored or
-/// centred. Returns the dialog. The card is one piece of markup: the catalog's labels and the
-/// body's Markdown escaped (`rich::markup`: nothing the author wrote is parsed as HTML), the
-/// title set as text afterwards.
+/// centred. Returns the dialog. The card is one piece of markup: the catalog's labels, the title
+/// and the body's Markdown escaped (`esc`, `rich::markup`: nothing the author wrote is parsed
+/// as HTML).
 pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Element, JsValue> {
     let modal = step.modal();
     let mut h = String::from("<dialog class=\"");
@@ -113,8 +113,10 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
         );
     }
     h.push_str("</p>");
-    if step.title.is_some() {
-        h.push_str("<h2 class=pt id=pl-ts-t></h2>");
+    if let Some(title) = &step.title {
+        h.push_str("<h2 class=pt id=pl-ts-t>");
+        esc(&mut h, title);
+        h.push_str("</h2>");
     }
     if let (Some(u), Kind::Video) = (&step.video, step.kind) {
         h.push_str("<div class=vw>");
@@ -143,10 +145,6 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
     h.push_str("</dialog>");
     call2(root, "insertAdjacentHTML", &"beforeend".into(), &h.into());
     let d: Element = get(root, "lastElementChild").dyn_into()?;
-    let part = |sel: &str| d.query_selector(sel).ok().flatten();
-    if let (Some(e), Some(title)) = (part(".pt"), &step.title) {
-        e.set_text_content(Some(title));
-    }
     // One listener for every button (`run::event`: its `data-a` is what it reports).
     listen(&d, "click");
     let dlg: HtmlDialogElement = d.clone().unchecked_into();
