@@ -349,7 +349,13 @@ fn position() {
     with(|s| {
         let Some(l) = &s.live else { return };
         let d: &JsValue = &l.dialog;
-        let classes = get(d, "classList");
+        // Its classes written whole (the card's own, then the sheet's or the side's): one
+        // property set, not a `classList` call per class.
+        let classes = |c: &str| {
+            let mut s = String::from(if l.target.is_some() { "ts" } else { "ts dl" });
+            s.push_str(c);
+            set(d.unchecked_ref(), "className", &s.into());
+        };
         let rect = l.target.as_ref().map(|t| {
             let r = call0(t, "getBoundingClientRect");
             let n = |k| n(&r, k);
@@ -366,7 +372,7 @@ fn position() {
             let (pw, ph) = (size(d, "offsetWidth"), size(d, "offsetHeight"));
             placed = place(rect, pw, ph, vw, vh, l.step.prefer, l.step.rtl);
             let sheet = matches!(placed, Placed::Sheet { .. });
-            call2(&classes, "toggle", &"sh".into(), &sheet.into());
+            classes(if sheet { " sh" } else { "" });
             if let Placed::Sheet { w, .. } = placed {
                 put(&l.dialog, &[("width", w)]);
             } else {
@@ -384,16 +390,12 @@ fn position() {
         };
         put(&l.dialog, &[("left", x), ("top", y)]);
         if let Placed::Side { side, arrow, .. } = placed {
-            let class = match side {
-                Side::Above => "sa",
-                Side::Below => "sb",
-                Side::Left => "sl",
-                Side::Right => "sr",
-            };
-            for c in ["sa", "sb", "sl", "sr"] {
-                call1(&classes, "remove", &c.into());
-            }
-            call1(&classes, "add", &class.into());
+            classes(match side {
+                Side::Above => " sa",
+                Side::Below => " sb",
+                Side::Left => " sl",
+                Side::Right => " sr",
+            });
             if let Some(a) = l.dialog.query_selector(".ar").ok().flatten() {
                 let (along, across) = match side {
                     Side::Above | Side::Below => ("left", "top"),
