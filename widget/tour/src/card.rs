@@ -6,7 +6,7 @@
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, call2, esc, get, num};
+use porchlight_widget_common::js::{call0, call2, esc, get, num, set};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlDialogElement};
@@ -35,17 +35,15 @@ pub(crate) fn style(root: &Element) {
 /// The polite live region that announces each step (made once, kept across steps).
 fn announce(root: &Element, text: &str) {
     let Some(doc) = doc() else { return };
-    let region = match root.query_selector(".vh").ok().flatten() {
-        Some(r) => r,
-        None => match add(&doc, root, "div", "vh") {
-            Ok(r) => {
-                let _ = attrs(&r, &[("role", "status"), ("aria-live", "polite")]);
-                r
-            }
-            Err(_) => return,
-        },
-    };
-    region.set_text_content(Some(text));
+    let mut region = call_s(root, "querySelector", ".vh");
+    if !region.is_object() {
+        let Ok(r) = add(&doc, root, "div", "vh") else {
+            return;
+        };
+        let _ = attrs(&r, &[("role", "status"), ("aria-live", "polite")]);
+        region = r.into();
+    }
+    set(region.unchecked_ref(), "textContent", &text.into());
 }
 
 /// The video of a video step, as markup (its URL escaped: it was checked by `video_source`,

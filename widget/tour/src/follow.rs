@@ -396,7 +396,8 @@ fn position() {
                 Side::Left => " sl",
                 Side::Right => " sr",
             });
-            if let Some(a) = l.dialog.query_selector(".ar").ok().flatten() {
+            let a = call_s(d, "querySelector", ".ar");
+            if a.is_object() {
                 let (along, across) = match side {
                     Side::Above | Side::Below => ("left", "top"),
                     _ => ("top", "left"),
@@ -489,7 +490,7 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
         &"display".into(),
         &"none".into(),
     );
-    desc.set_text_content(Some(trim(&text)));
+    set(&desc, "textContent", &trim(&text).into());
     let name = JsValue::from_str("aria-describedby");
     let before = call1(t, "getAttribute", &name);
     let mut ids = before.as_string().unwrap_or_default();
