@@ -2,10 +2,10 @@
 //! may this item show again now? Each refusal says why.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::dates::DAY_MS;
 use crate::error::ApiError;
+use crate::read::Json;
 
 /// A browsing session ends after this much inactivity (or when the browser closes: the widget
 /// keeps the session id in `sessionStorage`).
@@ -60,22 +60,22 @@ fn err(path: &str, msg: impl Into<String>) -> ApiError {
 
 impl Frequency {
     /// `"once"` or `{"mode": "at_most", "maxTimes": 3, "recontactAfterDays": 7, "startAt",
-    /// "endAt", "samplingPercent"}`.
-    pub fn parse(v: &Value, path: &str) -> Result<Frequency, ApiError> {
-        let (mode_name, o) = match v {
-            Value::String(s) => (s.as_str(), None),
-            Value::Object(o) => (o.get("mode").and_then(Value::as_str).unwrap_or(""), Some(o)),
-            _ => return Err(err(path, "a frequency is a mode name or an object")),
+    /// "endAt", "samplingPercent"}`. Read through [`Json`] (see `Trigger::parse`).
+    pub fn parse<J: Json>(v: J, path: &str) -> Result<Frequency, ApiError> {
+        let (mode_name, o) = match v.str() {
+            Some(s) => (Some(s), None),
+            None if v.is_object() => (v.get_str("mode"), Some(&v)),
+            None => return Err(err(path, "a frequency is a mode name or an object")),
         };
         let get = |k: &str| o.and_then(|o| o.get(k)).filter(|v| !v.is_null());
-        let mode = match mode_name {
+        let mode = match mode_name.as_ref().map_or("", AsRef::as_ref) {
             "once" => Mode::Once,
             "once_per_session" => Mode::OncePerSession,
             "always" => Mode::Always,
             "until_completed" => Mode::UntilCompleted,
             "until_dismissed" => Mode::UntilDismissed,
             "first_time_only" => Mode::FirstTimeOnly,
-            "at_most" => match get("maxTimes").and_then(Value::as_u64) {
+            "at_most" => match get("maxTimes").and_then(|n| n.u64()) {
                 Some(n) if (1..=1000).contains(&n) => Mode::AtMost(n as u32),
                 _ => return Err(err(&format!("{path}/maxTimes"), "1 to 1000")),
             },
@@ -84,7 +84,7 @@ impl Frequency {
         let recontact_after_days = match get("recontactAfterDays") {
             None => None,
             Some(v) => Some(
-                v.as_u64()
+                v.u64()
                     .filter(|d| *d <= 3650)
                     .ok_or_else(|| err(&format!("{path}/recontactAfterDays"), "0 to 3650 days"))?
                     as u32,
@@ -94,7 +94,7 @@ impl Frequency {
             match get(k) {
                 None => Ok(None),
                 Some(v) => v
-                    .as_i64()
+                    .i64()
                     .filter(|t| *t >= 0)
                     .map(Some)
                     .ok_or_else(|| err(&format!("{path}/{k}"), "epoch milliseconds")),
@@ -109,7 +109,7 @@ impl Frequency {
         let sampling_percent = match get("samplingPercent") {
             None => None,
             Some(v) => Some(
-                v.as_f64()
+                v.f64()
                     .filter(|p| (0.0..=100.0).contains(p))
                     .ok_or_else(|| err(&format!("{path}/samplingPercent"), "0 to 100"))?,
             ),

@@ -9,7 +9,6 @@ use std::rc::Rc;
 
 use js_sys::{Function, Reflect};
 use porchlight_widget_common::js::get;
-use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event, MouseEvent};
 
@@ -25,7 +24,8 @@ pub(crate) struct Page {
     /// Last activity, epoch ms.
     pub last_activity: f64,
     pub exit: bool,
-    pub events: Vec<(String, Map<String, Value>)>,
+    /// Events tracked on this page: name and properties (a plain object, as stored).
+    pub events: Vec<(String, JsValue)>,
     /// Selectors of `element_click` triggers a click matched.
     pub clicked: Vec<String>,
 }

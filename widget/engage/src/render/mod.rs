@@ -17,11 +17,11 @@ use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect};
 use porchlight_shared::content::{Button, ButtonAction};
+use porchlight_shared::read::Json;
 use porchlight_shared::vocab::ItemKind;
 use porchlight_widget_common::catalog::{t, Msg};
 use porchlight_widget_common::js::{get, get_str};
 use porchlight_widget_common::{add, attrs, paint_key, storage};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, HtmlElement, ShadowRoot};
 
@@ -177,11 +177,11 @@ pub(crate) fn host(id: &str, class: &str, at_start: bool) -> Result<(Element, El
 }
 
 /// One authored button, as the edge accepts it (`{label, action: {type, url | tourId}}`).
-fn button_of(b: &Value) -> Option<Button> {
-    let label = b.get("label")?.as_str()?.to_string();
+fn button_of(b: &JsValue) -> Option<Button> {
+    let label = b.get_str("label")?;
     let a = b.get("action")?;
-    let s = |k: &str| a.get(k).and_then(Value::as_str).map(String::from);
-    let action = match a.get("type")?.as_str()? {
+    let s = |k: &str| a.get_str(k);
+    let action = match a.get_str("type")?.as_str() {
         "open_url" => ButtonAction::OpenUrl { url: s("url")? },
         "open_messenger" => ButtonAction::OpenMessenger,
         "start_tour" => ButtonAction::StartTour {
@@ -195,10 +195,14 @@ fn button_of(b: &Value) -> Option<Button> {
 
 /// The authored buttons of `item` (at most 3, as the edge accepts them).
 pub(crate) fn buttons(item: &Item) -> Vec<Button> {
-    match item.content.get("buttons") {
-        Some(Value::Array(list)) => list.iter().take(3).filter_map(button_of).collect(),
-        _ => Vec::new(),
+    let list = get(&item.content, "buttons");
+    let mut out = Vec::new();
+    for i in 0..list.items().unwrap_or(0).min(3) {
+        if let Some(b) = list.at(i).as_ref().and_then(button_of) {
+            out.push(b);
+        }
     }
+    out
 }
 
 /// Adds a `<button>` that reports `act` for `id`.
@@ -306,8 +310,8 @@ pub(crate) fn image(doc: &Document, parent: &Element, item: &Item) -> Result<(),
         attrs(
             &img,
             &[
-                ("src", src),
-                ("alt", item.text("imageAlt").unwrap_or("")),
+                ("src", &src),
+                ("alt", item.text("imageAlt").as_deref().unwrap_or("")),
                 ("referrerpolicy", "no-referrer"),
             ],
         )?;
@@ -321,11 +325,11 @@ pub(crate) fn text(
     parent: &Element,
     tag: &str,
     class: &str,
-    text: Option<&str>,
+    text: Option<String>,
 ) -> Result<Option<Element>, JsValue> {
     let Some(s) = text else { return Ok(None) };
     let e = add(doc, parent, tag, class)?;
-    e.set_text_content(Some(s));
+    e.set_text_content(Some(&s));
     Ok(Some(e))
 }
 

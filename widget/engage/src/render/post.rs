@@ -4,8 +4,8 @@
 //! goes back where it was — through shadow roots: the launcher, another widget — when it closes.
 
 use porchlight_widget_common::catalog::{t, Msg};
+use porchlight_widget_common::js::get;
 use porchlight_widget_common::{add, attrs};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, HtmlDialogElement, HtmlElement, KeyboardEvent};
 
@@ -33,7 +33,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         Some(_) => attrs(&dialog, &[("aria-labelledby", &title_id)])?,
         None => attrs(&dialog, &[("aria-label", t(Msg::PostUntitled))])?,
     }
-    let dismissible = item.content.get("dismissible") != Some(&Value::Bool(false));
+    let dismissible = get(&item.content, "dismissible").as_bool() != Some(false);
     let close = match dismissible {
         true => Some(close_button(&doc, &dialog, item, actor, &mut keep)?),
         false => None,

@@ -51,11 +51,11 @@ fn set_pos(e: &Element, x: f64, y: f64) {
 pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let doc = doc().ok_or("no document")?;
     let win = porchlight_widget_common::js::window().ok_or("no window")?;
-    let selector = item.text("selector").ok_or("no selector")?.to_string();
+    let selector = item.text("selector").ok_or("no selector")?;
     let target = Rc::new(std::cell::RefCell::new(
         query(&selector).ok_or("its element is not on the page")?,
     ));
-    let beacon_mode = item.text("hint") != Some("element");
+    let beacon_mode = item.text("hint").as_deref() != Some("element");
     let (h, wrap) = host(&item.id, "tt", false)?;
     let mut keep: Vec<Closure<dyn FnMut(Event)>> = Vec::new();
     let pop_id = ["pl-tip-", &item.id].concat();
@@ -78,7 +78,8 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let has_buttons = !super::buttons(item).is_empty();
     // Always a non-modal dialog: its × (and any button) takes focus, which a `tooltip` must
     // not hold; axe's `region` rule also takes a dialog as a landmark, not a tooltip.
-    let name = item.text("title").unwrap_or(t(Msg::TooltipUntitled));
+    let name = item.text("title");
+    let name = name.as_deref().unwrap_or(t(Msg::TooltipUntitled));
     attrs(&pop, &[("role", "dialog"), ("aria-label", name)])?;
     pop.unchecked_ref::<HtmlElement>().set_hidden(true);
     add(&doc, &pop, "span", "ar")?;
@@ -372,5 +373,5 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
 /// The element `item` is anchored to, if it is on the page now (the runtime leaves a tooltip
 /// without one out of arbitration, and watches the page for it).
 pub(crate) fn element_of(item: &Item) -> Option<Element> {
-    item.text("selector").and_then(query)
+    item.text("selector").as_deref().and_then(query)
 }

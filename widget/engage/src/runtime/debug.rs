@@ -2,10 +2,10 @@
 //! one console table.
 
 use js_sys::{Array, Object};
+use porchlight_shared::read::Json;
 use porchlight_shared::targeting::page::Verdict;
 use porchlight_shared::vocab::ItemKind;
 use porchlight_widget_common::js::{get, set};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::with;
@@ -94,15 +94,13 @@ pub(super) fn print_debug() {
         for (id, why) in &rt.left {
             row(id, "", "not here", why);
         }
-        if let Value::Array(list) = &rt.skipped {
-            for s in list {
-                let id = s.get("id").and_then(Value::as_str).unwrap_or("");
-                let kind = s.get("kind").and_then(Value::as_str).unwrap_or("");
-                let reason = s.get("reason").and_then(Value::as_str).unwrap_or("");
-                let mut why = String::from("the edge: ");
-                why.push_str(reason);
-                row(id, kind, "not eligible", &why);
-            }
+        let list = &rt.skipped;
+        for i in 0..list.items().unwrap_or(0) {
+            let s = list.at(i).unwrap_or_default();
+            let text = |k: &str| s.get_str(k).unwrap_or_default();
+            let mut why = String::from("the edge: ");
+            why.push_str(&text("reason"));
+            row(&text("id"), &text("kind"), "not eligible", &why);
         }
     });
     web_sys::console::info_1(&JsValue::from_str(
