@@ -11,7 +11,7 @@ use porchlight_shared::targeting::page::{plan, PageItem, PageNow, Verdict};
 use porchlight_shared::targeting::triggers::{PageContext, TrackedEvent};
 use porchlight_shared::vocab::{ImpressionAction, ItemKind};
 use porchlight_widget_common::contract::Emit;
-use porchlight_widget_common::js::{get, get_str, set, warn};
+use porchlight_widget_common::js::{call1, get, get_str, set, warn};
 use porchlight_widget_common::{key, storage};
 use wasm_bindgen::prelude::*;
 
@@ -165,13 +165,15 @@ fn start(host: JsValue, ws: String, config: JsValue) {
             tracked.push((sel, ev));
         }
     }
-    let debug = porchlight_widget_common::js::window()
-        .and_then(|w| w.location().search().ok())
+    let w = crate::observe::win();
+    let debug = get_str(&get(&w, "location"), "search")
         .is_some_and(|s| has(&s, "porchlight_debug=1"))
-        || porchlight_widget_common::js::window()
-            .and_then(|w| w.session_storage().ok().flatten())
-            .and_then(|s| s.get_item("porchlight:debug").ok().flatten())
-            .is_some();
+        || call1(
+            &get(&w, "sessionStorage"),
+            "getItem",
+            &"porchlight:debug".into(),
+        )
+        .is_string();
     let fresh = with(|rt| {
         let fresh = rt.ws.is_empty();
         rt.ws = ws.clone();
@@ -205,9 +207,9 @@ fn start(host: JsValue, ws: String, config: JsValue) {
     observe::install(Rc::new(seen));
     // A dismissal or an impression in another tab.
     if let Some(w) = porchlight_widget_common::js::window() {
-        let f = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(|e: web_sys::StorageEvent| {
+        let f = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
             let ws = with(|rt| rt.ws.clone()).unwrap_or_default();
-            let k = e.key();
+            let k = get(&e, "key").as_string();
             if k.as_deref() == Some(queue::imps_key(&ws).as_str()) {
                 other_tab();
             } else if k.as_deref() == Some(queue::progress_key(&ws).as_str())
@@ -528,7 +530,7 @@ fn replan() {
     let old = with(|rt| rt.timer.take()).flatten();
     if let Some(w) = porchlight_widget_common::js::window() {
         if let Some(h) = old {
-            w.clear_timeout_with_handle(h);
+            call1(&w, "clearTimeout", &h.into());
         }
         if let Some(at) = wake_at {
             let ms = clamp(at as f64 - t, 20.0, 2_147_000_000.0) as i32;
@@ -631,11 +633,13 @@ fn act(id: &str, a: Act) {
     match a {
         Act::Button(ButtonAction::OpenUrl { url }) => {
             if porchlight_shared::types::is_safe_http_url(&url) {
-                if let Some(w) = porchlight_widget_common::js::window() {
-                    let _ = w.open_with_url_and_target_and_features(
-                        &url,
-                        "_blank",
-                        "noopener,noreferrer",
+                let w = crate::observe::win();
+                if let Ok(open) = get(&w, "open").dyn_into::<js_sys::Function>() {
+                    let _ = open.call3(
+                        &w,
+                        &url.into(),
+                        &"_blank".into(),
+                        &"noopener,noreferrer".into(),
                     );
                 }
             }

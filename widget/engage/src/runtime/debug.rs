@@ -5,7 +5,7 @@ use js_sys::{Array, Object};
 use porchlight_shared::read::Json;
 use porchlight_shared::targeting::page::Verdict;
 use porchlight_shared::vocab::ItemKind;
-use porchlight_widget_common::js::{get, set};
+use porchlight_widget_common::js::{call0, call1, get, set};
 use wasm_bindgen::prelude::*;
 
 use super::with;
@@ -15,7 +15,12 @@ fn describe(v: &Verdict) -> (&'static str, String) {
     use porchlight_shared::targeting::arbitrate::LossReason as L;
     use porchlight_shared::targeting::frequency::Ineligible as I;
     let date = |t: i64| -> String {
-        String::from(js_sys::Date::new(&JsValue::from_f64(t as f64)).to_iso_string())
+        call0(
+            &js_sys::Date::new(&JsValue::from_f64(t as f64)),
+            "toISOString",
+        )
+        .as_string()
+        .unwrap_or_default()
     };
     let cat = |parts: &[&str]| parts.concat();
     match v {
@@ -103,12 +108,11 @@ pub(super) fn print_debug() {
             row(&text("id"), &text("kind"), "not eligible", &why);
         }
     });
-    web_sys::console::info_1(&JsValue::from_str(
-        "Porchlight debug: what shows on this page, and why",
-    ));
-    let console = get(
-        &JsValue::from(porchlight_widget_common::js::window()),
-        "console",
+    let console = get(&crate::observe::win(), "console");
+    call1(
+        &console,
+        "info",
+        &"Porchlight debug: what shows on this page, and why".into(),
     );
     if let Ok(f) = get(&console, "table").dyn_into::<js_sys::Function>() {
         let _ = f.call1(&console, &rows);
