@@ -7,6 +7,7 @@ use super::branching::{path_stop, path_taken, validate_branches, Branch};
 use super::{chars, local_id, opt_text, text};
 use crate::error::ApiError;
 use crate::read::Json;
+use crate::targeting::host::sentence;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -106,7 +107,7 @@ impl<V> Question<V> {
         if let Some((lo, hi)) = self.range() {
             return match v.i64() {
                 Some(n) if (lo..=hi).contains(&n) => Ok(()),
-                _ => Err(format!("an integer from {lo} to {hi}")),
+                _ => Err(sentence(|| format!("an integer from {lo} to {hi}"))),
             };
         }
         let in_options = |s: &str| self.options.iter().any(|o| o == s);
@@ -119,7 +120,7 @@ impl<V> Question<V> {
                 };
                 match v.str() {
                     Some(s) if !s.as_ref().trim().is_empty() && chars(s.as_ref()) <= max => Ok(()),
-                    _ => Err(format!("text of 1-{max} characters")),
+                    _ => Err(sentence(|| format!("text of 1-{max} characters"))),
                 }
             }
             QuestionType::MultipleChoice if self.multiple => {

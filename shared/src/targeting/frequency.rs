@@ -77,33 +77,37 @@ impl Frequency {
             "first_time_only" => Mode::FirstTimeOnly,
             "at_most" => match get("maxTimes").and_then(|n| n.u64()) {
                 Some(n) if (1..=1000).contains(&n) => Mode::AtMost(n as u32),
-                _ => return Err(err(&format!("{path}/maxTimes"), "1 to 1000")),
+                _ => return Err(err(&super::host::at(path, "/maxTimes"), "1 to 1000")),
             },
-            _ => return Err(err(&format!("{path}/mode"), "once, once_per_session, always, until_completed, until_dismissed, first_time_only or at_most")),
+            _ => return Err(err(&super::host::at(path, "/mode"), "once, once_per_session, always, until_completed, until_dismissed, first_time_only or at_most")),
         };
         let recontact_after_days = match get("recontactAfterDays") {
             None => None,
-            Some(v) => Some(
-                v.u64()
-                    .filter(|d| *d <= 3650)
-                    .ok_or_else(|| err(&format!("{path}/recontactAfterDays"), "0 to 3650 days"))?
-                    as u32,
-            ),
+            Some(v) => Some(v.u64().filter(|d| *d <= 3650).ok_or_else(|| {
+                err(
+                    &super::host::at(path, "/recontactAfterDays"),
+                    "0 to 3650 days",
+                )
+            })? as u32),
         };
         let time = |k: &str| -> Result<Option<i64>, ApiError> {
             match get(k) {
                 None => Ok(None),
-                Some(v) => v
-                    .i64()
-                    .filter(|t| *t >= 0)
-                    .map(Some)
-                    .ok_or_else(|| err(&format!("{path}/{k}"), "epoch milliseconds")),
+                Some(v) => v.i64().filter(|t| *t >= 0).map(Some).ok_or_else(|| {
+                    err(
+                        &super::host::at(&super::host::at(path, "/"), k),
+                        "epoch milliseconds",
+                    )
+                }),
             }
         };
         let (start_at, end_at) = (time("startAt")?, time("endAt")?);
         if let (Some(s), Some(e)) = (start_at, end_at) {
             if e <= s {
-                return Err(err(&format!("{path}/endAt"), "endAt is after startAt"));
+                return Err(err(
+                    &super::host::at(path, "/endAt"),
+                    "endAt is after startAt",
+                ));
             }
         }
         let sampling_percent = match get("samplingPercent") {
@@ -111,7 +115,7 @@ impl Frequency {
             Some(v) => Some(
                 v.f64()
                     .filter(|p| (0.0..=100.0).contains(p))
-                    .ok_or_else(|| err(&format!("{path}/samplingPercent"), "0 to 100"))?,
+                    .ok_or_else(|| err(&super::host::at(path, "/samplingPercent"), "0 to 100"))?,
             ),
         };
         Ok(Frequency {

@@ -76,7 +76,7 @@ pub(crate) fn operand<J: Json>(
                 for i in 0..n {
                     out.push(items.at(i).as_ref().and_then(scalar_of).ok_or_else(|| {
                         err(
-                            &format!("{path}/{i}"),
+                            &super::host::at_index(path, i),
                             "list items are strings, numbers or booleans",
                         )
                     })?);

@@ -24,7 +24,7 @@
 use serde_json::{Map, Value};
 
 use super::eval::compare_json;
-use super::host::{find, invalid_with, parse_f64, quoted, Regex};
+use super::host::{at, at_index, find, invalid_with, parse_f64, quoted, Regex};
 use super::operand::operand;
 use super::rule::{Op, Operand};
 use crate::error::ApiError;
@@ -172,13 +172,13 @@ impl Trigger {
         let ty = ty.as_ref().map_or("", AsRef::as_ref);
         let delay_ms = match num(o, &["delayMs"]) {
             Some(d) if (0.0..=3_600_000.0).contains(&d) => d as u32,
-            Some(_) => return Err(err(&format!("{path}/delayMs"), "0 to 3600000 ms")),
+            Some(_) => return Err(err(&at(path, "/delayMs"), "0 to 3600000 ms")),
             None => 0,
         };
         let seconds = |keys: &[&str], name: &str| -> Result<u32, ApiError> {
             match num(o, keys) {
                 Some(s) if (0.0..=86_400.0).contains(&s) => Ok(s as u32),
-                _ => Err(err(&format!("{path}/{name}"), "0 to 86400 seconds")),
+                _ => Err(err(&at(&at(path, "/"), name), "0 to 86400 seconds")),
             }
         };
         let kind = match ty {
@@ -188,36 +188,36 @@ impl Trigger {
             "idle" => TriggerKind::Idle { seconds: seconds(&["seconds"], "seconds")? },
             "scroll_depth" => match num(o, &["percent", "scrollPercent"]) {
                 Some(p) if (0.0..=100.0).contains(&p) => TriggerKind::ScrollDepth { percent: p as u8 },
-                _ => return Err(err(&format!("{path}/percent"), "0 to 100")),
+                _ => return Err(err(&at(path, "/percent"), "0 to 100")),
             },
             "exit_intent" => TriggerKind::ExitIntent,
             "event" => {
                 let name = o.get("name").or_else(|| o.get("eventName")).and_then(|n| n.str());
                 let name = name.as_ref().map_or("", AsRef::as_ref);
                 if name.is_empty() || name.len() > 100 {
-                    return Err(err(&format!("{path}/name"), "the event name, 1-100 characters"));
+                    return Err(err(&at(path, "/name"), "the event name, 1-100 characters"));
                 }
                 let mut filters = Vec::new();
                 if let Some(list) = o.get("properties") {
-                    let n = list.items().ok_or_else(|| err(&format!("{path}/properties"), "a list of {key, operator, value}"))?;
+                    let n = list.items().ok_or_else(|| err(&at(path, "/properties"), "a list of {key, operator, value}"))?;
                     for i in 0..n {
                         let f = list.at(i);
-                        let fp = format!("{path}/properties/{i}");
+                        let fp = at_index(&at(path, "/properties"), i);
                         let field = |k: &str| f.as_ref().and_then(|f| f.get(k));
-                        let key = field("key").and_then(|k| k.str()).filter(|k| !k.as_ref().is_empty()).ok_or_else(|| err(&format!("{fp}/key"), "required"))?;
+                        let key = field("key").and_then(|k| k.str()).filter(|k| !k.as_ref().is_empty()).ok_or_else(|| err(&at(&fp, "/key"), "required"))?;
                         let op_name = field("operator").and_then(|k| k.str());
                         let op_name = op_name.as_ref().map_or("", AsRef::as_ref);
-                        let op = Op::parse(op_name).ok_or_else(|| invalid_with(&format!("{fp}/operator"), || ["unknown operator ", &quoted(op_name)].concat()))?;
-                        let operand = operand(op, field("value"), field("js"), &format!("{fp}/value"))?;
+                        let op = Op::parse(op_name).ok_or_else(|| invalid_with(&at(&fp, "/operator"), || ["unknown operator ", &quoted(op_name)].concat()))?;
+                        let operand = operand(op, field("value"), field("js"), &at(&fp, "/value"))?;
                         filters.push(PropertyFilter { key: key.as_ref().into(), op, operand });
                     }
                 }
                 if let Some(map) = o.get("eventProperties").filter(|v| !v.is_null()) {
                     if !map.is_object() {
-                        return Err(err(&format!("{path}/eventProperties"), "an object {property: value}"));
+                        return Err(err(&at(path, "/eventProperties"), "an object {property: value}"));
                     }
                     for key in map.keys() {
-                        let fp = format!("{path}/eventProperties/{}", key.replace('~', "~0").replace('/', "~1"));
+                        let fp = at(&at(path, "/eventProperties/"), &key.replace('~', "~0").replace('/', "~1"));
                         let operand = operand(Op::Equals, map.get(&key), None, &fp)?;
                         filters.push(PropertyFilter { key, op: Op::Equals, operand });
                     }
@@ -226,9 +226,9 @@ impl Trigger {
             }
             "element_click" => match o.get_str("selector") {
                 Some(s) if !s.as_ref().trim().is_empty() && s.as_ref().len() <= 500 => TriggerKind::ElementClick { selector: s.as_ref().into() },
-                _ => return Err(err(&format!("{path}/selector"), "a CSS selector")),
+                _ => return Err(err(&at(path, "/selector"), "a CSS selector")),
             },
-            _ => return Err(err(&format!("{path}/type"), "immediate, page_visit, time_on_page, scroll_depth, event, exit_intent, element_click or idle")),
+            _ => return Err(err(&at(path, "/type"), "immediate, page_visit, time_on_page, scroll_depth, event, exit_intent, element_click or idle")),
         };
         Ok(Trigger { kind, delay_ms })
     }
@@ -262,7 +262,7 @@ impl UrlPattern {
                 "wildcard" => UrlMatch::Wildcard,
                 "regex" => UrlMatch::Regex,
                 _ => return Err(err(
-                    &format!("{path}/match"),
+                    &at(path, "/match"),
                     "exact, contains, starts_with, ends_with, wildcard or regex, or not_ of one",
                 )),
             };
@@ -273,7 +273,7 @@ impl UrlPattern {
         let pattern = pattern.as_ref().map_or("", AsRef::as_ref);
         if pattern.is_empty() || pattern.len() > 2048 {
             return Err(err(
-                &format!("{path}/value"),
+                &at(path, "/value"),
                 "the URL or path pattern, 1-2048 characters",
             ));
         }
@@ -282,7 +282,7 @@ impl UrlPattern {
                 let js = o.get_str("js");
                 Some(
                     Regex::new(pattern, js.as_ref().map(AsRef::as_ref))
-                        .map_err(|m| err(&format!("{path}/value"), m))?,
+                        .map_err(|m| err(&at(path, "/value"), m))?,
                 )
             }
             _ => None,
@@ -323,7 +323,7 @@ impl UrlPattern {
                     // `/blog` is `/blog/`, which `/blog/*` matches.
                     UrlMatch::Wildcard => {
                         glob(s.as_bytes(), p.as_bytes())
-                            || (!s.ends_with('/') && glob(format!("{s}/").as_bytes(), p.as_bytes()))
+                            || (!s.ends_with('/') && glob(at(s, "/").as_bytes(), p.as_bytes()))
                     }
                     UrlMatch::Regex => false,
                 }

@@ -142,11 +142,15 @@ fn paint() -> (Vec<(String, String)>, String) {
     }
     let class = get_str(&rec, "class").unwrap_or_default();
     // Only the appearance classes carry over (the launcher's side is the core's business).
-    let look = class
-        .split(' ')
-        .filter(|c| matches!(*c, "dark" | "sys" | "left"))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mut look = String::new();
+    for c in class.split(' ') {
+        if matches!(c, "dark" | "sys" | "left") {
+            if !look.is_empty() {
+                look.push(' ');
+            }
+            look.push_str(c);
+        }
+    }
     (out, look)
 }
 
@@ -324,6 +328,13 @@ pub(crate) fn image(doc: &Document, parent: &Element, item: &Item) -> Result<(),
         )?;
     }
     Ok(())
+}
+
+/// `a` followed by `b` (`[a, b].concat()` links a generic joiner).
+pub(crate) fn cat(a: &str, b: &str) -> String {
+    let mut s = String::from(a);
+    s.push_str(b);
+    s
 }
 
 /// Adds `<tag class>` with `text` as its text, when there is text.

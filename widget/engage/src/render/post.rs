@@ -31,7 +31,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let (h, wrap) = host(&item.id, "po", false)?;
     let mut keep = Vec::new();
     let dialog = add(&doc, &wrap, "dialog", "dl")?;
-    let title_id = ["pl-t-", &item.id].concat();
+    let title_id = super::cat("pl-t-", &item.id);
     match item.text("title") {
         Some(_) => attrs(&dialog, &[("aria-labelledby", &title_id)])?,
         None => attrs(&dialog, &[("aria-label", t(Msg::PostUntitled))])?,

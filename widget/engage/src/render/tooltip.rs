@@ -82,7 +82,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let beacon_mode = item.text("hint").as_deref() != Some("element");
     let (h, wrap) = host(&item.id, "tt", false)?;
     let mut keep: Vec<Closure<dyn FnMut(Event)>> = Vec::new();
-    let pop_id = ["pl-tip-", &item.id].concat();
+    let pop_id = super::cat("pl-tip-", &item.id);
     let beacon = if beacon_mode {
         let b = add(&doc, &wrap, "button", "bc")?;
         attrs(
@@ -113,7 +113,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     button_row(&doc, &pop, item, actor, &mut keep)?;
     // The beacon controls the popover and is described by its text: focusing it says the tip.
     if let (Some(b), Some(body)) = (&beacon, body) {
-        let body_id = [pop_id.as_str(), "-d"].concat();
+        let body_id = super::cat(&pop_id, "-d");
         set(body.unchecked_ref(), "id", &body_id.as_str().into());
         attrs(
             b,

@@ -22,7 +22,13 @@ fn describe(v: &Verdict) -> (&'static str, String) {
         .as_string()
         .unwrap_or_default()
     };
-    let cat = |parts: &[&str]| parts.concat();
+    let cat = |parts: &[&str]| {
+        let mut s = String::new();
+        for p in parts {
+            s.push_str(p);
+        }
+        s
+    };
     match v {
         Verdict::Show => ("shows", "ready and first in line".into()),
         Verdict::Showing => ("showing", String::new()),
@@ -43,7 +49,16 @@ fn describe(v: &Verdict) -> (&'static str, String) {
                 I::SurveyCooldown { until } => cat(&["survey pacing: not before ", &date(*until)]),
             },
         ),
-        Verdict::Waiting { triggers } => ("trigger waiting", triggers.join(", ")),
+        Verdict::Waiting { triggers } => {
+            let mut s = String::new();
+            for t in triggers {
+                if !s.is_empty() {
+                    s.push_str(", ");
+                }
+                s.push_str(t);
+            }
+            ("trigger waiting", s)
+        }
         Verdict::Delayed { until } => ("delayed", cat(&["shows at ", &date(*until)])),
         Verdict::Lost { why } => (
             "lost arbitration",
