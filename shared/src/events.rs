@@ -44,7 +44,7 @@ pub fn valid_event_name(name: &str) -> bool {
     let n = name.trim();
     !n.is_empty()
         && n == name
-        && name.chars().count() <= MAX_NAME_LEN
+        && crate::experiences::chars(name) <= MAX_NAME_LEN
         && !name.chars().any(char::is_control)
 }
 

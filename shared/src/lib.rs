@@ -15,6 +15,7 @@ pub mod insights;
 pub mod names;
 pub mod origin;
 pub mod preview;
+pub mod read;
 pub mod search;
 pub mod session;
 pub mod settings;

@@ -30,6 +30,7 @@ use serde_json::{Map, Value};
 
 use super::surveys::{Question, QuestionType, SurveyContent};
 use crate::error::ApiError;
+use crate::read::{same, Answers, Json, Keep};
 
 /// `to` of a rule that ends the survey (no question may have this id).
 pub const BRANCH_END: &str = "end";
@@ -51,46 +52,48 @@ pub enum BranchOp {
 /// The condition of a rule, on the answer to its own question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct BranchWhen {
+#[serde(bound(serialize = "V: Serialize", deserialize = "V: Deserialize<'de>"))]
+pub struct BranchWhen<V = Value> {
     pub op: BranchOp,
     /// `equals`: one answer; `one_of`: a list of answers; `gt`/`lt`: an integer; none for
     /// `answered` and `skipped`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
+    pub value: Option<V>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Branch {
-    pub when: BranchWhen,
+#[serde(bound(serialize = "V: Serialize", deserialize = "V: Deserialize<'de>"))]
+pub struct Branch<V = Value> {
+    pub when: BranchWhen<V>,
     /// A later question's id, or `"end"`.
     pub to: String,
 }
 
 /// The answer is `v`, or (a multiple-select answer) contains it.
-fn is_or_has(answer: &Value, v: &Value) -> bool {
-    match answer {
-        Value::Array(picked) => picked.iter().any(|p| p == v),
-        _ => answer == v,
+fn is_or_has<A: Json, B: Json>(answer: &A, v: &B) -> bool {
+    match answer.items() {
+        Some(n) => (0..n).any(|i| answer.at(i).is_some_and(|p| same(&p, v))),
+        None => same(answer, v),
     }
 }
 
-impl BranchWhen {
+impl<V: Keep> BranchWhen<V> {
     /// Whether the rule holds for this answer (None: the question was skipped).
-    pub fn holds(&self, answer: Option<&Value>) -> bool {
+    pub fn holds<A: Json>(&self, answer: Option<A>) -> bool {
         let Some(a) = answer else {
             return self.op == BranchOp::Skipped;
         };
-        let value = self.value.as_ref();
+        let value = self.value.as_ref().map(Keep::read);
         match self.op {
             BranchOp::Answered => true,
             BranchOp::Skipped => false,
-            BranchOp::Equals => value.is_some_and(|v| is_or_has(a, v)),
-            BranchOp::OneOf => match value {
-                Some(Value::Array(list)) => list.iter().any(|v| is_or_has(a, v)),
-                _ => false,
+            BranchOp::Equals => value.is_some_and(|v| is_or_has(&a, &v)),
+            BranchOp::OneOf => match value.as_ref().and_then(|l| Some((l, l.items()?))) {
+                Some((list, n)) => (0..n).any(|i| list.at(i).is_some_and(|v| is_or_has(&a, &v))),
+                None => false,
             },
-            BranchOp::Gt | BranchOp::Lt => match (a.as_i64(), value.and_then(Value::as_i64)) {
+            BranchOp::Gt | BranchOp::Lt => match (a.i64(), value.and_then(|v| v.i64())) {
                 (Some(x), Some(y)) if self.op == BranchOp::Gt => x > y,
                 (Some(x), Some(y)) => x < y,
                 _ => false,
@@ -101,10 +104,14 @@ impl BranchWhen {
 
 /// Where a visitor goes after question `at` given its answer (None: skipped): the index of
 /// the next question, or None at the end of the survey (or when `at` is out of range).
-pub fn next_question(survey: &SurveyContent, at: usize, answer: Option<&Value>) -> Option<usize> {
+pub fn next_question<V: Keep, A: Json>(
+    survey: &SurveyContent<V>,
+    at: usize,
+    answer: Option<A>,
+) -> Option<usize> {
     let q = survey.questions.get(at)?;
     for b in &q.branches {
-        if !b.when.holds(answer) {
+        if !b.when.holds(answer.clone()) {
             continue;
         }
         if b.to == BRANCH_END {
@@ -126,7 +133,7 @@ pub fn next_question(survey: &SurveyContent, at: usize, answer: Option<&Value>) 
 
 /// The indices of the questions a visitor reaches with these answers (question id → value),
 /// in order: see the module's notes. Strictly increasing, so no question twice.
-pub fn path_taken(survey: &SurveyContent, answers: &Map<String, Value>) -> Vec<usize> {
+pub fn path_taken<V: Keep, M: Answers>(survey: &SurveyContent<V>, answers: &M) -> Vec<usize> {
     let mut path = Vec::new();
     let mut at = if survey.questions.is_empty() {
         None
@@ -138,7 +145,7 @@ pub fn path_taken(survey: &SurveyContent, answers: &Map<String, Value>) -> Vec<u
             break;
         };
         path.push(i);
-        let answer = answers.get(&q.id);
+        let answer = answers.answer(&q.id);
         if answer.is_none() && q.required {
             break;
         }
@@ -263,6 +270,9 @@ pub(crate) fn validate_branches(survey: &SurveyContent, i: usize, p: &str) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A skipped question (no answer).
+    const SKIPPED: Option<&Value> = None;
     use crate::experiences::err_path;
     use serde_json::json;
 
@@ -303,7 +313,7 @@ mod tests {
         assert!(w(json!({"op": "gt", "value": 8})).holds(Some(&n9)));
         assert!(!w(json!({"op": "gt", "value": 9})).holds(Some(&n9)));
         assert!(w(json!({"op": "lt", "value": 7})).holds(Some(&n3)));
-        assert!(!w(json!({"op": "lt", "value": 7})).holds(None));
+        assert!(!w(json!({"op": "lt", "value": 7})).holds(SKIPPED));
         assert!(!w(json!({"op": "lt", "value": 7})).holds(Some(&json!("3"))));
         assert!(w(json!({"op": "equals", "value": 9})).holds(Some(&n9)));
         assert!(w(json!({"op": "equals", "value": -2})).holds(Some(&json!(-2))));
@@ -313,8 +323,8 @@ mod tests {
         assert!(w(json!({"op": "one_of", "value": ["x", "a"]})).holds(Some(&json!(["a"]))));
         assert!(!w(json!({"op": "equals", "value": "c"})).holds(Some(&json!(["a", "b"]))));
         assert!(w(json!({"op": "answered"})).holds(Some(&n3)));
-        assert!(!w(json!({"op": "answered"})).holds(None));
-        assert!(w(json!({"op": "skipped"})).holds(None));
+        assert!(!w(json!({"op": "answered"})).holds(SKIPPED));
+        assert!(w(json!({"op": "skipped"})).holds(SKIPPED));
         assert!(!w(json!({"op": "skipped"})).holds(Some(&n3)));
         assert!(!w(json!({"op": "equals"})).holds(Some(&n3)));
         assert!(serde_json::from_value::<BranchWhen>(json!({"op": "contains"})).is_err());
@@ -329,12 +339,12 @@ mod tests {
         assert_eq!(next_question(&s, 0, Some(&json!(7))), Some(2));
         assert_eq!(next_question(&s, 0, Some(&json!(9))), Some(3));
         assert_eq!(
-            next_question(&s, 0, None),
+            next_question(&s, 0, SKIPPED),
             Some(1),
             "no rule holds: next in order"
         );
         assert_eq!(next_question(&s, 1, Some(&json!("x"))), None);
-        assert_eq!(next_question(&s, 2, None), None);
+        assert_eq!(next_question(&s, 2, SKIPPED), None);
         assert_eq!(next_question(&s, 2, Some(&json!("x"))), Some(4));
         assert_eq!(next_question(&s, 3, Some(&json!(["a", "c"]))), None);
         assert_eq!(next_question(&s, 3, Some(&json!(["a"]))), Some(4));
@@ -343,7 +353,7 @@ mod tests {
             None,
             "the last question"
         );
-        assert_eq!(next_question(&s, 5, None), None, "out of range");
+        assert_eq!(next_question(&s, 5, SKIPPED), None, "out of range");
         // Content that skipped the checks: a rule back, to itself or nowhere is ignored.
         let raw = survey(json!([
             {"id": "a", "type": "nps", "prompt": "x"},

@@ -23,7 +23,8 @@ pub use video::*;
 use crate::error::ApiError;
 
 pub(crate) fn chars(s: &str) -> usize {
-    s.chars().count()
+    // `s.chars().count()`: the bytes that start a character (its counting code is large).
+    s.bytes().filter(|b| b & 0xC0 != 0x80).count()
 }
 
 pub(crate) fn text(v: &str, path: String, max: usize) -> Result<(), ApiError> {
@@ -73,4 +74,22 @@ pub(crate) fn selector(v: &Option<String>, path: String, why: &str) -> Result<()
 #[cfg(test)]
 pub(crate) fn err_path(r: Result<impl std::fmt::Debug, ApiError>) -> String {
     r.unwrap_err().path.unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn chars_counts_as_chars_count() {
+        for s in [
+            "",
+            "abc",
+            "é",
+            "naïve café",
+            "🙂🙂",
+            "日本語",
+            "\u{0}\u{7f}\u{80}\u{10ffff}",
+        ] {
+            assert_eq!(super::chars(s), s.chars().count(), "{s:?}");
+        }
+    }
 }

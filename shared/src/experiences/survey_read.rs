@@ -1,23 +1,23 @@
 //! A survey as the widget reads it: the stored content (validated when it was saved) read from
-//! JSON by hand, without serde's derived deserializers — their error paths format floats
+//! JSON by hand (through `read::Json`: the browser's own JSON in the widget), without serde's
+//! derived deserializers — their error paths format floats
 //! (`Unexpected::Float`), about 15 KB of every visitor's engagement module. The same model,
 //! the same names: the tests hold this reader to serde's on every field.
 
-use serde_json::{Map, Value};
-
 use super::branching::{Branch, BranchOp, BranchWhen};
 use super::surveys::{Question, QuestionType, Screen, SurveyContent, SurveyFormat, MAX_QUESTIONS};
+use crate::read::Json;
 
-fn text(o: &Map<String, Value>, k: &str) -> Option<String> {
-    o.get(k).and_then(Value::as_str).map(String::from)
+fn text<J: Json>(o: &J, k: &str) -> Option<String> {
+    o.get_str(k).map(|s| s.as_ref().into())
 }
 
-fn screen(v: Option<&Value>) -> Option<Screen> {
-    let o = v?.as_object()?;
+fn screen<J: Json>(v: Option<J>) -> Option<Screen> {
+    let o = v.filter(J::is_object)?;
     Some(Screen {
-        title: text(o, "title"),
-        body: text(o, "body"),
-        button_label: text(o, "buttonLabel"),
+        title: text(&o, "title"),
+        body: text(&o, "body"),
+        button_label: text(&o, "buttonLabel"),
     })
 }
 
@@ -47,66 +47,79 @@ fn op(s: &str) -> Option<BranchOp> {
     })
 }
 
-fn branch(v: &Value) -> Option<Branch> {
+fn branch<J: Json>(v: &J) -> Option<Branch<J::Own>> {
     let w = v.get("when")?;
     Some(Branch {
         when: BranchWhen {
-            op: op(w.get("op")?.as_str()?)?,
-            value: w.get("value").filter(|x| !x.is_null()).cloned(),
+            op: op(w.get_str("op")?.as_ref())?,
+            value: w.get("value").filter(|x| !x.is_null()).map(|x| x.own()),
         },
-        to: v.get("to")?.as_str()?.into(),
+        to: text(v, "to")?,
     })
 }
 
-fn question(v: &Value) -> Option<Question> {
-    let o = v.as_object()?;
-    let list = |k: &str| o.get(k).and_then(Value::as_array).map(Vec::as_slice);
-    let mut options = Vec::new();
-    for x in list("options").unwrap_or_default() {
-        options.push(x.as_str()?.into());
+/// Each item of list `k` of `o` (none when absent or not a list) through `f`; `None` as soon
+/// as one gives `None`.
+fn each<J: Json, T>(o: &J, k: &str, f: impl Fn(&J) -> Option<T>) -> Option<Vec<T>> {
+    let list = o.get(k);
+    let mut out = Vec::new();
+    if let Some(l) = &list {
+        for i in 0..l.items().unwrap_or(0) {
+            out.push(f(&l.at(i)?)?);
+        }
     }
-    let mut branches = Vec::new();
-    for b in list("branches").unwrap_or_default() {
-        branches.push(branch(b)?);
+    Some(out)
+}
+
+fn question<J: Json>(o: &J) -> Option<Question<J::Own>> {
+    if !o.is_object() {
+        return None;
     }
+    let flag = |k: &str| o.get(k).and_then(|b| b.bool()) == Some(true);
+    let int = |k: &str| o.get(k).and_then(|n| n.i64());
     Some(Question {
         id: text(o, "id")?,
-        kind: kind(o.get("type")?.as_str()?)?,
+        kind: kind(o.get_str("type")?.as_ref())?,
         prompt: text(o, "prompt").unwrap_or_default(),
-        required: o.get("required").and_then(Value::as_bool) == Some(true),
-        options,
-        multiple: o.get("multiple").and_then(Value::as_bool) == Some(true),
-        start: o.get("start").and_then(Value::as_i64),
-        end: o.get("end").and_then(Value::as_i64),
+        required: flag("required"),
+        options: each(o, "options", |x| x.str().map(|s| s.as_ref().into()))?,
+        multiple: flag("multiple"),
+        start: int("start"),
+        end: int("end"),
         low_label: text(o, "lowLabel"),
         high_label: text(o, "highLabel"),
         count: o
             .get("count")
-            .and_then(Value::as_u64)
+            .and_then(|c| c.u64())
             .map(|c| c.min(255) as u8),
         store_as_attribute: text(o, "storeAsAttribute"),
         placeholder: text(o, "placeholder"),
-        branches,
+        branches: each(o, "branches", branch)?,
     })
 }
 
-impl SurveyContent {
-    /// Reads stored survey content (the edge's `content`, as `/v1/eligible` sends it). `None`
+impl<V> SurveyContent<V> {
+    /// Reads stored survey content (the edge's `content`, as `/v1/eligible` sends it), through
+    /// [`Json`]: the widget reads the browser's own JSON, and keeps branch values as it. `None`
     /// when a question, a type or a rule is not one this build knows: the widget then shows
     /// nothing rather than a survey it would answer wrongly.
-    pub fn read(v: &Value) -> Option<SurveyContent> {
-        let o = v.as_object()?;
+    pub fn read<J: Json<Own = V>>(v: J) -> Option<SurveyContent<V>> {
+        if !v.is_object() {
+            return None;
+        }
+        let list = v.get("questions")?;
+        let n = list.items()?;
         let mut questions = Vec::new();
-        for q in o.get("questions")?.as_array()?.iter().take(MAX_QUESTIONS) {
-            questions.push(question(q)?);
+        for i in 0..n.min(MAX_QUESTIONS) {
+            questions.push(question(&list.at(i)?)?);
         }
         Some(SurveyContent {
-            format: match o.get("format").and_then(Value::as_str) {
+            format: match v.get_str("format").as_ref().map(AsRef::as_ref) {
                 Some("large") => SurveyFormat::Large,
                 _ => SurveyFormat::Small,
             },
-            intro: screen(o.get("intro")),
-            thank_you: screen(o.get("thankYou")),
+            intro: screen(v.get("intro")),
+            thank_you: screen(v.get("thankYou")),
             questions,
         })
     }

@@ -6,6 +6,8 @@ use serde_json::{json, Map, Value};
 use super::branching::{path_stop, path_taken, validate_branches, Branch};
 use super::{chars, local_id, opt_text, text};
 use crate::error::ApiError;
+use crate::read::Json;
+use crate::targeting::host::sentence;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -46,9 +48,12 @@ pub struct Screen {
     pub button_label: Option<String>,
 }
 
+/// `V`: how a branch's value is kept — a `Value` at the edge, the browser's own JSON in the
+/// widget (`SurveyContent::read`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Question {
+#[serde(bound(serialize = "V: Serialize", deserialize = "V: Deserialize<'de>"))]
+pub struct Question<V = Value> {
     pub id: String,
     #[serde(rename = "type")]
     pub kind: QuestionType,
@@ -81,10 +86,10 @@ pub struct Question {
     /// Where to go after this question, by its answer (`branching`): the first rule that
     /// holds decides; none → the next question.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub branches: Vec<Branch>,
+    pub branches: Vec<Branch<V>>,
 }
 
-impl Question {
+impl<V> Question<V> {
     /// The integer range of a rating question, or None for the others.
     pub fn range(&self) -> Option<(i64, i64)> {
         match self.kind {
@@ -96,6 +101,56 @@ impl Question {
         }
     }
 
+    /// Checks one answer (read through [`Json`]: the edge's `Value`, the widget's browser
+    /// JSON); the message says what the question takes.
+    pub fn check<J: Json>(&self, v: J) -> Result<(), String> {
+        if let Some((lo, hi)) = self.range() {
+            return match v.i64() {
+                Some(n) if (lo..=hi).contains(&n) => Ok(()),
+                _ => Err(sentence(|| format!("an integer from {lo} to {hi}"))),
+            };
+        }
+        let in_options = |s: &str| self.options.iter().any(|o| o == s);
+        match self.kind {
+            QuestionType::ShortText | QuestionType::LongText => {
+                let max = if self.kind == QuestionType::ShortText {
+                    MAX_SHORT_TEXT
+                } else {
+                    MAX_LONG_TEXT
+                };
+                match v.str() {
+                    Some(s) if !s.as_ref().trim().is_empty() && chars(s.as_ref()) <= max => Ok(()),
+                    _ => Err(sentence(|| format!("text of 1-{max} characters"))),
+                }
+            }
+            QuestionType::MultipleChoice if self.multiple => {
+                // Distinct options of this question, at least one.
+                let mut picked: Vec<J::Str> = Vec::new();
+                for i in 0..v.items().unwrap_or(0) {
+                    match v.at(i).and_then(|x| x.str()) {
+                        Some(s)
+                            if in_options(s.as_ref())
+                                && !picked.iter().any(|p| p.as_ref() == s.as_ref()) =>
+                        {
+                            picked.push(s)
+                        }
+                        _ => return Err("a list of distinct options of this question".into()),
+                    }
+                }
+                match picked.is_empty() {
+                    false => Ok(()),
+                    true => Err("a list of distinct options of this question".into()),
+                }
+            }
+            _ => match v.str() {
+                Some(s) if in_options(s.as_ref()) => Ok(()),
+                _ => Err("one of this question's options".into()),
+            },
+        }
+    }
+}
+
+impl Question {
     fn validate(&self, p: &str) -> Result<(), ApiError> {
         local_id(&self.id, format!("{p}/id"))?;
         text(&self.prompt, format!("{p}/prompt"), 500)?;
@@ -168,7 +223,6 @@ impl Question {
         Ok(())
     }
 
-    /// Checks one answer; the message says what the question takes.
     /// [`Question::check`], and `null` — the visitor went back and emptied the field — clears
     /// the answer of an optional question; a required one refuses it.
     pub fn check_or_clear(&self, v: &Value) -> Result<(), String> {
@@ -180,49 +234,12 @@ impl Question {
             v => self.check(v),
         }
     }
-
-    pub fn check(&self, v: &Value) -> Result<(), String> {
-        if let Some((lo, hi)) = self.range() {
-            return match v.as_i64() {
-                Some(n) if (lo..=hi).contains(&n) => Ok(()),
-                _ => Err(format!("an integer from {lo} to {hi}")),
-            };
-        }
-        let in_options = |s: &str| self.options.iter().any(|o| o == s);
-        match self.kind {
-            QuestionType::ShortText | QuestionType::LongText => {
-                let max = if self.kind == QuestionType::ShortText {
-                    MAX_SHORT_TEXT
-                } else {
-                    MAX_LONG_TEXT
-                };
-                match v.as_str() {
-                    Some(s) if !s.trim().is_empty() && chars(s) <= max => Ok(()),
-                    _ => Err(format!("text of 1-{max} characters")),
-                }
-            }
-            QuestionType::MultipleChoice if self.multiple => match v.as_array() {
-                Some(list)
-                    if !list.is_empty()
-                        && list.iter().enumerate().all(|(i, x)| {
-                            x.as_str().is_some_and(in_options) && !list[..i].contains(x)
-                        }) =>
-                {
-                    Ok(())
-                }
-                _ => Err("a list of distinct options of this question".into()),
-            },
-            _ => match v.as_str() {
-                Some(s) if in_options(s) => Ok(()),
-                _ => Err("one of this question's options".into()),
-            },
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SurveyContent {
+#[serde(bound(serialize = "V: Serialize", deserialize = "V: Deserialize<'de>"))]
+pub struct SurveyContent<V = Value> {
     #[serde(default)]
     pub format: SurveyFormat,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,7 +247,7 @@ pub struct SurveyContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thank_you: Option<Screen>,
     #[serde(default)]
-    pub questions: Vec<Question>,
+    pub questions: Vec<Question<V>>,
 }
 
 impl SurveyContent {
@@ -264,8 +281,10 @@ impl SurveyContent {
         }
         Ok(())
     }
+}
 
-    pub fn question(&self, id: &str) -> Option<&Question> {
+impl<V> SurveyContent<V> {
+    pub fn question(&self, id: &str) -> Option<&Question<V>> {
         self.questions.iter().find(|q| q.id == id)
     }
 }

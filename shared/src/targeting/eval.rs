@@ -25,6 +25,8 @@
 
 use serde_json::Value;
 
+use crate::read::Json;
+
 use super::dates::{parse_iso8601, DAY_MS};
 use super::host::{find, lowercase, parse_f64};
 use super::rule::{
@@ -170,13 +172,13 @@ fn eval(n: &Node, ctx: &EvalContext, nesting: u8, w: &mut Walk) -> Tri {
 }
 
 /// A subject's value, borrowed.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 enum Val<'a> {
     Missing,
     Str(&'a str),
     Num(f64),
     Bool(bool),
-    List(&'a [Value]),
+    List(&'a dyn Items),
     /// An object: set, but not comparable.
     Other,
 }
@@ -271,9 +273,67 @@ fn condition(c: &Condition, ctx: &EvalContext) -> bool {
     )
 }
 
+/// A list a value holds, item by item.
+trait Items {
+    fn count(&self) -> usize;
+    /// Whether `f` holds for an item that is no list itself.
+    fn any_item(&self, f: &dyn Fn(Val) -> bool) -> bool;
+}
+
+impl Items for Vec<Value> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn any_item(&self, f: &dyn Fn(Val) -> bool) -> bool {
+        self.iter().any(|i| {
+            let x = of_json(Some(i));
+            !matches!(x, Val::List(_)) && f(x)
+        })
+    }
+}
+
+/// A list read through [`Json`].
+struct JsonList<'a, J>(&'a J);
+
+impl<J: Json> Items for JsonList<'_, J> {
+    fn count(&self) -> usize {
+        self.0.items().unwrap_or(0)
+    }
+    fn any_item(&self, f: &dyn Fn(Val) -> bool) -> bool {
+        (0..self.count()).any(|i| {
+            self.0
+                .at(i)
+                .is_some_and(|x| with_val(Some(&x), |x| !matches!(x, Val::List(_)) && f(x)))
+        })
+    }
+}
+
+/// `f` on a JSON value read as a [`Val`] (as [`of_json`] reads a `Value`).
+fn with_val<J: Json, R>(v: Option<&J>, f: impl FnOnce(Val) -> R) -> R {
+    let Some(j) = v else {
+        return f(Val::Missing);
+    };
+    if let Some(s) = j.str() {
+        return f(Val::Str(s.as_ref()));
+    }
+    if j.is_null() {
+        return f(Val::Missing);
+    }
+    if let Some(n) = j.f64() {
+        return f(Val::Num(n));
+    }
+    if let Some(b) = j.bool() {
+        return f(Val::Bool(b));
+    }
+    if j.items().is_some() {
+        return f(Val::List(&JsonList(j)));
+    }
+    f(Val::Other)
+}
+
 /// Compares a JSON value with an operator and operand (event property filters use this).
-pub(crate) fn compare_json(op: Op, operand: &Operand, v: Option<&Value>, now: i64) -> bool {
-    compare(op, operand, of_json(v), now)
+pub(crate) fn compare_json<J: Json>(op: Op, operand: &Operand, v: Option<J>, now: i64) -> bool {
+    with_val(v.as_ref(), |x| compare(op, operand, x, now))
 }
 
 fn compare(op: Op, operand: &Operand, v: Val, now: i64) -> bool {
@@ -321,10 +381,7 @@ fn compare(op: Op, operand: &Operand, v: Val, now: i64) -> bool {
 /// Applies `f` to a scalar, or to each item of a list (true if any item passes).
 fn any(v: Val, f: impl Fn(Val) -> bool) -> bool {
     match v {
-        Val::List(items) => items.iter().any(|i| {
-            let x = of_json(Some(i));
-            !matches!(x, Val::List(_)) && f(x)
-        }),
+        Val::List(items) => items.any_item(&f),
         x => f(x),
     }
 }
@@ -333,7 +390,7 @@ fn is_set(v: Val) -> bool {
     match v {
         Val::Missing => false,
         Val::Str(s) => !s.trim().is_empty(),
-        Val::List(l) => !l.is_empty(),
+        Val::List(l) => l.count() > 0,
         _ => true,
     }
 }

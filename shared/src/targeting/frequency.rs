@@ -2,10 +2,10 @@
 //! may this item show again now? Each refusal says why.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::dates::DAY_MS;
 use crate::error::ApiError;
+use crate::read::Json;
 
 /// A browsing session ends after this much inactivity (or when the browser closes: the widget
 /// keeps the session id in `sessionStorage`).
@@ -60,58 +60,62 @@ fn err(path: &str, msg: impl Into<String>) -> ApiError {
 
 impl Frequency {
     /// `"once"` or `{"mode": "at_most", "maxTimes": 3, "recontactAfterDays": 7, "startAt",
-    /// "endAt", "samplingPercent"}`.
-    pub fn parse(v: &Value, path: &str) -> Result<Frequency, ApiError> {
-        let (mode_name, o) = match v {
-            Value::String(s) => (s.as_str(), None),
-            Value::Object(o) => (o.get("mode").and_then(Value::as_str).unwrap_or(""), Some(o)),
-            _ => return Err(err(path, "a frequency is a mode name or an object")),
+    /// "endAt", "samplingPercent"}`. Read through [`Json`] (see `Trigger::parse`).
+    pub fn parse<J: Json>(v: J, path: &str) -> Result<Frequency, ApiError> {
+        let (mode_name, o) = match v.str() {
+            Some(s) => (Some(s), None),
+            None if v.is_object() => (v.get_str("mode"), Some(&v)),
+            None => return Err(err(path, "a frequency is a mode name or an object")),
         };
         let get = |k: &str| o.and_then(|o| o.get(k)).filter(|v| !v.is_null());
-        let mode = match mode_name {
+        let mode = match mode_name.as_ref().map_or("", AsRef::as_ref) {
             "once" => Mode::Once,
             "once_per_session" => Mode::OncePerSession,
             "always" => Mode::Always,
             "until_completed" => Mode::UntilCompleted,
             "until_dismissed" => Mode::UntilDismissed,
             "first_time_only" => Mode::FirstTimeOnly,
-            "at_most" => match get("maxTimes").and_then(Value::as_u64) {
+            "at_most" => match get("maxTimes").and_then(|n| n.u64()) {
                 Some(n) if (1..=1000).contains(&n) => Mode::AtMost(n as u32),
-                _ => return Err(err(&format!("{path}/maxTimes"), "1 to 1000")),
+                _ => return Err(err(&super::host::at(path, "/maxTimes"), "1 to 1000")),
             },
-            _ => return Err(err(&format!("{path}/mode"), "once, once_per_session, always, until_completed, until_dismissed, first_time_only or at_most")),
+            _ => return Err(err(&super::host::at(path, "/mode"), "once, once_per_session, always, until_completed, until_dismissed, first_time_only or at_most")),
         };
         let recontact_after_days = match get("recontactAfterDays") {
             None => None,
-            Some(v) => Some(
-                v.as_u64()
-                    .filter(|d| *d <= 3650)
-                    .ok_or_else(|| err(&format!("{path}/recontactAfterDays"), "0 to 3650 days"))?
-                    as u32,
-            ),
+            Some(v) => Some(v.u64().filter(|d| *d <= 3650).ok_or_else(|| {
+                err(
+                    &super::host::at(path, "/recontactAfterDays"),
+                    "0 to 3650 days",
+                )
+            })? as u32),
         };
         let time = |k: &str| -> Result<Option<i64>, ApiError> {
             match get(k) {
                 None => Ok(None),
-                Some(v) => v
-                    .as_i64()
-                    .filter(|t| *t >= 0)
-                    .map(Some)
-                    .ok_or_else(|| err(&format!("{path}/{k}"), "epoch milliseconds")),
+                Some(v) => v.i64().filter(|t| *t >= 0).map(Some).ok_or_else(|| {
+                    err(
+                        &super::host::at(&super::host::at(path, "/"), k),
+                        "epoch milliseconds",
+                    )
+                }),
             }
         };
         let (start_at, end_at) = (time("startAt")?, time("endAt")?);
         if let (Some(s), Some(e)) = (start_at, end_at) {
             if e <= s {
-                return Err(err(&format!("{path}/endAt"), "endAt is after startAt"));
+                return Err(err(
+                    &super::host::at(path, "/endAt"),
+                    "endAt is after startAt",
+                ));
             }
         }
         let sampling_percent = match get("samplingPercent") {
             None => None,
             Some(v) => Some(
-                v.as_f64()
+                v.f64()
                     .filter(|p| (0.0..=100.0).contains(p))
-                    .ok_or_else(|| err(&format!("{path}/samplingPercent"), "0 to 100"))?,
+                    .ok_or_else(|| err(&super::host::at(path, "/samplingPercent"), "0 to 100"))?,
             ),
         };
         Ok(Frequency {

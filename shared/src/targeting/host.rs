@@ -187,6 +187,42 @@ pub(crate) fn invalid_with(path: &str, msg: impl FnOnce() -> String) -> crate::e
     crate::error::ApiError::invalid(path, msg())
 }
 
+/// A sentence put together only where it is shown: in the widget's build (feature `browser`)
+/// nothing shows it, and `format!` would link the formatting machinery into every visitor's
+/// module. (`Question::check`'s refusals: the widget only asks whether an answer is taken.)
+#[inline(always)]
+pub(crate) fn sentence(msg: impl FnOnce() -> String) -> String {
+    #[cfg(all(feature = "browser", target_arch = "wasm32"))]
+    let msg = || {
+        let _ = msg;
+        String::new()
+    };
+    msg()
+}
+
+/// `path` followed by `tail`: a JSON pointer, put together without `format!` (the pointers are
+/// kept in the widget's build, where the formatting machinery would cost every visitor).
+pub(crate) fn at(path: &str, tail: &str) -> String {
+    let mut s = String::with_capacity(path.len() + tail.len() + 4);
+    s.push_str(path);
+    s.push_str(tail);
+    s
+}
+
+/// `path/i`.
+pub(crate) fn at_index(path: &str, i: usize) -> String {
+    let mut s = at(path, "/");
+    let start = s.len();
+    let mut n = i;
+    loop {
+        s.insert(start, char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n == 0 {
+            return s;
+        }
+    }
+}
+
 /// Where `needle` first occurs in `hay` (a plain scan: the strings are URLs and attribute
 /// values, and it keeps the two-way searcher out of the widget).
 pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
@@ -241,4 +277,18 @@ pub fn json_from_js(v: &wasm_bindgen::JsValue) -> serde_json::Value {
     }
     use wasm_bindgen::JsCast;
     conv(v, 128)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pointers_are_put_together_as_format_would() {
+        for i in [0, 7, 10, 123, 4_000_000] {
+            assert_eq!(
+                super::at_index("/t/properties", i),
+                format!("/t/properties/{i}")
+            );
+        }
+        assert_eq!(super::at("", "/value"), "/value");
+    }
 }

@@ -3,7 +3,7 @@
 
 pub mod dates;
 mod eval;
-mod host;
+pub(crate) mod host;
 mod operand;
 mod print;
 mod rule;

@@ -562,7 +562,7 @@ fn condition(o: &Map<String, Value>, path: &str) -> Result<Condition, ApiError> 
             raw,
         });
     }
-    let operand = operand(op, &raw, o.get("js"), &vpath)?;
+    let operand = operand(op, Some(&raw), o.get("js"), &vpath)?;
     if let Property::Event(..) = property {
         let numeric = matches!(
             op,

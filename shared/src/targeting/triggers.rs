@@ -24,10 +24,11 @@
 use serde_json::{Map, Value};
 
 use super::eval::compare_json;
-use super::host::{find, invalid_with, parse_f64, quoted, Regex};
+use super::host::{at, at_index, find, invalid_with, parse_f64, quoted, Regex};
 use super::operand::operand;
 use super::rule::{Op, Operand};
 use crate::error::ApiError;
+use crate::read::Json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UrlMatch {
@@ -85,10 +86,47 @@ pub struct Trigger {
 }
 
 /// An event the visitor just tracked.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct TrackedEvent<'a> {
     pub name: &'a str,
-    pub properties: &'a Map<String, Value>,
+    pub properties: &'a dyn EventProps,
+}
+
+impl std::fmt::Debug for TrackedEvent<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrackedEvent")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A tracked event's properties, as a trigger's property filters read them: the edge's and the
+/// tests' `Map`, the widget's browser object (own properties only: a filter on `constructor`
+/// finds no property there either).
+pub trait EventProps {
+    /// Whether filter `f` holds (`now`: epoch ms, for date filters).
+    fn holds(&self, f: &PropertyFilter, now: i64) -> bool;
+}
+
+impl EventProps for Map<String, Value> {
+    fn holds(&self, f: &PropertyFilter, now: i64) -> bool {
+        compare_json(f.op, &f.operand, self.get(&f.key), now)
+    }
+}
+
+#[cfg(all(feature = "browser", target_arch = "wasm32"))]
+impl EventProps for wasm_bindgen::JsValue {
+    fn holds(&self, f: &PropertyFilter, now: i64) -> bool {
+        use wasm_bindgen::JsCast;
+        let key = wasm_bindgen::JsValue::from_str(&f.key);
+        let own = self.is_object()
+            && js_sys::Object::has_own(self.unchecked_ref::<js_sys::Object>(), &key);
+        let v = match own {
+            true => js_sys::Reflect::get(self, &key).ok(),
+            false => None,
+        };
+        compare_json(f.op, &f.operand, v, now)
+    }
 }
 
 /// What the widget observed on the current page.
@@ -114,30 +152,33 @@ fn err(path: &str, msg: impl Into<String>) -> ApiError {
     super::host::invalid(path, msg)
 }
 
-fn num(o: &Map<String, Value>, keys: &[&str]) -> Option<f64> {
-    keys.iter().find_map(|k| o.get(*k)).and_then(|v| {
-        v.as_f64()
-            .or_else(|| v.as_str().and_then(|s| parse_f64(s.trim())))
+fn num<J: Json>(o: &J, keys: &[&str]) -> Option<f64> {
+    keys.iter().find_map(|k| o.get(k)).and_then(|v| {
+        v.f64()
+            .or_else(|| v.str().and_then(|s| parse_f64(s.as_ref().trim())))
     })
 }
 
 impl Trigger {
     /// Parses `{"type": …, …, "delayMs"?}`; Opencom's field names (`pageUrl`, `pageUrlMatch`,
-    /// `delaySeconds`, `scrollPercent`, `eventName`, `eventProperties`) are accepted too.
-    pub fn parse(v: &Value, path: &str) -> Result<Trigger, ApiError> {
-        let o = v
-            .as_object()
-            .ok_or_else(|| err(path, "a trigger is an object"))?;
-        let ty = o.get("type").and_then(Value::as_str).unwrap_or("");
+    /// `delaySeconds`, `scrollPercent`, `eventName`, `eventProperties`) are accepted too. Read
+    /// through [`Json`]: the edge's `&Value` or, in the widget, the browser's own JSON.
+    pub fn parse<J: Json>(v: J, path: &str) -> Result<Trigger, ApiError> {
+        if !v.is_object() {
+            return Err(err(path, "a trigger is an object"));
+        }
+        let o = &v;
+        let ty = o.get_str("type");
+        let ty = ty.as_ref().map_or("", AsRef::as_ref);
         let delay_ms = match num(o, &["delayMs"]) {
             Some(d) if (0.0..=3_600_000.0).contains(&d) => d as u32,
-            Some(_) => return Err(err(&format!("{path}/delayMs"), "0 to 3600000 ms")),
+            Some(_) => return Err(err(&at(path, "/delayMs"), "0 to 3600000 ms")),
             None => 0,
         };
         let seconds = |keys: &[&str], name: &str| -> Result<u32, ApiError> {
             match num(o, keys) {
                 Some(s) if (0.0..=86_400.0).contains(&s) => Ok(s as u32),
-                _ => Err(err(&format!("{path}/{name}"), "0 to 86400 seconds")),
+                _ => Err(err(&at(&at(path, "/"), name), "0 to 86400 seconds")),
             }
         };
         let kind = match ty {
@@ -147,57 +188,66 @@ impl Trigger {
             "idle" => TriggerKind::Idle { seconds: seconds(&["seconds"], "seconds")? },
             "scroll_depth" => match num(o, &["percent", "scrollPercent"]) {
                 Some(p) if (0.0..=100.0).contains(&p) => TriggerKind::ScrollDepth { percent: p as u8 },
-                _ => return Err(err(&format!("{path}/percent"), "0 to 100")),
+                _ => return Err(err(&at(path, "/percent"), "0 to 100")),
             },
             "exit_intent" => TriggerKind::ExitIntent,
             "event" => {
-                let name = o.get("name").or_else(|| o.get("eventName")).and_then(Value::as_str).unwrap_or("");
+                let name = o.get("name").or_else(|| o.get("eventName")).and_then(|n| n.str());
+                let name = name.as_ref().map_or("", AsRef::as_ref);
                 if name.is_empty() || name.len() > 100 {
-                    return Err(err(&format!("{path}/name"), "the event name, 1-100 characters"));
+                    return Err(err(&at(path, "/name"), "the event name, 1-100 characters"));
                 }
                 let mut filters = Vec::new();
                 if let Some(list) = o.get("properties") {
-                    let list = list.as_array().ok_or_else(|| err(&format!("{path}/properties"), "a list of {key, operator, value}"))?;
-                    for (i, f) in list.iter().enumerate() {
-                        let fp = format!("{path}/properties/{i}");
-                        let key = f.get("key").and_then(Value::as_str).filter(|k| !k.is_empty()).ok_or_else(|| err(&format!("{fp}/key"), "required"))?;
-                        let op_name = f.get("operator").and_then(Value::as_str).unwrap_or("");
-                        let op = Op::parse(op_name).ok_or_else(|| invalid_with(&format!("{fp}/operator"), || ["unknown operator ", &quoted(op_name)].concat()))?;
-                        let operand = operand(op, f.get("value").unwrap_or(&Value::Null), f.get("js"), &format!("{fp}/value"))?;
-                        filters.push(PropertyFilter { key: key.into(), op, operand });
+                    let n = list.items().ok_or_else(|| err(&at(path, "/properties"), "a list of {key, operator, value}"))?;
+                    for i in 0..n {
+                        let f = list.at(i);
+                        let fp = at_index(&at(path, "/properties"), i);
+                        let field = |k: &str| f.as_ref().and_then(|f| f.get(k));
+                        let key = field("key").and_then(|k| k.str()).filter(|k| !k.as_ref().is_empty()).ok_or_else(|| err(&at(&fp, "/key"), "required"))?;
+                        let op_name = field("operator").and_then(|k| k.str());
+                        let op_name = op_name.as_ref().map_or("", AsRef::as_ref);
+                        let op = Op::parse(op_name).ok_or_else(|| invalid_with(&at(&fp, "/operator"), || ["unknown operator ", &quoted(op_name)].concat()))?;
+                        let operand = operand(op, field("value"), field("js"), &at(&fp, "/value"))?;
+                        filters.push(PropertyFilter { key: key.as_ref().into(), op, operand });
                     }
                 }
                 if let Some(map) = o.get("eventProperties").filter(|v| !v.is_null()) {
-                    let map = map.as_object().ok_or_else(|| err(&format!("{path}/eventProperties"), "an object {property: value}"))?;
-                    for (key, v) in map {
-                        let fp = format!("{path}/eventProperties/{}", key.replace('~', "~0").replace('/', "~1"));
-                        let operand = operand(Op::Equals, v, None, &fp)?;
-                        filters.push(PropertyFilter { key: key.clone(), op: Op::Equals, operand });
+                    if !map.is_object() {
+                        return Err(err(&at(path, "/eventProperties"), "an object {property: value}"));
+                    }
+                    for key in map.keys() {
+                        let fp = at(&at(path, "/eventProperties/"), &key.replace('~', "~0").replace('/', "~1"));
+                        let operand = operand(Op::Equals, map.get(&key), None, &fp)?;
+                        filters.push(PropertyFilter { key, op: Op::Equals, operand });
                     }
                 }
                 TriggerKind::Event { name: name.into(), filters }
             }
-            "element_click" => match o.get("selector").and_then(Value::as_str) {
-                Some(s) if !s.trim().is_empty() && s.len() <= 500 => TriggerKind::ElementClick { selector: s.into() },
-                _ => return Err(err(&format!("{path}/selector"), "a CSS selector")),
+            "element_click" => match o.get_str("selector") {
+                Some(s) if !s.as_ref().trim().is_empty() && s.as_ref().len() <= 500 => TriggerKind::ElementClick { selector: s.as_ref().into() },
+                _ => return Err(err(&at(path, "/selector"), "a CSS selector")),
             },
-            _ => return Err(err(&format!("{path}/type"), "immediate, page_visit, time_on_page, scroll_depth, event, exit_intent, element_click or idle")),
+            _ => return Err(err(&at(path, "/type"), "immediate, page_visit, time_on_page, scroll_depth, event, exit_intent, element_click or idle")),
         };
         Ok(Trigger { kind, delay_ms })
     }
 }
 
 impl UrlPattern {
-    fn parse(o: &Map<String, Value>, path: &str) -> Result<UrlPattern, ApiError> {
+    fn parse<J: Json>(o: &J, path: &str) -> Result<UrlPattern, ApiError> {
         let m = o
             .get("match")
             .or_else(|| o.get("pageUrlMatch"))
-            .and_then(Value::as_str)
-            .unwrap_or(if o.get("value").is_none() && o.get("pageUrl").is_some() {
+            .and_then(|m| m.str());
+        let m = m.as_ref().map_or(
+            if o.get("value").is_none() && o.get("pageUrl").is_some() {
                 "contains"
             } else {
                 "exact"
-            });
+            },
+            AsRef::as_ref,
+        );
         let (negate, base) = match m.strip_prefix("not_") {
             Some(b) => (true, b),
             None if m == "is_not" => (true, "exact"),
@@ -212,26 +262,29 @@ impl UrlPattern {
                 "wildcard" => UrlMatch::Wildcard,
                 "regex" => UrlMatch::Regex,
                 _ => return Err(err(
-                    &format!("{path}/match"),
+                    &at(path, "/match"),
                     "exact, contains, starts_with, ends_with, wildcard or regex, or not_ of one",
                 )),
             };
         let pattern = o
             .get("value")
             .or_else(|| o.get("pageUrl"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
+            .and_then(|p| p.str());
+        let pattern = pattern.as_ref().map_or("", AsRef::as_ref);
         if pattern.is_empty() || pattern.len() > 2048 {
             return Err(err(
-                &format!("{path}/value"),
+                &at(path, "/value"),
                 "the URL or path pattern, 1-2048 characters",
             ));
         }
         let regex = match mode {
-            UrlMatch::Regex => Some(
-                Regex::new(pattern, o.get("js").and_then(Value::as_str))
-                    .map_err(|m| err(&format!("{path}/value"), m))?,
-            ),
+            UrlMatch::Regex => {
+                let js = o.get_str("js");
+                Some(
+                    Regex::new(pattern, js.as_ref().map(AsRef::as_ref))
+                        .map_err(|m| err(&at(path, "/value"), m))?,
+                )
+            }
             _ => None,
         };
         Ok(UrlPattern {
@@ -270,7 +323,7 @@ impl UrlPattern {
                     // `/blog` is `/blog/`, which `/blog/*` matches.
                     UrlMatch::Wildcard => {
                         glob(s.as_bytes(), p.as_bytes())
-                            || (!s.ends_with('/') && glob(format!("{s}/").as_bytes(), p.as_bytes()))
+                            || (!s.ends_with('/') && glob(at(s, "/").as_bytes(), p.as_bytes()))
                     }
                     UrlMatch::Regex => false,
                 }
@@ -355,10 +408,7 @@ pub fn trigger_fires(t: &Trigger, ctx: &PageContext) -> bool {
             ctx.clicked_selectors.contains(&selector.as_str())
         }
         TriggerKind::Event { name, filters } => ctx.event.is_some_and(|e| {
-            e.name == name
-                && filters
-                    .iter()
-                    .all(|f| compare_json(f.op, &f.operand, e.properties.get(&f.key), ctx.now_ms))
+            e.name == name && filters.iter().all(|f| e.properties.holds(f, ctx.now_ms))
         }),
     }
 }

@@ -8,10 +8,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Reflect};
-use porchlight_widget_common::js::get;
-use serde_json::{Map, Value};
+use porchlight_widget_common::js::{call0, call1, get, get_f64, set};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, MouseEvent};
+use web_sys::{Element, Event};
 
 /// What happened on this page since it was entered.
 pub(crate) struct Page {
@@ -25,7 +24,8 @@ pub(crate) struct Page {
     /// Last activity, epoch ms.
     pub last_activity: f64,
     pub exit: bool,
-    pub events: Vec<(String, Map<String, Value>)>,
+    /// Events tracked on this page: name and properties (a plain object, as stored).
+    pub events: Vec<(String, JsValue)>,
     /// Selectors of `element_click` triggers a click matched.
     pub clicked: Vec<String>,
 }
@@ -66,33 +66,36 @@ pub(crate) enum Seen {
     Navigated(String),
 }
 
+/// The window, as a value to read by name (DOM members used once or twice are read with
+/// `js::get` / `js::call0`: each web-sys binding is an import and glue of its own).
+pub(crate) fn win() -> JsValue {
+    porchlight_widget_common::js::window().map_or(JsValue::UNDEFINED, JsValue::from)
+}
+
 pub(crate) fn href() -> String {
-    porchlight_widget_common::js::window()
-        .and_then(|w| w.location().href().ok())
+    get(&get(&win(), "location"), "href")
+        .as_string()
         .unwrap_or_default()
 }
 
 pub(crate) fn perf_now() -> f64 {
-    porchlight_widget_common::js::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
+    call0(&get(&win(), "performance"), "now")
+        .as_f64()
         .unwrap_or(0.0)
 }
 
 fn scroll_percent() -> f64 {
-    let Some(w) = porchlight_widget_common::js::window() else {
+    let w = win();
+    let d = get(&get(&w, "document"), "documentElement");
+    if !d.is_object() {
         return 0.0;
-    };
-    let Some(d) = w.document().and_then(|d| d.document_element()) else {
-        return 0.0;
-    };
-    let y = w.scroll_y().unwrap_or(0.0);
-    let vh = w
-        .inner_height()
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0);
-    let h = d.scroll_height() as f64;
+    }
+    let n = |o: &JsValue, k: &str| get_f64(o, k).unwrap_or(0.0);
+    let (y, vh, h) = (
+        n(&w, "scrollY"),
+        n(&w, "innerHeight"),
+        n(&d, "scrollHeight"),
+    );
     if h <= vh || h <= 0.0 {
         return 100.0;
     }
@@ -108,15 +111,20 @@ thread_local! {
     static HISTORY: RefCell<Vec<Wrapped>> = const { RefCell::new(Vec::new()) };
 }
 
+/// `{capture, passive: true}`, as a plain object (no setter bindings).
+pub(crate) fn passive(capture: bool) -> web_sys::AddEventListenerOptions {
+    let o = js_sys::Object::new();
+    set(&o, "capture", &JsValue::from_bool(capture));
+    set(&o, "passive", &JsValue::TRUE);
+    o.unchecked_into()
+}
+
 fn on(target: &web_sys::EventTarget, ev: &str, capture: bool, f: impl FnMut(Event) + 'static) {
     let c = Closure::<dyn FnMut(Event)>::new(f);
-    let opts = web_sys::AddEventListenerOptions::new();
-    opts.set_capture(capture);
-    opts.set_passive(true);
     let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
         ev,
         c.as_ref().unchecked_ref(),
-        &opts,
+        &passive(capture),
     );
     KEEP.with(|k| k.borrow_mut().push(c));
 }
@@ -133,14 +141,13 @@ pub(crate) fn install(tell: Rc<dyn Fn(Seen)>) {
     });
     let t = tell.clone();
     on(&doc, "mouseout", false, move |e| {
-        let m: &MouseEvent = e.unchecked_ref();
-        if m.related_target().is_none() && m.client_y() <= 0 {
+        if get(&e, "relatedTarget").is_null() && get_f64(&e, "clientY").unwrap_or(1.0) <= 0.0 {
             t(Seen::Exit);
         }
     });
     let t = tell.clone();
     on(&doc, "click", true, move |e| {
-        if let Some(el) = e.target().and_then(|x| x.dyn_into::<Element>().ok()) {
+        if let Ok(el) = get(&e, "target").dyn_into::<Element>() {
             t(Seen::Click(el));
         }
     });
@@ -191,5 +198,5 @@ pub(crate) fn install(tell: Rc<dyn Fn(Seen)>) {
 
 /// `el.closest(selector)`, never throwing: an invalid or hostile selector matches nothing.
 pub(crate) fn matches(el: &Element, selector: &str) -> bool {
-    matches!(el.closest(selector), Ok(Some(_)))
+    call1(el, "closest", &selector.into()).is_object()
 }

@@ -15,11 +15,9 @@ use js_sys::{Array, Object, JSON};
 use porchlight_shared::events::{valid_event_name, MAX_BATCH, MAX_PROPERTIES};
 use porchlight_shared::experiences::{replay, Run, TourAction};
 use porchlight_shared::targeting::frequency::{History, Impression};
-use porchlight_shared::targeting::json_from_js;
 use porchlight_shared::vocab::ImpressionAction;
 use porchlight_widget_common::js::{get_f64, get_str, set};
 use porchlight_widget_common::{backoff_ms, client_id, key, storage, ApiError};
-use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::host::{call, later};
@@ -336,7 +334,7 @@ pub(crate) fn track(
     name: &JsValue,
     props: &JsValue,
     url: &str,
-) -> Result<(String, Map<String, Value>), &'static str> {
+) -> Result<(String, JsValue), &'static str> {
     let name = name.as_string().unwrap_or_default();
     if !valid_event_name(&name) {
         return Err("track expects an event name of 1-100 printable characters");
@@ -351,11 +349,12 @@ pub(crate) fn track(
             .and_then(|t| JSON::parse(&t).ok())
             .unwrap_or(JsValue::NULL)
     };
-    let p = match json_from_js(&plain) {
-        Value::Object(m) if m.len() <= MAX_PROPERTIES => m,
-        Value::Object(_) => return Err("track accepts at most 20 properties"),
-        _ => return Err("track expects an object of properties"),
-    };
+    if !plain.is_object() || Array::is_array(&plain) {
+        return Err("track expects an object of properties");
+    }
+    if Object::keys(plain.unchecked_ref::<Object>()).length() as usize > MAX_PROPERTIES {
+        return Err("track accepts at most 20 properties");
+    }
     let k = events_key(&ws());
     let list = read(&k);
     let e = Object::new();
@@ -370,7 +369,7 @@ pub(crate) fn track(
     }
     write(&k, &list);
     flush_events();
-    Ok((name, p))
+    Ok((name, plain))
 }
 
 /// Sends queued events in batches.

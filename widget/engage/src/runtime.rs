@@ -6,14 +6,13 @@ use std::rc::Rc;
 
 use js_sys::{Array, Object};
 use porchlight_shared::content::ButtonAction;
-use porchlight_shared::targeting::json_from_js;
+use porchlight_shared::read::Json;
 use porchlight_shared::targeting::page::{plan, PageItem, PageNow, Verdict};
 use porchlight_shared::targeting::triggers::{PageContext, TrackedEvent};
 use porchlight_shared::vocab::{ImpressionAction, ItemKind};
 use porchlight_widget_common::contract::Emit;
-use porchlight_widget_common::js::{get, get_str, set, warn};
+use porchlight_widget_common::js::{call1, get, get_str, set, warn};
 use porchlight_widget_common::{key, storage};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::items::Item;
@@ -42,7 +41,7 @@ struct Rt {
     /// Eligible, but not for this module (or unreadable): (id, why).
     left: Vec<(String, &'static str)>,
     /// The edge's reasons for what it left out (debug answers only).
-    skipped: Value,
+    skipped: JsValue,
     /// When the answer in use was asked for (what this browser queued since, it replays).
     answered_at: i64,
     page: Page,
@@ -78,7 +77,7 @@ impl Rt {
         bs_written: 0.0,
         items: Vec::new(),
         left: Vec::new(),
-        skipped: Value::Null,
+        skipped: JsValue::NULL,
         answered_at: 0,
         page: Page::EMPTY,
         armed: Vec::new(),
@@ -159,21 +158,22 @@ fn start(host: JsValue, ws: String, config: JsValue) {
     crate::lazy::configure(get(&config, "load"));
     let settings = get(&config, "settings");
     let mut tracked: Vec<(String, String)> = Vec::new();
-    if let Value::Array(list) = json_from_js(&get(&settings, "trackedClicks")) {
-        for c in list.iter().take(20) {
-            let s = |k: &str| c.get(k).and_then(Value::as_str).map(String::from);
-            if let (Some(sel), Some(ev)) = (s("selector"), s("event")) {
-                tracked.push((sel, ev));
-            }
+    let list = get(&settings, "trackedClicks");
+    for i in 0..list.items().unwrap_or(0).min(20) {
+        let c = list.at(i).unwrap_or_default();
+        if let (Some(sel), Some(ev)) = (c.get_str("selector"), c.get_str("event")) {
+            tracked.push((sel, ev));
         }
     }
-    let debug = porchlight_widget_common::js::window()
-        .and_then(|w| w.location().search().ok())
+    let w = crate::observe::win();
+    let debug = get_str(&get(&w, "location"), "search")
         .is_some_and(|s| has(&s, "porchlight_debug=1"))
-        || porchlight_widget_common::js::window()
-            .and_then(|w| w.session_storage().ok().flatten())
-            .and_then(|s| s.get_item("porchlight:debug").ok().flatten())
-            .is_some();
+        || call1(
+            &get(&w, "sessionStorage"),
+            "getItem",
+            &"porchlight:debug".into(),
+        )
+        .is_string();
     let fresh = with(|rt| {
         let fresh = rt.ws.is_empty();
         rt.ws = ws.clone();
@@ -207,9 +207,9 @@ fn start(host: JsValue, ws: String, config: JsValue) {
     observe::install(Rc::new(seen));
     // A dismissal or an impression in another tab.
     if let Some(w) = porchlight_widget_common::js::window() {
-        let f = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(|e: web_sys::StorageEvent| {
+        let f = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
             let ws = with(|rt| rt.ws.clone()).unwrap_or_default();
-            let k = e.key();
+            let k = get(&e, "key").as_string();
             if k.as_deref() == Some(queue::imps_key(&ws).as_str()) {
                 other_tab();
             } else if k.as_deref() == Some(queue::progress_key(&ws).as_str())
@@ -247,23 +247,9 @@ pub fn eligible(answer: JsValue) {
 /// Applies an answer asked for at `asked` (epoch ms; a boot's: `None`, taken as this page's
 /// start — the loader asked before anything here could queue).
 fn apply(answer: JsValue, asked: Option<i64>) {
-    let mut v = json_from_js(&answer);
-    let (mut items, left) = items::read(&mut v);
-    // A tour's steps and a survey's questions go to their module as the browser parsed them.
-    for family in ["tours", "surveys"] {
-        let list: Array = get(&answer, family).dyn_into().unwrap_or_default();
-        for t in list.iter() {
-            let id = get_str(&t, "id");
-            for i in items.iter_mut() {
-                if Some(&i.id) == id.as_ref() {
-                    i.js = get(&t, "content");
-                    i.open = get(&t, "response");
-                }
-            }
-        }
-    }
-    let bs = v.get("bs").and_then(Value::as_str).map(String::from);
-    let skipped = v.get_mut("skipped").map(Value::take).unwrap_or(Value::Null);
+    let (items, left) = items::read(&answer);
+    let bs = answer.get_str("bs");
+    let skipped = get(&answer, "skipped");
     let lang = porchlight_widget_common::catalog::locale();
     let (gone, again) = with(|rt| {
         // As of when it was asked: what this browser queued since, it replays.
@@ -317,7 +303,7 @@ fn planned() {
     replan();
     if with(|rt| rt.debug).unwrap_or(false) {
         // A boot's answer carries no reasons from the edge: ask for them, then print.
-        match with(|rt| rt.skipped.is_null()).unwrap_or(false) {
+        match with(|rt| rt.skipped.is_null() || rt.skipped.is_undefined()).unwrap_or(false) {
             true => refetch(),
             false => print_debug(),
         }
@@ -544,7 +530,7 @@ fn replan() {
     let old = with(|rt| rt.timer.take()).flatten();
     if let Some(w) = porchlight_widget_common::js::window() {
         if let Some(h) = old {
-            w.clear_timeout_with_handle(h);
+            call1(&w, "clearTimeout", &h.into());
         }
         if let Some(at) = wake_at {
             let ms = clamp(at as f64 - t, 20.0, 2_147_000_000.0) as i32;
@@ -647,11 +633,13 @@ fn act(id: &str, a: Act) {
     match a {
         Act::Button(ButtonAction::OpenUrl { url }) => {
             if porchlight_shared::types::is_safe_http_url(&url) {
-                if let Some(w) = porchlight_widget_common::js::window() {
-                    let _ = w.open_with_url_and_target_and_features(
-                        &url,
-                        "_blank",
-                        "noopener,noreferrer",
+                let w = crate::observe::win();
+                if let Ok(open) = get(&w, "open").dyn_into::<js_sys::Function>() {
+                    let _ = open.call3(
+                        &w,
+                        &url.into(),
+                        &"_blank".into(),
+                        &"noopener,noreferrer".into(),
                     );
                 }
             }

@@ -19,13 +19,12 @@ use std::cell::RefCell;
 
 use js_sys::{Object, Reflect};
 use porchlight_shared::experiences::{next_question, path_taken, SurveyContent};
+use porchlight_shared::read::Answers;
 use porchlight_shared::targeting::frequency::History;
-use porchlight_shared::targeting::json_from_js;
 use porchlight_shared::vocab::ImpressionAction;
 use porchlight_widget_common::client_id;
 use porchlight_widget_common::contract::{Emit, SurveyExport, SURVEY_ERRORS};
 use porchlight_widget_common::js::{get, get_str, set};
-use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -45,7 +44,7 @@ enum At {
 struct On {
     id: String,
     family: &'static str,
-    survey: std::rc::Rc<SurveyContent>,
+    survey: std::rc::Rc<SurveyContent<JsValue>>,
     /// Its content as the browser parsed it (the questions go to the module as they are).
     content: JsValue,
     wrap: Element,
@@ -84,11 +83,9 @@ fn open(item: &Item, answered_at: i64) -> (Object, bool, Option<String>) {
     )
 }
 
-fn map(answers: &Object) -> Map<String, Value> {
-    match json_from_js(answers) {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    }
+/// Whether the survey module gave an answer (`null` or nothing: none).
+fn present(v: &JsValue) -> bool {
+    !v.is_null() && !v.is_undefined()
 }
 
 /// Whether survey `item` resumes (see the module's documentation); `history` is what the edge
@@ -116,9 +113,9 @@ pub(crate) fn show(item: &Item, history: &History, answered_at: i64) -> Result<S
         && !complete
         && Object::keys(&answers).length() > 0;
     let rid = open_id.filter(|_| resumes).unwrap_or_else(client_id);
-    let given = map(&answers);
-    let path = path_taken(&survey, &given);
-    let answered = |i: &usize| given.contains_key(&survey.questions[*i].id);
+    let given: &JsValue = &answers;
+    let path = path_taken(&survey, given);
+    let answered = |i: &usize| given.answer(&survey.questions[*i].id).is_some();
     let (at, trail) = match path.iter().rposition(answered) {
         None if survey.intro.is_some() => (At::Intro, Vec::new()),
         None => (At::Question(0), Vec::new()),
@@ -135,7 +132,7 @@ pub(crate) fn show(item: &Item, history: &History, answered_at: i64) -> Result<S
             id: item.id.clone(),
             family: item.family().as_str(),
             survey,
-            content: item.js.clone(),
+            content: item.content.clone(),
             wrap,
             at,
             trail,
@@ -217,8 +214,7 @@ fn draw() {
                     &JsValue::from(on.survey.questions.len() as u32),
                 );
                 set(&c, "back", &JsValue::from_bool(!on.trail.is_empty()));
-                let answer = json_from_js(&value);
-                let answer = (!answer.is_null()).then_some(&answer);
+                let answer = present(&value).then_some(value);
                 let last = next_question(&on.survey, i, answer).is_none();
                 set(&c, "last", &JsValue::from_bool(last));
             }
@@ -324,20 +320,19 @@ fn event(id: &str, kind: Option<&str>) -> Object {
 /// Next on question `i` with the raw answer `value`: checked as the edge will check it, saved
 /// (queued), and the visitor moves to where the shared rules say — or the response completes.
 fn next(i: usize, value: JsValue) -> JsValue {
-    let answer = json_from_js(&value);
     let decided = ON.with(|o| {
         let mut o = o.borrow_mut();
         let on = o.as_mut()?;
         let q = on.survey.questions.get(i)?;
-        let given = !answer.is_null();
+        let given = present(&value);
         if !given && q.required {
             return Some(Err(SURVEY_ERRORS[0]));
         }
-        if given && q.check(&answer).is_err() {
+        if given && q.check(value.clone()).is_err() {
             return Some(Err(SURVEY_ERRORS[1]));
         }
         let qid = q.id.clone();
-        let to = next_question(&on.survey, i, given.then_some(&answer));
+        let to = next_question(&on.survey, i, given.then(|| value.clone()));
         // Emptied (Back, then the field cleared): the stored answer is cleared too.
         let cleared = !given && !get(&on.answers, &qid).is_undefined();
         if given {
@@ -349,11 +344,11 @@ fn next(i: usize, value: JsValue) -> JsValue {
             Some(_) => None,
             None => {
                 // The answers of the path taken: what the edge keeps.
-                let all = map(&on.answers);
+                let all: &JsValue = &on.answers;
                 let out = Object::new();
-                for k in path_taken(&on.survey, &all) {
+                for k in path_taken(&on.survey, all) {
                     let id = &on.survey.questions[k].id;
-                    if all.contains_key(id) {
+                    if all.answer(id).is_some() {
                         set(&out, id, &get(&on.answers, id));
                     }
                 }

@@ -17,10 +17,10 @@ use std::cell::RefCell;
 
 use js_sys::{Object, Reflect};
 use porchlight_shared::experiences::{runs_here, Run, TourAction, TourState};
+use porchlight_shared::read::Json;
 use porchlight_shared::vocab::ImpressionAction;
 use porchlight_widget_common::contract::{Emit, TourExport};
 use porchlight_widget_common::js::{get, set};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -51,22 +51,20 @@ thread_local! {
     static LAST: RefCell<(String, u32, String)> = const { RefCell::new((String::new(), 0, String::new())) };
 }
 
-fn steps(item: &Item) -> &[Value] {
-    match item.content.get("steps") {
-        Some(Value::Array(s)) => s,
-        _ => &[],
-    }
+/// How many steps `item` has.
+fn count(item: &Item) -> u32 {
+    get(&item.content, "steps").items().unwrap_or(0) as u32
 }
 
-fn page_of(item: &Item, step: u32) -> Option<&str> {
-    steps(item)
-        .get(step as usize)
-        .and_then(|s| s.get("page"))
-        .and_then(Value::as_str)
+/// The page step `step` runs on (`None`: any).
+fn page_of(item: &Item, step: u32) -> Option<String> {
+    get(&item.content, "steps")
+        .at(step as usize)?
+        .get_str("page")
 }
 
 fn last(item: &Item) -> u32 {
-    (steps(item).len() as u32).saturating_sub(1)
+    count(item).saturating_sub(1)
 }
 
 fn run_of(item: &Item, answered_at: i64) -> Option<Run> {
@@ -77,7 +75,7 @@ fn run_of(item: &Item, answered_at: i64) -> Option<Run> {
 /// documentation) and at which step. `None`: its current step runs on another page, or this
 /// browser ended or snoozed it since the edge answered.
 pub(crate) fn candidate(item: &Item, answered_at: i64, url: &str) -> Option<(bool, u32)> {
-    if steps(item).is_empty() {
+    if count(item) == 0 {
         return None;
     }
     let run = run_of(item, answered_at);
@@ -97,7 +95,7 @@ pub(crate) fn candidate(item: &Item, answered_at: i64, url: &str) -> Option<(boo
     // A snoozed run the edge offers again is back from its snooze: it goes on where it was
     // (this browser's frequency check would see it as shown, without the snooze's end).
     let resuming = forced || matches!(state, Some(TourState::InProgress | TourState::Snoozed));
-    runs_here(page_of(item, step), url).then_some((resuming, step))
+    runs_here(page_of(item, step).as_deref(), url).then_some((resuming, step))
 }
 
 /// Shows tour `item` on `url`: starts the run at the edge if it is not running, and draws its
@@ -122,9 +120,9 @@ pub(crate) fn show(item: &Item, answered_at: i64, url: &str, bs: &str) -> Result
         *o.borrow_mut() = Some(On {
             id: item.id.clone(),
             step,
-            count: steps(item).len() as u32,
+            count: count(item),
             wrap,
-            content: item.js.clone(),
+            content: item.content.clone(),
             url: url.into(),
         })
     });
@@ -237,8 +235,8 @@ fn acted(name: &str) {
 /// waits for its page.
 fn go(id: &str, from: u32, to: u32) {
     let url = crate::runtime::page_url();
-    let here =
-        crate::runtime::with_item(id, |item| runs_here(page_of(item, to), &url)).unwrap_or(false);
+    let here = crate::runtime::with_item(id, |item| runs_here(page_of(item, to).as_deref(), &url))
+        .unwrap_or(false);
     queue::progress(
         id,
         TourAction::Advance,

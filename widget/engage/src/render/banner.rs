@@ -4,7 +4,7 @@
 
 use porchlight_widget_common::attrs;
 use porchlight_widget_common::catalog::{t, Msg};
-use serde_json::Value;
+use porchlight_widget_common::js::get;
 
 use super::{button_row, close_button, doc, host, text, Actor, Shown};
 use crate::items::Item;
@@ -12,8 +12,8 @@ use wasm_bindgen::JsValue;
 
 pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let doc = doc().ok_or("no document")?;
-    let bottom = item.text("position") == Some("bottom");
-    let inline = item.text("style") == Some("inline");
+    let bottom = item.text("position").as_deref() == Some("bottom");
+    let inline = item.text("style").as_deref() == Some("inline");
     let mut class = String::from("bn");
     class.push_str(if bottom { " bot" } else { " top" });
     class.push_str(if inline { " in" } else { " fl" });
@@ -25,7 +25,9 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
             ("role", "region"),
             (
                 "aria-label",
-                item.text("title").unwrap_or(t(Msg::BannerRegion)),
+                item.text("title")
+                    .as_deref()
+                    .unwrap_or(t(Msg::BannerRegion)),
             ),
         ],
     )?;
@@ -33,7 +35,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     text(&doc, &body, "strong", "bt", item.text("title"))?;
     text(&doc, &body, "p", "bd", item.text("body"))?;
     button_row(&doc, &body, item, actor, &mut keep)?;
-    if item.content.get("dismissible") != Some(&Value::Bool(false)) {
+    if get(&item.content, "dismissible").as_bool() != Some(false) {
         close_button(&doc, &wrap, item, actor, &mut keep)?;
     }
     Ok(Shown {

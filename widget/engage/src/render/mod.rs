@@ -17,13 +17,13 @@ use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect};
 use porchlight_shared::content::{Button, ButtonAction};
+use porchlight_shared::read::Json;
 use porchlight_shared::vocab::ItemKind;
 use porchlight_widget_common::catalog::{t, Msg};
-use porchlight_widget_common::js::{get, get_str};
+use porchlight_widget_common::js::{call1, call2, get, get_str};
 use porchlight_widget_common::{add, attrs, paint_key, storage};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, Event, HtmlElement, ShadowRoot};
+use web_sys::{Document, Element, Event, ShadowRoot};
 
 use crate::items::Item;
 
@@ -92,7 +92,10 @@ fn sheet() -> Option<JsValue> {
     if !Reflect::has(&s, &"replaceSync".into()).unwrap_or(false) {
         return None;
     }
-    s.replace_sync(CSS).ok()?;
+    get(&s, "replaceSync")
+        .unchecked_into::<js_sys::Function>()
+        .call1(&s, &CSS.into())
+        .ok()?;
     let v: JsValue = s.into();
     SHEET.with(|x| *x.borrow_mut() = Some(v.clone()));
     Some(v)
@@ -139,11 +142,15 @@ fn paint() -> (Vec<(String, String)>, String) {
     }
     let class = get_str(&rec, "class").unwrap_or_default();
     // Only the appearance classes carry over (the launcher's side is the core's business).
-    let look = class
-        .split(' ')
-        .filter(|c| matches!(*c, "dark" | "sys" | "left"))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mut look = String::new();
+    for c in class.split(' ') {
+        if matches!(c, "dark" | "sys" | "left") {
+            if !look.is_empty() {
+                look.push(' ');
+            }
+            look.push_str(c);
+        }
+    }
     (out, look)
 }
 
@@ -152,16 +159,19 @@ fn paint() -> (Vec<(String, String)>, String) {
 /// `<body>` (an inline top banner pushes the page down), else last.
 pub(crate) fn host(id: &str, class: &str, at_start: bool) -> Result<(Element, Element), JsValue> {
     let doc = doc().ok_or("no document")?;
-    let body = doc.body().ok_or("no body")?;
+    let body: Element = get(&doc, "body").dyn_into().map_err(|_| "no body")?;
     let h = doc.create_element("div")?;
     h.set_attribute("data-porchlight-item", id)?;
     porchlight_widget_common::catalog::mark(&h);
     let (vars, look) = paint();
-    let hs: &HtmlElement = h.unchecked_ref();
+    let st = get(&h, "style");
     for (k, v) in vars {
-        let _ = hs.style().set_property(&k, &v);
+        call2(&st, "setProperty", &k.into(), &v.into());
     }
-    let root = h.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?;
+    // `{mode: "open"}` as a plain object (no setter binding).
+    let init = Object::new();
+    porchlight_widget_common::js::set(&init, "mode", &"open".into());
+    let root = h.attach_shadow(init.unchecked_ref())?;
     style(&doc, &root)?;
     let mut c = String::from("w ");
     c.push_str(&look);
@@ -169,7 +179,9 @@ pub(crate) fn host(id: &str, class: &str, at_start: bool) -> Result<(Element, El
     c.push_str(class);
     let wrap = add(&doc, &root, "div", c.trim())?;
     if at_start {
-        body.insert_before(&h, body.first_child().as_ref())?;
+        get(&body, "insertBefore")
+            .unchecked_into::<js_sys::Function>()
+            .call2(&body, &h, &get(&body, "firstChild"))?;
     } else {
         body.append_child(&h)?;
     }
@@ -177,11 +189,11 @@ pub(crate) fn host(id: &str, class: &str, at_start: bool) -> Result<(Element, El
 }
 
 /// One authored button, as the edge accepts it (`{label, action: {type, url | tourId}}`).
-fn button_of(b: &Value) -> Option<Button> {
-    let label = b.get("label")?.as_str()?.to_string();
+fn button_of(b: &JsValue) -> Option<Button> {
+    let label = b.get_str("label")?;
     let a = b.get("action")?;
-    let s = |k: &str| a.get(k).and_then(Value::as_str).map(String::from);
-    let action = match a.get("type")?.as_str()? {
+    let s = |k: &str| a.get_str(k);
+    let action = match a.get_str("type")?.as_str() {
         "open_url" => ButtonAction::OpenUrl { url: s("url")? },
         "open_messenger" => ButtonAction::OpenMessenger,
         "start_tour" => ButtonAction::StartTour {
@@ -195,10 +207,14 @@ fn button_of(b: &Value) -> Option<Button> {
 
 /// The authored buttons of `item` (at most 3, as the edge accepts them).
 pub(crate) fn buttons(item: &Item) -> Vec<Button> {
-    match item.content.get("buttons") {
-        Some(Value::Array(list)) => list.iter().take(3).filter_map(button_of).collect(),
-        _ => Vec::new(),
+    let list = get(&item.content, "buttons");
+    let mut out = Vec::new();
+    for i in 0..list.items().unwrap_or(0).min(3) {
+        if let Some(b) = list.at(i).as_ref().and_then(button_of) {
+            out.push(b);
+        }
     }
+    out
 }
 
 /// Adds a `<button>` that reports `act` for `id`.
@@ -262,8 +278,10 @@ pub(crate) fn close_button(
 ) -> Result<Element, JsValue> {
     let b = button(doc, parent, "", "x", &item.id, Act::Dismiss, actor, keep)?;
     attrs(&b, &[("aria-label", t(Msg::Dismiss))])?;
-    b.set_inner_html(
-        r#"<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18"/></svg>"#,
+    porchlight_widget_common::js::set(
+        &b,
+        "innerHTML",
+        &r#"<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18"/></svg>"#.into(),
     );
     Ok(b)
 }
@@ -277,13 +295,10 @@ pub(crate) fn listen_out(
     f: Box<dyn FnMut(Event)>,
 ) -> Result<Box<dyn FnOnce()>, JsValue> {
     let c = Closure::<dyn FnMut(Event)>::new(f);
-    let opts = web_sys::AddEventListenerOptions::new();
-    opts.set_capture(capture);
-    opts.set_passive(true);
     target.add_event_listener_with_callback_and_add_event_listener_options(
         ev,
         c.as_ref().unchecked_ref(),
-        &opts,
+        &crate::observe::passive(capture),
     )?;
     let target = target.clone();
     Ok(Box::new(move || {
@@ -306,13 +321,20 @@ pub(crate) fn image(doc: &Document, parent: &Element, item: &Item) -> Result<(),
         attrs(
             &img,
             &[
-                ("src", src),
-                ("alt", item.text("imageAlt").unwrap_or("")),
+                ("src", &src),
+                ("alt", item.text("imageAlt").as_deref().unwrap_or("")),
                 ("referrerpolicy", "no-referrer"),
             ],
         )?;
     }
     Ok(())
+}
+
+/// `a` followed by `b` (`[a, b].concat()` links a generic joiner).
+pub(crate) fn cat(a: &str, b: &str) -> String {
+    let mut s = String::from(a);
+    s.push_str(b);
+    s
 }
 
 /// Adds `<tag class>` with `text` as its text, when there is text.
@@ -321,18 +343,20 @@ pub(crate) fn text(
     parent: &Element,
     tag: &str,
     class: &str,
-    text: Option<&str>,
+    text: Option<String>,
 ) -> Result<Option<Element>, JsValue> {
     let Some(s) = text else { return Ok(None) };
     let e = add(doc, parent, tag, class)?;
-    e.set_text_content(Some(s));
+    e.set_text_content(Some(&s));
     Ok(Some(e))
 }
 
 /// A CSS selector the page gave us, queried without ever throwing into it: an invalid or
 /// hostile selector finds nothing.
 pub(crate) fn query(selector: &str) -> Option<Element> {
-    doc()?.query_selector(selector).ok().flatten()
+    call1(&JsValue::from(doc()), "querySelector", &selector.into())
+        .dyn_into()
+        .ok()
 }
 
 /// Draws `item` with its kind's renderer.

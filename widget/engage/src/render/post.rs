@@ -4,21 +4,24 @@
 //! goes back where it was — through shadow roots: the launcher, another widget — when it closes.
 
 use porchlight_widget_common::catalog::{t, Msg};
+use porchlight_widget_common::js::{call0, get, wrap_tab};
 use porchlight_widget_common::{add, attrs};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, Event, HtmlDialogElement, HtmlElement, KeyboardEvent};
+use web_sys::{Document, Event};
 
 use super::{button_row, close_button, doc, host, image, text, Act, Actor, Shown};
 use crate::items::Item;
 
 /// What has focus, inside open shadow roots too.
-fn focused(doc: &Document) -> Option<HtmlElement> {
-    let mut a = doc.active_element()?;
-    while let Some(inner) = a.shadow_root().and_then(|r| r.active_element()) {
+fn focused(doc: &Document) -> JsValue {
+    let mut a = get(doc, "activeElement");
+    loop {
+        let inner = get(&get(&a, "shadowRoot"), "activeElement");
+        if !inner.is_object() {
+            return a;
+        }
         a = inner;
     }
-    a.dyn_into().ok()
 }
 
 pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
@@ -28,54 +31,32 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let (h, wrap) = host(&item.id, "po", false)?;
     let mut keep = Vec::new();
     let dialog = add(&doc, &wrap, "dialog", "dl")?;
-    let title_id = ["pl-t-", &item.id].concat();
+    let title_id = super::cat("pl-t-", &item.id);
     match item.text("title") {
         Some(_) => attrs(&dialog, &[("aria-labelledby", &title_id)])?,
         None => attrs(&dialog, &[("aria-label", t(Msg::PostUntitled))])?,
     }
-    let dismissible = item.content.get("dismissible") != Some(&Value::Bool(false));
-    let close = match dismissible {
-        true => Some(close_button(&doc, &dialog, item, actor, &mut keep)?),
-        false => None,
-    };
+    let dismissible = get(&item.content, "dismissible").as_bool() != Some(false);
+    if dismissible {
+        close_button(&doc, &dialog, item, actor, &mut keep)?;
+    }
     image(&doc, &dialog, item)?;
     if let Some(e) = text(&doc, &dialog, "h2", "pt", item.text("title"))? {
-        e.set_id(&title_id);
+        porchlight_widget_common::js::set(e.unchecked_ref(), "id", &title_id.as_str().into());
     }
     text(&doc, &dialog, "p", "bd", item.text("body"))?;
-    let row = button_row(&doc, &dialog, item, actor, &mut keep)?;
+    button_row(&doc, &dialog, item, actor, &mut keep)?;
     // Tab from the last button goes to the first, Shift+Tab from the first (or the dialog
     // itself) to the last.
-    let last = row
-        .as_ref()
-        .and_then(Element::last_element_child)
-        .or(close.clone());
-    let first = close.or(row.and_then(|r| r.first_element_child()));
-    if let (Some(first), Some(last)) = (first, last) {
-        let d = dialog.clone();
-        let trap = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
-            let k: &KeyboardEvent = e.unchecked_ref();
-            if k.key() != "Tab" {
-                return;
-            }
-            let at = e.target().and_then(|t| t.dyn_into::<Element>().ok());
-            let at = at.as_ref();
-            let to = match k.shift_key() {
-                true if at == Some(&first) || at == Some(&d) => &last,
-                false if at == Some(&last) => &first,
-                _ => return,
-            };
-            e.prevent_default();
-            let _ = to.unchecked_ref::<HtmlElement>().focus();
-        });
-        dialog.add_event_listener_with_callback("keydown", trap.as_ref().unchecked_ref())?;
-        keep.push(trap);
-    }
-    let dlg: HtmlDialogElement = dialog.unchecked_into();
+    let d = dialog.clone();
+    let trap = Closure::<dyn FnMut(Event)>::new(move |e: Event| wrap_tab(&d, &e, "button"));
+    dialog.add_event_listener_with_callback("keydown", trap.as_ref().unchecked_ref())?;
+    keep.push(trap);
+    let dlg = dialog;
     // Escape (the dialog's `cancel`): a dismissal, unless the author made it undismissible.
     let (id, a) = (item.id.clone(), actor.clone());
     let cancel = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
-        e.prevent_default();
+        call0(&e, "preventDefault");
         if dismissible {
             a(&id, Act::Dismiss);
         }
@@ -88,19 +69,22 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let (id, a) = (item.id.clone(), actor.clone());
     let closed = Closure::<dyn FnMut(Event)>::new(move |_: Event| a(&id, Act::Dismiss));
     dlg.add_event_listener_with_callback("close", closed.as_ref().unchecked_ref())?;
-    dlg.show_modal()?;
+    get(&dlg, "showModal")
+        .unchecked_into::<js_sys::Function>()
+        .call0(&dlg)?;
     let d2 = dlg.clone();
     Ok(Shown {
         id: item.id.clone(),
         host: h,
         keep,
         cleanup: vec![Box::new(move || {
-            let _ =
-                d2.remove_event_listener_with_callback("close", closed.as_ref().unchecked_ref());
-            d2.close();
-            if let Some(b) = before {
-                let _ = b.focus();
-            }
+            let _ = d2.remove_event_listener_with_callback_and_bool(
+                "close",
+                closed.as_ref().unchecked_ref(),
+                false,
+            );
+            call0(&d2, "close");
+            call0(&before, "focus");
         })],
     })
 }

@@ -20,11 +20,11 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use porchlight_widget_common::catalog::{t, Msg};
-use porchlight_widget_common::js::get;
+use porchlight_widget_common::js::{call0, call1, call2, get, get_f64, get_str, set};
 use porchlight_widget_common::place::{place, Placed, Prefer, Rect, Side};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, HtmlElement, KeyboardEvent, Node};
+use web_sys::{Element, Event};
 
 use super::{button_row, close_button, doc, host, listen_out, query, text, Actor, Shown};
 use crate::items::Item;
@@ -35,30 +35,54 @@ fn px(n: f64) -> String {
     s
 }
 
-/// Whether the event's `relatedTarget` (where the pointer or focus went) is inside `n`.
-fn went_into(e: &Event, n: &Node) -> bool {
-    get(e, "relatedTarget")
-        .dyn_into::<Node>()
-        .is_ok_and(|r| n.contains(Some(&r)))
+/// Whether `n` contains node `r` (`Node.contains`; false for anything that is not a node).
+fn holds(n: &JsValue, r: &JsValue) -> bool {
+    r.is_object() && call1(n, "contains", r).is_truthy()
 }
 
-fn set_pos(e: &Element, x: f64, y: f64) {
-    let st = e.unchecked_ref::<HtmlElement>().style();
-    let _ = st.set_property("left", &px(x));
-    let _ = st.set_property("top", &px(y));
+/// Whether the event's `relatedTarget` (where the pointer or focus went) is inside `n`.
+fn went_into(e: &Event, n: &JsValue) -> bool {
+    holds(n, &get(e, "relatedTarget"))
+}
+
+/// `el.style.setProperty(k, v)`.
+fn style(el: &JsValue, k: &str, v: &str) {
+    call2(&get(el, "style"), "setProperty", &k.into(), &v.into());
+}
+
+fn set_pos(e: &JsValue, x: f64, y: f64) {
+    style(e, "left", &px(x));
+    style(e, "top", &px(y));
+}
+
+/// `el.hidden = on`.
+fn hide(el: &JsValue, on: bool) {
+    set(el.unchecked_ref(), "hidden", &JsValue::from_bool(on));
+}
+
+/// `el.getBoundingClientRect()`, read.
+fn bounds(el: &JsValue) -> Rect {
+    let r = call0(el, "getBoundingClientRect");
+    let n = |k: &str| get_f64(&r, k).unwrap_or(0.0);
+    Rect {
+        x: n("left"),
+        y: n("top"),
+        w: n("width"),
+        h: n("height"),
+    }
 }
 
 pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let doc = doc().ok_or("no document")?;
     let win = porchlight_widget_common::js::window().ok_or("no window")?;
-    let selector = item.text("selector").ok_or("no selector")?.to_string();
+    let selector = item.text("selector").ok_or("no selector")?;
     let target = Rc::new(std::cell::RefCell::new(
         query(&selector).ok_or("its element is not on the page")?,
     ));
-    let beacon_mode = item.text("hint") != Some("element");
+    let beacon_mode = item.text("hint").as_deref() != Some("element");
     let (h, wrap) = host(&item.id, "tt", false)?;
     let mut keep: Vec<Closure<dyn FnMut(Event)>> = Vec::new();
-    let pop_id = ["pl-tip-", &item.id].concat();
+    let pop_id = super::cat("pl-tip-", &item.id);
     let beacon = if beacon_mode {
         let b = add(&doc, &wrap, "button", "bc")?;
         attrs(
@@ -74,13 +98,14 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         None
     };
     let pop = add(&doc, &wrap, "div", "tp")?;
-    pop.set_id(&pop_id);
+    set(pop.unchecked_ref(), "id", &pop_id.as_str().into());
     let has_buttons = !super::buttons(item).is_empty();
     // Always a non-modal dialog: its × (and any button) takes focus, which a `tooltip` must
     // not hold; axe's `region` rule also takes a dialog as a landmark, not a tooltip.
-    let name = item.text("title").unwrap_or(t(Msg::TooltipUntitled));
+    let name = item.text("title");
+    let name = name.as_deref().unwrap_or(t(Msg::TooltipUntitled));
     attrs(&pop, &[("role", "dialog"), ("aria-label", name)])?;
-    pop.unchecked_ref::<HtmlElement>().set_hidden(true);
+    hide(&pop, true);
     add(&doc, &pop, "span", "ar")?;
     close_button(&doc, &pop, item, actor, &mut keep)?;
     text(&doc, &pop, "strong", "bt", item.text("title"))?;
@@ -88,8 +113,8 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     button_row(&doc, &pop, item, actor, &mut keep)?;
     // The beacon controls the popover and is described by its text: focusing it says the tip.
     if let (Some(b), Some(body)) = (&beacon, body) {
-        let body_id = [pop_id.as_str(), "-d"].concat();
-        body.set_id(&body_id);
+        let body_id = super::cat(&pop_id, "-d");
+        set(body.unchecked_ref(), "id", &body_id.as_str().into());
         attrs(
             b,
             &[("aria-controls", &pop_id), ("aria-describedby", &body_id)],
@@ -112,66 +137,50 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         );
         Rc::new(move || {
             let mut el = target.borrow().clone();
-            if !el.is_connected() {
+            if !get(&el, "isConnected").is_truthy() {
                 match query(&selector) {
                     Some(e) => {
                         *target.borrow_mut() = e.clone();
                         if let Ok(ro) = ro_cell.try_borrow() {
                             if let Some(ro) = ro.as_ref() {
-                                ro.disconnect();
-                                ro.observe(&e);
+                                call0(ro, "disconnect");
+                                call1(ro, "observe", &e);
                             }
                         }
                         el = e;
                     }
                     None => {
-                        wrap.unchecked_ref::<HtmlElement>().set_hidden(true);
+                        hide(&wrap, true);
                         return;
                     }
                 }
             }
-            let r = el.get_bounding_client_rect();
+            let r = bounds(&el);
             // An element without a box (display: none) has nowhere to point.
-            wrap.unchecked_ref::<HtmlElement>()
-                .set_hidden(r.width() == 0.0 && r.height() == 0.0);
-            let Some(w) = porchlight_widget_common::js::window() else {
-                return;
-            };
-            let vw = w
-                .inner_width()
-                .ok()
-                .and_then(|v| v.as_f64())
-                .unwrap_or(1024.0);
-            let vh = w
-                .inner_height()
-                .ok()
-                .and_then(|v| v.as_f64())
-                .unwrap_or(768.0);
+            hide(&wrap, r.w == 0.0 && r.h == 0.0);
+            let w = crate::observe::win();
+            let vw = get_f64(&w, "innerWidth").unwrap_or(1024.0);
+            let vh = get_f64(&w, "innerHeight").unwrap_or(768.0);
             // The beacon (24 px): right of the element, centred on its first 48 px of height,
             // kept inside the viewport's width.
             if let Some(b) = &beacon {
                 set_pos(
                     b,
-                    (r.right() + 6.0).min(vw - 28.0).max(4.0),
-                    r.top() + r.height().min(48.0) / 2.0 - 12.0,
+                    (r.x + r.w + 6.0).min(vw - 28.0).max(4.0),
+                    r.y + r.h.min(48.0) / 2.0 - 12.0,
                 );
             }
             // Shown while open and its element is in view.
-            let show = open.get() && r.bottom() > 0.0 && r.top() < vh;
-            pop.unchecked_ref::<HtmlElement>().set_hidden(!show);
+            let show = open.get() && r.y + r.h > 0.0 && r.y < vh;
+            hide(&pop, !show);
             if show {
                 // Measured at its own width (a sheet's is the viewport's, by its class).
-                pop.set_class_name("tp");
-                let pr = pop.get_bounding_client_rect();
+                set(pop.unchecked_ref(), "className", &"tp".into());
+                let pr = bounds(&pop);
                 let p = place(
-                    Some(Rect {
-                        x: r.left(),
-                        y: r.top(),
-                        w: r.width(),
-                        h: r.height(),
-                    }),
-                    pr.width(),
-                    pr.height(),
+                    Some(r),
+                    pr.w,
+                    pr.h,
                     vw,
                     vh,
                     Prefer::Below,
@@ -192,11 +201,8 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
                     Placed::Sheet { x, y, .. } | Placed::Centre { x, y } => (x, y, "tp sh", 0.0),
                 };
                 set_pos(&pop, x, y);
-                pop.set_class_name(class);
-                let _ = pop
-                    .unchecked_ref::<HtmlElement>()
-                    .style()
-                    .set_property("--a", &px(arrow - 6.0));
+                set(pop.unchecked_ref(), "className", &class.into());
+                style(&pop, "--a", &px(arrow - 6.0));
             }
         })
     };
@@ -241,10 +247,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
             "pointerdown",
             true,
             Box::new(move |e: Event| {
-                let inside = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<Node>().ok())
-                    .is_some_and(|n| hh.contains(Some(&n)));
+                let inside = holds(&hh, &get(&e, "target"));
                 if !inside {
                     s(false);
                 }
@@ -294,19 +297,25 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
             // Not passive (`listen_out`'s are): it takes the Tab's default.
             let (o, p) = (open.clone(), pop.clone());
             let tab = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
-                let k = e.unchecked_ref::<KeyboardEvent>();
-                if k.key() == "Tab" && !k.shift_key() && o.get() {
-                    if let Some(x) = p.query_selector("button").ok().flatten() {
-                        e.prevent_default();
-                        let _ = x.unchecked_ref::<HtmlElement>().focus();
+                if get_str(&e, "key").as_deref() == Some("Tab")
+                    && !get(&e, "shiftKey").is_truthy()
+                    && o.get()
+                {
+                    let x = call1(&p, "querySelector", &"button".into());
+                    if x.is_object() {
+                        call0(&e, "preventDefault");
+                        call0(&x, "focus");
                     }
                 }
             });
             opener.add_event_listener_with_callback("keydown", tab.as_ref().unchecked_ref())?;
             let el = opener.clone();
             extra.push(Box::new(move || {
-                let _ =
-                    el.remove_event_listener_with_callback("keydown", tab.as_ref().unchecked_ref());
+                let _ = el.remove_event_listener_with_callback_and_bool(
+                    "keydown",
+                    tab.as_ref().unchecked_ref(),
+                    false,
+                );
                 drop(tab);
             }));
             let (s, w, t) = (set_open.clone(), wrap.clone(), target.clone());
@@ -330,7 +339,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
             "keydown",
             false,
             Box::new(move |e: Event| {
-                if e.unchecked_ref::<KeyboardEvent>().key() == "Escape" {
+                if get_str(&e, "key").as_deref() == Some("Escape") {
                     s(false);
                 }
             }),
@@ -345,13 +354,13 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         let r = reposition.clone();
         let cb = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| r());
         if let Ok(ro) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
-            ro.observe(&target.borrow());
+            call1(&ro, "observe", &target.borrow());
             if let Ok(mut c) = ro_cell.try_borrow_mut() {
                 *c = Some(ro.clone());
             }
             let ro_cell = ro_cell.clone();
             cleanup.push(Box::new(move || {
-                ro.disconnect();
+                call0(&ro, "disconnect");
                 if let Ok(mut c) = ro_cell.try_borrow_mut() {
                     *c = None;
                 }
@@ -372,5 +381,5 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
 /// The element `item` is anchored to, if it is on the page now (the runtime leaves a tooltip
 /// without one out of arbitration, and watches the page for it).
 pub(crate) fn element_of(item: &Item) -> Option<Element> {
-    item.text("selector").and_then(query)
+    item.text("selector").as_deref().and_then(query)
 }

@@ -3,7 +3,7 @@
 
 use js_sys::{Array, Object};
 use porchlight_shared::vocab::ItemKind;
-use porchlight_widget_common::js::{set, warn};
+use porchlight_widget_common::js::{call2, get, set, warn};
 use wasm_bindgen::prelude::*;
 
 use super::{refetch, replan, seen, step, with, Call};
@@ -37,11 +37,8 @@ pub(super) fn run(name: String, args: JsValue) {
             }
         }
         "debug" => {
-            if let Some(s) = porchlight_widget_common::js::window()
-                .and_then(|w| w.session_storage().ok().flatten())
-            {
-                let _ = s.set_item("porchlight:debug", "1");
-            }
+            let s = get(&crate::observe::win(), "sessionStorage");
+            call2(&s, "setItem", &"porchlight:debug".into(), &"1".into());
             with(|rt| rt.debug = true);
             refetch();
         }

@@ -2,10 +2,10 @@
 //! one console table.
 
 use js_sys::{Array, Object};
+use porchlight_shared::read::Json;
 use porchlight_shared::targeting::page::Verdict;
 use porchlight_shared::vocab::ItemKind;
-use porchlight_widget_common::js::{get, set};
-use serde_json::Value;
+use porchlight_widget_common::js::{call0, call1, get, set};
 use wasm_bindgen::prelude::*;
 
 use super::with;
@@ -15,9 +15,20 @@ fn describe(v: &Verdict) -> (&'static str, String) {
     use porchlight_shared::targeting::arbitrate::LossReason as L;
     use porchlight_shared::targeting::frequency::Ineligible as I;
     let date = |t: i64| -> String {
-        String::from(js_sys::Date::new(&JsValue::from_f64(t as f64)).to_iso_string())
+        call0(
+            &js_sys::Date::new(&JsValue::from_f64(t as f64)),
+            "toISOString",
+        )
+        .as_string()
+        .unwrap_or_default()
     };
-    let cat = |parts: &[&str]| parts.concat();
+    let cat = |parts: &[&str]| {
+        let mut s = String::new();
+        for p in parts {
+            s.push_str(p);
+        }
+        s
+    };
     match v {
         Verdict::Show => ("shows", "ready and first in line".into()),
         Verdict::Showing => ("showing", String::new()),
@@ -38,7 +49,16 @@ fn describe(v: &Verdict) -> (&'static str, String) {
                 I::SurveyCooldown { until } => cat(&["survey pacing: not before ", &date(*until)]),
             },
         ),
-        Verdict::Waiting { triggers } => ("trigger waiting", triggers.join(", ")),
+        Verdict::Waiting { triggers } => {
+            let mut s = String::new();
+            for t in triggers {
+                if !s.is_empty() {
+                    s.push_str(", ");
+                }
+                s.push_str(t);
+            }
+            ("trigger waiting", s)
+        }
         Verdict::Delayed { until } => ("delayed", cat(&["shows at ", &date(*until)])),
         Verdict::Lost { why } => (
             "lost arbitration",
@@ -94,23 +114,20 @@ pub(super) fn print_debug() {
         for (id, why) in &rt.left {
             row(id, "", "not here", why);
         }
-        if let Value::Array(list) = &rt.skipped {
-            for s in list {
-                let id = s.get("id").and_then(Value::as_str).unwrap_or("");
-                let kind = s.get("kind").and_then(Value::as_str).unwrap_or("");
-                let reason = s.get("reason").and_then(Value::as_str).unwrap_or("");
-                let mut why = String::from("the edge: ");
-                why.push_str(reason);
-                row(id, kind, "not eligible", &why);
-            }
+        let list = &rt.skipped;
+        for i in 0..list.items().unwrap_or(0) {
+            let s = list.at(i).unwrap_or_default();
+            let text = |k: &str| s.get_str(k).unwrap_or_default();
+            let mut why = String::from("the edge: ");
+            why.push_str(&text("reason"));
+            row(&text("id"), &text("kind"), "not eligible", &why);
         }
     });
-    web_sys::console::info_1(&JsValue::from_str(
-        "Porchlight debug: what shows on this page, and why",
-    ));
-    let console = get(
-        &JsValue::from(porchlight_widget_common::js::window()),
-        "console",
+    let console = get(&crate::observe::win(), "console");
+    call1(
+        &console,
+        "info",
+        &"Porchlight debug: what shows on this page, and why".into(),
     );
     if let Ok(f) = get(&console, "table").dyn_into::<js_sys::Function>() {
         let _ = f.call1(&console, &rows);

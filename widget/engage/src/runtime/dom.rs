@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 
+use porchlight_widget_common::js::{call0, call2, get, set};
 use wasm_bindgen::prelude::*;
 
 use super::replan;
@@ -39,17 +40,19 @@ pub(super) fn watch_dom(on: bool) {
                 let Ok(mo) = web_sys::MutationObserver::new(cb.as_ref().unchecked_ref()) else {
                     return;
                 };
-                let opts = web_sys::MutationObserverInit::new();
-                opts.set_child_list(true);
-                opts.set_subtree(true);
-                if let Some(root) = render::doc().and_then(|d| d.document_element()) {
-                    let _ = mo.observe_with_options(&root, &opts);
+                // The options as a plain object (no setter bindings).
+                let opts = js_sys::Object::new();
+                set(&opts, "childList", &JsValue::TRUE);
+                set(&opts, "subtree", &JsValue::TRUE);
+                let root = get(&JsValue::from(render::doc()), "documentElement");
+                if root.is_object() {
+                    call2(&mo, "observe", &root, &opts);
                 }
                 *w = Some((mo, cb));
             }
             (false, true) => {
                 if let Some((mo, _)) = w.take() {
-                    mo.disconnect();
+                    call0(&mo, "disconnect");
                 }
             }
             _ => {}
