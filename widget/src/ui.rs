@@ -419,10 +419,14 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
     });
     if m.show_launcher && m.auto_visibility {
         // The launcher on the page then: a UI drawn again in another locale takes this timer
-        // over ([`Ui::adopt`]); an unmounted one clears it.
-        let reveal = Closure::once_into_js(|| {
+        // over ([`Ui::adopt`]); an unmounted one clears it. A UI mounted on its own (not the
+        // runtime's) shows its own launcher.
+        let weak = Rc::downgrade(&ui.0);
+        let reveal = Closure::once_into_js(move || {
             if let Some(ui) = crate::ui() {
                 ui.launcher().set_hidden(false);
+            } else if let Some(i) = weak.upgrade() {
+                i.launcher.set_hidden(false);
             }
         });
         // Negative delays reach setTimeout as such, which treats them as 0.
