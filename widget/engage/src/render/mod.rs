@@ -143,8 +143,13 @@ fn paint() -> (Vec<(String, String)>, String) {
     let class = get_str(&rec, "class").unwrap_or_default();
     // Only the appearance classes carry over (the launcher's side is the core's business).
     let mut look = String::new();
-    for c in class.split(' ') {
-        if matches!(c, "dark" | "sys" | "left") {
+    for c in ["dark", "sys", "left"] {
+        // A word of `class` (a plain scan: `split` links a searcher).
+        let word = class
+            .as_bytes()
+            .split(|b| *b == b' ')
+            .any(|w| w == c.as_bytes());
+        if word {
             if !look.is_empty() {
                 look.push(' ');
             }
