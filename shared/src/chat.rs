@@ -108,9 +108,17 @@ fn refused(c: char) -> bool {
 
 /// Emphasis hugs its text (`*a*`, not `2 * 3 *`), as in CommonMark.
 fn flanked(inner: &str) -> bool {
-    !inner.is_empty()
-        && !inner.starts_with(char::is_whitespace)
-        && !inner.ends_with(char::is_whitespace)
+    // Its first and last characters, decoded forwards (`ends_with` would bring a backward
+    // decoder into the widget).
+    let white = |s: &str| s.chars().next().is_some_and(char::is_whitespace);
+    let mut last = inner.len();
+    while last > 0 {
+        last -= 1;
+        if inner.is_char_boundary(last) {
+            break;
+        }
+    }
+    !inner.is_empty() && !white(inner) && !white(sub(inner, last, inner.len()))
 }
 
 // Work done by `spans` (characters looked at), for the tests that hold it linear.
@@ -133,14 +141,18 @@ fn sub(s: &str, from: usize, to: usize) -> &str {
 fn seek(memo: &mut usize, text: &str, from: usize, hit: fn(&str) -> bool) -> usize {
     if *memo < from {
         let rest = sub(text, from, text.len());
-        *memo = from
-            + rest
-                .char_indices()
-                .find(|&(k, _)| {
-                    step(1);
-                    hit(sub(rest, k, rest.len()))
-                })
-                .map_or(rest.len(), |(k, _)| k);
+        // Character by character: at each byte that starts one (no decoding).
+        let mut k = 0;
+        while k < rest.len() {
+            if rest.is_char_boundary(k) {
+                step(1);
+                if hit(sub(rest, k, rest.len())) {
+                    break;
+                }
+            }
+            k += 1;
+        }
+        *memo = from + k;
     }
     *memo
 }
@@ -210,9 +222,14 @@ pub fn spans<'t>(text: &'t str) -> Vec<Span<'t>> {
             if trim.0 != end {
                 // A trailing full stop or comma ends the sentence, not the URL. The scheme's
                 // `/` stops the trimming, so it does not depend on where the link starts.
-                let t = sub(text, 0, end).trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
-                step(end - t.len());
-                trim = (end, t.len());
+                // By bytes: they are ASCII (`trim_end_matches` would bring its searcher).
+                let b = sub(text, 0, end).as_bytes();
+                let mut t = b.len();
+                while t > 0 && matches!(b[t - 1], b'.' | b',' | b')' | b'!' | b'?' | b';' | b':') {
+                    t -= 1;
+                }
+                step(end - t);
+                trim = (end, t);
             }
             let url = sub(text, i, trim.1);
             // The scheme is known and whitespace, `<`, `>` and `"` end the link: only its length
@@ -238,7 +255,13 @@ pub fn spans<'t>(text: &'t str) -> Vec<Span<'t>> {
                 i += len;
                 plain = i;
             }
-            None => i += rest.chars().next().map_or(1, char::len_utf8),
+            // The next character (the next byte that starts one).
+            None => {
+                i += 1;
+                while !text.is_char_boundary(i) {
+                    i += 1;
+                }
+            }
         }
     }
     if n > plain {

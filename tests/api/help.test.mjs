@@ -88,3 +88,42 @@ test('admin: articles and collections validated and scoped', async () => {
   assert.equal((await call('DELETE', `/admin/v1/articles/${mine.id}`, { token: ws.key })).status, 204);
   assert.deepEqual(await search(v.body.sessionToken, 'renamed'), [], 'and deletions');
 });
+
+test('search keeps to its workspace whatever its id or slug, and follows every save and delete in all seven languages', async () => {
+  // Slugs that share words, separators and prefixes with each other and with generated ids.
+  const run = `a${Date.now().toString(36)}`;
+  const spaces = [];
+  for (const id of [`${run}-help`, `${run}_help`, run, `ws_${run}`, `ws_${run}help`]) {
+    const r = await call('POST', '/admin/v1/workspaces', { token: process.env.ROOT_KEY, body: { name: id, id } });
+    assert.equal(r.status, 201, r.text);
+    spaces.push({ id: r.body.workspaceId, key: r.body.secretKey });
+  }
+  spaces.push(await createWorkspace());
+  const langs = { es: 'informe', fr: 'rapport', de: 'bericht', pt: 'relatorio', ja: '四半期報告書', ar: 'تقرير' };
+  const made = [];
+  for (const ws of spaces) {
+    const translations = Object.fromEntries(Object.entries(langs).map(([l, w]) => [l, { title: `${w} quarterly`, body: `${w} body` }]));
+    made.push(await article(ws, { title: 'Quarterly report', body: 'The quarterly report, exported.', translations }));
+  }
+  for (const [i, ws] of spaces.entries()) {
+    const t = (await boot(ws.id)).body.sessionToken;
+    assert.deepEqual((await search(t, 'quarterly')).map((h) => h.id), [made[i].id], `only ${ws.id}'s article`);
+  }
+  // Edits replace every language's rows of that article only; a delete removes them all.
+  const [a, b] = spaces;
+  const de = (await boot(a.id, { locale: 'de' })).body.sessionToken;
+  const deB = (await boot(b.id, { locale: 'de' })).body.sessionToken;
+  assert.deepEqual((await search(de, 'bericht')).map((h) => h.id), [made[0].id]);
+  for (let i = 0; i < 3; i += 1) {
+    const r = await call('PATCH', `/admin/v1/articles/${made[0].id}`, { token: a.key, body: { title: `Annual report ${i}`, translations: { de: { title: `Jahresbericht ${i}` } } } });
+    assert.equal(r.status, 200, r.text);
+  }
+  assert.deepEqual(await search(de, 'bericht'), [], 'the old German title is gone');
+  assert.deepEqual((await search(de, 'jahresbericht')).map((h) => [h.id, h.title]), [[made[0].id, 'Jahresbericht 2']], 'one row, the latest');
+  assert.deepEqual((await search(deB, 'bericht')).map((h) => h.id), [made[1].id], "another workspace's rows are untouched");
+  assert.equal((await call('DELETE', `/admin/v1/articles/${made[1].id}`, { token: b.key })).status, 204);
+  assert.deepEqual(await search(deB, 'bericht'), []);
+  assert.deepEqual((await search(de, 'jahresbericht')).map((h) => h.id), [made[0].id]);
+  const ja = (await boot(spaces[2].id, { locale: 'ja' })).body.sessionToken;
+  assert.deepEqual((await search(ja, '報告書')).map((h) => h.id), [made[2].id], 'the substring index too');
+});

@@ -99,3 +99,18 @@ test("an item's triggers and frequency are checked as a save would (errors at th
   const both = await reach(ws, { rule: cond('custom', 'plan', 'bogus', 'pro'), triggers: [{ type: 'teleport' }] });
   assert.equal(both.body.error.path, '/rule/operator');
 });
+
+test('count: false checks the rule, triggers and frequency without counting anyone (204); a bad one is still refused', async () => {
+  const ws = await createWorkspace();
+  await boot(ws.id);
+  const checked = await reach(ws, { rule: cond('custom', 'plan', 'equals', 'pro'), triggers: [{ type: 'scroll_depth', percent: 50 }], frequency: 'once', count: false });
+  assert.equal(checked.status, 204, checked.text);
+  assert.equal(checked.text, '');
+  assertError(assert, await reach(ws, { rule: null, triggers: [{ type: 'scroll_depth', percent: 150 }], count: false }), 400, 'INVALID_INPUT');
+  const badRule = await reach(ws, { rule: cond('custom', 'plan', 'bogus', 'pro'), count: false });
+  assertError(assert, badRule, 400, 'INVALID_INPUT');
+  assert.equal(badRule.body.error.path, '/rule/operator');
+  assertError(assert, await reach(ws, { rule: null, count: 'no' }), 400, 'INVALID_INPUT');
+  // Counting stays the default.
+  assert.equal((await reach(ws, { rule: null, count: true })).body.matched, 1);
+});

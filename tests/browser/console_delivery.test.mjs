@@ -20,6 +20,9 @@ test('a banner whose triggers and frequency are built with the builders is saved
   try {
     const page = await context.newPage();
     const errors = watchErrors(page);
+    // Every reach request: visitors are counted again only when the audience rule changed.
+    const asked = [];
+    page.on('request', (r) => { if (r.url().endsWith('/admin/v1/audience/reach')) asked.push(JSON.parse(r.postData())); });
     await signIn(page, ws.key, '#/outbound/new');
     await screenTitle(page).filter({ hasText: 'New outbound message' }).waitFor();
     await page.getByLabel('Name').fill('Scrolled banner');
@@ -75,6 +78,12 @@ test('a banner whose triggers and frequency are built with the builders is saved
 
     await selector.fill('#buy');
     await valid(selector);
+    // The figure for the unchanged audience is shown again once the triggers can be saved, and
+    // the many trigger and frequency edits above were checked without counting visitors again.
+    await page.getByRole('status').filter({ hasText: /^Estimated reach: / }).waitFor();
+    const counted = asked.filter((b) => b.count !== false);
+    assert.ok(asked.length >= 5, `reach asked ${asked.length} times`);
+    assert.ok(counted.length <= 2, `visitors counted ${counted.length} times for one rule: ${JSON.stringify(counted)}`);
     const wantTriggers = [{ type: 'scroll_depth', percent: 75, delayMs: 2000 }, { type: 'element_click', selector: '#buy' }];
     const wantFrequency = { mode: 'at_most', maxTimes: 3, recontactAfterDays: 7 };
     assert.deepEqual(JSON.parse(await triggersJson.inputValue()), wantTriggers, 'the JSON editor follows the builder');

@@ -132,9 +132,14 @@ pub(crate) fn mounted_settings() -> JsValue {
     with(|rt| rt.settings.clone()).unwrap_or_default()
 }
 
+/// Takes the mounted UI off the dispatcher, leaving it on the page.
+pub(crate) fn take_ui() -> Option<ui::Ui> {
+    with(|rt| rt.ui.take()).flatten()
+}
+
 /// Removes the mounted UI (another workspace boots, or shutdown).
 pub(crate) fn unmount() {
-    if let Some(ui) = with(|rt| rt.ui.take()).flatten() {
+    if let Some(ui) = take_ui() {
         ui.unmount();
     }
 }

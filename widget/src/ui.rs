@@ -155,6 +155,8 @@ struct Inner {
     /// The launcher as the loader draws it ([`Ui::paint_record`]).
     paint: String,
     open: Cell<bool>,
+    /// The count the badge shows ([`Ui::set_unread`]).
+    unread: Cell<u32>,
     notify: Cell<Option<Notify>>,
     /// The DOM listeners, alive as long as the UI.
     handlers: Cell<Vec<Handler>>,
@@ -376,7 +378,8 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
 
     // The launcher the loader drew before this module arrived (loader/porchlight.js) gives way in
     // the same task, so no frame goes without one, and hands on the keyboard focus if it had it.
-    let early = doc.get_element_by_id("porchlight-root");
+    // (A UI of this module being replaced is still there: [`Ui::adopt`] hands on its focus.)
+    let early = early(&doc);
     let focused = early.is_some() && doc.active_element() == early;
     remove_early(&doc);
     parent.append_child(&host)?;
@@ -399,6 +402,7 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         },
         paint,
         open: Cell::new(false),
+        unread: Cell::new(0),
         notify: Cell::new(None),
         handlers: Cell::new(Vec::new()),
         timer: Cell::new(None),
@@ -414,10 +418,11 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
         }
     });
     if m.show_launcher && m.auto_visibility {
-        let weak = Rc::downgrade(&ui.0);
-        let reveal = Closure::once_into_js(move || {
-            if let Some(i) = weak.upgrade() {
-                i.launcher.set_hidden(false);
+        // The launcher on the page then: a UI drawn again in another locale takes this timer
+        // over ([`Ui::adopt`]); an unmounted one clears it.
+        let reveal = Closure::once_into_js(|| {
+            if let Some(ui) = crate::ui() {
+                ui.launcher().set_hidden(false);
             }
         });
         // Negative delays reach setTimeout as such, which treats them as 0.
@@ -434,12 +439,14 @@ pub fn mount(parent: &Element, m: &Messenger, nonce: Option<&str>) -> Result<Ui,
 /// Removes the launcher the loader drew ahead of this module (`data-early`), if it is still
 /// there: this module's own replaces it, or a boot failed for good and none comes.
 pub fn remove_early(doc: &Document) {
-    if let Some(e) = doc
-        .get_element_by_id("porchlight-root")
-        .filter(|e| e.has_attribute("data-early"))
-    {
+    if let Some(e) = early(doc) {
         e.remove();
     }
+}
+
+fn early(doc: &Document) -> Option<Element> {
+    doc.get_element_by_id("porchlight-root")
+        .filter(|e| e.has_attribute("data-early"))
 }
 
 impl Ui {
@@ -535,6 +542,7 @@ impl Ui {
     /// Sets the launcher's unread badge (0 hides it) and its accessible name.
     pub fn set_unread(&self, n: u32) {
         let i = &self.0;
+        i.unread.set(n);
         let badge: &HtmlElement = i.chat.badge.unchecked_ref();
         badge.set_hidden(n == 0);
         let count = if n > 9 {
@@ -560,6 +568,49 @@ impl Ui {
         let mut all = self.0.handlers.take();
         all.push(c);
         self.0.handlers.set(all);
+    }
+
+    /// Takes over what the visitor had of `was`, the UI this one replaces (a boot in another
+    /// locale; `was` is still on the page), so that only the language changes: the composer's
+    /// text, the unread count, whether the launcher shows (and the delayed launcher's timer,
+    /// which shows it when it would have), an open panel (quietly: the visitor never saw it
+    /// close, so no `open`), and focus on the same control — by id among what `remounted` draws
+    /// in this panel (the messenger's), else the panel itself, never `<body>`. True when the
+    /// composer had it.
+    pub(crate) fn adopt(&self, was: &Ui, remounted: impl FnOnce()) -> bool {
+        let (i, w) = (&self.0, &was.0);
+        i.chat.input.set_value(&w.chat.input.value());
+        self.set_unread(w.unread.get());
+        i.launcher.set_hidden(w.launcher.hidden());
+        if let (Some(t), Some(win)) = (i.timer.replace(w.timer.take()), web_sys::window()) {
+            win.clear_timeout_with_handle(t);
+        }
+        let notify = i.notify.take();
+        self.set_open(w.open.get(), false);
+        i.notify.set(notify);
+        let had = w.root.active_element();
+        remounted();
+        let Some(had) = had else {
+            return false;
+        };
+        let same: [(&Element, &Element); 3] = [
+            (&w.launcher, &i.launcher),
+            (&w.close, &i.close),
+            (&w.chat.input, &i.chat.input),
+        ];
+        if let Some(to) = same
+            .iter()
+            .find(|(a, _)| **a == had)
+            .map(|(_, b)| (*b).clone())
+            .or_else(|| i.root.get_element_by_id(&had.id()))
+        {
+            let _ = to.unchecked_into::<HtmlElement>().focus();
+        }
+        // Not there, or hidden: the dialog itself.
+        if i.root.active_element().is_none() {
+            let _ = i.panel.focus();
+        }
+        *same[2].0 == had
     }
 
     /// Removes the UI from the page and drops its listeners and timer.

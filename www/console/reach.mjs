@@ -3,7 +3,9 @@
 // kept in step with it both ways. As any of them changes (debounced; a late answer for an older
 // state is dropped) the edge is asked for the rule's "Estimated reach" and checks the triggers
 // and frequency with the engine as a save would (`POST /admin/v1/audience/reach`): its error is
-// shown beside the control it points at, in the builder its path names.
+// shown beside the control it points at, in the builder its path names. The visitors are counted
+// only when the rule changed: an edit of the triggers or the frequency alone is checked with
+// `count: false` and the figure already shown for that rule stays.
 import { api } from './api.mjs';
 import { h, uid } from './dom.mjs';
 import { ruleBuilder } from './rules.mjs';
@@ -33,6 +35,8 @@ export function attachDelivery(entries, segments, ruleTitles) {
   const parts = [];
   let timer = 0;
   let seq = 0;
+  /** The rule last counted (its JSON text) and the words its count gave. */
+  let counted = { rule: null, text: '' };
 
   /** One builder above its JSON editor; `api`: its path in the reach request, `saved`: in a save's. */
   function part(entry, make, title, api, saved, statusWords) {
@@ -80,11 +84,16 @@ export function attachDelivery(entries, segments, ruleTitles) {
       }
       if (!('rule' in body)) body.rule = null;
       const reach = byApi('/rule');
+      const rule = JSON.stringify(body.rule);
+      const known = counted.rule === rule;
+      if (known || !reach) body.count = false;
       try {
         const r = await api('POST', '/admin/v1/audience/reach', body);
         if (mine !== seq) return;
         for (const p of parts) { p.builder.showError(null); p.status.textContent = ''; }
-        if (reach) reach.status.textContent = `Estimated reach: ${reachText(r)}`;
+        if (!reach) return;
+        if (!known) counted = { rule, text: `Estimated reach: ${reachText(r)}` };
+        reach.status.textContent = counted.text;
       } catch (e) {
         if (mine !== seq) return;
         for (const p of parts) { p.builder.showError(null); p.status.textContent = ''; }

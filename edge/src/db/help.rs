@@ -245,14 +245,31 @@ pub async fn search_articles(
 ) -> Result<Vec<SearchHit>, ApiError> {
     match plan {
         // A snippet counts tokens: a word, or a trigram (about one character).
-        Plan::Words(q) => search_index(db, "article_search", 16, (ws, q, language)).await,
+        Plan::Words(q) => {
+            let q = in_workspace(ws, q);
+            search_index(db, "article_search", 16, (ws, &q, language)).await
+        }
         Plan::Substrings(q) => search_index(db, "article_search_cjk", 40, (ws, q, language)).await,
         Plan::Scan { terms, need } => scan_articles(db, ws, terms, *need, language).await,
     }
 }
 
+/// The FTS5 query `q` (from `shared::search::plan`: quoted terms, `OR`, `*`) asked of workspace
+/// `ws`'s rows only: the word index's `workspace` column holds `w` + the id's bytes in hex (0022),
+/// one token whatever the id or slug, so FTS5 intersects the workspace's rows with the terms'
+/// instead of matching every workspace's.
+fn in_workspace(ws: &str, q: &str) -> String {
+    let mut key = String::with_capacity(1 + 2 * ws.len());
+    key.push('w');
+    for b in ws.bytes() {
+        key.push_str(&format!("{b:02X}"));
+    }
+    format!("workspace : \"{key}\" AND ({q})")
+}
+
 /// [`search_articles`] asking FTS5 index `table` (`article_search` or `article_search_cjk`:
-/// the same columns and rows) the query `q`, excerpts of `tokens` tokens.
+/// the same rows and first four columns; the word index's fifth, the workspace, weighs 0) the
+/// query `q`, excerpts of `tokens` tokens.
 async fn search_index(
     db: &D1Database,
     table: &'static str,
@@ -268,7 +285,7 @@ async fn search_index(
              WHERE {table} MATCH ?1 AND a.workspace_id = ?2 AND a.status = 'published' \
              AND ({table}.language = ?3 OR ({table}.language = '' \
                   AND (?3 = '' OR json_type(coalesce(a.translations, '{{}}'), '$.' || ?3) IS NULL))) \
-             ORDER BY bm25({table}, 0.0, 0.0, 5.0, 1.0) LIMIT 10"
+             ORDER BY bm25({table}, 0.0, 0.0, 5.0, 1.0, 0.0) LIMIT 10"
         ),
         &[s(q), s(ws), s(language)],
     )?)

@@ -5,7 +5,9 @@
 //! figure is scaled from a sample. The item's `triggers` and `frequency`, when sent, are
 //! checked as a save checks them (`shared::content::Delivery`, errors under `/triggers/i` and
 //! `/frequency`) so the console's builders validate with the engine before saving; they do not
-//! change the count. Reads only.
+//! change the count. `count: false` checks everything and counts nothing (`204`): the console
+//! asks so when only the triggers or the frequency changed, sparing the visitor sample. Reads
+//! only.
 
 use porchlight_shared::content::Delivery;
 use porchlight_shared::targeting::reach::reach;
@@ -28,6 +30,13 @@ struct ReachBody {
     triggers: Option<Value>,
     #[serde(default)]
     frequency: Option<Value>,
+    /// `false`: check only, no count (`204`).
+    #[serde(default = "counted")]
+    count: bool,
+}
+
+fn counted() -> bool {
+    true
 }
 
 pub async fn reach_estimate(ctx: &mut Ctx) -> Result<Response, ApiError> {
@@ -39,6 +48,9 @@ pub async fn reach_estimate(ctx: &mut Ctx) -> Result<Response, ApiError> {
         v => Some(super::segments::validate_rule(&db, &ws.id, v, None).await?),
     };
     Delivery::parse(None, body.triggers.as_ref(), body.frequency.as_ref())?;
+    if !body.count {
+        return http::no_content();
+    }
     let segments = db::workspace_segments(&db, &ws.id).await?;
     let sample = db::reach_sample(&db, &ws.id).await?;
     let r = reach(

@@ -25,7 +25,9 @@ const VIDEO_EXTENSIONS: [&str; 6] = [".mp4", ".webm", ".ogg", ".ogv", ".m4v", ".
 /// userinfo is refused, and video ids are checked character by character, so nothing the
 /// author typed but the id reaches an embed URL. Anything else is `None`.
 ///
-/// Plain string code (no regex, no `format!`): the widget links it.
+/// Plain string code (no regex, no `format!`, no iterator chains: each is code of its own in
+/// the tour module, which links this): the host lowered once and matched, one id check per
+/// provider.
 pub fn video_source(url: &str) -> Option<VideoSource> {
     if !is_safe_http_url(url) {
         return None;
@@ -33,14 +35,9 @@ pub fn video_source(url: &str) -> Option<VideoSource> {
     // No indexing that could panic (`get`, not `[..]`): the widget links this, and a slicing
     // panic ships the formatting of its message (~3 KB brotli).
     let rest = url.strip_prefix("https://")?;
-    let cut = |s: &str, stops: &[u8]| {
-        s.bytes()
-            .position(|b| stops.contains(&b))
-            .unwrap_or(s.len())
-    };
     let auth_end = cut(rest, b"/?#");
     let (host, tail) = (rest.get(..auth_end)?, rest.get(auth_end..)?);
-    if host.is_empty() || host.bytes().any(|b| b == b'@') {
+    if host.is_empty() || cut(host, b"@") < host.len() {
         return None;
     }
     let path_end = cut(tail, b"?#");
@@ -48,72 +45,115 @@ pub fn video_source(url: &str) -> Option<VideoSource> {
     let query = tail.get(path_end..)?.strip_prefix('?').unwrap_or("");
     let query = query.get(..cut(query, b"#"))?;
 
-    let host_is = |names: &[&str]| names.iter().any(|n| host.eq_ignore_ascii_case(n));
-    let embed = |base: &str, id: &str| {
-        let mut s = String::from(base);
-        s.push_str(id);
-        VideoSource::Embed(s)
-    };
     const YOUTUBE: &str = "https://www.youtube-nocookie.com/embed/";
-    if host_is(&["youtube.com", "www.youtube.com", "m.youtube.com"]) {
-        let id = if path == "/watch" {
-            // The first `v=` parameter, scanned by bytes: `split('&')` would ship a searcher
-            // and its slicing panic.
-            let mut params = query;
-            loop {
-                let end = cut(params, b"&");
-                if let Some(v) = params.get(..end)?.strip_prefix("v=") {
-                    break v;
+    let either = |a: &str, b: &str| path.strip_prefix(a).or_else(|| path.strip_prefix(b));
+    // The id and the provider's player; `Id` says what an id of that provider is.
+    let (id, base, kind) = match host.to_ascii_lowercase().as_str() {
+        "youtube.com" | "www.youtube.com" | "m.youtube.com" => {
+            let id = if path == "/watch" {
+                // The first `v=` parameter, scanned by bytes: `split('&')` would ship a
+                // searcher and its slicing panic.
+                let mut params = query;
+                loop {
+                    let end = cut(params, b"&");
+                    if let Some(v) = params.get(..end)?.strip_prefix("v=") {
+                        break v;
+                    }
+                    params = params.get(end + 1..)?;
                 }
-                params = params.get(end + 1..)?;
+            } else {
+                either("/embed/", "/shorts/")?
+            };
+            (id, YOUTUBE, Id::YouTube)
+        }
+        "youtu.be" => (path.strip_prefix('/')?, YOUTUBE, Id::YouTube),
+        "youtube-nocookie.com" | "www.youtube-nocookie.com" => {
+            (path.strip_prefix("/embed/")?, YOUTUBE, Id::YouTube)
+        }
+        "vimeo.com" | "www.vimeo.com" => (
+            path.strip_prefix('/')?,
+            "https://player.vimeo.com/video/",
+            Id::Vimeo,
+        ),
+        "player.vimeo.com" => (
+            path.strip_prefix("/video/")?,
+            "https://player.vimeo.com/video/",
+            Id::Vimeo,
+        ),
+        "loom.com" | "www.loom.com" => (
+            either("/share/", "/embed/")?,
+            "https://www.loom.com/embed/",
+            Id::Loom,
+        ),
+        _ => {
+            let path = path.as_bytes();
+            for ext in VIDEO_EXTENSIONS {
+                let ext = ext.as_bytes();
+                if path.len() > ext.len()
+                    && path
+                        .get(path.len() - ext.len()..)
+                        .is_some_and(|end| end.eq_ignore_ascii_case(ext))
+                {
+                    return Some(VideoSource::File(String::from(url)));
+                }
             }
-        } else {
-            path.strip_prefix("/embed/")
-                .or_else(|| path.strip_prefix("/shorts/"))?
-        };
-        return youtube_id(id).then(|| embed(YOUTUBE, id));
-    }
-    if host_is(&["youtu.be"]) {
-        let id = path.strip_prefix('/')?;
-        return youtube_id(id).then(|| embed(YOUTUBE, id));
-    }
-    if host_is(&["youtube-nocookie.com", "www.youtube-nocookie.com"]) {
-        let id = path.strip_prefix("/embed/")?;
-        return youtube_id(id).then(|| embed(YOUTUBE, id));
-    }
-    if host_is(&["vimeo.com", "www.vimeo.com", "player.vimeo.com"]) {
-        let id = if host.eq_ignore_ascii_case("player.vimeo.com") {
-            path.strip_prefix("/video/")?
-        } else {
-            path.strip_prefix('/')?
-        };
-        let ok = (1..=12).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit());
-        return ok.then(|| embed("https://player.vimeo.com/video/", id));
-    }
-    if host_is(&["loom.com", "www.loom.com"]) {
-        let id = path
-            .strip_prefix("/share/")
-            .or_else(|| path.strip_prefix("/embed/"))?;
-        let ok = (16..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric());
-        return ok.then(|| embed("https://www.loom.com/embed/", id));
-    }
-    let ends_with_ext = |ext: &str| {
-        path.len() > ext.len()
-            && path
-                .get(path.len() - ext.len()..)
-                .is_some_and(|end| end.eq_ignore_ascii_case(ext))
+            return None;
+        }
     };
-    if VIDEO_EXTENSIONS.iter().any(|e| ends_with_ext(e)) {
-        return Some(VideoSource::File(String::from(url)));
+    if !kind.holds(id) {
+        return None;
     }
-    None
+    let mut s = String::from(base);
+    s.push_str(id);
+    Some(VideoSource::Embed(s))
 }
 
-fn youtube_id(id: &str) -> bool {
-    id.len() == 11
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+/// The position of the first of `stops` in `s`, or its length.
+/// (Two loops: `<[u8]>::contains` brings `memchr`.)
+fn cut(s: &str, stops: &[u8]) -> usize {
+    for (i, b) in s.bytes().enumerate() {
+        for &stop in stops {
+            if b == stop {
+                return i;
+            }
+        }
+    }
+    s.len()
+}
+
+/// What a video id of each provider is.
+#[derive(Clone, Copy)]
+enum Id {
+    /// 11 letters, digits, `_` or `-`.
+    YouTube,
+    /// 1 to 12 digits.
+    Vimeo,
+    /// 16 to 64 letters or digits.
+    Loom,
+}
+
+impl Id {
+    fn holds(self, id: &str) -> bool {
+        let (min, max) = match self {
+            Id::YouTube => (11, 11),
+            Id::Vimeo => (1, 12),
+            Id::Loom => (16, 64),
+        };
+        if id.len() < min || id.len() > max {
+            return false;
+        }
+        for b in id.bytes() {
+            let ok = match self {
+                Id::YouTube => b.is_ascii_alphanumeric() || b == b'_' || b == b'-',
+                Id::Vimeo => b.is_ascii_digit(),
+                Id::Loom => b.is_ascii_alphanumeric(),
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 #[cfg(test)]

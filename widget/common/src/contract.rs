@@ -13,7 +13,12 @@ pub enum Export {
     Init,
     /// `configure(settings)`: the boot's `settings` (office hours, pre-chat, rating).
     Configure,
-    /// `mount(panel)`: the panel element, whose [`Part`]s it fills.
+    /// `mount(panel, again)`: the panel element, whose [`Part`]s it fills. `again` is true when
+    /// the core drew the same workspace's panel again (a boot in another locale): the messenger
+    /// keeps its place (the space shown, what it showed, the ticket updates not yet seen) if
+    /// the host's `visitor` is the one it drew them for; otherwise (`undefined`: a first mount,
+    /// another workspace, a boot after shutdown; or a boot naming another user) it starts on
+    /// Home.
     Mount,
     /// `start(workspaceId)`: load the conversation, connect, send what is queued.
     Start,
@@ -55,6 +60,19 @@ impl Export {
             Export::Seen => "seen",
             Export::Submit => "submit",
             Export::Space => "space",
+        }
+    }
+
+    /// The names of its arguments, in order (the messenger's declaration names the same ones;
+    /// the core passes them in this order).
+    pub const fn params(self) -> &'static [&'static str] {
+        match self {
+            Export::Init => &["host"],
+            Export::Configure => &["settings"],
+            Export::Mount => &["panel", "again"],
+            Export::Start | Export::Restart | Export::Stop => &["ws"],
+            Export::Seen | Export::Submit => &[],
+            Export::Space => &["name", "arg"],
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::host::{call, call_until};
 use crate::rules::Space;
-use crate::spaces::{at, button, el, focus, hide, show};
+use crate::spaces::{at, button, el, focus, hide, keep, show};
 use crate::Dom;
 use js_sys::{encode_uri_component, Array, Object};
 use porchlight_widget_common::catalog::{t, Msg};
@@ -43,13 +43,18 @@ fn parts() -> Option<std::rc::Rc<Parts>> {
     PARTS.with(|p| p.borrow().clone())
 }
 
-pub(crate) fn mount(ui: &Dom, help: &Element) -> Option<()> {
+/// Draws Help in `help`. `again` (a redraw in another locale): what the old Help showed stays —
+/// the search typed (asked again, in the new language) with its results until the answer, the
+/// article open (read again); the parts holding only the workspace's text move over as they are.
+pub(crate) fn mount(ui: &Dom, help: &Element, again: bool) -> Option<()> {
+    let was = parts().filter(|_| again);
     let list = el(help, "div", "hv", None);
     let input: HtmlInputElement = el(&list, "input", "hs", None).unchecked_into();
     at(
         &input,
         &[
             ("type", "search"),
+            ("id", "pl-q"),
             ("aria-label", t(Msg::SearchHelp)),
             ("placeholder", t(Msg::SearchHelp)),
             ("maxlength", "200"),
@@ -57,13 +62,12 @@ pub(crate) fn mount(ui: &Dom, help: &Element) -> Option<()> {
     );
     let status = el(&list, "p", "q", None);
     at(&status, &[("role", "status"), ("aria-live", "polite")]);
-    let results = el(&list, "ul", "hl", None);
+    let results = keep(&list, was.as_ref().map(|w| &w.results), "ul", "hl");
     let article = el(help, "div", "hv", None);
-    hide(&article, true);
     button(ui, &article, "bk", t(Msg::ArticleBack), |_| back());
-    let title = el(&article, "h3", "", None);
-    let _ = title.set_attribute("tabindex", "-1");
-    let body = el(&article, "div", "ab", None);
+    let title = keep(&article, was.as_ref().map(|w| &w.title), "h3", "");
+    at(&title, &[("tabindex", "-1"), ("id", "pl-at")]);
+    let body = keep(&article, was.as_ref().map(|w| &w.body), "div", "ab");
     let vote = el(&article, "div", "cs", None);
     el(&vote, "p", "", Some(t(Msg::ArticleHelpful)));
     button(ui, &vote, "", t(Msg::FeedbackYes), |_| {
@@ -76,6 +80,21 @@ pub(crate) fn mount(ui: &Dom, help: &Element) -> Option<()> {
     at(&said, &[("role", "status"), ("aria-live", "polite")]);
     let i2 = input.clone();
     ui.on(&input, "input", move |_| ask(i2.value()));
+    let reading = was
+        .as_ref()
+        .is_some_and(|w| !w.article.has_attribute("hidden"));
+    hide(&list, reading);
+    hide(&article, !reading);
+    if let Some(w) = &was {
+        let q = w.input.value();
+        input.set_value(&q);
+        if !q.is_empty() {
+            ask(q);
+        }
+        if reading {
+            read(SHOWN.with(|s| s.borrow().clone()), false);
+        }
+    }
     PARTS.with(|p| {
         *p.borrow_mut() = Some(std::rc::Rc::new(Parts {
             input,
@@ -208,6 +227,12 @@ fn back() {
 /// Opens article `id` in Help (a result, a suggestion, a common question, `showArticle`).
 pub(crate) fn open_article(id: String) {
     show(Space::Help as usize, false);
+    read(id, true);
+}
+
+/// Fetches article `id` and draws it in Help's article view, its title focused when `focus`.
+fn read(id: String, focus_title: bool) {
+    SHOWN.with(|s| *s.borrow_mut() = id.clone());
     wasm_bindgen_futures::spawn_local(async move {
         let mut path = String::from("/v1/articles/");
         path.push_str(&String::from(encode_uri_component(&id)));
@@ -230,14 +255,15 @@ pub(crate) fn open_article(id: String) {
                     );
                 }
                 hide(&p.vote, false);
-                SHOWN.with(|s| *s.borrow_mut() = id);
             }
             Err(_) => {
                 p.title.set_text_content(Some(t(Msg::ArticleFailed)));
                 hide(&p.vote, true);
             }
         }
-        focus(&p.title);
+        if focus_title {
+            focus(&p.title);
+        }
     });
 }
 

@@ -197,9 +197,11 @@ pub fn configure(settings: JsValue) {
     HOURS.with(|h| *h.borrow_mut() = hours);
 }
 
-/// The panel the core mounted (a new one after a boot of another workspace).
+/// The panel the core mounted: a new one after a boot of another workspace, where the spaces
+/// start on Home; or, `again`, the same workspace's drawn again in another locale, where they
+/// keep their place (`spaces::mount`).
 #[wasm_bindgen]
-pub fn mount(panel: JsValue) {
+pub fn mount(panel: JsValue, again: JsValue) {
     let Some(d) = panel.dyn_into().ok().and_then(Dom::find) else {
         return;
     };
@@ -209,7 +211,7 @@ pub fn mount(panel: JsValue) {
     prechat::forget();
     wire_ui();
     if let Some(ui) = ui() {
-        spaces::mount(&ui);
+        spaces::mount(&ui, again.is_truthy());
     }
     render();
 }
@@ -463,13 +465,23 @@ mod tests {
     use porchlight_widget_common::contract::Export;
 
     /// Every export the core calls (the contract in widget/common) is one of this module's
-    /// `#[wasm_bindgen]` functions, under that very name.
+    /// `#[wasm_bindgen]` functions, under that very name, taking the contract's arguments in
+    /// its order.
     #[test]
     fn exports_are_the_contracts() {
         let src = include_str!("lib.rs");
         for e in Export::ALL {
             let decl = ["#[wasm_bindgen]\npub fn ", e.name(), "("].concat();
-            assert!(src.contains(&decl), "no `pub fn {}` export", e.name());
+            let at = src.find(&decl);
+            assert!(at.is_some(), "no `pub fn {}` export", e.name());
+            let rest = &src[at.unwrap_or(0) + decl.len()..];
+            let params: Vec<&str> = rest[..rest.find(')').unwrap_or(0)]
+                .split(',')
+                .filter_map(|p| p.split(':').next())
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            assert_eq!(params, e.params(), "the arguments of `{}`", e.name());
         }
     }
 }

@@ -27,6 +27,8 @@ struct Sp {
     /// Ticket status changes not yet seen, and the badge that counts them.
     updates: u32,
     badge: Option<HtmlElement>,
+    /// The visitor the spaces were drawn for (the host's `visitor.id`).
+    who: JsValue,
 }
 
 thread_local! {
@@ -60,6 +62,19 @@ pub(crate) fn el(parent: &Element, tag: &str, class: &str, text: Option<&str>) -
         e.set_text_content(text);
     }
     e
+}
+
+/// `old` moved to the end of `parent` (a part of a space drawn before, holding only the
+/// workspace's text, kept as it is through a redraw in another locale), else a new
+/// `<tag class>`.
+pub(crate) fn keep(parent: &Element, old: Option<&Element>, tag: &str, class: &str) -> Element {
+    match old {
+        Some(e) => {
+            let _ = parent.append_child(e);
+            e.clone()
+        }
+        None => el(parent, tag, class, None),
+    }
 }
 
 /// Sets attributes (failures ignored: our own names and values).
@@ -123,7 +138,15 @@ pub(crate) fn focus(e: &Element) {
 
 /// Adds the tab list and the spaces' panels to the panel the core drew, and shows Home (or
 /// Messages when the composer already holds text: `showNewMessage` before this module came).
-pub(crate) fn mount(ui: &Dom) -> Option<()> {
+/// `again` (the same workspace's panel drawn again in another locale), for the same visitor:
+/// the space shown stays, with what it showed, and so do the ticket updates not yet seen; the
+/// tabs keep their ids, so the core puts focus back on the same one.
+pub(crate) fn mount(ui: &Dom, again: bool) -> Option<()> {
+    let who = get(&crate::host::visitor(), "id");
+    let (was, unseen, again) = SP.with(|s| {
+        let s = s.borrow();
+        (s.current, s.updates, again && s.who == who)
+    });
     let doc = doc()?;
     let panel: &Element = &ui.panel;
     let list = doc.create_element("div").ok()?;
@@ -182,6 +205,8 @@ pub(crate) fn mount(ui: &Dom) -> Option<()> {
     for part in [&ui.body, &ui.status, &ui.rating, &ui.form] {
         let _ = panels[1].append_child(part);
     }
+    // Its number is drawn from `data-n` by the stylesheet: the tab's visible text stays the word
+    // its name ("Tickets, 1 updated") starts with in every language (WCAG 2.5.3, label in name).
     let badge = el(&tabs[Space::Tickets as usize], "span", "n", None);
     let _ = badge.set_attribute("aria-hidden", "true");
     hide(&badge, true);
@@ -198,17 +223,23 @@ pub(crate) fn mount(ui: &Dom) -> Option<()> {
     });
     crate::home::mount(ui, &panels[0]);
     crate::suggest::mount(ui, &panels[1]);
-    crate::help::mount(ui, &panels[2]);
-    crate::tickets::mount(ui, &panels[3]);
+    crate::help::mount(ui, &panels[2], again);
+    crate::tickets::mount(ui, &panels[3], again);
     crate::tasks::mount(ui, &panels[4]);
     SP.with(|s| {
         *s.borrow_mut() = Sp {
             tabs,
             panels,
             badge: Some(badge.unchecked_into()),
+            who,
             ..Sp::default()
         }
     });
+    if again {
+        show(was, false);
+        set_updates(unseen);
+        return Some(());
+    }
     let start = if ui.input.value().is_empty() {
         Space::Home
     } else {
@@ -287,7 +318,7 @@ pub(crate) fn set_updates(n: u32) {
     };
     badge.set_hidden(n == 0);
     let count = num(n as f64);
-    badge.set_text_content(Some(&count));
+    let _ = badge.set_attribute("data-n", &count);
     let label = if n == 0 {
         t(Msg::SpaceTickets).into()
     } else {

@@ -5,7 +5,7 @@
 
 use crate::host::call;
 use crate::rules::{may_open, Space};
-use crate::spaces::{at, button, el, hide, set_updates, updates};
+use crate::spaces::{at, button, el, hide, keep, set_updates, updates};
 use crate::{ui, Dom};
 use js_sys::{Array, Date, Object};
 use porchlight_widget_common::add;
@@ -43,11 +43,15 @@ fn field(parent: &Element, text: &str, tag: &str, max: &str) -> Option<Element> 
     Some(f)
 }
 
-pub(crate) fn mount(ui: &Dom, space: &Element) -> Option<()> {
+/// Draws Tickets in `space`. `again` (a redraw in another locale): the list moves over and is
+/// drawn again in the new language, the tickets open staying open, and a ticket being written
+/// keeps its text.
+pub(crate) fn mount(ui: &Dom, space: &Element, again: bool) -> Option<()> {
+    let was = parts().filter(|_| again);
     let list_view = el(space, "div", "hv", None);
     button(ui, &list_view, "go", t(Msg::TicketNew), |_| view(1));
     el(&list_view, "h3", "", Some(t(Msg::TicketsMine)));
-    let list = el(&list_view, "ul", "hl", None);
+    let list = keep(&list_view, was.as_ref().map(|w| &w.list), "ul", "hl");
     // The form; the Tickets tab leads back to the list.
     let form_view = el(space, "form", "hv", None);
     el(&form_view, "h3", "", Some(t(Msg::TicketNew)));
@@ -63,6 +67,10 @@ pub(crate) fn mount(ui: &Dom, space: &Element) -> Option<()> {
     });
     let status = el(space, "p", "q", None);
     at(&status, &[("role", "status"), ("aria-live", "polite")]);
+    if let Some(w) = &was {
+        subject.set_value(&w.subject.value());
+        body.set_value(&w.body.value());
+    }
     PARTS.with(|p| {
         *p.borrow_mut() = Some(Rc::new(Parts {
             list_view,
@@ -74,6 +82,9 @@ pub(crate) fn mount(ui: &Dom, space: &Element) -> Option<()> {
         }))
     });
     view(0);
+    if again {
+        draw();
+    }
     Some(())
 }
 

@@ -245,7 +245,7 @@ pub(crate) fn visitor(v: &JsValue) {
 
 /// Hands the messenger the workspace's settings, the panel and the workspace, once per boot.
 fn ensure(ws: &str) {
-    let (settings, ui) = (crate::mounted_settings(), crate::ui());
+    let settings = crate::mounted_settings();
     let fresh = m(|s| {
         let fresh = s.started.as_deref() != Some(ws);
         s.started = Some(ws.into());
@@ -256,19 +256,22 @@ fn ensure(ws: &str) {
         return;
     }
     push((Export::Configure, settings, U));
-    if let Some(ui) = ui {
-        push((Export::Mount, ui.panel().into(), U));
-    }
+    mount(U);
     push((Export::Start, JsValue::from_str(ws), U));
 }
 
+/// The messenger's `mount(panel, again)` with the core's panel.
+fn mount(again: JsValue) {
+    if let Some(ui) = crate::ui() {
+        push((Export::Mount, ui.panel().into(), again));
+    }
+}
+
 /// The core drew its panel again (a boot in another locale): the messenger, if it runs, moves
-/// into the new one and draws its spaces there.
+/// into the new one and draws its spaces there, `again` (where the visitor was).
 pub(crate) fn remounted() {
     if m(|s| s.started.is_some()).unwrap_or(false) {
-        if let Some(ui) = crate::ui() {
-            push((Export::Mount, ui.panel().into(), U));
-        }
+        mount(JsValue::TRUE);
     }
 }
 

@@ -350,19 +350,19 @@ fn accept(ws: &str, mut st: Stored, r: &JsValue) -> Option<(JsValue, Settings)> 
     // A boot in another locale (`boot({locale})` again): what is drawn is drawn again in it —
     // the launcher and panel here, the messenger's spaces on the new panel, the engagement
     // module's items when it reads the answer.
-    let relocale = porchlight_widget_common::catalog::adopt(r);
-    let was = crate::ui().filter(|_| relocale);
-    if was.is_some() {
-        crate::unmount();
-    }
+    // The new UI takes over the visitor's state from the old one, still on the page until then
+    // (where focus is); in the composer, the messenger shows the conversation it is in.
+    let was = if porchlight_widget_common::catalog::adopt(r) {
+        crate::take_ui()
+    } else {
+        None
+    };
     ensure_ui(ws, &settings);
-    if let (Some(was), Some(ui)) = (was, crate::ui()) {
-        // What the visitor was writing stays, and an open panel stays open.
-        ui.chat().input.set_value(&was.chat().input.value());
-        crate::chat::remounted();
-        if was.is_open() {
-            ui.open();
+    if let Some(was) = was {
+        if crate::ui().is_some_and(|ui| ui.adopt(&was, crate::chat::remounted)) {
+            crate::chat::space("messages", JsValue::UNDEFINED);
         }
+        was.unmount();
     }
     Some((visitor, settings))
 }

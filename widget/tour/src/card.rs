@@ -1,18 +1,18 @@
 //! A step's card: a `<dialog>` named by its title (or the catalog's "Product tour") and
-//! described by its body; the body in the shared Markdown subset as text nodes; a video as a
+//! described by its body; the body in the shared Markdown subset (escaped markup); a video as a
 //! `<video>` or a sandboxed embed from the allowlist (`shared::experiences::video_source`, the
 //! same check the edge ran when the tour was saved); progress "2 of 5"; Remind me later, Back,
 //! Next / Done; × ends the tour. Every label comes from the catalog.
 
 use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
-use porchlight_widget_common::js::{call0, call1, esc, get, num, set, wrap_tab};
+use porchlight_widget_common::js::{call0, call2, esc, get, num, set};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlDialogElement};
 
-use crate::follow::doc;
-use crate::run::{keep, on_teardown, report, with, Advance, Cb, Kind, Step};
+use crate::follow::{doc, gone_with};
+use crate::run::{call_s, listen, undo, with, Advance, Kind, Step};
 
 const CSS: &str = include_str!("../tour.css");
 
@@ -20,7 +20,7 @@ const CSS: &str = include_str!("../tour.css");
 /// with its buttons and colours, is there already).
 pub(crate) fn style(root: &Element) {
     let Some(doc) = doc() else { return };
-    if root.has_attribute("data-tour") {
+    if call_s(root, "hasAttribute", "data-tour").is_truthy() {
         return;
     }
     let nonce = with(|s| s.nonce.clone()).flatten();
@@ -35,50 +35,36 @@ pub(crate) fn style(root: &Element) {
 /// The polite live region that announces each step (made once, kept across steps).
 fn announce(root: &Element, text: &str) {
     let Some(doc) = doc() else { return };
-    let region = match root.query_selector(".vh").ok().flatten() {
-        Some(r) => r,
-        None => match add(&doc, root, "div", "vh") {
-            Ok(r) => {
-                let _ = attrs(&r, &[("role", "status"), ("aria-live", "polite")]);
-                r
-            }
-            Err(_) => return,
-        },
-    };
-    region.set_text_content(Some(text));
+    let mut region = call_s(root, "querySelector", ".vh");
+    if !region.is_object() {
+        let Ok(r) = add(&doc, root, "div", "vh") else {
+            return;
+        };
+        let _ = attrs(&r, &[("role", "status"), ("aria-live", "polite")]);
+        region = r.into();
+    }
+    set(region.unchecked_ref(), "textContent", &text.into());
 }
 
-fn video(parent: &Element, url: &str) -> Result<(), JsValue> {
-    let doc = doc().ok_or("no document")?;
+/// The video of a video step, as markup (its URL escaped: it was checked by `video_source`,
+/// and `esc` keeps it one attribute whatever it holds).
+fn video(h: &mut String, url: &str) {
     match video_source(url) {
         Some(VideoSource::File(src)) => {
-            let v = add(&doc, parent, "video", "vd")?;
-            attrs(
-                &v,
-                &[("src", &src), ("controls", ""), ("preload", "metadata")],
-            )?;
+            h.push_str("<video class=vd src=\"");
+            esc(h, &src);
+            h.push_str("\" controls preload=metadata></video>");
         }
         Some(VideoSource::Embed(src)) => {
-            let f = add(&doc, parent, "iframe", "vd")?;
-            attrs(
-                &f,
-                &[
-                    ("src", &src),
-                    ("title", t(Msg::TourVideo)),
-                    (
-                        "sandbox",
-                        "allow-scripts allow-same-origin allow-presentation",
-                    ),
-                    ("allow", "fullscreen; picture-in-picture; encrypted-media"),
-                    ("referrerpolicy", "strict-origin-when-cross-origin"),
-                    ("loading", "lazy"),
-                ],
-            )?;
+            h.push_str("<iframe class=vd src=\"");
+            esc(h, &src);
+            h.push_str("\" title=\"");
+            esc(h, t(Msg::TourVideo));
+            h.push_str("\" sandbox=\"allow-scripts allow-same-origin allow-presentation\" allow=\"fullscreen; picture-in-picture; encrypted-media\" referrerpolicy=strict-origin-when-cross-origin loading=lazy></iframe>");
         }
         // Refused when the tour was saved; an older tour that slipped through shows no video.
         None => {}
     }
-    Ok(())
 }
 
 /// A button reporting `action` (read by the one click listener of the card).
@@ -93,49 +79,51 @@ fn button(h: &mut String, class: &str, action: &str, label: &str) {
 }
 
 /// Draws `step` in `root` (replacing the step before) and opens it: modal or not, anchored or
-/// centred. Returns the dialog. The frame is static markup with the catalog's labels; the
-/// author's title and body are set as text (never parsed as HTML).
-pub(crate) fn build(
-    root: &Element,
-    step: &Step,
-    anchored: bool,
-    g: u32,
-) -> Result<Element, JsValue> {
-    let doc = doc().ok_or("no document")?;
+/// centred. Returns the dialog. The card is one piece of markup: the catalog's labels, the title
+/// and the body's Markdown escaped (`esc`, `rich::markup`: nothing the author wrote is parsed
+/// as HTML).
+pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Element, JsValue> {
     let modal = step.modal();
-    let d = add(
-        &doc,
-        root,
-        "dialog",
-        match (modal, anchored) {
-            (true, _) => "dl tm",
-            (false, true) => "ts",
-            (false, false) => "ts dl",
-        },
-    )?;
-    attrs(
-        &d,
-        &[
-            ("tabindex", "-1"),
-            ("dir", if step.rtl { "rtl" } else { "ltr" }),
-            ("aria-describedby", "pl-ts-d"),
-        ],
-    )?;
+    let mut h = String::from("<dialog class=\"");
+    h.push_str(match (modal, anchored) {
+        (true, _) => "dl tm",
+        (false, true) => "ts",
+        (false, false) => "ts dl",
+    });
+    h.push_str(if step.rtl { "\" dir=rtl" } else { "\" dir=ltr" });
+    h.push_str(" tabindex=-1 aria-describedby=pl-ts-d ");
     match &step.title {
-        Some(_) => d.set_attribute("aria-labelledby", "pl-ts-t")?,
-        None => d.set_attribute("aria-label", t(Msg::TourUntitled))?,
+        Some(_) => h.push_str("aria-labelledby=pl-ts-t"),
+        None => {
+            h.push_str("aria-label=\"");
+            esc(&mut h, t(Msg::TourUntitled));
+            h.push('"');
+        }
     }
-    let (n, total) = (num(f64::from(step.index + 1)), num(f64::from(step.count)));
-    let mut h = String::from("<button type=button class=x data-a=dismiss aria-label=\"");
+    h.push_str("><button type=button class=x data-a=dismiss aria-label=\"");
     esc(&mut h, t(Msg::TourEnd));
     h.push_str("\"><svg viewBox=\"0 0 24 24\" aria-hidden=true focusable=false><path d=\"M6 6l12 12M18 6L6 18\"/></svg></button><p class=pg>");
+    let (n, total) = (num(f64::from(step.index + 1)), num(f64::from(step.count)));
     if step.progress && step.count > 1 {
         esc(
             &mut h,
             &fill(Msg::TourProgress, &[("step", &n), ("total", &total)]),
         );
     }
-    h.push_str("</p><h2 class=pt id=pl-ts-t></h2><div class=vw></div><div class=bd id=pl-ts-d></div><div class=ft>");
+    h.push_str("</p>");
+    if let Some(title) = &step.title {
+        h.push_str("<h2 class=pt id=pl-ts-t>");
+        esc(&mut h, title);
+        h.push_str("</h2>");
+    }
+    if let (Some(u), Kind::Video) = (&step.video, step.kind) {
+        h.push_str("<div class=vw>");
+        video(&mut h, u);
+        h.push_str("</div>");
+    }
+    h.push_str("<div class=bd id=pl-ts-d>");
+    porchlight_widget_common::rich::markup(&mut h, &step.body);
+    h.push_str("</div><div class=ft>");
     button(&mut h, "btn sn", "snooze", t(Msg::TourSnooze));
     if step.index > 0 {
         button(&mut h, "btn", "back", t(Msg::TourBack));
@@ -152,52 +140,28 @@ pub(crate) fn build(
     if anchored {
         h.push_str("<div class=ar></div>");
     }
-    set(&d, "innerHTML", &h.into());
-    let part = |sel: &str| d.query_selector(sel).ok().flatten();
-    if let Some(e) = part(".pt") {
-        match &step.title {
-            Some(title) => e.set_text_content(Some(title)),
-            None => e.remove(),
-        }
-    }
-    if let Some(e) = part(".vw") {
-        match (&step.video, step.kind == Kind::Video) {
-            (Some(u), true) => video(&e, u)?,
-            _ => e.remove(),
-        }
-    }
-    if let Some(e) = part(".bd") {
-        porchlight_widget_common::rich::append(&doc, &e, &step.body);
-    }
-    // One listener for every button: its `data-a` is what it reports.
-    let click: Cb = Closure::new(move |e: JsValue| {
-        let b = call1(&get(&e, "target"), "closest", &"[data-a]".into());
-        if let Some(a) = b
-            .dyn_ref::<Element>()
-            .and_then(|b| b.get_attribute("data-a"))
-        {
-            report(g, &a);
-        }
-    });
-    d.add_event_listener_with_callback_and_bool("click", &keep(click), false)?;
+    h.push_str("</dialog>");
+    call2(root, "insertAdjacentHTML", &"beforeend".into(), &h.into());
+    let d: Element = get(root, "lastElementChild").dyn_into()?;
+    // One listener for every button (`run::event`: its `data-a` is what it reports).
+    listen(&d, "click");
     let dlg: HtmlDialogElement = d.clone().unchecked_into();
+    // Closed, then removed, when the step goes.
+    undo(
+        d.clone().into(),
+        "close",
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    );
+    gone_with(&d);
     if modal {
-        // Escape: the dialog's `cancel`. The tour ends; the browser does not close it itself.
-        let cancel: Cb = Closure::new(move |e: JsValue| {
-            call0(&e, "preventDefault");
-            report(g, "dismiss");
-        });
-        dlg.add_event_listener_with_callback_and_bool("cancel", &keep(cancel), false)?;
-        trap(&d)?;
+        // Escape: the dialog's `cancel`; Tab stays in the step (`run::event`).
+        listen(&d, "cancel");
+        listen(&d, "keydown");
         dlg.show_modal()?;
     } else {
         call0(&dlg, "show");
     }
-    let dd = d.clone();
-    on_teardown(move || {
-        call0(&dlg, "close");
-        dd.remove();
-    });
     let title = step.title.as_deref().unwrap_or(t(Msg::TourUntitled));
     announce(
         root,
@@ -208,12 +172,4 @@ pub(crate) fn build(
     );
     call0(&d, "focus");
     Ok(d)
-}
-
-/// In a modal step focus stays in the step, not in the browser's own controls
-/// (`js::wrap_tab`).
-fn trap(d: &Element) -> Result<(), JsValue> {
-    let dd: JsValue = d.clone().into();
-    let f: Cb = Closure::new(move |e: JsValue| wrap_tab(&dd, &e, "button,a[href],iframe,video"));
-    d.add_event_listener_with_callback_and_bool("keydown", &keep(f), false)
 }

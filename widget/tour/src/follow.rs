@@ -7,40 +7,43 @@
 //! animation under `prefers-reduced-motion`) and a `MutationObserver` (the element removed)
 //! schedule one `requestAnimationFrame`, which measures and writes once.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
-use js_sys::{Array, Function, Object, Reflect};
-use porchlight_widget_common::js::{call0, call1, call2, get, num, set};
+use js_sys::{Array, Object, Reflect};
+use porchlight_widget_common::js::{blank, call0, call1, call2, get, num, set, trim, window};
 use porchlight_widget_common::place::{place, Placed, Rect, Side};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
-use web_sys::{
-    Document, Element, HtmlElement, IntersectionObserver, MutationObserver, ResizeObserver,
-};
+use web_sys::{Document, Element, HtmlElement};
 
-use crate::run::{gen, keep, on_teardown, report, teardown, wait, with, Advance, Cb, Step};
+use crate::run::{
+    call_s, found, handler, is, listen, make, n, report, teardown, undo, wait, with, Advance,
+    Missing, Step,
+};
 
 /// The step on screen, as the positioning reads it.
 pub(crate) struct Live {
-    step: Step,
+    pub step: Step,
     target: Option<Element>,
-    dialog: Element,
+    pub dialog: Element,
     /// The spotlight's path, its ring and the blocker over the element.
     hole: Option<(Element, Element, Option<Element>)>,
-    /// A frame is requested already.
-    queued: Rc<Cell<bool>>,
+    /// The `IntersectionObserver` on the element, and whether it reported already.
+    io: JsValue,
+    seen: bool,
+    /// The `MutationObserver` that sees the element leave.
+    lost: JsValue,
 }
 
-const SVG: &str = "http://www.w3.org/2000/svg";
 /// The light-DOM element the target's `aria-describedby` points at (the step lives in a
 /// shadow root, which an id reference cannot reach).
 const DESC_ID: &str = "porchlight-tour-step";
 /// Room around the element inside the spotlight.
 const PAD: f64 = 4.0;
 
+/// The page's document (by name: `Window::document` and `Document`'s getters are bindings of
+/// their own).
 pub(crate) fn doc() -> Option<Document> {
-    porchlight_widget_common::js::window()?.document()
+    let d = get(&window()?.into(), "document");
+    d.is_object().then(|| d.unchecked_into())
 }
 
 /// What has focus, inside open shadow roots too.
@@ -64,27 +67,24 @@ pub(crate) fn host_of(el: &Element) -> Option<Element> {
 /// Whether `el` is rendered and visible (`checkVisibility` where the browser has it; else it
 /// has a box).
 fn visible(el: &Element) -> bool {
-    if let Ok(f) =
-        Reflect::get(el, &"checkVisibility".into()).and_then(|f| f.dyn_into::<Function>())
-    {
-        // `visibility: hidden` and `opacity: 0` count as hidden too.
-        let o = js_sys::Object::new();
-        porchlight_widget_common::js::set(&o, "visibilityProperty", &JsValue::TRUE);
-        porchlight_widget_common::js::set(&o, "opacityProperty", &JsValue::TRUE);
-        return f.call1(el, &o).is_ok_and(|v| v.is_truthy());
+    // `visibility: hidden` and `opacity: 0` count as hidden too.
+    let o = Object::new();
+    set(&o, "visibilityProperty", &JsValue::TRUE);
+    set(&o, "opacityProperty", &JsValue::TRUE);
+    if let Some(v) = call1(el, "checkVisibility", &o).as_bool() {
+        return v;
     }
     let r = call0(el, "getBoundingClientRect");
-    get(&r, "width").as_f64() > Some(0.0) || get(&r, "height").as_f64() > Some(0.0)
+    n(&r, "width") > 0.0 || n(&r, "height") > 0.0
 }
 
 /// `scope.querySelectorAll(sel)`, through `Reflect` and a call that catches: an invalid or
 /// hostile selector finds nothing and never throws into the page.
-fn all(scope: &JsValue, sel: &str) -> Option<web_sys::NodeList> {
-    let f: Function = get(scope, "querySelectorAll").dyn_into().ok()?;
-    f.call1(scope, &JsValue::from_str(sel))
-        .ok()?
-        .dyn_into()
-        .ok()
+/// Its elements, read by index (`Reflect`, which catches).
+fn all(scope: &JsValue, sel: &str) -> impl Iterator<Item = Element> {
+    let list = call1(scope, "querySelectorAll", &JsValue::from_str(sel));
+    let n = n(&list, "length") as u32;
+    (0..n).filter_map(move |i| Reflect::get_u32(&list, i).ok()?.dyn_into().ok())
 }
 
 /// Calls `f` on `scope` (a document or a shadow root), then on each open shadow root below it
@@ -97,14 +97,8 @@ fn walk(scope: &JsValue, depth: u32, f: &mut dyn FnMut(&JsValue) -> bool) -> boo
     if depth == 0 {
         return false;
     }
-    let Some(hosts) = all(scope, "*") else {
-        return false;
-    };
-    for i in 0..hosts.length() {
-        let Some(el) = hosts.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
-        if el.has_attribute("data-porchlight-item") {
+    for el in all(scope, "*") {
+        if call_s(&el, "hasAttribute", "data-porchlight-item").is_truthy() {
             continue;
         }
         let root = get(&el, "shadowRoot");
@@ -120,14 +114,10 @@ fn walk(scope: &JsValue, depth: u32, f: &mut dyn FnMut(&JsValue) -> bool) -> boo
 pub(crate) fn find(sel: &str) -> Option<Element> {
     let mut found = None;
     walk(&doc()?.into(), 3, &mut |scope| {
-        if let Some(list) = all(scope, sel) {
-            for i in 0..list.length() {
-                if let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                    if visible(&el) {
-                        found = Some(el);
-                        return true;
-                    }
-                }
+        for el in all(scope, sel) {
+            if visible(&el) {
+                found = Some(el);
+                return true;
             }
         }
         false
@@ -135,7 +125,7 @@ pub(crate) fn find(sel: &str) -> Option<Element> {
     found
 }
 
-fn observe_all(mo: &MutationObserver, attributes: bool) {
+pub(crate) fn observe_all(mo: &JsValue, attributes: bool) {
     let Some(doc) = doc() else { return };
     // Options as a plain object (see `js::call0`: no setter bindings).
     let init = Object::new();
@@ -154,71 +144,79 @@ fn observe_all(mo: &MutationObserver, attributes: bool) {
     });
 }
 
-/// Calls `found` with the element as soon as a visible one matches `sel` (checked after every
-/// change of the page, inside open shadow roots too — at most once a frame, however busy the
-/// page), or `gone` after `ms` milliseconds.
-pub(crate) fn watch(sel: &str, ms: u32, found: Box<dyn Fn(Element)>, gone: Box<dyn Fn()>) {
-    let Some(w) = porchlight_widget_common::js::window() else {
+/// An observer of the step reported (`entries`, `o` itself). While the step waits for its
+/// element, that is a change of the page: the element is looked for one frame after the first
+/// change ([`frame`]; at most once a frame, however busy the page).
+pub(crate) fn observed(entries: &JsValue, o: &JsValue) {
+    let Some((waiting, io, lost, el)) = with(|s| {
+        let (io, lost, el) = match &s.live {
+            Some(l) => (l.io.clone(), l.lost.clone(), l.target.clone()),
+            None => Default::default(),
+        };
+        (s.waiting.is_some(), io, lost, el)
+    }) else {
         return;
     };
-    let sel = sel.to_string();
-    let mo_cell: Rc<Cell<Option<MutationObserver>>> = Rc::new(Cell::new(None));
-    // A check is due (one frame away); nodes were added since the last (new shadow roots?).
-    let (due, added) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
-    // The check, one frame after the first change (one closure, kept with the step).
-    // The frame requested (cancelled with the step: its closure goes with it).
-    let frame: Rc<Cell<JsValue>> = Rc::new(Cell::new(JsValue::UNDEFINED));
-    let (d, a, cell, fr) = (due.clone(), added.clone(), mo_cell.clone(), frame.clone());
-    let check: Cb = Closure::new(move |_: JsValue| {
-        d.set(false);
-        fr.set(JsValue::UNDEFINED);
-        if let Some(el) = find(&sel) {
-            found(el);
-        } else if a.replace(false) {
-            // New shadow roots may have come with these nodes: watch them too.
-            if let Some(mo) = cell.take() {
-                observe_all(&mo, true);
-                cell.set(Some(mo));
-            }
-        }
-    });
-    let check = keep(check);
-    let fr = frame.clone();
-    let f: Cb = Closure::new(move |records: JsValue| {
-        let list = Array::from(&records);
+    if waiting {
+        let list = Array::from(entries);
+        let mut added = false;
         for i in 0..list.length() {
-            if get(&get(&list.get(i), "addedNodes"), "length")
-                .as_f64()
-                .unwrap_or(0.0)
-                > 0.0
-            {
-                added.set(true);
-            }
+            added |= n(&get(&list.get(i), "addedNodes"), "length") > 0.0;
         }
-        if !due.replace(true) {
-            if let Some(w) = porchlight_widget_common::js::window() {
-                fr.set(call1(&w, "requestAnimationFrame", &check));
-            }
+        with(|s| s.added |= added);
+        return schedule();
+    }
+    let Some(el) = el else {
+        return schedule();
+    };
+    if *o == io {
+        // The first report says whether the element is in view: scrolled there only if not.
+        let first = with(|s| {
+            s.live
+                .as_mut()
+                .is_some_and(|l| !std::mem::replace(&mut l.seen, true))
+        });
+        if first == Some(true) && !is(&get(entries, "0"), "isIntersecting") {
+            reveal(&el);
         }
-    });
-    let Ok(mo) = MutationObserver::new(&keep(f)) else {
+    } else if *o == lost && (!is(&el, "isConnected") || !visible(&el)) {
+        // Gone from the page, or hidden there (a closed menu, another tab of the page).
+        return relost();
+    }
+    schedule();
+}
+
+/// The frame requested by [`schedule`]: the waiting step looks for its element, the step on
+/// screen measures and writes once.
+pub(crate) fn frame() {
+    let Some(waiting) = with(|s| {
+        s.frame = JsValue::UNDEFINED;
+        s.waiting
+            .as_ref()
+            .map(|(w, mo)| (w.selector.clone(), mo.clone()))
+    }) else {
         return;
     };
-    observe_all(&mo, true);
-    mo_cell.set(Some(mo.clone()));
-    let timeout: Cb = Closure::new(move |_: JsValue| gone());
-    let h = w
-        .set_timeout_with_callback_and_timeout_and_arguments_0(&keep(timeout), ms as i32)
-        .ok();
-    on_teardown(move || {
-        call0(&mo, "disconnect");
-        if let Some(w) = porchlight_widget_common::js::window() {
-            if let Some(h) = h {
-                call1(&w, "clearTimeout", &h.into());
-            }
-            call1(&w, "cancelAnimationFrame", &frame.take());
-        }
-    });
+    let Some((sel, mo)) = waiting else {
+        return position();
+    };
+    if let Some(el) = find(&sel.unwrap_or_default()) {
+        found(el);
+    } else if with(|s| std::mem::take(&mut s.added)) == Some(true) {
+        // New shadow roots may have come with these nodes: watch them too.
+        observe_all(&mo, true);
+    }
+}
+
+/// One frame ([`frame`]) after a change, however many changes come before it.
+pub(crate) fn schedule() {
+    if with(|s| s.frame.is_undefined()) != Some(true) {
+        return;
+    }
+    if let Some(w) = window() {
+        let id = call1(&w, "requestAnimationFrame", &handler());
+        with(|s| s.frame = id);
+    }
 }
 
 fn px(n: f64) -> String {
@@ -236,122 +234,103 @@ fn put(el: &Element, props: &[(&str, f64)]) {
 
 /// Shows the step drawn in `dialog`, anchored to `target` (or centred without one), and
 /// follows the target until the step goes.
-pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element, g: u32) {
+pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element) {
     let Some(doc) = doc() else { return };
     let Some(root) = with(|s| s.root.clone()).flatten() else {
         return;
     };
     let modal = step.modal();
-    let mut hole = None;
+    let (mut hole, mut io, mut lost) = (None, JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let observe = |o: JsValue, el: &Element| {
+        call1(&o, "observe", el);
+        undo(
+            o.clone(),
+            "disconnect",
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        );
+        o
+    };
     if let Some(t) = &target {
-        if let Ok(parts) = spotlight(&doc, &root, t, &step, g) {
-            hole = Some(parts);
-        }
+        hole = spotlight(&doc, &root, &step).ok();
         describe(&doc, t, &step);
-        advance_on(t, &step, g);
+        // A step that advances on a click of its element, or on filling it ([`advanced`]).
+        match step.advance {
+            Advance::Click => listen(t, "click"),
+            Advance::Fill => listen(t, "change"),
+            _ => {}
+        }
+        if !modal {
+            if let Some(o) = make("IntersectionObserver") {
+                io = observe(o, t);
+            }
+            // The element leaving the page: the step waits for it again.
+            if let Some(m) = make("MutationObserver") {
+                observe_all(&m, false);
+                lost = m;
+                undo(
+                    lost.clone(),
+                    "disconnect",
+                    JsValue::UNDEFINED,
+                    JsValue::UNDEFINED,
+                );
+            }
+        }
     }
-    let queued = Rc::new(Cell::new(false));
+    if !modal {
+        if let Some(ro) = make("ResizeObserver") {
+            let ro = observe(ro, &dialog);
+            if let Some(t) = &target {
+                call1(&ro, "observe", t);
+            }
+        }
+    }
     with(|s| {
         s.live = Some(Live {
             step,
-            target: target.clone(),
-            dialog: dialog.clone(),
+            target,
+            dialog,
             hole,
-            queued: queued.clone(),
+            io,
+            seen: false,
+            lost,
         })
     });
     if modal {
         return;
     }
     position();
-    let Some(w) = porchlight_widget_common::js::window() else {
-        return;
-    };
-    let sched: Cb = Closure::new(move |_: JsValue| schedule());
-    let sched = keep(sched);
-    // Capture: a scroll in any ancestor. (Passive would change nothing: neither event can be
-    // cancelled; the one `addEventListener` binding of the module takes a flag.)
-    for ev in ["scroll", "resize"] {
-        let _ = w.add_event_listener_with_callback_and_bool(ev, &sched, true);
+    // Capture (every listener of the step is): a scroll in any ancestor.
+    if let Some(w) = window() {
+        listen(&w, "scroll");
+        listen(&w, "resize");
     }
-    let ro = ResizeObserver::new(&sched).ok();
-    if let Some(ro) = &ro {
-        call1(ro, "observe", &dialog);
-        if let Some(t) = &target {
-            call1(ro, "observe", t);
-        }
-    }
-    let mut io = None;
-    let mut mo = None;
-    if let Some(t) = target {
-        // The first report says whether the element is in view: scrolled there only if not.
-        let first = Rc::new(Cell::new(true));
-        let el = t.clone();
-        let seen: Cb = Closure::new(move |entries: JsValue| {
-            let entry = get(&entries, "0");
-            if first.replace(false) && !get(&entry, "isIntersecting").is_truthy() {
-                reveal(&el);
-            }
-            schedule();
-        });
-        io = IntersectionObserver::new(&keep(seen)).ok();
-        if let Some(io) = &io {
-            call1(io, "observe", &t);
-        }
-        // The element leaving the page: the step waits for it again.
-        let el = t.clone();
-        let lost: Cb = Closure::new(move |_: JsValue| {
-            // Gone from the page, or hidden there (a closed menu, another tab of the page).
-            if !get(&el, "isConnected").is_truthy() || !visible(&el) {
-                relost(g);
-            } else {
-                schedule();
-            }
-        });
-        if let Ok(m) = MutationObserver::new(&keep(lost)) {
-            observe_all(&m, false);
-            mo = Some(m);
-        }
-    }
-    on_teardown(move || {
-        if let Some(w) = porchlight_widget_common::js::window() {
-            for ev in ["scroll", "resize"] {
-                let _ = w.remove_event_listener_with_callback_and_bool(ev, &sched, true);
-            }
-        }
-        let observers = [
-            ro.map(JsValue::from),
-            io.map(JsValue::from),
-            mo.map(JsValue::from),
-        ];
-        for o in observers.iter().flatten() {
-            call0(o, "disconnect");
-        }
-    });
 }
 
 /// The element went away mid-step: the same step waits for it again, as if it were late.
-fn relost(g: u32) {
-    if gen() != g {
+fn relost() {
+    let step = with(|s| match s.gen == s.g {
+        true => s.live.take().map(|l| l.step),
+        false => None,
+    });
+    let Some(mut step) = step.flatten() else {
         return;
-    }
-    let step = with(|s| s.live.take().map(|l| l.step)).flatten();
-    let Some(mut step) = step else { return };
+    };
     // Everything of the step goes (card, spotlight, observers); the generation stays. It was
     // there: if it does not come back, the step shows centred (a closed menu must not skip
     // or end the tour).
     teardown();
-    step.missing = crate::run::Missing::Centre;
-    wait(step, g);
+    step.missing = Missing::Centre;
+    wait(step);
 }
 
 /// Scrolls `el` into the middle of the view (at once under `prefers-reduced-motion`).
 fn reveal(el: &Element) {
-    let Some(w) = porchlight_widget_common::js::window() else {
+    let Some(w) = window() else {
         return;
     };
     let query = JsValue::from_str("(prefers-reduced-motion: reduce)");
-    let reduced = get(&call1(&w, "matchMedia", &query), "matches").is_truthy();
+    let reduced = is(&call1(&w, "matchMedia", &query), "matches");
     let o = Object::new();
     set(&o, "block", &"center".into());
     set(&o, "inline", &"nearest".into());
@@ -360,39 +339,26 @@ fn reveal(el: &Element) {
     call1(el, "scrollIntoView", &o);
 }
 
-/// One measure-and-write in the next frame, however many changes come before it.
-fn schedule() {
-    let Some(q) = with(|s| s.live.as_ref().map(|l| l.queued.clone())).flatten() else {
-        return;
-    };
-    if q.replace(true) {
-        return;
-    }
-    let f = Closure::once_into_js(move || {
-        q.set(false);
-        position();
-    });
-    if let Some(w) = porchlight_widget_common::js::window() {
-        call1(&w, "requestAnimationFrame", &f);
-    }
-}
-
 /// Measures the element, the card and the viewport; places the card, its arrow and the
 /// spotlight.
 fn position() {
     let Some(doc) = doc() else { return };
-    let Some(view) = doc.document_element() else {
-        return;
-    };
-    let size = |el: &JsValue, k| get(el, k).as_f64().unwrap_or(0.0);
+    let view = get(&doc, "documentElement");
+    let size = n;
     let (vw, vh) = (size(&view, "clientWidth"), size(&view, "clientHeight"));
     with(|s| {
         let Some(l) = &s.live else { return };
         let d: &JsValue = &l.dialog;
-        let classes = get(d, "classList");
+        // Its classes written whole (the card's own, then the sheet's or the side's): one
+        // property set, not a `classList` call per class.
+        let classes = |c: &str| {
+            let mut s = String::from(if l.target.is_some() { "ts" } else { "ts dl" });
+            s.push_str(c);
+            set(d.unchecked_ref(), "className", &s.into());
+        };
         let rect = l.target.as_ref().map(|t| {
             let r = call0(t, "getBoundingClientRect");
-            let n = |k| get(&r, k).as_f64().unwrap_or(0.0);
+            let n = |k| n(&r, k);
             Rect {
                 x: n("x"),
                 y: n("y"),
@@ -406,11 +372,11 @@ fn position() {
             let (pw, ph) = (size(d, "offsetWidth"), size(d, "offsetHeight"));
             placed = place(rect, pw, ph, vw, vh, l.step.prefer, l.step.rtl);
             let sheet = matches!(placed, Placed::Sheet { .. });
-            call2(&classes, "toggle", &"sh".into(), &sheet.into());
+            classes(if sheet { " sh" } else { "" });
             if let Placed::Sheet { w, .. } = placed {
                 put(&l.dialog, &[("width", w)]);
             } else {
-                call1(&get(d, "style"), "removeProperty", &"width".into());
+                call_s(&get(d, "style"), "removeProperty", "width");
                 break;
             }
             if size(d, "offsetHeight") == ph {
@@ -424,17 +390,14 @@ fn position() {
         };
         put(&l.dialog, &[("left", x), ("top", y)]);
         if let Placed::Side { side, arrow, .. } = placed {
-            let class = match side {
-                Side::Above => "sa",
-                Side::Below => "sb",
-                Side::Left => "sl",
-                Side::Right => "sr",
-            };
-            for c in ["sa", "sb", "sl", "sr"] {
-                call1(&classes, "remove", &c.into());
-            }
-            call1(&classes, "add", &class.into());
-            if let Some(a) = l.dialog.query_selector(".ar").ok().flatten() {
+            classes(match side {
+                Side::Above => " sa",
+                Side::Below => " sb",
+                Side::Left => " sl",
+                Side::Right => " sr",
+            });
+            let a = call_s(d, "querySelector", ".ar");
+            if a.is_object() {
                 let (along, across) = match side {
                     Side::Above | Side::Below => ("left", "top"),
                     _ => ("top", "left"),
@@ -476,37 +439,45 @@ fn position() {
 fn spotlight(
     doc: &Document,
     root: &Element,
-    _t: &Element,
     step: &Step,
-    _g: u32,
 ) -> Result<(Element, Element, Option<Element>), JsValue> {
-    let svg = doc.create_element_ns(Some(SVG), "svg")?;
-    attrs(&svg, &[("class", "ov"), ("aria-hidden", "true")])?;
-    let path = doc.create_element_ns(Some(SVG), "path")?;
-    svg.append_child(&path)?;
-    root.prepend_with_node_1(&svg)?;
+    // Parsed: `<svg>` in HTML is an SVG element (no `createElementNS` binding).
+    call2(
+        root,
+        "insertAdjacentHTML",
+        &"afterbegin".into(),
+        &"<svg class=ov aria-hidden=true><path/></svg>".into(),
+    );
+    let svg: Element = get(root, "firstElementChild").dyn_into()?;
+    let path: Element = get(&svg, "firstElementChild").dyn_into()?;
+    gone_with(&svg);
     let ring = add(doc, root, "div", "rg")?;
+    gone_with(&ring);
     let block = match step.advance == Advance::Button {
         true => Some(add(doc, root, "div", "bk")?),
         false => None,
     };
-    let (s2, r2, b2) = (svg.clone(), ring.clone(), block.clone());
-    on_teardown(move || {
-        s2.remove();
-        r2.remove();
-        if let Some(b) = b2 {
-            b.remove();
-        }
-    });
+    if let Some(b) = &block {
+        gone_with(b);
+    }
     Ok((path, ring, block))
+}
+
+/// `el` is removed when the step goes.
+pub(crate) fn gone_with(el: &Element) {
+    undo(el.into(), "remove", JsValue::UNDEFINED, JsValue::UNDEFINED);
 }
 
 /// The element's `aria-describedby` points at the step's text while it shows.
 fn describe(doc: &Document, t: &Element, step: &Step) {
-    let Some(body) = doc.body() else { return };
-    let Ok(desc) = add(doc, &body, "div", "") else {
+    let body = get(doc, "body");
+    if !body.is_object() {
+        return;
+    }
+    let Ok(desc) = add(doc, body.unchecked_ref(), "div", "") else {
         return;
     };
+    gone_with(&desc);
     let mut text = step.title.clone().unwrap_or_default();
     text.push(' ');
     text.push_str(&step.body);
@@ -519,45 +490,34 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
         &"display".into(),
         &"none".into(),
     );
-    desc.set_text_content(Some(text.trim()));
-    let before = t.get_attribute("aria-describedby");
-    let mut ids = before.clone().unwrap_or_default();
+    set(&desc, "textContent", &trim(&text).into());
+    let name = JsValue::from_str("aria-describedby");
+    let before = call1(t, "getAttribute", &name);
+    let mut ids = before.as_string().unwrap_or_default();
     ids.push(' ');
     ids.push_str(DESC_ID);
-    let _ = t.set_attribute("aria-describedby", ids.trim());
-    let t = t.clone();
-    on_teardown(move || {
-        desc.remove();
-        let _ = match before {
-            Some(b) => t.set_attribute("aria-describedby", &b),
-            None => t.remove_attribute("aria-describedby"),
-        };
-    });
+    let _ = t.set_attribute("aria-describedby", trim(&ids));
+    // Put back as it was.
+    let m = if before.is_null() {
+        "removeAttribute"
+    } else {
+        "setAttribute"
+    };
+    undo(t.into(), m, name, before);
 }
 
-/// A step that advances on a click of its element, or on filling it (a `change` with a value).
-fn advance_on(t: &Element, step: &Step, g: u32) {
-    let ev = match step.advance {
-        Advance::Click => "click",
-        Advance::Fill => "change",
-        _ => return,
+/// A `click` or a `change` of the element of a step that advances on it: a change counts with
+/// a value.
+pub(crate) fn advanced(e: &JsValue) {
+    let Some(last) = with(|s| s.live.as_ref().map(|l| l.step.last())).flatten() else {
+        return;
     };
-    let last = step.last();
-    let el = t.clone();
-    let f: Cb = Closure::new(move |_: JsValue| {
-        if ev == "change"
-            && get(&el, "value")
-                .as_string()
-                .is_none_or(|v| v.trim().is_empty())
-        {
-            return;
-        }
-        report(g, if last { "done" } else { "next" });
-    });
-    let f = keep(f);
-    let _ = t.add_event_listener_with_callback_and_bool(ev, &f, true);
-    let t = t.clone();
-    on_teardown(move || {
-        let _ = t.remove_event_listener_with_callback_and_bool(ev, &f, true);
-    });
+    if get(e, "type") == "change"
+        && get(&get(e, "currentTarget"), "value")
+            .as_string()
+            .is_none_or(|v| blank(&v))
+    {
+        return;
+    }
+    report(if last { "done" } else { "next" });
 }

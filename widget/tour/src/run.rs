@@ -1,19 +1,18 @@
-//! The exports, the module's state, and the life of one step: find (or wait for) its element,
-//! draw, follow, report once.
+//! The exports, the module's state, its one callback, and the life of one step: find (or wait
+//! for) its element, draw, follow, report once.
 
 use std::cell::RefCell;
 
-use js_sys::Function;
-use porchlight_widget_common::js::{call0, call1, get, get_f64, get_str};
+use js_sys::{Function, Object};
+use porchlight_widget_common::js::{
+    blank, call0, call1, call2, get, get_f64, get_str, set, window,
+};
 use porchlight_widget_common::place::Prefer;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::{Element, EventTarget, HtmlElement};
 
 use crate::card;
 use crate::follow;
-
-/// A listener or observer callback: every one takes one value (an event, a list of entries).
-pub(crate) type Cb = Closure<dyn FnMut(JsValue)>;
 
 /// A step's kind, read once (enums, not strings: a compared string is code in the module).
 #[derive(Clone, Copy, PartialEq)]
@@ -63,7 +62,7 @@ pub(crate) struct Step {
 impl Step {
     fn read(cfg: &JsValue) -> Step {
         let s = get(cfg, "step");
-        let text = |k: &str| get_str(&s, k).filter(|t| !t.trim().is_empty());
+        let text = |k: &str| get_str(&s, k).filter(|t| !blank(t));
         let num = |v: &JsValue, k: &str, d: f64| get_f64(v, k).unwrap_or(d).max(0.0);
         let prefer = match get_str(&s, "placement").as_deref() {
             Some("left") => Prefer::Left,
@@ -118,76 +117,161 @@ impl Step {
     }
 }
 
-#[derive(Default)]
 pub(crate) struct St {
-    /// Bumped by every `show` / `hide` / report: a callback of an older step does nothing.
+    /// Bumped by every `show` / `hide` / report.
     pub gen: u32,
+    /// The generation of the step on screen (or waited for): it reports while `gen` is still
+    /// this, once.
+    pub g: u32,
     pub act: Option<Function>,
     pub root: Option<Element>,
     pub nonce: Option<String>,
     /// Where focus was when the tour began: it goes back there when the tour ends.
     pub before: Option<HtmlElement>,
+    /// The module's one callback ([`on`]), made once, kept for the page's life.
+    pub h: Option<Function>,
+    /// The step waiting for its element, and the `MutationObserver` that watches for it.
+    pub waiting: Option<(Step, JsValue)>,
+    /// Nodes were added since the last check (new shadow roots to watch?).
+    pub added: bool,
     /// The step on screen: what follows its element reads this.
     pub live: Option<follow::Live>,
-    pub keep: Vec<Cb>,
-    pub cleanup: Vec<Box<dyn FnOnce()>>,
+    /// The frame requested (its id), else `undefined`: one at a time.
+    pub frame: JsValue,
+    /// `{capture: true, signal}`: the step's listeners, all removed by one `abort`.
+    pub opts: JsValue,
+    /// What the step set up, undone when it goes: `o[m](a, b)` for each, in order (the
+    /// listeners' `abort`, observers' `disconnect`, the dialog's `close`, nodes' `remove`, a
+    /// timer's `clearTimeout`, the element's `aria-describedby` put back). Data, not closures:
+    /// each closure is code of its own.
+    pub undo: Vec<(JsValue, &'static str, JsValue, JsValue)>,
 }
 
 thread_local! {
-    static ST: RefCell<Option<St>> = const { RefCell::new(None) };
+    static ST: RefCell<St> = const {
+        RefCell::new(St {
+            gen: 0,
+            g: 0,
+            act: None,
+            root: None,
+            nonce: None,
+            before: None,
+            h: None,
+            waiting: None,
+            added: false,
+            live: None,
+            frame: JsValue::UNDEFINED,
+            opts: JsValue::UNDEFINED,
+            undo: Vec::new(),
+        })
+    };
 }
 
 pub(crate) fn with<R>(f: impl FnOnce(&mut St) -> R) -> Option<R> {
-    ST.try_with(|c| {
-        c.try_borrow_mut()
-            .ok()
-            .map(|mut s| f(s.get_or_insert_with(St::default)))
-    })
+    ST.try_with(|c| c.try_borrow_mut().ok().map(|mut s| f(&mut s)))
+        .ok()
+        .flatten()
+}
+
+/// The module's one callback, for every listener, observer, frame and timer: one closure (each
+/// closure of its own is shims, a vtable and glue), told apart by what it is handed.
+pub(crate) fn handler() -> JsValue {
+    if let Some(h) = with(|s| s.h.clone()).flatten() {
+        return h.into();
+    }
+    let h = Closure::<dyn FnMut(JsValue, JsValue)>::new(on).into_js_value();
+    with(|s| s.h = Some(h.clone().unchecked_into()));
+    h
+}
+
+fn on(a: JsValue, b: JsValue) {
+    if b.is_object() {
+        // An observer's (entries, observer).
+        follow::observed(&a, &b);
+    } else if a.is_object() {
+        event(&a);
+    } else if a.is_undefined() {
+        // The timer: the element never came.
+        gone();
+    } else {
+        // A frame (its timestamp).
+        follow::frame();
+    }
+}
+
+/// `new globalThis[name](handler)`: the four constructors of the module through one
+/// `Reflect.construct` (each binding is a glue function and a wrapper of its own).
+pub(crate) fn make(name: &str) -> Option<JsValue> {
+    let c = get(&window()?.into(), name);
+    js_sys::Reflect::construct(
+        c.unchecked_ref::<Function>(),
+        &js_sys::Array::of1(&handler()),
+    )
     .ok()
-    .flatten()
 }
 
-pub(crate) fn gen() -> u32 {
-    with(|s| s.gen).unwrap_or(0)
+/// Whether `o[k]` is truthy (its value dropped here, not at every caller).
+#[inline(never)]
+pub(crate) fn is(o: &JsValue, k: &str) -> bool {
+    get(o, k).is_truthy()
 }
 
-/// Everything the step on screen set up goes (focus stays where it is). Its callbacks are
-/// freed in a later task: this may run inside one of them (a click that reports, a change that
-/// finds the element), which must not be freed while it runs.
+/// `o[k]` as a number (0 when it is none).
+#[inline(never)]
+pub(crate) fn n(o: &JsValue, k: &str) -> f64 {
+    get(o, k).as_f64().unwrap_or(0.0)
+}
+
+/// `o[m](a)` with a string.
+#[inline(never)]
+pub(crate) fn call_s(o: &JsValue, m: &str, a: &str) -> JsValue {
+    call1(o, m, &JsValue::from_str(a))
+}
+
+/// `o[m](a, b)` when the step goes.
+pub(crate) fn undo(o: JsValue, m: &'static str, a: JsValue, b: JsValue) {
+    with(|s| s.undo.push((o, m, a, b)));
+}
+
+/// Listens to `ty` on `t` while the step shows (capture: a scroll in any ancestor; on the
+/// dialog, the same order as bubbling, nothing inside it listening).
+pub(crate) fn listen(t: &JsValue, ty: &str) {
+    let h = handler();
+    let o = with(|s| s.opts.clone()).unwrap_or_default();
+    let _ = t
+        .unchecked_ref::<EventTarget>()
+        .add_event_listener_with_callback_and_add_event_listener_options(
+            ty,
+            h.unchecked_ref(),
+            o.unchecked_ref(),
+        );
+}
+
+/// Everything the step on screen (or waiting) set up goes (focus stays where it is).
 pub(crate) fn teardown() {
-    let (cleanup, keep) = with(|s| {
+    let (undo, frame) = with(|s| {
         s.live = None;
-        (std::mem::take(&mut s.cleanup), std::mem::take(&mut s.keep))
+        s.waiting = None;
+        s.added = false;
+        (
+            std::mem::take(&mut s.undo),
+            std::mem::replace(&mut s.frame, JsValue::UNDEFINED),
+        )
     })
     .unwrap_or_default();
-    for f in cleanup {
-        f();
+    for (o, m, a, b) in undo {
+        call2(&o, m, &a, &b);
     }
-    if keep.is_empty() {
-        return;
-    }
-    let free = Closure::once_into_js(move || drop(keep));
-    if let Some(w) = porchlight_widget_common::js::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(free.unchecked_ref(), 0);
+    if let Some(w) = window() {
+        call1(&w, "cancelAnimationFrame", &frame);
     }
 }
 
-/// Keeps `f` alive as long as the step shows, and returns it as a JS function.
-pub(crate) fn keep(f: Cb) -> Function {
-    let js: Function = f.as_ref().unchecked_ref::<Function>().clone();
-    with(|s| s.keep.push(f));
-    js
-}
-
-pub(crate) fn on_teardown(f: impl FnOnce() + 'static) {
-    with(|s| s.cleanup.push(Box::new(f)));
-}
-
-/// Reports `name` for the step of generation `g`, once: later reports of that step (a second
-/// click, Escape after ×) are ignored.
-pub(crate) fn report(g: u32, name: &str) {
+/// Reports `name` for the step on screen, once: later reports of that step (a second click,
+/// Escape after ×) are ignored.
+pub(crate) fn report(name: &str) {
     let act = with(|s| {
-        if s.gen != g {
+        if s.gen != s.g {
             return None;
         }
         s.gen += 1;
@@ -206,25 +290,24 @@ pub fn show(cfg: JsValue) {
     let Ok(root) = get(&cfg, "root").dyn_into::<Element>() else {
         return;
     };
-    let g = with(|s| {
+    with(|s| {
         s.gen += 1;
+        s.g = s.gen;
         s.act = get(&cfg, "act").dyn_into().ok();
         s.nonce = get_str(&cfg, "nonce");
         if s.before.is_none() {
             s.before = follow::focused();
         }
         s.root = Some(root.clone());
-        s.gen
-    })
-    .unwrap_or(0);
+    });
     card::style(&root);
     let step = Step::read(&cfg);
     if !step.anchored() {
-        return draw(step, None, g);
+        return draw(step, None);
     }
     match step.selector.as_deref().and_then(follow::find) {
-        Some(el) => draw(step, Some(el), g),
-        None => wait(step, g),
+        Some(el) => draw(step, Some(el)),
+        None => wait(step),
     }
 }
 
@@ -246,58 +329,110 @@ pub fn hide() {
     let free = active
         .as_ref()
         .is_none_or(|a| a.is_null() || Some(a) == body.as_ref());
-    if let Some(b) = before.filter(|b| free && get(b, "isConnected").is_truthy()) {
-        let o = js_sys::Object::new();
-        porchlight_widget_common::js::set(&o, "preventScroll", &JsValue::TRUE);
+    if let Some(b) = before.filter(|b| free && is(b, "isConnected")) {
+        let o = Object::new();
+        set(&o, "preventScroll", &JsValue::TRUE);
         call1(&b, "focus", &o);
     }
 }
 
-/// Waits for the step's element; when it never comes, the tour's policy.
-pub(crate) fn wait(step: Step, g: u32) {
-    let sel = step.selector.clone().unwrap_or_default();
-    let ms = step.wait_ms;
-    // A `Cell` (taken, never borrowed): `RefCell::borrow_mut` ships its panic.
-    let step = std::rc::Rc::new(std::cell::Cell::new(Some(step)));
-    let found = step.clone();
-    follow::watch(
-        &sel,
-        ms,
-        Box::new(move |el| {
-            if let Some(s) = found.take() {
-                if gen() == g {
-                    teardown();
-                    draw(s, Some(el), g);
-                }
-            }
-        }),
-        Box::new(move || {
-            let Some(s) = step.take() else {
-                return;
-            };
-            if gen() != g {
-                return;
-            }
-            teardown();
-            match s.missing {
-                Missing::Skip => report(g, "skip"),
-                Missing::End => report(g, "end"),
-                Missing::Centre => draw(s, None, g),
-            }
-        }),
+/// Waits for the step's element (`follow::observed` and `follow::frame` look for it); when it
+/// never comes, the tour's policy ([`gone`]).
+pub(crate) fn wait(step: Step) {
+    let h = handler();
+    let (Some(w), Some(mo)) = (window(), make("MutationObserver")) else {
+        return;
+    };
+    follow::observe_all(&mo, true);
+    let timer = call2(&w, "setTimeout", &h, &step.wait_ms.into());
+    undo(
+        mo.clone(),
+        "disconnect",
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
     );
+    undo(w.into(), "clearTimeout", timer, JsValue::UNDEFINED);
+    with(|s| s.waiting = Some((step, mo)));
+}
+
+/// The element of the step waiting for it came: drawn.
+pub(crate) fn found(el: Element) {
+    if let Some(step) = with(take_waiting).flatten() {
+        teardown();
+        draw(step, Some(el));
+    }
+}
+
+fn take_waiting(s: &mut St) -> Option<Step> {
+    let (step, _) = s.waiting.take()?;
+    (s.gen == s.g).then_some(step)
+}
+
+/// The element never came: the tour's policy.
+fn gone() {
+    let Some(s) = with(take_waiting).flatten() else {
+        return;
+    };
+    teardown();
+    match s.missing {
+        Missing::Skip => report("skip"),
+        Missing::End => report("end"),
+        Missing::Centre => draw(s, None),
+    }
 }
 
 /// Draws `step`, anchored to `target` when there is one.
-fn draw(step: Step, target: Option<Element>, g: u32) {
+fn draw(step: Step, target: Option<Element>) {
     let Some(root) = with(|s| s.root.clone()).flatten() else {
         return;
     };
-    let Ok(dialog) = card::build(&root, &step, target.is_some(), g) else {
+    let Some(ctrl) = make("AbortController") else {
         return;
     };
-    keys(&step, &dialog, g);
-    follow::attach(step, target, dialog, g);
+    let o = Object::new();
+    set(&o, "capture", &JsValue::TRUE);
+    set(&o, "signal", &get(&ctrl, "signal"));
+    with(|s| s.opts = o.into());
+    undo(ctrl, "abort", JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let Ok(dialog) = card::build(&root, &step, target.is_some()) else {
+        return;
+    };
+    if let Some(doc) = follow::doc() {
+        listen(&doc, "keydown");
+    }
+    follow::attach(step, target, dialog);
+}
+
+/// An event of the step: told apart by its type and where it is heard.
+fn event(e: &JsValue) {
+    let ty = get_str(e, "type").unwrap_or_default();
+    let Some(dialog) = with(|s| s.live.as_ref().map(|l| JsValue::from(&l.dialog))).flatten() else {
+        return;
+    };
+    let in_card = get(e, "currentTarget") == dialog;
+    match ty.as_str() {
+        // In a modal step focus stays in the step, not in the browser's own controls.
+        "keydown" if in_card => {
+            porchlight_widget_common::js::wrap_tab(&dialog, e, "button,a[href],iframe,video")
+        }
+        "keydown" => keys(e),
+        // One listener for every button: its `data-a` is what it reports.
+        "click" if in_card => {
+            let b = call_s(&get(e, "target"), "closest", "[data-a]");
+            if let Some(a) = call_s(&b, "getAttribute", "data-a").as_string() {
+                report(&a);
+            }
+        }
+        // Escape in a modal step: the dialog's `cancel`. The tour ends; the browser does not
+        // close it itself.
+        "cancel" => {
+            call0(e, "preventDefault");
+            report("dismiss");
+        }
+        "click" | "change" => follow::advanced(e),
+        // `scroll`, `resize`.
+        _ => follow::schedule(),
+    }
 }
 
 /// Whether `e` is where the visitor types: arrows there move the caret, never the tour.
@@ -307,50 +442,53 @@ fn typing(e: &JsValue) -> bool {
         && (matches!(
             get_str(&el, "tagName").as_deref(),
             Some("INPUT" | "TEXTAREA" | "SELECT" | "VIDEO" | "AUDIO")
-        ) || get(&el, "isContentEditable").is_truthy())
+        ) || is(&el, "isContentEditable"))
 }
 
 /// Escape ends the tour (while focus is in it, or nowhere in particular); the arrow keys go
 /// back and forth (mirrored right-to-left), except while the visitor types in a field.
-fn keys(step: &Step, dialog: &Element, g: u32) {
+fn keys(e: &JsValue) {
     let Some(doc) = follow::doc() else { return };
-    let forward = if step.rtl { "ArrowLeft" } else { "ArrowRight" };
-    let backward = if step.rtl { "ArrowRight" } else { "ArrowLeft" };
-    let (can_next, can_back, last) = (step.advance != Advance::Click, step.index > 0, step.last());
-    let host: JsValue = follow::host_of(dialog).into();
-    let d2: JsValue = doc.clone().into();
-    // Read by name (see `js::call0`).
-    let f: Cb = Closure::new(move |e: JsValue| {
-        let on = |k| get(&e, k).is_truthy();
-        if on("defaultPrevented") || on("altKey") || on("ctrlKey") || on("metaKey") {
-            return;
-        }
-        let key = get_str(&e, "key").unwrap_or_default();
-        let active = get(&d2, "activeElement");
-        let ours = active.is_null() || active == host || active == get(&d2, "body");
-        // Arrows only while focus is in the tour (or nowhere): the page's own keys — a
-        // carousel, tabs, a slider — stay the page's. A held key does not race through steps.
-        let name = if key == "Escape" && ours {
-            "dismiss"
-        } else if !ours || on("repeat") || typing(&e) {
-            return;
-        } else if key == forward && can_next {
-            if last {
-                "done"
-            } else {
-                "next"
-            }
-        } else if key == backward && can_back {
-            "back"
+    let Some((rtl, can_next, can_back, last, host)) = with(|s| {
+        let l = s.live.as_ref()?;
+        let st = &l.step;
+        Some((
+            st.rtl,
+            st.advance != Advance::Click,
+            st.index > 0,
+            st.last(),
+            JsValue::from(follow::host_of(&l.dialog)),
+        ))
+    })
+    .flatten() else {
+        return;
+    };
+    let forward = if rtl { "ArrowLeft" } else { "ArrowRight" };
+    let backward = if rtl { "ArrowRight" } else { "ArrowLeft" };
+    let on = |k| is(e, k);
+    if on("defaultPrevented") || on("altKey") || on("ctrlKey") || on("metaKey") {
+        return;
+    }
+    let key = get_str(e, "key").unwrap_or_default();
+    let active = get(&doc, "activeElement");
+    let ours = active.is_null() || active == host || active == get(&doc, "body");
+    // Arrows only while focus is in the tour (or nowhere): the page's own keys — a
+    // carousel, tabs, a slider — stay the page's. A held key does not race through steps.
+    let name = if key == "Escape" && ours {
+        "dismiss"
+    } else if !ours || on("repeat") || typing(e) {
+        return;
+    } else if key == forward && can_next {
+        if last {
+            "done"
         } else {
-            return;
-        };
-        call0(&e, "preventDefault");
-        report(g, name);
-    });
-    let f = keep(f);
-    let _ = doc.add_event_listener_with_callback_and_bool("keydown", &f, true);
-    on_teardown(move || {
-        let _ = doc.remove_event_listener_with_callback_and_bool("keydown", &f, true);
-    });
+            "next"
+        }
+    } else if key == backward && can_back {
+        "back"
+    } else {
+        return;
+    };
+    call0(e, "preventDefault");
+    report(name);
 }
