@@ -292,18 +292,24 @@ pub(crate) fn close_button(
 }
 
 /// Listens on something outside the item's own shadow root (the window, a page element): the
-/// returned cleanup removes the listener before its closure goes.
+/// returned cleanup removes the listener before its closure goes. `passive` unless it takes an
+/// event's default.
 pub(crate) fn listen_out(
     target: &web_sys::EventTarget,
     ev: &'static str,
     capture: bool,
+    passive: bool,
     f: Box<dyn FnMut(Event)>,
 ) -> Result<Box<dyn FnOnce()>, JsValue> {
     let c = Closure::<dyn FnMut(Event)>::new(f);
+    let opts = crate::observe::passive(capture);
+    if !passive {
+        porchlight_widget_common::js::set(&opts, "passive", &JsValue::FALSE);
+    }
     target.add_event_listener_with_callback_and_add_event_listener_options(
         ev,
         c.as_ref().unchecked_ref(),
-        &crate::observe::passive(capture),
+        &opts,
     )?;
     let target = target.clone();
     Ok(Box::new(move || {
