@@ -20,7 +20,7 @@ use porchlight_shared::content::{Button, ButtonAction};
 use porchlight_shared::read::Json;
 use porchlight_shared::vocab::ItemKind;
 use porchlight_widget_common::catalog::{t, Msg};
-use porchlight_widget_common::js::{call1, call2, get, get_str};
+use porchlight_widget_common::js::{call0, call1, call2, get, get_str};
 use porchlight_widget_common::{add, attrs, paint_key, storage};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, ShadowRoot};
@@ -237,11 +237,36 @@ pub(crate) fn button(
     let b = add(doc, parent, "button", class)?;
     b.set_attribute("type", "button")?;
     b.set_text_content(Some(label));
-    let (id, actor) = (id.to_string(), actor.clone());
-    let f = Closure::<dyn FnMut(Event)>::new(move |_| actor(&id, act.clone()));
+    let f = listener(id, actor, Does::Act(act));
     b.add_event_listener_with_callback("click", f.as_ref().unchecked_ref())?;
     keep.push(f);
     Ok(b)
+}
+
+/// What a listener inside an item does ([`listener`]).
+pub(crate) enum Does {
+    /// Reports this for the item.
+    Act(Act),
+    /// Tab and Shift+Tab wrap around this element's buttons.
+    Trap(JsValue),
+    /// A dialog's `cancel`: its default prevented; a dismissal if the item is dismissible.
+    Cancel(bool),
+}
+
+/// A listener inside item `id`'s shadow root. One closure type for all of them: each closure
+/// type as a `dyn FnMut` is a body, a vtable shim and a drop of its own.
+pub(crate) fn listener(id: &str, actor: &Actor, does: Does) -> Closure<dyn FnMut(Event)> {
+    let (id, actor) = (id.to_string(), actor.clone());
+    Closure::new(move |e: Event| match &does {
+        Does::Act(a) => actor(&id, a.clone()),
+        Does::Trap(d) => porchlight_widget_common::js::wrap_tab(d, &e, "button"),
+        Does::Cancel(dismissible) => {
+            call0(&e, "preventDefault");
+            if *dismissible {
+                actor(&id, Act::Dismiss);
+            }
+        }
+    })
 }
 
 /// The authored buttons, in a row.
