@@ -119,23 +119,21 @@ fn style(doc: &Document, root: &ShadowRoot) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The core's look (`{vars, class}`), as the launcher was last drawn.
-fn paint() -> (Vec<(String, String)>, String) {
+/// The core's look (`{vars, class}`), as the launcher was last drawn: its `--pl-` colours
+/// set on `style`, its appearance classes returned.
+fn paint(style: &JsValue) -> String {
     let ws = WS.with(|w| w.borrow().clone());
     let rec = storage()
         .and_then(|s| s.get_item(&paint_key(&ws)).ok().flatten())
         .and_then(|t| js_sys::JSON::parse(&t).ok())
         .unwrap_or(JsValue::NULL);
     let vars = get(&rec, "vars");
-    let mut out = Vec::new();
     if vars.is_object() {
         for k in Object::keys(vars.unchecked_ref::<Object>()).iter() {
-            if let (Some(k), Some(v)) = (
-                k.as_string(),
-                get(&vars, &k.as_string().unwrap_or_default()).as_string(),
-            ) {
-                if k.starts_with("--pl-") {
-                    out.push((k, v));
+            if let Some(k) = k.as_string() {
+                let v = get(&vars, &k);
+                if v.is_string() && k.starts_with("--pl-") {
+                    call2(style, "setProperty", &k.into(), &v);
                 }
             }
         }
@@ -156,7 +154,7 @@ fn paint() -> (Vec<(String, String)>, String) {
             look.push_str(c);
         }
     }
-    (out, look)
+    look
 }
 
 /// A shadow host for one item: `<div data-porchlight-item=id>` with its root and a wrapper
@@ -168,11 +166,7 @@ pub(crate) fn host(id: &str, class: &str, at_start: bool) -> Result<(Element, El
     let h = doc.create_element("div")?;
     h.set_attribute("data-porchlight-item", id)?;
     porchlight_widget_common::catalog::mark(&h);
-    let (vars, look) = paint();
-    let st = get(&h, "style");
-    for (k, v) in vars {
-        call2(&st, "setProperty", &k.into(), &v.into());
-    }
+    let look = paint(&get(&h, "style"));
     // `{mode: "open"}` as a plain object (no setter binding).
     let init = Object::new();
     porchlight_widget_common::js::set(&init, "mode", &"open".into());
