@@ -41,6 +41,33 @@ const FMT = [
   /^<alloc(\[[0-9a-f]+\])?::string::String as core(\[[0-9a-f]+\])?::fmt::Write>::write_(char|fmt)/,
 ];
 
+/**
+ * Texts that only a panic's message or its location reads, zeroed in place in the data (same
+ * length, same addresses): with the panics stubbed nothing reads them, and zeros pack to
+ * nothing. The message pieces of core's bounds, slice, thread-local, `RefCell` and `LazyCell`
+ * panics, and the source paths of panic locations (`…/src/….rs`).
+ */
+const PANIC_TEXT = [
+  'slice index starts at ',
+  ' but ends at ',
+  'index out of bounds: the len is ',
+  ' but the index is ',
+  'range start index ',
+  'range end index ',
+  ' out of range for slice of length ',
+  'cannot access a Thread Local Storage value during or after destruction: ',
+  'copy_from_slice: source slice length (',
+  ') does not match destination slice length (',
+  'removal index (is ',
+  ') should be < len (is ',
+  'insertion index (is ',
+  ') should be <= len (is ',
+  'LazyCell instance has previously been poisoned',
+  'RefCell already mutably borrowed',
+  'RefCell already borrowed',
+];
+const SOURCE_PATH = /[\w.@\/-]*\/src\/[\w.\/-]*\.rs/g;
+
 const [input, output] = process.argv.slice(2);
 const buf = readFileSync(input);
 let p = 8;
@@ -123,6 +150,19 @@ for (const s of sections.filter((s) => s.id === 0)) {
   }
 }
 if (stub.size === 0) throw new Error(`stub-panics: no panic function named in ${input}`);
+
+let blanked = 0;
+for (const data of sections.filter((s) => s.id === 11)) {
+  const text = buf.toString('latin1', data.start, data.end);
+  const zero = (at, n) => {
+    buf.fill(0, data.start + at, data.start + at + n);
+    blanked += n;
+  };
+  for (const t of PANIC_TEXT) {
+    for (let at = text.indexOf(t); at >= 0; at = text.indexOf(t, at + t.length)) zero(at, t.length);
+  }
+  for (const m of text.matchAll(SOURCE_PATH)) zero(m.index, m[0].length);
+}
 
 const code = sections.find((s) => s.id === 10);
 p = code.start;
@@ -214,4 +254,4 @@ writeFileSync(
   output,
   Buffer.concat([buf.subarray(0, codeHeaderStart), Buffer.from([10]), encLeb(payload.length), payload, buf.subarray(code.end)]),
 );
-console.log(`stub-panics: ${stub.size} functions (${fmt.size} of them formatting)`);
+console.log(`stub-panics: ${stub.size} functions (${fmt.size} of them formatting), ${blanked} bytes of panic text`);
