@@ -509,8 +509,8 @@ fn replan() {
     for id in elsewhere {
         take_down(&id);
     }
-    for (id, step) in moved {
-        tours::sync(&id, step);
+    for (id, step) in &moved {
+        tours::sync(id, *step);
     }
     for (id, v) in &p.verdicts {
         match v {

@@ -11,11 +11,14 @@ use crate::observe::{self, perf_now, Page, Seen};
 
 /// A click on an element the workspace tracks without code: its event.
 pub(super) fn tracked(el: &Element) {
-    for (sel, ev) in with(|rt| rt.tracked_clicks.clone()).unwrap_or_default() {
-        if observe::matches(el, &sel) {
-            command("track".into(), Array::of1(&JsValue::from_str(&ev)).into());
+    // Read in place (`command` only queues the call).
+    with(|rt| {
+        for (sel, ev) in &rt.tracked_clicks {
+            if observe::matches(el, sel) {
+                command("track".into(), Array::of1(&JsValue::from_str(ev)).into());
+            }
         }
-    }
+    });
 }
 
 /// A click, as the items' element-click triggers see it.
