@@ -533,18 +533,18 @@ fn replan() {
             call1(&w, "clearTimeout", &h.into());
         }
         if let Some(at) = wake_at {
-            let ms = clamp(at as f64 - t, 20.0, 2_147_000_000.0) as i32;
-            let f = Closure::once_into_js(|| {
-                with(|rt| rt.timer = None);
-                replan();
-            });
-            if let Ok(h) =
-                w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms)
-            {
+            let ms = clamp(at as f64 - t, 20.0, 2_147_000_000.0) as u32;
+            if let Some(h) = host::later(ms, woke) {
                 with(|rt| rt.timer = Some(h));
             }
         }
     }
+}
+
+/// The timer for the next time-based change ran out.
+fn woke() {
+    with(|rt| rt.timer = None);
+    replan();
 }
 
 /// Draws item `id`; false if it cannot be drawn now (its element is not on the page). A
