@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Reflect};
-use porchlight_widget_common::js::{call0, call1, get, get_f64, set};
+use porchlight_widget_common::js::{call0, call1, get, get_f64, get_str, set};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event};
 
@@ -64,6 +64,10 @@ pub(crate) enum Seen {
     Activity,
     /// The URL changed.
     Navigated(String),
+    /// Another tab wrote this `localStorage` key.
+    Stored(String),
+    /// Back online.
+    Online,
 }
 
 /// The window, as a value to read by name (DOM members used once or twice are read with
@@ -130,6 +134,9 @@ enum Heard {
     Activity,
     /// A navigation.
     Nav,
+    /// `storage`: another tab wrote a key.
+    Storage,
+    Online,
 }
 
 fn hear(tell: &dyn Fn(Seen), what: Heard, e: &JsValue) {
@@ -147,6 +154,8 @@ fn hear(tell: &dyn Fn(Seen), what: Heard, e: &JsValue) {
         }
         Heard::Activity => tell(Seen::Activity),
         Heard::Nav => tell(Seen::Navigated(href())),
+        Heard::Storage => tell(Seen::Stored(get_str(e, "key").unwrap_or_default())),
+        Heard::Online => tell(Seen::Online),
     }
 }
 
@@ -212,6 +221,8 @@ pub(crate) fn install(tell: Rc<dyn Fn(Seen)>) {
     for ev in ["popstate", "hashchange"] {
         on(&w, ev, false, &tell, Heard::Nav);
     }
+    on(&w, "storage", false, &tell, Heard::Storage);
+    on(&w, "online", false, &tell, Heard::Online);
 }
 
 /// `el.closest(selector)`, never throwing: an invalid or hostile selector matches nothing.

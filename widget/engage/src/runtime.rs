@@ -97,7 +97,6 @@ impl Rt {
 
 thread_local! {
     static RT: RefCell<Rt> = const { RefCell::new(Rt::EMPTY) };
-    static KEEP: RefCell<Vec<Closure<dyn FnMut()>>> = const { RefCell::new(Vec::new()) };
 }
 
 fn with<R>(f: impl FnOnce(&mut Rt) -> R) -> Option<R> {
@@ -205,32 +204,6 @@ fn start(host: JsValue, ws: String, config: JsValue) {
         }
     }
     observe::install(Rc::new(seen));
-    // A dismissal or an impression in another tab.
-    if let Some(w) = porchlight_widget_common::js::window() {
-        let f = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
-            let ws = with(|rt| rt.ws.clone()).unwrap_or_default();
-            let k = get(&e, "key").as_string();
-            if k.as_deref() == Some(queue::imps_key(&ws).as_str()) {
-                other_tab();
-            } else if k.as_deref() == Some(queue::progress_key(&ws).as_str())
-                || k.as_deref() == Some(queue::answers_key(&ws).as_str())
-            {
-                // Another tab moved a tour (this one follows, see `tours::sync`), or answered a
-                // survey (it may resume here).
-                replan();
-            }
-        });
-        let _ = w.add_event_listener_with_callback("storage", f.as_ref().unchecked_ref());
-        f.forget();
-        let f = Closure::<dyn FnMut()>::new(|| {
-            queue::flush_imps();
-            queue::flush_events();
-            queue::flush_progress();
-            queue::flush_answers();
-        });
-        let _ = w.add_event_listener_with_callback("online", f.as_ref().unchecked_ref());
-        KEEP.with(|k| k.borrow_mut().push(f));
-    }
     // Sent when the last page left off (a click that navigated, a closed tab).
     queue::flush_imps();
     queue::flush_events();

@@ -6,8 +6,9 @@ use porchlight_shared::targeting::triggers::TriggerKind;
 use wasm_bindgen::JsValue;
 use web_sys::Element;
 
-use super::{command, now, refetch, replan, touch_session, with};
+use super::{command, now, other_tab, refetch, replan, touch_session, with};
 use crate::observe::{self, perf_now, Page, Seen};
+use crate::queue;
 
 /// A click on an element the workspace tracks without code: its event.
 pub(super) fn tracked(el: &Element) {
@@ -119,6 +120,23 @@ pub(super) fn seen(s: Seen) {
                 replan();
                 refetch();
             }
+        }
+        // A dismissal or an impression in another tab.
+        Seen::Stored(k) => {
+            let ws = with(|rt| rt.ws.clone()).unwrap_or_default();
+            if k == queue::imps_key(&ws) {
+                other_tab();
+            } else if k == queue::progress_key(&ws) || k == queue::answers_key(&ws) {
+                // Another tab moved a tour (this one follows, see `tours::sync`), or answered a
+                // survey (it may resume here).
+                replan();
+            }
+        }
+        Seen::Online => {
+            queue::flush_imps();
+            queue::flush_events();
+            queue::flush_progress();
+            queue::flush_answers();
         }
     }
 }
