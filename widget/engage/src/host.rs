@@ -62,3 +62,9 @@ pub(crate) fn later(ms: u32, f: fn()) -> Option<i32> {
 pub(crate) fn visitor_id() -> String {
     get_str(&member(Host::Visitor), "id").unwrap_or_default()
 }
+
+/// A callback calling `f` with its first argument. A function, not a closure: one closure type
+/// (and one copy of its glue) for every such callback.
+pub(crate) fn js_fn(f: fn(JsValue)) -> Closure<dyn FnMut(JsValue)> {
+    Closure::new(move |v: JsValue| f(v))
+}

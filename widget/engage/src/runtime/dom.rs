@@ -22,7 +22,7 @@ pub(super) fn watch_dom(on: bool) {
         let mut w = w.borrow_mut();
         match (on, w.is_some()) {
             (true, false) => {
-                let cb = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {
+                let cb = crate::host::js_fn(|_| {
                     if DOM_PENDING.with(|p| std::mem::replace(&mut *p.borrow_mut(), true)) {
                         return;
                     }
