@@ -24,32 +24,25 @@ pub(super) fn tracked(el: &Element) {
 
 /// A click, as the items' element-click triggers see it.
 pub(super) fn clicked(el: &Element) {
-    let clicks = with(|rt| {
-        let mut sels: Vec<String> = Vec::new();
+    // Read in place: `matches` only asks the element (`closest`).
+    let hit = with(|rt| {
+        let mut hit = false;
         for i in &rt.items {
             for t in &i.triggers {
                 if let TriggerKind::ElementClick { selector } = &t.kind {
-                    sels.push(selector.clone());
+                    if observe::matches(el, selector) {
+                        hit = true;
+                        if !rt.page.clicked.contains(selector) {
+                            rt.page.clicked.push(selector.clone());
+                        }
+                    }
                 }
             }
         }
-        sels
+        hit
     })
-    .unwrap_or_default();
-    let mut hit: Vec<String> = Vec::new();
-    for s in clicks {
-        if observe::matches(el, &s) {
-            hit.push(s);
-        }
-    }
-    if !hit.is_empty() {
-        with(|rt| {
-            for h in hit {
-                if !rt.page.clicked.contains(&h) {
-                    rt.page.clicked.push(h);
-                }
-            }
-        });
+    .unwrap_or(false);
+    if hit {
         replan();
     }
 }
