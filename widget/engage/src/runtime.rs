@@ -352,19 +352,17 @@ fn take_shown(rt: &mut Rt, gone: &dyn Fn(&Shown) -> bool) -> Vec<Shown> {
 fn other_tab() {
     let list = queue::imps();
     let gone: Vec<Shown> = with(|rt| {
-        let mut dismissed: Vec<String> = Vec::new();
-        for x in &list {
-            let ended = x.a == ImpressionAction::Dismissed.as_str()
-                || (x.a == ImpressionAction::Completed.as_str()
-                    && x.k == ItemKind::Survey.family().as_str());
-            if ended && rt.shown.iter().any(|s| s.id == x.i) {
-                dismissed.push(x.i.clone());
-            }
-        }
-        let gone = take_shown(rt, &|s| dismissed.contains(&s.id));
-        for d in dismissed {
-            if !rt.closed.contains(&d) {
-                rt.closed.push(d);
+        let gone = take_shown(rt, &|s| {
+            list.iter().any(|x| {
+                x.i == s.id
+                    && (x.a == ImpressionAction::Dismissed.as_str()
+                        || (x.a == ImpressionAction::Completed.as_str()
+                            && x.k == ItemKind::Survey.family().as_str()))
+            })
+        });
+        for s in &gone {
+            if !rt.closed.contains(&s.id) {
+                rt.closed.push(s.id.clone());
             }
         }
         gone
