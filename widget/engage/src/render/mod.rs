@@ -232,7 +232,7 @@ pub(crate) fn button(
     b.set_attribute("type", "button")?;
     b.set_text_content(Some(label));
     let f = listener(id, actor, Does::Act(act));
-    b.add_event_listener_with_callback("click", f.as_ref().unchecked_ref())?;
+    call2(&b, "addEventListener", &"click".into(), f.as_ref());
     keep.push(f);
     Ok(b)
 }

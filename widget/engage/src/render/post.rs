@@ -4,7 +4,7 @@
 //! goes back where it was — through shadow roots: the launcher, another widget — when it closes.
 
 use porchlight_widget_common::catalog::{t, Msg};
-use porchlight_widget_common::js::{call0, get};
+use porchlight_widget_common::js::{call0, call2, get};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
@@ -49,18 +49,23 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     // Tab from the last button goes to the first, Shift+Tab from the first (or the dialog
     // itself) to the last.
     let trap = listener(&item.id, actor, Does::Trap(dialog.clone().into()));
-    dialog.add_event_listener_with_callback("keydown", trap.as_ref().unchecked_ref())?;
+    call2(
+        &dialog,
+        "addEventListener",
+        &"keydown".into(),
+        trap.as_ref(),
+    );
     keep.push(trap);
     let dlg = dialog;
     // Escape (the dialog's `cancel`): a dismissal, unless the author made it undismissible.
     let cancel = listener(&item.id, actor, Does::Cancel(dismissible));
-    dlg.add_event_listener_with_callback("cancel", cancel.as_ref().unchecked_ref())?;
+    call2(&dlg, "addEventListener", &"cancel".into(), cancel.as_ref());
     keep.push(cancel);
     // The browser closes even an undismissible post when Escape is pressed again and again
     // (its close watcher refuses to trap the visitor): that is a dismissal too. Our own close,
     // below, comes after this listener has gone.
     let closed = listener(&item.id, actor, Does::Act(Act::Dismiss));
-    dlg.add_event_listener_with_callback("close", closed.as_ref().unchecked_ref())?;
+    call2(&dlg, "addEventListener", &"close".into(), closed.as_ref());
     get(&dlg, "showModal")
         .unchecked_into::<js_sys::Function>()
         .call0(&dlg)?;
