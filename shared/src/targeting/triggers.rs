@@ -218,14 +218,15 @@ impl Trigger {
                     }
                     for key in map.keys() {
                         let mut fp = at(path, "/eventProperties/");
-                        // The key as a JSON pointer token: `~` and `/` escaped.
-                        for c in key.chars() {
-                            match c {
-                                '~' => fp.push_str("~0"),
-                                '/' => fp.push_str("~1"),
-                                c => fp.push(c),
-                            }
+                        // The key as a JSON pointer token: `~` and `/` escaped, the runs
+                        // between them copied whole.
+                        let mut rest = key.as_str();
+                        while let Some(i) = rest.bytes().position(|b| b == b'~' || b == b'/') {
+                            fp.push_str(rest.get(..i).unwrap_or(""));
+                            fp.push_str(if rest.as_bytes().get(i) == Some(&b'~') { "~0" } else { "~1" });
+                            rest = rest.get(i + 1..).unwrap_or("");
                         }
+                        fp.push_str(rest);
                         let operand = operand(Op::Equals, map.get(&key), None, &fp)?;
                         filters.push(PropertyFilter { key, op: Op::Equals, operand });
                     }
