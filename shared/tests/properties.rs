@@ -566,3 +566,24 @@ proptest! {
         }
     }
 }
+
+/// An `eventProperties` key is one JSON-pointer token in a refusal's path: `~` and `/` escaped
+/// (RFC 6901), the rest, multi-byte characters included, copied as it is.
+#[test]
+fn event_property_keys_escaped_in_pointers() {
+    for (key, token) in [
+        ("a/b~c", "a~1b~0c"),
+        ("~/", "~0~1"),
+        ("é/ü", "é~1ü"),
+        ("plain", "plain"),
+    ] {
+        let mut props = Map::new();
+        props.insert(key.into(), json!({"x": 1}));
+        let t = json!({"type": "event", "name": "e", "eventProperties": props});
+        let e = Trigger::parse(&t, "/t").expect_err("an object is no property value");
+        assert_eq!(
+            e.path.as_deref(),
+            Some(["/t/eventProperties/", token].concat().as_str())
+        );
+    }
+}

@@ -337,43 +337,66 @@ pub(crate) fn compare_json<J: Json>(op: Op, operand: &Operand, v: Option<J>, now
 }
 
 fn compare(op: Op, operand: &Operand, v: Val, now: i64) -> bool {
-    match (operand, op) {
-        (_, Op::IsSet) => is_set(v),
-        (_, Op::IsNotSet) => !is_set(v),
-        (Operand::One(s), Op::Equals) => any(v, |x| equals(x, s)),
-        (Operand::One(s), Op::NotEquals) => !any(v, |x| equals(x, s)),
-        (Operand::One(s), Op::Contains) => contains(v, s),
-        (Operand::One(s), Op::NotContains) => !contains(v, s),
-        (Operand::One(s), Op::StartsWith) => any(v, |x| text_op(x, s, starts_with_ci)),
-        (Operand::One(s), Op::EndsWith) => any(v, |x| text_op(x, s, ends_with_ci)),
-        (Operand::List(l), Op::In) => any(v, |x| l.iter().any(|s| equals(x, s))),
-        (Operand::List(l), Op::NotIn) => !any(v, |x| l.iter().any(|s| equals(x, s))),
-        (Operand::One(s), Op::Gt) => any(v, |x| order(x, s).is_some_and(|o| o.is_gt())),
-        (Operand::One(s), Op::Gte) => any(v, |x| order(x, s).is_some_and(|o| o.is_ge())),
-        (Operand::One(s), Op::Lt) => any(v, |x| order(x, s).is_some_and(|o| o.is_lt())),
-        (Operand::One(s), Op::Lte) => any(v, |x| order(x, s).is_some_and(|o| o.is_le())),
-        (Operand::One(s), Op::Before) => {
-            any(v, |x| date_of(x).zip(s.date).is_some_and(|(t, d)| t < d))
+    // The negations are exact: the operator they negate, on the same operand.
+    let (op, negate) = match op {
+        Op::NotEquals => (Op::Equals, true),
+        Op::NotContains => (Op::Contains, true),
+        Op::NotIn => (Op::In, true),
+        Op::IsNotSet => (Op::IsSet, true),
+        op => (op, false),
+    };
+    // Parsing guarantees the operand fits the operator; anything else matches nobody.
+    let fits = match operand {
+        _ if op == Op::IsSet => true,
+        Operand::One(_) => !matches!(op, Op::In | Op::Matches),
+        Operand::List(_) => op == Op::In,
+        Operand::Regex(_) => op == Op::Matches,
+        Operand::None => false,
+    };
+    if !fits {
+        return false;
+    }
+    let r = match (op, operand, v) {
+        (Op::IsSet, _, v) => is_set(v),
+        // `contains` on a string is a substring test; on a list it asks for an item equal to
+        // the value (`holds`).
+        (Op::Contains, Operand::One(s), x) if !matches!(x, Val::List(_)) => {
+            text_op(x, s, contains_ci)
         }
-        (Operand::One(s), Op::After) => {
-            any(v, |x| date_of(x).zip(s.date).is_some_and(|(t, d)| t > d))
-        }
-        (Operand::One(s), Op::WithinLastDays) => {
+        // One closure for every operator: each closure passed to `any` is a copy of its own.
+        _ => any(v, |x| holds(op, operand, x, now)),
+    };
+    r != negate
+}
+
+/// Whether `x`, a scalar, passes `op` (not negated) with `operand`, which fits it.
+fn holds(op: Op, operand: &Operand, x: Val, now: i64) -> bool {
+    let s = match operand {
+        Operand::One(s) => s,
+        Operand::List(l) => return l.iter().any(|s| equals(x, s)),
+        Operand::Regex(r) => return matches!(x, Val::Str(s) if r.is_match(s)),
+        Operand::None => return false,
+    };
+    match op {
+        Op::Equals => equals(x, s),
+        Op::Contains => matches!((x, &s.text), (Val::Str(a), Some(t)) if eq_ci(a, t)),
+        Op::StartsWith => text_op(x, s, starts_with_ci),
+        Op::EndsWith => text_op(x, s, ends_with_ci),
+        Op::Gt => order(x, s).is_some_and(|o| o.is_gt()),
+        Op::Gte => order(x, s).is_some_and(|o| o.is_ge()),
+        Op::Lt => order(x, s).is_some_and(|o| o.is_lt()),
+        Op::Lte => order(x, s).is_some_and(|o| o.is_le()),
+        Op::Before => date_of(x).zip(s.date).is_some_and(|(t, d)| t < d),
+        Op::After => date_of(x).zip(s.date).is_some_and(|(t, d)| t > d),
+        Op::WithinLastDays => {
             let days = s.num.unwrap_or(0.0);
-            any(v, |x| {
-                date_of(x).is_some_and(|t| {
-                    t <= now && now.saturating_sub(t) as f64 <= days * DAY_MS as f64
-                })
-            })
+            date_of(x)
+                .is_some_and(|t| t <= now && now.saturating_sub(t) as f64 <= days * DAY_MS as f64)
         }
-        (Operand::One(s), Op::MoreThanDaysAgo) => {
+        Op::MoreThanDaysAgo => {
             let days = s.num.unwrap_or(0.0);
-            any(v, |x| {
-                date_of(x).is_some_and(|t| now.saturating_sub(t) as f64 > days * DAY_MS as f64)
-            })
+            date_of(x).is_some_and(|t| now.saturating_sub(t) as f64 > days * DAY_MS as f64)
         }
-        (Operand::Regex(r), Op::Matches) => any(v, |x| matches!(x, Val::Str(s) if r.is_match(s))),
-        // Parsing guarantees the operand fits the operator; anything else matches nobody.
         _ => false,
     }
 }
@@ -412,17 +435,6 @@ fn equals(v: Val, s: &Scalar) -> bool {
         Val::Num(n) => s.num.is_some_and(|m| m == n),
         Val::Bool(b) => s.boolean == Some(b),
         _ => false,
-    }
-}
-
-/// `contains` on a string is a substring test; on a list it asks for an item equal to the value.
-fn contains(v: Val, s: &Scalar) -> bool {
-    match v {
-        Val::List(_) => any(
-            v,
-            |x| matches!((x, &s.text), (Val::Str(a), Some(t)) if eq_ci(a, t)),
-        ),
-        x => text_op(x, s, contains_ci),
     }
 }
 

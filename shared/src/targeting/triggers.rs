@@ -217,7 +217,16 @@ impl Trigger {
                         return Err(err(&at(path, "/eventProperties"), "an object {property: value}"));
                     }
                     for key in map.keys() {
-                        let fp = at(&at(path, "/eventProperties/"), &key.replace('~', "~0").replace('/', "~1"));
+                        let mut fp = at(path, "/eventProperties/");
+                        // The key as a JSON pointer token: `~` and `/` escaped, the runs
+                        // between them copied whole.
+                        let mut rest = key.as_str();
+                        while let Some(i) = rest.bytes().position(|b| b == b'~' || b == b'/') {
+                            fp.push_str(rest.get(..i).unwrap_or(""));
+                            fp.push_str(if rest.as_bytes().get(i) == Some(&b'~') { "~0" } else { "~1" });
+                            rest = rest.get(i + 1..).unwrap_or("");
+                        }
+                        fp.push_str(rest);
                         let operand = operand(Op::Equals, map.get(&key), None, &fp)?;
                         filters.push(PropertyFilter { key, op: Op::Equals, operand });
                     }
@@ -307,7 +316,8 @@ impl UrlPattern {
                 None => return false,
             },
             _ => {
-                let subject = subject_of(url, &self.pattern, self.pattern.contains('?'));
+                let subject =
+                    subject_of(url, &self.pattern, self.pattern.bytes().any(|b| b == b'?'));
                 let (s, p) = (trim_slash(subject), trim_slash(&self.pattern));
                 match self.mode {
                     UrlMatch::Exact => s.eq_ignore_ascii_case(p),
@@ -346,21 +356,26 @@ fn trim_slash(s: &str) -> &str {
     }
 }
 
+/// What comes before the first `b` (ASCII) in `s`, or all of it. A plain scan: `split` on a
+/// char links a searcher into the widget.
+fn before(s: &str, b: u8) -> &str {
+    match s.bytes().position(|x| x == b) {
+        Some(i) => s.get(..i).unwrap_or(s),
+        None => s,
+    }
+}
+
 /// The part of the URL a pattern is compared with (see the module docs).
 fn subject_of<'a>(url: &'a str, pattern: &str, with_query: bool) -> &'a str {
-    let url = url.split('#').next().unwrap_or(url);
-    let url = if with_query {
-        url
-    } else {
-        url.split('?').next().unwrap_or(url)
-    };
+    let url = before(url, b'#');
+    let url = if with_query { url } else { before(url, b'?') };
     if find(pattern, "://").is_some() {
         return url;
     }
     match find(url, "://") {
         Some(i) => {
             let rest = url.get(i + 3..).unwrap_or("");
-            match rest.find(['/', '?']) {
+            match rest.bytes().position(|b| b == b'/' || b == b'?') {
                 Some(j) => rest.get(j..).unwrap_or("/"),
                 None => "/",
             }

@@ -49,17 +49,22 @@ pub(crate) fn call(method: &str, path: &str, body: Option<&JsValue>, done: Done)
     }
 }
 
-/// Runs `f` in `ms` milliseconds. A function, not a closure: one copy of the glue for every
-/// caller.
-pub(crate) fn later(ms: u32, f: fn()) {
-    if let Some(w) = porchlight_widget_common::js::window() {
-        let f = Closure::once_into_js(f);
-        let _ =
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms as i32);
-    }
+/// Runs `f` in `ms` milliseconds; the timer's handle. A function, not a closure: one copy of
+/// the glue for every caller.
+pub(crate) fn later(ms: u32, f: fn()) -> Option<i32> {
+    let w = porchlight_widget_common::js::window()?;
+    let f = Closure::once_into_js(f);
+    w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms as i32)
+        .ok()
 }
 
 /// The booted visitor's id (sampling is stable per visitor).
 pub(crate) fn visitor_id() -> String {
     get_str(&member(Host::Visitor), "id").unwrap_or_default()
+}
+
+/// A callback calling `f` with its first argument. A function, not a closure: one closure type
+/// (and one copy of its glue) for every such callback.
+pub(crate) fn js_fn(f: fn(JsValue)) -> Closure<dyn FnMut(JsValue)> {
+    Closure::new(move |v: JsValue| f(v))
 }

@@ -86,7 +86,13 @@ pub(crate) fn forced(id: &str) -> bool {
 
 /// Item `id` showed: what the page asked for is done.
 pub(crate) fn unforce(id: &str) {
-    FORCED.with(|f| f.borrow_mut().retain(|x| x != id));
+    FORCED.with(|f| without(&mut f.borrow_mut(), id));
+}
+
+/// `list` without `id`: one copy of `retain` for every list of ids (each closure passed to
+/// `retain` is a copy of its own).
+pub(crate) fn without(list: &mut Vec<String>, id: &str) {
+    list.retain(|x| x != id);
 }
 
 /// Families this module renders today (tours and surveys through their modules); the others

@@ -70,24 +70,32 @@ pub(crate) fn call(
         Ok(p) => Promise::resolve(&p),
         Err(e) => Promise::reject(&e),
     };
-    let ok = Closure::once_into_js(move |m: JsValue| {
-        key.with(|l| {
-            l.loading.set(false);
-            *l.module.borrow_mut() = Some(m);
-        });
-        ready();
-    });
-    let fail = Closure::once_into_js(move |e: JsValue| {
-        warn("could not load a module", &e);
-        let n = key.with(|l| {
-            l.loading.set(false);
-            l.fails.set(l.fails.get() + 1);
-            l.fails.get()
-        });
-        failed(n);
-    });
+    // One one-shot function behind both outcomes (bound to `true` and `false`), as
+    // `host::call`: the promise calls exactly one of them, once, and that frees it.
+    let f: Function = Closure::once_into_js(move |ok: JsValue, v: JsValue| {
+        if ok.as_bool() == Some(true) {
+            key.with(|l| {
+                l.loading.set(false);
+                *l.module.borrow_mut() = Some(v);
+            });
+            ready();
+        } else {
+            warn("could not load a module", &v);
+            let n = key.with(|l| {
+                l.loading.set(false);
+                l.fails.set(l.fails.get() + 1);
+                l.fails.get()
+            });
+            failed(n);
+        }
+    })
+    .unchecked_into();
     if let Ok(then) = get(&p, "then").dyn_into::<Function>() {
-        let _ = then.call2(&p, &ok, &fail);
+        let _ = then.call2(
+            &p,
+            &f.bind1(&JsValue::NULL, &JsValue::TRUE),
+            &f.bind1(&JsValue::NULL, &JsValue::FALSE),
+        );
     }
     JsValue::UNDEFINED
 }

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Reflect};
-use porchlight_widget_common::js::{call0, call1, get, get_f64, set};
+use porchlight_widget_common::js::{call0, call1, get, get_f64, get_str, set};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event};
 
@@ -64,6 +64,10 @@ pub(crate) enum Seen {
     Activity,
     /// The URL changed.
     Navigated(String),
+    /// Another tab wrote this `localStorage` key.
+    Stored(String),
+    /// Back online.
+    Online,
 }
 
 /// The window, as a value to read by name (DOM members used once or twice are read with
@@ -119,8 +123,51 @@ pub(crate) fn passive(capture: bool) -> web_sys::AddEventListenerOptions {
     o.unchecked_into()
 }
 
-fn on(target: &web_sys::EventTarget, ev: &str, capture: bool, f: impl FnMut(Event) + 'static) {
-    let c = Closure::<dyn FnMut(Event)>::new(f);
+/// What a listener heard ([`hear`]). One closure type for every listener: each closure type
+/// as a `dyn FnMut` is a body, a vtable shim and a drop of its own.
+#[derive(Clone, Copy)]
+enum Heard {
+    Scroll,
+    /// The pointer left an element: through the top of the window, an exit.
+    Out,
+    Click,
+    Activity,
+    /// A navigation.
+    Nav,
+    /// `storage`: another tab wrote a key.
+    Storage,
+    Online,
+}
+
+fn hear(tell: &dyn Fn(Seen), what: Heard, e: &JsValue) {
+    match what {
+        Heard::Scroll => tell(Seen::Scroll(scroll_percent())),
+        Heard::Out => {
+            if get(e, "relatedTarget").is_null() && get_f64(e, "clientY").unwrap_or(1.0) <= 0.0 {
+                tell(Seen::Exit);
+            }
+        }
+        Heard::Click => {
+            if let Ok(el) = get(e, "target").dyn_into::<Element>() {
+                tell(Seen::Click(el));
+            }
+        }
+        Heard::Activity => tell(Seen::Activity),
+        Heard::Nav => tell(Seen::Navigated(href())),
+        Heard::Storage => tell(Seen::Stored(get_str(e, "key").unwrap_or_default())),
+        Heard::Online => tell(Seen::Online),
+    }
+}
+
+fn on(
+    target: &web_sys::EventTarget,
+    ev: &str,
+    capture: bool,
+    tell: &Rc<dyn Fn(Seen)>,
+    what: Heard,
+) {
+    let tell = tell.clone();
+    let c = Closure::<dyn FnMut(Event)>::new(move |e: Event| hear(&*tell, what, &e));
     let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
         ev,
         c.as_ref().unchecked_ref(),
@@ -135,40 +182,21 @@ pub(crate) fn install(tell: Rc<dyn Fn(Seen)>) {
         return;
     };
     let Some(doc) = w.document() else { return };
-    let t = tell.clone();
-    on(&w, "scroll", false, move |_| {
-        t(Seen::Scroll(scroll_percent()))
-    });
-    let t = tell.clone();
-    on(&doc, "mouseout", false, move |e| {
-        if get(&e, "relatedTarget").is_null() && get_f64(&e, "clientY").unwrap_or(1.0) <= 0.0 {
-            t(Seen::Exit);
-        }
-    });
-    let t = tell.clone();
-    on(&doc, "click", true, move |e| {
-        if let Ok(el) = get(&e, "target").dyn_into::<Element>() {
-            t(Seen::Click(el));
-        }
-    });
+    on(&w, "scroll", false, &tell, Heard::Scroll);
+    on(&doc, "mouseout", false, &tell, Heard::Out);
+    on(&doc, "click", true, &tell, Heard::Click);
     for ev in ["pointerdown", "keydown", "mousemove", "touchstart", "wheel"] {
-        let t = tell.clone();
-        on(&doc, ev, true, move |_| t(Seen::Activity));
+        on(&doc, ev, true, &tell, Heard::Activity);
     }
     // Navigation.
-    let nav = move || {
-        let url = href();
-        tell(Seen::Navigated(url));
-    };
-    let nav: Rc<dyn Fn()> = Rc::new(nav);
     let navigation = get(&w, "navigation");
     if navigation.is_object() {
-        let n = nav.clone();
         on(
             navigation.unchecked_ref(),
             "currententrychange",
             false,
-            move |_| n(),
+            &tell,
+            Heard::Nav,
         );
     } else {
         let history = get(&w, "history");
@@ -176,10 +204,10 @@ pub(crate) fn install(tell: Rc<dyn Fn(Seen)>) {
             let Ok(orig) = get(&history, name).dyn_into::<Function>() else {
                 continue;
             };
-            let (n, h) = (nav.clone(), history.clone());
+            let (t, h) = (tell.clone(), history.clone());
             let f = Wrapped::new(move |a: JsValue, b: JsValue, c: JsValue| {
                 let r = orig.call3(&h, &a, &b, &c);
-                n();
+                hear(&*t, Heard::Nav, &JsValue::UNDEFINED);
                 // The page's own call must see what it would have seen.
                 match r {
                     Ok(v) => v,
@@ -191,9 +219,10 @@ pub(crate) fn install(tell: Rc<dyn Fn(Seen)>) {
         }
     }
     for ev in ["popstate", "hashchange"] {
-        let n = nav.clone();
-        on(&w, ev, false, move |_| n());
+        on(&w, ev, false, &tell, Heard::Nav);
     }
+    on(&w, "storage", false, &tell, Heard::Storage);
+    on(&w, "online", false, &tell, Heard::Online);
 }
 
 /// `el.closest(selector)`, never throwing: an invalid or hostile selector matches nothing.

@@ -97,7 +97,6 @@ impl Rt {
 
 thread_local! {
     static RT: RefCell<Rt> = const { RefCell::new(Rt::EMPTY) };
-    static KEEP: RefCell<Vec<Closure<dyn FnMut()>>> = const { RefCell::new(Vec::new()) };
 }
 
 fn with<R>(f: impl FnOnce(&mut Rt) -> R) -> Option<R> {
@@ -205,32 +204,6 @@ fn start(host: JsValue, ws: String, config: JsValue) {
         }
     }
     observe::install(Rc::new(seen));
-    // A dismissal or an impression in another tab.
-    if let Some(w) = porchlight_widget_common::js::window() {
-        let f = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
-            let ws = with(|rt| rt.ws.clone()).unwrap_or_default();
-            let k = get(&e, "key").as_string();
-            if k.as_deref() == Some(queue::imps_key(&ws).as_str()) {
-                other_tab();
-            } else if k.as_deref() == Some(queue::progress_key(&ws).as_str())
-                || k.as_deref() == Some(queue::answers_key(&ws).as_str())
-            {
-                // Another tab moved a tour (this one follows, see `tours::sync`), or answered a
-                // survey (it may resume here).
-                replan();
-            }
-        });
-        let _ = w.add_event_listener_with_callback("storage", f.as_ref().unchecked_ref());
-        f.forget();
-        let f = Closure::<dyn FnMut()>::new(|| {
-            queue::flush_imps();
-            queue::flush_events();
-            queue::flush_progress();
-            queue::flush_answers();
-        });
-        let _ = w.add_event_listener_with_callback("online", f.as_ref().unchecked_ref());
-        KEEP.with(|k| k.borrow_mut().push(f));
-    }
     // Sent when the last page left off (a click that navigated, a closed tab).
     queue::flush_imps();
     queue::flush_events();
@@ -379,19 +352,17 @@ fn take_shown(rt: &mut Rt, gone: &dyn Fn(&Shown) -> bool) -> Vec<Shown> {
 fn other_tab() {
     let list = queue::imps();
     let gone: Vec<Shown> = with(|rt| {
-        let mut dismissed: Vec<String> = Vec::new();
-        for x in &list {
-            let ended = x.a == ImpressionAction::Dismissed.as_str()
-                || (x.a == ImpressionAction::Completed.as_str()
-                    && x.k == ItemKind::Survey.family().as_str());
-            if ended && rt.shown.iter().any(|s| s.id == x.i) {
-                dismissed.push(x.i.clone());
-            }
-        }
-        let gone = take_shown(rt, &|s| dismissed.contains(&s.id));
-        for d in dismissed {
-            if !rt.closed.contains(&d) {
-                rt.closed.push(d);
+        let gone = take_shown(rt, &|s| {
+            list.iter().any(|x| {
+                x.i == s.id
+                    && (x.a == ImpressionAction::Dismissed.as_str()
+                        || (x.a == ImpressionAction::Completed.as_str()
+                            && x.k == ItemKind::Survey.family().as_str()))
+            })
+        });
+        for s in &gone {
+            if !rt.closed.contains(&s.id) {
+                rt.closed.push(s.id.clone());
             }
         }
         gone
@@ -509,8 +480,8 @@ fn replan() {
     for id in elsewhere {
         take_down(&id);
     }
-    for (id, step) in moved {
-        tours::sync(&id, step);
+    for (id, step) in &moved {
+        tours::sync(id, *step);
     }
     for (id, v) in &p.verdicts {
         match v {
@@ -533,18 +504,18 @@ fn replan() {
             call1(&w, "clearTimeout", &h.into());
         }
         if let Some(at) = wake_at {
-            let ms = clamp(at as f64 - t, 20.0, 2_147_000_000.0) as i32;
-            let f = Closure::once_into_js(|| {
-                with(|rt| rt.timer = None);
-                replan();
-            });
-            if let Ok(h) =
-                w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms)
-            {
+            let ms = clamp(at as f64 - t, 20.0, 2_147_000_000.0) as u32;
+            if let Some(h) = host::later(ms, woke) {
                 with(|rt| rt.timer = Some(h));
             }
         }
     }
+}
+
+/// The timer for the next time-based change ran out.
+fn woke() {
+    with(|rt| rt.timer = None);
+    replan();
 }
 
 /// Draws item `id`; false if it cannot be drawn now (its element is not on the page). A

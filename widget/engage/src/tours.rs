@@ -192,11 +192,7 @@ fn act_fn() -> JsValue {
     if let Some(f) = ACT.with(|a| a.borrow().clone()) {
         return f;
     }
-    // A `JsValue` argument, as every other listener of the module: one closure type fewer.
-    let f = Closure::<dyn FnMut(JsValue)>::new(|name: JsValue| {
-        acted(&name.as_string().unwrap_or_default())
-    })
-    .into_js_value();
+    let f = crate::host::js_fn(|name| acted(&name.as_string().unwrap_or_default())).into_js_value();
     ACT.with(|a| *a.borrow_mut() = Some(f.clone()));
     f
 }

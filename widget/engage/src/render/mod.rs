@@ -20,7 +20,7 @@ use porchlight_shared::content::{Button, ButtonAction};
 use porchlight_shared::read::Json;
 use porchlight_shared::vocab::ItemKind;
 use porchlight_widget_common::catalog::{t, Msg};
-use porchlight_widget_common::js::{call1, call2, get, get_str};
+use porchlight_widget_common::js::{call0, call1, call2, get, get_str};
 use porchlight_widget_common::{add, attrs, paint_key, storage};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, ShadowRoot};
@@ -119,23 +119,21 @@ fn style(doc: &Document, root: &ShadowRoot) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The core's look (`{vars, class}`), as the launcher was last drawn.
-fn paint() -> (Vec<(String, String)>, String) {
+/// The core's look (`{vars, class}`), as the launcher was last drawn: its `--pl-` colours
+/// set on `style`, its appearance classes returned.
+fn paint(style: &JsValue) -> String {
     let ws = WS.with(|w| w.borrow().clone());
     let rec = storage()
         .and_then(|s| s.get_item(&paint_key(&ws)).ok().flatten())
         .and_then(|t| js_sys::JSON::parse(&t).ok())
         .unwrap_or(JsValue::NULL);
     let vars = get(&rec, "vars");
-    let mut out = Vec::new();
     if vars.is_object() {
         for k in Object::keys(vars.unchecked_ref::<Object>()).iter() {
-            if let (Some(k), Some(v)) = (
-                k.as_string(),
-                get(&vars, &k.as_string().unwrap_or_default()).as_string(),
-            ) {
-                if k.starts_with("--pl-") {
-                    out.push((k, v));
+            if let Some(k) = k.as_string() {
+                let v = get(&vars, &k);
+                if v.is_string() && k.starts_with("--pl-") {
+                    call2(style, "setProperty", &k.into(), &v);
                 }
             }
         }
@@ -143,15 +141,20 @@ fn paint() -> (Vec<(String, String)>, String) {
     let class = get_str(&rec, "class").unwrap_or_default();
     // Only the appearance classes carry over (the launcher's side is the core's business).
     let mut look = String::new();
-    for c in class.split(' ') {
-        if matches!(c, "dark" | "sys" | "left") {
+    for c in ["dark", "sys", "left"] {
+        // A word of `class` (a plain scan: `split` links a searcher).
+        let word = class
+            .as_bytes()
+            .split(|b| *b == b' ')
+            .any(|w| w == c.as_bytes());
+        if word {
             if !look.is_empty() {
                 look.push(' ');
             }
             look.push_str(c);
         }
     }
-    (out, look)
+    look
 }
 
 /// A shadow host for one item: `<div data-porchlight-item=id>` with its root and a wrapper
@@ -163,11 +166,7 @@ pub(crate) fn host(id: &str, class: &str, at_start: bool) -> Result<(Element, El
     let h = doc.create_element("div")?;
     h.set_attribute("data-porchlight-item", id)?;
     porchlight_widget_common::catalog::mark(&h);
-    let (vars, look) = paint();
-    let st = get(&h, "style");
-    for (k, v) in vars {
-        call2(&st, "setProperty", &k.into(), &v.into());
-    }
+    let look = paint(&get(&h, "style"));
     // `{mode: "open"}` as a plain object (no setter binding).
     let init = Object::new();
     porchlight_widget_common::js::set(&init, "mode", &"open".into());
@@ -232,11 +231,36 @@ pub(crate) fn button(
     let b = add(doc, parent, "button", class)?;
     b.set_attribute("type", "button")?;
     b.set_text_content(Some(label));
-    let (id, actor) = (id.to_string(), actor.clone());
-    let f = Closure::<dyn FnMut(Event)>::new(move |_| actor(&id, act.clone()));
-    b.add_event_listener_with_callback("click", f.as_ref().unchecked_ref())?;
+    let f = listener(id, actor, Does::Act(act));
+    call2(&b, "addEventListener", &"click".into(), f.as_ref());
     keep.push(f);
     Ok(b)
+}
+
+/// What a listener inside an item does ([`listener`]).
+pub(crate) enum Does {
+    /// Reports this for the item.
+    Act(Act),
+    /// Tab and Shift+Tab wrap around this element's buttons.
+    Trap(JsValue),
+    /// A dialog's `cancel`: its default prevented; a dismissal if the item is dismissible.
+    Cancel(bool),
+}
+
+/// A listener inside item `id`'s shadow root. One closure type for all of them: each closure
+/// type as a `dyn FnMut` is a body, a vtable shim and a drop of its own.
+pub(crate) fn listener(id: &str, actor: &Actor, does: Does) -> Closure<dyn FnMut(Event)> {
+    let (id, actor) = (id.to_string(), actor.clone());
+    Closure::new(move |e: Event| match &does {
+        Does::Act(a) => actor(&id, a.clone()),
+        Does::Trap(d) => porchlight_widget_common::js::wrap_tab(d, &e, "button"),
+        Does::Cancel(dismissible) => {
+            call0(&e, "preventDefault");
+            if *dismissible {
+                actor(&id, Act::Dismiss);
+            }
+        }
+    })
 }
 
 /// The authored buttons, in a row.
@@ -287,18 +311,24 @@ pub(crate) fn close_button(
 }
 
 /// Listens on something outside the item's own shadow root (the window, a page element): the
-/// returned cleanup removes the listener before its closure goes.
+/// returned cleanup removes the listener before its closure goes. `passive` unless it takes an
+/// event's default.
 pub(crate) fn listen_out(
     target: &web_sys::EventTarget,
     ev: &'static str,
     capture: bool,
+    passive: bool,
     f: Box<dyn FnMut(Event)>,
 ) -> Result<Box<dyn FnOnce()>, JsValue> {
     let c = Closure::<dyn FnMut(Event)>::new(f);
+    let opts = crate::observe::passive(capture);
+    if !passive {
+        porchlight_widget_common::js::set(&opts, "passive", &JsValue::FALSE);
+    }
     target.add_event_listener_with_callback_and_add_event_listener_options(
         ev,
         c.as_ref().unchecked_ref(),
-        &crate::observe::passive(capture),
+        &opts,
     )?;
     let target = target.clone();
     Ok(Box::new(move || {

@@ -4,12 +4,12 @@
 //! goes back where it was — through shadow roots: the launcher, another widget — when it closes.
 
 use porchlight_widget_common::catalog::{t, Msg};
-use porchlight_widget_common::js::{call0, get, wrap_tab};
+use porchlight_widget_common::js::{call0, call2, get};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Event};
+use web_sys::Document;
 
-use super::{button_row, close_button, doc, host, image, text, Act, Actor, Shown};
+use super::{button_row, close_button, doc, host, image, listener, text, Act, Actor, Does, Shown};
 use crate::items::Item;
 
 /// What has focus, inside open shadow roots too.
@@ -48,27 +48,24 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     button_row(&doc, &dialog, item, actor, &mut keep)?;
     // Tab from the last button goes to the first, Shift+Tab from the first (or the dialog
     // itself) to the last.
-    let d = dialog.clone();
-    let trap = Closure::<dyn FnMut(Event)>::new(move |e: Event| wrap_tab(&d, &e, "button"));
-    dialog.add_event_listener_with_callback("keydown", trap.as_ref().unchecked_ref())?;
+    let trap = listener(&item.id, actor, Does::Trap(dialog.clone().into()));
+    call2(
+        &dialog,
+        "addEventListener",
+        &"keydown".into(),
+        trap.as_ref(),
+    );
     keep.push(trap);
     let dlg = dialog;
     // Escape (the dialog's `cancel`): a dismissal, unless the author made it undismissible.
-    let (id, a) = (item.id.clone(), actor.clone());
-    let cancel = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
-        call0(&e, "preventDefault");
-        if dismissible {
-            a(&id, Act::Dismiss);
-        }
-    });
-    dlg.add_event_listener_with_callback("cancel", cancel.as_ref().unchecked_ref())?;
+    let cancel = listener(&item.id, actor, Does::Cancel(dismissible));
+    call2(&dlg, "addEventListener", &"cancel".into(), cancel.as_ref());
     keep.push(cancel);
     // The browser closes even an undismissible post when Escape is pressed again and again
     // (its close watcher refuses to trap the visitor): that is a dismissal too. Our own close,
     // below, comes after this listener has gone.
-    let (id, a) = (item.id.clone(), actor.clone());
-    let closed = Closure::<dyn FnMut(Event)>::new(move |_: Event| a(&id, Act::Dismiss));
-    dlg.add_event_listener_with_callback("close", closed.as_ref().unchecked_ref())?;
+    let closed = listener(&item.id, actor, Does::Act(Act::Dismiss));
+    call2(&dlg, "addEventListener", &"close".into(), closed.as_ref());
     get(&dlg, "showModal")
         .unchecked_into::<js_sys::Function>()
         .call0(&dlg)?;

@@ -16,7 +16,7 @@
 //! The popover goes where `widget_common::place` says (preferring below): beside the element,
 //! or a bottom sheet on viewports narrower than 480 px or when no side has room.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use porchlight_widget_common::catalog::{t, Msg};
@@ -41,7 +41,7 @@ fn holds(n: &JsValue, r: &JsValue) -> bool {
 }
 
 /// Whether the event's `relatedTarget` (where the pointer or focus went) is inside `n`.
-fn went_into(e: &Event, n: &JsValue) -> bool {
+fn went_into(e: &JsValue, n: &JsValue) -> bool {
     holds(n, &get(e, "relatedTarget"))
 }
 
@@ -76,9 +76,7 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
     let doc = doc().ok_or("no document")?;
     let win = porchlight_widget_common::js::window().ok_or("no window")?;
     let selector = item.text("selector").ok_or("no selector")?;
-    let target = Rc::new(std::cell::RefCell::new(
-        query(&selector).ok_or("its element is not on the page")?,
-    ));
+    let target = query(&selector).ok_or("its element is not on the page")?;
     let beacon_mode = item.text("hint").as_deref() != Some("element");
     let (h, wrap) = host(&item.id, "tt", false)?;
     let mut keep: Vec<Closure<dyn FnMut(Event)>> = Vec::new();
@@ -121,261 +119,236 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         )?;
     }
 
-    // Position: the beacon beside the element, the popover by `place`.
-    let open = Rc::new(Cell::new(false));
-    // The size observer (made below): moved onto a re-rendered element.
-    let ro_cell: Rc<std::cell::RefCell<Option<web_sys::ResizeObserver>>> = Rc::default();
-    let reposition = {
-        let (target, pop, beacon, wrap, open, selector, ro_cell) = (
-            target.clone(),
-            pop.clone(),
-            beacon.clone(),
-            wrap.clone(),
-            open.clone(),
-            selector.clone(),
-            ro_cell.clone(),
-        );
-        Rc::new(move || {
-            let mut el = target.borrow().clone();
-            if !get(&el, "isConnected").is_truthy() {
-                match query(&selector) {
-                    Some(e) => {
-                        *target.borrow_mut() = e.clone();
-                        if let Ok(ro) = ro_cell.try_borrow() {
-                            if let Some(ro) = ro.as_ref() {
-                                call0(ro, "disconnect");
-                                call1(ro, "observe", &e);
-                            }
-                        }
-                        el = e;
-                    }
-                    None => {
-                        hide(&wrap, true);
-                        return;
-                    }
-                }
-            }
-            let r = bounds(&el);
-            // An element without a box (display: none) has nowhere to point.
-            hide(&wrap, r.w == 0.0 && r.h == 0.0);
-            let w = crate::observe::win();
-            let vw = get_f64(&w, "innerWidth").unwrap_or(1024.0);
-            let vh = get_f64(&w, "innerHeight").unwrap_or(768.0);
-            // The beacon (24 px): right of the element, centred on its first 48 px of height,
-            // kept inside the viewport's width.
-            if let Some(b) = &beacon {
-                set_pos(
-                    b,
-                    (r.x + r.w + 6.0).min(vw - 28.0).max(4.0),
-                    r.y + r.h.min(48.0) / 2.0 - 12.0,
-                );
-            }
-            // Shown while open and its element is in view.
-            let show = open.get() && r.y + r.h > 0.0 && r.y < vh;
-            hide(&pop, !show);
-            if show {
-                // Measured at its own width (a sheet's is the viewport's, by its class).
-                set(pop.unchecked_ref(), "className", &"tp".into());
-                let pr = bounds(&pop);
-                let p = place(
-                    Some(r),
-                    pr.w,
-                    pr.h,
-                    vw,
-                    vh,
-                    Prefer::Below,
-                    porchlight_widget_common::catalog::rtl(),
-                );
-                // Below (no class), "up", "lf" (left of its element), "rt", or "sh": a bottom
-                // sheet (narrow viewports, or no side with room). The arrow's offset in `--a`.
-                let (x, y, class, arrow) = match p {
-                    Placed::Side { x, y, side, arrow } => {
-                        let class = match side {
-                            Side::Below => "tp",
-                            Side::Above => "tp up",
-                            Side::Left => "tp lf",
-                            Side::Right => "tp rt",
-                        };
-                        (x, y, class, arrow)
-                    }
-                    Placed::Sheet { x, y, .. } | Placed::Centre { x, y } => (x, y, "tp sh", 0.0),
-                };
-                set_pos(&pop, x, y);
-                set(pop.unchecked_ref(), "className", &class.into());
-                style(&pop, "--a", &px(arrow - 6.0));
-            }
-        })
-    };
-    let set_open = {
-        let (beacon, open, reposition) = (beacon.clone(), open.clone(), reposition.clone());
-        Rc::new(move |on: bool| {
-            open.set(on);
-            if let Some(b) = &beacon {
-                let _ = b.set_attribute("aria-expanded", if on { "true" } else { "false" });
-            }
-            reposition();
-        })
-    };
+    let tip = Rc::new(Tip {
+        target: RefCell::new(target),
+        open: Cell::new(false),
+        ro: RefCell::new(None),
+        pop,
+        beacon,
+        wrap,
+        host: h.clone(),
+        selector,
+    });
     let mut cleanup: Vec<Box<dyn FnOnce()>> = Vec::new();
-    // Cleanups of listeners added without `on` (which holds `cleanup` while it lives).
-    let mut extra: Vec<Box<dyn FnOnce()>> = Vec::new();
-    let mut on = |t: &web_sys::EventTarget,
-                  ev: &'static str,
-                  capture: bool,
-                  f: Box<dyn FnMut(Event)>|
-     -> Result<(), JsValue> {
-        cleanup.push(listen_out(t, ev, capture, f)?);
-        Ok(())
+    let mut on = |t: &web_sys::EventTarget, ev: &'static str, capture: bool, what: On| {
+        // Passive, but for Tab: it takes the key's default.
+        let passive = !matches!(what, On::Tab);
+        listen_out(t, ev, capture, passive, hearer(&tip, what)).map(|c| cleanup.push(c))
     };
     // Openers: the beacon (click toggles, hover and focus open), or the element itself.
-    let opener: web_sys::EventTarget = match &beacon {
+    let opener: web_sys::EventTarget = match &tip.beacon {
         Some(b) => b.clone().into(),
-        None => target.borrow().clone().into(),
+        None => tip.target.borrow().clone().into(),
     };
     for ev in ["mouseenter", "focus"] {
-        let s = set_open.clone();
-        on(&opener, ev, false, Box::new(move |_| s(true)))?;
+        on(&opener, ev, false, On::Open)?;
     }
-    if beacon.is_some() {
+    if tip.beacon.is_some() {
         // A press opens it (hovering first must not make the press close it again); a press
         // anywhere else on the page, or focus leaving it, closes it.
-        let s = set_open.clone();
-        on(&opener, "click", false, Box::new(move |_| s(true)))?;
-        let (s, hh) = (set_open.clone(), h.clone());
-        on(
-            &doc,
-            "pointerdown",
-            true,
-            Box::new(move |e: Event| {
-                let inside = holds(&hh, &get(&e, "target"));
-                if !inside {
-                    s(false);
-                }
-            }),
-        )?;
-        let (s, w) = (set_open.clone(), wrap.clone());
-        on(
-            &wrap,
-            "focusout",
-            false,
-            Box::new(move |e| {
-                if !went_into(&e, &w) {
-                    s(false)
-                }
-            }),
-        )?;
+        on(&opener, "click", false, On::Open)?;
+        on(&doc, "pointerdown", true, On::PressOut)?;
+        on(&tip.wrap, "focusout", false, On::LeftWrap)?;
     } else {
         // Leaving the element closes it, unless the pointer (or focus) went onto the popover;
         // leaving the popover closes it, unless back onto the element.
         for ev in ["mouseleave", "blur"] {
-            let (s, hh) = (set_open.clone(), h.clone());
-            on(
-                &opener,
-                ev,
-                false,
-                Box::new(move |e| {
-                    if !went_into(&e, &hh) {
-                        s(false)
-                    }
-                }),
-            )?;
+            on(&opener, ev, false, On::LeftElement)?;
         }
-        let (s, t) = (set_open.clone(), target.clone());
-        on(
-            &wrap,
-            "mouseleave",
-            false,
-            Box::new(move |e| {
-                if !went_into(&e, &t.borrow()) {
-                    s(false)
-                }
-            }),
-        )?;
+        on(&tip.wrap, "mouseleave", false, On::LeftPopover)?;
         // Keyboard: Tab from the element goes into an open popover with buttons (it sits at
         // the end of the page's tab order); focus leaving the popover for the page closes it.
         if has_buttons {
-            // Not passive (`listen_out`'s are): it takes the Tab's default.
-            let (o, p) = (open.clone(), pop.clone());
-            let tab = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
-                if get_str(&e, "key").as_deref() == Some("Tab")
-                    && !get(&e, "shiftKey").is_truthy()
-                    && o.get()
-                {
-                    let x = call1(&p, "querySelector", &"button".into());
-                    if x.is_object() {
-                        call0(&e, "preventDefault");
-                        call0(&x, "focus");
-                    }
-                }
-            });
-            opener.add_event_listener_with_callback("keydown", tab.as_ref().unchecked_ref())?;
-            let el = opener.clone();
-            extra.push(Box::new(move || {
-                let _ = el.remove_event_listener_with_callback_and_bool(
-                    "keydown",
-                    tab.as_ref().unchecked_ref(),
-                    false,
-                );
-                drop(tab);
-            }));
-            let (s, w, t) = (set_open.clone(), wrap.clone(), target.clone());
-            on(
-                &wrap,
-                "focusout",
-                false,
-                Box::new(move |e| {
-                    if !went_into(&e, &w) && !went_into(&e, &t.borrow()) {
-                        s(false)
-                    }
-                }),
-            )?;
+            on(&opener, "keydown", false, On::Tab)?;
+            on(&tip.wrap, "focusout", false, On::LeftBoth)?;
         }
     }
     // Escape hides the popover, wherever focus is (it stays available from its opener).
-    {
-        let s = set_open.clone();
-        on(
-            &doc,
-            "keydown",
-            false,
-            Box::new(move |e: Event| {
-                if get_str(&e, "key").as_deref() == Some("Escape") {
-                    s(false);
-                }
-            }),
-        )?;
-    }
+    on(&doc, "keydown", false, On::Escape)?;
     // Follow the element: scrolling anywhere (capture), resizing.
     for ev in ["scroll", "resize"] {
-        let r = reposition.clone();
-        on(&win, ev, true, Box::new(move |_| r()))?;
+        on(&win, ev, true, On::Follow)?;
     }
     {
-        let r = reposition.clone();
-        let cb = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| r());
+        // The observer's (entries, observer) go unread.
+        let cb = Closure::<dyn FnMut(Event)>::new(hearer(&tip, On::Follow));
         if let Ok(ro) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
-            call1(&ro, "observe", &target.borrow());
-            if let Ok(mut c) = ro_cell.try_borrow_mut() {
+            call1(&ro, "observe", &tip.target.borrow());
+            if let Ok(mut c) = tip.ro.try_borrow_mut() {
                 *c = Some(ro.clone());
             }
-            let ro_cell = ro_cell.clone();
+            let t = tip.clone();
             cleanup.push(Box::new(move || {
                 call0(&ro, "disconnect");
-                if let Ok(mut c) = ro_cell.try_borrow_mut() {
+                if let Ok(mut c) = t.ro.try_borrow_mut() {
                     *c = None;
                 }
                 drop(cb);
             }));
         }
     }
-    reposition();
-    cleanup.append(&mut extra);
+    tip.reposition();
     Ok(Shown {
         id: item.id.clone(),
         host: h,
         keep,
         cleanup,
     })
+}
+
+/// A tooltip on screen, as its listeners see it.
+struct Tip {
+    /// Its element: replaced when the page draws it again.
+    target: RefCell<Element>,
+    open: Cell<bool>,
+    /// The size observer: moved onto a re-rendered element.
+    ro: RefCell<Option<web_sys::ResizeObserver>>,
+    pop: Element,
+    beacon: Option<Element>,
+    wrap: Element,
+    host: Element,
+    selector: String,
+}
+
+/// What a listener does ([`Tip::hear`]). One closure type for all of them: each closure type
+/// as a `dyn FnMut` is a body, a vtable shim and a drop of its own.
+#[derive(Clone, Copy)]
+enum On {
+    Open,
+    /// A press: outside the tooltip, it closes.
+    PressOut,
+    /// Focus left the beacon and popover (beacon mode).
+    LeftWrap,
+    /// The pointer or focus left the element, not onto the popover.
+    LeftElement,
+    /// The pointer left the popover, not onto the element.
+    LeftPopover,
+    /// Focus left the popover, not for the element.
+    LeftBoth,
+    /// Tab on the element: into an open popover with buttons.
+    Tab,
+    Escape,
+    /// Scroll, resize, the element's size: place it again.
+    Follow,
+}
+
+fn hearer(tip: &Rc<Tip>, what: On) -> Box<dyn FnMut(Event)> {
+    let tip = tip.clone();
+    Box::new(move |e: Event| tip.hear(what, &e))
+}
+
+impl Tip {
+    fn hear(&self, what: On, e: &JsValue) {
+        let close = match what {
+            On::Open => return self.set_open(true),
+            On::Follow => return self.reposition(),
+            On::PressOut => !holds(&self.host, &get(e, "target")),
+            On::LeftWrap => !went_into(e, &self.wrap),
+            On::LeftElement => !went_into(e, &self.host),
+            On::LeftPopover => !went_into(e, &self.target.borrow()),
+            On::LeftBoth => !went_into(e, &self.wrap) && !went_into(e, &self.target.borrow()),
+            On::Escape => get_str(e, "key").as_deref() == Some("Escape"),
+            On::Tab => {
+                if get_str(e, "key").as_deref() == Some("Tab")
+                    && !get(e, "shiftKey").is_truthy()
+                    && self.open.get()
+                {
+                    let x = call1(&self.pop, "querySelector", &"button".into());
+                    if x.is_object() {
+                        call0(e, "preventDefault");
+                        call0(&x, "focus");
+                    }
+                }
+                false
+            }
+        };
+        if close {
+            self.set_open(false);
+        }
+    }
+
+    fn set_open(&self, on: bool) {
+        self.open.set(on);
+        if let Some(b) = &self.beacon {
+            let _ = b.set_attribute("aria-expanded", if on { "true" } else { "false" });
+        }
+        self.reposition();
+    }
+
+    /// The beacon beside the element, the popover by `place`.
+    fn reposition(&self) {
+        let (pop, wrap) = (&self.pop, &self.wrap);
+        let mut el = self.target.borrow().clone();
+        if !get(&el, "isConnected").is_truthy() {
+            match query(&self.selector) {
+                Some(e) => {
+                    if let Ok(mut t) = self.target.try_borrow_mut() {
+                        *t = e.clone();
+                    }
+                    if let Ok(ro) = self.ro.try_borrow() {
+                        if let Some(ro) = ro.as_ref() {
+                            call0(ro, "disconnect");
+                            call1(ro, "observe", &e);
+                        }
+                    }
+                    el = e;
+                }
+                None => {
+                    hide(wrap, true);
+                    return;
+                }
+            }
+        }
+        let r = bounds(&el);
+        // An element without a box (display: none) has nowhere to point.
+        hide(wrap, r.w == 0.0 && r.h == 0.0);
+        let w = crate::observe::win();
+        let vw = get_f64(&w, "innerWidth").unwrap_or(1024.0);
+        let vh = get_f64(&w, "innerHeight").unwrap_or(768.0);
+        // The beacon (24 px): right of the element, centred on its first 48 px of height,
+        // kept inside the viewport's width.
+        if let Some(b) = &self.beacon {
+            set_pos(
+                b,
+                (r.x + r.w + 6.0).min(vw - 28.0).max(4.0),
+                r.y + r.h.min(48.0) / 2.0 - 12.0,
+            );
+        }
+        // Shown while open and its element is in view.
+        let show = self.open.get() && r.y + r.h > 0.0 && r.y < vh;
+        hide(pop, !show);
+        if show {
+            // Measured at its own width (a sheet's is the viewport's, by its class).
+            set(pop.unchecked_ref(), "className", &"tp".into());
+            let pr = bounds(pop);
+            let p = place(
+                Some(r),
+                pr.w,
+                pr.h,
+                vw,
+                vh,
+                Prefer::Below,
+                porchlight_widget_common::catalog::rtl(),
+            );
+            // Below (no class), "up", "lf" (left of its element), "rt", or "sh": a bottom
+            // sheet (narrow viewports, or no side with room). The arrow's offset in `--a`.
+            let (x, y, class, arrow) = match p {
+                Placed::Side { x, y, side, arrow } => {
+                    let class = match side {
+                        Side::Below => "tp",
+                        Side::Above => "tp up",
+                        Side::Left => "tp lf",
+                        Side::Right => "tp rt",
+                    };
+                    (x, y, class, arrow)
+                }
+                Placed::Sheet { x, y, .. } | Placed::Centre { x, y } => (x, y, "tp sh", 0.0),
+            };
+            set_pos(pop, x, y);
+            set(pop.unchecked_ref(), "className", &class.into());
+            style(pop, "--a", &px(arrow - 6.0));
+        }
+    }
 }
 
 /// The element `item` is anchored to, if it is on the page now (the runtime leaves a tooltip

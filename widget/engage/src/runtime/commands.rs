@@ -7,7 +7,7 @@ use porchlight_widget_common::js::{call2, get, set, warn};
 use wasm_bindgen::prelude::*;
 
 use super::{refetch, replan, seen, step, with, Call};
-use crate::items::force;
+use crate::items::{force, without};
 use crate::observe::{href, Seen};
 use crate::{host, queue};
 
@@ -101,7 +101,7 @@ fn start_tour(id: String) {
     .unwrap_or(false);
     force(&id);
     if here {
-        with(|rt| rt.closed.retain(|c| *c != id));
+        with(|rt| without(&mut rt.closed, &id));
         return replan();
     }
     let path = queue::progress_path(&id);
@@ -166,6 +166,6 @@ fn start_survey(id: String) {
         return;
     }
     force(&id);
-    with(|rt| rt.closed.retain(|c| *c != id));
+    with(|rt| without(&mut rt.closed, &id));
     replan();
 }

@@ -22,20 +22,11 @@ pub(super) fn watch_dom(on: bool) {
         let mut w = w.borrow_mut();
         match (on, w.is_some()) {
             (true, false) => {
-                let cb = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {
+                let cb = crate::host::js_fn(|_| {
                     if DOM_PENDING.with(|p| std::mem::replace(&mut *p.borrow_mut(), true)) {
                         return;
                     }
-                    let f = Closure::once_into_js(|| {
-                        DOM_PENDING.with(|p| *p.borrow_mut() = false);
-                        replan();
-                    });
-                    if let Some(win) = porchlight_widget_common::js::window() {
-                        let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(
-                            f.unchecked_ref(),
-                            150,
-                        );
-                    }
+                    crate::host::later(150, checked);
                 });
                 let Ok(mo) = web_sys::MutationObserver::new(cb.as_ref().unchecked_ref()) else {
                     return;
@@ -58,4 +49,10 @@ pub(super) fn watch_dom(on: bool) {
             _ => {}
         }
     });
+}
+
+/// The batched check after page changes.
+fn checked() {
+    DOM_PENDING.with(|p| *p.borrow_mut() = false);
+    replan();
 }

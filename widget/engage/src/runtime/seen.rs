@@ -6,46 +6,43 @@ use porchlight_shared::targeting::triggers::TriggerKind;
 use wasm_bindgen::JsValue;
 use web_sys::Element;
 
-use super::{command, now, refetch, replan, touch_session, with};
+use super::{command, now, other_tab, refetch, replan, touch_session, with};
 use crate::observe::{self, perf_now, Page, Seen};
+use crate::queue;
 
 /// A click on an element the workspace tracks without code: its event.
 pub(super) fn tracked(el: &Element) {
-    for (sel, ev) in with(|rt| rt.tracked_clicks.clone()).unwrap_or_default() {
-        if observe::matches(el, &sel) {
-            command("track".into(), Array::of1(&JsValue::from_str(&ev)).into());
+    // Read in place (`command` only queues the call).
+    with(|rt| {
+        for (sel, ev) in &rt.tracked_clicks {
+            if observe::matches(el, sel) {
+                command("track".into(), Array::of1(&JsValue::from_str(ev)).into());
+            }
         }
-    }
+    });
 }
 
 /// A click, as the items' element-click triggers see it.
 pub(super) fn clicked(el: &Element) {
-    let clicks = with(|rt| {
-        let mut sels: Vec<String> = Vec::new();
+    // Read in place: `matches` only asks the element (`closest`).
+    let hit = with(|rt| {
+        let mut hit = false;
         for i in &rt.items {
             for t in &i.triggers {
                 if let TriggerKind::ElementClick { selector } = &t.kind {
-                    sels.push(selector.clone());
+                    if observe::matches(el, selector) {
+                        hit = true;
+                        if !rt.page.clicked.contains(selector) {
+                            rt.page.clicked.push(selector.clone());
+                        }
+                    }
                 }
             }
         }
-        sels
+        hit
     })
-    .unwrap_or_default();
-    let mut hit: Vec<String> = Vec::new();
-    for s in clicks {
-        if observe::matches(el, &s) {
-            hit.push(s);
-        }
-    }
-    if !hit.is_empty() {
-        with(|rt| {
-            for h in hit {
-                if !rt.page.clicked.contains(&h) {
-                    rt.page.clicked.push(h);
-                }
-            }
-        });
+    .unwrap_or(false);
+    if hit {
         replan();
     }
 }
@@ -116,6 +113,23 @@ pub(super) fn seen(s: Seen) {
                 replan();
                 refetch();
             }
+        }
+        // A dismissal or an impression in another tab.
+        Seen::Stored(k) => {
+            let ws = with(|rt| rt.ws.clone()).unwrap_or_default();
+            if k == queue::imps_key(&ws) {
+                other_tab();
+            } else if k == queue::progress_key(&ws) || k == queue::answers_key(&ws) {
+                // Another tab moved a tour (this one follows, see `tours::sync`), or answered a
+                // survey (it may resume here).
+                replan();
+            }
+        }
+        Seen::Online => {
+            queue::flush_imps();
+            queue::flush_events();
+            queue::flush_progress();
+            queue::flush_answers();
         }
     }
 }
