@@ -1,10 +1,9 @@
 //! A step's card: a `<dialog>` named by its title (or the catalog's "Product tour") and
-//! described by its body; the body in the shared Markdown subset (escaped markup); a video as a
-//! `<video>` or a sandboxed embed from the allowlist (`shared::experiences::video_source`, the
-//! same check the edge ran when the tour was saved); progress "2 of 5"; Remind me later, Back,
+//! described by its body; the body in the shared Markdown subset, as the edge made it markup
+//! (`bodyHtml`); a video as a `<video>` or a sandboxed embed, the player the edge checked
+//! against its allowlist (`player`); progress "2 of 5"; Remind me later, Back,
 //! Next / Done; × ends the tour. Every label comes from the catalog.
 
-use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
 use porchlight_widget_common::js::{call0, call2, esc, get, num, set};
 use porchlight_widget_common::{add, attrs};
@@ -46,24 +45,22 @@ fn announce(root: &Element, text: &str) {
     set(region.unchecked_ref(), "textContent", &text.into());
 }
 
-/// The video of a video step, as markup (its URL escaped: it was checked by `video_source`,
-/// and `esc` keeps it one attribute whatever it holds).
-fn video(h: &mut String, url: &str) {
-    match video_source(url) {
-        Some(VideoSource::File(src)) => {
-            h.push_str("<video class=vd src=\"");
-            esc(h, &src);
-            h.push_str("\" controls preload=metadata></video>");
-        }
-        Some(VideoSource::Embed(src)) => {
-            h.push_str("<iframe class=vd src=\"");
-            esc(h, &src);
-            h.push_str("\" title=\"");
-            esc(h, t(Msg::TourVideo));
-            h.push_str("\" sandbox=\"allow-scripts allow-same-origin allow-presentation\" allow=\"fullscreen; picture-in-picture; encrypted-media\" referrerpolicy=strict-origin-when-cross-origin loading=lazy></iframe>");
-        }
-        // Refused when the tour was saved; an older tour that slipped through shows no video.
-        None => {}
+/// The video of a video step, as markup: the player the edge sent (`player`: checked by
+/// `shared::experiences::video_source`, on the allowlist), escaped by `esc` (one attribute
+/// whatever it holds) and only if it is https (`javascript:` never becomes a `src`).
+fn video(h: &mut String, (src, embed): &(String, bool)) {
+    if !src.starts_with("https://") {
+        return;
+    }
+    h.push_str(if *embed { "<iframe" } else { "<video" });
+    h.push_str(" class=vd src=\"");
+    esc(h, src);
+    if *embed {
+        h.push_str("\" title=\"");
+        esc(h, t(Msg::TourVideo));
+        h.push_str("\" sandbox=\"allow-scripts allow-same-origin allow-presentation\" allow=\"fullscreen; picture-in-picture; encrypted-media\" referrerpolicy=strict-origin-when-cross-origin loading=lazy></iframe>");
+    } else {
+        h.push_str("\" controls preload=metadata></video>");
     }
 }
 
@@ -79,9 +76,9 @@ fn button(h: &mut String, class: &str, action: &str, label: &str) {
 }
 
 /// Draws `step` in `root` (replacing the step before) and opens it: modal or not, anchored or
-/// centred. Returns the dialog. The card is one piece of markup: the catalog's labels, the title
-/// and the body's Markdown escaped (`esc`, `rich::markup`: nothing the author wrote is parsed
-/// as HTML).
+/// centred. Returns the dialog. The card is one piece of markup: the catalog's labels and the
+/// title escaped (`esc`), the body's markup as the edge made it (`shared::chat::markup`, every
+/// text escaped): nothing the author wrote is parsed as HTML.
 pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Element, JsValue> {
     let modal = step.modal();
     let mut h = String::from("<dialog class=\"");
@@ -122,7 +119,11 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
         h.push_str("</div>");
     }
     h.push_str("<div class=bd id=pl-ts-d>");
-    porchlight_widget_common::rich::markup(&mut h, &step.body);
+    // An answer from before the edge made the markup: the body as plain text.
+    match &step.html {
+        Some(m) => h.push_str(m),
+        None => esc(&mut h, &step.body),
+    }
     h.push_str("</div><div class=ft>");
     button(&mut h, "btn sn", "snooze", t(Msg::TourSnooze));
     if step.index > 0 {

@@ -49,7 +49,12 @@ pub(crate) struct Step {
     pub selector: Option<String>,
     pub prefer: Prefer,
     pub advance: Advance,
-    pub video: Option<String>,
+    /// The body as the edge made it markup (`bodyHtml`: `shared::chat::markup`, every text
+    /// escaped), drawn as is.
+    pub html: Option<String>,
+    /// A video step's player, as the edge checked it (`player`: `shared::experiences::
+    /// video_source`'s answer): its URL and whether it is an embed (else a file).
+    pub video: Option<(String, bool)>,
     pub wait_ms: u32,
     /// 0-based.
     pub index: u32,
@@ -87,7 +92,11 @@ impl Step {
                 Some("fill") => Advance::Fill,
                 _ => Advance::Other,
             },
-            video: text("videoUrl"),
+            html: get(&s, "bodyHtml").as_string(),
+            video: {
+                let p = get(&s, "player");
+                get_str(&p, "src").map(|u| (u, get_str(&p, "kind").as_deref() == Some("embed")))
+            },
             wait_ms: num(&s, "waitMs", 10_000.0).min(60_000.0) as u32,
             index: num(cfg, "index", 0.0) as u32,
             count: num(cfg, "count", 1.0).max(1.0) as u32,
