@@ -8,15 +8,15 @@
 //! schedule one `requestAnimationFrame`, which measures and writes once.
 
 use js_sys::{Array, Object, Reflect};
-use porchlight_widget_common::js::{blank, call0, call1, call2, get, num, set, trim, window};
+use porchlight_widget_common::js::{call0, call1, call2, get, num, set, window};
 use porchlight_widget_common::place::{place, Placed, Rect, Side};
 use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlElement};
 
 use crate::run::{
-    call_s, found, handler, is, listen, make, n, report, teardown, undo, wait, with, Advance,
-    Missing, Step,
+    call_s, found, handler, is, listen, make, n, report, teardown, trimmed, undo, wait, with,
+    Advance, Missing, Step,
 };
 
 /// The step on screen, as the positioning reads it.
@@ -478,8 +478,11 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
         return;
     };
     gone_with(&desc);
+    // Both trimmed already (`Step::read`).
     let mut text = step.title.clone().unwrap_or_default();
-    text.push(' ');
+    if !text.is_empty() {
+        text.push(' ');
+    }
     text.push_str(&step.body);
     let _ = attrs(&desc, &[("id", DESC_ID), ("hidden", "")]);
     // Hidden even from a page rule such as `body > div {display: block}` (an inline style
@@ -490,13 +493,15 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
         &"display".into(),
         &"none".into(),
     );
-    set(&desc, "textContent", &trim(&text).into());
+    set(&desc, "textContent", &text.into());
     let name = JsValue::from_str("aria-describedby");
     let before = call1(t, "getAttribute", &name);
-    let mut ids = before.as_string().unwrap_or_default();
-    ids.push(' ');
+    let mut ids = trimmed(&before).unwrap_or_default();
+    if !ids.is_empty() {
+        ids.push(' ');
+    }
     ids.push_str(DESC_ID);
-    let _ = t.set_attribute("aria-describedby", trim(&ids));
+    let _ = t.set_attribute("aria-describedby", &ids);
     // Put back as it was.
     let m = if before.is_null() {
         "removeAttribute"
@@ -512,11 +517,7 @@ pub(crate) fn advanced(e: &JsValue) {
     let Some(last) = with(|s| s.live.as_ref().map(|l| l.step.last())).flatten() else {
         return;
     };
-    if get(e, "type") == "change"
-        && get(&get(e, "currentTarget"), "value")
-            .as_string()
-            .is_none_or(|v| blank(&v))
-    {
+    if get(e, "type") == "change" && trimmed(&get(&get(e, "currentTarget"), "value")).is_none() {
         return;
     }
     report(if last { "done" } else { "next" });

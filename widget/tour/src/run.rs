@@ -4,9 +4,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Function, Object};
-use porchlight_widget_common::js::{
-    blank, call0, call1, call2, get, get_f64, get_str, set, window,
-};
+use porchlight_widget_common::js::{call0, call1, call2, get, get_f64, get_str, set, window};
 use porchlight_widget_common::place::Prefer;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, EventTarget, HtmlElement};
@@ -67,7 +65,7 @@ pub(crate) struct Step {
 impl Step {
     fn read(cfg: &JsValue) -> Step {
         let s = get(cfg, "step");
-        let text = |k: &str| get_str(&s, k).filter(|t| !blank(t));
+        let text = |k: &str| trimmed(&get(&s, k));
         let num = |v: &JsValue, k: &str, d: f64| get_f64(v, k).unwrap_or(d).max(0.0);
         let prefer = match get_str(&s, "placement").as_deref() {
             Some("left") => Prefer::Left,
@@ -217,6 +215,15 @@ pub(crate) fn make(name: &str) -> Option<JsValue> {
         &js_sys::Array::of1(&handler()),
     )
     .ok()
+}
+
+/// `v.trim()` by the browser when `v` is a string; `None` when nothing is left (no Unicode
+/// whitespace table or UTF-8 decoder in the module for `str::trim`).
+pub(crate) fn trimmed(v: &JsValue) -> Option<String> {
+    v.dyn_ref::<js_sys::JsString>()?
+        .trim()
+        .as_string()
+        .filter(|t| !t.is_empty())
 }
 
 /// Whether `o[k]` is truthy (its value dropped here, not at every caller).
