@@ -6,7 +6,6 @@
 
 use porchlight_widget_common::catalog::{fill, t, Msg};
 use porchlight_widget_common::js::{call0, call2, esc, get, num, set};
-use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlDialogElement};
 
@@ -33,16 +32,22 @@ pub(crate) fn style(root: &Element) {
 
 /// The polite live region that announces each step (made once, kept across steps).
 fn announce(root: &Element, text: &str) {
-    let Some(doc) = doc() else { return };
     let mut region = call_s(root, "querySelector", ".vh");
     if !region.is_object() {
-        let Ok(r) = add(&doc, root, "div", "vh") else {
-            return;
-        };
-        let _ = attrs(&r, &[("role", "status"), ("aria-live", "polite")]);
-        region = r.into();
+        region = append(root, "<div class=vh role=status aria-live=polite></div>");
     }
     set(region.unchecked_ref(), "textContent", &text.into());
+}
+
+/// `markup` parsed at the end of `parent`; its (last) element.
+pub(crate) fn append(parent: &JsValue, markup: &str) -> JsValue {
+    call2(
+        parent,
+        "insertAdjacentHTML",
+        &"beforeend".into(),
+        &markup.into(),
+    );
+    get(parent, "lastElementChild")
 }
 
 /// The video of a video step, as markup: the player the edge sent (`player`: checked by
@@ -142,8 +147,7 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
         h.push_str("<div class=ar></div>");
     }
     h.push_str("</dialog>");
-    call2(root, "insertAdjacentHTML", &"beforeend".into(), &h.into());
-    let d: Element = get(root, "lastElementChild").dyn_into()?;
+    let d: Element = append(root, &h).dyn_into()?;
     // One listener for every button (`run::event`: its `data-a` is what it reports).
     listen(&d, "click");
     let dlg: HtmlDialogElement = d.clone().unchecked_into();

@@ -10,10 +10,10 @@
 use js_sys::{Array, Object, Reflect};
 use porchlight_widget_common::js::{call0, call1, call2, get, num, set, window};
 use porchlight_widget_common::place::{place, Placed, Rect, Side};
-use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlElement};
 
+use crate::card::append;
 use crate::run::{
     call_s, found, handler, is, listen, make, n, report, teardown, trimmed, undo, wait, with,
     Advance, Missing, Step,
@@ -34,7 +34,7 @@ pub(crate) struct Live {
 }
 
 /// The light-DOM element the target's `aria-describedby` points at (the step lives in a
-/// shadow root, which an id reference cannot reach).
+/// shadow root, which an id reference cannot reach); written in `describe`'s markup too.
 const DESC_ID: &str = "porchlight-tour-step";
 /// Room around the element inside the spotlight.
 const PAD: f64 = 4.0;
@@ -252,7 +252,7 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element) {
         o
     };
     if let Some(t) = &target {
-        hole = spotlight(&doc, &root, &step).ok();
+        hole = spotlight(&root, &step).ok();
         describe(&doc, t, &step);
         // A step that advances on a click of its element, or on filling it ([`advanced`]).
         match step.advance {
@@ -436,25 +436,16 @@ fn position() {
 
 /// The dimmed page with the element cut out, a ring around it, and — unless the step advances
 /// on a click or a fill of it — a blocker over it.
-fn spotlight(
-    doc: &Document,
-    root: &Element,
-    step: &Step,
-) -> Result<(Element, Element, Option<Element>), JsValue> {
-    // Parsed: `<svg>` in HTML is an SVG element (no `createElementNS` binding).
-    call2(
-        root,
-        "insertAdjacentHTML",
-        &"afterbegin".into(),
-        &"<svg class=ov aria-hidden=true><path/></svg>".into(),
-    );
-    let svg: Element = get(root, "firstElementChild").dyn_into()?;
+fn spotlight(root: &Element, step: &Step) -> Result<(Element, Element, Option<Element>), JsValue> {
+    // Parsed: `<svg>` in HTML is an SVG element (no `createElementNS` binding). Stacked by
+    // their z-index, whatever their order.
+    let svg: Element = append(root, "<svg class=ov aria-hidden=true><path/></svg>").dyn_into()?;
     let path: Element = get(&svg, "firstElementChild").dyn_into()?;
     gone_with(&svg);
-    let ring = add(doc, root, "div", "rg")?;
+    let ring: Element = append(root, "<div class=rg></div>").dyn_into()?;
     gone_with(&ring);
     let block = match step.advance == Advance::Button {
-        true => Some(add(doc, root, "div", "bk")?),
+        true => Some(append(root, "<div class=bk></div>").dyn_into::<Element>()?),
         false => None,
     };
     if let Some(b) = &block {
@@ -474,7 +465,9 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
     if !body.is_object() {
         return;
     }
-    let Ok(desc) = add(doc, body.unchecked_ref(), "div", "") else {
+    let Ok(desc) =
+        append(&body, "<div id=porchlight-tour-step hidden></div>").dyn_into::<Element>()
+    else {
         return;
     };
     gone_with(&desc);
@@ -484,7 +477,6 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
         text.push(' ');
     }
     text.push_str(&step.body);
-    let _ = attrs(&desc, &[("id", DESC_ID), ("hidden", "")]);
     // Hidden even from a page rule such as `body > div {display: block}` (an inline style
     // through the CSSOM, which a strict CSP allows).
     call2(
