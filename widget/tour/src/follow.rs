@@ -11,7 +11,7 @@ use js_sys::{Array, Object, Reflect};
 use porchlight_widget_common::js::{call0, call1, call2, get, num, set, window};
 use porchlight_widget_common::place::{place, Placed, Rect, Side};
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Document, Element};
 
 use crate::card::append;
 use crate::run::{
@@ -46,14 +46,15 @@ pub(crate) fn doc() -> Option<Document> {
     d.is_object().then(|| d.unchecked_into())
 }
 
-/// What has focus, inside open shadow roots too.
-pub(crate) fn focused() -> Option<HtmlElement> {
+/// What has focus, inside open shadow roots too (an element: `focus()` is called on it by name,
+/// no `HTMLElement` check).
+pub(crate) fn focused() -> Option<JsValue> {
     let doc: JsValue = doc()?.into();
     let mut a = get(&doc, "activeElement");
     loop {
         let inner = get(&get(&a, "shadowRoot"), "activeElement");
         if !inner.is_object() {
-            return a.dyn_into().ok();
+            return a.is_object().then_some(a);
         }
         a = inner;
     }

@@ -7,7 +7,7 @@ use js_sys::{Function, Object};
 use porchlight_widget_common::js::{call0, call1, call2, get, get_f64, get_str, set, window};
 use porchlight_widget_common::place::Prefer;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, EventTarget, HtmlElement};
+use web_sys::{Element, EventTarget};
 
 use crate::card;
 use crate::follow;
@@ -134,7 +134,7 @@ pub(crate) struct St {
     pub root: Option<Element>,
     pub nonce: Option<String>,
     /// Where focus was when the tour began: it goes back there when the tour ends.
-    pub before: Option<HtmlElement>,
+    pub before: Option<JsValue>,
     /// The module's one callback ([`on`]), made once, kept for the page's life.
     pub h: Option<Function>,
     /// The step waiting for its element, and the `MutationObserver` that watches for it.
@@ -454,11 +454,11 @@ fn event(e: &JsValue) {
 /// Whether `e` is where the visitor types: arrows there move the caret, never the tour.
 fn typing(e: &JsValue) -> bool {
     let el = get(&call0(e, "composedPath"), "0");
-    el.is_instance_of::<HtmlElement>()
-        && (matches!(
-            get_str(&el, "tagName").as_deref(),
-            Some("INPUT" | "TEXTAREA" | "SELECT" | "VIDEO" | "AUDIO")
-        ) || is(&el, "isContentEditable"))
+    // Read by name: anything else (a document, an SVG element) has neither.
+    matches!(
+        get_str(&el, "tagName").as_deref(),
+        Some("INPUT" | "TEXTAREA" | "SELECT" | "VIDEO" | "AUDIO")
+    ) || is(&el, "isContentEditable")
 }
 
 /// Escape ends the tour (while focus is in it, or nowhere in particular); the arrow keys go
