@@ -7,7 +7,7 @@
 use porchlight_widget_common::catalog::{fill, t, Msg};
 use porchlight_widget_common::js::{call0, call2, esc, get, num, set};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlDialogElement};
+use web_sys::Element;
 
 use crate::follow::{doc, gone_with};
 use crate::run::{call_s, listen, undo, with, Advance, Kind, Step};
@@ -150,7 +150,6 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
     let d: Element = append(root, &h).dyn_into()?;
     // One listener for every button (`run::event`: its `data-a` is what it reports).
     listen(&d, "click");
-    let dlg: HtmlDialogElement = d.clone().unchecked_into();
     // Closed, then removed, when the step goes.
     undo(
         d.clone().into(),
@@ -163,9 +162,9 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
         // Escape: the dialog's `cancel`; Tab stays in the step (`run::event`).
         listen(&d, "cancel");
         listen(&d, "keydown");
-        dlg.show_modal()?;
+        call0(&d, "showModal");
     } else {
-        call0(&dlg, "show");
+        call0(&d, "show");
     }
     let title = step.title.as_deref().unwrap_or(t(Msg::TourUntitled));
     announce(
