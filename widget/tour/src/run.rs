@@ -309,7 +309,8 @@ pub fn show(cfg: JsValue) {
     with(|s| {
         s.gen += 1;
         s.g = s.gen;
-        s.act = get(&cfg, "act").dyn_into().ok();
+        // Not checked: `call1` of anything but a function is an `Err`, ignored (`report`).
+        s.act = Some(get(&cfg, "act").unchecked_into());
         s.nonce = get_str(&cfg, "nonce");
         if s.before.is_none() {
             s.before = follow::focused();
