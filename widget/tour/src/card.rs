@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
 use crate::follow::{doc, gone_with};
-use crate::run::{call_s, listen, undo, with, Advance, Kind, Step};
+use crate::run::{call_s, elem, listen, undo, with, Advance, Kind, Step};
 
 const CSS: &str = include_str!("../tour.css");
 
@@ -147,7 +147,7 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
         h.push_str("<div class=ar></div>");
     }
     h.push_str("</dialog>");
-    let d: Element = append(root, &h).dyn_into()?;
+    let d = elem(append(root, &h))?;
     // One listener for every button (`run::event`: its `data-a` is what it reports).
     listen(&d, "click");
     // Closed, then removed, when the step goes.

@@ -15,7 +15,7 @@ use web_sys::{Document, Element};
 
 use crate::card::append;
 use crate::run::{
-    call_s, found, handler, is, listen, make, n, report, teardown, trimmed, undo, wait, with,
+    call_s, elem, found, handler, is, listen, make, n, report, teardown, trimmed, undo, wait, with,
     Advance, Missing, Step,
 };
 
@@ -62,7 +62,7 @@ pub(crate) fn focused() -> Option<JsValue> {
 
 /// The shadow host `el` is drawn in.
 pub(crate) fn host_of(el: &Element) -> Option<Element> {
-    get(&call0(el, "getRootNode"), "host").dyn_into().ok()
+    elem(get(&call0(el, "getRootNode"), "host")).ok()
 }
 
 /// Whether `el` is rendered and visible (`checkVisibility` where the browser has it; else it
@@ -85,7 +85,7 @@ fn visible(el: &Element) -> bool {
 fn all(scope: &JsValue, sel: &str) -> impl Iterator<Item = Element> {
     let list = call1(scope, "querySelectorAll", &JsValue::from_str(sel));
     let n = n(&list, "length") as u32;
-    (0..n).filter_map(move |i| Reflect::get_u32(&list, i).ok()?.dyn_into().ok())
+    (0..n).filter_map(move |i| elem(Reflect::get_u32(&list, i).ok()?).ok())
 }
 
 /// Calls `f` on `scope` (a document or a shadow root), then on each open shadow root below it
@@ -440,13 +440,13 @@ fn position() {
 fn spotlight(root: &Element, step: &Step) -> Result<(Element, Element, Option<Element>), JsValue> {
     // Parsed: `<svg>` in HTML is an SVG element (no `createElementNS` binding). Stacked by
     // their z-index, whatever their order.
-    let svg: Element = append(root, "<svg class=ov aria-hidden=true><path/></svg>").dyn_into()?;
-    let path: Element = get(&svg, "firstElementChild").dyn_into()?;
+    let svg = elem(append(root, "<svg class=ov aria-hidden=true><path/></svg>"))?;
+    let path = elem(get(&svg, "firstElementChild"))?;
     gone_with(&svg);
-    let ring: Element = append(root, "<div class=rg></div>").dyn_into()?;
+    let ring = elem(append(root, "<div class=rg></div>"))?;
     gone_with(&ring);
     let block = match step.advance == Advance::Button {
-        true => Some(append(root, "<div class=bk></div>").dyn_into::<Element>()?),
+        true => Some(elem(append(root, "<div class=bk></div>"))?),
         false => None,
     };
     if let Some(b) = &block {
@@ -466,9 +466,7 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
     if !body.is_object() {
         return;
     }
-    let Ok(desc) =
-        append(&body, "<div id=porchlight-tour-step hidden></div>").dyn_into::<Element>()
-    else {
+    let Ok(desc) = elem(append(&body, "<div id=porchlight-tour-step hidden></div>")) else {
         return;
     };
     gone_with(&desc);

@@ -217,6 +217,16 @@ pub(crate) fn make(name: &str) -> Option<JsValue> {
     .ok()
 }
 
+/// `v` as an element when it is an object: every value taken so is an element or nothing (the
+/// engagement module's root, what a query or `lastElementChild` answered), so no `instanceof`
+/// import.
+pub(crate) fn elem(v: JsValue) -> Result<Element, JsValue> {
+    match v.is_object() {
+        true => Ok(v.unchecked_into()),
+        false => Err(v),
+    }
+}
+
 /// `v.trim()` by the browser when `v` is a string; `None` when nothing is left (no Unicode
 /// whitespace table or UTF-8 decoder in the module for `str::trim`).
 pub(crate) fn trimmed(v: &JsValue) -> Option<String> {
@@ -303,7 +313,7 @@ pub(crate) fn report(name: &str) {
 #[wasm_bindgen]
 pub fn show(cfg: JsValue) {
     teardown();
-    let Ok(root) = get(&cfg, "root").dyn_into::<Element>() else {
+    let Ok(root) = elem(get(&cfg, "root")) else {
         return;
     };
     with(|s| {
