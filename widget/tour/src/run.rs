@@ -351,11 +351,9 @@ pub fn hide() {
     .flatten();
     // Back where it was — unless the visitor has moved it since (a link that took the tour
     // down): only from the tour (gone now: the body) or nowhere. Without scrolling the page.
-    let active = follow::doc().map(|d| get(&d, "activeElement"));
-    let body = follow::doc().map(|d| get(&d, "body"));
-    let free = active
-        .as_ref()
-        .is_none_or(|a| a.is_null() || Some(a) == body.as_ref());
+    let d: JsValue = follow::doc().map(Into::into).unwrap_or_default();
+    let active = get(&d, "activeElement");
+    let free = active.is_falsy() || active == get(&d, "body");
     if let Some(b) = before.filter(|b| free && is(b, "isConnected")) {
         let o = Object::new();
         set(&o, "preventScroll", &JsValue::TRUE);
