@@ -10,18 +10,18 @@ use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
 use crate::follow::{doc, gone_with};
-use crate::run::{call_s, elem, listen, undo, with, Advance, Kind, Step};
+use crate::run::{call_s, elem, listen, undo, Advance, Kind, Step};
 
 const CSS: &str = include_str!("../tour.css");
 
 /// Adds the tour's stylesheet to `root`'s shadow root, once (the engagement module's sheet,
-/// with its buttons and colours, is there already).
-pub(crate) fn style(root: &Element) {
+/// with its buttons and colours, is there already); `nonce` the config's, for a page whose CSP
+/// wants one.
+pub(crate) fn style(root: &Element, nonce: Option<String>) {
     let Some(doc) = doc() else { return };
     if call_s(root, "hasAttribute", "data-tour").is_truthy() {
         return;
     }
-    let nonce = with(|s| s.nonce.clone()).flatten();
     let shadow = call0(root, "getRootNode");
     if porchlight_widget_common::style::adopt(&doc, shadow.unchecked_ref(), CSS, nonce.as_deref())
         .is_ok()

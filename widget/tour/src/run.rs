@@ -132,7 +132,6 @@ pub(crate) struct St {
     pub g: u32,
     pub act: Option<Function>,
     pub root: Option<Element>,
-    pub nonce: Option<String>,
     /// Where focus was when the tour began: it goes back there when the tour ends.
     pub before: Option<JsValue>,
     /// The module's one callback ([`on`]), made once, kept for the page's life.
@@ -161,7 +160,6 @@ thread_local! {
             g: 0,
             act: None,
             root: None,
-            nonce: None,
             before: None,
             h: None,
             waiting: None,
@@ -321,13 +319,12 @@ pub fn show(cfg: JsValue) {
         s.g = s.gen;
         // Not checked: `call1` of anything but a function is an `Err`, ignored (`report`).
         s.act = Some(get(&cfg, "act").unchecked_into());
-        s.nonce = get_str(&cfg, "nonce");
         if s.before.is_none() {
             s.before = follow::focused();
         }
         s.root = Some(root.clone());
     });
-    card::style(&root);
+    card::style(&root, get_str(&cfg, "nonce"));
     let step = Step::read(&cfg);
     if !step.anchored() {
         return draw(step, None);
