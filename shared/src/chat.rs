@@ -85,6 +85,63 @@ pub enum Span<'a> {
     LineBreak,
 }
 
+/// Appends `text` to `out`, escaped for an HTML attribute value in double quotes or an
+/// element's text (`&`, `<` and `"` written as entities, so nothing is ever parsed as markup).
+pub fn esc(out: &mut String, text: &str) {
+    // By bytes, the text between two special ones copied whole: no UTF-8 decoding and
+    // re-encoding of every character.
+    let mut from = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(text.get(from..i).unwrap_or_default());
+        out.push_str(entity);
+        from = i + 1;
+    }
+    out.push_str(text.get(from..).unwrap_or_default());
+}
+
+/// Appends `text` (the Markdown subset) to `out` as markup: the [`spans`]' few elements
+/// (`strong`, `em`, `code`, `a` with a [`safe_href`], `br`), every text and href [`esc`]'d, so
+/// nothing else is ever parsed from it. What the edge sends a tour step's body as
+/// (`bodyHtml`), drawn by the tour module as is.
+pub fn markup(out: &mut String, text: &str) {
+    for s in spans(text) {
+        let (tag, t) = match s {
+            Span::Text(t) => {
+                esc(out, t);
+                continue;
+            }
+            Span::LineBreak => {
+                out.push_str("<br>");
+                continue;
+            }
+            Span::Bold(t) => ("strong", t),
+            Span::Italic(t) => ("em", t),
+            Span::Code(t) => ("code", t),
+            Span::Link { text, href } => {
+                out.push_str("<a href=\"");
+                esc(out, href);
+                out.push_str("\" rel=\"noopener noreferrer\" target=_blank");
+                ("a", text)
+            }
+        };
+        if tag != "a" {
+            out.push('<');
+            out.push_str(tag);
+        }
+        out.push('>');
+        esc(out, t);
+        out.push_str("</");
+        out.push_str(tag);
+        out.push('>');
+    }
+}
+
 /// Whether a link target may become an anchor: http, https and mailto only (no
 /// `javascript:`, `data:`, relative or protocol-relative URLs).
 pub fn safe_href(href: &str) -> bool {
@@ -272,6 +329,34 @@ pub fn spans<'t>(text: &'t str) -> Vec<Span<'t>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn esc_writes_the_three_entities_and_keeps_the_rest() {
+        let mut out = String::from("x");
+        super::esc(&mut out, "a<b>&\"c\" é 🙂 '");
+        assert_eq!(out, "xa&lt;b>&amp;&quot;c&quot; é 🙂 '");
+        let mut out = String::new();
+        super::esc(&mut out, "");
+        assert_eq!(out, "");
+    }
+
+    #[test]
+    fn markup_makes_the_spans_elements_and_escapes_the_rest() {
+        let mut out = String::from("<p>");
+        super::markup(
+            &mut out,
+            "**<b>x</b>** _i_ `a&b`\n[go \"there\"](https://a.test/?a=1&b=2) <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
+        assert_eq!(
+            out,
+            "<p><strong>&lt;b>x&lt;/b></strong> <em>i</em> <code>a&amp;b</code><br>\
+             <a href=\"https://a.test/?a=1&amp;b=2\" rel=\"noopener noreferrer\" target=_blank>go &quot;there&quot;</a> \
+             &lt;script>alert(1)&lt;/script> [x](javascript:alert(1)) &lt;img src=x onerror=alert(1)>"
+        );
+        let mut out = String::new();
+        super::markup(&mut out, "");
+        assert_eq!(out, "");
+    }
+
     use super::*;
 
     #[test]

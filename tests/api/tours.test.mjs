@@ -190,3 +190,42 @@ test('tours respect audience and status; another workspace cannot touch them; bo
   assertError(assert, await progress(pro, tour.id, { action: 'start' }), 404, 'NOT_FOUND');
   assert.equal((await eligibleTours(pro)).length, 0);
 });
+
+test("steps go out with their body as escaped markup and a video's checked player; a video off the allowlist is refused", async () => {
+  const ws = await createWorkspace();
+  const hostile = '**Bold** <script>alert(1)</script><img src=x onerror=alert(1)> [ok](https://acme.test/?a=1&b=2) "q" [bad](javascript:alert(1))';
+  const content = { steps: [
+    { kind: 'post', title: '<b>T</b>', body: hostile },
+    { kind: 'video', body: 'Watch', videoUrl: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=5' },
+    { kind: 'video', body: 'A file', videoUrl: 'https://cdn.acme.test/intro.mp4' },
+  ] };
+  // Off the allowlist (a page, another scheme, a player URL with markup in it): refused when
+  // saved, so it never reaches a visitor.
+  for (const videoUrl of ['https://evil.test/watch?v=dQw4w9WgXcQ', 'javascript:alert(1)//.mp4', 'http://cdn.acme.test/a.mp4', 'https://youtu.be/"><script>']) {
+    const bad = await call('POST', '/admin/v1/tours', { token: ws.key, body: tourBody({ content: { steps: [{ kind: 'video', body: 'x', videoUrl }] } }) });
+    assertError(assert, bad, 400, 'INVALID_INPUT');
+    assert.equal(bad.body.error.path, '/content/steps/0/videoUrl', videoUrl);
+  }
+  // Not even through a patch of a live tour.
+  const tour = await liveTour(ws, { content });
+  const patch = await call('PATCH', `/admin/v1/tours/${tour.id}`, { token: ws.key, body: { content: { steps: [{ kind: 'video', body: 'x', videoUrl: 'https://evil.test/v.html' }] } } });
+  assertError(assert, patch, 400, 'INVALID_INPUT');
+  // The admin side sees the tour as authored: no served fields.
+  const admin = (await call('GET', `/admin/v1/tours/${tour.id}`, { token: ws.key })).body;
+  assert.ok(!('bodyHtml' in admin.content.steps[0]) && !('player' in admin.content.steps[1]));
+
+  const t = (await boot(ws.id)).body.sessionToken;
+  const [seen] = await eligibleTours(t);
+  const [post, embed, file] = seen.content.steps;
+  assert.equal(post.body, hostile, 'the authored text goes out too');
+  // Only the Markdown subset's elements; the author's HTML is text, the unsafe link stays text.
+  assert.equal(post.bodyHtml,
+    '<strong>Bold</strong> &lt;script>alert(1)&lt;/script>&lt;img src=x onerror=alert(1)> '
+    + '<a href="https://acme.test/?a=1&amp;b=2" rel="noopener noreferrer" target=_blank>ok</a> &quot;q&quot; [bad](javascript:alert(1))');
+  assert.equal(post.title, '<b>T</b>', 'the title stays text (the module escapes it)');
+  assert.equal(post.player, undefined);
+  // The embed is the provider's player built from the id, never the authored URL.
+  assert.deepEqual(embed.player, { kind: 'embed', src: 'https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ' });
+  assert.equal(embed.bodyHtml, 'Watch');
+  assert.deepEqual(file.player, { kind: 'file', src: 'https://cdn.acme.test/intro.mp4' });
+});

@@ -115,6 +115,7 @@ test("eligible content is served in the visitor's language, field by field, the 
   assert.equal(t.steps[0].title, 'Bienvenue');
   assert.equal(t.steps[0].body, 'A quick look around.', 'an untranslated field falls back to the default text');
   assert.equal(t.steps[1].body, 'Exportez vos données ici.');
+  assert.equal(t.steps[1].bodyHtml, 'Exportez vos données ici.', "the markup is made of the visitor's language");
   assert.equal(t.steps[1].selector, '#export');
   assert.equal(t.translations, undefined, 'translations are never sent to visitors');
   const b = e.outbound.find((x) => x.id === banner.id).content;

@@ -1,6 +1,7 @@
 //! The allowlist for video steps of tours: an https video file, or a YouTube, Vimeo or Loom
-//! video turned into that provider's embed URL. Checked when a tour is saved (edge) and when
-//! a step is drawn (the tour module): one function, two places.
+//! video turned into that provider's embed URL. Checked when a tour is saved and again when it
+//! is served (`/v1/eligible` sends a video step's `player`, [`super::served_steps`]): the tour
+//! module draws the edge's answer and links none of this.
 
 use crate::types::is_safe_http_url;
 
@@ -25,15 +26,14 @@ const VIDEO_EXTENSIONS: [&str; 6] = [".mp4", ".webm", ".ogg", ".ogv", ".m4v", ".
 /// userinfo is refused, and video ids are checked character by character, so nothing the
 /// author typed but the id reaches an embed URL. Anything else is `None`.
 ///
-/// Plain string code (no regex, no `format!`, no iterator chains: each is code of its own in
-/// the tour module, which links this): the host lowered once and matched, one id check per
-/// provider.
+/// Plain string code (no regex, no `format!`, no iterator chains; written when the tour module
+/// linked this): the host lowered once and matched, one id check per provider.
 pub fn video_source(url: &str) -> Option<VideoSource> {
     if !is_safe_http_url(url) {
         return None;
     }
-    // No indexing that could panic (`get`, not `[..]`): the widget links this, and a slicing
-    // panic ships the formatting of its message (~3 KB brotli).
+    // No indexing that could panic (`get`, not `[..]`): a slicing panic would ship the
+    // formatting of its message (~3 KB brotli) to any module that linked this.
     let rest = url.strip_prefix("https://")?;
     let auth_end = cut(rest, b"/?#");
     let (host, tail) = (rest.get(..auth_end)?, rest.get(auth_end..)?);

@@ -1,29 +1,27 @@
 //! A step's card: a `<dialog>` named by its title (or the catalog's "Product tour") and
-//! described by its body; the body in the shared Markdown subset (escaped markup); a video as a
-//! `<video>` or a sandboxed embed from the allowlist (`shared::experiences::video_source`, the
-//! same check the edge ran when the tour was saved); progress "2 of 5"; Remind me later, Back,
+//! described by its body; the body in the shared Markdown subset, as the edge made it markup
+//! (`bodyHtml`); a video as a `<video>` or a sandboxed embed, the player the edge checked
+//! against its allowlist (`player`); progress "2 of 5"; Remind me later, Back,
 //! Next / Done; × ends the tour. Every label comes from the catalog.
 
-use porchlight_shared::experiences::{video_source, VideoSource};
 use porchlight_widget_common::catalog::{fill, t, Msg};
 use porchlight_widget_common::js::{call0, call2, esc, get, num, set};
-use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlDialogElement};
+use web_sys::Element;
 
 use crate::follow::{doc, gone_with};
-use crate::run::{call_s, listen, undo, with, Advance, Kind, Step};
+use crate::run::{call_s, elem, listen, undo, Advance, Kind, Step};
 
 const CSS: &str = include_str!("../tour.css");
 
 /// Adds the tour's stylesheet to `root`'s shadow root, once (the engagement module's sheet,
-/// with its buttons and colours, is there already).
-pub(crate) fn style(root: &Element) {
+/// with its buttons and colours, is there already); `nonce` the config's, for a page whose CSP
+/// wants one.
+pub(crate) fn style(root: &Element, nonce: Option<String>) {
     let Some(doc) = doc() else { return };
     if call_s(root, "hasAttribute", "data-tour").is_truthy() {
         return;
     }
-    let nonce = with(|s| s.nonce.clone()).flatten();
     let shadow = call0(root, "getRootNode");
     if porchlight_widget_common::style::adopt(&doc, shadow.unchecked_ref(), CSS, nonce.as_deref())
         .is_ok()
@@ -34,36 +32,40 @@ pub(crate) fn style(root: &Element) {
 
 /// The polite live region that announces each step (made once, kept across steps).
 fn announce(root: &Element, text: &str) {
-    let Some(doc) = doc() else { return };
     let mut region = call_s(root, "querySelector", ".vh");
     if !region.is_object() {
-        let Ok(r) = add(&doc, root, "div", "vh") else {
-            return;
-        };
-        let _ = attrs(&r, &[("role", "status"), ("aria-live", "polite")]);
-        region = r.into();
+        region = append(root, "<div class=vh role=status aria-live=polite></div>");
     }
     set(region.unchecked_ref(), "textContent", &text.into());
 }
 
-/// The video of a video step, as markup (its URL escaped: it was checked by `video_source`,
-/// and `esc` keeps it one attribute whatever it holds).
-fn video(h: &mut String, url: &str) {
-    match video_source(url) {
-        Some(VideoSource::File(src)) => {
-            h.push_str("<video class=vd src=\"");
-            esc(h, &src);
-            h.push_str("\" controls preload=metadata></video>");
-        }
-        Some(VideoSource::Embed(src)) => {
-            h.push_str("<iframe class=vd src=\"");
-            esc(h, &src);
-            h.push_str("\" title=\"");
-            esc(h, t(Msg::TourVideo));
-            h.push_str("\" sandbox=\"allow-scripts allow-same-origin allow-presentation\" allow=\"fullscreen; picture-in-picture; encrypted-media\" referrerpolicy=strict-origin-when-cross-origin loading=lazy></iframe>");
-        }
-        // Refused when the tour was saved; an older tour that slipped through shows no video.
-        None => {}
+/// `markup` parsed at the end of `parent`; its (last) element.
+pub(crate) fn append(parent: &JsValue, markup: &str) -> JsValue {
+    call2(
+        parent,
+        "insertAdjacentHTML",
+        &"beforeend".into(),
+        &markup.into(),
+    );
+    get(parent, "lastElementChild")
+}
+
+/// The video of a video step, as markup: the player the edge sent (`player`: checked by
+/// `shared::experiences::video_source`, on the allowlist), escaped by `esc` (one attribute
+/// whatever it holds) and only if it is https (`javascript:` never becomes a `src`).
+fn video(h: &mut String, (src, embed): &(String, bool)) {
+    if !src.starts_with("https://") {
+        return;
+    }
+    h.push_str(if *embed { "<iframe" } else { "<video" });
+    h.push_str(" class=vd src=\"");
+    esc(h, src);
+    if *embed {
+        h.push_str("\" title=\"");
+        esc(h, t(Msg::TourVideo));
+        h.push_str("\" sandbox=\"allow-scripts allow-same-origin allow-presentation\" allow=\"fullscreen; picture-in-picture; encrypted-media\" referrerpolicy=strict-origin-when-cross-origin loading=lazy></iframe>");
+    } else {
+        h.push_str("\" controls preload=metadata></video>");
     }
 }
 
@@ -79,9 +81,9 @@ fn button(h: &mut String, class: &str, action: &str, label: &str) {
 }
 
 /// Draws `step` in `root` (replacing the step before) and opens it: modal or not, anchored or
-/// centred. Returns the dialog. The card is one piece of markup: the catalog's labels, the title
-/// and the body's Markdown escaped (`esc`, `rich::markup`: nothing the author wrote is parsed
-/// as HTML).
+/// centred. Returns the dialog. The card is one piece of markup: the catalog's labels and the
+/// title escaped (`esc`), the body's markup as the edge made it (`shared::chat::markup`, every
+/// text escaped): nothing the author wrote is parsed as HTML.
 pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Element, JsValue> {
     let modal = step.modal();
     let mut h = String::from("<dialog class=\"");
@@ -122,7 +124,11 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
         h.push_str("</div>");
     }
     h.push_str("<div class=bd id=pl-ts-d>");
-    porchlight_widget_common::rich::markup(&mut h, &step.body);
+    // An answer from before the edge made the markup: the body as plain text.
+    match &step.html {
+        Some(m) => h.push_str(m),
+        None => esc(&mut h, &step.body),
+    }
     h.push_str("</div><div class=ft>");
     button(&mut h, "btn sn", "snooze", t(Msg::TourSnooze));
     if step.index > 0 {
@@ -141,11 +147,9 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
         h.push_str("<div class=ar></div>");
     }
     h.push_str("</dialog>");
-    call2(root, "insertAdjacentHTML", &"beforeend".into(), &h.into());
-    let d: Element = get(root, "lastElementChild").dyn_into()?;
+    let d = elem(append(root, &h))?;
     // One listener for every button (`run::event`: its `data-a` is what it reports).
     listen(&d, "click");
-    let dlg: HtmlDialogElement = d.clone().unchecked_into();
     // Closed, then removed, when the step goes.
     undo(
         d.clone().into(),
@@ -158,9 +162,9 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
         // Escape: the dialog's `cancel`; Tab stays in the step (`run::event`).
         listen(&d, "cancel");
         listen(&d, "keydown");
-        dlg.show_modal()?;
+        call0(&d, "showModal");
     } else {
-        call0(&dlg, "show");
+        call0(&d, "show");
     }
     let title = step.title.as_deref().unwrap_or(t(Msg::TourUntitled));
     announce(

@@ -8,15 +8,15 @@
 //! schedule one `requestAnimationFrame`, which measures and writes once.
 
 use js_sys::{Array, Object, Reflect};
-use porchlight_widget_common::js::{blank, call0, call1, call2, get, num, set, trim, window};
+use porchlight_widget_common::js::{call0, call1, call2, get, num, set, window};
 use porchlight_widget_common::place::{place, Placed, Rect, Side};
-use porchlight_widget_common::{add, attrs};
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Document, Element};
 
+use crate::card::append;
 use crate::run::{
-    call_s, found, handler, is, listen, make, n, report, teardown, undo, wait, with, Advance,
-    Missing, Step,
+    call_s, elem, found, handler, is, listen, make, n, report, teardown, trimmed, undo, wait, with,
+    Advance, Missing, Step,
 };
 
 /// The step on screen, as the positioning reads it.
@@ -34,7 +34,7 @@ pub(crate) struct Live {
 }
 
 /// The light-DOM element the target's `aria-describedby` points at (the step lives in a
-/// shadow root, which an id reference cannot reach).
+/// shadow root, which an id reference cannot reach); written in `describe`'s markup too.
 const DESC_ID: &str = "porchlight-tour-step";
 /// Room around the element inside the spotlight.
 const PAD: f64 = 4.0;
@@ -46,14 +46,15 @@ pub(crate) fn doc() -> Option<Document> {
     d.is_object().then(|| d.unchecked_into())
 }
 
-/// What has focus, inside open shadow roots too.
-pub(crate) fn focused() -> Option<HtmlElement> {
+/// What has focus, inside open shadow roots too (an element: `focus()` is called on it by name,
+/// no `HTMLElement` check).
+pub(crate) fn focused() -> Option<JsValue> {
     let doc: JsValue = doc()?.into();
     let mut a = get(&doc, "activeElement");
     loop {
         let inner = get(&get(&a, "shadowRoot"), "activeElement");
         if !inner.is_object() {
-            return a.dyn_into().ok();
+            return a.is_object().then_some(a);
         }
         a = inner;
     }
@@ -61,7 +62,7 @@ pub(crate) fn focused() -> Option<HtmlElement> {
 
 /// The shadow host `el` is drawn in.
 pub(crate) fn host_of(el: &Element) -> Option<Element> {
-    get(&call0(el, "getRootNode"), "host").dyn_into().ok()
+    elem(get(&call0(el, "getRootNode"), "host")).ok()
 }
 
 /// Whether `el` is rendered and visible (`checkVisibility` where the browser has it; else it
@@ -84,7 +85,7 @@ fn visible(el: &Element) -> bool {
 fn all(scope: &JsValue, sel: &str) -> impl Iterator<Item = Element> {
     let list = call1(scope, "querySelectorAll", &JsValue::from_str(sel));
     let n = n(&list, "length") as u32;
-    (0..n).filter_map(move |i| Reflect::get_u32(&list, i).ok()?.dyn_into().ok())
+    (0..n).filter_map(move |i| elem(Reflect::get_u32(&list, i).ok()?).ok())
 }
 
 /// Calls `f` on `scope` (a document or a shadow root), then on each open shadow root below it
@@ -252,7 +253,7 @@ pub(crate) fn attach(step: Step, target: Option<Element>, dialog: Element) {
         o
     };
     if let Some(t) = &target {
-        hole = spotlight(&doc, &root, &step).ok();
+        hole = spotlight(&root, &step).ok();
         describe(&doc, t, &step);
         // A step that advances on a click of its element, or on filling it ([`advanced`]).
         match step.advance {
@@ -436,25 +437,16 @@ fn position() {
 
 /// The dimmed page with the element cut out, a ring around it, and — unless the step advances
 /// on a click or a fill of it — a blocker over it.
-fn spotlight(
-    doc: &Document,
-    root: &Element,
-    step: &Step,
-) -> Result<(Element, Element, Option<Element>), JsValue> {
-    // Parsed: `<svg>` in HTML is an SVG element (no `createElementNS` binding).
-    call2(
-        root,
-        "insertAdjacentHTML",
-        &"afterbegin".into(),
-        &"<svg class=ov aria-hidden=true><path/></svg>".into(),
-    );
-    let svg: Element = get(root, "firstElementChild").dyn_into()?;
-    let path: Element = get(&svg, "firstElementChild").dyn_into()?;
+fn spotlight(root: &Element, step: &Step) -> Result<(Element, Element, Option<Element>), JsValue> {
+    // Parsed: `<svg>` in HTML is an SVG element (no `createElementNS` binding). Stacked by
+    // their z-index, whatever their order.
+    let svg = elem(append(root, "<svg class=ov aria-hidden=true><path/></svg>"))?;
+    let path = elem(get(&svg, "firstElementChild"))?;
     gone_with(&svg);
-    let ring = add(doc, root, "div", "rg")?;
+    let ring = elem(append(root, "<div class=rg></div>"))?;
     gone_with(&ring);
     let block = match step.advance == Advance::Button {
-        true => Some(add(doc, root, "div", "bk")?),
+        true => Some(elem(append(root, "<div class=bk></div>"))?),
         false => None,
     };
     if let Some(b) = &block {
@@ -474,14 +466,16 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
     if !body.is_object() {
         return;
     }
-    let Ok(desc) = add(doc, body.unchecked_ref(), "div", "") else {
+    let Ok(desc) = elem(append(&body, "<div id=porchlight-tour-step hidden></div>")) else {
         return;
     };
     gone_with(&desc);
+    // Both trimmed already (`Step::read`).
     let mut text = step.title.clone().unwrap_or_default();
-    text.push(' ');
+    if !text.is_empty() {
+        text.push(' ');
+    }
     text.push_str(&step.body);
-    let _ = attrs(&desc, &[("id", DESC_ID), ("hidden", "")]);
     // Hidden even from a page rule such as `body > div {display: block}` (an inline style
     // through the CSSOM, which a strict CSP allows).
     call2(
@@ -490,13 +484,15 @@ fn describe(doc: &Document, t: &Element, step: &Step) {
         &"display".into(),
         &"none".into(),
     );
-    set(&desc, "textContent", &trim(&text).into());
+    set(&desc, "textContent", &text.into());
     let name = JsValue::from_str("aria-describedby");
     let before = call1(t, "getAttribute", &name);
-    let mut ids = before.as_string().unwrap_or_default();
-    ids.push(' ');
+    let mut ids = trimmed(&before).unwrap_or_default();
+    if !ids.is_empty() {
+        ids.push(' ');
+    }
     ids.push_str(DESC_ID);
-    let _ = t.set_attribute("aria-describedby", trim(&ids));
+    let _ = t.set_attribute("aria-describedby", &ids);
     // Put back as it was.
     let m = if before.is_null() {
         "removeAttribute"
@@ -512,11 +508,7 @@ pub(crate) fn advanced(e: &JsValue) {
     let Some(last) = with(|s| s.live.as_ref().map(|l| l.step.last())).flatten() else {
         return;
     };
-    if get(e, "type") == "change"
-        && get(&get(e, "currentTarget"), "value")
-            .as_string()
-            .is_none_or(|v| blank(&v))
-    {
+    if get(e, "type") == "change" && trimmed(&get(&get(e, "currentTarget"), "value")).is_none() {
         return;
     }
     report(if last { "done" } else { "next" });

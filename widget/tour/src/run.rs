@@ -4,12 +4,10 @@
 use std::cell::RefCell;
 
 use js_sys::{Function, Object};
-use porchlight_widget_common::js::{
-    blank, call0, call1, call2, get, get_f64, get_str, set, window,
-};
+use porchlight_widget_common::js::{call0, call1, call2, get, get_f64, get_str, set, window};
 use porchlight_widget_common::place::Prefer;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, EventTarget, HtmlElement};
+use web_sys::{Element, EventTarget};
 
 use crate::card;
 use crate::follow;
@@ -49,7 +47,12 @@ pub(crate) struct Step {
     pub selector: Option<String>,
     pub prefer: Prefer,
     pub advance: Advance,
-    pub video: Option<String>,
+    /// The body as the edge made it markup (`bodyHtml`: `shared::chat::markup`, every text
+    /// escaped), drawn as is.
+    pub html: Option<String>,
+    /// A video step's player, as the edge checked it (`player`: `shared::experiences::
+    /// video_source`'s answer): its URL and whether it is an embed (else a file).
+    pub video: Option<(String, bool)>,
     pub wait_ms: u32,
     /// 0-based.
     pub index: u32,
@@ -62,7 +65,7 @@ pub(crate) struct Step {
 impl Step {
     fn read(cfg: &JsValue) -> Step {
         let s = get(cfg, "step");
-        let text = |k: &str| get_str(&s, k).filter(|t| !blank(t));
+        let text = |k: &str| trimmed(&get(&s, k));
         let num = |v: &JsValue, k: &str, d: f64| get_f64(v, k).unwrap_or(d).max(0.0);
         let prefer = match get_str(&s, "placement").as_deref() {
             Some("left") => Prefer::Left,
@@ -87,7 +90,11 @@ impl Step {
                 Some("fill") => Advance::Fill,
                 _ => Advance::Other,
             },
-            video: text("videoUrl"),
+            html: get(&s, "bodyHtml").as_string(),
+            video: {
+                let p = get(&s, "player");
+                get_str(&p, "src").map(|u| (u, get_str(&p, "kind").as_deref() == Some("embed")))
+            },
             wait_ms: num(&s, "waitMs", 10_000.0).min(60_000.0) as u32,
             index: num(cfg, "index", 0.0) as u32,
             count: num(cfg, "count", 1.0).max(1.0) as u32,
@@ -125,9 +132,8 @@ pub(crate) struct St {
     pub g: u32,
     pub act: Option<Function>,
     pub root: Option<Element>,
-    pub nonce: Option<String>,
     /// Where focus was when the tour began: it goes back there when the tour ends.
-    pub before: Option<HtmlElement>,
+    pub before: Option<JsValue>,
     /// The module's one callback ([`on`]), made once, kept for the page's life.
     pub h: Option<Function>,
     /// The step waiting for its element, and the `MutationObserver` that watches for it.
@@ -154,7 +160,6 @@ thread_local! {
             g: 0,
             act: None,
             root: None,
-            nonce: None,
             before: None,
             h: None,
             waiting: None,
@@ -208,6 +213,25 @@ pub(crate) fn make(name: &str) -> Option<JsValue> {
         &js_sys::Array::of1(&handler()),
     )
     .ok()
+}
+
+/// `v` as an element when it is an object: every value taken so is an element or nothing (the
+/// engagement module's root, what a query or `lastElementChild` answered), so no `instanceof`
+/// import.
+pub(crate) fn elem(v: JsValue) -> Result<Element, JsValue> {
+    match v.is_object() {
+        true => Ok(v.unchecked_into()),
+        false => Err(v),
+    }
+}
+
+/// `v.trim()` by the browser when `v` is a string; `None` when nothing is left (no Unicode
+/// whitespace table or UTF-8 decoder in the module for `str::trim`).
+pub(crate) fn trimmed(v: &JsValue) -> Option<String> {
+    v.dyn_ref::<js_sys::JsString>()?
+        .trim()
+        .as_string()
+        .filter(|t| !t.is_empty())
 }
 
 /// Whether `o[k]` is truthy (its value dropped here, not at every caller).
@@ -287,20 +311,20 @@ pub(crate) fn report(name: &str) {
 #[wasm_bindgen]
 pub fn show(cfg: JsValue) {
     teardown();
-    let Ok(root) = get(&cfg, "root").dyn_into::<Element>() else {
+    let Ok(root) = elem(get(&cfg, "root")) else {
         return;
     };
     with(|s| {
         s.gen += 1;
         s.g = s.gen;
-        s.act = get(&cfg, "act").dyn_into().ok();
-        s.nonce = get_str(&cfg, "nonce");
+        // Not checked: `call1` of anything but a function is an `Err`, ignored (`report`).
+        s.act = Some(get(&cfg, "act").unchecked_into());
         if s.before.is_none() {
             s.before = follow::focused();
         }
         s.root = Some(root.clone());
     });
-    card::style(&root);
+    card::style(&root, get_str(&cfg, "nonce"));
     let step = Step::read(&cfg);
     if !step.anchored() {
         return draw(step, None);
@@ -324,11 +348,9 @@ pub fn hide() {
     .flatten();
     // Back where it was — unless the visitor has moved it since (a link that took the tour
     // down): only from the tour (gone now: the body) or nowhere. Without scrolling the page.
-    let active = follow::doc().map(|d| get(&d, "activeElement"));
-    let body = follow::doc().map(|d| get(&d, "body"));
-    let free = active
-        .as_ref()
-        .is_none_or(|a| a.is_null() || Some(a) == body.as_ref());
+    let d: JsValue = follow::doc().map(Into::into).unwrap_or_default();
+    let active = get(&d, "activeElement");
+    let free = active.is_falsy() || active == get(&d, "body");
     if let Some(b) = before.filter(|b| free && is(b, "isConnected")) {
         let o = Object::new();
         set(&o, "preventScroll", &JsValue::TRUE);
@@ -438,11 +460,11 @@ fn event(e: &JsValue) {
 /// Whether `e` is where the visitor types: arrows there move the caret, never the tour.
 fn typing(e: &JsValue) -> bool {
     let el = get(&call0(e, "composedPath"), "0");
-    el.is_instance_of::<HtmlElement>()
-        && (matches!(
-            get_str(&el, "tagName").as_deref(),
-            Some("INPUT" | "TEXTAREA" | "SELECT" | "VIDEO" | "AUDIO")
-        ) || is(&el, "isContentEditable"))
+    // Read by name: anything else (a document, an SVG element) has neither.
+    matches!(
+        get_str(&el, "tagName").as_deref(),
+        Some("INPUT" | "TEXTAREA" | "SELECT" | "VIDEO" | "AUDIO")
+    ) || is(&el, "isContentEditable")
 }
 
 /// Escape ends the tour (while focus is in it, or nowhere in particular); the arrow keys go

@@ -167,13 +167,19 @@ pub fn answer(
             continue;
         };
         // Stored JSON goes out as stored (validated when saved): no parse, no re-serialize —
-        // except content with translations, served in the visitor's language.
+        // except content with translations, served in the visitor's language, and a tour
+        // (its steps' markup and players; made once per version and language).
         fn raw(t: &str) -> Option<&RawValue> {
             serde_json::from_str(t).ok()
         }
-        let content = if parsed.translated {
-            let default = default_language.get_or_init(|| workspace.messenger().default_language);
-            let lang = translations::served_language(visitor.locale.as_deref(), default);
+        let content = if parsed.reworked() {
+            let lang = if parsed.translated {
+                let default =
+                    default_language.get_or_init(|| workspace.messenger().default_language);
+                translations::served_language(visitor.locale.as_deref(), default)
+            } else {
+                None
+            };
             parsed.served(&row.content, lang).map(Cow::Owned)
         } else {
             raw(&row.content).map(Cow::Borrowed)

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use porchlight_shared::content::Delivery;
-use porchlight_shared::experiences::{ChecklistContent, SurveyContent, SurveyFormat};
+use porchlight_shared::experiences::{served_steps, ChecklistContent, SurveyContent, SurveyFormat};
 use porchlight_shared::targeting::arbitrate::Kind;
 use porchlight_shared::translations::{has_translations, localized_in, read_default};
 use serde_json::value::RawValue;
@@ -28,15 +28,22 @@ pub struct Parsed {
     pub delivery: Delivery,
     pub kind: Kind,
     pub checklist: Option<ChecklistContent>,
-    /// The content has translations (without, it goes out as stored).
+    /// The content has translations (without, it goes out as stored, unless it is a tour).
     pub translated: bool,
     /// The content as each language's visitors are served it, made once per language.
     served: RefCell<Vec<(Option<&'static str>, Box<RawValue>)>>,
 }
 
 impl Parsed {
+    /// Whether the content goes out through [`Parsed::served`]: translated, or a tour (its
+    /// steps with their markup and player, `shared::experiences::served_steps`).
+    pub fn reworked(&self) -> bool {
+        self.translated || self.kind == Kind::Tour
+    }
+
     /// The item's content (`stored`, this version's) as served in translation `lang`
-    /// (`shared::translations::served_language`; `None`: the default text).
+    /// (`shared::translations::served_language`; `None`: the default text); a tour's steps
+    /// with their body's markup and video's player.
     pub fn served(&self, stored: &str, lang: Option<&'static str>) -> Option<Box<RawValue>> {
         if let Ok(made) = self.served.try_borrow() {
             if let Some((_, v)) = made.iter().find(|(l, _)| *l == lang) {
@@ -44,7 +51,11 @@ impl Parsed {
             }
         }
         let v: Value = serde_json::from_str(stored).ok()?;
-        let out = serde_json::value::to_raw_value(&localized_in(v, lang)).ok()?;
+        let mut v = localized_in(v, lang);
+        if self.kind == Kind::Tour {
+            served_steps(&mut v);
+        }
+        let out = serde_json::value::to_raw_value(&v).ok()?;
         if let Ok(mut made) = self.served.try_borrow_mut() {
             made.push((lang, out.clone()));
         }

@@ -5,6 +5,7 @@
 //! survey answer) is refused by the edge as an unknown item: nothing is counted or stored. A
 //! token that does not verify changes nothing but `previewError` (the page still works).
 
+use porchlight_shared::experiences::served_steps;
 use porchlight_shared::preview::verify;
 use porchlight_shared::ApiError;
 use serde_json::value::RawValue;
@@ -40,7 +41,10 @@ pub async fn apply(
         out["previewError"] = json!("the previewed item no longer exists");
         return serde_json::value::to_raw_value(&out).map_err(crate::internal);
     };
-    let content = parse_json(&row.content);
+    let mut content = parse_json(&row.content);
+    if kind == ItemKind::Tour {
+        served_steps(&mut content);
+    }
     let mut item = json!({
         "id": format!("preview-{}", row.id), "kind": row.kind, "priority": row.priority,
         "content": content, "triggers": [], "frequency": "always",
