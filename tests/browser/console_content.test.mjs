@@ -1,6 +1,7 @@
 // A site owner authors content in the console: a banner with an audience, activated, shows on
 // the demo page in another tab; the API's errors sit beside the field they point at; a draft
-// survives a reload; duplicate, pause and archive; hostile names stay text.
+// survives a reload; duplicate, pause and archive; hostile names stay text; a survey answered in
+// the widget on the demo page changes the console's counts and charts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { join } from 'node:path';
 import { freshContext, watchErrors } from '../lib/browser.mjs';
 import { BASE, call, boot, createWorkspace } from '../lib/harness.mjs';
 import { signIn, nav, screenTitle, checkScreen } from '../lib/console.mjs';
+import { until } from '../lib/engage.mjs';
+import { choose, primary, rate, screenIs, watchAnswers } from '../lib/surveys.mjs';
 
 const creds = JSON.parse(readFileSync(join(process.env.PORCHLIGHT_PERSIST, 'demo-credentials.json'), 'utf8'));
 const HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
@@ -219,6 +222,69 @@ test('survey results: a visitor answers, the console’s counts, NPS and charts 
     assert.equal(await page.evaluate(() => window.__xss), undefined);
     await checkScreen(page, 'survey-results');
     assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a survey answered in the widget on the demo page (another tab): the console\'s counts and chart change', async () => {
+  const tag = `s${Date.now().toString(36)}`;
+  const nps = `How likely are you to recommend Acme (${tag})?`;
+  const made = await call('POST', '/admin/v1/surveys', { token: creds.secretKey, body: { name: `Demo page NPS ${tag}`, frequency: 'until_completed',
+    audience: { type: 'condition', property: { source: 'page', key: 'query.surveytest' }, operator: 'equals', value: tag },
+    content: { format: 'small', questions: [
+      { id: 'nps', type: 'nps', prompt: nps, required: true },
+      { id: 'features', type: 'multiple_choice', prompt: 'What do you use?', options: ['Reports', 'Chat'], multiple: true },
+    ] } } });
+  assert.equal(made.status, 201, made.text);
+  const id = made.body.id;
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, creds.secretKey, `#/surveys/${id}`);
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.locator('.item-bar .status-active').waitFor();
+    await page.getByRole('link', { name: 'Results' }).click();
+    await screenTitle(page).filter({ hasText: `Results: Demo page NPS ${tag}` }).waitFor();
+    await page.getByText('0 responses: 0 complete, 0 partial.').waitFor();
+    const chart = (prompt) => page.getByRole('table', { name: `Answers to “${prompt}”` });
+    const row = (prompt, value) => chart(prompt).getByRole('row').filter({ has: page.getByRole('rowheader', { name: value, exact: true }) });
+    const count = (prompt, value) => row(prompt, value).getByRole('cell').first().textContent();
+    const barWidth = (prompt, value) => row(prompt, value).locator('.bar-fill').getAttribute('width');
+    assert.equal(await count(nps, '9'), '0');
+    assert.equal(await barWidth(nps, '9'), '0');
+    assert.equal(await count('What do you use?', 'Chat'), '0');
+
+    // The demo page in another tab: the visitor answers in the widget, with the mouse.
+    const demo = await context.newPage();
+    const demoErrors = watchErrors(demo);
+    const posts = watchAnswers(demo);
+    await demo.goto(`${BASE}/?surveytest=${tag}`);
+    await screenIs(demo, id, nps, 20000);
+    await rate(demo, id, 9); await primary(demo, id);
+    await screenIs(demo, id, 'What do you use?');
+    await choose(demo, id, 'Chat'); await primary(demo, id);
+    await screenIs(demo, id, 'Thank you!');
+    await until(() => posts.some((x) => x.complete && x.status === 200), 'the complete response stored', 10000);
+
+    // Back in the console: Refresh shows the response, the counts and the bars.
+    await page.bringToFront();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText('1 response: 1 complete, 0 partial.').waitFor();
+    assert.equal(await count(nps, '9'), '1');
+    assert.equal(await count(nps, '8'), '0');
+    assert.equal(await barWidth(nps, '9'), '100', 'the bar of 9 is full');
+    assert.equal(await barWidth(nps, '8'), '0');
+    assert.equal(await count('What do you use?', 'Chat'), '1');
+    assert.equal(await count('What do you use?', 'Reports'), '0');
+    assert.equal(await barWidth('What do you use?', 'Chat'), '100');
+    assert.equal(await page.locator('.nps-score').textContent(), '100');
+
+    // Archived, so the shared demo workspace is left as it was.
+    assert.equal((await call('POST', `/admin/v1/surveys/${id}/archive`, { token: creds.secretKey })).status, 200);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(demoErrors, []);
   } finally {
     await close();
   }

@@ -1,11 +1,14 @@
 // The audience rule builder: a site owner builds a rule with controls (no JSON typed), the JSON
 // it writes is what the engine takes (numbers as numbers), the estimated reach follows the rule
 // as it changes, an error the engine finds is shown beside the condition it points at, and the
-// builder is operable by keyboard; axe-clean in light and dark.
+// builder is operable by keyboard; axe-clean in light and dark. A banner whose audience is built
+// there, activated, shows on the demo page in another tab, and not to a visitor it leaves out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { freshContext, watchErrors } from '../lib/browser.mjs';
-import { call, boot, createWorkspace } from '../lib/harness.mjs';
+import { BASE, call, boot, createWorkspace } from '../lib/harness.mjs';
 import { signIn, screenTitle, checkScreen } from '../lib/console.mjs';
 
 test('build an audience with the builder, see its reach change, save it; an engine error sits beside its condition', async () => {
@@ -91,6 +94,72 @@ test('build an audience with the builder, see its reach change, save it; an engi
     assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
     assert.equal(errors.length, 1, JSON.stringify(errors));
   } finally {
+    await close();
+  }
+});
+
+test('a banner whose audience is built in the rule builder, activated, shows on the demo page in another tab; a visitor the rule leaves out does not see it', async () => {
+  const creds = JSON.parse(readFileSync(join(process.env.PORCHLIGHT_PERSIST, 'demo-credentials.json'), 'utf8'));
+  const tag = `r${Date.now().toString(36)}`;
+  const text = `Rule-built banner (${tag}).`;
+  const { context, close } = await freshContext();
+  const stranger = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, creds.secretKey, '#/outbound/new');
+    await screenTitle(page).filter({ hasText: 'New outbound message' }).waitFor();
+    await page.getByLabel('Type').selectOption('banner');
+    await page.getByLabel('Name').fill(`Rule builder banner ${tag}`);
+    await page.getByLabel('Priority').fill('1000');
+    await page.getByLabel('Body').fill(text);
+
+    // The audience, with the builder's controls: "Visitors matching rules" by keyboard, then a
+    // page condition on a query parameter of the demo page's URL.
+    const who = page.getByRole('combobox', { name: 'Who' });
+    await who.focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await who.inputValue(), 'some');
+    const prop = page.getByRole('combobox', { name: 'Property (/conditions/0)' });
+    await prop.focus();
+    await prop.selectOption('page:query.');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Query parameter (/conditions/0)');
+    await page.keyboard.type('ruletest');
+    await page.getByRole('combobox', { name: 'Comparison (/conditions/0)' }).selectOption('equals');
+    await page.getByRole('textbox', { name: 'Value (/conditions/0)' }).click();
+    await page.keyboard.type(tag);
+    const audience = { type: 'group', operator: 'and', conditions: [
+      { type: 'condition', property: { source: 'page', key: 'query.ruletest' }, operator: 'equals', value: tag }] };
+    assert.deepEqual(JSON.parse(await page.getByLabel('Audience rule (JSON)').inputValue()), audience, 'the builder wrote the rule');
+    await page.getByRole('button', { name: 'Create outbound message' }).click();
+    await page.waitForURL(/#\/outbound\/out_/);
+    const id = decodeURIComponent(page.url().split('/').pop());
+    await screenTitle(page).filter({ hasText: `Rule builder banner ${tag}` }).waitFor();
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.locator('.item-bar .status-active').waitFor();
+    const stored = await call('GET', `/admin/v1/outbound/${id}`, { token: creds.secretKey });
+    assert.equal(stored.body.status, 'active');
+    assert.deepEqual(stored.body.audience, audience);
+
+    // The demo page, in another tab of the same browser: the visitor the rule admits sees it.
+    const demo = await context.newPage();
+    await demo.goto(`${BASE}/?ruletest=${tag}`);
+    await demo.locator(`[data-porchlight-item="${id}"]`).getByText(text).waitFor({ timeout: 20000 });
+
+    // Another browser on the demo page with another value: the seeded welcome banner shows (the
+    // widget has drawn what the edge offered) and this one does not.
+    const other = await stranger.context.newPage();
+    await other.goto(`${BASE}/?ruletest=someone-else`);
+    await other.getByText('Acme Analytics turns your product data into reports').waitFor({ timeout: 20000 });
+    assert.equal(await other.locator(`[data-porchlight-item="${id}"]`).count(), 0, 'not shown to a visitor the rule leaves out');
+
+    // Archived, so the shared demo workspace is left as it was.
+    await page.getByRole('button', { name: 'Archive' }).click();
+    await page.locator('.item-bar .status-archived').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await stranger.close();
     await close();
   }
 });

@@ -439,3 +439,88 @@ for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', 
     }
   });
 }
+
+/** A host page of workspace `id` on a loopback port of its own (closed after the file). */
+async function pageOf(id) {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><html lang="en"><head><title>Host</title><link rel="icon" href="data:,"></head><body><main><h1>Host</h1></main>
+      <script async src="${BASE}/porchlight.js" data-workspace="${id}"></script></body></html>`);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  after(() => server.close());
+  return `http://127.0.0.1:${server.address().port}/`;
+}
+
+/** The panel header's team list: per teammate, the avatar's src (null: initials) and the name. */
+const team = (page) => page.evaluate(() => [...document.getElementById('porchlight-root').shadowRoot.querySelectorAll('ul.t li')].map((li) => ({
+  img: li.querySelector('img.a')?.getAttribute('src') ?? null,
+  initials: li.querySelector('span.a')?.textContent ?? null,
+  name: li.querySelector('span:not(.a)')?.textContent ?? null,
+})));
+
+test('Home: office hours say when the team replies (in hours) or the away message (out of hours); the team\'s avatars in the header', async () => {
+  const avatar = `${BASE}/favicon.svg`;
+  const open24 = { timeZone: 'Pacific/Auckland', hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' }], replyTime: 'minutes' };
+  const inHours = await createWorkspace({ messenger: { welcomeMessage: 'Welcome to the shop', teammates: [{ name: 'Ada Lovelace', avatarUrl: avatar }, { name: 'Grace Hopper' }] } });
+  assert.equal((await call('PATCH', '/admin/v1/workspace', { token: inHours.key, body: { officeHours: open24 } })).status, 200);
+  // Out of hours: open only on a day three days from today (UTC), whatever the time now.
+  const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+  const away = { timeZone: 'UTC', hours: [{ days: [days[(new Date().getUTCDay() + 3) % 7]], open: '09:00', close: '17:00' }], offlineMessage: 'Back on <b>Monday</b>.' };
+  const outHours = await createWorkspace();
+  const patched = await call('PATCH', '/admin/v1/workspace', { token: outHours.key, body: { officeHours: away } });
+  assert.equal(patched.status, 200, patched.text);
+  for (const [ws, line, teammates] of [
+    [inHours, 'The team typically replies in a few minutes.', [{ img: avatar, initials: null, name: 'Ada Lovelace' }, { img: null, initials: 'GH', name: 'Grace Hopper' }]],
+    [outHours, 'Back on <b>Monday</b>.', []],
+  ]) {
+    const where = await pageOf(ws.id);
+    await inPage(async (page, errors) => {
+      await page.goto(where);
+      await launcher(page).click();
+      await tab(page, 'Home').waitFor({ timeout: 15000 });
+      assert.equal(await tab(page, 'Home').getAttribute('aria-selected'), 'true');
+      // Home, as it opens: the office-hours line, as text.
+      await space(page, 'Home').getByText(line, { exact: true }).waitFor({ timeout: 10000 });
+      assert.equal(await space(page, 'Home').locator('b').count(), 0, 'the away message is text');
+      assert.deepEqual(await team(page), teammates);
+      if (teammates.length) {
+        // The avatar really drawn (loaded), and the list named for what it is.
+        await page.waitForFunction(() => document.getElementById('porchlight-root').shadowRoot.querySelector('ul.t img.a')?.naturalWidth > 0);
+        assert.equal(await page.locator('#porchlight-root ul.t').getAttribute('aria-label'), 'Team');
+        await page.screenshot({ path: outputPath('messenger-home-hours-team.png') });
+      }
+      assert.deepEqual(errors, []);
+    });
+  }
+});
+
+test('an unsafe avatar URL is not drawn: the edge refuses it, and the widget draws initials for one that slips through', async () => {
+  const ws = await createWorkspace({ messenger: { teammates: [{ name: 'Ada Lovelace' }] } });
+  const refused = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { messenger: { teammates: [{ name: 'Ada Lovelace', avatarUrl: 'javascript:window.pwned=1' }] } } });
+  assert.equal(refused.status, 400, refused.text);
+  const where = await pageOf(ws.id);
+  await inPage(async (page, errors) => {
+    // A boot answer carrying unsafe URLs (as if stored before the edge checked, or tampered with).
+    await page.route(`${BASE}/v1/boot`, async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      body.settings.messenger.teammates = [
+        { name: 'Ada Lovelace', avatarUrl: 'javascript:window.pwned=1' },
+        { name: 'Grace Hopper', avatarUrl: 'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" onload="window.pwned=2"/>' },
+        { name: 'Alan Turing', avatarUrl: `${BASE}/favicon.svg` },
+      ];
+      await route.fulfill({ response: res, json: body });
+    });
+    await page.goto(where);
+    await launcher(page).click();
+    await tab(page, 'Home').waitFor({ timeout: 15000 });
+    assert.deepEqual(await team(page), [
+      { img: null, initials: 'AL', name: 'Ada Lovelace' },
+      { img: null, initials: 'GH', name: 'Grace Hopper' },
+      { img: `${BASE}/favicon.svg`, initials: null, name: 'Alan Turing' },
+    ]);
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.deepEqual(errors, []);
+  });
+});

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { author, focused, hostPage, open, tabTo, until, workspace } from '../lib/engage.mjs';
 import { call } from '../lib/harness.mjs';
+import { watchErrors } from '../lib/browser.mjs';
 import { EVENTS, back, byQuestion, choose, keyNext, primary, rate, results, screen, screenIs, survey, visit, watchAnswers } from '../lib/surveys.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -426,6 +427,83 @@ test('a survey resumed after a reload is shown once: one "shown" impression, one
     assert.equal(item.response.clientId, first.c);
     const r = await stored(ws, id);
     assert.deepEqual(r.responses, { total: 1, complete: 0, partial: 1 });
+  } finally {
+    await close();
+  }
+});
+
+test('a second tab opened after the first answered question 1 resumes at question 2; finishing there completes one response, every answer once', async () => {
+  const { ws, id, url, context, page, errors, close, posts } = await visit(BRANCHED, { content: { format: 'small' } });
+  try {
+    await page.goto(url);
+    await screenIs(page, id, 'Recommend us?');
+    await rate(page, id, 9); await primary(page, id);
+    await screenIs(page, id, 'What went right?');
+    await until(() => posts.some((x) => x.status === 200), 'the first answer stored');
+    // A tab opened now: the open response resumes where it stopped, not at question 1.
+    const other = await context.newPage();
+    const otherErrors = watchErrors(other);
+    const posts2 = watchAnswers(other);
+    await other.goto(url);
+    const s = await screenIs(other, id, 'What went right?');
+    assert.deepEqual(s.buttons, ['Back', 'Next']);
+    await other.locator(`[data-porchlight-item="${id}"] input.tx`).fill('Second tab'); await primary(other, id);
+    await screenIs(other, id, 'Rate us');
+    await rate(other, id, 5); await primary(other, id);
+    await screenIs(other, id, 'Thank you!');
+    await until(() => posts2.some((x) => x.complete && x.status === 200), 'complete');
+    // One response id across both tabs; the first tab hears it and closes the survey.
+    assert.equal(new Set([...posts, ...posts2].map((x) => x.clientId)).size, 1, 'one response');
+    await screenIs(page, id, null);
+    const r = await stored(ws, id);
+    assert.deepEqual(r.responses, { total: 1, complete: 1, partial: 0 });
+    assert.deepEqual(r.answers, { nps: 9, high: 'Second tab', last: 5 });
+    for (const q of Object.values(r.questions)) assert.ok(q.answered <= 1, `${q.id} answered once`);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(otherErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('the five-face emoji rating: five named faces, answered with the mouse and with the keyboard', async () => {
+  const FACES = ['Very unhappy', 'Unhappy', 'Neutral', 'Happy', 'Very happy'];
+  const { ws, id, url, page, errors, close, posts } = await visit([
+    { id: 'mouse', type: 'emoji_rating', prompt: 'How was setup?', required: true, count: 5 },
+    { id: 'keys', type: 'emoji_rating', prompt: 'How are the reports?', required: true },
+  ], { content: { format: 'large' } });
+  const faces = () => page.evaluate((s) => [...document.querySelector(s).shadowRoot.querySelectorAll('dialog.sv[open] label.c input')]
+    .map((i) => ({ value: i.value, type: i.type, name: i.getAttribute('aria-label'), checked: i.checked })), `[data-porchlight-item="${id}"]`);
+  try {
+    await page.goto(url);
+    await screenIs(page, id, 'How was setup?');
+    assert.deepEqual((await faces()).map((f) => [f.value, f.type, f.name]), FACES.map((n, i) => [String(i + 1), 'radio', n]));
+    // The mouse: the fifth face.
+    await rate(page, id, 5);
+    assert.deepEqual((await faces()).filter((f) => f.checked).map((f) => f.value), ['5']);
+    await primary(page, id);
+    // The keyboard: focus is on the first face; Space picks it, three arrows on: the fourth.
+    await screenIs(page, id, 'How are the reports?');
+    assert.equal((await faces()).length, 5, 'five faces by default');
+    const f = await focused(page);
+    assert.equal(f.tag, 'input');
+    assert.equal(f.label, 'Very unhappy');
+    await page.keyboard.press('Space');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    assert.equal((await focused(page)).label, 'Happy');
+    assert.deepEqual((await faces()).filter((x) => x.checked).map((x) => x.value), ['4']);
+    // One tab stop: Tab leaves the faces at once (for Back, then Submit).
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).tag, 'button', `one Tab leaves the group: ${JSON.stringify(await focused(page))}`);
+    await page.keyboard.press('Shift+Tab');
+    assert.equal((await focused(page)).label, 'Happy', 'back on the picked face');
+    await keyNext(page);
+    await screenIs(page, id, 'Thank you!');
+    await until(() => posts.some((x) => x.complete && x.status === 200), 'the complete response stored');
+    const r = await stored(ws, id);
+    assert.deepEqual(r.answers, { mouse: 5, keys: 4 });
+    assert.deepEqual(r.questions.keys.distribution, { 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 }, 'counted over five faces');
+    assert.deepEqual(errors, []);
   } finally {
     await close();
   }

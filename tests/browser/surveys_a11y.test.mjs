@@ -214,6 +214,49 @@ test('startSurvey shows an offered survey at once; closing half-way is a dismiss
   }
 });
 
+test('startSurvey on a paused survey and on one whose audience leaves the visitor out shows nothing; debug says why', async () => {
+  const ws = await workspace();
+  const later = { type: 'event', name: 'never_tracked' };
+  const paused = await survey(ws, [TYPES[0]], { triggers: [later] });
+  const p = await call('POST', `/admin/v1/surveys/${paused}/pause`, { token: ws.key });
+  assert.equal(p.status, 200, p.text);
+  const excluded = await survey(ws, [TYPES[2]], { audience: { type: 'condition', property: { source: 'custom', key: 'plan' }, operator: 'equals', value: 'enterprise' } });
+  // One the visitor is offered (its trigger never fires): the page works, and debug lists it.
+  const offered = await survey(ws, [TYPES[5]], { triggers: [later] });
+  const { page, errors, close } = await open();
+  const warnings = [];
+  const tables = [];
+  page.on('console', async (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+    if (m.type() === 'table') tables.push(await m.args()[0].jsonValue());
+  });
+  const posts = watchAnswers(page);
+  try {
+    await page.goto(hostPage(ws.id, { head: EVENTS }));
+    await page.waitForFunction(() => window.Porchlight?.l, null, { timeout: 15000 });
+    await page.evaluate(() => window.Porchlight('debug'));
+    await until(() => tables.length > 0, 'the debug table');
+    for (const s of [paused, excluded]) {
+      await page.evaluate((x) => window.Porchlight('startSurvey', x), s);
+      await until(() => warnings.some((w) => w.includes('startSurvey: this survey is not offered') && w.includes(s)), `the warning for ${s}`);
+    }
+    await sleep(1500);
+    for (const s of [paused, excluded, offered]) assert.equal(await screen(page, s), null, `${s} not shown`);
+    assert.equal(await page.locator(`${sel(paused)}, ${sel(excluded)}`).count(), 0, 'nothing drawn');
+    assert.deepEqual(posts, [], 'nothing answered');
+    const rows = Object.fromEntries(tables.at(-1).map((r) => [r.id, r]));
+    assert.equal(rows[offered]?.state, 'trigger waiting', JSON.stringify(tables.at(-1)));
+    assert.equal(rows[excluded]?.state, 'not eligible', JSON.stringify(tables.at(-1)));
+    assert.match(rows[excluded].why, /audience/);
+    assert.ok(rows[paused], `debug says why the paused survey is not shown: ${JSON.stringify(tables.at(-1))}`);
+    assert.equal(rows[paused].state, 'not offered');
+    assert.match(rows[paused].why, /not an active survey/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('"store as attribute": once the thank-you closes, later targeting sees the answer without a reload', async () => {
   const ws = await workspace();
   const id = await survey(ws, [{ ...TYPES[0], storeAsAttribute: 'nps_score', required: true }]);

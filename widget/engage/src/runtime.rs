@@ -61,6 +61,8 @@ struct Rt {
     stopped: bool,
     /// The last verdicts, for `debug`.
     last: Vec<(String, Verdict)>,
+    /// Ids the page asked `startSurvey` for that the edge does not offer, for `debug`.
+    asked: Vec<String>,
     /// Clicks made before the first answer (the core's, while this module downloaded, then
     /// this module's own): replayed for the items' element-click triggers once they are known
     /// (a tracked click is an event at once).
@@ -90,6 +92,7 @@ impl Rt {
         warned: Vec::new(),
         stopped: false,
         last: Vec::new(),
+        asked: Vec::new(),
         early: None,
         lang: None,
     };

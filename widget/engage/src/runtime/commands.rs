@@ -160,6 +160,11 @@ fn start_survey(id: String) {
             "startSurvey: this survey is not offered to this visitor here",
             &JsValue::from_str(&id),
         );
+        with(|rt| {
+            if !rt.asked.contains(&id) {
+                rt.asked.push(id.clone());
+            }
+        });
         if with(|rt| rt.debug).unwrap_or(false) {
             refetch();
         }

@@ -115,12 +115,26 @@ pub(super) fn print_debug() {
             row(id, "", "not here", why);
         }
         let list = &rt.skipped;
+        let mut listed = Vec::new();
         for i in 0..list.items().unwrap_or(0) {
             let s = list.at(i).unwrap_or_default();
             let text = |k: &str| s.get_str(k).unwrap_or_default();
             let mut why = String::from("the edge: ");
             why.push_str(&text("reason"));
             row(&text("id"), &text("kind"), "not eligible", &why);
+            listed.push(text("id"));
+        }
+        // Asked for by `startSurvey`, but neither offered nor left out by the edge: it is not
+        // an active survey of this workspace (paused, archived, or not one of its own).
+        for id in &rt.asked {
+            if !listed.contains(id) && !rt.items.iter().any(|i| &i.id == id) {
+                row(
+                    id,
+                    "survey",
+                    "not offered",
+                    "startSurvey: not an active survey of this workspace",
+                );
+            }
         }
     });
     let console = get(&crate::observe::win(), "console");
