@@ -199,7 +199,7 @@ test('a redraw in another locale keeps the unread count on the launcher', async 
     assert.equal(sent.status, 201, sent.text);
     await root(page).getByRole('button', { name: 'Open messenger, 1 unread' }).waitFor({ timeout: 10000 });
 
-    await relocale(page, 'fr', 'Ouvrir la messagerie, 1 non lus');
+    await relocale(page, 'fr', 'Ouvrir la messagerie, 1 non lu');
     const badge = await page.evaluate(() => {
       const b = document.querySelector('#porchlight-root').shadowRoot.querySelector('button.l .n');
       return { text: b.textContent, hidden: b.hidden };
@@ -208,7 +208,7 @@ test('a redraw in another locale keeps the unread count on the launcher', async 
     assert.deepEqual(await axe(page), []);
     await page.screenshot({ path: outputPath('i18n-switch-badge.png') });
     // Opening reads it, as before the redraw.
-    await root(page).getByRole('button', { name: 'Ouvrir la messagerie, 1 non lus' }).click();
+    await root(page).getByRole('button', { name: 'Ouvrir la messagerie, 1 non lu' }).click();
     await root(page).getByRole('button', { name: 'Ouvrir la messagerie' }).waitFor({ timeout: 10000 });
     assert.deepEqual(errors, []);
   } finally {
@@ -421,7 +421,7 @@ test('a redraw in another locale keeps the ticket updates not yet seen: the Tick
     await page.keyboard.press('Escape');
     await root(page).getByRole('button', { name: 'Open messenger, 1 unread' }).waitFor({ timeout: 10000 });
 
-    await relocale(page, 'fr', 'Ouvrir la messagerie, 1 non lus');
+    await relocale(page, 'fr', 'Ouvrir la messagerie, 1 non lu');
     // The next change counts on from there (the launcher's count is the messenger's sum).
     await move('pending');
     await root(page).getByRole('button', { name: 'Ouvrir la messagerie, 2 non lus' }).waitFor({ timeout: 10000 });

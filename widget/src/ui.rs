@@ -7,7 +7,7 @@
 use crate::js::{get, get_f64, get_str};
 use crate::theme;
 use js_sys::Array;
-use porchlight_widget_common::catalog::{self, fill, t, Msg};
+use porchlight_widget_common::catalog::{self, fill_count, t, Msg};
 use porchlight_widget_common::contract::Part;
 use porchlight_widget_common::{add, attrs, style};
 use std::cell::Cell;
@@ -557,7 +557,12 @@ impl Ui {
         badge.set_text_content(Some(&count));
         let unread;
         let label = if n > 0 {
-            unread = fill(Msg::OpenMessengerUnread, &[("count", &count)]);
+            unread = fill_count(
+                t(Msg::OpenMessengerUnread),
+                "count",
+                n as f64,
+                &[("count", &count)],
+            );
             &unread
         } else {
             t(Msg::OpenMessenger)

@@ -90,7 +90,7 @@ pub(super) const fn text(m: Msg) -> &'static str {
         Msg::SpaceHelp => "Ayuda",
         Msg::SpaceTickets => "Solicitudes",
         Msg::SpaceTasks => "Tareas",
-        Msg::SpaceTicketsUpdated => "Solicitudes, {count} actualizadas",
+        Msg::SpaceTicketsUpdated => "Solicitudes, {count|one=# actualizada|other=# actualizadas}",
         Msg::HomeRecent => "Conversación reciente",
         Msg::HomeNewMessage => "Envíanos un mensaje",
         Msg::HomeQuestions => "Preguntas frecuentes",

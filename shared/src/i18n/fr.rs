@@ -40,7 +40,7 @@ pub(super) const fn text(m: Msg) -> &'static str {
         Msg::SurveyFace4 => "Content",
         Msg::SurveyFace5 => "Très content",
         Msg::OpenMessenger => "Ouvrir la messagerie",
-        Msg::OpenMessengerUnread => "Ouvrir la messagerie, {count} non lus",
+        Msg::OpenMessengerUnread => "Ouvrir la messagerie, {count|one=# non lu|other=# non lus}",
         Msg::UnreadOverflow => "9+",
         Msg::CloseMessenger => "Fermer la messagerie",
         Msg::Team => "Équipe",
@@ -74,8 +74,12 @@ pub(super) const fn text(m: Msg) -> &'static str {
         Msg::ConversationUntitled => "Conversation",
         Msg::ConversationOpen => "{topic} · ouverte · {date}",
         Msg::ConversationClosed => "{topic} · terminée · {date}",
-        Msg::ConversationOpenUnread => "{topic} · ouverte · {date} · {count} non lus",
-        Msg::ConversationClosedUnread => "{topic} · terminée · {date} · {count} non lus",
+        Msg::ConversationOpenUnread => {
+            "{topic} · ouverte · {date} · {count|one=# non lu|other=# non lus}"
+        }
+        Msg::ConversationClosedUnread => {
+            "{topic} · terminée · {date} · {count|one=# non lu|other=# non lus}"
+        }
         Msg::TopicLabel => "De quoi s’agit-il ?",
         Msg::TopicNone => "Choisissez un sujet",
         Msg::EmailLabel => "Votre e-mail, pour recevoir notre réponse (facultatif)",
@@ -94,7 +98,7 @@ pub(super) const fn text(m: Msg) -> &'static str {
         Msg::SpaceHelp => "Aide",
         Msg::SpaceTickets => "Demandes",
         Msg::SpaceTasks => "Tâches",
-        Msg::SpaceTicketsUpdated => "Demandes, {count} mises à jour",
+        Msg::SpaceTicketsUpdated => "Demandes, {count|one=# mise à jour|other=# mises à jour}",
         Msg::HomeRecent => "Conversation récente",
         Msg::HomeNewMessage => "Envoyez-nous un message",
         Msg::HomeQuestions => "Questions fréquentes",
@@ -131,7 +135,7 @@ pub(super) const fn text(m: Msg) -> &'static str {
         Msg::TicketClosed => "fermée",
         Msg::TasksNone => "Rien à faire ici pour le moment.",
         Msg::TasksFailed => "Vos tâches n’ont pas pu être chargées ; réessayez.",
-        Msg::ChecklistProgress => "{done} sur {total} terminées",
+        Msg::ChecklistProgress => "{done|one=# terminée|other=# terminées} sur {total}",
         Msg::TaskDone => "Terminée",
         Msg::TaskTodo => "À faire",
         Msg::TaskTour => "Commencer la visite",

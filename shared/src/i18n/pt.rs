@@ -40,7 +40,7 @@ pub(super) const fn text(m: Msg) -> &'static str {
         Msg::SurveyFace4 => "Satisfeito",
         Msg::SurveyFace5 => "Muito satisfeito",
         Msg::OpenMessenger => "Abrir o chat",
-        Msg::OpenMessengerUnread => "Abrir o chat, {count} não lidas",
+        Msg::OpenMessengerUnread => "Abrir o chat, {count|one=# não lida|other=# não lidas}",
         Msg::UnreadOverflow => "9+",
         Msg::CloseMessenger => "Fechar o chat",
         Msg::Team => "Equipe",
@@ -74,8 +74,12 @@ pub(super) const fn text(m: Msg) -> &'static str {
         Msg::ConversationUntitled => "Conversa",
         Msg::ConversationOpen => "{topic} · aberta · {date}",
         Msg::ConversationClosed => "{topic} · encerrada · {date}",
-        Msg::ConversationOpenUnread => "{topic} · aberta · {date} · {count} não lidas",
-        Msg::ConversationClosedUnread => "{topic} · encerrada · {date} · {count} não lidas",
+        Msg::ConversationOpenUnread => {
+            "{topic} · aberta · {date} · {count|one=# não lida|other=# não lidas}"
+        }
+        Msg::ConversationClosedUnread => {
+            "{topic} · encerrada · {date} · {count|one=# não lida|other=# não lidas}"
+        }
         Msg::TopicLabel => "Sobre o que é?",
         Msg::TopicNone => "Escolha um assunto",
         Msg::EmailLabel => "Seu e-mail, para receber nossa resposta (opcional)",
@@ -92,7 +96,7 @@ pub(super) const fn text(m: Msg) -> &'static str {
         Msg::SpaceHelp => "Ajuda",
         Msg::SpaceTickets => "Chamados",
         Msg::SpaceTasks => "Tarefas",
-        Msg::SpaceTicketsUpdated => "Chamados, {count} atualizados",
+        Msg::SpaceTicketsUpdated => "Chamados, {count|one=# atualizado|other=# atualizados}",
         Msg::HomeRecent => "Conversa recente",
         Msg::HomeNewMessage => "Envie uma mensagem",
         Msg::HomeQuestions => "Perguntas frequentes",

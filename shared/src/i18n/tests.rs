@@ -10,7 +10,35 @@ fn placeholders(text: &str) -> Result<Vec<&str>, String> {
         match (open, close) {
             (None, None) => return Ok(names),
             (Some(o), Some(c)) if o < c => {
-                let name = &rest[o + 1..c];
+                let block = &rest[o + 1..c];
+                // A plural block (`{count|one=…|other=…}`, see `plural`): its name, and
+                // variants of known categories with `other` among them.
+                let mut parts = block.split('|');
+                let name = parts.next().unwrap_or_default();
+                let variants: Vec<&str> = parts.collect();
+                if !variants.is_empty() {
+                    let mut cats = Vec::new();
+                    for v in &variants {
+                        match v.split_once('=') {
+                            Some((cat, words))
+                                if PLURAL_CATEGORIES.contains(&cat)
+                                    && !cats.contains(&cat)
+                                    && words.contains('#')
+                                    && !words.contains(['{', '}']) =>
+                            {
+                                cats.push(cat)
+                            }
+                            _ => {
+                                return Err(format!(
+                                "plural variant {v:?} of {{{name}}} is not category=words with #"
+                            ))
+                            }
+                        }
+                    }
+                    if !cats.contains(&"other") {
+                        return Err(format!("plural block of {{{name}}} has no other"));
+                    }
+                }
                 if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase()) {
                     return Err(format!("placeholder {{{name}}} is not [a-z]+"));
                 }
@@ -25,7 +53,26 @@ fn placeholders(text: &str) -> Result<Vec<&str>, String> {
 #[test]
 fn placeholders_are_checked() {
     assert_eq!(placeholders("a {b} c {d}"), Ok(vec!["b", "d"]));
-    for bad in ["{", "}", "a } b {", "{A}", "{}", "{a{b}}", "{a b}", "{a1}"] {
+    assert_eq!(
+        placeholders("{n|one=# lu|other=# lus} {d}"),
+        Ok(vec!["n", "d"])
+    );
+    for bad in [
+        "{",
+        "}",
+        "a } b {",
+        "{A}",
+        "{}",
+        "{a{b}}",
+        "{a b}",
+        "{a1}",
+        "{n|one=# lu}",
+        "{n|one=lu|other=# lus}",
+        "{n|uno=# lu|other=# lus}",
+        "{n|other=# a|other=# b}",
+        "{n|other}",
+        "{|other=#}",
+    ] {
         assert!(placeholders(bad).is_err(), "{bad}");
     }
 }
@@ -198,4 +245,71 @@ fn a_boot_names_the_locale_or_keeps_the_visitors() {
     assert_eq!(boot(None, Some(&[])).locale(Some("pt-BR"), de), Locale::Pt);
     assert_eq!(boot(None, None).locale(None, de), de);
     assert_eq!(boot(None, None).locale(Some("tlh"), Locale::En), Locale::En);
+}
+
+#[test]
+fn plural_picks_the_category_s_words_else_other_and_keeps_the_rest() {
+    let fr = "Ouvrir, {count|one=# non lu|other=# non lus} · {date}";
+    assert_eq!(
+        plural(fr, "count", "one"),
+        "Ouvrir, {count} non lu · {date}"
+    );
+    assert_eq!(
+        plural(fr, "count", "other"),
+        "Ouvrir, {count} non lus · {date}"
+    );
+    // A category the block does not name (Arabic's "few" here) takes `other`, wherever it is.
+    assert_eq!(plural("{n|other=# x|one=# y}", "n", "few"), "{n} x");
+    assert_eq!(plural("{n|other=# x|one=# y}", "n", "one"), "{n} y");
+    // No block, another count's block, a lone brace: as written.
+    assert_eq!(plural("{count} unread", "count", "one"), "{count} unread");
+    assert_eq!(
+        plural("{done|one=# a|other=# b} {count}", "count", "one"),
+        "{done|one=# a|other=# b} {count}"
+    );
+    assert_eq!(plural("a { b", "n", "one"), "a { b");
+    assert_eq!(plural("", "n", "one"), "");
+}
+
+/// Each plural block of a translation counts one of its message's placeholders, and the
+/// messages whose counts agree with words in French, Spanish and Portuguese say so.
+#[test]
+fn counts_agree_where_the_grammar_wants_it() {
+    use Msg::*;
+    for (locale, m, n_one, n_other) in [
+        (
+            Locale::Fr,
+            OpenMessengerUnread,
+            "Ouvrir la messagerie, {count} non lu",
+            "Ouvrir la messagerie, {count} non lus",
+        ),
+        (
+            Locale::Fr,
+            SpaceTicketsUpdated,
+            "Demandes, {count} mise à jour",
+            "Demandes, {count} mises à jour",
+        ),
+        (
+            Locale::Es,
+            SpaceTicketsUpdated,
+            "Solicitudes, {count} actualizada",
+            "Solicitudes, {count} actualizadas",
+        ),
+        (
+            Locale::Pt,
+            OpenMessengerUnread,
+            "Abrir o chat, {count} não lida",
+            "Abrir o chat, {count} não lidas",
+        ),
+        (
+            Locale::Pt,
+            SpaceTicketsUpdated,
+            "Chamados, {count} atualizado",
+            "Chamados, {count} atualizados",
+        ),
+    ] {
+        let text = super::text(locale, m);
+        assert_eq!(plural(text, "count", "one"), n_one);
+        assert_eq!(plural(text, "count", "other"), n_other);
+    }
 }

@@ -185,6 +185,36 @@ pub fn lookup(i: usize, en: &'static str) -> &'static str {
     })
 }
 
+/// [`fill_text`] for a text that counts `n` things under `{name}`: a translation whose words
+/// agree with the count writes a plural block (`{name|one=# non lu|other=# non lus}`,
+/// `porchlight_shared::i18n::plural`), whose variant the browser's `Intl.PluralRules` picks
+/// for `n` in the visitor's locale (no plural rules shipped). Texts without one (English's)
+/// are filled as they are, without asking the browser.
+pub fn fill_count(text: &str, name: &str, n: f64, args: &[(&str, &str)]) -> String {
+    if !text.bytes().any(|b| b == b'|') {
+        return fill_text(text, args);
+    }
+    fill_text(
+        &porchlight_shared::i18n::plural(text, name, &category(n)),
+        args,
+    )
+}
+
+/// `n`'s plural category in the visitor's locale (`one`, `few`, `other`…).
+#[cfg(target_arch = "wasm32")]
+fn category(n: f64) -> String {
+    let locales = js_sys::Array::of1(&JsValue::from_str(&intl_locale()));
+    js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new())
+        .select(n)
+        .into()
+}
+
+/// Native tests have no `Intl`: English's rule (1 is `one`).
+#[cfg(not(target_arch = "wasm32"))]
+fn category(n: f64) -> String {
+    if n == 1.0 { "one" } else { "other" }.into()
+}
+
 /// `m` with each `{name}` replaced by its value (unknown placeholders stay as written).
 #[inline(always)]
 pub fn fill(m: Msg, args: &[(&str, &str)]) -> String {
@@ -246,5 +276,18 @@ mod tests {
         assert_eq!(fill_text("{unknown} {", &[]), "{unknown} {");
         assert_eq!(fill_text("} {a", &[("a", "1")]), "} {a");
         assert_eq!(fill_text("", &[("a", "1")]), "");
+        let fr = "Demandes, {count|one=# mise à jour|other=# mises à jour}";
+        assert_eq!(
+            fill_count(fr, "count", 1.0, &[("count", "1")]),
+            "Demandes, 1 mise à jour"
+        );
+        assert_eq!(
+            fill_count(fr, "count", 3.0, &[("count", "3")]),
+            "Demandes, 3 mises à jour"
+        );
+        assert_eq!(
+            fill_count(t(Msg::OpenMessengerUnread), "count", 1.0, &[("count", "1")]),
+            "Open messenger, 1 unread"
+        );
     }
 }

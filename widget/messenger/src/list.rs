@@ -5,7 +5,7 @@ use crate::live::catch_up;
 use crate::view::{render, set_status};
 use crate::{chat, ui, Dom};
 use js_sys::Array;
-use porchlight_widget_common::catalog::{self, fill_text, t, Msg};
+use porchlight_widget_common::catalog::{self, fill_count, t, Msg};
 use porchlight_widget_common::js::{get, get_f64, get_str, num};
 use porchlight_widget_common::{add, attrs};
 use std::cell::RefCell;
@@ -143,8 +143,10 @@ pub(crate) fn label(c: &JsValue) -> String {
         (false, true) => t(Msg::ConversationOpenUnread),
         (true, true) => t(Msg::ConversationClosedUnread),
     };
-    fill_text(
+    fill_count(
         text,
+        "count",
+        unread,
         &[("topic", &topic), ("date", &date), ("count", &count)],
     )
 }

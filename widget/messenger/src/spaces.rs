@@ -11,7 +11,7 @@
 
 use crate::rules::{tab_after, Space};
 use crate::{ui, Dom};
-use porchlight_widget_common::catalog::{fill, t, Msg};
+use porchlight_widget_common::catalog::{fill_count, t, Msg};
 use porchlight_widget_common::contract::SPACES;
 use porchlight_widget_common::js::{get, get_str, num};
 use porchlight_widget_common::{add, attrs};
@@ -322,7 +322,12 @@ pub(crate) fn set_updates(n: u32) {
     let label = if n == 0 {
         t(Msg::SpaceTickets).into()
     } else {
-        fill(Msg::SpaceTicketsUpdated, &[("count", &count)])
+        fill_count(
+            t(Msg::SpaceTicketsUpdated),
+            "count",
+            n as f64,
+            &[("count", &count)],
+        )
     };
     at(&tab, &[("aria-label", &label)]);
 }

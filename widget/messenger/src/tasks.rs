@@ -11,7 +11,7 @@ use crate::rules::{checklist_order, may_open, progress, Space};
 use crate::spaces::{at, button, el, focus, show};
 use crate::{ui, Dom};
 use js_sys::{encode_uri_component, Array, Function, Object};
-use porchlight_widget_common::catalog::{fill, t, Msg};
+use porchlight_widget_common::catalog::{fill_count, t, Msg};
 use porchlight_widget_common::js::{get, get_str, num, set};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -65,8 +65,10 @@ pub(crate) fn todo() -> Vec<(String, String)> {
             .filter_map(|c| {
                 let title = get_str(&get(c, "content"), "title")?;
                 let (done, total) = progress(&states(c));
-                let p = fill(
-                    Msg::ChecklistProgress,
+                let p = fill_count(
+                    t(Msg::ChecklistProgress),
+                    "done",
+                    done as f64,
                     &[("done", &num(done as f64)), ("total", &num(total as f64))],
                 );
                 Some((get_str(c, "id")?, [title.as_str(), " · ", &p].concat()))
@@ -158,8 +160,10 @@ fn checklist(ui: &Dom, root: &Element, c: &JsValue) -> Option<()> {
         &sec,
         "p",
         "",
-        Some(&fill(
-            Msg::ChecklistProgress,
+        Some(&fill_count(
+            t(Msg::ChecklistProgress),
+            "done",
+            n as f64,
             &[("done", &num(n as f64)), ("total", &num(total as f64))],
         )),
     );
