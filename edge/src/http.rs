@@ -70,6 +70,19 @@ impl Ctx {
         Ok(value)
     }
 
+    /// An id query parameter (`visitorId`): the ids the edge issues are 1 to 64 letters,
+    /// digits, `_` or `-`; anything else is refused, pointing at the parameter.
+    pub fn query_id(&self, name: &str) -> Result<Option<String>, ApiError> {
+        match self.query(name)? {
+            Some(v) if is_id(&v) => Ok(Some(v)),
+            Some(_) => Err(ApiError::invalid(
+                format!("/{name}"),
+                "an id: 1 to 64 letters, digits, _ or -",
+            )),
+            None => Ok(None),
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         self.req.headers().get(name).ok().flatten()
     }
@@ -245,4 +258,26 @@ pub fn preflight(ctx: &Ctx) -> Response {
     Response::empty()
         .map(|r| r.with_status(204).with_headers(headers))
         .unwrap_or_else(|_| unreachable_response())
+}
+
+/// Whether `v` has the shape of an id the edge issues (see [`Ctx::query_id`]).
+fn is_id(v: &str) -> bool {
+    (1..=64).contains(&v.len())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_id;
+
+    #[test]
+    fn ids_are_short_and_plain() {
+        for ok in ["v_0123abcd", "A-b_9", &"x".repeat(64)] {
+            assert!(is_id(ok), "{ok}");
+        }
+        for bad in ["", "v 1", "v_1'--", "v/1", "é", &"x".repeat(65)] {
+            assert!(!is_id(bad), "{bad}");
+        }
+    }
 }

@@ -142,6 +142,45 @@ test('results: NPS score, distributions, averages, recent text', async () => {
   assertError(assert, await call('GET', `/admin/v1/surveys/${survey.id}/results`, { token: other.key }), 404, 'NOT_FOUND');
 });
 
+test('results over a date range: the responses last answered in it (the last 30 days by default); bad dates a clear error', async () => {
+  const ws = await createWorkspace();
+  const survey = await liveSurvey(ws);
+  const today = new Date().toISOString().slice(0, 10);
+  const results = (q = '') => call('GET', `/admin/v1/surveys/${survey.id}/results${q}`, { token: ws.key });
+  const done = (await boot(ws.id)).body.sessionToken;
+  assert.equal((await respond(done, survey.id, { answers: [{ questionId: 'nps', value: 10 }], complete: true })).status, 200);
+  const partial = (await boot(ws.id)).body.sessionToken;
+  assert.equal((await respond(partial, survey.id, { answers: [{ questionId: 'nps', value: 3 }] })).status, 200);
+
+  // Today, named or by default: both responses; the range is echoed.
+  for (const q of [`?from=${today}&to=${today}`, '', `?to=${today}`]) {
+    const r = await results(q);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.responses, { total: 2, complete: 1, partial: 1 }, q);
+    assert.equal(r.body.to, today, q);
+    assert.equal(Object.fromEntries(r.body.questions.map((x) => [x.id, x])).nps.answered, 2, q);
+  }
+  const def = (await results()).body;
+  assert.equal((Date.parse(def.to) - Date.parse(def.from)) / 86400000, 29, 'the default: the last 30 days, as analytics');
+  // Days before they answered: nothing counted, every question still listed.
+  const old = await results('?from=2020-01-01&to=2020-01-31');
+  assert.equal(old.status, 200, old.text);
+  assert.deepEqual([old.body.from, old.body.to], ['2020-01-01', '2020-01-31']);
+  assert.deepEqual(old.body.responses, { total: 0, complete: 0, partial: 0 });
+  const nps = old.body.questions.find((x) => x.id === 'nps');
+  assert.deepEqual([nps.answered, nps.distribution['10'], nps.nps.promoters], [0, 0, 0]);
+  // A range ending yesterday leaves out today's answers.
+  const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+  assert.equal((await results(`?to=${yesterday}`)).body.responses.total, 0);
+
+  // Bad dates: the same errors as analytics, pointing at the parameter.
+  for (const [q, path] of [['from=yesterday', '/from'], ['to=2025-02-30', '/to'], ['from=2025-03-02&to=2025-03-01', '/from'], ['from=2020-01-01&to=2025-01-01', '/from'], ['to=2025-01-01T00:00', '/to']]) {
+    const r = await results(`?${q}`);
+    assertError(assert, r, 400, 'INVALID_INPUT');
+    assert.equal(r.body.error.path, path, q);
+  }
+});
+
 test('workspace pacing: at most one survey every N days; audience is evaluated (Opencom bug 10)', async () => {
   const ws = await createWorkspace();
   const patch = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { automation: { surveyCooldownDays: 14 } } });

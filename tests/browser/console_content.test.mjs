@@ -184,7 +184,7 @@ test('duplicate, activate, pause and archive from the editor and the list', asyn
   }
 });
 
-test('survey results: a visitor answers, the console’s counts, NPS and charts change; text answers stay text', async () => {
+test('survey results: a visitor answers, the console’s counts, NPS and charts change; text answers stay text; filtered by date', async () => {
   const ws = await createWorkspace();
   const made = await call('POST', '/admin/v1/surveys', { token: ws.key, body: { name: 'Product NPS', frequency: 'always', content: { questions: [
     { id: 'nps', type: 'nps', prompt: 'How likely are you to recommend us?', required: true },
@@ -221,7 +221,34 @@ test('survey results: a visitor answers, the console’s counts, NPS and charts 
     await page.getByRole('region', { name: 'Why?' }).getByText(HOSTILE).waitFor();
     assert.equal(await page.evaluate(() => window.__xss), undefined);
     await checkScreen(page, 'survey-results');
-    assert.deepEqual(errors, []);
+
+    // By date: the From / To form analytics uses (the last 30 days by default, today last).
+    const today = new Date().toISOString().slice(0, 10);
+    const from = page.getByLabel('From', { exact: true });
+    const to = page.getByLabel('To', { exact: true });
+    assert.equal(await to.inputValue(), today);
+    await from.fill('2020-01-01');
+    await to.fill('2020-01-31');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByText('0 responses: 0 complete, 0 partial.').waitFor();
+    assert.equal(await answers('How likely are you to recommend us?', '9').textContent(), '0');
+    assert.equal(await answers('What do you use?', 'Reports').textContent(), '0');
+    assert.equal(await page.locator('.nps-score').textContent(), '—');
+    await page.getByText('Responses last answered from 2020-01-01 to 2020-01-31').waitFor();
+    await checkScreen(page, 'survey-results-range');
+    // A range that ends before it starts: the edge's error beside "From".
+    await from.fill('2020-02-02');
+    await to.press('Enter');
+    await page.waitForFunction(() => document.querySelector('input[name="from"]').getAttribute('aria-invalid') === 'true');
+    assert.match(await page.locator('.field-error:not([hidden])').textContent(), /on or before/);
+    await checkScreen(page, 'survey-results-range-error');
+    await from.fill(today);
+    await to.fill(today);
+    await to.press('Enter');
+    await page.getByText('1 response: 1 complete, 0 partial.').waitFor();
+    assert.equal(await answers('How likely are you to recommend us?', '9').textContent(), '1');
+    assert.equal(await from.getAttribute('aria-invalid'), null);
+    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no errors but the refused range above');
   } finally {
     await close();
   }

@@ -171,6 +171,59 @@ test('a teammate key opens the inbox only; the edge refuses it content and setti
   }
 });
 
+test("a visitor's profile lists their conversations and tickets even when 200 newer ones of others fill the workspace's lists", async () => {
+  const ws = await createWorkspace();
+  const mate = await call('POST', '/admin/v1/teammates', { token: ws.key, body: { name: 'Ada' } });
+  assert.equal(mate.status, 201, mate.text);
+  const grace = await boot(ws.id, { name: 'Grace' });
+  const graceToken = grace.body.sessionToken;
+  const tk = await call('POST', '/v1/tickets', { token: graceToken, body: { subject: 'Refund, long ago', body: 'Charged twice.' } });
+  assert.equal(tk.status, 201, tk.text);
+  const c = await call('POST', '/v1/conversations', { token: graceToken, body: { message: { clientId: crypto.randomUUID(), body: 'Hello from long ago' } } });
+  assert.equal(c.status, 201, c.text);
+  // 208 newer conversations and tickets of eight other visitors, each from its own address
+  // (the per-IP and per-session limits stay far away).
+  await Promise.all(Array.from({ length: 8 }, async (_, i) => {
+    const opts = { headers: { 'cf-connecting-ip': `10.200.${i}.${Math.floor(Math.random() * 250)}` } };
+    const v = await boot(ws.id, { name: `Crowd ${i}` }, opts);
+    assert.equal(v.status, 200, v.text);
+    for (let k = 0; k < 26; k++) {
+      const t = await call('POST', '/v1/tickets', { ...opts, token: v.body.sessionToken, body: { subject: `Crowd ${i}.${k}`, body: 'x' } });
+      assert.equal(t.status, 201, t.text);
+      const m = await call('POST', '/v1/conversations', { ...opts, token: v.body.sessionToken, body: { message: { clientId: crypto.randomUUID(), body: `Crowd ${i}.${k}` } } });
+      assert.equal(m.status, 201, m.text);
+    }
+  }));
+  // The premise: the workspace's lists (the latest 200) no longer hold Grace's.
+  const all = await call('GET', '/admin/v1/conversations?status=all', { token: ws.key });
+  assert.equal(all.body.conversations.length, 200);
+  assert.ok(!all.body.conversations.some((x) => x.id === c.body.conversation.id));
+  assert.ok(!(await call('GET', '/admin/v1/tickets?status=all', { token: ws.key })).body.tickets.some((x) => x.id === tk.body.id));
+
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const asked = [];
+    page.on('request', (r) => { if (/\/admin\/v1\/(conversations|tickets)\?/.test(r.url())) asked.push(new URL(r.url()).searchParams.get('visitorId')); });
+    // A teammate key (it may read visitors and tickets).
+    await signIn(page, mate.body.key, `#/visitors/${encodeURIComponent(grace.body.visitor.id)}`);
+    await screenTitle(page).filter({ hasText: 'Grace' }).waitFor();
+    const region = (name) => page.getByRole('region', { name });
+    await region('Conversations').getByRole('link', { name: /^Started/ }).waitFor();
+    assert.equal(await region('Conversations').locator('tbody tr').count(), 1, "Grace's conversation, and only hers");
+    await region('Tickets').getByText('Refund, long ago').waitFor();
+    assert.equal(await region('Tickets').locator('tbody tr').count(), 1, "Grace's ticket, and only hers");
+    assert.equal(await page.getByText(/Crowd/).count(), 0);
+    assert.deepEqual(asked.sort(), [grace.body.visitor.id, grace.body.visitor.id], 'both lists asked for her only');
+    await region('Conversations').getByRole('link', { name: /^Started/ }).click();
+    await page.locator('#messages').getByText('Hello from long ago').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
 /** Presses Tab (or Shift+Tab) until the focused element's accessible text is `name`; returns whether its focus is visible. */
 async function tabTo(page, name, back = false) {
   for (let i = 0; i < 60; i++) {

@@ -3,45 +3,15 @@
 // author picks. Every chart is a table whose rows carry an SVG bar (results.mjs), so the data
 // table and the chart are one. Figures come from the edge (`/admin/v1/analytics/…`).
 import { api } from './api.mjs';
-import { h, announce } from './dom.mjs';
+import { h } from './dom.mjs';
 import { KINDS } from './kinds.mjs';
-import { field, placeError, alertBox, showAlert } from './forms.mjs';
+import { rangeForm } from './forms.mjs';
 import { bar } from './results.mjs';
 
 const ACTIONS = [['shown', 'Shown'], ['clicked', 'Clicked'], ['dismissed', 'Dismissed'], ['completed', 'Completed']];
 const pct = (n, of) => (of ? `${Math.round((100 * n) / of)} %` : '—');
 const num = (n) => h('td', { class: 'num' }, n.toLocaleString());
 const heading = (text) => h('h1', { tabindex: '-1' }, text);
-
-/** The From / To form; `load(query)` fetches and draws, throwing the edge's errors. */
-function rangeForm(load) {
-  const from = field({ key: 'from', label: 'From', hint: 'First day (UTC)' });
-  const to = field({ key: 'to', label: 'To', hint: 'Last day (UTC), included' });
-  for (const f of [from, to]) f.input.type = 'date';
-  const alert = alertBox();
-  const form = h('form', { class: 'range-form', novalidate: true }, from.wrap, to.wrap, h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, 'Show')), alert);
-  const run = async () => {
-    showAlert(alert, '');
-    for (const f of [from, to]) f.clearError();
-    const q = new URLSearchParams();
-    if (from.input.value) q.set('from', from.input.value);
-    if (to.input.value) q.set('to', to.input.value);
-    try {
-      const r = await load(q.toString() ? `?${q}` : '');
-      from.input.value = r.from;
-      to.input.value = r.to;
-      return r;
-    } catch (e) {
-      if (e.path) placeError([from, to], e, alert); else showAlert(alert, e.message);
-      return null;
-    }
-  };
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    if (await run()) announce('Figures updated.');
-  });
-  return { form, run };
-}
 
 function dailyTable(r) {
   const most = Math.max(1, ...r.days.map((d) => d.shown));

@@ -1,7 +1,7 @@
 // Form pieces shared by the content editors and the settings: labelled fields whose error sits
 // beside them (aria-invalid + aria-describedby), JSON editors checked as you type, the API's
 // error placed at the field its JSON pointer names, and drafts kept per item in this tab.
-import { h, uid } from './dom.mjs';
+import { h, uid, announce } from './dom.mjs';
 
 /** The value at a dotted key (`content.title`) of an object. */
 export function get(obj, dotted) {
@@ -167,4 +167,38 @@ export const alertBox = () => h('p', { class: 'form-error', role: 'alert', hidde
 export function showAlert(box, text) {
   box.textContent = text;
   box.hidden = !text;
+}
+
+/**
+ * The From / To form of a report over days (analytics, survey results): `load(query)` fetches
+ * with `?from=…&to=…` (none: the edge's default, the last 30 days), draws, and returns the
+ * edge's answer, whose `from` / `to` fill the fields; the edge's errors sit beside the field.
+ */
+export function rangeForm(load) {
+  const from = field({ key: 'from', label: 'From', hint: 'First day (UTC)' });
+  const to = field({ key: 'to', label: 'To', hint: 'Last day (UTC), included' });
+  for (const f of [from, to]) f.input.type = 'date';
+  const alert = alertBox();
+  const form = h('form', { class: 'range-form', novalidate: true }, from.wrap, to.wrap, h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, 'Show')), alert);
+  const run = async () => {
+    showAlert(alert, '');
+    for (const f of [from, to]) f.clearError();
+    const q = new URLSearchParams();
+    if (from.input.value) q.set('from', from.input.value);
+    if (to.input.value) q.set('to', to.input.value);
+    try {
+      const r = await load(q.toString() ? `?${q}` : '');
+      from.input.value = r.from;
+      to.input.value = r.to;
+      return r;
+    } catch (e) {
+      if (e.path) placeError([from, to], e, alert); else showAlert(alert, e.message);
+      return null;
+    }
+  };
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (await run()) announce('Figures updated.');
+  });
+  return { form, run };
 }

@@ -1,11 +1,12 @@
 // A survey's results: responses (complete / partial), and per question how many reached and
 // answered it, the NPS score with promoters / passives / detractors, the distribution of
 // ratings and choices as a bar chart that is also the data table (each bar is a row: value,
-// answers, share), the average, and the latest text answers. Figures come from the edge
-// (`GET /admin/v1/surveys/{id}/results`, computed by shared::experiences::surveys).
+// answers, share), the average, and the latest text answers, for the responses last answered
+// in the days the author picks (the From / To form analytics uses). Figures come from the edge
+// (`GET /admin/v1/surveys/{id}/results?from=…&to=…`, computed by shared::experiences::surveys).
 import { api } from './api.mjs';
-import { h } from './dom.mjs';
-import { alertBox, showAlert } from './forms.mjs';
+import { h, announce } from './dom.mjs';
+import { alertBox, showAlert, rangeForm } from './forms.mjs';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const pct = (n, of) => (of ? `${Math.round((100 * n) / of)} %` : '—');
@@ -66,22 +67,30 @@ export async function resultsView(view, id) {
   const h1 = h('h1', { tabindex: '-1' }, 'Survey results');
   view.replaceChildren(h1, alert);
   let survey;
-  let results;
   try {
-    [survey, results] = await Promise.all([api('GET', `/admin/v1/surveys/${encodeURIComponent(id)}`), api('GET', `/admin/v1/surveys/${encodeURIComponent(id)}/results`)]);
+    survey = await api('GET', `/admin/v1/surveys/${encodeURIComponent(id)}`);
   } catch (e) {
     showAlert(alert, e.status === 404 ? 'This survey does not exist (any more).' : e.message);
     return h1;
   }
   h1.textContent = `Results: ${survey.name}`;
-  const byId = new Map(results.questions.map((q) => [q.id, q]));
-  const { total, complete, partial } = results.responses;
+  const out = h('div');
+  // The responses last answered in the days picked (the last 30 by default), as analytics.
+  const { form, run } = rangeForm(async (query) => {
+    const results = await api('GET', `/admin/v1/surveys/${encodeURIComponent(id)}/results${query}`);
+    const byId = new Map(results.questions.map((q) => [q.id, q]));
+    const { total, complete, partial } = results.responses;
+    out.replaceChildren(
+      h('div', { class: 'item-bar' },
+        h('p', { class: 'totals' }, `${total} ${total === 1 ? 'response' : 'responses'}: ${complete} complete, ${partial} partial.`),
+        h('button', { type: 'button', class: 'small quiet-border', onclick: async () => { if (await run()) { announce('Results updated.'); out.querySelector('.item-bar button')?.focus(); } } }, 'Refresh')),
+      h('p', { class: 'hint' }, `Responses last answered from ${results.from} to ${results.to} (UTC days, both included).`),
+      ...(survey.content.questions ?? []).map((q) => questionCard(q, byId.get(q.id) ?? { reached: 0, answered: 0 })));
+    return results;
+  });
   view.replaceChildren(
     h('p', { class: 'crumbs' }, h('a', { href: '#/surveys' }, 'Surveys'), ' › ', h('a', { href: `#/surveys/${encodeURIComponent(id)}` }, survey.name)),
-    h1, alert,
-    h('div', { class: 'item-bar' },
-      h('p', { class: 'totals' }, `${total} ${total === 1 ? 'response' : 'responses'}: ${complete} complete, ${partial} partial.`),
-      h('button', { type: 'button', class: 'small quiet-border', onclick: async () => { await resultsView(view, id); view.querySelector('h1')?.focus(); } }, 'Refresh')),
-    ...(survey.content.questions ?? []).map((q) => questionCard(q, byId.get(q.id) ?? { reached: 0, answered: 0 })));
+    h1, alert, form, out);
+  await run();
   return h1;
 }

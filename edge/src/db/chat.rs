@@ -206,29 +206,43 @@ pub enum InboxFilter {
     All,
 }
 
-/// The inbox: the workspace's conversations (latest first, at most 200) and only their
-/// visitors, in one batch (one snapshot).
+/// The inbox: the workspace's conversations (or one visitor's; latest first, at most 200) and
+/// only their visitors, in one batch (one snapshot).
 pub async fn inbox(
     db: &D1Database,
     ws: &str,
     filter: InboxFilter,
+    visitor: Option<&str>,
 ) -> Result<(Vec<ConversationRow>, Vec<InboxVisitor>), ApiError> {
-    let filter = match filter {
+    let status = match filter {
         InboxFilter::Open => " AND c.status = 'open'",
         InboxFilter::Closed => " AND c.status = 'closed'",
         InboxFilter::All => "",
     };
+    // One visitor's: read through their index (the planner would otherwise prefer the
+    // workspace's by status); another workspace's visitor matches nothing.
+    let mut args = vec![s(ws)];
+    let (index, filter) = match visitor {
+        Some(v) => {
+            args.push(s(v));
+            (
+                " INDEXED BY conversations_visitor",
+                format!("{status} AND c.visitor_id = ?2"),
+            )
+        }
+        None => ("", status.to_string()),
+    };
     let mut batch = Batch::new();
     let rows = batch.read::<ConversationRow>(stmt(
         db,
-        &format!("SELECT {CONV_COLS} FROM conversations c WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200"),
-        &[s(ws)],
+        &format!("SELECT {CONV_COLS} FROM conversations c{index} WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200"),
+        &args,
     )?);
     let visitors = batch.read::<InboxVisitor>(stmt(
         db,
         &format!("SELECT id, readable_id, name, email FROM visitors WHERE workspace_id = ?1 AND id IN \
-                  (SELECT c.visitor_id FROM conversations c WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200)"),
-        &[s(ws)],
+                  (SELECT c.visitor_id FROM conversations c{index} WHERE c.workspace_id = ?1{filter} ORDER BY c.updated_at DESC, c.id LIMIT 200)"),
+        &args,
     )?);
     let mut results = batch.run(db).await?;
     Ok((results.rows(rows)?, results.rows(visitors)?))

@@ -2,6 +2,7 @@
 //! `impressions` (shown / clicked / dismissed / completed, which frequency reads back).
 
 use porchlight_shared::experiences::{TourProgress, TourState};
+use porchlight_shared::insights::Range;
 use porchlight_shared::vocab::{Family, ImpressionAction};
 use porchlight_shared::ApiError;
 use serde::Deserialize;
@@ -199,16 +200,19 @@ pub struct ResponseRow {
     pub complete: i64,
 }
 
-/// Every response to a survey, oldest first.
+/// The responses to a survey last answered in `range` (`updated_at`: a response counts on the
+/// day of its latest answer), oldest first. The survey's index narrows to its responses.
 pub async fn survey_responses(
     db: &D1Database,
     ws: &str,
     survey: &str,
+    range: Range,
 ) -> Result<Vec<ResponseRow>, ApiError> {
     super::all::<ResponseRow>(stmt(
         db,
-        "SELECT answers, complete FROM survey_responses WHERE workspace_id = ?1 AND survey_id = ?2 ORDER BY created_at, id",
-        &[s(ws), s(survey)],
+        "SELECT answers, complete FROM survey_responses WHERE workspace_id = ?1 AND survey_id = ?2 \
+         AND updated_at >= ?3 AND updated_at < ?4 ORDER BY created_at, id",
+        &[s(ws), s(survey), n(range.start_ms()), n(range.end_ms())],
     )?)
     .await
 }

@@ -13,7 +13,8 @@ use crate::auth;
 use crate::db;
 use crate::http::{self, Ctx};
 
-fn range(ctx: &Ctx) -> Result<Range, ApiError> {
+/// The report's days, from the `from` / `to` query parameters (also the survey results').
+pub(crate) fn range(ctx: &Ctx) -> Result<Range, ApiError> {
     Range::parse(
         ctx.query("from")?.as_deref(),
         ctx.query("to")?.as_deref(),

@@ -108,7 +108,10 @@ pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
             ))
         }
     };
-    let rows = db::workspace_tickets(&ctx.db()?, &agent.workspace.id, filter).await?;
+    // One visitor's tickets (their profile), however long ago they last changed.
+    let visitor = ctx.query_id("visitorId")?;
+    let rows =
+        db::workspace_tickets(&ctx.db()?, &agent.workspace.id, filter, visitor.as_deref()).await?;
     http::json(
         200,
         &json!({"tickets": rows.iter().map(db::AdminTicketRow::view).collect::<Vec<_>>()}),

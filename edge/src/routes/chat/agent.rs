@@ -37,12 +37,14 @@ pub async fn admin_list(ctx: &mut Ctx) -> Result<Response, ApiError> {
         "all" => db::InboxFilter::All,
         _ => return Err(ApiError::invalid("/status", "open, closed or all")),
     };
+    // One visitor's conversations (their profile), however long ago they last wrote.
+    let visitor = ctx.query_id("visitorId")?;
     let db = ctx.db()?;
     let ws = &agent.workspace.id;
     let team = Team::load(&db, ws).await?;
     // One batch (one snapshot): the conversations listed, and only their visitors (not
     // everyone who ever chatted).
-    let (rows, visitors) = db::inbox(&db, ws, filter).await?;
+    let (rows, visitors) = db::inbox(&db, ws, filter, visitor.as_deref()).await?;
     let presence = hub::presence(&ctx.env, ws).await;
     let list: Vec<Value> = rows
         .iter()

@@ -1,11 +1,13 @@
 //! `POST /v1/surveys/{id}/responses` (answers checked against the survey, "store as attribute"
-//! on the path taken) and the owner's `GET /admin/v1/surveys/{id}/results`.
+//! on the path taken) and the owner's `GET /admin/v1/surveys/{id}/results` (the responses last
+//! answered in a date range: `from` / `to` as the console's analytics take them).
 
 use porchlight_shared::attributes;
 use porchlight_shared::chat::check_client_id;
 use porchlight_shared::experiences::{
     apply_answers, path_taken, survey_results, Answer, SurveyContent,
 };
+use porchlight_shared::insights::date_of;
 use porchlight_shared::targeting::frequency::{Frequency, Mode};
 use porchlight_shared::vocab::ImpressionAction;
 use porchlight_shared::{ApiError, ErrorCode};
@@ -195,10 +197,11 @@ fn reply(
 
 pub async fn results(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let ws = auth::workspace_admin(ctx).await?;
+    let range = crate::routes::analytics::range(ctx)?;
     let db = ctx.db()?;
     let item = items::row_in(&db, &ws.id, id, Family::Surveys).await?;
     let survey: SurveyContent = stored(&item)?;
-    let rows = db::survey_responses(&db, &ws.id, id).await?;
+    let rows = db::survey_responses(&db, &ws.id, id, range).await?;
     let responses: Vec<(Map<String, Value>, bool)> = rows
         .into_iter()
         .map(|r| {
@@ -211,6 +214,8 @@ pub async fn results(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let mut out = survey_results(&survey, &responses);
     if let Some(o) = out.as_object_mut() {
         o.insert("surveyId".into(), json!(id));
+        o.insert("from".into(), json!(date_of(range.from_day)));
+        o.insert("to".into(), json!(date_of(range.to_day)));
     }
     http::json(200, &out)
 }
