@@ -149,6 +149,33 @@ test("eligible content is served in the visitor's language, field by field, the 
   }
 });
 
+test("tooltips and checklists are served in the visitor's language too, the default text standing in", async () => {
+  const ws = await createWorkspace();
+  const tip = await live(ws, 'tooltips', { name: 'Tip', content: { selector: '#export', body: 'Export as CSV',
+    translations: { es: { body: 'Exportar como CSV' }, ja: { body: 'CSV でエクスポート' } } } });
+  const list = await live(ws, 'checklists', { name: 'Start', content: {
+    title: 'Get started', description: 'Two steps',
+    tasks: [{ id: 'profile', title: 'Fill in your profile' }, { id: 'invite', title: 'Invite a teammate', description: 'From Settings' }],
+    translations: { es: { title: 'Primeros pasos', tasks: [{ title: 'Completa tu perfil' }, { description: 'Desde Ajustes' }] } },
+  } });
+  const es = await boot(ws.id, { locale: 'es-MX' });
+  let e = await eligible(es.body.sessionToken);
+  assert.equal(e.tooltips.find((x) => x.id === tip.id).content.body, 'Exportar como CSV');
+  let c = e.checklists.find((x) => x.id === list.id).content;
+  assert.equal(c.title, 'Primeros pasos');
+  assert.equal(c.description, 'Two steps', 'an untranslated field: the default text');
+  assert.deepEqual(c.tasks.map((t) => [t.id, t.title, t.description]), [
+    ['profile', 'Completa tu perfil', undefined],
+    ['invite', 'Invite a teammate', 'Desde Ajustes'],
+  ], 'tasks keep their ids; each text its own fallback');
+  assert.equal(c.translations, undefined, 'translations are never sent to visitors');
+  const ja = await boot(ws.id, { locale: 'ja' });
+  e = await eligible(ja.body.sessionToken);
+  assert.equal(e.tooltips[0].content.body, 'CSV でエクスポート');
+  assert.equal(e.checklists[0].content.title, 'Get started', 'no Japanese checklist: the default text');
+  assert.equal(e.tooltips[0].content.translations, undefined);
+});
+
 test('a workspace written in French serves its content to French visitors as written', async () => {
   const ws = await createWorkspace({ messenger: { defaultLanguage: 'fr' } });
   await live(ws, 'tours', { name: 'Visite', content: { steps: [{ kind: 'post', body: 'Bonjour' }], translations: { en: { steps: [{ body: 'Hello' }] } } } });

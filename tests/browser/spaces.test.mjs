@@ -89,10 +89,15 @@ test('Help: search as you type, ranked; an article as text; feedback once; back 
     const home = space(page, 'Home');
     await home.getByText('Welcome to the shop').waitFor();
     assert.equal(await home.getByRole('link', { name: 'Service status' }).getAttribute('rel'), 'noopener noreferrer');
-    await home.getByRole('button', { name: 'Search for help' }).click();
+    // Home's search field: the first keystroke carries on in Help's (focused, the text kept),
+    // where the results are.
+    await home.getByRole('searchbox', { name: 'Search for help' }).focus();
+    await page.keyboard.type('spread');
     assert.equal(await tab(page, 'Help').getAttribute('aria-selected'), 'true');
+    assert.equal(await searchbox(page).evaluate((e) => e === e.getRootNode().activeElement), true, 'typing goes on in Help');
     // A word of a body only.
-    await searchbox(page).fill('spreadsheet');
+    await page.keyboard.type('sheet');
+    assert.equal(await searchbox(page).inputValue(), 'spreadsheet');
     const results = space(page, 'Help').getByRole('list').first();
     await results.getByRole('button', { name: /^Export a report as CSV/ }).waitFor({ timeout: 10000 });
     // A title match ranks above a body match.

@@ -117,6 +117,16 @@ pub(crate) fn search() {
     back();
 }
 
+/// Help with `q` typed in its search field (focused, the caret after it) and asked: what the
+/// visitor started typing in Home's field.
+pub(crate) fn search_for(q: String) {
+    search();
+    if let Some(p) = parts() {
+        p.input.set_value(&q);
+        ask(q);
+    }
+}
+
 /// The path of a search for `q` (`any`: any telling word, for suggestions).
 pub(crate) fn search_path(q: &str, any: bool) -> String {
     let mut path = String::from("/v1/articles/search?q=");

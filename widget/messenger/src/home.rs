@@ -11,7 +11,7 @@ use porchlight_widget_common::catalog::{t, Msg};
 use porchlight_widget_common::js::{get, get_str};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use web_sys::Element;
+use web_sys::{Element, HtmlInputElement};
 
 thread_local! {
     /// Where the recent conversation and the checklists are drawn.
@@ -27,9 +27,21 @@ pub(crate) fn mount(ui: &Dom, home: &Element) -> Option<()> {
         el(home, "p", "av", Some(&a));
     }
     let recent = el(home, "div", "hr", None);
-    // Search: the field is Help's, one step away.
-    button(ui, home, "hs", t(Msg::SearchHelp), |_| {
-        crate::help::search()
+    // Search: a field whose first keystroke carries on in Help's (the results are there).
+    let field: HtmlInputElement = el(home, "input", "hs", None).unchecked_into();
+    at(
+        &field,
+        &[
+            ("type", "search"),
+            ("aria-label", t(Msg::SearchHelp)),
+            ("placeholder", t(Msg::SearchHelp)),
+            ("maxlength", "200"),
+        ],
+    );
+    let f = field.clone();
+    ui.on(&field, "input", move |_| {
+        crate::help::search_for(f.value());
+        f.set_value("");
     });
     let questions = get(&s, "commonQuestions").dyn_into::<Array>().ok();
     if let Some(qs) = questions.filter(|q| q.length() > 0) {
