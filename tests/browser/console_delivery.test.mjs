@@ -73,6 +73,10 @@ test('a banner whose triggers and frequency are built with the builders is saved
     // Saving with the blank selector: refused by the edge, its error beside the selector (focused), nothing created.
     await page.getByRole('button', { name: 'Create outbound message' }).click();
     assert.match(await errorBeside(selector), /CSS selector/);
+    // The error was already beside the selector before the click; the edge's answer is what
+    // moves focus there, so wait for it (the POST may still be in flight).
+    await page.waitForFunction(() => document.activeElement?.labels?.[0]?.textContent === 'Element (CSS selector)', null, { timeout: 5000 })
+      .catch(() => {});
     assert.equal(await page.evaluate(() => document.activeElement?.labels?.[0]?.textContent), 'Element (CSS selector)');
     assert.equal((await call('GET', '/admin/v1/outbound', { token: ws.key })).body.outbound.length, 0, 'nothing was saved');
 

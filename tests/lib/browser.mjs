@@ -17,6 +17,14 @@ export async function freshContext(options = {}) {
     viewport: { width: 1280, height: 800 },
     ...options,
   });
+  // The edge rate-limits per client address (CF-Connecting-IP) before anything else, and every
+  // page of every browser test reaches the local runtime from the same one: two test files side
+  // by side can spend a minute's visitor budget (RL_IP, 300) between them, and a 429 there looks
+  // like a broken widget. Each profile speaks from its own address, as each API test process
+  // does (harness.mjs CLIENT_IP). A test's own route registered later takes precedence.
+  const base = process.env.PORCHLIGHT_URL ?? 'http://127.0.0.1:8787';
+  const ip = `10.${128 + Math.floor(Math.random() * 120)}.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 255)}`;
+  await context.route((u) => u.href.startsWith(base), (r) => r.continue({ headers: { ...r.request().headers(), 'cf-connecting-ip': ip } }));
   const close = async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); };
   return { context, close };
 }
