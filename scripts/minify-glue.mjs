@@ -76,4 +76,12 @@ async function __wbg_init_once({ module_or_path }) {
 
 export { __wbg_init as default };
 ${glue.slice(end + 'export { initSync, __wbg_init as default };'.length)}`;
+
+// Strings into the WASM: always `TextEncoder.encode` into one allocation (wasm-bindgen's own
+// path when no `realloc` is given), not an ASCII loop then `encodeInto` with two reallocations:
+// the strings the widget hands over are short (labels, ids, a message), and the loop is glue
+// every module ships.
+const pass = glue.match(/function passStringToWasm0\(arg, malloc, realloc\) \{\n    if \(realloc === undefined\) \{\n([\s\S]*?)\n    \}\n[\s\S]*?\n\}\n/);
+if (!pass) fail('passStringToWasm0');
+glue = glue.replace(pass[0], `function passStringToWasm0(arg, malloc) {\n${pass[1]}\n}\n`);
 writeFileSync(gluePath, glue);
