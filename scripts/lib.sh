@@ -85,8 +85,8 @@ WASM_FEATURES=(--enable-bulk-memory --enable-reference-types --enable-multivalue
 WASM_OPT_FLAGS=(-Oz "${WASM_FEATURES[@]}" --one-caller-inline-max-function-size 0)
 
 # A module's cargo output → `OUT/porchlight-NAME_bg.wasm` and its glue `OUT/porchlight-NAME.js`
-# (not yet minified): wasm-bindgen, panics stubbed, wasm-opt, short names. Each lever is measured
-# in ARCHITECTURE.md ("How the build packs the modules").
+# (not yet minified): wasm-bindgen, panics stubbed, wasm-opt, short names. Each lever is described
+# in ARCHITECTURE.md ("How the build packs the modules"); its measurements are in git log.
 pack_module() { # $1 = cargo's .wasm, $2 = out dir, $3 = module name
   local src="$1" out="$2" name="$3"
   local bg="$out/porchlight-${name}_bg.wasm"
