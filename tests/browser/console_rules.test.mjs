@@ -163,3 +163,77 @@ test('a banner whose audience is built in the rule builder, activated, shows on 
     await close();
   }
 });
+
+test('event counts, segments and "none of" built with the controls: the reach follows each, the rule is saved as the engine reads it and reopened in the builder', async () => {
+  const ws = await createWorkspace();
+  const cond = (key, value) => ({ type: 'condition', property: { source: 'custom', key }, operator: 'equals', value });
+  const pro = await call('POST', '/admin/v1/segments', { token: ws.key, body: { name: 'Pro customers', rule: cond('plan', 'pro') } });
+  assert.equal(pro.status, 201, pro.text);
+  // a: pro, 3 checkouts; b: pro, none; c: free, 1 checkout; d: free, none.
+  const a = await boot(ws.id, { attributes: { plan: 'pro' } });
+  await boot(ws.id, { attributes: { plan: 'pro' } });
+  const c = await boot(ws.id, { attributes: { plan: 'free' } });
+  await boot(ws.id, { attributes: { plan: 'free' } });
+  const track = async (v, n) => {
+    const r = await call('POST', '/v1/events', { token: v.body.sessionToken, body: { events: Array.from({ length: n }, () => ({ name: 'checkout' })) } });
+    assert.ok(r.status < 300, r.text);
+  };
+  await track(a, 3);
+  await track(c, 1);
+  const { context, close } = await freshContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, ws.key, '#/outbound/new');
+    await screenTitle(page).filter({ hasText: 'New outbound message' }).waitFor();
+    const reach = page.locator('.reach');
+    const json = page.getByLabel('Audience rule (JSON)');
+    await reach.filter({ hasText: '4 of 4 visitors match now.' }).waitFor();
+    await page.getByRole('combobox', { name: 'Who' }).selectOption('some');
+
+    // An event count: "checkout" at least twice, then at least once.
+    await page.getByRole('combobox', { name: 'Property (/conditions/0)' }).selectOption('event:');
+    await page.getByRole('textbox', { name: 'Event (/conditions/0)' }).fill('checkout');
+    await page.getByRole('combobox', { name: 'Count comparison (/conditions/0)' }).selectOption('at_least');
+    await page.getByRole('spinbutton', { name: 'Times (/conditions/0)' }).fill('2');
+    await reach.filter({ hasText: '1 of 4 visitors match now.' }).waitFor();
+    await page.getByRole('spinbutton', { name: 'Times (/conditions/0)' }).fill('1');
+    await reach.filter({ hasText: '2 of 4 visitors match now.' }).waitFor();
+    const counted = JSON.parse(await json.inputValue()).conditions[0];
+    assert.deepEqual(counted.property.eventFilter, { name: 'checkout', countOperator: 'at_least', count: 1 });
+
+    // And in a segment (keyboard: the button by Enter).
+    await page.getByRole('button', { name: 'Add segment' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.getByRole('combobox', { name: 'Segment (/conditions/1)' }).inputValue(), pro.body.id);
+    await reach.filter({ hasText: '1 of 4 visitors match now.' }).waitFor();
+    // Either of them.
+    await page.getByRole('combobox', { name: 'Match (rule)' }).selectOption('or');
+    await reach.filter({ hasText: '3 of 4 visitors match now.' }).waitFor();
+    // Neither: "none of" holds one node, so the two become one "any of" group inside it.
+    await page.getByRole('combobox', { name: 'Match (rule)' }).selectOption('not');
+    await reach.filter({ hasText: '1 of 4 visitors match now.' }).waitFor();
+    const want = { type: 'group', operator: 'not', conditions: [{ type: 'group', operator: 'or', conditions: [counted, { type: 'segment', segmentId: pro.body.id }] }] };
+    assert.deepEqual(JSON.parse(await json.inputValue()), want);
+    // "none of" takes no second node: no Add buttons on it.
+    assert.equal(await page.locator('.rule-builder > .rule-node > fieldset > .rule-add').count(), 0);
+    await checkScreen(page, 'rule-builder-none-of');
+
+    await page.getByLabel('Name').fill('Neither buyers nor pro');
+    await page.getByLabel('Body').fill('Have a look around.');
+    await page.getByRole('button', { name: 'Create outbound message' }).click();
+    await page.waitForURL(/#\/outbound\/out_/);
+    const id = decodeURIComponent(page.url().split('/').pop());
+    const saved = await call('GET', `/admin/v1/outbound/${id}`, { token: ws.key });
+    assert.deepEqual(saved.body.audience, want);
+    // Reopened: the builder draws the nested rule, the segment by its name.
+    const segment = page.getByRole('combobox', { name: 'Segment (/conditions/0/conditions/1)' });
+    await segment.waitFor();
+    assert.equal(await segment.locator('option:checked').textContent(), 'Pro customers');
+    assert.equal(await page.getByRole('combobox', { name: 'Match (rule)' }).inputValue(), 'not');
+    assert.equal(await page.getByRole('spinbutton', { name: 'Times (/conditions/0/conditions/0)' }).inputValue(), '1');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});

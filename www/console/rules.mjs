@@ -116,7 +116,8 @@ export function ruleBuilder({ segments = [], onChange }) {
     };
     if (p.source === 'custom') out.push(named(`Attribute key (${path || 'rule'})`, p.key ?? '', (v) => { p.key = v; }));
     if (p.source === 'page' && p.key?.startsWith('query.')) out.push(named(`Query parameter (${path || 'rule'})`, p.key.slice(6), (v) => { p.key = `query.${v}`; }));
-    if (p.source === 'event') out.push(named(`Event (${path || 'rule'})`, p.eventFilter?.name ?? p.key ?? '', (v) => { p.key = v; p.eventFilter = { ...p.eventFilter, name: v }; }));
+    // The filter is changed in place: the count controls beside it hold the same object.
+    if (p.source === 'event') out.push(named(`Event (${path || 'rule'})`, p.eventFilter?.name ?? p.key ?? '', (v) => { p.key = v; (p.eventFilter ??= {}).name = v; }));
     return out;
   }
 
