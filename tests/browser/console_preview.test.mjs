@@ -141,3 +141,62 @@ test('a preview is kept for its tab: a paused multi-page tour goes on on the sit
     await stranger.close();
   }
 });
+
+test('a preview shows its banner whatever its schedule: one that starts next week and one that has ended, while visitors see neither', async () => {
+  const stamp = Date.now().toString(36);
+  const day = 24 * 3600 * 1000;
+  const banner = async (name, body, frequency) => {
+    const r = await call('POST', '/admin/v1/outbound', { token: creds.secretKey, body: { kind: 'banner', name, priority: 1000, content: { body }, frequency } });
+    assert.equal(r.status, 201, r.text);
+    const a = await call('POST', `/admin/v1/outbound/${r.body.id}/activate`, { token: creds.secretKey });
+    assert.equal(a.status, 200, a.text);
+    return r.body.id;
+  };
+  const soon = await banner(`Next week ${stamp}`, `Starts next week ${stamp}`, { mode: 'always', startAt: Date.now() + 7 * day });
+  const over = await banner(`Ended ${stamp}`, `Ended yesterday ${stamp}`, { mode: 'always', startAt: Date.now() - 7 * day, endAt: Date.now() - day });
+  const link = async (id) => {
+    const p = await call('POST', '/admin/v1/previews', { token: creds.secretKey, body: { itemId: id, url: `${BASE}/` } });
+    assert.equal(p.status, 201, p.text);
+    return p.body.link;
+  };
+  const shown = async (page, id, text) => {
+    await page.waitForSelector(sel(`preview-${id}`), { state: 'attached', timeout: 20000 });
+    const t = await page.locator(sel(`preview-${id}`)).evaluate((el) => el.shadowRoot?.textContent ?? el.textContent);
+    assert.ok(t.includes(text), `the preview shows "${text}": ${t}`);
+  };
+  const { context, close } = await freshContext();
+  const stranger = await freshContext();
+  try {
+    const tab = await context.newPage();
+    const errors = watchErrors(tab);
+    await tab.goto(await link(soon));
+    await shown(tab, soon, `Starts next week ${stamp}`);
+    assert.deepEqual(await axe(tab), []);
+    await tab.screenshot({ path: outputPath('preview-scheduled-banner.png') });
+    // The next link replaces the preview: the ended banner, and not the first one any more.
+    await tab.goto(await link(over));
+    await shown(tab, over, `Ended yesterday ${stamp}`);
+    assert.equal(await tab.locator(sel(`preview-${soon}`)).count(), 0);
+
+    // A visitor's page: the edge's own answer leaves both out, each for its schedule, and the
+    // page shows neither.
+    const other = await stranger.context.newPage();
+    await other.goto(`${BASE}/`);
+    const key = `porchlight:${creds.workspaceId}`;
+    await other.waitForFunction((k) => JSON.parse(localStorage.getItem(k) ?? 'null')?.token, key, { timeout: 20000 });
+    const token = await other.evaluate((k) => JSON.parse(localStorage.getItem(k)).token, key);
+    const r = await call('GET', `/v1/eligible?url=${encodeURIComponent(`${BASE}/`)}&debug=1`, { token });
+    assert.equal(r.status, 200, r.text);
+    const why = Object.fromEntries(r.body.skipped.map((x) => [x.id, x.reason]));
+    assert.deepEqual([why[soon], why[over]], ['not_started', 'ended']);
+    for (const id of [soon, over]) {
+      assert.equal(await other.locator(`${sel(id)}, ${sel(`preview-${id}`)}`).count(), 0, `${id} is not shown to a visitor`);
+    }
+    assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), []);
+  } finally {
+    // The demo workspace is shared by other tests: both banners go.
+    for (const id of [soon, over]) await call('POST', `/admin/v1/outbound/${id}/archive`, { token: creds.secretKey });
+    await close();
+    await stranger.close();
+  }
+});
