@@ -201,7 +201,7 @@ pub struct ResponseRow {
 }
 
 /// The responses to a survey last answered in `range` (`updated_at`: a response counts on the
-/// day of its latest answer), oldest first. The survey's index narrows to its responses.
+/// day of its latest answer), oldest first, read through `survey_responses_updated` (0023).
 pub async fn survey_responses(
     db: &D1Database,
     ws: &str,
