@@ -32,10 +32,24 @@ export async function checkScreen(page, name) {
   }
 }
 
-/** The visible error tied to `control` by aria-describedby, once the edge's answer marked it invalid. */
-export async function errorBeside(control) {
-  await control.page().waitForFunction((el) => el.getAttribute('aria-invalid') === 'true', await control.elementHandle(), { timeout: 10000 });
+/**
+ * The visible error tied to `control` by aria-describedby, once the edge's answer marked it
+ * invalid. The locator is read again on every poll, so a redraw of the form in between does not
+ * leave the wait on a detached element; when the mark never comes, the failure says what the
+ * page showed instead (its form alerts and every visible field error).
+ */
+export async function errorBeside(control, timeout = 15000) {
+  const page = control.page();
+  const until = Date.now() + timeout;
+  while ((await control.getAttribute('aria-invalid').catch(() => null)) !== 'true') {
+    if (Date.now() > until) {
+      const shown = await page.evaluate(() => [...document.querySelectorAll('[role="alert"]:not([hidden]), .field-error:not([hidden])')]
+        .map((el) => el.textContent.trim()).filter(Boolean));
+      assert.fail(`no error beside the control after ${timeout} ms; the page showed: ${JSON.stringify(shown)}`);
+    }
+    await page.waitForTimeout(100);
+  }
   const ids = (await control.getAttribute('aria-describedby')).split(' ');
-  return control.page().evaluate((list) => list.map((id) => document.getElementById(id))
+  return page.evaluate((list) => list.map((id) => document.getElementById(id))
     .filter((el) => el?.classList.contains('field-error') && !el.hidden).map((el) => el.textContent).join(' | '), ids);
 }
