@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshContext, watchErrors } from '../lib/browser.mjs';
 import { BASE, call, boot, createWorkspace } from '../lib/harness.mjs';
-import { signIn, nav, screenTitle, checkScreen } from '../lib/console.mjs';
+import { signIn, nav, screenTitle, checkScreen, markedInvalid } from '../lib/console.mjs';
 import { until } from '../lib/engage.mjs';
 import { choose, primary, rate, screenIs, watchAnswers } from '../lib/surveys.mjs';
 
@@ -18,7 +18,7 @@ const HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</scr
 /** The error text tied to a control by aria-describedby (its visible error, not its hint). */
 async function errorOf(control) {
   // The edge answers asynchronously: wait until the control is marked invalid.
-  await control.page().waitForFunction((el) => el.getAttribute('aria-invalid') === 'true', await control.elementHandle(), { timeout: 10000 });
+  await markedInvalid(control);
   const ids = (await control.getAttribute('aria-describedby')).split(' ');
   const texts = await control.page().evaluate((list) => list.map((id) => {
     const el = document.getElementById(id);

@@ -39,6 +39,14 @@ export async function checkScreen(page, name) {
  * page showed instead (its form alerts and every visible field error).
  */
 export async function errorBeside(control, timeout = 15000) {
+  await markedInvalid(control, timeout);
+  const ids = (await control.getAttribute('aria-describedby')).split(' ');
+  return control.page().evaluate((list) => list.map((id) => document.getElementById(id))
+    .filter((el) => el?.classList.contains('field-error') && !el.hidden).map((el) => el.textContent).join(' | '), ids);
+}
+
+/** Waits until `control` (a locator) is `aria-invalid` (see errorBeside). */
+export async function markedInvalid(control, timeout = 15000) {
   const page = control.page();
   const until = Date.now() + timeout;
   while ((await control.getAttribute('aria-invalid').catch(() => null)) !== 'true') {
@@ -49,7 +57,4 @@ export async function errorBeside(control, timeout = 15000) {
     }
     await page.waitForTimeout(100);
   }
-  const ids = (await control.getAttribute('aria-describedby')).split(' ');
-  return page.evaluate((list) => list.map((id) => document.getElementById(id))
-    .filter((el) => el?.classList.contains('field-error') && !el.hidden).map((el) => el.textContent).join(' | '), ids);
 }
