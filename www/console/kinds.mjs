@@ -32,7 +32,7 @@ export const KINDS = {
     translations: 'content',
     label: 'Tours', one: 'tour', path: '/admin/v1/tours', list: 'tours', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE,
     fields: [NAME, PRIORITY],
-    json: [{ key: 'content', label: 'Steps and settings (JSON)', hint: 'steps: 1–30 (pointer, post or video), snoozeHours, showProgress, missingTarget.' }, ...DELIVERY],
+    json: [{ key: 'content', label: 'Steps and settings (JSON)', hint: 'What the Steps form above writes: steps (1–30: pointer, post or video), snoozeHours, showProgress, missingTarget, translations.' }, ...DELIVERY],
     blank: () => ({ name: '', content: { steps: [{ kind: 'post', title: 'Welcome', body: 'A one-minute look around.' }] }, audience: null, triggers: [], frequency: 'first_time_only' }),
   },
   surveys: {
