@@ -6,6 +6,7 @@ import { KINDS, nameOf } from './kinds.mjs';
 import { attachDelivery } from './reach.mjs';
 import { attachTranslations } from './translations.mjs';
 import { attachSteps } from './steps.mjs';
+import { attachQuestions } from './questions.mjs';
 import { previewBox } from './preview.mjs';
 import { field, fitRows, checkJson, placeError, valuesFromItem, bodyFromValues, drafts, alertBox, showAlert } from './forms.mjs';
 
@@ -160,8 +161,10 @@ export async function editView(view, kindId, id) {
   const form = h('form', { class: 'editor', novalidate: true }, entries.map((e) => e.wrap), alert,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, isNew ? `Create ${kind.one}` : 'Save changes')));
   builders.push(attachDelivery(entries, segments, RULES));
-  // A tour's steps as a form (steps.mjs), above its translations and the JSON both write.
+  // A tour's steps and a survey's questions as forms (steps.mjs, questions.mjs), above their
+  // translations and the JSON all of them write.
   if (kindId === 'tours') builders.push(attachSteps(entries.find((e) => e.json && e.key === 'content')));
+  if (kindId === 'surveys') builders.push(attachQuestions(entries.find((e) => e.json && e.key === 'content')));
   const trEntry = kind.translations && entries.find((e) => e.json && e.key === kind.translations);
   if (trEntry) builders.push(attachTranslations(trEntry, { base: () => defaultText(kind, read()), inContent: kind.translations === 'content', saved: kind.translations === 'content' ? '/content/translations' : '/translations', defaultLanguage }));
   for (const b of builders) b?.sync();

@@ -39,7 +39,7 @@ export const KINDS = {
     translations: 'content',
     label: 'Surveys', one: 'survey', path: '/admin/v1/surveys', list: 'surveys', statuses: ITEM_STATUS, verbs: ITEM_VERBS, done: ITEM_DONE,
     fields: [NAME, PRIORITY],
-    json: [{ key: 'content', label: 'Questions, branching and texts (JSON)', hint: 'questions: 1–20 (nps, star_rating, numeric_scale, single / multiple choice, short / long text), each with branches; intro, thankYou, format.' }, ...DELIVERY],
+    json: [{ key: 'content', label: 'Questions, branching and texts (JSON)', hint: 'What the Questions form above writes: questions (1–20: nps, numeric_scale, star_rating, emoji_rating, dropdown, multiple_choice, short_text, long_text), each with branches; intro, thankYou, format, translations.' }, ...DELIVERY],
     blank: () => ({ name: '', content: { format: 'small', questions: [{ id: 'nps', type: 'nps', prompt: 'How likely are you to recommend us to a friend?', required: true }] }, audience: null, triggers: [], frequency: 'once' }),
   },
   outbound: {
