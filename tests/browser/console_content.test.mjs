@@ -127,7 +127,8 @@ test('errors sit beside their field; bad JSON is caught as you type; a draft sur
     assert.equal(await name.inputValue(), '', 'a discarded draft stays discarded');
     assert.equal(await page.getByRole('button', { name: 'Discard draft' }).count(), 0);
 
-    // A valid survey saves; a question with a bad branch points into the content editor.
+    // A valid survey saves; a bad branch typed in the content editor is pointed at in the
+    // Questions form above it (questions.mjs), beside the branch's target.
     await name.fill('Onboarding NPS');
     await page.getByRole('button', { name: 'Create survey' }).click();
     await page.waitForURL(/#\/surveys\/srv_/);
@@ -137,7 +138,9 @@ test('errors sit beside their field; bad JSON is caught as you type; a draft sur
     survey.questions[0].branches = [{ when: { op: 'gt', value: 8 }, to: 'nowhere' }];
     await content.fill(JSON.stringify(survey, null, 2));
     await page.getByRole('button', { name: 'Save changes' }).click();
-    assert.match(await errorOf(content), /\(at \/content\/questions\/0\/branches\/0\/to\)/);
+    const to = page.getByRole('group', { name: 'Branch 1 of question 1' }).getByLabel('Go to');
+    assert.match(await errorOf(to), /later question/);
+    assert.equal(await to.inputValue(), 'nowhere', 'the target typed is kept, named as not a later question');
   } finally {
     await close();
   }

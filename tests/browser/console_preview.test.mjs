@@ -46,9 +46,12 @@ test('a paused tour previewed on the demo page through a signed link, for this b
     // Another tab of this browser opens the link: the paused tour, outside its audience, shows.
     const demo = await context.newPage();
     await demo.goto(href);
+    // The item's element comes first, its step once the tour module has loaded and drawn it.
     await demo.waitForSelector(sel(`preview-${id}`), { state: 'attached', timeout: 20000 });
-    const text = await demo.locator(sel(`preview-${id}`)).evaluate((el) => el.shadowRoot?.textContent ?? el.textContent);
-    assert.match(text, /Previewed step/);
+    await demo.waitForFunction((s) => {
+      const el = document.querySelector(s);
+      return /Previewed step/.test(el?.shadowRoot?.textContent ?? el?.textContent ?? '');
+    }, sel(`preview-${id}`), { timeout: 20000 });
 
     // A stranger on the same page (no link) sees nothing of it.
     const other = await stranger.context.newPage();

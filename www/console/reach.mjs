@@ -85,16 +85,23 @@ export function attachDelivery(entries, segments, ruleTitles) {
       if (!('rule' in body)) body.rule = null;
       const reach = byApi('/rule');
       const rule = JSON.stringify(body.rule);
-      const known = counted.rule === rule;
-      if (known || !reach) body.count = false;
+      // A rule whose count is on its way counts as known: its answer brings the figure, even
+      // when a later state's answer (sent with `count: false`) comes back first.
+      const counting = !!reach && counted.rule !== rule;
+      if (counting) counted = { rule, text: '' }; else body.count = false;
       try {
         const r = await api('POST', '/admin/v1/audience/reach', body);
+        if (counting && counted.rule === rule) {
+          counted.text = `Estimated reach: ${reachText(r)}`;
+          if (mine !== seq && reach.status.textContent === '' && JSON.stringify(parse(reach.entry.input.value)?.value ?? null) === rule) reach.status.textContent = counted.text;
+        }
         if (mine !== seq) return;
         for (const p of parts) { p.builder.showError(null); p.status.textContent = ''; }
         if (!reach) return;
-        if (!known) counted = { rule, text: `Estimated reach: ${reachText(r)}` };
         reach.status.textContent = counted.text;
       } catch (e) {
+        // Not counted (the edge refused the request): the next request for this rule counts.
+        if (counting && counted.rule === rule) counted = { rule: null, text: '' };
         if (mine !== seq) return;
         for (const p of parts) { p.builder.showError(null); p.status.textContent = ''; }
         const p = e.code === 'INVALID_INPUT' && e.path ? parts.find((x) => under(e.path, x.api)) : null;
