@@ -116,11 +116,16 @@ async function until(f, what, timeout = 5000) {
  */
 function watchImpressions(page) {
   const sent = [];
+  // Sent and not yet answered: what the edge has stored is read once none is on its way.
+  const pending = new Set();
+  const isImpression = (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/v1/impressions';
   page.on('request', (r) => {
-    if (r.method() === 'POST' && new URL(r.url()).pathname === '/v1/impressions') {
+    if (isImpression(r)) {
+      pending.add(r);
       sent.push({ ...JSON.parse(r.postData()), token: r.headers().authorization?.slice(7) });
     }
   });
+  for (const ev of ['requestfinished', 'requestfailed']) page.on(ev, (r) => pending.delete(r));
   const count = (id) => {
     const by = {};
     for (const x of sent.filter((x) => x.contentId === id)) (by[x.action] ??= new Set()).add(x.clientId);
@@ -132,10 +137,12 @@ function watchImpressions(page) {
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(count(id), want, `impressions of ${id}`);
   };
-  return { sent, count, expect };
+  const settled = () => until(() => pending.size === 0, `${pending.size} impression requests still on their way`, 15000);
+  return { sent, count, expect, settled };
 }
 /** What the edge stored for `id` (its history in this visitor's /v1/eligible answer). */
 async function edgeHistory(imps, id, family = 'outbound') {
+  await imps.settled();
   const token = imps.sent.at(-1).token;
   const r = await call('GET', '/v1/eligible', { token });
   assert.equal(r.status, 200, r.text);
