@@ -29,11 +29,38 @@ export async function freshContext(options = {}) {
   return { context, close };
 }
 
-/** Collects console errors and uncaught page errors, to assert none happened. */
+/**
+ * Collects console errors and uncaught page errors, to assert none happened.
+ *
+ * A request the browser saw fail at the transport (`net::ERR_FAILED`, or an answer without CORS
+ * headers, which is what a dropped connection between the local runtime's proxy and workerd
+ * looks like to the page: its log shows workerd's "Broken pipe" at those moments) stays an error
+ * until the same URL is answered with a success — the widget retries, and a retried request
+ * that got through is not a defect of the page. One that never gets through stays in the list,
+ * and so does every other error.
+ */
 export function watchErrors(page) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.text())) errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    const text = m.text();
+    if (m.type() !== 'error' || /favicon/.test(text)) return;
+    const cors = /^Access to fetch at '([^']+)' from origin '[^']+' has been blocked by CORS policy: No 'Access-Control-Allow-Origin'/.exec(text);
+    const url = cors?.[1] ?? (/^Failed to load resource: net::ERR_FAILED$/.test(text) ? m.location()?.url : null);
+    const entry = `console: ${text}`;
+    errors.push(entry);
+    if (url) transient.push({ url, entry });
+  });
+  const transient = [];
+  page.on('response', (r) => {
+    if (!r.ok()) return;
+    const url = r.url();
+    for (const t of transient.filter((x) => x.url === url)) {
+      const i = errors.indexOf(t.entry);
+      if (i >= 0) errors.splice(i, 1);
+      transient.splice(transient.indexOf(t), 1);
+    }
+  });
   return errors;
 }
 

@@ -7,6 +7,7 @@ import { attachDelivery } from './reach.mjs';
 import { attachTranslations } from './translations.mjs';
 import { attachSteps } from './steps.mjs';
 import { attachQuestions } from './questions.mjs';
+import { attachTasks } from './tasks.mjs';
 import { previewBox } from './preview.mjs';
 import { field, fitRows, checkJson, placeError, valuesFromItem, bodyFromValues, drafts, alertBox, showAlert } from './forms.mjs';
 
@@ -101,11 +102,13 @@ export async function editView(view, kindId, id) {
   let collections = [];
   let segments = [];
   let defaultLanguage = 'en';
+  let tours = [];
   const ruleKeys = kind.json.map((j) => j.key).filter((k) => RULES[k]);
   try {
     if (!isNew) item = await api('GET', `${kind.path}/${encodeURIComponent(id)}`);
     if (kind.fields.some((f) => f.options === 'collections')) collections = (await api('GET', '/admin/v1/collections')).collections;
     if (ruleKeys.length) segments = (await api('GET', '/admin/v1/segments')).segments.filter((s) => !(kindId === 'segments' && s.id === id));
+    if (kindId === 'checklists') tours = (await api('GET', '/admin/v1/tours')).tours;
     if (kind.translations) defaultLanguage = (await api('GET', '/admin/v1/workspace')).messenger.defaultLanguage ?? 'en';
   } catch (e) {
     const h1 = heading(kind.label);
@@ -161,10 +164,11 @@ export async function editView(view, kindId, id) {
   const form = h('form', { class: 'editor', novalidate: true }, entries.map((e) => e.wrap), alert,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, isNew ? `Create ${kind.one}` : 'Save changes')));
   builders.push(attachDelivery(entries, segments, RULES));
-  // A tour's steps and a survey's questions as forms (steps.mjs, questions.mjs), above their
-  // translations and the JSON all of them write.
+  // A tour's steps, a survey's questions and a checklist's tasks as forms (steps.mjs,
+  // questions.mjs, tasks.mjs), above their translations and the JSON all of them write.
   if (kindId === 'tours') builders.push(attachSteps(entries.find((e) => e.json && e.key === 'content')));
   if (kindId === 'surveys') builders.push(attachQuestions(entries.find((e) => e.json && e.key === 'content')));
+  if (kindId === 'checklists') builders.push(attachTasks(entries.find((e) => e.json && e.key === 'content'), tours));
   const trEntry = kind.translations && entries.find((e) => e.json && e.key === kind.translations);
   if (trEntry) builders.push(attachTranslations(trEntry, { base: () => defaultText(kind, read()), inContent: kind.translations === 'content', saved: kind.translations === 'content' ? '/content/translations' : '/translations', defaultLanguage }));
   for (const b of builders) b?.sync();

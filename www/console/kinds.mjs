@@ -74,7 +74,7 @@ export const KINDS = {
       { key: 'content.title', label: 'Title', type: 'text', required: true, max: 120 },
       { key: 'content.description', label: 'Description', type: 'textarea', empty: null },
     ],
-    json: [{ key: 'content', label: 'Tasks (JSON)', rest: true, hint: 'tasks: up to 20, each {id, title, description?, action?, completion?}.' }, ...DELIVERY],
+    json: [{ key: 'content', label: 'Tasks (JSON)', rest: true, hint: 'What the Tasks form above writes: tasks (up to 20, each {id, title, description?, action?, completion?}), translations.' }, ...DELIVERY],
     blank: () => ({ name: '', content: { title: '', description: '', tasks: [{ id: 'profile', title: 'Complete your profile' }] }, audience: null, triggers: [], frequency: 'until_completed' }),
   },
   segments: {

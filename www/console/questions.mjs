@@ -7,7 +7,7 @@
 // Branch) and never decides validity: the edge checks the survey when it is saved, and its
 // error is shown here beside the control whose JSON pointer the error's path names.
 import { h } from './dom.mjs';
-import { control, select, showAt, clearErrors, numberOf } from './builders.mjs';
+import { control, select, clearErrors, numberOf, jsonForm, formSection, boundText, boundCheck, listButtons } from './builders.mjs';
 
 export const MAX_QUESTIONS = 20; // shared::experiences::surveys::MAX_QUESTIONS
 const MAX_BRANCHES = 10; // shared::experiences::branching::MAX_BRANCHES
@@ -61,39 +61,10 @@ const valueText = (v) => (Array.isArray(v) ? v.join(', ') : v === undefined ? ''
  * `/content` in a save's errors). Returns `{sync(), claim(err)}` as the other builders do.
  */
 export function attachQuestions(entry) {
-  const root = h('div', { class: 'questions-builder' });
-  let content = null;
-  let fromHere = false;
-
-  const read = () => { try { return JSON.parse(entry.input.value); } catch { return undefined; } };
-  const changed = () => {
-    fromHere = true;
-    entry.input.value = JSON.stringify(content, null, 2);
-    entry.input.dispatchEvent(new Event('input', { bubbles: true }));
-    fromHere = false;
-  };
-  const redraw = (pointer) => {
-    const at = pointer ?? (root.contains(document.activeElement) ? document.activeElement.dataset.pointer : null);
-    changed();
-    draw();
-    if (at) root.querySelector(`[data-pointer="${CSS.escape(at)}"]`)?.focus();
-  };
-
-  /** A text control writing `o[key]` (empty → absent). */
-  function bound(o, key, label, pointer, { long = false, hint, wide = true, attrs = {}, toValue = (s) => s, then = changed } = {}) {
-    const el = long ? h('textarea', { rows: 2, ...attrs }) : h('input', { type: 'text', ...attrs });
-    el.value = o[key] === undefined ? '' : String(o[key]);
-    el.addEventListener('input', () => {
-      if (el.value === '') delete o[key]; else o[key] = toValue(el.value);
-      then();
-    });
-    return control(label, el, pointer, { hint, wide });
-  }
-  function check(o, key, label, pointer) {
-    const el = h('input', { type: 'checkbox', checked: o[key] === true });
-    el.addEventListener('change', () => { if (el.checked) o[key] = true; else delete o[key]; changed(); });
-    return control(label, el, pointer);
-  }
+  const form = jsonForm(entry, () => draw());
+  const { root, state, changed, redraw } = form;
+  const bound = (o, key, label, pointer, opts = {}) => boundText(o, key, label, pointer, opts.then ?? changed, opts);
+  const check = (o, key, label, pointer) => boundCheck(o, key, label, pointer, changed);
 
   /** The branches' "Go to" choices follow a question's id and prompt as they are typed. */
   function relabel(questions) {
@@ -188,13 +159,8 @@ export function attachQuestions(entry) {
     fields.push(bound(q, 'storeAsAttribute', 'Copy the answer to the attribute (optional)', `${p}/storeAsAttribute`, { attrs: { maxlength: 64, spellcheck: 'false' } }));
 
     const branches = q.branches ?? [];
-    const n = i + 1;
-    const move = (to) => {
-      [questions[i], questions[to]] = [questions[to], questions[i]];
-      redraw(`/questions/${to}/type`);
-    };
     return h('fieldset', { class: 'trigger survey-question' },
-      h('legend', {}, `Question ${n}`),
+      h('legend', {}, `Question ${i + 1}`),
       h('div', { class: 'rule-row' }, fields),
       h('div', { class: 'filters' },
         branches.length ? h('p', { class: 'hint' }, 'The first branch that holds decides where the visitor goes; none: the next question.') : null,
@@ -204,18 +170,12 @@ export function attachQuestions(entry) {
           (q.branches ??= []).push({ when: { op: 'answered' }, to: next });
           redraw(`${p}/branches/${q.branches.length - 1}/when/op`);
         } }, 'Add branch') : null),
-      h('div', { class: 'rule-row' },
-        i > 0 ? h('button', { type: 'button', class: 'small quiet-border', 'aria-label': `Move up, question ${n}`, onclick: () => move(i - 1) }, 'Move up') : null,
-        i < questions.length - 1 ? h('button', { type: 'button', class: 'small quiet-border', 'aria-label': `Move down, question ${n}`, onclick: () => move(i + 1) }, 'Move down') : null,
-        h('button', { type: 'button', class: 'small quiet-border', 'aria-label': `Remove question ${n}`, onclick: () => {
-          questions.splice(i, 1);
-          redraw(questions.length ? `/questions/${Math.min(i, questions.length - 1)}/type` : null);
-          if (!questions.length) root.querySelector('button')?.focus();
-        } }, 'Remove')));
+      listButtons(questions, i, 'question', redraw, (j) => `/questions/${j}/type`));
   }
 
   /** The intro or thank-you screen's fields; the screen goes when all three are empty. */
   function screen(key, title) {
+    const { content } = state;
     const s = content[key] ?? {};
     const then = () => {
       if (Object.keys(s).length) content[key] = s; else delete content[key];
@@ -230,6 +190,7 @@ export function attachQuestions(entry) {
   }
 
   function draw() {
+    const { content } = state;
     clearErrors(root);
     if (content === undefined || !editable(content)) {
       root.replaceChildren(h('p', { class: 'hint' }, content === undefined
@@ -254,21 +215,10 @@ export function attachQuestions(entry) {
       h('p', { class: 'field-error', hidden: true })].filter(Boolean));
   }
 
-  entry.input.addEventListener('input', () => { if (!fromHere) { content = read(); draw(); } });
-  entry.wrap.before(h('section', { class: 'rule-section', 'aria-labelledby': `${entry.input.id}-questions` },
-    h('h2', { id: `${entry.input.id}-questions` }, 'Questions'),
-    h('p', { class: 'hint' }, 'Checked when you save; the questions are also the JSON below, for what the form does not show.'),
-    root));
-
-  return {
-    sync() { content = read(); draw(); },
-    /** A save's error about the questions, the format or a screen: shown beside its control. */
-    claim(err) {
-      const path = err.path ?? '';
-      if (!/^\/content\/(questions|format|intro|thankYou)(\/|$)/.test(path) || !editable(content)) return false;
-      const el = showAt(root, path.slice('/content'.length), err.message);
-      (el ?? root.querySelector('button'))?.focus();
-      return true;
-    },
-  };
+  return formSection(entry, form, {
+    title: 'Questions',
+    hint: 'Checked when you save; the questions are also the JSON below, for what the form does not show.',
+    under: /^\/content\/(questions|format|intro|thankYou)(\/|$)/,
+    editable,
+  });
 }

@@ -6,7 +6,7 @@
 // checks the tour when it is saved, and its error is shown here beside the control whose JSON
 // pointer the error's path names.
 import { h } from './dom.mjs';
-import { control, select, showAt, clearErrors, numberOf } from './builders.mjs';
+import { control, select, clearErrors, numberOf, jsonForm, formSection, boundText, listButtons } from './builders.mjs';
 
 export const MAX_STEPS = 30; // shared::experiences::tours::MAX_TOUR_STEPS
 
@@ -34,35 +34,9 @@ export function editable(content) {
  * `/content` in a save's errors). Returns `{sync(), claim(err)}` as the other builders do.
  */
 export function attachSteps(entry) {
-  const root = h('div', { class: 'steps-builder' });
-  let content = null;
-  let fromHere = false;
-
-  const read = () => { try { return JSON.parse(entry.input.value); } catch { return undefined; } };
-  const changed = () => {
-    fromHere = true;
-    entry.input.value = JSON.stringify(content, null, 2);
-    entry.input.dispatchEvent(new Event('input', { bubbles: true }));
-    fromHere = false;
-  };
-  /** Redraws after a change of shape; focus goes to the control at `pointer` (or stays where it was). */
-  const redraw = (pointer) => {
-    const at = pointer ?? (root.contains(document.activeElement) ? document.activeElement.dataset.pointer : null);
-    changed();
-    draw();
-    if (at) root.querySelector(`[data-pointer="${CSS.escape(at)}"]`)?.focus();
-  };
-
-  /** A text control writing `o[key]` (empty → absent); numbers as numbers when `number`. */
-  function bound(o, key, label, pointer, { long = false, hint, wide = true, attrs = {}, toValue = (s) => s, fromValue = (v) => v } = {}) {
-    const el = long ? h('textarea', { rows: 3, ...attrs }) : h('input', { type: 'text', spellcheck: 'false', ...attrs });
-    el.value = o[key] === undefined ? '' : String(fromValue(o[key]));
-    el.addEventListener('input', () => {
-      if (el.value === '') delete o[key]; else o[key] = toValue(el.value);
-      changed();
-    });
-    return control(label, el, pointer, { hint, wide });
-  }
+  const form = jsonForm(entry, () => draw());
+  const { root, state, changed, redraw } = form;
+  const bound = (o, key, label, pointer, opts) => boundText(o, key, label, pointer, changed, opts);
   function choice(o, key, label, pointer, options, fallback, then = changed) {
     const el = select(options, o[key] ?? fallback);
     el.addEventListener('change', () => {
@@ -101,26 +75,14 @@ export function attachSteps(entry) {
       }));
     }
     fields.push(bound(s, 'page', 'Page (multi-page tours)', `${p}/page`, { hint: 'The path this step runs on, e.g. /billing. Empty: the page the tour is on.', attrs: { maxlength: 2048 } }));
-    const n = i + 1;
-    const move = (to) => {
-      [steps[i], steps[to]] = [steps[to], steps[i]];
-      redraw(`/steps/${to}/kind`);
-    };
     return h('fieldset', { class: 'trigger tour-step' },
-      h('legend', {}, `Step ${n}`),
+      h('legend', {}, `Step ${i + 1}`),
       h('div', { class: 'rule-row' }, fields),
-      h('div', { class: 'rule-row' },
-        i > 0 ? h('button', { type: 'button', class: 'small quiet-border', 'aria-label': `Move up, step ${n}`, onclick: () => move(i - 1) }, 'Move up') : null,
-        i < steps.length - 1 ? h('button', { type: 'button', class: 'small quiet-border', 'aria-label': `Move down, step ${n}`, onclick: () => move(i + 1) }, 'Move down') : null,
-        h('button', { type: 'button', class: 'small quiet-border', 'aria-label': `Remove step ${n}`, onclick: () => {
-          steps.splice(i, 1);
-          redraw(steps.length ? `/steps/${Math.min(i, steps.length - 1)}/kind` : null);
-          if (!steps.length) root.querySelector('button')?.focus();
-        } }, 'Remove'))
-    );
+      listButtons(steps, i, 'step', redraw, (j) => `/steps/${j}/kind`));
   }
 
   function draw() {
+    const { content } = state;
     clearErrors(root);
     if (content === undefined) {
       root.replaceChildren(h('p', { class: 'hint' }, 'Fix the JSON below first: the steps are read from it.'), h('p', { class: 'field-error', hidden: true }));
@@ -149,21 +111,10 @@ export function attachSteps(entry) {
       h('p', { class: 'field-error', hidden: true })].filter(Boolean));
   }
 
-  entry.input.addEventListener('input', () => { if (!fromHere) { content = read(); draw(); } });
-  entry.wrap.before(h('section', { class: 'rule-section', 'aria-labelledby': `${entry.input.id}-steps` },
-    h('h2', { id: `${entry.input.id}-steps` }, 'Steps'),
-    h('p', { class: 'hint' }, 'Each step is checked when you save; the steps are also the JSON below, for what the form does not show.'),
-    root));
-
-  return {
-    sync() { content = read(); draw(); },
-    /** A save's error about the steps or the tour's settings: shown beside its control. */
-    claim(err) {
-      const path = err.path ?? '';
-      if (!/^\/content\/(steps|snoozeHours|showProgress|missingTarget)(\/|$)/.test(path) || !editable(content)) return false;
-      const el = showAt(root, path.slice('/content'.length), err.message);
-      (el ?? root.querySelector('button'))?.focus();
-      return true;
-    },
-  };
+  return formSection(entry, form, {
+    title: 'Steps',
+    hint: 'Each step is checked when you save; the steps are also the JSON below, for what the form does not show.',
+    under: /^\/content\/(steps|snoozeHours|showProgress|missingTarget)(\/|$)/,
+    editable,
+  });
 }
