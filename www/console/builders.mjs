@@ -62,15 +62,22 @@ export const numberOf = (text) => (text.trim() !== '' && Number.isFinite(Number(
 /**
  * A form laid over a content JSON editor (`entry`: a forms.mjs field), kept in step with it both
  * ways: the form's edits write the JSON (`changed`: its listeners — translations, drafts — hear
- * it), and JSON typed in the editor redraws the form. `draw()` draws `state.content` (undefined
- * while the JSON does not parse) into `root`. `redraw(pointer)`: after a change of shape, the
- * control at `pointer` (or the one that had focus) is focused again.
+ * it), and JSON typed in the editor redraws the form. `draw()` draws `state.content` into `root`
+ * when the form can show it; else `root` says why (`unreadable`: the JSON does not parse;
+ * `unshown`: `editable(content)` is false, a shape the form does not show). `redraw(pointer)`:
+ * after a change of shape, the control at `pointer` (or the one that had focus) is focused again.
  */
-export function jsonForm(entry, draw) {
+export function jsonForm(entry, draw, { editable, unreadable, unshown }) {
   const root = h('div', {});
   const state = { content: undefined };
   let fromHere = false;
   const read = () => { try { return JSON.parse(entry.input.value); } catch { return undefined; } };
+  const shows = () => state.content !== undefined && editable(state.content);
+  const paint = () => {
+    clearErrors(root);
+    if (shows()) { draw(); return; }
+    root.replaceChildren(h('p', { class: 'hint' }, state.content === undefined ? unreadable : unshown), h('p', { class: 'field-error', hidden: true }));
+  };
   const changed = () => {
     fromHere = true;
     entry.input.value = JSON.stringify(state.content, null, 2);
@@ -80,11 +87,11 @@ export function jsonForm(entry, draw) {
   const redraw = (pointer) => {
     const at = pointer ?? (root.contains(document.activeElement) ? document.activeElement.dataset.pointer : null);
     changed();
-    draw();
+    paint();
     if (at) root.querySelector(`[data-pointer="${CSS.escape(at)}"]`)?.focus();
   };
-  entry.input.addEventListener('input', () => { if (!fromHere) { state.content = read(); draw(); } });
-  return { root, state, changed, redraw, sync() { state.content = read(); draw(); } };
+  entry.input.addEventListener('input', () => { if (!fromHere) { state.content = read(); paint(); } });
+  return { root, state, shows, changed, redraw, sync() { state.content = read(); paint(); } };
 }
 
 /**
@@ -130,9 +137,9 @@ export function listButtons(list, i, noun, redraw, focusAt) {
  * Shows a `jsonForm` under its heading (`title`, `hint`) before its JSON editor, and answers as
  * the editor's builders do: `sync()`, and `claim(err)` for a save's error whose path `under`
  * matches (a RegExp on the path), shown beside the control its pointer (the path past
- * `/content`) names, while `editable` says the form shows the content.
+ * `/content`) names, while the form shows the content.
  */
-export function formSection(entry, form, { title, hint, under, editable }) {
+export function formSection(entry, form, { title, hint, under }) {
   const id = `${entry.input.id}-${title.toLowerCase()}`;
   entry.wrap.before(h('section', { class: 'rule-section', 'aria-labelledby': id },
     h('h2', { id }, title), h('p', { class: 'hint' }, hint), form.root));
@@ -140,7 +147,7 @@ export function formSection(entry, form, { title, hint, under, editable }) {
     sync: form.sync,
     claim(err) {
       const path = err.path ?? '';
-      if (!under.test(path) || !editable(form.state.content)) return false;
+      if (!under.test(path) || !form.shows()) return false;
       const el = showAt(form.root, path.slice('/content'.length), err.message);
       (el ?? form.root.querySelector('button'))?.focus();
       return true;

@@ -7,7 +7,7 @@
 // Branch) and never decides validity: the edge checks the survey when it is saved, and its
 // error is shown here beside the control whose JSON pointer the error's path names.
 import { h } from './dom.mjs';
-import { control, select, clearErrors, numberOf, jsonForm, formSection, boundText, boundCheck, listButtons } from './builders.mjs';
+import { control, select, numberOf, jsonForm, formSection, boundText, boundCheck, listButtons } from './builders.mjs';
 
 export const MAX_QUESTIONS = 20; // shared::experiences::surveys::MAX_QUESTIONS
 const MAX_BRANCHES = 10; // shared::experiences::branching::MAX_BRANCHES
@@ -61,7 +61,11 @@ const valueText = (v) => (Array.isArray(v) ? v.join(', ') : v === undefined ? ''
  * `/content` in a save's errors). Returns `{sync(), claim(err)}` as the other builders do.
  */
 export function attachQuestions(entry) {
-  const form = jsonForm(entry, () => draw());
+  const form = jsonForm(entry, () => draw(), {
+    editable,
+    unreadable: 'Fix the JSON below first: the questions are read from it.',
+    unshown: 'This survey uses a shape the builder does not show: edit it as JSON below.',
+  });
   const { root, state, changed, redraw } = form;
   const bound = (o, key, label, pointer, opts = {}) => boundText(o, key, label, pointer, opts.then ?? changed, opts);
   const check = (o, key, label, pointer) => boundCheck(o, key, label, pointer, changed);
@@ -191,13 +195,6 @@ export function attachQuestions(entry) {
 
   function draw() {
     const { content } = state;
-    clearErrors(root);
-    if (content === undefined || !editable(content)) {
-      root.replaceChildren(h('p', { class: 'hint' }, content === undefined
-        ? 'Fix the JSON below first: the questions are read from it.'
-        : 'This survey uses a shape the builder does not show: edit it as JSON below.'), h('p', { class: 'field-error', hidden: true }));
-      return;
-    }
     const questions = (content.questions ??= []);
     const format = select(FORMATS, content.format ?? 'small');
     format.addEventListener('change', () => { if (format.value === 'small') delete content.format; else content.format = format.value; changed(); });
@@ -219,6 +216,5 @@ export function attachQuestions(entry) {
     title: 'Questions',
     hint: 'Checked when you save; the questions are also the JSON below, for what the form does not show.',
     under: /^\/content\/(questions|format|intro|thankYou)(\/|$)/,
-    editable,
   });
 }

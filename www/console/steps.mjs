@@ -6,7 +6,7 @@
 // checks the tour when it is saved, and its error is shown here beside the control whose JSON
 // pointer the error's path names.
 import { h } from './dom.mjs';
-import { control, select, clearErrors, numberOf, jsonForm, formSection, boundText, listButtons } from './builders.mjs';
+import { control, select, numberOf, jsonForm, formSection, boundText, listButtons } from './builders.mjs';
 
 export const MAX_STEPS = 30; // shared::experiences::tours::MAX_TOUR_STEPS
 
@@ -34,7 +34,11 @@ export function editable(content) {
  * `/content` in a save's errors). Returns `{sync(), claim(err)}` as the other builders do.
  */
 export function attachSteps(entry) {
-  const form = jsonForm(entry, () => draw());
+  const form = jsonForm(entry, () => draw(), {
+    editable,
+    unreadable: 'Fix the JSON below first: the steps are read from it.',
+    unshown: 'This tour uses a shape the builder does not show: edit it as JSON below.',
+  });
   const { root, state, changed, redraw } = form;
   const bound = (o, key, label, pointer, opts) => boundText(o, key, label, pointer, changed, opts);
   function choice(o, key, label, pointer, options, fallback, then = changed) {
@@ -83,15 +87,6 @@ export function attachSteps(entry) {
 
   function draw() {
     const { content } = state;
-    clearErrors(root);
-    if (content === undefined) {
-      root.replaceChildren(h('p', { class: 'hint' }, 'Fix the JSON below first: the steps are read from it.'), h('p', { class: 'field-error', hidden: true }));
-      return;
-    }
-    if (!editable(content)) {
-      root.replaceChildren(h('p', { class: 'hint' }, 'This tour uses a shape the builder does not show: edit it as JSON below.'), h('p', { class: 'field-error', hidden: true }));
-      return;
-    }
     const steps = (content.steps ??= []);
     const progress = h('input', { type: 'checkbox', checked: content.showProgress !== false });
     progress.addEventListener('change', () => { if (progress.checked) delete content.showProgress; else content.showProgress = false; changed(); });
@@ -115,6 +110,5 @@ export function attachSteps(entry) {
     title: 'Steps',
     hint: 'Each step is checked when you save; the steps are also the JSON below, for what the form does not show.',
     under: /^\/content\/(steps|snoozeHours|showProgress|missingTarget)(\/|$)/,
-    editable,
   });
 }

@@ -6,7 +6,7 @@
 // validity: the edge checks the checklist when it is saved, and its error is shown here beside
 // the control whose JSON pointer the error's path names.
 import { h } from './dom.mjs';
-import { control, select, clearErrors, jsonForm, formSection, boundText, listButtons } from './builders.mjs';
+import { control, select, jsonForm, formSection, boundText, listButtons } from './builders.mjs';
 
 export const MAX_TASKS = 20; // shared::experiences::checklists::MAX_TASKS
 
@@ -32,7 +32,11 @@ export function editable(content) {
  * status}`), for "Start a tour". Returns `{sync(), claim(err)}`.
  */
 export function attachTasks(entry, tours) {
-  const form = jsonForm(entry, () => draw());
+  const form = jsonForm(entry, () => draw(), {
+    editable,
+    unreadable: 'Fix the JSON below first: the tasks are read from it.',
+    unshown: 'These tasks use a shape the builder does not show: edit them as JSON below.',
+  });
   const { root, state, changed, redraw } = form;
   const bound = (o, key, label, pointer, opts) => boundText(o, key, label, pointer, changed, opts);
 
@@ -79,13 +83,6 @@ export function attachTasks(entry, tours) {
 
   function draw() {
     const { content } = state;
-    clearErrors(root);
-    if (content === undefined || !editable(content)) {
-      root.replaceChildren(h('p', { class: 'hint' }, content === undefined
-        ? 'Fix the JSON below first: the tasks are read from it.'
-        : 'These tasks use a shape the builder does not show: edit them as JSON below.'), h('p', { class: 'field-error', hidden: true }));
-      return;
-    }
     const tasks = (content.tasks ??= []);
     root.replaceChildren(...[
       tasks.length ? h('div', { class: 'tasks' }, tasks.map((t, i) => task(t, i, tasks))) : h('p', { class: 'hint' }, 'No tasks yet: a checklist needs at least one to go live.'),
@@ -102,6 +99,5 @@ export function attachTasks(entry, tours) {
     title: 'Tasks',
     hint: 'Checked when you save; the tasks are also the JSON below, for what the form does not show.',
     under: /^\/content\/tasks(\/|$)/,
-    editable,
   });
 }
