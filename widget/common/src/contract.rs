@@ -195,8 +195,11 @@ impl EngageExport {
 /// The tour module's exports (`widget/tour`), called by the engagement module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TourExport {
-    /// `show({root, nonce?, step, index, count, progress, missing, act})`: draws a step in
-    /// `root`; `act(name)` hears one of [`TOUR_ACTS`], once per step.
+    /// `show({root, nonce?, step, index, count, progress, missing, rtl, act}, exports)`: draws a
+    /// step in `root`; `act(name)` hears one of [`TOUR_ACTS`], once per step. `exports` is the
+    /// module's own (the loader's module object, which every lazy module's call is handed): its
+    /// export `on` is the one callback of its listeners and observers (no wasm-bindgen
+    /// `Closure` in the module). `rtl`: the catalog's direction, the engagement module's.
     Show,
     /// `hide()`: the tour ends here or leaves this page; focus goes back where it was.
     Hide,

@@ -40,7 +40,8 @@ pub(crate) fn configure(load: JsValue) {
     LOAD.with(|l| *l.borrow_mut() = load.dyn_into().ok());
 }
 
-/// `module[f](arg)` once the module is here. Only a call that may load it (`load`: a show)
+/// `module[f](arg, module)` once the module is here (the module's own exports handed to it: the
+/// tour module's callbacks are its export `on`). Only a call that may load it (`load`: a show)
 /// starts the download; once loaded, `ready` runs (it draws again); a failed load calls
 /// `failed` with the count of failures on this page (each later show tries again).
 pub(crate) fn call(
@@ -53,7 +54,7 @@ pub(crate) fn call(
 ) -> JsValue {
     if let Some(m) = key.with(|l| l.module.borrow().clone()) {
         return match get(&m, f).dyn_into::<Function>() {
-            Ok(func) => func.call1(&JsValue::UNDEFINED, arg).unwrap_or_default(),
+            Ok(func) => func.call2(&JsValue::UNDEFINED, arg, &m).unwrap_or_default(),
             Err(_) => JsValue::UNDEFINED,
         };
     }

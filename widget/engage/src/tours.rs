@@ -19,6 +19,7 @@ use js_sys::{Object, Reflect};
 use porchlight_shared::experiences::{runs_here, Run, TourAction, TourState};
 use porchlight_shared::read::Json;
 use porchlight_shared::vocab::ImpressionAction;
+use porchlight_widget_common::catalog;
 use porchlight_widget_common::contract::{Emit, TourExport};
 use porchlight_widget_common::js::{get, set};
 use wasm_bindgen::prelude::*;
@@ -180,6 +181,8 @@ fn draw() {
             set(&c, "nonce", &JsValue::from_str(&n));
         }
         set(&c, "act", &act_fn());
+        // The catalog's direction (this module's: the tour module has none of its own).
+        set(&c, "rtl", &JsValue::from_bool(catalog::rtl()));
         Some(c)
     });
     if let Some(c) = cfg {

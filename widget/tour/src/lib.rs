@@ -16,11 +16,13 @@
 //!   `requestAnimationFrame` per change: nothing runs while nothing moves.
 //! - [`hide`]`()` takes it down and gives focus back to where it was before the tour.
 //!
-//! Config (`show`): `{root, nonce?, step, index, count, progress, missing, act}` — `root` the
+//! Config (`show`): `{root, nonce?, step, index, count, progress, missing, rtl, act}` — `root` the
 //! element to draw in (inside the engagement module's shadow root, styled and painted there),
 //! `step` the authored step as the edge sent it, `act(name)` the engagement module's callback:
 //! `next`, `back`, `done`, `snooze`, `dismiss` (the visitor), `skip`, `end` (the element never
-//! came and the policy says so). One call per step: a step reports at most once.
+//! came and the policy says so). One call per step: a step reports at most once. `show`'s second
+//! argument is the module's own exports: every listener, observer, frame and timer calls the
+//! export `on` (a function of the module, not a wasm-bindgen closure: ~0.55 KB brotli less).
 
 #[cfg(target_arch = "wasm32")]
 mod card;

@@ -104,7 +104,7 @@ impl Step {
                 Some("end") => Missing::End,
                 _ => Missing::Centre,
             },
-            rtl: porchlight_widget_common::catalog::rtl(),
+            rtl: is(cfg, "rtl"),
         }
     }
 
@@ -134,8 +134,8 @@ pub(crate) struct St {
     pub root: Option<Element>,
     /// Where focus was when the tour began: it goes back there when the tour ends.
     pub before: Option<JsValue>,
-    /// The module's one callback ([`on`]), made once, kept for the page's life.
-    pub h: Option<Function>,
+    /// The module's one callback: its export [`on`], from its exports (`show`).
+    pub h: JsValue,
     /// The step waiting for its element, and the `MutationObserver` that watches for it.
     pub waiting: Option<(Step, JsValue)>,
     /// Nodes were added since the last check (new shadow roots to watch?).
@@ -161,7 +161,7 @@ thread_local! {
             act: None,
             root: None,
             before: None,
-            h: None,
+            h: JsValue::UNDEFINED,
             waiting: None,
             added: false,
             live: None,
@@ -178,18 +178,17 @@ pub(crate) fn with<R>(f: impl FnOnce(&mut St) -> R) -> Option<R> {
         .flatten()
 }
 
-/// The module's one callback, for every listener, observer, frame and timer: one closure (each
-/// closure of its own is shims, a vtable and glue), told apart by what it is handed.
+/// The module's one callback, for every listener, observer, frame and timer: its own export
+/// [`on`], handed over by the engagement module with the module's exports (`show`'s second
+/// argument). No `Closure`: wasm-bindgen's closures are shims, a vtable and glue of their own.
 pub(crate) fn handler() -> JsValue {
-    if let Some(h) = with(|s| s.h.clone()).flatten() {
-        return h.into();
-    }
-    let h = Closure::<dyn FnMut(JsValue, JsValue)>::new(on).into_js_value();
-    with(|s| s.h = Some(h.clone().unchecked_into()));
-    h
+    with(|s| s.h.clone()).unwrap_or_default()
 }
 
-fn on(a: JsValue, b: JsValue) {
+/// `on(a, b)`: what every listener, observer, frame and timer of the step calls, told apart by
+/// what it is handed.
+#[wasm_bindgen]
+pub fn on(a: JsValue, b: JsValue) {
     if b.is_object() {
         // An observer's (entries, observer).
         follow::observed(&a, &b);
@@ -307,9 +306,10 @@ pub(crate) fn report(name: &str) {
     }
 }
 
-/// `show(config)`: draws a step (see the crate's documentation).
+/// `show(config, exports)`: draws a step (see the crate's documentation); `exports` the
+/// module's own (the loader's module object): [`on`] is taken from there.
 #[wasm_bindgen]
-pub fn show(cfg: JsValue) {
+pub fn show(cfg: JsValue, exports: JsValue) {
     teardown();
     let Ok(root) = elem(get(&cfg, "root")) else {
         return;
@@ -323,6 +323,7 @@ pub fn show(cfg: JsValue) {
             s.before = follow::focused();
         }
         s.root = Some(root.clone());
+        s.h = get(&exports, "on");
     });
     card::style(&root, get_str(&cfg, "nonce"));
     let step = Step::read(&cfg);
