@@ -104,7 +104,7 @@ test('video steps: a YouTube link plays in a sandboxed youtube-nocookie iframe, 
   await context.route('https://cdn.acme.test/**', (r) => r.fulfill({ status: 204 }));
   const media = () => page.evaluate((q) => {
     const d = document.querySelector(q).shadowRoot.querySelector('dialog[open]');
-    return [...d.querySelectorAll('iframe,video')].map((e) => ({ tag: e.tagName.toLowerCase(), src: e.getAttribute('src'), sandbox: e.getAttribute('sandbox'), controls: e.hasAttribute('controls') }));
+    return [...d.querySelectorAll('iframe,video')].map((e) => ({ tag: e.tagName.toLowerCase(), src: e.getAttribute('src'), sandbox: e.getAttribute('sandbox'), controls: e.hasAttribute('controls'), title: e.getAttribute('title') }));
   }, sel(id));
   try {
     await page.goto(hostPage(ws.id));
@@ -114,9 +114,11 @@ test('video steps: a YouTube link plays in a sandboxed youtube-nocookie iframe, 
     assert.equal(yt.src, 'https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ', 'the embed URL built from the id, not the authored URL');
     assert.ok(yt.sandbox !== null && yt.sandbox.split(' ').includes('allow-scripts'), `sandboxed: ${yt.sandbox}`);
     assert.ok(!/allow-top-navigation|allow-popups|allow-forms/.test(yt.sandbox), yt.sandbox);
+    // Its accessible name, from the catalog (the edge makes the element, the widget names it).
+    assert.equal(yt.title, 'Video');
     await page.locator(`${sel(id)} dialog[open] [data-a="next"]`).click();
     await stepIs(page, id, 'File');
-    assert.deepEqual(await media(), [{ tag: 'video', src: 'https://cdn.acme.test/intro.mp4', sandbox: null, controls: true }]);
+    assert.deepEqual(await media(), [{ tag: 'video', src: 'https://cdn.acme.test/intro.mp4', sandbox: null, controls: true, title: null }]);
     assert.deepEqual(errors, []);
   } finally {
     await close();

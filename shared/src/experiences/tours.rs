@@ -177,8 +177,8 @@ impl TourContent {
 /// tour module links neither the Markdown parser nor the video allowlist. Each step gets
 /// `bodyHtml`, its body as markup (`chat::markup`: the Markdown subset's few elements, every
 /// text and href escaped); a video step whose `videoUrl` is on the allowlist gets `player`,
-/// `{kind: "file" | "embed", src}` ([`video_source`]'s answer: the file's URL, or the embed URL
-/// built from the video's id). A URL not on the allowlist (a tour saved before a check) gets
+/// `{kind: "file" | "embed", src, html}` ([`video_source`]'s answer: the file's URL, or the
+/// embed URL built from the video's id; `html` its element, [`player_json`]). A URL not on the allowlist (a tour saved before a check) gets
 /// no `player`: the step shows no video.
 pub fn served_steps(content: &mut serde_json::Value) {
     let Some(steps) = content
@@ -203,17 +203,31 @@ pub fn served_steps(content: &mut serde_json::Value) {
             .filter(|_| video)
             .and_then(video_source);
         match player {
-            Some(VideoSource::File(src)) => o.insert(
-                "player".into(),
-                serde_json::json!({"kind": "file", "src": src}),
-            ),
-            Some(VideoSource::Embed(src)) => o.insert(
-                "player".into(),
-                serde_json::json!({"kind": "embed", "src": src}),
-            ),
+            Some(v) => o.insert("player".into(), player_json(&v)),
             None => o.remove("player"),
         };
     }
+}
+
+/// A video step's `player`: `{kind, src, html}`, `html` the element the tour module draws as
+/// is — a `<video controls>` for a file, a sandboxed `<iframe>` for an embed (scripts and its
+/// own origin for the provider's player; no top navigation, popups or forms), its `src`
+/// escaped. The iframe's accessible name (`title`) is the visitor's locale's: the tour module
+/// sets it from its catalog.
+fn player_json(v: &VideoSource) -> serde_json::Value {
+    let (kind, src) = match v {
+        VideoSource::File(s) => ("file", s),
+        VideoSource::Embed(s) => ("embed", s),
+    };
+    let mut html = String::from(if kind == "embed" { "<iframe" } else { "<video" });
+    html.push_str(" class=vd src=\"");
+    crate::chat::esc(&mut html, src);
+    html.push_str(if kind == "embed" {
+        "\" sandbox=\"allow-scripts allow-same-origin allow-presentation\" allow=\"fullscreen; picture-in-picture; encrypted-media\" referrerpolicy=strict-origin-when-cross-origin loading=lazy></iframe>"
+    } else {
+        "\" controls preload=metadata></video>"
+    });
+    serde_json::json!({"kind": kind, "src": src, "html": html})
 }
 
 /// Where a visitor is in a tour.
@@ -685,14 +699,27 @@ mod tests {
         assert_eq!(s[1]["bodyHtml"], "");
         assert_eq!(
             s[1]["player"],
-            json!({"kind": "embed", "src": "https://www.youtube-nocookie.com/embed/a-b_C1d2E3f"})
+            json!({"kind": "embed", "src": "https://www.youtube-nocookie.com/embed/a-b_C1d2E3f",
+                "html": "<iframe class=vd src=\"https://www.youtube-nocookie.com/embed/a-b_C1d2E3f\" sandbox=\"allow-scripts allow-same-origin allow-presentation\" allow=\"fullscreen; picture-in-picture; encrypted-media\" referrerpolicy=strict-origin-when-cross-origin loading=lazy></iframe>"})
         );
         assert_eq!(
             s[2]["player"],
-            json!({"kind": "file", "src": "https://cdn.test/intro.mp4"})
+            json!({"kind": "file", "src": "https://cdn.test/intro.mp4",
+                "html": "<video class=vd src=\"https://cdn.test/intro.mp4\" controls preload=metadata></video>"})
         );
         assert_eq!(s[3].get("player"), None, "not on the allowlist: no video");
         assert_eq!(s[4].get("player"), None, "only a video step plays");
+        // A URL with quotes or markup in it is never offered; what is offered is escaped.
+        let mut q = json!({"steps": [
+            {"kind": "video", "body": "", "videoUrl": "https://cdn.test/a.mp4?x=\"><script>alert(1)</script>"},
+            {"kind": "video", "body": "", "videoUrl": "https://cdn.test/a.mp4?x=1&y=2"}
+        ]});
+        served_steps(&mut q);
+        assert_eq!(q["steps"][0].get("player"), None);
+        assert_eq!(
+            q["steps"][1]["player"]["html"],
+            "<video class=vd src=\"https://cdn.test/a.mp4?x=1&amp;y=2\" controls preload=metadata></video>"
+        );
         let mut odd = json!({"steps": "x"});
         served_steps(&mut odd);
         assert_eq!(odd, json!({"steps": "x"}));

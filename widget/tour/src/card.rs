@@ -1,7 +1,7 @@
 //! A step's card: a `<dialog>` named by its title (or the catalog's "Product tour") and
 //! described by its body; the body in the shared Markdown subset, as the edge made it markup
-//! (`bodyHtml`); a video as a `<video>` or a sandboxed embed, the player the edge checked
-//! against its allowlist (`player`); progress "2 of 5"; Remind me later, Back,
+//! (`bodyHtml`); a video as a `<video>` or a sandboxed embed, as the edge made it for a URL on
+//! its allowlist (`player.html`), named here; progress "2 of 5"; Remind me later, Back,
 //! Next / Done; × ends the tour. Every label comes from the catalog.
 
 use porchlight_widget_common::catalog::{fill, t, Msg};
@@ -48,25 +48,6 @@ pub(crate) fn append(parent: &JsValue, markup: &str) -> JsValue {
         &markup.into(),
     );
     get(parent, "lastElementChild")
-}
-
-/// The video of a video step, as markup: the player the edge sent (`player`: checked by
-/// `shared::experiences::video_source`, on the allowlist), escaped by `esc` (one attribute
-/// whatever it holds) and only if it is https (`javascript:` never becomes a `src`).
-fn video(h: &mut String, (src, embed): &(String, bool)) {
-    if !src.starts_with("https://") {
-        return;
-    }
-    h.push_str(if *embed { "<iframe" } else { "<video" });
-    h.push_str(" class=vd src=\"");
-    esc(h, src);
-    if *embed {
-        h.push_str("\" title=\"");
-        esc(h, t(Msg::TourVideo));
-        h.push_str("\" sandbox=\"allow-scripts allow-same-origin allow-presentation\" allow=\"fullscreen; picture-in-picture; encrypted-media\" referrerpolicy=strict-origin-when-cross-origin loading=lazy></iframe>");
-    } else {
-        h.push_str("\" controls preload=metadata></video>");
-    }
 }
 
 /// A button reporting `action` (read by the one click listener of the card).
@@ -118,9 +99,9 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
         esc(&mut h, title);
         h.push_str("</h2>");
     }
-    if let (Some(u), Kind::Video) = (&step.video, step.kind) {
+    if let (Some(v), Kind::Video) = (&step.video, step.kind) {
         h.push_str("<div class=vw>");
-        video(&mut h, u);
+        h.push_str(v);
         h.push_str("</div>");
     }
     h.push_str("<div class=bd id=pl-ts-d>");
@@ -148,6 +129,11 @@ pub(crate) fn build(root: &Element, step: &Step, anchored: bool) -> Result<Eleme
     }
     h.push_str("</dialog>");
     let d = elem(append(root, &h))?;
+    // An embed's accessible name, in the visitor's locale (the edge made its markup).
+    let frame = call_s(&d, "querySelector", "iframe");
+    if frame.is_object() {
+        set(frame.unchecked_ref(), "title", &t(Msg::TourVideo).into());
+    }
     // One listener for every button (`run::event`: its `data-a` is what it reports).
     listen(&d, "click");
     // Closed, then removed, when the step goes.

@@ -220,8 +220,13 @@ pub(crate) fn schedule() {
     }
 }
 
+/// `v` to the nearest pixel: `floor(v + 0.5)` (one instruction; `f64::round` links libm's).
+fn round(v: f64) -> f64 {
+    (v + 0.5).floor()
+}
+
 fn px(n: f64) -> String {
-    let mut s = num(n.round());
+    let mut s = num(round(n));
     s.push_str("px");
     s
 }
@@ -415,11 +420,11 @@ fn position() {
             for (pre, v) in [
                 ("", vw),
                 ("V", vh),
-                ("H0ZM", x.round()),
-                (" ", y.round()),
-                ("h", w.round()),
-                ("v", h.round()),
-                ("h", -w.round()),
+                ("H0ZM", round(x)),
+                (" ", round(y)),
+                ("h", round(w)),
+                ("v", round(h)),
+                ("h", -round(w)),
             ] {
                 d.push_str(pre);
                 d.push_str(&num(v));

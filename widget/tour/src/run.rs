@@ -50,9 +50,9 @@ pub(crate) struct Step {
     /// The body as the edge made it markup (`bodyHtml`: `shared::chat::markup`, every text
     /// escaped), drawn as is.
     pub html: Option<String>,
-    /// A video step's player, as the edge checked it (`player`: `shared::experiences::
-    /// video_source`'s answer): its URL and whether it is an embed (else a file).
-    pub video: Option<(String, bool)>,
+    /// A video step's player as the edge made it (`player.html`: a `<video>` or a sandboxed
+    /// `<iframe>` for the URL `shared::experiences::video_source` checked, escaped), drawn as is.
+    pub video: Option<String>,
     pub wait_ms: u32,
     /// 0-based.
     pub index: u32,
@@ -91,10 +91,7 @@ impl Step {
                 _ => Advance::Other,
             },
             html: get(&s, "bodyHtml").as_string(),
-            video: {
-                let p = get(&s, "player");
-                get_str(&p, "src").map(|u| (u, get_str(&p, "kind").as_deref() == Some("embed")))
-            },
+            video: get_str(&get(&s, "player"), "html"),
             wait_ms: num(&s, "waitMs", 10_000.0).min(60_000.0) as u32,
             index: num(cfg, "index", 0.0) as u32,
             count: num(cfg, "count", 1.0).max(1.0) as u32,
