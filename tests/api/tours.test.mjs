@@ -224,8 +224,18 @@ test("steps go out with their body as escaped markup and a video's checked playe
     + '<a href="https://acme.test/?a=1&amp;b=2" rel="noopener noreferrer" target=_blank>ok</a> &quot;q&quot; [bad](javascript:alert(1))');
   assert.equal(post.title, '<b>T</b>', 'the title stays text (the module escapes it)');
   assert.equal(post.player, undefined);
-  // The embed is the provider's player built from the id, never the authored URL.
-  assert.deepEqual(embed.player, { kind: 'embed', src: 'https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ' });
+  // The embed is the provider's player built from the id, never the authored URL; `html` the
+  // element the tour module draws as is (sandboxed; its name comes from the visitor's catalog).
+  const yt = 'https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ';
+  assert.deepEqual(embed.player, {
+    kind: 'embed',
+    src: yt,
+    html: `<iframe class=vd src="${yt}" sandbox="allow-scripts allow-same-origin allow-presentation" allow="fullscreen; picture-in-picture; encrypted-media" referrerpolicy=strict-origin-when-cross-origin loading=lazy></iframe>`,
+  });
   assert.equal(embed.bodyHtml, 'Watch');
-  assert.deepEqual(file.player, { kind: 'file', src: 'https://cdn.acme.test/intro.mp4' });
+  assert.deepEqual(file.player, {
+    kind: 'file',
+    src: 'https://cdn.acme.test/intro.mp4',
+    html: '<video class=vd src="https://cdn.acme.test/intro.mp4" controls preload=metadata></video>',
+  });
 });
