@@ -178,8 +178,8 @@ impl TourContent {
 /// `bodyHtml`, its body as markup (`chat::markup`: the Markdown subset's few elements, every
 /// text and href escaped); a video step whose `videoUrl` is on the allowlist gets `player`,
 /// `{kind: "file" | "embed", src, html}` ([`video_source`]'s answer: the file's URL, or the
-/// embed URL built from the video's id; `html` its element, [`player_json`]). A URL not on the allowlist (a tour saved before a check) gets
-/// no `player`: the step shows no video.
+/// embed URL built from the video's id; `html` its element, [`player_json`]). A URL not on the
+/// allowlist (a tour saved before a check) gets no `player`: the step shows no video.
 pub fn served_steps(content: &mut serde_json::Value) {
     let Some(steps) = content
         .get_mut("steps")
