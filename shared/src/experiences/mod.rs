@@ -8,6 +8,7 @@ mod checklists;
 mod survey_read;
 mod surveys;
 mod tour_run;
+mod tour_served;
 mod tours;
 mod video;
 
@@ -17,6 +18,7 @@ pub use branching::{
 pub use checklists::*;
 pub use surveys::*;
 pub use tour_run::*;
+pub use tour_served::*;
 pub use tours::*;
 pub use video::*;
 
