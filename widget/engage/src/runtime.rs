@@ -57,7 +57,6 @@ struct Rt {
     /// `trackedClicks` of the messenger settings: (selector, event name).
     tracked_clicks: Vec<(String, String)>,
     debug: bool,
-    warned: Vec<String>,
     stopped: bool,
     /// The last verdicts, for `debug`.
     last: Vec<(String, Verdict)>,
@@ -89,7 +88,6 @@ impl Rt {
         timer: None,
         tracked_clicks: Vec::new(),
         debug: false,
-        warned: Vec::new(),
         stopped: false,
         last: Vec::new(),
         asked: Vec::new(),

@@ -1,5 +1,6 @@
-//! The page's commands this module owns (`track`, `debug`, `update`, `startTour`,
-//! `startSurvey`, and the `start…` of modules still to come).
+//! The page's commands this module owns (`widget_common::contract::ENGAGE_COMMANDS`: `track`,
+//! `debug`, `update`, `startTour`, `startSurvey`; `showArticle` and `startChecklist` are the
+//! messenger's).
 
 use js_sys::{Array, Object};
 use porchlight_shared::vocab::ItemKind;
@@ -67,22 +68,6 @@ pub(super) fn run(name: String, args: JsValue) {
             Some(id) => start_survey(id),
             None => warn("startSurvey expects a survey id", &args.get(0)),
         },
-        "startChecklist" | "showArticle" => {
-            let first = with(|rt| {
-                let first = !rt.warned.contains(&name);
-                if first {
-                    rt.warned.push(name.clone());
-                }
-                first
-            })
-            .unwrap_or(false);
-            if first {
-                warn(
-                    "this command is not available in this version yet:",
-                    &JsValue::from_str(&name),
-                );
-            }
-        }
         _ => warn("unknown command", &JsValue::from_str(&name)),
     }
 }
