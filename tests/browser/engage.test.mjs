@@ -259,24 +259,37 @@ test('regular expressions run in the browser as regex-lite reads them: the edge 
   }
 });
 
-test('SPA navigation reaches a page with content even when the first page had none (the module loads then)', async () => {
-  const ws = await createWorkspace();
-  const id = await author(ws, 'outbound', banner('Only on /app', {
-    audience: { type: 'condition', property: { source: 'page', key: 'path' }, operator: 'starts_with', value: '/app' },
-  }));
-  const base = await hostPage(ws.id);
-  const { context, close } = await freshContext();
-  try {
-    const { page } = await open(context, `${base}/`);
-    const engage = () => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /porchlight-engage/.test(e.name)));
-    await sleep(500);
-    assert.equal(await engage(), false, 'nothing eligible here: the module is not downloaded');
-    await page.evaluate(() => history.pushState({}, '', '/app/home'));
-    await shown(page, id).waitFor({ state: 'attached', timeout: 8000 });
-  } finally {
-    await close();
-  }
-});
+// Chromium has the Navigation API; Safari and Firefox had none for years, and there only the
+// loader's (then the module's) wrapping of `pushState` / `replaceState` hears a navigation.
+for (const nav of [true, false]) {
+  test(`SPA navigation reaches a page with content even when the first page had none (the module loads then)${nav ? '' : ', without the Navigation API'}`, async () => {
+    const ws = await createWorkspace();
+    const id = await author(ws, 'outbound', banner('Only on /app', {
+      audience: { type: 'condition', property: { source: 'page', key: 'path' }, operator: 'starts_with', value: '/app' },
+    }));
+    const base = await hostPage(ws.id);
+    const { context, close } = await freshContext();
+    if (!nav) await context.addInitScript(() => Object.defineProperty(window, 'navigation', { value: undefined, configurable: true }));
+    try {
+      const { page, errors } = await open(context, `${base}/`);
+      assert.equal(await page.evaluate(() => !!window.navigation), nav);
+      const engage = () => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /porchlight-engage/.test(e.name)));
+      await sleep(500);
+      assert.equal(await engage(), false, 'nothing eligible here: the module is not downloaded');
+      await page.evaluate(() => history.pushState({}, '', '/app/home'));
+      await shown(page, id).waitFor({ state: 'attached', timeout: 8000 });
+      // The module follows the navigations from here: out of the rule, and back in by replaceState.
+      await page.evaluate(() => history.pushState({}, '', '/pricing'));
+      await shown(page, id).waitFor({ state: 'detached', timeout: 5000 });
+      await page.evaluate(() => history.replaceState({}, '', '/app/settings'));
+      await shown(page, id).waitFor({ state: 'attached', timeout: 8000 });
+      assert.equal(await page.evaluate(() => location.pathname), '/app/settings', 'the page\'s own call did what it asked');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+}
 
 test('track: queued while the edge cannot be reached, kept across a reload, sent once when it can', async () => {
   const ws = await createWorkspace();

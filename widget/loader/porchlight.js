@@ -82,7 +82,7 @@
         });
     };
     var config = {
-      workspaceId: data.workspace || (settings && settings.workspaceId),
+      workspaceId: ws,
       apiBase: (data.api || dir).replace(/\/+$/, ""),
       settings: settings,
       nonce: data.nonce || (s && s.nonce) || (settings && settings.nonce),
@@ -94,16 +94,29 @@
     var navigated = function () {
       if (!engaged) w.Porchlight("update");
     };
-    try {
-      if (w.navigation) w.navigation.addEventListener("currententrychange", navigated);
-      w.addEventListener("popstate", navigated);
-      w.addEventListener("hashchange", navigated);
-    } catch (_) {}
+    // Without the Navigation API, `pushState` / `replaceState` are heard by wrapping them: both
+    // answer undefined, and one that throws has not navigated. Nothing here throws (a frozen
+    // `history` ignores the assignment: this is sloppy-mode code).
+    if (w.navigation) w.navigation.addEventListener("currententrychange", navigated);
+    else
+      ["pushState", "replaceState"].forEach(function (m) {
+        var f = history[m];
+        history[m] = function () {
+          f.apply(this, arguments);
+          navigated();
+        };
+      });
+    w.addEventListener("popstate", navigated);
+    w.addEventListener("hashchange", navigated);
     // The page boots by itself (a workspace known, no explicit `boot` queued): start that boot
     // now, so it travels while the runtime downloads. The runtime adopts it (`config.boot`) and
-    // sends exactly this itself for every later boot (widget/src/session.rs `start_session`).
-    var explicit = 0;
-    for (var i = 0; i < q.length; i++) if (q[i] && q[i][0] == "boot") explicit = 1;
+    // sends exactly this itself for every later boot (widget/src/session/mod.rs `start_session`).
+    // (A page's `q` that is no array is not one the runtime reads either.)
+    var explicit =
+      q.some &&
+      q.some(function (c) {
+        return c && c[0] == "boot";
+      });
     if (ws && !explicit) {
       try {
         if (d.body) paint(ws);
@@ -260,8 +273,8 @@
         load("engage");
       }
     } catch (_) {}
-    var headers = token ? { "Content-Type": "application/json", Authorization: "Bearer " + token } : {};
-    var init = { method: "POST", headers: headers, body: JSON.stringify(body) };
+    var init = { method: "POST", body: JSON.stringify(body) };
+    if (token) init.headers = { "Content-Type": "application/json", Authorization: "Bearer " + token };
     try {
       init.signal = AbortSignal.timeout(15e3);
     } catch (_) {}
