@@ -1,4 +1,4 @@
-// Types for @porchlight/messenger. The shapes are Porchlight's JS API (README "JavaScript API").
+// Types for @porchlight/messenger. The shapes are Porchlight's JS API (README "Embed it").
 
 /** JSON a custom attribute or event property may hold. */
 export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
@@ -40,10 +40,13 @@ export interface Message {
   conversationId: string;
   /** Its place in the conversation (1, 2, …). */
   seq: number;
-  author: { type: 'visitor' | 'agent'; id?: string; name?: string; avatarUrl?: string | null };
+  /** `system`: the edge's own (the articles it suggests before a teammate answers). */
+  author: { type: 'visitor' | 'agent' | 'system'; id?: string; name?: string; avatarUrl?: string | null };
   clientId: string;
   body: string;
   createdAt: number;
+  /** A system message's suggested help-center articles. */
+  articles?: { id: string; title: string }[];
 }
 
 export interface ContentEvent {

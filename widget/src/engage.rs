@@ -1,5 +1,5 @@
-//! The core's side of engagement: outbound messages, tooltips (and, as they land, tours,
-//! surveys, checklists) live in a third WASM module (`widget/engage`). The loader's
+//! The core's side of engagement: outbound messages, tooltips, tours and surveys live in a third
+//! WASM module (`widget/engage`; checklists are the messenger's Tasks). The loader's
 //! `engage(export, …)` calls it in order, importing it on the first call, when
 //! - a boot's `eligible` answer (the boot asks for it: one round trip) holds anything, or the
 //!   answer after a navigation or `update()` does;
@@ -34,7 +34,7 @@ thread_local! {
 struct Loader {
     /// The loader's `engage(export, a, b, c)`: calls the module, loading it first.
     engage: Option<Function>,
-    /// The loader's `load(name)`: the module loads the tour module with it.
+    /// The loader's `load(name)`: the module loads the tour and survey modules with it.
     load: Option<Function>,
     nonce: Option<String>,
 }
@@ -111,7 +111,8 @@ fn start(ws: &str) {
         if let Some(n) = nonce {
             js::set(&config, "nonce", &JsValue::from_str(&n));
         }
-        // The loader's `load(name)`: the engagement module loads the tour module with it.
+        // The loader's `load(name)`: the engagement module loads the tour and survey modules
+        // with it.
         if let Some(l) = load {
             js::set(&config, "load", &l);
         }

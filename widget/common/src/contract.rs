@@ -162,7 +162,7 @@ impl Emit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EngageExport {
     /// `init(host, workspaceId, {settings, nonce, load})`: first; `settings` are the messenger
-    /// settings of the boot, `load(name)` the loader's module loader (the tour module).
+    /// settings of the boot, `load(name)` the loader's module loader (the tour and survey modules).
     Init,
     /// `eligible(answer)`: a `/v1/eligible` answer (the boot's or a navigation's) for the
     /// page now shown.

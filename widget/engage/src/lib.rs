@@ -1,8 +1,9 @@
 //! Porchlight's engagement module: outbound messages (banner, post, chat card) and tooltips in
-//! the page. A third WASM module: the core (`porchlight-widget`, its `engage` module) imports it
-//! when a boot or a navigation finds something eligible, when the workspace tracks clicks, or
-//! when the page calls a command it owns (`track`, `debug`, `update`, `startTour`,
-//! `startSurvey`); it hands over the core's host object and every `/v1/eligible` answer.
+//! the page, and the decisions for tours and surveys (drawn by the modules it loads: `lazy`).
+//! A third WASM module: the core (`porchlight-widget`, its `engage` module) imports it when a
+//! boot or a navigation finds something eligible, when the workspace tracks clicks, or when the
+//! page calls a command it owns (`track`, `debug`, `update`, `startTour`, `startSurvey`); it
+//! hands over the core's host object and every `/v1/eligible` answer.
 //!
 //! One runtime, one place where decisions are made: each time something changes — an answer,
 //! a scroll, a click, an event tracked, a timer, a navigation, a dismissal in another tab — the

@@ -8,6 +8,9 @@
 //!   happened since the edge last answered; every tab reads it, so a dismissal in one tab takes
 //!   the item down in the others at once (`storage` event).
 //! - `porchlight:<ws>:ev` — tracked events, sent in batches of up to 50 and removed once stored.
+//! - `porchlight:<ws>:tp` — tours' progress actions, in order (a tour's step is replayed from
+//!   the edge's progress and these).
+//! - `porchlight:<ws>:sr` — survey answers (`queue/answers.rs`).
 
 use std::cell::RefCell;
 

@@ -1,7 +1,8 @@
-//! Porchlight's messenger: live chat in the panel — the conversation view, the composer's
-//! sends, and the rules that keep a message from being lost or doubled. A second WASM module:
-//! the core (`porchlight-widget`, see its `chat` module) imports it only when the visitor opens
-//! the panel or already has a conversation, hands it a *host* object ([`host`]) and the panel it
+//! Porchlight's messenger: the panel's spaces (Home, Help, Tickets, Tasks) and live chat — the
+//! conversation view, the composer's sends, and the rules that keep a message from being lost or
+//! doubled. A second WASM module: the core (`porchlight-widget`, see its `chat` module) imports
+//! it only when the visitor reaches for (pointer or focus on the launcher) or opens the panel, or
+//! already has a conversation, hands it a *host* object ([`host`]) and the panel it
 //! mounted, and calls the exports below. The two share no memory.
 //!
 //! - Every send goes into an **outbox** in `localStorage` first (it survives a reload), with a
