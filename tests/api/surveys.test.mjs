@@ -215,3 +215,30 @@ test('two partial answers sent at once by a new respondent make one response wit
   const results = (await call('GET', `/admin/v1/surveys/${survey.id}/results`, { token: ws.key })).body;
   assert.deepEqual(results.responses, { total: 1, complete: 0, partial: 1 });
 });
+
+test('a response started while the audience admitted the visitor goes on when an answer changes that (store as attribute); a new one needs the audience', async () => {
+  const ws = await createWorkspace();
+  const survey = await liveSurvey(ws, {
+    name: 'Who are you?',
+    frequency: 'always',
+    audience: { type: 'condition', property: { source: 'custom', key: 'role' }, operator: 'is_not_set' },
+    content: { format: 'small', questions: [
+      { id: 'role', type: 'dropdown', prompt: 'Your role?', options: ['dev', 'pm'], storeAsAttribute: 'role' },
+      { id: 'why', type: 'short_text', prompt: 'Why are you here?' },
+    ] },
+  });
+  const t = (await boot(ws.id)).body.sessionToken;
+  assert.deepEqual((await eligibleSurveys(t)).map((s) => s.id), [survey.id]);
+  const first = await respond(t, survey.id, { clientId: 'resp-1', answers: [{ questionId: 'role', value: 'dev' }] });
+  assert.equal(first.status, 200, first.text);
+  // The answer set `role`: the audience no longer admits the visitor, and the survey is not offered…
+  assert.deepEqual(await eligibleSurveys(t), []);
+  // …but the response under way takes its last answer and its completion.
+  const last = await respond(t, survey.id, { clientId: 'resp-1', answers: [{ questionId: 'why', value: 'Exports' }], complete: true });
+  assert.equal(last.status, 200, last.text);
+  const results = (await call('GET', `/admin/v1/surveys/${survey.id}/results`, { token: ws.key })).body;
+  assert.deepEqual(results.responses, { total: 1, complete: 1, partial: 0 });
+  // A new response is a new showing: the audience decides, as for an id that does not exist.
+  assertError(assert, await respond(t, survey.id, { clientId: 'resp-2', answers: [{ questionId: 'role', value: 'pm' }] }), 404, 'NOT_FOUND');
+  assert.deepEqual((await call('GET', `/admin/v1/surveys/${survey.id}/results`, { token: ws.key })).body.responses, { total: 1, complete: 1, partial: 0 });
+});

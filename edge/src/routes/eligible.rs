@@ -20,7 +20,7 @@ use crate::http::{self, Ctx};
 
 use crate::db::{TickedRow, TourProgressRow};
 pub use answer::answer;
-pub use deliverable::deliverable;
+pub use deliverable::{active_item, deliverable};
 pub use impressions::record;
 pub use page::Page;
 

@@ -21,6 +21,22 @@ pub async fn deliverable(
     family: Family,
     now: i64,
 ) -> Result<ItemRow, ApiError> {
+    match active_item(db, a, id, family, now).await? {
+        (row, true) => Ok(row),
+        (_, false) => Err(items::not_found(family)),
+    }
+}
+
+/// [`deliverable`]'s item (of the workspace and `family`, active: else `404`) and whether its
+/// audience admits the visitor now, for a caller that lets something already under way go on
+/// (a survey response the visitor started while admitted: see `progress::surveys::respond`).
+pub async fn active_item(
+    db: &D1Database,
+    a: &VisitorAuth,
+    id: &str,
+    family: Family,
+    now: i64,
+) -> Result<(ItemRow, bool), ApiError> {
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
     let mut batch = db::Batch::new();
     let row = batch.read::<ItemRow>(items::row_statement(db, ws, id, family)?);
@@ -49,8 +65,5 @@ pub async fn deliverable(
         .audience
         .as_ref()
         .is_none_or(|r| r.admits_on_some_page(&eval));
-    if !admitted {
-        return Err(items::not_found(family));
-    }
-    Ok(row)
+    Ok((row, admitted))
 }

@@ -19,7 +19,7 @@ use super::stored;
 use crate::auth;
 use crate::db;
 use crate::http::{self, Ctx};
-use crate::routes::eligible::deliverable;
+use crate::routes::eligible::active_item;
 use crate::routes::items::{self, Family};
 
 #[derive(Deserialize)]
@@ -47,7 +47,7 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let b: ResponseBody = ctx.json().await?;
     let db = ctx.db()?;
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
-    let item = deliverable(&db, &a, id, Family::Surveys, ctx.now).await?;
+    let (item, admitted) = active_item(&db, &a, id, Family::Surveys, ctx.now).await?;
     let survey: SurveyContent = stored(&item)?;
     let cid = b.client_id.as_deref();
     if let Some(c) = cid {
@@ -62,6 +62,12 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
         return reply(&m.id, id, &answers, true, m.client_id.as_deref());
     }
     let target = mine.or(open);
+    // A response the visitor started while the audience admitted them goes on to the end even
+    // if it no longer does: an answer stored as an attribute the audience reads (`role is not
+    // set`, then the answer sets `role`) must not lose the rest. A new one needs the audience.
+    if target.is_none() && !admitted {
+        return Err(items::not_found(Family::Surveys));
+    }
     if target.is_none() {
         let frequency =
             Frequency::parse(&items::parse_json(&item.frequency), "/frequency").unwrap_or_default();
