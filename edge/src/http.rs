@@ -261,7 +261,7 @@ pub fn preflight(ctx: &Ctx) -> Response {
 }
 
 /// Whether `v` has the shape of an id the edge issues (see [`Ctx::query_id`]).
-fn is_id(v: &str) -> bool {
+pub(crate) fn is_id(v: &str) -> bool {
     (1..=64).contains(&v.len())
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')

@@ -144,3 +144,22 @@ test('a boot asking with debug gets what GET /v1/eligible?debug=1 answers; a bad
   assertError(assert, bad, 400, 'INVALID_INPUT');
   assert.equal(bad.body.error.path, '/eligible/debug');
 });
+
+test('showing: items said to be on screen stay whatever their frequency, never past their audience; a bad list is refused', async () => {
+  const ws = await createWorkspace();
+  const pro = { type: 'condition', property: { source: 'custom', key: 'plan' }, operator: 'equals', value: 'pro' };
+  const once = await live(ws, 'outbound', post('once', 'once'));
+  const proOnly = await live(ws, 'outbound', post('pro only', 'always', { audience: pro }));
+  const t = (await boot(ws.id)).body.sessionToken;
+  const ids = async (q = '') => (await eligible(t, q)).body.outbound.map((o) => o.id);
+  assert.deepEqual(await ids(), [once]);
+  await impression(t, once, 'shown');
+  assert.deepEqual(await ids(), [], 'once: shown, so left out of a new answer');
+  assert.deepEqual(await ids(`&showing=${once}`), [once], 'on screen: it stays');
+  assert.deepEqual(await ids(`&showing=${once},${proOnly}`), [once], 'the audience still decides');
+  for (const bad of [',', `${once},`, '<script>', Array(21).fill(once).join(','), 'x'.repeat(65)]) {
+    const r = await call('GET', `/v1/eligible?bs=${BS}&showing=${encodeURIComponent(bad)}`, { token: t });
+    assertError(assert, r, 400, 'INVALID_INPUT');
+    assert.equal(r.body.error.path, '/showing');
+  }
+});

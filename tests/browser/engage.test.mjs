@@ -259,6 +259,51 @@ test('regular expressions run in the browser as regex-lite reads them: the edge 
   }
 });
 
+test('an item on screen stays while the page asks again (replaceState, a fragment, update, debug) though its frequency is spent; its audience still takes it down', async () => {
+  const ws = await createWorkspace();
+  const id = await author(ws, 'outbound', banner('Once, on /app', {
+    frequency: 'once',
+    audience: { type: 'condition', property: { source: 'page', key: 'path' }, operator: 'starts_with', value: '/app' },
+  }));
+  const base = await hostPage(ws.id);
+  const { context, close } = await freshContext();
+  try {
+    const { page, errors } = await open(context, `${base}/app`);
+    await shown(page, id).waitFor({ state: 'attached', timeout: 8000 });
+    // Its "shown" reached the edge: asked again without saying it is on screen, it is left out.
+    const token = await tokenOf(page, ws.id);
+    const offered = async (q) => (await call('GET', `/v1/eligible?url=${encodeURIComponent(`${base}/app`)}${q}`, { token })).body.outbound.some((o) => o.id === id);
+    for (let i = 0; await offered(''); i++) {
+      assert.ok(i < 50, 'the shown impression reaches the edge');
+      await sleep(200);
+    }
+    assert.equal(await offered(`&showing=${id}`), true, 'said to be on screen, it stays in the answer');
+    const asks = [];
+    page.on('request', (r) => { if (r.url().includes('/v1/eligible')) asks.push(r.url()); });
+    await page.evaluate(() => history.replaceState({}, '', '/app?tab=2'));
+    await page.evaluate(() => { location.hash = 'section'; });
+    await page.evaluate(() => window.Porchlight('update'));
+    await page.evaluate(() => window.Porchlight('debug'));
+    for (let i = 0; asks.length < 3; i++) {
+      assert.ok(i < 50, `the widget asked the edge again (${asks.length})`);
+      await sleep(200);
+    }
+    await sleep(1500);
+    assert.ok(asks.every((u) => new URL(u).searchParams.get('showing') === id), `each ask says what is on screen: ${asks}`);
+    assert.equal(await isShown(page, id), true, 'still on screen');
+    // Off the audience's pages, it goes.
+    await page.evaluate(() => history.pushState({}, '', '/pricing'));
+    await shown(page, id).waitFor({ state: 'detached', timeout: 5000 });
+    // Its frequency is spent: back on /app it does not show again.
+    await page.evaluate(() => history.pushState({}, '', '/app/home'));
+    await sleep(2000);
+    assert.equal(await isShown(page, id), false, 'once is once');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
 // Chromium has the Navigation API; Safari and Firefox had none for years, and there only the
 // loader's (then the module's) wrapping of `pushState` / `replaceState` hears a navigation.
 for (const nav of [true, false]) {

@@ -52,20 +52,22 @@ impl Reads {
     }
 }
 
-/// `GET /v1/eligible?url=&bs=&debug=`: one D1 round trip when this isolate has seen the session
-/// (the session and everything above in one batch), two otherwise.
+/// `GET /v1/eligible?url=&bs=&debug=&showing=`: one D1 round trip when this isolate has seen
+/// the session (the session and everything above in one batch), two otherwise.
 pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let url = ctx
         .req
         .url()
         .map_err(|_| ApiError::invalid("", "bad URL"))?;
     let (mut page_url, mut bs, mut debug, mut preview) = (String::new(), String::new(), None, None);
+    let mut showing = String::new();
     for (k, v) in url.query_pairs() {
         match k.as_ref() {
             "url" => page_url = v.into_owned(),
             "bs" => bs = v.into_owned(),
             "debug" => debug = Some(v.into_owned()),
             "preview" => preview = Some(v.into_owned()),
+            "showing" => showing = v.into_owned(),
             _ => {}
         }
     }
@@ -76,6 +78,7 @@ pub async fn eligible(ctx: &mut Ctx) -> Result<Response, ApiError> {
         Some(_) => return Err(ApiError::invalid("/debug", "1 or true (0 or false: off)")),
     };
     let mut page = Page::checked(page_url, &bs, debug, "", ctx.now)?;
+    page.showing = page::showing(&showing)?;
     if preview.is_some() {
         page.preview = preview;
     }

@@ -307,9 +307,24 @@ fn halt() {
 
 /// Asks the edge again for this page (after a navigation, or for `debug`).
 fn refetch() {
-    let Some((url, bs, debug, ws)) =
-        with(|rt| (rt.page.url.clone(), rt.bs.clone(), rt.debug, rt.ws.clone()))
-    else {
+    // What is on screen says so: the edge keeps it in the answer whatever its frequency, or a
+    // `once` item would vanish mid-read on a `replaceState`, an `update` or an `identify`.
+    let Some((url, bs, debug, ws, showing)) = with(|rt| {
+        let mut showing = String::new();
+        for s in rt.shown.iter().take(20) {
+            if !showing.is_empty() {
+                showing.push(',');
+            }
+            showing.push_str(&s.id);
+        }
+        (
+            rt.page.url.clone(),
+            rt.bs.clone(),
+            rt.debug,
+            rt.ws.clone(),
+            showing,
+        )
+    }) else {
         return;
     };
     let asked = now() as i64;
@@ -323,6 +338,10 @@ fn refetch() {
     }
     if debug {
         path.push_str("&debug=1");
+    }
+    if !showing.is_empty() {
+        path.push_str("&showing=");
+        path.push_str(&String::from(js_sys::encode_uri_component(&showing)));
     }
     let done = move |r: Result<JsValue, porchlight_widget_common::ApiError>| match r {
         // Still on that page: apply.

@@ -115,10 +115,12 @@ pub fn answer(
             continue;
         }
         let history = histories.get(&row.id).unwrap_or(&empty);
-        // A tour the visitor is in the middle of resumes (multi-page tours, reloads).
+        // A tour the visitor is in the middle of resumes (multi-page tours, reloads); an item
+        // on the visitor's screen as it asks again stays (`Page::showing`).
         let resuming = tours
             .get(&row.id)
-            .is_some_and(|t| t.state == TourState::InProgress.as_str());
+            .is_some_and(|t| t.state == TourState::InProgress.as_str())
+            || page.showing.contains(&row.id);
         let input = FrequencyInput {
             frequency: &delivery.frequency,
             history,

@@ -60,6 +60,29 @@ pub struct Page {
     pub debug: bool,
     /// A preview token (`routes::previews`), verified when the answer is made.
     pub preview: Option<String>,
+    /// The items on the visitor's screen as it asks again ([`showing`]).
+    pub showing: Vec<String>,
+}
+
+/// The most ids `showing` holds: more than a page shows at once.
+pub const MAX_SHOWING: usize = 20;
+
+/// `showing`: the ids (comma-separated) of the items on the visitor's screen as the widget asks
+/// again — a navigation, `update`, `identify`. Frequency let each of them show already; asked
+/// again, a `once` item would be left out and vanish mid-read. So frequency does not decide for
+/// them; audience, schedule and status still do.
+pub fn showing(v: &str) -> Result<Vec<String>, ApiError> {
+    if v.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = v.split(',').map(str::to_string).collect();
+    if ids.len() > MAX_SHOWING || !ids.iter().all(|i| crate::http::is_id(i)) {
+        return Err(ApiError::invalid(
+            "/showing",
+            "at most 20 item ids, comma-separated",
+        ));
+    }
+    Ok(ids)
 }
 
 impl Page {
@@ -101,6 +124,7 @@ impl Page {
             bs,
             debug,
             preview,
+            showing: Vec::new(),
         })
     }
 }
@@ -108,6 +132,25 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn showing_is_a_short_list_of_plain_ids() {
+        assert_eq!(showing("").unwrap(), Vec::<String>::new());
+        assert_eq!(showing("out_1,tip-2").unwrap(), ["out_1", "tip-2"]);
+        let twenty = vec!["a"; MAX_SHOWING].join(",");
+        assert_eq!(showing(&twenty).unwrap().len(), MAX_SHOWING);
+        for bad in [
+            ",",
+            "a,",
+            "a b",
+            "<script>",
+            &format!("{twenty},a"),
+            &"x".repeat(65),
+        ] {
+            let e = showing(bad).unwrap_err();
+            assert_eq!(e.path.as_deref(), Some("/showing"), "{bad}");
+        }
+    }
     use porchlight_shared::targeting::frequency::SESSION_IDLE_MS;
 
     const NOW: i64 = 1_800_000_000_000;
