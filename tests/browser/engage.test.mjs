@@ -304,6 +304,33 @@ test('an item on screen stays while the page asks again (replaceState, a fragmen
   }
 });
 
+test('a background tab draws nothing new: an item waits for the tab to come to the front, its once not spent unseen', async () => {
+  const ws = await createWorkspace();
+  const id = await author(ws, 'outbound', banner('Hello, front tab', { frequency: 'once' }));
+  const base = await hostPage(ws.id);
+  const { context, close } = await freshContext();
+  // Headless tabs are all "visible": this one starts in the background, as a tab opened with
+  // a middle click does, and comes to the front when the test says.
+  await context.addInitScript(() => {
+    window.__hidden = true;
+    Object.defineProperty(document, 'hidden', { get: () => window.__hidden, configurable: true });
+    Object.defineProperty(document, 'visibilityState', { get: () => (window.__hidden ? 'hidden' : 'visible'), configurable: true });
+  });
+  try {
+    const { page, errors } = await open(context, `${base}/`);
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /porchlight-engage/.test(e.name)), null, { timeout: 8000 });
+    await sleep(1500);
+    assert.equal(await isShown(page, id), false, 'not drawn in the background');
+    assert.deepEqual(await page.evaluate(() => window.__seen), [], 'no contentShown');
+    await page.evaluate(() => { window.__hidden = false; document.dispatchEvent(new Event('visibilitychange')); });
+    await shown(page, id).waitFor({ state: 'attached', timeout: 5000 });
+    assert.deepEqual(await page.evaluate(() => window.__seen), [id]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
 // Chromium has the Navigation API; Safari and Firefox had none for years, and there only the
 // loader's (then the module's) wrapping of `pushState` / `replaceState` hears a navigation.
 for (const nav of [true, false]) {

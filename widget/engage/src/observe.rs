@@ -68,6 +68,14 @@ pub(crate) enum Seen {
     Stored(String),
     /// Back online.
     Online,
+    /// The tab came to the front (`visibilitychange`).
+    Visible,
+}
+
+/// Whether the page is in a background tab (or minimised): nothing new is drawn there, where
+/// no one sees it and a `once` would be spent.
+pub(crate) fn hidden() -> bool {
+    get(&get(&win(), "document"), "hidden").is_truthy()
 }
 
 /// The window, as a value to read by name (DOM members used once or twice are read with
@@ -137,6 +145,7 @@ enum Heard {
     /// `storage`: another tab wrote a key.
     Storage,
     Online,
+    Visibility,
 }
 
 fn hear(tell: &dyn Fn(Seen), what: Heard, e: &JsValue) {
@@ -156,6 +165,11 @@ fn hear(tell: &dyn Fn(Seen), what: Heard, e: &JsValue) {
         Heard::Nav => tell(Seen::Navigated(href())),
         Heard::Storage => tell(Seen::Stored(get_str(e, "key").unwrap_or_default())),
         Heard::Online => tell(Seen::Online),
+        Heard::Visibility => {
+            if !hidden() {
+                tell(Seen::Visible)
+            }
+        }
     }
 }
 
@@ -223,6 +237,8 @@ pub(crate) fn install(tell: Rc<dyn Fn(Seen)>) {
     }
     on(&w, "storage", false, &tell, Heard::Storage);
     on(&w, "online", false, &tell, Heard::Online);
+    let doc: web_sys::EventTarget = get(&w, "document").unchecked_into();
+    on(&doc, "visibilitychange", false, &tell, Heard::Visibility);
 }
 
 /// `el.closest(selector)`, never throwing: an invalid or hostile selector matches nothing.

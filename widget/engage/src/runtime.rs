@@ -503,8 +503,12 @@ fn replan() {
     for (id, step) in &moved {
         tours::sync(id, *step);
     }
+    // In a background tab nothing new is drawn: it waits for the tab to come to the front
+    // (`Seen::Visible`), not spent unseen.
+    let hidden = crate::observe::hidden();
     for (id, v) in &p.verdicts {
         match v {
+            Verdict::Show if hidden => {}
             Verdict::Show if !show(id, true) => missing.push(id.clone()),
             Verdict::OffPage => take_down(id),
             _ => {}

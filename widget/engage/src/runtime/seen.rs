@@ -125,6 +125,8 @@ pub(super) fn seen(s: Seen) {
                 replan();
             }
         }
+        // What waited for the tab to come to the front shows now.
+        Seen::Visible => replan(),
         Seen::Online => {
             queue::flush_imps();
             queue::flush_events();
