@@ -445,7 +445,7 @@ test("debug: Porchlight('debug') prints why each item shows or not", async () =>
   }
 });
 
-test('clicks the workspace tracks without code are events: counted at the edge and firing event triggers, on elements added later; a broken selector does no harm', async () => {
+test('clicks the workspace tracks without code are events: counted at the edge and firing event triggers, on elements added later; a broken selector does no harm; none after shutdown', async () => {
   const ws = await createWorkspace();
   const patch = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { messenger: { trackedClicks: [{ selector: 'a[', event: 'broken' }, { selector: '.buy', event: 'clicked_buy' }] } } });
   assert.equal(patch.status, 200, patch.text);
@@ -460,6 +460,16 @@ test('clicks the workspace tracks without code are events: counted at the edge a
     await page.waitForFunction((k) => !localStorage.getItem(k), `porchlight:${ws.id}:ev`, { timeout: 15000 });
     const v = await call('GET', `/admin/v1/visitors/${visitor}`, { token: ws.key });
     assert.deepEqual(v.body.events.totals.map((t) => [t.name, t.count]), [['clicked_buy', 1]]);
+    // After shutdown the next person at this browser is a stranger: their clicks are not
+    // tracked under the last visitor's settings, nor queued for whoever boots next.
+    await page.evaluate(() => window.Porchlight('shutdown'));
+    await shown(page, post).waitFor({ state: 'detached', timeout: 5000 });
+    await page.locator('.buy').click();
+    await page.locator('.buy').click();
+    await sleep(1000);
+    assert.equal(await page.evaluate((k) => localStorage.getItem(k), `porchlight:${ws.id}:ev`), null, 'nothing queued');
+    const after = await call('GET', `/admin/v1/visitors/${visitor}`, { token: ws.key });
+    assert.deepEqual(after.body.events.totals.map((t) => [t.name, t.count]), [['clicked_buy', 1]]);
     assert.deepEqual(errors, []);
   } finally {
     await close();

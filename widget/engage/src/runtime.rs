@@ -294,6 +294,9 @@ fn halt() {
     let shown = with(|rt| {
         rt.stopped = true;
         rt.early = None;
+        // The next visitor on this browser is a stranger: no click of theirs is tracked under
+        // the workspace's settings of the last one (a new boot sets them again).
+        rt.tracked_clicks.clear();
         rt.items.clear();
         rt.armed.clear();
         std::mem::take(&mut rt.shown)
