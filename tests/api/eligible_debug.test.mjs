@@ -157,6 +157,8 @@ test('showing: items said to be on screen stay whatever their frequency, never p
   assert.deepEqual(await ids(), [], 'once: shown, so left out of a new answer');
   assert.deepEqual(await ids(`&showing=${once}`), [once], 'on screen: it stays');
   assert.deepEqual(await ids(`&showing=${once},${proOnly}`), [once], 'the audience still decides');
+  await impression(t, once, 'dismissed');
+  assert.deepEqual(await ids(`&showing=${once}`), [], 'dismissed (in another tab, say): more than its showing refuses it');
   for (const bad of [',', `${once},`, '<script>', Array(21).fill(once).join(','), 'x'.repeat(65)]) {
     const r = await call('GET', `/v1/eligible?bs=${BS}&showing=${encodeURIComponent(bad)}`, { token: t });
     assertError(assert, r, 400, 'INVALID_INPUT');

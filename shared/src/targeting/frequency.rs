@@ -163,6 +163,68 @@ pub enum Ineligible {
     SurveyCooldown { until: i64 },
 }
 
+impl Ineligible {
+    /// Whether showing the item is itself what refuses it now (its "shown" counted): an item
+    /// still on the visitor's screen is not taken down for that when the page asks again. A
+    /// schedule that is over, a snooze, a dismissal or a completion still take it down.
+    pub fn spent_by_showing(&self) -> bool {
+        matches!(
+            self,
+            Self::AlreadyShown
+                | Self::ShownThisSession
+                | Self::MaxTimesReached
+                | Self::RecontactWait { .. }
+                | Self::SurveyCooldown { .. }
+        )
+    }
+}
+
+/// Whether an item on the visitor's screen stays when the page asks again though
+/// [`check_frequency`] refused it (`why`): only for what its showing spent, and never once it
+/// was dismissed or completed, whatever the frequency answers first (`once` says
+/// `AlreadyShown` before it looks at a dismissal).
+pub fn stays_on_screen(why: &Ineligible, history: &History) -> bool {
+    why.spent_by_showing() && history.dismissed_at.is_none() && history.completed_at.is_none()
+}
+
+#[cfg(test)]
+mod spent_tests {
+    use super::Ineligible::*;
+
+    #[test]
+    fn only_what_a_showing_spends_lets_an_item_on_screen_stay() {
+        for spent in [
+            AlreadyShown,
+            ShownThisSession,
+            MaxTimesReached,
+            RecontactWait { until: 1 },
+            SurveyCooldown { until: 1 },
+        ] {
+            assert!(spent.spent_by_showing(), "{spent:?}");
+        }
+        for not in [
+            NotStarted,
+            Ended,
+            NotSampled,
+            Snoozed { until: 1 },
+            Completed,
+            Dismissed,
+        ] {
+            assert!(!not.spent_by_showing(), "{not:?}");
+        }
+        let mut h = super::History::default();
+        assert!(super::stays_on_screen(&AlreadyShown, &h));
+        h.dismissed_at = Some(1);
+        assert!(
+            !super::stays_on_screen(&AlreadyShown, &h),
+            "dismissed in another tab"
+        );
+        h.dismissed_at = None;
+        h.completed_at = Some(1);
+        assert!(!super::stays_on_screen(&AlreadyShown, &h), "completed");
+    }
+}
+
 /// Workspace-wide pacing across items.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Pacing {

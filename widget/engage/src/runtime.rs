@@ -310,8 +310,8 @@ fn halt() {
 
 /// Asks the edge again for this page (after a navigation, or for `debug`).
 fn refetch() {
-    // What is on screen says so: the edge keeps it in the answer whatever its frequency, or a
-    // `once` item would vanish mid-read on a `replaceState`, an `update` or an `identify`.
+    // What is on screen says so: the edge keeps it in the answer though its showing spent its
+    // frequency, or a `once` item would vanish mid-read on a `replaceState` or an `update`.
     let Some((url, bs, debug, ws, showing)) = with(|rt| {
         let mut showing = String::new();
         for s in rt.shown.iter().take(20) {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use porchlight_shared::experiences::TourState;
 use porchlight_shared::targeting::arbitrate::{order, Candidate};
 use porchlight_shared::targeting::frequency::{
-    check_frequency, FrequencyInput, History, Impression, Pacing,
+    check_frequency, stays_on_screen, FrequencyInput, History, Impression, Pacing,
 };
 use porchlight_shared::targeting::{regex_js, EvalContext, PageFacts};
 use porchlight_shared::translations;
@@ -116,11 +116,12 @@ pub fn answer(
         }
         let history = histories.get(&row.id).unwrap_or(&empty);
         // A tour the visitor is in the middle of resumes (multi-page tours, reloads); an item
-        // on the visitor's screen as it asks again stays (`Page::showing`).
+        // on the visitor's screen as it asks again stays, unless more than its own showing
+        // refuses it (`Page::showing`, `frequency::stays_on_screen`).
         let resuming = tours
             .get(&row.id)
-            .is_some_and(|t| t.state == TourState::InProgress.as_str())
-            || page.showing.contains(&row.id);
+            .is_some_and(|t| t.state == TourState::InProgress.as_str());
+        let on_screen = page.showing.contains(&row.id);
         let input = FrequencyInput {
             frequency: &delivery.frequency,
             history,
@@ -133,6 +134,7 @@ pub fn answer(
         match check_frequency(&input) {
             Ok(()) => {}
             Err(_) if resuming => {}
+            Err(why) if on_screen && stays_on_screen(&why, history) => {}
             Err(why) => {
                 skip(&mut skipped, row, Why::Frequency(why));
                 continue;

@@ -69,8 +69,9 @@ pub const MAX_SHOWING: usize = 20;
 
 /// `showing`: the ids (comma-separated) of the items on the visitor's screen as the widget asks
 /// again — a navigation, `update`, `identify`. Frequency let each of them show already; asked
-/// again, a `once` item would be left out and vanish mid-read. So frequency does not decide for
-/// them; audience, schedule and status still do.
+/// again, a `once` item would be left out and vanish mid-read. So what their own showing spent
+/// does not refuse them (`frequency::stays_on_screen`); audience, status, schedule, a snooze,
+/// a dismissal or a completion still do.
 pub fn showing(v: &str) -> Result<Vec<String>, ApiError> {
     if v.is_empty() {
         return Ok(Vec::new());
@@ -133,6 +134,10 @@ impl Page {
 mod tests {
     use super::*;
 
+    use porchlight_shared::targeting::frequency::SESSION_IDLE_MS;
+
+    const NOW: i64 = 1_800_000_000_000;
+
     #[test]
     fn showing_is_a_short_list_of_plain_ids() {
         assert_eq!(showing("").unwrap(), Vec::<String>::new());
@@ -151,9 +156,6 @@ mod tests {
             assert_eq!(e.path.as_deref(), Some("/showing"), "{bad}");
         }
     }
-    use porchlight_shared::targeting::frequency::SESSION_IDLE_MS;
-
-    const NOW: i64 = 1_800_000_000_000;
 
     fn decide(raw: &str) -> Option<String> {
         effective_browsing_session(raw, NOW, || "fresh".to_string())
