@@ -145,7 +145,7 @@ test('a boot asking with debug gets what GET /v1/eligible?debug=1 answers; a bad
   assert.equal(bad.body.error.path, '/eligible/debug');
 });
 
-test('showing: items said to be on screen stay whatever their frequency, never past their audience; a bad list is refused', async () => {
+test('showing: items said to be on screen stay though their showing spent their frequency, never past their audience or a dismissal; a bad list is refused', async () => {
   const ws = await createWorkspace();
   const pro = { type: 'condition', property: { source: 'custom', key: 'plan' }, operator: 'equals', value: 'pro' };
   const once = await live(ws, 'outbound', post('once', 'once'));
