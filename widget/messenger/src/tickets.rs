@@ -128,29 +128,28 @@ fn status_word(tk: &JsValue) -> &'static str {
     }
 }
 
+/// Draws the list in place: a ticket already drawn keeps its elements (open or closed, focused,
+/// under the pointer) and only its texts change, so a live move by the team or a reload landing
+/// while the visitor clicks or reads neither loses the click nor moves focus to the page.
 fn draw() {
     let Some(p) = parts() else {
         return;
     };
-    // Which are open stays open.
-    let open: Vec<String> = TICKETS.with(|t| {
-        t.borrow()
-            .iter()
-            .filter_map(|tk| get_str(tk, "id"))
-            .filter(|id| {
-                p.list
-                    .query_selector(&["[data-ticket=", id, "][open]"].concat())
-                    .ok()
-                    .flatten()
-                    .is_some()
-            })
-            .collect()
-    });
-    p.list.set_text_content(None);
     let all = TICKETS.with(|t| t.borrow().clone());
-    if all.is_empty() {
-        el(&p.list, "li", "av", Some(t(Msg::TicketsNone)));
-    }
+    // The `<li>` already drawn for ticket `id`.
+    let find = |id: &str| {
+        let mut li = p.list.first_element_child();
+        while let Some(e) = li {
+            let d = e.first_element_child();
+            if d.and_then(|d| d.get_attribute("data-ticket")).as_deref() == Some(id) {
+                return Some(e);
+            }
+            li = e.next_element_sibling();
+        }
+        None
+    };
+    // Children before `next` are in their final order.
+    let mut next = p.list.first_element_child();
     for tk in &all {
         let Some(id) = get_str(tk, "id") else {
             continue;
@@ -171,13 +170,37 @@ fn draw() {
                 ("date", &date),
             ],
         );
-        let d = el(&el(&p.list, "li", "", None), "details", "", None);
-        at(&d, &[("data-ticket", &id)]);
-        if open.contains(&id) {
-            at(&d, &[("open", "")]);
+        let body = get_str(tk, "body").unwrap_or_default();
+        let li = find(&id).unwrap_or_else(|| {
+            let li = el(&p.list, "li", "", None);
+            let d = el(&li, "details", "", None);
+            at(&d, &[("data-ticket", &id)]);
+            el(&d, "summary", "ar", None);
+            el(&d, "p", "ab", None);
+            li
+        });
+        if next.as_ref() == Some(&li) {
+            next = li.next_element_sibling();
+        } else {
+            let _ = p.list.insert_before(&li, next.as_ref().map(|n| n.as_ref()));
         }
-        el(&d, "summary", "ar", Some(&label));
-        el(&d, "p", "ab", get_str(tk, "body").as_deref());
+        let summary = li
+            .first_element_child()
+            .and_then(|d| d.first_element_child());
+        let text = summary.as_ref().and_then(|s| s.next_element_sibling());
+        for (e, words) in [(summary, &label), (text, &body)] {
+            if let Some(e) = e.filter(|e| e.text_content().as_ref() != Some(words)) {
+                e.set_text_content(Some(words));
+            }
+        }
+    }
+    // What is left over: tickets no longer listed, the "none yet" line.
+    while let Some(gone) = next {
+        next = gone.next_element_sibling();
+        gone.remove();
+    }
+    if all.is_empty() {
+        el(&p.list, "li", "av", Some(t(Msg::TicketsNone)));
     }
 }
 
