@@ -232,6 +232,30 @@ test('SPA navigation: page rules follow pushState and back, page-scoped items le
   }
 });
 
+test('a hash-routed app: a page rule with # follows the route in the fragment; one without # ignores it', async () => {
+  const ws = await createWorkspace();
+  const billing = await author(ws, 'outbound', { kind: 'chat', content: { body: 'Billing route' }, frequency: 'always', triggers: [{ type: 'page_visit', match: 'exact', value: '/app#/billing' }] });
+  const anyApp = await author(ws, 'outbound', banner('Any app route', { triggers: [{ type: 'page_visit', match: 'exact', value: '/app' }] }));
+  const base = await hostPage(ws.id);
+  const { context, close } = await freshContext();
+  try {
+    const { page, errors } = await open(context, `${base}/app#/settings`);
+    await shown(page, anyApp).waitFor({ state: 'attached', timeout: 5000 });
+    assert.equal(await isShown(page, billing), false);
+    await page.evaluate(() => { location.hash = '#/billing'; });
+    await shown(page, billing).waitFor({ state: 'attached', timeout: 5000 });
+    assert.equal(await isShown(page, anyApp), true, 'a rule without # holds on every route of /app');
+    await page.evaluate(() => { location.hash = '#/settings/team'; });
+    await shown(page, billing).waitFor({ state: 'detached', timeout: 5000 });
+    // A full load straight onto the route.
+    await page.goto(`${base}/app?ref=mail#/billing`);
+    await shown(page, billing).waitFor({ state: 'attached', timeout: 10000 });
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('regular expressions run in the browser as regex-lite reads them: the edge sends each translated, never a stored translation', async () => {
   const ws = await createWorkspace();
   // (?i) and \d are regex-lite syntax a JavaScript RegExp would read differently or refuse.

@@ -6,7 +6,9 @@
 //! - A pattern containing `://` is matched against the full URL; otherwise against the path
 //!   (`/pricing`). Query strings are ignored unless the pattern itself contains `?` (for
 //!   `regex`: an escaped `\?`, since a bare `?` is a quantifier there), in which case path (or
-//!   URL) and query are matched together. The `#fragment` is never matched.
+//!   URL) and query are matched together. Likewise the `#fragment` is ignored unless the
+//!   pattern contains `#`, so a hash-routed app (`/#/billing`, `*#/settings/*`) is targetable;
+//!   the fragment's own `?query` follows the query rule.
 //! - `exact` and `wildcard` ignore a trailing slash (`/pricing/` = `/pricing`, so `/blog/*`
 //!   matches `/blog/` and `/blog`). All modes are case-insensitive except `regex` (write `(?i)`
 //!   for that).
@@ -22,6 +24,7 @@
 //! must hold), next to our `properties: [{key, operator, value}]`.
 
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 use super::eval::compare_json;
 use super::host::{at, at_index, find, invalid_with, parse_f64, quoted, Regex};
@@ -308,7 +311,7 @@ impl UrlPattern {
     pub fn matches(&self, url: &str) -> bool {
         let hit = match self.mode {
             UrlMatch::Regex => match &self.regex {
-                Some(r) => r.is_match(subject_of(
+                Some(r) => r.is_match(&subject_of(
                     url,
                     &self.pattern,
                     find(&self.pattern, "\\?").is_some(),
@@ -318,6 +321,7 @@ impl UrlPattern {
             _ => {
                 let subject =
                     subject_of(url, &self.pattern, self.pattern.bytes().any(|b| b == b'?'));
+                let subject = &*subject;
                 let (s, p) = (trim_slash(subject), trim_slash(&self.pattern));
                 match self.mode {
                     UrlMatch::Exact => s.eq_ignore_ascii_case(p),
@@ -366,21 +370,31 @@ fn before(s: &str, b: u8) -> &str {
 }
 
 /// The part of the URL a pattern is compared with (see the module docs).
-fn subject_of<'a>(url: &'a str, pattern: &str, with_query: bool) -> &'a str {
-    let url = before(url, b'#');
-    let url = if with_query { url } else { before(url, b'?') };
-    if find(pattern, "://").is_some() {
-        return url;
-    }
-    match find(url, "://") {
-        Some(i) => {
-            let rest = url.get(i + 3..).unwrap_or("");
-            match rest.bytes().position(|b| b == b'/' || b == b'?') {
-                Some(j) => rest.get(j..).unwrap_or("/"),
-                None => "/",
+fn subject_of<'a>(url: &'a str, pattern: &str, with_query: bool) -> Cow<'a, str> {
+    let (url, fragment) = match url.bytes().position(|b| b == b'#') {
+        Some(i) => (url.get(..i).unwrap_or(url), url.get(i..).unwrap_or("")),
+        None => (url, ""),
+    };
+    let cut = |s: &'a str| if with_query { s } else { before(s, b'?') };
+    let url = cut(url);
+    let url = if find(pattern, "://").is_some() {
+        url
+    } else {
+        match find(url, "://") {
+            Some(i) => {
+                let rest = url.get(i + 3..).unwrap_or("");
+                match rest.bytes().position(|b| b == b'/' || b == b'?') {
+                    Some(j) => rest.get(j..).unwrap_or("/"),
+                    None => "/",
+                }
             }
+            None => url,
         }
-        None => url,
+    };
+    if fragment.is_empty() || !pattern.bytes().any(|b| b == b'#') {
+        Cow::Borrowed(url)
+    } else {
+        Cow::Owned([url, cut(fragment)].concat())
     }
 }
 
