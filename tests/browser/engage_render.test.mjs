@@ -328,6 +328,20 @@ test('tooltip: hint "element" opens on the element\'s hover and focus; one whose
     await until(() => isVisible(page, hint, '.tp'), 'focus to open it once more');
     await page.focus('#page-link');
     await until(async () => !(await isVisible(page, hint, '.tp')), 'blur to close it');
+    // The page draws the element again (as a framework re-render does): the new one is the
+    // hint's, for hover, leaving and focus alike.
+    await page.evaluate(() => { const b = document.querySelector('#page-btn'); b.replaceWith(b.cloneNode(true)); });
+    await page.mouse.move(600, 600);
+    await page.hover('#page-btn');
+    await until(() => isVisible(page, hint, '.tp'), 'hover on the element drawn again to open it');
+    await page.mouse.move(600, 600);
+    await until(async () => !(await isVisible(page, hint, '.tp')), 'leaving the element drawn again to close it');
+    await page.focus('#page-btn');
+    await until(() => isVisible(page, hint, '.tp'), 'focus on the element drawn again to open it');
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).item, hint, 'Tab from the element drawn again goes into its popover');
+    await page.focus('#page-link');
+    await until(async () => !(await isVisible(page, hint, '.tp')), 'focus back on the page closes it');
     await page.hover('#page-btn');
     await until(() => isVisible(page, hint, '.tp'), 'hover to open it');
     await page.mouse.move(from.x + from.w / 2, to.y + to.h / 2, { steps: 8 });

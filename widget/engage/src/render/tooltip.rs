@@ -2,7 +2,9 @@
 //! default) a small pulsing button sits just right of the element (inside the viewport) and
 //! opens the popover on hover, focus or click; focus leaving it or a press elsewhere closes it.
 //! With `hint: "element"` the element itself opens it on hover or focus, and the pointer may
-//! move from the element onto the popover (WCAG 1.4.13: hoverable) without closing it.
+//! move from the element onto the popover (WCAG 1.4.13: hoverable) without closing it; those
+//! listeners sit on the document and ask which element matches now, so a page that draws the
+//! element again (a framework re-render) keeps its hint.
 //! The popover is a non-modal dialog (named by its title) whatever its buttons: its × takes
 //! focus, which WAI-ARIA's `tooltip` must not; the beacon controls it (`aria-expanded`) and is
 //! described by its text. Escape hides it wherever focus is; × (first in it, right after the
@@ -135,31 +137,30 @@ pub(crate) fn show(item: &Item, actor: &Actor) -> Result<Shown, JsValue> {
         let passive = !matches!(what, On::Tab);
         listen_out(t, ev, capture, passive, hearer(&tip, what)).map(|c| cleanup.push(c))
     };
-    // Openers: the beacon (click toggles, hover and focus open), or the element itself.
-    let opener: web_sys::EventTarget = match &tip.beacon {
-        Some(b) => b.clone().into(),
-        None => tip.target.borrow().clone().into(),
-    };
-    for ev in ["mouseenter", "focus"] {
-        on(&opener, ev, false, On::Open)?;
-    }
-    if tip.beacon.is_some() {
-        // A press opens it (hovering first must not make the press close it again); a press
-        // anywhere else on the page, or focus leaving it, closes it.
-        on(&opener, "click", false, On::Open)?;
+    if let Some(b) = &tip.beacon {
+        // The beacon: hover, focus and a press open it (hovering first must not make the
+        // press close it again); a press anywhere else on the page, or focus leaving it,
+        // closes it.
+        for ev in ["mouseenter", "focus", "click"] {
+            on(b, ev, false, On::Open)?;
+        }
         on(&doc, "pointerdown", true, On::PressOut)?;
         on(&tip.wrap, "focusout", false, On::LeftWrap)?;
     } else {
-        // Leaving the element closes it, unless the pointer (or focus) went onto the popover;
-        // leaving the popover closes it, unless back onto the element.
-        for ev in ["mouseleave", "blur"] {
-            on(&opener, ev, false, On::LeftElement)?;
+        // The element (whichever matches now, see `Tip::now`): the pointer or focus coming
+        // onto it opens it; leaving it closes it, unless for the popover; leaving the popover
+        // closes it, unless back onto the element.
+        for ev in ["mouseover", "focusin"] {
+            on(&doc, ev, true, On::Open)?;
+        }
+        for ev in ["mouseout", "focusout"] {
+            on(&doc, ev, true, On::LeftElement)?;
         }
         on(&tip.wrap, "mouseleave", false, On::LeftPopover)?;
         // Keyboard: Tab from the element goes into an open popover with buttons (it sits at
         // the end of the page's tab order); focus leaving the popover for the page closes it.
         if has_buttons {
-            on(&opener, "keydown", false, On::Tab)?;
+            on(&doc, "keydown", true, On::Tab)?;
             on(&tip.wrap, "focusout", false, On::LeftBoth)?;
         }
     }
@@ -238,18 +239,51 @@ fn hearer(tip: &Rc<Tip>, what: On) -> Box<dyn FnMut(Event)> {
 }
 
 impl Tip {
+    /// The element that matches now: the one it was, or (drawn again by the page) the first
+    /// that matches the selector.
+    fn now(&self) -> Option<Element> {
+        let el = self.target.borrow().clone();
+        if get(&el, "isConnected").is_truthy() {
+            return Some(el);
+        }
+        let e = query(&self.selector)?;
+        if let Ok(mut t) = self.target.try_borrow_mut() {
+            *t = e.clone();
+        }
+        if let Ok(ro) = self.ro.try_borrow() {
+            if let Some(ro) = ro.as_ref() {
+                call0(ro, "disconnect");
+                call1(ro, "observe", &e);
+            }
+        }
+        Some(e)
+    }
+
     fn hear(&self, what: On, e: &JsValue) {
+        // Element mode listens on the document: only what happens on the element counts.
+        let on_element = || {
+            self.beacon.is_some()
+                || self
+                    .now()
+                    .is_some_and(|el| holds(&el, &get(e, "target")) && !went_into(e, &el))
+        };
         let close = match what {
-            On::Open => return self.set_open(true),
+            On::Open => {
+                if on_element() {
+                    self.set_open(true);
+                }
+                return;
+            }
             On::Follow => return self.reposition(),
             On::PressOut => !holds(&self.host, &get(e, "target")),
             On::LeftWrap => !went_into(e, &self.wrap),
-            On::LeftElement => !went_into(e, &self.host),
+            On::LeftElement => on_element() && !went_into(e, &self.host),
             On::LeftPopover => !went_into(e, &self.target.borrow()),
             On::LeftBoth => !went_into(e, &self.wrap) && !went_into(e, &self.target.borrow()),
             On::Escape => get_str(e, "key").as_deref() == Some("Escape"),
             On::Tab => {
-                if get_str(e, "key").as_deref() == Some("Tab")
+                if on_element()
+                    && get_str(e, "key").as_deref() == Some("Tab")
                     && !get(e, "shiftKey").is_truthy()
                     && self.open.get()
                 {
@@ -278,27 +312,10 @@ impl Tip {
     /// The beacon beside the element, the popover by `place`.
     fn reposition(&self) {
         let (pop, wrap) = (&self.pop, &self.wrap);
-        let mut el = self.target.borrow().clone();
-        if !get(&el, "isConnected").is_truthy() {
-            match query(&self.selector) {
-                Some(e) => {
-                    if let Ok(mut t) = self.target.try_borrow_mut() {
-                        *t = e.clone();
-                    }
-                    if let Ok(ro) = self.ro.try_borrow() {
-                        if let Some(ro) = ro.as_ref() {
-                            call0(ro, "disconnect");
-                            call1(ro, "observe", &e);
-                        }
-                    }
-                    el = e;
-                }
-                None => {
-                    hide(wrap, true);
-                    return;
-                }
-            }
-        }
+        let Some(el) = self.now() else {
+            hide(wrap, true);
+            return;
+        };
         let r = bounds(&el);
         // An element without a box (display: none) has nowhere to point.
         hide(wrap, r.w == 0.0 && r.h == 0.0);
