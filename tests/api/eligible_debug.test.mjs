@@ -115,6 +115,10 @@ test('the workspace survey pacing is a reason too', async () => {
   const a = await live(ws, 'surveys', survey('A'));
   const b = await live(ws, 'surveys', survey('B'));
   const t = (await boot(ws.id)).body.sessionToken;
+  // Before any survey is seen both are offered, with the pacing the page applies as it shows one.
+  const first = await eligible(t);
+  assert.deepEqual(first.body.surveys.map((s) => s.id).sort(), [a, b].sort());
+  assert.equal(first.body.surveyCooldownDays, 14);
   await impression(t, a, 'shown', 'survey');
   const r = await eligible(t, '&debug=1');
   assert.deepEqual(r.body.surveys, []);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { author, focused, hostPage, open, tabTo, until, workspace } from '../lib/engage.mjs';
 import { call } from '../lib/harness.mjs';
 import { watchErrors } from '../lib/browser.mjs';
-import { EVENTS, back, byQuestion, choose, keyNext, primary, rate, results, screen, screenIs, survey, visit, watchAnswers } from '../lib/surveys.mjs';
+import { EVENTS, back, byQuestion, choose, inSurvey, keyNext, primary, rate, results, screen, screenIs, survey, visit, watchAnswers } from '../lib/surveys.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const OPTS = ['Reports', 'Chat', 'Tours'];
@@ -329,6 +329,39 @@ test('a small survey waits while a blocking post is open, and shows once it clos
     assert.deepEqual(errors, []);
   } finally {
     await close();
+  }
+});
+
+test("the workspace's survey pacing holds on the page: once one survey shows, the next waits out the cooldown (without one, it follows)", async () => {
+  for (const cooldown of [null, 7]) {
+    const { ws, id, url, page, errors, close } = await visit([ALL[0]], { content: { format: 'small' }, priority: 5 });
+    const next = await survey(ws, [{ id: 'q', type: 'star_rating', prompt: 'Rate the docs' }], { content: { format: 'small' }, priority: 1, frequency: 'always' });
+    if (cooldown) {
+      const r = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { automation: { surveyCooldownDays: cooldown } } });
+      assert.equal(r.status, 200, r.text);
+    }
+    try {
+      await page.goto(url);
+      // Both are offered with the first answer (no survey seen yet); the higher shows.
+      await screenIs(page, id, 'Recommend us?');
+      await inSurvey(page, id, '[data-a=close]').click();
+      await screenIs(page, id, null);
+      if (!cooldown) {
+        await screenIs(page, next, 'Rate the docs');
+      } else {
+        await sleep(2000);
+        assert.equal(await screen(page, next), null, 'the next survey waits out the cooldown on this page');
+        // After a reload the edge says the same.
+        await page.reload();
+        await page.waitForFunction(() => window.Porchlight?.l, null, { timeout: 15000 });
+        await sleep(1500);
+        assert.equal(await screen(page, next), null);
+        assert.equal(await screen(page, id), null);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
   }
 });
 

@@ -18,7 +18,7 @@
 use serde::Serialize;
 
 use super::arbitrate::{arbitrate, Candidate, Kind, LossReason};
-use super::frequency::{check_frequency, Frequency, FrequencyInput, History, Ineligible};
+use super::frequency::{check_frequency, Frequency, FrequencyInput, History, Ineligible, Pacing};
 use super::triggers::{trigger_fires, PageContext, TrackedEvent, Trigger, TriggerKind};
 
 /// One eligible item, as the page sees it.
@@ -52,6 +52,10 @@ pub struct PageNow<'a> {
     pub clicked: &'a [&'a str],
     pub browsing_session: &'a str,
     pub visitor_id: &'a str,
+    /// The workspace's survey pacing: its cooldown, and when this visitor last saw a survey
+    /// as far as this browser knows since the edge answered (the edge paced what it sent;
+    /// a survey shown on this page starts the cooldown for the others).
+    pub survey_pacing: Pacing,
 }
 
 /// Why an item is where it is. Serialized for `Porchlight('debug')`.
@@ -182,7 +186,8 @@ pub fn plan(items: &[PageItem], now: &PageNow) -> Plan {
             browsing_session: now.browsing_session,
             visitor_id: now.visitor_id,
             content_id: item.id,
-            survey_pacing: None,
+            survey_pacing: matches!(item.kind, Kind::LargeSurvey | Kind::SmallSurvey)
+                .then_some(now.survey_pacing),
         };
         if let Err(why) = check_frequency(&input) {
             // A schedule that has not started yet may start while the page is open.
@@ -248,6 +253,7 @@ pub fn plan(items: &[PageItem], now: &PageNow) -> Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::targeting::dates::DAY_MS as DAY;
     use serde_json::{json, Map, Value};
 
     fn triggers(v: Value) -> Vec<Trigger> {
@@ -331,7 +337,50 @@ mod tests {
             clicked: &[],
             browsing_session: "bs1",
             visitor_id: "v1",
+            survey_pacing: Pacing::default(),
         }
+    }
+
+    #[test]
+    fn a_survey_shown_on_the_page_paces_the_others_but_nothing_else() {
+        let f = fx(json!([]), json!("always"));
+        let (a, b) = (
+            item("survey-b", Kind::SmallSurvey, &f),
+            item("post", Kind::Post, &f),
+        );
+        let mut now = page("https://a.test/", 10 * DAY);
+        // No cooldown in the workspace: a survey seen a minute ago does not hold one back.
+        now.survey_pacing.last_survey_shown_at = Some(10 * DAY - 60_000);
+        assert_eq!(
+            plan(std::slice::from_ref(&a), &now).verdicts[0].1,
+            Verdict::Show
+        );
+        // A cooldown of 7 days: the other survey waits, a post does not.
+        now.survey_pacing.survey_cooldown_days = Some(7);
+        let p = plan(&[a.clone(), b.clone()], &now);
+        assert_eq!(
+            verdict(&p, "survey-b"),
+            Verdict::Refused {
+                why: Ineligible::SurveyCooldown {
+                    until: 17 * DAY - 60_000
+                }
+            }
+        );
+        assert_eq!(verdict(&p, "post"), Verdict::Show);
+        // Seen 8 days ago: past the cooldown.
+        now.survey_pacing.last_survey_shown_at = Some(2 * DAY - 1);
+        assert_eq!(
+            plan(std::slice::from_ref(&a), &now).verdicts[0].1,
+            Verdict::Show
+        );
+        // On screen already, or a response to finish: pacing does not take it down.
+        now.survey_pacing.last_survey_shown_at = Some(10 * DAY - 60_000);
+        let mut on = a.clone();
+        on.showing = true;
+        assert_eq!(plan(&[on], &now).verdicts[0].1, Verdict::Showing);
+        let mut resuming = a;
+        resuming.resuming = true;
+        assert_eq!(plan(&[resuming], &now).verdicts[0].1, Verdict::Show);
     }
 
     fn verdict(p: &Plan, id: &str) -> Verdict {

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use js_sys::{Array, Object};
 use porchlight_shared::content::ButtonAction;
 use porchlight_shared::read::Json;
+use porchlight_shared::targeting::frequency::Pacing;
 use porchlight_shared::targeting::page::{plan, PageItem, PageNow, Verdict};
 use porchlight_shared::targeting::triggers::{PageContext, TrackedEvent};
 use porchlight_shared::vocab::{ImpressionAction, ItemKind};
@@ -44,6 +45,8 @@ struct Rt {
     skipped: JsValue,
     /// When the answer in use was asked for (what this browser queued since, it replays).
     answered_at: i64,
+    /// The workspace's survey pacing, in days (the answer's `surveyCooldownDays`).
+    survey_cooldown: Option<u32>,
     page: Page,
     /// Armed on this page: (id, when). A handful of items: a list, not a map (no hasher).
     armed: Vec<(String, i64)>,
@@ -80,6 +83,7 @@ impl Rt {
         left: Vec::new(),
         skipped: JsValue::NULL,
         answered_at: 0,
+        survey_cooldown: None,
         page: Page::EMPTY,
         armed: Vec::new(),
         shown: Vec::new(),
@@ -225,9 +229,14 @@ fn apply(answer: JsValue, asked: Option<i64>) {
     let bs = answer.get_str("bs");
     let skipped = get(&answer, "skipped");
     let lang = porchlight_widget_common::catalog::locale();
+    let cooldown = answer
+        .get("surveyCooldownDays")
+        .and_then(|d| d.u64())
+        .map(|d| d.min(365) as u32);
     let (gone, again) = with(|rt| {
         // As of when it was asked: what this browser queued since, it replays.
         rt.answered_at = asked.unwrap_or(rt.page.entered_at);
+        rt.survey_cooldown = cooldown;
         rt.skipped = skipped;
         // The edge decides the browsing session; an edge that did not say keeps ours.
         let bs = bs.or_else(|| rt.bs.is_empty().then(porchlight_widget_common::client_id));
@@ -410,6 +419,17 @@ fn replan() {
         for i in &rt.items {
             histories.push(queue::history(&i.history, &i.id, rt.answered_at, &imps));
         }
+        // The last survey this browser showed since the edge answered (the edge paced what
+        // it sent by the ones before).
+        let mut last_survey = None;
+        for x in &imps {
+            if x.k == ItemKind::Survey.family().as_str()
+                && x.a == ImpressionAction::Shown.as_str()
+                && (x.s == 0 || x.s >= rt.answered_at)
+            {
+                last_survey = last_survey.max(Some(x.t));
+            }
+        }
         let mut page_items: Vec<PageItem> = Vec::new();
         // A tooltip whose element is not on this page is no candidate: it must not take the
         // place of one whose element is (arbitration shows one tooltip at a time).
@@ -488,6 +508,10 @@ fn replan() {
                 clicked: &clicked,
                 browsing_session: &rt.bs,
                 visitor_id: &visitor,
+                survey_pacing: Pacing {
+                    survey_cooldown_days: rt.survey_cooldown,
+                    last_survey_shown_at: last_survey,
+                },
             },
         );
         // The engine arms an item only while it is not armed yet.

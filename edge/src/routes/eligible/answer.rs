@@ -264,6 +264,7 @@ pub fn answer(
         families: out,
         bs: &page.bs,
         active: !active.is_empty(),
+        survey_cooldown_days,
         skipped,
     };
     // Serialized once, here: stored content goes out as stored, never parsed into a tree.

@@ -55,6 +55,10 @@ pub(super) struct Answer<'a> {
     /// still follows navigation (another page may show something); without, it never loads
     /// its engagement module.
     pub(super) active: bool,
+    /// The workspace's survey pacing (at most one survey every N days), when it has one: a
+    /// survey shown on the page holds the others back there too.
+    #[serde(rename = "surveyCooldownDays", skip_serializing_if = "Option::is_none")]
+    pub(super) survey_cooldown_days: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) skipped: Option<Vec<Skipped<'a>>>,
 }
