@@ -394,7 +394,10 @@ fn subject_of<'a>(url: &'a str, pattern: &str, with_query: bool) -> Cow<'a, str>
     if fragment.is_empty() || !pattern.bytes().any(|b| b == b'#') {
         Cow::Borrowed(url)
     } else {
-        Cow::Owned([url, cut(fragment)].concat())
+        // Not `concat`: that links a generic joiner into the widget.
+        let mut s = String::from(url);
+        s.push_str(cut(fragment));
+        Cow::Owned(s)
     }
 }
 
