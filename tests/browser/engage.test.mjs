@@ -112,10 +112,10 @@ test('frequency: once, until dismissed, at most N across reloads; a dismissal in
   const { context, close } = await freshContext();
   try {
     const a = await open(context, `${base}/`);
-    for (const id of [once, untilDismissed, twice]) await shown(a.page, id).waitFor({ state: 'attached', timeout: 5000 });
+    for (const id of [once, untilDismissed, twice]) await shown(a.page, id).waitFor({ state: 'attached', timeout: 15000 });
     // A second tab of the same browser.
     const b = await open(context, `${base}/`);
-    await shown(b.page, untilDismissed).waitFor({ state: 'attached', timeout: 5000 });
+    await shown(b.page, untilDismissed).waitFor({ state: 'attached', timeout: 15000 });
     assert.equal(await isShown(b.page, once), false, 'once: shown in the first tab already');
     await shown(b.page, twice).waitFor({ state: 'attached', timeout: 5000 });
     // Dismissed in tab A: gone from tab B without a reload.
