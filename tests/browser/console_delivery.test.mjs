@@ -71,6 +71,8 @@ test('a banner whose triggers and frequency are built with the builders is saved
     // A second trigger, a click on an element whose selector is left blank.
     await triggers.getByRole('button', { name: 'Add trigger' }).click();
     const second = triggers.getByRole('group', { name: 'Trigger 2' });
+    // Two triggers: the builder says how they combine, as the engine does (all must hold).
+    await triggers.getByText(/^All of these must hold on the same page/).waitFor();
     await second.getByLabel('When').selectOption('element_click');
     const selector = second.getByLabel('Element (CSS selector)');
     await selector.fill('   ');

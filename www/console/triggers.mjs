@@ -174,7 +174,7 @@ export function triggerBuilder({ onChange }) {
     // append writes a null as the text "null": the absent parts are left out.
     root.append(...[
       rows.length ? h('div', { class: 'triggers' }, rows) : h('p', { class: 'hint' }, 'No triggers: the item shows as soon as the visitor is in its audience.'),
-      rows.length > 1 ? h('p', { class: 'hint' }, 'Any one of these triggers shows the item.') : null,
+      rows.length > 1 ? h('p', { class: 'hint' }, 'All of these must hold on the same page ("on /pricing, after 10 s"); then the item waits the longest of their delays.') : null,
       (list?.length ?? 0) < MAX_TRIGGERS ? h('button', { type: 'button', class: 'small', onclick: () => {
         list = [...(list ?? []), blank('time_on_page')];
         redraw(`/${list.length - 1}/type`);
