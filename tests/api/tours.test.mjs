@@ -239,3 +239,33 @@ test("steps go out with their body as escaped markup and a video's checked playe
     html: '<video class=vd src="https://cdn.acme.test/intro.mp4" controls preload=metadata></video>',
   });
 });
+
+test('a run under way goes on when its audience stops admitting the visitor (its own steps may change what it reads); a new run needs the audience', async () => {
+  const ws = await createWorkspace();
+  const tour = await liveTour(ws, { audience: { type: 'condition', property: { source: 'custom', key: 'plan' }, operator: 'equals', value: 'free' } });
+  const t = (await boot(ws.id, { attributes: { plan: 'free' } })).body.sessionToken;
+  let r = await progress(t, tour.id, { action: 'start' });
+  assert.equal(r.status, 200, r.text);
+  // Mid-run the visitor upgrades: the audience no longer admits them.
+  const id = await call('POST', '/v1/identify', { token: t, body: { attributes: { plan: 'pro' } } });
+  assert.equal(id.status, 200, id.text);
+  // The run is still offered, on this page and on the next step's page, where it stopped…
+  for (const url of ['https://acme.test/app', 'https://acme.test/billing']) {
+    const tours = await eligibleTours(t, url);
+    assert.deepEqual(tours.map((x) => [x.id, x.progress?.state, x.progress?.step]), [[tour.id, 'in_progress', 0]], url);
+  }
+  // …and takes its steps; a restart is a new run: refused, as for an id that does not exist.
+  r = await progress(t, tour.id, { action: 'advance', step: 1, from: 0 });
+  assert.equal(r.status, 200, r.text);
+  assertError(assert, await progress(t, tour.id, { action: 'restart' }), 404, 'NOT_FOUND');
+  assert.equal((await eligibleTours(t))[0]?.progress?.step, 1, 'the refused restart changed nothing');
+  r = await progress(t, tour.id, { action: 'dismiss' });
+  assert.equal(r.status, 200, r.text);
+  // Over: not offered again, and a new start is refused.
+  assert.deepEqual(await eligibleTours(t), []);
+  assertError(assert, await progress(t, tour.id, { action: 'start' }), 404, 'NOT_FOUND');
+  // A visitor the audience never admitted cannot start it.
+  const pro = (await boot(ws.id, { attributes: { plan: 'pro' } })).body.sessionToken;
+  assertError(assert, await progress(pro, tour.id, { action: 'start' }), 404, 'NOT_FOUND');
+  assert.deepEqual(await eligibleTours(pro), []);
+});

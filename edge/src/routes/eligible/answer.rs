@@ -110,17 +110,22 @@ pub fn answer(
             continue;
         };
         let delivery = &parsed.delivery;
-        if !porchlight_shared::targeting::evaluate_audience(delivery.audience.as_ref(), &eval) {
+        // A tour the visitor is in the middle of resumes (multi-page tours, reloads), whatever
+        // its frequency and audience now: the audience admitted the visitor when the run
+        // started, and a tour's own steps often change what it reads (the event it asks for,
+        // a page its audience names). An item on the visitor's screen as it asks again stays,
+        // unless more than its own showing refuses it (`Page::showing`,
+        // `frequency::stays_on_screen`).
+        let resuming = tours
+            .get(&row.id)
+            .is_some_and(|t| t.state == TourState::InProgress.as_str());
+        if !resuming
+            && !porchlight_shared::targeting::evaluate_audience(delivery.audience.as_ref(), &eval)
+        {
             skip(&mut skipped, row, Why::Audience);
             continue;
         }
         let history = histories.get(&row.id).unwrap_or(&empty);
-        // A tour the visitor is in the middle of resumes (multi-page tours, reloads); an item
-        // on the visitor's screen as it asks again stays, unless more than its own showing
-        // refuses it (`Page::showing`, `frequency::stays_on_screen`).
-        let resuming = tours
-            .get(&row.id)
-            .is_some_and(|t| t.state == TourState::InProgress.as_str());
         let on_screen = page.showing.contains(&row.id);
         let input = FrequencyInput {
             frequency: &delivery.frequency,

@@ -12,7 +12,7 @@ use super::stored;
 use crate::auth;
 use crate::db;
 use crate::http::{self, Ctx};
-use crate::routes::eligible::deliverable;
+use crate::routes::eligible::active_item;
 use crate::routes::items::Family;
 
 #[derive(Deserialize)]
@@ -37,9 +37,20 @@ pub async fn tour(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     }
     let db = ctx.db()?;
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
-    let item = deliverable(&db, &a, id, Family::Tours, ctx.now).await?;
-    let content: TourContent = stored(&item)?;
+    let (item, admitted) = active_item(&db, &a, id, Family::Tours, ctx.now).await?;
     let prev = db::tour_progress(&db, vid, id).await?;
+    let was_running = prev
+        .as_ref()
+        .is_some_and(|p| p.state == TourState::InProgress);
+    // A run under way goes on to its end even when the audience no longer admits the visitor
+    // (its own steps may have changed what the audience reads; `/v1/eligible` resumes it the
+    // same way). A new run — a start or a restart — needs the audience, as for an id that
+    // does not exist.
+    let goes_on = was_running && b.action != TourAction::Restart;
+    if !admitted && !goes_on {
+        return Err(crate::routes::items::not_found(Family::Tours));
+    }
+    let content: TourContent = stored(&item)?;
     if b.from.is_some() && b.action != TourAction::Advance {
         return Err(ApiError::invalid("/from", "only advance takes a from"));
     }
@@ -67,9 +78,6 @@ pub async fn tour(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     // Impressions feed frequency: a new run is "shown"; the ends are "completed"/"dismissed".
     // A retried request writes none: start or restart of a running tour is not a new run, and
     // a repeated complete or dismiss was refused above.
-    let was_running = prev
-        .as_ref()
-        .is_some_and(|p| p.state == TourState::InProgress);
     let action = match b.action {
         TourAction::Start | TourAction::Restart if !was_running => Some(ImpressionAction::Shown),
         TourAction::Complete => Some(ImpressionAction::Completed),
