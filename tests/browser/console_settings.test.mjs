@@ -60,6 +60,9 @@ test('the launcher colour and side preview live, save, and reach visitors; the o
     const swatch = page.locator('.preview-launcher');
     await page.getByLabel('Brand colour').fill('#ff0000');
     await page.getByLabel('Launcher position').selectOption('left');
+    // The delay takes effect only with its switch: both are here.
+    await page.getByLabel('Show the launcher only after a delay').check();
+    await page.getByLabel('Launcher delay (ms)').fill('4000');
     assert.equal(await swatch.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(255, 0, 0)', 'the preview follows before saving');
     const box = await swatch.boundingBox();
     const page_ = await page.locator('.preview-page').boundingBox();
@@ -70,6 +73,7 @@ test('the launcher colour and side preview live, save, and reach visitors; the o
     const m = (await call('GET', '/admin/v1/workspace', { token: ws.key })).body.messenger;
     assert.equal(m.primaryColor, '#ff0000');
     assert.equal(m.launcherPosition, 'left');
+    assert.deepEqual([m.autoVisibility, m.visibilityDelayMs], [true, 4000]);
     assert.equal(m.teamName, 'Acme help', 'untouched fields are kept (the setting is replaced whole)');
     const v = await boot(ws.id);
     assert.match(JSON.stringify(v.body.settings), /#ff0000/, 'a visitor’s boot carries the new colour');

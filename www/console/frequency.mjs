@@ -13,7 +13,7 @@ const MODES = [
   ['always', 'Every time it is triggered'],
   ['until_completed', 'Until the visitor completes it'],
   ['until_dismissed', 'Until the visitor dismisses it'],
-  ['first_time_only', 'Until seen through (completed or dismissed)'],
+  ['first_time_only', 'Once; again only after “Remind me later” (a started tour resumes until it ends)'],
   ['at_most', 'At most a number of times'],
 ];
 const LIMITS = ['maxTimes', 'recontactAfterDays', 'startAt', 'endAt', 'samplingPercent'];

@@ -18,7 +18,7 @@ const ARTICLE_VERBS = { activate: 'Publish', pause: 'Unpublish', archive: 'Archi
 const ARTICLE_DONE = { activate: 'Published', pause: 'Unpublished', archive: 'Archived' };
 
 const NAME = { key: 'name', label: 'Name', type: 'text', required: true, max: 100 };
-const PRIORITY = { key: 'priority', label: 'Priority', type: 'number', min: -1000, max: 1000, hint: 'Higher shows first when two items compete (−1000 to 1000).' };
+const PRIORITY = { key: 'priority', label: 'Priority', type: 'number', min: -1000, max: 1000, hint: 'Decides between items that cannot show together: tours, posts and large surveys (one at a time), or two of the same kind; higher first (−1000 to 1000). A tour, post or large survey always comes before banners, small surveys, tooltips and chats, whatever their priority.' };
 const DELIVERY = [
   { key: 'audience', label: 'Audience rule (JSON)', hint: 'null: everyone. A condition, an and / or / not group or a segment reference.' },
   { key: 'triggers', label: 'Triggers (JSON)', hint: '[] shows at once; up to 5 triggers (page_visit, time_on_page, scroll_depth, exit_intent, event…).' },
@@ -94,7 +94,7 @@ export const KINDS = {
     fields: [
       { key: 'title', label: 'Title', type: 'text', required: true, max: 200 },
       { key: 'collectionId', label: 'Collection', type: 'select', options: 'collections', empty: null },
-      { key: 'body', label: 'Article text', type: 'textarea', required: true, rows: 14, hint: 'Plain text, shown in the messenger’s help search.' },
+      { key: 'body', label: 'Article text', type: 'textarea', required: true, rows: 14, hint: '**bold**, *italic*, `code`, [links](https://…) and line breaks; shown in the messenger’s help centre.' },
     ],
     translations: 'translations',
     json: [{ key: 'translations', label: 'Translations (JSON)', hint: '{"fr": {"title": …, "body": …}}, by language; an untranslated field shows the default text.' }],

@@ -23,7 +23,7 @@ export function previewBox(itemId, itemName) {
       const until = new Date(r.expiresAt).toLocaleTimeString(undefined, { timeStyle: 'short' });
       out.replaceChildren(
         h('a', { href: r.link, target: '_blank', rel: 'noopener noreferrer', class: 'button small' }, `Open the preview of ${itemName} (new tab)`),
-        h('span', { class: 'hint' }, ` Works until ${until}, in any browser that opens it; shows only this item, and nothing is counted.`));
+        h('span', { class: 'hint' }, ` Works until ${until}, in any browser that opens it; shows this item at once, beside whatever else is live on that page; nothing done with the preview is counted.`));
       announce('Preview link ready.');
     } catch (e) {
       if (e.path) placeError([url], e, alert); else showAlert(alert, e.message);
