@@ -38,8 +38,14 @@ test('banner: floating over the page or inline in its flow, top or bottom; × di
     assert.equal((await pageBox(page, '#first')).y, await firstTopWithout(ids.top), 'a floating banner does not move the page');
     const region = page.getByRole('region', { name: 'Spring sale' });
     assert.equal(await region.count(), 1, 'a region landmark named by its title');
-    await page.getByRole('button', { name: 'Dismiss' }).click();
+    // Keyboard: the visitor comes from the page's link into the banner, to its ×; Enter
+    // dismisses it, and focus goes back to the link (not to the start of the document).
+    await page.focus('#page-link');
+    await page.getByRole('button', { name: 'Dismiss' }).focus();
+    await page.keyboard.press('Enter');
     await gone(page, ids.top);
+    const back = await focused(page);
+    assert.equal(back.id, 'page-link', `focus back where it came from: ${JSON.stringify(back)}`);
     await imps.expect(ids.top, { dismissed: 1, shown: 1 });
     const h = await edgeHistory(imps, ids.top);
     assert.equal(h.shown, 1);
@@ -188,8 +194,12 @@ test('chat card: above the launcher, announced politely; Reply opens the messeng
 
     await page.goto(url);
     await shown(page, id);
-    await click(page, id, '.x');
+    // × from the keyboard: focus goes back to the page's button the visitor came from.
+    await page.focus('#page-btn');
+    await page.locator(`${sel(id)} .x`).focus();
+    await page.keyboard.press('Enter');
     await gone(page, id);
+    assert.equal((await focused(page)).id, 'page-btn');
     await imps.expect(id, { clicked: 1, dismissed: 1, shown: 2 });
     assert.deepEqual(errors, []);
   } finally {

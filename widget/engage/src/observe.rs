@@ -121,6 +121,7 @@ type Wrapped = Closure<dyn FnMut(JsValue, JsValue, JsValue) -> JsValue>;
 thread_local! {
     static KEEP: RefCell<Vec<Listener>> = const { RefCell::new(Vec::new()) };
     static HISTORY: RefCell<Vec<Wrapped>> = const { RefCell::new(Vec::new()) };
+    static FOCUS: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
 }
 
 /// `{capture, passive: true}`, as a plain object (no setter bindings).
@@ -146,6 +147,8 @@ enum Heard {
     Storage,
     Online,
     Visibility,
+    /// Focus moved: remembered when it is on the page (not in one of our items).
+    Focus,
 }
 
 fn hear(tell: &dyn Fn(Seen), what: Heard, e: &JsValue) {
@@ -170,7 +173,21 @@ fn hear(tell: &dyn Fn(Seen), what: Heard, e: &JsValue) {
                 tell(Seen::Visible)
             }
         }
+        Heard::Focus => {
+            let t = get(e, "target");
+            if let Some(el) = t.dyn_ref::<Element>() {
+                if !matches(el, "[data-porchlight-item]") {
+                    FOCUS.with(|f| *f.borrow_mut() = t);
+                }
+            }
+        }
     }
+}
+
+/// Where focus last was on the page outside our items (where it goes back to when an item
+/// that holds focus goes), if that element is still there.
+pub(crate) fn last_focus() -> Option<JsValue> {
+    Some(FOCUS.with(|f| f.borrow().clone())).filter(|e| get(e, "isConnected").is_truthy())
 }
 
 fn on(
@@ -199,6 +216,7 @@ pub(crate) fn install(tell: Rc<dyn Fn(Seen)>) {
     on(&w, "scroll", false, &tell, Heard::Scroll);
     on(&doc, "mouseout", false, &tell, Heard::Out);
     on(&doc, "click", true, &tell, Heard::Click);
+    on(&doc, "focusin", true, &tell, Heard::Focus);
     for ev in ["pointerdown", "keydown", "mousemove", "touchstart", "wheel"] {
         on(&doc, ev, true, &tell, Heard::Activity);
     }

@@ -52,11 +52,18 @@ pub(crate) struct Shown {
 }
 
 impl Shown {
+    /// Takes it off the page. Focus inside it (the visitor pressed its × or a button) goes
+    /// back where it was on the page before, not to the document's start.
     pub fn remove(self) {
         for f in self.cleanup {
             f();
         }
+        let held =
+            get(&get(&self.host, "ownerDocument"), "activeElement") == JsValue::from(&self.host);
         self.host.remove();
+        if let Some(e) = crate::observe::last_focus().filter(|_| held) {
+            call0(&e, "focus");
+        }
     }
 }
 
