@@ -240,7 +240,7 @@ test('a hash-routed app: a page rule with # follows the route in the fragment; o
   const { context, close } = await freshContext();
   try {
     const { page, errors } = await open(context, `${base}/app#/settings`);
-    await shown(page, anyApp).waitFor({ state: 'attached', timeout: 5000 });
+    await shown(page, anyApp).waitFor({ state: 'attached', timeout: 15000 });
     assert.equal(await isShown(page, billing), false);
     await page.evaluate(() => { location.hash = '#/billing'; });
     await shown(page, billing).waitFor({ state: 'attached', timeout: 5000 });

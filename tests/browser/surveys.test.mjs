@@ -351,8 +351,10 @@ test("the workspace's survey pacing holds on the page: once one survey shows, th
       } else {
         await sleep(2000);
         assert.equal(await screen(page, next), null, 'the next survey waits out the cooldown on this page');
-        // After a reload the edge says the same.
+        // After a reload the edge says the same: its answer is in, and still nothing shows.
+        const booted = page.waitForResponse((r) => r.url().endsWith('/v1/boot'));
         await page.reload();
+        assert.equal((await booted).status(), 200);
         await page.waitForFunction(() => window.Porchlight?.l, null, { timeout: 15000 });
         await sleep(1500);
         assert.equal(await screen(page, next), null);
@@ -362,6 +364,26 @@ test("the workspace's survey pacing holds on the page: once one survey shows, th
     } finally {
       await close();
     }
+  }
+});
+
+test("an author's preview of a survey is not held back by the pacing: it shows once the live survey before it closes", async () => {
+  const { ws, id, url, page, errors, close } = await visit([ALL[0]], { content: { format: 'small' }, priority: 5 });
+  const r = await call('PATCH', '/admin/v1/workspace', { token: ws.key, body: { automation: { surveyCooldownDays: 7 } } });
+  assert.equal(r.status, 200, r.text);
+  // A draft survey, previewed on the same page.
+  const draft = await call('POST', '/admin/v1/surveys', { token: ws.key, body: { name: 'draft', content: { format: 'small', questions: [{ id: 'q', type: 'star_rating', prompt: 'Rate the draft' }] } } });
+  assert.equal(draft.status, 201, draft.text);
+  const p = await call('POST', '/admin/v1/previews', { token: ws.key, body: { itemId: draft.body.id, url } });
+  assert.equal(p.status, 201, p.text);
+  try {
+    await page.goto(p.body.link);
+    await screenIs(page, id, 'Recommend us?');
+    await inSurvey(page, id, '[data-a=close]').click();
+    await screenIs(page, `preview-${draft.body.id}`, 'Rate the draft');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
   }
 });
 

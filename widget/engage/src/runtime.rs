@@ -425,6 +425,7 @@ fn replan() {
         for x in &imps {
             if x.k == ItemKind::Survey.family().as_str()
                 && x.a == ImpressionAction::Shown.as_str()
+                && !x.i.starts_with("preview-")
                 && (x.s == 0 || x.s >= rt.answered_at)
             {
                 last_survey = last_survey.max(Some(x.t));

@@ -91,7 +91,9 @@ fn present(v: &JsValue) -> bool {
 /// Whether survey `item` resumes (see the module's documentation); `history` is what the edge
 /// and this browser know of it.
 pub(crate) fn resuming(item: &Item, history: &History, answered_at: i64) -> bool {
-    if crate::items::forced(&item.id) {
+    // Asked for by the page, or an author's preview: at once, whatever its triggers,
+    // frequency and the workspace's pacing.
+    if crate::items::forced(&item.id) || item.id.starts_with("preview-") {
         return true;
     }
     if history.completed_at.is_some() || history.dismissed_at.is_some() {

@@ -171,6 +171,16 @@ fn draw() {
             ],
         );
         let body = get_str(tk, "body").unwrap_or_default();
+        // Rows at the cursor whose ticket is gone go first, so the ones after them stay put.
+        while let Some(n) = next.clone().filter(|n| {
+            let of = n
+                .first_element_child()
+                .and_then(|d| d.get_attribute("data-ticket"));
+            !all.iter().any(|t| get_str(t, "id") == of)
+        }) {
+            next = n.next_element_sibling();
+            n.remove();
+        }
         let li = find(&id).unwrap_or_else(|| {
             let li = el(&p.list, "li", "", None);
             let d = el(&li, "details", "", None);
