@@ -127,7 +127,7 @@ export function triggerBuilder({ onChange }) {
     if (t.type === 'page_visit') {
       const match = select(MATCHES, t.match ?? 'exact');
       match.addEventListener('change', () => { t.match = match.value; delete t.js; changed(); });
-      fields.push(control('The page', match, `${p}/match`), bound(t, 'value', 'Path or URL', `${p}/value`, { hint: 'A path (/pricing) or a full URL.', wide: true, attrs: { maxlength: 2048 } }));
+      fields.push(control('The page', match, `${p}/match`), bound(t, 'value', 'Path or URL', `${p}/value`, { hint: 'A path (/pricing) or a full URL. The query string counts only when the pattern has a ?, the #fragment only when it has a # (a hash-routed app: /#/billing).', wide: true, attrs: { maxlength: 2048 } }));
     } else if (t.type === 'time_on_page' || t.type === 'idle') {
       fields.push(bound(t, 'seconds', t.type === 'idle' ? 'Idle for (seconds)' : 'Seconds on the page', `${p}/seconds`, { type: 'number', attrs: { min: 0, max: 86400, step: 1 } }));
     } else if (t.type === 'scroll_depth') {
