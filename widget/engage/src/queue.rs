@@ -18,7 +18,7 @@ use js_sys::{Array, Object, JSON};
 use porchlight_shared::events::{valid_event_name, MAX_BATCH, MAX_PROPERTIES};
 use porchlight_shared::experiences::{replay, Run, TourAction};
 use porchlight_shared::targeting::frequency::{History, Impression};
-use porchlight_shared::vocab::ImpressionAction;
+use porchlight_shared::vocab::{ImpressionAction, ItemKind};
 use porchlight_widget_common::js::{get_f64, get_str, set};
 use porchlight_widget_common::{backoff_ms, client_id, key, storage, ApiError};
 use wasm_bindgen::prelude::*;
@@ -256,6 +256,23 @@ fn keep_imp(
         list.drain(..drop);
     }
     write_imps(&k, &list);
+}
+
+/// When this browser last showed a survey (an author's preview aside) since the edge answered
+/// at `answered_at`: the workspace's survey pacing counts from it (the edge paced what it sent
+/// by the ones before).
+pub(crate) fn last_survey_shown(list: &[Imp], answered_at: i64) -> Option<i64> {
+    let mut last = None;
+    for x in list {
+        if x.k == ItemKind::Survey.family().as_str()
+            && x.a == ImpressionAction::Shown.as_str()
+            && !x.i.starts_with("preview-")
+            && (x.s == 0 || x.s >= answered_at)
+        {
+            last = last.max(Some(x.t));
+        }
+    }
+    last
 }
 
 /// What this browser recorded about `id` that the edge's answer (received at `answered_at`)

@@ -419,18 +419,6 @@ fn replan() {
         for i in &rt.items {
             histories.push(queue::history(&i.history, &i.id, rt.answered_at, &imps));
         }
-        // The last survey this browser showed since the edge answered (the edge paced what
-        // it sent by the ones before).
-        let mut last_survey = None;
-        for x in &imps {
-            if x.k == ItemKind::Survey.family().as_str()
-                && x.a == ImpressionAction::Shown.as_str()
-                && !x.i.starts_with("preview-")
-                && (x.s == 0 || x.s >= rt.answered_at)
-            {
-                last_survey = last_survey.max(Some(x.t));
-            }
-        }
         let mut page_items: Vec<PageItem> = Vec::new();
         // A tooltip whose element is not on this page is no candidate: it must not take the
         // place of one whose element is (arbitration shows one tooltip at a time).
@@ -511,7 +499,7 @@ fn replan() {
                 visitor_id: &visitor,
                 survey_pacing: Pacing {
                     survey_cooldown_days: rt.survey_cooldown,
-                    last_survey_shown_at: last_survey,
+                    last_survey_shown_at: queue::last_survey_shown(&imps, rt.answered_at),
                 },
             },
         );
