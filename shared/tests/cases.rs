@@ -115,6 +115,20 @@ fn run_case(file: &str, c: &Map<String, Value>) -> Result<(), String> {
                 return fail(format!("admitted on some page = {got}, expected {want}"));
             }
         }
+        // A run under way keeps to the audience's pages, whoever the visitor is now.
+        if let Some(want) = c.get("expectPageAdmits").and_then(Value::as_bool) {
+            let got = rule.as_ref().is_none_or(|r| r.page_admits(&ctx));
+            if got != want {
+                return fail(format!("page admits = {got}, expected {want}"));
+            }
+        }
+        // Whether a run under way may outlive it: only when every segment it names resolves.
+        if let Some(want) = c.get("expectResolvable").and_then(Value::as_bool) {
+            let got = rule.as_ref().is_none_or(|r| r.resolvable(&ctx));
+            if got != want {
+                return fail(format!("resolvable = {got}, expected {want}"));
+            }
+        }
         // Printing and re-parsing must not change the answer.
         if let Some(r) = &rule {
             let mut printed = r.to_json();

@@ -268,4 +268,14 @@ test('a run under way goes on when its audience stops admitting the visitor (its
   const pro = (await boot(ws.id, { attributes: { plan: 'pro' } })).body.sessionToken;
   assertError(assert, await progress(pro, tour.id, { action: 'start' }), 404, 'NOT_FOUND');
   assert.deepEqual(await eligibleTours(pro), []);
+  // A run keeps to its audience's pages, whoever the visitor is now.
+  const scoped = await liveTour(ws, { audience: { type: 'group', operator: 'and', conditions: [
+    { type: 'condition', property: { source: 'custom', key: 'plan' }, operator: 'equals', value: 'pro' },
+    { type: 'condition', property: { source: 'page', key: 'path' }, operator: 'starts_with', value: '/app' },
+  ] } });
+  r = await progress(t, scoped.id, { action: 'start' });
+  assert.equal(r.status, 200, r.text);
+  await call('POST', '/v1/identify', { token: t, body: { attributes: { plan: 'free' } } });
+  assert.deepEqual((await eligibleTours(t, 'https://acme.test/app/reports')).map((x) => x.id), [scoped.id], 'on its pages, it goes on');
+  assert.deepEqual(await eligibleTours(t, 'https://acme.test/billing'), [], 'off its pages, it does not follow');
 });

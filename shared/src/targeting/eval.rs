@@ -93,6 +93,7 @@ impl Rule {
         let mut w = Walk {
             budget: MAX_SEGMENT_EXPANSIONS,
             any_page: false,
+            any_visitor: false,
             segment_unknown: false,
         };
         eval(&self.root, ctx, 0, &mut w) == Tri::True
@@ -108,9 +109,51 @@ impl Rule {
         let mut w = Walk {
             budget: MAX_SEGMENT_EXPANSIONS,
             any_page: true,
+            any_visitor: false,
             segment_unknown: false,
         };
         eval(&self.root, ctx, 0, &mut w) != Tri::False && !w.segment_unknown
+    }
+
+    /// The other half: whether this page is one the audience could show on, whoever the
+    /// visitor is now — conditions on the visitor count as not known, page conditions decide.
+    /// A tour run under way asks this (with [`Rule::resolvable`]): the visitor's own steps may
+    /// take them out of the audience, but the run keeps to the pages its author named.
+    pub fn page_admits(&self, ctx: &EvalContext) -> bool {
+        let mut w = Walk {
+            budget: MAX_SEGMENT_EXPANSIONS,
+            any_page: false,
+            any_visitor: true,
+            segment_unknown: false,
+        };
+        eval(&self.root, ctx, 0, &mut w) != Tri::False && !w.segment_unknown
+    }
+}
+
+impl Rule {
+    /// Whether every segment the rule names (and theirs, within the nesting limit) exists now.
+    /// An audience that no longer resolves (a deleted segment) shows to nobody, and nothing
+    /// under way outlives it: a tour run or survey response goes on past an audience that
+    /// says no, never past one that cannot say.
+    pub fn resolvable(&self, ctx: &EvalContext) -> bool {
+        fn walk(n: &Node, ctx: &EvalContext, nesting: u8, budget: &mut u32) -> bool {
+            match n {
+                Node::And(g) | Node::Or(g) => {
+                    g.children.iter().all(|c| walk(c, ctx, nesting, budget))
+                }
+                Node::Not(c) => walk(c, ctx, nesting, budget),
+                Node::Segment(id) => match ctx.segments.segment(id) {
+                    Some(rule) if nesting < MAX_SEGMENT_NESTING && *budget > 0 => {
+                        *budget -= 1;
+                        walk(&rule.root, ctx, nesting + 1, budget)
+                    }
+                    _ => false,
+                },
+                Node::Cond(_) => true,
+            }
+        }
+        let mut budget = MAX_SEGMENT_EXPANSIONS;
+        walk(&self.root, ctx, 0, &mut budget)
     }
 }
 
@@ -119,6 +162,8 @@ impl Rule {
 struct Walk {
     budget: u32,
     any_page: bool,
+    /// Conditions on the visitor (anything but the page) are not known.
+    any_visitor: bool,
     segment_unknown: bool,
 }
 
@@ -167,6 +212,7 @@ fn eval(n: &Node, ctx: &EvalContext, nesting: u8, w: &mut Walk) -> Tri {
             }
         },
         Node::Cond(c) if w.any_page && matches!(c.property, Property::Page(..)) => Tri::Unknown,
+        Node::Cond(c) if w.any_visitor && !matches!(c.property, Property::Page(..)) => Tri::Unknown,
         Node::Cond(c) => condition(c, ctx).into(),
     }
 }

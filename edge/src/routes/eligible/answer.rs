@@ -111,17 +111,19 @@ pub fn answer(
         };
         let delivery = &parsed.delivery;
         // A tour the visitor is in the middle of resumes (multi-page tours, reloads), whatever
-        // its frequency and audience now: the audience admitted the visitor when the run
-        // started, and a tour's own steps often change what it reads (the event it asks for,
-        // a page its audience names). An item on the visitor's screen as it asks again stays,
+        // its frequency and whoever the visitor is now: the audience admitted the visitor when
+        // the run started, and a tour's own steps often change what it reads (the event it
+        // asks for, the plan it sells). Its page conditions still hold (`Rule::page_admits`),
+        // and an audience that no longer resolves (a deleted segment) shows to nobody. An item on the visitor's screen as it asks again stays,
         // unless more than its own showing refuses it (`Page::showing`,
         // `frequency::stays_on_screen`).
         let resuming = tours
             .get(&row.id)
             .is_some_and(|t| t.state == TourState::InProgress.as_str());
-        if !resuming
-            && !porchlight_shared::targeting::evaluate_audience(delivery.audience.as_ref(), &eval)
-        {
+        let audience = delivery.audience.as_ref();
+        let admitted = porchlight_shared::targeting::evaluate_audience(audience, &eval)
+            || (resuming && audience.is_none_or(|r| r.resolvable(&eval) && r.page_admits(&eval)));
+        if !admitted {
             skip(&mut skipped, row, Why::Audience);
             continue;
         }

@@ -22,21 +22,23 @@ pub async fn deliverable(
     now: i64,
 ) -> Result<ItemRow, ApiError> {
     match active_item(db, a, id, family, now).await? {
-        (row, true) => Ok(row),
-        (_, false) => Err(items::not_found(family)),
+        (row, true, _) => Ok(row),
+        _ => Err(items::not_found(family)),
     }
 }
 
-/// [`deliverable`]'s item (of the workspace and `family`, active: else `404`) and whether its
-/// audience admits the visitor now, for a caller that lets something already under way go on
-/// (a survey response the visitor started while admitted: see `progress::surveys::respond`).
+/// [`deliverable`]'s item (of the workspace and `family`, active: else `404`), whether its
+/// audience admits the visitor now, and whether it resolves at all (`Rule::resolvable`), for a
+/// caller that lets something already under way go on past an audience that says no — never
+/// past one that cannot say (a deleted segment): a survey response the visitor started while
+/// admitted (`progress::surveys::respond`), a tour run (`progress::tours::tour`).
 pub async fn active_item(
     db: &D1Database,
     a: &VisitorAuth,
     id: &str,
     family: Family,
     now: i64,
-) -> Result<(ItemRow, bool), ApiError> {
+) -> Result<(ItemRow, bool, bool), ApiError> {
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
     let mut batch = db::Batch::new();
     let row = batch.read::<ItemRow>(items::row_statement(db, ws, id, family)?);
@@ -60,10 +62,8 @@ pub async fn active_item(
         now_ms: now,
         segments: &segments,
     };
-    let admitted = parsed
-        .delivery
-        .audience
-        .as_ref()
-        .is_none_or(|r| r.admits_on_some_page(&eval));
-    Ok((row, admitted))
+    let audience = parsed.delivery.audience.as_ref();
+    let admitted = audience.is_none_or(|r| r.admits_on_some_page(&eval));
+    let resolvable = audience.is_none_or(|r| r.resolvable(&eval));
+    Ok((row, admitted, resolvable))
 }

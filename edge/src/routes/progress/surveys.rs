@@ -47,7 +47,7 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let b: ResponseBody = ctx.json().await?;
     let db = ctx.db()?;
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
-    let (item, admitted) = active_item(&db, &a, id, Family::Surveys, ctx.now).await?;
+    let (item, admitted, resolvable) = active_item(&db, &a, id, Family::Surveys, ctx.now).await?;
     let survey: SurveyContent = stored(&item)?;
     let cid = b.client_id.as_deref();
     if let Some(c) = cid {
@@ -64,8 +64,9 @@ pub async fn respond(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     let target = mine.or(open);
     // A response the visitor started while the audience admitted them goes on to the end even
     // if it no longer does: an answer stored as an attribute the audience reads (`role is not
-    // set`, then the answer sets `role`) must not lose the rest. A new one needs the audience.
-    if target.is_none() && !admitted {
+    // set`, then the answer sets `role`) must not lose the rest. A new one needs the audience,
+    // and an audience that no longer resolves (a deleted segment) stops both.
+    if !admitted && (target.is_none() || !resolvable) {
         return Err(items::not_found(Family::Surveys));
     }
     if target.is_none() {

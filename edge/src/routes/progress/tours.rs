@@ -37,16 +37,16 @@ pub async fn tour(ctx: &mut Ctx, id: &str) -> Result<Response, ApiError> {
     }
     let db = ctx.db()?;
     let (ws, vid) = (a.workspace.id.as_str(), a.session.visitor_id.as_str());
-    let (item, admitted) = active_item(&db, &a, id, Family::Tours, ctx.now).await?;
+    let (item, admitted, resolvable) = active_item(&db, &a, id, Family::Tours, ctx.now).await?;
     let prev = db::tour_progress(&db, vid, id).await?;
     let was_running = prev
         .as_ref()
         .is_some_and(|p| p.state == TourState::InProgress);
     // A run under way goes on to its end even when the audience no longer admits the visitor
     // (its own steps may have changed what the audience reads; `/v1/eligible` resumes it the
-    // same way). A new run — a start or a restart — needs the audience, as for an id that
-    // does not exist.
-    let goes_on = was_running && b.action != TourAction::Restart;
+    // same way) — never past an audience that no longer resolves (a deleted segment). A new
+    // run — a start or a restart — needs the audience, as for an id that does not exist.
+    let goes_on = was_running && resolvable && b.action != TourAction::Restart;
     if !admitted && !goes_on {
         return Err(crate::routes::items::not_found(Family::Tours));
     }
