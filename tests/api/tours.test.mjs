@@ -279,3 +279,26 @@ test('a run under way goes on when its audience stops admitting the visitor (its
   assert.deepEqual((await eligibleTours(t, 'https://acme.test/app/reports')).map((x) => x.id), [scoped.id], 'on its pages, it goes on');
   assert.deepEqual(await eligibleTours(t, 'https://acme.test/billing'), [], 'off its pages, it does not follow');
 });
+
+test('a run under way stops when its audience no longer resolves (a deleted segment), even where evaluation never reaches the segment', async () => {
+  const ws = await createWorkspace();
+  const s = await call('POST', '/admin/v1/segments', { token: ws.key, body: { name: 'Beta', rule: { type: 'condition', property: { source: 'custom', key: 'beta' }, operator: 'is_set' } } });
+  assert.equal(s.status, 201, s.text);
+  // Pro, and on /app or in the Beta segment: on /app the segment is never looked at.
+  const tour = await liveTour(ws, { audience: { type: 'group', operator: 'and', conditions: [
+    { type: 'condition', property: { source: 'custom', key: 'plan' }, operator: 'equals', value: 'pro' },
+    { type: 'group', operator: 'or', conditions: [
+      { type: 'condition', property: { source: 'page', key: 'path' }, operator: 'starts_with', value: '/app' },
+      { segmentId: s.body.id },
+    ] },
+  ] } });
+  const t = (await boot(ws.id, { attributes: { plan: 'pro' } })).body.sessionToken;
+  let r = await progress(t, tour.id, { action: 'start' });
+  assert.equal(r.status, 200, r.text);
+  await call('POST', '/v1/identify', { token: t, body: { attributes: { plan: 'free' } } });
+  assert.deepEqual((await eligibleTours(t, 'https://acme.test/app')).map((x) => x.id), [tour.id], 'out of the audience, the run goes on');
+  assert.equal((await call('DELETE', `/admin/v1/segments/${s.body.id}`, { token: ws.key })).status, 204);
+  // The audience cannot say any more: the run is offered nowhere, and takes no step.
+  assert.deepEqual(await eligibleTours(t, 'https://acme.test/app'), []);
+  assertError(assert, await progress(t, tour.id, { action: 'advance', step: 1, from: 0 }), 404, 'NOT_FOUND');
+});
